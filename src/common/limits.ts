@@ -1,0 +1,86 @@
+// Every bound and default in one place, named as Apache RocketMQ names it (BrokerConfig,
+// MessageStoreConfig, NettyServerConfig, 5.x develop). Units are suffixes.
+import { assert } from './assert.js';
+
+/** Remoting frame bound: `com.rocketmq.remoting.frameMaxLength` (NettyDecoder). */
+export const FRAME_MAX_LENGTH_BYTES = 16 * 1024 * 1024;
+/** The header length lives in the low 24 bits of the second int32. */
+export const HEADER_MAX_LENGTH_BYTES = 0xffffff;
+/** Requests a single connection may have in flight before the server answers SYSTEM_BUSY. */
+export const MAX_PENDING_REQUESTS_PER_CONNECTION = 4096;
+/** Bytes queued for writing on one socket before reads from it are paused. */
+export const MAX_SEND_QUEUE_BYTES_PER_CONNECTION = 64 * 1024 * 1024;
+/** Client-side requests in flight on one connection (kafkajs maxInFlightRequests). */
+export const MAX_IN_FLIGHT_REQUESTS_PER_CLIENT_CONNECTION = 65_536;
+
+/** MessageStoreConfig.maxMessageSize: largest body a producer may send. */
+export const DEFAULT_MAX_MESSAGE_SIZE_BYTES = 4 * 1024 * 1024;
+/** Properties are length-prefixed by a signed short in the stored record. */
+export const MAX_PROPERTIES_SIZE_BYTES = 32_767;
+/** TopicValidator.TOPIC_MAX_LENGTH. */
+export const TOPIC_MAX_LENGTH = 127;
+/** Retry/DLQ topics may be longer in 5.x, but v1 records carry a 1-byte topic length. */
+export const RETRY_TOPIC_MAX_LENGTH = 255;
+export const GROUP_MAX_LENGTH = 120;
+
+/** MessageStoreConfig.mappedFileSizeCommitLog (the key is spelled mapedFileSizeCommitLog). */
+export const DEFAULT_COMMIT_LOG_FILE_SIZE_BYTES = 1024 * 1024 * 1024;
+/** A consume-queue unit: commitLogOffset int64, size int32, tagsCode int64. */
+export const CQ_UNIT_SIZE_BYTES = 20;
+/** MessageStoreConfig.mappedFileSizeConsumeQueue = 300000 units. */
+export const DEFAULT_CONSUME_QUEUE_FILE_SIZE_BYTES = 300_000 * CQ_UNIT_SIZE_BYTES;
+/** MessageStoreConfig.flushIntervalCommitLog. */
+export const DEFAULT_FLUSH_INTERVAL_COMMIT_LOG_MS = 500;
+/** MessageStoreConfig.flushCommitLogLeastPages (4 KiB pages). */
+export const DEFAULT_FLUSH_COMMIT_LOG_LEAST_PAGES = 4;
+/** MessageStoreConfig.syncFlushTimeout. */
+export const DEFAULT_SYNC_FLUSH_TIMEOUT_MS = 5_000;
+/** MessageStoreConfig.flushIntervalConsumeQueue. */
+export const DEFAULT_FLUSH_INTERVAL_CONSUME_QUEUE_MS = 1_000;
+
+/** Pull batching: maxTransferCountOnMessageInMemory / maxTransferBytesOnMessageInMemory. */
+export const MAX_TRANSFER_COUNT_ON_MESSAGE_IN_MEMORY = 32;
+export const MAX_TRANSFER_BYTES_ON_MESSAGE_IN_MEMORY = 256 * 1024;
+/** Entries scanned in one pull while filtering (maxFilterMessageSize / 20-byte units). */
+export const MAX_FILTER_SCAN_UNITS = 800;
+/** Long polling: parked pulls per (topic, queue) and in total before SYSTEM_BUSY-like refusal. */
+export const MAX_SUSPENDED_PULLS_PER_QUEUE = 1_024;
+export const MAX_SUSPENDED_PULLS_TOTAL = 65_536;
+/** Java clients send 15 s (push) / 20 s (lite pull) and time out at 30 s. */
+export const MAX_SUSPEND_TIMEOUT_MS = 25_000;
+/** Granularity of the timer wheel that expires parked pulls. */
+export const PULL_HOLD_CHECK_INTERVAL_MS = 100;
+
+/** Name server: brokers re-register every registerNameServerPeriod; expire after 120 s silence. */
+export const DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS = 30_000;
+export const DEFAULT_BROKER_CHANNEL_EXPIRED_TIME_MS = 120_000;
+export const SCAN_NOT_ACTIVE_BROKER_INTERVAL_MS = 5_000;
+export const DEFAULT_REGISTER_BROKER_TIMEOUT_MS = 24_000;
+/** Broker: client channels silent for channelExpiredTimeout are dropped; scanned every 10 s. */
+export const DEFAULT_CHANNEL_EXPIRED_TIMEOUT_MS = 120_000;
+export const CLIENT_HOUSEKEEPING_INTERVAL_MS = 10_000;
+/** BrokerConfig.flushConsumerOffsetInterval. */
+export const DEFAULT_FLUSH_CONSUMER_OFFSET_INTERVAL_MS = 5_000;
+
+/** BrokerConfig.defaultTopicQueueNums (broker side) and the client default. */
+export const DEFAULT_TOPIC_QUEUE_NUMS = 8;
+export const CLIENT_DEFAULT_TOPIC_QUEUE_NUMS = 4;
+/** Remoting version we answer with: MQVersion V5_3_3 ordinal (clients gate SQL92 on >= 232). */
+export const KITEMQ_REMOTING_VERSION = 479;
+/** Default request timeout of our client (sendMsgTimeout). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 3_000;
+
+// Relations that must hold; a failure here is a bug in this file, caught at import time.
+assert(
+  FRAME_MAX_LENGTH_BYTES >= DEFAULT_MAX_MESSAGE_SIZE_BYTES + 64 * 1024,
+  'a frame must fit a max-size message plus its header',
+);
+assert(
+  DEFAULT_CONSUME_QUEUE_FILE_SIZE_BYTES % CQ_UNIT_SIZE_BYTES === 0,
+  'CQ file holds whole units',
+);
+assert(
+  DEFAULT_COMMIT_LOG_FILE_SIZE_BYTES >= 16 * DEFAULT_MAX_MESSAGE_SIZE_BYTES,
+  'a commit log file holds many max-size messages',
+);
+assert(MAX_SUSPEND_TIMEOUT_MS < 30_000, 'a parked pull answers before the client socket timeout');

@@ -1,0 +1,55 @@
+// Offset message id (MessageDecoder#createMessageId): storeHost IP + port (int32) + commit-log
+// offset (int64) as uppercase hex. 32 chars for IPv4. Clients decode it to find the broker for
+// VIEW_MESSAGE_BY_ID. UNIQ_KEY (MessageClientIDSetter) is the client/broker-generated unique id.
+import { randomBytes } from 'node:crypto';
+import { bytesToIp, ipToBytes, parseAddress } from './socket-address.js';
+
+export function createOffsetMsgId(storeHost: string, commitLogOffset: number): string {
+  const { ip, port } = parseAddress(storeHost);
+  const ipBytes = ipToBytes(ip);
+  const b = Buffer.allocUnsafe(ipBytes.length + 12);
+  ipBytes.copy(b, 0);
+  b.writeInt32BE(port, ipBytes.length);
+  b.writeBigInt64BE(BigInt(commitLogOffset), ipBytes.length + 4);
+  return b.toString('hex').toUpperCase();
+}
+
+export function decodeOffsetMsgId(msgId: string): { storeHost: string; commitLogOffset: number } {
+  if (!/^[0-9A-Fa-f]+$/.test(msgId) || (msgId.length !== 32 && msgId.length !== 56)) {
+    throw new Error(`'${msgId}' is not an offset message id (32 or 56 hex chars)`);
+  }
+  const b = Buffer.from(msgId, 'hex');
+  const ipLength = b.length === 16 ? 4 : 16;
+  const ip = bytesToIp(b.subarray(0, ipLength));
+  const port = b.readInt32BE(ipLength);
+  const offset = b.readBigInt64BE(ipLength + 4);
+  return { storeHost: `${ip}:${port}`, commitLogOffset: Number(offset) };
+}
+
+// Per-process prefix: 4 random bytes stand in for the client IP, then pid and a random int, as
+// Java's layout (ip, pid, class-loader hash) is only a uniqueness device.
+const prefix = (() => {
+  const b = Buffer.allocUnsafe(10);
+  randomBytes(4).copy(b, 0);
+  b.writeUInt16BE(process.pid & 0xffff, 4);
+  randomBytes(4).copy(b, 6);
+  return b.toString('hex').toUpperCase();
+})();
+let counter = 0;
+let monthStartMs = 0;
+let nextMonthStartMs = 0;
+
+function refreshMonth(now: number): void {
+  const d = new Date(now);
+  monthStartMs = new Date(d.getFullYear(), d.getMonth(), 1).getTime();
+  nextMonthStartMs = new Date(d.getFullYear(), d.getMonth() + 1, 1).getTime();
+}
+
+export function createUniqKey(now = Date.now()): string {
+  if (now >= nextMonthStartMs || now < monthStartMs) refreshMonth(now);
+  const b = Buffer.allocUnsafe(6);
+  b.writeUInt32BE((now - monthStartMs) >>> 0, 0);
+  counter = (counter + 1) & 0xffff;
+  b.writeUInt16BE(counter, 4);
+  return prefix + b.toString('hex').toUpperCase();
+}

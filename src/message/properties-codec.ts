@@ -1,0 +1,25 @@
+// The properties string: name U+0001 value U+0002, repeated (MessageDecoder#messageProperties2String
+// and #string2messageProperties). Java's parser drops entries with an empty name or value and
+// keeps the last of duplicated names; we do the same so both sides agree on what was sent.
+export const NAME_VALUE_SEPARATOR = '\u0001';
+export const PROPERTY_SEPARATOR = '\u0002';
+
+export function encodeProperties(props: Record<string, string | undefined>): string {
+  let out = '';
+  for (const [k, v] of Object.entries(props)) {
+    if (v === undefined || v === null) continue;
+    out += k + NAME_VALUE_SEPARATOR + v + PROPERTY_SEPARATOR;
+  }
+  return out;
+}
+
+export function decodeProperties(s: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!s) return out;
+  for (const item of s.split(PROPERTY_SEPARATOR)) {
+    const i = item.indexOf(NAME_VALUE_SEPARATOR);
+    if (i <= 0 || i === item.length - 1) continue;
+    out[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return out;
+}

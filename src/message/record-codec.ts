@@ -1,0 +1,230 @@
+// The stored message record (CommitLog#calMsgLength, MessageDecoder#decode; spec part 1 §5.1).
+// The same bytes are what PULL_MESSAGE responses carry, so the store never re-encodes on read.
+//
+//  off  size  field                       off  size  field
+//   0    4    totalSize                    48  4|16+4 bornHost ip + port
+//   4    4    magicCode (v1 / v2)          +    8    storeTimestamp
+//   8    4    bodyCRC (crc32 & 0x7fffffff) +  4|16+4 storeHost ip + port
+//  12    4    queueId                      +    4    reconsumeTimes
+//  16    4    flag                         +    8    preparedTransactionOffset
+//  20    8    queueOffset                  +  4 + B  body
+//  28    8    physicalOffset               +  1|2+T  topic (v1: 1-byte length, v2: 2-byte)
+//  36    4    sysFlag                      +  2 + P  properties
+//  40    8    bornTimestamp
+import { crc32 } from 'node:zlib';
+import { assert } from '../common/assert.js';
+import { MAX_PROPERTIES_SIZE_BYTES } from '../common/limits.js';
+import {
+  MESSAGE_MAGIC_CODE_V1,
+  MESSAGE_MAGIC_CODE_V2,
+  type MessageExt,
+  MessageSysFlag,
+  type MessageToStore,
+} from './message.js';
+import { createOffsetMsgId } from './message-id.js';
+import { decodeProperties, encodeProperties } from './properties-codec.js';
+import { bytesToIp, ipToBytes, parseAddress } from './socket-address.js';
+
+export const QUEUE_OFFSET_POS = 20;
+export const PHYSICAL_OFFSET_POS = 28;
+export const SYS_FLAG_POS = 36;
+export const BORN_HOST_POS = 48;
+/** v1 record with IPv4 hosts and empty body, topic and properties. */
+export const RECORD_FIXED_OVERHEAD_BYTES = 91;
+
+/** Standard CRC-32 masked to a non-negative int (UtilAll#crc32). */
+export function bodyCrc32(body: Buffer): number {
+  return crc32(body) & 0x7fffffff;
+}
+
+export function storeTimestampPos(sysFlag: number): number {
+  return BORN_HOST_POS + ((sysFlag & MessageSysFlag.BORNHOST_V6) !== 0 ? 20 : 8);
+}
+
+export interface EncodedRecord {
+  bytes: Buffer;
+  /** Position of storeTimestamp inside bytes (depends on the born host's IP family). */
+  storeTimestampPos: number;
+}
+
+/**
+ * Encodes a record with queueOffset, physicalOffset and storeTimestamp left zero; the commit log
+ * fills them with setRecordPositions() under its append lock.
+ */
+export function encodeRecord(m: MessageToStore, propertiesString?: string): EncodedRecord {
+  const born = parseAddress(m.bornHost);
+  const store = parseAddress(m.storeHost);
+  const bornIp = ipToBytes(born.ip);
+  const storeIp = ipToBytes(store.ip);
+  let sysFlag = m.sysFlag & ~(MessageSysFlag.BORNHOST_V6 | MessageSysFlag.STOREHOST_V6);
+  if (bornIp.length === 16) sysFlag |= MessageSysFlag.BORNHOST_V6;
+  if (storeIp.length === 16) sysFlag |= MessageSysFlag.STOREHOST_V6;
+  const topic = Buffer.from(m.topic, 'utf8');
+  const props = Buffer.from(propertiesString ?? encodeProperties(m.properties), 'utf8');
+  assert(props.length <= MAX_PROPERTIES_SIZE_BYTES, 'properties checked before encoding');
+  const v2 = topic.length > 127;
+  const total =
+    4 +
+    4 +
+    4 +
+    4 +
+    4 +
+    8 +
+    8 +
+    4 +
+    8 +
+    (bornIp.length + 4) +
+    8 +
+    (storeIp.length + 4) +
+    4 +
+    8 +
+    (4 + m.body.length) +
+    ((v2 ? 2 : 1) + topic.length) +
+    (2 + props.length);
+  const b = Buffer.allocUnsafe(total);
+  let p = 0;
+  p = b.writeInt32BE(total, p);
+  p = b.writeInt32BE(v2 ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE_V1, p);
+  p = b.writeInt32BE(bodyCrc32(m.body), p);
+  p = b.writeInt32BE(m.queueId, p);
+  p = b.writeInt32BE(m.flag, p);
+  p = b.writeBigInt64BE(0n, p); // queueOffset
+  p = b.writeBigInt64BE(0n, p); // physicalOffset
+  p = b.writeInt32BE(sysFlag, p);
+  p = b.writeBigInt64BE(BigInt(m.bornTimestamp), p);
+  p += bornIp.copy(b, p);
+  p = b.writeInt32BE(born.port, p);
+  const tsPos = p;
+  p = b.writeBigInt64BE(0n, p); // storeTimestamp
+  p += storeIp.copy(b, p);
+  p = b.writeInt32BE(store.port, p);
+  p = b.writeInt32BE(m.reconsumeTimes, p);
+  p = b.writeBigInt64BE(BigInt(m.preparedTransactionOffset), p);
+  p = b.writeInt32BE(m.body.length, p);
+  p += m.body.copy(b, p);
+  if (v2) p = b.writeInt16BE(topic.length, p);
+  else p = b.writeInt8(topic.length, p);
+  p += topic.copy(b, p);
+  p = b.writeInt16BE(props.length, p);
+  p += props.copy(b, p);
+  assert(p === total, 'record encoder wrote exactly totalSize bytes');
+  return { bytes: b, storeTimestampPos: tsPos };
+}
+
+export function setRecordPositions(
+  b: Buffer,
+  at: number,
+  storeTsPos: number,
+  queueOffset: number,
+  physicalOffset: number,
+  storeTimestamp: number,
+): void {
+  assert(queueOffset >= 0 && physicalOffset >= 0, 'offsets are non-negative');
+  b.writeBigInt64BE(BigInt(queueOffset), at + QUEUE_OFFSET_POS);
+  b.writeBigInt64BE(BigInt(physicalOffset), at + PHYSICAL_OFFSET_POS);
+  b.writeBigInt64BE(BigInt(storeTimestamp), at + storeTsPos);
+}
+
+export type RecordCheck = { ok: true; size: number } | { ok: false; reason: string };
+
+/**
+ * Validates the record at `at` without trusting it (CommitLog#checkMessageAndReturnSize): magic,
+ * size within the bytes available, internal lengths adding up, and the body CRC.
+ */
+export function checkRecord(b: Buffer, at: number, available: number): RecordCheck {
+  if (available < RECORD_FIXED_OVERHEAD_BYTES) return { ok: false, reason: 'short header' };
+  const size = b.readInt32BE(at);
+  const magic = b.readInt32BE(at + 4);
+  if (magic !== MESSAGE_MAGIC_CODE_V1 && magic !== MESSAGE_MAGIC_CODE_V2) {
+    return { ok: false, reason: `bad magic 0x${(magic >>> 0).toString(16)}` };
+  }
+  if (size < RECORD_FIXED_OVERHEAD_BYTES || size > available) {
+    return { ok: false, reason: `size ${size} outside the ${available} bytes available` };
+  }
+  try {
+    const m = decodeRecord(b.subarray(at, at + size), 0);
+    if (m.storeSize !== size) return { ok: false, reason: 'internal lengths disagree' };
+    if (bodyCrc32(m.body) !== m.bodyCRC) return { ok: false, reason: 'body CRC mismatch' };
+  } catch (err) {
+    return { ok: false, reason: `undecodable: ${(err as Error).message}` };
+  }
+  return { ok: true, size };
+}
+
+/** Decodes the record starting at `at`; throws if it does not fit in `b`. */
+export function decodeRecord(b: Buffer, at: number): MessageExt {
+  const storeSize = b.readInt32BE(at);
+  if (storeSize < RECORD_FIXED_OVERHEAD_BYTES || at + storeSize > b.length) {
+    throw new RangeError(`record size ${storeSize} at ${at} does not fit ${b.length} bytes`);
+  }
+  const magic = b.readInt32BE(at + 4);
+  const end = at + storeSize;
+  let p = at + 8;
+  const bodyCRC = b.readInt32BE(p);
+  const queueId = b.readInt32BE(p + 4);
+  const flag = b.readInt32BE(p + 8);
+  const queueOffset = Number(b.readBigInt64BE(p + 12));
+  const commitLogOffset = Number(b.readBigInt64BE(p + 20));
+  const sysFlag = b.readInt32BE(p + 28);
+  const bornTimestamp = Number(b.readBigInt64BE(p + 32));
+  p += 40;
+  const bornIpLen = (sysFlag & MessageSysFlag.BORNHOST_V6) !== 0 ? 16 : 4;
+  const bornHost = `${bytesToIp(b.subarray(p, p + bornIpLen))}:${b.readInt32BE(p + bornIpLen)}`;
+  p += bornIpLen + 4;
+  const storeTimestamp = Number(b.readBigInt64BE(p));
+  p += 8;
+  const storeIpLen = (sysFlag & MessageSysFlag.STOREHOST_V6) !== 0 ? 16 : 4;
+  const storeHost = `${bytesToIp(b.subarray(p, p + storeIpLen))}:${b.readInt32BE(p + storeIpLen)}`;
+  p += storeIpLen + 4;
+  const reconsumeTimes = b.readInt32BE(p);
+  const preparedTransactionOffset = Number(b.readBigInt64BE(p + 4));
+  p += 12;
+  const bodyLength = b.readInt32BE(p);
+  p += 4;
+  if (bodyLength < 0 || p + bodyLength > end) throw new RangeError('body overruns the record');
+  const body = b.subarray(p, p + bodyLength);
+  p += bodyLength;
+  const topicLength = magic === MESSAGE_MAGIC_CODE_V2 ? b.readInt16BE(p) : b.readInt8(p);
+  p += magic === MESSAGE_MAGIC_CODE_V2 ? 2 : 1;
+  if (topicLength < 0 || p + topicLength > end) throw new RangeError('topic overruns the record');
+  const topic = b.toString('utf8', p, p + topicLength);
+  p += topicLength;
+  const propsLength = b.readInt16BE(p);
+  p += 2;
+  if (propsLength < 0 || p + propsLength !== end) {
+    throw new RangeError('properties do not end the record');
+  }
+  const properties = decodeProperties(b.toString('utf8', p, p + propsLength));
+  const offsetMsgId = createOffsetMsgId(storeHost, commitLogOffset);
+  return {
+    topic,
+    queueId,
+    flag,
+    queueOffset,
+    commitLogOffset,
+    storeSize,
+    sysFlag,
+    bornTimestamp,
+    bornHost,
+    storeTimestamp,
+    storeHost,
+    reconsumeTimes,
+    preparedTransactionOffset,
+    bodyCRC,
+    body,
+    properties,
+    offsetMsgId,
+  };
+}
+
+/** Decodes every record in a PULL_MESSAGE body (concatenated stored records). */
+export function decodeRecords(b: Buffer): MessageExt[] {
+  const out: MessageExt[] = [];
+  let p = 0;
+  while (p < b.length) {
+    const m = decodeRecord(b, p);
+    out.push(m);
+    p += m.storeSize;
+  }
+  return out;
+}

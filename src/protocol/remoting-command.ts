@@ -1,0 +1,267 @@
+// RemotingCommand codec (spec part 1 §1.2–§1.9). Frame on the wire:
+//   int32 L (bytes after itself) | int32 (serializeType << 24 | headerLength) | header | body
+// Header is JSON (type 0) or ROCKETMQ binary (type 1). We always answer in JSON: ali-ons and the
+// C++ client read the second int32 as a plain header length. extFields values go out as strings;
+// on input numbers and booleans (ali-ons) are coerced to strings.
+import { ProtocolError } from '../common/errors.js';
+import { KITEMQ_REMOTING_VERSION } from '../common/limits.js';
+
+export const SerializeType = { JSON: 0, ROCKETMQ: 1 } as const;
+export type SerializeTypeValue = (typeof SerializeType)[keyof typeof SerializeType];
+
+export const FLAG_RESPONSE = 1;
+export const FLAG_ONEWAY = 2;
+
+export type ExtFields = Record<string, string>;
+
+export interface RemotingCommand {
+  code: number;
+  language: string;
+  version: number;
+  opaque: number;
+  flag: number;
+  remark?: string | undefined;
+  extFields: ExtFields;
+  body?: Buffer | undefined;
+}
+
+export function isResponse(cmd: RemotingCommand): boolean {
+  return (cmd.flag & FLAG_RESPONSE) !== 0;
+}
+
+export function isOneway(cmd: RemotingCommand): boolean {
+  return (cmd.flag & FLAG_ONEWAY) !== 0;
+}
+
+export function createRequest(
+  code: number,
+  opaque: number,
+  extFields: Record<string, string | number | boolean | bigint | undefined | null> = {},
+  body?: Buffer,
+  oneway = false,
+): RemotingCommand {
+  return {
+    code,
+    language: 'JAVA',
+    version: KITEMQ_REMOTING_VERSION,
+    opaque,
+    flag: oneway ? FLAG_ONEWAY : 0,
+    extFields: stringifyFields(extFields),
+    body,
+  };
+}
+
+export function createResponse(
+  request: Pick<RemotingCommand, 'opaque'>,
+  code: number,
+  remark?: string,
+  extFields: Record<string, string | number | boolean | bigint | undefined | null> = {},
+  body?: Buffer,
+): RemotingCommand {
+  return {
+    code,
+    language: 'JAVA',
+    version: KITEMQ_REMOTING_VERSION,
+    opaque: request.opaque,
+    flag: FLAG_RESPONSE,
+    remark,
+    extFields: stringifyFields(extFields),
+    body,
+  };
+}
+
+/** Drops null/undefined values and turns every other scalar into its string form. */
+export function stringifyFields(
+  fields: Record<string, string | number | boolean | bigint | undefined | null>,
+): ExtFields {
+  const out: ExtFields = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined || v === null) continue;
+    out[k] = typeof v === 'string' ? v : String(v);
+  }
+  return out;
+}
+
+/** Encodes a whole frame, length prefix included, with a JSON header. */
+export function encodeCommand(cmd: RemotingCommand): Buffer {
+  const header = Buffer.from(
+    JSON.stringify({
+      code: cmd.code,
+      extFields: cmd.extFields,
+      flag: cmd.flag,
+      language: cmd.language,
+      opaque: cmd.opaque,
+      remark: cmd.remark,
+      serializeTypeCurrentRPC: 'JSON',
+      version: cmd.version,
+    }),
+    'utf8',
+  );
+  const bodyLength = cmd.body?.length ?? 0;
+  const out = Buffer.allocUnsafe(8 + header.length + bodyLength);
+  out.writeInt32BE(4 + header.length + bodyLength, 0);
+  out.writeInt32BE(header.length, 4); // serialize type 0 (JSON) in the high byte
+  header.copy(out, 8);
+  if (cmd.body && bodyLength > 0) cmd.body.copy(out, 8 + header.length);
+  return out;
+}
+
+/**
+ * Decodes one frame *without* its 4-byte length prefix (what FrameDecoder yields).
+ * Throws ProtocolError on anything malformed; the caller closes the connection.
+ */
+export function decodeCommand(frame: Buffer): RemotingCommand {
+  if (frame.length < 4) throw new ProtocolError(`frame of ${frame.length} bytes has no header`);
+  const mark = frame.readInt32BE(0);
+  const type = (mark >>> 24) & 0xff;
+  const headerLength = mark & 0xffffff;
+  if (headerLength > frame.length - 4) {
+    throw new ProtocolError(
+      `header length ${headerLength} exceeds frame payload ${frame.length - 4}`,
+    );
+  }
+  const headerBytes = frame.subarray(4, 4 + headerLength);
+  const bodyBytes = frame.subarray(4 + headerLength);
+  // Copy the body out so the command does not pin the (possibly large) network chunk.
+  const body = bodyBytes.length > 0 ? Buffer.from(bodyBytes) : undefined;
+  if (type === SerializeType.JSON) return { ...decodeJsonHeader(headerBytes), body };
+  if (type === SerializeType.ROCKETMQ) return { ...decodeBinaryHeader(headerBytes), body };
+  throw new ProtocolError(`unknown serialize type ${type} in frame header`);
+}
+
+function decodeJsonHeader(bytes: Buffer): Omit<RemotingCommand, 'body'> {
+  let raw: unknown;
+  try {
+    // C++ clients append a newline; JSON.parse tolerates surrounding whitespace.
+    raw = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new ProtocolError(`JSON header does not parse: ${(err as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ProtocolError('JSON header is not an object');
+  }
+  const h = raw as Record<string, unknown>;
+  const code = toInt(h.code, 'code');
+  return {
+    code,
+    language: typeof h.language === 'string' ? h.language : 'OTHER',
+    version: h.version === undefined ? 0 : toInt(h.version, 'version'),
+    opaque: h.opaque === undefined ? 0 : toInt(h.opaque, 'opaque'),
+    flag: h.flag === undefined ? 0 : toInt(h.flag, 'flag'),
+    remark: typeof h.remark === 'string' && h.remark !== '' ? h.remark : undefined,
+    extFields: coerceExtFields(h.extFields),
+  };
+}
+
+function toInt(v: unknown, name: string): number {
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n)) {
+    throw new ProtocolError(`header field '${name}' is not an integer: ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+function coerceExtFields(v: unknown): ExtFields {
+  const out: ExtFields = {};
+  if (v === undefined || v === null) return out;
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    throw new ProtocolError('header field extFields is not an object');
+  }
+  for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+    if (val === null || val === undefined) continue;
+    if (typeof val === 'string') out[k] = val;
+    else if (typeof val === 'number' || typeof val === 'boolean') out[k] = String(val);
+    else out[k] = JSON.stringify(val);
+  }
+  return out;
+}
+
+const LANGUAGES = [
+  'JAVA',
+  'CPP',
+  'DOTNET',
+  'PYTHON',
+  'DELPHI',
+  'ERLANG',
+  'RUBY',
+  'OTHER',
+  'HTTP',
+  'GO',
+  'PHP',
+  'OMS',
+  'RUST',
+  'NODE_JS',
+];
+
+function decodeBinaryHeader(b: Buffer): Omit<RemotingCommand, 'body'> {
+  const need = (pos: number, n: number, what: string) => {
+    if (pos + n > b.length) throw new ProtocolError(`binary header truncated reading ${what}`);
+  };
+  need(0, 21, 'fixed fields');
+  const code = b.readInt16BE(0);
+  const language = LANGUAGES[b.readInt8(2)] ?? 'OTHER';
+  const version = b.readInt16BE(3);
+  const opaque = b.readInt32BE(5);
+  const flag = b.readInt32BE(9);
+  const remarkLength = b.readInt32BE(13);
+  let pos = 17;
+  need(pos, remarkLength, 'remark');
+  const remark = remarkLength > 0 ? b.toString('utf8', pos, pos + remarkLength) : undefined;
+  pos += remarkLength;
+  need(pos, 4, 'extFields length');
+  const extLength = b.readInt32BE(pos);
+  pos += 4;
+  need(pos, extLength, 'extFields');
+  const end = pos + extLength;
+  const extFields: ExtFields = {};
+  while (pos < end) {
+    need(pos, 2, 'extFields key length');
+    const kl = b.readInt16BE(pos);
+    pos += 2;
+    need(pos, kl + 4, 'extFields key');
+    const key = b.toString('utf8', pos, pos + kl);
+    pos += kl;
+    const vl = b.readInt32BE(pos);
+    pos += 4;
+    need(pos, vl, 'extFields value');
+    // Java decodes zero-length keys and values as null: the entry is absent.
+    if (kl > 0 && vl > 0) extFields[key] = b.toString('utf8', pos, pos + vl);
+    pos += vl;
+  }
+  if (pos !== end) throw new ProtocolError('binary header extFields overrun');
+  return { code, language, version, opaque, flag, remark, extFields };
+}
+
+/** Encodes a ROCKETMQ binary header frame; used by tests and by the Java-compat golden vectors. */
+export function encodeBinaryCommand(cmd: RemotingCommand): Buffer {
+  const remark = cmd.remark ? Buffer.from(cmd.remark, 'utf8') : Buffer.alloc(0);
+  const entries: Buffer[] = [];
+  for (const [k, v] of Object.entries(cmd.extFields)) {
+    const kb = Buffer.from(k, 'utf8');
+    const vb = Buffer.from(v, 'utf8');
+    const e = Buffer.allocUnsafe(6 + kb.length + vb.length);
+    e.writeInt16BE(kb.length, 0);
+    kb.copy(e, 2);
+    e.writeInt32BE(vb.length, 2 + kb.length);
+    vb.copy(e, 6 + kb.length);
+    entries.push(e);
+  }
+  const ext = Buffer.concat(entries);
+  const header = Buffer.allocUnsafe(21 + remark.length + ext.length);
+  header.writeInt16BE(cmd.code, 0);
+  header.writeInt8(Math.max(0, LANGUAGES.indexOf(cmd.language)), 2);
+  header.writeInt16BE(cmd.version, 3);
+  header.writeInt32BE(cmd.opaque, 5);
+  header.writeInt32BE(cmd.flag, 9);
+  header.writeInt32BE(remark.length, 13);
+  remark.copy(header, 17);
+  header.writeInt32BE(ext.length, 17 + remark.length);
+  ext.copy(header, 21 + remark.length);
+  const body = cmd.body ?? Buffer.alloc(0);
+  const out = Buffer.allocUnsafe(8 + header.length + body.length);
+  out.writeInt32BE(4 + header.length + body.length, 0);
+  out.writeInt32BE((SerializeType.ROCKETMQ << 24) | header.length, 4);
+  header.copy(out, 8);
+  body.copy(out, 8 + header.length);
+  return out;
+}

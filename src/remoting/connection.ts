@@ -1,0 +1,180 @@
+// One TCP connection speaking RemotingCommand frames, used on both sides: the server hands
+// requests to its dispatcher, the client matches responses to pending requests by opaque. Either
+// side may also send requests (brokers notify consumers on the same connection).
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import {
+  MAX_IN_FLIGHT_REQUESTS_PER_CLIENT_CONNECTION,
+  MAX_SEND_QUEUE_BYTES_PER_CONNECTION,
+} from '../common/limits.js';
+import type { Logger } from '../common/logger.js';
+import { formatAddress } from '../message/socket-address.js';
+import { FrameDecoder } from '../protocol/frame.js';
+import {
+  decodeCommand,
+  encodeCommand,
+  FLAG_ONEWAY,
+  isResponse,
+  type RemotingCommand,
+} from '../protocol/remoting-command.js';
+import { requestCodeName } from '../protocol/request-code.js';
+import {
+  RemotingClosedError,
+  RemotingTimeoutError,
+  RemotingTooMuchRequestError,
+} from './errors.js';
+
+interface Pending {
+  resolve: (cmd: RemotingCommand) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export interface ConnectionEvents {
+  request: [cmd: RemotingCommand];
+  close: [];
+}
+
+let nextConnectionId = 1;
+
+export class Connection extends EventEmitter<ConnectionEvents> {
+  readonly id = nextConnectionId++;
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+  /** Free-form per-connection state for the layers above (client id, language, version). */
+  readonly attributes = new Map<string, unknown>();
+  private readonly decoder = new FrameDecoder();
+  private readonly pending = new Map<number, Pending>();
+  private nextOpaque = 1; // ali-ons replaces a falsy opaque, so never send 0
+  private closed = false;
+  private readPaused = false;
+
+  readonly socket: Socket;
+  private readonly log: Logger;
+
+  constructor(socket: Socket, log: Logger) {
+    super();
+    this.socket = socket;
+    this.log = log;
+    this.remoteAddress = formatAddress(socket.remoteAddress ?? '0.0.0.0', socket.remotePort ?? 0);
+    this.localAddress = formatAddress(socket.localAddress ?? '0.0.0.0', socket.localPort ?? 0);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('drain', () => this.onDrain());
+    socket.on('error', (err) =>
+      this.log.debug({ err, remote: this.remoteAddress }, 'socket error'),
+    );
+    socket.on('close', () => this.onClose());
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Writes a frame; pauses reading from the peer while too much is queued for it. */
+  send(cmd: RemotingCommand): void {
+    if (this.closed) return;
+    this.socket.write(encodeCommand(cmd));
+    if (!this.readPaused && this.socket.writableLength > MAX_SEND_QUEUE_BYTES_PER_CONNECTION) {
+      this.readPaused = true;
+      this.socket.pause();
+      this.log.warn({ remote: this.remoteAddress }, 'send queue full; pausing reads from peer');
+    }
+  }
+
+  invoke(cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
+    if (this.closed) return Promise.reject(new RemotingClosedError(this.remoteAddress));
+    if (this.pending.size >= MAX_IN_FLIGHT_REQUESTS_PER_CLIENT_CONNECTION) {
+      return Promise.reject(
+        new RemotingTooMuchRequestError(
+          this.remoteAddress,
+          MAX_IN_FLIGHT_REQUESTS_PER_CLIENT_CONNECTION,
+        ),
+      );
+    }
+    const opaque = this.allocateOpaque();
+    cmd.opaque = opaque;
+    return new Promise<RemotingCommand>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(opaque);
+        reject(new RemotingTimeoutError(this.remoteAddress, requestCodeName(cmd.code), timeoutMs));
+      }, timeoutMs);
+      timer.unref();
+      this.pending.set(opaque, { resolve, reject, timer });
+      this.send(cmd);
+    });
+  }
+
+  invokeOneway(cmd: RemotingCommand): void {
+    cmd.opaque = this.allocateOpaque();
+    cmd.flag |= FLAG_ONEWAY;
+    this.send(cmd);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.socket.destroy();
+    this.onClose();
+  }
+
+  private allocateOpaque(): number {
+    const o = this.nextOpaque;
+    this.nextOpaque = this.nextOpaque >= 0x7ffffff0 ? 1 : this.nextOpaque + 1;
+    return o;
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (err) {
+      this.log.warn({ err, remote: this.remoteAddress }, 'malformed frame; closing connection');
+      this.close();
+      return;
+    }
+    for (const frame of frames) {
+      let cmd: RemotingCommand;
+      try {
+        cmd = decodeCommand(frame);
+      } catch (err) {
+        this.log.warn({ err, remote: this.remoteAddress }, 'malformed command; closing connection');
+        this.close();
+        return;
+      }
+      if (isResponse(cmd)) this.onResponse(cmd);
+      else this.emit('request', cmd);
+    }
+  }
+
+  private onResponse(cmd: RemotingCommand): void {
+    const p = this.pending.get(cmd.opaque);
+    if (!p) {
+      this.log.debug(
+        { opaque: cmd.opaque, remote: this.remoteAddress },
+        'unmatched response dropped',
+      );
+      return;
+    }
+    this.pending.delete(cmd.opaque);
+    clearTimeout(p.timer);
+    p.resolve(cmd);
+  }
+
+  private onDrain(): void {
+    if (this.readPaused) {
+      this.readPaused = false;
+      this.socket.resume();
+    }
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new RemotingClosedError(this.remoteAddress));
+    }
+    this.pending.clear();
+    this.emit('close');
+  }
+}

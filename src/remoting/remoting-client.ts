@@ -1,0 +1,95 @@
+// Keeps one connection per remote address, connects lazily, and sends requests with deadlines.
+// Requests the remote side sends us (e.g. NOTIFY_CONSUMER_IDS_CHANGED) go to onRequest.
+import { connect } from 'node:net';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../common/limits.js';
+import type { Logger } from '../common/logger.js';
+import { parseAddress } from '../message/socket-address.js';
+import type { RemotingCommand } from '../protocol/remoting-command.js';
+import { Connection } from './connection.js';
+import { RemotingConnectError } from './errors.js';
+
+export type ServerRequestHandler = (cmd: RemotingCommand, conn: Connection, addr: string) => void;
+
+export class RemotingClient {
+  private readonly connections = new Map<string, Promise<Connection>>();
+  private readonly live = new Map<string, Connection>();
+  private closed = false;
+
+  private readonly log: Logger;
+  private readonly onRequest: ServerRequestHandler | undefined;
+  private readonly connectTimeoutMs: number;
+
+  constructor(log: Logger, onRequest?: ServerRequestHandler, connectTimeoutMs = 3_000) {
+    this.log = log;
+    this.onRequest = onRequest;
+    this.connectTimeoutMs = connectTimeoutMs;
+  }
+
+  async invoke(
+    addr: string,
+    cmd: RemotingCommand,
+    timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+  ): Promise<RemotingCommand> {
+    const conn = await this.getConnection(addr);
+    return conn.invoke(cmd, timeoutMs);
+  }
+
+  async invokeOneway(addr: string, cmd: RemotingCommand): Promise<void> {
+    const conn = await this.getConnection(addr);
+    conn.invokeOneway(cmd);
+  }
+
+  getConnection(addr: string): Promise<Connection> {
+    if (this.closed)
+      return Promise.reject(new RemotingConnectError(addr, new Error('client closed')));
+    let p = this.connections.get(addr);
+    if (!p) {
+      p = this.open(addr);
+      this.connections.set(addr, p);
+      p.catch(() => this.connections.delete(addr));
+    }
+    return p;
+  }
+
+  /** Closes the connection to addr (the next call reconnects). */
+  closeConnection(addr: string): void {
+    const p = this.connections.get(addr);
+    this.connections.delete(addr);
+    p?.then((c) => c.close()).catch(() => {});
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const addr of [...this.connections.keys()]) this.closeConnection(addr);
+  }
+
+  private open(addr: string): Promise<Connection> {
+    const { ip, port } = parseAddress(addr);
+    return new Promise<Connection>((resolve, reject) => {
+      const socket = connect({ host: ip, port });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(
+          new RemotingConnectError(addr, new Error(`timed out after ${this.connectTimeoutMs} ms`)),
+        );
+      }, this.connectTimeoutMs);
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new RemotingConnectError(addr, err));
+      });
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        const conn = new Connection(socket, this.log);
+        conn.on('close', () => {
+          if (this.live.get(addr) === conn) {
+            this.live.delete(addr);
+            this.connections.delete(addr);
+          }
+        });
+        this.live.set(addr, conn);
+        conn.on('request', (cmd) => this.onRequest?.(cmd, conn, addr));
+        resolve(conn);
+      });
+    });
+  }
+}
