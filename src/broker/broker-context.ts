@@ -1,0 +1,24 @@
+// What processors share. Built once by BrokerController (the composition root) and passed down.
+import type { BrokerConfig } from '../common/config/broker-config.js';
+import type { Logger } from '../common/logger.js';
+import type { MessageStore } from '../store/message-store.js';
+import type { PullRequestHoldService } from './long-polling/pull-request-hold-service.js';
+import type { ConsumerManager } from './managers/consumer-manager.js';
+import type { ConsumerOffsetManager } from './managers/consumer-offset-manager.js';
+import type { ProducerManager } from './managers/producer-manager.js';
+import type { SubscriptionGroupManager } from './managers/subscription-group-manager.js';
+import type { TopicConfigManager } from './managers/topic-config-manager.js';
+
+export interface BrokerContext {
+  readonly config: BrokerConfig;
+  readonly log: Logger;
+  readonly store: MessageStore;
+  readonly topics: TopicConfigManager;
+  readonly groups: SubscriptionGroupManager;
+  readonly offsets: ConsumerOffsetManager;
+  readonly consumers: ConsumerManager;
+  readonly producers: ProducerManager;
+  readonly pullHold: PullRequestHoldService;
+  /** brokerIP1:listenPort — the storeHost of every record and the address in msgIds. */
+  readonly storeHost: string;
+}

@@ -1,0 +1,185 @@
+// Composition root of the broker: opens the store, loads metadata, wires processors to request
+// codes, listens on listenPort and listenPort-2 (the "VIP" port older Java clients use), keeps the
+// name-server registration alive and runs housekeeping. Nothing below constructs its own deps.
+import { join } from 'node:path';
+import type { BrokerConfig } from '../common/config/broker-config.js';
+import { CLIENT_HOUSEKEEPING_INTERVAL_MS } from '../common/limits.js';
+import type { Logger } from '../common/logger.js';
+import { RequestCode } from '../protocol/request-code.js';
+import { RemotingClient } from '../remoting/remoting-client.js';
+import { RemotingServer } from '../remoting/remoting-server.js';
+import { MessageStore } from '../store/message-store.js';
+import type { BrokerContext } from './broker-context.js';
+import { PullRequestHoldService } from './long-polling/pull-request-hold-service.js';
+import { ConsumerManager } from './managers/consumer-manager.js';
+import { ConsumerOffsetManager } from './managers/consumer-offset-manager.js';
+import { ProducerManager } from './managers/producer-manager.js';
+import { SubscriptionGroupManager } from './managers/subscription-group-manager.js';
+import { TopicConfigManager } from './managers/topic-config-manager.js';
+import { NamesrvRegistration } from './namesrv-registration.js';
+import { AdminProcessor } from './processors/admin.js';
+import { ClientManageProcessor } from './processors/client-manage.js';
+import { ConsumerManageProcessor } from './processors/consumer-manage.js';
+import { PullMessageProcessor } from './processors/pull-message.js';
+import { SendMessageProcessor } from './processors/send-message.js';
+
+export class BrokerController {
+  private readonly config: BrokerConfig;
+  private readonly log: Logger;
+  private readonly server: RemotingServer;
+  private readonly outbound: RemotingClient;
+  private ctx: BrokerContext | undefined;
+  private registration: NamesrvRegistration | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private boundPort = 0;
+
+  constructor(config: BrokerConfig, log: Logger) {
+    this.config = config;
+    this.log = log;
+    this.server = new RemotingServer(log.child({ component: 'remoting' }));
+    this.outbound = new RemotingClient(log.child({ component: 'namesrv-client' }));
+  }
+
+  /** The bound main port (listenPort, or the port picked when listenPort is 0). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get brokerAddr(): string {
+    return `${this.config.brokerIP1}:${this.boundPort}`;
+  }
+
+  async start(): Promise<void> {
+    const c = this.config;
+    const store = await MessageStore.open({
+      storePathRootDir: c.storePathRootDir,
+      mappedFileSizeCommitLog: c.mapedFileSizeCommitLog,
+      mappedFileSizeConsumeQueue: c.mapedFileSizeConsumeQueue,
+      flushDiskType: c.flushDiskType,
+      flushIntervalCommitLog: c.flushIntervalCommitLog,
+      flushCommitLogLeastPages: c.flushCommitLogLeastPages,
+      syncFlushTimeout: c.syncFlushTimeout,
+      maxMessageSize: c.maxMessageSize,
+      logger: this.log.child({ component: 'store' }),
+    });
+    try {
+      await this.startWithStore(store);
+    } catch (err) {
+      await this.server.close();
+      await store.shutdown();
+      throw err;
+    }
+  }
+
+  private async startWithStore(store: MessageStore): Promise<void> {
+    const c = this.config;
+    const topics = new TopicConfigManager(c, this.log.child({ component: 'topics' }));
+    topics.load();
+    const groups = new SubscriptionGroupManager(c);
+    groups.load();
+    const offsets = new ConsumerOffsetManager(c.storePathRootDir);
+    offsets.load();
+    const consumers = new ConsumerManager(this.log.child({ component: 'consumers' }));
+    const producers = new ProducerManager();
+    const pullHold = new PullRequestHoldService(this.log.child({ component: 'pull-hold' }));
+    store.on('messageArrived', (topic, queueId, nextOffset, tagsCode) =>
+      pullHold.notifyMessageArriving(topic, queueId, nextOffset, tagsCode),
+    );
+    this.boundPort = await this.server.listen(c.listenPort, c.bindAddress);
+    if (c.listenPort > 2) await this.server.listen(c.listenPort - 2, c.bindAddress);
+    const storeHost = `${c.brokerIP1}:${this.boundPort}`;
+    const ctx: BrokerContext = {
+      config: c,
+      log: this.log,
+      store,
+      topics,
+      groups,
+      offsets,
+      consumers,
+      producers,
+      pullHold,
+      storeHost,
+    };
+    this.ctx = ctx;
+    this.registerProcessors(ctx);
+    this.server.on('disconnect', (conn) => {
+      consumers.onChannelClose(conn);
+      producers.onChannelClose(conn);
+    });
+    pullHold.start();
+    this.startHousekeeping(ctx);
+    this.registration = new NamesrvRegistration(
+      c,
+      storeHost,
+      topics,
+      this.outbound,
+      this.log.child({ component: 'registration' }),
+    );
+    topics.onChange = () => this.registration?.scheduleRegister();
+    await this.registration.start();
+  }
+
+  private registerProcessors(ctx: BrokerContext): void {
+    const s = this.server;
+    const send = new SendMessageProcessor(ctx);
+    s.registerProcessor(
+      [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE],
+      send.process,
+    );
+    const pull = new PullMessageProcessor(ctx);
+    s.registerProcessor([RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE], pull.process);
+    const client = new ClientManageProcessor(ctx);
+    s.registerProcessor(RequestCode.HEART_BEAT, client.heartBeat);
+    s.registerProcessor(RequestCode.UNREGISTER_CLIENT, client.unregisterClient);
+    s.registerProcessor(RequestCode.CHECK_CLIENT_CONFIG, client.checkClientConfig);
+    const cm = new ConsumerManageProcessor(ctx);
+    s.registerProcessor(RequestCode.GET_CONSUMER_LIST_BY_GROUP, cm.getConsumerListByGroup);
+    s.registerProcessor(RequestCode.UPDATE_CONSUMER_OFFSET, cm.updateConsumerOffset);
+    s.registerProcessor(RequestCode.QUERY_CONSUMER_OFFSET, cm.queryConsumerOffset);
+    const admin = new AdminProcessor(ctx);
+    s.registerProcessor(RequestCode.UPDATE_AND_CREATE_TOPIC, admin.updateAndCreateTopic);
+    s.registerProcessor(RequestCode.DELETE_TOPIC_IN_BROKER, admin.deleteTopicInBroker);
+    s.registerProcessor(RequestCode.GET_ALL_TOPIC_CONFIG, admin.getAllTopicConfig);
+    s.registerProcessor(RequestCode.GET_TOPIC_CONFIG, admin.getTopicConfig);
+    s.registerProcessor(RequestCode.GET_MAX_OFFSET, admin.getMaxOffset);
+    s.registerProcessor(RequestCode.GET_MIN_OFFSET, admin.getMinOffset);
+    s.registerProcessor(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, admin.searchOffsetByTimestamp);
+    s.registerProcessor(RequestCode.GET_EARLIEST_MSG_STORETIME, admin.getEarliestMsgStoretime);
+    s.registerProcessor(RequestCode.GET_BROKER_RUNTIME_INFO, admin.getBrokerRuntimeInfo);
+  }
+
+  private startHousekeeping(ctx: BrokerContext): void {
+    const every = (ms: number, fn: () => void) => {
+      const t = setInterval(() => {
+        try {
+          fn();
+        } catch (err) {
+          this.log.error({ err }, 'housekeeping task failed');
+        }
+      }, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(CLIENT_HOUSEKEEPING_INTERVAL_MS, () => {
+      const now = Date.now();
+      ctx.consumers.scanExpired(now, this.config.channelExpiredTimeout);
+      ctx.producers.scanExpired(now, this.config.channelExpiredTimeout);
+    });
+    every(this.config.flushConsumerOffsetInterval, () => ctx.offsets.persist());
+  }
+
+  async shutdown(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.registration?.shutdown();
+    this.outbound.close();
+    const ctx = this.ctx;
+    ctx?.pullHold.shutdown();
+    await this.server.close();
+    if (ctx) {
+      ctx.offsets.persist(true);
+      await ctx.store.shutdown();
+    }
+    this.log.info({ dir: join(this.config.storePathRootDir) }, 'broker shut down cleanly');
+  }
+}

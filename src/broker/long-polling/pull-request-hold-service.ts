@@ -1,0 +1,113 @@
+// Parked pulls (PullRequestHoldService). A pull that finds nothing waits under "topic@queueId"
+// until a matching message is dispatched there (woken at once by the store's messageArrived) or
+// its suspend timeout passes; then the whole pull runs again and answers with the original
+// opaque. One coarse interval expires deadlines instead of a timer per request.
+import { assert } from '../../common/assert.js';
+import {
+  MAX_SUSPENDED_PULLS_PER_QUEUE,
+  MAX_SUSPENDED_PULLS_TOTAL,
+  PULL_HOLD_CHECK_INTERVAL_MS,
+} from '../../common/limits.js';
+import type { Logger } from '../../common/logger.js';
+import type { Connection } from '../../remoting/connection.js';
+
+export interface HeldPull {
+  conn: Connection;
+  /** The queue offset the client asked for; woken when the queue grows past it. */
+  offset: number;
+  deadlineMs: number;
+  /** Consume-queue level filter (tag hash); undefined tagsCode means unknown → pass. */
+  matches: (tagsCode: number | undefined) => boolean;
+  /** Re-runs the pull without suspension and writes its response. */
+  wake: () => void;
+}
+
+export class PullRequestHoldService {
+  private readonly held = new Map<string, HeldPull[]>();
+  private total = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly log: Logger;
+  private readonly now: () => number;
+
+  constructor(log: Logger, now: () => number = Date.now) {
+    this.log = log;
+    this.now = now;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.expire(), PULL_HOLD_CHECK_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  shutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+    // Answer everything still parked so clients are not left waiting for their socket timeout.
+    for (const list of this.held.values()) for (const p of list) p.wake();
+    this.held.clear();
+    this.total = 0;
+  }
+
+  /** Returns false when the bounds are reached; the caller then answers at once. */
+  suspend(topic: string, queueId: number, pull: HeldPull): boolean {
+    const key = `${topic}@${queueId}`;
+    let list = this.held.get(key);
+    if (!list) {
+      list = [];
+      this.held.set(key, list);
+    }
+    if (list.length >= MAX_SUSPENDED_PULLS_PER_QUEUE || this.total >= MAX_SUSPENDED_PULLS_TOTAL) {
+      this.log.warn({ key, total: this.total }, 'too many parked pulls; answering immediately');
+      return false;
+    }
+    list.push(pull);
+    this.total++;
+    return true;
+  }
+
+  /** Called for each message dispatched into a consume queue. */
+  notifyMessageArriving(
+    topic: string,
+    queueId: number,
+    maxOffset: number,
+    tagsCode?: number,
+  ): void {
+    const key = `${topic}@${queueId}`;
+    const list = this.held.get(key);
+    if (!list) return;
+    const keep: HeldPull[] = [];
+    const wake: HeldPull[] = [];
+    for (const p of list) {
+      if (p.conn.isClosed) continue;
+      if (p.offset < maxOffset && p.matches(tagsCode)) wake.push(p);
+      else keep.push(p);
+    }
+    this.replace(key, list, keep);
+    for (const p of wake) p.wake();
+  }
+
+  get parkedCount(): number {
+    return this.total;
+  }
+
+  private expire(): void {
+    const now = this.now();
+    for (const [key, list] of [...this.held]) {
+      const keep: HeldPull[] = [];
+      const wake: HeldPull[] = [];
+      for (const p of list) {
+        if (p.conn.isClosed) continue;
+        if (now >= p.deadlineMs) wake.push(p);
+        else keep.push(p);
+      }
+      this.replace(key, list, keep);
+      for (const p of wake) p.wake();
+    }
+  }
+
+  private replace(key: string, before: HeldPull[], after: HeldPull[]): void {
+    this.total -= before.length - after.length;
+    assert(this.total >= 0, 'parked pull count never goes negative');
+    if (after.length === 0) this.held.delete(key);
+    else this.held.set(key, after);
+  }
+}

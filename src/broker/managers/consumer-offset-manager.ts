@@ -1,0 +1,74 @@
+// Committed consumer offsets (ConsumerOffsetManager): "<topic>@<group>" → queueId → next offset
+// to consume. Persisted to <root>/config/consumerOffset.json every flushConsumerOffsetInterval
+// and at shutdown; a commit is in memory first, as in RocketMQ.
+import { join } from 'node:path';
+import { assert } from '../../common/assert.js';
+import { readJsonFile, writeJsonFile } from './config-file.js';
+
+const SEP = '@';
+
+export class ConsumerOffsetManager {
+  private readonly table = new Map<string, Map<number, number>>();
+  /** Last nextBeginOffset handed out per key/queue (GET_CONSUME_STATS pullOffset). */
+  private readonly pullOffsets = new Map<string, Map<number, number>>();
+  private readonly path: string;
+  private dirty = false;
+
+  constructor(storePathRootDir: string) {
+    this.path = join(storePathRootDir, 'config', 'consumerOffset.json');
+  }
+
+  load(): void {
+    const file = readJsonFile<{ offsetTable: Record<string, Record<string, number>> }>(this.path);
+    for (const [key, queues] of Object.entries(file?.offsetTable ?? {})) {
+      const m = new Map<number, number>();
+      for (const [q, off] of Object.entries(queues)) m.set(Number(q), off);
+      this.table.set(key, m);
+    }
+  }
+
+  commitOffset(group: string, topic: string, queueId: number, offset: number): void {
+    assert(Number.isSafeInteger(offset), 'offsets are validated by the processor');
+    const key = topic + SEP + group;
+    let m = this.table.get(key);
+    if (!m) {
+      m = new Map();
+      this.table.set(key, m);
+    }
+    m.set(queueId, offset);
+    this.dirty = true;
+  }
+
+  /** -1 when the group has no committed offset for that queue. */
+  queryOffset(group: string, topic: string, queueId: number): number {
+    return this.table.get(topic + SEP + group)?.get(queueId) ?? -1;
+  }
+
+  commitPullOffset(group: string, topic: string, queueId: number, offset: number): void {
+    const key = topic + SEP + group;
+    let m = this.pullOffsets.get(key);
+    if (!m) {
+      m = new Map();
+      this.pullOffsets.set(key, m);
+    }
+    m.set(queueId, offset);
+  }
+
+  /** Groups with committed offsets on a topic. */
+  groupsOfTopic(topic: string): string[] {
+    const out: string[] = [];
+    for (const key of this.table.keys()) {
+      const i = key.lastIndexOf(SEP);
+      if (key.slice(0, i) === topic) out.push(key.slice(i + 1));
+    }
+    return out;
+  }
+
+  persist(force = false): void {
+    if (!this.dirty && !force) return;
+    const offsetTable: Record<string, Record<string, number>> = {};
+    for (const [key, m] of this.table) offsetTable[key] = Object.fromEntries(m);
+    writeJsonFile(this.path, { offsetTable });
+    this.dirty = false;
+  }
+}

@@ -1,0 +1,179 @@
+// Topic configurations owned by this broker (TopicConfigManager): persisted in
+// <root>/config/topics.json, versioned by a DataVersion the name server compares, and seeded with
+// the system topics RocketMQ brokers create at start (TBW102 when autoCreateTopicEnable).
+import { join } from 'node:path';
+import { assert } from '../../common/assert.js';
+import type { BrokerConfig } from '../../common/config/broker-config.js';
+import type { Logger } from '../../common/logger.js';
+import { isInherited, PERM_INHERIT, PERM_READ, PERM_WRITE } from '../../common/perm.js';
+import { retryTopic, TBW102 } from '../topic-validator.js';
+import { readJsonFile, writeJsonFile } from './config-file.js';
+
+export type TopicFilterType = 'SINGLE_TAG' | 'MULTI_TAG';
+
+export interface TopicConfig {
+  topicName: string;
+  readQueueNums: number;
+  writeQueueNums: number;
+  perm: number;
+  topicFilterType: TopicFilterType;
+  topicSysFlag: number;
+  order: boolean;
+  attributes: Record<string, string>;
+}
+
+export interface DataVersion {
+  counter: number;
+  stateVersion: number;
+  timestamp: number;
+}
+
+interface TopicsFile {
+  dataVersion: DataVersion;
+  topicConfigTable: Record<string, TopicConfig>;
+}
+
+export function newTopicConfig(
+  topicName: string,
+  queues: number,
+  perm = PERM_READ | PERM_WRITE,
+): TopicConfig {
+  return {
+    topicName,
+    readQueueNums: queues,
+    writeQueueNums: queues,
+    perm,
+    topicFilterType: 'SINGLE_TAG',
+    topicSysFlag: 0,
+    order: false,
+    attributes: {},
+  };
+}
+
+export class TopicConfigManager {
+  private readonly table = new Map<string, TopicConfig>();
+  private readonly path: string;
+  dataVersion: DataVersion = { counter: 0, stateVersion: 0, timestamp: Date.now() };
+  /** Called with the topics that changed, so the broker can register them at once. */
+  onChange: (changed: TopicConfig[]) => void = () => {};
+
+  private readonly config: BrokerConfig;
+  private readonly log: Logger;
+
+  constructor(config: BrokerConfig, log: Logger) {
+    this.config = config;
+    this.log = log;
+    this.path = join(config.storePathRootDir, 'config', 'topics.json');
+  }
+
+  load(): void {
+    const file = readJsonFile<TopicsFile>(this.path);
+    if (file) {
+      for (const [name, tc] of Object.entries(file.topicConfigTable ?? {})) {
+        this.table.set(name, { ...newTopicConfig(name, tc.readQueueNums), ...tc });
+      }
+      if (file.dataVersion) this.dataVersion = file.dataVersion;
+    }
+    this.seedSystemTopics();
+  }
+
+  private seedSystemTopics(): void {
+    const c = this.config;
+    const seed = (tc: TopicConfig) => {
+      if (!this.table.has(tc.topicName)) this.table.set(tc.topicName, tc);
+    };
+    if (c.autoCreateTopicEnable) {
+      seed(newTopicConfig(TBW102, c.defaultTopicQueueNums, PERM_READ | PERM_WRITE | PERM_INHERIT));
+    }
+    seed(newTopicConfig('SELF_TEST_TOPIC', 1));
+    seed(newTopicConfig(c.brokerClusterName, 16, PERM_INHERIT | PERM_READ | PERM_WRITE));
+    seed(newTopicConfig(c.brokerName, 1, PERM_INHERIT | PERM_READ | PERM_WRITE));
+    seed(newTopicConfig('OFFSET_MOVED_EVENT', 1));
+    seed(newTopicConfig(`${c.brokerClusterName}_REPLY_TOPIC`, 1));
+  }
+
+  get(topic: string): TopicConfig | undefined {
+    return this.table.get(topic);
+  }
+
+  all(): TopicConfig[] {
+    return [...this.table.values()];
+  }
+
+  /** Creates or replaces a topic; returns false when nothing changed (idempotent admin call). */
+  createOrUpdate(tc: TopicConfig): boolean {
+    assert(
+      tc.readQueueNums >= 0 && tc.writeQueueNums >= 0,
+      'queue numbers are validated by callers',
+    );
+    const old = this.table.get(tc.topicName);
+    if (old && JSON.stringify(old) === JSON.stringify(tc)) return false;
+    this.table.set(tc.topicName, tc);
+    this.commitChange([tc]);
+    this.log.info({ topic: tc.topicName, old, new: tc }, 'topic config updated');
+    return true;
+  }
+
+  delete(topic: string): boolean {
+    if (!this.table.delete(topic)) return false;
+    this.commitChange([]);
+    return true;
+  }
+
+  /**
+   * Auto-creation through a default topic (AbstractSendMessageProcessor#msgCheck →
+   * TopicConfigManager#createTopicInSendMessageMethod). Returns null when not allowed.
+   */
+  createTopicInSendMessageMethod(
+    topic: string,
+    defaultTopic: string,
+    queueNums: number,
+  ): TopicConfig | null {
+    const existing = this.table.get(topic);
+    if (existing) return existing;
+    const def = this.table.get(defaultTopic);
+    if (!def) return null;
+    let perm = def.perm;
+    // With auto-creation off, TBW102 loses its inherit bit (RocketMQ treats it as perm 6).
+    if (defaultTopic === TBW102 && !this.config.autoCreateTopicEnable)
+      perm = PERM_READ | PERM_WRITE;
+    if (!isInherited(perm)) return null;
+    const n = Math.max(0, Math.min(queueNums, def.writeQueueNums));
+    const tc: TopicConfig = {
+      ...newTopicConfig(topic, n, perm & ~PERM_INHERIT),
+      topicFilterType: def.topicFilterType,
+    };
+    this.table.set(topic, tc);
+    this.commitChange([tc]);
+    this.log.info({ topic, queues: n, defaultTopic }, 'topic auto-created by a send');
+    return tc;
+  }
+
+  /** The retry topic of a consumer group, created on first heartbeat (1 queue, RW). */
+  createRetryTopicIfAbsent(group: string, queueNums = 1): TopicConfig {
+    const name = retryTopic(group);
+    const existing = this.table.get(name);
+    if (existing) return existing;
+    const tc = newTopicConfig(name, queueNums);
+    this.table.set(name, tc);
+    this.commitChange([tc]);
+    return tc;
+  }
+
+  private commitChange(changed: TopicConfig[]): void {
+    this.dataVersion = {
+      counter: this.dataVersion.counter + 1,
+      stateVersion: this.dataVersion.stateVersion,
+      timestamp: Date.now(),
+    };
+    this.persist();
+    this.onChange(changed);
+  }
+
+  persist(): void {
+    writeJsonFile(this.path, {
+      dataVersion: this.dataVersion,
+      topicConfigTable: Object.fromEntries(this.table),
+    } satisfies TopicsFile);
+  }
+}

@@ -1,0 +1,150 @@
+// Topic administration and queue offset queries (spec part 1 §4.8, part 2 §3.3, §10.2-10.3):
+// UPDATE_AND_CREATE_TOPIC (17), DELETE_TOPIC_IN_BROKER (215), GET_ALL_TOPIC_CONFIG (21),
+// GET_TOPIC_CONFIG (351), GET_MAX_OFFSET (30), GET_MIN_OFFSET (31),
+// SEARCH_OFFSET_BY_TIMESTAMP (29), GET_EARLIEST_MSG_STORETIME (32), GET_BROKER_RUNTIME_INFO (28).
+import { optBool, optInt, optString, reqInt, reqString } from '../../protocol/headers/fields.js';
+import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
+import { ResponseCode } from '../../protocol/response-code.js';
+import type { BrokerContext } from '../broker-context.js';
+import type { TopicConfig, TopicFilterType } from '../managers/topic-config-manager.js';
+import { TBW102, validateTopic } from '../topic-validator.js';
+
+const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
+
+export class AdminProcessor {
+  private readonly ctx: BrokerContext;
+  private readonly startedAt = Date.now();
+
+  constructor(ctx: BrokerContext) {
+    this.ctx = ctx;
+  }
+
+  readonly updateAndCreateTopic = (req: RemotingCommand): RemotingCommand => {
+    const e = req.extFields;
+    const topic = reqString(e, 'topic');
+    const bad = validateTopic(topic);
+    if (bad) return createResponse(req, ResponseCode.INVALID_PARAMETER, bad);
+    if (topic === TBW102 || topic === this.ctx.config.brokerClusterName) {
+      return createResponse(
+        req,
+        ResponseCode.INVALID_PARAMETER,
+        `The topic[${topic}] is conflict with system topic.`,
+      );
+    }
+    const read = optInt(e, 'readQueueNums', 8);
+    const write = optInt(e, 'writeQueueNums', 8);
+    const perm = optInt(e, 'perm', 6);
+    if (read < 0 || write < 0 || read > 1024 || write > 1024 || perm < 0 || perm > 15) {
+      return createResponse(
+        req,
+        ResponseCode.INVALID_PARAMETER,
+        'readQueueNums and writeQueueNums must be within 0..1024 and perm within 0..15',
+      );
+    }
+    const filter = optString(e, 'topicFilterType') === 'MULTI_TAG' ? 'MULTI_TAG' : 'SINGLE_TAG';
+    const tc: TopicConfig = {
+      topicName: topic,
+      readQueueNums: read,
+      writeQueueNums: write,
+      perm,
+      topicFilterType: filter as TopicFilterType,
+      topicSysFlag: optInt(e, 'topicSysFlag', 0),
+      order: optBool(e, 'order', false),
+      attributes: this.ctx.topics.get(topic)?.attributes ?? {},
+    };
+    this.ctx.topics.createOrUpdate(tc);
+    return createResponse(req, ResponseCode.SUCCESS);
+  };
+
+  readonly deleteTopicInBroker = (req: RemotingCommand): RemotingCommand => {
+    const topic = reqString(req.extFields, 'topic');
+    this.ctx.topics.delete(topic);
+    return createResponse(req, ResponseCode.SUCCESS);
+  };
+
+  readonly getAllTopicConfig = (req: RemotingCommand): RemotingCommand => {
+    const { topics } = this.ctx;
+    const body = {
+      dataVersion: topics.dataVersion,
+      topicConfigTable: Object.fromEntries(topics.all().map((t) => [t.topicName, t])),
+    };
+    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, json(body));
+  };
+
+  readonly getTopicConfig = (req: RemotingCommand): RemotingCommand => {
+    const topic = reqString(req.extFields, 'topic');
+    const tc = this.ctx.topics.get(topic);
+    if (!tc)
+      return createResponse(
+        req,
+        ResponseCode.TOPIC_NOT_EXIST,
+        `No topic in this broker. topic: ${topic}`,
+      );
+    return createResponse(
+      req,
+      ResponseCode.SUCCESS,
+      undefined,
+      {},
+      json({ topicConfig: tc, ...tc }),
+    );
+  };
+
+  readonly getMaxOffset = (req: RemotingCommand): RemotingCommand => {
+    const { topic, queueId } = this.queue(req);
+    return createResponse(req, ResponseCode.SUCCESS, undefined, {
+      offset: this.ctx.store.getMaxOffsetInQueue(topic, queueId),
+    });
+  };
+
+  readonly getMinOffset = (req: RemotingCommand): RemotingCommand => {
+    const { topic, queueId } = this.queue(req);
+    return createResponse(req, ResponseCode.SUCCESS, undefined, {
+      offset: this.ctx.store.getMinOffsetInQueue(topic, queueId),
+    });
+  };
+
+  readonly searchOffsetByTimestamp = (req: RemotingCommand): RemotingCommand => {
+    const { topic, queueId } = this.queue(req);
+    const ts = reqInt(req.extFields, 'timestamp');
+    return createResponse(req, ResponseCode.SUCCESS, undefined, {
+      offset: this.ctx.store.getOffsetInQueueByTime(topic, queueId, ts),
+    });
+  };
+
+  readonly getEarliestMsgStoretime = (req: RemotingCommand): RemotingCommand => {
+    const { topic, queueId } = this.queue(req);
+    return createResponse(req, ResponseCode.SUCCESS, undefined, {
+      timestamp: this.ctx.store.getEarliestMessageTime(topic, queueId),
+    });
+  };
+
+  readonly getBrokerRuntimeInfo = (req: RemotingCommand): RemotingCommand => {
+    const { store, config } = this.ctx;
+    const table: Record<string, string> = {
+      brokerVersionDesc: 'KiteMQ 0.1.0 (V5_3_3 compatible)',
+      brokerVersion: '479',
+      bootTimestamp: String(this.startedAt),
+      brokerActive: 'true',
+      commitLogMaxOffset: String(store.maxPhyOffset),
+      commitLogMinOffset: String(store.minPhyOffset),
+      putTps: '0 0 0',
+      getTransferredTps: '0 0 0',
+      getTransferedTps: '0 0 0',
+      sendThreadPoolQueueSize: '0',
+      pullThreadPoolQueueSize: '0',
+      sendThreadPoolQueueHeadWaitTimeMills: '0',
+      pullThreadPoolQueueHeadWaitTimeMills: '0',
+      pageCacheLockTimeMills: '0',
+      earliestMessageTimeStamp: '0',
+      commitLogDiskRatio: '0',
+      msgPutTotalTodayNow: '0',
+      msgGetTotalTodayNow: '0',
+      brokerName: config.brokerName,
+    };
+    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, json({ table }));
+  };
+
+  private queue(req: RemotingCommand): { topic: string; queueId: number } {
+    return { topic: reqString(req.extFields, 'topic'), queueId: reqInt(req.extFields, 'queueId') };
+  }
+}

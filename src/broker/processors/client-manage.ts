@@ -1,0 +1,117 @@
+// HEART_BEAT (34), UNREGISTER_CLIENT (35), CHECK_CLIENT_CONFIG (46) (spec part 2 §1.1, §1.2, §1.5).
+// HEART_BEAT body: HeartbeatData JSON {clientID, producerDataSet[], consumerDataSet[]}; it
+// auto-creates the subscription group and %RETRY%<group>, registers the consumer (notifying the
+// group on change) and the producer groups. Response SUCCESS, no body.
+import { RequestValidationError } from '../../common/errors.js';
+import { parseTagExpression } from '../../message/filter-api.js';
+import { optString, reqString } from '../../protocol/headers/fields.js';
+import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
+import { ResponseCode } from '../../protocol/response-code.js';
+import type { Connection } from '../../remoting/connection.js';
+import type { BrokerContext } from '../broker-context.js';
+import type { ClientChannelInfo, SubscriptionData } from '../managers/consumer-manager.js';
+
+interface HeartbeatData {
+  clientID?: string;
+  producerDataSet?: { groupName?: string }[];
+  consumerDataSet?: {
+    groupName?: string;
+    consumeType?: string;
+    messageModel?: string;
+    consumeFromWhere?: string;
+    subscriptionDataSet?: Partial<SubscriptionData>[];
+  }[];
+}
+
+function parseJsonBody<T>(req: RemotingCommand, what: string): T {
+  if (!req.body)
+    throw new RequestValidationError(ResponseCode.SYSTEM_ERROR, `${what} body is missing`);
+  try {
+    return JSON.parse(req.body.toString('utf8')) as T;
+  } catch (err) {
+    throw new RequestValidationError(
+      ResponseCode.SYSTEM_ERROR,
+      `${what} body is not JSON: ${(err as Error).message}`,
+    );
+  }
+}
+
+function normalizeSubscription(s: Partial<SubscriptionData>): SubscriptionData | undefined {
+  if (!s.topic) return undefined;
+  const type = s.expressionType || 'TAG';
+  const tag = type === 'TAG' ? parseTagExpression(s.subString) : undefined;
+  return {
+    topic: s.topic,
+    subString: tag?.subString ?? s.subString ?? '*',
+    tagsSet: tag?.tagsSet ?? [],
+    codeSet: tag?.codeSet ?? [],
+    subVersion: Number(s.subVersion ?? 0),
+    expressionType: type,
+  };
+}
+
+export class ClientManageProcessor {
+  private readonly ctx: BrokerContext;
+
+  constructor(ctx: BrokerContext) {
+    this.ctx = ctx;
+  }
+
+  readonly heartBeat = (req: RemotingCommand, conn: Connection): RemotingCommand => {
+    const hb = parseJsonBody<HeartbeatData>(req, 'HeartbeatData');
+    const info: ClientChannelInfo = {
+      clientId: hb.clientID ?? conn.remoteAddress,
+      language: req.language,
+      version: req.version,
+      lastUpdateTimestamp: Date.now(),
+    };
+    conn.attributes.set('clientId', info.clientId);
+    for (const c of hb.consumerDataSet ?? []) {
+      if (!c.groupName) continue;
+      const groupConfig = this.ctx.groups.find(c.groupName);
+      if (!groupConfig) continue; // RocketMQ silently skips; pulls then answer 26
+      this.ctx.topics.createRetryTopicIfAbsent(c.groupName, groupConfig.retryQueueNums);
+      const subscriptions = (c.subscriptionDataSet ?? [])
+        .map(normalizeSubscription)
+        .filter((s): s is SubscriptionData => s !== undefined);
+      this.ctx.consumers.register(
+        {
+          group: c.groupName,
+          consumeType: c.consumeType ?? 'CONSUME_PASSIVELY',
+          messageModel: c.messageModel ?? 'CLUSTERING',
+          consumeFromWhere: c.consumeFromWhere ?? 'CONSUME_FROM_LAST_OFFSET',
+          subscriptions,
+        },
+        conn,
+        info,
+      );
+    }
+    for (const p of hb.producerDataSet ?? []) {
+      if (p.groupName) this.ctx.producers.register(p.groupName, conn, info);
+    }
+    return createResponse(req, ResponseCode.SUCCESS);
+  };
+
+  readonly unregisterClient = (req: RemotingCommand, conn: Connection): RemotingCommand => {
+    reqString(req.extFields, 'clientID');
+    const producerGroup = optString(req.extFields, 'producerGroup');
+    const consumerGroup = optString(req.extFields, 'consumerGroup');
+    if (producerGroup) this.ctx.producers.unregister(producerGroup, conn);
+    if (consumerGroup) this.ctx.consumers.unregister(consumerGroup, conn);
+    return createResponse(req, ResponseCode.SUCCESS);
+  };
+
+  readonly checkClientConfig = (req: RemotingCommand): RemotingCommand => {
+    const body = parseJsonBody<{ subscriptionData?: Partial<SubscriptionData> }>(
+      req,
+      'CheckClientRequestBody',
+    );
+    const type = body.subscriptionData?.expressionType || 'TAG';
+    if (type === 'TAG') return createResponse(req, ResponseCode.SUCCESS);
+    return createResponse(
+      req,
+      ResponseCode.SYSTEM_ERROR,
+      `The broker does not support consumer to filter message by ${type}`,
+    );
+  };
+}

@@ -1,0 +1,219 @@
+// PULL_MESSAGE (11) and LITE_PULL_MESSAGE (361) (spec part 2 §2).
+// Header: consumerGroup, topic, queueId, queueOffset, maxMsgNums, sysFlag, commitOffset,
+// suspendTimeoutMillis, subscription?, subVersion, expressionType?. Response header:
+// suggestWhichBrokerId, nextBeginOffset, minOffset, maxOffset (strings); body = stored records.
+// Codes: 0 FOUND, 19 NOT_FOUND (after long polling), 20 RETRY_IMMEDIATELY, 21 OFFSET_MOVED, and
+// the early errors 16/17/23/24/25/26/29/1 of §2.3.
+import { RequestValidationError } from '../../common/errors.js';
+import { MAX_SUSPEND_TIMEOUT_MS } from '../../common/limits.js';
+import { isReadable } from '../../common/perm.js';
+import { parseTagExpression, tagCodeMatches } from '../../message/filter-api.js';
+import { optInt, optString, reqInt, reqString } from '../../protocol/headers/fields.js';
+import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
+import { ResponseCode } from '../../protocol/response-code.js';
+import type { Connection } from '../../remoting/connection.js';
+import { GetMessageStatus, type GetMessageStatusValue } from '../../store/status.js';
+import type { BrokerContext } from '../broker-context.js';
+
+export const PullSysFlag = {
+  COMMIT_OFFSET: 0x1,
+  SUSPEND: 0x2,
+  SUBSCRIPTION: 0x4,
+  CLASS_FILTER: 0x8,
+  LITE_PULL: 0x10,
+} as const;
+
+interface PullHeader {
+  consumerGroup: string;
+  topic: string;
+  queueId: number;
+  queueOffset: number;
+  maxMsgNums: number;
+  sysFlag: number;
+  commitOffset: number;
+  suspendTimeoutMillis: number;
+  subscription: string | undefined;
+  subVersion: number;
+  expressionType: string;
+}
+
+function parsePullHeader(req: RemotingCommand): PullHeader {
+  const e = req.extFields;
+  return {
+    consumerGroup: reqString(e, 'consumerGroup'),
+    topic: reqString(e, 'topic'),
+    queueId: reqInt(e, 'queueId'),
+    queueOffset: reqInt(e, 'queueOffset'),
+    maxMsgNums: reqInt(e, 'maxMsgNums'),
+    sysFlag: reqInt(e, 'sysFlag'),
+    commitOffset: optInt(e, 'commitOffset', 0),
+    suspendTimeoutMillis: optInt(e, 'suspendTimeoutMillis', 15_000),
+    subscription: optString(e, 'subscription'),
+    subVersion: optInt(e, 'subVersion', 0),
+    expressionType: optString(e, 'expressionType') || 'TAG',
+  };
+}
+
+const fail = (code: number, remark: string): never => {
+  throw new RequestValidationError(code, remark);
+};
+
+export class PullMessageProcessor {
+  private readonly ctx: BrokerContext;
+
+  constructor(ctx: BrokerContext) {
+    this.ctx = ctx;
+  }
+
+  readonly process = (req: RemotingCommand, conn: Connection): Promise<RemotingCommand | null> =>
+    this.pull(req, conn, true);
+
+  private async pull(
+    req: RemotingCommand,
+    conn: Connection,
+    allowSuspend: boolean,
+  ): Promise<RemotingCommand | null> {
+    const h = parsePullHeader(req);
+    const matches = this.resolveFilter(h);
+    const { store, offsets } = this.ctx;
+    const r = await store.getMessage(
+      h.topic,
+      h.queueId,
+      h.queueOffset,
+      Math.max(1, h.maxMsgNums),
+      (code) => matches(code),
+    );
+    const code = statusToCode(r.status, h.queueOffset);
+    if (allowSuspend && (h.sysFlag & PullSysFlag.COMMIT_OFFSET) !== 0 && h.commitOffset >= 0) {
+      offsets.commitOffset(h.consumerGroup, h.topic, h.queueId, h.commitOffset);
+    }
+    if (
+      code === ResponseCode.PULL_NOT_FOUND &&
+      allowSuspend &&
+      (h.sysFlag & PullSysFlag.SUSPEND) !== 0
+    ) {
+      const timeout = Math.min(Math.max(h.suspendTimeoutMillis, 0), MAX_SUSPEND_TIMEOUT_MS);
+      const parked = this.ctx.pullHold.suspend(h.topic, h.queueId, {
+        conn,
+        offset: h.queueOffset,
+        deadlineMs: Date.now() + timeout,
+        matches,
+        wake: () => this.resume(req, conn),
+      });
+      if (parked) return null;
+    }
+    offsets.commitPullOffset(h.consumerGroup, h.topic, h.queueId, r.nextBeginOffset);
+    const body =
+      code === ResponseCode.SUCCESS ? Buffer.concat(r.buffers, r.bufferTotalSize) : undefined;
+    return createResponse(
+      req,
+      code,
+      r.status,
+      {
+        suggestWhichBrokerId: 0,
+        nextBeginOffset: r.nextBeginOffset,
+        minOffset: r.minOffset,
+        maxOffset: r.maxOffset,
+      },
+      body,
+    );
+  }
+
+  private resume(req: RemotingCommand, conn: Connection): void {
+    this.pull(req, conn, false).then(
+      (res) => {
+        if (res && !conn.isClosed) conn.send(res);
+      },
+      (err: unknown) => {
+        const remark = err instanceof RequestValidationError ? err.remark : String(err);
+        const code =
+          err instanceof RequestValidationError ? err.responseCode : ResponseCode.SYSTEM_ERROR;
+        if (!conn.isClosed) conn.send(createResponse(req, code, remark));
+      },
+    );
+  }
+
+  /** §2.3 checks 1–9; returns the consume-queue filter for this pull. */
+  private resolveFilter(h: PullHeader): (tagsCode: number | undefined) => boolean {
+    const { config, groups, topics, consumers } = this.ctx;
+    if (!isReadable(config.brokerPermission)) {
+      fail(
+        ResponseCode.NO_PERMISSION,
+        `the broker[${config.brokerIP1}] pulling message is forbidden`,
+      );
+    }
+    const group = groups.find(h.consumerGroup);
+    if (!group) {
+      fail(
+        ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
+        `subscription group [${h.consumerGroup}] does not exist; create it or enable autoCreateSubscriptionGroup`,
+      );
+    } else if (!group.consumeEnable) {
+      fail(ResponseCode.NO_PERMISSION, `subscription group no permission, ${h.consumerGroup}`);
+    }
+    const tc = topics.get(h.topic);
+    if (!tc) {
+      fail(ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please!`);
+    } else {
+      if (!isReadable(tc.perm))
+        fail(ResponseCode.NO_PERMISSION, `the topic[${h.topic}] pulling message is forbidden`);
+      if (h.queueId < 0 || h.queueId >= tc.readQueueNums) {
+        fail(
+          ResponseCode.INVALID_PARAMETER,
+          `queueId[${h.queueId}] is illegal, topic:[${h.topic}] topicConfig.readQueueNums:[${tc.readQueueNums}]`,
+        );
+      }
+    }
+    let expression: string | undefined;
+    let type = h.expressionType;
+    if ((h.sysFlag & PullSysFlag.SUBSCRIPTION) !== 0) {
+      expression = h.subscription;
+    } else {
+      const info = consumers.get(h.consumerGroup);
+      const sub = info?.subscriptions.get(h.topic);
+      if (!info || !sub) {
+        fail(
+          ResponseCode.SUBSCRIPTION_NOT_EXIST,
+          `the consumer's subscription not exist, group: ${h.consumerGroup} topic: ${h.topic}; send a heartbeat first`,
+        );
+      } else {
+        if (sub.subVersion < h.subVersion) {
+          fail(
+            ResponseCode.SUBSCRIPTION_NOT_LATEST,
+            `the consumer's subscription not latest, group: ${h.consumerGroup}`,
+          );
+        }
+        expression = sub.subString;
+        type = sub.expressionType || 'TAG';
+      }
+    }
+    if (type !== 'TAG') {
+      fail(
+        ResponseCode.SYSTEM_ERROR,
+        `The broker does not support consumer to filter message by ${type}`,
+      );
+    }
+    const sub = parseTagExpression(expression);
+    return (tagsCode) => tagCodeMatches(sub, tagsCode);
+  }
+}
+
+/** GetMessageStatus → response code (PullMessageResultHandler; spec part 2 §2.4). */
+export function statusToCode(status: GetMessageStatusValue, requestOffset: number): number {
+  switch (status) {
+    case GetMessageStatus.FOUND:
+      return ResponseCode.SUCCESS;
+    case GetMessageStatus.NO_MATCHED_MESSAGE:
+    case GetMessageStatus.MESSAGE_WAS_REMOVING:
+      return ResponseCode.PULL_RETRY_IMMEDIATELY;
+    case GetMessageStatus.NO_MATCHED_LOGIC_QUEUE:
+    case GetMessageStatus.NO_MESSAGE_IN_QUEUE:
+      return requestOffset !== 0 ? ResponseCode.PULL_OFFSET_MOVED : ResponseCode.PULL_NOT_FOUND;
+    case GetMessageStatus.OFFSET_FOUND_NULL:
+    case GetMessageStatus.OFFSET_OVERFLOW_ONE:
+      return ResponseCode.PULL_NOT_FOUND;
+    case GetMessageStatus.OFFSET_OVERFLOW_BADLY:
+    case GetMessageStatus.OFFSET_TOO_SMALL:
+      return ResponseCode.PULL_OFFSET_MOVED;
+  }
+}

@@ -1,0 +1,292 @@
+// SEND_MESSAGE (10), SEND_MESSAGE_V2 (310), SEND_BATCH_MESSAGE (320).
+// Request header: V2 single-letter keys for 310/320, Java field names for 10 (spec part 1 §4.3);
+// batch vs single is decided by `batch`/`m`, not by the code. Body: the message body, or the
+// batch encoding (§4.6). Response header: msgId (offset id; comma-joined for a batch), queueId,
+// queueOffset, transactionId (UNIQ_KEY), MSG_REGION, TRACE_ON — all strings, on every outcome.
+// Codes: 0, 10, 13, 14, 16, 17, 29, 2, 1 (§4.4 order of checks).
+import { randomInt } from 'node:crypto';
+import { RequestValidationError } from '../../common/errors.js';
+import { isWriteable } from '../../common/perm.js';
+import { decodeBatch } from '../../message/batch-codec.js';
+import { MessageConst, MessageSysFlag, type MessageToStore } from '../../message/message.js';
+import { createUniqKey } from '../../message/message-id.js';
+import { decodeProperties } from '../../message/properties-codec.js';
+import { optBool, optInt, optString, reqInt, reqString } from '../../protocol/headers/fields.js';
+import {
+  createResponse,
+  type ExtFields,
+  type RemotingCommand,
+} from '../../protocol/remoting-command.js';
+import { RequestCode } from '../../protocol/request-code.js';
+import { ResponseCode } from '../../protocol/response-code.js';
+import type { Connection } from '../../remoting/connection.js';
+import type { BrokerContext } from '../broker-context.js';
+import type { TopicConfig } from '../managers/topic-config-manager.js';
+import { mapPutStatus } from '../status-mapping.js';
+import {
+  isNotAllowedSendTopic,
+  RETRY_GROUP_TOPIC_PREFIX,
+  validateTopic,
+} from '../topic-validator.js';
+
+export interface SendMessageRequestHeader {
+  producerGroup: string;
+  topic: string;
+  defaultTopic: string;
+  defaultTopicQueueNums: number;
+  queueId: number;
+  sysFlag: number;
+  bornTimestamp: number;
+  flag: number;
+  properties: string | undefined;
+  reconsumeTimes: number;
+  maxReconsumeTimes: number | undefined;
+  batch: boolean;
+}
+
+const V2_KEYS = {
+  producerGroup: 'a',
+  topic: 'b',
+  defaultTopic: 'c',
+  defaultTopicQueueNums: 'd',
+  queueId: 'e',
+  sysFlag: 'f',
+  bornTimestamp: 'g',
+  flag: 'h',
+  properties: 'i',
+  reconsumeTimes: 'j',
+  unitMode: 'k',
+  maxReconsumeTimes: 'l',
+  batch: 'm',
+} as const;
+
+export function parseSendHeader(code: number, ext: ExtFields): SendMessageRequestHeader {
+  const v2 = code === RequestCode.SEND_MESSAGE_V2 || code === RequestCode.SEND_BATCH_MESSAGE;
+  const k = (name: keyof typeof V2_KEYS): string => (v2 ? V2_KEYS[name] : name);
+  return {
+    producerGroup: reqString(ext, k('producerGroup')),
+    topic: reqString(ext, k('topic')),
+    defaultTopic: optString(ext, k('defaultTopic')) ?? 'TBW102',
+    defaultTopicQueueNums: optInt(ext, k('defaultTopicQueueNums'), 4),
+    queueId: reqInt(ext, k('queueId')),
+    sysFlag: optInt(ext, k('sysFlag'), 0),
+    bornTimestamp: optInt(ext, k('bornTimestamp'), Date.now()),
+    flag: optInt(ext, k('flag'), 0),
+    properties: optString(ext, k('properties')),
+    reconsumeTimes: optInt(ext, k('reconsumeTimes'), 0),
+    maxReconsumeTimes: optInt(ext, k('maxReconsumeTimes')),
+    batch: optBool(ext, k('batch'), false),
+  };
+}
+
+export class SendMessageProcessor {
+  private readonly ctx: BrokerContext;
+
+  constructor(ctx: BrokerContext) {
+    this.ctx = ctx;
+  }
+
+  readonly process = async (req: RemotingCommand, conn: Connection): Promise<RemotingCommand> => {
+    const base = {
+      MSG_REGION: this.ctx.config.regionId,
+      TRACE_ON: String(this.ctx.config.traceOn),
+    };
+    try {
+      const h = parseSendHeader(req.code, req.extFields);
+      const tc = this.checkTopic(h);
+      const queueId = this.pickQueue(h, tc);
+      const body = req.body ?? Buffer.alloc(0);
+      return h.batch
+        ? await this.sendBatch(req, conn, h, tc, queueId, body, base)
+        : await this.sendOne(req, conn, h, tc, queueId, body, base);
+    } catch (err) {
+      if (err instanceof RequestValidationError) {
+        return createResponse(req, err.responseCode, err.remark, base);
+      }
+      throw err;
+    }
+  };
+
+  /** msgCheck: topic name, send permission, existence (with auto-creation). */
+  private checkTopic(h: SendMessageRequestHeader): TopicConfig {
+    const { config, topics } = this.ctx;
+    if (!isWriteable(config.brokerPermission)) {
+      throw new RequestValidationError(
+        ResponseCode.NO_PERMISSION,
+        `the broker[${config.brokerIP1}] sending message is forbidden (brokerPermission=${config.brokerPermission})`,
+      );
+    }
+    const bad = validateTopic(h.topic);
+    if (bad) throw new RequestValidationError(ResponseCode.INVALID_PARAMETER, bad);
+    if (isNotAllowedSendTopic(h.topic)) {
+      throw new RequestValidationError(
+        ResponseCode.NO_PERMISSION,
+        `Sending message to topic[${h.topic}] is forbidden.`,
+      );
+    }
+    let tc = topics.get(h.topic);
+    if (!tc) {
+      tc = h.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)
+        ? topics.createRetryTopicIfAbsent(h.topic.slice(RETRY_GROUP_TOPIC_PREFIX.length))
+        : (topics.createTopicInSendMessageMethod(
+            h.topic,
+            h.defaultTopic,
+            h.defaultTopicQueueNums,
+          ) ?? undefined);
+    }
+    if (!tc) {
+      throw new RequestValidationError(
+        ResponseCode.TOPIC_NOT_EXIST,
+        `topic[${h.topic}] not exist, apply first please! Create it with ` +
+          `'mqadmin updateTopic -n <namesrv> -c ${config.brokerClusterName} -t ${h.topic}' ` +
+          `or set autoCreateTopicEnable=true`,
+      );
+    }
+    if (!isWriteable(tc.perm)) {
+      throw new RequestValidationError(
+        ResponseCode.NO_PERMISSION,
+        `the topic[${h.topic}] sending message is forbidden (perm=${tc.perm})`,
+      );
+    }
+    return tc;
+  }
+
+  private pickQueue(h: SendMessageRequestHeader, tc: TopicConfig): number {
+    const max = Math.max(tc.writeQueueNums, tc.readQueueNums);
+    if (h.queueId >= max) {
+      throw new RequestValidationError(
+        ResponseCode.INVALID_PARAMETER,
+        `request queueId[${h.queueId}] is illegal, topic ${h.topic} has ${max} queues (0..${max - 1})`,
+      );
+    }
+    if (h.queueId >= 0) return h.queueId;
+    if (tc.writeQueueNums <= 0) {
+      throw new RequestValidationError(
+        ResponseCode.NO_PERMISSION,
+        `topic ${h.topic} has no write queues`,
+      );
+    }
+    return randomInt(tc.writeQueueNums);
+  }
+
+  private baseMessage(
+    conn: Connection,
+    h: SendMessageRequestHeader,
+    tc: TopicConfig,
+    queueId: number,
+  ): Omit<MessageToStore, 'body' | 'properties' | 'flag'> {
+    let sysFlag = h.sysFlag;
+    if (tc.topicFilterType === 'MULTI_TAG') sysFlag |= MessageSysFlag.MULTI_TAGS;
+    return {
+      topic: h.topic,
+      queueId,
+      sysFlag,
+      bornTimestamp: h.bornTimestamp,
+      bornHost: conn.remoteAddress,
+      storeHost: this.ctx.storeHost,
+      reconsumeTimes: h.reconsumeTimes,
+      preparedTransactionOffset: 0,
+    };
+  }
+
+  private completeProperties(props: Record<string, string>): Record<string, string> {
+    if (!props[MessageConst.UNIQ_KEY]) props[MessageConst.UNIQ_KEY] = createUniqKey();
+    props[MessageConst.CLUSTER] = this.ctx.config.brokerClusterName;
+    delete props[MessageConst.POP_CK];
+    return props;
+  }
+
+  private async sendOne(
+    req: RemotingCommand,
+    conn: Connection,
+    h: SendMessageRequestHeader,
+    tc: TopicConfig,
+    queueId: number,
+    body: Buffer,
+    base: Record<string, string>,
+  ): Promise<RemotingCommand> {
+    const properties = this.completeProperties(decodeProperties(h.properties));
+    const m: MessageToStore = {
+      ...this.baseMessage(conn, h, tc, queueId),
+      flag: h.flag,
+      body,
+      properties,
+    };
+    const result = await this.ctx.store.putMessage(m);
+    const outcome = mapPutStatus(result.status, result.remark);
+    if (!outcome.stored || !result.appendResult) {
+      return createResponse(req, outcome.code, outcome.remark, base);
+    }
+    const a = result.appendResult;
+    return createResponse(req, outcome.code, outcome.remark, {
+      msgId: a.msgId,
+      queueId,
+      queueOffset: a.queueOffset,
+      transactionId: properties[MessageConst.UNIQ_KEY],
+      ...base,
+    });
+  }
+
+  private async sendBatch(
+    req: RemotingCommand,
+    conn: Connection,
+    h: SendMessageRequestHeader,
+    tc: TopicConfig,
+    queueId: number,
+    body: Buffer,
+    base: Record<string, string>,
+  ): Promise<RemotingCommand> {
+    if (h.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
+      return createResponse(
+        req,
+        ResponseCode.MESSAGE_ILLEGAL,
+        'batch request does not support retry group topic',
+        base,
+      );
+    }
+    let items: ReturnType<typeof decodeBatch>;
+    try {
+      items = decodeBatch(body);
+    } catch (err) {
+      return createResponse(
+        req,
+        ResponseCode.MESSAGE_ILLEGAL,
+        `malformed batch body: ${(err as Error).message}`,
+        base,
+      );
+    }
+    if (items.length === 0) {
+      return createResponse(req, ResponseCode.MESSAGE_ILLEGAL, 'the batch holds no messages', base);
+    }
+    const batchProps = decodeProperties(h.properties);
+    if (Number(batchProps[MessageConst.DELAY] ?? 0) > 0) {
+      return createResponse(
+        req,
+        ResponseCode.MESSAGE_ILLEGAL,
+        'batch messages cannot carry a delay level',
+        base,
+      );
+    }
+    const shared = this.baseMessage(conn, h, tc, queueId);
+    // Batch-level properties apply to every message, but each message's own keys win
+    // (the fix of apache/rocketmq#9416: a batch UNIQ_KEY must not override the inner ones).
+    const msgs: MessageToStore[] = items.map((it) => ({
+      ...shared,
+      flag: it.flag,
+      body: it.body,
+      properties: this.completeProperties({ ...batchProps, ...it.properties }),
+    }));
+    const result = await this.ctx.store.putMessages(msgs);
+    const outcome = mapPutStatus(result.status, result.remark);
+    if (!outcome.stored || !result.appendResult) {
+      return createResponse(req, outcome.code, outcome.remark, base);
+    }
+    const a = result.appendResult;
+    return createResponse(req, outcome.code, outcome.remark, {
+      msgId: a.msgIds.join(','),
+      queueId,
+      queueOffset: a.queueOffset,
+      ...base,
+    });
+  }
+}

@@ -1,0 +1,64 @@
+// Store outcomes → wire codes, in one exhaustive place (SendMessageProcessor#handlePutMessageResult).
+import { assertNever } from '../common/assert.js';
+import { ResponseCode } from '../protocol/response-code.js';
+import { PutMessageStatus, type PutMessageStatusValue } from '../store/status.js';
+
+export interface WireOutcome {
+  code: number;
+  remark?: string;
+  /** Whether the message is stored (codes 0/10/11/12 still carry msgId, queueId, queueOffset). */
+  stored: boolean;
+}
+
+export function mapPutStatus(status: PutMessageStatusValue, detail?: string): WireOutcome {
+  const why = detail ? `: ${detail}` : '';
+  switch (status) {
+    case PutMessageStatus.PUT_OK:
+      return { code: ResponseCode.SUCCESS, stored: true };
+    case PutMessageStatus.FLUSH_DISK_TIMEOUT:
+      return {
+        code: ResponseCode.FLUSH_DISK_TIMEOUT,
+        remark:
+          'the message is stored but the disk flush exceeded syncFlushTimeout; check disk latency',
+        stored: true,
+      };
+    case PutMessageStatus.MESSAGE_ILLEGAL:
+      return {
+        code: ResponseCode.MESSAGE_ILLEGAL,
+        remark: `the message is illegal${why}`,
+        stored: false,
+      };
+    case PutMessageStatus.PROPERTIES_SIZE_EXCEEDED:
+      return {
+        code: ResponseCode.MESSAGE_ILLEGAL,
+        remark: `the message properties exceed 32767 bytes${why}; use fewer or shorter properties`,
+        stored: false,
+      };
+    case PutMessageStatus.SERVICE_NOT_AVAILABLE:
+      return {
+        code: ResponseCode.SERVICE_NOT_AVAILABLE,
+        remark: `service not available now${why || ', the store may be shutting down or the disk full'}`,
+        stored: false,
+      };
+    case PutMessageStatus.OS_PAGE_CACHE_BUSY:
+      return {
+        code: ResponseCode.SYSTEM_BUSY,
+        remark: '[PC_SYNCHRONIZED]broker busy, start flow control for a while; retry later',
+        stored: false,
+      };
+    case PutMessageStatus.CREATE_MAPPED_FILE_FAILED:
+      return {
+        code: ResponseCode.SYSTEM_ERROR,
+        remark: `create mapped file failed${why}; check disk space and permissions of storePathRootDir`,
+        stored: false,
+      };
+    case PutMessageStatus.UNKNOWN_ERROR:
+      return {
+        code: ResponseCode.SYSTEM_ERROR,
+        remark: `unknown store error${why}`,
+        stored: false,
+      };
+    default:
+      return assertNever(status, 'unmapped PutMessageStatus');
+  }
+}

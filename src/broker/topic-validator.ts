@@ -1,0 +1,53 @@
+// Topic and group name rules (TopicValidator, 5.x): non-blank, [%|a-zA-Z0-9_-], ≤ 127 chars
+// (retry/DLQ topics ≤ 255), and a few system topics clients may not send to.
+import { GROUP_MAX_LENGTH, RETRY_TOPIC_MAX_LENGTH, TOPIC_MAX_LENGTH } from '../common/limits.js';
+
+export const TBW102 = 'TBW102';
+export const RETRY_GROUP_TOPIC_PREFIX = '%RETRY%';
+export const DLQ_GROUP_TOPIC_PREFIX = '%DLQ%';
+export const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
+
+const NOT_ALLOWED_SEND = new Set([
+  SCHEDULE_TOPIC,
+  'RMQ_SYS_TRANS_HALF_TOPIC',
+  'RMQ_SYS_TRANS_OP_HALF_TOPIC',
+  'TRANS_CHECK_MAX_TIME_TOPIC',
+  'SELF_TEST_TOPIC',
+  'OFFSET_MOVED_EVENT',
+]);
+
+const LEGAL = /^[%|a-zA-Z0-9_-]+$/;
+
+/** Returns null when valid, else a remark that says what is wrong and what is allowed. */
+export function validateTopic(topic: string | undefined): string | null {
+  if (!topic || topic.trim() === '') return 'The specified topic is blank.';
+  const isRetry =
+    topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) || topic.startsWith(DLQ_GROUP_TOPIC_PREFIX);
+  const max = isRetry ? RETRY_TOPIC_MAX_LENGTH : TOPIC_MAX_LENGTH;
+  if (topic.length > max) {
+    return `The specified topic is longer than topic max length ${max}.`;
+  }
+  if (!LEGAL.test(topic)) {
+    return `The specified topic[${topic}] contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$`;
+  }
+  return null;
+}
+
+export function validateGroup(group: string | undefined): string | null {
+  if (!group || group.trim() === '') return 'The specified group is blank.';
+  if (group.length > GROUP_MAX_LENGTH) {
+    return `The specified group is longer than group max length ${GROUP_MAX_LENGTH}.`;
+  }
+  if (!LEGAL.test(group)) {
+    return `The specified group[${group}] contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$`;
+  }
+  return null;
+}
+
+export function isNotAllowedSendTopic(topic: string): boolean {
+  return NOT_ALLOWED_SEND.has(topic);
+}
+
+export function retryTopic(group: string): string {
+  return RETRY_GROUP_TOPIC_PREFIX + group;
+}
