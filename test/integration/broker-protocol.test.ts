@@ -1,0 +1,317 @@
+// The broker over the wire, with raw RemotingCommands: send validation codes, long polling woken
+// by arrival, offsets, and the consumer-list/heartbeat flow. Real mqnamesrv + mqbroker processes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/common/logger.js';
+import { encodeProperties } from '../../src/message/properties-codec.js';
+import { decodeRecords } from '../../src/message/record-codec.js';
+import { createRequest, type RemotingCommand } from '../../src/protocol/remoting-command.js';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
+import { RemotingClient } from '../../src/remoting/remoting-client.js';
+import {
+  type BrokerHandle,
+  type NamesrvHandle,
+  startBroker,
+  startNamesrv,
+  uniqueName,
+} from '../harness/processes.js';
+
+let namesrv: NamesrvHandle;
+let broker: BrokerHandle;
+const client = new RemotingClient(silentLogger());
+
+const call = (
+  code: number,
+  ext: Record<string, string | number | boolean>,
+  body?: Buffer,
+  timeoutMs = 5_000,
+) => client.invoke(broker.addr, createRequest(code, 0, ext, body), timeoutMs);
+
+function sendHeader(
+  topic: string,
+  queueId: number,
+  tags = 'TagA',
+  extra: Record<string, string> = {},
+) {
+  return {
+    a: 'PG',
+    b: topic,
+    c: 'TBW102',
+    d: 4,
+    e: queueId,
+    f: 0,
+    g: Date.now(),
+    h: 0,
+    i: encodeProperties({ TAGS: tags, ...extra }),
+    j: 0,
+    k: false,
+  };
+}
+
+async function createTopic(topic: string, queues = 4): Promise<void> {
+  const r = await call(RequestCode.UPDATE_AND_CREATE_TOPIC, {
+    topic,
+    defaultTopic: 'TBW102',
+    readQueueNums: queues,
+    writeQueueNums: queues,
+    perm: 6,
+    topicFilterType: 'SINGLE_TAG',
+    topicSysFlag: 0,
+    order: false,
+  });
+  expect(r.code).toBe(0);
+}
+
+function pullHeader(
+  topic: string,
+  group: string,
+  queueId: number,
+  offset: number,
+  sub = '*',
+  suspendMs = 20_000,
+) {
+  return {
+    consumerGroup: group,
+    topic,
+    queueId,
+    queueOffset: offset,
+    maxMsgNums: 32,
+    sysFlag: 2 | 4,
+    commitOffset: 0,
+    suspendTimeoutMillis: suspendMs,
+    subscription: sub,
+    subVersion: Date.now(),
+  };
+}
+
+beforeAll(async () => {
+  namesrv = await startNamesrv();
+  broker = await startBroker({
+    namesrvAddr: namesrv.addr,
+    conf: { maxMessageSize: 1024, autoCreateTopicEnable: false },
+  });
+});
+
+afterAll(async () => {
+  client.close();
+  await broker?.stop();
+  await namesrv?.stop();
+});
+
+describe('send validation', () => {
+  it('answers MESSAGE_ILLEGAL for a body over maxMessageSize and stores nothing', async () => {
+    const topic = uniqueName('Big');
+    await createTopic(topic, 1);
+    const r = await call(RequestCode.SEND_MESSAGE_V2, sendHeader(topic, 0), Buffer.alloc(2048, 1));
+    expect(r.code).toBe(ResponseCode.MESSAGE_ILLEGAL);
+    expect(r.remark).toMatch(/maxMessageSize|illegal/i);
+    const max = await call(RequestCode.GET_MAX_OFFSET, { topic, queueId: 0 });
+    expect(max.extFields.offset).toBe('0');
+  });
+
+  it('answers INVALID_PARAMETER for an illegal topic name, naming the allowed characters', async () => {
+    const r = await call(
+      RequestCode.SEND_MESSAGE_V2,
+      sendHeader('bad topic!', 0),
+      Buffer.from('x'),
+    );
+    expect(r.code).toBe(ResponseCode.INVALID_PARAMETER);
+    expect(r.remark).toContain('a-zA-Z0-9');
+    expect(r.extFields.MSG_REGION).toBe('DefaultRegion');
+  });
+
+  it('answers TOPIC_NOT_EXIST when auto-creation is off, saying how to create it', async () => {
+    const r = await call(
+      RequestCode.SEND_MESSAGE_V2,
+      sendHeader(uniqueName('Nope'), 0),
+      Buffer.from('x'),
+    );
+    expect(r.code).toBe(ResponseCode.TOPIC_NOT_EXIST);
+    expect(r.remark).toContain('updateTopic');
+  });
+
+  it('answers INVALID_PARAMETER for a queueId beyond the topic', async () => {
+    const topic = uniqueName('Q');
+    await createTopic(topic, 2);
+    const r = await call(RequestCode.SEND_MESSAGE_V2, sendHeader(topic, 7), Buffer.from('x'));
+    expect(r.code).toBe(ResponseCode.INVALID_PARAMETER);
+  });
+
+  it('answers REQUEST_CODE_NOT_SUPPORTED for an unknown code and keeps serving', async () => {
+    const r = await call(9999, {});
+    expect(r.code).toBe(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
+    expect(r.remark).toContain('9999');
+    const again = await call(RequestCode.GET_MAX_OFFSET, { topic: 'TBW102', queueId: 0 });
+    expect(again.code).toBe(0);
+  });
+
+  it('names a missing required header field', async () => {
+    const r = await call(RequestCode.PULL_MESSAGE, { topic: 'x' });
+    expect(r.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(r.remark).toContain('consumerGroup');
+  });
+});
+
+describe('send, pull and long polling', () => {
+  it('stores a message and serves it back byte for byte with correct offsets', async () => {
+    const topic = uniqueName('RoundTrip');
+    await createTopic(topic, 1);
+    const body = Buffer.from('你好 KiteMQ', 'utf8');
+    const s = await call(
+      RequestCode.SEND_MESSAGE_V2,
+      sendHeader(topic, 0, 'TagA', { KEYS: 'k1' }),
+      body,
+    );
+    expect(s.code).toBe(0);
+    expect(s.extFields.queueOffset).toBe('0');
+    expect(s.extFields.msgId).toMatch(/^[0-9A-F]{32}$/);
+    const p = await call(RequestCode.PULL_MESSAGE, pullHeader(topic, uniqueName('G'), 0, 0));
+    expect(p.code).toBe(0);
+    expect(p.extFields).toMatchObject({ nextBeginOffset: '1', minOffset: '0', maxOffset: '1' });
+    const [m] = decodeRecords(p.body!);
+    expect(m!.body.toString('utf8')).toBe('你好 KiteMQ');
+    expect(m!.properties).toMatchObject({ TAGS: 'TagA', KEYS: 'k1', CLUSTER: 'DefaultCluster' });
+    expect(m!.properties.UNIQ_KEY).toMatch(/^[0-9A-F]{32}$/);
+    expect(m!.offsetMsgId).toBe(s.extFields.msgId);
+  });
+
+  it('parks an empty pull and answers it when a matching message arrives, before the timeout', async () => {
+    const topic = uniqueName('LongPoll');
+    await createTopic(topic, 1);
+    const group = uniqueName('G');
+    // A 20 s suspend: if arrival did not wake it, the answer would be PULL_NOT_FOUND after 20 s.
+    const parked = call(
+      RequestCode.PULL_MESSAGE,
+      pullHeader(topic, group, 0, 0, 'TagB'),
+      undefined,
+      25_000,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    // A non-matching tag must not answer the parked pull.
+    await call(RequestCode.SEND_MESSAGE_V2, sendHeader(topic, 0, 'TagA'), Buffer.from('a'));
+    await call(RequestCode.SEND_MESSAGE_V2, sendHeader(topic, 0, 'TagB'), Buffer.from('b'));
+    const res: RemotingCommand = await parked;
+    expect(res.code).toBe(0);
+    const msgs = decodeRecords(res.body!);
+    expect(msgs.map((m) => m.body.toString())).toEqual(['b']);
+    expect(res.extFields.nextBeginOffset).toBe('2');
+  });
+
+  it('answers PULL_NOT_FOUND after a short suspend, and OFFSET_MOVED for an offset past the end', async () => {
+    const topic = uniqueName('Empty');
+    await createTopic(topic, 1);
+    const group = uniqueName('G');
+    const r = await call(RequestCode.PULL_MESSAGE, pullHeader(topic, group, 0, 0, '*', 200));
+    expect(r.code).toBe(ResponseCode.PULL_NOT_FOUND);
+    await call(RequestCode.SEND_MESSAGE_V2, sendHeader(topic, 0), Buffer.from('x'));
+    const moved = await call(RequestCode.PULL_MESSAGE, pullHeader(topic, group, 0, 5, '*', 200));
+    expect(moved.code).toBe(ResponseCode.PULL_OFFSET_MOVED);
+    expect(moved.extFields.nextBeginOffset).toBe('1');
+  });
+
+  it('commits, queries and searches offsets', async () => {
+    const topic = uniqueName('Off');
+    await createTopic(topic, 1);
+    const group = uniqueName('G');
+    const before = Date.now();
+    for (let i = 0; i < 3; i++)
+      await call(RequestCode.SEND_MESSAGE_V2, sendHeader(topic, 0), Buffer.from(`m${i}`));
+    const fresh = await call(RequestCode.QUERY_CONSUMER_OFFSET, {
+      consumerGroup: group,
+      topic,
+      queueId: 0,
+    });
+    expect(fresh.code).toBe(0); // a new group on a hot queue starting at 0 starts from 0
+    expect(fresh.extFields.offset).toBe('0');
+    const u = await call(RequestCode.UPDATE_CONSUMER_OFFSET, {
+      consumerGroup: group,
+      topic,
+      queueId: 0,
+      commitOffset: 2,
+    });
+    expect(u.code).toBe(0);
+    const q = await call(RequestCode.QUERY_CONSUMER_OFFSET, {
+      consumerGroup: group,
+      topic,
+      queueId: 0,
+    });
+    expect(q.extFields.offset).toBe('2');
+    const max = await call(RequestCode.GET_MAX_OFFSET, { topic, queueId: 0 });
+    expect(max.extFields.offset).toBe('3');
+    const min = await call(RequestCode.GET_MIN_OFFSET, { topic, queueId: 0 });
+    expect(min.extFields.offset).toBe('0');
+    const byTime = await call(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, {
+      topic,
+      queueId: 0,
+      timestamp: before - 60_000,
+    });
+    expect(byTime.extFields.offset).toBe('0');
+    const future = await call(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, {
+      topic,
+      queueId: 0,
+      timestamp: Date.now() + 60_000,
+    });
+    expect(future.extFields.offset).toBe('3');
+  });
+});
+
+describe('consumer membership', () => {
+  it('registers consumers from heartbeats and forgets them when their connection closes', async () => {
+    const topic = uniqueName('Members');
+    await createTopic(topic, 2);
+    const group = uniqueName('G');
+    const other = new RemotingClient(silentLogger());
+    const heartbeat = (clientID: string) =>
+      Buffer.from(
+        JSON.stringify({
+          clientID,
+          producerDataSet: [],
+          consumerDataSet: [
+            {
+              groupName: group,
+              consumeType: 'CONSUME_PASSIVELY',
+              messageModel: 'CLUSTERING',
+              consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
+              unitMode: false,
+              subscriptionDataSet: [
+                {
+                  topic,
+                  subString: '*',
+                  tagsSet: [],
+                  codeSet: [],
+                  subVersion: 1,
+                  classFilterMode: false,
+                },
+              ],
+            },
+          ],
+        }),
+      );
+    expect((await call(RequestCode.HEART_BEAT, {}, heartbeat('c1'))).code).toBe(0);
+    const notified = new Promise<RemotingCommand>((resolve) => {
+      const c2 = new RemotingClient(silentLogger(), (cmd) => resolve(cmd));
+      void c2
+        .invoke(broker.addr, createRequest(RequestCode.HEART_BEAT, 0, {}, heartbeat('c2')))
+        .then(() =>
+          other.invoke(broker.addr, createRequest(RequestCode.HEART_BEAT, 0, {}, heartbeat('c3'))),
+        );
+    });
+    const list = async () => {
+      const r = await call(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: group });
+      return r.code === 0 ? (JSON.parse(r.body!.toString()).consumerIdList as string[]).sort() : [];
+    };
+    const n = await notified; // c2 hears about c3 joining
+    expect(n.code).toBe(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED);
+    expect(n.extFields.consumerGroup).toBe(group);
+    expect(await list()).toEqual(['c1', 'c2', 'c3']);
+    other.close();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await list()).toEqual(['c1', 'c2']);
+    // The retry topic was created and registered with the name server.
+    const route = await client.invoke(
+      namesrv.addr,
+      createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, 0, { topic: `%RETRY%${group}` }),
+    );
+    expect(route.code).toBe(0);
+  });
+});
