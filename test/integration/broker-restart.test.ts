@@ -1,0 +1,171 @@
+// A clean broker restart loses nothing: messages, queue offsets and committed consumer offsets
+// survive, and a consumer in the middle of consumption carries on from its committed offset.
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/common/logger.js';
+import { encodeProperties } from '../../src/message/properties-codec.js';
+import { decodeRecords } from '../../src/message/record-codec.js';
+import { createRequest } from '../../src/protocol/remoting-command.js';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { RemotingClient } from '../../src/remoting/remoting-client.js';
+import {
+  type BrokerHandle,
+  type NamesrvHandle,
+  startBroker,
+  startNamesrv,
+  uniqueName,
+} from '../harness/processes.js';
+
+const require = createRequire(import.meta.url);
+// biome-ignore lint/suspicious/noExplicitAny: ali-ons ships no types
+const { Producer, Consumer, Message } = require('ali-ons') as any;
+const quietLogger = { info() {}, warn() {}, error() {}, debug() {} };
+
+let namesrv: NamesrvHandle;
+let broker: BrokerHandle;
+
+beforeAll(async () => {
+  namesrv = await startNamesrv();
+  broker = await startBroker({ namesrvAddr: namesrv.addr });
+});
+
+afterAll(async () => {
+  await broker?.stop();
+  await namesrv?.stop();
+});
+
+async function invoke(code: number, ext: Record<string, string | number | boolean>, body?: Buffer) {
+  const c = new RemotingClient(silentLogger());
+  try {
+    return await c.invoke(broker.addr, createRequest(code, 0, ext, body), 10_000);
+  } finally {
+    c.close();
+  }
+}
+
+async function createTopic(topic: string, queues: number): Promise<void> {
+  const r = await invoke(RequestCode.UPDATE_AND_CREATE_TOPIC, {
+    topic,
+    defaultTopic: 'TBW102',
+    readQueueNums: queues,
+    writeQueueNums: queues,
+    perm: 6,
+    topicFilterType: 'SINGLE_TAG',
+    topicSysFlag: 0,
+    order: false,
+  });
+  expect(r.code).toBe(0);
+}
+
+async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('clean broker restart', () => {
+  it('keeps messages, queue offsets and committed offsets', async () => {
+    const topic = uniqueName('Restart');
+    const group = uniqueName('G');
+    await createTopic(topic, 1);
+    for (let i = 0; i < 100; i++) {
+      const r = await invoke(
+        RequestCode.SEND_MESSAGE_V2,
+        {
+          a: 'PG',
+          b: topic,
+          c: 'TBW102',
+          d: 4,
+          e: 0,
+          f: 0,
+          g: Date.now(),
+          h: 0,
+          i: encodeProperties({ TAGS: 'T' }),
+        },
+        Buffer.from(`m${i}`),
+      );
+      expect(r.code).toBe(0);
+    }
+    expect(
+      (
+        await invoke(RequestCode.UPDATE_CONSUMER_OFFSET, {
+          consumerGroup: group,
+          topic,
+          queueId: 0,
+          commitOffset: 50,
+        })
+      ).code,
+    ).toBe(0);
+    await broker.restart();
+    const q = await invoke(RequestCode.QUERY_CONSUMER_OFFSET, {
+      consumerGroup: group,
+      topic,
+      queueId: 0,
+    });
+    expect(q.extFields.offset).toBe('50');
+    const max = await invoke(RequestCode.GET_MAX_OFFSET, { topic, queueId: 0 });
+    expect(max.extFields.offset).toBe('100');
+    const bodies: string[] = [];
+    let offset = 0;
+    while (offset < 100) {
+      const p = await invoke(RequestCode.PULL_MESSAGE, {
+        consumerGroup: group,
+        topic,
+        queueId: 0,
+        queueOffset: offset,
+        maxMsgNums: 32,
+        sysFlag: 4,
+        commitOffset: 0,
+        suspendTimeoutMillis: 0,
+        subscription: '*',
+        subVersion: 0,
+      });
+      expect(p.code).toBe(0);
+      bodies.push(...decodeRecords(p.body!).map((m) => m.body.toString()));
+      offset = Number(p.extFields.nextBeginOffset);
+    }
+    expect(bodies).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
+    // The queue continues where it stopped.
+    const s = await invoke(
+      RequestCode.SEND_MESSAGE_V2,
+      { a: 'PG', b: topic, c: 'TBW102', d: 4, e: 0, f: 0, g: Date.now(), h: 0, i: '' },
+      Buffer.from('after'),
+    );
+    expect(s.extFields.queueOffset).toBe('100');
+  });
+
+  it('an ali-ons consumer in the middle of consumption loses nothing across a restart', async () => {
+    const topic = uniqueName('RestartOns');
+    await createTopic(topic, 4);
+    const opts = { nameSrv: namesrv.addr, httpclient: {}, logger: quietLogger };
+    const producer = new Producer({ ...opts, producerGroup: uniqueName('PG') });
+    await producer.ready();
+    const total = 400;
+    for (let i = 0; i < total / 2; i++) await producer.send(new Message(topic, 'T', `r${i}`));
+    const seen = new Map<string, number>();
+    const consumer = new Consumer({
+      ...opts,
+      consumerGroup: uniqueName('G'),
+      rebalanceInterval: 1_000,
+      persistConsumerOffsetInterval: 500,
+    });
+    consumer.on('error', () => {});
+    consumer.subscribe(topic, '*', async (m: { body: Buffer }) => {
+      const k = m.body.toString();
+      seen.set(k, (seen.get(k) ?? 0) + 1);
+    });
+    await consumer.ready();
+    await waitFor(() => seen.size >= total / 4, 30_000, 'first part consumed');
+    await broker.restart();
+    for (let i = total / 2; i < total; i++) {
+      // ali-ons retries sends on network errors while the broker reconnects.
+      await producer.send(new Message(topic, 'T', `r${i}`));
+    }
+    await waitFor(() => seen.size >= total, 90_000, 'everything consumed after the restart');
+    await consumer.close();
+    await producer.close();
+    for (let i = 0; i < total; i++) expect(seen.has(`r${i}`), `r${i} missing`).toBe(true);
+  });
+});
