@@ -2,6 +2,7 @@
 import type { BrokerConfig } from '../common/config/broker-config.js';
 import type { Logger } from '../common/logger.js';
 import type { MessageStore } from '../store/message-store.js';
+import type { BrokerStats } from './broker-stats.js';
 import type { PullRequestHoldService } from './long-polling/pull-request-hold-service.js';
 import type { ConsumerManager } from './managers/consumer-manager.js';
 import type { ConsumerOffsetManager } from './managers/consumer-offset-manager.js';
@@ -19,6 +20,7 @@ export interface BrokerContext {
   readonly consumers: ConsumerManager;
   readonly producers: ProducerManager;
   readonly pullHold: PullRequestHoldService;
+  readonly stats: BrokerStats;
   /** brokerIP1:listenPort — the storeHost of every record and the address in msgIds. */
   readonly storeHost: string;
 }

@@ -10,6 +10,7 @@ import { RemotingClient } from '../remoting/remoting-client.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
 import { MessageStore } from '../store/message-store.js';
 import type { BrokerContext } from './broker-context.js';
+import { BrokerStats } from './broker-stats.js';
 import { PullRequestHoldService } from './long-polling/pull-request-hold-service.js';
 import { ConsumerManager } from './managers/consumer-manager.js';
 import { ConsumerOffsetManager } from './managers/consumer-offset-manager.js';
@@ -88,7 +89,10 @@ export class BrokerController {
     this.boundPort = await this.server.listen(c.listenPort, c.bindAddress);
     if (c.listenPort > 2) await this.server.listen(c.listenPort - 2, c.bindAddress);
     const storeHost = `${c.brokerIP1}:${this.boundPort}`;
+    const stats = new BrokerStats();
+    stats.start();
     const ctx: BrokerContext = {
+      stats,
       config: c,
       log: this.log,
       store,
@@ -175,6 +179,7 @@ export class BrokerController {
     this.outbound.close();
     const ctx = this.ctx;
     ctx?.pullHold.shutdown();
+    ctx?.stats.stop();
     await this.server.close();
     if (ctx) {
       ctx.offsets.persist(true);

@@ -120,26 +120,27 @@ export class AdminProcessor {
 
   readonly getBrokerRuntimeInfo = (req: RemotingCommand): RemotingCommand => {
     const { store, config } = this.ctx;
+    const { stats } = this.ctx;
     const table: Record<string, string> = {
-      brokerVersionDesc: 'KiteMQ 0.1.0 (V5_3_3 compatible)',
+      brokerVersionDesc: 'V5_3_3',
       brokerVersion: '479',
+      kiteMQVersion: '0.1.0',
       bootTimestamp: String(this.startedAt),
       brokerActive: 'true',
+      brokerName: config.brokerName,
       commitLogMaxOffset: String(store.maxPhyOffset),
       commitLogMinOffset: String(store.minPhyOffset),
-      putTps: '0 0 0',
-      getTransferredTps: '0 0 0',
-      getTransferedTps: '0 0 0',
+      putTps: stats.putTps(),
+      getTransferredTps: stats.getTps(),
+      getTransferedTps: stats.getTps(), // the misspelt key older tools read
+      msgPutTotalTodayNow: String(stats.putTotal),
+      msgGetTotalTodayNow: String(stats.getTotal),
+      // KiteMQ has no send/pull thread-pool queues: requests run on the event loop.
       sendThreadPoolQueueSize: '0',
       pullThreadPoolQueueSize: '0',
       sendThreadPoolQueueHeadWaitTimeMills: '0',
       pullThreadPoolQueueHeadWaitTimeMills: '0',
       pageCacheLockTimeMills: '0',
-      earliestMessageTimeStamp: '0',
-      commitLogDiskRatio: '0',
-      msgPutTotalTodayNow: '0',
-      msgGetTotalTodayNow: '0',
-      brokerName: config.brokerName,
     };
     return createResponse(req, ResponseCode.SUCCESS, undefined, {}, json({ table }));
   };

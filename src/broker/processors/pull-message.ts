@@ -103,6 +103,7 @@ export class PullMessageProcessor {
       if (parked) return null;
     }
     offsets.commitPullOffset(h.consumerGroup, h.topic, h.queueId, r.nextBeginOffset);
+    if (code === ResponseCode.SUCCESS) this.ctx.stats.getTotal += r.messageCount;
     const body =
       code === ResponseCode.SUCCESS ? Buffer.concat(r.buffers, r.bufferTotalSize) : undefined;
     return createResponse(

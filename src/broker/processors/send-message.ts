@@ -214,6 +214,7 @@ export class SendMessageProcessor {
     };
     const result = await this.ctx.store.putMessage(m);
     const outcome = mapPutStatus(result.status, result.remark);
+    if (outcome.stored) this.ctx.stats.putTotal++;
     if (!outcome.stored || !result.appendResult) {
       return createResponse(req, outcome.code, outcome.remark, base);
     }
@@ -278,6 +279,7 @@ export class SendMessageProcessor {
     }));
     const result = await this.ctx.store.putMessages(msgs);
     const outcome = mapPutStatus(result.status, result.remark);
+    if (outcome.stored) this.ctx.stats.putTotal += msgs.length;
     if (!outcome.stored || !result.appendResult) {
       return createResponse(req, outcome.code, outcome.remark, base);
     }
