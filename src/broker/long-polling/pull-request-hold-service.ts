@@ -35,7 +35,7 @@ export class PullRequestHoldService {
   }
 
   start(): void {
-    this.timer = setInterval(() => this.expire(), PULL_HOLD_CHECK_INTERVAL_MS);
+    this.timer = setInterval(() => this.checkHoldRequest(), PULL_HOLD_CHECK_INTERVAL_MS);
     this.timer.unref();
   }
 
@@ -89,7 +89,8 @@ export class PullRequestHoldService {
     return this.total;
   }
 
-  private expire(): void {
+  /** Answers every parked pull whose deadline has passed (run by the coarse interval). */
+  checkHoldRequest(): void {
     const now = this.now();
     for (const [key, list] of [...this.held]) {
       const keep: HeldPull[] = [];
