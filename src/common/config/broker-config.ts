@@ -1,6 +1,31 @@
 // BrokerConfig + MessageStoreConfig keys KiteMQ honours, with RocketMQ's exact spelling and
-// defaults. The schema (schema.ts) parses broker.conf into this shape once; the result is frozen
-// and passed down explicitly.
+// defaults (BrokerConfig / MessageStoreConfig / NettyServerConfig, 4.9 and 5.x). The schema below
+// parses broker.conf into this shape once; the result is frozen and passed down explicitly.
+import { homedir, networkInterfaces } from 'node:os';
+import {
+  CQ_UNIT_SIZE_BYTES,
+  DEFAULT_CHANNEL_EXPIRED_TIMEOUT_MS,
+  DEFAULT_COMMIT_LOG_FILE_SIZE_BYTES,
+  DEFAULT_CONSUME_QUEUE_FILE_SIZE_BYTES,
+  DEFAULT_FLUSH_COMMIT_LOG_LEAST_PAGES,
+  DEFAULT_FLUSH_CONSUMER_OFFSET_INTERVAL_MS,
+  DEFAULT_FLUSH_INTERVAL_COMMIT_LOG_MS,
+  DEFAULT_MAX_MESSAGE_SIZE_BYTES,
+  DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS,
+  DEFAULT_SYNC_FLUSH_TIMEOUT_MS,
+  DEFAULT_TOPIC_QUEUE_NUMS,
+  FRAME_MAX_LENGTH_BYTES,
+} from '../limits.js';
+import { checkHostPortList, checkIPv4, nonEmpty } from './checks.js';
+import { BROKER_KEYS_NOT_USED_YET } from './not-used-yet.js';
+import {
+  type ConfigDefinition,
+  type ConfigValue,
+  type ParsedConfig,
+  parseConfig,
+  type Schema,
+} from './schema.js';
+
 export type FlushDiskType = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
 export type BrokerRole = 'ASYNC_MASTER' | 'SYNC_MASTER' | 'SLAVE';
 
@@ -48,4 +73,273 @@ export interface NamesrvConfig {
   bindAddress: string;
   /** Brokers silent this long are removed (RocketMQ: 120 s). */
   brokerChannelExpiredTime: number;
+}
+
+/** What the machine contributes to defaults; injected so tests and docs stay deterministic. */
+export interface ConfigEnv {
+  /** $HOME: RocketMQ's storePathRootDir is user.home + /store. */
+  readonly homeDir: string;
+  /** The NAMESRV_ADDR environment variable, or "". */
+  readonly namesrvAddr: string;
+  /** First non-internal IPv4 address (RocketMQ's RemotingUtil#getLocalAddress), or 127.0.0.1. */
+  readonly localIPv4: string;
+}
+
+export function systemConfigEnv(): ConfigEnv {
+  const ipv4 = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i !== undefined && i.family === 'IPv4' && !i.internal);
+  return {
+    homeDir: homedir(),
+    namesrvAddr: process.env.NAMESRV_ADDR ?? '',
+    localIPv4: ipv4?.address ?? '127.0.0.1',
+  };
+}
+
+const DELAY_LEVEL = /^\d+[smhd]$/;
+const HOUR = /^([01]?\d|2[0-3])$/;
+
+function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
+  return {
+    brokerClusterName: {
+      type: 'string',
+      default: 'DefaultCluster',
+      doc: 'Cluster this broker registers under.',
+      check: nonEmpty,
+    },
+    brokerName: {
+      type: 'string',
+      default: 'broker-a',
+      doc: 'Broker group name; master and slaves of one group share it.',
+      check: nonEmpty,
+    },
+    brokerId: { type: 'long', default: 0, min: 0, doc: '0 is the master, >0 a slave.' },
+    brokerRole: {
+      type: 'enum',
+      default: 'ASYNC_MASTER',
+      values: ['ASYNC_MASTER', 'SYNC_MASTER', 'SLAVE'],
+      doc: 'Replication role (only a master without slaves is implemented).',
+    },
+    namesrvAddr: {
+      type: 'string',
+      default: env.namesrvAddr,
+      defaultText: '$NAMESRV_ADDR or ""',
+      doc: 'Name servers to register with, host:port;host:port (mqbroker -n overrides).',
+      check: checkHostPortList,
+    },
+    brokerIP1: {
+      type: 'string',
+      default: env.localIPv4,
+      defaultText: 'first non-internal IPv4 address, else 127.0.0.1',
+      doc: 'IPv4 address advertised to clients and stored in message ids.',
+      check: checkIPv4,
+    },
+    brokerIP2: {
+      type: 'string',
+      default: (c) => c.brokerIP1,
+      defaultText: 'brokerIP1',
+      doc: 'Address used by a slave to reach the master (HA).',
+      check: checkIPv4,
+    },
+    listenPort: {
+      type: 'int',
+      default: 10911,
+      min: 0,
+      max: 65535,
+      doc: 'Client port; listenPort-2 is also opened (fast/"VIP" channel). 0 picks a free port.',
+    },
+    bindAddress: {
+      type: 'string',
+      default: '0.0.0.0',
+      doc: 'Interface the listeners bind to (KiteMQ addition; RocketMQ binds all interfaces).',
+      check: nonEmpty,
+    },
+    storePathRootDir: {
+      type: 'string',
+      default: `${env.homeDir}/store`,
+      defaultText: '$HOME/store',
+      doc: 'Root of the store: commit log, consume queues, checkpoint, metadata (config/).',
+      check: nonEmpty,
+    },
+    storePathCommitLog: {
+      type: 'string',
+      default: (c) => `${c.storePathRootDir}/commitlog`,
+      defaultText: '<storePathRootDir>/commitlog',
+      doc: 'Directory of the commit log segments.',
+      check: nonEmpty,
+    },
+    flushDiskType: {
+      type: 'enum',
+      default: 'ASYNC_FLUSH',
+      values: ['ASYNC_FLUSH', 'SYNC_FLUSH'],
+      doc: 'SYNC_FLUSH answers a send only after fsync; ASYNC_FLUSH flushes on an interval.',
+    },
+    mapedFileSizeCommitLog: {
+      type: 'int',
+      default: DEFAULT_COMMIT_LOG_FILE_SIZE_BYTES,
+      unit: 'bytes',
+      min: 4096,
+      aliases: ['mappedFileSizeCommitLog'],
+      doc: 'Size of one commit log segment (also accepted as mappedFileSizeCommitLog).',
+    },
+    mapedFileSizeConsumeQueue: {
+      type: 'int',
+      default: DEFAULT_CONSUME_QUEUE_FILE_SIZE_BYTES,
+      unit: 'bytes',
+      min: CQ_UNIT_SIZE_BYTES,
+      aliases: ['mappedFileSizeConsumeQueue'],
+      doc: 'Size of one consume queue segment, a multiple of 20 (300,000 units by default).',
+      check: (v) =>
+        v % CQ_UNIT_SIZE_BYTES === 0 ? undefined : `a multiple of ${CQ_UNIT_SIZE_BYTES}`,
+    },
+    flushIntervalCommitLog: {
+      type: 'int',
+      default: DEFAULT_FLUSH_INTERVAL_COMMIT_LOG_MS,
+      unit: 'ms',
+      min: 1,
+      doc: 'ASYNC_FLUSH: how often the commit log is flushed.',
+    },
+    flushCommitLogLeastPages: {
+      type: 'int',
+      default: DEFAULT_FLUSH_COMMIT_LOG_LEAST_PAGES,
+      unit: 'pages',
+      min: 0,
+      doc: 'ASYNC_FLUSH: flush only when at least this many 4 KiB pages are dirty.',
+    },
+    syncFlushTimeout: {
+      type: 'long',
+      default: DEFAULT_SYNC_FLUSH_TIMEOUT_MS,
+      unit: 'ms',
+      min: 1,
+      doc: 'SYNC_FLUSH: a send waiting longer for fsync is answered FLUSH_DISK_TIMEOUT.',
+    },
+    maxMessageSize: {
+      type: 'int',
+      default: DEFAULT_MAX_MESSAGE_SIZE_BYTES,
+      unit: 'bytes',
+      min: 1,
+      max: FRAME_MAX_LENGTH_BYTES - 64 * 1024,
+      doc: 'Largest message body a producer may send.',
+    },
+    deleteWhen: {
+      type: 'string',
+      default: '04',
+      doc: 'Hour(s) of the day expired files are deleted, e.g. 04 or 04;16.',
+      check: (v) =>
+        v.split(';').every((h) => HOUR.test(h)) ? undefined : 'hours 00-23 split by ;',
+    },
+    fileReservedTime: {
+      type: 'int',
+      default: 72,
+      unit: 'hours',
+      min: 0,
+      doc: 'How long commit log files are kept after their last write.',
+    },
+    diskMaxUsedSpaceRatio: {
+      type: 'int',
+      default: 75,
+      unit: '%',
+      min: 10,
+      max: 95,
+      doc: 'Disk usage above which the oldest files are deleted regardless of age.',
+    },
+    autoCreateTopicEnable: {
+      type: 'bool',
+      default: true,
+      doc: 'Create a topic on first send (from TBW102). Turn off in production.',
+    },
+    autoCreateSubscriptionGroup: {
+      type: 'bool',
+      default: true,
+      doc: 'Create a subscription group on first heartbeat/pull.',
+    },
+    defaultTopicQueueNums: {
+      type: 'int',
+      default: DEFAULT_TOPIC_QUEUE_NUMS,
+      min: 1,
+      max: 1024,
+      doc: 'Queues of an auto-created topic (capped by the producer’s request).',
+    },
+    enablePropertyFilter: {
+      type: 'bool',
+      default: false,
+      doc: 'Allow SQL92 property filters in subscriptions.',
+    },
+    messageDelayLevel: {
+      type: 'string',
+      default: '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h',
+      doc: 'Delay of each level 1..18 for delayed messages and retries (s, m, h, d).',
+      check: (v) =>
+        v.split(/\s+/).every((t) => DELAY_LEVEL.test(t))
+          ? undefined
+          : 'space-separated durations such as 1s 5m 2h',
+    },
+    brokerPermission: {
+      type: 'int',
+      default: 6,
+      min: 0,
+      max: 7,
+      doc: 'PermName bits: 4 read, 2 write, 1 inherit; 6 is read+write.',
+    },
+    registerNameServerPeriod: {
+      type: 'int',
+      default: DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS,
+      unit: 'ms',
+      min: 100,
+      max: 60_000,
+      doc: 'How often the broker re-registers with every name server.',
+    },
+    longPollingEnable: {
+      type: 'bool',
+      default: true,
+      doc: 'Park pulls that find nothing until a message arrives or they time out.',
+    },
+    flushConsumerOffsetInterval: {
+      type: 'int',
+      default: DEFAULT_FLUSH_CONSUMER_OFFSET_INTERVAL_MS,
+      unit: 'ms',
+      min: 1,
+      doc: 'How often consumer offsets are written to config/consumerOffset.json.',
+    },
+    channelExpiredTimeout: {
+      type: 'long',
+      default: DEFAULT_CHANNEL_EXPIRED_TIMEOUT_MS,
+      unit: 'ms',
+      min: 1000,
+      doc: 'Clients silent this long (no heartbeat) are dropped.',
+    },
+    regionId: {
+      type: 'string',
+      default: 'DefaultRegion',
+      doc: 'Region reported in message traces (MSG_REGION property).',
+    },
+    traceOn: {
+      type: 'bool',
+      default: true,
+      doc: 'Reported to clients with each send (TRACE_ON property).',
+    },
+  };
+}
+
+export function brokerConfigDefinition(
+  env: ConfigEnv = systemConfigEnv(),
+): ConfigDefinition<BrokerConfig> {
+  return { name: 'broker', schema: brokerSchema(env), notUsedYet: BROKER_KEYS_NOT_USED_YET };
+}
+
+export interface ParseOptions {
+  readonly env?: ConfigEnv;
+  /** Caller defaults that the file may still override (standalone's ./data store, loopback IP). */
+  readonly defaults?: Readonly<Record<string, ConfigValue>>;
+}
+
+/** Parses broker.conf text: defaults < options.defaults < file < overrides (command line). */
+export function parseBrokerConfig(
+  text: string,
+  fileName: string,
+  overrides: Readonly<Record<string, ConfigValue>> = {},
+  options: ParseOptions = {},
+): ParsedConfig<BrokerConfig> {
+  const def = brokerConfigDefinition(options.env);
+  return parseConfig(def, { text, fileName, overrides, defaults: options.defaults });
 }
