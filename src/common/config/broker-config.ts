@@ -115,10 +115,11 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
     },
     brokerId: { type: 'long', default: 0, min: 0, doc: '0 is the master, >0 a slave.' },
     brokerRole: {
+      pending: 'the broker always runs as a master, without replication',
       type: 'enum',
       default: 'ASYNC_MASTER',
       values: ['ASYNC_MASTER', 'SYNC_MASTER', 'SLAVE'],
-      doc: 'Replication role (only a master without slaves is implemented).',
+      doc: 'Replication role of this broker.',
     },
     namesrvAddr: {
       type: 'string',
@@ -162,6 +163,7 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       check: nonEmpty,
     },
     storePathCommitLog: {
+      pending: 'the commit log is always <storePathRootDir>/commitlog',
       type: 'string',
       default: (c) => `${c.storePathRootDir}/commitlog`,
       defaultText: '<storePathRootDir>/commitlog',
@@ -222,6 +224,7 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       doc: 'Largest message body a producer may send.',
     },
     deleteWhen: {
+      pending: 'no file cleaning service runs',
       type: 'string',
       default: '04',
       doc: 'Hour(s) of the day expired files are deleted, e.g. 04 or 04;16.',
@@ -229,6 +232,7 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
         v.split(';').every((h) => HOUR.test(h)) ? undefined : 'hours 00-23 split by ;',
     },
     fileReservedTime: {
+      pending: 'no file cleaning service runs',
       type: 'int',
       default: 72,
       unit: 'hours',
@@ -236,6 +240,7 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       doc: 'How long commit log files are kept after their last write.',
     },
     diskMaxUsedSpaceRatio: {
+      pending: 'no file cleaning service runs',
       type: 'int',
       default: 75,
       unit: '%',
@@ -261,11 +266,13 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       doc: 'Queues of an auto-created topic (capped by the producer’s request).',
     },
     enablePropertyFilter: {
+      pending: 'SQL92 filters are not implemented',
       type: 'bool',
       default: false,
       doc: 'Allow SQL92 property filters in subscriptions.',
     },
     messageDelayLevel: {
+      pending: 'delayed delivery is not implemented',
       type: 'string',
       default: '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h',
       doc: 'Delay of each level 1..18 for delayed messages and retries (s, m, h, d).',
@@ -290,6 +297,7 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       doc: 'How often the broker re-registers with every name server.',
     },
     longPollingEnable: {
+      pending: 'pulls are always long-polled',
       type: 'bool',
       default: true,
       doc: 'Park pulls that find nothing until a message arrives or they time out.',

@@ -25,6 +25,8 @@ export interface KeySpec<V extends ConfigValue, C> {
   readonly max?: number;
   /** Other spellings accepted for this key. */
   readonly aliases?: readonly string[];
+  /** Set while the key is validated but not acted on yet: what is missing (shown in docs). */
+  readonly pending?: string;
   /** Extra validation: returns what was expected when the value is wrong. */
   readonly check?: (value: V) => string | undefined;
 }
