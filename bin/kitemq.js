@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// Shim into the compiled CLI; `npm start` builds dist/ first (scripts/ensure-built.mjs).
+import { existsSync } from 'node:fs';
+
+const entry = new URL('../dist/cli/kitemq.js', import.meta.url);
+if (!existsSync(entry)) {
+  console.error('kitemq: dist/cli/kitemq.js not found; run npm run build first');
+  process.exit(1);
+}
+await (await import(entry.href)).main(process.argv.slice(2));

@@ -1,0 +1,44 @@
+// `npm start` runs this first (prestart): on a fresh clone it installs dependencies and compiles
+// TypeScript, and it rebuilds dist/ when any file under src/ is newer than the last build.
+// Prints each step it takes; prints nothing else.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function run(args, why) {
+  console.log(`ensure-built: ${why}: npm ${args.join(' ')}`);
+  const r = spawnSync(npm, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`ensure-built: npm ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+/** Newest modification time of the files under dir (0 when dir is missing). */
+function newestMtimeMs(dir, include = () => true) {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath ?? entry.path, entry.name);
+    if (include(path)) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+if (!existsSync(join(root, 'node_modules'))) {
+  run(['ci'], 'node_modules is missing');
+}
+
+const builtAt = newestMtimeMs(join(root, 'dist'));
+const sourcesAt = Math.max(
+  newestMtimeMs(join(root, 'src'), (p) => p.endsWith('.ts') && !p.endsWith('.test.ts')),
+  statSync(join(root, 'tsconfig.json')).mtimeMs,
+  statSync(join(root, 'tsconfig.build.json')).mtimeMs,
+);
+if (builtAt === 0) run(['run', 'build'], 'dist/ is missing');
+else if (sourcesAt > builtAt) run(['run', 'build'], 'src/ changed since the last build');

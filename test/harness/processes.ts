@@ -1,0 +1,321 @@
+// Real mqnamesrv / mqbroker child processes for integration tests: loopback only, free ports,
+// a temp work dir per server (config file, store, $HOME), waiting for RocketMQ's boot line, and
+// cleanup that happens even when a test forgets to stop (on worker exit).
+//
+//   const namesrv = await startNamesrv();
+//   const broker = await startBroker({ namesrvAddr: namesrv.addr, conf: { maxMessageSize: 1024 } });
+//   ... broker.addr / namesrv.addr ...
+//   await broker.restart();      // SIGTERM, same store and port, wait for the boot line again
+//   await broker.kill();         // SIGKILL (crash); the store stays for restart()
+//   await broker.stop();         // SIGTERM, wait, remove the temp dir (unless keepStore)
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { uniqueName } from './names.js';
+import { freeBrokerPort, freePort } from './ports.js';
+import { binPath, childEnv, REPO_ROOT } from './run-bin.js';
+
+export { freeBrokerPort, freePort } from './ports.js';
+export { uniqueName };
+
+export type ConfValues = Record<string, string | number | boolean>;
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface ServerHandle {
+  /** 127.0.0.1:port, as clients should dial it. */
+  readonly addr: string;
+  readonly port: number;
+  /** storePathRootDir (broker) / $HOME of the process (name server). */
+  readonly storeDir: string;
+  /** The live child; a new one after restart(). */
+  readonly proc: ChildProcess;
+  /** Recent stdout+stderr of the current child (bounded), for assertions and debugging. */
+  output(): string;
+  /** SIGTERM, wait for exit (SIGKILL after stopTimeoutMs), remove temp dirs unless keepStore. */
+  stop(opts?: { keepStore?: boolean }): Promise<ExitInfo>;
+  /** SIGKILL and wait; files stay so restart() can recover from a crash. */
+  kill(): Promise<ExitInfo>;
+  /** Graceful stop if running, then start again on the same port and store. */
+  restart(): Promise<void>;
+}
+
+export type NamesrvHandle = ServerHandle;
+
+export interface BrokerHandle extends ServerHandle {
+  readonly brokerName: string;
+  /** The broker.conf written for this broker (edit + restart() to change config). */
+  readonly confPath: string;
+}
+
+interface CommonOptions {
+  /** Extra config keys written into the -c file. */
+  conf?: ConfValues;
+  /** Keep the temp dirs after stop() (they are printed in the handle's storeDir). */
+  keepStore?: boolean;
+  /** Extra environment for the child (KITEMQ_LOG_LEVEL, …). */
+  env?: Record<string, string>;
+  bootTimeoutMs?: number;
+  stopTimeoutMs?: number;
+}
+
+export interface NamesrvOptions extends CommonOptions {
+  /** Fixed port; by default a free one is picked (and re-picked if it is taken at startup). */
+  port?: number;
+}
+
+export interface BrokerOptions extends CommonOptions {
+  /** Name server list, host:port;host:port (passed with -n). */
+  namesrvAddr: string;
+  /** Use this store dir instead of a temp one; it is never deleted by the harness. */
+  storeDir?: string;
+  /** Fixed listenPort (listenPort-2 must be free too); by default a free pair is picked. */
+  port?: number;
+}
+
+/**
+ * Broker settings the harness applies before opts.conf: loopback, and 64 MiB commit-log segments
+ * instead of 1 GiB so parallel test brokers stay light (16 max-size messages still fit one).
+ */
+export const HARNESS_BROKER_DEFAULTS: ConfValues = {
+  brokerIP1: '127.0.0.1',
+  bindAddress: '127.0.0.1',
+  mapedFileSizeCommitLog: 64 * 1024 * 1024,
+};
+
+const NAMESRV_BOOT = /The Name Server boot success\. serializeType=\w+, address \S+:(\d+)/;
+const BROKER_BOOT = /The broker\[([^,\]]+), ([^\]]+)\] boot success/;
+const PORT_TAKEN = /already in use/;
+const OUTPUT_LIMIT_CHARS = 256 * 1024;
+const PORT_ATTEMPTS = 4;
+
+const live = new Set<() => void>();
+let exitHookInstalled = false;
+
+/** Kills leftover children and removes temp dirs when the test worker exits. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const cleanup of live) cleanup();
+  });
+}
+
+function writeConf(path: string, values: ConfValues): void {
+  const lines = Object.entries(values).map(([k, v]) => `${k}=${String(v)}`);
+  writeFileSync(path, `# written by test/harness/processes.ts\n${lines.join('\n')}\n`);
+}
+
+export interface Spawned {
+  proc: ChildProcess;
+  bootMatch: RegExpExecArray;
+  output: () => string;
+}
+
+/** Spawns node bin/<name>.js and resolves once a stdout line matches boot. */
+export function spawnUntilBoot(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  boot: RegExp,
+  timeoutMs: number,
+): Promise<Spawned> {
+  const proc = spawn(process.execPath, [binPath(name), ...args], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Unreferenced, so a test process that forgot stop() can still exit; the exit hook then kills
+  // the child. Pending boot/stop waits keep the loop alive through their timers.
+  proc.unref();
+  for (const stream of [proc.stdout, proc.stderr]) (stream as Socket | null)?.unref();
+  let out = '';
+  let err = '';
+  const output = () => out + (err === '' ? '' : `\n--- stderr ---\n${err}`);
+  const append = (buf: string, chunk: string) => (buf + chunk).slice(-OUTPUT_LIMIT_CHARS);
+  return new Promise((resolve, reject) => {
+    let pending = '';
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} ${args.join(' ')} ${why}\n${output().slice(-8192)}`));
+    };
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      fail(`printed no boot line within ${timeoutMs} ms`);
+    }, timeoutMs);
+    proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      out = append(out, chunk);
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = boot.exec(line);
+        if (m !== null) {
+          clearTimeout(timer);
+          resolve({ proc, bootMatch: m, output });
+        }
+      }
+    });
+    proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      err = append(err, chunk);
+    });
+    proc.once('error', (e) => fail(`could not be spawned: ${e.message}`));
+    proc.once('exit', (code, signal) => fail(`exited before booting (code ${code}, ${signal})`));
+  });
+}
+
+function waitExit(proc: ChildProcess, timeoutMs: number): Promise<ExitInfo> {
+  if (proc.exitCode !== null || proc.signalCode !== null) {
+    return Promise.resolve({ code: proc.exitCode, signal: proc.signalCode });
+  }
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+    proc.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal });
+    });
+  });
+}
+
+interface ServerSpec {
+  name: 'mqnamesrv' | 'mqbroker';
+  workDir: string;
+  storeDir: string;
+  fixedPort: number | undefined;
+  pickPort: () => Promise<number>;
+  /** Writes the config for a port and returns the argv. */
+  prepare: (port: number) => string[];
+  boot: RegExp;
+  env: NodeJS.ProcessEnv;
+  opts: CommonOptions;
+}
+
+/** Starts a server, retrying with a new port if a picked one was taken meanwhile. */
+async function launch(
+  spec: ServerSpec,
+): Promise<{ port: number; args: string[]; spawned: Spawned }> {
+  const timeoutMs = spec.opts.bootTimeoutMs ?? 30_000;
+  for (let attempt = 1; ; attempt++) {
+    const port = spec.fixedPort ?? (await spec.pickPort());
+    const args = spec.prepare(port);
+    try {
+      const spawned = await spawnUntilBoot(spec.name, args, spec.env, spec.boot, timeoutMs);
+      return { port, args, spawned };
+    } catch (err) {
+      const retry = spec.fixedPort === undefined && attempt < PORT_ATTEMPTS;
+      if (!retry || !PORT_TAKEN.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startServer(spec: ServerSpec): Promise<ServerHandle & { confPath: string }> {
+  installExitHook();
+  const cleanupDirs = () => {
+    rmSync(spec.workDir, { recursive: true, force: true });
+  };
+  let current: Spawned;
+  let port: number;
+  let args: string[];
+  try {
+    ({ port, args, spawned: current } = await launch(spec));
+  } catch (err) {
+    if (!spec.opts.keepStore) cleanupDirs();
+    throw err;
+  }
+  const onExit = () => {
+    current.proc.kill('SIGKILL');
+    if (!spec.opts.keepStore) cleanupDirs();
+  };
+  live.add(onExit);
+  const stopTimeoutMs = spec.opts.stopTimeoutMs ?? 15_000;
+  const handle: ServerHandle & { confPath: string } = {
+    addr: `127.0.0.1:${port}`,
+    port,
+    storeDir: spec.storeDir,
+    confPath: join(spec.workDir, 'server.conf'),
+    get proc() {
+      return current.proc;
+    },
+    output: () => current.output(),
+    async stop(opts = {}) {
+      current.proc.kill('SIGTERM');
+      const info = await waitExit(current.proc, stopTimeoutMs);
+      live.delete(onExit);
+      if (!(opts.keepStore ?? spec.opts.keepStore)) cleanupDirs();
+      return info;
+    },
+    async kill() {
+      current.proc.kill('SIGKILL');
+      return waitExit(current.proc, stopTimeoutMs);
+    },
+    async restart() {
+      current.proc.kill('SIGTERM');
+      await waitExit(current.proc, stopTimeoutMs);
+      const timeoutMs = spec.opts.bootTimeoutMs ?? 30_000;
+      // Same argv and config file (edits to confPath apply), same port and store.
+      current = await spawnUntilBoot(spec.name, args, spec.env, spec.boot, timeoutMs);
+    },
+  };
+  return handle;
+}
+
+function makeWorkDir(kind: string): { workDir: string; home: string } {
+  const workDir = mkdtempSync(join(tmpdir(), `kitemq-${kind}-`));
+  const home = join(workDir, 'home');
+  mkdirSync(home);
+  return { workDir, home };
+}
+
+function serverEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  // HOME inside the work dir: anything a server writes under ~ stays in the temp dir.
+  return childEnv({ HOME: home, KITEMQ_DEBUG: '1', ...extra });
+}
+
+/** Spawns `node bin/mqnamesrv.js -c <tmp conf>` on a free loopback port. */
+export async function startNamesrv(opts: NamesrvOptions = {}): Promise<NamesrvHandle> {
+  const { workDir, home } = makeWorkDir('namesrv');
+  const confPath = join(workDir, 'server.conf');
+  return startServer({
+    name: 'mqnamesrv',
+    workDir,
+    storeDir: home,
+    fixedPort: opts.port,
+    pickPort: freePort,
+    prepare: (port) => {
+      writeConf(confPath, { bindAddress: '127.0.0.1', ...opts.conf, listenPort: port });
+      return ['-c', confPath];
+    },
+    boot: NAMESRV_BOOT,
+    env: serverEnv(home, opts.env),
+    opts,
+  });
+}
+
+/** Spawns `node bin/mqbroker.js -c <tmp conf> -n <namesrvAddr>` with a temp store. */
+export async function startBroker(opts: BrokerOptions): Promise<BrokerHandle> {
+  const { workDir, home } = makeWorkDir('broker');
+  const storeDir = opts.storeDir ?? join(workDir, 'store');
+  const confPath = join(workDir, 'server.conf');
+  const conf: ConfValues = { ...HARNESS_BROKER_DEFAULTS, ...opts.conf, storePathRootDir: storeDir };
+  const handle = await startServer({
+    name: 'mqbroker',
+    workDir,
+    storeDir,
+    fixedPort: opts.port,
+    pickPort: freeBrokerPort,
+    prepare: (port) => {
+      writeConf(confPath, { ...conf, listenPort: port });
+      return ['-c', confPath, '-n', opts.namesrvAddr];
+    },
+    boot: BROKER_BOOT,
+    env: serverEnv(home, opts.env),
+    opts,
+  });
+  // Object.assign keeps the proc getter live across restarts (a spread would freeze it).
+  return Object.assign(handle, { brokerName: String(conf.brokerName ?? 'broker-a') });
+}
