@@ -2,7 +2,7 @@
 // TypeScript, and it rebuilds dist/ when any file under src/ is newer than the last build.
 // Prints each step it takes; prints nothing else.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,11 +34,22 @@ if (!existsSync(join(root, 'node_modules'))) {
   run(['ci'], 'node_modules is missing');
 }
 
-const builtAt = newestMtimeMs(join(root, 'dist'));
+// Written after a successful build: tsc emits even when it reports errors, so the age of dist/
+// alone would make a failed build look fresh.
+const stamp = join(root, 'dist', '.ensure-built-stamp');
+const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : newestMtimeMs(join(root, 'dist'));
 const sourcesAt = Math.max(
   newestMtimeMs(join(root, 'src'), (p) => p.endsWith('.ts') && !p.endsWith('.test.ts')),
   statSync(join(root, 'tsconfig.json')).mtimeMs,
   statSync(join(root, 'tsconfig.build.json')).mtimeMs,
 );
-if (builtAt === 0) run(['run', 'build'], 'dist/ is missing');
-else if (sourcesAt > builtAt) run(['run', 'build'], 'src/ changed since the last build');
+const why =
+  builtAt === 0
+    ? 'dist/ is missing'
+    : sourcesAt > builtAt
+      ? 'src/ changed since the last build'
+      : '';
+if (why !== '') {
+  run(['run', 'build'], why);
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+}

@@ -70,15 +70,16 @@ export function portFlag(
   values: ParsedValues,
   flag: string,
   envName: string,
+  min = 0,
   env: NodeJS.ProcessEnv = process.env,
 ): number | undefined {
   const fromFlag = stringFlag(values, flag);
   const raw = fromFlag ?? env[envName];
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n > 65535) {
+  if (!/^\d+$/.test(raw) || n < min || n > 65535) {
     const source = fromFlag !== undefined ? `--${flag}` : `$${envName}`;
-    throw new UsageError(`${source}=${raw} is not a port; use a number from 0 to 65535`);
+    throw new UsageError(`${source}=${raw} is not a port; use a number from ${min} to 65535`);
   }
   return n;
 }

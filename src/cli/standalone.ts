@@ -2,13 +2,18 @@
 // loopback, storing under ./data, for trying KiteMQ on one machine. A composition root like
 // NamesrvController/BrokerController; production runs mqnamesrv and mqbroker separately.
 import { resolve } from 'node:path';
-import { parseBrokerConfig } from '../common/config/broker-config.js';
+import {
+  type BrokerConfig,
+  type NamesrvConfig,
+  parseBrokerConfig,
+} from '../common/config/broker-config.js';
 import { parseNamesrvConfig } from '../common/config/namesrv-config.js';
-import { createLogger } from '../common/logger.js';
+import { createLogger, type Logger } from '../common/logger.js';
 import {
   CONFIG_FILE_OPTION,
   type CommandSpec,
   HELP_OPTION,
+  type ParsedValues,
   parseCommandLine,
   portFlag,
   readConfigFile,
@@ -49,62 +54,65 @@ export async function main(argv: readonly string[], name = 'kitemq standalone'):
       console.log(spec.help);
       return;
     }
-    const namesrvPort = portFlag(values, 'namesrv-port', 'KITEMQ_NAMESRV_PORT') ?? 9876;
-    const brokerPort = portFlag(values, 'broker-port', 'KITEMQ_BROKER_PORT');
-    const store = stringFlag(values, 'store') ?? process.env.KITEMQ_STORE;
-    const { text, fileName } = readConfigFile(stringFlag(values, 'configFile'));
-    const namesrvConfig = parseNamesrvConfig('', '(standalone)', {
-      listenPort: namesrvPort,
-      bindAddress: '127.0.0.1',
-    }).config;
-    const loopbackDefaults = {
-      storePathRootDir: './data',
-      brokerIP1: '127.0.0.1',
-      bindAddress: '127.0.0.1',
-    };
-    const parsed = parseBrokerConfig(
-      text,
-      fileName,
-      {
-        namesrvAddr: `127.0.0.1:${namesrvPort}`,
-        ...(brokerPort === undefined ? {} : { listenPort: brokerPort }),
-        ...(store === undefined || store === '' ? {} : { storePathRootDir: store }),
-      },
-      { defaults: loopbackDefaults },
-    );
-    const brokerConfig = parsed.config;
+    const { namesrvConfig, brokerConfig, warnings } = standaloneConfigs(values);
     const log = createLogger('kitemq');
-    logConfigWarnings(log, parsed.warnings);
+    logConfigWarnings(log, warnings);
+    await startBoth(log, namesrvConfig, brokerConfig);
+  });
+}
 
-    const [{ NamesrvController }, { BrokerController }] = await Promise.all([
-      import('../namesrv/namesrv-controller.js'),
-      import('../broker/broker-controller.js'),
-    ]);
-    const namesrv = new NamesrvController(namesrvConfig, log.child({ component: 'namesrv' }));
-    const broker = new BrokerController(brokerConfig, log.child({ component: 'broker' }));
-    let brokerStarted: Promise<void> | undefined;
-    const namesrvStarted = namesrv.start();
-    exitOnSignals(log, async () => {
-      await brokerStarted?.catch(() => undefined);
-      if (brokerStarted !== undefined) await broker.shutdown();
-      await namesrvStarted.catch(() => undefined);
-      await namesrv.shutdown();
-    });
-    await namesrvStarted;
-    brokerStarted = broker.start();
-    try {
-      await brokerStarted;
-    } catch (err) {
-      await namesrv.shutdown().catch(() => undefined);
-      throw err;
-    }
-    printWelcome({
-      namesrvAddr: `127.0.0.1:${boundPort(namesrv, namesrvPort)}`,
-      brokerName: brokerConfig.brokerName,
-      brokerAddr: `${brokerConfig.brokerIP1}:${boundPort(broker, brokerConfig.listenPort)}`,
-      cluster: brokerConfig.brokerClusterName,
-      store: resolve(brokerConfig.storePathRootDir),
-    });
+/** Name server on loopback; broker defaults < standalone defaults < -c file < flags/env. */
+function standaloneConfigs(values: ParsedValues) {
+  const namesrvPort = portFlag(values, 'namesrv-port', 'KITEMQ_NAMESRV_PORT', 1) ?? 9876;
+  const brokerPort = portFlag(values, 'broker-port', 'KITEMQ_BROKER_PORT', 3);
+  const store = stringFlag(values, 'store') ?? process.env.KITEMQ_STORE;
+  const { text, fileName } = readConfigFile(stringFlag(values, 'configFile'));
+  const namesrvConfig = parseNamesrvConfig('', '(standalone)', {
+    listenPort: namesrvPort,
+    bindAddress: '127.0.0.1',
+  }).config;
+  const overrides: Record<string, string | number> = { namesrvAddr: `127.0.0.1:${namesrvPort}` };
+  if (brokerPort !== undefined) overrides.listenPort = brokerPort;
+  if (store !== undefined && store !== '') overrides.storePathRootDir = store;
+  const defaults = { storePathRootDir: './data', brokerIP1: '127.0.0.1', bindAddress: '127.0.0.1' };
+  const parsed = parseBrokerConfig(text, fileName, overrides, { defaults });
+  return { namesrvConfig, brokerConfig: parsed.config, warnings: parsed.warnings };
+}
+
+async function startBoth(
+  log: Logger,
+  namesrvConfig: NamesrvConfig,
+  brokerConfig: BrokerConfig,
+): Promise<void> {
+  const [{ NamesrvController }, { BrokerController }] = await Promise.all([
+    import('../namesrv/namesrv-controller.js'),
+    import('../broker/broker-controller.js'),
+  ]);
+  const namesrv = new NamesrvController(namesrvConfig, log.child({ component: 'namesrv' }));
+  const broker = new BrokerController(brokerConfig, log.child({ component: 'broker' }));
+  let brokerStarted: Promise<void> | undefined;
+  const namesrvStarted = namesrv.start();
+  // Broker first, then the name server; each waits for its own start() to settle.
+  exitOnSignals(log, async () => {
+    await brokerStarted?.catch(() => undefined);
+    if (brokerStarted !== undefined) await broker.shutdown();
+    await namesrvStarted.catch(() => undefined);
+    await namesrv.shutdown();
+  });
+  await namesrvStarted;
+  brokerStarted = broker.start();
+  try {
+    await brokerStarted;
+  } catch (err) {
+    await namesrv.shutdown().catch(() => undefined);
+    throw err;
+  }
+  printWelcome({
+    namesrvAddr: `127.0.0.1:${boundPort(namesrv, namesrvConfig.listenPort)}`,
+    brokerName: brokerConfig.brokerName,
+    brokerAddr: `${brokerConfig.brokerIP1}:${boundPort(broker, brokerConfig.listenPort)}`,
+    cluster: brokerConfig.brokerClusterName,
+    store: resolve(brokerConfig.storePathRootDir),
   });
 }
 
