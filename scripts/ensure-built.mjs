@@ -34,21 +34,19 @@ if (!existsSync(join(root, 'node_modules'))) {
   run(['ci'], 'node_modules is missing');
 }
 
-// Written after a successful build: tsc emits even when it reports errors, so the age of dist/
-// alone would make a failed build look fresh.
+// Written after a successful build. tsc emits even when it reports errors, so dist/ existing is
+// not enough: without the stamp (a failed or a manual build) we build again.
 const stamp = join(root, 'dist', '.ensure-built-stamp');
-const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : newestMtimeMs(join(root, 'dist'));
+const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 const sourcesAt = Math.max(
   newestMtimeMs(join(root, 'src'), (p) => p.endsWith('.ts') && !p.endsWith('.test.ts')),
   statSync(join(root, 'tsconfig.json')).mtimeMs,
   statSync(join(root, 'tsconfig.build.json')).mtimeMs,
 );
-const why =
-  builtAt === 0
-    ? 'dist/ is missing'
-    : sourcesAt > builtAt
-      ? 'src/ changed since the last build'
-      : '';
+let why = '';
+if (!existsSync(join(root, 'dist'))) why = 'dist/ is missing';
+else if (builtAt === 0) why = 'dist/ has no record of a successful build';
+else if (sourcesAt > builtAt) why = 'src/ changed since the last build';
 if (why !== '') {
   run(['run', 'build'], why);
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
