@@ -110,7 +110,7 @@ describe('parseBrokerConfig', () => {
     expect(warnings[0]).toContain('did you mean listenPort?');
     expect(warnings[1]).toContain('did you mean brokerName?');
     expect(warnings[2]).toContain('broker.conf:3: sendMessageThreadPoolNums');
-    expect(warnings[2]).toContain('accepted but does not use yet');
+    expect(warnings[2]).toContain('accepted but not used yet');
   });
 
   it.each([

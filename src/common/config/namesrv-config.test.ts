@@ -19,8 +19,8 @@ describe('parseNamesrvConfig', () => {
     );
     expect(config).toMatchObject({ listenPort: 9877, bindAddress: '127.0.0.1' });
     expect(warnings).toEqual([
-      'namesrv.conf:2: kvConfigPath is a RocketMQ name server key that KiteMQ accepted but does ' +
-        'not use yet (name server storage and environment)',
+      'namesrv.conf:2: kvConfigPath is a RocketMQ name server key: accepted but not used yet ' +
+        '(name server storage and environment)',
     ]);
   });
 

@@ -99,8 +99,7 @@ describe('parseConfig', () => {
 
   it('a recognised but unimplemented key is accepted with a warning', () => {
     expect(parse('legacyKey=1').warnings).toEqual([
-      'demo.conf:1: legacyKey is a RocketMQ demo key that KiteMQ accepted but does not use yet ' +
-        '(does nothing here)',
+      'demo.conf:1: legacyKey is a RocketMQ demo key: accepted but not used yet (does nothing here)',
     ]);
   });
 

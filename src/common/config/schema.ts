@@ -132,7 +132,7 @@ function unknownKeyWarning<C>(
 ): string {
   const note = def.notUsedYet[key];
   if (note !== undefined) {
-    return `${where}: ${key} is a RocketMQ ${def.name} key that KiteMQ accepted but does not use yet (${note})`;
+    return `${where}: ${key} is a RocketMQ ${def.name} key: accepted but not used yet (${note})`;
   }
   const suggestion = closestKey(key, [...known, ...Object.keys(def.notUsedYet)]);
   const hint = suggestion === undefined ? 'see docs/config.md' : `did you mean ${suggestion}?`;
