@@ -195,6 +195,7 @@ const LANGUAGES = [
 
 function decodeBinaryHeader(b: Buffer): Omit<RemotingCommand, 'body'> {
   const need = (pos: number, n: number, what: string) => {
+    if (n < 0) throw new ProtocolError(`binary header has a negative length for ${what}`);
     if (pos + n > b.length) throw new ProtocolError(`binary header truncated reading ${what}`);
   };
   need(0, 21, 'fixed fields');
@@ -218,6 +219,7 @@ function decodeBinaryHeader(b: Buffer): Omit<RemotingCommand, 'body'> {
     need(pos, 2, 'extFields key length');
     const kl = b.readInt16BE(pos);
     pos += 2;
+    need(pos, kl, 'extFields key');
     need(pos, kl + 4, 'extFields key');
     const key = b.toString('utf8', pos, pos + kl);
     pos += kl;
