@@ -47,13 +47,16 @@ export function optInt(ext: ExtFields, key: string, dflt?: number): number | und
 export function optBool(ext: ExtFields, key: string, dflt: boolean): boolean {
   const v = ext[key];
   if (v === undefined || v === '') return dflt;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
+  // Boolean.parseBoolean ignores case.
+  const lower = v.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
   return invalid(key, v, 'true or false');
 }
 
 function parseIntField(key: string, v: string): number {
   const n = Number(v);
-  if (v.trim() === '' || !Number.isSafeInteger(n)) invalid(key, v, 'an integer');
+  // Decimal only, as Long.parseLong reads it: Number() alone would take "0x10", "1e3", " 5".
+  if (!/^[+-]?\d+$/.test(v) || !Number.isSafeInteger(n)) invalid(key, v, 'an integer');
   return n;
 }
