@@ -42,6 +42,12 @@ export function bytesToIp(b: Buffer): string {
 }
 
 function ipv6ToBytes(ip: string): Buffer {
+  // A dotted IPv4 tail (64:ff9b::1.2.3.4) stands for the last two 16-bit groups.
+  const dotted = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(2).map(Number) as [number, number, number, number];
+    ip = `${dotted[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
   const [head, tail] = ip.split('::') as [string, string | undefined];
   const h = head ? head.split(':') : [];
   const t = tail ? tail.split(':') : [];
