@@ -12,7 +12,6 @@ export type ServerRequestHandler = (cmd: RemotingCommand, conn: Connection, addr
 
 export class RemotingClient {
   private readonly connections = new Map<string, Promise<Connection>>();
-  private readonly live = new Map<string, Connection>();
   private closed = false;
 
   private readonly log: Logger;
@@ -44,9 +43,15 @@ export class RemotingClient {
       return Promise.reject(new RemotingConnectError(addr, new Error('client closed')));
     let p = this.connections.get(addr);
     if (!p) {
-      p = this.open(addr);
-      this.connections.set(addr, p);
-      p.catch(() => this.connections.delete(addr));
+      const opened = this.open(addr);
+      p = opened;
+      this.connections.set(addr, opened);
+      // Forget the entry only while it is still ours: after closeConnection() a newer connection
+      // may already sit under addr, and deleting it would leak that socket.
+      const forget = () => {
+        if (this.connections.get(addr) === opened) this.connections.delete(addr);
+      };
+      opened.then((conn) => conn.on('close', forget), forget);
     }
     return p;
   }
@@ -80,13 +85,6 @@ export class RemotingClient {
       socket.once('connect', () => {
         clearTimeout(timer);
         const conn = new Connection(socket, this.log);
-        conn.on('close', () => {
-          if (this.live.get(addr) === conn) {
-            this.live.delete(addr);
-            this.connections.delete(addr);
-          }
-        });
-        this.live.set(addr, conn);
         conn.on('request', (cmd) => this.onRequest?.(cmd, conn, addr));
         resolve(conn);
       });
