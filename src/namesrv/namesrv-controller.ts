@@ -1,0 +1,54 @@
+// Composition root of the name server: route tables, request processors, the scan that expires
+// silent brokers, and unregistering a broker whose registration connection closes.
+import type { NamesrvConfig } from '../common/config/broker-config.js';
+import { SCAN_NOT_ACTIVE_BROKER_INTERVAL_MS } from '../common/limits.js';
+import type { Logger } from '../common/logger.js';
+import { RemotingServer } from '../remoting/remoting-server.js';
+import { KvConfigManager } from './kv-config-manager.js';
+import { registerNamesrvProcessors } from './processors/default-request-processor.js';
+import { RouteInfoManager } from './route-info-manager.js';
+
+export class NamesrvController {
+  readonly routes: RouteInfoManager;
+  private readonly config: NamesrvConfig;
+  private readonly log: Logger;
+  private readonly server: RemotingServer;
+  private timer: NodeJS.Timeout | undefined;
+  private boundPort = 0;
+
+  constructor(
+    config: NamesrvConfig,
+    log: Logger,
+    opts: { now?: () => number; kvConfigPath?: string } = {},
+  ) {
+    this.config = config;
+    this.log = log;
+    this.server = new RemotingServer(log.child({ component: 'remoting' }));
+    this.routes = new RouteInfoManager(
+      log.child({ component: 'routes' }),
+      config.brokerChannelExpiredTime,
+      opts.now,
+    );
+    registerNamesrvProcessors(this.server, this.routes, new KvConfigManager(opts.kvConfigPath));
+    this.server.on('disconnect', (conn) => this.routes.onChannelDestroy(conn));
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  async start(): Promise<void> {
+    this.boundPort = await this.server.listen(this.config.listenPort, this.config.bindAddress);
+    this.timer = setInterval(
+      () => this.routes.scanNotActiveBroker(),
+      SCAN_NOT_ACTIVE_BROKER_INTERVAL_MS,
+    );
+    this.timer.unref();
+    this.log.info({ port: this.boundPort }, 'name server started');
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.server.close();
+  }
+}

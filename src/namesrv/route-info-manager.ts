@@ -1,0 +1,236 @@
+// The name server's tables (RouteInfoManager, spec part 1 §3.1, §3.5): topic → queue data per
+// broker, broker name → addresses, cluster → broker names, and broker liveness. A broker is
+// dropped when its registration channel closes or it stays silent past its heartbeat timeout.
+import { assert } from '../common/assert.js';
+import type { Logger } from '../common/logger.js';
+import type {
+  BrokerData,
+  ClusterInfo,
+  DataVersion,
+  QueueData,
+  RegisterBrokerBody,
+  TopicRouteData,
+} from '../protocol/bodies/route-data.js';
+import type { Connection } from '../remoting/connection.js';
+
+const MASTER_ID = '0';
+
+interface BrokerLiveInfo {
+  clusterName: string;
+  brokerName: string;
+  brokerId: string;
+  lastUpdateTimestamp: number;
+  heartbeatTimeoutMillis: number;
+  dataVersion: DataVersion;
+  conn: Connection | undefined;
+  haServerAddr: string;
+}
+
+export interface RegisterRequest {
+  clusterName: string;
+  brokerAddr: string;
+  brokerName: string;
+  brokerId: number;
+  haServerAddr: string;
+  heartbeatTimeoutMillis?: number;
+  body: RegisterBrokerBody;
+  conn?: Connection;
+}
+
+const sameVersion = (a: DataVersion, b: DataVersion) =>
+  a.counter === b.counter &&
+  a.timestamp === b.timestamp &&
+  (a.stateVersion ?? 0) === (b.stateVersion ?? 0);
+
+export class RouteInfoManager {
+  private readonly topicQueueTable = new Map<string, Map<string, QueueData>>();
+  private readonly brokerAddrTable = new Map<string, BrokerData>();
+  private readonly clusterAddrTable = new Map<string, Set<string>>();
+  private readonly brokerLiveTable = new Map<string, BrokerLiveInfo>();
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly defaultTimeoutMs: number;
+
+  constructor(log: Logger, defaultTimeoutMs: number, now: () => number = Date.now) {
+    this.log = log;
+    this.defaultTimeoutMs = defaultTimeoutMs;
+    this.now = now;
+  }
+
+  /** Returns the master's address and HA address when a slave registers. */
+  registerBroker(r: RegisterRequest): { masterAddr?: string; haServerAddr?: string } {
+    let names = this.clusterAddrTable.get(r.clusterName);
+    if (!names) {
+      names = new Set();
+      this.clusterAddrTable.set(r.clusterName, names);
+    }
+    names.add(r.brokerName);
+    let bd = this.brokerAddrTable.get(r.brokerName);
+    const registerFirst = !bd;
+    if (!bd) {
+      bd = { brokerAddrs: {}, brokerName: r.brokerName, cluster: r.clusterName };
+      this.brokerAddrTable.set(r.brokerName, bd);
+    }
+    // One address holds one id: a slave promoted to master drops its old entry.
+    for (const [id, addr] of Object.entries(bd.brokerAddrs)) {
+      if (addr === r.brokerAddr && id !== String(r.brokerId)) delete bd.brokerAddrs[id];
+    }
+    bd.brokerAddrs[String(r.brokerId)] = r.brokerAddr;
+    const prev = this.brokerLiveTable.get(r.brokerAddr);
+    const changed = registerFirst || !prev || !sameVersion(prev.dataVersion, r.body.dataVersion);
+    if (String(r.brokerId) === MASTER_ID) {
+      for (const tc of Object.values(r.body.topicConfigTable)) {
+        const qd: QueueData = {
+          brokerName: r.brokerName,
+          perm: tc.perm,
+          readQueueNums: tc.readQueueNums,
+          topicSysFlag: tc.topicSysFlag ?? 0,
+          writeQueueNums: tc.writeQueueNums,
+        };
+        const queues = this.topicQueueTable.get(tc.topicName);
+        if (changed || !queues?.has(r.brokerName)) this.putQueueData(tc.topicName, qd);
+      }
+      if (changed) this.dropTopicsMissingFrom(r.brokerName, r.body);
+    }
+    this.brokerLiveTable.set(r.brokerAddr, {
+      clusterName: r.clusterName,
+      brokerName: r.brokerName,
+      brokerId: String(r.brokerId),
+      lastUpdateTimestamp: this.now(),
+      heartbeatTimeoutMillis: r.heartbeatTimeoutMillis ?? this.defaultTimeoutMs,
+      dataVersion: r.body.dataVersion,
+      conn: r.conn ?? prev?.conn,
+      haServerAddr: r.haServerAddr,
+    });
+    if (registerFirst)
+      this.log.info({ brokerName: r.brokerName, addr: r.brokerAddr }, 'new broker registered');
+    if (String(r.brokerId) !== MASTER_ID) {
+      const masterAddr = bd.brokerAddrs[MASTER_ID];
+      const master = masterAddr ? this.brokerLiveTable.get(masterAddr) : undefined;
+      if (masterAddr && master) return { masterAddr, haServerAddr: master.haServerAddr };
+    }
+    return {};
+  }
+
+  private putQueueData(topic: string, qd: QueueData): void {
+    let m = this.topicQueueTable.get(topic);
+    if (!m) {
+      m = new Map();
+      this.topicQueueTable.set(topic, m);
+    }
+    m.set(qd.brokerName, qd);
+  }
+
+  /** A full registration is authoritative: topics the master no longer has lose its queues. */
+  private dropTopicsMissingFrom(brokerName: string, body: RegisterBrokerBody): void {
+    if (Object.keys(body.topicConfigTable).length <= 1) return; // single-topic pushes are partial
+    for (const [topic, m] of [...this.topicQueueTable]) {
+      if (m.has(brokerName) && !(topic in body.topicConfigTable)) {
+        m.delete(brokerName);
+        if (m.size === 0) this.topicQueueTable.delete(topic);
+      }
+    }
+  }
+
+  queryDataVersionChanged(
+    brokerAddr: string,
+    version: DataVersion,
+  ): { changed: boolean; current?: DataVersion } {
+    const live = this.brokerLiveTable.get(brokerAddr);
+    if (!live) return { changed: true };
+    live.lastUpdateTimestamp = this.now();
+    return { changed: !sameVersion(live.dataVersion, version), current: live.dataVersion };
+  }
+
+  unregisterBroker(
+    clusterName: string,
+    brokerAddr: string,
+    brokerName: string,
+    brokerId: number,
+  ): void {
+    this.brokerLiveTable.delete(brokerAddr);
+    const bd = this.brokerAddrTable.get(brokerName);
+    if (bd && bd.brokerAddrs[String(brokerId)] === brokerAddr)
+      delete bd.brokerAddrs[String(brokerId)];
+    if (bd && Object.keys(bd.brokerAddrs).length === 0) {
+      this.brokerAddrTable.delete(brokerName);
+      const names = this.clusterAddrTable.get(clusterName);
+      names?.delete(brokerName);
+      if (names && names.size === 0) this.clusterAddrTable.delete(clusterName);
+      for (const [topic, m] of [...this.topicQueueTable]) {
+        m.delete(brokerName);
+        if (m.size === 0) this.topicQueueTable.delete(topic);
+      }
+    }
+    this.log.info({ brokerName, brokerAddr, brokerId }, 'broker unregistered');
+  }
+
+  /** Channel loss unregisters the broker bound to that connection at once. */
+  onChannelDestroy(conn: Connection): void {
+    for (const [addr, live] of [...this.brokerLiveTable]) {
+      if (live.conn === conn)
+        this.unregisterBroker(live.clusterName, addr, live.brokerName, Number(live.brokerId));
+    }
+  }
+
+  /** scanNotActiveBroker: removes brokers silent past their timeout; returns how many. */
+  scanNotActiveBroker(): number {
+    const now = this.now();
+    let removed = 0;
+    for (const [addr, live] of [...this.brokerLiveTable]) {
+      if (live.lastUpdateTimestamp + live.heartbeatTimeoutMillis >= now) continue;
+      this.log.warn(
+        { addr, silentMs: now - live.lastUpdateTimestamp },
+        'broker expired; removing its routes',
+      );
+      live.conn?.close();
+      this.unregisterBroker(live.clusterName, addr, live.brokerName, Number(live.brokerId));
+      removed++;
+    }
+    return removed;
+  }
+
+  pickupTopicRouteData(topic: string): TopicRouteData | undefined {
+    const queues = this.topicQueueTable.get(topic);
+    if (!queues || queues.size === 0) return undefined;
+    const queueDatas = [...queues.values()].map((q) => ({ ...q }));
+    const brokerDatas: BrokerData[] = [];
+    for (const name of queues.keys()) {
+      const bd = this.brokerAddrTable.get(name);
+      if (bd) brokerDatas.push({ ...bd, brokerAddrs: { ...bd.brokerAddrs } });
+    }
+    if (brokerDatas.length === 0) return undefined;
+    assert(queueDatas.length > 0, 'a route has queues');
+    return { brokerDatas, queueDatas, filterServerTable: {} };
+  }
+
+  clusterInfo(): ClusterInfo {
+    return {
+      brokerAddrTable: Object.fromEntries(this.brokerAddrTable),
+      clusterAddrTable: Object.fromEntries(
+        [...this.clusterAddrTable].map(([c, s]) => [c, [...s].sort()]),
+      ),
+    };
+  }
+
+  allTopics(): string[] {
+    return [...this.topicQueueTable.keys()];
+  }
+
+  topicsOfCluster(cluster: string): string[] {
+    const names = this.clusterAddrTable.get(cluster) ?? new Set<string>();
+    return [...this.topicQueueTable]
+      .filter(([, m]) => [...m.keys()].some((b) => names.has(b)))
+      .map(([t]) => t);
+  }
+
+  deleteTopic(topic: string, clusterName?: string): void {
+    if (!clusterName) {
+      this.topicQueueTable.delete(topic);
+      return;
+    }
+    const m = this.topicQueueTable.get(topic);
+    for (const b of this.clusterAddrTable.get(clusterName) ?? []) m?.delete(b);
+    if (m && m.size === 0) this.topicQueueTable.delete(topic);
+  }
+}
