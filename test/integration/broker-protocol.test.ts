@@ -288,14 +288,18 @@ describe('consumer membership', () => {
         }),
       );
     expect((await call(RequestCode.HEART_BEAT, {}, heartbeat('c1'))).code).toBe(0);
+    // c2 listens for broker-initiated requests; after it has joined, c3 joining must notify it.
+    let joined = false;
+    let onNotify: (cmd: RemotingCommand) => void = () => {};
     const notified = new Promise<RemotingCommand>((resolve) => {
-      const c2 = new RemotingClient(silentLogger(), (cmd) => resolve(cmd));
-      void c2
-        .invoke(broker.addr, createRequest(RequestCode.HEART_BEAT, 0, {}, heartbeat('c2')))
-        .then(() =>
-          other.invoke(broker.addr, createRequest(RequestCode.HEART_BEAT, 0, {}, heartbeat('c3'))),
-        );
+      onNotify = resolve;
     });
+    const c2 = new RemotingClient(silentLogger(), (cmd) => {
+      if (joined) onNotify(cmd);
+    });
+    await c2.invoke(broker.addr, createRequest(RequestCode.HEART_BEAT, 0, {}, heartbeat('c2')));
+    joined = true;
+    await other.invoke(broker.addr, createRequest(RequestCode.HEART_BEAT, 0, {}, heartbeat('c3')));
     const list = async () => {
       const r = await call(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: group });
       return r.code === 0 ? (JSON.parse(r.body!.toString()).consumerIdList as string[]).sort() : [];
@@ -307,6 +311,7 @@ describe('consumer membership', () => {
     other.close();
     await new Promise((r) => setTimeout(r, 300));
     expect(await list()).toEqual(['c1', 'c2']);
+    c2.close();
     // The retry topic was created and registered with the name server.
     const route = await client.invoke(
       namesrv.addr,
