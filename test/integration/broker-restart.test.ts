@@ -55,6 +55,21 @@ async function createTopic(topic: string, queues: number): Promise<void> {
     order: false,
   });
   expect(r.code).toBe(0);
+  // The broker pushes a new topic to the name server at once; clients need the route.
+  const c = new RemotingClient(silentLogger());
+  try {
+    for (let i = 0; ; i++) {
+      const route = await c.invoke(
+        namesrv.addr,
+        createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, 0, { topic }),
+      );
+      if (route.code === 0) break;
+      if (i > 100) throw new Error(`no route for ${topic}`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  } finally {
+    c.close();
+  }
 }
 
 async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
