@@ -1,5 +1,5 @@
 // Regenerates the golden byte vectors in src/protocol/golden/ (STYLE.md principle 1).
-//   npx tsx tools/capture-golden.ts
+//   npx tsx tools/capture-golden.ts [outDir]     (outDir defaults to src/protocol/golden/)
 //
 // Three kinds of fixture, each JSON file saying where its bytes came from:
 //  * ali-ons-*.json       ali-ons 3.12 encodes a request with its own RemotingCommand (fixed opaque
@@ -12,6 +12,7 @@
 // Tests read the fixtures; they never run this script.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { silentLogger } from '../src/common/logger.js';
 import { createOffsetMsgId } from '../src/message/message-id.js';
 import { encodeRecord, setRecordPositions } from '../src/message/record-codec.js';
@@ -23,7 +24,9 @@ import type { Connection } from '../src/remoting/connection.js';
 import { RemotingServer } from '../src/remoting/remoting-server.js';
 
 const require = createRequire(import.meta.url);
-const OUT_DIR = new URL('../src/protocol/golden/', import.meta.url);
+const OUT_DIR = process.argv[2]
+  ? pathToFileURL(`${process.argv[2].replace(/\/$/, '')}/`)
+  : new URL('../src/protocol/golden/', import.meta.url);
 const ALI_ONS_VERSION: string = require('ali-ons/package.json').version;
 
 interface AliCommand {

@@ -167,6 +167,25 @@ describe('decoding ali-ons frames (golden, from its own encoder)', () => {
   });
 });
 
+describe('re-encoding golden frames', () => {
+  const all = [
+    ...ALI_ONS_ENCODED,
+    'ali-ons-wire-get-route.json',
+    'ali-ons-wire-heart-beat.json',
+    'ali-ons-wire-send-message-v2.json',
+    'ali-ons-wire-pull-message.json',
+    'ali-ons-wire-update-consumer-offset.json',
+    'ali-ons-wire-unregister-client.json',
+    'spec-1.4-java-json-header.json',
+    'spec-1.4-cpp-json-header.json',
+    'spec-1.5-rocketmq-binary.json',
+  ];
+  it.each(all)('%s: decode(encode(decode(bytes))) equals decode(bytes)', (name) => {
+    const cmd = decodeWhole(Buffer.from(golden(name).hex, 'hex'));
+    expect(decodeWhole(encodeCommand(cmd))).toEqual(cmd);
+  });
+});
+
 describe('decoding ali-ons frames (golden, recorded from a real client socket)', () => {
   it.each([
     ['ali-ons-wire-get-route.json', 105],
