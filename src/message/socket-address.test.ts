@@ -63,6 +63,9 @@ describe('formatAddress / parseAddress', () => {
     ['a negative port', '10.0.0.1:-1'],
     ['a non-numeric port', '10.0.0.1:http'],
     ['a fractional port', '10.0.0.1:1.5'],
+    ['an empty port', '10.0.0.1:'],
+    ['a port with spaces', '10.0.0.1: 80'],
+    ['a hex port', '10.0.0.1:0x50'],
   ])('rejects %s', (_name, addr) => {
     expect(() => parseAddress(addr)).toThrow(/address/);
   });

@@ -19,8 +19,10 @@ export function parseAddress(addr: string): { ip: string; port: number } {
   if (i <= 0) throw new Error(`address '${addr}' is not host:port`);
   let ip = addr.slice(0, i);
   if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
-  const port = Number(addr.slice(i + 1));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  const portText = addr.slice(i + 1);
+  const port = Number(portText);
+  // Decimal digits only: Number('') is 0 and Number('0x50') is 80, both typos in a config.
+  if (!/^\d+$/.test(portText) || port > 65535) {
     throw new Error(`address '${addr}' has an invalid port`);
   }
   return { ip: normalizeIp(ip), port };
