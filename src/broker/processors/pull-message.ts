@@ -76,7 +76,11 @@ export class PullMessageProcessor {
     const h = parsePullHeader(req);
     const matches = this.resolveFilter(h);
     const { store, offsets } = this.ctx;
-    const r = await store.getMessage(
+    // Commit before any await: a later UPDATE_CONSUMER_OFFSET on the same connection must win.
+    if (allowSuspend && (h.sysFlag & PullSysFlag.COMMIT_OFFSET) !== 0 && h.commitOffset >= 0) {
+      offsets.commitOffset(h.consumerGroup, h.topic, h.queueId, h.commitOffset);
+    }
+    const r = store.getMessage(
       h.topic,
       h.queueId,
       h.queueOffset,
@@ -84,9 +88,6 @@ export class PullMessageProcessor {
       (code) => matches(code),
     );
     const code = statusToCode(r.status, h.queueOffset);
-    if (allowSuspend && (h.sysFlag & PullSysFlag.COMMIT_OFFSET) !== 0 && h.commitOffset >= 0) {
-      offsets.commitOffset(h.consumerGroup, h.topic, h.queueId, h.commitOffset);
-    }
     if (
       code === ResponseCode.PULL_NOT_FOUND &&
       allowSuspend &&

@@ -1,0 +1,184 @@
+// What producers and consumers share (MQClientInstance): the name-server list, cached routes,
+// broker addresses, periodic route refresh and heartbeats, and broker-initiated requests
+// (NOTIFY_CONSUMER_IDS_CHANGED triggers a rebalance).
+import { hostname } from 'node:os';
+import type { Logger } from '../../common/logger.js';
+import { isWriteable } from '../../common/perm.js';
+import { decodeTopicRouteData, type TopicRouteData } from '../../protocol/bodies/route-data.js';
+import { createRequest, type RemotingCommand } from '../../protocol/remoting-command.js';
+import { RequestCode } from '../../protocol/request-code.js';
+import { ResponseCode } from '../../protocol/response-code.js';
+import { RemotingClient } from '../../remoting/remoting-client.js';
+import { MQBrokerError, MQClientError } from '../errors.js';
+import type { MessageQueue } from './allocate.js';
+
+const ROUTE_REFRESH_MS = 30_000;
+const HEARTBEAT_MS = 30_000;
+
+export interface HeartbeatSource {
+  producerGroups(): string[];
+  consumerData(): unknown[];
+  onConsumerIdsChanged?(group: string): void;
+}
+
+let instanceCounter = 0;
+
+export class ClientInstance {
+  readonly clientId: string;
+  readonly remoting: RemotingClient;
+  private readonly namesrvAddrs: string[];
+  private readonly routes = new Map<string, TopicRouteData>();
+  private readonly brokerAddrs = new Map<string, string>();
+  private readonly sources = new Set<HeartbeatSource>();
+  private timers: NodeJS.Timeout[] = [];
+  private nsIndex = 0;
+  private readonly log: Logger;
+
+  constructor(namesrvAddr: string, log: Logger) {
+    this.namesrvAddrs = namesrvAddr
+      .split(';')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (this.namesrvAddrs.length === 0)
+      throw new MQClientError('namesrvAddr is empty; pass host:9876[;host2:9876]');
+    this.log = log;
+    this.clientId = `${hostname()}@${process.pid}#${++instanceCounter}#${Date.now() % 1_000_000}`;
+    this.remoting = new RemotingClient(log, (cmd) => this.onServerRequest(cmd));
+  }
+
+  register(source: HeartbeatSource): void {
+    this.sources.add(source);
+  }
+
+  unregister(source: HeartbeatSource): void {
+    this.sources.delete(source);
+  }
+
+  start(): void {
+    const every = (ms: number, fn: () => Promise<unknown>) => {
+      const t = setInterval(
+        () =>
+          void fn().catch((err: unknown) =>
+            this.log.warn({ err }, 'client background task failed'),
+          ),
+        ms,
+      );
+      t.unref();
+      this.timers.push(t);
+    };
+    every(ROUTE_REFRESH_MS, () =>
+      Promise.all([...this.routes.keys()].map((t) => this.updateRoute(t))),
+    );
+    every(HEARTBEAT_MS, () => this.sendHeartbeatToAllBrokers());
+  }
+
+  shutdown(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.remoting.close();
+  }
+
+  async invokeNamesrv(cmd: RemotingCommand, timeoutMs = 3_000): Promise<RemotingCommand> {
+    let lastErr: unknown;
+    for (let i = 0; i < this.namesrvAddrs.length; i++) {
+      const addr = this.namesrvAddrs[(this.nsIndex + i) % this.namesrvAddrs.length]!;
+      try {
+        const res = await this.remoting.invoke(addr, { ...cmd }, timeoutMs);
+        this.nsIndex = (this.nsIndex + i) % this.namesrvAddrs.length;
+        return res;
+      } catch (err) {
+        lastErr = err;
+      }
+    }
+    throw lastErr;
+  }
+
+  async updateRoute(topic: string): Promise<TopicRouteData> {
+    const res = await this.invokeNamesrv(
+      createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, 0, { topic }),
+    );
+    if (res.code !== ResponseCode.SUCCESS || !res.body) {
+      throw new MQClientError(
+        `no route for topic ${topic}: ${res.remark ?? res.code}; create it with mqadmin updateTopic`,
+      );
+    }
+    const route = decodeTopicRouteData(res.body);
+    this.routes.set(topic, route);
+    for (const bd of route.brokerDatas) {
+      const master = bd.brokerAddrs['0'];
+      if (master) this.brokerAddrs.set(bd.brokerName, master);
+    }
+    return route;
+  }
+
+  async route(topic: string): Promise<TopicRouteData> {
+    return this.routes.get(topic) ?? this.updateRoute(topic);
+  }
+
+  masterAddr(brokerName: string): string | undefined {
+    return this.brokerAddrs.get(brokerName);
+  }
+
+  /** Writable queues on brokers with a live master (topicRouteData2TopicPublishInfo). */
+  async publishQueues(topic: string): Promise<MessageQueue[]> {
+    const route = await this.route(topic);
+    const out: MessageQueue[] = [];
+    for (const qd of [...route.queueDatas].sort((a, b) => (a.brokerName < b.brokerName ? -1 : 1))) {
+      if (!isWriteable(qd.perm) || !this.masterAddr(qd.brokerName)) continue;
+      for (let i = 0; i < qd.writeQueueNums; i++)
+        out.push({ topic, brokerName: qd.brokerName, queueId: i });
+    }
+    return out;
+  }
+
+  async subscribeQueues(topic: string): Promise<MessageQueue[]> {
+    const route = await this.route(topic);
+    const out: MessageQueue[] = [];
+    for (const qd of route.queueDatas) {
+      for (let i = 0; i < qd.readQueueNums; i++)
+        out.push({ topic, brokerName: qd.brokerName, queueId: i });
+    }
+    return out;
+  }
+
+  async invokeBroker(
+    brokerName: string,
+    cmd: RemotingCommand,
+    timeoutMs = 3_000,
+  ): Promise<RemotingCommand> {
+    const addr = this.masterAddr(brokerName);
+    if (!addr) throw new MQClientError(`broker ${brokerName} has no master address in the route`);
+    return this.remoting.invoke(addr, cmd, timeoutMs);
+  }
+
+  async sendHeartbeatToAllBrokers(): Promise<void> {
+    const body = Buffer.from(
+      JSON.stringify({
+        clientID: this.clientId,
+        producerDataSet: [...this.sources]
+          .flatMap((s) => s.producerGroups())
+          .map((groupName) => ({ groupName })),
+        consumerDataSet: [...this.sources].flatMap((s) => s.consumerData()),
+      }),
+    );
+    await Promise.all(
+      [...new Set(this.brokerAddrs.values())].map(async (addr) => {
+        const res = await this.remoting.invoke(
+          addr,
+          createRequest(RequestCode.HEART_BEAT, 0, {}, body),
+        );
+        if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, addr);
+      }),
+    );
+  }
+
+  allBrokerAddrs(): string[] {
+    return [...new Set(this.brokerAddrs.values())];
+  }
+
+  private onServerRequest(cmd: RemotingCommand): void {
+    if (cmd.code !== RequestCode.NOTIFY_CONSUMER_IDS_CHANGED) return;
+    const group = cmd.extFields.consumerGroup ?? '';
+    for (const s of this.sources) s.onConsumerIdsChanged?.(group);
+  }
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import type { MessageExt } from '../../message/message.js';
+import { ProcessQueue } from './process-queue.js';
+
+const m = (queueOffset: number) => ({ queueOffset }) as MessageExt;
+
+describe('ProcessQueue', () => {
+  it('commits the smallest in-flight offset, or the next offset when idle', () => {
+    const pq = new ProcessQueue({ topic: 'T', brokerName: 'b', queueId: 0 }, 10);
+    expect(pq.commitOffset()).toBe(10);
+    pq.nextOffset = 15;
+    for (const o of [10, 12, 14]) pq.add(m(o)); // 11 and 13 were filtered out by tag
+    expect(pq.commitOffset()).toBe(10);
+    pq.remove(12);
+    expect(pq.commitOffset()).toBe(10);
+    pq.remove(10);
+    expect(pq.commitOffset()).toBe(14);
+    pq.remove(14);
+    expect(pq.commitOffset()).toBe(15);
+  });
+});

@@ -1,0 +1,39 @@
+// Messages pulled from one queue and not yet consumed (ProcessQueue). The offset to commit is the
+// smallest offset still in flight, or the next offset to pull when nothing is: everything below
+// it was either consumed or filtered out by tag.
+import { assert } from '../../common/assert.js';
+import type { MessageExt } from '../../message/message.js';
+import type { MessageQueue } from './allocate.js';
+
+export class ProcessQueue {
+  readonly mq: MessageQueue;
+  nextOffset: number;
+  dropped = false;
+  lastCommitted = -1;
+  private readonly inflight = new Map<number, MessageExt>();
+
+  constructor(mq: MessageQueue, startOffset: number) {
+    assert(startOffset >= 0, 'queues start at a real offset');
+    this.mq = mq;
+    this.nextOffset = startOffset;
+  }
+
+  get inflightCount(): number {
+    return this.inflight.size;
+  }
+
+  add(m: MessageExt): void {
+    assert(m.queueOffset < this.nextOffset, 'messages are added after nextOffset moved past them');
+    this.inflight.set(m.queueOffset, m);
+  }
+
+  remove(queueOffset: number): void {
+    this.inflight.delete(queueOffset);
+  }
+
+  commitOffset(): number {
+    let min = this.nextOffset;
+    for (const k of this.inflight.keys()) if (k < min) min = k;
+    return min;
+  }
+}

@@ -1,0 +1,356 @@
+// A clustering push consumer (DefaultMQPushConsumer): the group's queues are split among its live
+// members (AllocateMessageQueueAveragely, re-run every 20 s and when the broker says membership
+// changed); each owned queue is long-polled, messages go to the listener with bounded concurrency,
+// and the committed offset (the smallest offset still in flight) goes back to the broker.
+import { EventEmitter } from 'node:events';
+import { createLogger, type Logger } from '../common/logger.js';
+import { parseTagExpression, type TagSubscription } from '../message/filter-api.js';
+import { MessageConst, type MessageExt } from '../message/message.js';
+import { decodeRecords } from '../message/record-codec.js';
+import { createRequest } from '../protocol/remoting-command.js';
+import { RequestCode } from '../protocol/request-code.js';
+import { ResponseCode } from '../protocol/response-code.js';
+import { allocateAveragely, type MessageQueue, queueKey } from './impl/allocate.js';
+import { ClientInstance } from './impl/client-instance.js';
+import { ProcessQueue } from './impl/process-queue.js';
+
+export type ConsumeFromWhere =
+  | 'CONSUME_FROM_LAST_OFFSET'
+  | 'CONSUME_FROM_FIRST_OFFSET'
+  | 'CONSUME_FROM_TIMESTAMP';
+export type ConsumeResult = 'CONSUME_SUCCESS' | 'RECONSUME_LATER';
+export type MessageListener = (
+  msgs: MessageExt[],
+  ctx: { queue: MessageQueue },
+) => Promise<ConsumeResult | undefined> | ConsumeResult | undefined;
+
+export interface PushConsumerOptions {
+  namesrvAddr: string;
+  consumerGroup: string;
+  consumeFromWhere?: ConsumeFromWhere;
+  /** Start point for CONSUME_FROM_TIMESTAMP (ms since epoch); default: 30 minutes ago. */
+  consumeTimestamp?: number;
+  consumeThreadMax?: number;
+  pullBatchSize?: number;
+  pullThresholdForQueue?: number;
+  logger?: Logger;
+}
+
+const REBALANCE_MS = 20_000;
+const PERSIST_OFFSET_MS = 5_000;
+const SUSPEND_MS = 15_000;
+const PULL_TIMEOUT_MS = 30_000;
+const RETRY_DELAY_MS = 1_000;
+
+export class PushConsumer extends EventEmitter<{ error: [Error] }> {
+  private readonly opts: Required<Omit<PushConsumerOptions, 'logger'>>;
+  private readonly log: Logger;
+  private readonly client: ClientInstance;
+  private readonly subscriptions = new Map<string, TagSubscription & { subVersion: number }>();
+  private readonly queues = new Map<string, ProcessQueue>();
+  private listener: MessageListener | undefined;
+  private running = false;
+  private timers: NodeJS.Timeout[] = [];
+  private rebalancing: Promise<void> | undefined;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(options: PushConsumerOptions) {
+    super();
+    this.opts = {
+      consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
+      consumeTimestamp: Date.now() - 30 * 60_000,
+      consumeThreadMax: 20,
+      pullBatchSize: 32,
+      pullThresholdForQueue: 1_000,
+      ...options,
+    };
+    this.log =
+      options.logger ?? createLogger('kitemq-consumer', process.env.KITEMQ_LOG_LEVEL ?? 'warn');
+    this.client = new ClientInstance(options.namesrvAddr, this.log);
+    this.client.register({
+      producerGroups: () => [],
+      consumerData: () => [this.consumerData()],
+      onConsumerIdsChanged: (group) => {
+        if (group === this.opts.consumerGroup) void this.rebalance();
+      },
+    });
+  }
+
+  /** `expression`: '*' or tags joined by '||', e.g. 'TagA || TagB'. */
+  subscribe(topic: string, expression = '*'): this {
+    this.subscriptions.set(topic, { ...parseTagExpression(expression), subVersion: Date.now() });
+    return this;
+  }
+
+  registerMessageListener(listener: MessageListener): this {
+    this.listener = listener;
+    return this;
+  }
+
+  async start(): Promise<void> {
+    if (!this.listener) throw new Error('register a message listener before start()');
+    if (this.subscriptions.size === 0)
+      throw new Error('subscribe to at least one topic before start()');
+    for (const topic of this.subscriptions.keys()) await this.client.updateRoute(topic);
+    this.running = true;
+    this.client.start();
+    await this.client.sendHeartbeatToAllBrokers();
+    await this.rebalance();
+    const every = (ms: number, fn: () => Promise<void>) => {
+      const t = setInterval(() => void fn().catch((err: Error) => this.emit('error', err)), ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(REBALANCE_MS, () => this.rebalance());
+    every(PERSIST_OFFSET_MS, () => this.persistOffsets());
+  }
+
+  async shutdown(): Promise<void> {
+    this.running = false;
+    for (const t of this.timers) clearInterval(t);
+    for (const pq of this.queues.values()) pq.dropped = true;
+    await this.persistOffsets();
+    await Promise.all(
+      this.client.allBrokerAddrs().map((addr) =>
+        this.client.remoting
+          .invoke(
+            addr,
+            createRequest(RequestCode.UNREGISTER_CLIENT, 0, {
+              clientID: this.client.clientId,
+              consumerGroup: this.opts.consumerGroup,
+            }),
+          )
+          .catch(() => {}),
+      ),
+    );
+    this.client.shutdown();
+  }
+
+  /** Queues this member owns right now. */
+  get assignedQueues(): MessageQueue[] {
+    return [...this.queues.values()].map((pq) => pq.mq);
+  }
+
+  private consumerData() {
+    return {
+      groupName: this.opts.consumerGroup,
+      consumeType: 'CONSUME_PASSIVELY',
+      messageModel: 'CLUSTERING',
+      consumeFromWhere: this.opts.consumeFromWhere,
+      unitMode: false,
+      subscriptionDataSet: [...this.subscriptions].map(([topic, s]) => ({
+        topic,
+        subString: s.subString,
+        tagsSet: s.tagsSet,
+        codeSet: s.codeSet,
+        subVersion: s.subVersion,
+        expressionType: 'TAG',
+        classFilterMode: false,
+      })),
+    };
+  }
+
+  private rebalance(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    this.rebalancing ??= this.doRebalance().finally(() => {
+      this.rebalancing = undefined;
+    });
+    return this.rebalancing;
+  }
+
+  private async doRebalance(): Promise<void> {
+    for (const topic of this.subscriptions.keys()) {
+      const all = await this.client.subscribeQueues(topic);
+      const cids = await this.consumerIds(all);
+      if (cids.length === 0) continue;
+      const mine = new Set(allocateAveragely(this.client.clientId, all, cids).map(queueKey));
+      for (const [key, pq] of [...this.queues]) {
+        if (pq.mq.topic !== topic || mine.has(key)) continue;
+        pq.dropped = true;
+        this.queues.delete(key);
+        await this.commitOffset(pq);
+      }
+      for (const mq of all) {
+        const key = queueKey(mq);
+        if (!mine.has(key) || this.queues.has(key)) continue;
+        const offset = await this.computePullFromWhere(mq);
+        if (offset < 0) continue;
+        const pq = new ProcessQueue(mq, offset);
+        this.queues.set(key, pq);
+        void this.pullLoop(pq);
+      }
+    }
+  }
+
+  private async consumerIds(all: MessageQueue[]): Promise<string[]> {
+    const brokerName = all[0]?.brokerName;
+    if (!brokerName) return [];
+    const res = await this.client.invokeBroker(
+      brokerName,
+      createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, 0, {
+        consumerGroup: this.opts.consumerGroup,
+      }),
+    );
+    if (res.code !== ResponseCode.SUCCESS || !res.body) return [];
+    return (JSON.parse(res.body.toString('utf8')) as { consumerIdList: string[] }).consumerIdList;
+  }
+
+  /** RebalancePushImpl#computePullFromWhere; -1 means "try again next round". */
+  private async computePullFromWhere(mq: MessageQueue): Promise<number> {
+    const ext = { consumerGroup: this.opts.consumerGroup, topic: mq.topic, queueId: mq.queueId };
+    const q = await this.client.invokeBroker(
+      mq.brokerName,
+      createRequest(RequestCode.QUERY_CONSUMER_OFFSET, 0, ext),
+    );
+    if (q.code === ResponseCode.SUCCESS) return Number(q.extFields.offset);
+    if (q.code !== ResponseCode.QUERY_NOT_FOUND) return -1;
+    if (this.opts.consumeFromWhere === 'CONSUME_FROM_FIRST_OFFSET') return 0;
+    const code =
+      this.opts.consumeFromWhere === 'CONSUME_FROM_TIMESTAMP'
+        ? RequestCode.SEARCH_OFFSET_BY_TIMESTAMP
+        : RequestCode.GET_MAX_OFFSET;
+    const r = await this.client.invokeBroker(
+      mq.brokerName,
+      createRequest(code, 0, {
+        topic: mq.topic,
+        queueId: mq.queueId,
+        timestamp: this.opts.consumeTimestamp,
+      }),
+    );
+    return r.code === ResponseCode.SUCCESS ? Number(r.extFields.offset) : -1;
+  }
+
+  private async pullLoop(pq: ProcessQueue): Promise<void> {
+    const sub = this.subscriptions.get(pq.mq.topic)!;
+    while (this.running && !pq.dropped) {
+      if (pq.inflightCount >= this.opts.pullThresholdForQueue) {
+        await sleep(50); // flow control: let the listener catch up
+        continue;
+      }
+      const committed = pq.commitOffset();
+      const header = {
+        consumerGroup: this.opts.consumerGroup,
+        topic: pq.mq.topic,
+        queueId: pq.mq.queueId,
+        queueOffset: pq.nextOffset,
+        maxMsgNums: this.opts.pullBatchSize,
+        sysFlag: (committed > 0 ? 1 : 0) | 2 | 4,
+        commitOffset: committed,
+        suspendTimeoutMillis: SUSPEND_MS,
+        subscription: sub.subString,
+        subVersion: sub.subVersion,
+        expressionType: 'TAG',
+      };
+      try {
+        const res = await this.client.invokeBroker(
+          pq.mq.brokerName,
+          createRequest(RequestCode.PULL_MESSAGE, 0, header),
+          PULL_TIMEOUT_MS,
+        );
+        if (pq.dropped) return;
+        this.onPullResult(pq, sub, res.code, res.extFields, res.body);
+        if (res.code !== 0 && res.code !== 19 && res.code !== 20 && res.code !== 21) {
+          this.emit(
+            'error',
+            new Error(`pull ${queueKey(pq.mq)} failed: ${res.code} ${res.remark ?? ''}`),
+          );
+          await sleep(3_000);
+        }
+      } catch (err) {
+        if (!this.running || pq.dropped) return;
+        this.emit('error', err as Error);
+        await sleep(3_000);
+      }
+    }
+  }
+
+  private onPullResult(
+    pq: ProcessQueue,
+    sub: TagSubscription,
+    code: number,
+    ext: Record<string, string>,
+    body?: Buffer,
+  ): void {
+    const next = Number(ext.nextBeginOffset);
+    if (code === ResponseCode.SUCCESS && body) {
+      const msgs = decodeRecords(body).filter(
+        (m) =>
+          sub.tagsSet.length === 0 || sub.tagsSet.includes(m.properties[MessageConst.TAGS] ?? ''),
+      );
+      pq.nextOffset = next;
+      for (const m of msgs) {
+        pq.add(m);
+        void this.consume(pq, m);
+      }
+    } else if (
+      code === ResponseCode.PULL_NOT_FOUND ||
+      code === ResponseCode.PULL_RETRY_IMMEDIATELY ||
+      code === ResponseCode.PULL_OFFSET_MOVED
+    ) {
+      if (Number.isFinite(next)) pq.nextOffset = next;
+    }
+  }
+
+  private async consume(pq: ProcessQueue, m: MessageExt): Promise<void> {
+    for (;;) {
+      await this.acquire();
+      let result: ConsumeResult | undefined;
+      try {
+        result = (await this.listener!([m], { queue: pq.mq })) ?? 'CONSUME_SUCCESS';
+      } catch (err) {
+        this.emit('error', err as Error);
+        result = 'RECONSUME_LATER';
+      } finally {
+        this.release();
+      }
+      if (result === 'CONSUME_SUCCESS' || pq.dropped) break;
+      // Until broker-side retry topics land, a failed message is retried here after a pause.
+      m.reconsumeTimes++;
+      await sleep(RETRY_DELAY_MS);
+    }
+    pq.remove(m.queueOffset);
+  }
+
+  private acquire(): Promise<void> {
+    if (this.active < this.opts.consumeThreadMax) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(() => resolve()));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+
+  private async persistOffsets(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((pq) => this.commitOffset(pq)));
+  }
+
+  private async commitOffset(pq: ProcessQueue): Promise<void> {
+    const offset = pq.commitOffset();
+    if (offset < 0 || offset === pq.lastCommitted) return;
+    const ext = {
+      consumerGroup: this.opts.consumerGroup,
+      topic: pq.mq.topic,
+      queueId: pq.mq.queueId,
+      commitOffset: offset,
+    };
+    try {
+      const res = await this.client.invokeBroker(
+        pq.mq.brokerName,
+        createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, 0, ext),
+      );
+      if (res.code === ResponseCode.SUCCESS) pq.lastCommitted = offset;
+    } catch (err) {
+      this.log.warn({ err, queue: queueKey(pq.mq) }, 'offset commit failed; will retry');
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
