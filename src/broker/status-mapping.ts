@@ -1,4 +1,5 @@
-// Store outcomes → wire codes, in one exhaustive place (SendMessageProcessor#handlePutMessageResult).
+// Store outcomes → wire codes, in one exhaustive place
+// (SendMessageProcessor#handlePutMessageResult).
 import { assertNever } from '../common/assert.js';
 import { ResponseCode } from '../protocol/response-code.js';
 import { PutMessageStatus, type PutMessageStatusValue } from '../store/status.js';

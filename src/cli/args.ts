@@ -1,5 +1,6 @@
 // Command-line parsing shared by mqnamesrv, mqbroker, standalone and the kitemq umbrella, on
-// node:util parseArgs. Flags keep RocketMQ's letters and long names (ServerUtil#buildCommandlineOptions,
+// node:util parseArgs. Flags keep RocketMQ's letters and long names
+// (ServerUtil#buildCommandlineOptions,
 // NamesrvStartup, BrokerStartup): -c configFile, -n namesrvAddr, -p printConfigItem, -h help.
 import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';

@@ -1,6 +1,7 @@
-// The properties string: name U+0001 value U+0002, repeated (MessageDecoder#messageProperties2String
-// and #string2messageProperties). Java's parser drops entries with an empty name or value and
-// keeps the last of duplicated names; we do the same so both sides agree on what was sent.
+// The properties string: name U+0001 value U+0002, repeated
+// (MessageDecoder#messageProperties2String and #string2messageProperties). Java's parser drops
+// entries with an empty name or value and keeps the last of duplicated names; we do the same so
+// both sides agree on what was sent.
 export const NAME_VALUE_SEPARATOR = '\u0001';
 export const PROPERTY_SEPARATOR = '\u0002';
 

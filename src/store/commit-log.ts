@@ -120,7 +120,8 @@ export class CommitLog {
       while (p + 8 <= chunk.length) {
         const size = chunk.readInt32BE(p);
         if (chunk.readInt32BE(p + 4) === BLANK_MAGIC_CODE) return { pos: pos + p, endOfFile: true };
-        if (size > 0 && p + size > chunk.length && pos + p + size <= wrote && p > 0) break; // re-read
+        // A record crossing the chunk end is re-read from its start by the next chunk.
+        if (size > 0 && p + size > chunk.length && pos + p + size <= wrote && p > 0) break;
         const check = checkRecord(chunk, p, chunk.length - p);
         if (!check.ok) return { pos: pos + p, endOfFile: false, reason: check.reason };
         onRecord({

@@ -1,7 +1,8 @@
 // Name-server bodies (spec part 1 §3.2-3.3): TopicRouteData, ClusterInfo, TopicList, and the
 // broker's RegisterBrokerBody. Writers are compact with sorted keys. The one quirk: fastjson writes
 // Map<Long,String> keys unquoted ({0:"ip:port"}); Apache name servers send that form to clients
-// older than 4.9.4 (version < 401) — the Go client parses it by hand — and standard JSON otherwise.
+// older than 4.9.4 (version < 401) — the Go client parses it by hand — and standard JSON
+// otherwise.
 // Readers accept both forms.
 import { inflateSync } from 'node:zlib';
 
@@ -56,7 +57,7 @@ export interface RegisterBrokerBody {
 /** The first request version that gets standard JSON routes (MQVersion V4_9_4). */
 export const STANDARD_JSON_ROUTE_VERSION = 401;
 
-/** Compact JSON, keys sorted, undefined dropped; `numericKeyMaps` names maps whose keys go unquoted. */
+/** Compact JSON, keys sorted, undefined dropped; `numericKeyMaps` names unquoted-key maps. */
 export function writeJson(
   value: unknown,
   numericKeyMaps: ReadonlySet<string> = new Set(),

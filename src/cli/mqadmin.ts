@@ -1,0 +1,167 @@
+// mqadmin: RocketMQ's admin tool, the commands a first cluster needs. Flags follow MQAdminStartup:
+//   updateTopic -n <ns> (-c <cluster> | -b <brokerAddr>) -t <topic> [-r 8] [-w 8] [-p 6] [-o]
+//   clusterList -n <ns>          topicList -n <ns>          topicRoute -n <ns> -t <topic>
+//   topicStatus -n <ns> -t <topic>   consumerProgress -n <ns> -g <group> -t <topic>
+import { AdminClient } from '../client/admin.js';
+import { silentLogger } from '../common/logger.js';
+import { perm2String } from '../common/perm.js';
+import { type CommandSpec, HELP_OPTION, parseCommandLine, stringFlag, UsageError } from './args.js';
+
+const HELP = `Usage: mqadmin <command> -n <namesrvAddr> [flags]
+
+Commands:
+  updateTopic       create or update a topic: -c <cluster> | -b <brokerAddr>, -t <topic>,
+                    [-r readQueueNums=8] [-w writeQueueNums=8] [-p perm=6] [-o order]
+  clusterList       brokers of every cluster
+  topicList         every topic the name server knows
+  topicRoute        the route of a topic: -t <topic>
+  topicStatus       min/max offsets of every queue of a topic: -t <topic>
+  consumerProgress  committed offset and lag of a group on a topic: -g <group> -t <topic>
+
+-n defaults to the NAMESRV_ADDR environment variable.`;
+
+const OPTIONS = {
+  ...HELP_OPTION,
+  namesrvAddr: { type: 'string', short: 'n' },
+  clusterName: { type: 'string', short: 'c' },
+  brokerAddr: { type: 'string', short: 'b' },
+  topic: { type: 'string', short: 't' },
+  group: { type: 'string', short: 'g' },
+  readQueueNums: { type: 'string', short: 'r' },
+  writeQueueNums: { type: 'string', short: 'w' },
+  perm: { type: 'string', short: 'p' },
+  order: { type: 'boolean', short: 'o' },
+} as const;
+
+type Values = ReturnType<typeof parseCommandLine>;
+type Command = (admin: AdminClient, v: Values) => Promise<void>;
+
+function need(v: Values, flag: keyof typeof OPTIONS, letter: string): string {
+  const s = stringFlag(v, flag);
+  if (!s) throw new UsageError(`missing -${letter} <${flag}>; run mqadmin -h for help`);
+  return s;
+}
+
+function int(v: Values, flag: keyof typeof OPTIONS, dflt: number): number {
+  const s = stringFlag(v, flag);
+  if (s === undefined) return dflt;
+  if (!/^\d+$/.test(s))
+    throw new UsageError(`-${OPTIONS[flag].short} must be a number, got '${s}'`);
+  return Number(s);
+}
+
+function table(rows: (string | number)[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i]!)).join('  ')).join('\n');
+}
+
+const COMMANDS: Record<string, Command> = {
+  async updateTopic(admin, v) {
+    const topic = need(v, 'topic', 't');
+    const clusterName = stringFlag(v, 'clusterName');
+    const brokerAddr = stringFlag(v, 'brokerAddr');
+    if (!clusterName && !brokerAddr)
+      throw new UsageError('updateTopic needs -c <clusterName> or -b <brokerAddr>');
+    const perm = int(v, 'perm', 6);
+    const created = await admin.createTopic({
+      topic,
+      clusterName,
+      brokerAddr,
+      readQueueNums: int(v, 'readQueueNums', 8),
+      writeQueueNums: int(v, 'writeQueueNums', 8),
+      perm,
+      order: v.order === true,
+    });
+    for (const addr of created) console.log(`create topic to ${addr} success.`);
+    console.log(
+      `TopicConfig [topicName=${topic}, readQueueNums=${int(v, 'readQueueNums', 8)}, writeQueueNums=${int(v, 'writeQueueNums', 8)}, perm=${perm2String(perm)}]`,
+    );
+  },
+  async clusterList(admin) {
+    const info = await admin.getClusterInfo();
+    const rows: (string | number)[][] = [['#Cluster Name', '#Broker Name', '#BID', '#Addr']];
+    for (const [cluster, names] of Object.entries(info.clusterAddrTable)) {
+      for (const name of names) {
+        for (const [id, addr] of Object.entries(info.brokerAddrTable[name]?.brokerAddrs ?? {}))
+          rows.push([cluster, name, id, addr]);
+      }
+    }
+    console.log(table(rows));
+  },
+  async topicList(admin) {
+    for (const t of (await admin.getAllTopics()).sort()) console.log(t);
+  },
+  async topicRoute(admin, v) {
+    console.log(JSON.stringify(await admin.getTopicRoute(need(v, 'topic', 't')), null, 2));
+  },
+  async topicStatus(admin, v) {
+    const topic = need(v, 'topic', 't');
+    const route = await admin.getTopicRoute(topic);
+    const rows: (string | number)[][] = [['#Broker Name', '#QID', '#Min Offset', '#Max Offset']];
+    for (const qd of route.queueDatas) {
+      const addr = route.brokerDatas.find((b) => b.brokerName === qd.brokerName)?.brokerAddrs['0'];
+      if (!addr) continue;
+      for (let q = 0; q < qd.readQueueNums; q++) {
+        rows.push([
+          qd.brokerName,
+          q,
+          await admin.getMinOffset(addr, topic, q),
+          await admin.getMaxOffset(addr, topic, q),
+        ]);
+      }
+    }
+    console.log(table(rows));
+  },
+  async consumerProgress(admin, v) {
+    const topic = need(v, 'topic', 't');
+    const group = need(v, 'group', 'g');
+    const route = await admin.getTopicRoute(topic);
+    const rows: (string | number)[][] = [
+      ['#Topic', '#Broker Name', '#QID', '#Broker Offset', '#Consumer Offset', '#Diff'],
+    ];
+    let total = 0;
+    for (const qd of route.queueDatas) {
+      const addr = route.brokerDatas.find((b) => b.brokerName === qd.brokerName)?.brokerAddrs['0'];
+      if (!addr) continue;
+      for (let q = 0; q < qd.readQueueNums; q++) {
+        const max = await admin.getMaxOffset(addr, topic, q);
+        const committed = await admin.queryConsumerOffset(addr, group, topic, q);
+        const diff = committed < 0 ? max : max - committed;
+        total += diff;
+        rows.push([topic, qd.brokerName, q, max, committed < 0 ? '-' : committed, diff]);
+      }
+    }
+    console.log(table(rows));
+    console.log(`\nDiff Total: ${total}`);
+  },
+};
+
+export async function main(argv: readonly string[], name = 'mqadmin'): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help') {
+    console.log(HELP);
+    if (!command) process.exitCode = 1;
+    return;
+  }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  let admin: AdminClient | undefined;
+  try {
+    if (!run) throw new UsageError(`unknown command ${command}; run ${name} -h for the list`);
+    const spec: CommandSpec = { name: `${name} ${command}`, options: OPTIONS, help: HELP };
+    const v = parseCommandLine(spec, rest);
+    if (v.help) {
+      console.log(HELP);
+      return;
+    }
+    const namesrvAddr = stringFlag(v, 'namesrvAddr') ?? process.env.NAMESRV_ADDR;
+    if (!namesrvAddr) throw new UsageError('no name server: pass -n host:9876 or set NAMESRV_ADDR');
+    admin = new AdminClient({ namesrvAddr, logger: silentLogger() });
+    await run(admin, v);
+  } catch (err) {
+    console.error(`${name}: ${(err as Error).message}`);
+    if (process.env.KITEMQ_DEBUG === '1') console.error(err);
+    process.exitCode = 1;
+  } finally {
+    admin?.close();
+  }
+}

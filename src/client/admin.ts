@@ -1,0 +1,146 @@
+// Typed admin calls over the remoting client (DefaultMQAdminExt, the parts mqadmin needs now):
+// cluster info, topic routes and lists, topic creation on every master of a cluster, offsets.
+import { createLogger, type Logger } from '../common/logger.js';
+import {
+  type ClusterInfo,
+  decodeClusterInfo,
+  type TopicRouteData,
+} from '../protocol/bodies/route-data.js';
+import { createRequest } from '../protocol/remoting-command.js';
+import { RequestCode } from '../protocol/request-code.js';
+import { ResponseCode } from '../protocol/response-code.js';
+import { MQBrokerError, MQClientError } from './errors.js';
+import { ClientInstance } from './impl/client-instance.js';
+
+export interface CreateTopicOptions {
+  topic: string;
+  /** Create on every master of this cluster… */
+  clusterName?: string;
+  /** …or on this one broker address. */
+  brokerAddr?: string;
+  readQueueNums?: number;
+  writeQueueNums?: number;
+  perm?: number;
+  order?: boolean;
+}
+
+export class AdminClient {
+  private readonly client: ClientInstance;
+
+  constructor(options: { namesrvAddr: string; logger?: Logger }) {
+    this.client = new ClientInstance(
+      options.namesrvAddr,
+      options.logger ?? createLogger('kitemq-admin', 'warn'),
+    );
+  }
+
+  close(): void {
+    this.client.shutdown();
+  }
+
+  async getClusterInfo(): Promise<ClusterInfo> {
+    const res = await this.client.invokeNamesrv(
+      createRequest(RequestCode.GET_BROKER_CLUSTER_INFO, 0),
+    );
+    if (res.code !== ResponseCode.SUCCESS || !res.body)
+      throw new MQClientError(`cluster info failed: ${res.remark ?? res.code}`);
+    return decodeClusterInfo(res.body);
+  }
+
+  getTopicRoute(topic: string): Promise<TopicRouteData> {
+    return this.client.updateRoute(topic);
+  }
+
+  async getAllTopics(): Promise<string[]> {
+    const res = await this.client.invokeNamesrv(
+      createRequest(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, 0),
+    );
+    if (res.code !== ResponseCode.SUCCESS || !res.body)
+      throw new MQClientError(`topic list failed: ${res.remark ?? res.code}`);
+    return (JSON.parse(res.body.toString('utf8')) as { topicList: string[] }).topicList;
+  }
+
+  /** UPDATE_AND_CREATE_TOPIC on each target broker; returns the addresses it was created on. */
+  async createTopic(o: CreateTopicOptions): Promise<string[]> {
+    let targets: string[];
+    if (o.brokerAddr) targets = [o.brokerAddr];
+    else if (o.clusterName) targets = await this.masterAddrs(o.clusterName);
+    else throw new MQClientError('createTopic needs a clusterName (-c) or a brokerAddr (-b)');
+    const ext = {
+      topic: o.topic,
+      defaultTopic: 'TBW102',
+      readQueueNums: o.readQueueNums ?? 8,
+      writeQueueNums: o.writeQueueNums ?? 8,
+      perm: o.perm ?? 6,
+      topicFilterType: 'SINGLE_TAG',
+      topicSysFlag: 0,
+      order: o.order ?? false,
+    };
+    for (const addr of targets) {
+      const res = await this.client.remoting.invoke(
+        addr,
+        createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, 0, ext),
+      );
+      if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, addr);
+    }
+    return targets;
+  }
+
+  async masterAddrs(clusterName: string): Promise<string[]> {
+    const info = await this.getClusterInfo();
+    const names = info.clusterAddrTable[clusterName];
+    if (!names) {
+      const known = Object.keys(info.clusterAddrTable).join(', ') || 'none';
+      throw new MQClientError(
+        `cluster ${clusterName} is not registered with the name server (known: ${known})`,
+      );
+    }
+    return names
+      .map((n) => info.brokerAddrTable[n]?.brokerAddrs['0'])
+      .filter((a): a is string => a !== undefined);
+  }
+
+  async getMaxOffset(brokerAddr: string, topic: string, queueId: number): Promise<number> {
+    return this.offsetCall(brokerAddr, RequestCode.GET_MAX_OFFSET, { topic, queueId });
+  }
+
+  async getMinOffset(brokerAddr: string, topic: string, queueId: number): Promise<number> {
+    return this.offsetCall(brokerAddr, RequestCode.GET_MIN_OFFSET, { topic, queueId });
+  }
+
+  /** -1 when the group has no committed offset for the queue. */
+  async queryConsumerOffset(
+    brokerAddr: string,
+    group: string,
+    topic: string,
+    queueId: number,
+  ): Promise<number> {
+    const res = await this.client.remoting.invoke(
+      brokerAddr,
+      createRequest(RequestCode.QUERY_CONSUMER_OFFSET, 0, { consumerGroup: group, topic, queueId }),
+    );
+    if (res.code === ResponseCode.QUERY_NOT_FOUND) return -1;
+    if (res.code !== ResponseCode.SUCCESS)
+      throw new MQBrokerError(res.code, res.remark, brokerAddr);
+    return Number(res.extFields.offset);
+  }
+
+  async getConsumerIds(brokerAddr: string, group: string): Promise<string[]> {
+    const res = await this.client.remoting.invoke(
+      brokerAddr,
+      createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, 0, { consumerGroup: group }),
+    );
+    if (res.code !== ResponseCode.SUCCESS || !res.body) return [];
+    return (JSON.parse(res.body.toString('utf8')) as { consumerIdList: string[] }).consumerIdList;
+  }
+
+  private async offsetCall(
+    addr: string,
+    code: number,
+    ext: Record<string, string | number>,
+  ): Promise<number> {
+    const res = await this.client.remoting.invoke(addr, createRequest(code, 0, ext));
+    if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, addr);
+    return Number(res.extFields.offset);
+  }
+}
