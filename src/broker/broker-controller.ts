@@ -37,8 +37,8 @@ export class BrokerController {
   constructor(config: BrokerConfig, log: Logger) {
     this.config = config;
     this.log = log;
-    this.server = new RemotingServer(log.child({ component: 'remoting' }));
-    this.outbound = new RemotingClient(log.child({ component: 'namesrv-client' }));
+    this.server = new RemotingServer(log.child({ module: 'remoting' }));
+    this.outbound = new RemotingClient(log.child({ module: 'namesrv-client' }));
   }
 
   /** The bound main port (listenPort, or the port picked when listenPort is 0). */
@@ -61,7 +61,7 @@ export class BrokerController {
       flushCommitLogLeastPages: c.flushCommitLogLeastPages,
       syncFlushTimeout: c.syncFlushTimeout,
       maxMessageSize: c.maxMessageSize,
-      logger: this.log.child({ component: 'store' }),
+      logger: this.log.child({ module: 'store' }),
     });
     try {
       await this.startWithStore(store);
@@ -74,15 +74,15 @@ export class BrokerController {
 
   private async startWithStore(store: MessageStore): Promise<void> {
     const c = this.config;
-    const topics = new TopicConfigManager(c, this.log.child({ component: 'topics' }));
+    const topics = new TopicConfigManager(c, this.log.child({ module: 'topics' }));
     topics.load();
     const groups = new SubscriptionGroupManager(c);
     groups.load();
     const offsets = new ConsumerOffsetManager(c.storePathRootDir);
     offsets.load();
-    const consumers = new ConsumerManager(this.log.child({ component: 'consumers' }));
+    const consumers = new ConsumerManager(this.log.child({ module: 'consumers' }));
     const producers = new ProducerManager();
-    const pullHold = new PullRequestHoldService(this.log.child({ component: 'pull-hold' }));
+    const pullHold = new PullRequestHoldService(this.log.child({ module: 'pull-hold' }));
     store.on('messageArrived', (topic, queueId, nextOffset, tagsCode) =>
       pullHold.notifyMessageArriving(topic, queueId, nextOffset, tagsCode),
     );
@@ -117,7 +117,7 @@ export class BrokerController {
       storeHost,
       topics,
       this.outbound,
-      this.log.child({ component: 'registration' }),
+      this.log.child({ module: 'registration' }),
     );
     topics.onChange = () => this.registration?.scheduleRegister();
     await this.registration.start();

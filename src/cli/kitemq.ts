@@ -17,6 +17,14 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'run a broker (same as mqbroker)',
     load: () => import('./mqbroker.js'),
   },
+  producer: {
+    summary: 'send test messages and print each SendResult (quickstart Producer)',
+    load: async () => ({ main: (await import('./quickstart.js')).producerMain }),
+  },
+  consumer: {
+    summary: 'consume a topic and print each message (quickstart Consumer)',
+    load: async () => ({ main: (await import('./quickstart.js')).consumerMain }),
+  },
   standalone: {
     summary: 'name server + broker in one process on 127.0.0.1, for development (npm start)',
     load: () => import('./standalone.js'),

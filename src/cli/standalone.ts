@@ -137,9 +137,10 @@ function printWelcome(w: Welcome): void {
       '',
       'Create a topic (topics are also created on first send while autoCreateTopicEnable=true):',
       `  mqadmin updateTopic -n ${w.namesrvAddr} -c ${w.cluster} -t TopicTest`,
-      'Send a first message from Node.js with ali-ons (npm install ali-ons):',
-      `  const { Producer, Message } = require('ali-ons'); const p = new Producer({ nameSrv: '${w.namesrvAddr}', producerGroup: 'PG', httpclient: {} });`,
-      `  await p.ready(); console.log(await p.send(new Message('TopicTest', 'TagA', 'Hello KiteMQ')));`,
+      'Send and receive from the command line:',
+      `  kitemq producer -n ${w.namesrvAddr} -t TopicTest -c 10`,
+      `  kitemq consumer -n ${w.namesrvAddr} -t TopicTest -g DemoGroup`,
+      'or from TypeScript with the SDK in src/client (see README "Send and receive").',
     ].join('\n'),
   );
 }

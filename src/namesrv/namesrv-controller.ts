@@ -23,9 +23,9 @@ export class NamesrvController {
   ) {
     this.config = config;
     this.log = log;
-    this.server = new RemotingServer(log.child({ component: 'remoting' }));
+    this.server = new RemotingServer(log.child({ module: 'remoting' }));
     this.routes = new RouteInfoManager(
-      log.child({ component: 'routes' }),
+      log.child({ module: 'routes' }),
       config.brokerChannelExpiredTime,
       opts.now,
     );

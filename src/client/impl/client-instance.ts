@@ -13,6 +13,7 @@ import { MQBrokerError, MQClientError } from '../errors.js';
 import type { MessageQueue } from './allocate.js';
 
 const ROUTE_REFRESH_MS = 30_000;
+const AUTO_CREATE_TOPIC_KEY = 'TBW102';
 const HEARTBEAT_MS = 30_000;
 
 export interface HeartbeatSource {
@@ -67,7 +68,7 @@ export class ClientInstance {
       this.timers.push(t);
     };
     every(ROUTE_REFRESH_MS, () =>
-      Promise.all([...this.routes.keys()].map((t) => this.updateRoute(t))),
+      Promise.allSettled([...this.routes.keys()].map((t) => this.updateRoute(t))),
     );
     every(HEARTBEAT_MS, () => this.sendHeartbeatToAllBrokers());
   }
@@ -98,9 +99,7 @@ export class ClientInstance {
       createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, 0, { topic }),
     );
     if (res.code !== ResponseCode.SUCCESS || !res.body) {
-      throw new MQClientError(
-        `no route for topic ${topic}: ${res.remark ?? res.code}; create it with mqadmin updateTopic`,
-      );
+      throw new MQClientError(`no route for topic ${topic}: ${res.remark ?? `code ${res.code}`}`);
     }
     const route = decodeTopicRouteData(res.body);
     this.routes.set(topic, route);
@@ -119,9 +118,26 @@ export class ClientInstance {
     return this.brokerAddrs.get(brokerName);
   }
 
-  /** Writable queues on brokers with a live master (topicRouteData2TopicPublishInfo). */
+  /**
+   * Writable queues on brokers with a live master (topicRouteData2TopicPublishInfo). A topic
+   * without a route borrows TBW102's brokers (at most 4 queues each), whose brokers create it on
+   * the first send when autoCreateTopicEnable is on, as the Java producer does.
+   */
   async publishQueues(topic: string): Promise<MessageQueue[]> {
-    const route = await this.route(topic);
+    let route: TopicRouteData;
+    try {
+      route = await this.route(topic);
+    } catch (err) {
+      const fallback = await this.route(AUTO_CREATE_TOPIC_KEY).catch(() => undefined);
+      if (!fallback) throw err;
+      route = {
+        ...fallback,
+        queueDatas: fallback.queueDatas.map((q) => ({
+          ...q,
+          writeQueueNums: Math.min(4, q.writeQueueNums),
+        })),
+      };
+    }
     const out: MessageQueue[] = [];
     for (const qd of [...route.queueDatas].sort((a, b) => (a.brokerName < b.brokerName ? -1 : 1))) {
       if (!isWriteable(qd.perm) || !this.masterAddr(qd.brokerName)) continue;
