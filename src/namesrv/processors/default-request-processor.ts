@@ -54,6 +54,11 @@ export function registerNamesrvProcessors(
       r.current ? json(r.current) : undefined,
     );
   });
+  registerRouteProcessors(server, routes);
+  registerKvProcessors(server, kv);
+}
+
+function registerRouteProcessors(server: RemotingServer, routes: RouteInfoManager): void {
   server.registerProcessor(RequestCode.GET_ROUTEINFO_BY_TOPIC, (req) => {
     const topic = reqString(req.extFields, 'topic');
     const route = routes.pickupTopicRouteData(topic);
@@ -106,7 +111,6 @@ export function registerNamesrvProcessors(
     routes.deleteTopic(reqString(req.extFields, 'topic'), optString(req.extFields, 'clusterName'));
     return createResponse(req, ResponseCode.SUCCESS);
   });
-  registerKvProcessors(server, kv);
 }
 
 function registerBroker(

@@ -1,0 +1,91 @@
+import { createRequire } from 'node:module';
+import { deflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeRegisterBrokerBody,
+  decodeTopicRouteData,
+  encodeTopicRouteData,
+  readJson,
+  type TopicRouteData,
+  writeJson,
+} from './route-data.js';
+
+const require = createRequire(import.meta.url);
+const JSON2 = require('JSON2') as { parse(s: string): unknown };
+
+const route: TopicRouteData = {
+  brokerDatas: [
+    {
+      brokerAddrs: { '0': '10.0.0.1:10911', '1': '10.0.0.2:10911' },
+      brokerName: 'broker-a',
+      cluster: 'C',
+    },
+  ],
+  filterServerTable: {},
+  queueDatas: [
+    { brokerName: 'broker-a', perm: 6, readQueueNums: 4, topicSysFlag: 0, writeQueueNums: 4 },
+  ],
+};
+
+describe('route bodies', () => {
+  it('writes fastjson form (unquoted brokerAddrs keys) for old clients and standard JSON for new', () => {
+    const old = encodeTopicRouteData(route, false).toString();
+    expect(old).toBe(
+      '{"brokerDatas":[{"brokerAddrs":{0:"10.0.0.1:10911",1:"10.0.0.2:10911"},"brokerName":"broker-a","cluster":"C"}],' +
+        '"filterServerTable":{},"queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":4,"topicSysFlag":0,"writeQueueNums":4}]}',
+    );
+    expect(() => JSON.parse(old)).toThrow();
+    const std = encodeTopicRouteData(route, true).toString();
+    expect(JSON.parse(std)).toEqual(route);
+    expect(std).not.toContain('orderTopicConf');
+  });
+
+  it('is read by ali-ons (JSON2) in the old form and by our reader in both forms', () => {
+    const old = encodeTopicRouteData(route, false).toString();
+    const parsed = JSON2.parse(old) as TopicRouteData;
+    expect(parsed.brokerDatas[0]!.brokerAddrs['0']).toBe('10.0.0.1:10911');
+    expect(decodeTopicRouteData(Buffer.from(old))).toEqual(route);
+    expect(decodeTopicRouteData(encodeTopicRouteData(route, true))).toEqual(route);
+  });
+
+  it('reads unquoted numeric keys but leaves digits inside strings alone', () => {
+    expect(readJson('{"a":{0:"x, 1:y",12 : 3}}')).toEqual({ a: { '0': 'x, 1:y', '12': 3 } });
+    expect(writeJson({ b: 1, a: [{ d: undefined, c: 'é' }] })).toBe('{"a":[{"c":"é"}],"b":1}');
+  });
+
+  it('decodes plain and zlib-compressed REGISTER_BROKER bodies', () => {
+    const plain = decodeRegisterBrokerBody(
+      Buffer.from(
+        JSON.stringify({
+          filterServerList: [],
+          topicConfigSerializeWrapper: {
+            dataVersion: { counter: 3, timestamp: 5 },
+            topicConfigTable: {
+              T: { topicName: 'T', readQueueNums: 2, writeQueueNums: 2, perm: 6 },
+            },
+          },
+        }),
+      ),
+      false,
+    );
+    expect(plain.dataVersion.counter).toBe(3);
+    expect(plain.topicConfigTable.T!.readQueueNums).toBe(2);
+    const str = (s: string) => {
+      const b = Buffer.from(s);
+      const len = Buffer.alloc(4);
+      len.writeInt32BE(b.length);
+      return Buffer.concat([len, b]);
+    };
+    const count = Buffer.alloc(4);
+    count.writeInt32BE(1);
+    const raw = Buffer.concat([
+      str('{"counter":7,"timestamp":9}'),
+      count,
+      str('T2 3 3 6 SINGLE_TAG'),
+      str('[]'),
+    ]);
+    const z = decodeRegisterBrokerBody(deflateSync(raw), true);
+    expect(z.dataVersion.counter).toBe(7);
+    expect(z.topicConfigTable.T2).toMatchObject({ readQueueNums: 3, writeQueueNums: 3, perm: 6 });
+  });
+});
