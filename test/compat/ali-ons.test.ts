@@ -14,6 +14,7 @@ import {
   startNamesrv,
   uniqueName,
 } from '../harness/processes.js';
+import { createTopic, waitFor, waitForAsync } from '../harness/topics.js';
 
 const require = createRequire(import.meta.url);
 const { Producer, Consumer, Message } = require('ali-ons') as AliOns;
@@ -69,14 +70,6 @@ function clientOptions(namesrv: string) {
     accessKeyId: '',
     accessKeySecret: '',
   };
-}
-
-async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('ali-ons producer and consumers against KiteMQ', () => {
@@ -225,51 +218,3 @@ describe('ali-ons producer and consumers against KiteMQ', () => {
     for (const q of queuesOf[0]!) expect(queuesOf[1]!.has(q)).toBe(false);
   });
 });
-
-async function waitForAsync(
-  cond: () => Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function createTopic(brokerAddr: string, namesrvAddr: string, topic: string): Promise<void> {
-  const admin = new RemotingClient(silentLogger());
-  try {
-    const res = await admin.invoke(
-      brokerAddr,
-      createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, 0, {
-        topic,
-        defaultTopic: 'TBW102',
-        readQueueNums: 4,
-        writeQueueNums: 4,
-        perm: 6,
-        topicFilterType: 'SINGLE_TAG',
-        topicSysFlag: 0,
-        order: false,
-      }),
-    );
-    expect(res.code).toBe(0);
-    await waitForRoute(admin, namesrvAddr, topic);
-  } finally {
-    admin.close();
-  }
-}
-
-async function waitForRoute(client: RemotingClient, namesrv: string, topic: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const r = await client.invoke(
-      namesrv,
-      createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, 0, { topic }),
-    );
-    if (r.code === 0) return;
-    if (Date.now() > deadline) throw new Error(`no route for ${topic}: ${r.remark}`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
-}

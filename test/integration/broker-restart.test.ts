@@ -15,6 +15,7 @@ import {
   startNamesrv,
   uniqueName,
 } from '../harness/processes.js';
+import { createTopic, waitFor } from '../harness/topics.js';
 
 const require = createRequire(import.meta.url);
 // biome-ignore lint/suspicious/noExplicitAny: ali-ons ships no types
@@ -43,48 +44,11 @@ async function invoke(code: number, ext: Record<string, string | number | boolea
   }
 }
 
-async function createTopic(topic: string, queues: number): Promise<void> {
-  const r = await invoke(RequestCode.UPDATE_AND_CREATE_TOPIC, {
-    topic,
-    defaultTopic: 'TBW102',
-    readQueueNums: queues,
-    writeQueueNums: queues,
-    perm: 6,
-    topicFilterType: 'SINGLE_TAG',
-    topicSysFlag: 0,
-    order: false,
-  });
-  expect(r.code).toBe(0);
-  // The broker pushes a new topic to the name server at once; clients need the route.
-  const c = new RemotingClient(silentLogger());
-  try {
-    for (let i = 0; ; i++) {
-      const route = await c.invoke(
-        namesrv.addr,
-        createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, 0, { topic }),
-      );
-      if (route.code === 0) break;
-      if (i > 100) throw new Error(`no route for ${topic}`);
-      await new Promise((res) => setTimeout(res, 100));
-    }
-  } finally {
-    c.close();
-  }
-}
-
-async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('clean broker restart', () => {
   it('keeps messages, queue offsets and committed offsets', async () => {
     const topic = uniqueName('Restart');
     const group = uniqueName('G');
-    await createTopic(topic, 1);
+    await createTopic(broker.addr, namesrv.addr, topic, 1);
     for (let i = 0; i < 100; i++) {
       const r = await invoke(
         RequestCode.SEND_MESSAGE_V2,
@@ -153,7 +117,7 @@ describe('clean broker restart', () => {
 
   it('an ali-ons consumer in the middle of consumption loses nothing across a restart', async () => {
     const topic = uniqueName('RestartOns');
-    await createTopic(topic, 4);
+    await createTopic(broker.addr, namesrv.addr, topic, 4);
     const opts = { nameSrv: namesrv.addr, httpclient: {}, logger: quietLogger };
     const producer = new Producer({ ...opts, producerGroup: uniqueName('PG') });
     await producer.ready();

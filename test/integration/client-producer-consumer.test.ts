@@ -6,9 +6,6 @@ import { Producer } from '../../src/client/producer.js';
 import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import type { MessageExt } from '../../src/message/message.js';
-import { createRequest } from '../../src/protocol/remoting-command.js';
-import { RequestCode } from '../../src/protocol/request-code.js';
-import { RemotingClient } from '../../src/remoting/remoting-client.js';
 import {
   type BrokerHandle,
   type NamesrvHandle,
@@ -16,6 +13,7 @@ import {
   startNamesrv,
   uniqueName,
 } from '../harness/processes.js';
+import { createTopic, waitFor } from '../harness/topics.js';
 
 let namesrv: NamesrvHandle;
 let broker: BrokerHandle;
@@ -30,45 +28,6 @@ afterAll(async () => {
   await broker?.stop();
   await namesrv?.stop();
 });
-
-async function createTopic(topic: string, queues = 4): Promise<void> {
-  const c = new RemotingClient(logger);
-  try {
-    const r = await c.invoke(
-      broker.addr,
-      createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, 0, {
-        topic,
-        defaultTopic: 'TBW102',
-        readQueueNums: queues,
-        writeQueueNums: queues,
-        perm: 6,
-        topicFilterType: 'SINGLE_TAG',
-        topicSysFlag: 0,
-        order: false,
-      }),
-    );
-    expect(r.code).toBe(0);
-    for (let i = 0; ; i++) {
-      const route = await c.invoke(
-        namesrv.addr,
-        createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, 0, { topic }),
-      );
-      if (route.code === 0) return;
-      if (i > 100) throw new Error(`no route for ${topic}`);
-      await new Promise((res) => setTimeout(res, 100));
-    }
-  } finally {
-    c.close();
-  }
-}
-
-async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function consumer(
   group: string,
@@ -99,7 +58,7 @@ describe('producer and push consumer', () => {
   const N = 200;
 
   it('sends messages with tags, keys, properties and UTF-8 bodies; batches too', async () => {
-    await createTopic(topic);
+    await createTopic(broker.addr, namesrv.addr, topic);
     const producer = new Producer({
       namesrvAddr: namesrv.addr,
       producerGroup: uniqueName('PG'),
@@ -152,7 +111,7 @@ describe('producer and push consumer', () => {
 
   it('splits the queues between two members and resumes from committed offsets', async () => {
     const t = uniqueName('SdkSplit');
-    await createTopic(t);
+    await createTopic(broker.addr, namesrv.addr, t);
     const group = uniqueName('GS');
     const got = new Map<string, MessageExt>();
     const counts = new Map<string, number>();
