@@ -54,6 +54,7 @@ export class BrokerController {
     const c = this.config;
     const store = await MessageStore.open({
       storePathRootDir: c.storePathRootDir,
+      storePathCommitLog: c.storePathCommitLog,
       mappedFileSizeCommitLog: c.mapedFileSizeCommitLog,
       mappedFileSizeConsumeQueue: c.mapedFileSizeConsumeQueue,
       flushDiskType: c.flushDiskType,
@@ -83,9 +84,12 @@ export class BrokerController {
     const consumers = new ConsumerManager(this.log.child({ module: 'consumers' }));
     const producers = new ProducerManager();
     const pullHold = new PullRequestHoldService(this.log.child({ module: 'pull-hold' }));
-    store.on('messageArrived', (topic, queueId, nextOffset, tagsCode) =>
-      pullHold.notifyMessageArriving(topic, queueId, nextOffset, tagsCode),
-    );
+    // With longPollingEnable=false parked pulls are only re-checked on their (1 s) deadline.
+    if (c.longPollingEnable) {
+      store.on('messageArrived', (topic, queueId, nextOffset, tagsCode) =>
+        pullHold.notifyMessageArriving(topic, queueId, nextOffset, tagsCode),
+      );
+    }
     this.boundPort = await this.server.listen(c.listenPort, c.bindAddress);
     if (c.listenPort > 2) await this.server.listen(c.listenPort - 2, c.bindAddress);
     const storeHost = `${c.brokerIP1}:${this.boundPort}`;

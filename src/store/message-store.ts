@@ -25,6 +25,8 @@ export type { GetMessageResult, TagFilter } from './get-message.js';
 
 export interface MessageStoreOptions {
   storePathRootDir: string;
+  /** Commit log directory; <storePathRootDir>/commitlog by default. */
+  storePathCommitLog?: string;
   mappedFileSizeCommitLog: number;
   mappedFileSizeConsumeQueue: number;
   flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH';
@@ -77,7 +79,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     this.io = opts.fileIO ?? nodeFileIO;
     this.commitLog = new CommitLog(
       this.io,
-      join(opts.storePathRootDir, 'commitlog'),
+      opts.storePathCommitLog ?? join(opts.storePathRootDir, 'commitlog'),
       opts.mappedFileSizeCommitLog,
       opts.logger,
     );

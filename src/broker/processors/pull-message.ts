@@ -15,6 +15,9 @@ import type { Connection } from '../../remoting/connection.js';
 import { GetMessageStatus, type GetMessageStatusValue } from '../../store/status.js';
 import type { BrokerContext } from '../broker-context.js';
 
+/** shortPollingTimeMills: how long a pull waits when long polling is off. */
+const SHORT_POLLING_TIME_MS = 1_000;
+
 export const PullSysFlag = {
   COMMIT_OFFSET: 0x1,
   SUSPEND: 0x2,
@@ -93,7 +96,9 @@ export class PullMessageProcessor {
       allowSuspend &&
       (h.sysFlag & PullSysFlag.SUSPEND) !== 0
     ) {
-      const timeout = Math.min(Math.max(h.suspendTimeoutMillis, 0), MAX_SUSPEND_TIMEOUT_MS);
+      const timeout = this.ctx.config.longPollingEnable
+        ? Math.min(Math.max(h.suspendTimeoutMillis, 0), MAX_SUSPEND_TIMEOUT_MS)
+        : SHORT_POLLING_TIME_MS;
       const parked = this.ctx.pullHold.suspend(h.topic, h.queueId, {
         conn,
         offset: h.queueOffset,

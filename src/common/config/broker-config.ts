@@ -163,7 +163,6 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       check: nonEmpty,
     },
     storePathCommitLog: {
-      pending: 'the commit log is always <storePathRootDir>/commitlog',
       type: 'string',
       default: (c) => `${c.storePathRootDir}/commitlog`,
       defaultText: '<storePathRootDir>/commitlog',
@@ -297,7 +296,6 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       doc: 'How often the broker re-registers with every name server.',
     },
     longPollingEnable: {
-      pending: 'pulls are always long-polled',
       type: 'bool',
       default: true,
       doc: 'Park pulls that find nothing until a message arrives or they time out.',
