@@ -5,10 +5,13 @@ import { assert } from '../common/assert.js';
 import type { Logger } from '../common/logger.js';
 import { BLANK_MAGIC_CODE } from '../message/message.js';
 import { checkRecord, setRecordPositions } from '../message/record-codec.js';
+import type { CommitService } from './commit-service.js';
 import type { FileIO } from './file-io.js';
 import { MappedFileQueue } from './mapped-file-queue.js';
 
 const SCAN_CHUNK_BYTES = 8 * 1024 * 1024;
+/** Appends of one event-loop turn are staged up to this size, then written at once. */
+const COMMIT_LOG_STAGING_BYTES = 1024 * 1024;
 
 export interface ScannedRecord {
   offset: number;
@@ -21,8 +24,8 @@ export class CommitLog {
   private readonly log: Logger;
   private readonly blank = Buffer.alloc(8);
 
-  constructor(io: FileIO, dir: string, fileSize: number, log: Logger) {
-    this.queue = new MappedFileQueue(io, dir, fileSize);
+  constructor(io: FileIO, dir: string, fileSize: number, log: Logger, committer?: CommitService) {
+    this.queue = new MappedFileQueue(io, dir, fileSize, committer, COMMIT_LOG_STAGING_BYTES);
     this.log = log;
   }
 
@@ -49,7 +52,7 @@ export class CommitLog {
         this.blank.writeInt32BE(BLANK_MAGIC_CODE, 4);
         f.append(this.blank, 0, 8);
       }
-      f.wrotePosition = f.fileSize; // logically full: the rest is the blank's
+      f.markFull();
       f = this.queue.lastForAppend();
     }
     const offset = f.fileFromOffset + f.wrotePosition;

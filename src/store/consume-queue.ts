@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { assert } from '../common/assert.js';
 import { CQ_UNIT_SIZE_BYTES } from '../common/limits.js';
+import type { CommitService } from './commit-service.js';
 import type { FileIO } from './file-io.js';
 import { MappedFileQueue } from './mapped-file-queue.js';
 
@@ -21,15 +22,20 @@ export class ConsumeQueue {
   /** Commit-log offset just past the last indexed message (for idempotent re-dispatch). */
   maxPhysicOffset = 0;
 
-  constructor(io: FileIO, rootDir: string, topic: string, queueId: number, fileSize: number) {
+  constructor(
+    io: FileIO,
+    rootDir: string,
+    topic: string,
+    queueId: number,
+    fileSize: number,
+    committer?: CommitService,
+  ) {
     assert(fileSize % CQ_UNIT_SIZE_BYTES === 0, 'CQ segment holds whole units');
     this.topic = topic;
     this.queueId = queueId;
-    this.log = new MappedFileQueue(
-      io,
-      join(rootDir, 'consumequeue', topic, String(queueId)),
-      fileSize,
-    );
+    const dir = join(rootDir, 'consumequeue', topic, String(queueId));
+    // 205 units: one write per turn for a busy queue, little memory for thousands of idle ones.
+    this.log = new MappedFileQueue(io, dir, fileSize, committer, 4_100);
   }
 
   load(): void {

@@ -1,6 +1,7 @@
 // The ordered segments of one log (MappedFileQueue). Offsets are global: a segment covers
 // [n * fileSize, (n + 1) * fileSize). Segment files are created on demand when the tail rolls.
 import { assert } from '../common/assert.js';
+import type { CommitService } from './commit-service.js';
 import type { FileIO } from './file-io.js';
 import { MappedFile } from './mapped-file.js';
 
@@ -9,10 +10,20 @@ export class MappedFileQueue {
   readonly fileSize: number;
   readonly files: MappedFile[] = [];
   private readonly io: FileIO;
+  private readonly committer: CommitService | undefined;
+  private readonly stagingBytes: number;
 
-  constructor(io: FileIO, dir: string, fileSize: number) {
+  constructor(
+    io: FileIO,
+    dir: string,
+    fileSize: number,
+    committer?: CommitService,
+    stagingBytes = 0,
+  ) {
     assert(fileSize > 0, 'segment size is positive');
     this.io = io;
+    this.committer = committer;
+    this.stagingBytes = stagingBytes;
     this.dir = dir;
     this.fileSize = fileSize;
   }
@@ -23,14 +34,24 @@ export class MappedFileQueue {
       .readdir(this.dir)
       .filter((n) => /^\d{20}$/.test(n))
       .sort();
-    for (const n of names)
-      this.files.push(new MappedFile(this.io, this.dir, Number(n), this.fileSize));
+    for (const n of names) this.files.push(this.newFile(Number(n)));
     for (let i = 1; i < this.files.length; i++) {
       assert(
         this.files[i]!.fileFromOffset === this.files[i - 1]!.fileFromOffset + this.fileSize,
         `segments of ${this.dir} are contiguous`,
       );
     }
+  }
+
+  private newFile(from: number): MappedFile {
+    return new MappedFile(
+      this.io,
+      this.dir,
+      from,
+      this.fileSize,
+      this.committer,
+      this.stagingBytes,
+    );
   }
 
   get last(): MappedFile | undefined {
@@ -48,7 +69,7 @@ export class MappedFileQueue {
     const from = last
       ? last.fileFromOffset + this.fileSize
       : startOffset - (startOffset % this.fileSize);
-    const f = new MappedFile(this.io, this.dir, from, this.fileSize);
+    const f = this.newFile(from);
     this.files.push(f);
     return f;
   }
@@ -60,7 +81,7 @@ export class MappedFileQueue {
     while (!last || last.fileFromOffset < from) {
       if (last && last.wrotePosition < this.fileSize) last.truncate(last.wrotePosition);
       const next = last ? last.fileFromOffset + this.fileSize : from;
-      last = new MappedFile(this.io, this.dir, next, this.fileSize);
+      last = this.newFile(next);
       this.files.push(last);
     }
     return last;

@@ -1,8 +1,11 @@
 // One segment file of a commit log or consume queue. Named by the 20-digit offset of its first
-// byte; holds [fileFromOffset, fileFromOffset + fileSize). Bytes are appended with positional
-// writes; wrotePosition is what readers may see, flushedPosition what fdatasync has made durable.
+// byte; holds [fileFromOffset, fileFromOffset + fileSize). Appends go to a staging buffer that
+// the CommitService writes once per event-loop turn: wrotePosition is what readers may see
+// (staged bytes are served from memory), committedPosition what the kernel has, flushedPosition
+// what fdatasync has made durable. wrote >= committed >= flushed.
 import { join } from 'node:path';
 import { assert } from '../common/assert.js';
+import type { CommitService } from './commit-service.js';
 import type { FileIO } from './file-io.js';
 
 export function segmentName(offset: number): string {
@@ -14,11 +17,24 @@ export class MappedFile {
   readonly fileSize: number;
   readonly path: string;
   wrotePosition: number;
+  committedPosition: number;
   flushedPosition: number;
   private readonly fd: number;
   private readonly io: FileIO;
+  private readonly committer: CommitService | undefined;
+  private readonly stagingBytes: number;
+  private staging: Buffer | undefined;
+  private stagedLength = 0;
+  private full = false;
 
-  constructor(io: FileIO, dir: string, fileFromOffset: number, fileSize: number) {
+  constructor(
+    io: FileIO,
+    dir: string,
+    fileFromOffset: number,
+    fileSize: number,
+    committer?: CommitService,
+    stagingBytes = 0,
+  ) {
     assert(
       fileFromOffset >= 0 && fileFromOffset % fileSize === 0,
       'segments start on a file-size boundary',
@@ -31,35 +47,75 @@ export class MappedFile {
     const onDisk = io.size(this.fd);
     assert(onDisk <= fileSize, `segment ${this.path} is larger than the configured file size`);
     this.wrotePosition = onDisk;
+    this.committedPosition = onDisk;
     this.flushedPosition = onDisk;
+    this.committer = committer;
+    this.stagingBytes = committer ? stagingBytes : 0;
   }
 
   get remaining(): number {
-    return this.fileSize - this.wrotePosition;
+    return this.full ? 0 : this.fileSize - this.wrotePosition;
   }
 
   get isFull(): boolean {
-    return this.wrotePosition >= this.fileSize;
+    return this.full || this.wrotePosition >= this.fileSize;
+  }
+
+  /** The rest of the segment belongs to an end-of-file blank: appends go to the next one. */
+  markFull(): void {
+    this.full = true;
   }
 
   append(buf: Buffer, offset = 0, length = buf.length): number {
     assert(length <= this.remaining, 'callers check that a write fits the segment');
     const at = this.wrotePosition;
-    this.io.write(this.fd, buf, offset, length, at);
+    if (length > this.stagingBytes) {
+      this.commit();
+      this.io.write(this.fd, buf, offset, length, at);
+      this.wrotePosition += length;
+      this.committedPosition = this.wrotePosition;
+      return this.fileFromOffset + at;
+    }
+    if (this.stagedLength + length > this.stagingBytes) this.commit();
+    this.staging ??= Buffer.allocUnsafe(this.stagingBytes);
+    buf.copy(this.staging, this.stagedLength, offset, offset + length);
+    this.stagedLength += length;
     this.wrotePosition += length;
+    assert(
+      this.committedPosition + this.stagedLength === this.wrotePosition,
+      'staging covers the gap',
+    );
+    this.committer!.markDirty(this);
     return this.fileFromOffset + at;
+  }
+
+  /** Hands staged bytes to the kernel (one positional write). */
+  commit(): void {
+    if (this.stagedLength === 0) return;
+    this.io.write(this.fd, this.staging!, 0, this.stagedLength, this.committedPosition);
+    this.committedPosition += this.stagedLength;
+    this.stagedLength = 0;
+    assert(this.committedPosition === this.wrotePosition, 'a commit writes everything staged');
   }
 
   /** Reads `length` bytes at file position `pos` (relative to the segment). */
   read(pos: number, length: number): Buffer {
     assert(pos >= 0 && pos + length <= this.wrotePosition, 'reads stay below the write position');
     const b = Buffer.allocUnsafe(length);
-    const n = this.io.read(this.fd, b, 0, length, pos);
-    assert(n === length, `short read of ${this.path} at ${pos}`);
+    const fromDisk = Math.min(length, Math.max(0, this.committedPosition - pos));
+    if (fromDisk > 0) {
+      const n = this.io.read(this.fd, b, 0, fromDisk, pos);
+      assert(n === fromDisk, `short read of ${this.path} at ${pos}`);
+    }
+    if (fromDisk < length) {
+      const from = pos + fromDisk - this.committedPosition;
+      this.staging!.copy(b, fromDisk, from, from + length - fromDisk);
+    }
     return b;
   }
 
   async flush(): Promise<void> {
+    this.commit();
     const upTo = this.wrotePosition;
     if (upTo <= this.flushedPosition) return;
     await this.io.datasync(this.fd);
@@ -69,8 +125,10 @@ export class MappedFile {
   /** Cuts the segment at `pos`: a torn tail is removed from disk, not just hidden. */
   truncate(pos: number): void {
     assert(pos >= 0 && pos <= this.fileSize, 'truncate position inside the segment');
+    this.commit();
     this.io.truncate(this.fd, pos);
     this.wrotePosition = pos;
+    this.committedPosition = Math.min(this.committedPosition, pos);
     this.flushedPosition = Math.min(this.flushedPosition, pos);
   }
 
@@ -80,6 +138,7 @@ export class MappedFile {
   }
 
   close(): void {
+    this.commit();
     this.io.close(this.fd);
   }
 }

@@ -228,6 +228,29 @@ describe('MessageStore', () => {
     await store.shutdown();
   });
 
+  it('writes the appends of one event-loop turn with one write, before acknowledging them', async () => {
+    let writes = 0;
+    const counting: FileIO = {
+      ...nodeFileIO,
+      write: (...args) => {
+        writes++;
+        nodeFileIO.write(...args);
+      },
+    };
+    const opts = options({ fileIO: counting, mappedFileSizeCommitLog: 1024 * 1024 });
+    const store = await MessageStore.open(opts);
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => store.putMessage(msg(i))),
+    );
+    expect(results.every((r) => r.status === 'PUT_OK')).toBe(true);
+    // 100 records and 100 consume-queue units, staged and written in a handful of writes.
+    expect(writes).toBeLessThan(10);
+    // Acknowledged means handed to the kernel: a second reader of the files sees everything.
+    const file = join(opts.storePathRootDir, 'commitlog', '0'.repeat(20));
+    expect(statSync(file).size).toBe(store.maxPhyOffset);
+    await store.shutdown();
+  });
+
   it('finds queue offsets by store time and reports hot data', async () => {
     const store = await MessageStore.open(options());
     const t0 = Date.now();

@@ -14,6 +14,7 @@ import { MessageConst, type MessageExt, type MessageToStore } from '../message/m
 import { decodeRecord } from '../message/record-codec.js';
 import { StoreCheckpoint } from './checkpoint.js';
 import { CommitLog } from './commit-log.js';
+import { CommitService } from './commit-service.js';
 import { ConsumeQueue } from './consume-queue.js';
 import { type FileIO, nodeFileIO } from './file-io.js';
 import { FlushService } from './flush-service.js';
@@ -66,6 +67,7 @@ const HOT_DISTANCE_BYTES = Math.floor(totalmem() * 0.4);
 export class MessageStore extends EventEmitter<StoreEvents> {
   readonly commitLog: CommitLog;
   readonly flushService: FlushService;
+  readonly commitService: CommitService;
   private readonly opts: MessageStoreOptions;
   private readonly io: FileIO;
   private readonly cqs = new Map<string, ConsumeQueue>();
@@ -77,11 +79,13 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     super();
     this.opts = opts;
     this.io = opts.fileIO ?? nodeFileIO;
+    this.commitService = new CommitService(opts.logger);
     this.commitLog = new CommitLog(
       this.io,
       opts.storePathCommitLog ?? join(opts.storePathRootDir, 'commitlog'),
       opts.mappedFileSizeCommitLog,
       opts.logger,
+      this.commitService,
     );
     this.checkpoint = new StoreCheckpoint(this.io, opts.storePathRootDir);
     this.flushService = new FlushService(this.commitLog.queue, opts.logger, {
@@ -160,6 +164,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
         topic,
         queueId,
         this.opts.mappedFileSizeConsumeQueue,
+        this.commitService,
       );
       cq.load();
       this.cqs.set(key, cq);
@@ -230,6 +235,11 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       storeTimestamp: now,
       msgNum: ms.length,
     };
+    try {
+      await this.commitService.barrier(); // in the page cache before anyone is told "stored"
+    } catch (err) {
+      return { status: PutMessageStatus.UNKNOWN_ERROR, remark: (err as Error).message };
+    }
     const wait = ms[0]!.properties[MessageConst.WAIT] !== 'false';
     if (this.opts.flushDiskType === 'SYNC_FLUSH' && wait) {
       const durable = await this.flushService.waitForFlush(firstOffset + wrote);
