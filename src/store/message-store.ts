@@ -19,6 +19,7 @@ import { ConsumeQueue } from './consume-queue.js';
 import { type FileIO, nodeFileIO } from './file-io.js';
 import { FlushService } from './flush-service.js';
 import { type GetMessageResult, getMessageFromQueue, type TagFilter } from './get-message.js';
+import { type IndexQueryResult, IndexService } from './index-service.js';
 import { PutMessageStatus, type PutMessageStatusValue } from './status.js';
 import { encodeForStore, isIndexed, type ParsedRecord, parseForDispatch } from './store-record.js';
 
@@ -36,6 +37,9 @@ export interface MessageStoreOptions {
   syncFlushTimeout: number;
   maxMessageSize: number;
   logger: Logger;
+  /** Key index sizes (RocketMQ maxHashSlotNum / maxIndexNum); defaults 5,000,000 / 20,000,000. */
+  maxHashSlotNum?: number;
+  maxIndexNum?: number;
   /** Injected for fault simulation; node:fs by default. */
   fileIO?: FileIO;
 }
@@ -68,6 +72,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   readonly commitLog: CommitLog;
   readonly flushService: FlushService;
   readonly commitService: CommitService;
+  readonly indexService: IndexService;
   private readonly opts: MessageStoreOptions;
   private readonly io: FileIO;
   private readonly cqs = new Map<string, ConsumeQueue>();
@@ -88,6 +93,15 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       this.commitService,
     );
     this.checkpoint = new StoreCheckpoint(this.io, opts.storePathRootDir);
+    this.indexService = new IndexService(
+      this.io,
+      opts.storePathRootDir,
+      {
+        maxHashSlotNum: opts.maxHashSlotNum ?? 5_000_000,
+        maxIndexNum: opts.maxIndexNum ?? 20_000_000,
+      },
+      opts.logger,
+    );
     this.flushService = new FlushService(this.commitLog.queue, opts.logger, {
       leastPages: opts.flushCommitLogLeastPages,
       intervalMs: opts.flushIntervalCommitLog,
@@ -108,6 +122,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     const cp = this.checkpoint.read();
     this.commitLog.load();
     this.loadConsumeQueues();
+    this.indexService.load();
     const files = this.commitLog.queue.files;
     const lastThree = files[Math.max(0, files.length - 3)]?.fileFromOffset ?? 0;
     let from =
@@ -125,8 +140,11 @@ export class MessageStore extends EventEmitter<StoreEvents> {
           'consume queue units past the commit log dropped',
         );
     }
+    this.indexService.truncateDirty(end);
+    // The key index may lag the consume queues (or be new): re-dispatch from the older point.
+    const dispatchFrom = Math.min(from, this.indexService.resumeOffset);
     let redispatched = 0;
-    this.commitLog.recover(from, (r) => {
+    this.commitLog.recover(dispatchFrom, (r) => {
       if (this.dispatch(parseForDispatch(r.bytes), true)) redispatched++;
     });
     assert(this.commitLog.maxOffset === end, 'the second recovery pass keeps the same end');
@@ -175,6 +193,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   /** Indexes one record; during recovery skips what the queue already holds. */
   private dispatch(r: ParsedRecord, recovering: boolean): boolean {
     if (!isIndexed(r.sysFlag)) return false;
+    this.indexService.buildIndex(r.topic, r.keys, r.uniqKey, r.offset, r.storeTimestamp);
     const cq = this.consumeQueue(r.topic, r.queueId, true)!;
     if (recovering && r.queueOffset < cq.maxOffset) return false;
     if (recovering && r.queueOffset > cq.maxOffset && cq.maxOffset > cq.minOffset) {
@@ -220,7 +239,10 @@ export class MessageStore extends EventEmitter<StoreEvents> {
         }
         wrote += e.bytes.length;
         ids.push(e.msgIdFor(offset));
-        this.dispatch({ ...e.parsed, offset, size: e.bytes.length, queueOffset }, false);
+        this.dispatch(
+          { ...e.parsed, offset, size: e.bytes.length, queueOffset, storeTimestamp: now },
+          false,
+        );
       }
     } catch (err) {
       this.opts.logger.error({ err }, 'commit log append failed');
@@ -304,6 +326,29 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     return this.commitLog.read(commitLogOffset, size);
   }
 
+  /** QUERY_MESSAGE: stored records whose KEYS or UNIQ_KEY equal `key`, newest first. */
+  queryMessage(
+    topic: string,
+    key: string,
+    maxNum: number,
+    beginMs: number,
+    endMs: number,
+  ): Omit<IndexQueryResult, 'phyOffsets'> & { buffers: Buffer[] } {
+    const r = this.indexService.query(topic, key, maxNum, beginMs, endMs);
+    const buffers: Buffer[] = [];
+    for (const off of r.phyOffsets) {
+      if (off < this.commitLog.minOffset) continue;
+      const b = this.getRecordBytes(off);
+      // The hash may collide: keep only records whose topic and keys really match.
+      if (b && recordHasKey(decodeRecord(b, 0), topic, key)) buffers.push(b);
+    }
+    return {
+      buffers,
+      indexLastUpdateTimestamp: r.indexLastUpdateTimestamp,
+      indexLastUpdatePhyoffset: r.indexLastUpdatePhyoffset,
+    };
+  }
+
   lookMessageByOffset(commitLogOffset: number): MessageExt | null {
     const b = this.getRecordBytes(commitLogOffset);
     return b ? decodeRecord(b, 0) : null;
@@ -326,6 +371,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     // Everything below this offset is already indexed: dispatch runs in the append's tick.
     const safe = this.commitLog.maxOffset;
     for (const cq of this.cqs.values()) await cq.flush();
+    await this.indexService.flush();
     this.checkpoint.write({ logicsSafeOffset: safe, physicMaxOffset: 0, timestamp: Date.now() });
   }
 
@@ -336,10 +382,18 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     await this.flushService.shutdown();
     const end = this.commitLog.maxOffset;
     for (const cq of this.cqs.values()) await cq.flush();
+    await this.indexService.flush();
     this.checkpoint.write({ logicsSafeOffset: end, physicMaxOffset: end, timestamp: Date.now() });
     this.checkpoint.markClean();
     for (const cq of this.cqs.values()) cq.close();
+    this.indexService.close();
     this.commitLog.close();
     this.opts.logger.info({ commitLogEnd: end }, 'store shut down cleanly');
   }
+}
+
+function recordHasKey(m: MessageExt, topic: string, key: string): boolean {
+  if (m.topic !== topic) return false;
+  if (m.properties[MessageConst.UNIQ_KEY] === key) return true;
+  return (m.properties[MessageConst.KEYS] ?? '').split(' ').includes(key);
 }

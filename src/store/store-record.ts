@@ -21,13 +21,16 @@ export interface ParsedRecord {
   size: number;
   sysFlag: number;
   tagsCode: number;
+  storeTimestamp: number;
+  keys: string | undefined;
+  uniqKey: string | undefined;
 }
 
 export interface EncodedForStore {
   bytes: Buffer;
   storeTsPos: number;
   sysFlag: number;
-  parsed: Pick<ParsedRecord, 'topic' | 'queueId' | 'sysFlag' | 'tagsCode'>;
+  parsed: Pick<ParsedRecord, 'topic' | 'queueId' | 'sysFlag' | 'tagsCode' | 'keys' | 'uniqKey'>;
   msgIdFor(offset: number): string;
 }
 
@@ -78,6 +81,8 @@ export function encodeForStore(
       queueId: m.queueId,
       sysFlag,
       tagsCode: tagsCode(m.properties[MessageConst.TAGS]),
+      keys: m.properties[MessageConst.KEYS],
+      uniqKey: m.properties[MessageConst.UNIQ_KEY],
     },
     msgIdFor: (offset) => createOffsetMsgId(m.storeHost, offset),
   };
@@ -93,5 +98,8 @@ export function parseForDispatch(bytes: Buffer): ParsedRecord {
     size: m.storeSize,
     sysFlag: m.sysFlag,
     tagsCode: tagsCode(m.properties[MessageConst.TAGS]),
+    storeTimestamp: m.storeTimestamp,
+    keys: m.properties[MessageConst.KEYS],
+    uniqKey: m.properties[MessageConst.UNIQ_KEY],
   };
 }

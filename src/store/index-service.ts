@@ -1,0 +1,135 @@
+// The key index over all index files (IndexService): every word of a message's KEYS and its
+// UNIQ_KEY are indexed as "topic#key" → commit-log offset, for QUERY_MESSAGE. Files roll when
+// full; they are flushed with the consume queues, and after a crash the ones that point past the
+// commit log are dropped and rebuilt from it.
+import { join } from 'node:path';
+import { assert } from '../common/assert.js';
+import type { Logger } from '../common/logger.js';
+import type { FileIO } from './file-io.js';
+import { IndexFile } from './index-file.js';
+
+export interface IndexOptions {
+  /** RocketMQ's maxHashSlotNum (5,000,000) and maxIndexNum (20,000,000); tests use small ones. */
+  maxHashSlotNum: number;
+  maxIndexNum: number;
+}
+
+export interface IndexQueryResult {
+  phyOffsets: number[];
+  indexLastUpdateTimestamp: number;
+  indexLastUpdatePhyoffset: number;
+}
+
+export class IndexService {
+  private readonly files: IndexFile[] = [];
+  private readonly dir: string;
+  private readonly io: FileIO;
+  private readonly opts: IndexOptions;
+  private readonly log: Logger;
+
+  constructor(io: FileIO, root: string, opts: IndexOptions, log: Logger) {
+    this.io = io;
+    this.dir = join(root, 'index');
+    this.opts = opts;
+    this.log = log;
+  }
+
+  load(): void {
+    this.io.mkdirp(this.dir);
+    for (const name of this.io
+      .readdir(this.dir)
+      .filter((n) => /^\d+$/.test(n))
+      .sort()) {
+      this.files.push(
+        new IndexFile(
+          this.io,
+          join(this.dir, name),
+          this.opts.maxHashSlotNum,
+          this.opts.maxIndexNum,
+        ),
+      );
+    }
+  }
+
+  /** Commit-log offset below which every message is indexed (re-dispatch starts here). */
+  get maxPhyOffset(): number {
+    const last = this.files[this.files.length - 1];
+    return last && last.header.indexCount > 1 ? last.header.endPhyOffset + 1 : 0;
+  }
+
+  /** A record boundary to re-dispatch from: the last indexed message (skipped as a duplicate). */
+  get resumeOffset(): number {
+    const last = this.files[this.files.length - 1];
+    return last && last.header.indexCount > 1 ? last.header.endPhyOffset : 0;
+  }
+
+  /** After a crash the commit log may end earlier than the index: drop files that point past it. */
+  truncateDirty(commitLogEnd: number): void {
+    while (this.files.length > 0) {
+      const last = this.files[this.files.length - 1]!;
+      if (last.header.endPhyOffset < commitLogEnd) return;
+      this.log.warn({ file: last.path }, 'index file points past the commit log; rebuilding it');
+      this.files.pop()!.destroy();
+    }
+  }
+
+  /** Indexes one message; `keys` is the KEYS property (space separated), uniqKey the UNIQ_KEY. */
+  buildIndex(
+    topic: string,
+    keys: string | undefined,
+    uniqKey: string | undefined,
+    phyOffset: number,
+    storeTimestamp: number,
+  ): void {
+    if (phyOffset < this.maxPhyOffset) return; // already indexed (re-dispatch after restart)
+    const words = keys ? keys.split(' ').filter((k) => k !== '') : [];
+    if (uniqKey) words.push(uniqKey);
+    for (const k of words) this.put(`${topic}#${k}`, phyOffset, storeTimestamp);
+  }
+
+  private put(key: string, phyOffset: number, ts: number): void {
+    let f = this.files[this.files.length - 1];
+    if (!f || f.isFull) {
+      if (f) {
+        void f.flush().then(
+          () => f!.release(),
+          (err: unknown) => this.log.error({ err }, 'index flush failed'),
+        );
+      }
+      f = new IndexFile(
+        this.io,
+        join(this.dir, String(Date.now()).padStart(17, '0')),
+        this.opts.maxHashSlotNum,
+        this.opts.maxIndexNum,
+      );
+      this.files.push(f);
+    }
+    const ok = f.put(key, phyOffset, ts);
+    assert(ok, 'a fresh or non-full index file takes an entry');
+  }
+
+  query(topic: string, key: string, maxNum: number, begin: number, end: number): IndexQueryResult {
+    const out: number[] = [];
+    for (let i = this.files.length - 1; i >= 0 && out.length < maxNum; i--) {
+      const f = this.files[i]!;
+      if (f.header.indexCount <= 1) continue;
+      if (f.header.endTimestamp < begin || f.header.beginTimestamp > end) continue;
+      f.select(`${topic}#${key}`, maxNum, begin, end, out);
+    }
+    const last = this.files[this.files.length - 1];
+    return {
+      phyOffsets: out,
+      indexLastUpdateTimestamp: last?.header.endTimestamp ?? 0,
+      indexLastUpdatePhyoffset: last?.header.endPhyOffset ?? 0,
+    };
+  }
+
+  async flush(): Promise<void> {
+    const last = this.files[this.files.length - 1];
+    if (last) await last.flush();
+  }
+
+  close(): void {
+    for (const f of this.files) f.close();
+  }
+}
