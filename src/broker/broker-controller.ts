@@ -22,6 +22,7 @@ import { AdminProcessor } from './processors/admin.js';
 import { ClientManageProcessor } from './processors/client-manage.js';
 import { ConsumerManageProcessor } from './processors/consumer-manage.js';
 import { PullMessageProcessor } from './processors/pull-message.js';
+import { QueryMessageProcessor } from './processors/query-message.js';
 import { SendMessageProcessor } from './processors/send-message.js';
 
 export class BrokerController {
@@ -144,6 +145,9 @@ export class BrokerController {
     s.registerProcessor(RequestCode.GET_CONSUMER_LIST_BY_GROUP, cm.getConsumerListByGroup);
     s.registerProcessor(RequestCode.UPDATE_CONSUMER_OFFSET, cm.updateConsumerOffset);
     s.registerProcessor(RequestCode.QUERY_CONSUMER_OFFSET, cm.queryConsumerOffset);
+    const query = new QueryMessageProcessor(ctx);
+    s.registerProcessor(RequestCode.QUERY_MESSAGE, query.queryMessage);
+    s.registerProcessor(RequestCode.VIEW_MESSAGE_BY_ID, query.viewMessageById);
     const admin = new AdminProcessor(ctx);
     s.registerProcessor(RequestCode.UPDATE_AND_CREATE_TOPIC, admin.updateAndCreateTopic);
     s.registerProcessor(RequestCode.DELETE_TOPIC_IN_BROKER, admin.deleteTopicInBroker);

@@ -2,6 +2,7 @@
 // by arrival, offsets, and the consumer-list/heartbeat flow. Real mqnamesrv + mqbroker processes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/common/logger.js';
+import { decodeOffsetMsgId } from '../../src/message/message-id.js';
 import { encodeProperties } from '../../src/message/properties-codec.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
 import { createRequest, type RemotingCommand } from '../../src/protocol/remoting-command.js';
@@ -252,6 +253,46 @@ describe('send, pull and long polling', () => {
       timestamp: Date.now() + 60_000,
     });
     expect(future.extFields.offset).toBe('3');
+  });
+});
+
+describe('message queries', () => {
+  it('finds a message by key (QUERY_MESSAGE) and by its offset msgId (VIEW_MESSAGE_BY_ID)', async () => {
+    const topic = uniqueName('Query');
+    await createTopic(topic, 2);
+    const sent = await call(
+      RequestCode.SEND_MESSAGE_V2,
+      sendHeader(topic, 1, 'TagQ', { KEYS: 'order-1 user-9' }),
+      Buffer.from('find me'),
+    );
+    expect(sent.code).toBe(0);
+    await call(
+      RequestCode.SEND_MESSAGE_V2,
+      sendHeader(topic, 0, 'TagQ', { KEYS: 'order-2' }),
+      Buffer.from('not me'),
+    );
+    const q = await call(RequestCode.QUERY_MESSAGE, {
+      topic,
+      key: 'user-9',
+      maxNum: 32,
+      beginTimestamp: 0,
+      endTimestamp: Date.now() + 60_000,
+    });
+    expect(q.code).toBe(0);
+    expect(decodeRecords(q.body!).map((m) => m.body.toString())).toEqual(['find me']);
+    expect(Number(q.extFields.indexLastUpdatePhyoffset)).toBeGreaterThan(0);
+    const none = await call(RequestCode.QUERY_MESSAGE, {
+      topic,
+      key: 'nobody',
+      maxNum: 32,
+      beginTimestamp: 0,
+      endTimestamp: Date.now() + 60_000,
+    });
+    expect(none.code).toBe(ResponseCode.QUERY_NOT_FOUND);
+    const { commitLogOffset } = decodeOffsetMsgId(sent.extFields.msgId!);
+    const v = await call(RequestCode.VIEW_MESSAGE_BY_ID, { offset: commitLogOffset });
+    expect(v.code).toBe(0);
+    expect(decodeRecords(v.body!)[0]!.body.toString()).toBe('find me');
   });
 });
 
