@@ -17,6 +17,8 @@ Commands:
   topicRoute        the route of a topic: -t <topic>
   topicStatus       min/max offsets of every queue of a topic: -t <topic>
   consumerProgress  committed offset and lag of a group on a topic: -g <group> -t <topic>
+  queryMsgByKey     messages of a topic by key (KEYS word or UNIQ_KEY): -t <topic> -k <key>
+  queryMsgById      one message by its offset message id: -i <msgId>
 
 -n defaults to the NAMESRV_ADDR environment variable.`;
 
@@ -31,6 +33,8 @@ const OPTIONS = {
   writeQueueNums: { type: 'string', short: 'w' },
   perm: { type: 'string', short: 'p' },
   order: { type: 'boolean', short: 'o' },
+  msgKey: { type: 'string', short: 'k' },
+  msgId: { type: 'string', short: 'i' },
 } as const;
 
 type Values = ReturnType<typeof parseCommandLine>;
@@ -111,6 +115,33 @@ const COMMANDS: Record<string, Command> = {
       }
     }
     console.log(table(rows));
+  },
+  async queryMsgByKey(admin, v) {
+    const msgs = await admin.queryMessageByKey(need(v, 'topic', 't'), need(v, 'msgKey', 'k'));
+    const rows: (string | number)[][] = [['#Message ID', '#QID', '#Offset']];
+    for (const m of msgs) rows.push([m.offsetMsgId, m.queueId, m.queueOffset]);
+    console.log(table(rows));
+  },
+  async queryMsgById(admin, v) {
+    const m = await admin.viewMessage(need(v, 'msgId', 'i'));
+    const lines: [string, string | number][] = [
+      ['OffsetID', m.offsetMsgId],
+      ['Topic', m.topic],
+      ['Tags', m.properties.TAGS ?? ''],
+      ['Keys', m.properties.KEYS ?? ''],
+      ['Queue ID', m.queueId],
+      ['Queue Offset', m.queueOffset],
+      ['CommitLog Offset', m.commitLogOffset],
+      ['Reconsume Times', m.reconsumeTimes],
+      ['Born Timestamp', new Date(m.bornTimestamp).toISOString()],
+      ['Store Timestamp', new Date(m.storeTimestamp).toISOString()],
+      ['Born Host', m.bornHost],
+      ['Store Host', m.storeHost],
+      ['System Flag', m.sysFlag],
+      ['Properties', JSON.stringify(m.properties)],
+      ['Message Body', m.body.toString('utf8')],
+    ];
+    for (const [k, val] of lines) console.log(`${k.padEnd(20)}${val}`);
   },
   async consumerProgress(admin, v) {
     const topic = need(v, 'topic', 't');

@@ -1,6 +1,9 @@
 // Typed admin calls over the remoting client (DefaultMQAdminExt, the parts mqadmin needs now):
 // cluster info, topic routes and lists, topic creation on every master of a cluster, offsets.
 import { createLogger, type Logger } from '../common/logger.js';
+import type { MessageExt } from '../message/message.js';
+import { decodeOffsetMsgId } from '../message/message-id.js';
+import { decodeRecords } from '../message/record-codec.js';
 import {
   type ClusterInfo,
   decodeClusterInfo,
@@ -132,6 +135,37 @@ export class AdminClient {
     );
     if (res.code !== ResponseCode.SUCCESS || !res.body) return [];
     return (JSON.parse(res.body.toString('utf8')) as { consumerIdList: string[] }).consumerIdList;
+  }
+
+  /** QUERY_MESSAGE on every broker of the topic: messages whose KEYS or UNIQ_KEY is `key`. */
+  async queryMessageByKey(topic: string, key: string, maxNum = 32): Promise<MessageExt[]> {
+    const route = await this.getTopicRoute(topic);
+    const out: MessageExt[] = [];
+    for (const bd of route.brokerDatas) {
+      const addr = bd.brokerAddrs['0'];
+      if (!addr) continue;
+      const ext = { topic, key, maxNum, beginTimestamp: 0, endTimestamp: Date.now() + 60_000 };
+      const res = await this.client.remoting.invoke(
+        addr,
+        createRequest(RequestCode.QUERY_MESSAGE, 0, ext),
+      );
+      if (res.code === ResponseCode.SUCCESS && res.body) out.push(...decodeRecords(res.body));
+      else if (res.code !== ResponseCode.QUERY_NOT_FOUND)
+        throw new MQBrokerError(res.code, res.remark, addr);
+    }
+    return out;
+  }
+
+  /** VIEW_MESSAGE_BY_ID on the broker named inside an offset message id. */
+  async viewMessage(offsetMsgId: string): Promise<MessageExt> {
+    const { storeHost, commitLogOffset } = decodeOffsetMsgId(offsetMsgId);
+    const res = await this.client.remoting.invoke(
+      storeHost,
+      createRequest(RequestCode.VIEW_MESSAGE_BY_ID, 0, { offset: commitLogOffset }),
+    );
+    if (res.code !== ResponseCode.SUCCESS || !res.body)
+      throw new MQBrokerError(res.code, res.remark, storeHost);
+    return decodeRecords(res.body)[0]!;
   }
 
   private async offsetCall(
