@@ -109,6 +109,11 @@ export class FlushService {
     if (still.length > 0) void this.flushNow();
   }
 
+  /** Stops the interval flusher without a final flush (crash simulation). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
   async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.flushing) await this.flushing;

@@ -375,6 +375,16 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     this.checkpoint.write({ logicsSafeOffset: safe, physicMaxOffset: 0, timestamp: Date.now() });
   }
 
+  /**
+   * Stops every timer and drops the store without flushing, checkpointing or removing the abort
+   * marker: what a crash leaves behind. Fault-injection tests use it to simulate power loss.
+   */
+  halt(): void {
+    this.running = false;
+    if (this.cqTimer) clearInterval(this.cqTimer);
+    this.flushService.stop();
+  }
+
   async shutdown(): Promise<void> {
     if (!this.running) return;
     this.running = false;
