@@ -23,7 +23,7 @@ import { createTopic, waitFor } from '../harness/topics.js';
 let namesrv: NamesrvHandle;
 let broker: BrokerHandle;
 const topic = uniqueName('Durable');
-const ROUNDS = 3;
+const ROUNDS = 5;
 const SENDERS = 16;
 
 beforeAll(async () => {
@@ -123,6 +123,11 @@ describe('SYNC_FLUSH durability under kill -9', () => {
           queues[at.queueId]!.get(at.queueOffset),
           `${body} at ${at.queueId}/${at.queueOffset}`,
         ).toBe(body);
+      }
+      // Exactly once per queue offset, in order: dense offsets and no body twice.
+      for (const q of queues) {
+        expect([...q.keys()].sort((x, y) => x - y)).toEqual([...q.keys()].map((_, i) => i));
+        expect(new Set(q.values()).size).toBe(q.size);
       }
     }
     expect(acked.size).toBeGreaterThanOrEqual(ROUNDS * 300);
