@@ -2,6 +2,7 @@
 // offset below which every consume-queue unit is known durable, so recovery re-dispatches only
 // from there; the abort marker exists while the store is open, telling a crash from a clean stop.
 import { join } from 'node:path';
+import { assert } from '../common/assert.js';
 import type { FileIO } from './file-io.js';
 
 export interface CheckpointData {
@@ -23,17 +24,27 @@ export class StoreCheckpoint {
     this.abortPath = join(root, 'abort');
   }
 
+  /** The last checkpoint, or undefined when missing or unreadable (recovery then starts early). */
   read(): CheckpointData | undefined {
     const text = this.io.readFile(this.path);
     if (!text) return undefined;
+    let data: Partial<CheckpointData>;
     try {
-      return JSON.parse(text) as CheckpointData;
+      data = JSON.parse(text) as Partial<CheckpointData>;
     } catch {
       return undefined;
     }
+    const isOffset = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+    if (!isOffset(data.logicsSafeOffset) || !isOffset(data.physicMaxOffset)) return undefined;
+    return {
+      logicsSafeOffset: data.logicsSafeOffset,
+      physicMaxOffset: data.physicMaxOffset,
+      timestamp: Number(data.timestamp) || 0,
+    };
   }
 
   write(data: CheckpointData): void {
+    assert(data.logicsSafeOffset >= 0 && data.physicMaxOffset >= 0, 'checkpoint offsets');
     this.io.writeFileAtomic(this.path, JSON.stringify(data));
   }
 

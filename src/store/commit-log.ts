@@ -1,17 +1,34 @@
-// The append-only log of every message (CommitLog). Records never span segments: when one does
-// not fit the rest of the tail segment, an end-of-file blank (size, BLANK_MAGIC_CODE) fills it and
-// the record goes to the next segment, as RocketMQ lays it out.
+// The append-only log of every message (CommitLog). Records never span segments: when a record
+// (or a whole batch) does not fit the rest of the tail segment, an end-of-file blank (int32 size
+// = bytes left in the segment, int32 BLANK_MAGIC_CODE) fills it and the record goes to the next
+// segment, which starts at the next multiple of the file size, as RocketMQ lays it out
+// (CommitLog.DefaultAppendMessageCallback#doAppend, END_FILE_MIN_BLANK_LENGTH = 8).
 import { assert } from '../common/assert.js';
+import { MAX_PROPERTIES_SIZE_BYTES, RETRY_TOPIC_MAX_LENGTH } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
-import { BLANK_MAGIC_CODE } from '../message/message.js';
+import {
+  BLANK_MAGIC_CODE,
+  MESSAGE_MAGIC_CODE_V1,
+  MESSAGE_MAGIC_CODE_V2,
+} from '../message/message.js';
 import { checkRecord, setRecordPositions } from '../message/record-codec.js';
 import type { CommitService } from './commit-service.js';
 import type { FileIO } from './file-io.js';
+import type { MappedFile } from './mapped-file.js';
 import { MappedFileQueue } from './mapped-file-queue.js';
 
-const SCAN_CHUNK_BYTES = 8 * 1024 * 1024;
+/** Bytes kept free at every segment end for the blank marker. */
+export const END_FILE_MIN_BLANK_BYTES = 8;
+const DEFAULT_SCAN_CHUNK_BYTES = 8 * 1024 * 1024;
 /** Appends of one event-loop turn are staged up to this size, then written at once. */
 const COMMIT_LOG_STAGING_BYTES = 1024 * 1024;
+/** Largest fixed part of a record: IPv6 hosts and a v2 (2-byte) topic length. */
+const RECORD_MAX_OVERHEAD_BYTES = 91 + 2 * 12 + 1;
+
+/** Opening the next segment failed (disk full, permissions): CREATE_MAPPED_FILE_FAILED. */
+export class CreateMappedFileError extends Error {
+  override name = 'CreateMappedFileError';
+}
 
 export interface ScannedRecord {
   offset: number;
@@ -19,14 +36,48 @@ export interface ScannedRecord {
   bytes: Buffer;
 }
 
+export interface RecordToAppend {
+  bytes: Buffer;
+  storeTsPos: number;
+  queueOffset: number;
+}
+
+export interface CommitLogOptions {
+  fileSize: number;
+  maxMessageSize: number;
+  committer?: CommitService;
+  /** Read size of the recovery scan; tests make it small to cross chunk ends. */
+  scanChunkBytes?: number;
+}
+
+type ScanEnd = { pos: number; endOfFile: boolean; reason?: string };
+
 export class CommitLog {
   readonly queue: MappedFileQueue;
+  /** Largest record a valid log can hold; a bigger size field is corruption. */
+  readonly maxRecordBytes: number;
   private readonly log: Logger;
-  private readonly blank = Buffer.alloc(8);
+  private readonly blank = Buffer.alloc(END_FILE_MIN_BLANK_BYTES);
+  private readonly scanChunkBytes: number;
 
-  constructor(io: FileIO, dir: string, fileSize: number, log: Logger, committer?: CommitService) {
-    this.queue = new MappedFileQueue(io, dir, fileSize, committer, COMMIT_LOG_STAGING_BYTES);
+  constructor(io: FileIO, dir: string, log: Logger, opts: CommitLogOptions) {
+    this.queue = new MappedFileQueue(
+      io,
+      dir,
+      opts.fileSize,
+      opts.committer,
+      COMMIT_LOG_STAGING_BYTES,
+    );
     this.log = log;
+    this.scanChunkBytes = opts.scanChunkBytes ?? DEFAULT_SCAN_CHUNK_BYTES;
+    this.maxRecordBytes = Math.min(
+      opts.fileSize - END_FILE_MIN_BLANK_BYTES,
+      opts.maxMessageSize +
+        MAX_PROPERTIES_SIZE_BYTES +
+        RETRY_TOPIC_MAX_LENGTH +
+        RECORD_MAX_OVERHEAD_BYTES,
+    );
+    assert(this.scanChunkBytes >= END_FILE_MIN_BLANK_BYTES, 'the scan reads at least a header');
   }
 
   load(): void {
@@ -41,28 +92,55 @@ export class CommitLog {
     return this.queue.minOffset;
   }
 
-  /** Appends one encoded record, filling in its offsets; returns its commit-log offset. */
-  append(bytes: Buffer, storeTsPos: number, queueOffset: number, storeTimestamp: number): number {
-    assert(bytes.length <= this.queue.fileSize - 8, 'a record always fits an empty segment');
-    let f = this.queue.lastForAppend();
-    if (f.remaining < bytes.length + 8) {
-      // Keep 8 bytes for the blank so the scan always finds a marker before the file end.
-      if (f.remaining >= 8) {
-        this.blank.writeInt32BE(f.remaining, 0);
-        this.blank.writeInt32BE(BLANK_MAGIC_CODE, 4);
-        f.append(this.blank, 0, 8);
-      }
-      f.markFull();
-      f = this.queue.lastForAppend();
+  /**
+   * Appends records back to back in one segment (a batch is contiguous, like one record), filling
+   * in queueOffset, physicalOffset and storeTimestamp. Returns each record's commit-log offset.
+   */
+  appendBatch(records: RecordToAppend[], storeTimestamp: number): number[] {
+    let total = 0;
+    for (const r of records) total += r.bytes.length;
+    assert(records.length > 0, 'a batch holds at least one record');
+    assert(total <= this.queue.fileSize - END_FILE_MIN_BLANK_BYTES, 'callers check the size');
+    const f = this.segmentWithRoom(total);
+    const offsets: number[] = [];
+    for (const r of records) {
+      const offset = f.fileFromOffset + f.wrotePosition;
+      setRecordPositions(r.bytes, 0, r.storeTsPos, r.queueOffset, offset, storeTimestamp);
+      const at = f.append(r.bytes);
+      assert(at === offset, 'record written where its physicalOffset says');
+      offsets.push(offset);
     }
-    const offset = f.fileFromOffset + f.wrotePosition;
-    setRecordPositions(bytes, 0, storeTsPos, queueOffset, offset, storeTimestamp);
-    const at = f.append(bytes);
-    assert(at === offset, 'record written where its physicalOffset says');
-    return offset;
+    assert(f.wrotePosition <= f.fileSize - END_FILE_MIN_BLANK_BYTES, 'room left for a blank');
+    return offsets;
   }
 
+  /** The tail segment if `bytes` fit before its blank reserve; else blank it and roll. */
+  private segmentWithRoom(bytes: number): MappedFile {
+    let f = this.tailForAppend();
+    if (f.remaining >= bytes + END_FILE_MIN_BLANK_BYTES) return f;
+    assert(f.remaining >= END_FILE_MIN_BLANK_BYTES, 'every segment keeps room for its blank');
+    this.blank.writeInt32BE(f.remaining, 0);
+    this.blank.writeInt32BE(BLANK_MAGIC_CODE, 4);
+    f.append(this.blank, 0, END_FILE_MIN_BLANK_BYTES);
+    f.markFull();
+    f = this.tailForAppend();
+    assert(f.wrotePosition === 0, 'a rolled segment starts empty');
+    return f;
+  }
+
+  private tailForAppend(): MappedFile {
+    try {
+      return this.queue.lastForAppend();
+    } catch (err) {
+      throw new CreateMappedFileError(`cannot open a commit log segment: ${String(err)}`, {
+        cause: err,
+      });
+    }
+  }
+
+  /** `size` bytes at `offset`, or undefined when they are not (or no longer) in the log. */
   read(offset: number, size: number): Buffer | undefined {
+    if (!Number.isSafeInteger(offset) || size <= 0) return undefined;
     const f = this.queue.findByOffset(offset);
     if (!f) return undefined;
     const pos = offset - f.fileFromOffset;
@@ -70,72 +148,111 @@ export class CommitLog {
     return f.read(pos, size);
   }
 
-  readSizeAt(offset: number): number | undefined {
-    const head = this.read(offset, 4);
-    return head?.readInt32BE(0);
+  /**
+   * The whole record at `offset` if one starts there and passes its checks (size, magic, CRC);
+   * undefined otherwise. For offsets from the outside world (VIEW_MESSAGE_BY_ID).
+   */
+  readRecord(offset: number): Buffer | undefined {
+    const head = this.read(offset, END_FILE_MIN_BLANK_BYTES);
+    if (!head) return undefined;
+    const size = head.readInt32BE(0);
+    const magic = head.readInt32BE(4);
+    if (magic !== MESSAGE_MAGIC_CODE_V1 && magic !== MESSAGE_MAGIC_CODE_V2) return undefined;
+    if (size <= END_FILE_MIN_BLANK_BYTES || size > this.maxRecordBytes) return undefined;
+    const b = this.read(offset, size);
+    if (!b || !checkRecord(b, 0, size).ok) return undefined;
+    assert(b.length === size, 'read returns the asked size');
+    return b;
+  }
+
+  /** Deletes whole segments below `offset` (never the tail); returns the new min offset. */
+  deleteSegmentsBefore(offset: number): number {
+    const before = this.minOffset;
+    const n = this.queue.deleteHeadFilesBefore(offset);
+    if (n > 0) this.log.info({ deleted: n, minOffset: this.minOffset }, 'commit log head deleted');
+    assert(this.minOffset >= before, 'the log head only moves forward');
+    return this.minOffset;
   }
 
   /**
-   * Validates records from `from` to the end and cuts the log after the last good one
-   * (CommitLog#recoverNormally / recoverAbnormally). Calls onRecord for each valid record.
+   * Validates records from `from` (a record boundary) to the end and cuts the log after the last
+   * good one (CommitLog#recoverNormally / #recoverAbnormally). Returns the new end.
    */
-  recover(from: number, onRecord: (r: ScannedRecord) => void): number {
-    let offset = Math.max(from, this.queue.minOffset);
-    for (;;) {
-      const f = this.queue.findByOffset(offset);
-      if (!f) break;
-      const pos = offset - f.fileFromOffset;
-      const next = this.scanSegment(f.fileFromOffset, pos, f.wrotePosition, onRecord);
-      if (next.endOfFile && f !== this.queue.last) {
-        offset = f.fileFromOffset + this.queue.fileSize;
-        continue;
-      }
-      offset = f.fileFromOffset + next.pos;
-      if (!next.endOfFile && next.pos < f.wrotePosition) {
-        this.log.warn(
-          { offset, dropped: this.queue.maxOffset - offset, reason: next.reason },
-          'commit log tail is torn or corrupt; truncating after the last valid record',
-        );
-      }
-      break;
+  recover(from: number): number {
+    const start = Math.max(from, this.queue.minOffset);
+    let end = this.scan(start, Number.MAX_SAFE_INTEGER, () => {}).end;
+    const f = this.queue.findByOffset(start);
+    if (end === start && f && start > f.fileFromOffset && start < this.maxOffset) {
+      // Not even one record at `from`: maybe `from` is no boundary (a damaged checkpoint). The
+      // segment start always is one; validating from there costs time, never data.
+      this.log.warn({ from: start }, 'no record at the recovery start; validating its segment');
+      end = this.scan(f.fileFromOffset, Number.MAX_SAFE_INTEGER, () => {}).end;
     }
-    const end = Math.max(offset, this.queue.minOffset);
-    if (end < this.queue.maxOffset) this.queue.truncateFrom(end);
-    assert(
-      this.queue.maxOffset === end || this.queue.files.length === 0,
-      'log ends at the last valid record',
-    );
+    if (end < this.queue.maxOffset) {
+      this.log.warn(
+        { offset: end, dropped: this.queue.maxOffset - end },
+        'commit log tail is torn or corrupt; truncating after the last valid record',
+      );
+      this.queue.truncateFrom(end);
+    }
+    assert(this.queue.maxOffset === end || this.queue.files.length === 0, 'log ends at the cut');
     return end;
   }
 
-  private scanSegment(
-    base: number,
-    start: number,
-    wrote: number,
+  /**
+   * Calls onRecord for each valid record from `from` up to `to`, crossing end-of-file blanks.
+   * Stops at the first invalid record (returning where, and why) without changing anything.
+   */
+  scan(
+    from: number,
+    to: number,
     onRecord: (r: ScannedRecord) => void,
-  ): { pos: number; endOfFile: boolean; reason?: string } {
-    const f = this.queue.findByOffset(base)!;
-    let pos = start;
-    while (pos < wrote) {
-      const want = Math.min(SCAN_CHUNK_BYTES, wrote - pos);
-      const chunk = f.read(pos, want);
-      let p = 0;
-      while (p + 8 <= chunk.length) {
-        const size = chunk.readInt32BE(p);
-        if (chunk.readInt32BE(p + 4) === BLANK_MAGIC_CODE) return { pos: pos + p, endOfFile: true };
-        // A record crossing the chunk end is re-read from its start by the next chunk.
-        if (size > 0 && p + size > chunk.length && pos + p + size <= wrote && p > 0) break;
-        const check = checkRecord(chunk, p, chunk.length - p);
-        if (!check.ok) return { pos: pos + p, endOfFile: false, reason: check.reason };
-        onRecord({
-          offset: base + pos + p,
-          size: check.size,
-          bytes: chunk.subarray(p, p + check.size),
-        });
-        p += check.size;
+  ): { end: number; reason?: string } {
+    let offset = from;
+    for (;;) {
+      const f = this.queue.findByOffset(offset);
+      if (!f || offset >= to) return { end: offset };
+      const r = this.scanSegment(f, offset - f.fileFromOffset, to - f.fileFromOffset, onRecord);
+      if (r.endOfFile && f !== this.queue.last) {
+        offset = f.fileFromOffset + this.queue.fileSize;
+        continue;
       }
-      if (p === 0) return { pos, endOfFile: false, reason: 'record larger than scan window' };
-      pos += p;
+      return { end: f.fileFromOffset + r.pos, reason: r.reason };
+    }
+  }
+
+  private scanSegment(
+    f: MappedFile,
+    start: number,
+    limit: number,
+    onRecord: (r: ScannedRecord) => void,
+  ): ScanEnd {
+    const wrote = f.wrotePosition;
+    let window: Buffer = Buffer.alloc(0);
+    let windowAt = start;
+    let pos = start;
+    // Bytes [pos, pos + need) as a view, reading a new window when the current one ends early.
+    const view = (need: number): Buffer => {
+      if (pos + need > windowAt + window.length) {
+        windowAt = pos;
+        window = f.read(pos, Math.min(wrote - pos, Math.max(need, this.scanChunkBytes)));
+      }
+      return window.subarray(pos - windowAt, pos - windowAt + need);
+    };
+    while (pos < wrote && pos < limit) {
+      if (wrote - pos < END_FILE_MIN_BLANK_BYTES) return { pos, endOfFile: false, reason: 'short' };
+      const head = view(END_FILE_MIN_BLANK_BYTES);
+      const size = head.readInt32BE(0);
+      if (head.readInt32BE(4) === BLANK_MAGIC_CODE) return { pos, endOfFile: true };
+      if (size <= END_FILE_MIN_BLANK_BYTES || size > this.maxRecordBytes || pos + size > wrote) {
+        return { pos, endOfFile: false, reason: `record size ${size} at ${pos} is impossible` };
+      }
+      const bytes = view(size);
+      const check = checkRecord(bytes, 0, size);
+      if (!check.ok) return { pos, endOfFile: false, reason: check.reason };
+      assert(check.size === size, 'a valid record is as long as its size field');
+      onRecord({ offset: f.fileFromOffset + pos, size, bytes });
+      pos += size;
     }
     return { pos, endOfFile: pos >= this.queue.fileSize };
   }

@@ -2,6 +2,7 @@
 // with transientStorePoolEnable does the same with a memory pool). Every put of a turn stages its
 // bytes; one setImmediate hands them all to the kernel, and only then are the puts acknowledged,
 // so an acknowledged message is at least in the page cache (and survives a process crash).
+import { assert } from '../common/assert.js';
 import type { Logger } from '../common/logger.js';
 
 export interface Committable {
@@ -12,6 +13,7 @@ export class CommitService {
   private readonly dirty = new Set<Committable>();
   private waiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
   private scheduled = false;
+  private halted = false;
   private readonly log: Logger;
   /** write(2) rounds; the tests read it. */
   commitRounds = 0;
@@ -21,12 +23,14 @@ export class CommitService {
   }
 
   markDirty(f: Committable): void {
+    assert(!this.halted, 'nothing is staged after a halt');
     this.dirty.add(f);
     this.schedule();
   }
 
   /** Resolves once everything staged so far has been written to the kernel. */
   barrier(): Promise<void> {
+    if (this.halted) return Promise.reject(new Error('the store was halted'));
     if (this.dirty.size === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
@@ -36,6 +40,7 @@ export class CommitService {
 
   /** Writes every staged byte now (flush, truncate and shutdown call this first). */
   commitAll(): void {
+    if (this.halted) return;
     const waiters = this.waiters;
     this.waiters = [];
     try {
@@ -47,7 +52,17 @@ export class CommitService {
       for (const w of waiters) w.reject(err as Error);
       return;
     }
+    assert(this.dirty.size === 0, 'a round writes every dirty file');
     for (const w of waiters) w.resolve();
+  }
+
+  /** Forgets staged bytes and fails their waiters: a simulated crash (MessageStore#halt). */
+  halt(): void {
+    this.halted = true;
+    this.dirty.clear();
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.reject(new Error('the store was halted before the write'));
   }
 
   private schedule(): void {

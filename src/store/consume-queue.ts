@@ -1,6 +1,6 @@
 // The index of one (topic, queueId) (ConsumeQueue): 20-byte units, one per message, in queue
 // offset order — commit-log offset int64, size int32, tagsCode int64. Queue offset n lives at
-// byte n * 20 of the log, so lookups are arithmetic.
+// byte n * 20 of the log, so lookups are arithmetic. Segments hold fileSize / 20 units each.
 import { join } from 'node:path';
 import { assert } from '../common/assert.js';
 import { CQ_UNIT_SIZE_BYTES } from '../common/limits.js';
@@ -8,19 +8,42 @@ import type { CommitService } from './commit-service.js';
 import type { FileIO } from './file-io.js';
 import { MappedFileQueue } from './mapped-file-queue.js';
 
+/** Units of one consume-queue segment written per turn: one write for a busy queue, little
+ * memory for thousands of idle ones. */
+const CQ_STAGING_BYTES = 205 * CQ_UNIT_SIZE_BYTES;
+
+/** Size field of the filler units written before a resumed queue's first message. */
+const BLANK_UNIT_SIZE = 0x7fffffff;
+
+export function isBlankUnit(u: CqUnit): boolean {
+  return u.size === BLANK_UNIT_SIZE && u.commitLogOffset === 0;
+}
+
 export interface CqUnit {
   commitLogOffset: number;
   size: number;
   tagsCode: number;
 }
 
-export class ConsumeQueue {
+/** What a pull needs from a consume queue (a stub implements it in the status-table tests). */
+export interface ConsumeQueueReader {
+  readonly minOffset: number;
+  readonly maxOffset: number;
+  readonly unitsPerFile: number;
+  /** Up to `count` units from queue offset `from`, never crossing a segment end. */
+  readUnits(from: number, count: number): CqUnit[];
+}
+
+export class ConsumeQueue implements ConsumeQueueReader {
   readonly topic: string;
   readonly queueId: number;
+  readonly unitsPerFile: number;
   private readonly log: MappedFileQueue;
   private readonly unit = Buffer.alloc(CQ_UNIT_SIZE_BYTES);
   /** Commit-log offset just past the last indexed message (for idempotent re-dispatch). */
   maxPhysicOffset = 0;
+  /** Units below this point at deleted commit-log segments (ConsumeQueue#minLogicOffset). */
+  private minLogicOffset = 0;
 
   constructor(
     io: FileIO,
@@ -30,12 +53,13 @@ export class ConsumeQueue {
     fileSize: number,
     committer?: CommitService,
   ) {
-    assert(fileSize % CQ_UNIT_SIZE_BYTES === 0, 'CQ segment holds whole units');
+    assert(fileSize > 0 && fileSize % CQ_UNIT_SIZE_BYTES === 0, 'CQ segment holds whole units');
+    assert(Number.isInteger(queueId) && queueId >= 0, 'queue ids are validated before here');
     this.topic = topic;
     this.queueId = queueId;
+    this.unitsPerFile = fileSize / CQ_UNIT_SIZE_BYTES;
     const dir = join(rootDir, 'consumequeue', topic, String(queueId));
-    // 205 units: one write per turn for a busy queue, little memory for thousands of idle ones.
-    this.log = new MappedFileQueue(io, dir, fileSize, committer, 4_100);
+    this.log = new MappedFileQueue(io, dir, fileSize, committer, CQ_STAGING_BYTES);
   }
 
   load(): void {
@@ -45,6 +69,7 @@ export class ConsumeQueue {
     if (tail !== 0) this.log.truncateFrom(this.log.maxOffset - tail);
     const last = this.lastUnit();
     if (last) this.maxPhysicOffset = last.commitLogOffset + last.size;
+    assert(this.log.maxOffset % CQ_UNIT_SIZE_BYTES === 0, 'a loaded queue holds whole units');
   }
 
   /** Next queue offset to be written (RocketMQ's "max offset"). */
@@ -52,9 +77,17 @@ export class ConsumeQueue {
     return this.log.maxOffset / CQ_UNIT_SIZE_BYTES;
   }
 
-  /** First queue offset still indexed. */
+  /** First queue offset still indexed and pointing at a stored message. */
   get minOffset(): number {
-    return this.log.minOffset / CQ_UNIT_SIZE_BYTES;
+    return Math.min(
+      this.maxOffset,
+      Math.max(this.log.minOffset / CQ_UNIT_SIZE_BYTES, this.minLogicOffset),
+    );
+  }
+
+  /** Queue offset where the segment after the one holding `offset` starts (rollNextFile). */
+  nextFileStart(offset: number): number {
+    return offset + this.unitsPerFile - (offset % this.unitsPerFile);
   }
 
   append(queueOffset: number, commitLogOffset: number, size: number, tagsCode: number): void {
@@ -62,10 +95,8 @@ export class ConsumeQueue {
       size > 0 && commitLogOffset >= this.maxPhysicOffset,
       'units are appended in commit-log order',
     );
-    if (this.log.last === undefined && queueOffset > 0) {
-      // A queue whose early segments were deleted (or a store started mid-way) resumes in place.
-      this.log.rollTo(queueOffset * CQ_UNIT_SIZE_BYTES);
-    }
+    if (queueOffset > this.maxOffset && this.maxOffset === this.minOffset)
+      this.resumeAt(queueOffset);
     assert(
       queueOffset === this.maxOffset,
       `queue offset ${queueOffset} continues ${this.topic}-${this.queueId} at ${this.maxOffset}`,
@@ -77,11 +108,27 @@ export class ConsumeQueue {
     this.maxPhysicOffset = commitLogOffset + size;
   }
 
-  /** Reads up to `count` units starting at queue offset `from`, within one segment. */
+  /**
+   * An empty queue whose next message has offset `queueOffset` > 0 (its earlier messages are gone
+   * with their commit-log segments) restarts in the segment holding that offset, the units before
+   * it filled with blanks (ConsumeQueue#fillPreBlank), so offset n stays at byte n * 20.
+   */
+  private resumeAt(queueOffset: number): void {
+    this.log.resetTo(queueOffset * CQ_UNIT_SIZE_BYTES);
+    const f = this.log.last!;
+    this.unit.writeBigInt64BE(0n, 0);
+    this.unit.writeInt32BE(BLANK_UNIT_SIZE, 8);
+    this.unit.writeBigInt64BE(0n, 12);
+    for (let q = f.fileFromOffset / CQ_UNIT_SIZE_BYTES; q < queueOffset; q++) f.append(this.unit);
+    this.minLogicOffset = queueOffset;
+    assert(this.maxOffset === queueOffset && this.minOffset === queueOffset, 'resumed in place');
+  }
+
   readUnits(from: number, count: number): CqUnit[] {
+    assert(Number.isSafeInteger(from) && from >= 0, 'queue offsets are non-negative integers');
     const pos = from * CQ_UNIT_SIZE_BYTES;
     const f = this.log.findByOffset(pos);
-    if (!f) return [];
+    if (!f || count <= 0) return [];
     const inFile = pos - f.fileFromOffset;
     const avail = Math.min(count * CQ_UNIT_SIZE_BYTES, f.wrotePosition - inFile);
     if (avail <= 0) return [];
@@ -94,10 +141,12 @@ export class ConsumeQueue {
         tagsCode: Number(b.readBigInt64BE(p + 12)),
       });
     }
+    assert(out.length <= count, 'never more units than asked for');
     return out;
   }
 
   unitAt(queueOffset: number): CqUnit | undefined {
+    if (!Number.isSafeInteger(queueOffset)) return undefined;
     if (queueOffset < this.minOffset || queueOffset >= this.maxOffset) return undefined;
     return this.readUnits(queueOffset, 1)[0];
   }
@@ -118,7 +167,25 @@ export class ConsumeQueue {
     if (dropped > 0) this.log.truncateFrom(keep * CQ_UNIT_SIZE_BYTES);
     const last = this.lastUnit();
     this.maxPhysicOffset = last ? last.commitLogOffset + last.size : 0;
+    assert(this.maxPhysicOffset <= commitLogEnd, 'no unit points past the commit log end');
     return dropped;
+  }
+
+  /**
+   * Moves the min offset past units whose messages are below `minPhyOffset` (deleted commit-log
+   * segments), by binary search: units are in commit-log order (ConsumeQueue#correctMinOffset).
+   */
+  correctMinOffset(minPhyOffset: number): void {
+    let lo = this.minOffset;
+    let hi = this.maxOffset;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const u = this.unitAt(mid);
+      if (u && (u.commitLogOffset < minPhyOffset || isBlankUnit(u))) lo = mid + 1;
+      else hi = mid;
+    }
+    assert(lo >= this.minOffset && lo <= this.maxOffset, 'the min offset stays in range');
+    this.minLogicOffset = lo;
   }
 
   flush(): Promise<void> {
@@ -127,5 +194,9 @@ export class ConsumeQueue {
 
   close(): void {
     this.log.close();
+  }
+
+  abandon(): void {
+    this.log.abandon();
   }
 }

@@ -1,8 +1,10 @@
-// Makes commit-log bytes durable (FlushRealTimeService / GroupCommitService).
-// ASYNC_FLUSH: every flushIntervalCommitLog ms, fdatasync when at least flushCommitLogLeastPages
-// pages are dirty, or whatever is dirty after FLUSH_THOROUGH_INTERVAL_MS.
-// SYNC_FLUSH: callers wait for their offset; one fdatasync covers every write that happened before
-// it started (group commit), and callers that arrive during it share the next one.
+// Makes commit-log bytes durable (CommitLog.FlushRealTimeService / GroupCommitService).
+// ASYNC_FLUSH: fdatasync as soon as flushCommitLogLeastPages pages are dirty (checked after each
+// put, as RocketMQ wakes its flusher on every put), checked again every flushIntervalCommitLog
+// ms, and whatever is dirty after FLUSH_THOROUGH_INTERVAL_MS (flushCommitLogThoroughInterval).
+// SYNC_FLUSH: a put waits for its end offset. One flush round runs at a time; requests made during
+// a round are served together by the next one, so concurrent puts share an fdatasync (group
+// commit). fdatasync runs on the libuv pool (FileIO#datasync), so the loop keeps serving.
 import { assert } from '../common/assert.js';
 import type { Logger } from '../common/logger.js';
 import type { MappedFileQueue } from './mapped-file-queue.js';
@@ -16,43 +18,59 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+export interface FlushOptions {
+  leastPages: number;
+  intervalMs: number;
+  syncTimeoutMs: number;
+  now: () => number;
+}
+
 export class FlushService {
+  /** fdatasync rounds completed; the group-commit tests read it. */
+  flushCount = 0;
   private readonly queue: MappedFileQueue;
   private readonly log: Logger;
+  private readonly opts: FlushOptions;
   private readonly leastBytes: number;
-  private readonly intervalMs: number;
-  private readonly syncTimeoutMs: number;
   private waiters: Waiter[] = [];
-  private flushing: Promise<void> | undefined;
+  private requested = false;
+  private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private lastFlushAt = Date.now();
-  /** fdatasync rounds performed; the group-commit test reads it. */
-  flushCount = 0;
+  private lastFlushAt: number;
+  /** Flushed offset after the last round: a cheap dirty estimate for the ASYNC triggers. */
+  private flushedAtLastRound: number;
+  private stopped = false;
 
-  constructor(
-    queue: MappedFileQueue,
-    log: Logger,
-    opts: { leastPages: number; intervalMs: number; syncTimeoutMs: number },
-  ) {
+  constructor(queue: MappedFileQueue, log: Logger, opts: FlushOptions) {
+    assert(opts.intervalMs > 0 && opts.syncTimeoutMs > 0, 'flush intervals are positive');
     this.queue = queue;
     this.log = log;
+    this.opts = opts;
     this.leastBytes = Math.max(0, opts.leastPages) * PAGE_BYTES;
-    this.intervalMs = opts.intervalMs;
-    this.syncTimeoutMs = opts.syncTimeoutMs;
+    this.lastFlushAt = opts.now();
+    this.flushedAtLastRound = queue.flushedOffset;
   }
 
   startAsync(): void {
     this.timer = setInterval(() => {
-      const dirty = this.queue.maxOffset - this.queue.flushedOffset;
-      const thorough = Date.now() - this.lastFlushAt >= FLUSH_THOROUGH_INTERVAL_MS;
-      if (dirty > 0 && (dirty >= this.leastBytes || thorough)) void this.flushNow();
-    }, this.intervalMs);
+      const thorough = this.opts.now() - this.lastFlushAt >= FLUSH_THOROUGH_INTERVAL_MS;
+      this.wakeup(thorough);
+    }, this.opts.intervalMs);
     this.timer.unref();
+  }
+
+  /** ASYNC_FLUSH: called after puts; starts a round when enough is dirty and none is running. */
+  wakeup(thorough = false): void {
+    const dirty = this.queue.maxOffset - this.flushedAtLastRound;
+    if (this.stopped || this.running || dirty <= 0) return;
+    if (dirty >= this.leastBytes || thorough) this.request();
   }
 
   /** Resolves true once every byte below `offset` is durable, false after syncFlushTimeout. */
   waitForFlush(offset: number): Promise<boolean> {
+    assert(offset <= this.queue.maxOffset, 'a put waits only for bytes it wrote');
     if (this.queue.flushedOffset >= offset) return Promise.resolve(true);
+    if (this.stopped) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
       const w: Waiter = {
         offset,
@@ -60,38 +78,44 @@ export class FlushService {
         timer: setTimeout(() => {
           this.waiters = this.waiters.filter((x) => x !== w);
           resolve(false);
-        }, this.syncTimeoutMs),
+        }, this.opts.syncTimeoutMs),
       };
       this.waiters.push(w);
-      void this.flushNow();
+      this.request();
     });
   }
 
-  /** One flush round at a time; a request during a round schedules exactly one more. */
-  flushNow(): Promise<void> {
-    if (this.flushing) return this.flushing.then(() => this.flushIfNeeded());
-    const target = this.queue.maxOffset;
-    this.flushing = this.queue
-      .flush()
-      .then(
-        () => {
-          this.flushCount++;
-          this.lastFlushAt = Date.now();
-          this.release();
-        },
-        (err: unknown) => this.log.error({ err }, 'commit log flush failed; will retry'),
-      )
-      .finally(() => {
-        this.flushing = undefined;
-      });
-    assert(target >= 0, 'flush target is an offset');
-    return this.flushing;
+  /** Flushes everything written so far; resolves when no round is left running. */
+  async flushNow(): Promise<void> {
+    this.request();
+    await this.running;
   }
 
-  private flushIfNeeded(): Promise<void> {
-    if (this.queue.flushedOffset >= this.queue.maxOffset && this.waiters.length === 0)
-      return Promise.resolve();
-    return this.flushNow();
+  private request(): void {
+    this.requested = true;
+    if (this.running) return;
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (this.requested && !this.stopped) {
+      this.requested = false;
+      const target = this.queue.maxOffset;
+      try {
+        await this.queue.flush();
+      } catch (err) {
+        // Waiters stay parked and time out (FLUSH_DISK_TIMEOUT); the next request retries.
+        this.log.error({ err }, 'commit log flush failed');
+        return;
+      }
+      this.flushCount++;
+      this.lastFlushAt = this.opts.now();
+      this.flushedAtLastRound = this.queue.flushedOffset;
+      assert(this.flushedAtLastRound >= Math.min(target, this.queue.maxOffset), 'round covered');
+      this.release();
+    }
   }
 
   private release(): void {
@@ -106,18 +130,27 @@ export class FlushService {
       }
     }
     this.waiters = still;
-    if (still.length > 0) void this.flushNow();
+    if (still.length > 0) this.requested = true;
   }
 
-  /** Stops the interval flusher without a final flush (crash simulation). */
+  /** Stops without a final flush (crash simulation); parked puts get false. */
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    for (const w of this.waiters) {
+      clearTimeout(w.timer);
+      w.resolve(false);
+    }
+    this.waiters = [];
   }
 
+  /** Final flush of everything, then releases every waiter it covered. */
   async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    if (this.flushing) await this.flushing;
+    await this.running;
     await this.queue.flush();
+    this.flushCount++;
     this.release();
+    this.stop();
   }
 }

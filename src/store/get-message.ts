@@ -3,10 +3,12 @@
 import { assert } from '../common/assert.js';
 import { MAX_FILTER_SCAN_UNITS } from '../common/limits.js';
 import type { CommitLog } from './commit-log.js';
-import type { ConsumeQueue } from './consume-queue.js';
+import type { ConsumeQueueReader } from './consume-queue.js';
 import { GetMessageStatus, type GetMessageStatusValue } from './status.js';
 
 export type TagFilter = (tagsCode: number) => boolean;
+/** Checked on the stored record after the tag filter passed (SQL92 property filters). */
+export type RecordFilter = (recordBytes: Buffer) => boolean;
 
 export interface GetMessageResult {
   status: GetMessageStatusValue;
@@ -42,46 +44,63 @@ function empty(
   };
 }
 
+/**
+ * The status table of spec part 2 §2.4, in its order. The first message is returned whatever its
+ * size (and whatever maxMsgNums, as RocketMQ's isTheBatchFull does); a unit that would overflow
+ * the batch is not scanned, so the next pull starts with it.
+ */
 export function getMessageFromQueue(
-  cq: ConsumeQueue | undefined,
+  cq: ConsumeQueueReader | undefined,
   log: CommitLog,
   offset: number,
   caps: TransferCaps,
   filter?: TagFilter,
+  recordFilter?: RecordFilter,
 ): GetMessageResult {
   if (!cq) return empty(GetMessageStatus.NO_MATCHED_LOGIC_QUEUE, 0, 0, 0);
   const min = cq.minOffset;
   const max = cq.maxOffset;
+  assert(min <= max, 'a queue never ends before it starts');
   if (max === 0) return empty(GetMessageStatus.NO_MESSAGE_IN_QUEUE, 0, min, max);
+  // Java's long cannot be fractional; treat such an offset like one past the end.
+  if (!Number.isSafeInteger(offset))
+    return empty(GetMessageStatus.OFFSET_OVERFLOW_BADLY, max, min, max);
   if (offset < min) return empty(GetMessageStatus.OFFSET_TOO_SMALL, min, min, max);
   if (offset === max) return empty(GetMessageStatus.OFFSET_OVERFLOW_ONE, offset, min, max);
   if (offset > max) return empty(GetMessageStatus.OFFSET_OVERFLOW_BADLY, max, min, max);
   const units = cq.readUnits(offset, Math.min(max - offset, MAX_FILTER_SCAN_UNITS));
-  if (units.length === 0) return empty(GetMessageStatus.OFFSET_FOUND_NULL, offset, min, max);
+  if (units.length === 0) {
+    const next = offset + cq.unitsPerFile - (offset % cq.unitsPerFile);
+    return empty(GetMessageStatus.OFFSET_FOUND_NULL, Math.min(next, max), min, max);
+  }
   const want = Math.min(caps.maxMsgNums, caps.maxCount);
   const buffers: Buffer[] = [];
   let bytes = 0;
   let next = offset;
   let removing = false;
   for (const u of units) {
-    if (buffers.length >= want) break;
-    if (buffers.length > 0 && bytes + u.size > caps.maxBytes) break; // the first always goes
+    if (buffers.length > 0 && (buffers.length >= want || bytes + u.size > caps.maxBytes)) break;
     next++;
     if (u.commitLogOffset < log.minOffset) {
       removing = true;
       continue;
     }
+    assert(
+      u.commitLogOffset + u.size <= log.maxOffset,
+      `a consume queue unit (${u.commitLogOffset}+${u.size}) points past the commit log end`,
+    );
     if (filter && !filter(u.tagsCode)) continue;
     const b = log.read(u.commitLogOffset, u.size);
     if (!b) {
-      removing = true;
+      removing = true; // its segment was deleted after the min-offset check
       continue;
     }
     assert(b.readInt32BE(0) === u.size, 'consume queue unit size matches the record');
+    if (recordFilter && !recordFilter(b)) continue;
     buffers.push(b);
     bytes += u.size;
   }
-  assert(next > offset, 'a pull in range always advances');
+  assert(next > offset && next <= max, 'a pull in range advances and stays in the queue');
   let status: GetMessageStatusValue = GetMessageStatus.FOUND;
   if (buffers.length === 0)
     status = removing ? GetMessageStatus.MESSAGE_WAS_REMOVING : GetMessageStatus.NO_MATCHED_MESSAGE;

@@ -70,21 +70,18 @@ export class MappedFileQueue {
       ? last.fileFromOffset + this.fileSize
       : startOffset - (startOffset % this.fileSize);
     const f = this.newFile(from);
+    assert(f.wrotePosition === 0, `a new segment ${f.path} is empty (a stale file is in the way)`);
     this.files.push(f);
     return f;
   }
 
-  /** Creates (empty) segments up to the one holding `offset`; used when a log starts mid-way. */
-  rollTo(offset: number): MappedFile {
-    const from = offset - (offset % this.fileSize);
-    let last = this.last;
-    while (!last || last.fileFromOffset < from) {
-      if (last && last.wrotePosition < this.fileSize) last.truncate(last.wrotePosition);
-      const next = last ? last.fileFromOffset + this.fileSize : from;
-      last = this.newFile(next);
-      this.files.push(last);
-    }
-    return last;
+  /** Deletes every segment and starts over with an empty one holding `offset`. */
+  resetTo(offset: number): MappedFile {
+    while (this.files.length > 0) this.files.pop()!.destroy();
+    const f = this.newFile(offset - (offset % this.fileSize));
+    this.files.push(f);
+    assert(this.maxOffset === f.fileFromOffset && this.minOffset === f.fileFromOffset, 'empty');
+    return f;
   }
 
   findByOffset(offset: number): MappedFile | undefined {
@@ -109,13 +106,39 @@ export class MappedFileQueue {
     return last ? last.fileFromOffset + last.wrotePosition : 0;
   }
 
+  /**
+   * One past the last durable byte. Only the tail segment (and, right after a roll, the one
+   * before it with its end-of-file blank) receives appends, and flush rounds go oldest first, so
+   * the unflushed segments are a suffix of the list: walk back from the tail until a segment
+   * with data is fully flushed. Constant time in practice, whatever the number of segments.
+   */
   get flushedOffset(): number {
-    let flushed = this.minOffset;
-    for (const f of this.files) {
-      flushed = f.fileFromOffset + f.flushedPosition;
-      if (f.flushedPosition < f.wrotePosition) break;
+    let i = this.files.length - 1;
+    let earliestDirty = -1;
+    for (; i >= 0; i--) {
+      const f = this.files[i]!;
+      if (f.flushedPosition < f.wrotePosition) earliestDirty = i;
+      else if (f.wrotePosition > 0) break;
     }
+    if (earliestDirty < 0) return this.maxOffset;
+    const f = this.files[earliestDirty]!;
+    const flushed = f.fileFromOffset + f.flushedPosition;
+    assert(flushed <= this.maxOffset, 'nothing is flushed past the end');
     return flushed;
+  }
+
+  /**
+   * Deletes whole segments that end at or before `offset`, never the tail (the clean service's
+   * primitive, DefaultMappedFileQueue#deleteExpiredFileByOffset). Returns how many went.
+   */
+  deleteHeadFilesBefore(offset: number): number {
+    let n = 0;
+    while (this.files.length > 1 && this.files[0]!.fileFromOffset + this.fileSize <= offset) {
+      this.files.shift()!.destroy();
+      n++;
+    }
+    assert(this.files.length > 0 || n === 0, 'the tail segment is never deleted');
+    return n;
   }
 
   /** Drops everything at or after `offset` (recovery of a torn tail). */
@@ -137,5 +160,10 @@ export class MappedFileQueue {
 
   close(): void {
     for (const f of this.files) f.close();
+  }
+
+  /** Closes every segment without writing staged bytes (crash simulation). */
+  abandon(): void {
+    for (const f of this.files) f.abandon();
   }
 }

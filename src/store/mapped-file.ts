@@ -26,6 +26,7 @@ export class MappedFile {
   private staging: Buffer | undefined;
   private stagedLength = 0;
   private full = false;
+  private closed = false;
 
   constructor(
     io: FileIO,
@@ -63,11 +64,13 @@ export class MappedFile {
 
   /** The rest of the segment belongs to an end-of-file blank: appends go to the next one. */
   markFull(): void {
+    assert(this.stagedLength <= this.wrotePosition, 'staging never exceeds what was written');
     this.full = true;
   }
 
   append(buf: Buffer, offset = 0, length = buf.length): number {
-    assert(length <= this.remaining, 'callers check that a write fits the segment');
+    assert(length > 0 && length <= this.remaining, 'callers check that a write fits the segment');
+    assert(this.wrotePosition + length <= this.fileSize, 'write position stays within the file');
     const at = this.wrotePosition;
     if (length > this.stagingBytes) {
       this.commit();
@@ -92,6 +95,10 @@ export class MappedFile {
   /** Hands staged bytes to the kernel (one positional write). */
   commit(): void {
     if (this.stagedLength === 0) return;
+    assert(
+      this.committedPosition + this.stagedLength <= this.fileSize,
+      'staged bytes fit the file',
+    );
     this.io.write(this.fd, this.staging!, 0, this.stagedLength, this.committedPosition);
     this.committedPosition += this.stagedLength;
     this.stagedLength = 0;
@@ -114,12 +121,14 @@ export class MappedFile {
     return b;
   }
 
+  /** Commits, then fdatasyncs; flushedPosition moves to what was written before the call. */
   async flush(): Promise<void> {
     this.commit();
     const upTo = this.wrotePosition;
     if (upTo <= this.flushedPosition) return;
     await this.io.datasync(this.fd);
     if (upTo > this.flushedPosition) this.flushedPosition = upTo;
+    assert(this.flushedPosition <= this.committedPosition, 'only written bytes are durable');
   }
 
   /** Cuts the segment at `pos`: a torn tail is removed from disk, not just hidden. */
@@ -127,18 +136,33 @@ export class MappedFile {
     assert(pos >= 0 && pos <= this.fileSize, 'truncate position inside the segment');
     this.commit();
     this.io.truncate(this.fd, pos);
+    this.full = false;
     this.wrotePosition = pos;
     this.committedPosition = Math.min(this.committedPosition, pos);
     this.flushedPosition = Math.min(this.flushedPosition, pos);
+    assert(this.committedPosition === pos, 'a cut segment has nothing staged');
   }
 
   destroy(): void {
-    this.io.close(this.fd);
+    this.closeFd();
     this.io.unlink(this.path);
   }
 
   close(): void {
     this.commit();
+    this.closeFd();
+  }
+
+  /** Closes the file without writing staged bytes: what a crash does to them. */
+  abandon(): void {
+    this.stagedLength = 0;
+    this.wrotePosition = this.committedPosition;
+    this.closeFd();
+  }
+
+  private closeFd(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.io.close(this.fd);
   }
 }

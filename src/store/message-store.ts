@@ -13,17 +13,29 @@ import type { Logger } from '../common/logger.js';
 import { MessageConst, type MessageExt, type MessageToStore } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
 import { StoreCheckpoint } from './checkpoint.js';
-import { CommitLog } from './commit-log.js';
+import { CommitLog, CreateMappedFileError } from './commit-log.js';
 import { CommitService } from './commit-service.js';
-import { ConsumeQueue } from './consume-queue.js';
+import { ConsumeQueueTable } from './consume-queue-table.js';
+import { type CommitLogDispatcher, type DispatchRequest, IndexDispatcher } from './dispatcher.js';
 import { type FileIO, nodeFileIO } from './file-io.js';
 import { FlushService } from './flush-service.js';
-import { type GetMessageResult, getMessageFromQueue, type TagFilter } from './get-message.js';
+import {
+  type GetMessageResult,
+  getMessageFromQueue,
+  type RecordFilter,
+  type TagFilter,
+} from './get-message.js';
 import { type IndexQueryResult, IndexService } from './index-service.js';
 import { PutMessageStatus, type PutMessageStatusValue } from './status.js';
-import { encodeForStore, isIndexed, type ParsedRecord, parseForDispatch } from './store-record.js';
+import {
+  type EncodedForStore,
+  encodeForStore,
+  isIndexed,
+  msgIdFor,
+  parseForDispatch,
+} from './store-record.js';
 
-export type { GetMessageResult, TagFilter } from './get-message.js';
+export type { GetMessageResult, RecordFilter, TagFilter } from './get-message.js';
 
 export interface MessageStoreOptions {
   storePathRootDir: string;
@@ -75,7 +87,8 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   readonly indexService: IndexService;
   private readonly opts: MessageStoreOptions;
   private readonly io: FileIO;
-  private readonly cqs = new Map<string, ConsumeQueue>();
+  readonly consumeQueues: ConsumeQueueTable;
+  private readonly dispatchers: CommitLogDispatcher[];
   private readonly checkpoint: StoreCheckpoint;
   private cqTimer: NodeJS.Timeout | undefined;
   private running = false;
@@ -88,7 +101,17 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     this.commitLog = new CommitLog(
       this.io,
       opts.storePathCommitLog ?? join(opts.storePathRootDir, 'commitlog'),
-      opts.mappedFileSizeCommitLog,
+      opts.logger,
+      {
+        fileSize: opts.mappedFileSizeCommitLog,
+        maxMessageSize: opts.maxMessageSize,
+        committer: this.commitService,
+      },
+    );
+    this.consumeQueues = new ConsumeQueueTable(
+      this.io,
+      opts.storePathRootDir,
+      opts.mappedFileSizeConsumeQueue,
       opts.logger,
       this.commitService,
     );
@@ -106,7 +129,9 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       leastPages: opts.flushCommitLogLeastPages,
       intervalMs: opts.flushIntervalCommitLog,
       syncTimeoutMs: opts.syncFlushTimeout,
+      now: Date.now,
     });
+    this.dispatchers = [this.consumeQueues, new IndexDispatcher(this.indexService)];
   }
 
   static async open(opts: MessageStoreOptions): Promise<MessageStore> {
@@ -121,7 +146,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     const aborted = this.checkpoint.wasAborted();
     const cp = this.checkpoint.read();
     this.commitLog.load();
-    this.loadConsumeQueues();
+    this.consumeQueues.load();
     this.indexService.load();
     const files = this.commitLog.queue.files;
     const lastThree = files[Math.max(0, files.length - 3)]?.fileFromOffset ?? 0;
@@ -131,37 +156,29 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     if (aborted)
       this.opts.logger.warn({ from }, 'previous run did not shut down cleanly; recovering');
     const before = this.commitLog.maxOffset;
-    const end = this.commitLog.recover(from, () => {});
-    for (const cq of this.cqs.values()) {
-      const dropped = cq.truncateDirty(end);
-      if (dropped > 0)
-        this.opts.logger.warn(
-          { topic: cq.topic, queueId: cq.queueId, dropped },
-          'consume queue units past the commit log dropped',
-        );
-    }
+    const end = this.commitLog.recover(from);
+    this.consumeQueues.truncateDirty(end);
     this.indexService.truncateDirty(end);
     // The key index may lag the consume queues (or be new): re-dispatch from the older point.
-    const dispatchFrom = Math.min(from, this.indexService.resumeOffset);
-    let redispatched = 0;
-    this.commitLog.recover(dispatchFrom, (r) => {
-      if (this.dispatch(parseForDispatch(r.bytes), true)) redispatched++;
+    const dispatchFrom = Math.max(
+      this.commitLog.minOffset,
+      Math.min(from, this.indexService.resumeOffset),
+    );
+    const scanned = this.commitLog.scan(dispatchFrom, end, (r) => {
+      const req = parseForDispatch(r.bytes);
+      for (const d of this.dispatchers) d.dispatch(req, true);
     });
-    assert(this.commitLog.maxOffset === end, 'the second recovery pass keeps the same end');
+    assert(scanned.end === end, 'the dispatch pass ends where recovery cut the log');
+    this.consumeQueues.correctMinOffset(this.commitLog.minOffset);
     this.opts.logger.info(
-      { commitLogEnd: end, truncatedBytes: before - end, redispatched, queues: this.cqs.size },
+      {
+        commitLogEnd: end,
+        truncatedBytes: before - end,
+        redispatched: this.consumeQueues.redispatched,
+        queues: this.consumeQueues.size,
+      },
       'store loaded',
     );
-  }
-
-  private loadConsumeQueues(): void {
-    const root = join(this.opts.storePathRootDir, 'consumequeue');
-    for (const topic of this.io.readdir(root)) {
-      for (const q of this.io.readdir(join(root, topic))) {
-        if (!/^\d+$/.test(q)) continue;
-        this.consumeQueue(topic, Number(q), true);
-      }
-    }
   }
 
   private start(): void {
@@ -172,40 +189,8 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     this.running = true;
   }
 
-  private consumeQueue(topic: string, queueId: number, create: boolean): ConsumeQueue | undefined {
-    const key = `${topic}\u0000${queueId}`;
-    let cq = this.cqs.get(key);
-    if (!cq && create) {
-      cq = new ConsumeQueue(
-        this.io,
-        this.opts.storePathRootDir,
-        topic,
-        queueId,
-        this.opts.mappedFileSizeConsumeQueue,
-        this.commitService,
-      );
-      cq.load();
-      this.cqs.set(key, cq);
-    }
-    return cq;
-  }
-
-  /** Indexes one record; during recovery skips what the queue already holds. */
-  private dispatch(r: ParsedRecord, recovering: boolean): boolean {
-    if (!isIndexed(r.sysFlag)) return false;
-    this.indexService.buildIndex(r.topic, r.keys, r.uniqKey, r.offset, r.storeTimestamp);
-    const cq = this.consumeQueue(r.topic, r.queueId, true)!;
-    if (recovering && r.queueOffset < cq.maxOffset) return false;
-    if (recovering && r.queueOffset > cq.maxOffset && cq.maxOffset > cq.minOffset) {
-      this.opts.logger.error(
-        { topic: r.topic, queueId: r.queueId, at: r.queueOffset, cq: cq.maxOffset },
-        'consume queue gap during recovery',
-      );
-      return false;
-    }
-    cq.append(r.queueOffset, r.offset, r.size, r.tagsCode);
-    if (!recovering) this.emit('messageArrived', r.topic, r.queueId, r.queueOffset + 1, r.tagsCode);
-    return true;
+  private consumeQueue(topic: string, queueId: number) {
+    return this.consumeQueues.find(topic, queueId);
   }
 
   putMessage(m: MessageToStore): Promise<PutMessageResult> {
@@ -217,37 +202,36 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     if (!this.running)
       return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: 'the store is shut down' };
     assert(ms.length > 0, 'callers never put an empty batch');
-    const encoded = [];
+    const encoded: EncodedForStore[] = [];
     for (const m of ms) {
-      const e = encodeForStore(m, this.opts.maxMessageSize, this.opts.mappedFileSizeCommitLog);
+      const e = encodeForStore(m, this.opts.maxMessageSize, this.commitLog.maxRecordBytes);
       if ('status' in e) return e;
       encoded.push(e);
     }
-    const cq = this.consumeQueue(ms[0]!.topic, ms[0]!.queueId, true)!;
+    let total = 0;
+    for (const e of encoded) total += e.bytes.length;
+    if (total > this.commitLog.maxRecordBytes) {
+      return {
+        status: PutMessageStatus.MESSAGE_ILLEGAL,
+        remark: `the batch takes ${total} bytes stored, more than one commit log segment holds (${this.commitLog.maxRecordBytes}); send smaller batches`,
+      };
+    }
     const now = Date.now();
-    const ids: string[] = [];
-    let first = -1;
-    let firstOffset = -1;
-    let wrote = 0;
+    let offsets: number[];
+    let first: number;
     try {
-      for (const e of encoded) {
-        const queueOffset = isIndexed(e.sysFlag) ? cq.maxOffset : 0;
-        const offset = this.commitLog.append(e.bytes, e.storeTsPos, queueOffset, now);
-        if (first < 0) {
-          first = queueOffset;
-          firstOffset = offset;
-        }
-        wrote += e.bytes.length;
-        ids.push(e.msgIdFor(offset));
-        this.dispatch(
-          { ...e.parsed, offset, size: e.bytes.length, queueOffset, storeTimestamp: now },
-          false,
-        );
-      }
+      ({ offsets, first } = this.append(encoded, now));
     } catch (err) {
+      if (err instanceof CreateMappedFileError) {
+        this.opts.logger.error({ err }, 'cannot create a commit log segment');
+        return { status: PutMessageStatus.CREATE_MAPPED_FILE_FAILED, remark: err.message };
+      }
       this.opts.logger.error({ err }, 'commit log append failed');
       return { status: PutMessageStatus.UNKNOWN_ERROR, remark: (err as Error).message };
     }
+    const firstOffset = offsets[0]!;
+    const wrote = total;
+    const ids = encoded.map((e, i) => msgIdFor(e, offsets[i]!));
     const appendResult: AppendResult = {
       wroteOffset: firstOffset,
       wroteBytes: wrote,
@@ -270,32 +254,66 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     return { status: PutMessageStatus.PUT_OK, appendResult };
   }
 
+  /**
+   * Appends a batch (one segment, contiguous) and dispatches it in the same tick, so a pull sees
+   * the messages before anyone is told they arrived. Returns commit-log offsets and the first
+   * queue offset.
+   */
+  private append(encoded: EncodedForStore[], now: number): { offsets: number[]; first: number } {
+    const head = encoded[0]!.parsed;
+    const base = this.consumeQueues.findOrCreate(head.topic, head.queueId).maxOffset;
+    let next = base;
+    const records = encoded.map((e) => ({
+      bytes: e.bytes,
+      storeTsPos: e.storeTsPos,
+      queueOffset: isIndexed(e.sysFlag) ? next++ : 0,
+    }));
+    const offsets = this.commitLog.appendBatch(records, now);
+    const arrived: DispatchRequest[] = [];
+    records.forEach((r, i) => {
+      const req: DispatchRequest = {
+        ...encoded[i]!.parsed,
+        queueOffset: r.queueOffset,
+        commitLogOffset: offsets[i]!,
+        size: r.bytes.length,
+        storeTimestamp: now,
+      };
+      for (const d of this.dispatchers) d.dispatch(req, false);
+      if (isIndexed(req.sysFlag)) arrived.push(req);
+    });
+    for (const r of arrived) {
+      this.emit('messageArrived', r.topic, r.queueId, r.queueOffset + 1, r.tagsCode);
+    }
+    return { offsets, first: isIndexed(encoded[0]!.sysFlag) ? base : 0 };
+  }
+
   getMessage(
     topic: string,
     queueId: number,
     offset: number,
     maxMsgNums: number,
     filter?: TagFilter,
+    recordFilter?: RecordFilter,
   ): GetMessageResult {
-    const cq = this.consumeQueue(topic, queueId, false);
+    const cq = this.consumeQueue(topic, queueId);
     const caps = {
       maxMsgNums,
       maxCount: MAX_TRANSFER_COUNT_ON_MESSAGE_IN_MEMORY,
       maxBytes: MAX_TRANSFER_BYTES_ON_MESSAGE_IN_MEMORY,
     };
-    return getMessageFromQueue(cq, this.commitLog, offset, caps, filter);
+    return getMessageFromQueue(cq, this.commitLog, offset, caps, filter, recordFilter);
   }
 
   getMaxOffsetInQueue(topic: string, queueId: number): number {
-    return this.consumeQueue(topic, queueId, false)?.maxOffset ?? 0;
+    return this.consumeQueue(topic, queueId)?.maxOffset ?? 0;
   }
 
   getMinOffsetInQueue(topic: string, queueId: number): number {
-    return this.consumeQueue(topic, queueId, false)?.minOffset ?? 0;
+    return this.consumeQueue(topic, queueId)?.minOffset ?? 0;
   }
 
   getStoreTimestamp(topic: string, queueId: number, offset: number): number {
-    const u = this.consumeQueue(topic, queueId, false)?.unitAt(offset);
+    const u = this.consumeQueue(topic, queueId)?.unitAt(offset);
     if (!u) return -1;
     const b = this.commitLog.read(u.commitLogOffset, u.size);
     return b ? decodeRecord(b, 0).storeTimestamp : -1;
@@ -307,7 +325,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
 
   /** First queue offset whose message was stored at or after `timestampMs`; max offset if none. */
   getOffsetInQueueByTime(topic: string, queueId: number, timestampMs: number): number {
-    const cq = this.consumeQueue(topic, queueId, false);
+    const cq = this.consumeQueue(topic, queueId);
     if (!cq) return 0;
     let lo = cq.minOffset;
     let hi = cq.maxOffset;
@@ -321,9 +339,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   }
 
   getRecordBytes(commitLogOffset: number): Buffer | undefined {
-    const size = this.commitLog.readSizeAt(commitLogOffset);
-    if (size === undefined || size <= 0) return undefined;
-    return this.commitLog.read(commitLogOffset, size);
+    return this.commitLog.readRecord(commitLogOffset);
   }
 
   /** QUERY_MESSAGE: stored records whose KEYS or UNIQ_KEY equal `key`, newest first. */
@@ -355,7 +371,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   }
 
   checkInMemByConsumeOffset(topic: string, queueId: number, offset: number): boolean {
-    const u = this.consumeQueue(topic, queueId, false)?.unitAt(offset);
+    const u = this.consumeQueue(topic, queueId)?.unitAt(offset);
     return u !== undefined && this.commitLog.maxOffset - u.commitLogOffset < HOT_DISTANCE_BYTES;
   }
 
@@ -370,7 +386,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   private async flushConsumeQueues(): Promise<void> {
     // Everything below this offset is already indexed: dispatch runs in the append's tick.
     const safe = this.commitLog.maxOffset;
-    for (const cq of this.cqs.values()) await cq.flush();
+    await this.consumeQueues.flush();
     await this.indexService.flush();
     this.checkpoint.write({ logicsSafeOffset: safe, physicMaxOffset: 0, timestamp: Date.now() });
   }
@@ -383,6 +399,9 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     this.running = false;
     if (this.cqTimer) clearInterval(this.cqTimer);
     this.flushService.stop();
+    this.commitService.halt();
+    this.consumeQueues.abandon();
+    this.commitLog.queue.abandon();
   }
 
   async shutdown(): Promise<void> {
@@ -391,11 +410,11 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     if (this.cqTimer) clearInterval(this.cqTimer);
     await this.flushService.shutdown();
     const end = this.commitLog.maxOffset;
-    for (const cq of this.cqs.values()) await cq.flush();
+    await this.consumeQueues.flush();
     await this.indexService.flush();
     this.checkpoint.write({ logicsSafeOffset: end, physicMaxOffset: end, timestamp: Date.now() });
     this.checkpoint.markClean();
-    for (const cq of this.cqs.values()) cq.close();
+    this.consumeQueues.close();
     this.indexService.close();
     this.commitLog.close();
     this.opts.logger.info({ commitLogEnd: end }, 'store shut down cleanly');

@@ -1,5 +1,5 @@
-// Validation and encoding before anything touches the disk, and the few fields dispatch needs
-// when re-reading a record during recovery.
+// Validation and encoding before anything touches the disk (DefaultMessageStore#checkMessage,
+// CommitLog#calMsgLength), and the fields dispatch needs when re-reading a record in recovery.
 import { MAX_PROPERTIES_SIZE_BYTES, RETRY_TOPIC_MAX_LENGTH } from '../common/limits.js';
 import {
   MessageConst,
@@ -9,29 +9,23 @@ import {
 } from '../message/message.js';
 import { createOffsetMsgId } from '../message/message-id.js';
 import { encodeProperties } from '../message/properties-codec.js';
-import { decodeRecord, encodeRecord } from '../message/record-codec.js';
+import { decodeRecord, encodeRecord, SYS_FLAG_POS } from '../message/record-codec.js';
 import { tagsCode } from '../message/tag-hash.js';
+import type { DispatchRequest } from './dispatcher.js';
 import { PutMessageStatus, type PutMessageStatusValue } from './status.js';
-
-export interface ParsedRecord {
-  topic: string;
-  queueId: number;
-  queueOffset: number;
-  offset: number;
-  size: number;
-  sysFlag: number;
-  tagsCode: number;
-  storeTimestamp: number;
-  keys: string | undefined;
-  uniqKey: string | undefined;
-}
 
 export interface EncodedForStore {
   bytes: Buffer;
   storeTsPos: number;
   sysFlag: number;
-  parsed: Pick<ParsedRecord, 'topic' | 'queueId' | 'sysFlag' | 'tagsCode' | 'keys' | 'uniqKey'>;
-  msgIdFor(offset: number): string;
+  /** Dispatch fields known before the append (offsets and timestamp come with it). */
+  parsed: Pick<DispatchRequest, 'topic' | 'queueId' | 'sysFlag' | 'tagsCode' | 'keys' | 'uniqKey'>;
+  storeHost: string;
+}
+
+export interface Rejection {
+  status: PutMessageStatusValue;
+  remark: string;
 }
 
 /** Half and rolled-back transaction messages are stored but never enter a consume queue. */
@@ -42,40 +36,64 @@ export function isIndexed(sysFlag: number): boolean {
   );
 }
 
+const INT32_MAX = 0x7fffffff;
+
+function illegal(remark: string): Rejection {
+  return { status: PutMessageStatus.MESSAGE_ILLEGAL, remark };
+}
+
+/** The topic names a directory under consumequeue/: it must be one safe path component. */
+function checkTopicAndQueue(m: MessageToStore): Rejection | undefined {
+  if (Buffer.byteLength(m.topic) > RETRY_TOPIC_MAX_LENGTH) {
+    return illegal(`topic is longer than ${RETRY_TOPIC_MAX_LENGTH} bytes`);
+  }
+  if (m.topic === '' || m.topic === '.' || m.topic === '..' || /[/\\\0]/.test(m.topic)) {
+    return illegal(`topic '${m.topic}' cannot name a consume queue directory`);
+  }
+  if (!Number.isInteger(m.queueId) || m.queueId < 0 || m.queueId > INT32_MAX) {
+    return illegal(`queueId ${m.queueId} is not a non-negative int32`);
+  }
+  return undefined;
+}
+
 export function encodeForStore(
   m: MessageToStore,
   maxMessageSize: number,
-  segmentSize: number,
-): EncodedForStore | { status: PutMessageStatusValue; remark: string } {
+  maxRecordBytes: number,
+): EncodedForStore | Rejection {
   if (m.body.length > maxMessageSize) {
-    return {
-      status: PutMessageStatus.MESSAGE_ILLEGAL,
-      remark: `the message body size ${m.body.length} exceeds maxMessageSize ${maxMessageSize}; send smaller messages or raise maxMessageSize in broker.conf`,
-    };
+    return illegal(
+      `the message body size ${m.body.length} exceeds maxMessageSize ${maxMessageSize}; send smaller messages or raise maxMessageSize in broker.conf`,
+    );
   }
-  if (Buffer.byteLength(m.topic) > RETRY_TOPIC_MAX_LENGTH) {
-    return {
-      status: PutMessageStatus.MESSAGE_ILLEGAL,
-      remark: `topic is longer than ${RETRY_TOPIC_MAX_LENGTH} bytes`,
-    };
-  }
+  const bad = checkTopicAndQueue(m);
+  if (bad) return bad;
   const props = encodeProperties(m.properties);
   const propsBytes = Buffer.byteLength(props);
   if (propsBytes > MAX_PROPERTIES_SIZE_BYTES) {
-    return { status: PutMessageStatus.PROPERTIES_SIZE_EXCEEDED, remark: `${propsBytes} bytes` };
-  }
-  const { bytes, storeTimestampPos } = encodeRecord(m, props);
-  if (bytes.length > segmentSize - 8) {
     return {
-      status: PutMessageStatus.MESSAGE_ILLEGAL,
-      remark: `the stored record (${bytes.length} bytes) does not fit a commit log segment of ${segmentSize} bytes; raise mapedFileSizeCommitLog`,
+      status: PutMessageStatus.PROPERTIES_SIZE_EXCEEDED,
+      remark: `the properties take ${propsBytes} bytes, more than ${MAX_PROPERTIES_SIZE_BYTES}`,
     };
   }
-  const sysFlag = bytes.readInt32BE(36);
+  let encoded: ReturnType<typeof encodeRecord>;
+  try {
+    encoded = encodeRecord(m, props);
+  } catch (err) {
+    // Hosts that do not parse, integers out of range: the caller's input, not our bug.
+    return illegal(`the message cannot be encoded: ${(err as Error).message}`);
+  }
+  if (encoded.bytes.length > maxRecordBytes) {
+    return illegal(
+      `the stored record (${encoded.bytes.length} bytes) does not fit a commit log segment; raise mapedFileSizeCommitLog`,
+    );
+  }
+  const sysFlag = encoded.bytes.readInt32BE(SYS_FLAG_POS);
   return {
-    bytes,
-    storeTsPos: storeTimestampPos,
+    bytes: encoded.bytes,
+    storeTsPos: encoded.storeTimestampPos,
     sysFlag,
+    storeHost: m.storeHost,
     parsed: {
       topic: m.topic,
       queueId: m.queueId,
@@ -84,17 +102,20 @@ export function encodeForStore(
       keys: m.properties[MessageConst.KEYS],
       uniqKey: m.properties[MessageConst.UNIQ_KEY],
     },
-    msgIdFor: (offset) => createOffsetMsgId(m.storeHost, offset),
   };
 }
 
-export function parseForDispatch(bytes: Buffer): ParsedRecord {
+export function msgIdFor(e: EncodedForStore, commitLogOffset: number): string {
+  return createOffsetMsgId(e.storeHost, commitLogOffset);
+}
+
+export function parseForDispatch(bytes: Buffer): DispatchRequest {
   const m = decodeRecord(bytes, 0);
   return {
     topic: m.topic,
     queueId: m.queueId,
     queueOffset: m.queueOffset,
-    offset: m.commitLogOffset,
+    commitLogOffset: m.commitLogOffset,
     size: m.storeSize,
     sysFlag: m.sysFlag,
     tagsCode: tagsCode(m.properties[MessageConst.TAGS]),

@@ -1,0 +1,117 @@
+// Every consume queue of the store, by topic and queue id (DefaultMessageStore#consumeQueueTable),
+// and the dispatcher that appends a unit per message (CommitLogDispatcherBuildConsumeQueue).
+// Queues live in <root>/consumequeue/<topic>/<queueId>/ and are created on first use.
+import { join } from 'node:path';
+import { assert } from '../common/assert.js';
+import type { Logger } from '../common/logger.js';
+import type { CommitService } from './commit-service.js';
+import { ConsumeQueue } from './consume-queue.js';
+import type { CommitLogDispatcher, DispatchRequest } from './dispatcher.js';
+import type { FileIO } from './file-io.js';
+import { isIndexed } from './store-record.js';
+
+export class ConsumeQueueTable implements CommitLogDispatcher {
+  /** Units appended by recovery re-dispatch since open (logged at startup). */
+  redispatched = 0;
+  private readonly queues = new Map<string, ConsumeQueue>();
+  private readonly io: FileIO;
+  private readonly root: string;
+  private readonly fileSize: number;
+  private readonly committer: CommitService | undefined;
+  private readonly log: Logger;
+
+  constructor(io: FileIO, root: string, fileSize: number, log: Logger, committer?: CommitService) {
+    this.io = io;
+    this.root = root;
+    this.fileSize = fileSize;
+    this.log = log;
+    this.committer = committer;
+  }
+
+  load(): void {
+    const dir = join(this.root, 'consumequeue');
+    for (const topic of this.io.readdir(dir)) {
+      for (const q of this.io.readdir(join(dir, topic))) {
+        if (/^\d+$/.test(q)) this.findOrCreate(topic, Number(q));
+      }
+    }
+  }
+
+  get size(): number {
+    return this.queues.size;
+  }
+
+  values(): IterableIterator<ConsumeQueue> {
+    return this.queues.values();
+  }
+
+  find(topic: string, queueId: number): ConsumeQueue | undefined {
+    return this.queues.get(`${topic}\u0000${queueId}`);
+  }
+
+  findOrCreate(topic: string, queueId: number): ConsumeQueue {
+    const key = `${topic}\u0000${queueId}`;
+    let cq = this.queues.get(key);
+    if (!cq) {
+      cq = new ConsumeQueue(this.io, this.root, topic, queueId, this.fileSize, this.committer);
+      cq.load();
+      this.queues.set(key, cq);
+    }
+    return cq;
+  }
+
+  /** Commit-log offset past the newest indexed message of any queue (re-dispatch may start here). */
+  get maxPhysicOffset(): number {
+    let max = 0;
+    for (const cq of this.queues.values()) max = Math.max(max, cq.maxPhysicOffset);
+    return max;
+  }
+
+  dispatch(r: DispatchRequest, recovering: boolean): void {
+    if (!isIndexed(r.sysFlag)) return;
+    const cq = this.findOrCreate(r.topic, r.queueId);
+    if (recovering) {
+      if (r.queueOffset < cq.maxOffset) return; // already indexed before the restart
+      if (r.queueOffset > cq.maxOffset && cq.maxOffset > cq.minOffset) {
+        this.log.error(
+          { topic: r.topic, queueId: r.queueId, at: r.queueOffset, cq: cq.maxOffset },
+          'consume queue gap during recovery; the record is not indexed',
+        );
+        return;
+      }
+      this.redispatched++;
+    }
+    cq.append(r.queueOffset, r.commitLogOffset, r.size, r.tagsCode);
+    assert(cq.maxOffset === r.queueOffset + 1, 'the unit landed at its queue offset');
+  }
+
+  /** Drops units pointing at or past the commit-log end, in every queue. */
+  truncateDirty(commitLogEnd: number): void {
+    for (const cq of this.queues.values()) {
+      const dropped = cq.truncateDirty(commitLogEnd);
+      if (dropped > 0) {
+        this.log.warn(
+          { topic: cq.topic, queueId: cq.queueId, dropped },
+          'consume queue units past the commit log dropped',
+        );
+      }
+    }
+    assert(this.maxPhysicOffset <= commitLogEnd, 'no queue points past the commit log');
+  }
+
+  correctMinOffset(minPhyOffset: number): void {
+    for (const cq of this.queues.values()) cq.correctMinOffset(minPhyOffset);
+  }
+
+  async flush(): Promise<void> {
+    for (const cq of this.queues.values()) await cq.flush();
+  }
+
+  close(): void {
+    for (const cq of this.queues.values()) cq.close();
+  }
+
+  abandon(): void {
+    for (const cq of this.queues.values()) cq.abandon();
+  }
+}
