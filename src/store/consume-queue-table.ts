@@ -99,6 +99,13 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
     assert(this.maxPhysicOffset <= commitLogEnd, 'no queue points past the commit log');
   }
 
+  /** Drops segments and units of every queue that point below the commit log's new head. */
+  deleteExpiredFiles(minPhyOffset: number): number {
+    let n = 0;
+    for (const cq of this.queues.values()) n += cq.deleteExpiredFiles(minPhyOffset);
+    return n;
+  }
+
   correctMinOffset(minPhyOffset: number): void {
     for (const cq of this.queues.values()) cq.correctMinOffset(minPhyOffset);
   }

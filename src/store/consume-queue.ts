@@ -188,6 +188,24 @@ export class ConsumeQueue implements ConsumeQueueReader {
     this.minLogicOffset = lo;
   }
 
+  /**
+   * Deletes whole segments (never the tail) whose last unit points below `minPhyOffset`, then
+   * moves the min offset (ConsumeQueue#deleteExpiredFile + correctMinOffset). Returns how many.
+   */
+  deleteExpiredFiles(minPhyOffset: number): number {
+    let cut = 0;
+    for (const f of this.log.files.slice(0, -1)) {
+      if (f.wrotePosition < CQ_UNIT_SIZE_BYTES) break;
+      const lastQueueOffset = (f.fileFromOffset + f.wrotePosition) / CQ_UNIT_SIZE_BYTES - 1;
+      const u = this.readUnits(lastQueueOffset, 1)[0];
+      if (!u || (u.commitLogOffset >= minPhyOffset && !isBlankUnit(u))) break;
+      cut = f.fileFromOffset + this.log.fileSize;
+    }
+    const n = cut > 0 ? this.log.deleteHeadFilesBefore(cut) : 0;
+    this.correctMinOffset(minPhyOffset);
+    return n;
+  }
+
   flush(): Promise<void> {
     return this.log.flush();
   }

@@ -17,6 +17,10 @@ export interface FileIO {
   unlink(path: string): void;
   writeFileAtomic(path: string, data: string): void;
   readFile(path: string): string | undefined;
+  /** Last modification time of a file in ms (retention ages segments by it). */
+  mtimeMs(path: string): number;
+  /** Used fraction (0..1) of the file system holding `path`, or -1 when it cannot be read. */
+  diskUsedRatio(path: string): number;
 }
 
 export const nodeFileIO: FileIO = {
@@ -56,4 +60,14 @@ export const nodeFileIO: FileIO = {
     fs.renameSync(tmp, path);
   },
   readFile: (path) => (fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined),
+  mtimeMs: (path) => fs.statSync(path).mtimeMs,
+  diskUsedRatio(path) {
+    try {
+      // As File#getTotalSpace/getFreeSpace: blocks reserved for root count as used.
+      const s = fs.statfsSync(path);
+      return s.blocks > 0 ? (s.blocks - s.bfree) / s.blocks : -1;
+    } catch {
+      return -1;
+    }
+  },
 };

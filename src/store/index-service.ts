@@ -73,6 +73,20 @@ export class IndexService {
     }
   }
 
+  /**
+   * Deletes index files whose every entry points below `minPhyOffset` (deleted commit-log
+   * segments), never the newest (IndexService#deleteExpiredFile). Returns how many went.
+   */
+  deleteExpiredFiles(minPhyOffset: number): number {
+    let n = 0;
+    while (this.files.length > 1 && this.files[0]!.header.endPhyOffset < minPhyOffset) {
+      this.files.shift()!.destroy();
+      n++;
+    }
+    if (n > 0) this.log.info({ deleted: n, minPhyOffset }, 'expired index files deleted');
+    return n;
+  }
+
   /** Indexes one message; `keys` is the KEYS property (space separated), uniqKey the UNIQ_KEY. */
   buildIndex(
     topic: string,

@@ -13,6 +13,7 @@ import type { Logger } from '../common/logger.js';
 import { MessageConst, type MessageExt, type MessageToStore } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
 import { StoreCheckpoint } from './checkpoint.js';
+import { type CleanOptions, CleanService } from './clean-service.js';
 import { CommitLog, CreateMappedFileError } from './commit-log.js';
 import { CommitService } from './commit-service.js';
 import { ConsumeQueueTable } from './consume-queue-table.js';
@@ -52,6 +53,8 @@ export interface MessageStoreOptions {
   /** Key index sizes (RocketMQ maxHashSlotNum / maxIndexNum); defaults 5,000,000 / 20,000,000. */
   maxHashSlotNum?: number;
   maxIndexNum?: number;
+  /** Retention and disk watermarks; RocketMQ's defaults for what is left out. */
+  clean?: Partial<Omit<CleanOptions, 'now'>>;
   /** Injected for fault simulation; node:fs by default. */
   fileIO?: FileIO;
 }
@@ -77,6 +80,18 @@ type StoreEvents = {
 };
 
 const CQ_FLUSH_INTERVAL_MS = 1_000;
+
+/** MessageStoreConfig's defaults. */
+export const DEFAULT_CLEAN_OPTIONS: Omit<CleanOptions, 'now'> = {
+  deleteWhen: '04',
+  fileReservedTimeHours: 72,
+  diskMaxUsedSpaceRatio: 75,
+  diskSpaceWarningLevelRatio: 90,
+  diskSpaceCleanForciblyRatio: 85,
+  cleanFileForciblyEnable: true,
+  cleanResourceInterval: 10_000,
+  deleteFilesBatchMax: 10,
+};
 /** Data within this distance of the commit-log end is "hot" (accessMessageInMemoryMaxRatio 40%). */
 const HOT_DISTANCE_BYTES = Math.floor(totalmem() * 0.4);
 
@@ -88,6 +103,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   private readonly opts: MessageStoreOptions;
   private readonly io: FileIO;
   readonly consumeQueues: ConsumeQueueTable;
+  readonly cleanService: CleanService;
   private readonly dispatchers: CommitLogDispatcher[];
   private readonly checkpoint: StoreCheckpoint;
   private cqTimer: NodeJS.Timeout | undefined;
@@ -132,6 +148,12 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       now: Date.now,
     });
     this.dispatchers = [this.consumeQueues, new IndexDispatcher(this.indexService)];
+    this.cleanService = new CleanService(
+      this.io,
+      opts.logger.child({ service: 'clean' }),
+      { commitLog: this.commitLog, cqs: this.consumeQueues, index: this.indexService },
+      { ...DEFAULT_CLEAN_OPTIONS, ...opts.clean, now: Date.now },
+    );
   }
 
   static async open(opts: MessageStoreOptions): Promise<MessageStore> {
@@ -186,6 +208,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     if (this.opts.flushDiskType === 'ASYNC_FLUSH') this.flushService.startAsync();
     this.cqTimer = setInterval(() => void this.flushConsumeQueues(), CQ_FLUSH_INTERVAL_MS);
     this.cqTimer.unref();
+    this.cleanService.start();
     this.running = true;
   }
 
@@ -202,6 +225,12 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     if (!this.running)
       return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: 'the store is shut down' };
     assert(ms.length > 0, 'callers never put an empty batch');
+    if (this.cleanService.isDiskFull) {
+      return {
+        status: PutMessageStatus.SERVICE_NOT_AVAILABLE,
+        remark: this.cleanService.diskFullRemark(),
+      };
+    }
     const encoded: EncodedForStore[] = [];
     for (const m of ms) {
       const e = encodeForStore(m, this.opts.maxMessageSize, this.commitLog.maxRecordBytes);
@@ -244,6 +273,14 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     try {
       await this.commitService.barrier(); // in the page cache before anyone is told "stored"
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+        // Not acknowledged; the bytes stay staged and are written once space is freed.
+        this.cleanService.markDiskFull();
+        return {
+          status: PutMessageStatus.SERVICE_NOT_AVAILABLE,
+          remark: this.cleanService.diskFullRemark(),
+        };
+      }
       return { status: PutMessageStatus.UNKNOWN_ERROR, remark: (err as Error).message };
     }
     const wait = ms[0]!.properties[MessageConst.WAIT] !== 'false';
@@ -398,6 +435,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   halt(): void {
     this.running = false;
     if (this.cqTimer) clearInterval(this.cqTimer);
+    this.cleanService.stop();
     this.flushService.stop();
     this.commitService.halt();
     this.consumeQueues.abandon();
@@ -408,6 +446,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     if (!this.running) return;
     this.running = false;
     if (this.cqTimer) clearInterval(this.cqTimer);
+    this.cleanService.stop();
     await this.flushService.shutdown();
     const end = this.commitLog.maxOffset;
     await this.consumeQueues.flush();

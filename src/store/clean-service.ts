@@ -1,0 +1,175 @@
+// Retention and disk watermarks (DefaultMessageStore.CleanCommitLogService and
+// CleanConsumeQueueService). Every cleanResourceInterval ms one round:
+//  - reads how full the commit log's disk is; past diskSpaceWarningLevelRatio the store stops
+//    taking writes (reads go on) until a later round sees it below again; past
+//    diskSpaceCleanForciblyRatio (and cleanFileForciblyEnable) old segments go even if young;
+//  - at a deleteWhen hour, or when the disk is over diskMaxUsedSpaceRatio, deletes commit-log
+//    segments older than fileReservedTime hours, oldest first, never the tail, at most
+//    deleteFilesBatchMax per round, stopping at the first one that must stay (no holes);
+//  - then drops consume-queue and index files that point only below the log's new head and
+//    moves each queue's min offset, so a consumer behind it gets OFFSET_MOVED.
+import { assert } from '../common/assert.js';
+import type { Logger } from '../common/logger.js';
+import type { CommitLog } from './commit-log.js';
+import type { ConsumeQueueTable } from './consume-queue-table.js';
+import type { FileIO } from './file-io.js';
+import type { IndexService } from './index-service.js';
+
+export interface CleanOptions {
+  /** Hours of the day, `;` separated ("04", "04;16"). */
+  deleteWhen: string;
+  fileReservedTimeHours: number;
+  /** Percentages of the disk, as RocketMQ's keys take them. */
+  diskMaxUsedSpaceRatio: number;
+  diskSpaceWarningLevelRatio: number;
+  diskSpaceCleanForciblyRatio: number;
+  cleanFileForciblyEnable: boolean;
+  cleanResourceInterval: number;
+  deleteFilesBatchMax: number;
+  now: () => number;
+}
+
+export interface CleanRound {
+  usedRatio: number;
+  deletedCommitLogFiles: number;
+  deletedConsumeQueueFiles: number;
+  deletedIndexFiles: number;
+}
+
+export class CleanService {
+  private readonly opts: CleanOptions;
+  private readonly io: FileIO;
+  private readonly log: Logger;
+  private readonly commitLog: CommitLog;
+  private readonly cqs: ConsumeQueueTable;
+  private readonly index: IndexService;
+  private readonly hours: Set<number>;
+  private timer: NodeJS.Timeout | undefined;
+  private diskFull = false;
+  private lastUsedRatio = 0;
+  /** Set by an operator request (mqadmin deleteExpiredCommitLog): one round deletes at any hour. */
+  private manualDelete = false;
+
+  constructor(
+    io: FileIO,
+    log: Logger,
+    parts: { commitLog: CommitLog; cqs: ConsumeQueueTable; index: IndexService },
+    opts: CleanOptions,
+  ) {
+    assert(opts.cleanResourceInterval > 0 && opts.deleteFilesBatchMax > 0, 'clean intervals');
+    this.io = io;
+    this.log = log;
+    this.commitLog = parts.commitLog;
+    this.cqs = parts.cqs;
+    this.index = parts.index;
+    this.opts = opts;
+    this.hours = new Set(opts.deleteWhen.split(';').map((h) => Number(h.trim())));
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.runSafely(), this.opts.cleanResourceInterval);
+    this.timer.unref();
+    this.runSafely();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Whether puts are refused because the disk is past diskSpaceWarningLevelRatio. */
+  get isDiskFull(): boolean {
+    return this.diskFull;
+  }
+
+  /** A write failed with ENOSPC: refuse writes now, not at the next round. */
+  markDiskFull(): void {
+    if (!this.diskFull) this.log.error({}, 'the disk is full (a write failed); refusing writes');
+    this.diskFull = true;
+  }
+
+  /** The remark a refused put carries: what is full, and what frees it. */
+  diskFullRemark(): string {
+    const pct = Math.round(this.lastUsedRatio * 100);
+    return `the disk holding the commit log is full (${pct}% used, diskSpaceWarningLevelRatio ${this.opts.diskSpaceWarningLevelRatio}%): the broker refuses writes until cleaning frees space; free disk space, lower fileReservedTime or diskMaxUsedSpaceRatio`;
+  }
+
+  requestManualDelete(): void {
+    this.manualDelete = true;
+  }
+
+  private runSafely(): void {
+    try {
+      this.runOnce();
+    } catch (err) {
+      this.log.error({ err }, 'clean round failed; retrying next interval');
+    }
+  }
+
+  /** One round; returns what it did (tests call it directly with a fake clock and disk). */
+  runOnce(): CleanRound {
+    const o = this.opts;
+    const ratio = this.io.diskUsedRatio(this.commitLog.queue.dir);
+    const known = ratio >= 0;
+    this.lastUsedRatio = known ? ratio : 0;
+    let cleanImmediately = false;
+    if (known && ratio > o.diskSpaceWarningLevelRatio / 100) {
+      if (!this.diskFull) {
+        this.log.error({ usedRatio: ratio }, 'disk nearly full; refusing writes and cleaning');
+      }
+      this.diskFull = true;
+      cleanImmediately = true;
+    } else if (known && ratio > o.diskSpaceCleanForciblyRatio / 100) {
+      cleanImmediately = true;
+      this.diskFull = false;
+    } else {
+      if (this.diskFull) this.log.info({ usedRatio: ratio }, 'disk space OK; accepting writes');
+      this.diskFull = false;
+    }
+    const spaceFull = known && ratio > o.diskMaxUsedSpaceRatio / 100;
+    const timeUp = this.hours.has(new Date(o.now()).getHours());
+    const manual = this.manualDelete;
+    this.manualDelete = false;
+    const round: CleanRound = {
+      usedRatio: ratio,
+      deletedCommitLogFiles: 0,
+      deletedConsumeQueueFiles: 0,
+      deletedIndexFiles: 0,
+    };
+    if (timeUp || spaceFull || manual || cleanImmediately) {
+      const atOnce = o.cleanFileForciblyEnable && cleanImmediately;
+      round.deletedCommitLogFiles = this.deleteExpiredSegments(atOnce);
+      if (round.deletedCommitLogFiles > 0) {
+        this.log.info(
+          { ...round, timeUp, spaceFull, manual, atOnce, minOffset: this.commitLog.minOffset },
+          'expired commit log files deleted',
+        );
+      }
+    }
+    const minPhy = this.commitLog.minOffset;
+    round.deletedConsumeQueueFiles = this.cqs.deleteExpiredFiles(minPhy);
+    round.deletedIndexFiles = this.index.deleteExpiredFiles(minPhy);
+    return round;
+  }
+
+  private deleteExpiredSegments(atOnce: boolean): number {
+    const files = this.commitLog.queue.files;
+    const reservedMs = this.opts.fileReservedTimeHours * 3_600_000;
+    const now = this.opts.now();
+    let upTo = -1;
+    let n = 0;
+    // Never the tail (it takes appends); stop at the first segment that must stay.
+    for (let i = 0; i < files.length - 1 && n < this.opts.deleteFilesBatchMax; i++) {
+      const f = files[i]!;
+      const expired = atOnce || now >= this.io.mtimeMs(f.path) + reservedMs;
+      // A segment with bytes not yet fdatasynced keeps its fd for the flusher.
+      if (!expired || f.flushedPosition < f.wrotePosition) break;
+      upTo = f.fileFromOffset + this.commitLog.queue.fileSize;
+      n++;
+    }
+    if (n === 0) return 0;
+    const before = this.commitLog.minOffset;
+    const deleted = this.commitLog.queue.deleteHeadFilesBefore(upTo);
+    assert(deleted === n && this.commitLog.minOffset > before, 'the log head moved forward');
+    return deleted;
+  }
+}
