@@ -63,6 +63,17 @@ export class BrokerController {
       flushCommitLogLeastPages: c.flushCommitLogLeastPages,
       syncFlushTimeout: c.syncFlushTimeout,
       maxMessageSize: c.maxMessageSize,
+      maxHashSlotNum: c.maxHashSlotNum,
+      maxIndexNum: c.maxIndexNum,
+      clean: {
+        deleteWhen: c.deleteWhen,
+        fileReservedTimeHours: c.fileReservedTime,
+        diskMaxUsedSpaceRatio: c.diskMaxUsedSpaceRatio,
+        diskSpaceWarningLevelRatio: c.diskSpaceWarningLevelRatio,
+        diskSpaceCleanForciblyRatio: c.diskSpaceCleanForciblyRatio,
+        cleanFileForciblyEnable: c.cleanFileForciblyEnable,
+        cleanResourceInterval: c.cleanResourceInterval,
+      },
       logger: this.log.child({ module: 'store' }),
     });
     try {

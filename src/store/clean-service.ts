@@ -90,7 +90,12 @@ export class CleanService {
   /** The remark a refused put carries: what is full, and what frees it. */
   diskFullRemark(): string {
     const pct = Math.round(this.lastUsedRatio * 100);
-    return `the disk holding the commit log is full (${pct}% used, diskSpaceWarningLevelRatio ${this.opts.diskSpaceWarningLevelRatio}%): the broker refuses writes until cleaning frees space; free disk space, lower fileReservedTime or diskMaxUsedSpaceRatio`;
+    const o = this.opts;
+    return (
+      `the disk holding the commit log is full (${pct}% used, diskSpaceWarningLevelRatio ` +
+      `${o.diskSpaceWarningLevelRatio}%): the broker refuses writes until cleaning frees ` +
+      'space; free disk space, lower fileReservedTime or diskMaxUsedSpaceRatio'
+    );
   }
 
   requestManualDelete(): void {

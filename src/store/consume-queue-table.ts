@@ -60,7 +60,7 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
     return cq;
   }
 
-  /** Commit-log offset past the newest indexed message of any queue (re-dispatch may start here). */
+  /** Commit-log offset past the newest indexed message of any queue. */
   get maxPhysicOffset(): number {
     let max = 0;
     for (const cq of this.queues.values()) max = Math.max(max, cq.maxPhysicOffset);

@@ -54,6 +54,12 @@ export interface BrokerConfig {
   deleteWhen: string;
   fileReservedTime: number;
   diskMaxUsedSpaceRatio: number;
+  diskSpaceWarningLevelRatio: number;
+  diskSpaceCleanForciblyRatio: number;
+  cleanFileForciblyEnable: boolean;
+  cleanResourceInterval: number;
+  maxHashSlotNum: number;
+  maxIndexNum: number;
   autoCreateTopicEnable: boolean;
   autoCreateSubscriptionGroup: boolean;
   defaultTopicQueueNums: number;
@@ -223,7 +229,6 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       doc: 'Largest message body a producer may send.',
     },
     deleteWhen: {
-      pending: 'no file cleaning service runs',
       type: 'string',
       default: '04',
       doc: 'Hour(s) of the day expired files are deleted, e.g. 04 or 04;16.',
@@ -231,7 +236,6 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
         v.split(';').every((h) => HOUR.test(h)) ? undefined : 'hours 00-23 split by ;',
     },
     fileReservedTime: {
-      pending: 'no file cleaning service runs',
       type: 'int',
       default: 72,
       unit: 'hours',
@@ -239,13 +243,52 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       doc: 'How long commit log files are kept after their last write.',
     },
     diskMaxUsedSpaceRatio: {
-      pending: 'no file cleaning service runs',
       type: 'int',
       default: 75,
       unit: '%',
       min: 10,
       max: 95,
-      doc: 'Disk usage above which the oldest files are deleted regardless of age.',
+      doc: 'Disk usage above which expired files are deleted at any hour, not only at deleteWhen.',
+    },
+    diskSpaceWarningLevelRatio: {
+      type: 'int',
+      default: 90,
+      unit: '%',
+      min: 10,
+      max: 99,
+      doc: 'Disk usage above which writes are refused (SERVICE_NOT_AVAILABLE); reads go on.',
+    },
+    diskSpaceCleanForciblyRatio: {
+      type: 'int',
+      default: 85,
+      unit: '%',
+      min: 10,
+      max: 99,
+      doc: 'Disk usage above which the oldest files are deleted even if not expired.',
+    },
+    cleanFileForciblyEnable: {
+      type: 'bool',
+      default: true,
+      doc: 'Allow forced cleaning past diskSpaceCleanForciblyRatio (off: only expired files go).',
+    },
+    cleanResourceInterval: {
+      type: 'int',
+      default: 10_000,
+      unit: 'ms',
+      min: 10,
+      doc: 'How often disk usage is checked and expired files are deleted.',
+    },
+    maxHashSlotNum: {
+      type: 'int',
+      default: 5_000_000,
+      min: 1,
+      doc: 'Hash slots of one key-index file (4 bytes each).',
+    },
+    maxIndexNum: {
+      type: 'int',
+      default: 20_000_000,
+      min: 1,
+      doc: 'Entries of one key-index file (20 bytes each); a full file rolls.',
     },
     autoCreateTopicEnable: {
       type: 'bool',
