@@ -8,6 +8,7 @@ import type { Logger } from '../common/logger.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { RemotingClient } from '../remoting/remoting-client.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
+import { type FileIO, nodeFileIO, withBelievedCapacity } from '../store/file-io.js';
 import { MessageStore } from '../store/message-store.js';
 import type { BrokerContext } from './broker-context.js';
 import { BrokerStats } from './broker-stats.js';
@@ -24,6 +25,12 @@ import { ConsumerManageProcessor } from './processors/consumer-manage.js';
 import { PullMessageProcessor } from './processors/pull-message.js';
 import { QueryMessageProcessor } from './processors/query-message.js';
 import { SendMessageProcessor } from './processors/send-message.js';
+
+/** KITEMQ_DISK_CAPACITY_BYTES: a disk size the store believes (tests of the watermarks). */
+function believedCapacity(root: string): FileIO {
+  const bytes = Number(process.env.KITEMQ_DISK_CAPACITY_BYTES);
+  return bytes > 0 ? withBelievedCapacity(nodeFileIO, root, bytes) : nodeFileIO;
+}
 
 export class BrokerController {
   private readonly config: BrokerConfig;
@@ -63,6 +70,7 @@ export class BrokerController {
       flushCommitLogLeastPages: c.flushCommitLogLeastPages,
       syncFlushTimeout: c.syncFlushTimeout,
       maxMessageSize: c.maxMessageSize,
+      fileIO: believedCapacity(c.storePathRootDir),
       maxHashSlotNum: c.maxHashSlotNum,
       maxIndexNum: c.maxIndexNum,
       clean: {

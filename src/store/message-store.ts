@@ -423,9 +423,14 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   private async flushConsumeQueues(): Promise<void> {
     // Everything below this offset is already indexed: dispatch runs in the append's tick.
     const safe = this.commitLog.maxOffset;
-    await this.consumeQueues.flush();
-    await this.indexService.flush();
-    this.checkpoint.write({ logicsSafeOffset: safe, physicMaxOffset: 0, timestamp: Date.now() });
+    try {
+      await this.consumeQueues.flush();
+      await this.indexService.flush();
+      this.checkpoint.write({ logicsSafeOffset: safe, physicMaxOffset: 0, timestamp: Date.now() });
+    } catch (err) {
+      // A full disk (ENOSPC) or an I/O error: the old checkpoint stays valid; retry next turn.
+      this.opts.logger.error({ err }, 'consume queue flush or checkpoint failed; will retry');
+    }
   }
 
   /**

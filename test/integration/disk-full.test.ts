@@ -1,0 +1,201 @@
+// Disk watermarks and forced cleaning on a real broker whose store sits on a small file system:
+// an 8 MiB tmpfs mounted by the test when it may (root), else a capacity the broker is told to
+// believe (KITEMQ_DISK_CAPACITY_BYTES). A ballast file past the warning level makes the broker
+// refuse sends (reads go on) until it is removed; then sending twice the disk's size forces the
+// oldest segments out, and a consumer group left behind gets OFFSET_MOVED and carries on from the
+// new minimum. Every acknowledged message at or after its queue's minimum is there, intact.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminClient } from '../../src/client/admin.js';
+import { MQBrokerError } from '../../src/client/errors.js';
+import { Producer } from '../../src/client/producer.js';
+import { PushConsumer } from '../../src/client/push-consumer.js';
+import { silentLogger } from '../../src/common/logger.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
+import {
+  type BrokerHandle,
+  type NamesrvHandle,
+  startBroker,
+  startNamesrv,
+  uniqueName,
+} from '../harness/processes.js';
+import { createTopic, waitFor, waitForAsync } from '../harness/topics.js';
+
+const CAPACITY = 8 * 1024 * 1024;
+const QUEUES = 2;
+const logger = silentLogger();
+let mounted = false;
+let dir: string;
+let namesrv: NamesrvHandle;
+let broker: BrokerHandle;
+let producer: Producer;
+const topic = uniqueName('DiskTopic');
+/** seq → where its acknowledged send put it. */
+const acked = new Map<number, { queueId: number; queueOffset: number }>();
+let seq = 0;
+
+function usedBytes(): number {
+  if (mounted) {
+    const s = statfsSync(dir);
+    return (s.blocks - s.bfree) * s.bsize;
+  }
+  const walk = (d: string): number =>
+    readdirSync(d, { withFileTypes: true }).reduce((sum, e) => {
+      const p = join(d, e.name);
+      try {
+        return sum + (e.isDirectory() ? walk(p) : statSync(p).blocks * 512);
+      } catch {
+        return sum;
+      }
+    }, 0);
+  return walk(dir);
+}
+
+const body = (i: number) => `${i} ${'数据'.repeat(170)}`; // ~1 KiB of UTF-8
+
+/** One send; resolves the response code (0 when acknowledged). */
+async function send(): Promise<number> {
+  const i = seq++;
+  try {
+    const r = await producer.send({ topic, body: body(i), properties: { seq: String(i) } });
+    acked.set(i, { queueId: r.messageQueue.queueId, queueOffset: r.queueOffset });
+    return 0;
+  } catch (err) {
+    if (err instanceof MQBrokerError) return err.responseCode;
+    throw err;
+  }
+}
+
+function consumer(group: string, got: Map<number, string>): PushConsumer {
+  const c = new PushConsumer({
+    namesrvAddr: namesrv.addr,
+    consumerGroup: group,
+    consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+    logger,
+  });
+  c.subscribe(topic, '*').registerMessageListener((msgs) => {
+    for (const m of msgs) got.set(Number(m.properties.seq), m.body.toString());
+    return 'CONSUME_SUCCESS';
+  });
+  return c;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kitemq-smallfs-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${CAPACITY}`, 'tmpfs', dir], {
+      stdio: 'ignore',
+    });
+    mounted = true;
+  } catch {
+    mounted = false; // not root, or no CAP_SYS_ADMIN: the broker believes the capacity instead
+  }
+  namesrv = await startNamesrv();
+  broker = await startBroker({
+    namesrvAddr: namesrv.addr,
+    storeDir: dir,
+    env: mounted ? {} : { KITEMQ_DISK_CAPACITY_BYTES: String(CAPACITY) },
+    conf: {
+      mapedFileSizeCommitLog: 256 * 1024,
+      mapedFileSizeConsumeQueue: 20 * 1000,
+      maxHashSlotNum: 64,
+      maxIndexNum: 512,
+      cleanResourceInterval: 50,
+      fileReservedTime: 72,
+    },
+  });
+  await createTopic(broker.addr, namesrv.addr, topic, QUEUES);
+  producer = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
+  await producer.start();
+}, 60_000);
+
+afterAll(async () => {
+  if (process.env.DEBUG_BROKER) console.log(broker?.output().slice(-4000));
+  await producer?.shutdown();
+  await broker?.stop();
+  await namesrv?.stop();
+  if (mounted) execFileSync('umount', [dir]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe(`a broker on a small file system`, () => {
+  const behind = uniqueName('BehindGroup');
+
+  it('refuses sends past the warning level with a remark, serves reads, resumes when freed', async () => {
+    for (let i = 0; i < 50; i++) expect(await send()).toBe(0);
+    // A group that consumes these first 50 and commits, then stops (it falls behind later).
+    const early = new Map<number, string>();
+    const c = consumer(behind, early);
+    await c.start();
+    await waitFor(() => early.size === 50, 20_000, 'the early group to consume 50');
+    await c.shutdown();
+
+    const ballast = join(dir, 'ballast');
+    writeFileSync(ballast, Buffer.alloc(Math.floor(CAPACITY * 0.93) - usedBytes(), 1));
+    let code = 0;
+    await waitForAsync(
+      async () => {
+        code = await send();
+        return code !== 0;
+      },
+      10_000,
+      'a send to be refused',
+    );
+    expect(code).toBe(ResponseCode.SERVICE_NOT_AVAILABLE);
+    await expect(
+      producer.send({ topic, body: 'refused', properties: { seq: String(seq++) } }),
+    ).rejects.toThrow(/disk holding the commit log is full .*free disk space/);
+
+    const reader = new Map<number, string>();
+    const r = consumer(uniqueName('ReaderGroup'), reader);
+    await r.start();
+    await waitFor(() => reader.size >= 50, 20_000, 'reads while the disk is full');
+    await r.shutdown();
+
+    rmSync(ballast);
+    await waitForAsync(async () => (await send()) === 0, 10_000, 'sends to be taken again');
+  }, 60_000);
+
+  it('forces the oldest segments out when the disk fills; the group behind carries on', async () => {
+    const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger });
+    const refused = new Map<number, number>();
+    // Twice the disk's size, 32 sends in flight.
+    const target = Math.ceil((2 * CAPACITY) / 1100);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next++ < target) {
+          const code = await send();
+          if (code !== 0) refused.set(code, (refused.get(code) ?? 0) + 1);
+        }
+      }),
+    );
+    for (const code of refused.keys()) expect(code).toBe(ResponseCode.SERVICE_NOT_AVAILABLE);
+    expect(acked.size).toBeGreaterThan(target / 2);
+    await new Promise((res) => setTimeout(res, 500)); // cleaning settles below the forced level
+    expect(usedBytes()).toBeLessThan(CAPACITY * 0.9);
+
+    const mins = await Promise.all(
+      Array.from({ length: QUEUES }, (_, q) => admin.getMinOffset(broker.addr, topic, q)),
+    );
+    for (const m of mins) expect(m).toBeGreaterThan(50); // the group behind is below every min
+    const expected = [...acked].filter(([, p]) => p.queueOffset >= mins[p.queueId]!);
+
+    const got = new Map<number, string>();
+    const c = consumer(behind, got);
+    await c.start();
+    await waitFor(() => got.size >= expected.length, 60_000, 'the group behind to catch up');
+    await c.shutdown();
+    admin.close();
+    const missing = expected.filter(([i]) => got.get(i) !== body(i)).map(([i]) => i);
+    expect(missing).toEqual([]);
+    for (const i of got.keys()) {
+      const p = acked.get(i);
+      if (p) expect(p.queueOffset).toBeGreaterThanOrEqual(mins[p.queueId]!);
+    }
+    expect(broker.output()).toMatch(/expired commit log files deleted/);
+  }, 120_000);
+});
