@@ -21,10 +21,17 @@ afterEach(async () => {
 });
 
 /** A FileIO whose disk fullness and file ages the test sets. */
-function fakeDisk(): { io: FileIO; disk: { usedRatio: number; ageMs: number; enospc: number } } {
-  const disk = { usedRatio: 0.1, ageMs: 0, enospc: 0 };
+function fakeDisk(): {
+  io: FileIO;
+  disk: { usedRatio: number; ageMs: number; enospc: number; syncDelayMs: number };
+} {
+  const disk = { usedRatio: 0.1, ageMs: 0, enospc: 0, syncDelayMs: 0 };
   const io: FileIO = {
     ...nodeFileIO,
+    async datasync(fd) {
+      if (disk.syncDelayMs > 0) await new Promise((r) => setTimeout(r, disk.syncDelayMs));
+      await nodeFileIO.datasync(fd);
+    },
     diskUsedRatio: () => disk.usedRatio,
     mtimeMs: (p) => nodeFileIO.mtimeMs(p) - disk.ageMs,
     write(...args) {
@@ -40,7 +47,11 @@ function fakeDisk(): { io: FileIO; disk: { usedRatio: number; ageMs: number; eno
   return { io, disk };
 }
 
-async function open(io: FileIO, root?: string): Promise<MessageStore> {
+async function open(
+  io: FileIO,
+  root?: string,
+  over: Partial<MessageStoreOptions> = {},
+): Promise<MessageStore> {
   const dir = root ?? mkdtempSync(join(tmpdir(), 'kitemq-clean-'));
   if (!root) dirs.push(dir);
   const opts: MessageStoreOptions = {
@@ -57,6 +68,7 @@ async function open(io: FileIO, root?: string): Promise<MessageStore> {
     maxIndexNum: 256,
     fileIO: io,
     clean: { deleteWhen: ALL_HOURS, fileReservedTimeHours: 72, cleanResourceInterval: 3_600_000 },
+    ...over,
   };
   const s = await MessageStore.open(opts);
   stores.push(s);
@@ -149,6 +161,22 @@ describe('retention (fileReservedTime, deleteWhen)', () => {
     expect([0, 1].map((q) => again.getMinOffsetInQueue('T', q))).toEqual(mins);
     expect(drain(again, 0, 0).map(Number).at(-1)).toBe(208);
     expect(drain(again, 1, 0).map(Number).at(-1)).toBe(209);
+  });
+
+  it('deleting head segments during a flush round leaves the round whole', async () => {
+    const { io, disk } = fakeDisk();
+    // No interval flush within the test: it drives the one round itself.
+    const store = await open(io, undefined, { flushIntervalCommitLog: 3_600_000 });
+    for (let i = 0; i < 200; i++) await store.putMessage(msg(i, 0));
+    disk.syncDelayMs = 20;
+    const round = store.flushService.flushNow();
+    await new Promise((r) => setTimeout(r, 70)); // a few segments are flushed by now
+    disk.ageMs = 73 * 3_600_000;
+    expect(store.cleanService.runOnce().deletedCommitLogFiles).toBeGreaterThan(0);
+    await round;
+    const dirty = store.commitLog.queue.files.filter((f) => f.flushedPosition < f.wrotePosition);
+    expect(dirty.map((f) => f.fileFromOffset)).toEqual([]);
+    expect(store.commitLog.queue.flushedOffset).toBe(store.maxPhyOffset);
   });
 });
 

@@ -153,7 +153,9 @@ export class MappedFileQueue {
   }
 
   async flush(): Promise<void> {
-    for (const f of this.files) {
+    // A snapshot: the clean service may drop head segments while a datasync is awaited (it only
+    // drops fully flushed ones, so none of these is closed under us).
+    for (const f of [...this.files]) {
       if (f.flushedPosition < f.wrotePosition) await f.flush();
     }
   }
