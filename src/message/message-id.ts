@@ -2,15 +2,15 @@
 // offset (int64) as uppercase hex. 32 chars for IPv4. Clients decode it to find the broker for
 // VIEW_MESSAGE_BY_ID. UNIQ_KEY (MessageClientIDSetter) is the client/broker-generated unique id.
 import { randomBytes } from 'node:crypto';
-import { bytesToIp, ipToBytes, parseAddress } from './socket-address.js';
+import { writeInt64BE } from './int64.js';
+import { addressBytes, bytesToIp } from './socket-address.js';
 
 export function createOffsetMsgId(storeHost: string, commitLogOffset: number): string {
-  const { ip, port } = parseAddress(storeHost);
-  const ipBytes = ipToBytes(ip);
+  const { ip: ipBytes, port } = addressBytes(storeHost);
   const b = Buffer.allocUnsafe(ipBytes.length + 12);
   ipBytes.copy(b, 0);
   b.writeInt32BE(port, ipBytes.length);
-  b.writeBigInt64BE(BigInt(commitLogOffset), ipBytes.length + 4);
+  writeInt64BE(b, commitLogOffset, ipBytes.length + 4);
   return b.toString('hex').toUpperCase();
 }
 

@@ -14,6 +14,7 @@
 import { crc32 } from 'node:zlib';
 import { assert } from '../common/assert.js';
 import { MAX_PROPERTIES_SIZE_BYTES } from '../common/limits.js';
+import { readInt64BE, writeInt64BE } from './int64.js';
 import {
   MESSAGE_MAGIC_CODE_V1,
   MESSAGE_MAGIC_CODE_V2,
@@ -23,7 +24,7 @@ import {
 } from './message.js';
 import { createOffsetMsgId } from './message-id.js';
 import { decodeProperties, encodeProperties } from './properties-codec.js';
-import { bytesToIp, ipToBytes, parseAddress } from './socket-address.js';
+import { addressBytes, bytesToIp } from './socket-address.js';
 
 export const QUEUE_OFFSET_POS = 20;
 export const PHYSICAL_OFFSET_POS = 28;
@@ -52,10 +53,10 @@ export interface EncodedRecord {
  * fills them with setRecordPositions() under its append lock.
  */
 export function encodeRecord(m: MessageToStore, propertiesString?: string): EncodedRecord {
-  const born = parseAddress(m.bornHost);
-  const store = parseAddress(m.storeHost);
-  const bornIp = ipToBytes(born.ip);
-  const storeIp = ipToBytes(store.ip);
+  const born = addressBytes(m.bornHost);
+  const store = addressBytes(m.storeHost);
+  const bornIp = born.ip;
+  const storeIp = store.ip;
   let sysFlag = m.sysFlag & ~(MessageSysFlag.BORNHOST_V6 | MessageSysFlag.STOREHOST_V6);
   if (bornIp.length === 16) sysFlag |= MessageSysFlag.BORNHOST_V6;
   if (storeIp.length === 16) sysFlag |= MessageSysFlag.STOREHOST_V6;
@@ -88,18 +89,18 @@ export function encodeRecord(m: MessageToStore, propertiesString?: string): Enco
   p = b.writeInt32BE(bodyCrc32(m.body), p);
   p = b.writeInt32BE(m.queueId, p);
   p = b.writeInt32BE(m.flag, p);
-  p = b.writeBigInt64BE(0n, p); // queueOffset
-  p = b.writeBigInt64BE(0n, p); // physicalOffset
+  p = writeInt64BE(b, 0, p); // queueOffset
+  p = writeInt64BE(b, 0, p); // physicalOffset
   p = b.writeInt32BE(sysFlag, p);
-  p = b.writeBigInt64BE(BigInt(m.bornTimestamp), p);
+  p = writeInt64BE(b, m.bornTimestamp, p);
   p += bornIp.copy(b, p);
   p = b.writeInt32BE(born.port, p);
   const tsPos = p;
-  p = b.writeBigInt64BE(0n, p); // storeTimestamp
+  p = writeInt64BE(b, 0, p); // storeTimestamp
   p += storeIp.copy(b, p);
   p = b.writeInt32BE(store.port, p);
   p = b.writeInt32BE(m.reconsumeTimes, p);
-  p = b.writeBigInt64BE(BigInt(m.preparedTransactionOffset), p);
+  p = writeInt64BE(b, m.preparedTransactionOffset, p);
   p = b.writeInt32BE(m.body.length, p);
   p += m.body.copy(b, p);
   if (v2) p = b.writeInt16BE(topic.length, p);
@@ -120,9 +121,9 @@ export function setRecordPositions(
   storeTimestamp: number,
 ): void {
   assert(queueOffset >= 0 && physicalOffset >= 0, 'offsets are non-negative');
-  b.writeBigInt64BE(BigInt(queueOffset), at + QUEUE_OFFSET_POS);
-  b.writeBigInt64BE(BigInt(physicalOffset), at + PHYSICAL_OFFSET_POS);
-  b.writeBigInt64BE(BigInt(storeTimestamp), at + storeTsPos);
+  writeInt64BE(b, queueOffset, at + QUEUE_OFFSET_POS);
+  writeInt64BE(b, physicalOffset, at + PHYSICAL_OFFSET_POS);
+  writeInt64BE(b, storeTimestamp, at + storeTsPos);
 }
 
 export type RecordCheck = { ok: true; size: number } | { ok: false; reason: string };
@@ -163,21 +164,21 @@ export function decodeRecord(b: Buffer, at: number): MessageExt {
   const bodyCRC = b.readInt32BE(p);
   const queueId = b.readInt32BE(p + 4);
   const flag = b.readInt32BE(p + 8);
-  const queueOffset = Number(b.readBigInt64BE(p + 12));
-  const commitLogOffset = Number(b.readBigInt64BE(p + 20));
+  const queueOffset = readInt64BE(b, p + 12);
+  const commitLogOffset = readInt64BE(b, p + 20);
   const sysFlag = b.readInt32BE(p + 28);
-  const bornTimestamp = Number(b.readBigInt64BE(p + 32));
+  const bornTimestamp = readInt64BE(b, p + 32);
   p += 40;
   const bornIpLen = (sysFlag & MessageSysFlag.BORNHOST_V6) !== 0 ? 16 : 4;
   const bornHost = `${bytesToIp(b.subarray(p, p + bornIpLen))}:${b.readInt32BE(p + bornIpLen)}`;
   p += bornIpLen + 4;
-  const storeTimestamp = Number(b.readBigInt64BE(p));
+  const storeTimestamp = readInt64BE(b, p);
   p += 8;
   const storeIpLen = (sysFlag & MessageSysFlag.STOREHOST_V6) !== 0 ? 16 : 4;
   const storeHost = `${bytesToIp(b.subarray(p, p + storeIpLen))}:${b.readInt32BE(p + storeIpLen)}`;
   p += storeIpLen + 4;
   const reconsumeTimes = b.readInt32BE(p);
-  const preparedTransactionOffset = Number(b.readBigInt64BE(p + 4));
+  const preparedTransactionOffset = readInt64BE(b, p + 4);
   p += 12;
   const bodyLength = b.readInt32BE(p);
   p += 4;

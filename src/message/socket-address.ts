@@ -28,6 +28,24 @@ export function parseAddress(addr: string): { ip: string; port: number } {
   return { ip: normalizeIp(ip), port };
 }
 
+const addressCache = new Map<string, { ip: Buffer; port: number }>();
+const ADDRESS_CACHE_MAX = 4096;
+
+/**
+ * parseAddress + ipToBytes, memoized: every record and msgId encodes the same few hosts, and
+ * parsing them per message showed in profiles. Callers must not modify the returned bytes.
+ */
+export function addressBytes(addr: string): { ip: Buffer; port: number } {
+  let hit = addressCache.get(addr);
+  if (!hit) {
+    const { ip, port } = parseAddress(addr);
+    hit = { ip: ipToBytes(ip), port };
+    if (addressCache.size >= ADDRESS_CACHE_MAX) addressCache.clear();
+    addressCache.set(addr, hit);
+  }
+  return hit;
+}
+
 /** 4 bytes for IPv4, 16 for IPv6. Host names are not allowed here. */
 export function ipToBytes(ip: string): Buffer {
   const n = normalizeIp(ip);

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { assert } from '../common/assert.js';
 import { CQ_UNIT_SIZE_BYTES } from '../common/limits.js';
+import { readInt64BE, writeInt64BE } from '../message/int64.js';
 import type { CommitService } from './commit-service.js';
 import type { FileIO } from './file-io.js';
 import { MappedFileQueue } from './mapped-file-queue.js';
@@ -101,9 +102,9 @@ export class ConsumeQueue implements ConsumeQueueReader {
       queueOffset === this.maxOffset,
       `queue offset ${queueOffset} continues ${this.topic}-${this.queueId} at ${this.maxOffset}`,
     );
-    this.unit.writeBigInt64BE(BigInt(commitLogOffset), 0);
+    writeInt64BE(this.unit, commitLogOffset, 0);
     this.unit.writeInt32BE(size, 8);
-    this.unit.writeBigInt64BE(BigInt(tagsCode), 12);
+    writeInt64BE(this.unit, tagsCode, 12);
     this.log.lastForAppend().append(this.unit);
     this.maxPhysicOffset = commitLogOffset + size;
   }
@@ -116,9 +117,9 @@ export class ConsumeQueue implements ConsumeQueueReader {
   private resumeAt(queueOffset: number): void {
     this.log.resetTo(queueOffset * CQ_UNIT_SIZE_BYTES);
     const f = this.log.last!;
-    this.unit.writeBigInt64BE(0n, 0);
+    writeInt64BE(this.unit, 0, 0);
     this.unit.writeInt32BE(BLANK_UNIT_SIZE, 8);
-    this.unit.writeBigInt64BE(0n, 12);
+    writeInt64BE(this.unit, 0, 12);
     for (let q = f.fileFromOffset / CQ_UNIT_SIZE_BYTES; q < queueOffset; q++) f.append(this.unit);
     this.minLogicOffset = queueOffset;
     assert(this.maxOffset === queueOffset && this.minOffset === queueOffset, 'resumed in place');
@@ -136,9 +137,9 @@ export class ConsumeQueue implements ConsumeQueueReader {
     const out: CqUnit[] = [];
     for (let p = 0; p < b.length; p += CQ_UNIT_SIZE_BYTES) {
       out.push({
-        commitLogOffset: Number(b.readBigInt64BE(p)),
+        commitLogOffset: readInt64BE(b, p),
         size: b.readInt32BE(p + 8),
-        tagsCode: Number(b.readBigInt64BE(p + 12)),
+        tagsCode: readInt64BE(b, p + 12),
       });
     }
     assert(out.length <= count, 'never more units than asked for');

@@ -7,6 +7,7 @@
 // The active file keeps its slots in memory and writes the changed ones at each flush; entries
 // are appended through a staging buffer. Entry numbers start at 1.
 import { assert } from '../common/assert.js';
+import { readInt64BE, writeInt64BE } from '../message/int64.js';
 import { javaStringHashCode } from '../message/tag-hash.js';
 import type { FileIO } from './file-io.js';
 
@@ -22,6 +23,10 @@ export interface IndexHeader {
   indexCount: number;
 }
 
+const SLOTS_PER_PAGE = 1024;
+const MAX_PAGES_PER_WRITE = 256;
+const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export class IndexFile {
   readonly path: string;
   readonly header: IndexHeader;
@@ -30,7 +35,8 @@ export class IndexFile {
   private readonly slotNum: number;
   private readonly maxIndexNum: number;
   private slots: Int32Array | undefined;
-  private readonly dirtySlots = new Set<number>();
+  /** Pages (SLOTS_PER_PAGE slots) of the slot table changed since the last flush. */
+  private readonly dirtyPages = new Set<number>();
   private staged: Buffer[] = [];
   private stagedFrom = 0;
 
@@ -79,13 +85,36 @@ export class IndexFile {
 
   private loadSlots(): Int32Array {
     if (!this.slots) {
-      const b = Buffer.alloc(this.slotNum * 4);
-      if (this.io.size(this.fd) > INDEX_HEADER_BYTES)
-        this.io.read(this.fd, b, 0, b.length, INDEX_HEADER_BYTES);
       this.slots = new Int32Array(this.slotNum);
-      for (let i = 0; i < this.slotNum; i++) this.slots[i] = b.readInt32BE(i * 4);
+      if (this.io.size(this.fd) > INDEX_HEADER_BYTES) {
+        // The file is big-endian; read into the array's bytes, then swap in place.
+        const b = Buffer.from(this.slots.buffer, this.slots.byteOffset, this.slots.byteLength);
+        this.io.read(this.fd, b, 0, b.length, INDEX_HEADER_BYTES);
+        if (isLittleEndian) b.swap32();
+      }
     }
     return this.slots;
+  }
+
+  /**
+   * Writes the changed pages of the slot table, runs of adjacent pages in one write: a busy
+   * file touches most pages each second, and one write(2) per slot cost more than the data.
+   */
+  private writeDirtySlots(): void {
+    if (this.dirtyPages.size === 0) return;
+    const slots = this.slots!;
+    const pages = [...this.dirtyPages].sort((a, b) => a - b);
+    this.dirtyPages.clear();
+    for (let i = 0; i < pages.length; ) {
+      let j = i + 1;
+      while (j < pages.length && pages[j] === pages[j - 1]! + 1 && j - i < MAX_PAGES_PER_WRITE) j++;
+      const from = pages[i]! * SLOTS_PER_PAGE;
+      const to = Math.min(this.slotNum, (pages[j - 1]! + 1) * SLOTS_PER_PAGE);
+      const b = Buffer.allocUnsafe((to - from) * 4);
+      for (let s = from; s < to; s++) b.writeInt32BE(slots[s]!, (s - from) * 4);
+      this.io.write(this.fd, b, 0, b.length, INDEX_HEADER_BYTES + from * 4);
+      i = j;
+    }
   }
 
   put(key: string, phyOffset: number, storeTimestamp: number): boolean {
@@ -101,13 +130,13 @@ export class IndexFile {
     const n = h.indexCount;
     const e = Buffer.allocUnsafe(ENTRY_BYTES);
     e.writeInt32BE(hash, 0);
-    e.writeBigInt64BE(BigInt(phyOffset), 4);
+    writeInt64BE(e, phyOffset, 4);
     e.writeInt32BE(Math.max(0, Math.floor((storeTimestamp - h.beginTimestamp) / 1000)), 12);
     e.writeInt32BE(prev, 16);
     this.staged.push(e);
     if (prev === 0) h.hashSlotCount++;
     slots[slot] = n;
-    this.dirtySlots.add(slot);
+    this.dirtyPages.add(Math.floor(slot / SLOTS_PER_PAGE));
     h.indexCount = n + 1;
     h.endTimestamp = storeTimestamp;
     h.endPhyOffset = phyOffset;
@@ -123,8 +152,7 @@ export class IndexFile {
     while (n > 0 && out.length < maxNum && guard++ < this.maxIndexNum) {
       const e = this.readEntry(n);
       const ts = this.header.beginTimestamp + e.readInt32BE(12) * 1000;
-      if (e.readInt32BE(0) === hash && ts >= begin - 1000 && ts <= end)
-        out.push(Number(e.readBigInt64BE(4)));
+      if (e.readInt32BE(0) === hash && ts >= begin - 1000 && ts <= end) out.push(readInt64BE(e, 4));
       const prev = e.readInt32BE(16);
       if (prev >= n) break; // a corrupt chain must not loop
       n = prev;
@@ -146,12 +174,7 @@ export class IndexFile {
       this.stagedFrom += this.staged.length;
       this.staged = [];
     }
-    const b = Buffer.allocUnsafe(4);
-    for (const slot of this.dirtySlots) {
-      b.writeInt32BE(this.slots![slot]!, 0);
-      this.io.write(this.fd, b, 0, 4, INDEX_HEADER_BYTES + slot * 4);
-    }
-    this.dirtySlots.clear();
+    this.writeDirtySlots();
     const h = Buffer.alloc(INDEX_HEADER_BYTES);
     h.writeBigInt64BE(BigInt(this.header.beginTimestamp), 0);
     h.writeBigInt64BE(BigInt(this.header.endTimestamp), 8);
@@ -165,7 +188,7 @@ export class IndexFile {
 
   /** Drops the in-memory slot table of a file that is no longer written. */
   release(): void {
-    if (this.dirtySlots.size === 0 && this.staged.length === 0) this.slots = undefined;
+    if (this.dirtyPages.size === 0 && this.staged.length === 0) this.slots = undefined;
   }
 
   close(): void {
