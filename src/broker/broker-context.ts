@@ -9,6 +9,7 @@ import type { ConsumerOffsetManager } from './managers/consumer-offset-manager.j
 import type { ProducerManager } from './managers/producer-manager.js';
 import type { SubscriptionGroupManager } from './managers/subscription-group-manager.js';
 import type { TopicConfigManager } from './managers/topic-config-manager.js';
+import type { ScheduleMessageService } from './schedule/schedule-message-service.js';
 
 export interface BrokerContext {
   readonly config: BrokerConfig;
@@ -21,6 +22,8 @@ export interface BrokerContext {
   readonly producers: ProducerManager;
   readonly pullHold: PullRequestHoldService;
   readonly stats: BrokerStats;
+  /** Delay levels and their delivery (SCHEDULE_TOPIC_XXXX → real topics). */
+  readonly schedule: ScheduleMessageService;
   /** brokerIP1:listenPort — the storeHost of every record and the address in msgIds. */
   readonly storeHost: string;
 }

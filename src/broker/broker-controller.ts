@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { BrokerConfig } from '../common/config/broker-config.js';
 import { CLIENT_HOUSEKEEPING_INTERVAL_MS } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
+import { parseMessageDelayLevel } from '../message/delay-level.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { RemotingClient } from '../remoting/remoting-client.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
@@ -25,6 +26,8 @@ import { ConsumerManageProcessor } from './processors/consumer-manage.js';
 import { PullMessageProcessor } from './processors/pull-message.js';
 import { QueryMessageProcessor } from './processors/query-message.js';
 import { SendMessageProcessor } from './processors/send-message.js';
+import { SendMessageBackProcessor } from './processors/send-message-back.js';
+import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 
 /** KITEMQ_DISK_CAPACITY_BYTES: a disk size the store believes (tests of the watermarks). */
 function believedCapacity(root: string): FileIO {
@@ -38,6 +41,7 @@ export class BrokerController {
   private readonly server: RemotingServer;
   private readonly outbound: RemotingClient;
   private ctx: BrokerContext | undefined;
+  private schedule: ScheduleMessageService | undefined;
   private registration: NamesrvRegistration | undefined;
   private timers: NodeJS.Timeout[] = [];
   private boundPort = 0;
@@ -88,6 +92,7 @@ export class BrokerController {
       await this.startWithStore(store);
     } catch (err) {
       await this.server.close();
+      await this.schedule?.shutdown();
       await store.shutdown();
       throw err;
     }
@@ -110,6 +115,14 @@ export class BrokerController {
         pullHold.notifyMessageArriving(topic, queueId, nextOffset, tagsCode),
       );
     }
+    // Before the listeners open: delayOffset.json is read and clamped, delivery resumes.
+    const schedule = new ScheduleMessageService(store, {
+      storePathRootDir: c.storePathRootDir,
+      levels: parseMessageDelayLevel(c.messageDelayLevel),
+      log: this.log.child({ module: 'schedule' }),
+    });
+    this.schedule = schedule;
+    schedule.start();
     this.boundPort = await this.server.listen(c.listenPort, c.bindAddress);
     if (c.listenPort > 2) await this.server.listen(c.listenPort - 2, c.bindAddress);
     const storeHost = `${c.brokerIP1}:${this.boundPort}`;
@@ -126,6 +139,7 @@ export class BrokerController {
       consumers,
       producers,
       pullHold,
+      schedule,
       storeHost,
     };
     this.ctx = ctx;
@@ -154,6 +168,9 @@ export class BrokerController {
       [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE],
       send.process,
     );
+    const back = new SendMessageBackProcessor(ctx);
+    s.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, back.process);
+    s.registerProcessor(RequestCode.GET_ALL_DELAY_OFFSET, ctx.schedule.getAllDelayOffset);
     const pull = new PullMessageProcessor(ctx);
     s.registerProcessor([RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE], pull.process);
     const client = new ClientManageProcessor(ctx);
@@ -209,6 +226,7 @@ export class BrokerController {
     ctx?.stats.stop();
     await this.server.close();
     if (ctx) {
+      await ctx.schedule.shutdown(); // before the store: the last batch's offsets get written
       ctx.offsets.persist(true);
       await ctx.store.shutdown();
     }

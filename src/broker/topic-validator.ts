@@ -1,11 +1,11 @@
 // Topic and group name rules (TopicValidator, 5.x): non-blank, [%|a-zA-Z0-9_-], ≤ 127 chars
 // (retry/DLQ topics ≤ 255), and a few system topics clients may not send to.
 import { GROUP_MAX_LENGTH, RETRY_TOPIC_MAX_LENGTH, TOPIC_MAX_LENGTH } from '../common/limits.js';
+import { SCHEDULE_TOPIC } from '../message/delay-level.js';
 
 export const TBW102 = 'TBW102';
 export const RETRY_GROUP_TOPIC_PREFIX = '%RETRY%';
 export const DLQ_GROUP_TOPIC_PREFIX = '%DLQ%';
-export const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
 
 const NOT_ALLOWED_SEND = new Set([
   SCHEDULE_TOPIC,
@@ -48,6 +48,12 @@ export function isNotAllowedSendTopic(topic: string): boolean {
   return NOT_ALLOWED_SEND.has(topic);
 }
 
+/** MixAll#getRetryTopic. */
 export function retryTopic(group: string): string {
   return RETRY_GROUP_TOPIC_PREFIX + group;
+}
+
+/** MixAll#getDLQTopic. */
+export function dlqTopic(group: string): string {
+  return DLQ_GROUP_TOPIC_PREFIX + group;
 }

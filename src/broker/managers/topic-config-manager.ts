@@ -6,8 +6,11 @@ import { assert } from '../../common/assert.js';
 import type { BrokerConfig } from '../../common/config/broker-config.js';
 import type { Logger } from '../../common/logger.js';
 import { isInherited, PERM_INHERIT, PERM_READ, PERM_WRITE } from '../../common/perm.js';
+import { parseMessageDelayLevel, SCHEDULE_TOPIC } from '../../message/delay-level.js';
 import { retryTopic, TBW102 } from '../topic-validator.js';
 import { readJsonFile, writeJsonFile } from './config-file.js';
+
+const SCHEDULE_TOPIC_QUEUE_NUM = 18;
 
 export type TopicFilterType = 'SINGLE_TAG' | 'MULTI_TAG';
 
@@ -89,6 +92,9 @@ export class TopicConfigManager {
     seed(newTopicConfig(c.brokerClusterName, 16, PERM_INHERIT | PERM_READ | PERM_WRITE));
     seed(newTopicConfig(c.brokerName, 1, PERM_INHERIT | PERM_READ | PERM_WRITE));
     seed(newTopicConfig('OFFSET_MOVED_EVENT', 1));
+    // One queue per delay level; RocketMQ seeds 18 (SCHEDULE_TOPIC_QUEUE_NUM) whatever the levels.
+    const levels = parseMessageDelayLevel(c.messageDelayLevel).length;
+    seed(newTopicConfig(SCHEDULE_TOPIC, Math.max(SCHEDULE_TOPIC_QUEUE_NUM, levels)));
     seed(newTopicConfig(`${c.brokerClusterName}_REPLY_TOPIC`, 1));
   }
 
@@ -151,12 +157,21 @@ export class TopicConfigManager {
 
   /** The retry topic of a consumer group, created on first heartbeat (1 queue, RW). */
   createRetryTopicIfAbsent(group: string, queueNums = 1): TopicConfig {
-    const name = retryTopic(group);
-    const existing = this.table.get(name);
+    return this.createTopicInSendMessageBackMethod(
+      retryTopic(group),
+      queueNums,
+      PERM_READ | PERM_WRITE,
+    );
+  }
+
+  /** Retry and dead-letter topics (TopicConfigManager#createTopicInSendMessageBackMethod). */
+  createTopicInSendMessageBackMethod(topic: string, queueNums: number, perm: number): TopicConfig {
+    const existing = this.table.get(topic);
     if (existing) return existing;
-    const tc = newTopicConfig(name, queueNums);
-    this.table.set(name, tc);
+    const tc = newTopicConfig(topic, queueNums, perm);
+    this.table.set(topic, tc);
     this.commitChange([tc]);
+    this.log.info({ topic, queueNums, perm }, 'retry/DLQ topic created');
     return tc;
   }
 

@@ -141,6 +141,7 @@ export class AdminProcessor {
       sendThreadPoolQueueHeadWaitTimeMills: '0',
       pullThreadPoolQueueHeadWaitTimeMills: '0',
       pageCacheLockTimeMills: '0',
+      ...this.ctx.schedule.runtimeInfo(),
     };
     return createResponse(req, ResponseCode.SUCCESS, undefined, {}, json({ table }));
   };

@@ -3,7 +3,9 @@
 // batch vs single is decided by `batch`/`m`, not by the code. Body: the message body, or the
 // batch encoding (§4.6). Response header: msgId (offset id; comma-joined for a batch), queueId,
 // queueOffset, transactionId (UNIQ_KEY), MSG_REGION, TRACE_ON — all strings, on every outcome.
-// Codes: 0, 10, 13, 14, 16, 17, 29, 2, 1 (§4.4 order of checks).
+// Codes: 0, 10, 13, 14, 16, 17, 29, 2, 1 (§4.4 order of checks); 26 for a %RETRY% topic whose
+// group does not exist. A DELAY level diverts the message to SCHEDULE_TOPIC_XXXX (delay-hook.ts);
+// a %RETRY% send past the group's reconsume limit goes to %DLQ%<group> (part 2 §5.3).
 import { randomInt } from 'node:crypto';
 import { RequestValidationError } from '../../common/errors.js';
 import { isWriteable } from '../../common/perm.js';
@@ -22,12 +24,14 @@ import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { TopicConfig } from '../managers/topic-config-manager.js';
+import { applyDelayLevel } from '../schedule/delay-hook.js';
 import { mapPutStatus } from '../status-mapping.js';
 import {
   isNotAllowedSendTopic,
   RETRY_GROUP_TOPIC_PREFIX,
   validateTopic,
 } from '../topic-validator.js';
+import { deadLetterTopic, maxReconsumeTimes, requireGroup } from './retry-dlq.js';
 
 export interface SendMessageRequestHeader {
   producerGroup: string;
@@ -206,19 +210,25 @@ export class SendMessageProcessor {
     base: Record<string, string>,
   ): Promise<RemotingCommand> {
     const properties = this.completeProperties(decodeProperties(h.properties));
-    const m: MessageToStore = {
+    const m: MessageToStore = this.handleRetryAndDLQ(req, h, {
       ...this.baseMessage(conn, h, tc, queueId),
       flag: h.flag,
       body,
       properties,
-    };
-    const result = await this.ctx.store.putMessage(m);
+    });
+    const diverted = applyDelayLevel(m, this.ctx.schedule.levels);
+    if ('error' in diverted) {
+      return createResponse(req, ResponseCode.MESSAGE_ILLEGAL, diverted.error, base);
+    }
+    const result = await this.ctx.store.putMessage(diverted.message);
     const outcome = mapPutStatus(result.status, result.remark);
     if (outcome.stored) this.ctx.stats.putTotal++;
     if (!outcome.stored || !result.appendResult) {
       return createResponse(req, outcome.code, outcome.remark, base);
     }
     const a = result.appendResult;
+    // queueId is the one asked for; queueOffset is where the message sits now (for a delayed
+    // message, in the schedule queue), as RocketMQ answers.
     return createResponse(req, outcome.code, outcome.remark, {
       msgId: a.msgId,
       queueId,
@@ -226,6 +236,29 @@ export class SendMessageProcessor {
       transactionId: properties[MessageConst.UNIQ_KEY],
       ...base,
     });
+  }
+
+  /**
+   * SendMessageProcessor#handleRetryAndDLQ: a send to %RETRY%<group> (a client's fallback when
+   * CONSUMER_SEND_MSG_BACK failed) whose reconsumeTimes is past the limit is dead-lettered.
+   */
+  private handleRetryAndDLQ(
+    req: RemotingCommand,
+    h: SendMessageRequestHeader,
+    m: MessageToStore,
+  ): MessageToStore {
+    if (!h.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) return m;
+    const groupName = h.topic.slice(RETRY_GROUP_TOPIC_PREFIX.length);
+    const group = requireGroup(this.ctx, groupName);
+    // Strictly greater here, unlike send-back's >= (RocketMQ's two paths differ the same way).
+    if (h.reconsumeTimes <= maxReconsumeTimes(group, h.maxReconsumeTimes, req.version)) return m;
+    const dlq = deadLetterTopic(this.ctx, groupName);
+    return {
+      ...m,
+      topic: dlq.topicName,
+      queueId: 0,
+      properties: { ...m.properties, [MessageConst.DELAY]: '-1' },
+    };
   }
 
   private async sendBatch(

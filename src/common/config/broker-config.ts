@@ -314,12 +314,16 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       doc: 'Allow SQL92 property filters in subscriptions.',
     },
     messageDelayLevel: {
-      pending: 'delayed delivery is not implemented',
       type: 'string',
       default: '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h',
-      doc: 'Delay of each level 1..18 for delayed messages and retries (s, m, h, d).',
+      doc:
+        'Delay of each DELAY level (1, 2, …; s, m, h, d): SCHEDULE_TOPIC_XXXX queue n-1 holds ' +
+        'level n; retries wait level 3 + reconsumeTimes, capped at the last level.',
       check: (v) =>
-        v.split(/\s+/).every((t) => DELAY_LEVEL.test(t))
+        v
+          .trim()
+          .split(/\s+/)
+          .every((t) => DELAY_LEVEL.test(t) && Number.isSafeInteger(Number.parseInt(t, 10) * 864e5))
           ? undefined
           : 'space-separated durations such as 1s 5m 2h',
     },

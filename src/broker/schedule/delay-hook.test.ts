@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { MessageSysFlag, type MessageToStore } from '../../message/message.js';
+import { applyDelayLevel } from './delay-hook.js';
+
+const levels = [1_000, 2_000, 3_000];
+
+function msg(props: Record<string, string>, sysFlag = 0): MessageToStore {
+  return {
+    topic: 'Orders',
+    queueId: 5,
+    flag: 0,
+    body: Buffer.from('x'),
+    properties: { TAGS: 'A', ...props },
+    sysFlag,
+    bornTimestamp: 1,
+    bornHost: '127.0.0.1:1',
+    storeHost: '127.0.0.1:2',
+    reconsumeTimes: 0,
+    preparedTransactionOffset: 0,
+  };
+}
+
+describe('applyDelayLevel', () => {
+  it('diverts DELAY=n to the schedule topic, queue n-1, keeping the real topic and queue', () => {
+    const r = applyDelayLevel(msg({ DELAY: '2' }), levels);
+    expect(r).toMatchObject({
+      level: 2,
+      message: {
+        topic: 'SCHEDULE_TOPIC_XXXX',
+        queueId: 1,
+        properties: { TAGS: 'A', DELAY: '2', REAL_TOPIC: 'Orders', REAL_QID: '5' },
+      },
+    });
+  });
+
+  it('clamps a level above the table to the last level and drops 5.x timer properties', () => {
+    const r = applyDelayLevel(
+      msg({ DELAY: '40', TIMER_DELIVER_MS: '5', TIMER_DELAY_SEC: '1' }),
+      levels,
+    );
+    if ('error' in r) throw new Error(r.error);
+    expect(r.message.queueId).toBe(2);
+    expect(r.message.properties.DELAY).toBe('3');
+    expect(r.message.properties.TIMER_DELIVER_MS).toBeUndefined();
+    expect(r.message.properties.TIMER_DELAY_SEC).toBeUndefined();
+  });
+
+  it('leaves messages without a positive level, and half transaction messages, alone', () => {
+    for (const m of [
+      msg({}),
+      msg({ DELAY: '0' }),
+      msg({ DELAY: '-1' }),
+      msg({ DELAY: '2' }, MessageSysFlag.TRANSACTION_PREPARED_TYPE),
+    ]) {
+      const r = applyDelayLevel(m, levels);
+      expect(r).toEqual({ message: m, level: 0 });
+    }
+    const committed = applyDelayLevel(
+      msg({ DELAY: '1' }, MessageSysFlag.TRANSACTION_COMMIT_TYPE),
+      levels,
+    );
+    expect(committed).toMatchObject({ level: 1, message: { topic: 'SCHEDULE_TOPIC_XXXX' } });
+  });
+
+  it('reports a DELAY that is not an integer', () => {
+    expect(applyDelayLevel(msg({ DELAY: 'soon' }), levels)).toEqual({
+      error: "the DELAY property 'soon' is not an integer delay level",
+    });
+  });
+});

@@ -1,0 +1,166 @@
+// Delivery progress of the schedule queues: <storePathRootDir>/config/delayOffset.json, as
+// RocketMQ names and shapes it ({"offsetTable":{level: next queue offset}, "dataVersion":{…}},
+// DelayOffsetSerializeWrapper). RocketMQ flushes it every 10 s, so a crash re-delivers up to 10 s
+// of messages; here the schedule service flushes after every delivered batch and waits for the
+// write, and writes from all levels share one file write (group commit).
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
+import { open, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { assert } from '../../common/assert.js';
+import type { DataVersion } from '../managers/topic-config-manager.js';
+
+interface DelayOffsetFile {
+  offsetTable?: Record<string, number>;
+  dataVersion?: DataVersion;
+}
+
+/** fastjson writes Map<Integer, Long> keys unquoted ({1:5}); quote them so JSON.parse reads it. */
+export function quoteNumericKeys(text: string): string {
+  return text.replace(/([{,]\s*)(-?\d+)(\s*:)/g, '$1"$2"$3');
+}
+
+export class DelayOffsetStore {
+  readonly path: string;
+  private readonly table = new Map<number, number>();
+  private dataVersion: DataVersion = { counter: 0, stateVersion: 0, timestamp: Date.now() };
+  private version = 0;
+  private persistedVersion = 0;
+  private inFlight: Promise<void> | undefined;
+
+  constructor(storePathRootDir: string) {
+    this.path = join(storePathRootDir, 'config', 'delayOffset.json');
+  }
+
+  /**
+   * Reads the file, or RocketMQ's .bak of it; a file that does not parse stops the broker rather
+   * than silently starting over (which would re-deliver every scheduled message).
+   */
+  load(): void {
+    const file = readDelayOffsetFile(this.path);
+    if (!file) return;
+    for (const [level, offset] of Object.entries(file.offsetTable ?? {})) {
+      const l = Number(level);
+      if (Number.isSafeInteger(l) && Number.isSafeInteger(offset) && offset >= 0) {
+        this.table.set(l, offset);
+      }
+    }
+    if (file.dataVersion) this.dataVersion = file.dataVersion;
+  }
+
+  get(level: number): number | undefined {
+    return this.table.get(level);
+  }
+
+  set(level: number, offset: number): void {
+    assert(Number.isSafeInteger(offset) && offset >= 0, 'delay offsets are queue offsets');
+    if (this.table.get(level) === offset) return;
+    this.table.set(level, offset);
+    this.version++;
+  }
+
+  entries(): [level: number, offset: number][] {
+    return [...this.table.entries()].sort((a, b) => a[0] - b[0]);
+  }
+
+  /** The file's JSON text (GET_ALL_DELAY_OFFSET answers with it). */
+  encode(): string {
+    const offsetTable: Record<string, number> = {};
+    for (const [level, offset] of this.entries()) offsetTable[String(level)] = offset;
+    return JSON.stringify({ offsetTable, dataVersion: this.dataVersion }, null, 2);
+  }
+
+  get writing(): boolean {
+    return this.inFlight !== undefined;
+  }
+
+  /** Resolves once every change made before the call is on disk (fsynced, renamed in place). */
+  async flush(): Promise<void> {
+    const want = this.version;
+    while (this.persistedVersion < want) {
+      if (!this.inFlight) {
+        this.inFlight = this.writeOnce().finally(() => {
+          this.inFlight = undefined;
+        });
+      }
+      await this.inFlight;
+    }
+  }
+
+  /** At shutdown: waits for a write in flight, then writes synchronously. */
+  async close(): Promise<void> {
+    await this.inFlight?.catch(() => {});
+    if (this.persistedVersion < this.version) {
+      this.bumpDataVersion();
+      const tmp = this.prepareTmp();
+      const fd = openSync(tmp, 'w');
+      try {
+        writeSync(fd, this.encode());
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, this.path);
+      this.persistedVersion = this.version;
+    }
+  }
+
+  private prepareTmp(): string {
+    mkdirSync(dirname(this.path), { recursive: true });
+    return `${this.path}.tmp`;
+  }
+
+  private bumpDataVersion(): void {
+    this.dataVersion = {
+      counter: this.dataVersion.counter + 1,
+      stateVersion: this.dataVersion.stateVersion,
+      timestamp: Date.now(),
+    };
+  }
+
+  /**
+   * Write a temp file, fsync, rename over the old one: a crash leaves the old or the new file,
+   * never a torn one and never none (config-file.ts moves the old one aside first, which leaves
+   * a moment with only the .bak — here that would mean re-delivering a batch).
+   */
+  private async writeOnce(): Promise<void> {
+    const v = this.version;
+    this.bumpDataVersion();
+    const text = this.encode();
+    const tmp = this.prepareTmp();
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, this.path);
+    this.persistedVersion = Math.max(this.persistedVersion, v);
+  }
+}
+
+function readDelayOffsetFile(path: string): DelayOffsetFile | undefined {
+  let firstError: Error | undefined;
+  for (const p of [path, `${path}.bak`]) {
+    if (!existsSync(p)) continue;
+    try {
+      return JSON.parse(quoteNumericKeys(readFileSync(p, 'utf8'))) as DelayOffsetFile;
+    } catch (err) {
+      firstError ??= err as Error;
+    }
+  }
+  if (!firstError) return undefined;
+  throw new Error(
+    `${path} does not parse (${firstError.message}); fix it, or remove it to re-deliver every ` +
+      'message still in SCHEDULE_TOPIC_XXXX',
+  );
+}

@@ -1,0 +1,221 @@
+// The schedule service over a real MessageStore in a temp dir, on a fake clock: setTimeout and
+// Date are faked (so store timestamps follow the fake clock too); file I/O is real.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLogger, silentLogger } from '../../common/logger.js';
+import { SCHEDULE_TOPIC } from '../../message/delay-level.js';
+import type { MessageExt, MessageToStore } from '../../message/message.js';
+import { decodeRecord } from '../../message/record-codec.js';
+import { MessageStore } from '../../store/message-store.js';
+import { applyDelayLevel } from './delay-hook.js';
+import { ScheduleMessageService } from './schedule-message-service.js';
+
+const LEVELS = [1_000, 5_000, 10_000];
+const dirs: string[] = [];
+const open: { store: MessageStore; svc: ScheduleMessageService }[] = [];
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: 1_700_000_000_000 });
+});
+
+afterEach(async () => {
+  for (const o of open.splice(0)) {
+    await o.svc.shutdown();
+    await o.store.shutdown();
+  }
+  vi.useRealTimers();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function newDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'kitemq-schedule-'));
+  dirs.push(d);
+  return d;
+}
+
+async function openBroker(dir: string, lateness: number[] = []) {
+  const store = await MessageStore.open({
+    storePathRootDir: dir,
+    mappedFileSizeCommitLog: 4 * 1024 * 1024,
+    mappedFileSizeConsumeQueue: 20 * 4096,
+    flushDiskType: 'ASYNC_FLUSH',
+    flushIntervalCommitLog: 50,
+    flushCommitLogLeastPages: 0,
+    syncFlushTimeout: 5_000,
+    maxMessageSize: 64 * 1024,
+    logger: silentLogger(),
+  });
+  const svc = new ScheduleMessageService(store, {
+    storePathRootDir: dir,
+    levels: LEVELS,
+    log: process.env.DEBUG_SCHED ? createLogger('t', 'debug') : silentLogger(),
+    onDelivered: (_level, ms) => lateness.push(ms),
+  });
+  svc.start();
+  const o = { store, svc };
+  open.push(o);
+  return o;
+}
+
+async function close(o: { store: MessageStore; svc: ScheduleMessageService }): Promise<void> {
+  open.splice(open.indexOf(o), 1);
+  await o.svc.shutdown();
+  await o.store.shutdown();
+}
+
+function message(i: number, delay: number, topic = 'Real', queueId = i % 2): MessageToStore {
+  return {
+    topic,
+    queueId,
+    flag: 7,
+    body: Buffer.from(`body ${i}`),
+    properties: { TAGS: 'T', UNIQ_KEY: `U${i}`, DELAY: String(delay), seq: String(i) },
+    sysFlag: 0,
+    bornTimestamp: Date.now(),
+    bornHost: '127.0.0.1:4000',
+    storeHost: '127.0.0.1:10911',
+    reconsumeTimes: 2,
+    preparedTransactionOffset: 0,
+  };
+}
+
+async function schedule(store: MessageStore, m: MessageToStore): Promise<void> {
+  const d = applyDelayLevel(m, LEVELS);
+  if ('error' in d) throw new Error(d.error);
+  const r = await store.putMessage(d.message);
+  expect(r.status).toBe('PUT_OK');
+}
+
+function read(store: MessageStore, topic: string, queueId: number): MessageExt[] {
+  const out: MessageExt[] = [];
+  for (let off = 0; ; ) {
+    const r = store.getMessage(topic, queueId, off, 32);
+    if (r.status !== 'FOUND') return out;
+    out.push(...r.buffers.map((b) => decodeRecord(b, 0)));
+    off = r.nextBeginOffset;
+  }
+}
+
+/**
+ * Lets real I/O (file writes, the store's commit round) finish while the fake clock stands still,
+ * running timers that fall due meanwhile, until no level is delivering or due.
+ */
+async function quiesce(svc: ScheduleMessageService): Promise<void> {
+  for (let i = 0; i < 20_000; i++) {
+    await new Promise((r) => setImmediate(r));
+    await vi.advanceTimersByTimeAsync(0);
+    if (svc.isIdle()) return;
+  }
+  throw new Error('the schedule service never went idle');
+}
+
+/** Moves the fake clock in small steps, letting the service catch up after each. */
+async function tick(svc: ScheduleMessageService, ms: number, stepMs = 50): Promise<void> {
+  await quiesce(svc);
+  for (let t = 0; t < ms; t += stepMs) {
+    await vi.advanceTimersByTimeAsync(Math.min(stepMs, ms - t));
+    await quiesce(svc);
+  }
+}
+
+describe('ScheduleMessageService', () => {
+  it('delivers a level-2 message to its real queue at its time and not before', async () => {
+    const { store, svc } = await openBroker(newDir());
+    await schedule(store, message(1, 2));
+    expect(store.getMaxOffsetInQueue(SCHEDULE_TOPIC, 1)).toBe(1);
+    await tick(svc, 4_990);
+    expect(read(store, 'Real', 1)).toEqual([]);
+    await tick(svc, 20);
+    const [m] = read(store, 'Real', 1);
+    expect(m?.body.toString()).toBe('body 1');
+    expect(m?.flag).toBe(7);
+    expect(m?.reconsumeTimes).toBe(2);
+    expect(m?.properties.DELAY).toBeUndefined();
+    expect(m?.properties).toMatchObject({ REAL_TOPIC: 'Real', REAL_QID: '1', UNIQ_KEY: 'U1' });
+    expect(m!.storeTimestamp - m!.bornTimestamp).toBeGreaterThanOrEqual(5_000);
+  });
+
+  it('keeps order and delivers each of 3,000 messages once, across batches', async () => {
+    const lateness: number[] = [];
+    const { store, svc } = await openBroker(newDir(), lateness);
+    for (let i = 0; i < 3_000; i++) await schedule(store, message(i, 1, 'Bulk', 0));
+    await tick(svc, 1_000);
+    const got = read(store, 'Bulk', 0).map((m) => Number(m.properties.seq));
+    expect(got).toEqual([...Array(3_000).keys()]);
+    expect(lateness).toHaveLength(3_000);
+    expect(Math.min(...lateness)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('resumes after a restart without losing or repeating a message', async () => {
+    const dir = newDir();
+    let b = await openBroker(dir);
+    for (let i = 0; i < 10; i++) await schedule(b.store, message(i, 1 + (i % 3), 'R', 0));
+    await tick(b.svc, 5_000); // levels 1 and 2 are due, level 3 is not
+    expect(read(b.store, 'R', 0)).toHaveLength(7);
+    await close(b);
+    const saved = JSON.parse(readFileSync(join(dir, 'config', 'delayOffset.json'), 'utf8'));
+    expect(saved.offsetTable).toMatchObject({ 1: 4, 2: 3, 3: 0 });
+    b = await openBroker(dir);
+    await tick(b.svc, 5_000);
+    const seqs = read(b.store, 'R', 0).map((m) => Number(m.properties.seq));
+    expect(seqs.sort((x, y) => x - y)).toEqual([...Array(10).keys()]);
+  });
+
+  it('reads fastjson-style numeric keys and clamps an offset past the queue end', async () => {
+    const dir = newDir();
+    mkdirSync(join(dir, 'config'), { recursive: true });
+    writeFileSync(join(dir, 'config', 'delayOffset.json'), '{"offsetTable":{1:0,2:99}}');
+    const { store, svc } = await openBroker(dir);
+    expect(svc.runtimeInfo()).toMatchObject({ scheduleMessageOffset_2: '0,0' });
+    await schedule(store, message(1, 2, 'C', 0));
+    await tick(svc, 5_000);
+    expect(read(store, 'C', 0)).toHaveLength(1);
+  });
+
+  it('drops a schedule-topic message without REAL_TOPIC and goes on', async () => {
+    const { store, svc } = await openBroker(newDir());
+    const bad = { ...message(0, 1), topic: SCHEDULE_TOPIC, queueId: 0 };
+    await store.putMessage(bad);
+    await schedule(store, message(1, 1, 'D', 0));
+    await tick(svc, 1_000);
+    expect(read(store, 'D', 0).map((m) => m.properties.seq)).toEqual(['1']);
+  });
+
+  it('pauses on a put refused for a passing reason and resumes without repeating', async () => {
+    const dir = newDir();
+    const { store } = await openBroker(dir);
+    const o = open.pop()!;
+    await o.svc.shutdown();
+    let calls = 0;
+    const flaky = Object.assign(Object.create(store) as MessageStore, {
+      putMessage: (m: MessageToStore) => {
+        calls++;
+        if (calls === 2) return Promise.resolve({ status: 'SERVICE_NOT_AVAILABLE' as const });
+        return store.putMessage(m);
+      },
+    });
+    const svc = new ScheduleMessageService(flaky, {
+      storePathRootDir: dir,
+      levels: LEVELS,
+      log: silentLogger(),
+    });
+    svc.start();
+    open.push({ store, svc });
+    for (let i = 0; i < 5; i++) await schedule(store, message(i, 1, 'F', 0));
+    await tick(svc, 1_000);
+    expect(read(store, 'F', 0)).toHaveLength(1); // paused at the refused one
+    await tick(svc, 100);
+    expect(read(store, 'F', 0).map((m) => m.properties.seq)).toEqual(['0', '1', '2', '3', '4']);
+  });
+
+  it('answers GET_ALL_DELAY_OFFSET with the file contents', async () => {
+    const { store, svc } = await openBroker(newDir());
+    await schedule(store, message(1, 1, 'E', 0));
+    await tick(svc, 1_000);
+    const res = svc.getAllDelayOffset({ opaque: 1, code: 45 } as never);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.body!.toString()).offsetTable['1']).toBe(1);
+  });
+});
