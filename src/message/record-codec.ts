@@ -60,10 +60,12 @@ export function encodeRecord(m: MessageToStore, propertiesString?: string): Enco
   let sysFlag = m.sysFlag & ~(MessageSysFlag.BORNHOST_V6 | MessageSysFlag.STOREHOST_V6);
   if (bornIp.length === 16) sysFlag |= MessageSysFlag.BORNHOST_V6;
   if (storeIp.length === 16) sysFlag |= MessageSysFlag.STOREHOST_V6;
-  const topic = Buffer.from(m.topic, 'utf8');
-  const props = Buffer.from(propertiesString ?? encodeProperties(m.properties), 'utf8');
-  assert(props.length <= MAX_PROPERTIES_SIZE_BYTES, 'properties checked before encoding');
-  const v2 = topic.length > 127;
+  // Strings are written straight into the record: no intermediate Buffer per field.
+  const propsText = propertiesString ?? encodeProperties(m.properties);
+  const topicBytes = Buffer.byteLength(m.topic, 'utf8');
+  const propsBytes = Buffer.byteLength(propsText, 'utf8');
+  assert(propsBytes <= MAX_PROPERTIES_SIZE_BYTES, 'properties checked before encoding');
+  const v2 = topicBytes > 127;
   const total =
     4 +
     4 +
@@ -80,8 +82,8 @@ export function encodeRecord(m: MessageToStore, propertiesString?: string): Enco
     4 +
     8 +
     (4 + m.body.length) +
-    ((v2 ? 2 : 1) + topic.length) +
-    (2 + props.length);
+    ((v2 ? 2 : 1) + topicBytes) +
+    (2 + propsBytes);
   const b = Buffer.allocUnsafe(total);
   let p = 0;
   p = b.writeInt32BE(total, p);
@@ -103,11 +105,11 @@ export function encodeRecord(m: MessageToStore, propertiesString?: string): Enco
   p = writeInt64BE(b, m.preparedTransactionOffset, p);
   p = b.writeInt32BE(m.body.length, p);
   p += m.body.copy(b, p);
-  if (v2) p = b.writeInt16BE(topic.length, p);
-  else p = b.writeInt8(topic.length, p);
-  p += topic.copy(b, p);
-  p = b.writeInt16BE(props.length, p);
-  p += props.copy(b, p);
+  if (v2) p = b.writeInt16BE(topicBytes, p);
+  else p = b.writeInt8(topicBytes, p);
+  p += b.write(m.topic, p, topicBytes, 'utf8');
+  p = b.writeInt16BE(propsBytes, p);
+  if (propsBytes > 0) p += b.write(propsText, p, propsBytes, 'utf8');
   assert(p === total, 'record encoder wrote exactly totalSize bytes');
   return { bytes: b, storeTimestampPos: tsPos };
 }

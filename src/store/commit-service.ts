@@ -9,9 +9,26 @@ export interface Committable {
   commit(): void;
 }
 
+interface Round {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+function newRound(): Round {
+  let resolve!: () => void;
+  let reject!: (err: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
 export class CommitService {
   private readonly dirty = new Set<Committable>();
-  private waiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  /** The puts of one turn share one promise: one allocation per round, not per put. */
+  private round: Round | undefined;
   private scheduled = false;
   private halted = false;
   private readonly log: Logger;
@@ -32,37 +49,35 @@ export class CommitService {
   barrier(): Promise<void> {
     if (this.halted) return Promise.reject(new Error('the store was halted'));
     if (this.dirty.size === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-      this.schedule();
-    });
+    this.round ??= newRound();
+    this.schedule();
+    return this.round.promise;
   }
 
   /** Writes every staged byte now (flush, truncate and shutdown call this first). */
   commitAll(): void {
     if (this.halted) return;
-    const waiters = this.waiters;
-    this.waiters = [];
+    const round = this.round;
+    this.round = undefined;
     try {
       for (const f of this.dirty) f.commit();
       this.dirty.clear();
       this.commitRounds++;
     } catch (err) {
       this.log.error({ err }, 'writing staged store bytes failed');
-      for (const w of waiters) w.reject(err as Error);
+      round?.reject(err as Error);
       return;
     }
     assert(this.dirty.size === 0, 'a round writes every dirty file');
-    for (const w of waiters) w.resolve();
+    round?.resolve();
   }
 
   /** Forgets staged bytes and fails their waiters: a simulated crash (MessageStore#halt). */
   halt(): void {
     this.halted = true;
     this.dirty.clear();
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w.reject(new Error('the store was halted before the write'));
+    this.round?.reject(new Error('the store was halted before the write'));
+    this.round = undefined;
   }
 
   private schedule(): void {

@@ -306,20 +306,27 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       queueOffset: isIndexed(e.sysFlag) ? next++ : 0,
     }));
     const offsets = this.commitLog.appendBatch(records, now);
-    const arrived: DispatchRequest[] = [];
-    records.forEach((r, i) => {
+    for (let i = 0; i < records.length; i++) {
+      const p = encoded[i]!.parsed;
       const req: DispatchRequest = {
-        ...encoded[i]!.parsed,
-        queueOffset: r.queueOffset,
+        topic: p.topic,
+        queueId: p.queueId,
+        queueOffset: records[i]!.queueOffset,
         commitLogOffset: offsets[i]!,
-        size: r.bytes.length,
+        size: records[i]!.bytes.length,
+        sysFlag: p.sysFlag,
+        tagsCode: p.tagsCode,
         storeTimestamp: now,
+        keys: p.keys,
+        uniqKey: p.uniqKey,
       };
       for (const d of this.dispatchers) d.dispatch(req, false);
-      if (isIndexed(req.sysFlag)) arrived.push(req);
-    });
-    for (const r of arrived) {
-      this.emit('messageArrived', r.topic, r.queueId, r.queueOffset + 1, r.tagsCode);
+    }
+    // After the whole batch is indexed: a woken pull sees all of it.
+    for (let i = 0; i < records.length; i++) {
+      const p = encoded[i]!.parsed;
+      if (!isIndexed(p.sysFlag)) continue;
+      this.emit('messageArrived', p.topic, p.queueId, records[i]!.queueOffset + 1, p.tagsCode);
     }
     return { offsets, first: isIndexed(encoded[0]!.sysFlag) ? base : 0 };
   }
