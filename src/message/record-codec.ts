@@ -48,25 +48,54 @@ export interface EncodedRecord {
   storeTimestampPos: number;
 }
 
-/**
- * Encodes a record with queueOffset, physicalOffset and storeTimestamp left zero; the commit log
- * fills them with setRecordPositions() under its append lock.
- */
-export function encodeRecord(m: MessageToStore, propertiesString?: string): EncodedRecord {
+/** A record measured but not yet written: the commit log writes it straight into its buffer. */
+export interface RecordPlan {
+  readonly m: MessageToStore;
+  /** totalSize of the stored record. */
+  readonly size: number;
+  readonly sysFlag: number;
+  /** Position of storeTimestamp inside the record (depends on the born host's IP family). */
+  readonly storeTimestampPos: number;
+  readonly propsText: string;
+  readonly propsBytes: number;
+  readonly topicBytes: number;
+  readonly born: { ip: Buffer; port: number };
+  readonly store: { ip: Buffer; port: number };
+}
+
+/** Sizes a record; throws on hosts that are not ip:port. */
+export function planRecord(m: MessageToStore, propertiesString?: string): RecordPlan {
+  // Everything writeRecord could choke on is checked here, before any buffer space is taken.
+  for (const [name, v] of [
+    ['queueId', m.queueId],
+    ['flag', m.flag],
+    ['sysFlag', m.sysFlag],
+    ['reconsumeTimes', m.reconsumeTimes],
+  ] as const) {
+    if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) {
+      throw new RangeError(`${name} ${v} is not an int32`);
+    }
+  }
+  for (const [name, v] of [
+    ['bornTimestamp', m.bornTimestamp],
+    ['preparedTransactionOffset', m.preparedTransactionOffset],
+  ] as const) {
+    if (!Number.isSafeInteger(v)) throw new RangeError(`${name} ${v} is not an integer`);
+  }
   const born = addressBytes(m.bornHost);
   const store = addressBytes(m.storeHost);
-  const bornIp = born.ip;
-  const storeIp = store.ip;
   let sysFlag = m.sysFlag & ~(MessageSysFlag.BORNHOST_V6 | MessageSysFlag.STOREHOST_V6);
-  if (bornIp.length === 16) sysFlag |= MessageSysFlag.BORNHOST_V6;
-  if (storeIp.length === 16) sysFlag |= MessageSysFlag.STOREHOST_V6;
-  // Strings are written straight into the record: no intermediate Buffer per field.
+  if (born.ip.length === 16) sysFlag |= MessageSysFlag.BORNHOST_V6;
+  if (store.ip.length === 16) sysFlag |= MessageSysFlag.STOREHOST_V6;
   const propsText = propertiesString ?? encodeProperties(m.properties);
   const topicBytes = Buffer.byteLength(m.topic, 'utf8');
   const propsBytes = Buffer.byteLength(propsText, 'utf8');
   assert(propsBytes <= MAX_PROPERTIES_SIZE_BYTES, 'properties checked before encoding');
   const v2 = topicBytes > 127;
-  const total =
+  // Fixed ints (size, magic, crc, queueId, flag, queueOffset, physicalOffset, sysFlag,
+  // bornTimestamp, storeTimestamp, reconsumeTimes, preparedTransactionOffset, body length,
+  // properties length) + hosts + variable parts.
+  const size =
     4 +
     4 +
     4 +
@@ -76,42 +105,62 @@ export function encodeRecord(m: MessageToStore, propertiesString?: string): Enco
     8 +
     4 +
     8 +
-    (bornIp.length + 4) +
     8 +
-    (storeIp.length + 4) +
     4 +
     8 +
-    (4 + m.body.length) +
+    4 +
+    2 +
+    (born.ip.length + 4) +
+    (store.ip.length + 4) +
+    m.body.length +
     ((v2 ? 2 : 1) + topicBytes) +
-    (2 + propsBytes);
-  const b = Buffer.allocUnsafe(total);
-  let p = 0;
-  p = b.writeInt32BE(total, p);
-  p = b.writeInt32BE(v2 ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE_V1, p);
+    propsBytes;
+  const storeTimestampPos = BORN_HOST_POS + born.ip.length + 4;
+  return { m, size, sysFlag, storeTimestampPos, propsText, propsBytes, topicBytes, born, store };
+}
+
+/**
+ * Writes a planned record at `at`, with queueOffset, physicalOffset and storeTimestamp zero; the
+ * commit log fills them with setRecordPositions() when it knows where the record lands.
+ */
+export function writeRecord(plan: RecordPlan, b: Buffer, at: number): void {
+  const { m, born, store, topicBytes, propsBytes } = plan;
+  assert(at >= 0 && at + plan.size <= b.length, 'the record fits the buffer');
+  let p = at;
+  p = b.writeInt32BE(plan.size, p);
+  p = b.writeInt32BE(topicBytes > 127 ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE_V1, p);
   p = b.writeInt32BE(bodyCrc32(m.body), p);
   p = b.writeInt32BE(m.queueId, p);
   p = b.writeInt32BE(m.flag, p);
   p = writeInt64BE(b, 0, p); // queueOffset
   p = writeInt64BE(b, 0, p); // physicalOffset
-  p = b.writeInt32BE(sysFlag, p);
+  p = b.writeInt32BE(plan.sysFlag, p);
   p = writeInt64BE(b, m.bornTimestamp, p);
-  p += bornIp.copy(b, p);
+  p += born.ip.copy(b, p);
   p = b.writeInt32BE(born.port, p);
-  const tsPos = p;
+  assert(p - at === plan.storeTimestampPos, 'storeTimestamp where the plan put it');
   p = writeInt64BE(b, 0, p); // storeTimestamp
-  p += storeIp.copy(b, p);
+  p += store.ip.copy(b, p);
   p = b.writeInt32BE(store.port, p);
   p = b.writeInt32BE(m.reconsumeTimes, p);
   p = writeInt64BE(b, m.preparedTransactionOffset, p);
   p = b.writeInt32BE(m.body.length, p);
   p += m.body.copy(b, p);
-  if (v2) p = b.writeInt16BE(topicBytes, p);
+  if (topicBytes > 127) p = b.writeInt16BE(topicBytes, p);
   else p = b.writeInt8(topicBytes, p);
+  // Strings go straight into the record: no intermediate Buffer per field.
   p += b.write(m.topic, p, topicBytes, 'utf8');
   p = b.writeInt16BE(propsBytes, p);
-  if (propsBytes > 0) p += b.write(propsText, p, propsBytes, 'utf8');
-  assert(p === total, 'record encoder wrote exactly totalSize bytes');
-  return { bytes: b, storeTimestampPos: tsPos };
+  if (propsBytes > 0) p += b.write(plan.propsText, p, propsBytes, 'utf8');
+  assert(p - at === plan.size, 'record encoder wrote exactly totalSize bytes');
+}
+
+/** A record in a buffer of its own (tests, tools, and the rare record bigger than staging). */
+export function encodeRecord(m: MessageToStore, propertiesString?: string): EncodedRecord {
+  const plan = planRecord(m, propertiesString);
+  const b = Buffer.allocUnsafe(plan.size);
+  writeRecord(plan, b, 0);
+  return { bytes: b, storeTimestampPos: plan.storeTimestampPos };
 }
 
 export function setRecordPositions(

@@ -11,7 +11,12 @@ import {
   MESSAGE_MAGIC_CODE_V1,
   MESSAGE_MAGIC_CODE_V2,
 } from '../message/message.js';
-import { checkRecord, setRecordPositions } from '../message/record-codec.js';
+import {
+  checkRecord,
+  type RecordPlan,
+  setRecordPositions,
+  writeRecord,
+} from '../message/record-codec.js';
 import type { CommitService } from './commit-service.js';
 import type { FileIO } from './file-io.js';
 import type { MappedFile } from './mapped-file.js';
@@ -37,8 +42,7 @@ export interface ScannedRecord {
 }
 
 export interface RecordToAppend {
-  bytes: Buffer;
-  storeTsPos: number;
+  plan: RecordPlan;
   queueOffset: number;
 }
 
@@ -98,15 +102,18 @@ export class CommitLog {
    */
   appendBatch(records: RecordToAppend[], storeTimestamp: number): number[] {
     let total = 0;
-    for (const r of records) total += r.bytes.length;
+    for (const r of records) total += r.plan.size;
     assert(records.length > 0, 'a batch holds at least one record');
     assert(total <= this.queue.fileSize - END_FILE_MIN_BLANK_BYTES, 'callers check the size');
     const f = this.segmentWithRoom(total);
     const offsets: number[] = [];
     for (const r of records) {
       const offset = f.fileFromOffset + f.wrotePosition;
-      setRecordPositions(r.bytes, 0, r.storeTsPos, r.queueOffset, offset, storeTimestamp);
-      const at = f.append(r.bytes);
+      const at = f.appendWith(r.plan.size, (b, pos) => {
+        writeRecord(r.plan, b, pos);
+        const tsPos = r.plan.storeTimestampPos;
+        setRecordPositions(b, pos, tsPos, r.queueOffset, offset, storeTimestamp);
+      });
       assert(at === offset, 'record written where its physicalOffset says');
       offsets.push(offset);
     }

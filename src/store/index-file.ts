@@ -37,7 +37,9 @@ export class IndexFile {
   private slots: Int32Array | undefined;
   /** Pages (SLOTS_PER_PAGE slots) of the slot table changed since the last flush. */
   private readonly dirtyPages = new Set<number>();
-  private staged: Buffer[] = [];
+  /** Entries not yet written, back to back (grown by doubling; reused after each flush). */
+  private staged = Buffer.allocUnsafe(16 * ENTRY_BYTES);
+  private stagedCount = 0;
   private stagedFrom = 0;
 
   constructor(io: FileIO, path: string, slotNum: number, maxIndexNum: number) {
@@ -128,19 +130,25 @@ export class IndexFile {
     const { hash, slot } = this.slotOf(key);
     const prev = slots[slot] ?? 0;
     const n = h.indexCount;
-    const e = Buffer.allocUnsafe(ENTRY_BYTES);
-    e.writeInt32BE(hash, 0);
-    writeInt64BE(e, phyOffset, 4);
-    e.writeInt32BE(Math.max(0, Math.floor((storeTimestamp - h.beginTimestamp) / 1000)), 12);
-    e.writeInt32BE(prev, 16);
-    this.staged.push(e);
+    if ((this.stagedCount + 1) * ENTRY_BYTES > this.staged.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(16 * ENTRY_BYTES, this.staged.length * 2));
+      this.staged.copy(bigger, 0, 0, this.stagedCount * ENTRY_BYTES);
+      this.staged = bigger;
+    }
+    const e = this.stagedCount * ENTRY_BYTES;
+    const b = this.staged;
+    b.writeInt32BE(hash, e);
+    writeInt64BE(b, phyOffset, e + 4);
+    b.writeInt32BE(Math.max(0, Math.floor((storeTimestamp - h.beginTimestamp) / 1000)), e + 12);
+    b.writeInt32BE(prev, e + 16);
+    this.stagedCount++;
     if (prev === 0) h.hashSlotCount++;
     slots[slot] = n;
     this.dirtyPages.add(Math.floor(slot / SLOTS_PER_PAGE));
     h.indexCount = n + 1;
     h.endTimestamp = storeTimestamp;
     h.endPhyOffset = phyOffset;
-    assert(h.indexCount - this.stagedFrom === this.staged.length, 'staged entries are contiguous');
+    assert(h.indexCount - this.stagedFrom === this.stagedCount, 'staged entries are contiguous');
     return true;
   }
 
@@ -160,7 +168,10 @@ export class IndexFile {
   }
 
   private readEntry(n: number): Buffer {
-    if (n >= this.stagedFrom) return this.staged[n - this.stagedFrom]!;
+    if (n >= this.stagedFrom) {
+      const at = (n - this.stagedFrom) * ENTRY_BYTES;
+      return Buffer.from(this.staged.subarray(at, at + ENTRY_BYTES));
+    }
     const b = Buffer.alloc(ENTRY_BYTES);
     this.io.read(this.fd, b, 0, ENTRY_BYTES, this.entryPos(n));
     return b;
@@ -168,11 +179,11 @@ export class IndexFile {
 
   /** Writes staged entries, changed slots and the header, then fdatasyncs. */
   async flush(): Promise<void> {
-    if (this.staged.length > 0) {
-      const all = Buffer.concat(this.staged);
-      this.io.write(this.fd, all, 0, all.length, this.entryPos(this.stagedFrom));
-      this.stagedFrom += this.staged.length;
-      this.staged = [];
+    if (this.stagedCount > 0) {
+      const bytes = this.stagedCount * ENTRY_BYTES;
+      this.io.write(this.fd, this.staged, 0, bytes, this.entryPos(this.stagedFrom));
+      this.stagedFrom += this.stagedCount;
+      this.stagedCount = 0;
     }
     this.writeDirtySlots();
     const h = Buffer.alloc(INDEX_HEADER_BYTES);
@@ -188,7 +199,10 @@ export class IndexFile {
 
   /** Drops the in-memory slot table of a file that is no longer written. */
   release(): void {
-    if (this.dirtyPages.size === 0 && this.staged.length === 0) this.slots = undefined;
+    if (this.dirtyPages.size === 0 && this.stagedCount === 0) {
+      this.slots = undefined;
+      this.staged = Buffer.alloc(0);
+    }
   }
 
   close(): void {

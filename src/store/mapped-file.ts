@@ -92,6 +92,31 @@ export class MappedFile {
     return this.fileFromOffset + at;
   }
 
+  /**
+   * Reserves `length` bytes and lets `fill` write them in place (into the staging buffer, or a
+   * buffer of their own when bigger than it). Returns the offset they start at.
+   */
+  appendWith(length: number, fill: (b: Buffer, pos: number) => void): number {
+    assert(length > 0 && length <= this.remaining, 'callers check that a write fits the segment');
+    if (length > this.stagingBytes) {
+      const b = Buffer.allocUnsafe(length);
+      fill(b, 0);
+      return this.append(b);
+    }
+    const at = this.wrotePosition;
+    if (this.stagedLength + length > this.stagingBytes) this.commit();
+    this.staging ??= Buffer.allocUnsafe(this.stagingBytes);
+    fill(this.staging, this.stagedLength);
+    this.stagedLength += length;
+    this.wrotePosition += length;
+    assert(
+      this.committedPosition + this.stagedLength === this.wrotePosition,
+      'staging covers the gap',
+    );
+    this.committer!.markDirty(this);
+    return this.fileFromOffset + at;
+  }
+
   /** Hands staged bytes to the kernel (one positional write). */
   commit(): void {
     if (this.stagedLength === 0) return;

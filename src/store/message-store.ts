@@ -238,7 +238,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       encoded.push(e);
     }
     let total = 0;
-    for (const e of encoded) total += e.bytes.length;
+    for (const e of encoded) total += e.size;
     if (total > this.commitLog.maxRecordBytes) {
       return {
         status: PutMessageStatus.MESSAGE_ILLEGAL,
@@ -301,8 +301,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     const base = this.consumeQueues.findOrCreate(head.topic, head.queueId).maxOffset;
     let next = base;
     const records = encoded.map((e) => ({
-      bytes: e.bytes,
-      storeTsPos: e.storeTsPos,
+      plan: e.plan,
       queueOffset: isIndexed(e.sysFlag) ? next++ : 0,
     }));
     const offsets = this.commitLog.appendBatch(records, now);
@@ -313,7 +312,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
         queueId: p.queueId,
         queueOffset: records[i]!.queueOffset,
         commitLogOffset: offsets[i]!,
-        size: records[i]!.bytes.length,
+        size: records[i]!.plan.size,
         sysFlag: p.sysFlag,
         tagsCode: p.tagsCode,
         storeTimestamp: now,

@@ -9,13 +9,15 @@ import {
 } from '../message/message.js';
 import { createOffsetMsgId } from '../message/message-id.js';
 import { encodeProperties } from '../message/properties-codec.js';
-import { decodeRecord, encodeRecord, SYS_FLAG_POS } from '../message/record-codec.js';
+import { decodeRecord, planRecord, type RecordPlan } from '../message/record-codec.js';
 import { tagsCode } from '../message/tag-hash.js';
 import type { DispatchRequest } from './dispatcher.js';
 import { PutMessageStatus, type PutMessageStatusValue } from './status.js';
 
 export interface EncodedForStore {
-  bytes: Buffer;
+  /** Written into the commit log's buffer by the append itself (no copy per record). */
+  plan: RecordPlan;
+  size: number;
   storeTsPos: number;
   sysFlag: number;
   /** Dispatch fields known before the append (offsets and timestamp come with it). */
@@ -76,22 +78,23 @@ export function encodeForStore(
       remark: `the properties take ${propsBytes} bytes, more than ${MAX_PROPERTIES_SIZE_BYTES}`,
     };
   }
-  let encoded: ReturnType<typeof encodeRecord>;
+  let plan: RecordPlan;
   try {
-    encoded = encodeRecord(m, props);
+    plan = planRecord(m, props);
   } catch (err) {
     // Hosts that do not parse, integers out of range: the caller's input, not our bug.
     return illegal(`the message cannot be encoded: ${(err as Error).message}`);
   }
-  if (encoded.bytes.length > maxRecordBytes) {
+  if (plan.size > maxRecordBytes) {
     return illegal(
-      `the stored record (${encoded.bytes.length} bytes) does not fit a commit log segment; raise mapedFileSizeCommitLog`,
+      `the stored record (${plan.size} bytes) does not fit a commit log segment; raise mapedFileSizeCommitLog`,
     );
   }
-  const sysFlag = encoded.bytes.readInt32BE(SYS_FLAG_POS);
+  const sysFlag = plan.sysFlag;
   return {
-    bytes: encoded.bytes,
-    storeTsPos: encoded.storeTimestampPos,
+    plan,
+    size: plan.size,
+    storeTsPos: plan.storeTimestampPos,
     sysFlag,
     storeHost: m.storeHost,
     parsed: {
