@@ -10,7 +10,7 @@ export function writeInt64BE(b: Buffer, v: number, pos: number): number {
   return pos + 8;
 }
 
-/** Reads a signed 64-bit value; exact within ±2^53 (beyond, the nearest double, as Number(BigInt)). */
+/** Reads a signed 64-bit value: exact within ±2^53, else the nearest double (as Number(BigInt)). */
 export function readInt64BE(b: Buffer, pos: number): number {
   return b.readInt32BE(pos) * TWO_32 + b.readUInt32BE(pos + 4);
 }
