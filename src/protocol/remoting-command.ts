@@ -84,26 +84,32 @@ export function stringifyFields(
 
 /** Encodes a whole frame, length prefix included, with a JSON header. */
 export function encodeCommand(cmd: RemotingCommand): Buffer {
-  const header = Buffer.from(
-    JSON.stringify({
-      code: cmd.code,
-      extFields: cmd.extFields,
-      flag: cmd.flag,
-      language: cmd.language,
-      opaque: cmd.opaque,
-      remark: cmd.remark,
-      serializeTypeCurrentRPC: 'JSON',
-      version: cmd.version,
-    }),
-    'utf8',
-  );
+  const [head, body] = encodeCommandParts(cmd);
+  return body ? Buffer.concat([head, body]) : head;
+}
+
+/**
+ * The frame as [length prefix + header] and the body, uncopied: a socket writes both in one
+ * writev, so a pull response's stored records are not copied once more.
+ */
+export function encodeCommandParts(cmd: RemotingCommand): [Buffer, Buffer | undefined] {
+  const json = JSON.stringify({
+    code: cmd.code,
+    extFields: cmd.extFields,
+    flag: cmd.flag,
+    language: cmd.language,
+    opaque: cmd.opaque,
+    remark: cmd.remark,
+    serializeTypeCurrentRPC: 'JSON',
+    version: cmd.version,
+  });
+  const headerLength = Buffer.byteLength(json, 'utf8');
   const bodyLength = cmd.body?.length ?? 0;
-  const out = Buffer.allocUnsafe(8 + header.length + bodyLength);
-  out.writeInt32BE(4 + header.length + bodyLength, 0);
-  out.writeInt32BE(header.length, 4); // serialize type 0 (JSON) in the high byte
-  header.copy(out, 8);
-  if (cmd.body && bodyLength > 0) cmd.body.copy(out, 8 + header.length);
-  return out;
+  const head = Buffer.allocUnsafe(8 + headerLength);
+  head.writeInt32BE(4 + headerLength + bodyLength, 0);
+  head.writeInt32BE(headerLength, 4); // serialize type 0 (JSON) in the high byte
+  head.write(json, 8, headerLength, 'utf8');
+  return [head, bodyLength > 0 ? cmd.body : undefined];
 }
 
 /**
@@ -124,9 +130,12 @@ export function decodeCommand(frame: Buffer): RemotingCommand {
   const bodyBytes = frame.subarray(4 + headerLength);
   // Copy the body out so the command does not pin the (possibly large) network chunk.
   const body = bodyBytes.length > 0 ? Buffer.from(bodyBytes) : undefined;
-  if (type === SerializeType.JSON) return { ...decodeJsonHeader(headerBytes), body };
-  if (type === SerializeType.ROCKETMQ) return { ...decodeBinaryHeader(headerBytes), body };
-  throw new ProtocolError(`unknown serialize type ${type} in frame header`);
+  let cmd: RemotingCommand;
+  if (type === SerializeType.JSON) cmd = decodeJsonHeader(headerBytes);
+  else if (type === SerializeType.ROCKETMQ) cmd = decodeBinaryHeader(headerBytes);
+  else throw new ProtocolError(`unknown serialize type ${type} in frame header`);
+  cmd.body = body;
+  return cmd;
 }
 
 function decodeJsonHeader(bytes: Buffer): Omit<RemotingCommand, 'body'> {
@@ -167,6 +176,15 @@ function coerceExtFields(v: unknown): ExtFields {
   if (typeof v !== 'object' || Array.isArray(v)) {
     throw new ProtocolError('header field extFields is not an object');
   }
+  // Most clients send only strings: then JSON.parse's own object is the answer, as it is.
+  let allStrings = true;
+  for (const k in v) {
+    if (typeof (v as Record<string, unknown>)[k] !== 'string') {
+      allStrings = false;
+      break;
+    }
+  }
+  if (allStrings && Object.getPrototypeOf(v) === Object.prototype) return v as ExtFields;
   for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
     if (val === null || val === undefined) continue;
     if (typeof val === 'string') out[k] = val;

@@ -12,7 +12,7 @@ import { formatAddress } from '../message/socket-address.js';
 import { FrameDecoder } from '../protocol/frame.js';
 import {
   decodeCommand,
-  encodeCommand,
+  encodeCommandParts,
   FLAG_ONEWAY,
   isResponse,
   type RemotingCommand,
@@ -48,6 +48,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private nextOpaque = 1; // ali-ons replaces a falsy opaque, so never send 0
   private closed = false;
   private readPaused = false;
+  private corked = false;
+  /** Frames written in one pass of the loop leave in one writev, not one syscall each. */
+  private readonly uncork = (): void => {
+    this.corked = false;
+    if (!this.closed) this.socket.uncork();
+  };
 
   readonly socket: Socket;
   private readonly log: Logger;
@@ -74,7 +80,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Writes a frame; pauses reading from the peer while too much is queued for it. */
   send(cmd: RemotingCommand): void {
     if (this.closed) return;
-    this.socket.write(encodeCommand(cmd));
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
+    const [head, body] = encodeCommandParts(cmd);
+    this.socket.write(head);
+    if (body) this.socket.write(body);
     if (!this.readPaused && this.socket.writableLength > MAX_SEND_QUEUE_BYTES_PER_CONNECTION) {
       this.readPaused = true;
       this.socket.pause();
