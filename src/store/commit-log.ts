@@ -155,6 +155,16 @@ export class CommitLog {
     return f.read(pos, size);
   }
 
+  /** Up to `maxBytes` from `offset`, never past its segment's written end; undefined if none. */
+  readWindow(offset: number, maxBytes: number): Buffer | undefined {
+    if (!Number.isSafeInteger(offset) || maxBytes <= 0) return undefined;
+    const f = this.queue.findByOffset(offset);
+    if (!f) return undefined;
+    const pos = offset - f.fileFromOffset;
+    const n = Math.min(maxBytes, f.wrotePosition - pos);
+    return n > 0 ? f.read(pos, n) : undefined;
+  }
+
   /**
    * The whole record at `offset` if one starts there and passes its checks (size, magic, CRC);
    * undefined otherwise. For offsets from the outside world (VIEW_MESSAGE_BY_ID).

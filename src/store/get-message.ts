@@ -3,7 +3,11 @@
 import { assert } from '../common/assert.js';
 import { MAX_FILTER_SCAN_UNITS } from '../common/limits.js';
 import type { CommitLog } from './commit-log.js';
-import type { ConsumeQueueReader } from './consume-queue.js';
+import type { ConsumeQueueReader, CqUnit } from './consume-queue.js';
+
+/** Largest single read of a pull; a record bigger than it is read on its own. */
+const READ_WINDOW_MAX_BYTES = 1024 * 1024;
+
 import { GetMessageStatus, type GetMessageStatusValue } from './status.js';
 
 export type TagFilter = (tagsCode: number) => boolean;
@@ -78,7 +82,23 @@ export function getMessageFromQueue(
   let bytes = 0;
   let next = offset;
   let removing = false;
-  for (const u of units) {
+  // One pread covers many records: a queue's messages sit close together in the commit log
+  // (interleaved with other queues'), and a read per record was most of a pull's cost.
+  let win: Buffer | undefined;
+  let winAt = 0;
+  const read = (i: number, u: CqUnit): Buffer | undefined => {
+    const at = u.commitLogOffset;
+    if (win && at >= winAt && at + u.size <= winAt + win.length) {
+      return win.subarray(at - winAt, at - winAt + u.size);
+    }
+    const last = units[Math.min(units.length - 1, i + want - buffers.length - 1)]!;
+    const span = Math.min(READ_WINDOW_MAX_BYTES, last.commitLogOffset + last.size - at);
+    win = log.readWindow(at, Math.max(u.size, span));
+    winAt = at;
+    return win && win.length >= u.size ? win.subarray(0, u.size) : undefined;
+  };
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i]!;
     if (buffers.length > 0 && (buffers.length >= want || bytes + u.size > caps.maxBytes)) break;
     next++;
     if (u.commitLogOffset < log.minOffset) {
@@ -90,7 +110,7 @@ export function getMessageFromQueue(
       `a consume queue unit (${u.commitLogOffset}+${u.size}) points past the commit log end`,
     );
     if (filter && !filter(u.tagsCode)) continue;
-    const b = log.read(u.commitLogOffset, u.size);
+    const b = read(i, u);
     if (!b) {
       removing = true; // its segment was deleted after the min-offset check
       continue;
