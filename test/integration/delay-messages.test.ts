@@ -153,4 +153,40 @@ describe('a broker restart while messages are scheduled', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await raw.maxOffset(topic, 0)).toBe(20);
   });
+
+  it('a kill -9 in the middle of delivering neither loses nor repeats a message', async () => {
+    const topic = uniqueName('DelayKill');
+    await createTopic(broker.addr, namesrv.addr, topic, 4);
+    const total = 4_000;
+    for (let i = 0; i < total; i += 200) {
+      const sends = [];
+      for (let k = i; k < i + 200; k++) {
+        sends.push(raw.send(topic, k % 4, `k${k}`, { DELAY: '2', seq: String(k) }));
+      }
+      for (const r of await Promise.all(sends)) expect(r.code).toBe(0);
+    }
+    const delivered = async () => {
+      let n = 0;
+      for (let q = 0; q < 4; q++) n += await raw.maxOffset(topic, q);
+      return n;
+    };
+    await waitForAsync(async () => (await delivered()) > 0, 15_000, 'the first deliveries');
+    const before = await delivered();
+    await broker.kill();
+    console.info(`kill -9 mid-delivery: ${before} of ${total} delivered just before the kill`);
+    await broker.restart();
+    await waitForAsync(async () => (await delivered()) >= total, 30_000, 'every message');
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await delivered()).toBe(total);
+    const seen = new Set<string>();
+    for (let q = 0; q < 4; q++) {
+      for (let off = 0; ; ) {
+        const r = await raw.pull(topic, 'DelayProbe', q, off, { subscription: '*' });
+        if (r.msgs.length === 0) break;
+        for (const m of r.msgs) seen.add(m.properties.seq!);
+        off = r.next;
+      }
+    }
+    expect(seen.size).toBe(total);
+  });
 });

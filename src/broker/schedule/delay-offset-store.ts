@@ -1,8 +1,10 @@
 // Delivery progress of the schedule queues: <storePathRootDir>/config/delayOffset.json, as
 // RocketMQ names and shapes it ({"offsetTable":{level: next queue offset}, "dataVersion":{…}},
 // DelayOffsetSerializeWrapper). RocketMQ flushes it every 10 s, so a crash re-delivers up to 10 s
-// of messages; here the schedule service flushes after every delivered batch and waits for the
-// write, and writes from all levels share one file write (group commit).
+// of messages. Here each level writes, before it puts a batch, the batch's range and the max
+// offset of every real queue it is about to write ("inflightTable", a key fastjson readers
+// ignore): after a crash the copies already stored are found there and not put again. Writes
+// from all levels share one file write (group commit).
 import {
   closeSync,
   existsSync,
@@ -18,8 +20,18 @@ import { dirname, join } from 'node:path';
 import { assert } from '../../common/assert.js';
 import type { DataVersion } from '../managers/topic-config-manager.js';
 
+/** A batch whose puts may have begun. */
+export interface InflightBatch {
+  /** Schedule-queue offsets [from, to). */
+  from: number;
+  to: number;
+  /** "<topic>@<queueId>" of each real queue written → its max offset before the first put. */
+  queues: Record<string, number>;
+}
+
 interface DelayOffsetFile {
   offsetTable?: Record<string, number>;
+  inflightTable?: Record<string, InflightBatch>;
   dataVersion?: DataVersion;
 }
 
@@ -31,6 +43,7 @@ export function quoteNumericKeys(text: string): string {
 export class DelayOffsetStore {
   readonly path: string;
   private readonly table = new Map<number, number>();
+  private readonly inflight = new Map<number, InflightBatch>();
   private dataVersion: DataVersion = { counter: 0, stateVersion: 0, timestamp: Date.now() };
   private version = 0;
   private persistedVersion = 0;
@@ -53,6 +66,9 @@ export class DelayOffsetStore {
         this.table.set(l, offset);
       }
     }
+    for (const [level, batch] of Object.entries(file.inflightTable ?? {})) {
+      if (isInflightBatch(batch)) this.inflight.set(Number(level), batch);
+    }
     if (file.dataVersion) this.dataVersion = file.dataVersion;
   }
 
@@ -67,6 +83,17 @@ export class DelayOffsetStore {
     this.version++;
   }
 
+  getInflight(level: number): InflightBatch | undefined {
+    return this.inflight.get(level);
+  }
+
+  setInflight(level: number, batch: InflightBatch | undefined): void {
+    if (batch === undefined && !this.inflight.has(level)) return;
+    if (batch === undefined) this.inflight.delete(level);
+    else this.inflight.set(level, batch);
+    this.version++;
+  }
+
   entries(): [level: number, offset: number][] {
     return [...this.table.entries()].sort((a, b) => a[0] - b[0]);
   }
@@ -75,7 +102,9 @@ export class DelayOffsetStore {
   encode(): string {
     const offsetTable: Record<string, number> = {};
     for (const [level, offset] of this.entries()) offsetTable[String(level)] = offset;
-    return JSON.stringify({ offsetTable, dataVersion: this.dataVersion }, null, 2);
+    const file: DelayOffsetFile = { offsetTable, dataVersion: this.dataVersion };
+    if (this.inflight.size > 0) file.inflightTable = Object.fromEntries(this.inflight);
+    return JSON.stringify(file, null, 2);
   }
 
   get writing(): boolean {
@@ -146,6 +175,18 @@ export class DelayOffsetStore {
     await rename(tmp, this.path);
     this.persistedVersion = Math.max(this.persistedVersion, v);
   }
+}
+
+function isInflightBatch(b: unknown): b is InflightBatch {
+  const x = b as InflightBatch;
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    Number.isSafeInteger(x.from) &&
+    Number.isSafeInteger(x.to) &&
+    typeof x.queues === 'object' &&
+    x.queues !== null
+  );
 }
 
 function readDelayOffsetFile(path: string): DelayOffsetFile | undefined {

@@ -1,7 +1,8 @@
 // One delay level's delivery loop (ScheduleMessageService.DeliverDelayedMessageTimerTask): reads
 // SCHEDULE_TOPIC_XXXX queue level-1 in order from the saved offset; every message whose time has
-// come is put back to its REAL_TOPIC / REAL_QID with DELAY cleared; the saved offset moves past it
-// only after the copy is stored, and is flushed to delayOffset.json before the next batch.
+// come is put back to its REAL_TOPIC / REAL_QID with DELAY cleared. Before a batch is put, one
+// delayOffset.json write records the progress so far and the batch (its range and where its real
+// queues end), so a crash in the middle neither loses nor repeats a copy (delivery-recovery.ts).
 // A queue holds one level, so delivery times never decrease along it: the loop sleeps until the
 // head is due (RocketMQ polls every 100 ms), or until a message arrives in an empty queue.
 import type { Logger } from '../../common/logger.js';
@@ -10,7 +11,11 @@ import { MessageConst, type MessageExt, type MessageToStore } from '../../messag
 import { decodeRecord } from '../../message/record-codec.js';
 import type { MessageStore, PutMessageResult } from '../../store/message-store.js';
 import { GetMessageStatus, PutMessageStatus } from '../../store/status.js';
-import type { DelayOffsetStore } from './delay-offset-store.js';
+import type { DelayOffsetStore, InflightBatch } from './delay-offset-store.js';
+
+export function queueKey(topic: string, queueId: number): string {
+  return `${topic}@${queueId}`;
+}
 
 export type ScheduleStore = Pick<
   MessageStore,
@@ -92,6 +97,7 @@ export class LevelDeliverer {
   private readonly delayMs: number;
   private readonly deps: DelivererDeps;
   private offset = 0;
+  private skip = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt: number | undefined;
   private pass: Promise<void> | undefined;
@@ -112,8 +118,13 @@ export class LevelDeliverer {
     return this.offset;
   }
 
-  start(offset: number): void {
+  /**
+   * Starts delivering from `offset`; `alreadyDelivered` are offsets of an interrupted batch whose
+   * copies are stored (delivery-recovery.ts): they are passed over, not put again.
+   */
+  start(offset: number, alreadyDelivered: ReadonlySet<number> = new Set()): void {
     this.offset = offset;
+    this.skip = new Set(alreadyDelivered);
     this.stopped = false;
     this.wake(0);
   }
@@ -163,13 +174,19 @@ export class LevelDeliverer {
     try {
       while (!this.stopped) {
         const scan = this.scan(this.deps.now());
-        this.advance(scan.next);
-        if (scan.due.length > 0) {
-          const ok = await this.deliver(scan.due);
+        const first = scan.due[0];
+        if (first) {
+          // Progress so far and the batch about to be put, in one write, before any put.
+          this.advance(first.queueOffset);
+          this.deps.offsets.setInflight(this.level, this.inflightBatch(scan.due));
           await this.saveProgress();
-          if (!ok) return this.wake(RETRY_AFTER_FAILED_PUT_MS);
-          continue;
+          const ok = await this.deliver(scan.due);
+          this.deps.offsets.setInflight(this.level, undefined);
+          if (ok) continue; // the next batch's write (or the one below) records this one
+          await this.saveProgress();
+          return this.wake(RETRY_AFTER_FAILED_PUT_MS);
         }
+        this.advance(scan.next);
         await this.saveProgress();
         if (this.stopped) return;
         // Measured after the flush: the wait is to a point in time, not from the scan.
@@ -252,6 +269,10 @@ export class LevelDeliverer {
     const { store, log } = this.deps;
     const acks: Promise<void>[] = [];
     for (const m of due) {
+      if (this.skip.delete(m.queueOffset)) {
+        this.advance(m.queueOffset + 1);
+        continue;
+      }
       const inner = messageTimeUp(m);
       if (typeof inner === 'string') {
         this.drop(m, inner);
@@ -277,6 +298,18 @@ export class LevelDeliverer {
     }
     await Promise.all(acks);
     return true;
+  }
+
+  /** Where each real queue of the batch ends now: its copies will all be appended past it. */
+  private inflightBatch(due: MessageExt[]): InflightBatch {
+    const queues: Record<string, number> = {};
+    for (const m of due) {
+      const inner = messageTimeUp(m);
+      if (typeof inner === 'string') continue;
+      const key = queueKey(inner.topic, inner.queueId);
+      queues[key] ??= this.deps.store.getMaxOffsetInQueue(inner.topic, inner.queueId);
+    }
+    return { from: due[0]!.queueOffset, to: due[due.length - 1]!.queueOffset + 1, queues };
   }
 
   private delivered(m: MessageExt): void {

@@ -8,6 +8,7 @@ import { createResponse, type RemotingCommand } from '../../protocol/remoting-co
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { MessageStore } from '../../store/message-store.js';
 import { DelayOffsetStore } from './delay-offset-store.js';
+import { findDeliveredInBatch } from './delivery-recovery.js';
 import { type DelivererDeps, LevelDeliverer, type ScheduleStore } from './level-deliverer.js';
 
 export interface ScheduleServiceOptions {
@@ -57,7 +58,15 @@ export class ScheduleMessageService {
     if (this.started) return;
     this.offsets.load();
     this.store.on('messageArrived', this.onArrived);
-    for (const d of this.deliverers) d.start(this.correctedOffset(d.level, d.queueId));
+    for (const d of this.deliverers) {
+      const offset = this.correctedOffset(d.level, d.queueId);
+      const batch = this.offsets.getInflight(d.level);
+      const skip = batch
+        ? findDeliveredInBatch(this.store, d.level, batch, this.opts.log)
+        : new Set<number>();
+      this.offsets.setInflight(d.level, undefined);
+      d.start(offset, skip);
+    }
     this.started = true;
     this.opts.log.info(
       { levels: this.opts.levels.length, offsets: Object.fromEntries(this.offsets.entries()) },
