@@ -173,17 +173,22 @@ export class SendMessageProcessor {
     return randomInt(tc.writeQueueNums);
   }
 
-  private baseMessage(
+  /** The message to store; built field by field (spreads here showed in send profiles). */
+  private toStore(
     conn: Connection,
     h: SendMessageRequestHeader,
     tc: TopicConfig,
     queueId: number,
-  ): Omit<MessageToStore, 'body' | 'properties' | 'flag'> {
+    item: { flag: number; body: Buffer; properties: Record<string, string> },
+  ): MessageToStore {
     let sysFlag = h.sysFlag;
     if (tc.topicFilterType === 'MULTI_TAG') sysFlag |= MessageSysFlag.MULTI_TAGS;
     return {
       topic: h.topic,
       queueId,
+      flag: item.flag,
+      body: item.body,
+      properties: item.properties,
       sysFlag,
       bornTimestamp: h.bornTimestamp,
       bornHost: conn.remoteAddress,
@@ -196,7 +201,8 @@ export class SendMessageProcessor {
   private completeProperties(props: Record<string, string>): Record<string, string> {
     if (!props[MessageConst.UNIQ_KEY]) props[MessageConst.UNIQ_KEY] = createUniqKey();
     props[MessageConst.CLUSTER] = this.ctx.config.brokerClusterName;
-    delete props[MessageConst.POP_CK];
+    // `delete` turns the object into a slow dictionary; only pay for it when the key is there.
+    if (props[MessageConst.POP_CK] !== undefined) delete props[MessageConst.POP_CK];
     return props;
   }
 
@@ -210,12 +216,11 @@ export class SendMessageProcessor {
     base: Record<string, string>,
   ): Promise<RemotingCommand> {
     const properties = this.completeProperties(decodeProperties(h.properties));
-    const m: MessageToStore = this.handleRetryAndDLQ(req, h, {
-      ...this.baseMessage(conn, h, tc, queueId),
-      flag: h.flag,
-      body,
-      properties,
-    });
+    const m = this.handleRetryAndDLQ(
+      req,
+      h,
+      this.toStore(conn, h, tc, queueId, { flag: h.flag, body, properties }),
+    );
     const diverted = applyDelayLevel(m, this.ctx.schedule.levels);
     if ('error' in diverted) {
       return createResponse(req, ResponseCode.MESSAGE_ILLEGAL, diverted.error, base);
@@ -301,15 +306,15 @@ export class SendMessageProcessor {
         base,
       );
     }
-    const shared = this.baseMessage(conn, h, tc, queueId);
     // Batch-level properties apply to every message, but each message's own keys win
     // (the fix of apache/rocketmq#9416: a batch UNIQ_KEY must not override the inner ones).
-    const msgs: MessageToStore[] = items.map((it) => ({
-      ...shared,
-      flag: it.flag,
-      body: it.body,
-      properties: this.completeProperties({ ...batchProps, ...it.properties }),
-    }));
+    const msgs: MessageToStore[] = items.map((it) =>
+      this.toStore(conn, h, tc, queueId, {
+        flag: it.flag,
+        body: it.body,
+        properties: this.completeProperties({ ...batchProps, ...it.properties }),
+      }),
+    );
     const result = await this.ctx.store.putMessages(msgs);
     const outcome = mapPutStatus(result.status, result.remark);
     if (outcome.stored) this.ctx.stats.putTotal += msgs.length;
