@@ -19,6 +19,19 @@ import {
 /** 5.x timer properties: a level delay wins and drops them (HookUtils#checkIfTimerMessage). */
 const TIMER_PROPERTIES = ['TIMER_DELIVER_MS', 'TIMER_DELAY_SEC', 'TIMER_DELAY_MS'] as const;
 
+/**
+ * A copy of `props` without `names`. Built key by key rather than copied and `delete`d: a delete
+ * turns the object into a slow dictionary, and every property is read again when it is encoded.
+ */
+export function withoutProperties(
+  props: Readonly<Record<string, string>>,
+  names: readonly string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(props)) if (!names.includes(k)) out[k] = props[k]!;
+  return out;
+}
+
 export type DelayOutcome = { message: MessageToStore; level: number } | { error: string };
 
 /**
@@ -33,8 +46,7 @@ export function applyDelayLevel(m: MessageToStore, levels: readonly number[]): D
   const level = effectiveDelayLevel(m.properties[MessageConst.DELAY], levels);
   if (typeof level === 'string') return { error: level };
   if (level === 0) return { message: m, level };
-  const properties: Record<string, string> = { ...m.properties };
-  for (const p of TIMER_PROPERTIES) delete properties[p];
+  const properties = withoutProperties(m.properties, TIMER_PROPERTIES);
   properties[MessageConst.DELAY] = String(level);
   properties[MessageConst.REAL_TOPIC] = m.topic;
   properties[MessageConst.REAL_QID] = String(m.queueId);

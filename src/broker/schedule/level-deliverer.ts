@@ -11,6 +11,7 @@ import { MessageConst, type MessageExt, type MessageToStore } from '../../messag
 import { decodeRecord } from '../../message/record-codec.js';
 import type { MessageStore, PutMessageResult } from '../../store/message-store.js';
 import { GetMessageStatus, PutMessageStatus } from '../../store/status.js';
+import { withoutProperties } from './delay-hook.js';
 import type { DelayOffsetStore, InflightBatch } from './delay-offset-store.js';
 
 export function queueKey(topic: string, queueId: number): string {
@@ -39,7 +40,8 @@ export const RETRY_AFTER_FAILED_PUT_MS = 100;
 /** After an unexpected error (a bug), the level waits this long (DELAY_FOR_A_PERIOD). */
 const RETRY_AFTER_ERROR_MS = 10_000;
 const HALF_TOPIC = 'RMQ_SYS_TRANS_HALF_TOPIC';
-const TIMER_PROPERTIES = ['TIMER_DELIVER_MS', 'TIMER_DELAY_SEC'] as const;
+/** Cleared on the delivered copy (ScheduleMessageService#messageTimeUp). */
+const DELIVERED_WITHOUT = [MessageConst.DELAY, 'TIMER_DELIVER_MS', 'TIMER_DELAY_SEC'];
 
 interface Scan {
   due: MessageExt[];
@@ -61,9 +63,7 @@ export function messageTimeUp(m: MessageExt): MessageToStore | string {
   if (!topic) return 'it has no REAL_TOPIC property';
   if (qid === undefined || !/^\d+$/.test(qid)) return `its REAL_QID '${qid}' is not a queue id`;
   if (topic === HALF_TOPIC) return `its real topic is ${HALF_TOPIC}`;
-  const properties = { ...m.properties };
-  delete properties[MessageConst.DELAY];
-  for (const p of TIMER_PROPERTIES) delete properties[p];
+  const properties = withoutProperties(m.properties, DELIVERED_WITHOUT);
   return {
     topic,
     queueId: Number(qid),
