@@ -25,6 +25,7 @@ import { ClientManageProcessor } from './processors/client-manage.js';
 import { ConsumerManageProcessor } from './processors/consumer-manage.js';
 import { PullMessageProcessor } from './processors/pull-message.js';
 import { QueryMessageProcessor } from './processors/query-message.js';
+import { ResetOffsetProcessor } from './processors/reset-offset.js';
 import { SendMessageProcessor } from './processors/send-message.js';
 import { SendMessageBackProcessor } from './processors/send-message-back.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
@@ -194,6 +195,8 @@ export class BrokerController {
     s.registerProcessor(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, admin.searchOffsetByTimestamp);
     s.registerProcessor(RequestCode.GET_EARLIEST_MSG_STORETIME, admin.getEarliestMsgStoretime);
     s.registerProcessor(RequestCode.GET_BROKER_RUNTIME_INFO, admin.getBrokerRuntimeInfo);
+    const reset = new ResetOffsetProcessor(ctx);
+    s.registerProcessor(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, reset.invokeBrokerToResetOffset);
   }
 
   private startHousekeeping(ctx: BrokerContext): void {

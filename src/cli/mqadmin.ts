@@ -19,6 +19,8 @@ Commands:
   consumerProgress  committed offset and lag of a group on a topic: -g <group> -t <topic>
   queryMsgByKey     messages of a topic by key (KEYS word or UNIQ_KEY): -t <topic> -k <key>
   queryMsgById      one message by its offset message id: -i <msgId>
+  resetOffsetByTime move a group's offsets to a time; running consumers follow:
+                    -g <group> -t <topic> -s <now | ms | yyyy-MM-dd#HH:mm:ss:SSS>
 
 -n defaults to the NAMESRV_ADDR environment variable.`;
 
@@ -35,6 +37,8 @@ const OPTIONS = {
   order: { type: 'boolean', short: 'o' },
   msgKey: { type: 'string', short: 'k' },
   msgId: { type: 'string', short: 'i' },
+  timestamp: { type: 'string', short: 's' },
+  force: { type: 'string', short: 'f' },
 } as const;
 
 type Values = ReturnType<typeof parseCommandLine>;
@@ -52,6 +56,18 @@ function int(v: Values, flag: keyof typeof OPTIONS, dflt: number): number {
   if (!/^\d+$/.test(s))
     throw new UsageError(`-${OPTIONS[flag].short} must be a number, got '${s}'`);
   return Number(s);
+}
+
+/** RocketMQ's -s forms: now, epoch milliseconds, or yyyy-MM-dd#HH:mm:ss:SSS (local time). */
+export function parseResetTimestamp(s: string, now = Date.now()): number {
+  if (s === 'now') return now;
+  if (/^-?\d+$/.test(s)) return Number(s);
+  const m = /^(\d{4})-(\d{2})-(\d{2})#(\d{2}):(\d{2}):(\d{2}):(\d{3})$/.exec(s);
+  if (!m) {
+    throw new UsageError(`-s must be now, milliseconds or yyyy-MM-dd#HH:mm:ss:SSS, got '${s}'`);
+  }
+  const [y, mo, d, h, mi, sec, ms] = m.slice(1).map(Number) as number[];
+  return new Date(y!, mo! - 1, d!, h!, mi!, sec!, ms!).getTime();
 }
 
 function table(rows: (string | number)[][]): string {
@@ -121,6 +137,17 @@ const COMMANDS: Record<string, Command> = {
     const rows: (string | number)[][] = [['#Message ID', '#QID', '#Offset']];
     for (const m of msgs) rows.push([m.offsetMsgId, m.queueId, m.queueOffset]);
     console.log(table(rows));
+  },
+  async resetOffsetByTime(admin, v) {
+    const topic = need(v, 'topic', 't');
+    const group = need(v, 'group', 'g');
+    const ts = parseResetTimestamp(need(v, 'timestamp', 's'));
+    const force = stringFlag(v, 'force') !== 'false';
+    const table0: (string | number)[][] = [['#Broker Name', '#QID', '#Offset']];
+    for (const r of await admin.resetOffsetByTime(topic, group, ts, force)) {
+      table0.push([r.mq.brokerName, r.mq.queueId, r.offset]);
+    }
+    console.log(table(table0));
   },
   async queryMsgById(admin, v) {
     const m = await admin.viewMessage(need(v, 'msgId', 'i'));

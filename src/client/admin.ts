@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../common/logger.js';
 import type { MessageExt } from '../message/message.js';
 import { decodeOffsetMsgId } from '../message/message-id.js';
 import { decodeRecords } from '../message/record-codec.js';
+import { decodeOffsetTable, type QueueOffset } from '../protocol/bodies/offset-table.js';
 import {
   type ClusterInfo,
   decodeClusterInfo,
@@ -166,6 +167,37 @@ export class AdminClient {
     if (res.code !== ResponseCode.SUCCESS || !res.body)
       throw new MQBrokerError(res.code, res.remark, storeHost);
     return decodeRecords(res.body)[0]!;
+  }
+
+  /**
+   * INVOKE_BROKER_TO_RESET_OFFSET on every broker of the topic: the group's offsets move to the
+   * first message stored at or after `timestamp` (ms; -1 = the end), live consumers follow on
+   * their next pull. Returns the new offset of every queue.
+   */
+  async resetOffsetByTime(
+    topic: string,
+    group: string,
+    timestamp: number,
+    force = true,
+  ): Promise<QueueOffset[]> {
+    const route = await this.getTopicRoute(topic);
+    const out: QueueOffset[] = [];
+    for (const bd of route.brokerDatas) {
+      const addr = bd.brokerAddrs['0'];
+      if (!addr) continue;
+      const res = await this.client.remoting.invoke(
+        addr,
+        createRequest(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, 0, {
+          topic,
+          group,
+          timestamp,
+          isForce: force,
+        }),
+      );
+      if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, addr);
+      if (res.body) out.push(...decodeOffsetTable(res.body));
+    }
+    return out;
   }
 
   private async offsetCall(

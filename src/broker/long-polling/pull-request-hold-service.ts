@@ -20,6 +20,8 @@ export interface HeldPull {
   matches: (tagsCode: number | undefined) => boolean;
   /** Re-runs the pull without suspension and writes its response. */
   wake: () => void;
+  /** The consumer group, so an offset reset can wake just that group's pulls. */
+  group?: string;
 }
 
 export class PullRequestHoldService {
@@ -62,6 +64,17 @@ export class PullRequestHoldService {
     list.push(pull);
     this.total++;
     return true;
+  }
+
+  /** Wakes the group's parked pulls on a queue (an offset reset answers them at once). */
+  wakeGroup(topic: string, queueId: number, group: string): void {
+    const key = `${topic}@${queueId}`;
+    const list = this.held.get(key);
+    if (!list) return;
+    const keep = list.filter((p) => p.group !== group);
+    const wake = list.filter((p) => p.group === group);
+    this.replace(key, list, keep);
+    for (const p of wake) p.wake();
   }
 
   /** Called for each message dispatched into a consume queue. */

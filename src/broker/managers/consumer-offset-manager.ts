@@ -11,6 +11,11 @@ export class ConsumerOffsetManager {
   private readonly table = new Map<string, Map<number, number>>();
   /** Last nextBeginOffset handed out per key/queue (GET_CONSUME_STATS pullOffset). */
   private readonly pullOffsets = new Map<string, Map<number, number>>();
+  /**
+   * Server-side resets (5.x useServerSideResetOffset): the next pull of each queue is answered
+   * PULL_OFFSET_MOVED to this offset, and commits for the queue are ignored until then.
+   */
+  private readonly resets = new Map<string, Map<number, number>>();
   private readonly path: string;
   private dirty = false;
 
@@ -19,11 +24,19 @@ export class ConsumerOffsetManager {
   }
 
   load(): void {
-    const file = readJsonFile<{ offsetTable: Record<string, Record<string, number>> }>(this.path);
-    for (const [key, queues] of Object.entries(file?.offsetTable ?? {})) {
-      const m = new Map<number, number>();
-      for (const [q, off] of Object.entries(queues)) m.set(Number(q), off);
-      this.table.set(key, m);
+    const file = readJsonFile<{
+      offsetTable: Record<string, Record<string, number>>;
+      resetOffsetTable?: Record<string, Record<string, number>>;
+    }>(this.path);
+    for (const [table, from] of [
+      [this.table, file?.offsetTable],
+      [this.resets, file?.resetOffsetTable],
+    ] as const) {
+      for (const [key, queues] of Object.entries(from ?? {})) {
+        const m = new Map<number, number>();
+        for (const [q, off] of Object.entries(queues)) m.set(Number(q), off);
+        table.set(key, m);
+      }
     }
   }
 
@@ -37,6 +50,34 @@ export class ConsumerOffsetManager {
     }
     m.set(queueId, offset);
     this.dirty = true;
+  }
+
+  /** Commits `offset` and marks it pending for the next pull (INVOKE_BROKER_TO_RESET_OFFSET). */
+  resetOffset(group: string, topic: string, queueId: number, offset: number): void {
+    this.commitOffset(group, topic, queueId, offset);
+    const key = topic + SEP + group;
+    let m = this.resets.get(key);
+    if (!m) {
+      m = new Map();
+      this.resets.set(key, m);
+    }
+    m.set(queueId, offset);
+  }
+
+  hasPendingReset(group: string, topic: string, queueId: number): boolean {
+    return this.resets.get(topic + SEP + group)?.has(queueId) ?? false;
+  }
+
+  /** The pending reset of a queue, cleared as it is handed out; undefined when there is none. */
+  takePendingReset(group: string, topic: string, queueId: number): number | undefined {
+    const key = topic + SEP + group;
+    const m = this.resets.get(key);
+    const offset = m?.get(queueId);
+    if (offset === undefined) return undefined;
+    m!.delete(queueId);
+    if (m!.size === 0) this.resets.delete(key);
+    this.dirty = true;
+    return offset;
   }
 
   /** -1 when the group has no committed offset for that queue. */
@@ -68,7 +109,9 @@ export class ConsumerOffsetManager {
     if (!this.dirty && !force) return;
     const offsetTable: Record<string, Record<string, number>> = {};
     for (const [key, m] of this.table) offsetTable[key] = Object.fromEntries(m);
-    writeJsonFile(this.path, { offsetTable });
+    const resetOffsetTable: Record<string, Record<string, number>> = {};
+    for (const [key, m] of this.resets) resetOffsetTable[key] = Object.fromEntries(m);
+    writeJsonFile(this.path, { offsetTable, resetOffsetTable });
     this.dirty = false;
   }
 }

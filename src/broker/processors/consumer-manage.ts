@@ -43,6 +43,10 @@ export class ConsumerManageProcessor {
         'queueId and commitOffset must be >= 0',
       );
     }
+    if (this.ctx.offsets.hasPendingReset(group, topic, queueId)) {
+      // The client still holds its old offset; the reset wins until its next pull learns it.
+      return createResponse(req, ResponseCode.SUCCESS, 'Offset has been previously reset');
+    }
     this.ctx.offsets.commitOffset(group, topic, queueId, offset);
     return createResponse(req, ResponseCode.SUCCESS);
   };

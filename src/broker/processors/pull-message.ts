@@ -79,6 +79,17 @@ export class PullMessageProcessor {
     const h = parsePullHeader(req);
     const matches = this.resolveFilter(h);
     const { store, offsets } = this.ctx;
+    // A reset by an operator (INVOKE_BROKER_TO_RESET_OFFSET) reaches the client here: its old
+    // offset, and the commit riding on this pull, give way to the reset offset (5.x server side).
+    const reset = offsets.takePendingReset(h.consumerGroup, h.topic, h.queueId);
+    if (reset !== undefined) {
+      return createResponse(req, ResponseCode.PULL_OFFSET_MOVED, 'OFFSET_RESET', {
+        suggestWhichBrokerId: 0,
+        nextBeginOffset: reset,
+        minOffset: store.getMinOffsetInQueue(h.topic, h.queueId),
+        maxOffset: store.getMaxOffsetInQueue(h.topic, h.queueId),
+      });
+    }
     // Commit before any await: a later UPDATE_CONSUMER_OFFSET on the same connection must win.
     if (allowSuspend && (h.sysFlag & PullSysFlag.COMMIT_OFFSET) !== 0 && h.commitOffset >= 0) {
       offsets.commitOffset(h.consumerGroup, h.topic, h.queueId, h.commitOffset);
@@ -105,6 +116,7 @@ export class PullMessageProcessor {
         deadlineMs: Date.now() + timeout,
         matches,
         wake: () => this.resume(req, conn),
+        group: h.consumerGroup,
       });
       if (parked) return null;
     }

@@ -1,0 +1,65 @@
+// ResetOffsetBody {"offsetTable":{MessageQueue: long}}: a map keyed by objects, which fastjson
+// writes with the key object itself in key position: {"offsetTable":{{"brokerName":"b",
+// "queueId":0,"topic":"T"}:5}} — not JSON, so both directions are hand-written here.
+import { ProtocolError } from '../../common/errors.js';
+
+export interface MessageQueueKey {
+  topic: string;
+  brokerName: string;
+  queueId: number;
+}
+
+export interface QueueOffset {
+  mq: MessageQueueKey;
+  offset: number;
+}
+
+function keyJson(mq: MessageQueueKey): string {
+  // fastjson sorts fields alphabetically.
+  return `{"brokerName":${JSON.stringify(mq.brokerName)},"queueId":${mq.queueId},"topic":${JSON.stringify(mq.topic)}}`;
+}
+
+export function encodeOffsetTable(entries: QueueOffset[]): Buffer {
+  const parts = entries.map((e) => `${keyJson(e.mq)}:${e.offset}`);
+  return Buffer.from(`{"offsetTable":{${parts.join(',')}}}`, 'utf8');
+}
+
+/** Index just past the JSON object starting at `from` (a '{'), strings and nesting aware. */
+function objectEnd(s: string, from: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = from; i < s.length; i++) {
+    const c = s[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i + 1;
+  }
+  throw new ProtocolError('offset table: unterminated object');
+}
+
+export function decodeOffsetTable(body: Buffer): QueueOffset[] {
+  const s = body.toString('utf8');
+  const start = s.indexOf('"offsetTable"');
+  if (start < 0) throw new ProtocolError('offset table: no offsetTable field');
+  let i = s.indexOf('{', start);
+  if (i < 0) throw new ProtocolError('offset table: offsetTable is not an object');
+  i++;
+  const out: QueueOffset[] = [];
+  for (;;) {
+    while (/\s|,/.test(s[i] ?? '')) i++;
+    if (s[i] === '}') return out;
+    if (s[i] !== '{') throw new ProtocolError(`offset table: expected a queue object at ${i}`);
+    const end = objectEnd(s, i);
+    const mq = JSON.parse(s.slice(i, end)) as MessageQueueKey;
+    const m = /^\s*:\s*(-?\d+)/.exec(s.slice(end));
+    if (!m) throw new ProtocolError(`offset table: expected ':' and an offset at ${end}`);
+    out.push({
+      mq: { topic: mq.topic, brokerName: mq.brokerName, queueId: Number(mq.queueId) },
+      offset: Number(m[1]),
+    });
+    i = end + m[0].length;
+  }
+}
