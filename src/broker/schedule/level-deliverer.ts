@@ -209,7 +209,8 @@ export class LevelDeliverer {
     try {
       await this.deps.offsets.flush();
     } catch (err) {
-      // Delivered but not recorded: a crash before the next good write re-delivers the batch.
+      // Delivery goes on (a config-file write error should not stop it); until a write succeeds,
+      // a crash may put a batch's copies twice, as RocketMQ's 10 s flush interval does.
       this.deps.log.error({ err, level: this.level }, 'cannot write delayOffset.json');
     }
   }
