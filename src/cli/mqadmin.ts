@@ -19,6 +19,8 @@ Commands:
   consumerProgress  committed offset and lag of a group on a topic: -g <group> -t <topic>
   queryMsgByKey     messages of a topic by key (KEYS word or UNIQ_KEY): -t <topic> -k <key>
   queryMsgById      one message by its offset message id: -i <msgId>
+  queryDlqMsg       the dead letters of a group, oldest first: -g <group>
+  resendDlqMsg      send a dead letter back to its group (via %RETRY%<group>): -g <group> -i <msgId>
   resetOffsetByTime move a group's offsets to a time; running consumers follow:
                     -g <group> -t <topic> -s <now | ms | yyyy-MM-dd#HH:mm:ss:SSS>
 
@@ -137,6 +139,26 @@ const COMMANDS: Record<string, Command> = {
     const rows: (string | number)[][] = [['#Message ID', '#QID', '#Offset']];
     for (const m of msgs) rows.push([m.offsetMsgId, m.queueId, m.queueOffset]);
     console.log(table(rows));
+  },
+  async queryDlqMsg(admin, v) {
+    const msgs = await admin.queryDlqMessages(need(v, 'group', 'g'), 1_000);
+    const rows: (string | number)[][] = [
+      ['#Message ID', '#Original Topic', '#Reconsume Times', '#Store Time', '#Keys'],
+    ];
+    for (const m of msgs) {
+      rows.push([
+        m.offsetMsgId,
+        m.properties.RETRY_TOPIC ?? '',
+        m.reconsumeTimes,
+        new Date(m.storeTimestamp).toISOString(),
+        m.properties.KEYS ?? '',
+      ]);
+    }
+    console.log(table(rows));
+  },
+  async resendDlqMsg(admin, v) {
+    const id = await admin.resendDlqMessage(need(v, 'group', 'g'), need(v, 'msgId', 'i'));
+    console.log(`resent as ${id}`);
   },
   async resetOffsetByTime(admin, v) {
     const topic = need(v, 'topic', 't');

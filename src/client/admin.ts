@@ -1,8 +1,16 @@
 // Typed admin calls over the remoting client (DefaultMQAdminExt, the parts mqadmin needs now):
 // cluster info, topic routes and lists, topic creation on every master of a cluster, offsets.
 import { createLogger, type Logger } from '../common/logger.js';
-import type { MessageExt } from '../message/message.js';
+import {
+  DLQ_GROUP_TOPIC_PREFIX,
+  MessageConst,
+  type MessageExt,
+  MessageSysFlag,
+  RETRY_GROUP_TOPIC_PREFIX,
+  TOOLS_CONSUMER_GROUP,
+} from '../message/message.js';
 import { decodeOffsetMsgId } from '../message/message-id.js';
+import { encodeProperties } from '../message/properties-codec.js';
 import { decodeRecords } from '../message/record-codec.js';
 import { decodeOffsetTable, type QueueOffset } from '../protocol/bodies/offset-table.js';
 import {
@@ -198,6 +206,90 @@ export class AdminClient {
       if (res.body) out.push(...decodeOffsetTable(res.body));
     }
     return out;
+  }
+
+  /**
+   * Dead letters of a group: messages in %DLQ%<group> from the oldest on (up to maxNum), read
+   * without committing. RETRY_TOPIC names the topic each came from.
+   */
+  async queryDlqMessages(group: string, maxNum = 32): Promise<MessageExt[]> {
+    const topic = DLQ_GROUP_TOPIC_PREFIX + group;
+    const route = await this.getTopicRoute(topic);
+    const out: MessageExt[] = [];
+    for (const qd of route.queueDatas) {
+      const addr = route.brokerDatas.find((b) => b.brokerName === qd.brokerName)?.brokerAddrs['0'];
+      if (!addr) continue;
+      for (let q = 0; q < qd.readQueueNums && out.length < maxNum; q++) {
+        let offset = await this.getMinOffset(addr, topic, q);
+        while (out.length < maxNum) {
+          const res = await this.client.remoting.invoke(
+            addr,
+            createRequest(RequestCode.PULL_MESSAGE, 0, {
+              consumerGroup: TOOLS_CONSUMER_GROUP,
+              topic,
+              queueId: q,
+              queueOffset: offset,
+              maxMsgNums: Math.min(32, maxNum - out.length),
+              sysFlag: 4, // subscription in the request; no suspend, no commit
+              commitOffset: 0,
+              suspendTimeoutMillis: 0,
+              subscription: '*',
+              subVersion: 0,
+            }),
+          );
+          if (res.code !== ResponseCode.SUCCESS || !res.body) break;
+          out.push(...decodeRecords(res.body).slice(0, maxNum - out.length));
+          offset = Number(res.extFields.nextBeginOffset);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Sends a dead letter back to its group alone: a copy goes to %RETRY%<group> with
+   * reconsumeTimes 0, so only that group consumes it again (from the topic it came from) and it
+   * has its full retry budget. Returns the copy's offset msgId.
+   */
+  async resendDlqMessage(group: string, offsetMsgId: string): Promise<string> {
+    const m = await this.viewMessage(offsetMsgId);
+    if (m.topic !== DLQ_GROUP_TOPIC_PREFIX + group) {
+      throw new MQClientError(
+        `message ${offsetMsgId} is in ${m.topic}, not in the dead letters of ${group}`,
+      );
+    }
+    const retryTopic = RETRY_GROUP_TOPIC_PREFIX + group;
+    const properties = { ...m.properties };
+    properties[MessageConst.RETRY_TOPIC] ??= m.topic;
+    for (const k of [MessageConst.DELAY, MessageConst.REAL_TOPIC, MessageConst.REAL_QID]) {
+      if (properties[k] !== undefined) delete properties[k];
+    }
+    const route = await this.getTopicRoute(retryTopic).catch(() => undefined);
+    const addr = route?.brokerDatas[0]?.brokerAddrs['0'] ?? m.storeHost;
+    const res = await this.client.remoting.invoke(
+      addr,
+      createRequest(
+        RequestCode.SEND_MESSAGE_V2,
+        0,
+        {
+          a: TOOLS_CONSUMER_GROUP,
+          b: retryTopic,
+          c: 'TBW102',
+          d: 1,
+          e: 0,
+          // The body goes as stored: still compressed if it was (the flag travels with it).
+          f: m.sysFlag & (MessageSysFlag.COMPRESSED | MessageSysFlag.MULTI_TAGS),
+          g: Date.now(),
+          h: m.flag,
+          i: encodeProperties(properties),
+          j: 0,
+          k: false,
+        },
+        m.body,
+      ),
+    );
+    if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, addr);
+    return res.extFields.msgId ?? '';
   }
 
   private async offsetCall(
