@@ -36,6 +36,7 @@ const MAX_FUNCTION_LINES = 70;
 const LAYER_RANK: Record<string, number> = {
   common: 0,
   message: 1,
+  filter: 1,
   protocol: 2,
   store: 2,
   remoting: 3,

@@ -1,0 +1,147 @@
+// RocketMQ's SQL92 filter semantics, case by case (cases follow the behaviour of
+// filter/expression/*.java and SelectorParser.jj in apache/rocketmq).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileSql92, Sql92SyntaxError } from './sql92.js';
+
+const m = (sql: string, props: Record<string, string>) => compileSql92(sql).matches(props);
+
+describe('SQL92 filter: the seed example', () => {
+  it("matches age=18, sex=女 with age<=20 AND sex='女'", () => {
+    expect(m("age<=20 AND sex='女'", { age: '18', sex: '女' })).toBe(true);
+    expect(m("age<=20 AND sex='女'", { age: '21', sex: '女' })).toBe(false);
+    expect(m("age<=20 AND sex='女'", { age: '18', sex: '男' })).toBe(false);
+    expect(m("age<=20 AND sex='女'", { sex: '女' })).toBe(false);
+  });
+});
+
+describe('SQL92 filter: comparisons', () => {
+  const p = { a: '3', s: 'abc', d: '2.5', big: '3000000000', t: 'true', neg: '-4' };
+  it.each([
+    ['a = 3', true],
+    ['a = 3.0', true],
+    ['a <> 3', false],
+    ['a > 2', true],
+    ['a >= 3', true],
+    ['a < 3', false],
+    ['a <= 2.99', false],
+    ['d > 2', false], // Integer.valueOf("2.5") fails: no match
+    ['d > 2.0', true],
+    ['big > 1', false], // Integer.valueOf("3000000000") fails
+    ['big > 1L', false], // 1L fits an int, so it is an Integer (as createFromDecimal does)
+    ['big > 2147483648', true], // a literal past int range is a long
+    ["s = 'abc'", true],
+    ["s <> 'abd'", true],
+    ['s = 1', false], // not a number: an error, so no match
+    ['t = TRUE', true],
+    ['t = FALSE', false],
+    ['TRUE = t', false], // Java casts the Boolean to String: an error
+    ['neg < -3', true],
+    ['-a = -3', false], // a property is a string: negating it yields NULL
+    ['a > neg', true], // two strings compare as doubles
+    ['s > a', false], // 'abc' is no double: an error
+    ['a BETWEEN 1 AND 3', true],
+    ['a BETWEEN 4 AND 9', false],
+    ['a NOT BETWEEN 4 AND 9', true],
+    ['a NOT BETWEEN 1 AND 3', false],
+  ])('%s → %s', (sql, want) => {
+    expect(m(sql, p)).toBe(want);
+  });
+});
+
+describe('SQL92 filter: NULL, IN and string predicates', () => {
+  const p = { region: 'hangzhou', s: 'order-42', empty: '' };
+  it.each([
+    ['missing IS NULL', true],
+    ['region IS NULL', false],
+    ['region IS NOT NULL', true],
+    ['missing IS NOT NULL', false],
+    ["missing = 'x'", false], // unknown
+    ["missing <> 'x'", false], // NOT unknown is still unknown
+    ["NOT (missing = 'x')", false],
+    ['missing > 1', false],
+    ["region IN ('hangzhou', 'beijing')", true],
+    ["region NOT IN ('hangzhou', 'beijing')", false],
+    ["missing NOT IN ('a')", false],
+    ["s CONTAINS 'der-4'", true],
+    ["s NOT CONTAINS 'der-4'", false],
+    ["s STARTSWITH 'order'", true],
+    ["s NOT STARTSWITH 'order'", false],
+    ["s ENDSWITH '42'", true],
+    ["s NOT ENDSWITH '42'", false],
+    ["missing NOT CONTAINS 'x'", false], // a missing property is FALSE for every string predicate
+    ["s CONTAINS ''", false],
+    ["empty = ''", true],
+  ])('%s → %s', (sql, want) => {
+    expect(m(sql, p)).toBe(want);
+  });
+});
+
+describe('SQL92 filter: logic', () => {
+  it('uses three-valued AND / OR / NOT', () => {
+    expect(m("missing = 'x' OR a = '1'", { a: '1' })).toBe(true);
+    expect(m("missing = 'x' AND a = '1'", { a: '1' })).toBe(false);
+    expect(m("NOT (missing = 'x') OR a = '1'", { a: '2' })).toBe(false);
+    expect(m("(a = '1' OR a = '2') AND NOT (b = 'x')", { a: '2', b: 'y' })).toBe(true);
+    // NOT binds tighter than '=' in RocketMQ's grammar: (NOT b) = 'x' compares a boolean with a
+    // string, which fails, so the message does not match.
+    expect(m("(a = '1' OR a = '2') AND NOT b = 'x'", { a: '2', b: 'y' })).toBe(false);
+    expect(m('TRUE', {})).toBe(true);
+    expect(m('FALSE OR TRUE', {})).toBe(true);
+    expect(m('flag', { flag: 'true' })).toBe(false); // a property is a string, never a Boolean
+  });
+
+  it('is case-insensitive for keywords and case-sensitive for names; skips comments', () => {
+    expect(m("a = '1' and b between 1 And 3 -- note\n", { a: '1', b: '2' })).toBe(true);
+    expect(m("A = '1'", { a: '1' })).toBe(false);
+    expect(m("/* pick */ a = '1'", { a: '1' })).toBe(true);
+    expect(m("a = 'it''s'", { a: "it's" })).toBe(true);
+  });
+
+  it('agrees with a direct computation for random integers', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1000, max: 1000 }), fc.integer(), (x, bound) => {
+        const b = Math.max(-2147483648, Math.min(2147483647, bound));
+        expect(m(`x <= ${b}`, { x: String(x) })).toBe(x <= b);
+        expect(m(`x BETWEEN ${Math.min(b, 0)} AND ${Math.max(b, 0)}`, { x: String(x) })).toBe(
+          x >= Math.min(b, 0) && x <= Math.max(b, 0),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('SQL92 filter: errors name the column', () => {
+  it.each([
+    ["a = 'x", /unterminated string literal \(at column 5\)/],
+    ['a = ', /ends too early \(at column 5\)/],
+    ['a = 1 ADN b = 2', /unexpected 'ADN' after a complete expression \(at column 7\)/],
+    ['a > ', /ends too early/],
+    ["a > 'x'", /value 'x' cannot be compared with > \(at column 3\)/],
+    ['a = NULL', /NULL cannot be compared .* use IS NULL \(at column 3\)/],
+    ['TRUE = 1', /'TRUE' cannot be compared with '1'/],
+    ['a BETWEEN 5 AND 1', /5 must not be greater than 1/],
+    ["'x' IN ('x')", /expected a property for IN/],
+    ['a IN (1)', /expected a 'string'/],
+    ['1', /will not result in a boolean value/],
+    ['a # 1', /unexpected character '#' \(at column 3\)/],
+    ['', /empty/],
+    ['a = 99999999999999999999', /out of the long range/],
+  ])('%s', (sql, re) => {
+    let err: unknown;
+    try {
+      compileSql92(sql);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(Sql92SyntaxError);
+    expect((err as Error).message).toMatch(re);
+  });
+
+  it('caches compiled filters and errors', () => {
+    expect(compileSql92("a = '1'")).toBe(compileSql92("a = '1'"));
+    expect(() => compileSql92('a >')).toThrow(Sql92SyntaxError);
+    expect(() => compileSql92('a >')).toThrow(Sql92SyntaxError);
+  });
+});
