@@ -19,6 +19,7 @@ import {
   bodyCrc32,
   checkRecord,
   decodeRecord,
+  decodeRecordProperties,
   decodeRecords,
   encodeRecord,
   RECORD_FIXED_OVERHEAD_BYTES,
@@ -531,5 +532,22 @@ describe('ali-ons decodes our records', () => {
       for (const [k, v] of Object.entries(input.properties)) expect(d.properties[k]).toBe(v);
       expect(ours[i]!.properties).toEqual(input.properties);
     });
+  });
+});
+
+describe('decodeRecordProperties', () => {
+  it('reads the same properties as decodeRecord for v4/v6 hosts, long topics and empty parts', () => {
+    const cases: Partial<MessageToStore>[] = [
+      {},
+      { bornHost: '[2001:db8::1]:5000', storeHost: '[::2]:10911' },
+      { topic: 'T'.repeat(200), body: Buffer.alloc(0) },
+      { properties: {} },
+      { properties: { age: '18', sex: '女', KEYS: 'a b' } },
+    ];
+    for (const over of cases) {
+      const b = Buffer.concat([Buffer.alloc(7), stored(message(over))]);
+      expect(decodeRecordProperties(b, 7)).toEqual(decodeRecord(b, 7).properties);
+    }
+    expect(() => decodeRecordProperties(Buffer.alloc(8))).toThrow(RangeError);
   });
 });

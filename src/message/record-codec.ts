@@ -204,6 +204,31 @@ export function checkRecord(b: Buffer, at: number, available: number): RecordChe
 }
 
 /** Decodes the record starting at `at`; throws if it does not fit in `b`. */
+/**
+ * Just the properties of the stored record at `at`, skipping everything else: what a SQL92
+ * filter needs for each candidate message of a pull.
+ */
+export function decodeRecordProperties(b: Buffer, at = 0): Record<string, string> {
+  const storeSize = b.readInt32BE(at);
+  const end = at + storeSize;
+  if (storeSize < RECORD_FIXED_OVERHEAD_BYTES || end > b.length) {
+    throw new RangeError(`record size ${storeSize} at ${at} does not fit ${b.length} bytes`);
+  }
+  const sysFlag = b.readInt32BE(at + SYS_FLAG_POS);
+  let p = BORN_HOST_POS + ((sysFlag & MessageSysFlag.BORNHOST_V6) !== 0 ? 20 : 8) + 8;
+  p += ((sysFlag & MessageSysFlag.STOREHOST_V6) !== 0 ? 20 : 8) + 12;
+  p += at;
+  p += 4 + b.readInt32BE(p); // body
+  const v2 = b.readInt32BE(at + 4) === MESSAGE_MAGIC_CODE_V2;
+  p += v2 ? 2 + b.readInt16BE(p) : 1 + b.readInt8(p); // topic
+  const propsLength = b.readInt16BE(p);
+  p += 2;
+  if (propsLength < 0 || p + propsLength !== end) {
+    throw new RangeError('properties do not end the record');
+  }
+  return decodeProperties(b.toString('utf8', p, end));
+}
+
 export function decodeRecord(b: Buffer, at: number): MessageExt {
   const storeSize = b.readInt32BE(at);
   if (storeSize < RECORD_FIXED_OVERHEAD_BYTES || at + storeSize > b.length) {

@@ -3,6 +3,7 @@
 // auto-creates the subscription group and %RETRY%<group>, registers the consumer (notifying the
 // group on change) and the producer groups. Response SUCCESS, no body.
 import { RequestValidationError } from '../../common/errors.js';
+import { compileSql92, Sql92SyntaxError } from '../../filter/sql92.js';
 import { parseTagExpression } from '../../message/filter-api.js';
 import { optString, reqString } from '../../protocol/headers/fields.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
@@ -108,10 +109,24 @@ export class ClientManageProcessor {
     );
     const type = body.subscriptionData?.expressionType || 'TAG';
     if (type === 'TAG') return createResponse(req, ResponseCode.SUCCESS);
-    return createResponse(
-      req,
-      ResponseCode.SYSTEM_ERROR,
-      `The broker does not support consumer to filter message by ${type}`,
-    );
+    if (type !== 'SQL92' || !this.ctx.config.enablePropertyFilter) {
+      return createResponse(
+        req,
+        ResponseCode.SYSTEM_ERROR,
+        `The broker does not support consumer to filter message by ${type}` +
+          (type === 'SQL92' ? '; set enablePropertyFilter=true in broker.conf' : ''),
+      );
+    }
+    try {
+      compileSql92(body.subscriptionData?.subString ?? '');
+    } catch (err) {
+      if (!(err instanceof Sql92SyntaxError)) throw err;
+      return createResponse(
+        req,
+        ResponseCode.SYSTEM_ERROR,
+        `CheckClientConfig error when compiling ${body.subscriptionData?.subString}: ${err.message}`,
+      );
+    }
+    return createResponse(req, ResponseCode.SUCCESS);
   };
 }

@@ -7,11 +7,14 @@
 import { RequestValidationError } from '../../common/errors.js';
 import { MAX_SUSPEND_TIMEOUT_MS } from '../../common/limits.js';
 import { isReadable } from '../../common/perm.js';
+import { compileSql92, Sql92SyntaxError } from '../../filter/sql92.js';
 import { parseTagExpression, tagCodeMatches } from '../../message/filter-api.js';
+import { decodeRecordProperties } from '../../message/record-codec.js';
 import { optInt, optString, reqInt, reqString } from '../../protocol/headers/fields.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
+import type { RecordFilter } from '../../store/message-store.js';
 import { GetMessageStatus, type GetMessageStatusValue } from '../../store/status.js';
 import type { BrokerContext } from '../broker-context.js';
 
@@ -77,7 +80,7 @@ export class PullMessageProcessor {
     allowSuspend: boolean,
   ): Promise<RemotingCommand | null> {
     const h = parsePullHeader(req);
-    const matches = this.resolveFilter(h);
+    const { matches, record } = this.resolveFilter(h);
     const { store, offsets } = this.ctx;
     // A reset by an operator (INVOKE_BROKER_TO_RESET_OFFSET) reaches the client here: its old
     // offset, and the commit riding on this pull, give way to the reset offset (5.x server side).
@@ -100,6 +103,7 @@ export class PullMessageProcessor {
       h.queueOffset,
       Math.max(1, h.maxMsgNums),
       (code) => matches(code),
+      record,
     );
     const code = statusToCode(r.status, h.queueOffset);
     if (
@@ -152,8 +156,11 @@ export class PullMessageProcessor {
     );
   }
 
-  /** §2.3 checks 1–9; returns the consume-queue filter for this pull. */
-  private resolveFilter(h: PullHeader): (tagsCode: number | undefined) => boolean {
+  /**
+   * §2.3 checks 1–9; returns the consume-queue filter for this pull (tag hashes; it also decides
+   * which arrivals wake a parked pull) and, for SQL92, the filter on each record's properties.
+   */
+  private resolveFilter(h: PullHeader): PullFilter {
     const { config, groups, topics, consumers } = this.ctx;
     if (!isReadable(config.brokerPermission)) {
       fail(
@@ -206,14 +213,38 @@ export class PullMessageProcessor {
         type = sub.expressionType || 'TAG';
       }
     }
+    if (type === 'SQL92' && config.enablePropertyFilter) return sql92Filter(expression);
     if (type !== 'TAG') {
       fail(
         ResponseCode.SYSTEM_ERROR,
-        `The broker does not support consumer to filter message by ${type}`,
+        `The broker does not support consumer to filter message by ${type}` +
+          (type === 'SQL92' ? '; set enablePropertyFilter=true in broker.conf' : ''),
       );
     }
     const sub = parseTagExpression(expression);
-    return (tagsCode) => tagCodeMatches(sub, tagsCode);
+    return { matches: (tagsCode) => tagCodeMatches(sub, tagsCode) };
+  }
+}
+
+interface PullFilter {
+  matches: (tagsCode: number | undefined) => boolean;
+  record?: RecordFilter;
+}
+
+/** A SQL92 subscription: every arrival may match, the record's properties decide. */
+function sql92Filter(expression: string | undefined): PullFilter {
+  try {
+    const filter = compileSql92(expression ?? '');
+    return {
+      matches: () => true,
+      record: (bytes) => filter.matches(decodeRecordProperties(bytes)),
+    };
+  } catch (err) {
+    if (!(err instanceof Sql92SyntaxError)) throw err;
+    return fail(
+      ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+      `parse the consumer's subscription failed: ${err.message}`,
+    );
   }
 }
 

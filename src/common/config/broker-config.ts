@@ -308,7 +308,6 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       doc: 'Queues of an auto-created topic (capped by the producer’s request).',
     },
     enablePropertyFilter: {
-      pending: 'SQL92 filters are not implemented',
       type: 'bool',
       default: false,
       doc: 'Allow SQL92 property filters in subscriptions.',
