@@ -7,6 +7,7 @@ import type { PullRequestHoldService } from './long-polling/pull-request-hold-se
 import type { ConsumerManager } from './managers/consumer-manager.js';
 import type { ConsumerOffsetManager } from './managers/consumer-offset-manager.js';
 import type { ProducerManager } from './managers/producer-manager.js';
+import type { RebalanceLockManager } from './managers/rebalance-lock-manager.js';
 import type { SubscriptionGroupManager } from './managers/subscription-group-manager.js';
 import type { TopicConfigManager } from './managers/topic-config-manager.js';
 import type { ScheduleMessageService } from './schedule/schedule-message-service.js';
@@ -24,6 +25,8 @@ export interface BrokerContext {
   readonly stats: BrokerStats;
   /** Delay levels and their delivery (SCHEDULE_TOPIC_XXXX → real topics). */
   readonly schedule: ScheduleMessageService;
+  /** Queue locks of orderly consumers (LOCK_BATCH_MQ). */
+  readonly locks: RebalanceLockManager;
   /** brokerIP1:listenPort — the storeHost of every record and the address in msgIds. */
   readonly storeHost: string;
 }

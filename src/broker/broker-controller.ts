@@ -17,12 +17,14 @@ import { PullRequestHoldService } from './long-polling/pull-request-hold-service
 import { ConsumerManager } from './managers/consumer-manager.js';
 import { ConsumerOffsetManager } from './managers/consumer-offset-manager.js';
 import { ProducerManager } from './managers/producer-manager.js';
+import { RebalanceLockManager } from './managers/rebalance-lock-manager.js';
 import { SubscriptionGroupManager } from './managers/subscription-group-manager.js';
 import { TopicConfigManager } from './managers/topic-config-manager.js';
 import { NamesrvRegistration } from './namesrv-registration.js';
 import { AdminProcessor } from './processors/admin.js';
 import { ClientManageProcessor } from './processors/client-manage.js';
 import { ConsumerManageProcessor } from './processors/consumer-manage.js';
+import { LockMqProcessor } from './processors/lock-mq.js';
 import { PullMessageProcessor } from './processors/pull-message.js';
 import { QueryMessageProcessor } from './processors/query-message.js';
 import { ResetOffsetProcessor } from './processors/reset-offset.js';
@@ -142,6 +144,7 @@ export class BrokerController {
       pullHold,
       schedule,
       storeHost,
+      locks: new RebalanceLockManager(c.rebalanceLockMaxLiveTime),
     };
     this.ctx = ctx;
     this.registerProcessors(ctx);
@@ -195,6 +198,9 @@ export class BrokerController {
     s.registerProcessor(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, admin.searchOffsetByTimestamp);
     s.registerProcessor(RequestCode.GET_EARLIEST_MSG_STORETIME, admin.getEarliestMsgStoretime);
     s.registerProcessor(RequestCode.GET_BROKER_RUNTIME_INFO, admin.getBrokerRuntimeInfo);
+    const lock = new LockMqProcessor(ctx);
+    s.registerProcessor(RequestCode.LOCK_BATCH_MQ, lock.lockBatchMQ);
+    s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lock.unlockBatchMQ);
     const reset = new ResetOffsetProcessor(ctx);
     s.registerProcessor(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, reset.invokeBrokerToResetOffset);
   }

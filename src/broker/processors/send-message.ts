@@ -245,7 +245,8 @@ export class SendMessageProcessor {
 
   /**
    * SendMessageProcessor#handleRetryAndDLQ: a send to %RETRY%<group> (a client's fallback when
-   * CONSUMER_SEND_MSG_BACK failed) whose reconsumeTimes is past the limit is dead-lettered.
+   * CONSUMER_SEND_MSG_BACK failed) whose reconsumeTimes is past the limit is dead-lettered, and
+   * so is any from a group holding queue locks (an orderly consumer retries locally instead).
    */
   private handleRetryAndDLQ(
     req: RemotingCommand,
@@ -256,7 +257,8 @@ export class SendMessageProcessor {
     const groupName = h.topic.slice(RETRY_GROUP_TOPIC_PREFIX.length);
     const group = requireGroup(this.ctx, groupName);
     // Strictly greater here, unlike send-back's >= (RocketMQ's two paths differ the same way).
-    if (h.reconsumeTimes <= maxReconsumeTimes(group, h.maxReconsumeTimes, req.version)) return m;
+    const limit = maxReconsumeTimes(group, h.maxReconsumeTimes, req.version);
+    if (h.reconsumeTimes <= limit && this.ctx.locks.isLockAllExpired(groupName)) return m;
     const dlq = deadLetterTopic(this.ctx, groupName);
     return {
       ...m,

@@ -68,6 +68,7 @@ export interface BrokerConfig {
   brokerPermission: number;
   registerNameServerPeriod: number;
   longPollingEnable: boolean;
+  rebalanceLockMaxLiveTime: number;
   flushConsumerOffsetInterval: number;
   channelExpiredTimeout: number;
   regionId: string;
@@ -340,6 +341,13 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       min: 100,
       max: 60_000,
       doc: 'How often the broker re-registers with every name server.',
+    },
+    rebalanceLockMaxLiveTime: {
+      type: 'int',
+      default: 60_000,
+      unit: 'ms',
+      min: 100,
+      doc: 'How long an orderly consumer keeps a queue lock without renewing it (RocketMQ: the JVM property rocketmq.broker.rebalance.lockMaxLiveTime).',
     },
     longPollingEnable: {
       type: 'bool',

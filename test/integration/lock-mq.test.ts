@@ -1,0 +1,85 @@
+// LOCK_BATCH_MQ / UNLOCK_BATCH_MQ on a real broker: one client per queue in a group; a client
+// that stops renewing (crashed) loses its queues after rebalanceLockMaxLiveTime; a group holding
+// locks has its %RETRY% sends dead-lettered (orderly consumers retry locally). Locks live in
+// memory, as in RocketMQ: after a broker restart live clients take them again on renewal.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/common/logger.js';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
+import { RemotingClient } from '../../src/remoting/remoting-client.js';
+import {
+  type BrokerHandle,
+  type NamesrvHandle,
+  startBroker,
+  startNamesrv,
+  uniqueName,
+} from '../harness/processes.js';
+import { RawBroker } from '../harness/raw-protocol.js';
+import { createTopic } from '../harness/topics.js';
+
+const client = new RemotingClient(silentLogger());
+let namesrv: NamesrvHandle;
+let broker: BrokerHandle;
+const LIVE_MS = 1_500;
+
+beforeAll(async () => {
+  namesrv = await startNamesrv();
+  broker = await startBroker({
+    namesrvAddr: namesrv.addr,
+    conf: { rebalanceLockMaxLiveTime: LIVE_MS },
+  });
+});
+
+afterAll(async () => {
+  client.close();
+  await broker?.stop();
+  await namesrv?.stop();
+});
+
+describe('queue locks', () => {
+  const topic = uniqueName('Ordered');
+  const group = uniqueName('OrderedGroup');
+  const mq = (queueId: number) => ({ topic, brokerName: broker.brokerName, queueId });
+  const raw = () => new RawBroker(client, () => broker.addr);
+
+  async function lock(clientId: string, queues: number[]): Promise<number[]> {
+    const body = { consumerGroup: group, clientId, onlyThisBroker: false, mqSet: queues.map(mq) };
+    const r = await raw().call(RequestCode.LOCK_BATCH_MQ, {}, Buffer.from(JSON.stringify(body)));
+    expect(r.code).toBe(ResponseCode.SUCCESS);
+    const got = JSON.parse(r.body!.toString()) as { lockOKMQSet: { queueId: number }[] };
+    return got.lockOKMQSet.map((m) => m.queueId).sort();
+  }
+
+  async function unlock(clientId: string, queues: number[]): Promise<void> {
+    const body = { consumerGroup: group, clientId, onlyThisBroker: false, mqSet: queues.map(mq) };
+    const r = await raw().call(RequestCode.UNLOCK_BATCH_MQ, {}, Buffer.from(JSON.stringify(body)));
+    expect(r.code).toBe(ResponseCode.SUCCESS);
+  }
+
+  it('gives each queue to one live client and takes a dead client’s queues over', async () => {
+    await createTopic(broker.addr, namesrv.addr, topic, 4);
+    expect(await lock('A', [0, 1])).toEqual([0, 1]);
+    expect(await lock('B', [1, 2, 3])).toEqual([2, 3]);
+    expect(await lock('A', [0, 1, 2])).toEqual([0, 1]); // renewal; q2 stays B's
+    await unlock('A', [1]);
+    expect(await lock('B', [1])).toEqual([1]);
+
+    // The group holds live locks: a %RETRY% send goes to the DLQ, as for RocketMQ's orderly
+    // consumers (they retry locally).
+    const sent = await raw().send(`%RETRY%${group}`, 0, 'orderly-retry', {}, { j: 1 });
+    expect(sent.code).toBe(0);
+    const dlqMax = await raw().maxOffset(`%DLQ%${group}`, 0);
+    expect(dlqMax).toBe(1);
+
+    // A stops renewing (crashed); after the lock's lifetime B takes q0.
+    expect(await lock('B', [0])).toEqual([]);
+    await new Promise((r) => setTimeout(r, LIVE_MS + 300));
+    expect(await lock('B', [0, 1, 2, 3])).toEqual([0, 1, 2, 3]);
+  });
+
+  it('answers a malformed body with a remark that names the fields', async () => {
+    const r = await raw().call(RequestCode.LOCK_BATCH_MQ, {}, Buffer.from('{"mqSet":3}'));
+    expect(r.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(r.remark).toMatch(/needs consumerGroup, clientId and mqSet/);
+  });
+});
