@@ -35,17 +35,18 @@ afterAll(async () => {
 });
 
 async function send(topic: string, from: number, n: number): Promise<void> {
-  const p = new aliOns.Producer({
+  const p = new (aliOns().Producer)({
     ...aliClientOptions(namesrv.addr),
     producerGroup: uniqueName('PG'),
   });
   await p.ready();
-  for (let i = from; i < from + n; i++) await p.send(new aliOns.Message(topic, 'TagA', `b${i}`));
+  for (let i = from; i < from + n; i++)
+    await p.send(new (aliOns().Message)(topic, 'TagA', `b${i}`));
   await p.close();
 }
 
 function member(group: string, instanceName: string, topic: string, got: string[]): AliConsumer {
-  const c = new aliOns.Consumer({
+  const c = new (aliOns().Consumer)({
     ...aliClientOptions(namesrv.addr),
     consumerGroup: group,
     isBroadcast: true,

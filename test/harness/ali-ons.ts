@@ -39,7 +39,16 @@ interface AliOns {
 }
 
 const require = createRequire(import.meta.url);
-export const aliOns = require('ali-ons') as AliOns;
+let loaded: AliOns | undefined;
+
+/**
+ * The ali-ons module, loaded on first use: it reads $HOME when it loads (for its broadcast
+ * offset files), so a test that points HOME at a temp dir does so before calling this.
+ */
+export function aliOns(): AliOns {
+  loaded ??= require('ali-ons') as AliOns;
+  return loaded;
+}
 
 const quietLogger = { info() {}, warn() {}, error() {}, debug() {} };
 

@@ -150,20 +150,20 @@ describe('SQL92 filters with enablePropertyFilter=true', () => {
   it('serves an ali-ons SQL92 subscription', async () => {
     const t = uniqueName('AliSql');
     await createTopic(sqlBroker.addr, namesrv.addr, t, 2);
-    const producer = new aliOns.Producer({
+    const producer = new (aliOns().Producer)({
       ...aliClientOptions(namesrv.addr),
       producerGroup: uniqueName('PG'),
     });
     await producer.ready();
     for (let i = 0; i < 20; i++) {
-      const msg = new aliOns.Message(t, 'TagA', `m${i}`);
+      const msg = new (aliOns().Message)(t, 'TagA', `m${i}`);
       msg.properties.age = String(10 + i);
       msg.properties.sex = i % 2 === 0 ? '女' : '男';
       await producer.send(msg);
     }
     await producer.close();
     const got: string[] = [];
-    const consumer = new aliOns.Consumer({
+    const consumer = new (aliOns().Consumer)({
       ...aliClientOptions(namesrv.addr),
       consumerGroup: uniqueName('AliSqlGroup'),
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
