@@ -69,27 +69,8 @@ export class MappedFile {
   }
 
   append(buf: Buffer, offset = 0, length = buf.length): number {
-    assert(length > 0 && length <= this.remaining, 'callers check that a write fits the segment');
-    assert(this.wrotePosition + length <= this.fileSize, 'write position stays within the file');
-    const at = this.wrotePosition;
-    if (length > this.stagingBytes) {
-      this.commit();
-      this.io.write(this.fd, buf, offset, length, at);
-      this.wrotePosition += length;
-      this.committedPosition = this.wrotePosition;
-      return this.fileFromOffset + at;
-    }
-    if (this.stagedLength + length > this.stagingBytes) this.commit();
-    this.staging ??= Buffer.allocUnsafe(this.stagingBytes);
-    buf.copy(this.staging, this.stagedLength, offset, offset + length);
-    this.stagedLength += length;
-    this.wrotePosition += length;
-    assert(
-      this.committedPosition + this.stagedLength === this.wrotePosition,
-      'staging covers the gap',
-    );
-    this.committer!.markDirty(this);
-    return this.fileFromOffset + at;
+    if (length > this.stagingBytes) return this.writeThrough(buf, offset, length);
+    return this.appendWith(length, (b, pos) => buf.copy(b, pos, offset, offset + length));
   }
 
   /**
@@ -97,12 +78,12 @@ export class MappedFile {
    * buffer of their own when bigger than it). Returns the offset they start at.
    */
   appendWith(length: number, fill: (b: Buffer, pos: number) => void): number {
-    assert(length > 0 && length <= this.remaining, 'callers check that a write fits the segment');
     if (length > this.stagingBytes) {
       const b = Buffer.allocUnsafe(length);
       fill(b, 0);
-      return this.append(b);
+      return this.writeThrough(b, 0, length);
     }
+    assert(length > 0 && length <= this.remaining, 'callers check that a write fits the segment');
     const at = this.wrotePosition;
     if (this.stagedLength + length > this.stagingBytes) this.commit();
     this.staging ??= Buffer.allocUnsafe(this.stagingBytes);
@@ -114,6 +95,17 @@ export class MappedFile {
       'staging covers the gap',
     );
     this.committer!.markDirty(this);
+    return this.fileFromOffset + at;
+  }
+
+  /** A write bigger than the staging buffer goes straight to the file, after what is staged. */
+  private writeThrough(buf: Buffer, offset: number, length: number): number {
+    assert(length > 0 && length <= this.remaining, 'callers check that a write fits the segment');
+    const at = this.wrotePosition;
+    this.commit();
+    this.io.write(this.fd, buf, offset, length, at);
+    this.wrotePosition += length;
+    this.committedPosition = this.wrotePosition;
     return this.fileFromOffset + at;
   }
 
