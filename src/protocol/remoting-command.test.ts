@@ -568,6 +568,24 @@ describe('malformed frames raise ProtocolError', () => {
   });
 });
 
+describe('extFields named __proto__', () => {
+  it('stay plain fields, never a prototype, on the fast and the coercing path', () => {
+    for (const ext of ['{"__proto__":"x","a":"1"}', '{"__proto__":"x","a":1}']) {
+      const header = Buffer.from(`{"code":10,"flag":0,"opaque":1,"extFields":${ext}}`);
+      const frame = Buffer.alloc(4 + header.length);
+      frame.writeInt32BE(header.length, 0);
+      header.copy(frame, 4);
+      const cmd = decodeCommand(frame);
+      expect(Object.getPrototypeOf(cmd.extFields)).toBe(Object.prototype);
+      expect(Object.getOwnPropertyDescriptor(cmd.extFields, '__proto__')?.value).toBe('x');
+      expect(cmd.extFields.a).toBe('1');
+    }
+    const out = createRequest(10, 1, JSON.parse('{"__proto__":"y"}') as Record<string, string>);
+    expect(Object.getOwnPropertyDescriptor(out.extFields, '__proto__')?.value).toBe('y');
+    expect(Object.getPrototypeOf(out.extFields)).toBe(Object.prototype);
+  });
+});
+
 // ---- property-based round trips ----
 
 const key = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== '__proto__');

@@ -70,6 +70,20 @@ export function createResponse(
   };
 }
 
+/** `out[k] = v`, except that a key named __proto__ becomes a field instead of a prototype. */
+function setField(out: ExtFields, k: string, v: string): void {
+  if (k === '__proto__') {
+    Object.defineProperty(out, k, {
+      value: v,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    out[k] = v;
+  }
+}
+
 /** Drops null/undefined values and turns every other scalar into its string form. */
 export function stringifyFields(
   fields: Record<string, string | number | boolean | bigint | undefined | null>,
@@ -77,7 +91,7 @@ export function stringifyFields(
   const out: ExtFields = {};
   for (const [k, v] of Object.entries(fields)) {
     if (v === undefined || v === null) continue;
-    out[k] = typeof v === 'string' ? v : String(v);
+    setField(out, k, typeof v === 'string' ? v : String(v));
   }
   return out;
 }
@@ -187,9 +201,9 @@ function coerceExtFields(v: unknown): ExtFields {
   if (allStrings && Object.getPrototypeOf(v) === Object.prototype) return v as ExtFields;
   for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
     if (val === null || val === undefined) continue;
-    if (typeof val === 'string') out[k] = val;
-    else if (typeof val === 'number' || typeof val === 'boolean') out[k] = String(val);
-    else out[k] = JSON.stringify(val);
+    if (typeof val === 'string') setField(out, k, val);
+    else if (typeof val === 'number' || typeof val === 'boolean') setField(out, k, String(val));
+    else setField(out, k, JSON.stringify(val));
   }
   return out;
 }
