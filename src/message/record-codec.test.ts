@@ -550,4 +550,15 @@ describe('decodeRecordProperties', () => {
     }
     expect(() => decodeRecordProperties(Buffer.alloc(8))).toThrow(RangeError);
   });
+
+  it('writes IPv6 hosts of a decoded record in brackets, so they parse back', () => {
+    const m = decodeRecord(
+      stored(message({ bornHost: '[2001:db8::1]:5000', storeHost: '[::2]:10911' })),
+      0,
+    );
+    expect(m.bornHost).toBe('[2001:db8:0:0:0:0:0:1]:5000');
+    expect(m.storeHost).toBe('[0:0:0:0:0:0:0:2]:10911');
+    expect(parseAddress(m.storeHost)).toEqual({ ip: '0:0:0:0:0:0:0:2', port: 10911 });
+    expect(m.offsetMsgId).toHaveLength(56);
+  });
 });

@@ -24,7 +24,7 @@ import {
 } from './message.js';
 import { createOffsetMsgId } from './message-id.js';
 import { decodeProperties, encodeProperties } from './properties-codec.js';
-import { addressBytes, bytesToIp } from './socket-address.js';
+import { addressBytes, bytesToIp, formatAddress } from './socket-address.js';
 
 export const QUEUE_OFFSET_POS = 20;
 export const PHYSICAL_OFFSET_POS = 28;
@@ -246,12 +246,19 @@ export function decodeRecord(b: Buffer, at: number): MessageExt {
   const bornTimestamp = readInt64BE(b, p + 32);
   p += 40;
   const bornIpLen = (sysFlag & MessageSysFlag.BORNHOST_V6) !== 0 ? 16 : 4;
-  const bornHost = `${bytesToIp(b.subarray(p, p + bornIpLen))}:${b.readInt32BE(p + bornIpLen)}`;
+  // formatAddress brackets IPv6 hosts, so the string parses back (msgIds, bornHost replies).
+  const bornHost = formatAddress(
+    bytesToIp(b.subarray(p, p + bornIpLen)),
+    b.readInt32BE(p + bornIpLen),
+  );
   p += bornIpLen + 4;
   const storeTimestamp = readInt64BE(b, p);
   p += 8;
   const storeIpLen = (sysFlag & MessageSysFlag.STOREHOST_V6) !== 0 ? 16 : 4;
-  const storeHost = `${bytesToIp(b.subarray(p, p + storeIpLen))}:${b.readInt32BE(p + storeIpLen)}`;
+  const storeHost = formatAddress(
+    bytesToIp(b.subarray(p, p + storeIpLen)),
+    b.readInt32BE(p + storeIpLen),
+  );
   p += storeIpLen + 4;
   const reconsumeTimes = b.readInt32BE(p);
   const preparedTransactionOffset = readInt64BE(b, p + 4);
