@@ -1,0 +1,91 @@
+// Issue 5's restart rule for the retry and lock flows: a message sent back for a delayed retry is
+// redelivered exactly once after the broker restarts while it waits; a kill -9 during the wait
+// too. Queue locks live in memory (as in RocketMQ): after a restart the live owner re-takes its
+// queues on its next renewal and nobody else gets them meanwhile.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/common/logger.js';
+import type { MessageExt } from '../../src/message/message.js';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
+import { RemotingClient } from '../../src/remoting/remoting-client.js';
+import {
+  type BrokerHandle,
+  type NamesrvHandle,
+  startBroker,
+  startNamesrv,
+  uniqueName,
+} from '../harness/processes.js';
+import { RawBroker } from '../harness/raw-protocol.js';
+import { createTopic } from '../harness/topics.js';
+
+const client = new RemotingClient(silentLogger());
+let namesrv: NamesrvHandle;
+let broker: BrokerHandle;
+const raw = new RawBroker(client, () => broker.addr);
+
+beforeAll(async () => {
+  namesrv = await startNamesrv();
+  broker = await startBroker({
+    namesrvAddr: namesrv.addr,
+    conf: { messageDelayLevel: '1s 2s 3s' },
+  });
+});
+
+afterAll(async () => {
+  client.close();
+  await broker?.stop();
+  await namesrv?.stop();
+});
+
+/** Everything in queue 0 of `topic` from offset 0, after waiting `settleMs` for arrivals. */
+async function all(topic: string, group: string, settleMs: number): Promise<MessageExt[]> {
+  await new Promise((r) => setTimeout(r, settleMs));
+  const r = await raw.pull(topic, group, 0, 0, { subscription: '*' });
+  return r.msgs;
+}
+
+describe('restarts in the middle of the retry and lock flows', () => {
+  for (const how of ['restart', 'kill -9'] as const) {
+    it(`redelivers a message waiting for its retry exactly once across a ${how}`, async () => {
+      const topic = uniqueName('RetryRestart');
+      const group = uniqueName('RetryGroup');
+      await createTopic(broker.addr, namesrv.addr, topic, 1);
+      expect((await raw.send(topic, 0, 'retry-me', { KEYS: 'k1' })).code).toBe(0);
+      const [m] = (await raw.pull(topic, group, 0, 0, { subscription: '*' })).msgs;
+      const back = await raw.call(RequestCode.CONSUMER_SEND_MSG_BACK, {
+        offset: m!.commitLogOffset,
+        group,
+        delayLevel: 3, // 3 s
+        originMsgId: m!.properties.UNIQ_KEY ?? m!.offsetMsgId,
+        originTopic: topic,
+        unitMode: false,
+      });
+      expect(back.code).toBe(ResponseCode.SUCCESS);
+      if (how === 'restart') await broker.restart();
+      else {
+        await broker.kill();
+        await broker.restart();
+      }
+      const retried = await all(`%RETRY%${group}`, group, 4_500);
+      expect(retried.map((x) => x.body.toString())).toEqual(['retry-me']);
+      expect(retried[0]!.reconsumeTimes).toBe(1);
+      expect(retried[0]!.properties.RETRY_TOPIC).toBe(topic);
+    }, 60_000);
+  }
+
+  it('keeps queue locks with their live owner across a restart', async () => {
+    const topic = uniqueName('LockRestart');
+    const group = uniqueName('LockGroup');
+    await createTopic(broker.addr, namesrv.addr, topic, 2);
+    const lock = async (clientId: string) => {
+      const mqSet = [0, 1].map((queueId) => ({ topic, brokerName: broker.brokerName, queueId }));
+      const body = JSON.stringify({ consumerGroup: group, clientId, onlyThisBroker: false, mqSet });
+      const r = await raw.call(RequestCode.LOCK_BATCH_MQ, {}, Buffer.from(body));
+      return (JSON.parse(r.body!.toString()) as { lockOKMQSet: unknown[] }).lockOKMQSet.length;
+    };
+    expect(await lock('owner')).toBe(2);
+    await broker.restart();
+    expect(await lock('owner')).toBe(2); // the owner's renewal comes first, as it runs every 20 s
+    expect(await lock('other')).toBe(0);
+  }, 60_000);
+});
