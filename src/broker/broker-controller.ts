@@ -78,6 +78,7 @@ export class BrokerController {
       syncFlushTimeout: c.syncFlushTimeout,
       maxMessageSize: c.maxMessageSize,
       fileIO: believedCapacity(c.storePathRootDir),
+      messageIndexEnable: c.messageIndexEnable,
       maxHashSlotNum: c.maxHashSlotNum,
       maxIndexNum: c.maxIndexNum,
       clean: {

@@ -112,8 +112,9 @@ export class IndexFile {
       while (j < pages.length && pages[j] === pages[j - 1]! + 1 && j - i < MAX_PAGES_PER_WRITE) j++;
       const from = pages[i]! * SLOTS_PER_PAGE;
       const to = Math.min(this.slotNum, (pages[j - 1]! + 1) * SLOTS_PER_PAGE);
-      const b = Buffer.allocUnsafe((to - from) * 4);
-      for (let s = from; s < to; s++) b.writeInt32BE(slots[s]!, (s - from) * 4);
+      // A copy of the slots' bytes, swapped to big-endian in one native call.
+      const b = Buffer.from(slots.buffer.slice(from * 4, to * 4));
+      if (isLittleEndian) b.swap32();
       this.io.write(this.fd, b, 0, b.length, INDEX_HEADER_BYTES + from * 4);
       i = j;
     }

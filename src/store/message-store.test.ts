@@ -283,4 +283,17 @@ describe('MessageStore', () => {
     expect(seen).toEqual([1, 2, 3]);
     await store.shutdown();
   });
+
+  it('builds no key index with messageIndexEnable=false, and restarts without re-reading the log', async () => {
+    const opts = options({ messageIndexEnable: false });
+    const store = await MessageStore.open(opts);
+    await putAll(store, 5);
+    expect(store.queryMessage('T', 'k1', 10, 0, Date.now() + 1).buffers).toHaveLength(0);
+    await store.shutdown();
+    expect(readdirSync(join(opts.storePathRootDir, 'index'))).toEqual([]);
+    const again = await MessageStore.open(opts);
+    expect(again.consumeQueues.redispatched).toBe(0);
+    expect(readAll(again)).toHaveLength(5);
+    await again.shutdown();
+  });
 });

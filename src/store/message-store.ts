@@ -50,6 +50,8 @@ export interface MessageStoreOptions {
   syncFlushTimeout: number;
   maxMessageSize: number;
   logger: Logger;
+  /** Build the key index (RocketMQ messageIndexEnable); default true. */
+  messageIndexEnable?: boolean;
   /** Key index sizes (RocketMQ maxHashSlotNum / maxIndexNum); defaults 5,000,000 / 20,000,000. */
   maxHashSlotNum?: number;
   maxIndexNum?: number;
@@ -147,7 +149,10 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       syncTimeoutMs: opts.syncFlushTimeout,
       now: Date.now,
     });
-    this.dispatchers = [this.consumeQueues, new IndexDispatcher(this.indexService)];
+    this.dispatchers =
+      opts.messageIndexEnable === false
+        ? [this.consumeQueues]
+        : [this.consumeQueues, new IndexDispatcher(this.indexService)];
     this.cleanService = new CleanService(
       this.io,
       opts.logger.child({ service: 'clean' }),
@@ -184,7 +189,9 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     // The key index may lag the consume queues (or be new): re-dispatch from the older point.
     const dispatchFrom = Math.max(
       this.commitLog.minOffset,
-      Math.min(from, this.indexService.resumeOffset),
+      this.opts.messageIndexEnable === false
+        ? from
+        : Math.min(from, this.indexService.resumeOffset),
     );
     const scanned = this.commitLog.scan(dispatchFrom, end, (r) => {
       const req = parseForDispatch(r.bytes);

@@ -41,6 +41,7 @@ describe('BrokerConfig defaults', () => {
       diskSpaceCleanForciblyRatio: 85,
       cleanFileForciblyEnable: true,
       cleanResourceInterval: 10000,
+      messageIndexEnable: true,
       maxHashSlotNum: 5000000,
       maxIndexNum: 20000000,
       autoCreateTopicEnable: true,

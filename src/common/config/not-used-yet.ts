@@ -63,7 +63,6 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
     'fastFailIfNoBufferInStorePool',
   ]),
   ...group('message index and query tuning', [
-    'messageIndexEnable',
     'messageIndexSafe',
     'maxMsgsNumBatch',
     'defaultQueryMaxNum',
