@@ -7,6 +7,8 @@ import type { ConsumeQueueReader, CqUnit } from './consume-queue.js';
 
 /** Largest single read of a pull; a record bigger than it is read on its own. */
 const READ_WINDOW_MAX_BYTES = 1024 * 1024;
+/** A window may hold this many times the bytes the pull needs; sparser queues read per record. */
+const READ_WINDOW_MAX_WASTE = 8;
 
 import { GetMessageStatus, type GetMessageStatusValue } from './status.js';
 
@@ -91,8 +93,13 @@ export function getMessageFromQueue(
     if (win && at >= winAt && at + u.size <= winAt + win.length) {
       return win.subarray(at - winAt, at - winAt + u.size);
     }
-    const last = units[Math.min(units.length - 1, i + want - buffers.length - 1)]!;
-    const span = Math.min(READ_WINDOW_MAX_BYTES, last.commitLogOffset + last.size - at);
+    const lastIndex = Math.min(units.length - 1, i + want - buffers.length - 1);
+    const last = units[lastIndex]!;
+    let needed = 0;
+    for (let j = i; j <= lastIndex; j++) needed += units[j]!.size;
+    let span = Math.min(READ_WINDOW_MAX_BYTES, last.commitLogOffset + last.size - at);
+    // A queue sparse among busy ones would read mostly others' records: read just this one.
+    if (span > READ_WINDOW_MAX_WASTE * needed) span = u.size;
     win = log.readWindow(at, Math.max(u.size, span));
     winAt = at;
     return win && win.length >= u.size ? win.subarray(0, u.size) : undefined;
