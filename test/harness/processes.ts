@@ -79,13 +79,17 @@ export interface BrokerOptions extends CommonOptions {
 }
 
 /**
- * Broker settings the harness applies before opts.conf: loopback, and 64 MiB commit-log segments
- * instead of 1 GiB so parallel test brokers stay light (16 max-size messages still fit one).
+ * Broker settings the harness applies before opts.conf: loopback, 64 MiB commit-log segments
+ * instead of 1 GiB so parallel test brokers stay light (16 max-size messages still fit one), and
+ * disk watermarks near 100 % so a crowded disk on a test machine does not make unrelated tests
+ * refuse sends (the disk-full test sets RocketMQ's levels itself).
  */
 export const HARNESS_BROKER_DEFAULTS: ConfValues = {
   brokerIP1: '127.0.0.1',
   bindAddress: '127.0.0.1',
   mapedFileSizeCommitLog: 64 * 1024 * 1024,
+  diskSpaceWarningLevelRatio: 99,
+  diskSpaceCleanForciblyRatio: 98,
 };
 
 const NAMESRV_BOOT = /The Name Server boot success\. serializeType=\w+, address \S+:(\d+)/;

@@ -106,6 +106,8 @@ beforeAll(async () => {
       maxIndexNum: 512,
       cleanResourceInterval: 50,
       fileReservedTime: 72,
+      diskSpaceWarningLevelRatio: 90, // RocketMQ's levels (the harness raises them for others)
+      diskSpaceCleanForciblyRatio: 85,
     },
   });
   await createTopic(broker.addr, namesrv.addr, topic, QUEUES);
