@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { AssertionError } from '../common/assert.js';
 import { ConfigError } from '../common/errors.js';
+import { silentLogger } from '../common/logger.js';
 import { UsageError } from './args.js';
-import { boundPort, describeStartupError } from './lifecycle.js';
+import { boundPort, describeStartupError, onProcessFault } from './lifecycle.js';
 
 const hints = { portHint: 'set listenPort in broker.conf' };
 const sysError = (fields: Record<string, unknown>) => Object.assign(new Error('boom'), fields);
@@ -46,5 +48,18 @@ describe('boundPort', () => {
     expect(boundPort({ port: 4321 }, 0)).toBe(4321);
     expect(boundPort({}, 9876)).toBe(9876);
     expect(boundPort({ port: 0 }, 9876)).toBe(9876);
+  });
+});
+
+describe('onProcessFault', () => {
+  const log = silentLogger();
+  it('stops on a broken invariant or an uncaught exception, logs and serves on a stray rejection', () => {
+    const exits: number[] = [];
+    const exit = (code: number) => exits.push(code);
+    expect(onProcessFault(log, 'unhandledRejection', new Error('side path'), exit)).toBe(false);
+    expect(exits).toEqual([]);
+    expect(onProcessFault(log, 'unhandledRejection', new AssertionError('bad'), exit)).toBe(true);
+    expect(onProcessFault(log, 'uncaughtException', new Error('boom'), exit)).toBe(true);
+    expect(exits).toEqual([1, 1]);
   });
 });

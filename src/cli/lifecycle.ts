@@ -1,6 +1,7 @@
 // Process lifecycle shared by the server commands: one clear line and exit 1 on a startup error
 // (stack only with KITEMQ_DEBUG=1), graceful shutdown on SIGINT/SIGTERM (a second signal exits at
 // once), and config warnings routed to the log.
+import { AssertionError } from '../common/assert.js';
 import { ConfigError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { UsageError } from './args.js';
@@ -103,6 +104,28 @@ export function exitOnSignals(log: Logger, shutdown: () => Promise<void>): void 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('unhandledRejection', (err) => onProcessFault(log, 'unhandledRejection', err));
+  process.on('uncaughtException', (err) => onProcessFault(log, 'uncaughtException', err));
+}
+
+/**
+ * A fault nothing caught. A broken invariant (AssertionError) or an uncaught exception stops the
+ * server with a log line, before it can damage the store; a promise rejected on some side path
+ * is logged and the server keeps serving its other clients. Returns whether it exits.
+ */
+export function onProcessFault(
+  log: Logger,
+  kind: 'unhandledRejection' | 'uncaughtException',
+  err: unknown,
+  exit: (code: number) => void = (code) => process.exit(code),
+): boolean {
+  if (kind === 'uncaughtException' || err instanceof AssertionError) {
+    log.error({ err, kind }, 'internal error; stopping (the store recovers at the next start)');
+    exit(1);
+    return true;
+  }
+  log.error({ err, kind }, 'a promise was rejected with nobody to handle it; still serving');
+  return false;
 }
 
 /** Config warnings go to the structured log, one entry each. */
