@@ -47,6 +47,8 @@ export class CleanService {
   private timer: NodeJS.Timeout | undefined;
   private diskFull = false;
   private lastUsedRatio = 0;
+  /** Commit-log head the consume queues and index were last trimmed to. */
+  private cleanedUpTo = -1;
   /** Set by an operator request (mqadmin deleteExpiredCommitLog): one round deletes at any hour. */
   private manualDelete = false;
 
@@ -151,8 +153,12 @@ export class CleanService {
       }
     }
     const minPhy = this.commitLog.minOffset;
-    round.deletedConsumeQueueFiles = this.cqs.deleteExpiredFiles(minPhy);
-    round.deletedIndexFiles = this.index.deleteExpiredFiles(minPhy);
+    if (minPhy !== this.cleanedUpTo) {
+      // Only when the log head moved: each queue's min offset is a binary search of its units.
+      round.deletedConsumeQueueFiles = this.cqs.deleteExpiredFiles(minPhy);
+      round.deletedIndexFiles = this.index.deleteExpiredFiles(minPhy);
+      this.cleanedUpTo = minPhy;
+    }
     return round;
   }
 
