@@ -1,11 +1,15 @@
 // A clustering push consumer (DefaultMQPushConsumer): the group's queues are split among its live
 // members (AllocateMessageQueueAveragely, re-run every 20 s and when the broker says membership
 // changed); each owned queue is long-polled, messages go to the listener with bounded concurrency,
-// and the committed offset (the smallest offset still in flight) goes back to the broker.
+// and the committed offset (the smallest offset still in flight) goes back to the broker. A
+// message the listener fails (RECONSUME_LATER or a throw) is sent back to the broker, which
+// redelivers it through %RETRY%<group> after a delay (level 3 + reconsumeTimes) and dead-letters
+// it past maxReconsumeTimes; the group subscribes its retry topic itself, as the Java client does.
 import { EventEmitter } from 'node:events';
 import { createLogger, type Logger } from '../common/logger.js';
 import { parseTagExpression, type TagSubscription } from '../message/filter-api.js';
-import { MessageConst, type MessageExt } from '../message/message.js';
+import { MessageConst, type MessageExt, RETRY_GROUP_TOPIC_PREFIX } from '../message/message.js';
+import { encodeProperties } from '../message/properties-codec.js';
 import { decodeRecords } from '../message/record-codec.js';
 import { createRequest } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
@@ -33,6 +37,8 @@ export interface PushConsumerOptions {
   consumeThreadMax?: number;
   pullBatchSize?: number;
   pullThresholdForQueue?: number;
+  /** Redeliveries before a failing message goes to %DLQ%<group> (RocketMQ's default 16). */
+  maxReconsumeTimes?: number;
   logger?: Logger;
 }
 
@@ -54,6 +60,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
   private rebalancing: Promise<void> | undefined;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  private readonly retryTopic: string;
 
   constructor(options: PushConsumerOptions) {
     super();
@@ -63,8 +70,10 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       consumeThreadMax: 20,
       pullBatchSize: 32,
       pullThresholdForQueue: 1_000,
+      maxReconsumeTimes: 16,
       ...options,
     };
+    this.retryTopic = RETRY_GROUP_TOPIC_PREFIX + this.opts.consumerGroup;
     this.log =
       options.logger ?? createLogger('kitemq-consumer', process.env.KITEMQ_LOG_LEVEL ?? 'warn');
     this.client = new ClientInstance(options.namesrvAddr, this.log);
@@ -93,9 +102,12 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     if (this.subscriptions.size === 0)
       throw new Error('subscribe to at least one topic before start()');
     for (const topic of this.subscriptions.keys()) await this.client.updateRoute(topic);
+    // The heartbeat that carries this subscription makes the broker create the retry topic.
+    this.subscriptions.set(this.retryTopic, { ...parseTagExpression('*'), subVersion: Date.now() });
     this.running = true;
     this.client.start();
     await this.client.sendHeartbeatToAllBrokers();
+    await this.awaitRoute(this.retryTopic);
     await this.rebalance();
     const every = (ms: number, fn: () => Promise<void>) => {
       const t = setInterval(() => void fn().catch((err: Error) => this.emit('error', err)), ms);
@@ -127,9 +139,24 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     this.client.shutdown();
   }
 
-  /** Queues this member owns right now. */
+  /** The broker registers a new retry topic with the name servers at once; give it a moment. */
+  private async awaitRoute(topic: string): Promise<void> {
+    for (let i = 0; i < 20; i++) {
+      try {
+        await this.client.updateRoute(topic);
+        return;
+      } catch {
+        await sleep(100);
+      }
+    }
+    this.log.warn({ topic }, 'no route yet; the next rebalance retries');
+  }
+
+  /** Queues of the subscribed topics this member owns right now (its retry queue left out). */
   get assignedQueues(): MessageQueue[] {
-    return [...this.queues.values()].map((pq) => pq.mq);
+    return [...this.queues.values()]
+      .map((pq) => pq.mq)
+      .filter((mq) => mq.topic !== this.retryTopic);
   }
 
   private consumerData() {
@@ -161,25 +188,34 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
 
   private async doRebalance(): Promise<void> {
     for (const topic of this.subscriptions.keys()) {
-      const all = await this.client.subscribeQueues(topic);
-      const cids = await this.consumerIds(all);
-      if (cids.length === 0) continue;
-      const mine = new Set(allocateAveragely(this.client.clientId, all, cids).map(queueKey));
-      for (const [key, pq] of [...this.queues]) {
-        if (pq.mq.topic !== topic || mine.has(key)) continue;
-        pq.dropped = true;
-        this.queues.delete(key);
-        await this.commitOffset(pq);
+      try {
+        await this.rebalanceTopic(topic);
+      } catch (err) {
+        // One topic's missing route must not stop the others; the next round tries again.
+        this.log.warn({ err, topic }, 'rebalance of a topic failed; retrying next round');
       }
-      for (const mq of all) {
-        const key = queueKey(mq);
-        if (!mine.has(key) || this.queues.has(key)) continue;
-        const offset = await this.computePullFromWhere(mq);
-        if (offset < 0) continue;
-        const pq = new ProcessQueue(mq, offset);
-        this.queues.set(key, pq);
-        void this.pullLoop(pq);
-      }
+    }
+  }
+
+  private async rebalanceTopic(topic: string): Promise<void> {
+    const all = await this.client.subscribeQueues(topic);
+    const cids = await this.consumerIds(all);
+    if (cids.length === 0) return;
+    const mine = new Set(allocateAveragely(this.client.clientId, all, cids).map(queueKey));
+    for (const [key, pq] of [...this.queues]) {
+      if (pq.mq.topic !== topic || mine.has(key)) continue;
+      pq.dropped = true;
+      this.queues.delete(key);
+      await this.commitOffset(pq);
+    }
+    for (const mq of all) {
+      const key = queueKey(mq);
+      if (!mine.has(key) || this.queues.has(key)) continue;
+      const offset = await this.computePullFromWhere(mq);
+      if (offset < 0) continue;
+      const pq = new ProcessQueue(mq, offset);
+      this.queues.set(key, pq);
+      void this.pullLoop(pq);
     }
   }
 
@@ -205,9 +241,12 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     );
     if (q.code === ResponseCode.SUCCESS) return Number(q.extFields.offset);
     if (q.code !== ResponseCode.QUERY_NOT_FOUND) return -1;
-    if (this.opts.consumeFromWhere === 'CONSUME_FROM_FIRST_OFFSET') return 0;
+    const where = this.opts.consumeFromWhere;
+    // A new group's retry queue is read from its start (RebalancePushImpl does the same).
+    if (mq.topic === this.retryTopic && where === 'CONSUME_FROM_LAST_OFFSET') return 0;
+    if (where === 'CONSUME_FROM_FIRST_OFFSET') return 0;
     const code =
-      this.opts.consumeFromWhere === 'CONSUME_FROM_TIMESTAMP'
+      where === 'CONSUME_FROM_TIMESTAMP' && mq.topic !== this.retryTopic
         ? RequestCode.SEARCH_OFFSET_BY_TIMESTAMP
         : RequestCode.GET_MAX_OFFSET;
     const r = await this.client.invokeBroker(
@@ -281,6 +320,9 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       pq.nextOffset = next;
       for (const m of msgs) {
         pq.add(m);
+        // A redelivery: the listener sees the topic it was sent to (resetRetryAndNamespace).
+        if (m.topic === this.retryTopic)
+          m.topic = m.properties[MessageConst.RETRY_TOPIC] ?? m.topic;
         void this.consume(pq, m);
       }
     } else if (
@@ -305,11 +347,71 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
         this.release();
       }
       if (result === 'CONSUME_SUCCESS' || pq.dropped) break;
-      // Until broker-side retry topics land, a failed message is retried here after a pause.
+      if (await this.sendBack(pq, m)) break;
+      // The broker could not take it back either: retry here after a pause.
       m.reconsumeTimes++;
       await sleep(RETRY_DELAY_MS);
     }
     pq.remove(m.queueOffset);
+  }
+
+  /**
+   * CONSUMER_SEND_MSG_BACK (delay level 0: the broker picks 3 + reconsumeTimes); if that fails,
+   * the copy is sent to %RETRY%<group> as a new message (sendMessageBackAsNormalMessage).
+   * True when the broker has the message back.
+   */
+  private async sendBack(pq: ProcessQueue, m: MessageExt): Promise<boolean> {
+    const originMsgId = m.properties[MessageConst.UNIQ_KEY] ?? m.offsetMsgId;
+    try {
+      const res = await this.client.invokeBroker(
+        pq.mq.brokerName,
+        createRequest(RequestCode.CONSUMER_SEND_MSG_BACK, 0, {
+          offset: m.commitLogOffset,
+          group: this.opts.consumerGroup,
+          delayLevel: 0,
+          originMsgId,
+          originTopic: m.topic,
+          unitMode: false,
+          maxReconsumeTimes: this.opts.maxReconsumeTimes,
+        }),
+      );
+      if (res.code === ResponseCode.SUCCESS) return true;
+      this.log.warn({ code: res.code, remark: res.remark }, 'send-back refused; sending a copy');
+    } catch (err) {
+      this.log.warn({ err }, 'send-back failed; sending a copy');
+    }
+    const props: Record<string, string> = { ...m.properties };
+    props[MessageConst.RETRY_TOPIC] ??= m.topic;
+    props[MessageConst.ORIGIN_MESSAGE_ID] ??= originMsgId;
+    props[MessageConst.DELAY] = String(3 + m.reconsumeTimes);
+    try {
+      const res = await this.client.invokeBroker(
+        pq.mq.brokerName,
+        createRequest(
+          RequestCode.SEND_MESSAGE_V2,
+          0,
+          {
+            a: this.opts.consumerGroup,
+            b: this.retryTopic,
+            c: 'TBW102',
+            d: 1,
+            e: 0,
+            f: m.sysFlag & 1, // a compressed body stays compressed
+            g: m.bornTimestamp,
+            h: m.flag,
+            i: encodeProperties(props),
+            j: m.reconsumeTimes + 1,
+            k: false,
+            l: this.opts.maxReconsumeTimes,
+          },
+          m.body,
+        ),
+      );
+      return res.code === ResponseCode.SUCCESS;
+    } catch (err) {
+      this.emit('error', err as Error);
+      return false;
+    }
   }
 
   private acquire(): Promise<void> {

@@ -1,0 +1,115 @@
+// Our push consumer's failed messages go back through the broker: RECONSUME_LATER (or a thrown
+// error) sends the message back, it returns from %RETRY%<group> with reconsumeTimes + 1 and its
+// original topic, and past maxReconsumeTimes it ends in %DLQ%<group>. Delay levels are all 1 s
+// here so the test is quick.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminClient } from '../../src/client/admin.js';
+import { Producer } from '../../src/client/producer.js';
+import { PushConsumer } from '../../src/client/push-consumer.js';
+import { silentLogger } from '../../src/common/logger.js';
+import {
+  type BrokerHandle,
+  type NamesrvHandle,
+  startBroker,
+  startNamesrv,
+  uniqueName,
+} from '../harness/processes.js';
+import { createTopic, waitFor, waitForAsync } from '../harness/topics.js';
+
+const logger = silentLogger();
+let namesrv: NamesrvHandle;
+let broker: BrokerHandle;
+
+beforeAll(async () => {
+  namesrv = await startNamesrv();
+  broker = await startBroker({
+    namesrvAddr: namesrv.addr,
+    conf: { messageDelayLevel: '1s 1s 1s 1s 1s 1s' },
+  });
+});
+
+afterAll(async () => {
+  await broker?.stop();
+  await namesrv?.stop();
+});
+
+async function sendOne(topic: string, body: string): Promise<void> {
+  const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
+  await p.start();
+  await p.send({ topic, body, tags: 'TagA', keys: [body] });
+  await p.shutdown();
+}
+
+describe('push consumer retries through the broker', () => {
+  it('redelivers a failed message from the retry topic with its topic and count', async () => {
+    const topic = uniqueName('Payments');
+    const group = uniqueName('PayGroup');
+    await createTopic(broker.addr, namesrv.addr, topic, 2);
+    const seen: { topic: string; times: number; body: string }[] = [];
+    const c = new PushConsumer({
+      namesrvAddr: namesrv.addr,
+      consumerGroup: group,
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+      logger,
+    });
+    c.on('error', () => {});
+    c.subscribe(topic, 'TagA').registerMessageListener(async ([m]) => {
+      seen.push({ topic: m!.topic, times: m!.reconsumeTimes, body: m!.body.toString() });
+      if (m!.reconsumeTimes === 0) return 'RECONSUME_LATER';
+      if (m!.reconsumeTimes === 1) throw new Error('still failing');
+      return 'CONSUME_SUCCESS';
+    });
+    await c.start();
+    try {
+      await sendOne(topic, 'pay-1');
+      await waitFor(() => seen.length >= 3, 30_000, 'three deliveries of pay-1');
+      await new Promise((r) => setTimeout(r, 1_500)); // and no fourth
+      expect(seen).toEqual([
+        { topic, times: 0, body: 'pay-1' },
+        { topic, times: 1, body: 'pay-1' },
+        { topic, times: 2, body: 'pay-1' },
+      ]);
+    } finally {
+      await c.shutdown();
+    }
+  }, 60_000);
+
+  it('dead-letters a message that keeps failing past maxReconsumeTimes', async () => {
+    const topic = uniqueName('Orders');
+    const group = uniqueName('OrderGroup');
+    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    let deliveries = 0;
+    const c = new PushConsumer({
+      namesrvAddr: namesrv.addr,
+      consumerGroup: group,
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+      maxReconsumeTimes: 1,
+      logger,
+    });
+    c.on('error', () => {});
+    c.subscribe(topic, '*').registerMessageListener(() => {
+      deliveries++;
+      return 'RECONSUME_LATER';
+    });
+    await c.start();
+    const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger });
+    try {
+      await sendOne(topic, 'poison');
+      let dead: Awaited<ReturnType<AdminClient['queryDlqMessages']>> = [];
+      await waitForAsync(
+        async () => {
+          dead = await admin.queryDlqMessages(group).catch(() => []);
+          return dead.length > 0;
+        },
+        30_000,
+        'the poison message in the DLQ',
+      );
+      expect(deliveries).toBe(2); // the first delivery and one redelivery
+      expect(dead[0]!.body.toString()).toBe('poison');
+      expect(dead[0]!.properties.RETRY_TOPIC).toBe(topic);
+    } finally {
+      admin.close();
+      await c.shutdown();
+    }
+  }, 60_000);
+});
