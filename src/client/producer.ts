@@ -8,6 +8,7 @@ import { encodeBatch } from '../message/batch-codec.js';
 import { MessageConst } from '../message/message.js';
 import { createUniqKey } from '../message/message-id.js';
 import { encodeProperties } from '../message/properties-codec.js';
+import { javaStringHashCode } from '../message/tag-hash.js';
 import { createRequest, type RemotingCommand } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
@@ -23,6 +24,29 @@ export interface Message {
   properties?: Record<string, string>;
   delayTimeLevel?: number;
 }
+
+/** Picks the queue of a message (MessageQueueSelector); `arg` is what send() was given. */
+export type MessageQueueSelector = (
+  queues: MessageQueue[],
+  msg: Message,
+  arg: unknown,
+) => MessageQueue;
+
+export interface SendOptions {
+  /** Ordered messages: the same key always goes to the same queue (SelectMessageQueueByHash). */
+  shardingKey?: string;
+  /** Or any selector with its argument. */
+  selector?: MessageQueueSelector;
+  selectorArg?: unknown;
+  /** A fixed queue of the route's first broker (tools and tests). */
+  queueId?: number;
+}
+
+/** SelectMessageQueueByHash: |hashCode(key)| mod the number of queues. */
+export const selectByHash: MessageQueueSelector = (queues, _msg, arg) => {
+  const h = javaStringHashCode(String(arg));
+  return queues[Math.abs(h % queues.length)]!;
+};
 
 export type SendStatus =
   | 'SEND_OK'
@@ -103,17 +127,55 @@ export class Producer {
     this.client.shutdown();
   }
 
-  async send(msg: Message, opts: { queueId?: number } = {}): Promise<SendResult> {
+  /**
+   * Sends and resolves once the broker stored the message. With a shardingKey or a selector the
+   * queue is chosen once and a failure is not retried elsewhere, which would break the order.
+   */
+  async send(msg: Message, opts: SendOptions = {}): Promise<SendResult> {
     const body = typeof msg.body === 'string' ? Buffer.from(msg.body, 'utf8') : msg.body;
     const properties = this.properties(msg);
-    return this.sendWithRetry(msg.topic, opts.queueId, (mq) =>
+    const build = (mq: MessageQueue) =>
       createRequest(
         RequestCode.SEND_MESSAGE_V2,
         0,
         this.header(mq, encodeProperties(properties), false),
         body,
-      ),
-    ).then((r) => ({ ...r, msgId: properties[MessageConst.UNIQ_KEY]! }));
+      );
+    const selector = opts.selector ?? (opts.shardingKey !== undefined ? selectByHash : undefined);
+    const sent = selector
+      ? this.sendSelected(msg, selector, opts.selector ? opts.selectorArg : opts.shardingKey, build)
+      : this.sendWithRetry(msg.topic, opts.queueId, build);
+    return sent.then((r) => ({ ...r, msgId: properties[MessageConst.UNIQ_KEY]! }));
+  }
+
+  private async sendSelected(
+    msg: Message,
+    selector: MessageQueueSelector,
+    arg: unknown,
+    build: (mq: MessageQueue) => RemotingCommand,
+  ): Promise<Omit<SendResult, 'msgId'>> {
+    this.assertStarted();
+    const queues = await this.client.publishQueues(msg.topic);
+    if (queues.length === 0) {
+      throw new MQClientError(
+        `no writable queue for topic ${msg.topic}; check its perm and brokers`,
+      );
+    }
+    const mq = selector(queues, msg, arg);
+    if (!queues.some((q) => q.brokerName === mq?.brokerName && q.queueId === mq.queueId)) {
+      throw new MQClientError('the selector returned a queue that is not in the topic route');
+    }
+    const res = await this.client.invokeBroker(mq.brokerName, build(mq), this.opts.sendMsgTimeout);
+    const status = STATUS[res.code];
+    if (!status) {
+      throw new MQBrokerError(res.code, res.remark, this.client.masterAddr(mq.brokerName) ?? '');
+    }
+    return {
+      sendStatus: status,
+      offsetMsgId: res.extFields.msgId ?? '',
+      messageQueue: { ...mq, queueId: Number(res.extFields.queueId) },
+      queueOffset: Number(res.extFields.queueOffset),
+    };
   }
 
   async sendOneway(msg: Message): Promise<void> {
