@@ -101,7 +101,7 @@ export class ConsumerManager {
 
   unregister(group: string, conn: Connection): void {
     const g = this.groups.get(group);
-    if (!g || !g.channels.delete(conn)) return;
+    if (!g?.channels.delete(conn)) return;
     if (g.channels.size === 0) this.groups.delete(group);
     else this.notify(g);
   }
