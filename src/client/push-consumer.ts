@@ -14,9 +14,22 @@ import { decodeRecords } from '../message/record-codec.js';
 import { createRequest } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
-import { allocateAveragely, type MessageQueue, queueKey } from './impl/allocate.js';
+import {
+  type AllocateStrategy,
+  allocateAveragely,
+  type MessageQueue,
+  queueKey,
+} from './impl/allocate.js';
 import { ClientInstance } from './impl/client-instance.js';
 import { ProcessQueue } from './impl/process-queue.js';
+
+export {
+  type AllocateStrategy,
+  allocateAveragely,
+  allocateByCircle,
+  allocateByConfig,
+  allocateConsistentHash,
+} from './impl/allocate.js';
 
 export type ConsumeFromWhere =
   | 'CONSUME_FROM_LAST_OFFSET'
@@ -39,6 +52,11 @@ export interface PushConsumerOptions {
   pullThresholdForQueue?: number;
   /** Redeliveries before a failing message goes to %DLQ%<group> (RocketMQ's default 16). */
   maxReconsumeTimes?: number;
+  /**
+   * How the group's queues are split (allocateAveragely by default; allocateByCircle,
+   * allocateConsistentHash(), allocateByConfig([...]) from 'kitemq/push-consumer').
+   */
+  allocateStrategy?: AllocateStrategy;
   logger?: Logger;
 }
 
@@ -71,6 +89,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       pullBatchSize: 32,
       pullThresholdForQueue: 1_000,
       maxReconsumeTimes: 16,
+      allocateStrategy: allocateAveragely,
       ...options,
     };
     this.retryTopic = RETRY_GROUP_TOPIC_PREFIX + this.opts.consumerGroup;
@@ -201,7 +220,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     const all = await this.client.subscribeQueues(topic);
     const cids = await this.consumerIds(all);
     if (cids.length === 0) return;
-    const mine = new Set(allocateAveragely(this.client.clientId, all, cids).map(queueKey));
+    const mine = new Set(this.opts.allocateStrategy(this.client.clientId, all, cids).map(queueKey));
     for (const [key, pq] of [...this.queues]) {
       if (pq.mq.topic !== topic || mine.has(key)) continue;
       pq.dropped = true;
