@@ -6,6 +6,8 @@
 // redelivers it through %RETRY%<group> after a delay (level 3 + reconsumeTimes) and dead-letters
 // it past maxReconsumeTimes; the group subscribes its retry topic itself, as the Java client does.
 import { EventEmitter } from 'node:events';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
 import { createLogger, type Logger } from '../common/logger.js';
 import { parseTagExpression, type TagSubscription } from '../message/filter-api.js';
 import { MessageConst, type MessageExt, RETRY_GROUP_TOPIC_PREFIX } from '../message/message.js';
@@ -21,6 +23,7 @@ import {
   queueKey,
 } from './impl/allocate.js';
 import { ClientInstance } from './impl/client-instance.js';
+import { LocalOffsetStore } from './impl/local-offset-store.js';
 import { ProcessQueue } from './impl/process-queue.js';
 
 export {
@@ -41,9 +44,21 @@ export type MessageListener = (
   ctx: { queue: MessageQueue },
 ) => Promise<ConsumeResult | undefined> | ConsumeResult | undefined;
 
+export type MessageModel = 'CLUSTERING' | 'BROADCASTING';
+
 export interface PushConsumerOptions {
   namesrvAddr: string;
   consumerGroup: string;
+  /**
+   * CLUSTERING (default): the group's members share the queues, offsets on the broker.
+   * BROADCASTING: every member gets every message, offsets in a local file; a failed message is
+   * not retried (as in RocketMQ).
+   */
+  messageModel?: MessageModel;
+  /** Names this client's local offset file in BROADCASTING mode (Java's instanceName). */
+  instanceName?: string;
+  /** Where BROADCASTING offsets live: <dir>/<host>@<instanceName>/<group>/offsets.json. */
+  offsetStoreDir?: string;
   consumeFromWhere?: ConsumeFromWhere;
   /** Start point for CONSUME_FROM_TIMESTAMP (ms since epoch); default: 30 minutes ago. */
   consumeTimestamp?: number;
@@ -79,6 +94,8 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly retryTopic: string;
+  /** BROADCASTING only: the offsets this member keeps itself. */
+  private readonly localOffsets: LocalOffsetStore | undefined;
 
   constructor(options: PushConsumerOptions) {
     super();
@@ -90,8 +107,22 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       pullThresholdForQueue: 1_000,
       maxReconsumeTimes: 16,
       allocateStrategy: allocateAveragely,
+      messageModel: 'CLUSTERING',
+      instanceName: 'DEFAULT',
+      offsetStoreDir: join(homedir(), '.rocketmq_offsets'),
       ...options,
     };
+    this.localOffsets =
+      this.opts.messageModel === 'BROADCASTING'
+        ? new LocalOffsetStore(
+            join(
+              this.opts.offsetStoreDir,
+              `${hostname()}@${this.opts.instanceName}`,
+              this.opts.consumerGroup,
+              'offsets.json',
+            ),
+          )
+        : undefined;
     this.retryTopic = RETRY_GROUP_TOPIC_PREFIX + this.opts.consumerGroup;
     this.log =
       options.logger ?? createLogger('kitemq-consumer', process.env.KITEMQ_LOG_LEVEL ?? 'warn');
@@ -121,12 +152,19 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     if (this.subscriptions.size === 0)
       throw new Error('subscribe to at least one topic before start()');
     for (const topic of this.subscriptions.keys()) await this.client.updateRoute(topic);
-    // The heartbeat that carries this subscription makes the broker create the retry topic.
-    this.subscriptions.set(this.retryTopic, { ...parseTagExpression('*'), subVersion: Date.now() });
+    if (this.localOffsets) {
+      this.localOffsets.load((err) =>
+        this.log.warn({ err, path: this.localOffsets!.path }, 'offset file damaged; starting over'),
+      );
+    } else {
+      // The heartbeat that carries this subscription makes the broker create the retry topic.
+      const all = parseTagExpression('*');
+      this.subscriptions.set(this.retryTopic, { ...all, subVersion: Date.now() });
+    }
     this.running = true;
     this.client.start();
     await this.client.sendHeartbeatToAllBrokers();
-    await this.awaitRoute(this.retryTopic);
+    if (!this.localOffsets) await this.awaitRoute(this.retryTopic);
     await this.rebalance();
     const every = (ms: number, fn: () => Promise<void>) => {
       const t = setInterval(() => void fn().catch((err: Error) => this.emit('error', err)), ms);
@@ -182,7 +220,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     return {
       groupName: this.opts.consumerGroup,
       consumeType: 'CONSUME_PASSIVELY',
-      messageModel: 'CLUSTERING',
+      messageModel: this.opts.messageModel,
       consumeFromWhere: this.opts.consumeFromWhere,
       unitMode: false,
       subscriptionDataSet: [...this.subscriptions].map(([topic, s]) => ({
@@ -218,9 +256,14 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
 
   private async rebalanceTopic(topic: string): Promise<void> {
     const all = await this.client.subscribeQueues(topic);
-    const cids = await this.consumerIds(all);
-    if (cids.length === 0) return;
-    const mine = new Set(this.opts.allocateStrategy(this.client.clientId, all, cids).map(queueKey));
+    let mine: Set<string>;
+    if (this.localOffsets) {
+      mine = new Set(all.map(queueKey)); // broadcasting: every queue, every member
+    } else {
+      const cids = await this.consumerIds(all);
+      if (cids.length === 0) return;
+      mine = new Set(this.opts.allocateStrategy(this.client.clientId, all, cids).map(queueKey));
+    }
     for (const [key, pq] of [...this.queues]) {
       if (pq.mq.topic !== topic || mine.has(key)) continue;
       pq.dropped = true;
@@ -253,13 +296,18 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
 
   /** RebalancePushImpl#computePullFromWhere; -1 means "try again next round". */
   private async computePullFromWhere(mq: MessageQueue): Promise<number> {
-    const ext = { consumerGroup: this.opts.consumerGroup, topic: mq.topic, queueId: mq.queueId };
-    const q = await this.client.invokeBroker(
-      mq.brokerName,
-      createRequest(RequestCode.QUERY_CONSUMER_OFFSET, 0, ext),
-    );
-    if (q.code === ResponseCode.SUCCESS) return Number(q.extFields.offset);
-    if (q.code !== ResponseCode.QUERY_NOT_FOUND) return -1;
+    if (this.localOffsets) {
+      const local = this.localOffsets.read(mq);
+      if (local !== undefined) return local;
+    } else {
+      const ext = { consumerGroup: this.opts.consumerGroup, topic: mq.topic, queueId: mq.queueId };
+      const q = await this.client.invokeBroker(
+        mq.brokerName,
+        createRequest(RequestCode.QUERY_CONSUMER_OFFSET, 0, ext),
+      );
+      if (q.code === ResponseCode.SUCCESS) return Number(q.extFields.offset);
+      if (q.code !== ResponseCode.QUERY_NOT_FOUND) return -1;
+    }
     const where = this.opts.consumeFromWhere;
     // A new group's retry queue is read from its start (RebalancePushImpl does the same).
     if (mq.topic === this.retryTopic && where === 'CONSUME_FROM_LAST_OFFSET') return 0;
@@ -293,7 +341,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
         queueId: pq.mq.queueId,
         queueOffset: pq.nextOffset,
         maxMsgNums: this.opts.pullBatchSize,
-        sysFlag: (committed > 0 ? 1 : 0) | 2 | 4,
+        sysFlag: (committed > 0 && !this.localOffsets ? 1 : 0) | 2 | 4,
         commitOffset: committed,
         suspendTimeoutMillis: SUSPEND_MS,
         subscription: sub.subString,
@@ -366,6 +414,13 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
         this.release();
       }
       if (result === 'CONSUME_SUCCESS' || pq.dropped) break;
+      if (this.localOffsets) {
+        this.log.warn(
+          { msgId: m.offsetMsgId },
+          'broadcast message failed; dropped as RocketMQ does',
+        );
+        break;
+      }
       if (await this.sendBack(pq, m)) break;
       // The broker could not take it back either: retry here after a pause.
       m.reconsumeTimes++;
@@ -449,11 +504,21 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
 
   private async persistOffsets(): Promise<void> {
     await Promise.all([...this.queues.values()].map((pq) => this.commitOffset(pq)));
+    try {
+      this.localOffsets?.persist();
+    } catch (err) {
+      this.log.warn({ err }, 'writing the local offset file failed; will retry');
+    }
   }
 
   private async commitOffset(pq: ProcessQueue): Promise<void> {
     const offset = pq.commitOffset();
     if (offset < 0 || offset === pq.lastCommitted) return;
+    if (this.localOffsets) {
+      this.localOffsets.update(pq.mq, offset);
+      pq.lastCommitted = offset;
+      return;
+    }
     const ext = {
       consumerGroup: this.opts.consumerGroup,
       topic: pq.mq.topic,
