@@ -79,6 +79,8 @@ const STATUS: Record<number, SendStatus> = {
   [ResponseCode.FLUSH_SLAVE_TIMEOUT]: 'FLUSH_SLAVE_TIMEOUT',
   [ResponseCode.SLAVE_NOT_AVAILABLE]: 'SLAVE_NOT_AVAILABLE',
 };
+/** How long a broker that could not be reached is avoided (MQFaultStrategy's isolation). */
+const BROKER_ISOLATION_MS = 30_000;
 /** Codes worth another attempt on another queue (DefaultMQProducer#retryResponseCodes). */
 const RETRIABLE = new Set([17, 14, 1, 16, 204, 205, 2]);
 
@@ -86,6 +88,11 @@ export class Producer {
   private readonly opts: Required<Omit<ProducerOptions, 'logger'>>;
   private readonly client: ClientInstance;
   private readonly rr = new Map<string, number>();
+  /**
+   * Latency fault tolerance (MQFaultStrategy): a broker that failed a send is skipped until this
+   * time, unless every broker of the topic is.
+   */
+  private readonly unavailableUntil = new Map<string, number>();
   private started = false;
 
   constructor(options: ProducerOptions) {
@@ -261,9 +268,13 @@ export class Producer {
       );
     const n = (this.rr.get(topic) ?? Math.floor(Math.random() * queues.length)) + 1;
     this.rr.set(topic, n);
-    for (let i = 0; i < queues.length; i++) {
-      const q = queues[(n + i) % queues.length]!;
-      if (q.brokerName !== avoid) return q;
+    const now = Date.now();
+    const healthy = (b: string) => (this.unavailableUntil.get(b) ?? 0) <= now;
+    for (const ok of [(b: string) => b !== avoid && healthy(b), (b: string) => b !== avoid]) {
+      for (let i = 0; i < queues.length; i++) {
+        const q = queues[(n + i) % queues.length]!;
+        if (ok(q.brokerName)) return q;
+      }
     }
     return queues[n % queues.length]!;
   }
@@ -304,6 +315,8 @@ export class Producer {
       } catch (err) {
         if (err instanceof MQBrokerError && !RETRIABLE.has(err.responseCode)) throw err;
         lastErr = err;
+        // Not reachable (connect refused, timeout): leave this broker alone for a while.
+        this.unavailableUntil.set(mq.brokerName, Date.now() + BROKER_ISOLATION_MS);
       }
       avoid = mq.brokerName;
     }
