@@ -25,6 +25,8 @@ import {
 import { ClientInstance } from './impl/client-instance.js';
 import { LocalOffsetStore } from './impl/local-offset-store.js';
 import { ProcessQueue } from './impl/process-queue.js';
+import { lockQueues, unlockQueues, unlockQueuesByBroker } from './impl/queue-locks.js';
+import { type SendBackContext, sendMessageBack } from './impl/send-back.js';
 
 export {
   type AllocateStrategy,
@@ -80,6 +82,9 @@ const PERSIST_OFFSET_MS = 5_000;
 const SUSPEND_MS = 15_000;
 const PULL_TIMEOUT_MS = 30_000;
 const RETRY_DELAY_MS = 1_000;
+/** Orderly: lock renewal period and the pause after a failure (suspendCurrentQueueTimeMillis). */
+const LOCK_RENEW_MS = 20_000;
+const ORDERLY_SUSPEND_MS = 1_000;
 
 export class PushConsumer extends EventEmitter<{ error: [Error] }> {
   private readonly opts: Required<Omit<PushConsumerOptions, 'logger'>>;
@@ -88,6 +93,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
   private readonly subscriptions = new Map<string, TagSubscription & { subVersion: number }>();
   private readonly queues = new Map<string, ProcessQueue>();
   private listener: MessageListener | undefined;
+  private orderly = false;
   private running = false;
   private timers: NodeJS.Timeout[] = [];
   private rebalancing: Promise<void> | undefined;
@@ -142,8 +148,14 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     return this;
   }
 
-  registerMessageListener(listener: MessageListener): this {
+  /**
+   * `orderly: true` (MessageListenerOrderly): each queue is locked on the broker and consumed by
+   * one handler call at a time, in queue order; a failure pauses that queue and retries the same
+   * message (maxReconsumeTimes times, then it goes to the DLQ).
+   */
+  registerMessageListener(listener: MessageListener, opts: { orderly?: boolean } = {}): this {
     this.listener = listener;
+    this.orderly = opts.orderly === true;
     return this;
   }
 
@@ -172,6 +184,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       this.timers.push(t);
     };
     every(REBALANCE_MS, () => this.rebalance());
+    if (this.orderly) every(LOCK_RENEW_MS, () => this.renewLocks());
     every(PERSIST_OFFSET_MS, () => this.persistOffsets());
   }
 
@@ -180,6 +193,10 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     for (const t of this.timers) clearInterval(t);
     for (const pq of this.queues.values()) pq.dropped = true;
     await this.persistOffsets();
+    if (this.orderly) {
+      const mqs = [...this.queues.values()].map((pq) => pq.mq);
+      unlockQueuesByBroker(this.client, this.opts.consumerGroup, mqs);
+    }
     await Promise.all(
       this.client.allBrokerAddrs().map((addr) =>
         this.client.remoting
@@ -269,13 +286,20 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       pq.dropped = true;
       this.queues.delete(key);
       await this.commitOffset(pq);
+      if (this.orderly) unlockQueues(this.client, this.opts.consumerGroup, [pq.mq]);
     }
     for (const mq of all) {
       const key = queueKey(mq);
       if (!mine.has(key) || this.queues.has(key)) continue;
+      // Orderly: take a queue only once its broker lock is ours (another member may hold it).
+      if (this.orderly && !(await this.tryLock(mq))) {
+        this.retryLockSoon(); // its old owner unlocks when it rebalances too
+        continue;
+      }
       const offset = await this.computePullFromWhere(mq);
       if (offset < 0) continue;
       const pq = new ProcessQueue(mq, offset);
+      pq.locked = this.orderly;
       this.queues.set(key, pq);
       void this.pullLoop(pq);
     }
@@ -385,6 +409,16 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
           sub.tagsSet.length === 0 || sub.tagsSet.includes(m.properties[MessageConst.TAGS] ?? ''),
       );
       pq.nextOffset = next;
+      if (this.orderly) {
+        for (const m of msgs) {
+          pq.add(m);
+          if (m.topic === this.retryTopic)
+            m.topic = m.properties[MessageConst.RETRY_TOPIC] ?? m.topic;
+          pq.pending.push(m);
+        }
+        void this.consumeOrderly(pq);
+        return;
+      }
       for (const m of msgs) {
         pq.add(m);
         // A redelivery: the listener sees the topic it was sent to (resetRetryAndNamespace).
@@ -421,7 +455,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
         );
         break;
       }
-      if (await this.sendBack(pq, m)) break;
+      if (await sendMessageBack(this.backContext(), pq.mq.brokerName, m, 0)) break;
       // The broker could not take it back either: retry here after a pause.
       m.reconsumeTimes++;
       await sleep(RETRY_DELAY_MS);
@@ -429,63 +463,85 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     pq.remove(m.queueOffset);
   }
 
-  /**
-   * CONSUMER_SEND_MSG_BACK (delay level 0: the broker picks 3 + reconsumeTimes); if that fails,
-   * the copy is sent to %RETRY%<group> as a new message (sendMessageBackAsNormalMessage).
-   * True when the broker has the message back.
-   */
-  private async sendBack(pq: ProcessQueue, m: MessageExt): Promise<boolean> {
-    const originMsgId = m.properties[MessageConst.UNIQ_KEY] ?? m.offsetMsgId;
+  private lockRetryTimer: NodeJS.Timeout | undefined;
+
+  private retryLockSoon(): void {
+    if (this.lockRetryTimer) return;
+    this.lockRetryTimer = setTimeout(() => {
+      this.lockRetryTimer = undefined;
+      void this.rebalance();
+    }, ORDERLY_SUSPEND_MS);
+    this.lockRetryTimer.unref();
+  }
+
+  private async tryLock(mq: MessageQueue): Promise<boolean> {
     try {
-      const res = await this.client.invokeBroker(
-        pq.mq.brokerName,
-        createRequest(RequestCode.CONSUMER_SEND_MSG_BACK, 0, {
-          offset: m.commitLogOffset,
-          group: this.opts.consumerGroup,
-          delayLevel: 0,
-          originMsgId,
-          originTopic: m.topic,
-          unitMode: false,
-          maxReconsumeTimes: this.opts.maxReconsumeTimes,
-        }),
-      );
-      if (res.code === ResponseCode.SUCCESS) return true;
-      this.log.warn({ code: res.code, remark: res.remark }, 'send-back refused; sending a copy');
-    } catch (err) {
-      this.log.warn({ err }, 'send-back failed; sending a copy');
-    }
-    const props: Record<string, string> = { ...m.properties };
-    props[MessageConst.RETRY_TOPIC] ??= m.topic;
-    props[MessageConst.ORIGIN_MESSAGE_ID] ??= originMsgId;
-    props[MessageConst.DELAY] = String(3 + m.reconsumeTimes);
-    try {
-      const res = await this.client.invokeBroker(
-        pq.mq.brokerName,
-        createRequest(
-          RequestCode.SEND_MESSAGE_V2,
-          0,
-          {
-            a: this.opts.consumerGroup,
-            b: this.retryTopic,
-            c: 'TBW102',
-            d: 1,
-            e: 0,
-            f: m.sysFlag & 1, // a compressed body stays compressed
-            g: m.bornTimestamp,
-            h: m.flag,
-            i: encodeProperties(props),
-            j: m.reconsumeTimes + 1,
-            k: false,
-            l: this.opts.maxReconsumeTimes,
-          },
-          m.body,
-        ),
-      );
-      return res.code === ResponseCode.SUCCESS;
-    } catch (err) {
-      this.emit('error', err as Error);
+      return (await lockQueues(this.client, this.opts.consumerGroup, [mq])).has(queueKey(mq));
+    } catch {
       return false;
     }
+  }
+
+  /** Renews every held lock (lockAll); a queue whose lock was lost stops until it is back. */
+  private async renewLocks(): Promise<void> {
+    const byBroker = new Map<string, ProcessQueue[]>();
+    for (const pq of this.queues.values()) {
+      byBroker.set(pq.mq.brokerName, [...(byBroker.get(pq.mq.brokerName) ?? []), pq]);
+    }
+    for (const pqs of byBroker.values()) {
+      const held = await lockQueues(
+        this.client,
+        this.opts.consumerGroup,
+        pqs.map((pq) => pq.mq),
+      ).catch(() => new Set<string>());
+      for (const pq of pqs) {
+        pq.locked = held.has(queueKey(pq.mq));
+        if (pq.locked) void this.consumeOrderly(pq);
+      }
+    }
+  }
+
+  /** One worker per queue: messages strictly in queue order, one listener call at a time. */
+  private async consumeOrderly(pq: ProcessQueue): Promise<void> {
+    if (pq.consuming) return;
+    pq.consuming = true;
+    try {
+      while (this.running && !pq.dropped && pq.locked && pq.pending.length > 0) {
+        const m = pq.pending[0]!;
+        await this.acquire();
+        let result: ConsumeResult | undefined;
+        try {
+          result = (await this.listener!([m], { queue: pq.mq })) ?? 'CONSUME_SUCCESS';
+        } catch (err) {
+          this.log.warn({ err }, 'orderly listener failed; retrying the same message');
+          result = 'RECONSUME_LATER';
+        } finally {
+          this.release();
+        }
+        if (result !== 'CONSUME_SUCCESS') {
+          m.reconsumeTimes++;
+          if (m.reconsumeTimes <= this.opts.maxReconsumeTimes) {
+            await sleep(ORDERLY_SUSPEND_MS);
+            continue;
+          }
+          await sendMessageBack(this.backContext(), pq.mq.brokerName, m, -1);
+        }
+        pq.pending.shift();
+        pq.remove(m.queueOffset);
+      }
+    } finally {
+      pq.consuming = false;
+    }
+  }
+
+  private backContext(): SendBackContext {
+    return {
+      client: this.client,
+      log: this.log,
+      group: this.opts.consumerGroup,
+      retryTopic: this.retryTopic,
+      maxReconsumeTimes: this.opts.maxReconsumeTimes,
+    };
   }
 
   private acquire(): Promise<void> {

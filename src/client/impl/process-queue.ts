@@ -10,6 +10,10 @@ export class ProcessQueue {
   nextOffset: number;
   dropped = false;
   lastCommitted = -1;
+  /** Orderly consumption: the broker lock is held, messages waiting in order, a worker runs. */
+  locked = false;
+  readonly pending: MessageExt[] = [];
+  consuming = false;
   private readonly inflight = new Map<number, MessageExt>();
 
   constructor(mq: MessageQueue, startOffset: number) {
