@@ -11,7 +11,6 @@ import {
 } from '../message/message.js';
 import { decodeOffsetMsgId } from '../message/message-id.js';
 import { encodeProperties } from '../message/properties-codec.js';
-import { decodeRecords } from '../message/record-codec.js';
 import { decodeOffsetTable, type QueueOffset } from '../protocol/bodies/offset-table.js';
 import {
   type ClusterInfo,
@@ -23,6 +22,7 @@ import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
 import { MQBrokerError, MQClientError } from './errors.js';
 import { ClientInstance } from './impl/client-instance.js';
+import { decodeMessages } from './impl/decode-messages.js';
 
 export interface CreateTopicOptions {
   topic: string;
@@ -158,7 +158,7 @@ export class AdminClient {
         addr,
         createRequest(RequestCode.QUERY_MESSAGE, 0, ext),
       );
-      if (res.code === ResponseCode.SUCCESS && res.body) out.push(...decodeRecords(res.body));
+      if (res.code === ResponseCode.SUCCESS && res.body) out.push(...decodeMessages(res.body));
       else if (res.code !== ResponseCode.QUERY_NOT_FOUND)
         throw new MQBrokerError(res.code, res.remark, addr);
     }
@@ -174,7 +174,7 @@ export class AdminClient {
     );
     if (res.code !== ResponseCode.SUCCESS || !res.body)
       throw new MQBrokerError(res.code, res.remark, storeHost);
-    return decodeRecords(res.body)[0]!;
+    return decodeMessages(res.body)[0]!;
   }
 
   /**
@@ -238,7 +238,7 @@ export class AdminClient {
             }),
           );
           if (res.code !== ResponseCode.SUCCESS || !res.body) break;
-          out.push(...decodeRecords(res.body).slice(0, maxNum - out.length));
+          out.push(...decodeMessages(res.body).slice(0, maxNum - out.length));
           offset = Number(res.extFields.nextBeginOffset);
         }
       }

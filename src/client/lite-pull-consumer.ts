@@ -6,13 +6,13 @@
 import { createLogger, type Logger } from '../common/logger.js';
 import { parseTagExpression, type TagSubscription } from '../message/filter-api.js';
 import { MessageConst, type MessageExt } from '../message/message.js';
-import { decodeRecords } from '../message/record-codec.js';
 import { createRequest } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
 import { MQClientError } from './errors.js';
 import { allocateAveragely, type MessageQueue, queueKey } from './impl/allocate.js';
 import { ClientInstance } from './impl/client-instance.js';
+import { decodeMessages } from './impl/decode-messages.js';
 
 export interface LitePullConsumerOptions {
   namesrvAddr: string;
@@ -247,7 +247,7 @@ export class LitePullConsumer {
     if (res.code !== ResponseCode.SUCCESS || !res.body) return [];
     s.next = next;
     const tags = sub?.tagsSet ?? [];
-    return decodeRecords(res.body).filter(
+    return decodeMessages(res.body).filter(
       (m) => tags.length === 0 || tags.includes(m.properties[MessageConst.TAGS] ?? ''),
     );
   }

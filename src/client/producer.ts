@@ -2,10 +2,11 @@
 // stored the message. Sends use SEND_MESSAGE_V2 (single-letter header keys, every value a string);
 // batches use SEND_BATCH_MESSAGE. Retriable failures move on to the next queue.
 
+import { deflateSync } from 'node:zlib';
 import { DEFAULT_MAX_MESSAGE_SIZE_BYTES } from '../common/limits.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import { encodeBatch } from '../message/batch-codec.js';
-import { MessageConst } from '../message/message.js';
+import { MessageConst, MessageSysFlag } from '../message/message.js';
 import { createUniqKey } from '../message/message-id.js';
 import { encodeProperties } from '../message/properties-codec.js';
 import { javaStringHashCode } from '../message/tag-hash.js';
@@ -70,6 +71,8 @@ export interface ProducerOptions {
   sendMsgTimeout?: number;
   retryTimesWhenSendFailed?: number;
   maxMessageSize?: number;
+  /** Bodies larger than this are zlib-compressed (sysFlag COMPRESSED), as Java's default 4 KiB. */
+  compressMsgBodyOverHowmuch?: number;
   logger?: Logger;
 }
 
@@ -100,6 +103,7 @@ export class Producer {
       sendMsgTimeout: 3_000,
       retryTimesWhenSendFailed: 2,
       maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE_BYTES,
+      compressMsgBodyOverHowmuch: 4 * 1024,
       ...options,
     };
     const log =
@@ -139,13 +143,13 @@ export class Producer {
    * queue is chosen once and a failure is not retried elsewhere, which would break the order.
    */
   async send(msg: Message, opts: SendOptions = {}): Promise<SendResult> {
-    const body = typeof msg.body === 'string' ? Buffer.from(msg.body, 'utf8') : msg.body;
     const properties = this.properties(msg);
+    const { body, sysFlag } = this.bodyOf(msg);
     const build = (mq: MessageQueue) =>
       createRequest(
         RequestCode.SEND_MESSAGE_V2,
         0,
-        this.header(mq, encodeProperties(properties), false),
+        this.header(mq, encodeProperties(properties), false, sysFlag),
         body,
       );
     const selector = opts.selector ?? (opts.shardingKey !== undefined ? selectByHash : undefined);
@@ -187,12 +191,13 @@ export class Producer {
 
   async sendOneway(msg: Message): Promise<void> {
     this.assertStarted();
-    const body = typeof msg.body === 'string' ? Buffer.from(msg.body, 'utf8') : msg.body;
+    const properties = encodeProperties(this.properties(msg));
+    const { body, sysFlag } = this.bodyOf(msg);
     const mq = await this.pickQueue(msg.topic);
     const req = createRequest(
       RequestCode.SEND_MESSAGE_V2,
       0,
-      this.header(mq, encodeProperties(this.properties(msg)), false),
+      this.header(mq, properties, false, sysFlag),
       body,
     );
     await this.client.remoting.invokeOneway(this.client.masterAddr(mq.brokerName)!, req);
@@ -243,14 +248,21 @@ export class Producer {
     return p;
   }
 
-  private header(mq: MessageQueue, properties: string, batch: boolean) {
+  /** The body to send: zlib-compressed past compressMsgBodyOverHowmuch (tryToCompressMessage). */
+  private bodyOf(msg: Message): { body: Buffer; sysFlag: number } {
+    const body = typeof msg.body === 'string' ? Buffer.from(msg.body, 'utf8') : msg.body;
+    if (body.length <= this.opts.compressMsgBodyOverHowmuch) return { body, sysFlag: 0 };
+    return { body: deflateSync(body, { level: 5 }), sysFlag: MessageSysFlag.COMPRESSED };
+  }
+
+  private header(mq: MessageQueue, properties: string, batch: boolean, sysFlag = 0) {
     return {
       a: this.opts.producerGroup,
       b: mq.topic,
       c: 'TBW102',
       d: 4,
       e: mq.queueId,
-      f: 0,
+      f: sysFlag,
       g: Date.now(),
       h: 0,
       i: properties,

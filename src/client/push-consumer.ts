@@ -12,7 +12,6 @@ import { createLogger, type Logger } from '../common/logger.js';
 import { parseTagExpression, type TagSubscription } from '../message/filter-api.js';
 import { MessageConst, type MessageExt, RETRY_GROUP_TOPIC_PREFIX } from '../message/message.js';
 import { encodeProperties } from '../message/properties-codec.js';
-import { decodeRecords } from '../message/record-codec.js';
 import { createRequest } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
@@ -23,6 +22,7 @@ import {
   queueKey,
 } from './impl/allocate.js';
 import { ClientInstance } from './impl/client-instance.js';
+import { decodeMessages } from './impl/decode-messages.js';
 import { LocalOffsetStore } from './impl/local-offset-store.js';
 import { ProcessQueue } from './impl/process-queue.js';
 import { lockQueues, unlockQueues, unlockQueuesByBroker } from './impl/queue-locks.js';
@@ -404,7 +404,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
   ): void {
     const next = Number(ext.nextBeginOffset);
     if (code === ResponseCode.SUCCESS && body) {
-      const msgs = decodeRecords(body).filter(
+      const msgs = decodeMessages(body).filter(
         (m) =>
           sub.tagsSet.length === 0 || sub.tagsSet.includes(m.properties[MessageConst.TAGS] ?? ''),
       );

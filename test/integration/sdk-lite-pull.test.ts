@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LitePullConsumer } from '../../src/client/lite-pull-consumer.js';
 import { Producer } from '../../src/client/producer.js';
 import { silentLogger } from '../../src/common/logger.js';
+import { RemotingClient } from '../../src/remoting/remoting-client.js';
 import {
   type BrokerHandle,
   type NamesrvHandle,
@@ -12,6 +13,7 @@ import {
   startNamesrv,
   uniqueName,
 } from '../harness/processes.js';
+import { RawBroker } from '../harness/raw-protocol.js';
 import { createTopic } from '../harness/topics.js';
 
 const logger = silentLogger();
@@ -86,4 +88,32 @@ describe('lite pull consumer', () => {
     expect(again).toEqual([0, 1, 2, 3, 4]);
     await c3.shutdown();
   }, 60_000);
+
+  it('compresses large bodies on the wire and in the store, and hands them back whole', async () => {
+    const topic = uniqueName('Compressed');
+    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    const big = '压缩 '.repeat(4_000); // ~28 KiB of UTF-8, well past compressMsgBodyOverHowmuch
+    const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
+    await p.start();
+    await p.send({ topic, body: big });
+    await p.send({ topic, body: 'small' });
+    await p.shutdown();
+    const raw = new RawBroker(new RemotingClient(logger), () => broker.addr);
+    const stored = (await raw.pull(topic, 'reader', 0, 0, { subscription: '*' })).msgs;
+    raw.client.close();
+    expect(stored[0]!.sysFlag & 1).toBe(1);
+    expect(stored[0]!.body.length).toBeLessThan(Buffer.byteLength(big) / 4);
+    expect(stored[1]!.sysFlag & 1).toBe(0);
+    const c = new LitePullConsumer({
+      namesrvAddr: namesrv.addr,
+      consumerGroup: uniqueName('CG'),
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+      logger,
+    }).subscribe(topic, '*');
+    await c.start();
+    const got = await c.poll(5_000);
+    await c.shutdown();
+    expect(got.map((m) => m.body.toString())).toEqual([big, 'small']);
+    expect(got[0]!.sysFlag & 1).toBe(0);
+  });
 });
