@@ -1,0 +1,17 @@
+// The tiny mode of `npm run bench`, so the suite never rots: every scenario runs against real
+// processes and yields a row. No timing is asserted.
+import { describe, expect, it } from 'vitest';
+import { formatBench, runBench, TINY_SIZES } from '../../bench/run.js';
+
+describe('npm run bench (tiny)', () => {
+  it('runs every scenario and prints the table', async () => {
+    const rows = await runBench(TINY_SIZES);
+    const ids = rows.map((r) => r.scenario.slice(0, 3));
+    for (const id of ['(a)', '(b)', '(c)', '(d)', '(e)', '(f)', '(g)', '(h)']) {
+      expect(ids).toContain(id);
+    }
+    expect(rows.find((r) => r.scenario.startsWith('(d)'))!.verdict).toMatch(/none lost/);
+    expect(rows.find((r) => r.scenario.startsWith('(g)'))!.verdict).toBe('met');
+    expect(formatBench(rows).split('\n')).toHaveLength(rows.length + 2);
+  }, 120_000);
+});
