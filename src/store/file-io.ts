@@ -8,6 +8,14 @@ export interface FileIO {
   close(fd: number): void;
   size(fd: number): number;
   write(fd: number, buf: Buffer, offset: number, length: number, position: number): void;
+  /** The same on the libuv pool: for big background writes that must not stall the loop. */
+  writeAsync(
+    fd: number,
+    buf: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<void>;
   read(fd: number, buf: Buffer, offset: number, length: number, position: number): number;
   datasync(fd: number): Promise<void>;
   truncate(fd: number, length: number): void;
@@ -31,6 +39,17 @@ export const nodeFileIO: FileIO = {
     let done = 0;
     while (done < length)
       done += fs.writeSync(fd, buf, offset + done, length - done, position + done);
+  },
+  async writeAsync(fd, buf, offset, length, position) {
+    let done = 0;
+    while (done < length) {
+      const { bytesWritten } = await new Promise<{ bytesWritten: number }>((resolve, reject) =>
+        fs.write(fd, buf, offset + done, length - done, position + done, (err, n) =>
+          err ? reject(err) : resolve({ bytesWritten: n }),
+        ),
+      );
+      done += bytesWritten;
+    }
   },
   read(fd, buf, offset, length, position) {
     let done = 0;

@@ -41,6 +41,9 @@ export class IndexFile {
   private staged = Buffer.allocUnsafe(16 * ENTRY_BYTES);
   private stagedCount = 0;
   private stagedFrom = 0;
+  /** Entries handed to an async write not yet finished: reads are served from here meanwhile. */
+  private writing: { from: number; count: number; buf: Buffer } | undefined;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(io: FileIO, path: string, slotNum: number, maxIndexNum: number) {
     this.io = io;
@@ -99,25 +102,26 @@ export class IndexFile {
   }
 
   /**
-   * Writes the changed pages of the slot table, runs of adjacent pages in one write: a busy
-   * file touches most pages each second, and one write(2) per slot cost more than the data.
+   * The changed pages of the slot table as big-endian copies, runs of adjacent pages together:
+   * a busy file touches most pages each second, and one write per slot cost more than the data.
    */
-  private writeDirtySlots(): void {
-    if (this.dirtyPages.size === 0) return;
+  private dirtySlotRuns(): { position: number; buf: Buffer }[] {
+    if (this.dirtyPages.size === 0) return [];
     const slots = this.slots!;
     const pages = [...this.dirtyPages].sort((a, b) => a - b);
     this.dirtyPages.clear();
+    const runs: { position: number; buf: Buffer }[] = [];
     for (let i = 0; i < pages.length; ) {
       let j = i + 1;
       while (j < pages.length && pages[j] === pages[j - 1]! + 1 && j - i < MAX_PAGES_PER_WRITE) j++;
       const from = pages[i]! * SLOTS_PER_PAGE;
       const to = Math.min(this.slotNum, (pages[j - 1]! + 1) * SLOTS_PER_PAGE);
-      // A copy of the slots' bytes, swapped to big-endian in one native call.
-      const b = Buffer.from(slots.buffer.slice(from * 4, to * 4));
-      if (isLittleEndian) b.swap32();
-      this.io.write(this.fd, b, 0, b.length, INDEX_HEADER_BYTES + from * 4);
+      const buf = Buffer.from(slots.buffer.slice(from * 4, to * 4));
+      if (isLittleEndian) buf.swap32();
+      runs.push({ position: INDEX_HEADER_BYTES + from * 4, buf });
       i = j;
     }
+    return runs;
   }
 
   put(key: string, phyOffset: number, storeTimestamp: number): boolean {
@@ -169,6 +173,11 @@ export class IndexFile {
   }
 
   private readEntry(n: number): Buffer {
+    const w = this.writing;
+    if (w && n >= w.from && n < w.from + w.count) {
+      const at = (n - w.from) * ENTRY_BYTES;
+      return Buffer.from(w.buf.subarray(at, at + ENTRY_BYTES));
+    }
     if (n >= this.stagedFrom) {
       const at = (n - this.stagedFrom) * ENTRY_BYTES;
       return Buffer.from(this.staged.subarray(at, at + ENTRY_BYTES));
@@ -178,15 +187,30 @@ export class IndexFile {
     return b;
   }
 
-  /** Writes staged entries, changed slots and the header, then fdatasyncs. */
-  async flush(): Promise<void> {
+  /**
+   * Writes staged entries, changed slots and the header, then fdatasyncs. The writes run on the
+   * libuv pool from copies: a busy file has most of its slot table dirty each second (megabytes),
+   * and writing that on the event loop stalled every connection. Flushes run one after another.
+   */
+  flush(): Promise<void> {
+    const run = this.flushing.then(() => this.flushOnce());
+    this.flushing = run.catch(() => {}); // a failed flush must not block the next ones
+    return run;
+  }
+
+  private async flushOnce(): Promise<void> {
+    const writes: Promise<void>[] = [];
     if (this.stagedCount > 0) {
       const bytes = this.stagedCount * ENTRY_BYTES;
-      this.io.write(this.fd, this.staged, 0, bytes, this.entryPos(this.stagedFrom));
+      const copy = Buffer.from(this.staged.subarray(0, bytes));
+      this.writing = { from: this.stagedFrom, count: this.stagedCount, buf: copy };
+      writes.push(this.io.writeAsync(this.fd, copy, 0, bytes, this.entryPos(this.stagedFrom)));
       this.stagedFrom += this.stagedCount;
       this.stagedCount = 0;
     }
-    this.writeDirtySlots();
+    for (const run of this.dirtySlotRuns()) {
+      writes.push(this.io.writeAsync(this.fd, run.buf, 0, run.buf.length, run.position));
+    }
     const h = Buffer.alloc(INDEX_HEADER_BYTES);
     h.writeBigInt64BE(BigInt(this.header.beginTimestamp), 0);
     h.writeBigInt64BE(BigInt(this.header.endTimestamp), 8);
@@ -194,7 +218,12 @@ export class IndexFile {
     h.writeBigInt64BE(BigInt(this.header.endPhyOffset), 24);
     h.writeInt32BE(this.header.hashSlotCount, 32);
     h.writeInt32BE(this.header.indexCount, 36);
-    this.io.write(this.fd, h, 0, INDEX_HEADER_BYTES, 0);
+    writes.push(this.io.writeAsync(this.fd, h, 0, INDEX_HEADER_BYTES, 0));
+    try {
+      await Promise.all(writes);
+    } finally {
+      this.writing = undefined;
+    }
     await this.io.datasync(this.fd);
   }
 
