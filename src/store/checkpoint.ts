@@ -48,6 +48,12 @@ export class StoreCheckpoint {
     this.io.writeFileAtomic(this.path, JSON.stringify(data));
   }
 
+  /** The periodic write, off the event loop (the one at shutdown stays synchronous). */
+  writeAsync(data: CheckpointData): Promise<void> {
+    assert(data.logicsSafeOffset >= 0 && data.physicMaxOffset >= 0, 'checkpoint offsets');
+    return this.io.writeFileAtomicAsync(this.path, JSON.stringify(data));
+  }
+
   /** True if the previous run did not shut down cleanly. */
   wasAborted(): boolean {
     return this.io.exists(this.abortPath);

@@ -24,6 +24,8 @@ export interface FileIO {
   exists(path: string): boolean;
   unlink(path: string): void;
   writeFileAtomic(path: string, data: string): void;
+  /** The same on the libuv pool: an fdatasync on the loop can stall it behind the journal. */
+  writeFileAtomicAsync(path: string, data: string): Promise<void>;
   readFile(path: string): string | undefined;
   /** Last modification time of a file in ms (retention ages segments by it). */
   mtimeMs(path: string): number;
@@ -77,6 +79,17 @@ export const nodeFileIO: FileIO = {
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, path);
+  },
+  async writeFileAtomicAsync(path, data) {
+    const tmp = `${path}.tmp`;
+    const fh = await fs.promises.open(tmp, 'w');
+    try {
+      await fh.writeFile(data);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    await fs.promises.rename(tmp, path);
   },
   readFile: (path) => (fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined),
   mtimeMs: (path) => fs.statSync(path).mtimeMs,

@@ -439,7 +439,8 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     try {
       await this.consumeQueues.flush();
       await this.indexService.flush();
-      this.checkpoint.write({ logicsSafeOffset: safe, physicMaxOffset: 0, timestamp: Date.now() });
+      const cp = { logicsSafeOffset: safe, physicMaxOffset: 0, timestamp: Date.now() };
+      await this.checkpoint.writeAsync(cp);
     } catch (err) {
       // A full disk (ENOSPC) or an I/O error: the old checkpoint stays valid; retry next turn.
       this.opts.logger.error({ err }, 'consume queue flush or checkpoint failed; will retry');
