@@ -185,15 +185,8 @@ export class LitePullConsumer {
     if (!this.running || this.assigned) return;
     for (const topic of this.subscriptions.keys()) {
       const all = await this.client.subscribeQueues(topic);
-      const res = await this.client.invokeBroker(
-        all[0]!.brokerName,
-        createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, 0, {
-          consumerGroup: this.opts.consumerGroup,
-        }),
-      );
-      if (res.code !== ResponseCode.SUCCESS || !res.body) continue;
-      const cids = (JSON.parse(res.body.toString('utf8')) as { consumerIdList: string[] })
-        .consumerIdList;
+      const cids = await this.client.consumerIds(this.opts.consumerGroup, all[0]?.brokerName);
+      if (cids.length === 0) continue;
       const mine = new Set(allocateAveragely(this.client.clientId, all, cids).map(queueKey));
       for (const [key, s] of [...this.queues]) {
         if (s.mq.topic === topic && !mine.has(key)) this.queues.delete(key);

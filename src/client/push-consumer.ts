@@ -90,7 +90,10 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
   private readonly opts: Required<Omit<PushConsumerOptions, 'logger'>>;
   private readonly log: Logger;
   private readonly client: ClientInstance;
-  private readonly subscriptions = new Map<string, TagSubscription & { subVersion: number }>();
+  private readonly subscriptions = new Map<
+    string,
+    TagSubscription & { subVersion: number; expressionType?: string }
+  >();
   private readonly queues = new Map<string, ProcessQueue>();
   private listener: MessageListener | undefined;
   private orderly = false;
@@ -143,8 +146,16 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
   }
 
   /** `expression`: '*' or tags joined by '||', e.g. 'TagA || TagB'. */
-  subscribe(topic: string, expression = '*'): this {
-    this.subscriptions.set(topic, { ...parseTagExpression(expression), subVersion: Date.now() });
+  /**
+   * '*', tags joined by '||' ('TagA || TagB'), or { sql: "age <= 20 AND sex = '女'" } for a SQL92
+   * filter the broker applies (needs enablePropertyFilter=true there).
+   */
+  subscribe(topic: string, expression: string | { sql: string } = '*'): this {
+    const sub =
+      typeof expression === 'string'
+        ? { ...parseTagExpression(expression), expressionType: 'TAG' }
+        : { subString: expression.sql, tagsSet: [], codeSet: [], expressionType: 'SQL92' };
+    this.subscriptions.set(topic, { ...sub, subVersion: Date.now() });
     return this;
   }
 
@@ -246,7 +257,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
         tagsSet: s.tagsSet,
         codeSet: s.codeSet,
         subVersion: s.subVersion,
-        expressionType: 'TAG',
+        expressionType: s.expressionType ?? 'TAG',
         classFilterMode: false,
       })),
     };
@@ -277,7 +288,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     if (this.localOffsets) {
       mine = new Set(all.map(queueKey)); // broadcasting: every queue, every member
     } else {
-      const cids = await this.consumerIds(all);
+      const cids = await this.client.consumerIds(this.opts.consumerGroup, all[0]?.brokerName);
       if (cids.length === 0) return;
       mine = new Set(this.opts.allocateStrategy(this.client.clientId, all, cids).map(queueKey));
     }
@@ -303,19 +314,6 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       this.queues.set(key, pq);
       void this.pullLoop(pq);
     }
-  }
-
-  private async consumerIds(all: MessageQueue[]): Promise<string[]> {
-    const brokerName = all[0]?.brokerName;
-    if (!brokerName) return [];
-    const res = await this.client.invokeBroker(
-      brokerName,
-      createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, 0, {
-        consumerGroup: this.opts.consumerGroup,
-      }),
-    );
-    if (res.code !== ResponseCode.SUCCESS || !res.body) return [];
-    return (JSON.parse(res.body.toString('utf8')) as { consumerIdList: string[] }).consumerIdList;
   }
 
   /** RebalancePushImpl#computePullFromWhere; -1 means "try again next round". */
@@ -370,7 +368,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
         suspendTimeoutMillis: SUSPEND_MS,
         subscription: sub.subString,
         subVersion: sub.subVersion,
-        expressionType: 'TAG',
+        expressionType: sub.expressionType ?? 'TAG',
       };
       try {
         const res = await this.client.invokeBroker(

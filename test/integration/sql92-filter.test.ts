@@ -3,6 +3,7 @@
 // expression is answered SUBSCRIPTION_PARSE_FAILED naming the column, CHECK_CLIENT_CONFIG
 // validates; with the default (false) RocketMQ's refusal. And an ali-ons SQL92 subscription.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import type { MessageExt } from '../../src/message/message.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
@@ -182,6 +183,39 @@ describe('SQL92 filters with enablePropertyFilter=true', () => {
       await consumer.close();
     }
   }, 60_000);
+});
+
+describe('SQL92 from our SDK', () => {
+  it('subscribes with { sql } and gets only the matching messages', async () => {
+    const topic = uniqueName('SdkSql');
+    await createTopic(sqlBroker.addr, namesrv.addr, topic, 2);
+    const raw = new RawBroker(client, () => sqlBroker.addr);
+    for (let i = 0; i < 20; i++) {
+      const props = { age: String(10 + i), sex: i % 2 === 0 ? '女' : '男' };
+      expect((await raw.send(topic, i % 2, `s${i}`, props)).code).toBe(0);
+    }
+    const got: string[] = [];
+    const c = new PushConsumer({
+      namesrvAddr: namesrv.addr,
+      consumerGroup: uniqueName('SdkSqlGroup'),
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+      logger: silentLogger(),
+    });
+    c.on('error', () => {});
+    c.subscribe(topic, { sql: SEED }).registerMessageListener((msgs) => {
+      for (const m of msgs) got.push(m.body.toString());
+      return 'CONSUME_SUCCESS';
+    });
+    await c.start();
+    try {
+      const want = ['s0', 's2', 's4', 's6', 's8', 's10'];
+      await waitFor(() => got.length >= want.length, 20_000, 'the SQL92 matches');
+      await new Promise((r) => setTimeout(r, 300));
+      expect([...got].sort()).toEqual([...want].sort());
+    } finally {
+      await c.shutdown();
+    }
+  });
 });
 
 describe('SQL92 with enablePropertyFilter=false (the default)', () => {

@@ -167,6 +167,17 @@ export class ClientInstance {
     return this.remoting.invoke(addr, cmd, timeoutMs);
   }
 
+  /** The live members of a consumer group, as a broker of its topic knows them. */
+  async consumerIds(group: string, brokerName: string | undefined): Promise<string[]> {
+    if (!brokerName) return [];
+    const res = await this.invokeBroker(
+      brokerName,
+      createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, 0, { consumerGroup: group }),
+    );
+    if (res.code !== ResponseCode.SUCCESS || !res.body) return [];
+    return (JSON.parse(res.body.toString('utf8')) as { consumerIdList: string[] }).consumerIdList;
+  }
+
   async sendHeartbeatToAllBrokers(): Promise<void> {
     const body = Buffer.from(
       JSON.stringify({
