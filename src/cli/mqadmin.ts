@@ -12,6 +12,7 @@ const HELP = `Usage: mqadmin <command> -n <namesrvAddr> [flags]
 Commands:
   updateTopic       create or update a topic: -c <cluster> | -b <brokerAddr>, -t <topic>,
                     [-r readQueueNums=8] [-w writeQueueNums=8] [-p perm=6] [-o order]
+  deleteTopic       delete a topic from a cluster's brokers and the name servers: -c <cluster> -t <topic>
   clusterList       brokers of every cluster
   topicList         every topic the name server knows
   topicRoute        the route of a topic: -t <topic>
@@ -78,6 +79,13 @@ function table(rows: (string | number)[][]): string {
 }
 
 const COMMANDS: Record<string, Command> = {
+  async deleteTopic(admin, v) {
+    const topic = need(v, 'topic', 't');
+    const brokers = await admin.deleteTopic(topic, need(v, 'clusterName', 'c'));
+    console.log(
+      `delete topic [${topic}] from cluster brokers ${brokers.join(', ')} and name servers success.`,
+    );
+  },
   async updateTopic(admin, v) {
     const topic = need(v, 'topic', 't');
     const clusterName = stringFlag(v, 'clusterName');

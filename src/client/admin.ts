@@ -112,6 +112,29 @@ export class AdminClient {
       .filter((a): a is string => a !== undefined);
   }
 
+  /**
+   * Deletes a topic from every master of the cluster, then from every name server (mqadmin
+   * deleteTopic). Returns the brokers it was deleted from.
+   */
+  async deleteTopic(topic: string, clusterName: string): Promise<string[]> {
+    const addrs = await this.masterAddrs(clusterName);
+    for (const addr of addrs) {
+      const res = await this.client.remoting.invoke(
+        addr,
+        createRequest(RequestCode.DELETE_TOPIC_IN_BROKER, 0, { topic }),
+      );
+      if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, addr);
+    }
+    for (const ns of this.client.namesrvList) {
+      const res = await this.client.remoting.invoke(
+        ns,
+        createRequest(RequestCode.DELETE_TOPIC_IN_NAMESRV, 0, { topic }),
+      );
+      if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, ns);
+    }
+    return addrs;
+  }
+
   async getMaxOffset(brokerAddr: string, topic: string, queueId: number): Promise<number> {
     return this.offsetCall(brokerAddr, RequestCode.GET_MAX_OFFSET, { topic, queueId });
   }

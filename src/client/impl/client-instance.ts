@@ -79,6 +79,11 @@ export class ClientInstance {
     this.remoting.close();
   }
 
+  /** Every configured name server (a change that all of them must see goes to each). */
+  get namesrvList(): readonly string[] {
+    return this.namesrvAddrs;
+  }
+
   async invokeNamesrv(cmd: RemotingCommand, timeoutMs = 3_000): Promise<RemotingCommand> {
     let lastErr: unknown;
     for (let i = 0; i < this.namesrvAddrs.length; i++) {
