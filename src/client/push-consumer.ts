@@ -25,6 +25,7 @@ import { ClientInstance } from './impl/client-instance.js';
 import { decodeMessages } from './impl/decode-messages.js';
 import { LocalOffsetStore } from './impl/local-offset-store.js';
 import { ProcessQueue } from './impl/process-queue.js';
+import { computePullFromWhere } from './impl/pull-from-where.js';
 import { lockQueues, unlockQueues, unlockQueuesByBroker } from './impl/queue-locks.js';
 import { type SendBackContext, sendMessageBack } from './impl/send-back.js';
 
@@ -67,6 +68,10 @@ export interface PushConsumerOptions {
   consumeThreadMax?: number;
   pullBatchSize?: number;
   pullThresholdForQueue?: number;
+  /** MiB of message bodies a queue may hold unconsumed before pulling pauses (default 100). */
+  pullThresholdSizeForQueue?: number;
+  /** Messages per listener call (default 1). */
+  consumeMessageBatchMaxSize?: number;
   /** Redeliveries before a failing message goes to %DLQ%<group> (RocketMQ's default 16). */
   maxReconsumeTimes?: number;
   /**
@@ -114,6 +119,8 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       consumeThreadMax: 20,
       pullBatchSize: 32,
       pullThresholdForQueue: 1_000,
+      pullThresholdSizeForQueue: 100,
+      consumeMessageBatchMaxSize: 1,
       maxReconsumeTimes: 16,
       allocateStrategy: allocateAveragely,
       messageModel: 'CLUSTERING',
@@ -190,7 +197,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     if (!this.localOffsets) await this.awaitRoute(this.retryTopic);
     await this.rebalance();
     const every = (ms: number, fn: () => Promise<void>) => {
-      const t = setInterval(() => void fn().catch((err: Error) => this.emit('error', err)), ms);
+      const t = setInterval(() => void fn().catch((err: Error) => this.report(err)), ms);
       t.unref();
       this.timers.push(t);
     };
@@ -307,7 +314,13 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
         this.retryLockSoon(); // its old owner unlocks when it rebalances too
         continue;
       }
-      const offset = await this.computePullFromWhere(mq);
+      const offset = await computePullFromWhere(this.client, mq, {
+        group: this.opts.consumerGroup,
+        where: this.opts.consumeFromWhere,
+        timestamp: this.opts.consumeTimestamp,
+        retryTopic: this.retryTopic,
+        localOffsets: this.localOffsets,
+      });
       if (offset < 0) continue;
       const pq = new ProcessQueue(mq, offset);
       pq.locked = this.orderly;
@@ -316,43 +329,13 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     }
   }
 
-  /** RebalancePushImpl#computePullFromWhere; -1 means "try again next round". */
-  private async computePullFromWhere(mq: MessageQueue): Promise<number> {
-    if (this.localOffsets) {
-      const local = this.localOffsets.read(mq);
-      if (local !== undefined) return local;
-    } else {
-      const ext = { consumerGroup: this.opts.consumerGroup, topic: mq.topic, queueId: mq.queueId };
-      const q = await this.client.invokeBroker(
-        mq.brokerName,
-        createRequest(RequestCode.QUERY_CONSUMER_OFFSET, 0, ext),
-      );
-      if (q.code === ResponseCode.SUCCESS) return Number(q.extFields.offset);
-      if (q.code !== ResponseCode.QUERY_NOT_FOUND) return -1;
-    }
-    const where = this.opts.consumeFromWhere;
-    // A new group's retry queue is read from its start (RebalancePushImpl does the same).
-    if (mq.topic === this.retryTopic && where === 'CONSUME_FROM_LAST_OFFSET') return 0;
-    if (where === 'CONSUME_FROM_FIRST_OFFSET') return 0;
-    const code =
-      where === 'CONSUME_FROM_TIMESTAMP' && mq.topic !== this.retryTopic
-        ? RequestCode.SEARCH_OFFSET_BY_TIMESTAMP
-        : RequestCode.GET_MAX_OFFSET;
-    const r = await this.client.invokeBroker(
-      mq.brokerName,
-      createRequest(code, 0, {
-        topic: mq.topic,
-        queueId: mq.queueId,
-        timestamp: this.opts.consumeTimestamp,
-      }),
-    );
-    return r.code === ResponseCode.SUCCESS ? Number(r.extFields.offset) : -1;
-  }
-
   private async pullLoop(pq: ProcessQueue): Promise<void> {
     const sub = this.subscriptions.get(pq.mq.topic)!;
     while (this.running && !pq.dropped) {
-      if (pq.inflightCount >= this.opts.pullThresholdForQueue) {
+      if (
+        pq.inflightCount >= this.opts.pullThresholdForQueue ||
+        pq.inflightBytes >= this.opts.pullThresholdSizeForQueue * 1024 * 1024
+      ) {
         await sleep(50); // flow control: let the listener catch up
         continue;
       }
@@ -387,7 +370,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
         }
       } catch (err) {
         if (!this.running || pq.dropped) return;
-        this.emit('error', err as Error);
+        this.report(err as Error);
         await sleep(3_000);
       }
     }
@@ -422,7 +405,9 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
         // A redelivery: the listener sees the topic it was sent to (resetRetryAndNamespace).
         if (m.topic === this.retryTopic)
           m.topic = m.properties[MessageConst.RETRY_TOPIC] ?? m.topic;
-        void this.consume(pq, m);
+      }
+      for (let i = 0; i < msgs.length; i += this.opts.consumeMessageBatchMaxSize) {
+        void this.consume(pq, msgs.slice(i, i + this.opts.consumeMessageBatchMaxSize));
       }
     } else if (
       code === ResponseCode.PULL_NOT_FOUND ||
@@ -433,14 +418,16 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     }
   }
 
-  private async consume(pq: ProcessQueue, m: MessageExt): Promise<void> {
+  /** One listener call for `msgs` (up to consumeMessageBatchMaxSize), with retries as needed. */
+  private async consume(pq: ProcessQueue, msgs: MessageExt[]): Promise<void> {
+    let batch = msgs;
     for (;;) {
       await this.acquire();
       let result: ConsumeResult | undefined;
       try {
-        result = (await this.listener!([m], { queue: pq.mq })) ?? 'CONSUME_SUCCESS';
+        result = (await this.listener!(batch, { queue: pq.mq })) ?? 'CONSUME_SUCCESS';
       } catch (err) {
-        this.emit('error', err as Error);
+        this.report(err as Error);
         result = 'RECONSUME_LATER';
       } finally {
         this.release();
@@ -448,17 +435,28 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       if (result === 'CONSUME_SUCCESS' || pq.dropped) break;
       if (this.localOffsets) {
         this.log.warn(
-          { msgId: m.offsetMsgId },
-          'broadcast message failed; dropped as RocketMQ does',
+          { count: batch.length },
+          'broadcast messages failed; dropped as RocketMQ does',
         );
         break;
       }
-      if (await sendMessageBack(this.backContext(), pq.mq.brokerName, m, 0)) break;
-      // The broker could not take it back either: retry here after a pause.
-      m.reconsumeTimes++;
+      const left: MessageExt[] = [];
+      for (const m of batch) {
+        if (!(await sendMessageBack(this.backContext(), pq.mq.brokerName, m, 0))) left.push(m);
+      }
+      if (left.length === 0) break;
+      // The broker could not take them back either: retry here after a pause.
+      for (const m of left) m.reconsumeTimes++;
+      batch = left;
       await sleep(RETRY_DELAY_MS);
     }
-    pq.remove(m.queueOffset);
+    for (const m of msgs) pq.remove(m.queueOffset);
+  }
+
+  /** 'error' events for applications that listen; a log line otherwise (never an exception). */
+  private report(err: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+    else this.log.warn({ err }, 'consumer error');
   }
 
   private lockRetryTimer: NodeJS.Timeout | undefined;

@@ -1,6 +1,7 @@
 // Rebalance strategies on a real broker: two members with allocateByCircle deal the four queues
 // out in turn, and allocateByConfig pins a member to the queues it was given.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Producer } from '../../src/client/producer.js';
 import {
   allocateByCircle,
   allocateByConfig,
@@ -75,4 +76,35 @@ describe('allocation strategies', () => {
       await pinned.shutdown();
     }
   }, 60_000);
+
+  it('hands batches of up to consumeMessageBatchMaxSize and pauses pulls past the size limit', async () => {
+    const topic = uniqueName('Batches');
+    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
+    await p.start();
+    for (let i = 0; i < 40; i++) await p.send({ topic, body: Buffer.alloc(2048, i) });
+    await p.shutdown();
+    const sizes: number[] = [];
+    const c = new PushConsumer({
+      namesrvAddr: namesrv.addr,
+      consumerGroup: uniqueName('BatchGroup'),
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+      consumeMessageBatchMaxSize: 8,
+      pullThresholdSizeForQueue: 0.01, // ~10 KiB: pulls wait for the listener to catch up
+      logger,
+    });
+    c.on('error', () => {});
+    c.subscribe(topic, '*').registerMessageListener((msgs) => {
+      sizes.push(msgs.length);
+      return 'CONSUME_SUCCESS';
+    });
+    await c.start();
+    try {
+      await waitFor(() => sizes.reduce((a, b) => a + b, 0) >= 40, 20_000, 'all 40 consumed');
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(8);
+      expect(Math.max(...sizes)).toBeGreaterThan(1);
+    } finally {
+      await c.shutdown();
+    }
+  });
 });

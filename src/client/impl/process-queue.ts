@@ -22,16 +22,23 @@ export class ProcessQueue {
     this.nextOffset = startOffset;
   }
 
+  /** Body bytes held (pullThresholdSizeForQueue). */
+  inflightBytes = 0;
+
   get inflightCount(): number {
     return this.inflight.size;
   }
 
   add(m: MessageExt): void {
     assert(m.queueOffset < this.nextOffset, 'messages are added after nextOffset moved past them');
+    if (!this.inflight.has(m.queueOffset)) this.inflightBytes += m.body.length;
     this.inflight.set(m.queueOffset, m);
   }
 
   remove(queueOffset: number): void {
+    const m = this.inflight.get(queueOffset);
+    if (!m) return;
+    this.inflightBytes -= m.body.length;
     this.inflight.delete(queueOffset);
   }
 
