@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MessageExt } from '../../message/message.js';
 import { ProcessQueue } from './process-queue.js';
 
-const m = (queueOffset: number) => ({ queueOffset }) as MessageExt;
+const m = (queueOffset: number) => ({ queueOffset, body: Buffer.alloc(100) }) as MessageExt;
 
 describe('ProcessQueue', () => {
   it('commits the smallest in-flight offset, or the next offset when idle', () => {
@@ -15,7 +15,10 @@ describe('ProcessQueue', () => {
     expect(pq.commitOffset()).toBe(10);
     pq.remove(10);
     expect(pq.commitOffset()).toBe(14);
+    expect(pq.inflightBytes).toBe(100);
     pq.remove(14);
+    pq.remove(14); // twice: counted once
     expect(pq.commitOffset()).toBe(15);
+    expect(pq.inflightBytes).toBe(0);
   });
 });
