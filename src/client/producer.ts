@@ -16,6 +16,7 @@ import { ResponseCode } from '../protocol/response-code.js';
 import { MQBrokerError, MQClientError } from './errors.js';
 import type { MessageQueue } from './impl/allocate.js';
 import { ClientInstance } from './impl/client-instance.js';
+import { unwrapNamespace, wrapNamespace } from './impl/namespace.js';
 
 export interface Message {
   topic: string;
@@ -73,6 +74,8 @@ export interface ProducerOptions {
   maxMessageSize?: number;
   /** Bodies larger than this are zlib-compressed (sysFlag COMPRESSED), as Java's default 4 KiB. */
   compressMsgBodyOverHowmuch?: number;
+  /** Tenant prefix: topics and the group become "<namespace>%<name>" on the wire. */
+  namespace?: string;
   logger?: Logger;
 }
 
@@ -104,8 +107,10 @@ export class Producer {
       retryTimesWhenSendFailed: 2,
       maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE_BYTES,
       compressMsgBodyOverHowmuch: 4 * 1024,
+      namespace: '',
       ...options,
     };
+    this.opts.producerGroup = wrapNamespace(this.opts.namespace, this.opts.producerGroup);
     const log =
       options.logger ?? createLogger('kitemq-producer', process.env.KITEMQ_LOG_LEVEL ?? 'warn');
     this.client = new ClientInstance(options.namesrvAddr, log);
@@ -142,7 +147,8 @@ export class Producer {
    * Sends and resolves once the broker stored the message. With a shardingKey or a selector the
    * queue is chosen once and a failure is not retried elsewhere, which would break the order.
    */
-  async send(msg: Message, opts: SendOptions = {}): Promise<SendResult> {
+  async send(original: Message, opts: SendOptions = {}): Promise<SendResult> {
+    const msg = this.inNamespace(original);
     const properties = this.properties(msg);
     const { body, sysFlag } = this.bodyOf(msg);
     const build = (mq: MessageQueue) =>
@@ -156,7 +162,9 @@ export class Producer {
     const sent = selector
       ? this.sendSelected(msg, selector, opts.selector ? opts.selectorArg : opts.shardingKey, build)
       : this.sendWithRetry(msg.topic, opts.queueId, build);
-    return sent.then((r) => ({ ...r, msgId: properties[MessageConst.UNIQ_KEY]! }));
+    return sent.then((r) =>
+      this.outOfNamespace({ ...r, msgId: properties[MessageConst.UNIQ_KEY]! }),
+    );
   }
 
   private async sendSelected(
@@ -189,8 +197,9 @@ export class Producer {
     };
   }
 
-  async sendOneway(msg: Message): Promise<void> {
+  async sendOneway(original: Message): Promise<void> {
     this.assertStarted();
+    const msg = this.inNamespace(original);
     const properties = encodeProperties(this.properties(msg));
     const { body, sysFlag } = this.bodyOf(msg);
     const mq = await this.pickQueue(msg.topic);
@@ -204,7 +213,8 @@ export class Producer {
   }
 
   /** One request for many messages of one topic (Java's MessageBatch rules). */
-  async sendBatch(msgs: Message[]): Promise<SendResult> {
+  async sendBatch(originals: Message[]): Promise<SendResult> {
+    const msgs = originals.map((m) => this.inNamespace(m));
     if (msgs.length === 0)
       return Promise.reject(new MQClientError('sendBatch needs at least one message'));
     const topic = msgs[0]!.topic;
@@ -226,7 +236,7 @@ export class Producer {
         this.header(mq, encodeProperties({ WAIT: 'true' }), true),
         body,
       ),
-    ).then((r) => ({ ...r, msgId: ids }));
+    ).then((r) => this.outOfNamespace({ ...r, msgId: ids }));
   }
 
   private properties(msg: Message): Record<string, string> {
@@ -246,6 +256,18 @@ export class Producer {
     if (msg.keys) p[MessageConst.KEYS] = Array.isArray(msg.keys) ? msg.keys.join(' ') : msg.keys;
     if (msg.delayTimeLevel) p[MessageConst.DELAY] = String(msg.delayTimeLevel);
     return p;
+  }
+
+  private inNamespace(msg: Message): Message {
+    return this.opts.namespace
+      ? { ...msg, topic: wrapNamespace(this.opts.namespace, msg.topic) }
+      : msg;
+  }
+
+  private outOfNamespace(r: SendResult): SendResult {
+    if (!this.opts.namespace) return r;
+    const topic = unwrapNamespace(this.opts.namespace, r.messageQueue.topic);
+    return { ...r, messageQueue: { ...r.messageQueue, topic } };
   }
 
   /** The body to send: zlib-compressed past compressMsgBodyOverHowmuch (tryToCompressMessage). */

@@ -24,6 +24,7 @@ import {
 import { ClientInstance } from './impl/client-instance.js';
 import { decodeMessages } from './impl/decode-messages.js';
 import { LocalOffsetStore } from './impl/local-offset-store.js';
+import { unwrapNamespace, wrapNamespace } from './impl/namespace.js';
 import { ProcessQueue } from './impl/process-queue.js';
 import { computePullFromWhere } from './impl/pull-from-where.js';
 import { lockQueues, unlockQueues, unlockQueuesByBroker } from './impl/queue-locks.js';
@@ -62,6 +63,8 @@ export interface PushConsumerOptions {
   instanceName?: string;
   /** Where BROADCASTING offsets live: <dir>/<host>@<instanceName>/<group>/offsets.json. */
   offsetStoreDir?: string;
+  /** Tenant prefix: topics and the group become "<namespace>%<name>" on the wire. */
+  namespace?: string;
   consumeFromWhere?: ConsumeFromWhere;
   /** Start point for CONSUME_FROM_TIMESTAMP (ms since epoch); default: 30 minutes ago. */
   consumeTimestamp?: number;
@@ -121,6 +124,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       pullThresholdForQueue: 1_000,
       pullThresholdSizeForQueue: 100,
       consumeMessageBatchMaxSize: 1,
+      namespace: '',
       maxReconsumeTimes: 16,
       allocateStrategy: allocateAveragely,
       messageModel: 'CLUSTERING',
@@ -128,6 +132,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       offsetStoreDir: join(homedir(), '.rocketmq_offsets'),
       ...options,
     };
+    this.opts.consumerGroup = wrapNamespace(this.opts.namespace, this.opts.consumerGroup);
     this.localOffsets =
       this.opts.messageModel === 'BROADCASTING'
         ? new LocalOffsetStore(
@@ -162,7 +167,10 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       typeof expression === 'string'
         ? { ...parseTagExpression(expression), expressionType: 'TAG' }
         : { subString: expression.sql, tagsSet: [], codeSet: [], expressionType: 'SQL92' };
-    this.subscriptions.set(topic, { ...sub, subVersion: Date.now() });
+    this.subscriptions.set(wrapNamespace(this.opts.namespace, topic), {
+      ...sub,
+      subVersion: Date.now(),
+    });
     return this;
   }
 
@@ -194,7 +202,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     this.running = true;
     this.client.start();
     await this.client.sendHeartbeatToAllBrokers();
-    if (!this.localOffsets) await this.awaitRoute(this.retryTopic);
+    if (!this.localOffsets) await this.client.awaitRoute(this.retryTopic);
     await this.rebalance();
     const every = (ms: number, fn: () => Promise<void>) => {
       const t = setInterval(() => void fn().catch((err: Error) => this.report(err)), ms);
@@ -229,19 +237,6 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       ),
     );
     this.client.shutdown();
-  }
-
-  /** The broker registers a new retry topic with the name servers at once; give it a moment. */
-  private async awaitRoute(topic: string): Promise<void> {
-    for (let i = 0; i < 20; i++) {
-      try {
-        await this.client.updateRoute(topic);
-        return;
-      } catch {
-        await sleep(100);
-      }
-    }
-    this.log.warn({ topic }, 'no route yet; the next rebalance retries');
   }
 
   /** Queues of the subscribed topics this member owns right now (its retry queue left out). */
@@ -393,8 +388,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       if (this.orderly) {
         for (const m of msgs) {
           pq.add(m);
-          if (m.topic === this.retryTopic)
-            m.topic = m.properties[MessageConst.RETRY_TOPIC] ?? m.topic;
+          m.topic = this.appTopic(m);
           pq.pending.push(m);
         }
         void this.consumeOrderly(pq);
@@ -403,8 +397,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       for (const m of msgs) {
         pq.add(m);
         // A redelivery: the listener sees the topic it was sent to (resetRetryAndNamespace).
-        if (m.topic === this.retryTopic)
-          m.topic = m.properties[MessageConst.RETRY_TOPIC] ?? m.topic;
+        m.topic = this.appTopic(m);
       }
       for (let i = 0; i < msgs.length; i += this.opts.consumeMessageBatchMaxSize) {
         void this.consume(pq, msgs.slice(i, i + this.opts.consumeMessageBatchMaxSize));
@@ -451,6 +444,13 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       await sleep(RETRY_DELAY_MS);
     }
     for (const m of msgs) pq.remove(m.queueOffset);
+  }
+
+  /** The topic the application knows: a redelivery's original, without the namespace. */
+  private appTopic(m: MessageExt): string {
+    const sent =
+      m.topic === this.retryTopic ? (m.properties[MessageConst.RETRY_TOPIC] ?? m.topic) : m.topic;
+    return unwrapNamespace(this.opts.namespace, sent);
   }
 
   /** 'error' events for applications that listen; a log line otherwise (never an exception). */
@@ -537,6 +537,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       group: this.opts.consumerGroup,
       retryTopic: this.retryTopic,
       maxReconsumeTimes: this.opts.maxReconsumeTimes,
+      namespace: this.opts.namespace,
     };
   }
 

@@ -112,4 +112,42 @@ describe('push consumer retries through the broker', () => {
       await c.shutdown();
     }
   }, 60_000);
+
+  it('keeps a namespace on the wire and out of the application, retries included', async () => {
+    const ns = uniqueName('Tenant');
+    await createTopic(broker.addr, namesrv.addr, `${ns}%Orders`, 1);
+    const p = new Producer({
+      namesrvAddr: namesrv.addr,
+      producerGroup: 'PG',
+      namespace: ns,
+      logger,
+    });
+    await p.start();
+    const r = await p.send({ topic: 'Orders', body: 'namespaced' });
+    expect(r.messageQueue.topic).toBe('Orders');
+    await p.shutdown();
+    const seen: { topic: string; times: number }[] = [];
+    const c = new PushConsumer({
+      namesrvAddr: namesrv.addr,
+      consumerGroup: 'Billing',
+      namespace: ns,
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+      logger,
+    });
+    c.on('error', () => {});
+    c.subscribe('Orders', '*').registerMessageListener(([m]) => {
+      seen.push({ topic: m!.topic, times: m!.reconsumeTimes });
+      return m!.reconsumeTimes === 0 ? 'RECONSUME_LATER' : 'CONSUME_SUCCESS';
+    });
+    await c.start();
+    try {
+      await waitFor(() => seen.length >= 2, 30_000, 'the delivery and its retry');
+      expect(seen).toEqual([
+        { topic: 'Orders', times: 0 },
+        { topic: 'Orders', times: 1 },
+      ]);
+    } finally {
+      await c.shutdown();
+    }
+  }, 60_000);
 });

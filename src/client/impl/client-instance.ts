@@ -115,6 +115,19 @@ export class ClientInstance {
     return route;
   }
 
+  /** A topic just created by a broker (a retry topic) reaches the name servers within moments. */
+  async awaitRoute(topic: string, tries = 20): Promise<void> {
+    for (let i = 0; i < tries; i++) {
+      try {
+        await this.updateRoute(topic);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    this.log.warn({ topic }, 'no route yet; the next rebalance retries');
+  }
+
   async route(topic: string): Promise<TopicRouteData> {
     return this.routes.get(topic) ?? this.updateRoute(topic);
   }

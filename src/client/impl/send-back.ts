@@ -8,6 +8,7 @@ import { createRequest } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { ClientInstance } from './client-instance.js';
+import { wrapNamespace } from './namespace.js';
 
 export interface SendBackContext {
   client: ClientInstance;
@@ -15,6 +16,8 @@ export interface SendBackContext {
   group: string;
   retryTopic: string;
   maxReconsumeTimes: number;
+  /** The application sees plain topics; the broker wants them with the namespace. */
+  namespace?: string;
 }
 
 /**
@@ -30,6 +33,7 @@ export async function sendMessageBack(
   delayLevel: number,
 ): Promise<boolean> {
   const originMsgId = m.properties[MessageConst.UNIQ_KEY] ?? m.offsetMsgId;
+  const originTopic = wrapNamespace(ctx.namespace, m.topic);
   try {
     const res = await ctx.client.invokeBroker(
       brokerName,
@@ -38,7 +42,7 @@ export async function sendMessageBack(
         group: ctx.group,
         delayLevel,
         originMsgId,
-        originTopic: m.topic,
+        originTopic,
         unitMode: false,
         maxReconsumeTimes: ctx.maxReconsumeTimes,
       }),
@@ -49,7 +53,7 @@ export async function sendMessageBack(
     ctx.log.warn({ err }, 'send-back failed; sending a copy');
   }
   const props: Record<string, string> = { ...m.properties };
-  props[MessageConst.RETRY_TOPIC] ??= m.topic;
+  props[MessageConst.RETRY_TOPIC] ??= originTopic;
   props[MessageConst.ORIGIN_MESSAGE_ID] ??= originMsgId;
   props[MessageConst.DELAY] = String(3 + m.reconsumeTimes);
   try {
