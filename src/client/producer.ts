@@ -71,6 +71,8 @@ export interface ProducerOptions {
   producerGroup: string;
   sendMsgTimeout?: number;
   retryTimesWhenSendFailed?: number;
+  /** Retry on another broker when stored but not durable yet (FLUSH_DISK_TIMEOUT, …). */
+  retryAnotherBrokerWhenNotStoreOK?: boolean;
   maxMessageSize?: number;
   /** Bodies larger than this are zlib-compressed (sysFlag COMPRESSED), as Java's default 4 KiB. */
   compressMsgBodyOverHowmuch?: number;
@@ -105,6 +107,7 @@ export class Producer {
     this.opts = {
       sendMsgTimeout: 3_000,
       retryTimesWhenSendFailed: 2,
+      retryAnotherBrokerWhenNotStoreOK: false,
       maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE_BYTES,
       compressMsgBodyOverHowmuch: 4 * 1024,
       namespace: '',
@@ -228,6 +231,11 @@ export class Producer {
       properties: this.properties(m),
     }));
     const body = encodeBatch(items);
+    if (body.length > this.opts.maxMessageSize) {
+      throw new MQClientError(
+        `the batch takes ${body.length} bytes, over maxMessageSize ${this.opts.maxMessageSize}; send it in smaller batches`,
+      );
+    }
     const ids = items.map((i) => i.properties[MessageConst.UNIQ_KEY]!).join(',');
     return this.sendWithRetry(topic, undefined, (mq) =>
       createRequest(
@@ -331,12 +339,18 @@ export class Producer {
         const res = await this.client.invokeBroker(mq.brokerName, build(mq), left);
         const status = STATUS[res.code];
         if (status) {
-          return {
+          const result = {
             sendStatus: status,
             offsetMsgId: res.extFields.msgId ?? '',
             messageQueue: { ...mq, queueId: Number(res.extFields.queueId) },
             queueOffset: Number(res.extFields.queueOffset),
           };
+          const last = attempt === this.opts.retryTimesWhenSendFailed;
+          if (status === 'SEND_OK' || !this.opts.retryAnotherBrokerWhenNotStoreOK || last) {
+            return result;
+          }
+          avoid = mq.brokerName; // stored, not durable yet: try to get it durable elsewhere
+          continue;
         }
         lastErr = new MQBrokerError(
           res.code,

@@ -90,4 +90,16 @@ describe('ordered sends', () => {
       await p.shutdown();
     }
   });
+
+  it('refuses a batch over maxMessageSize before sending it', async () => {
+    const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
+    await p.start();
+    try {
+      const big = Buffer.alloc(1024 * 1024, 1);
+      const msgs = Array.from({ length: 5 }, () => ({ topic: 'AnyTopic', body: big }));
+      await expect(p.sendBatch(msgs)).rejects.toThrow(/over maxMessageSize .* smaller batches/);
+    } finally {
+      await p.shutdown();
+    }
+  });
 });
