@@ -24,7 +24,7 @@ import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { TopicConfig } from '../managers/topic-config-manager.js';
-import { applyDelayLevel } from '../schedule/delay-hook.js';
+import { applyDelayLevel, applyTimer } from '../schedule/delay-hook.js';
 import { mapPutStatus } from '../status-mapping.js';
 import {
   isNotAllowedSendTopic,
@@ -221,7 +221,12 @@ export class SendMessageProcessor {
       h,
       this.toStore(conn, h, tc, queueId, { flag: h.flag, body, properties }),
     );
-    const diverted = applyDelayLevel(m, this.ctx.schedule.levels);
+    const levels = this.ctx.schedule.levels;
+    let diverted = applyDelayLevel(m, levels);
+    if (!('error' in diverted) && diverted.level === 0) {
+      const maxMs = this.ctx.config.timerMaxDelaySec * 1000;
+      diverted = applyTimer(m, levels, Date.now(), maxMs) ?? diverted;
+    }
     if ('error' in diverted) {
       return createResponse(req, ResponseCode.MESSAGE_ILLEGAL, diverted.error, base);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MessageSysFlag, type MessageToStore } from '../../message/message.js';
-import { applyDelayLevel } from './delay-hook.js';
+import { applyDelayLevel, applyTimer, timerLevelFor } from './delay-hook.js';
 
 const levels = [1_000, 2_000, 3_000];
 
@@ -66,5 +66,48 @@ describe('applyDelayLevel', () => {
     expect(applyDelayLevel(msg({ DELAY: 'soon' }), levels)).toEqual({
       error: "the DELAY property 'soon' is not an integer delay level",
     });
+  });
+});
+
+describe('timer messages on the delay levels', () => {
+  const levels = [1_000, 2_000, 3_000];
+  const base: MessageToStore = {
+    topic: 'T',
+    queueId: 2,
+    flag: 0,
+    body: Buffer.from('x'),
+    properties: {},
+    sysFlag: 0,
+    bornTimestamp: 0,
+    bornHost: '127.0.0.1:1',
+    storeHost: '127.0.0.1:2',
+    reconsumeTimes: 0,
+    preparedTransactionOffset: 0,
+  };
+
+  it('picks the largest level that fits and keeps the due time', () => {
+    expect(timerLevelFor(500, levels)).toBe(1);
+    expect(timerLevelFor(2_500, levels)).toBe(2);
+    expect(timerLevelFor(60_000, levels)).toBe(3);
+    const r = applyTimer(
+      { ...base, properties: { TIMER_DELAY_MS: '7500' } },
+      levels,
+      1_000,
+      60_000,
+    );
+    expect(r && 'message' in r && r.message.properties).toMatchObject({
+      TIMER_OUT_MS: '8500',
+      DELAY: '3',
+      REAL_TOPIC: 'T',
+      REAL_QID: '2',
+    });
+    expect(applyTimer(base, levels, 0, 60_000)).toBeUndefined();
+    expect(
+      applyTimer({ ...base, properties: { TIMER_DELAY_SEC: '61' } }, levels, 0, 60_000),
+    ).toEqual({
+      error: expect.stringMatching(/beyond timerMaxDelaySec/),
+    });
+    const past = applyTimer({ ...base, properties: { TIMER_DELIVER_MS: '5' } }, levels, 10, 60_000);
+    expect(past).toEqual({ message: expect.objectContaining({ topic: 'T' }), level: 0 });
   });
 });

@@ -65,12 +65,13 @@ export function findDeliveredInBatch(
   level: number,
   batch: InflightBatch,
   log: Logger,
+  levels: readonly number[] = [],
 ): Set<number> {
   const copies = countCopies(store, batch, log);
   const delivered = new Set<number>();
   readQueue(store, SCHEDULE_TOPIC, level - 1, batch.from, batch.to - batch.from, (m) => {
     if (m.queueOffset >= batch.to) return;
-    const inner = messageTimeUp(m);
+    const inner = messageTimeUp(m, levels);
     if (typeof inner === 'string') return; // dropped again, no copy either way
     const uniq = inner.properties[MessageConst.UNIQ_KEY];
     const counts = copies.get(queueKey(inner.topic, inner.queueId));

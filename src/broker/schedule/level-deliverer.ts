@@ -11,7 +11,7 @@ import { MessageConst, type MessageExt, type MessageToStore } from '../../messag
 import { decodeRecord } from '../../message/record-codec.js';
 import type { MessageStore, PutMessageResult } from '../../store/message-store.js';
 import { GetMessageStatus, PutMessageStatus } from '../../store/status.js';
-import { withoutProperties } from './delay-hook.js';
+import { TIMER_OUT_MS, timerLevelFor, withoutProperties } from './delay-hook.js';
 import type { DelayOffsetStore, InflightBatch } from './delay-offset-store.js';
 
 export function queueKey(topic: string, queueId: number): string {
@@ -41,7 +41,41 @@ export const RETRY_AFTER_FAILED_PUT_MS = 100;
 const RETRY_AFTER_ERROR_MS = 10_000;
 const HALF_TOPIC = 'RMQ_SYS_TRANS_HALF_TOPIC';
 /** Cleared on the delivered copy (ScheduleMessageService#messageTimeUp). */
-const DELIVERED_WITHOUT = [MessageConst.DELAY, 'TIMER_DELIVER_MS', 'TIMER_DELAY_SEC'];
+const DELIVERED_WITHOUT = [
+  MessageConst.DELAY,
+  'TIMER_DELIVER_MS',
+  'TIMER_DELAY_SEC',
+  'TIMER_DELAY_MS',
+  TIMER_OUT_MS,
+];
+
+/**
+ * A timer message (TIMER_OUT_MS) whose delivery time is still ahead when this level's delay ran
+ * out goes on to the level that fits the rest. Decided from the record alone (its store time and
+ * level), never from the clock, so recovery after a crash computes the same target.
+ */
+function nextTimerHop(m: MessageExt, levels: readonly number[]): MessageToStore | undefined {
+  const out = Number(m.properties[TIMER_OUT_MS]);
+  const level = Number(m.properties[MessageConst.DELAY]);
+  const delay = levels[level - 1];
+  if (!Number.isSafeInteger(out) || delay === undefined) return undefined;
+  const remaining = out - (m.storeTimestamp + delay);
+  if (remaining <= 0) return undefined;
+  const nextLevel = timerLevelFor(remaining, levels);
+  return {
+    topic: SCHEDULE_TOPIC,
+    queueId: nextLevel - 1,
+    flag: m.flag,
+    body: m.body,
+    properties: { ...m.properties, [MessageConst.DELAY]: String(nextLevel) },
+    sysFlag: m.sysFlag,
+    bornTimestamp: m.bornTimestamp,
+    bornHost: m.bornHost,
+    storeHost: m.storeHost,
+    reconsumeTimes: m.reconsumeTimes,
+    preparedTransactionOffset: m.preparedTransactionOffset,
+  };
+}
 
 interface Scan {
   due: MessageExt[];
@@ -57,12 +91,17 @@ interface Scan {
  * producer sent it (RocketMQ forces false): the saved offset passes a message only once its copy
  * is as durable as the original send was.
  */
-export function messageTimeUp(m: MessageExt): MessageToStore | string {
+export function messageTimeUp(
+  m: MessageExt,
+  levels: readonly number[] = [],
+): MessageToStore | string {
   const topic = m.properties[MessageConst.REAL_TOPIC];
   const qid = m.properties[MessageConst.REAL_QID];
   if (!topic) return 'it has no REAL_TOPIC property';
   if (qid === undefined || !/^\d+$/.test(qid)) return `its REAL_QID '${qid}' is not a queue id`;
   if (topic === HALF_TOPIC) return `its real topic is ${HALF_TOPIC}`;
+  const next = nextTimerHop(m, levels);
+  if (next) return next;
   const properties = withoutProperties(m.properties, DELIVERED_WITHOUT);
   return {
     topic,
@@ -274,7 +313,7 @@ export class LevelDeliverer {
         this.advance(m.queueOffset + 1);
         continue;
       }
-      const inner = messageTimeUp(m);
+      const inner = messageTimeUp(m, this.deps.levels);
       if (typeof inner === 'string') {
         this.drop(m, inner);
         continue;
@@ -305,7 +344,7 @@ export class LevelDeliverer {
   private inflightBatch(due: MessageExt[]): InflightBatch {
     const queues: Record<string, number> = {};
     for (const m of due) {
-      const inner = messageTimeUp(m);
+      const inner = messageTimeUp(m, this.deps.levels);
       if (typeof inner === 'string') continue;
       const key = queueKey(inner.topic, inner.queueId);
       queues[key] ??= this.deps.store.getMaxOffsetInQueue(inner.topic, inner.queueId);

@@ -62,7 +62,7 @@ export class ScheduleMessageService {
       const offset = this.correctedOffset(d.level, d.queueId);
       const batch = this.offsets.getInflight(d.level);
       const skip = batch
-        ? findDeliveredInBatch(this.store, d.level, batch, this.opts.log)
+        ? findDeliveredInBatch(this.store, d.level, batch, this.opts.log, this.opts.levels)
         : new Set<number>();
       this.offsets.setInflight(d.level, undefined);
       d.start(offset, skip);

@@ -49,6 +49,7 @@ describe('BrokerConfig defaults', () => {
       defaultTopicQueueNums: 8,
       enablePropertyFilter: false,
       messageDelayLevel: '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h',
+      timerMaxDelaySec: 259200,
       brokerPermission: 6,
       registerNameServerPeriod: 30000,
       longPollingEnable: true,

@@ -66,6 +66,7 @@ export interface BrokerConfig {
   defaultTopicQueueNums: number;
   enablePropertyFilter: boolean;
   messageDelayLevel: string;
+  timerMaxDelaySec: number;
   brokerPermission: number;
   registerNameServerPeriod: number;
   longPollingEnable: boolean;
@@ -332,6 +333,13 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
           .every((t) => DELAY_LEVEL.test(t) && Number.isSafeInteger(Number.parseInt(t, 10) * 864e5))
           ? undefined
           : 'space-separated durations such as 1s 5m 2h',
+    },
+    timerMaxDelaySec: {
+      type: 'int',
+      default: 259_200,
+      unit: 's',
+      min: 1,
+      doc: 'Furthest delivery time a timer message (TIMER_DELIVER_MS, TIMER_DELAY_SEC/_MS) may ask for; 3 days.',
     },
     brokerPermission: {
       type: 'int',

@@ -91,7 +91,6 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
     'flushDelayOffsetInterval',
     'enableScheduleAsyncDeliver',
     'timerWheelEnable',
-    'timerMaxDelaySec',
     'timerPrecisionMs',
     'timerRollWindowSlot',
   ]),
