@@ -25,6 +25,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'consume a topic and print each message (quickstart Consumer)',
     load: async () => ({ main: (await import('./quickstart.js')).consumerMain }),
   },
+  bench: {
+    summary: 'load tools: bench producer|consumer|e2e -n <namesrv> -t <topic> (-h for flags)',
+    load: () => import('./bench.js'),
+  },
   standalone: {
     summary: 'name server + broker in one process on 127.0.0.1, for development (npm start)',
     load: () => import('./standalone.js'),

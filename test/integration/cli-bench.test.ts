@@ -1,0 +1,63 @@
+// kitemq bench producer|consumer|e2e against a real cluster: each prints its summary line with
+// the histogram's percentiles (progress goes to stderr). No timing is asserted.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type BrokerHandle,
+  type NamesrvHandle,
+  startBroker,
+  startNamesrv,
+  uniqueName,
+} from '../harness/processes.js';
+import { runBin } from '../harness/run-bin.js';
+import { createTopic } from '../harness/topics.js';
+
+let namesrv: NamesrvHandle;
+let broker: BrokerHandle;
+
+beforeAll(async () => {
+  namesrv = await startNamesrv();
+  broker = await startBroker({ namesrvAddr: namesrv.addr });
+});
+
+afterAll(async () => {
+  await broker?.stop();
+  await namesrv?.stop();
+});
+
+describe('kitemq bench', () => {
+  it('runs producer, consumer and e2e and prints their summaries', async () => {
+    const topic = uniqueName('CliBench');
+    await createTopic(broker.addr, namesrv.addr, topic, 4);
+    const common = ['-n', namesrv.addr, '-t', topic, '-s', '512'];
+    const p = await runBin('kitemq', [
+      'bench',
+      'producer',
+      ...common,
+      '-w',
+      '16',
+      '--count',
+      '300',
+    ]);
+    expect(p.code).toBe(0);
+    expect(p.stdout).toMatch(
+      /producer: 3\d\d messages in .* msg\/s; latency p50 .* p99\.9 .* errors 0/,
+    );
+    const c = await runBin('kitemq', ['bench', 'consumer', ...common, '--count', '300']);
+    expect(c.code).toBe(0);
+    expect(c.stdout).toMatch(/consumer: 3\d\d messages in/);
+    const e = await runBin('kitemq', [
+      'bench',
+      'e2e',
+      ...common,
+      '--rate',
+      '200',
+      '--duration',
+      '1',
+    ]);
+    expect(e.code).toBe(0);
+    expect(e.stdout).toMatch(/e2e: sent 200, received 200, lost 0/);
+    const bad = await runBin('kitemq', ['bench', 'nonsense']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/unknown bench 'nonsense'/);
+  }, 60_000);
+});
