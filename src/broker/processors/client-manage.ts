@@ -3,7 +3,7 @@
 // auto-creates the subscription group and %RETRY%<group>, registers the consumer (notifying the
 // group on change) and the producer groups. Response SUCCESS, no body.
 import { RequestValidationError } from '../../common/errors.js';
-import { compileSql92, Sql92SyntaxError } from '../../filter/sql92.js';
+import { compileSql92, Sql92SyntaxError } from '../../filter/sql92/compile.js';
 import { parseTagExpression } from '../../message/filter-api.js';
 import { optString, reqString } from '../../protocol/headers/fields.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';

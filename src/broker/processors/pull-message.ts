@@ -7,7 +7,7 @@
 import { RequestValidationError } from '../../common/errors.js';
 import { MAX_SUSPEND_TIMEOUT_MS } from '../../common/limits.js';
 import { isReadable } from '../../common/perm.js';
-import { compileSql92, Sql92SyntaxError } from '../../filter/sql92.js';
+import { compileSql92, Sql92SyntaxError } from '../../filter/sql92/compile.js';
 import { parseTagExpression, tagCodeMatches } from '../../message/filter-api.js';
 import { decodeRecordProperties } from '../../message/record-codec.js';
 import { optInt, optString, reqInt, reqString } from '../../protocol/headers/fields.js';

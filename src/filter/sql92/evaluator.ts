@@ -5,7 +5,7 @@
 // Double.valueOf, Boolean.valueOf); a string that does not convert is an error, and an error
 // anywhere means the message does not match. Two strings compared with < <= > >= are compared
 // as doubles (or fail). Values of different, unconvertible types compare as "less than".
-import type { Expr, Value } from './sql92-parse.js';
+import type { Expr, Value } from './parser.js';
 
 /** Java would throw here (NumberFormatException, ClassCastException): the message is skipped. */
 class JavaConversionError extends Error {}
@@ -77,8 +77,10 @@ function value(e: Expr, props: Record<string, string>): V {
     return s === undefined ? null : { kind: 'string', v: s };
   }
   if (e.op === 'negate') {
+    // UnaryExpression#createNegate: NULL for a non-number, but negate() throws for a Boolean.
     const v = value(e.arg, props);
-    if (v === null || v.kind === 'string' || v.kind === 'boolean') return null;
+    if (v?.kind === 'boolean') throw new JavaConversionError('a boolean cannot be negated');
+    if (v === null || v.kind === 'string') return null;
     return { kind: v.kind, v: -v.v };
   }
   const b = evaluate(e, props);

@@ -1,6 +1,10 @@
-// SQL92 message filters: compile once (cached, like SelectorParser's cache), match many times.
-import { matchesSql92 } from './sql92-eval.js';
-import { type Expr, parseSql92, Sql92SyntaxError } from './sql92-parse.js';
+// SQL92 message filters, the entry point of src/filter/sql92 (lexer → parser → evaluator):
+// compile once, match many times. The broker compiles a subscription on CHECK_CLIENT_CONFIG and
+// on every pull (answered from this cache, as SelectorParser#parse caches its trees and its
+// failures), then calls matches() with each candidate record's properties. Pure: no I/O.
+import { matchesSql92 } from './evaluator.js';
+import { Sql92SyntaxError } from './lexer.js';
+import { type Expr, parseSql92 } from './parser.js';
 
 export { Sql92SyntaxError };
 
@@ -13,7 +17,7 @@ export interface Sql92Filter {
 const CACHE_MAX = 256;
 const cache = new Map<string, Sql92Filter | Sql92SyntaxError>();
 
-/** Compiles an expression; throws Sql92SyntaxError (with a column) when it is not valid. */
+/** Compiles an expression; throws Sql92SyntaxError (line, column, token) when it is invalid. */
 export function compileSql92(expression: string): Sql92Filter {
   const hit = cache.get(expression);
   if (hit instanceof Sql92SyntaxError) throw hit;

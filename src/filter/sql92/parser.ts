@@ -1,22 +1,15 @@
-// The SQL92 subset RocketMQ filters messages with (filter/parser/SelectorParser.jj, a trimmed
-// ActiveMQ JMS selector): OR / AND / NOT, = <> < <= > >=, [NOT] BETWEEN, [NOT] IN ('a', ...),
-// IS [NOT] NULL, [NOT] CONTAINS / STARTSWITH / ENDSWITH 'x', unary + and -, parentheses,
-// 'string' (with '' for a quote), integers (an L suffix allowed), decimals, TRUE, FALSE, NULL.
-// Keywords are case-insensitive, property names are not. `--` and `/* */` comments are skipped.
-// The checks RocketMQ makes while parsing are made here too, so a subscription that RocketMQ
-// refuses is refused with the same reason, and every error names the column it was found at.
-// One deliberate difference: RocketMQ ignores whatever follows a complete expression
-// ("a = 1 ADN b = 2" filters on a = 1); that is an error here.
-
-export class Sql92SyntaxError extends Error {
-  override name = 'Sql92SyntaxError';
-  /** 1-based column of the offending token. */
-  readonly column: number;
-  constructor(message: string, column: number) {
-    super(`${message} (at column ${column})`);
-    this.column = column;
-  }
-}
+// RocketMQ's SQL92 selector grammar (filter/parser/SelectorParser.jj, a trimmed ActiveMQ JMS
+// selector), loosest binding first: OR; AND; = <> IS [NOT] NULL; < <= > >= [NOT] BETWEEN,
+// [NOT] IN ('a', ...), [NOT] CONTAINS / STARTSWITH / ENDSWITH 'x'; unary + - NOT; literals
+// (string, integer, decimal, TRUE, FALSE, NULL), properties and parentheses. NOT binds tighter
+// than '=', as there. The checks RocketMQ makes while building the tree (ComparisonExpression's
+// checkLessThanOperand / checkEqualOperand, createBetween, createInFilter, asBooleanExpression,
+// ConstantExpression's literal ranges) are made here too, so a subscription that RocketMQ refuses
+// is refused for the same reason, and every error names the line, column and token.
+// One deliberate difference: RocketMQ stops at the end of the first complete expression and
+// ignores the rest ("a = 1 ADN b = 2" filters on a = 1, "a = 012" on a = 0); that is an error
+// here, because a typo would otherwise silently widen a subscription.
+import { Sql92SyntaxError, type Token, tokenize } from './lexer.js';
 
 /** A literal's value, typed as Java sees it: int and long differ when strings are converted. */
 export type Value =
@@ -36,100 +29,6 @@ export type Expr =
   | { op: 'in'; arg: Expr; list: Set<string>; not: boolean }
   | { op: 'contains' | 'startswith' | 'endswith'; arg: Expr; search: string; not: boolean };
 
-type TokenType = 'kw' | 'id' | 'str' | 'int' | 'float' | 'sym' | 'eof';
-interface Token {
-  type: TokenType;
-  text: string;
-  /** Keyword in upper case; the literal value for str/int/float. */
-  value: string;
-  column: number;
-}
-
-const KEYWORDS = new Set([
-  'NOT',
-  'AND',
-  'OR',
-  'BETWEEN',
-  'IN',
-  'TRUE',
-  'FALSE',
-  'NULL',
-  'IS',
-  'CONTAINS',
-  'STARTSWITH',
-  'ENDSWITH',
-]);
-
-function tokenize(sql: string): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  const push = (type: TokenType, text: string, value: string, at: number) =>
-    out.push({ type, text, value, column: at + 1 });
-  while (i < sql.length) {
-    const c = sql[i]!;
-    if (/\s/.test(c)) {
-      i++;
-    } else if (sql.startsWith('--', i)) {
-      const nl = sql.slice(i).search(/[\r\n]/);
-      // RocketMQ's line comment needs its line end; one running to the end of text is an error.
-      if (nl < 0) throw new Sql92SyntaxError('a -- comment must end with a line break', i + 1);
-      i += nl;
-    } else if (sql.startsWith('/*', i)) {
-      const end = sql.indexOf('*/', i + 2);
-      if (end < 0) throw new Sql92SyntaxError('unterminated /* comment', i + 1);
-      i = end + 2;
-    } else if (c === "'") {
-      let j = i + 1;
-      let v = '';
-      for (;;) {
-        if (j >= sql.length) throw new Sql92SyntaxError('unterminated string literal', i + 1);
-        if (sql[j] === "'") {
-          if (sql[j + 1] === "'") {
-            v += "'";
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        v += sql[j++];
-      }
-      push('str', sql.slice(i, j + 1), v, i);
-      i = j + 1;
-    } else if (/[0-9.]/.test(c)) {
-      const m = /^(?:(\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|(\d+)([lL])?)/.exec(
-        sql.slice(i),
-      );
-      if (!m || m[0] === '.') throw new Sql92SyntaxError(`unexpected '${c}'`, i + 1);
-      if (m[2] !== undefined) {
-        if (m[2].length > 1 && m[2].startsWith('0')) {
-          throw new Sql92SyntaxError(`a number may not start with 0: '${m[0]}'`, i + 1);
-        }
-        push('int', m[0], m[2], i);
-      } else push('float', m[0], m[0], i);
-      i += m[0].length;
-    } else if (/[A-Za-z_$]/.test(c)) {
-      const m = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(sql.slice(i))!;
-      const up = m[0].toUpperCase();
-      if (KEYWORDS.has(up)) push('kw', m[0], up, i);
-      else push('id', m[0], m[0], i);
-      i += m[0].length;
-    } else {
-      const two = sql.slice(i, i + 2);
-      if (two === '<>' || two === '<=' || two === '>=') {
-        push('sym', two, two, i);
-        i += 2;
-      } else if ('=<>(),+-'.includes(c)) {
-        push('sym', c, c, i);
-        i++;
-      } else {
-        throw new Sql92SyntaxError(`unexpected character '${c}'`, i + 1);
-      }
-    }
-  }
-  push('eof', '', '', sql.length);
-  return out;
-}
-
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
 const LONG_LIMIT = 2n ** 63n;
@@ -143,8 +42,8 @@ class Parser {
   }
 
   parse(): Expr {
-    if (this.peek().type === 'eof') throw new Sql92SyntaxError('the expression is empty', 1);
-    const e = this.asBoolean(this.or());
+    if (this.peek().type === 'eof') throw this.error('the expression is empty');
+    const e = this.asBoolean(this.or(), this.tokens[0]);
     const t = this.peek();
     if (t.type !== 'eof') throw this.error(`unexpected '${t.text}' after a complete expression`);
     return e;
@@ -171,16 +70,16 @@ class Parser {
   }
 
   private error(message: string, t = this.peek()): Sql92SyntaxError {
-    return new Sql92SyntaxError(message, t.column);
+    return new Sql92SyntaxError(message, t, t.text);
   }
 
   private expectKw(word: string): void {
-    if (!this.isKw(word)) throw this.error(`expected ${word} but found '${this.peek().text}'`);
+    if (!this.isKw(word)) throw this.error(`expected ${word} but found ${shown(this.peek())}`);
     this.next();
   }
 
   private expectSym(sym: string): void {
-    if (!this.isSym(sym)) throw this.error(`expected '${sym}' but found '${this.peek().text}'`);
+    if (!this.isSym(sym)) throw this.error(`expected '${sym}' but found ${shown(this.peek())}`);
     this.next();
   }
 
@@ -335,11 +234,8 @@ class Parser {
         return { op: 'const', value: { kind: 'string', v: t.value } };
       case 'int':
         return { op: 'const', value: decimal(t) };
-      case 'float': {
-        const v = Number(t.value);
-        if (!Number.isFinite(v)) throw this.error(`${t.text} is out of range`, t);
-        return { op: 'const', value: { kind: 'double', v } };
-      }
+      case 'float':
+        return { op: 'const', value: { kind: 'double', v: floatLiteral(t) } };
       case 'id':
         return { op: 'prop', name: t.value };
       case 'kw':
@@ -362,8 +258,7 @@ class Parser {
 
   private stringLiteral(): string {
     const t = this.peek();
-    if (t.type !== 'str')
-      throw this.error(`expected a 'string' but found '${t.text || 'the end'}'`);
+    if (t.type !== 'str') throw this.error(`expected a 'string' but found ${shown(t)}`);
     this.next();
     return t.value;
   }
@@ -371,18 +266,44 @@ class Parser {
 
 function decimal(t: Token): Value {
   const n = BigInt(t.value);
-  if (n >= LONG_LIMIT) throw new Sql92SyntaxError(`${t.text} is out of the long range`, t.column);
+  if (n >= LONG_LIMIT) throw new Sql92SyntaxError(`${t.text} is out of the long range`, t, t.text);
   const v = Number(n);
   return v >= INT_MIN && v <= INT_MAX ? { kind: 'int', v } : { kind: 'long', v };
+}
+
+/**
+ * ConstantExpression#createFloat refuses a value above Double.MAX_VALUE and, because it compares
+ * with Double.MIN_VALUE (the smallest positive double), every literal that reads as zero: 0.0 is
+ * refused by RocketMQ, and so here, so that what one broker accepts the other accepts too.
+ */
+function floatLiteral(t: Token): number {
+  const v = Number(t.value);
+  if (v > Number.MAX_VALUE) {
+    throw new Sql92SyntaxError(`${t.text} is greater than the largest double`, t, t.text);
+  }
+  if (v < Number.MIN_VALUE) {
+    throw new Sql92SyntaxError(
+      `${t.text} is less than the smallest positive double (RocketMQ refuses a decimal zero; ` +
+        'write 0)',
+      t,
+      t.text,
+    );
+  }
+  return v;
+}
+
+/** A token for a message: quoted as written, or "the end". */
+function shown(t: Token): string {
+  return t.type === 'eof' ? 'the end' : `'${t.text}'`;
 }
 
 function isNumber(v: Value): v is Extract<Value, { v: number }> {
   return v.kind === 'int' || v.kind === 'long' || v.kind === 'double';
 }
 
-/** Expressions RocketMQ types as BooleanExpression (TRUE/FALSE constants included). */
+/** Expressions RocketMQ types as BooleanExpression (TRUE, FALSE and NULL constants included). */
 function isBoolean(e: Expr): boolean {
-  if (e.op === 'const') return e.value?.kind === 'boolean';
+  if (e.op === 'const') return e.value === null || e.value.kind === 'boolean';
   return !['prop', 'negate'].includes(e.op);
 }
 
@@ -397,7 +318,11 @@ function describe(e: Expr): string {
 
 function checkEqualOperand(e: Expr, at: Token): void {
   if (e.op === 'const' && e.value === null) {
-    throw new Sql92SyntaxError("NULL cannot be compared with '=' or '<>'; use IS NULL", at.column);
+    throw new Sql92SyntaxError(
+      "NULL cannot be compared with '=' or '<>'; use IS NULL",
+      at,
+      at.text,
+    );
   }
 }
 
@@ -408,7 +333,8 @@ function checkLessThanOperand(e: Expr, at: Token): void {
   if (bad) {
     throw new Sql92SyntaxError(
       `value ${describe(e)} cannot be compared with ${at.text}`,
-      at.column,
+      at,
+      at.text,
     );
   }
 }
