@@ -107,7 +107,8 @@ describe('SQL92 filter: properties', () => {
             ['ENDSWITH', (x: string) => x.endsWith(s)],
           ] as const;
           for (const [op, f] of checks) {
-            const known = v !== null && s !== ''; // a missing property or '' search: FALSE both ways
+            // A missing property, or an empty search string, is FALSE both ways.
+            const known = v !== null && s !== '';
             expect(m(`p ${op} ${quote(s)}`, p)).toBe(known && f(v));
             expect(m(`p NOT ${op} ${quote(s)}`, p)).toBe(known && !f(v));
           }

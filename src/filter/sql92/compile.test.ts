@@ -16,7 +16,10 @@ describe('SQL92 filter: the seed example', () => {
 });
 
 describe('SQL92 filter: comparisons', () => {
-  const p = { a: '3', s: 'abc', d: '2.5', big: '3000000000', t: 'true', neg: '-4' };
+  const p = {
+    ...{ a: '3', s: 'abc', d: '2.5', big: '3000000000', t: 'true', neg: '-4' },
+    ...{ nan: 'NaN', huge: '9007199254740993' },
+  };
   it.each([
     ['a = 3', true],
     ['a = 3.0', true],
@@ -44,6 +47,18 @@ describe('SQL92 filter: comparisons', () => {
     ['a BETWEEN 4 AND 9', false],
     ['a NOT BETWEEN 4 AND 9', true],
     ['a NOT BETWEEN 1 AND 3', false],
+    // Double.compare: NaN is above every number and equal only to itself
+    ['nan > 1.5', true],
+    ['nan = 1.5', false],
+    ['nan <> 1.5', true],
+    ['nan < 1.5', false],
+    ['nan > a', true], // two strings, both read as doubles
+    // longs compare exactly, past 2^53
+    ['huge = 9007199254740993', true],
+    ['huge = 9007199254740992', false],
+    ['huge > 9007199254740992', true],
+    ['huge = 9007199254740993.0', true], // as doubles, both are 2^53
+    ['a = - -3', true],
   ])('%s → %s', (sql, want) => {
     expect(m(sql, p)).toBe(want);
   });

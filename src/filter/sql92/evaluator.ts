@@ -11,16 +11,23 @@ import type { Expr, Value } from './parser.js';
 class JavaConversionError extends Error {}
 
 type V = Value | null;
+type Num = Extract<Value, { kind: 'int' | 'long' | 'double' }>;
 
 const JAVA_INT = /^[+-]?\d+$/;
 const JAVA_DOUBLE =
   /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)[fFdD]?)$/;
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
 
-function parseJavaInt(s: string, min: number, max: number): number {
+/** Integer.valueOf / Long.valueOf: an optional sign and digits, in range; no spaces. */
+function parseJavaInteger(s: string, kind: 'int' | 'long'): Num {
   if (!JAVA_INT.test(s)) throw new JavaConversionError(`'${s}' is not an integer`);
-  const n = Number(s);
+  const n = BigInt(s);
+  const [min, max] = kind === 'int' ? [BigInt(INT_MIN), BigInt(INT_MAX)] : [LONG_MIN, LONG_MAX];
   if (n < min || n > max) throw new JavaConversionError(`'${s}' is out of range`);
-  return n;
+  return kind === 'int' ? { kind, v: Number(n) } : { kind, v: n };
 }
 
 function parseJavaDouble(s: string): number {
@@ -33,9 +40,8 @@ function parseJavaDouble(s: string): number {
 function convert(s: string, to: Value['kind']): Value {
   switch (to) {
     case 'int':
-      return { kind: 'int', v: parseJavaInt(s, -2147483648, 2147483647) };
     case 'long':
-      return { kind: 'long', v: parseJavaInt(s, -(2 ** 63), 2 ** 63 - 1) };
+      return parseJavaInteger(s, to);
     case 'double':
       return { kind: 'double', v: parseJavaDouble(s) };
     case 'boolean':
@@ -45,20 +51,38 @@ function convert(s: string, to: Value['kind']): Value {
   }
 }
 
-const cmp = (a: number | string | boolean, b: number | string | boolean): number =>
+const cmp = <T extends string | boolean | number | bigint>(a: T, b: T): number =>
   a < b ? -1 : a > b ? 1 : 0;
+
+/** Double.compare: NaN equals itself and is above everything; -0.0 is below 0.0. */
+function compareDoubles(a: number, b: number): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : -1;
+  return cmp(Object.is(a, -0) ? 0 : 1, Object.is(b, -0) ? 0 : 1);
+}
+
+/** Java's widening: int → long → double; longs compare exactly, as BigInts. */
+function compareNumbers(l: Num, r: Num): number {
+  if (l.kind === 'double' || r.kind === 'double') return compareDoubles(Number(l.v), Number(r.v));
+  if (l.kind === 'int' && r.kind === 'int') return cmp(l.v, r.v);
+  return cmp(BigInt(l.v), BigInt(r.v));
+}
+
+const isNum = (v: Value): v is Num => v.kind === 'int' || v.kind === 'long' || v.kind === 'double';
 
 /** ComparisonExpression#__compare with string conversion on: -1 for unrelated types. */
 function compare(l: Value, r: Value): number {
-  if (l.kind === r.kind) return cmp(l.v, r.v);
-  const num = (k: Value['kind']) => k === 'int' || k === 'long' || k === 'double';
-  if (num(l.kind) && num(r.kind)) return cmp(l.v as number, r.v as number);
+  if (isNum(l) && isNum(r)) return compareNumbers(l, r);
+  if (l.kind === 'string' && r.kind === 'string') return cmp(l.v, r.v);
+  if (l.kind === 'boolean' && r.kind === 'boolean') return cmp(l.v, r.v);
   if (l.kind === 'string') return compare(convert(l.v, r.kind), r);
   if (r.kind === 'string') {
     // Java casts the Boolean itself to String here (a ClassCastException): TRUE = flag fails,
     // while flag = TRUE converts the property.
-    if (l.kind === 'boolean')
+    if (l.kind === 'boolean') {
       throw new JavaConversionError('a boolean cannot be compared with a string');
+    }
     return compare(l, convert(r.v, l.kind));
   }
   return -1;
@@ -81,7 +105,10 @@ function value(e: Expr, props: Record<string, string>): V {
     const v = value(e.arg, props);
     if (v?.kind === 'boolean') throw new JavaConversionError('a boolean cannot be negated');
     if (v === null || v.kind === 'string') return null;
-    return { kind: v.kind, v: -v.v };
+    // Java's int negation wraps: -Integer.MIN_VALUE stays Integer.MIN_VALUE.
+    if (v.kind === 'int') return { kind: 'int', v: v.v === INT_MIN ? INT_MIN : -v.v };
+    if (v.kind === 'long') return { kind: 'long', v: BigInt.asIntN(64, -v.v) };
+    return { kind: 'double', v: -v.v };
   }
   const b = evaluate(e, props);
   return b === null ? null : { kind: 'boolean', v: b };
@@ -121,28 +148,12 @@ function evaluate(e: Expr, props: Record<string, string>): boolean | null {
     }
     case 'isnull':
       return value(e.arg, props) === null;
-    case 'eq': {
-      const l = value(e.left, props);
-      const r = value(e.right, props);
-      if (l === null || r === null)
-        return l === null && r === null ? true : l === null ? null : false;
-      if (l.kind === r.kind && l.v === r.v) return true;
-      return compare(l, r) === 0;
-    }
+    case 'eq':
     case 'lt':
     case 'le':
     case 'gt':
-    case 'ge': {
-      const l = value(e.left, props);
-      if (l === null) return null;
-      const r = value(e.right, props);
-      if (r === null) return null;
-      const c =
-        l.kind === 'string' && r.kind === 'string'
-          ? cmp(parseJavaDouble(l.v), parseJavaDouble(r.v))
-          : compare(l, r);
-      return e.op === 'lt' ? c < 0 : e.op === 'le' ? c <= 0 : e.op === 'gt' ? c > 0 : c >= 0;
-    }
+    case 'ge':
+      return comparison(e, props);
     case 'in': {
       const v = value(e.arg, props);
       if (v === null || v.kind !== 'string') return null;
@@ -150,19 +161,48 @@ function evaluate(e: Expr, props: Record<string, string>): boolean | null {
     }
     case 'contains':
     case 'startswith':
-    case 'endswith': {
-      if (e.search === '') return false;
-      const v = value(e.arg, props);
-      if (v === null || v.kind !== 'string') return false;
-      const hit =
-        e.op === 'contains'
-          ? v.v.includes(e.search)
-          : e.op === 'startswith'
-            ? v.v.startsWith(e.search)
-            : v.v.endsWith(e.search);
-      return hit !== e.not;
-    }
+    case 'endswith':
+      return stringPredicate(e, props);
   }
+}
+
+type ComparisonExpr = Extract<Expr, { op: 'eq' | 'lt' | 'le' | 'gt' | 'ge' }>;
+
+function comparison(e: ComparisonExpr, props: Record<string, string>): boolean | null {
+  const l = value(e.left, props);
+  if (e.op === 'eq') {
+    // ComparisonExpression#doCreateEqual: NULL = NULL holds, NULL = x is unknown, x = NULL false.
+    const r = value(e.right, props);
+    if (l === null || r === null)
+      return l === null && r === null ? true : l === null ? null : false;
+    if (l.kind === r.kind && l.v === r.v) return true;
+    return compare(l, r) === 0;
+  }
+  if (l === null) return null;
+  const r = value(e.right, props);
+  if (r === null) return null;
+  // Two strings under < <= > >= are both read as doubles, or the comparison fails.
+  const c =
+    l.kind === 'string' && r.kind === 'string'
+      ? compareDoubles(parseJavaDouble(l.v), parseJavaDouble(r.v))
+      : compare(l, r);
+  return e.op === 'lt' ? c < 0 : e.op === 'le' ? c <= 0 : e.op === 'gt' ? c > 0 : c >= 0;
+}
+
+type StringPredicateExpr = Extract<Expr, { op: 'contains' | 'startswith' | 'endswith' }>;
+
+/** CONTAINS / STARTSWITH / ENDSWITH and their NOTs: FALSE, never unknown, without a string. */
+function stringPredicate(e: StringPredicateExpr, props: Record<string, string>): boolean {
+  if (e.search === '') return false;
+  const v = value(e.arg, props);
+  if (v === null || v.kind !== 'string') return false;
+  const hit =
+    e.op === 'contains'
+      ? v.v.includes(e.search)
+      : e.op === 'startswith'
+        ? v.v.startsWith(e.search)
+        : v.v.endsWith(e.search);
+  return hit !== e.not;
 }
 
 /** Whether the message matches: only a definite TRUE does; unknown and errors do not. */

@@ -58,91 +58,117 @@ const KEYWORDS = new Set([
 ]);
 
 const WHITESPACE = /[ \t\n\r\f]/;
-const NUMBER = /^(?:(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|(0|[1-9]\d*)[lL]?)/;
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*/;
+// Sticky: each matches at lastIndex only.
+const NUMBER = /(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|(0|[1-9]\d*)[lL]?/y;
+const IDENTIFIER = /[A-Za-z_$][A-Za-z0-9_$]*/y;
+const LINE_END = /[\r\n]/g;
 const SYMBOLS_2 = new Set(['<>', '<=', '>=']);
 const SYMBOLS_1 = '=<>(),+-';
 
 /** Splits an expression into tokens ending with one 'eof'; throws Sql92SyntaxError. */
 export function tokenize(sql: string): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  let line = 1;
-  let lineStart = 0;
-  const at = (index: number): Position => ({ line, column: index - lineStart + 1 });
-  const fail = (reason: string, index: number, token: string): never => {
-    throw new Sql92SyntaxError(reason, at(index), token);
-  };
-  /** Moves past sql[from, to), counting the line breaks inside. */
-  const advance = (to: number): void => {
-    for (let k = i; k < to; k++) {
-      const c = sql[k];
-      if (c === '\n' || (c === '\r' && sql[k + 1] !== '\n')) {
-        line++;
-        lineStart = k + 1;
-      }
-    }
-    i = to;
-  };
-  const push = (type: TokenType, end: number, value: string): void => {
-    out.push({ type, text: sql.slice(i, end), value, ...at(i) });
-    advance(end);
-  };
-  while (i < sql.length) {
-    const c = sql[i]!;
-    const rest = sql.slice(i);
-    if (WHITESPACE.test(c)) {
-      advance(i + 1);
-    } else if (rest.startsWith('--')) {
-      const nl = rest.search(/[\r\n]/);
-      // RocketMQ's line comment needs its line end; one running to the end of text is an error.
-      if (nl < 0) fail('a -- comment must end with a line break', i, '--');
-      advance(i + nl);
-    } else if (rest.startsWith('/*')) {
-      const end = sql.indexOf('*/', i + 2);
-      if (end < 0) fail('unterminated /* comment', i, '/*');
-      advance(end + 2);
-    } else if (c === "'") {
-      push(
-        'str',
-        stringEnd(sql, i, () => fail('unterminated string literal', i, rest)),
-        '',
-      );
-      const t = out[out.length - 1]!;
-      t.value = t.text.slice(1, -1).replaceAll("''", "'");
-    } else if (/[0-9.]/.test(c)) {
-      const m = NUMBER.exec(rest);
-      if (!m) fail(`unexpected '${c}'`, i, c);
-      const text = m![0];
-      if (/^0\d/.test(rest) && m![1] !== undefined) {
-        fail(`a number may not start with 0: '${/^\d+/.exec(rest)![0]}'`, i, text);
-      }
-      if (m![1] !== undefined) push('int', i + text.length, m![1]);
-      else push('float', i + text.length, text);
-    } else if (IDENTIFIER.test(rest)) {
-      const text = IDENTIFIER.exec(rest)![0];
-      const up = text.toUpperCase();
-      if (KEYWORDS.has(up)) push('kw', i + text.length, up);
-      else push('id', i + text.length, text);
-    } else if (SYMBOLS_2.has(rest.slice(0, 2))) {
-      push('sym', i + 2, rest.slice(0, 2));
-    } else if (SYMBOLS_1.includes(c)) {
-      push('sym', i + 1, c);
-    } else {
-      fail(`unexpected character '${c}'`, i, c);
-    }
-  }
-  out.push({ type: 'eof', text: '', value: '', ...at(i) });
-  return out;
+  return new Lexer(sql).run();
 }
 
-/** Index just past the closing quote of the string literal opened at `start`. */
-function stringEnd(sql: string, start: number, unterminated: () => never): number {
-  let j = start + 1;
-  for (;;) {
-    const q = sql.indexOf("'", j);
-    if (q < 0) return unterminated();
-    if (sql[q + 1] !== "'") return q + 1;
-    j = q + 2;
+class Lexer {
+  private readonly sql: string;
+  private readonly out: Token[] = [];
+  private i = 0;
+  private line = 1;
+  private lineStart = 0;
+
+  constructor(sql: string) {
+    this.sql = sql;
+  }
+
+  run(): Token[] {
+    const { sql } = this;
+    while (this.i < sql.length) {
+      const c = sql[this.i]!;
+      if (WHITESPACE.test(c)) this.advance(this.i + 1);
+      else if (sql.startsWith('--', this.i) || sql.startsWith('/*', this.i)) this.comment();
+      else if (c === "'") this.string();
+      else if (/[0-9.]/.test(c)) this.number(c);
+      else if (/[A-Za-z_$]/.test(c)) this.word();
+      else if (SYMBOLS_2.has(sql.slice(this.i, this.i + 2))) this.push('sym', this.i + 2);
+      else if (SYMBOLS_1.includes(c)) this.push('sym', this.i + 1);
+      else this.fail(`unexpected character '${c}'`, c);
+    }
+    this.out.push({ type: 'eof', text: '', value: '', ...this.at() });
+    return this.out;
+  }
+
+  private at(): Position {
+    return { line: this.line, column: this.i - this.lineStart + 1 };
+  }
+
+  private fail(reason: string, token: string): never {
+    throw new Sql92SyntaxError(reason, this.at(), token);
+  }
+
+  /** Moves to `to`, counting the line breaks passed (CR LF, LF or CR). */
+  private advance(to: number): void {
+    for (let k = this.i; k < to; k++) {
+      const c = this.sql[k];
+      if (c === '\n' || (c === '\r' && this.sql[k + 1] !== '\n')) {
+        this.line++;
+        this.lineStart = k + 1;
+      }
+    }
+    this.i = to;
+  }
+
+  private push(type: TokenType, end: number, value?: string): void {
+    const text = this.sql.slice(this.i, end);
+    this.out.push({ type, text, value: value ?? text, ...this.at() });
+    this.advance(end);
+  }
+
+  private comment(): void {
+    if (this.sql.startsWith('--', this.i)) {
+      LINE_END.lastIndex = this.i;
+      // RocketMQ's line comment needs its line end; one running to the end of text is an error.
+      if (!LINE_END.test(this.sql)) this.fail('a -- comment must end with a line break', '--');
+      this.advance(LINE_END.lastIndex - 1);
+    } else {
+      const end = this.sql.indexOf('*/', this.i + 2);
+      if (end < 0) this.fail('unterminated /* comment', '/*');
+      this.advance(end + 2);
+    }
+  }
+
+  private string(): void {
+    let j = this.i + 1;
+    for (;;) {
+      const q = this.sql.indexOf("'", j);
+      if (q < 0) this.fail('unterminated string literal', this.sql.slice(this.i));
+      if (this.sql[q + 1] !== "'") {
+        this.push('str', q + 1, this.sql.slice(this.i + 1, q).replaceAll("''", "'"));
+        return;
+      }
+      j = q + 2;
+    }
+  }
+
+  private number(c: string): void {
+    NUMBER.lastIndex = this.i;
+    const m = NUMBER.exec(this.sql);
+    if (!m) return this.fail(`unexpected '${c}'`, c);
+    const int = m[1];
+    if (int === undefined) return this.push('float', this.i + m[0].length);
+    if (int === '0' && /\d/.test(this.sql[this.i + 1] ?? '')) {
+      const digits = /\d+/y;
+      digits.lastIndex = this.i;
+      this.fail(`a number may not start with 0: '${digits.exec(this.sql)![0]}'`, m[0]);
+    }
+    this.push('int', this.i + m[0].length, int);
+  }
+
+  private word(): void {
+    IDENTIFIER.lastIndex = this.i;
+    const text = IDENTIFIER.exec(this.sql)![0];
+    const up = text.toUpperCase();
+    if (KEYWORDS.has(up)) this.push('kw', this.i + text.length, up);
+    else this.push('id', this.i + text.length);
   }
 }

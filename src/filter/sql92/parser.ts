@@ -15,7 +15,7 @@ import { Sql92SyntaxError, type Token, tokenize } from './lexer.js';
 export type Value =
   | { kind: 'string'; v: string }
   | { kind: 'int'; v: number }
-  | { kind: 'long'; v: number }
+  | { kind: 'long'; v: bigint }
   | { kind: 'double'; v: number }
   | { kind: 'boolean'; v: boolean };
 
@@ -267,8 +267,7 @@ class Parser {
 function decimal(t: Token): Value {
   const n = BigInt(t.value);
   if (n >= LONG_LIMIT) throw new Sql92SyntaxError(`${t.text} is out of the long range`, t, t.text);
-  const v = Number(n);
-  return v >= INT_MIN && v <= INT_MAX ? { kind: 'int', v } : { kind: 'long', v };
+  return n >= INT_MIN && n <= INT_MAX ? { kind: 'int', v: Number(n) } : { kind: 'long', v: n };
 }
 
 /**
@@ -297,7 +296,7 @@ function shown(t: Token): string {
   return t.type === 'eof' ? 'the end' : `'${t.text}'`;
 }
 
-function isNumber(v: Value): v is Extract<Value, { v: number }> {
+function isNumber(v: Value): v is Extract<Value, { kind: 'int' | 'long' | 'double' }> {
   return v.kind === 'int' || v.kind === 'long' || v.kind === 'double';
 }
 
