@@ -102,14 +102,20 @@ export class ClientManageProcessor {
     return createResponse(req, ResponseCode.SUCCESS);
   };
 
+  /**
+   * ClientManageProcessor#checkClientConfig: TAG always passes; any other type needs
+   * enablePropertyFilter (SYSTEM_ERROR otherwise) and an expression that compiles
+   * (SUBSCRIPTION_PARSE_FAILED with the reason otherwise, as RocketMQ answers since 4.1).
+   */
   readonly checkClientConfig = (req: RemotingCommand): RemotingCommand => {
     const body = parseJsonBody<{ subscriptionData?: Partial<SubscriptionData> }>(
       req,
       'CheckClientRequestBody',
     );
-    const type = body.subscriptionData?.expressionType || 'TAG';
-    if (type === 'TAG') return createResponse(req, ResponseCode.SUCCESS);
-    if (type !== 'SQL92' || !this.ctx.config.enablePropertyFilter) {
+    const sub = body.subscriptionData;
+    const type = sub?.expressionType || 'TAG';
+    if (!sub || type === 'TAG') return createResponse(req, ResponseCode.SUCCESS);
+    if (!this.ctx.config.enablePropertyFilter) {
       return createResponse(
         req,
         ResponseCode.SYSTEM_ERROR,
@@ -117,14 +123,21 @@ export class ClientManageProcessor {
           (type === 'SQL92' ? '; set enablePropertyFilter=true in broker.conf' : ''),
       );
     }
+    if (type !== 'SQL92') {
+      return createResponse(
+        req,
+        ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+        `no filter for expression type ${type}; use TAG or SQL92`,
+      );
+    }
     try {
-      compileSql92(body.subscriptionData?.subString ?? '');
+      compileSql92(sub.subString ?? '');
     } catch (err) {
       if (!(err instanceof Sql92SyntaxError)) throw err;
       return createResponse(
         req,
-        ResponseCode.SYSTEM_ERROR,
-        `CheckClientConfig error when compiling ${body.subscriptionData?.subString}: ${err.message}`,
+        ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+        `the SQL92 expression ${JSON.stringify(sub.subString ?? '')} does not compile: ${err.message}`,
       );
     }
     return createResponse(req, ResponseCode.SUCCESS);

@@ -3,7 +3,8 @@
 // suspendTimeoutMillis, subscription?, subVersion, expressionType?. Response header:
 // suggestWhichBrokerId, nextBeginOffset, minOffset, maxOffset (strings); body = stored records.
 // Codes: 0 FOUND, 19 NOT_FOUND (after long polling), 20 RETRY_IMMEDIATELY, 21 OFFSET_MOVED, and
-// the early errors 16/17/23/24/25/26/29/1 of §2.3.
+// the early errors 16/17/23/24/25/26/27/29/1 of §2.3 (23: a posted SQL92 expression that does not
+// compile; 27: a heartbeat's one; 1: SQL92 while enablePropertyFilter=false).
 import { RequestValidationError } from '../../common/errors.js';
 import { MAX_SUSPEND_TIMEOUT_MS } from '../../common/limits.js';
 import { isReadable } from '../../common/perm.js';
@@ -192,7 +193,8 @@ export class PullMessageProcessor {
     }
     let expression: string | undefined;
     let type = h.expressionType;
-    if ((h.sysFlag & PullSysFlag.SUBSCRIPTION) !== 0) {
+    const posted = (h.sysFlag & PullSysFlag.SUBSCRIPTION) !== 0;
+    if (posted) {
       expression = h.subscription;
     } else {
       const info = consumers.get(h.consumerGroup);
@@ -213,16 +215,39 @@ export class PullMessageProcessor {
         type = sub.expressionType || 'TAG';
       }
     }
-    if (type === 'SQL92' && config.enablePropertyFilter) return sql92Filter(expression);
-    if (type !== 'TAG') {
+    if (type === 'TAG') {
+      const sub = parseTagExpression(expression);
+      return { matches: (tagsCode) => tagCodeMatches(sub, tagsCode) };
+    }
+    // As RocketMQ: the filter held for a heartbeat's subscription is looked up before asking
+    // whether this broker filters by properties at all; a posted one is compiled after.
+    if (!posted && type === 'SQL92') heldSql92Filter(h, expression);
+    if (type !== 'SQL92' || !config.enablePropertyFilter) {
       fail(
         ResponseCode.SYSTEM_ERROR,
         `The broker does not support consumer to filter message by ${type}` +
           (type === 'SQL92' ? '; set enablePropertyFilter=true in broker.conf' : ''),
       );
     }
-    const sub = parseTagExpression(expression);
-    return { matches: (tagsCode) => tagCodeMatches(sub, tagsCode) };
+    return sql92Filter(expression);
+  }
+}
+
+/**
+ * The filter for a heartbeat's SQL92 subscription. RocketMQ's ConsumerFilterManager keeps none
+ * for an expression that does not compile (and drops the old one when a changed expression
+ * fails), so the pull is answered FILTER_DATA_NOT_EXIST rather than the posted-expression code.
+ */
+function heldSql92Filter(h: PullHeader, expression: string | undefined): void {
+  try {
+    compileSql92(expression ?? '');
+  } catch (err) {
+    if (!(err instanceof Sql92SyntaxError)) throw err;
+    fail(
+      ResponseCode.FILTER_DATA_NOT_EXIST,
+      `no filter for group ${h.consumerGroup} topic ${h.topic}: the SQL92 expression of its ` +
+        `subscription does not compile: ${err.message}; fix the subscription and restart the consumer`,
+    );
   }
 }
 
