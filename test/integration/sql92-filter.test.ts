@@ -179,18 +179,26 @@ describe('SQL92 filters with enablePropertyFilter=true', () => {
     expect(r.remark).toMatch(/SQL92 expression of its subscription does not compile: .*column 14/);
   });
 
-  it('wakes a parked SQL92 pull on arrival and returns only what matches', async () => {
+  it('wakes a parked SQL92 pull only for an arrival that matches', async () => {
     const raw = new RawBroker(client, () => sqlBroker.addr);
     const end = await raw.maxOffset(topic, 0);
+    let answered = false;
     const parked = pullSql(raw, topic, "sex = '女' AND age > 100", {
       offset: end,
       suspendMs: 10_000,
+    }).finally(() => {
+      answered = true;
     });
     await new Promise((r) => setTimeout(r, 200));
+    await raw.send(topic, 0, 'old-man', { sex: '男', age: '101' });
+    await raw.send(topic, 0, 'young-woman', { sex: '女', age: '30' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(answered).toBe(false); // RocketMQ checks the arrival's properties before waking
     await raw.send(topic, 0, 'old-woman', { sex: '女', age: '101' });
     const r = await parked;
     expect(r.code).toBe(ResponseCode.SUCCESS);
     expect(r.msgs.map((m) => m.body.toString())).toEqual(['old-woman']);
+    expect(r.next).toBe(end + 3);
   });
 });
 

@@ -42,6 +42,25 @@ describe('PullRequestHoldService', () => {
     expect(p.woken).toBe(1); // answered exactly once
   });
 
+  it('asks a commit-log filter about the arrived message after the tag filter passed', () => {
+    const t = 1_000;
+    const svc = new PullRequestHoldService(silentLogger(), () => t);
+    const asked: number[] = [];
+    const p = held(() => t, {
+      matches: (code) => code !== 7,
+      matchesArrival: (queueOffset) => {
+        asked.push(queueOffset);
+        return queueOffset === 8;
+      },
+    });
+    svc.suspend('T', 0, p);
+    svc.notifyMessageArriving('T', 0, 6, 1); // the message at queue offset 5 does not match
+    svc.notifyMessageArriving('T', 0, 7, 7); // the tag filter refuses: the record is not read
+    expect([p.woken, asked]).toEqual([0, [5]]);
+    svc.notifyMessageArriving('T', 0, 9, 1);
+    expect([p.woken, asked]).toEqual([1, [5, 8]]);
+  });
+
   it('answers parked pulls whose deadline passed, and drops pulls of closed connections', () => {
     let t = 0;
     const svc = new PullRequestHoldService(silentLogger(), () => t);

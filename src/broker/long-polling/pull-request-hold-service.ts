@@ -18,6 +18,12 @@ export interface HeldPull {
   deadlineMs: number;
   /** Consume-queue level filter (tag hash); undefined tagsCode means unknown → pass. */
   matches: (tagsCode: number | undefined) => boolean;
+  /**
+   * Commit-log level filter on the arrived message at this queue offset (SQL92 on its
+   * properties), asked only after `matches` passed: a held pull wakes only for a message it would
+   * return, as RocketMQ's NotifyMessageArrivingListener checks both stages.
+   */
+  matchesArrival?: (queueOffset: number) => boolean;
   /** Re-runs the pull without suspension and writes its response. */
   wake: () => void;
   /** The consumer group, so an offset reset can wake just that group's pulls. */
@@ -91,7 +97,11 @@ export class PullRequestHoldService {
     const wake: HeldPull[] = [];
     for (const p of list) {
       if (p.conn.isClosed) continue;
-      if (p.offset < maxOffset && p.matches(tagsCode)) wake.push(p);
+      const hit =
+        p.offset < maxOffset &&
+        p.matches(tagsCode) &&
+        (p.matchesArrival === undefined || p.matchesArrival(maxOffset - 1));
+      if (hit) wake.push(p);
       else keep.push(p);
     }
     this.replace(key, list, keep);

@@ -15,7 +15,7 @@ import { optInt, optString, reqInt, reqString } from '../../protocol/headers/fie
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
-import type { RecordFilter } from '../../store/message-store.js';
+import type { MessageStore, RecordFilter } from '../../store/message-store.js';
 import { GetMessageStatus, type GetMessageStatusValue } from '../../store/status.js';
 import type { BrokerContext } from '../broker-context.js';
 
@@ -120,6 +120,7 @@ export class PullMessageProcessor {
         offset: h.queueOffset,
         deadlineMs: Date.now() + timeout,
         matches,
+        matchesArrival: record && ((at) => arrivalMatches(store, h, at, record)),
         wake: () => this.resume(req, conn),
         group: h.consumerGroup,
       });
@@ -254,6 +255,12 @@ function heldSql92Filter(h: PullHeader, expression: string | undefined): void {
 interface PullFilter {
   matches: (tagsCode: number | undefined) => boolean;
   record?: RecordFilter;
+}
+
+/** Whether the message that arrived at queue offset `at` passes the record filter. */
+function arrivalMatches(store: MessageStore, h: PullHeader, at: number, record: RecordFilter) {
+  const r = store.getMessage(h.topic, h.queueId, at, 1, undefined, record);
+  return r.status === GetMessageStatus.FOUND;
 }
 
 /** A SQL92 subscription: every arrival may match, the record's properties decide. */
