@@ -318,7 +318,7 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
     enablePropertyFilter: {
       type: 'bool',
       default: false,
-      doc: 'Allow SQL92 property filters in subscriptions.',
+      doc: 'Serve SQL92 property filters; when false, SQL92 subscriptions get SYSTEM_ERROR.',
     },
     messageDelayLevel: {
       type: 'string',
