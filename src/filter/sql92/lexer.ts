@@ -153,9 +153,12 @@ class Lexer {
   private number(c: string): void {
     NUMBER.lastIndex = this.i;
     const m = NUMBER.exec(this.sql);
-    if (!m) return this.fail(`unexpected '${c}'`, c);
+    if (!m) this.fail(`unexpected '${c}'`, c);
     const int = m[1];
-    if (int === undefined) return this.push('float', this.i + m[0].length);
+    if (int === undefined) {
+      this.push('float', this.i + m[0].length);
+      return;
+    }
     if (int === '0' && /\d/.test(this.sql[this.i + 1] ?? '')) {
       const digits = /\d+/y;
       digits.lastIndex = this.i;
