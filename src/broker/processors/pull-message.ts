@@ -222,7 +222,7 @@ export class PullMessageProcessor {
     }
     // As RocketMQ: the filter held for a heartbeat's subscription is looked up before asking
     // whether this broker filters by properties at all; a posted one is compiled after.
-    if (!posted && type === 'SQL92') heldSql92Filter(h, expression);
+    if (!posted && type === 'SQL92') checkHeldSql92(h, expression);
     if (type !== 'SQL92' || !config.enablePropertyFilter) {
       fail(
         ResponseCode.SYSTEM_ERROR,
@@ -235,11 +235,11 @@ export class PullMessageProcessor {
 }
 
 /**
- * The filter for a heartbeat's SQL92 subscription. RocketMQ's ConsumerFilterManager keeps none
+ * Checks a heartbeat's SQL92 expression still compiles. RocketMQ's ConsumerFilterManager keeps none
  * for an expression that does not compile (and drops the old one when a changed expression
  * fails), so the pull is answered FILTER_DATA_NOT_EXIST rather than the posted-expression code.
  */
-function heldSql92Filter(h: PullHeader, expression: string | undefined): void {
+function checkHeldSql92(h: PullHeader, expression: string | undefined): void {
   try {
     compileSql92(expression ?? '');
   } catch (err) {
