@@ -7,7 +7,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, silentLogger } from '../../common/logger.js';
 import type { MessageExt, MessageToStore } from '../../message/message.js';
 import { decodeRecord } from '../../message/record-codec.js';
-import { nodeFileIO } from '../../store/file-io.js';
 import { MessageStore } from '../../store/message-store.js';
 import { applyTimerWheel, TIMER_TOPIC } from './timer-hook.js';
 import { TimerMessageStore, type TimerStoreOptions } from './timer-message-store.js';
@@ -247,64 +246,5 @@ describe('TimerMessageStore', () => {
     b = await openBroker(dir, { precisionMs: 500, rollWindowSlots: 50 });
     await tick(b.timer, 1_000, 50);
     expect(seqs(b.store, 'Real')).toEqual([0]);
-  });
-});
-
-describe('TimerMessageStore after a crash', () => {
-  it('puts only the copies of an interrupted batch that did not reach their queue', async () => {
-    const dir = newDir();
-    const store = await openStore(dir);
-    let puts = 0;
-    // Stores the first 4 copies, then "hangs" (the process is about to die).
-    const dying = Object.assign(Object.create(store) as MessageStore, {
-      putMessage: (m: MessageToStore) => {
-        puts++;
-        return puts <= 4 ? store.putMessage(m) : new Promise<never>(() => {});
-      },
-    });
-    const b = await openBroker(dir, {}, dying);
-    for (let i = 0; i < 10; i++) {
-      await sendTimer(store, message(i, { TIMER_DELIVER_MS: String(T0 + 500 + i) }));
-    }
-    // The pass hangs in the fifth put, so the store never goes idle: step the clock by hand,
-    // giving real I/O (fdatasync) a few real milliseconds per step.
-    for (let t = 0; t < 60 && puts < 5; t++) {
-      await vi.advanceTimersByTimeAsync(10);
-      const until = performance.now() + 20;
-      while (performance.now() < until) await new Promise((r) => setImmediate(r));
-    }
-    expect(seqs(store, 'Real')).toEqual([0, 1, 2, 3]);
-    expect(puts).toBe(5);
-    await crash(b);
-    const again = await openBroker(dir);
-    await tick(again.timer, 100);
-    expect(seqs(again.store, 'Real')).toEqual([...Array(10).keys()]);
-    await tick(again.timer, 1_000, 100);
-    expect(seqs(again.store, 'Real')).toHaveLength(10);
-  });
-
-  it('takes back units linked after the last checkpoint and links them again', async () => {
-    const dir = newDir();
-    let failing = false;
-    const io = {
-      ...nodeFileIO,
-      writeFileAtomicAsync: async (path: string, data: string) => {
-        if (failing && path.endsWith('timerCheckpoint.json')) throw new Error('EIO (test)');
-        return nodeFileIO.writeFileAtomicAsync(path, data);
-      },
-    };
-    const b = await openBroker(dir, { fileIO: io });
-    const at = String(T0 + 800); // one slot for all: the undo must restore its chain
-    for (let i = 0; i < 5; i++) await sendTimer(b.store, message(i, { TIMER_DELIVER_MS: at }));
-    await tick(b.timer, 50);
-    failing = true;
-    for (let i = 5; i < 10; i++) await sendTimer(b.store, message(i, { TIMER_DELIVER_MS: at }));
-    await tick(b.timer, 50); // linked, log and wheel written, checkpoint write failed
-    const saved = JSON.parse(readFileSync(join(dir, 'config', 'timerCheckpoint.json'), 'utf8'));
-    expect(saved.queueOffset).toBe(5);
-    await crash(b);
-    const again = await openBroker(dir);
-    await tick(again.timer, 900, 50);
-    expect(seqs(again.store, 'Real')).toEqual([...Array(10).keys()]);
   });
 });
