@@ -87,7 +87,13 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
     'lockInStrictMode',
     'slaveReadEnable',
   ]),
-  ...group('delay and timer messages', ['flushDelayOffsetInterval', 'enableScheduleAsyncDeliver']),
+  ...group('delay and timer messages', [
+    'flushDelayOffsetInterval',
+    'enableScheduleAsyncDeliver',
+    'timerWheelEnable',
+    'timerPrecisionMs',
+    'timerRollWindowSlot',
+  ]),
   ...group('transactional messages', [
     'transactionCheckInterval',
     'transactionTimeOut',
