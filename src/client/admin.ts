@@ -301,7 +301,7 @@ export class AdminClient {
           d: 1,
           e: 0,
           // The body goes as stored: still compressed if it was (the flag travels with it).
-          f: m.sysFlag & (MessageSysFlag.COMPRESSED | MessageSysFlag.MULTI_TAGS),
+          f: m.sysFlag & (MessageSysFlag.COMPRESSED | MessageSysFlag.MULTI_TAGS | 0x700),
           g: Date.now(),
           h: m.flag,
           i: encodeProperties(properties),

@@ -5,8 +5,9 @@ import { responseCodeName } from '../protocol/response-code.js';
 
 export class MQClientError extends KiteError {
   override name = 'MQClientError';
-  constructor(remark: string, options?: ErrorOptions) {
-    super('client', -1, remark, options);
+  /** `responseCode`: the code Java's MQClientException carries for the same refusal, if any. */
+  constructor(remark: string, options?: ErrorOptions & { responseCode?: number }) {
+    super('client', options?.responseCode ?? -1, remark, options);
   }
 }
 

@@ -14,9 +14,12 @@ import { createRequest, type RemotingCommand } from '../protocol/remoting-comman
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
 import { MQBrokerError, MQClientError } from './errors.js';
+import { abortable } from './impl/abort.js';
 import type { MessageQueue } from './impl/allocate.js';
 import { ClientInstance } from './impl/client-instance.js';
+import { FaultStrategy } from './impl/fault-strategy.js';
 import { unwrapNamespace, wrapNamespace } from './impl/namespace.js';
+import { checkMessage } from './impl/validators.js';
 
 export interface Message {
   topic: string;
@@ -40,8 +43,14 @@ export interface SendOptions {
   /** Or any selector with its argument. */
   selector?: MessageQueueSelector;
   selectorArg?: unknown;
-  /** A fixed queue of the route's first broker (tools and tests). */
+  /** Exactly this queue (Java's send(msg, mq)): one attempt, no failover. */
+  messageQueue?: MessageQueue;
+  /** This queue id on whichever broker the send picks (tools and benchmarks). */
   queueId?: number;
+  /** This call's budget for every attempt together (default sendMsgTimeout). */
+  timeoutMs?: number;
+  /** Aborting rejects the send at once and stops its retries; the broker may still store it. */
+  signal?: AbortSignal;
 }
 
 /** SelectMessageQueueByHash: |hashCode(key)| mod the number of queues. */
@@ -74,8 +83,15 @@ export interface ProducerOptions {
   /** Retry on another broker when stored but not durable yet (FLUSH_DISK_TIMEOUT, …). */
   retryAnotherBrokerWhenNotStoreOK?: boolean;
   maxMessageSize?: number;
-  /** Bodies larger than this are zlib-compressed (sysFlag COMPRESSED), as Java's default 4 KiB. */
+  /** Bodies of this size and larger are zlib-compressed (sysFlag COMPRESSED), Java's 4 KiB. */
   compressMsgBodyOverHowmuch?: number;
+  /** zlib level for compressed bodies (Java's rocketmq.message.compressLevel, 5). */
+  compressLevel?: number;
+  /**
+   * Latency fault tolerance (MQFaultStrategy): a broker that failed or answered slowly is avoided
+   * for a while. On by default here (Java's sendLatencyFaultEnable is off by default).
+   */
+  sendLatencyFaultEnable?: boolean;
   /** Tenant prefix: topics and the group become "<namespace>%<name>" on the wire. */
   namespace?: string;
   logger?: Logger;
@@ -87,20 +103,17 @@ const STATUS: Record<number, SendStatus> = {
   [ResponseCode.FLUSH_SLAVE_TIMEOUT]: 'FLUSH_SLAVE_TIMEOUT',
   [ResponseCode.SLAVE_NOT_AVAILABLE]: 'SLAVE_NOT_AVAILABLE',
 };
-/** How long a broker that could not be reached is avoided (MQFaultStrategy's isolation). */
-const BROKER_ISOLATION_MS = 30_000;
 /** Codes worth another attempt on another queue (DefaultMQProducer#retryResponseCodes). */
 const RETRIABLE = new Set([17, 14, 1, 16, 204, 205, 2]);
+/** sysFlag bits 8-10 name the compression (MessageSysFlag.COMPRESSION_ZLIB_TYPE, RocketMQ 5). */
+const COMPRESSION_ZLIB_TYPE = 0x3 << 8;
+
+type Attempt = Omit<SendResult, 'msgId'>;
 
 export class Producer {
   private readonly opts: Required<Omit<ProducerOptions, 'logger'>>;
   private readonly client: ClientInstance;
-  private readonly rr = new Map<string, number>();
-  /**
-   * Latency fault tolerance (MQFaultStrategy): a broker that failed a send is skipped until this
-   * time, unless every broker of the topic is.
-   */
-  private readonly unavailableUntil = new Map<string, number>();
+  private readonly fault: FaultStrategy;
   private started = false;
 
   constructor(options: ProducerOptions) {
@@ -110,10 +123,13 @@ export class Producer {
       retryAnotherBrokerWhenNotStoreOK: false,
       maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE_BYTES,
       compressMsgBodyOverHowmuch: 4 * 1024,
+      compressLevel: 5,
+      sendLatencyFaultEnable: true,
       namespace: '',
       ...options,
     };
     this.opts.producerGroup = wrapNamespace(this.opts.namespace, this.opts.producerGroup);
+    this.fault = new FaultStrategy(this.opts.sendLatencyFaultEnable);
     const log =
       options.logger ?? createLogger('kitemq-producer', process.env.KITEMQ_LOG_LEVEL ?? 'warn');
     this.client = new ClientInstance(options.namesrvAddr, log);
@@ -147,65 +163,42 @@ export class Producer {
   }
 
   /**
-   * Sends and resolves once the broker stored the message. With a shardingKey or a selector the
-   * queue is chosen once and a failure is not retried elsewhere, which would break the order.
+   * Sends and resolves once the broker stored the message. With a shardingKey, a selector or a
+   * messageQueue the queue is chosen once and a failure is not retried elsewhere, which would
+   * break the order.
    */
   async send(original: Message, opts: SendOptions = {}): Promise<SendResult> {
+    this.assertStarted();
     const msg = this.inNamespace(original);
     const properties = this.properties(msg);
     const { body, sysFlag } = this.bodyOf(msg);
+    const props = encodeProperties(properties);
     const build = (mq: MessageQueue) =>
-      createRequest(
-        RequestCode.SEND_MESSAGE_V2,
-        0,
-        this.header(mq, encodeProperties(properties), false, sysFlag),
-        body,
-      );
+      createRequest(RequestCode.SEND_MESSAGE_V2, 0, this.header(mq, props, false, sysFlag), body);
+    const budget = { timeoutMs: opts.timeoutMs ?? this.opts.sendMsgTimeout, signal: opts.signal };
     const selector = opts.selector ?? (opts.shardingKey !== undefined ? selectByHash : undefined);
-    const sent = selector
-      ? this.sendSelected(msg, selector, opts.selector ? opts.selectorArg : opts.shardingKey, build)
-      : this.sendWithRetry(msg.topic, opts.queueId, build);
-    return sent.then((r) =>
-      this.outOfNamespace({ ...r, msgId: properties[MessageConst.UNIQ_KEY]! }),
-    );
-  }
-
-  private async sendSelected(
-    msg: Message,
-    selector: MessageQueueSelector,
-    arg: unknown,
-    build: (mq: MessageQueue) => RemotingCommand,
-  ): Promise<Omit<SendResult, 'msgId'>> {
-    this.assertStarted();
-    const queues = await this.client.publishQueues(msg.topic);
-    if (queues.length === 0) {
-      throw new MQClientError(
-        `no writable queue for topic ${msg.topic}; check its perm and brokers`,
+    let sent: Promise<Attempt>;
+    if (opts.messageQueue) {
+      sent = this.sendToQueue(this.exactQueue(msg, opts.messageQueue), build, budget);
+    } else if (selector) {
+      const arg = opts.selector ? opts.selectorArg : opts.shardingKey;
+      sent = this.selectQueue(original, selector, arg).then((mq) =>
+        this.sendToQueue(mq, build, budget),
       );
+    } else {
+      sent = this.sendWithRetry(msg.topic, opts.queueId, build, budget);
     }
-    const mq = selector(queues, msg, arg);
-    if (!queues.some((q) => q.brokerName === mq?.brokerName && q.queueId === mq.queueId)) {
-      throw new MQClientError('the selector returned a queue that is not in the topic route');
-    }
-    const res = await this.client.invokeBroker(mq.brokerName, build(mq), this.opts.sendMsgTimeout);
-    const status = STATUS[res.code];
-    if (!status) {
-      throw new MQBrokerError(res.code, res.remark, this.client.masterAddr(mq.brokerName) ?? '');
-    }
-    return {
-      sendStatus: status,
-      offsetMsgId: res.extFields.msgId ?? '',
-      messageQueue: { ...mq, queueId: Number(res.extFields.queueId) },
-      queueOffset: Number(res.extFields.queueOffset),
-    };
+    const r = await sent;
+    return this.outOfNamespace({ ...r, msgId: properties[MessageConst.UNIQ_KEY]! });
   }
 
+  /** Fire and forget (Java's sendOneway): no answer, no retry. */
   async sendOneway(original: Message): Promise<void> {
     this.assertStarted();
     const msg = this.inNamespace(original);
     const properties = encodeProperties(this.properties(msg));
     const { body, sysFlag } = this.bodyOf(msg);
-    const mq = await this.pickQueue(msg.topic);
+    const mq = this.fault.select(msg.topic, await this.writableQueues(msg.topic))!;
     const req = createRequest(
       RequestCode.SEND_MESSAGE_V2,
       0,
@@ -215,16 +208,19 @@ export class Producer {
     await this.client.remoting.invokeOneway(this.client.masterAddr(mq.brokerName)!, req);
   }
 
-  /** One request for many messages of one topic (Java's MessageBatch rules). */
-  async sendBatch(originals: Message[]): Promise<SendResult> {
+  /** One request for many messages of one topic (Java's MessageBatch rules; never compressed). */
+  async sendBatch(
+    originals: Message[],
+    opts: Pick<SendOptions, 'timeoutMs' | 'signal'> = {},
+  ): Promise<SendResult> {
+    this.assertStarted();
     const msgs = originals.map((m) => this.inNamespace(m));
-    if (msgs.length === 0)
-      return Promise.reject(new MQClientError('sendBatch needs at least one message'));
+    if (msgs.length === 0) throw new MQClientError('sendBatch needs at least one message');
     const topic = msgs[0]!.topic;
     if (msgs.some((m) => m.topic !== topic))
-      return Promise.reject(new MQClientError('all messages of a batch must have the same topic'));
+      throw new MQClientError('all messages of a batch must have the same topic');
     if (msgs.some((m) => m.delayTimeLevel))
-      return Promise.reject(new MQClientError('batch messages cannot have a delay level'));
+      throw new MQClientError('batch messages cannot have a delay level');
     const items = msgs.map((m) => ({
       flag: 0,
       body: typeof m.body === 'string' ? Buffer.from(m.body, 'utf8') : m.body,
@@ -237,24 +233,51 @@ export class Producer {
       );
     }
     const ids = items.map((i) => i.properties[MessageConst.UNIQ_KEY]!).join(',');
-    return this.sendWithRetry(topic, undefined, (mq) =>
-      createRequest(
-        RequestCode.SEND_BATCH_MESSAGE,
-        0,
-        this.header(mq, encodeProperties({ WAIT: 'true' }), true),
-        body,
-      ),
-    ).then((r) => this.outOfNamespace({ ...r, msgId: ids }));
+    const props = encodeProperties({ WAIT: 'true' });
+    const r = await this.sendWithRetry(
+      topic,
+      undefined,
+      (mq) => createRequest(RequestCode.SEND_BATCH_MESSAGE, 0, this.header(mq, props, true), body),
+      { timeoutMs: opts.timeoutMs ?? this.opts.sendMsgTimeout, signal: opts.signal },
+    );
+    return this.outOfNamespace({ ...r, msgId: ids });
+  }
+
+  /** The selector sees the plain topic and queues, as Java's sendSelectImpl shows them. */
+  private async selectQueue(
+    msg: Message,
+    selector: MessageQueueSelector,
+    arg: unknown,
+  ): Promise<MessageQueue> {
+    const wire = wrapNamespace(this.opts.namespace, msg.topic);
+    const queues = await this.writableQueues(wire);
+    const plain = queues.map((q) => ({ ...q, topic: msg.topic }));
+    const mq = selector(plain, msg, arg);
+    if (!queues.some((q) => q.brokerName === mq?.brokerName && q.queueId === mq.queueId)) {
+      throw new MQClientError('the selector returned a queue that is not in the topic route');
+    }
+    return { ...mq, topic: wire };
+  }
+
+  private exactQueue(msg: Message, mq: MessageQueue): MessageQueue {
+    const topic = wrapNamespace(this.opts.namespace, mq.topic);
+    if (topic !== msg.topic) {
+      throw new MQClientError(`the message's topic ${msg.topic} is not the queue's ${mq.topic}`);
+    }
+    return { ...mq, topic };
+  }
+
+  private async writableQueues(topic: string): Promise<MessageQueue[]> {
+    const queues = await this.client.publishQueues(topic);
+    if (queues.length === 0) {
+      throw new MQClientError(`no writable queue for topic ${topic}; check its perm and brokers`);
+    }
+    return queues;
   }
 
   private properties(msg: Message): Record<string, string> {
-    const body = typeof msg.body === 'string' ? Buffer.byteLength(msg.body) : msg.body.length;
-    if (body > this.opts.maxMessageSize) {
-      throw new MQClientError(
-        `the message body size ${body} exceeds maxMessageSize ${this.opts.maxMessageSize}`,
-      );
-    }
-    if (body === 0) throw new MQClientError('the message body is empty');
+    const bodyBytes = typeof msg.body === 'string' ? Buffer.byteLength(msg.body) : msg.body.length;
+    checkMessage(msg.topic, bodyBytes, this.opts.maxMessageSize);
     const p: Record<string, string> = {
       ...msg.properties,
       [MessageConst.WAIT]: 'true',
@@ -278,11 +301,14 @@ export class Producer {
     return { ...r, messageQueue: { ...r.messageQueue, topic } };
   }
 
-  /** The body to send: zlib-compressed past compressMsgBodyOverHowmuch (tryToCompressMessage). */
+  /** The body to send: zlib past compressMsgBodyOverHowmuch bytes (tryToCompressMessage). */
   private bodyOf(msg: Message): { body: Buffer; sysFlag: number } {
     const body = typeof msg.body === 'string' ? Buffer.from(msg.body, 'utf8') : msg.body;
-    if (body.length <= this.opts.compressMsgBodyOverHowmuch) return { body, sysFlag: 0 };
-    return { body: deflateSync(body, { level: 5 }), sysFlag: MessageSysFlag.COMPRESSED };
+    if (body.length < this.opts.compressMsgBodyOverHowmuch) return { body, sysFlag: 0 };
+    return {
+      body: deflateSync(body, { level: this.opts.compressLevel }),
+      sysFlag: MessageSysFlag.COMPRESSED | COMPRESSION_ZLIB_TYPE,
+    };
   }
 
   private header(mq: MessageQueue, properties: string, batch: boolean, sysFlag = 0) {
@@ -302,75 +328,95 @@ export class Producer {
     };
   }
 
-  private async pickQueue(topic: string, avoid?: string): Promise<MessageQueue> {
-    const queues = await this.client.publishQueues(topic);
-    if (queues.length === 0)
-      throw new MQClientError(
-        `no writable queue for topic ${topic}; check the topic's perm and brokers`,
-      );
-    const n = (this.rr.get(topic) ?? Math.floor(Math.random() * queues.length)) + 1;
-    this.rr.set(topic, n);
-    const now = Date.now();
-    const healthy = (b: string) => (this.unavailableUntil.get(b) ?? 0) <= now;
-    for (const ok of [(b: string) => b !== avoid && healthy(b), (b: string) => b !== avoid]) {
-      for (let i = 0; i < queues.length; i++) {
-        const q = queues[(n + i) % queues.length]!;
-        if (ok(q.brokerName)) return q;
-      }
+  /** One attempt on one queue; its latency feeds the fault strategy. */
+  private async attempt(
+    mq: MessageQueue,
+    req: RemotingCommand,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt> {
+    const t0 = Date.now();
+    let res: RemotingCommand;
+    try {
+      res = await abortable(this.client.invokeBroker(mq.brokerName, req, timeoutMs), signal);
+    } catch (err) {
+      // Not reachable in time (connect refused, timeout): leave this broker alone for a while.
+      if (!signal?.aborted) this.fault.update(mq.brokerName, Date.now() - t0, true);
+      throw err;
     }
-    return queues[n % queues.length]!;
+    const status = STATUS[res.code];
+    if (!status) {
+      this.fault.update(mq.brokerName, Date.now() - t0, true, false);
+      throw new MQBrokerError(res.code, res.remark, this.client.masterAddr(mq.brokerName) ?? '');
+    }
+    this.fault.update(mq.brokerName, Date.now() - t0, false);
+    return {
+      sendStatus: status,
+      offsetMsgId: res.extFields.msgId ?? '',
+      messageQueue: { ...mq, queueId: Number(res.extFields.queueId) },
+      queueOffset: Number(res.extFields.queueOffset),
+    };
   }
 
+  private async sendToQueue(
+    mq: MessageQueue,
+    build: (mq: MessageQueue) => RemotingCommand,
+    budget: { timeoutMs: number; signal: AbortSignal | undefined },
+  ): Promise<Attempt> {
+    await this.writableQueues(mq.topic); // the route, and so the broker's address
+    return this.attempt(mq, build(mq), budget.timeoutMs, budget.signal);
+  }
+
+  /**
+   * sendDefaultImpl: up to 1 + retryTimesWhenSendFailed attempts within the time budget, each on
+   * a queue the fault strategy picks away from the previous attempt's broker.
+   */
   private async sendWithRetry(
     topic: string,
     queueId: number | undefined,
     build: (mq: MessageQueue) => RemotingCommand,
-  ): Promise<Omit<SendResult, 'msgId'>> {
-    this.assertStarted();
-    const deadline = Date.now() + this.opts.sendMsgTimeout;
+    budget: { timeoutMs: number; signal: AbortSignal | undefined },
+  ): Promise<Attempt> {
+    const { signal } = budget;
+    const begin = Date.now();
     let lastErr: unknown;
-    let avoid: string | undefined;
+    let notStoreOK: Attempt | undefined;
+    let lastBroker: string | undefined;
+    const brokersSent: string[] = [];
     for (let attempt = 0; attempt <= this.opts.retryTimesWhenSendFailed; attempt++) {
-      const left = deadline - Date.now();
+      signal?.throwIfAborted();
+      const left = budget.timeoutMs - (Date.now() - begin);
       if (left <= 0) break;
-      let mq = await this.pickQueue(topic, avoid);
+      let mq = this.fault.select(topic, await this.writableQueues(topic), lastBroker)!;
       if (queueId !== undefined) mq = { ...mq, queueId };
+      lastBroker = mq.brokerName;
+      brokersSent.push(mq.brokerName);
       try {
-        const res = await this.client.invokeBroker(mq.brokerName, build(mq), left);
-        const status = STATUS[res.code];
-        if (status) {
-          const result = {
-            sendStatus: status,
-            offsetMsgId: res.extFields.msgId ?? '',
-            messageQueue: { ...mq, queueId: Number(res.extFields.queueId) },
-            queueOffset: Number(res.extFields.queueOffset),
-          };
-          const last = attempt === this.opts.retryTimesWhenSendFailed;
-          if (status === 'SEND_OK' || !this.opts.retryAnotherBrokerWhenNotStoreOK || last) {
-            return result;
-          }
-          avoid = mq.brokerName; // stored, not durable yet: try to get it durable elsewhere
-          continue;
-        }
-        lastErr = new MQBrokerError(
-          res.code,
-          res.remark,
-          this.client.masterAddr(mq.brokerName) ?? '',
-        );
-        if (!RETRIABLE.has(res.code)) throw lastErr;
-        if (res.code === ResponseCode.TOPIC_NOT_EXIST)
-          await this.client.updateRoute(topic).catch(() => {});
+        const r = await this.attempt(mq, build(mq), left, signal);
+        if (r.sendStatus === 'SEND_OK' || !this.opts.retryAnotherBrokerWhenNotStoreOK) return r;
+        notStoreOK = r; // stored, not durable yet: try to get it durable elsewhere
       } catch (err) {
-        if (err instanceof MQBrokerError && !RETRIABLE.has(err.responseCode)) throw err;
+        if (signal?.aborted) throw err;
         lastErr = err;
-        // Not reachable (connect refused, timeout): leave this broker alone for a while.
-        this.unavailableUntil.set(mq.brokerName, Date.now() + BROKER_ISOLATION_MS);
+        if (err instanceof MQBrokerError) {
+          if (!RETRIABLE.has(err.responseCode)) {
+            if (notStoreOK) return notStoreOK;
+            throw err;
+          }
+          if (err.responseCode === ResponseCode.TOPIC_NOT_EXIST)
+            await this.client.updateRoute(topic).catch(() => {});
+        }
       }
-      avoid = mq.brokerName;
     }
-    throw (
-      lastErr ??
-      new MQClientError(`send to ${topic} timed out after ${this.opts.sendMsgTimeout} ms`)
+    if (notStoreOK) return notStoreOK;
+    const why = lastErr instanceof Error ? lastErr.message : 'no time left for an attempt';
+    throw new MQClientError(
+      `send to ${topic} failed after ${brokersSent.length} attempt(s) in ` +
+        `${Date.now() - begin} ms (brokers: ${brokersSent.join(', ') || 'none'}): ${why}`,
+      {
+        cause: lastErr,
+        responseCode: lastErr instanceof MQBrokerError ? lastErr.responseCode : undefined,
+      },
     );
   }
 

@@ -101,7 +101,7 @@ describe('lite pull consumer', () => {
     const raw = new RawBroker(new RemotingClient(logger), () => broker.addr);
     const stored = (await raw.pull(topic, 'reader', 0, 0, { subscription: '*' })).msgs;
     raw.client.close();
-    expect(stored[0]!.sysFlag & 1).toBe(1);
+    expect(stored[0]!.sysFlag & 0x701).toBe(0x301); // COMPRESSED, codec zlib (RocketMQ 5)
     expect(stored[0]!.body.length).toBeLessThan(Buffer.byteLength(big) / 4);
     expect(stored[1]!.sysFlag & 1).toBe(0);
     const c = new LitePullConsumer({

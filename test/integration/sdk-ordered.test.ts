@@ -91,6 +91,43 @@ describe('ordered sends', () => {
     }
   });
 
+  it('sends to an exact queue; a namespaced selector sees plain topics; aborts reject', async () => {
+    const topic = uniqueName('Exact');
+    await createTopic(broker.addr, namesrv.addr, `tenant1%${topic}`, 4);
+    const p = new Producer({
+      namesrvAddr: namesrv.addr,
+      producerGroup: uniqueName('PG'),
+      namespace: 'tenant1',
+      logger,
+    });
+    await p.start();
+    try {
+      const seen: string[] = [];
+      const r = await p.send(
+        { topic, body: 'x' },
+        {
+          selector: (qs, m) => {
+            seen.push(m.topic, ...qs.map((q) => q.topic));
+            return qs[2]!;
+          },
+        },
+      );
+      expect(new Set(seen)).toEqual(new Set([topic]));
+      expect(r.messageQueue).toMatchObject({ topic, queueId: 2 });
+      const exact = await p.send({ topic, body: 'y' }, { messageQueue: { ...r.messageQueue } });
+      expect(exact.messageQueue).toEqual(r.messageQueue);
+      expect(exact.queueOffset).toBe(r.queueOffset + 1);
+      await expect(
+        p.send({ topic, body: 'z' }, { messageQueue: { ...r.messageQueue, topic: 'Other' } }),
+      ).rejects.toThrow(/not the queue's/);
+      await expect(p.send({ topic, body: 'z' }, { signal: AbortSignal.abort() })).rejects.toThrow(
+        /abort/i,
+      );
+    } finally {
+      await p.shutdown();
+    }
+  });
+
   it('refuses a batch over maxMessageSize before sending it', async () => {
     const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
     await p.start();

@@ -68,7 +68,7 @@ export async function sendMessageBack(
           c: 'TBW102',
           d: 1,
           e: 0,
-          f: m.sysFlag & 1, // a compressed body stays compressed
+          f: m.sysFlag & 0x701, // a body still compressed stays so, with its codec bits
           g: m.bornTimestamp,
           h: m.flag,
           i: encodeProperties(props),
