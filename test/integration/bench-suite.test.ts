@@ -5,11 +5,12 @@ import { formatBench, runBench, TINY_SIZES } from '../../bench/run.js';
 
 describe('npm run bench (tiny)', () => {
   it('runs every scenario and prints the table', async () => {
-    const rows = await runBench(TINY_SIZES);
+    const { rows } = await runBench({ sizes: TINY_SIZES });
     const ids = rows.map((r) => r.scenario.slice(0, 3));
     for (const id of ['(a)', '(b)', '(c)', '(d)', '(e)', '(f)', '(g)', '(h)']) {
       expect(ids).toContain(id);
     }
+    expect(rows.every((r) => r.verdict !== 'not run')).toBe(true);
     expect(rows.find((r) => r.scenario.startsWith('(d)'))!.verdict).toMatch(/none lost/);
     expect(rows.find((r) => r.scenario.startsWith('(g)'))!.verdict).toBe('met');
     expect(formatBench(rows).split('\n')).toHaveLength(rows.length + 2);
