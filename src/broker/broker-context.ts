@@ -11,6 +11,7 @@ import type { RebalanceLockManager } from './managers/rebalance-lock-manager.js'
 import type { SubscriptionGroupManager } from './managers/subscription-group-manager.js';
 import type { TopicConfigManager } from './managers/topic-config-manager.js';
 import type { ScheduleMessageService } from './schedule/schedule-message-service.js';
+import type { TimerMessageStore } from './timer/timer-message-store.js';
 
 export interface BrokerContext {
   readonly config: BrokerConfig;
@@ -25,6 +26,8 @@ export interface BrokerContext {
   readonly stats: BrokerStats;
   /** Delay levels and their delivery (SCHEDULE_TOPIC_XXXX → real topics). */
   readonly schedule: ScheduleMessageService;
+  /** Timer messages (rmq_sys_wheel_timer → real topics); undefined when timerWheelEnable=false. */
+  readonly timer: TimerMessageStore | undefined;
   /** Queue locks of orderly consumers (LOCK_BATCH_MQ). */
   readonly locks: RebalanceLockManager;
   /** brokerIP1:listenPort — the storeHost of every record and the address in msgIds. */

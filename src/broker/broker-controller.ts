@@ -31,6 +31,7 @@ import { ResetOffsetProcessor } from './processors/reset-offset.js';
 import { SendMessageProcessor } from './processors/send-message.js';
 import { SendMessageBackProcessor } from './processors/send-message-back.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
+import { TimerMessageStore } from './timer/timer-message-store.js';
 
 /** KITEMQ_DISK_CAPACITY_BYTES: a disk size the store believes (tests of the watermarks). */
 function believedCapacity(root: string): FileIO {
@@ -45,6 +46,7 @@ export class BrokerController {
   private readonly outbound: RemotingClient;
   private ctx: BrokerContext | undefined;
   private schedule: ScheduleMessageService | undefined;
+  private timer: TimerMessageStore | undefined;
   private registration: NamesrvRegistration | undefined;
   private timers: NodeJS.Timeout[] = [];
   private boundPort = 0;
@@ -97,6 +99,7 @@ export class BrokerController {
     } catch (err) {
       await this.server.close();
       await this.schedule?.shutdown();
+      await this.timer?.shutdown();
       await store.shutdown();
       throw err;
     }
@@ -127,6 +130,16 @@ export class BrokerController {
     });
     this.schedule = schedule;
     schedule.start();
+    const timer = c.timerWheelEnable
+      ? new TimerMessageStore(store, {
+          storePathRootDir: c.storePathRootDir,
+          precisionMs: c.timerPrecisionMs,
+          rollWindowSlots: c.timerRollWindowSlot,
+          log: this.log.child({ module: 'timer' }),
+        })
+      : undefined;
+    this.timer = timer;
+    await timer?.start();
     this.boundPort = await this.server.listen(c.listenPort, c.bindAddress);
     if (c.listenPort > 2) await this.server.listen(c.listenPort - 2, c.bindAddress);
     const storeHost = `${c.brokerIP1}:${this.boundPort}`;
@@ -144,6 +157,7 @@ export class BrokerController {
       producers,
       pullHold,
       schedule,
+      timer,
       storeHost,
       locks: new RebalanceLockManager(c.rebalanceLockMaxLiveTime),
     };
@@ -237,6 +251,7 @@ export class BrokerController {
     await this.server.close();
     if (ctx) {
       await ctx.schedule.shutdown(); // before the store: the last batch's offsets get written
+      await ctx.timer?.shutdown();
       ctx.offsets.persist(true);
       await ctx.store.shutdown();
     }

@@ -7,6 +7,7 @@ import type { BrokerConfig } from '../../common/config/broker-config.js';
 import type { Logger } from '../../common/logger.js';
 import { isInherited, PERM_INHERIT, PERM_READ, PERM_WRITE } from '../../common/perm.js';
 import { parseMessageDelayLevel, SCHEDULE_TOPIC } from '../../message/delay-level.js';
+import { TIMER_TOPIC } from '../timer/timer-hook.js';
 import { retryTopic, TBW102 } from '../topic-validator.js';
 import { readJsonFile, writeJsonFile } from './config-file.js';
 
@@ -95,6 +96,7 @@ export class TopicConfigManager {
     // One queue per delay level; RocketMQ seeds 18 (SCHEDULE_TOPIC_QUEUE_NUM) whatever the levels.
     const levels = parseMessageDelayLevel(c.messageDelayLevel).length;
     seed(newTopicConfig(SCHEDULE_TOPIC, Math.max(SCHEDULE_TOPIC_QUEUE_NUM, levels)));
+    if (c.timerWheelEnable) seed(newTopicConfig(TIMER_TOPIC, 1)); // TopicConfigManager, 5.x
     seed(newTopicConfig(`${c.brokerClusterName}_REPLY_TOPIC`, 1));
   }
 

@@ -142,6 +142,7 @@ export class AdminProcessor {
       pullThreadPoolQueueHeadWaitTimeMills: '0',
       pageCacheLockTimeMills: '0',
       ...this.ctx.schedule.runtimeInfo(),
+      ...this.ctx.timer?.runtimeInfo(),
     };
     return createResponse(req, ResponseCode.SUCCESS, undefined, {}, json({ table }));
   };

@@ -4,7 +4,8 @@
 // batch encoding (§4.6). Response header: msgId (offset id; comma-joined for a batch), queueId,
 // queueOffset, transactionId (UNIQ_KEY), MSG_REGION, TRACE_ON — all strings, on every outcome.
 // Codes: 0, 10, 13, 14, 16, 17, 29, 2, 1 (§4.4 order of checks); 26 for a %RETRY% topic whose
-// group does not exist. A DELAY level diverts the message to SCHEDULE_TOPIC_XXXX (delay-hook.ts);
+// group does not exist. A DELAY level diverts the message to SCHEDULE_TOPIC_XXXX (delay-hook.ts),
+// a timer property to rmq_sys_wheel_timer (timer/timer-hook.ts);
 // a %RETRY% send past the group's reconsume limit goes to %DLQ%<group> (part 2 §5.3).
 import { randomInt } from 'node:crypto';
 import { RequestValidationError } from '../../common/errors.js';
@@ -26,6 +27,7 @@ import type { BrokerContext } from '../broker-context.js';
 import type { TopicConfig } from '../managers/topic-config-manager.js';
 import { applyDelayLevel, applyTimer } from '../schedule/delay-hook.js';
 import { mapPutStatus } from '../status-mapping.js';
+import { applyTimerWheel, hasTimerProperty } from '../timer/timer-hook.js';
 import {
   isNotAllowedSendTopic,
   RETRY_GROUP_TOPIC_PREFIX,
@@ -222,10 +224,14 @@ export class SendMessageProcessor {
       this.toStore(conn, h, tc, queueId, { flag: h.flag, body, properties }),
     );
     const levels = this.ctx.schedule.levels;
+    // A DELAY level wins and drops the timer properties (HookUtils#checkIfTimerMessage).
     let diverted = applyDelayLevel(m, levels);
     if (!('error' in diverted) && diverted.level === 0) {
       const maxMs = this.ctx.config.timerMaxDelaySec * 1000;
-      diverted = applyTimer(m, levels, Date.now(), maxMs) ?? diverted;
+      const timed = this.ctx.config.timerWheelEnable
+        ? applyTimerWheel(m, Date.now(), maxMs)
+        : applyTimer(m, levels, Date.now(), maxMs);
+      diverted = timed ?? diverted;
     }
     if ('error' in diverted) {
       return createResponse(req, ResponseCode.MESSAGE_ILLEGAL, diverted.error, base);
@@ -310,6 +316,15 @@ export class SendMessageProcessor {
         req,
         ResponseCode.MESSAGE_ILLEGAL,
         'batch messages cannot carry a delay level',
+        base,
+      );
+    }
+    if (hasTimerProperty(batchProps) || items.some((it) => hasTimerProperty(it.properties))) {
+      return createResponse(
+        req,
+        ResponseCode.MESSAGE_ILLEGAL,
+        'batch messages cannot carry timer properties (TIMER_DELIVER_MS, TIMER_DELAY_SEC, ' +
+          'TIMER_DELAY_MS); send them one by one',
         base,
       );
     }

@@ -67,6 +67,9 @@ export interface BrokerConfig {
   enablePropertyFilter: boolean;
   messageDelayLevel: string;
   timerMaxDelaySec: number;
+  timerWheelEnable: boolean;
+  timerPrecisionMs: number;
+  timerRollWindowSlot: number;
   brokerPermission: number;
   registerNameServerPeriod: number;
   longPollingEnable: boolean;
@@ -340,6 +343,34 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       unit: 's',
       min: 1,
       doc: 'Furthest delivery time a timer message (TIMER_DELIVER_MS, TIMER_DELAY_SEC/_MS) may ask for; 3 days.',
+    },
+    timerWheelEnable: {
+      type: 'bool',
+      default: true,
+      doc:
+        'Deliver timer messages through the timer wheel (rmq_sys_wheel_timer, timerwheel, ' +
+        'timerlog/), to the millisecond. When false, RocketMQ refuses them; KiteMQ moves them ' +
+        'along the delay levels instead, late by up to the first level.',
+    },
+    timerPrecisionMs: {
+      type: 'int',
+      default: 1_000,
+      unit: 'ms',
+      min: 10,
+      max: 60_000,
+      doc:
+        'Width of a timer-wheel slot. Messages are still put back at their own millisecond; a ' +
+        'message sent for a slot already being delivered waits for the next one. RocketMQ ' +
+        'rounds to 100, 200, 500 or 1000; KiteMQ takes the value as given.',
+    },
+    timerRollWindowSlot: {
+      type: 'int',
+      default: 172_800,
+      min: 2,
+      max: 8_388_608,
+      doc:
+        'Slots in the timer wheel (× timerPrecisionMs: 2 days by default; 16 bytes of memory ' +
+        'each). A message due later waits in the last slot and is rolled: stored again.',
     },
     brokerPermission: {
       type: 'int',

@@ -87,13 +87,7 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
     'lockInStrictMode',
     'slaveReadEnable',
   ]),
-  ...group('delay and timer messages', [
-    'flushDelayOffsetInterval',
-    'enableScheduleAsyncDeliver',
-    'timerWheelEnable',
-    'timerPrecisionMs',
-    'timerRollWindowSlot',
-  ]),
+  ...group('delay and timer messages', ['flushDelayOffsetInterval', 'enableScheduleAsyncDeliver']),
   ...group('transactional messages', [
     'transactionCheckInterval',
     'transactionTimeOut',

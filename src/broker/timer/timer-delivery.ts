@@ -1,0 +1,89 @@
+// What becomes of a timer unit whose slot has come (TimerMessageStore#convert / #convertMessage):
+// the stored rmq_sys_wheel_timer message goes to REAL_TOPIC / REAL_QID with those two properties
+// cleared and TIMER_ENQUEUE_MS / TIMER_DEQUEUE_MS set, TIMER_OUT_MS kept; a roll goes back to
+// rmq_sys_wheel_timer with TIMER_ROLL_TIMES counted up. The target is decided from the stored
+// record alone, so recovery after a crash computes the same one.
+import { MessageConst, type MessageExt, type MessageToStore } from '../../message/message.js';
+import { decodeRecord } from '../../message/record-codec.js';
+import type { PutMessageResult } from '../../store/message-store.js';
+import { PutMessageStatus } from '../../store/status.js';
+import { withoutProperties } from '../schedule/delay-hook.js';
+import type { TimerStore } from './timer-context.js';
+import { TIMER_TOPIC, TimerProperty } from './timer-hook.js';
+import type { TimerUnit } from './timer-log.js';
+
+const HALF_TOPIC = 'RMQ_SYS_TRANS_HALF_TOPIC';
+const CLEARED_ON_DELIVERY = [MessageConst.REAL_TOPIC, MessageConst.REAL_QID];
+
+export function isRoll(u: TimerUnit): boolean {
+  return u.dueMs > u.slotMs;
+}
+
+/**
+ * The timer message a unit points at, or why it cannot be had: the commit log was cleaned past
+ * it, or what is there now is another record (a log cut back after a power loss).
+ */
+export function readTimerMessage(store: TimerStore, u: TimerUnit): MessageExt | string {
+  const b = store.getRecordBytes(u.phyOffset);
+  if (!b) return `its record at commit-log offset ${u.phyOffset} is gone`;
+  const m = decodeRecord(b, 0);
+  if (m.topic !== TIMER_TOPIC || m.queueOffset !== u.queueOffset) {
+    return `commit-log offset ${u.phyOffset} holds ${m.topic}@${m.queueOffset}, not the unit's`;
+  }
+  return m;
+}
+
+/** Where the message goes: its real queue, or rmq_sys_wheel_timer for a roll; or why not. */
+export function timerTarget(
+  m: MessageExt,
+  u: TimerUnit,
+): { topic: string; queueId: number } | string {
+  if (isRoll(u)) return { topic: TIMER_TOPIC, queueId: 0 };
+  const topic = m.properties[MessageConst.REAL_TOPIC];
+  const qid = m.properties[MessageConst.REAL_QID];
+  if (!topic) return 'it has no REAL_TOPIC property';
+  if (qid === undefined || !/^\d+$/.test(qid)) return `its REAL_QID '${qid}' is not a queue id`;
+  if (topic === HALF_TOPIC || topic === TIMER_TOPIC) return `its real topic is ${topic}`;
+  return { topic, queueId: Number(qid) };
+}
+
+/** The message to put for a unit whose slot has come. WAIT is kept as the producer sent it. */
+export function timerTimeUp(m: MessageExt, u: TimerUnit, nowMs: number): MessageToStore | string {
+  const target = timerTarget(m, u);
+  if (typeof target === 'string') return target;
+  let properties: Record<string, string>;
+  if (isRoll(u)) {
+    properties = { ...m.properties };
+    properties[TimerProperty.ROLL_TIMES] = String((Number(properties.TIMER_ROLL_TIMES) || 0) + 1);
+  } else {
+    properties = withoutProperties(m.properties, CLEARED_ON_DELIVERY);
+  }
+  // When it first entered the timer store (a roll keeps the first one).
+  properties[TimerProperty.ENQUEUE_MS] ??= String(m.storeTimestamp);
+  properties[TimerProperty.DEQUEUE_MS] = String(nowMs);
+  return {
+    topic: target.topic,
+    queueId: target.queueId,
+    flag: m.flag,
+    body: m.body,
+    properties,
+    sysFlag: m.sysFlag,
+    bornTimestamp: m.bornTimestamp,
+    bornHost: m.bornHost,
+    storeHost: m.storeHost,
+    reconsumeTimes: m.reconsumeTimes,
+    preparedTransactionOffset: m.preparedTransactionOffset,
+  };
+}
+
+export function isStored(r: PutMessageResult): boolean {
+  return r.status === PutMessageStatus.PUT_OK || r.status === PutMessageStatus.FLUSH_DISK_TIMEOUT;
+}
+
+/** The message itself cannot be stored (TimerMessageStore#doPut's PUT_NO_RETRY). */
+export function isPermanent(r: PutMessageResult): boolean {
+  return (
+    r.status === PutMessageStatus.MESSAGE_ILLEGAL ||
+    r.status === PutMessageStatus.PROPERTIES_SIZE_EXCEEDED
+  );
+}

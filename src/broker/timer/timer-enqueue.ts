@@ -1,0 +1,91 @@
+// Enqueue (TimerMessageStore's TimerEnqueueGetService + TimerEnqueuePutService in one): tails
+// rmq_sys_wheel_timer queue 0 from the saved offset and links each message into the slot of its
+// TIMER_OUT_MS: a timer-log unit pointing back at the slot's previous newest unit, and the wheel
+// record pointing at the new one. Per batch the log is fdatasynced first, then the wheel, then
+// the checkpoint (the new queue offset and log end), so whatever the wheel points at is durable
+// and a crash leaves at most a tail the recovery takes back (timer-recovery.ts).
+// A slot already opened for delivery takes nothing more (its chain is being read): a message due
+// there goes to the next slot. One due beyond the wheel's window waits in the window's last slot
+// and is rolled from there (put back to rmq_sys_wheel_timer, enqueued again).
+import type { MessageExt } from '../../message/message.js';
+import { decodeRecord } from '../../message/record-codec.js';
+import { GetMessageStatus } from '../../store/status.js';
+import { slotOf, type TimerContext } from './timer-context.js';
+import { TIMER_TOPIC, TimerProperty } from './timer-hook.js';
+
+/** Messages linked per batch: one log write, one wheel write, one checkpoint write. */
+export const MAX_ENQUEUE_BATCH = 4_096;
+const READ_BATCH = 32;
+
+export class TimerEnqueuer {
+  private readonly ctx: TimerContext;
+  /** Units linked (or the offset moved) since the last checkpoint write. */
+  private unsaved = false;
+
+  constructor(ctx: TimerContext) {
+    this.ctx = ctx;
+  }
+
+  /** The slot a message due at `dueMs` goes to now. */
+  slotFor(dueMs: number): number {
+    const { state, precisionMs: p, wheel } = this.ctx;
+    const first = state.chainPos === null ? state.cursorMs : state.cursorMs + p;
+    const last = state.cursorMs + (wheel.slots - 1) * p;
+    return Math.min(Math.max(slotOf(dueMs, p), first), last);
+  }
+
+  /** Links up to one batch and makes it durable; returns whether more is waiting. */
+  async pass(): Promise<boolean> {
+    const { store, state, log } = this.ctx;
+    const max = store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
+    let off = state.queueOffset;
+    let linked = 0;
+    while (off < max && linked < MAX_ENQUEUE_BATCH) {
+      const r = store.getMessage(TIMER_TOPIC, 0, off, READ_BATCH);
+      if (r.status === GetMessageStatus.FOUND) {
+        for (const b of r.buffers) this.link(decodeRecord(b, 0));
+        linked += r.buffers.length;
+        off = Math.max(r.nextBeginOffset, off + r.buffers.length);
+      } else if (r.status === GetMessageStatus.OFFSET_TOO_SMALL) {
+        log.error({ offset: off, min: r.minOffset }, 'timer queue cleaned past the enqueue offset');
+        off = r.minOffset;
+      } else if (r.nextBeginOffset > off) {
+        off = r.nextBeginOffset;
+      } else {
+        break;
+      }
+    }
+    // Moved before the writes: a failed write is retried by the next pass, never re-linked.
+    if (off !== state.queueOffset) this.unsaved = true;
+    state.queueOffset = off;
+    if (this.unsaved) {
+      await this.ctx.tlog.flush();
+      await this.ctx.wheel.flush();
+      await this.ctx.save();
+      this.unsaved = false;
+    }
+    return off < store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
+  }
+
+  private link(m: MessageExt): void {
+    const { tlog, wheel, state, log } = this.ctx;
+    const dueMs = Number(m.properties[TimerProperty.OUT_MS]);
+    if (!Number.isSafeInteger(dueMs) || dueMs <= 0) {
+      const why = `TIMER_OUT_MS is '${m.properties[TimerProperty.OUT_MS]}'`;
+      log.error({ offset: m.queueOffset, msgId: m.offsetMsgId }, `timer message dropped: ${why}`);
+      return;
+    }
+    const slotMs = this.slotFor(dueMs);
+    const pos = tlog.append({
+      prevPos: wheel.lastPos(slotMs),
+      slotMs,
+      dueMs,
+      phyOffset: m.commitLogOffset,
+      queueOffset: m.queueOffset,
+      size: m.storeSize,
+    });
+    wheel.set(slotMs, pos);
+    const seg = pos - (pos % tlog.segmentBytes);
+    state.segments.set(seg, Math.max(state.segments.get(seg) ?? 0, slotMs));
+  }
+}

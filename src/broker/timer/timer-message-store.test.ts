@@ -1,0 +1,310 @@
+// The timer store over a real MessageStore in a temp dir, on a fake clock: setTimeout and Date
+// are faked (store timestamps follow the fake clock too); file I/O is real.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLogger, silentLogger } from '../../common/logger.js';
+import type { MessageExt, MessageToStore } from '../../message/message.js';
+import { decodeRecord } from '../../message/record-codec.js';
+import { nodeFileIO } from '../../store/file-io.js';
+import { MessageStore } from '../../store/message-store.js';
+import { applyTimerWheel, TIMER_TOPIC } from './timer-hook.js';
+import { TimerMessageStore, type TimerStoreOptions } from './timer-message-store.js';
+
+const T0 = 1_700_000_000_000;
+const dirs: string[] = [];
+const open: Broker[] = [];
+
+interface Broker {
+  store: MessageStore;
+  timer: TimerMessageStore;
+  lateness: number[];
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
+});
+
+afterEach(async () => {
+  for (const b of open.splice(0)) {
+    await b.timer.shutdown();
+    await b.store.shutdown();
+  }
+  vi.useRealTimers();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function newDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'kitemq-timer-'));
+  dirs.push(d);
+  return d;
+}
+
+function openStore(dir: string): Promise<MessageStore> {
+  return MessageStore.open({
+    storePathRootDir: dir,
+    mappedFileSizeCommitLog: 4 * 1024 * 1024,
+    mappedFileSizeConsumeQueue: 20 * 4096,
+    flushDiskType: 'ASYNC_FLUSH',
+    flushIntervalCommitLog: 50,
+    flushCommitLogLeastPages: 0,
+    syncFlushTimeout: 5_000,
+    maxMessageSize: 64 * 1024,
+    logger: silentLogger(),
+  });
+}
+
+async function openBroker(
+  dir: string,
+  opts: Partial<TimerStoreOptions> = {},
+  store?: MessageStore,
+): Promise<Broker> {
+  const s = store ?? (await openStore(dir));
+  const lateness: number[] = [];
+  const timer = new TimerMessageStore(s, {
+    storePathRootDir: dir,
+    precisionMs: 100,
+    rollWindowSlots: 600,
+    log: process.env.DEBUG_TIMER ? createLogger('t', 'debug') : silentLogger(),
+    onDelivered: (ms) => lateness.push(ms),
+    ...opts,
+  });
+  await timer.start();
+  const b = { store: s, timer, lateness };
+  open.push(b);
+  return b;
+}
+
+async function close(b: Broker): Promise<void> {
+  open.splice(open.indexOf(b), 1);
+  await b.timer.shutdown();
+  await b.store.shutdown();
+}
+
+/** Plays a kill -9: the timer writes nothing more; the store keeps what it wrote. */
+async function crash(b: Broker): Promise<void> {
+  open.splice(open.indexOf(b), 1);
+  b.timer.halt();
+  await b.store.shutdown();
+}
+
+function message(i: number, props: Record<string, string>, topic = 'Real'): MessageToStore {
+  return {
+    topic,
+    queueId: i % 2,
+    flag: 7,
+    body: Buffer.from(`body ${i}`),
+    properties: { TAGS: 'T', UNIQ_KEY: `U${i}`, seq: String(i), ...props },
+    sysFlag: 0,
+    bornTimestamp: Date.now(),
+    bornHost: '127.0.0.1:4000',
+    storeHost: '127.0.0.1:10911',
+    reconsumeTimes: 1,
+    preparedTransactionOffset: 0,
+  };
+}
+
+/** What the send path does: the hook, then the store. */
+async function sendTimer(store: MessageStore, m: MessageToStore): Promise<void> {
+  const d = applyTimerWheel(m, Date.now(), 3 * 86_400_000);
+  if (!d || 'error' in d) throw new Error(`not a timer message: ${JSON.stringify(d)}`);
+  const r = await store.putMessage(d.message);
+  expect(r.status).toBe('PUT_OK');
+}
+
+function read(store: MessageStore, topic: string, queueId: number): MessageExt[] {
+  const out: MessageExt[] = [];
+  for (let off = 0; ; ) {
+    const r = store.getMessage(topic, queueId, off, 32);
+    if (r.status !== 'FOUND') return out;
+    out.push(...r.buffers.map((b) => decodeRecord(b, 0)));
+    off = r.nextBeginOffset;
+  }
+}
+
+const seqs = (store: MessageStore, topic: string) =>
+  [...read(store, topic, 0), ...read(store, topic, 1)]
+    .map((m) => Number(m.properties.seq))
+    .sort((a, b) => a - b);
+
+/** Lets real I/O finish while the fake clock stands still, until the timer store is idle. */
+async function quiesce(timer: TimerMessageStore): Promise<void> {
+  for (let i = 0; i < 20_000; i++) {
+    await new Promise((r) => setImmediate(r));
+    await vi.advanceTimersByTimeAsync(0);
+    if (timer.isIdle()) return;
+  }
+  throw new Error('the timer store never went idle');
+}
+
+/** Moves the fake clock in small steps, letting the timer store catch up after each. */
+async function tick(timer: TimerMessageStore, ms: number, stepMs = 10): Promise<void> {
+  await quiesce(timer);
+  for (let t = 0; t < ms; t += stepMs) {
+    await vi.advanceTimersByTimeAsync(Math.min(stepMs, ms - t));
+    await quiesce(timer);
+  }
+}
+
+describe('TimerMessageStore', () => {
+  it('puts a message back at its millisecond, not before, with RocketMQ 5 properties', async () => {
+    const { store, timer, lateness } = await openBroker(newDir());
+    await sendTimer(store, message(1, { TIMER_DELAY_MS: '2345' }));
+    expect(store.getMaxOffsetInQueue(TIMER_TOPIC, 0)).toBe(1);
+    await tick(timer, 2_340);
+    expect(read(store, 'Real', 1)).toEqual([]);
+    await tick(timer, 10);
+    const [m] = read(store, 'Real', 1);
+    expect(m?.body.toString()).toBe('body 1');
+    expect(m?.flag).toBe(7);
+    expect(m?.reconsumeTimes).toBe(1);
+    expect(m?.storeTimestamp).toBeGreaterThanOrEqual(T0 + 2_345);
+    expect(m?.properties).toMatchObject({
+      UNIQ_KEY: 'U1',
+      TIMER_DELAY_MS: '2345',
+      TIMER_OUT_MS: String(T0 + 2_345),
+      TIMER_ENQUEUE_MS: String(T0),
+    });
+    expect(m?.properties.REAL_TOPIC).toBeUndefined();
+    expect(m?.properties.REAL_QID).toBeUndefined();
+    expect(Number(m?.properties.TIMER_DEQUEUE_MS)).toBeGreaterThanOrEqual(T0 + 2_345);
+    expect(lateness).toHaveLength(1);
+    expect(lateness[0]).toBeGreaterThanOrEqual(0);
+    expect(lateness[0]).toBeLessThan(10);
+  });
+
+  it('delivers 2,000 timers in due order, each once, none early', async () => {
+    const { store, timer, lateness } = await openBroker(newDir());
+    const due = new Map<number, number>();
+    for (let i = 0; i < 2_000; i++) {
+      const at = T0 + 50 + ((i * 7_919) % 5_000); // scattered over 5 s, many per slot
+      due.set(i, at);
+      await sendTimer(store, { ...message(i, { TIMER_DELIVER_MS: String(at) }), queueId: 0 });
+    }
+    await tick(timer, 5_100, 25);
+    const got = read(store, 'Real', 0);
+    expect(got.map((m) => Number(m.properties.seq)).sort((a, b) => a - b)).toEqual([
+      ...Array(2_000).keys(),
+    ]);
+    const outs = got.map((m) => Number(m.properties.TIMER_OUT_MS));
+    expect(outs).toEqual([...outs].sort((a, b) => a - b)); // the queue is in due order
+    for (const m of got)
+      expect(m.storeTimestamp).toBeGreaterThanOrEqual(due.get(Number(m.properties.seq))!);
+    expect(Math.min(...lateness)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...lateness)).toBeLessThan(25 + 1); // the fake clock's step
+  });
+
+  it('delivers at once a message whose time passed before it was enqueued', async () => {
+    const dir = newDir();
+    const b = await openBroker(dir);
+    open.splice(open.indexOf(b), 1);
+    await b.timer.shutdown();
+    await sendTimer(b.store, message(3, { TIMER_DELAY_MS: '100' }));
+    await vi.advanceTimersByTimeAsync(5_000);
+    const again = await openBroker(dir, {}, b.store);
+    await tick(again.timer, 10);
+    expect(seqs(b.store, 'Real')).toEqual([3]);
+    expect(again.lateness[0]).toBeGreaterThanOrEqual(4_900);
+  });
+
+  it('rolls a message due beyond the wheel and delivers it once, on time', async () => {
+    // 20 slots of 100 ms: the wheel covers 2 s; a message 5.5 s ahead is rolled twice.
+    const { store, timer } = await openBroker(newDir(), { rollWindowSlots: 20 });
+    await sendTimer(store, message(5, { TIMER_DELAY_MS: '5500' }));
+    await tick(timer, 5_490, 20);
+    expect(read(store, 'Real', 1)).toEqual([]);
+    expect(store.getMaxOffsetInQueue(TIMER_TOPIC, 0)).toBeGreaterThan(1); // rolled copies
+    await tick(timer, 20);
+    const [m] = read(store, 'Real', 1);
+    expect(m?.storeTimestamp).toBeGreaterThanOrEqual(T0 + 5_500);
+    expect(Number(m?.properties.TIMER_ROLL_TIMES)).toBeGreaterThanOrEqual(2);
+    await tick(timer, 3_000, 100);
+    expect(seqs(store, 'Real')).toEqual([5]);
+  });
+
+  it('resumes after a clean restart without losing or repeating a message', async () => {
+    const dir = newDir();
+    let b = await openBroker(dir);
+    for (let i = 0; i < 30; i++)
+      await sendTimer(b.store, message(i, { TIMER_DELAY_MS: String(100 * (i + 1)) }));
+    await tick(b.timer, 1_500);
+    expect(seqs(b.store, 'Real')).toHaveLength(15);
+    await close(b);
+    const saved = JSON.parse(readFileSync(join(dir, 'config', 'timerCheckpoint.json'), 'utf8'));
+    expect(saved).toMatchObject({ precisionMs: 100, wheelSlots: 600, queueOffset: 30 });
+    b = await openBroker(dir);
+    await tick(b.timer, 2_000, 50);
+    expect(seqs(b.store, 'Real')).toEqual([...Array(30).keys()]);
+  });
+
+  it('keeps the wheel shape across a config change', async () => {
+    const dir = newDir();
+    let b = await openBroker(dir);
+    await sendTimer(b.store, message(0, { TIMER_DELAY_MS: '1000' }));
+    await tick(b.timer, 100);
+    await close(b);
+    b = await openBroker(dir, { precisionMs: 500, rollWindowSlots: 50 });
+    await tick(b.timer, 1_000, 50);
+    expect(seqs(b.store, 'Real')).toEqual([0]);
+  });
+});
+
+describe('TimerMessageStore after a crash', () => {
+  it('puts only the copies of an interrupted batch that did not reach their queue', async () => {
+    const dir = newDir();
+    const store = await openStore(dir);
+    let puts = 0;
+    // Stores the first 4 copies, then "hangs" (the process is about to die).
+    const dying = Object.assign(Object.create(store) as MessageStore, {
+      putMessage: (m: MessageToStore) => {
+        puts++;
+        return puts <= 4 ? store.putMessage(m) : new Promise<never>(() => {});
+      },
+    });
+    const b = await openBroker(dir, {}, dying);
+    for (let i = 0; i < 10; i++) {
+      await sendTimer(store, message(i, { TIMER_DELIVER_MS: String(T0 + 500 + i) }));
+    }
+    // The pass hangs in the fifth put, so the store never goes idle: step the clock by hand,
+    // giving real I/O (fdatasync) a few real milliseconds per step.
+    for (let t = 0; t < 60 && puts < 5; t++) {
+      await vi.advanceTimersByTimeAsync(10);
+      const until = performance.now() + 20;
+      while (performance.now() < until) await new Promise((r) => setImmediate(r));
+    }
+    expect(seqs(store, 'Real')).toEqual([0, 1, 2, 3]);
+    expect(puts).toBe(5);
+    await crash(b);
+    const again = await openBroker(dir);
+    await tick(again.timer, 100);
+    expect(seqs(again.store, 'Real')).toEqual([...Array(10).keys()]);
+    await tick(again.timer, 1_000, 100);
+    expect(seqs(again.store, 'Real')).toHaveLength(10);
+  });
+
+  it('takes back units linked after the last checkpoint and links them again', async () => {
+    const dir = newDir();
+    let failing = false;
+    const io = {
+      ...nodeFileIO,
+      writeFileAtomicAsync: async (path: string, data: string) => {
+        if (failing && path.endsWith('timerCheckpoint.json')) throw new Error('EIO (test)');
+        return nodeFileIO.writeFileAtomicAsync(path, data);
+      },
+    };
+    const b = await openBroker(dir, { fileIO: io });
+    const at = String(T0 + 800); // one slot for all: the undo must restore its chain
+    for (let i = 0; i < 5; i++) await sendTimer(b.store, message(i, { TIMER_DELIVER_MS: at }));
+    await tick(b.timer, 50);
+    failing = true;
+    for (let i = 5; i < 10; i++) await sendTimer(b.store, message(i, { TIMER_DELIVER_MS: at }));
+    await tick(b.timer, 50); // linked, log and wheel written, checkpoint write failed
+    const saved = JSON.parse(readFileSync(join(dir, 'config', 'timerCheckpoint.json'), 'utf8'));
+    expect(saved.queueOffset).toBe(5);
+    await crash(b);
+    const again = await openBroker(dir);
+    await tick(again.timer, 900, 50);
+    expect(seqs(again.store, 'Real')).toEqual([...Array(10).keys()]);
+  });
+});

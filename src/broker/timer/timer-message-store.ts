@@ -1,0 +1,250 @@
+// TimerMessageStore (RocketMQ 5): delivery at an arbitrary time for messages sent with
+// TIMER_DELIVER_MS / TIMER_DELAY_SEC / TIMER_DELAY_MS (timer-hook.ts parks them in
+// rmq_sys_wheel_timer). One loop, woken by arrivals in that topic and by the next due time:
+// enqueue links new timer messages into the wheel (timer-enqueue.ts), dequeue puts due ones back
+// to their real queues at their millisecond (timer-dequeue.ts). Messages stay in the commit log;
+// what is kept per message is a 48-byte timer-log unit on disk; memory holds the wheel (fixed by
+// timerRollWindowSlot) and one batch. Started after the store has recovered and before the
+// broker listens; stopped before the store shuts down, so the last progress is written.
+import { join } from 'node:path';
+import type { Logger } from '../../common/logger.js';
+import { type FileIO, nodeFileIO } from '../../store/file-io.js';
+import type { MessageStore } from '../../store/message-store.js';
+import { TimerCheckpoint, type TimerProgress } from './timer-checkpoint.js';
+import { slotOf, type TimerContext, type TimerState, type TimerStore } from './timer-context.js';
+import { TimerDequeuer } from './timer-dequeue.js';
+import { TimerEnqueuer } from './timer-enqueue.js';
+import { TIMER_TOPIC } from './timer-hook.js';
+import { TimerLog } from './timer-log.js';
+import { findDeliveredInTimerBatch, segmentTable, undoUnsavedUnits } from './timer-recovery.js';
+import { TimerWheel } from './timer-wheel.js';
+
+export interface TimerStoreOptions {
+  storePathRootDir: string;
+  /** timerPrecisionMs: the width of a wheel slot. */
+  precisionMs: number;
+  /** timerRollWindowSlot: slots in the wheel; later messages are rolled. */
+  rollWindowSlots: number;
+  log: Logger;
+  now?: () => number;
+  fileIO?: FileIO;
+  /** Timer-log segment size (tests use small ones). */
+  segmentBytes?: number;
+  onDelivered?: (latenessMs: number) => void;
+}
+
+type ArrivalSource = Pick<MessageStore, 'on' | 'off'>;
+
+/** After an unexpected error (a bug, a failing disk) the loop waits this long. */
+const RETRY_AFTER_ERROR_MS = 10_000;
+
+export class TimerMessageStore {
+  private readonly opts: TimerStoreOptions;
+  private readonly store: TimerStore & ArrivalSource;
+  private readonly io: FileIO;
+  private readonly checkpoint: TimerCheckpoint;
+  private readonly now: () => number;
+  private ctx: TimerContext | undefined;
+  private enqueuer: TimerEnqueuer | undefined;
+  private dequeuer: TimerDequeuer | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt: number | undefined;
+  private running: Promise<void> | undefined;
+  private rerun = false;
+  private stopped = true;
+
+  private readonly onArrived = (topic: string): void => {
+    if (topic === TIMER_TOPIC) this.wake(0);
+  };
+
+  constructor(store: TimerStore & ArrivalSource, opts: TimerStoreOptions) {
+    this.store = store;
+    this.opts = opts;
+    this.io = opts.fileIO ?? nodeFileIO;
+    this.now = opts.now ?? Date.now;
+    this.checkpoint = new TimerCheckpoint(this.io, opts.storePathRootDir);
+  }
+
+  /** Loads the wheel, log and checkpoint, takes back what the last run left half done, starts. */
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    const { opts, io, store } = this;
+    const saved = this.checkpoint.load();
+    const precisionMs = saved?.precisionMs ?? opts.precisionMs;
+    const slots = saved?.wheelSlots ?? opts.rollWindowSlots;
+    if (precisionMs !== opts.precisionMs || slots !== opts.rollWindowSlots) {
+      opts.log.warn(
+        { wheelPrecisionMs: precisionMs, wheelSlots: slots },
+        'timerPrecisionMs / timerRollWindowSlot differ from the existing timer wheel, which ' +
+          'keeps its shape; to reshape it, stop the broker once no timer message waits and ' +
+          'remove timerwheel, timerlog/ and config/timerCheckpoint.json',
+      );
+    }
+    const wheelPath = join(opts.storePathRootDir, 'timerwheel');
+    if (!saved && io.exists(wheelPath)) io.unlink(wheelPath); // no progress: start empty
+    const wheel = new TimerWheel(io, opts.storePathRootDir, slots, precisionMs);
+    wheel.load();
+    const tlog = new TimerLog(io, opts.storePathRootDir, opts.segmentBytes);
+    tlog.load();
+    const undone = undoUnsavedUnits(tlog, wheel, saved?.logEnd ?? 0);
+    await wheel.flush();
+    const state: TimerState = {
+      queueOffset: this.clampQueueOffset(saved?.queueOffset),
+      cursorMs: saved?.cursorMs ?? slotOf(this.now(), precisionMs),
+      chainPos: saved?.chainPos ?? null,
+      inflight: saved?.inflight ?? null,
+      segments: segmentTable(tlog, saved?.segments ?? {}),
+    };
+    const ctx: TimerContext = {
+      store,
+      tlog,
+      wheel,
+      state,
+      log: opts.log,
+      now: this.now,
+      precisionMs,
+      save: () => this.checkpoint.save(this.progress()),
+      onDelivered: opts.onDelivered,
+    };
+    this.ctx = ctx;
+    this.enqueuer = new TimerEnqueuer(ctx);
+    this.dequeuer = new TimerDequeuer(ctx);
+    if (state.inflight) {
+      state.chainPos = state.inflight.fromPos;
+      this.dequeuer.resume(findDeliveredInTimerBatch(store, tlog, state.inflight, opts.log));
+    }
+    store.on('messageArrived', this.onArrived);
+    this.stopped = false;
+    this.wake(0);
+    opts.log.info(
+      { ...this.progressSummary(), unitsTakenBack: undone, precisionMs, slots },
+      'timer message store started',
+    );
+  }
+
+  private clampQueueOffset(saved: number | undefined): number {
+    const min = this.store.getMinOffsetInQueue(TIMER_TOPIC, 0);
+    const max = this.store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
+    if (saved === undefined) {
+      if (max > min) this.opts.log.warn({ min, max }, 'no timer checkpoint: enqueueing from min');
+      return min;
+    }
+    const offset = Math.min(Math.max(saved, min), max);
+    if (offset !== saved) this.opts.log.error({ saved, min, max }, 'timer queue offset corrected');
+    return offset;
+  }
+
+  private progress(): TimerProgress {
+    const { state: s, tlog, wheel, precisionMs } = this.ctx!;
+    return {
+      precisionMs,
+      wheelSlots: wheel.slots,
+      queueOffset: s.queueOffset,
+      logEnd: tlog.end,
+      cursorMs: s.cursorMs,
+      chainPos: s.chainPos,
+      inflight: s.inflight,
+      segments: Object.fromEntries([...s.segments].map(([k, v]) => [String(k), v])),
+    };
+  }
+
+  private progressSummary(): Record<string, number> {
+    const s = this.ctx!.state;
+    return { queueOffset: s.queueOffset, cursorMs: s.cursorMs, logEnd: this.ctx!.tlog.end };
+  }
+
+  /** Nothing running and nothing due (fake-clock tests wait for this before moving time). */
+  isIdle(): boolean {
+    return this.running === undefined && (this.timerAt === undefined || this.timerAt > this.now());
+  }
+
+  private wake(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.running && delayMs === 0) {
+      this.rerun = true; // the pass in flight looks again when it ends
+      return;
+    }
+    const at = this.now() + delayMs;
+    if (this.timer !== undefined && this.timerAt !== undefined && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.fire(), delayMs);
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.timerAt = undefined;
+    if (this.stopped) return;
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    this.running = this.run().finally(() => {
+      this.running = undefined;
+      if (this.rerun && !this.stopped) this.wake(0);
+      this.rerun = false;
+    });
+  }
+
+  private async run(): Promise<void> {
+    try {
+      for (;;) {
+        this.rerun = false;
+        const more = await this.enqueuer!.pass();
+        if (this.stopped) return;
+        const at = await this.dequeuer!.pass();
+        if (this.stopped) return;
+        if (more || at <= this.now()) continue;
+        return this.wake(at - this.now());
+      }
+    } catch (err) {
+      this.opts.log.error({ err, ...this.progressSummary() }, 'timer message store pass failed');
+      this.wake(RETRY_AFTER_ERROR_MS);
+    }
+  }
+
+  /** Stops the loop, waits for a pass in flight, writes the progress. */
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.store.off('messageArrived', this.onArrived);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = undefined;
+    await this.running;
+    const ctx = this.ctx!;
+    try {
+      await ctx.tlog.flush();
+      await ctx.wheel.flush();
+      this.checkpoint.saveSync(this.progress());
+    } catch (err) {
+      // The last checkpoint stays; the next start takes back what it does not cover.
+      this.opts.log.error({ err }, 'cannot write the timer checkpoint at shutdown');
+    }
+    ctx.tlog.close();
+    ctx.wheel.close();
+  }
+
+  /**
+   * Stops the loop without writing anything, as a crash would (fault tests): what the next
+   * start() finds is what was on disk at that moment.
+   */
+  halt(): void {
+    this.stopped = true;
+    this.store.off('messageArrived', this.onArrived);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = undefined;
+  }
+
+  /** GET_BROKER_RUNTIME_INFO's timer lines (BrokerController#getRuntimeInfo names). */
+  runtimeInfo(): Record<string, string> {
+    const s = this.ctx?.state;
+    if (!s) return {};
+    const max = this.store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
+    return {
+      timerOffsetBehind: String(Math.max(0, max - s.queueOffset)),
+      timerReadBehind: String(Math.max(0, this.now() - s.cursorMs) / 1000),
+    };
+  }
+}

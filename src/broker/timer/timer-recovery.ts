@@ -1,0 +1,119 @@
+// Recovery of the timer store at start, from config/timerCheckpoint.json:
+// - units linked after the last checkpoint (past logEnd) are taken back: each slot they touched
+//   points again at the unit it pointed at before, and the log is cut at logEnd; their messages
+//   are still in rmq_sys_wheel_timer past queueOffset and are linked again;
+// - a batch recorded as in flight had its copies appended after the recorded end of each target
+//   queue, and every copy keeps the timer message's UNIQ_KEY: counting UNIQ_KEYs there tells which
+//   units are stored already (as delivery-recovery.ts does for delay levels). Messages without a
+//   UNIQ_KEY cannot be told apart and are put again (at least once).
+import { assert } from '../../common/assert.js';
+import type { Logger } from '../../common/logger.js';
+import { MessageConst } from '../../message/message.js';
+import { MAX_RECOVERY_SCAN_RECORDS, readQueue } from '../schedule/delivery-recovery.js';
+import type { TimerInflight } from './timer-checkpoint.js';
+import { queueKey, type TimerStore } from './timer-context.js';
+import { readTimerMessage, timerTarget } from './timer-delivery.js';
+import { NO_POS, TIMER_UNIT_BYTES, type TimerLog } from './timer-log.js';
+import type { TimerWheel } from './timer-wheel.js';
+
+/** Takes back the units past `logEnd`; returns how many there were. */
+export function undoUnsavedUnits(tlog: TimerLog, wheel: TimerWheel, logEnd: number): number {
+  if (tlog.end < logEnd) {
+    throw new Error(
+      `${tlog.dir} ends at ${tlog.end}, before the checkpoint's ${logEnd}: timer log data is ` +
+        'lost; restore it, or remove config/timerCheckpoint.json, timerwheel and timerlog/ to ' +
+        'enqueue every message of rmq_sys_wheel_timer again',
+    );
+  }
+  // Slot → where it pointed before its first unit past logEnd (the tail is bounded by a batch).
+  const before = new Map<number, number>();
+  let pos = logEnd;
+  for (; pos < tlog.end; pos += TIMER_UNIT_BYTES) {
+    const u = tlog.read(pos);
+    if (!u) break; // a torn tail: no wheel record can point at it (the wheel is written later)
+    assert(u.prevPos < logEnd || before.has(u.slotMs), 'a unit past logEnd links into it');
+    if (!before.has(u.slotMs)) before.set(u.slotMs, u.prevPos);
+  }
+  for (const [slotMs, prev] of before) {
+    if (wheel.recordTime(slotMs) === slotMs) wheel.set(slotMs, prev);
+  }
+  tlog.truncate(logEnd);
+  return (pos - logEnd) / TIMER_UNIT_BYTES;
+}
+
+function parseKey(key: string): { topic: string; queueId: number } {
+  const at = key.lastIndexOf('@');
+  return { topic: key.slice(0, at), queueId: Number(key.slice(at + 1)) };
+}
+
+/** UNIQ_KEY → copies, per target queue, from where the batch record says each one ended. */
+function countCopies(
+  store: TimerStore,
+  inflight: TimerInflight,
+  log: Logger,
+): Map<string, Map<string, number>> {
+  const copies = new Map<string, Map<string, number>>();
+  for (const [key, from] of Object.entries(inflight.queues)) {
+    const { topic, queueId } = parseKey(key);
+    const counts = new Map<string, number>();
+    const complete = readQueue(store, topic, queueId, from, MAX_RECOVERY_SCAN_RECORDS, (m) => {
+      const uniq = m.properties[MessageConst.UNIQ_KEY];
+      if (uniq) counts.set(uniq, (counts.get(uniq) ?? 0) + 1);
+    });
+    if (!complete) log.warn({ topic, queueId, from }, 'timer recovery scan cut short');
+    copies.set(key, counts);
+  }
+  return copies;
+}
+
+/** Chain positions of the in-flight batch whose copies are stored already: skip them. */
+export function findDeliveredInTimerBatch(
+  store: TimerStore,
+  tlog: TimerLog,
+  inflight: TimerInflight,
+  log: Logger,
+): Set<number> {
+  const copies = countCopies(store, inflight, log);
+  const delivered = new Set<number>();
+  let pos = inflight.fromPos;
+  for (let i = 0; i < inflight.count && pos !== NO_POS; i++) {
+    const u = tlog.read(pos);
+    if (!u) break;
+    pos = u.prevPos;
+    const m = readTimerMessage(store, u);
+    const t = typeof m === 'string' ? m : timerTarget(m, u);
+    if (typeof m === 'string' || typeof t === 'string') continue; // dropped again, no copy
+    const uniq = m.properties[MessageConst.UNIQ_KEY];
+    const counts = copies.get(queueKey(t.topic, t.queueId));
+    const n = uniq ? (counts?.get(uniq) ?? 0) : 0;
+    if (n > 0) {
+      counts!.set(uniq!, n - 1);
+      delivered.add(u.pos);
+    }
+  }
+  log.info(
+    { slotMs: inflight.slotMs, units: inflight.count, alreadyDelivered: delivered.size },
+    'interrupted timer batch checked',
+  );
+  return delivered;
+}
+
+/**
+ * Segment → latest slot, from the checkpoint; a segment it does not list (it should list every
+ * one) is read through, so it is neither kept forever nor deleted too soon.
+ */
+export function segmentTable(tlog: TimerLog, saved: Record<string, number>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const from of tlog.segmentStarts()) {
+    let latest = saved[String(from)];
+    if (latest === undefined) {
+      latest = 0;
+      const end = Math.min(tlog.end, from + tlog.segmentBytes);
+      for (let pos = from; pos < end; pos += TIMER_UNIT_BYTES) {
+        latest = Math.max(latest, tlog.read(pos)?.slotMs ?? 0);
+      }
+    }
+    out.set(from, latest);
+  }
+  return out;
+}
