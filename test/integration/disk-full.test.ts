@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
-import { MQBrokerError } from '../../src/client/errors.js';
+import { MQBrokerError, MQClientError } from '../../src/client/errors.js';
 import { Producer } from '../../src/client/producer.js';
 import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
@@ -64,7 +64,9 @@ async function send(): Promise<number> {
     acked.set(i, { queueId: r.messageQueue.queueId, queueOffset: r.queueOffset });
     return 0;
   } catch (err) {
-    if (err instanceof MQBrokerError) return err.responseCode;
+    // After its retries the producer throws MQClientError carrying the broker's code, as Java's
+    // MQClientException does; a single attempt's refusal is an MQBrokerError.
+    if (err instanceof MQBrokerError || err instanceof MQClientError) return err.responseCode;
     throw err;
   }
 }
