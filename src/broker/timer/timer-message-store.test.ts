@@ -1,6 +1,6 @@
 // The timer store over a real MessageStore in a temp dir, on a fake clock: setTimeout and Date
 // are faked (store timestamps follow the fake clock too); file I/O is real.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -172,6 +172,21 @@ describe('TimerMessageStore', () => {
     expect(lateness).toHaveLength(1);
     expect(lateness[0]).toBeGreaterThanOrEqual(0);
     expect(lateness[0]).toBeLessThan(10);
+  });
+
+  it('writes no timer files until the first timer message, then delivers it', async () => {
+    const dir = newDir();
+    const { store, timer } = await openBroker(dir);
+    await store.putMessage(message(0, {}));
+    await tick(timer, 100);
+    expect(existsSync(join(dir, 'timerwheel'))).toBe(false);
+    expect(existsSync(join(dir, 'config', 'timerCheckpoint.json'))).toBe(false);
+    await sendTimer(store, message(1, { TIMER_DELAY_MS: '500' }));
+    await tick(timer, 490);
+    expect(existsSync(join(dir, 'timerwheel'))).toBe(true);
+    expect(read(store, 'Real', 1)).toEqual([]);
+    await tick(timer, 20);
+    expect(read(store, 'Real', 1).map((m) => m.properties.seq)).toEqual(['1']);
   });
 
   it('delivers 2,000 timers in due order, each once, none early', async () => {

@@ -52,9 +52,23 @@ export class TimerMessageStore {
   private running: Promise<void> | undefined;
   private rerun = false;
   private stopped = true;
+  /** Started with no timer message ever seen: no files yet, waiting for the first one. */
+  private dormant = false;
+  private opening: Promise<void> | undefined;
 
   private readonly onArrived = (topic: string): void => {
     if (topic === TIMER_TOPIC) this.wake(0);
+  };
+
+  private readonly onFirstArrival = (topic: string): void => {
+    if (topic !== TIMER_TOPIC || !this.dormant) return;
+    this.dormant = false;
+    this.store.off('messageArrived', this.onFirstArrival);
+    this.opening = this.open()
+      .catch((err) => this.opts.log.error({ err }, 'cannot open the timer wheel'))
+      .finally(() => {
+        this.opening = undefined;
+      });
   };
 
   constructor(store: TimerStore & ArrivalSource, opts: TimerStoreOptions) {
@@ -65,9 +79,22 @@ export class TimerMessageStore {
     this.checkpoint = new TimerCheckpoint(this.io, opts.storePathRootDir);
   }
 
-  /** Loads the wheel, log and checkpoint, takes back what the last run left half done, starts. */
+  /**
+   * Starts at once when timer messages were ever seen; otherwise waits for the first one, so a
+   * broker that never uses timers has no wheel file (172,800 slots take 2.7 MiB) on its disk.
+   */
   async start(): Promise<void> {
-    if (!this.stopped) return;
+    if (!this.stopped || this.dormant) return;
+    const hasMessages =
+      this.store.getMaxOffsetInQueue(TIMER_TOPIC, 0) >
+      this.store.getMinOffsetInQueue(TIMER_TOPIC, 0);
+    if (this.checkpoint.load() || hasMessages) return this.open();
+    this.dormant = true;
+    this.store.on('messageArrived', this.onFirstArrival);
+  }
+
+  /** Loads the wheel, log and checkpoint, takes back what the last run left half done, starts. */
+  private async open(): Promise<void> {
     const { opts, io, store } = this;
     const saved = this.checkpoint.load();
     const precisionMs = saved?.precisionMs ?? opts.precisionMs;
@@ -155,7 +182,11 @@ export class TimerMessageStore {
 
   /** Nothing running and nothing due (fake-clock tests wait for this before moving time). */
   isIdle(): boolean {
-    return this.running === undefined && (this.timerAt === undefined || this.timerAt > this.now());
+    return (
+      this.opening === undefined &&
+      this.running === undefined &&
+      (this.timerAt === undefined || this.timerAt > this.now())
+    );
   }
 
   private wake(delayMs: number): void {
@@ -205,6 +236,8 @@ export class TimerMessageStore {
 
   /** Stops the loop, waits for a pass in flight, writes the progress. */
   async shutdown(): Promise<void> {
+    this.leaveDormant();
+    await this.opening;
     if (this.stopped) return;
     this.stopped = true;
     this.store.off('messageArrived', this.onArrived);
@@ -230,11 +263,17 @@ export class TimerMessageStore {
    * start() finds is what was on disk at that moment.
    */
   halt(): void {
+    this.leaveDormant();
     this.stopped = true;
     this.store.off('messageArrived', this.onArrived);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = undefined;
+  }
+
+  private leaveDormant(): void {
+    this.dormant = false;
+    this.store.off('messageArrived', this.onFirstArrival);
   }
 
   /** GET_BROKER_RUNTIME_INFO's timer lines (BrokerController#getRuntimeInfo names). */
