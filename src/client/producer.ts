@@ -267,7 +267,7 @@ export class Producer {
     return { ...mq, topic };
   }
 
-  private async writableQueues(topic: string): Promise<MessageQueue[]> {
+  private async writableQueues(topic: string): Promise<readonly MessageQueue[]> {
     const queues = await this.client.publishQueues(topic);
     if (queues.length === 0) {
       throw new MQClientError(`no writable queue for topic ${topic}; check its perm and brokers`);
@@ -387,7 +387,9 @@ export class Producer {
       signal?.throwIfAborted();
       const left = budget.timeoutMs - (Date.now() - begin);
       if (left <= 0) break;
-      let mq = this.fault.select(topic, await this.writableQueues(topic), lastBroker)!;
+      const cached = this.client.cachedPublishQueues(topic); // no promise on the common path
+      const queues = cached?.length ? cached : await this.writableQueues(topic);
+      let mq = this.fault.select(topic, queues, lastBroker)!;
       if (queueId !== undefined) mq = { ...mq, queueId };
       lastBroker = mq.brokerName;
       brokersSent.push(mq.brokerName);

@@ -89,7 +89,10 @@ export function stringifyFields(
   fields: Record<string, string | number | boolean | bigint | undefined | null>,
 ): ExtFields {
   const out: ExtFields = {};
-  for (const [k, v] of Object.entries(fields)) {
+  // for-in, not Object.entries: no [key, value] array per field on every request and response.
+  for (const k in fields) {
+    if (!Object.hasOwn(fields, k)) continue;
+    const v = fields[k];
     if (v === undefined || v === null) continue;
     setField(out, k, typeof v === 'string' ? v : String(v));
   }

@@ -12,6 +12,8 @@ export type ServerRequestHandler = (cmd: RemotingCommand, conn: Connection, addr
 
 export class RemotingClient {
   private readonly connections = new Map<string, Promise<Connection>>();
+  /** Open connections by address, for requests that need not wait on a promise to find theirs. */
+  private readonly ready = new Map<string, Connection>();
   private closed = false;
 
   private readonly log: Logger;
@@ -24,13 +26,14 @@ export class RemotingClient {
     this.connectTimeoutMs = connectTimeoutMs;
   }
 
-  async invoke(
+  invoke(
     addr: string,
     cmd: RemotingCommand,
     timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
   ): Promise<RemotingCommand> {
-    const conn = await this.getConnection(addr);
-    return conn.invoke(cmd, timeoutMs);
+    const open = this.ready.get(addr);
+    if (open && !open.isClosed) return open.invoke(cmd, timeoutMs);
+    return this.getConnection(addr).then((conn) => conn.invoke(cmd, timeoutMs));
   }
 
   async invokeOneway(addr: string, cmd: RemotingCommand): Promise<void> {
@@ -51,7 +54,13 @@ export class RemotingClient {
       const forget = () => {
         if (this.connections.get(addr) === opened) this.connections.delete(addr);
       };
-      opened.then((conn) => conn.on('close', forget), forget);
+      opened.then((conn) => {
+        if (this.connections.get(addr) === opened) this.ready.set(addr, conn);
+        conn.on('close', () => {
+          forget();
+          if (this.ready.get(addr) === conn) this.ready.delete(addr);
+        });
+      }, forget);
     }
     return p;
   }
@@ -60,6 +69,7 @@ export class RemotingClient {
   closeConnection(addr: string): void {
     const p = this.connections.get(addr);
     this.connections.delete(addr);
+    this.ready.delete(addr);
     p?.then((c) => c.close()).catch(() => {});
   }
 

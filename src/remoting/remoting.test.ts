@@ -305,7 +305,7 @@ describe('RemotingServer + RemotingClient on loopback', () => {
 
   it('rejects a request that gets no answer in time with RemotingTimeoutError (fake clock)', async () => {
     await client.invoke(addr, createRequest(CODE_ECHO, 0)); // connect with real timers
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const pending = client.invoke(addr, createRequest(CODE_NEVER, 0), 3_000);
     const outcome = pending.then(
       () => 'resolved',
@@ -321,6 +321,28 @@ describe('RemotingServer + RemotingClient on loopback', () => {
     expect((err as RemotingTimeoutError).responseCode).toBe(-1002);
     expect((err as Error).message).toContain('PULL_MESSAGE');
     expect((err as Error).message).toContain('3000 ms');
+  });
+
+  it('times each request out at its own deadline, a shorter one sent later first', async () => {
+    await client.invoke(addr, createRequest(CODE_ECHO, 0));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const settled: string[] = [];
+    const track = (name: string, p: Promise<unknown>) =>
+      p.then(
+        () => settled.push(`${name} resolved`),
+        (e: unknown) => settled.push(`${name} ${(e as Error).name}`),
+      );
+    const long = track('long', client.invoke(addr, createRequest(CODE_NEVER, 0), 3_000));
+    const short = track('short', client.invoke(addr, createRequest(CODE_NEVER, 0), 1_000));
+    await until(() => neverAnswered.length === 2, 'the server to receive both');
+    await vi.advanceTimersByTimeAsync(1_000);
+    await short;
+    expect(settled).toEqual(['short RemotingTimeoutError']);
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(settled).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await long;
+    expect(settled).toEqual(['short RemotingTimeoutError', 'long RemotingTimeoutError']);
   });
 
   it('ignores a late response to a timed-out request and keeps the connection usable', async () => {

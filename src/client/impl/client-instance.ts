@@ -30,6 +30,11 @@ export class ClientInstance {
   private readonly namesrvAddrs: string[];
   private readonly routes = new Map<string, TopicRouteData>();
   private readonly brokerAddrs = new Map<string, string>();
+  /** publishQueues' answer per topic, for as long as its route and the master addresses hold. */
+  private readonly publishCache = new Map<
+    string,
+    { route: TopicRouteData; queues: MessageQueue[] }
+  >();
   private readonly sources = new Set<HeartbeatSource>();
   private timers: NodeJS.Timeout[] = [];
   private nsIndex = 0;
@@ -110,7 +115,10 @@ export class ClientInstance {
     this.routes.set(topic, route);
     for (const bd of route.brokerDatas) {
       const master = bd.brokerAddrs['0'];
-      if (master) this.brokerAddrs.set(bd.brokerName, master);
+      if (master && this.brokerAddrs.get(bd.brokerName) !== master) {
+        this.brokerAddrs.set(bd.brokerName, master);
+        this.publishCache.clear(); // a master moved: every topic's live brokers may differ
+      }
     }
     return route;
   }
@@ -141,7 +149,9 @@ export class ClientInstance {
    * without a route borrows TBW102's brokers (at most 4 queues each), whose brokers create it on
    * the first send when autoCreateTopicEnable is on, as the Java producer does.
    */
-  async publishQueues(topic: string): Promise<MessageQueue[]> {
+  async publishQueues(topic: string): Promise<readonly MessageQueue[]> {
+    const cached = this.cachedPublishQueues(topic);
+    if (cached) return cached;
     let route: TopicRouteData;
     try {
       route = await this.route(topic);
@@ -160,9 +170,17 @@ export class ClientInstance {
     for (const qd of [...route.queueDatas].sort((a, b) => (a.brokerName < b.brokerName ? -1 : 1))) {
       if (!isWriteable(qd.perm) || !this.masterAddr(qd.brokerName)) continue;
       for (let i = 0; i < qd.writeQueueNums; i++)
-        out.push({ topic, brokerName: qd.brokerName, queueId: i });
+        out.push(Object.freeze({ topic, brokerName: qd.brokerName, queueId: i }));
     }
+    Object.freeze(out); // shared by every send until the route changes
+    if (this.routes.get(topic) === route) this.publishCache.set(topic, { route, queues: out });
     return out;
+  }
+
+  /** publishQueues without a promise, when the topic's current route has been seen. */
+  cachedPublishQueues(topic: string): readonly MessageQueue[] | undefined {
+    const c = this.publishCache.get(topic);
+    return c && c.route === this.routes.get(topic) ? c.queues : undefined;
   }
 
   async subscribeQueues(topic: string): Promise<MessageQueue[]> {
@@ -175,13 +193,17 @@ export class ClientInstance {
     return out;
   }
 
-  async invokeBroker(
+  invokeBroker(
     brokerName: string,
     cmd: RemotingCommand,
     timeoutMs = 3_000,
   ): Promise<RemotingCommand> {
     const addr = this.masterAddr(brokerName);
-    if (!addr) throw new MQClientError(`broker ${brokerName} has no master address in the route`);
+    if (!addr) {
+      return Promise.reject(
+        new MQClientError(`broker ${brokerName} has no master address in the route`),
+      );
+    }
     return this.remoting.invoke(addr, cmd, timeoutMs);
   }
 

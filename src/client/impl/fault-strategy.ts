@@ -71,17 +71,21 @@ export class FaultStrategy {
     if (queues.length === 0) return undefined;
     const start = (this.index.get(topic) ?? Math.floor(Math.random() * queues.length)) + 1;
     this.index.set(topic, start % 0x7fffffff);
-    const notLast = (q: MessageQueue) => q.brokerName !== lastBrokerName;
-    const filters: ((q: MessageQueue) => boolean)[] = this.enabled
-      ? [
-          (q) => notLast(q) && this.isAvailable(q.brokerName),
-          (q) => notLast(q) && this.isReachable(q.brokerName),
-        ]
-      : [notLast];
-    for (const ok of filters) {
-      for (let i = 0; i < queues.length; i++) {
-        const q = queues[(start + i) % queues.length]!;
-        if (ok(q)) return q;
+    // Plain loops, no closures: this runs on every send.
+    const n = queues.length;
+    if (this.enabled) {
+      for (let i = 0; i < n; i++) {
+        const q = queues[(start + i) % n]!;
+        if (q.brokerName !== lastBrokerName && this.isAvailable(q.brokerName)) return q;
+      }
+      for (let i = 0; i < n; i++) {
+        const q = queues[(start + i) % n]!;
+        if (q.brokerName !== lastBrokerName && this.isReachable(q.brokerName)) return q;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const q = queues[(start + i) % n]!;
+        if (q.brokerName !== lastBrokerName) return q;
       }
     }
     return queues[start % queues.length];
