@@ -21,6 +21,7 @@ import type { CommitService } from './commit-service.js';
 import type { FileIO } from './file-io.js';
 import type { MappedFile } from './mapped-file.js';
 import { MappedFileQueue } from './mapped-file-queue.js';
+import { ReadCache } from './read-cache.js';
 
 /** Bytes kept free at every segment end for the blank marker. */
 export const END_FILE_MIN_BLANK_BYTES = 8;
@@ -62,6 +63,8 @@ export class CommitLog {
   readonly maxRecordBytes: number;
   private readonly log: Logger;
   private readonly blank = Buffer.alloc(END_FILE_MIN_BLANK_BYTES);
+  /** Complete blocks recently read by pulls (read-cache.ts). */
+  readonly readCache = new ReadCache();
   private readonly scanChunkBytes: number;
 
   constructor(io: FileIO, dir: string, log: Logger, opts: CommitLogOptions) {
@@ -155,14 +158,19 @@ export class CommitLog {
     return f.read(pos, size);
   }
 
-  /** Up to `maxBytes` from `offset`, never past its segment's written end; undefined if none. */
-  readWindow(offset: number, maxBytes: number): Buffer | undefined {
+  /**
+   * Up to `maxBytes` from `offset`, never past its segment's written end; undefined if none. At
+   * least `minBytes` when that many are written (the read cache may answer with less than
+   * `maxBytes`, up to the end of its block).
+   */
+  readWindow(offset: number, maxBytes: number, minBytes = 1): Buffer | undefined {
     if (!Number.isSafeInteger(offset) || maxBytes <= 0) return undefined;
     const f = this.queue.findByOffset(offset);
     if (!f) return undefined;
     const pos = offset - f.fileFromOffset;
     const n = Math.min(maxBytes, f.wrotePosition - pos);
-    return n > 0 ? f.read(pos, n) : undefined;
+    if (n <= 0) return undefined;
+    return this.readCache.read(f, pos, Math.min(minBytes, n), n) ?? f.read(pos, n);
   }
 
   /**
@@ -186,6 +194,7 @@ export class CommitLog {
   deleteSegmentsBefore(offset: number): number {
     const before = this.minOffset;
     const n = this.queue.deleteHeadFilesBefore(offset);
+    this.readCache.clear();
     if (n > 0) this.log.info({ deleted: n, minOffset: this.minOffset }, 'commit log head deleted');
     assert(this.minOffset >= before, 'the log head only moves forward');
     return this.minOffset;
@@ -212,6 +221,7 @@ export class CommitLog {
       );
       this.queue.truncateFrom(end);
     }
+    this.readCache.clear(); // bytes past the cut will be written anew
     assert(this.queue.maxOffset === end || this.queue.files.length === 0, 'log ends at the cut');
     return end;
   }

@@ -100,7 +100,7 @@ export function getMessageFromQueue(
     let span = Math.min(READ_WINDOW_MAX_BYTES, last.commitLogOffset + last.size - at);
     // A queue sparse among busy ones would read mostly others' records: read just this one.
     if (span > READ_WINDOW_MAX_WASTE * needed) span = u.size;
-    win = log.readWindow(at, Math.max(u.size, span));
+    win = log.readWindow(at, Math.max(u.size, span), u.size);
     winAt = at;
     return win && win.length >= u.size ? win.subarray(0, u.size) : undefined;
   };
