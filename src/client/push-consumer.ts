@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { createLogger, type Logger } from '../common/logger.js';
 import { parseTagExpression, type TagSubscription } from '../message/filter-api.js';
 import { MessageConst, type MessageExt, RETRY_GROUP_TOPIC_PREFIX } from '../message/message.js';
-import { encodeProperties } from '../message/properties-codec.js';
 import { createRequest } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';

@@ -17,10 +17,14 @@ export function encodeProperties(props: Record<string, string | undefined>): str
 export function decodeProperties(s: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!s) return out;
-  for (const item of s.split(PROPERTY_SEPARATOR)) {
-    const i = item.indexOf(NAME_VALUE_SEPARATOR);
-    if (i <= 0 || i === item.length - 1) continue;
-    out[item.slice(0, i)] = item.slice(i + 1);
+  // indexOf over the string instead of split(): no array of items per message.
+  const n = s.length;
+  for (let i = 0; i < n; ) {
+    let end = s.indexOf(PROPERTY_SEPARATOR, i);
+    if (end < 0) end = n;
+    const sep = s.indexOf(NAME_VALUE_SEPARATOR, i);
+    if (sep > i && sep < end - 1) out[s.slice(i, sep)] = s.slice(sep + 1, end);
+    i = end + 1;
   }
   return out;
 }

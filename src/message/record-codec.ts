@@ -22,7 +22,6 @@ import {
   MessageSysFlag,
   type MessageToStore,
 } from './message.js';
-import { createOffsetMsgId } from './message-id.js';
 import { decodeProperties, encodeProperties } from './properties-codec.js';
 import { addressBytes, bytesToIp, formatAddress } from './socket-address.js';
 
@@ -246,19 +245,17 @@ export function decodeRecord(b: Buffer, at: number): MessageExt {
   const bornTimestamp = readInt64BE(b, p + 32);
   p += 40;
   const bornIpLen = (sysFlag & MessageSysFlag.BORNHOST_V6) !== 0 ? 16 : 4;
-  // formatAddress brackets IPv6 hosts, so the string parses back (msgIds, bornHost replies).
-  const bornHost = formatAddress(
-    bytesToIp(b.subarray(p, p + bornIpLen)),
-    b.readInt32BE(p + bornIpLen),
-  );
+  const bornHost = hostAt(b, p, bornIpLen);
   p += bornIpLen + 4;
   const storeTimestamp = readInt64BE(b, p);
   p += 8;
   const storeIpLen = (sysFlag & MessageSysFlag.STOREHOST_V6) !== 0 ? 16 : 4;
-  const storeHost = formatAddress(
-    bytesToIp(b.subarray(p, p + storeIpLen)),
-    b.readInt32BE(p + storeIpLen),
-  );
+  const storeHost = hostAt(b, p, storeIpLen);
+  // MessageDecoder#createMessageId straight from the stored bytes: host, port, then the offset.
+  const offsetMsgId = (
+    b.toString('hex', p, p + storeIpLen + 4) +
+    b.toString('hex', at + PHYSICAL_OFFSET_POS, at + PHYSICAL_OFFSET_POS + 8)
+  ).toUpperCase();
   p += storeIpLen + 4;
   const reconsumeTimes = b.readInt32BE(p);
   const preparedTransactionOffset = readInt64BE(b, p + 4);
@@ -279,7 +276,6 @@ export function decodeRecord(b: Buffer, at: number): MessageExt {
     throw new RangeError('properties do not end the record');
   }
   const properties = decodeProperties(b.toString('utf8', p, p + propsLength));
-  const offsetMsgId = createOffsetMsgId(storeHost, commitLogOffset);
   return {
     topic,
     queueId,
@@ -299,6 +295,13 @@ export function decodeRecord(b: Buffer, at: number): MessageExt {
     properties,
     offsetMsgId,
   };
+}
+
+/** "ip:port" of a stored host; formatAddress's brackets for IPv6 so the string parses back. */
+function hostAt(b: Buffer, p: number, ipLen: number): string {
+  const port = b.readInt32BE(p + ipLen);
+  if (ipLen === 4) return `${b[p]}.${b[p + 1]}.${b[p + 2]}.${b[p + 3]}:${port}`;
+  return formatAddress(bytesToIp(b.subarray(p, p + ipLen)), port);
 }
 
 /** Decodes every record in a PULL_MESSAGE body (concatenated stored records). */
