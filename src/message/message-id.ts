@@ -5,13 +5,26 @@ import { randomBytes } from 'node:crypto';
 import { writeInt64BE } from './int64.js';
 import { addressBytes, bytesToIp } from './socket-address.js';
 
+/** Hex of a host's IP and port bytes, by "ip:port" (a broker has one or two). */
+const hostHex = new Map<string, string>();
+
 export function createOffsetMsgId(storeHost: string, commitLogOffset: number): string {
-  const { ip: ipBytes, port } = addressBytes(storeHost);
-  const b = Buffer.allocUnsafe(ipBytes.length + 12);
-  ipBytes.copy(b, 0);
-  b.writeInt32BE(port, ipBytes.length);
-  writeInt64BE(b, commitLogOffset, ipBytes.length + 4);
-  return b.toString('hex').toUpperCase();
+  let prefix = hostHex.get(storeHost);
+  if (prefix === undefined) {
+    const { ip: ipBytes, port } = addressBytes(storeHost);
+    const b = Buffer.allocUnsafe(ipBytes.length + 4);
+    ipBytes.copy(b, 0);
+    b.writeInt32BE(port, ipBytes.length);
+    prefix = b.toString('hex').toUpperCase();
+    if (hostHex.size >= 1024) hostHex.clear();
+    hostHex.set(storeHost, prefix);
+  }
+  if (commitLogOffset >= 0 && Number.isSafeInteger(commitLogOffset)) {
+    return prefix + commitLogOffset.toString(16).toUpperCase().padStart(16, '0');
+  }
+  const b = Buffer.allocUnsafe(8);
+  writeInt64BE(b, commitLogOffset, 0);
+  return prefix + b.toString('hex').toUpperCase();
 }
 
 export function decodeOffsetMsgId(msgId: string): { storeHost: string; commitLogOffset: number } {

@@ -62,24 +62,27 @@ export interface RecordPlan {
   readonly store: { ip: Buffer; port: number };
 }
 
+function checkInt32(name: string, v: number): void {
+  if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) {
+    throw new RangeError(`${name} ${v} is not an int32`);
+  }
+}
+
 /** Sizes a record; throws on hosts that are not ip:port. */
 export function planRecord(m: MessageToStore, propertiesString?: string): RecordPlan {
-  // Everything writeRecord could choke on is checked here, before any buffer space is taken.
-  for (const [name, v] of [
-    ['queueId', m.queueId],
-    ['flag', m.flag],
-    ['sysFlag', m.sysFlag],
-    ['reconsumeTimes', m.reconsumeTimes],
-  ] as const) {
-    if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) {
-      throw new RangeError(`${name} ${v} is not an int32`);
-    }
+  // Everything writeRecord could choke on is checked here, before any buffer space is taken
+  // (plain calls: this runs for every message stored).
+  checkInt32('queueId', m.queueId);
+  checkInt32('flag', m.flag);
+  checkInt32('sysFlag', m.sysFlag);
+  checkInt32('reconsumeTimes', m.reconsumeTimes);
+  if (!Number.isSafeInteger(m.bornTimestamp)) {
+    throw new RangeError(`bornTimestamp ${m.bornTimestamp} is not an integer`);
   }
-  for (const [name, v] of [
-    ['bornTimestamp', m.bornTimestamp],
-    ['preparedTransactionOffset', m.preparedTransactionOffset],
-  ] as const) {
-    if (!Number.isSafeInteger(v)) throw new RangeError(`${name} ${v} is not an integer`);
+  if (!Number.isSafeInteger(m.preparedTransactionOffset)) {
+    throw new RangeError(
+      `preparedTransactionOffset ${m.preparedTransactionOffset} is not an integer`,
+    );
   }
   const born = addressBytes(m.bornHost);
   const store = addressBytes(m.storeHost);

@@ -15,7 +15,8 @@ const FLUSH_THOROUGH_INTERVAL_MS = 10_000;
 interface Waiter {
   offset: number;
   resolve: (durable: boolean) => void;
-  timer: NodeJS.Timeout;
+  /** opts.now() past which the put answers FLUSH_DISK_TIMEOUT. */
+  deadline: number;
 }
 
 export interface FlushOptions {
@@ -36,6 +37,11 @@ export class FlushService {
   private requested = false;
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /**
+   * One timer for every parked put, at the earliest deadline (a timer per put cost as much as
+   * the put itself under group commit); deadlines share one timeout, so they come in order.
+   */
+  private timeoutTimer: NodeJS.Timeout | undefined;
   private lastFlushAt: number;
   /** Flushed offset after the last round: a cheap dirty estimate for the ASYNC triggers. */
   private flushedAtLastRound: number;
@@ -72,18 +78,30 @@ export class FlushService {
     if (this.queue.flushedOffset >= offset) return Promise.resolve(true);
     if (this.stopped) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
-      const w: Waiter = {
-        offset,
-        resolve,
-        timer: setTimeout(() => {
-          this.waiters = this.waiters.filter((x) => x !== w);
-          resolve(false);
-        }, this.opts.syncTimeoutMs),
-      };
-      this.waiters.push(w);
+      this.waiters.push({ offset, resolve, deadline: this.opts.now() + this.opts.syncTimeoutMs });
+      this.armTimeout();
       this.request();
     });
   }
+
+  private armTimeout(): void {
+    if (this.timeoutTimer || this.waiters.length === 0) return;
+    const first = this.waiters[0]!.deadline;
+    this.timeoutTimer = setTimeout(this.expire, Math.max(0, first - this.opts.now()));
+    this.timeoutTimer.unref();
+  }
+
+  private readonly expire = (): void => {
+    this.timeoutTimer = undefined;
+    const now = this.opts.now();
+    const still: Waiter[] = [];
+    for (const w of this.waiters) {
+      if (w.deadline <= now) w.resolve(false);
+      else still.push(w);
+    }
+    this.waiters = still;
+    this.armTimeout();
+  };
 
   /** Flushes everything written so far; resolves when no round is left running. */
   async flushNow(): Promise<void> {
@@ -122,26 +140,26 @@ export class FlushService {
     const flushed = this.queue.flushedOffset;
     const still: Waiter[] = [];
     for (const w of this.waiters) {
-      if (w.offset <= flushed) {
-        clearTimeout(w.timer);
-        w.resolve(true);
-      } else {
-        still.push(w);
-      }
+      if (w.offset <= flushed) w.resolve(true);
+      else still.push(w);
     }
     this.waiters = still;
     if (still.length > 0) this.requested = true;
+    else this.clearTimeoutTimer();
   }
 
   /** Stops without a final flush (crash simulation); parked puts get false. */
   stop(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    for (const w of this.waiters) {
-      clearTimeout(w.timer);
-      w.resolve(false);
-    }
+    this.clearTimeoutTimer();
+    for (const w of this.waiters) w.resolve(false);
     this.waiters = [];
+  }
+
+  private clearTimeoutTimer(): void {
+    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
+    this.timeoutTimer = undefined;
   }
 
   /** Final flush of everything, then releases every waiter it covered. */
