@@ -1,6 +1,9 @@
 // `--peers`: scenarios (a)-(d) against NATS JetStream, Redis Streams (AOF everysec and always)
 // and RabbitMQ (quorum queue), one at a time, each on a server started for it and stopped after.
-// A peer that is missing or does not start gets a row saying so; the run goes on.
+// Missing servers are installed first (install.sh); a peer that is still missing or does not
+// start gets a row saying so, and the run goes on.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { type BenchSizes, type CoreResult, runCore } from '../core.js';
 import type { Driver } from '../workload.js';
 import { NatsDriver } from './nats.js';
@@ -89,7 +92,22 @@ export async function runPeer(spec: PeerSpec, sizes: BenchSizes): Promise<PeerRe
   }
 }
 
+/**
+ * Runs bench/peers/install.sh when a peer's server is missing (Debian's packages; root or sudo).
+ * A failed install is reported and the run goes on: those peers get a "not installed" row.
+ */
+function installMissing(): void {
+  if (PEERS.every((p) => missing(p.bin) === undefined)) return;
+  const script = fileURLToPath(new URL('./install.sh', import.meta.url));
+  console.error(`bench: installing missing peers with ${script}`);
+  const r = spawnSync('bash', [script], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) {
+    console.error(`bench: ${script} failed (${r.status ?? r.signal}); missing peers are skipped`);
+  }
+}
+
 export async function runPeers(sizes: BenchSizes): Promise<PeerResult[]> {
+  installMissing();
   const out: PeerResult[] = [];
   for (const spec of PEERS) out.push(await runPeer(spec, sizes));
   return out;

@@ -46,14 +46,18 @@ function spawnReady(
   return new Promise((resolve, reject) => {
     const fail = (why: string) => {
       clearTimeout(timer);
+      proc.off('exit', onExit);
       proc.kill('SIGKILL');
       reject(new Error(`${bin} ${why}: ${out.slice(-2000)}`));
     };
     const timer = setTimeout(() => fail(`not ready in ${BOOT_TIMEOUT_MS} ms`), BOOT_TIMEOUT_MS);
+    const onExit = (code: number | null, sig: string | null) =>
+      fail(`exited while starting (${code ?? sig})`);
     const onData = (chunk: Buffer) => {
       out = (out + chunk.toString('utf8')).slice(-64 * 1024);
       if (ready.test(out)) {
         clearTimeout(timer);
+        proc.off('exit', onExit);
         // Keep draining the pipes so a chatty server never blocks on a full pipe.
         ready = /$^/;
         resolve(proc);
@@ -62,7 +66,7 @@ function spawnReady(
     proc.stdout?.on('data', onData);
     proc.stderr?.on('data', onData);
     proc.once('error', (e) => fail(`could not be spawned (${e.message})`));
-    proc.once('exit', (code, sig) => fail(`exited while starting (${code ?? sig})`));
+    proc.once('exit', onExit);
   });
 }
 
@@ -78,7 +82,6 @@ function waitExit(proc: ChildProcess, timeoutMs = 30_000): Promise<void> {
 }
 
 function handle(proc: ChildProcess, port: number, version: string, dir: string): PeerServer {
-  proc.removeAllListeners('exit');
   return {
     port,
     version,
