@@ -21,6 +21,13 @@ import {
   queueKey,
 } from './impl/allocate.js';
 import { ClientInstance } from './impl/client-instance.js';
+import {
+  type ConcurrentContext,
+  type ConsumeResult,
+  consumeConcurrently,
+  type MessageListener,
+} from './impl/consume-concurrently.js';
+import { ConsumeLimiter } from './impl/consume-limiter.js';
 import { decodeMessages } from './impl/decode-messages.js';
 import { LocalOffsetStore } from './impl/local-offset-store.js';
 import { unwrapNamespace, wrapNamespace } from './impl/namespace.js';
@@ -41,11 +48,7 @@ export type ConsumeFromWhere =
   | 'CONSUME_FROM_LAST_OFFSET'
   | 'CONSUME_FROM_FIRST_OFFSET'
   | 'CONSUME_FROM_TIMESTAMP';
-export type ConsumeResult = 'CONSUME_SUCCESS' | 'RECONSUME_LATER';
-export type MessageListener = (
-  msgs: MessageExt[],
-  ctx: { queue: MessageQueue },
-) => Promise<ConsumeResult | undefined> | ConsumeResult | undefined;
+export type { ConsumeResult, MessageListener } from './impl/consume-concurrently.js';
 
 export type MessageModel = 'CLUSTERING' | 'BROADCASTING';
 
@@ -88,7 +91,6 @@ const REBALANCE_MS = 20_000;
 const PERSIST_OFFSET_MS = 5_000;
 const SUSPEND_MS = 15_000;
 const PULL_TIMEOUT_MS = 30_000;
-const RETRY_DELAY_MS = 1_000;
 /** Orderly: lock renewal period and the pause after a failure (suspendCurrentQueueTimeMillis). */
 const LOCK_RENEW_MS = 20_000;
 const ORDERLY_SUSPEND_MS = 1_000;
@@ -107,8 +109,8 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
   private running = false;
   private timers: NodeJS.Timeout[] = [];
   private rebalancing: Promise<void> | undefined;
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly limiter: ConsumeLimiter;
+  private readonly consumeContext: ConcurrentContext;
   private readonly retryTopic: string;
   /** BROADCASTING only: the offsets this member keeps itself. */
   private readonly localOffsets: LocalOffsetStore | undefined;
@@ -132,6 +134,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       ...options,
     };
     this.opts.consumerGroup = wrapNamespace(this.opts.namespace, this.opts.consumerGroup);
+    this.limiter = new ConsumeLimiter(Math.max(1, Math.floor(this.opts.consumeThreadMax)));
     this.localOffsets =
       this.opts.messageModel === 'BROADCASTING'
         ? new LocalOffsetStore(
@@ -147,6 +150,14 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     this.log =
       options.logger ?? createLogger('kitemq-consumer', process.env.KITEMQ_LOG_LEVEL ?? 'warn');
     this.client = new ClientInstance(options.namesrvAddr, this.log);
+    this.consumeContext = {
+      listener: (msgs, ctx) => this.listener!(msgs, ctx),
+      limiter: this.limiter,
+      log: this.log,
+      broadcasting: this.localOffsets !== undefined,
+      backContext: () => this.backContext(),
+      report: (err) => this.report(err),
+    };
     this.client.register({
       producerGroups: () => [],
       consumerData: () => [this.consumerData()],
@@ -398,8 +409,12 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
         // A redelivery: the listener sees the topic it was sent to (resetRetryAndNamespace).
         m.topic = this.appTopic(m);
       }
-      for (let i = 0; i < msgs.length; i += this.opts.consumeMessageBatchMaxSize) {
-        void this.consume(pq, msgs.slice(i, i + this.opts.consumeMessageBatchMaxSize));
+      const max = this.opts.consumeMessageBatchMaxSize;
+      if (msgs.length <= max) consumeConcurrently(this.consumeContext, pq, msgs);
+      else {
+        for (let i = 0; i < msgs.length; i += max) {
+          consumeConcurrently(this.consumeContext, pq, msgs.slice(i, i + max));
+        }
       }
     } else if (
       code === ResponseCode.PULL_NOT_FOUND ||
@@ -408,41 +423,6 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     ) {
       if (Number.isFinite(next)) pq.nextOffset = next;
     }
-  }
-
-  /** One listener call for `msgs` (up to consumeMessageBatchMaxSize), with retries as needed. */
-  private async consume(pq: ProcessQueue, msgs: MessageExt[]): Promise<void> {
-    let batch = msgs;
-    for (;;) {
-      await this.acquire();
-      let result: ConsumeResult | undefined;
-      try {
-        result = (await this.listener!(batch, { queue: pq.mq })) ?? 'CONSUME_SUCCESS';
-      } catch (err) {
-        this.report(err as Error);
-        result = 'RECONSUME_LATER';
-      } finally {
-        this.release();
-      }
-      if (result === 'CONSUME_SUCCESS' || pq.dropped) break;
-      if (this.localOffsets) {
-        this.log.warn(
-          { count: batch.length },
-          'broadcast messages failed; dropped as RocketMQ does',
-        );
-        break;
-      }
-      const left: MessageExt[] = [];
-      for (const m of batch) {
-        if (!(await sendMessageBack(this.backContext(), pq.mq.brokerName, m, 0))) left.push(m);
-      }
-      if (left.length === 0) break;
-      // The broker could not take them back either: retry here after a pause.
-      for (const m of left) m.reconsumeTimes++;
-      batch = left;
-      await sleep(RETRY_DELAY_MS);
-    }
-    for (const m of msgs) pq.remove(m.queueOffset);
   }
 
   /** The topic the application knows: a redelivery's original, without the namespace. */
@@ -503,7 +483,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     try {
       while (this.running && !pq.dropped && pq.locked && pq.pending.length > 0) {
         const m = pq.pending[0]!;
-        await this.acquire();
+        await this.limiter.acquire();
         let result: ConsumeResult | undefined;
         try {
           result = (await this.listener!([m], { queue: pq.mq })) ?? 'CONSUME_SUCCESS';
@@ -511,7 +491,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
           this.log.warn({ err }, 'orderly listener failed; retrying the same message');
           result = 'RECONSUME_LATER';
         } finally {
-          this.release();
+          this.limiter.release();
         }
         if (result !== 'CONSUME_SUCCESS') {
           m.reconsumeTimes++;
@@ -538,20 +518,6 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       maxReconsumeTimes: this.opts.maxReconsumeTimes,
       namespace: this.opts.namespace,
     };
-  }
-
-  private acquire(): Promise<void> {
-    if (this.active < this.opts.consumeThreadMax) {
-      this.active++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiting.push(() => resolve()));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
   }
 
   private async persistOffsets(): Promise<void> {

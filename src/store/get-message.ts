@@ -7,6 +7,8 @@ import type { ConsumeQueueReader, CqUnit } from './consume-queue.js';
 
 /** Largest single read of a pull; a record bigger than it is read on its own. */
 const READ_WINDOW_MAX_BYTES = 1024 * 1024;
+/** Units read at a time once filtering has skipped the first batch. */
+const FILTER_SCAN_STEP_UNITS = 128;
 /** A window may hold this many times the bytes the pull needs; sparser queues read per record. */
 const READ_WINDOW_MAX_WASTE = 8;
 
@@ -74,12 +76,15 @@ export function getMessageFromQueue(
   if (offset < min) return empty(GetMessageStatus.OFFSET_TOO_SMALL, min, min, max);
   if (offset === max) return empty(GetMessageStatus.OFFSET_OVERFLOW_ONE, offset, min, max);
   if (offset > max) return empty(GetMessageStatus.OFFSET_OVERFLOW_BADLY, max, min, max);
-  const units = cq.readUnits(offset, Math.min(max - offset, MAX_FILTER_SCAN_UNITS));
+  const want = Math.min(caps.maxMsgNums, caps.maxCount);
+  // Units are read a batch at a time: a pull without filtering needs `want` of them, and building
+  // MAX_FILTER_SCAN_UNITS unit objects for every pull was most of a backlog drain's store time.
+  const limit = Math.min(max - offset, MAX_FILTER_SCAN_UNITS);
+  let units = cq.readUnits(offset, Math.min(limit, want));
   if (units.length === 0) {
     const next = offset + cq.unitsPerFile - (offset % cq.unitsPerFile);
     return empty(GetMessageStatus.OFFSET_FOUND_NULL, Math.min(next, max), min, max);
   }
-  const want = Math.min(caps.maxMsgNums, caps.maxCount);
   const buffers: Buffer[] = [];
   let bytes = 0;
   let next = offset;
@@ -104,28 +109,39 @@ export function getMessageFromQueue(
     winAt = at;
     return win && win.length >= u.size ? win.subarray(0, u.size) : undefined;
   };
-  for (let i = 0; i < units.length; i++) {
-    const u = units[i]!;
-    if (buffers.length > 0 && (buffers.length >= want || bytes + u.size > caps.maxBytes)) break;
-    next++;
-    if (u.commitLogOffset < log.minOffset) {
-      removing = true;
-      continue;
+  let full = false;
+  for (;;) {
+    for (let i = 0; i < units.length; i++) {
+      const u = units[i]!;
+      if (buffers.length > 0 && (buffers.length >= want || bytes + u.size > caps.maxBytes)) {
+        full = true;
+        break;
+      }
+      next++;
+      if (u.commitLogOffset < log.minOffset) {
+        removing = true;
+        continue;
+      }
+      assert(
+        u.commitLogOffset + u.size <= log.maxOffset,
+        `a consume queue unit (${u.commitLogOffset}+${u.size}) points past the commit log end`,
+      );
+      if (filter && !filter(u.tagsCode)) continue;
+      const b = read(i, u);
+      if (!b) {
+        removing = true; // its segment was deleted after the min-offset check
+        continue;
+      }
+      assert(b.readInt32BE(0) === u.size, 'consume queue unit size matches the record');
+      if (recordFilter && !recordFilter(b)) continue;
+      buffers.push(b);
+      bytes += u.size;
     }
-    assert(
-      u.commitLogOffset + u.size <= log.maxOffset,
-      `a consume queue unit (${u.commitLogOffset}+${u.size}) points past the commit log end`,
-    );
-    if (filter && !filter(u.tagsCode)) continue;
-    const b = read(i, u);
-    if (!b) {
-      removing = true; // its segment was deleted after the min-offset check
-      continue;
-    }
-    assert(b.readInt32BE(0) === u.size, 'consume queue unit size matches the record');
-    if (recordFilter && !recordFilter(b)) continue;
-    buffers.push(b);
-    bytes += u.size;
+    const scanned = next - offset;
+    if (full || buffers.length >= want || scanned >= limit) break;
+    // Filtered out or removed: scan on, in larger steps, up to the filter scan limit.
+    units = cq.readUnits(next, Math.min(limit - scanned, FILTER_SCAN_STEP_UNITS));
+    if (units.length === 0) break; // the end of a consume-queue file: the next pull goes on
   }
   assert(next > offset && next <= max, 'a pull in range advances and stays in the queue');
   let status: GetMessageStatusValue = GetMessageStatus.FOUND;

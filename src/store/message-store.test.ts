@@ -129,6 +129,23 @@ describe('MessageStore', () => {
     await store.shutdown();
   });
 
+  it('scans up to 800 units for a filter, across consume-queue files, and stops there', async () => {
+    const store = await MessageStore.open(options()); // 100 units per consume-queue file
+    for (let i = 0; i < 900; i++) {
+      const tag = i === 150 || i === 700 ? 'Rare' : 'Common';
+      const r = await store.putMessage(msg(i, { properties: { TAGS: tag } }));
+      expect(r.status).toBe(PutMessageStatus.PUT_OK);
+    }
+    const rare = javaStringHashCode('Rare');
+    const first = store.getMessage('T', 0, 0, 32, (code) => code === rare);
+    expect(first).toMatchObject({ status: 'FOUND', messageCount: 2, nextBeginOffset: 800 });
+    const rest = store.getMessage('T', 0, 800, 32, (code) => code === rare);
+    expect(rest).toMatchObject({ status: 'NO_MATCHED_MESSAGE', nextBeginOffset: 900 });
+    const plain = store.getMessage('T', 0, 10, 32);
+    expect(plain).toMatchObject({ status: 'FOUND', messageCount: 32, nextBeginOffset: 42 });
+    await store.shutdown();
+  });
+
   it('stores a batch with consecutive queue offsets and ids', async () => {
     const store = await MessageStore.open(options());
     await putAll(store, 2);

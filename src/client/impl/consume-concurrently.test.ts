@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../common/logger.js';
+import type { MessageExt } from '../../message/message.js';
+import {
+  type ConcurrentContext,
+  type ConsumeResult,
+  consumeConcurrently,
+  type MessageListener,
+} from './consume-concurrently.js';
+import { ConsumeLimiter } from './consume-limiter.js';
+import { ProcessQueue } from './process-queue.js';
+
+const mq = { topic: 'T', brokerName: 'b', queueId: 0 };
+
+function queueWith(n: number): { pq: ProcessQueue; msgs: MessageExt[] } {
+  const pq = new ProcessQueue(mq, 0);
+  pq.nextOffset = n;
+  const msgs = Array.from({ length: n }, (_, i) => ({ queueOffset: i, body: Buffer.alloc(1) }));
+  for (const m of msgs) pq.add(m as MessageExt);
+  return { pq, msgs: msgs as MessageExt[] };
+}
+
+function context(listener: MessageListener, max = 4, errors: Error[] = []): ConcurrentContext {
+  return {
+    listener,
+    limiter: new ConsumeLimiter(max),
+    log: silentLogger(),
+    broadcasting: true, // failures are dropped, so no broker is needed here
+    backContext: () => {
+      throw new Error('no send-back in broadcasting');
+    },
+    report: (err) => errors.push(err),
+  };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('consumeConcurrently', () => {
+  it('finishes a synchronous success in the same turn', () => {
+    const { pq, msgs } = queueWith(3);
+    const seen: number[] = [];
+    const ctx = context((batch) => {
+      for (const m of batch) seen.push(m.queueOffset);
+      return 'CONSUME_SUCCESS';
+    });
+    for (const m of msgs) consumeConcurrently(ctx, pq, [m]);
+    expect(seen).toEqual([0, 1, 2]);
+    expect(pq.inflightCount).toBe(0);
+    expect(pq.commitOffset()).toBe(3);
+  });
+
+  it('holds a slot while a promise runs, so at most consumeThreadMax calls run at once', async () => {
+    const { pq, msgs } = queueWith(3);
+    let running = 0;
+    let peak = 0;
+    const finish: (() => void)[] = [];
+    const ctx = context(async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise<void>((r) => finish.push(r));
+      running--;
+      return undefined; // counts as success
+    }, 2);
+    for (const m of msgs) consumeConcurrently(ctx, pq, [m]);
+    await tick();
+    expect(running).toBe(2);
+    while (finish.length > 0) {
+      finish.shift()!();
+      await tick();
+    }
+    await tick();
+    expect(peak).toBe(2);
+    expect(pq.inflightCount).toBe(0);
+  });
+
+  it('reports a thrown error and treats it as RECONSUME_LATER (dropped in broadcasting)', async () => {
+    const { pq, msgs } = queueWith(2);
+    const errors: Error[] = [];
+    const results: ConsumeResult[] = ['RECONSUME_LATER'];
+    const ctx = context(
+      (batch) => {
+        if (batch[0]!.queueOffset === 0) throw new Error('boom');
+        return results[0];
+      },
+      4,
+      errors,
+    );
+    for (const m of msgs) consumeConcurrently(ctx, pq, [m]);
+    await tick();
+    expect(errors.map((e) => e.message)).toEqual(['boom']);
+    expect(pq.inflightCount).toBe(0);
+  });
+});
