@@ -44,6 +44,19 @@ export function validateGroup(group: string | undefined): string | null {
   return null;
 }
 
+const SYSTEM_TOPICS = new Set([
+  ...NOT_ALLOWED_SEND,
+  TBW102,
+  'BenchmarkTest',
+  'RMQ_SYS_TRACE_TOPIC',
+  'rmq_sys_wheel_timer',
+]);
+
+/** TopicValidator#isSystemTopic: the broker's own topics, which admin calls may not delete. */
+export function isSystemTopic(topic: string): boolean {
+  return SYSTEM_TOPICS.has(topic) || topic.startsWith('rmq_sys_');
+}
+
 export function isNotAllowedSendTopic(topic: string): boolean {
   return NOT_ALLOWED_SEND.has(topic);
 }

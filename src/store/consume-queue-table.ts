@@ -60,6 +60,22 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
     return cq;
   }
 
+  /**
+   * Deletes every consume queue of `topic` and its directory (DefaultMessageStore#deleteTopics);
+   * the commit log keeps the records until retention. Returns the queues deleted.
+   */
+  deleteTopic(topic: string): number {
+    let n = 0;
+    for (const [key, cq] of this.queues) {
+      if (cq.topic !== topic) continue;
+      cq.destroy();
+      this.queues.delete(key);
+      n++;
+    }
+    this.io.removeDir(join(this.root, 'consumequeue', topic));
+    return n;
+  }
+
   /** Commit-log offset past the newest indexed message of any queue. */
   get maxPhysicOffset(): number {
     let max = 0;

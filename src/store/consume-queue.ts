@@ -215,6 +215,11 @@ export class ConsumeQueue implements ConsumeQueueReader {
     this.log.close();
   }
 
+  /** Deletes the queue's files (DELETE_TOPIC_IN_BROKER). */
+  destroy(): void {
+    this.log.destroy();
+  }
+
   abandon(): void {
     this.log.abandon();
   }

@@ -23,6 +23,8 @@ export interface FileIO {
   mkdirp(dir: string): void;
   exists(path: string): boolean;
   unlink(path: string): void;
+  /** Removes a directory and everything in it (a deleted topic's consume queues). */
+  removeDir(dir: string): void;
   writeFileAtomic(path: string, data: string): void;
   /** The same on the libuv pool: an fdatasync on the loop can stall it behind the journal. */
   writeFileAtomicAsync(path: string, data: string): Promise<void>;
@@ -69,6 +71,7 @@ export const nodeFileIO: FileIO = {
   mkdirp: (dir) => fs.mkdirSync(dir, { recursive: true }),
   exists: (path) => fs.existsSync(path),
   unlink: (path) => fs.rmSync(path, { force: true }),
+  removeDir: (dir) => fs.rmSync(dir, { recursive: true, force: true }),
   writeFileAtomic(path, data) {
     const tmp = `${path}.tmp`;
     const fd = fs.openSync(tmp, 'w');

@@ -75,6 +75,12 @@ export class MappedFileQueue {
     return f;
   }
 
+  /** Closes and deletes every segment and the directory (the queue is gone). */
+  destroy(): void {
+    while (this.files.length > 0) this.files.pop()!.destroy();
+    this.io.removeDir(this.dir);
+  }
+
   /** Deletes every segment and starts over with an empty one holding `offset`. */
   resetTo(offset: number): MappedFile {
     while (this.files.length > 0) this.files.pop()!.destroy();

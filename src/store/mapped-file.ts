@@ -161,6 +161,8 @@ export class MappedFile {
   }
 
   destroy(): void {
+    this.stagedLength = 0; // a commit round that still lists this file writes nothing
+    this.wrotePosition = this.committedPosition;
     this.closeFd();
     this.io.unlink(this.path);
   }

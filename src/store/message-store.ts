@@ -337,6 +337,17 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     return { offsets, first: isIndexed(encoded[0]!.sysFlag) ? base : 0 };
   }
 
+  /**
+   * Deletes a topic's consume queues (DefaultMessageStore#deleteTopics): its messages can no
+   * longer be pulled; their commit-log records go with retention. Returns the queues deleted.
+   */
+  deleteTopic(topic: string): number {
+    const n = this.consumeQueues.deleteTopic(topic);
+    if (n > 0)
+      this.opts.logger.info({ topic, queues: n }, 'consume queues of a deleted topic removed');
+    return n;
+  }
+
   getMessage(
     topic: string,
     queueId: number,

@@ -1,7 +1,14 @@
-// mqadmin deleteTopic: the topic leaves the cluster's brokers and the name server's routes.
+// mqadmin deleteTopic: the topic leaves the cluster's brokers and the name server's routes; the
+// broker drops its consume queues and the groups' offsets, so a topic made again starts empty.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
+import { MQBrokerError } from '../../src/client/errors.js';
+import { Producer } from '../../src/client/producer.js';
+import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
 import {
   type BrokerHandle,
   type NamesrvHandle,
@@ -10,7 +17,7 @@ import {
   uniqueName,
 } from '../harness/processes.js';
 import { runBin } from '../harness/run-bin.js';
-import { createTopic } from '../harness/topics.js';
+import { createTopic, waitFor } from '../harness/topics.js';
 
 let namesrv: NamesrvHandle;
 let broker: BrokerHandle;
@@ -45,6 +52,78 @@ describe('deleteTopic', () => {
       expect(r.stdout).toMatch(new RegExp(`delete topic \\[${topic}\\] .* success`));
       await expect(admin.getTopicRoute(topic)).rejects.toThrow(/no route|TOPIC_NOT_EXIST|route/i);
       expect(await admin.getAllTopics()).not.toContain(topic);
+    } finally {
+      admin.close();
+    }
+  });
+
+  it("drops its consume queues and the groups' offsets; made again, it starts empty", async () => {
+    const topic = uniqueName('Recycled');
+    const group = uniqueName('RecycledGroup');
+    const logger = silentLogger();
+    await createTopic(broker.addr, namesrv.addr, topic, 2);
+    const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger });
+    const producer = new Producer({
+      namesrvAddr: namesrv.addr,
+      producerGroup: uniqueName('PG'),
+      logger,
+    });
+    await producer.start();
+    try {
+      for (let i = 0; i < 10; i++) await producer.send({ topic, body: `m${i}` });
+      let got = 0;
+      const c = new PushConsumer({
+        namesrvAddr: namesrv.addr,
+        consumerGroup: group,
+        consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+        logger,
+      });
+      c.subscribe(topic, '*').registerMessageListener((msgs) => {
+        got += msgs.length;
+        return 'CONSUME_SUCCESS';
+      });
+      await c.start();
+      await waitFor(() => got === 10, 20_000, 'the group to consume 10');
+      await c.shutdown(); // commits its offsets
+      const before = await Promise.all(
+        [0, 1].map((q) => admin.queryConsumerOffset(broker.addr, group, topic, q)),
+      );
+      expect(before[0]! + before[1]!).toBe(10);
+      const queueDir = join(broker.storeDir, 'consumequeue', topic);
+      expect(existsSync(queueDir)).toBe(true);
+
+      await admin.deleteTopic(topic, 'DefaultCluster');
+      expect(existsSync(queueDir)).toBe(false);
+
+      await createTopic(broker.addr, namesrv.addr, topic, 2);
+      for (const q of [0, 1]) {
+        expect(await admin.getMaxOffset(broker.addr, topic, q)).toBe(0);
+        expect(await admin.queryConsumerOffset(broker.addr, group, topic, q)).toBeLessThanOrEqual(
+          0,
+        );
+      }
+      const r = await producer.send({ topic, body: 'again' });
+      expect(r.queueOffset).toBe(0);
+    } finally {
+      await producer.shutdown();
+      admin.close();
+    }
+  });
+
+  it('refuses to delete a system topic or an illegal name, and keeps it', async () => {
+    const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger: silentLogger() });
+    try {
+      for (const [topic, code] of [
+        ['SCHEDULE_TOPIC_XXXX', ResponseCode.SYSTEM_ERROR],
+        ['TBW102', ResponseCode.SYSTEM_ERROR],
+        ['../config', ResponseCode.INVALID_PARAMETER],
+      ] as const) {
+        const err = await admin.deleteTopic(topic, 'DefaultCluster').catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(MQBrokerError);
+        expect((err as MQBrokerError).responseCode).toBe(code);
+      }
+      expect(existsSync(join(broker.storeDir, 'config'))).toBe(true);
+      expect((await admin.getTopicRoute('TBW102')).queueDatas.length).toBeGreaterThan(0);
     } finally {
       admin.close();
     }

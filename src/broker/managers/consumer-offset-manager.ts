@@ -105,6 +105,23 @@ export class ConsumerOffsetManager {
     return out;
   }
 
+  /** Forgets every group's offsets of `topic` (cleanOffsetByTopic, when the topic is deleted). */
+  cleanOffsetByTopic(topic: string): number {
+    let n = 0;
+    const prefix = topic + SEP;
+    for (const table of [this.table, this.pullOffsets, this.resets]) {
+      for (const key of [...table.keys()]) {
+        // Group names cannot hold '@', so the topic is everything before the last one.
+        if (key.startsWith(prefix) && key.lastIndexOf(SEP) === prefix.length - 1) {
+          table.delete(key);
+          if (table === this.table) n++;
+        }
+      }
+    }
+    if (n > 0) this.dirty = true;
+    return n;
+  }
+
   persist(force = false): void {
     if (!this.dirty && !force) return;
     const offsetTable: Record<string, Record<string, number>> = {};

@@ -7,7 +7,7 @@ import { createResponse, type RemotingCommand } from '../../protocol/remoting-co
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { TopicConfig, TopicFilterType } from '../managers/topic-config-manager.js';
-import { TBW102, validateTopic } from '../topic-validator.js';
+import { isSystemTopic, TBW102, validateTopic } from '../topic-validator.js';
 
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
 
@@ -58,7 +58,19 @@ export class AdminProcessor {
 
   readonly deleteTopicInBroker = (req: RemotingCommand): RemotingCommand => {
     const topic = reqString(req.extFields, 'topic');
+    const bad = validateTopic(topic); // also keeps the queue directory removal inside the store
+    if (bad) return createResponse(req, ResponseCode.INVALID_PARAMETER, bad);
+    if (isSystemTopic(topic)) {
+      return createResponse(
+        req,
+        ResponseCode.SYSTEM_ERROR,
+        `The topic[${topic}] is conflict with system topic.`,
+      );
+    }
+    // AdminBrokerProcessor#deleteTopic: the config, the groups' offsets, the consume queues.
     this.ctx.topics.delete(topic);
+    this.ctx.offsets.cleanOffsetByTopic(topic);
+    this.ctx.store.deleteTopic(topic);
     return createResponse(req, ResponseCode.SUCCESS);
   };
 
