@@ -10,7 +10,12 @@ import { MessageConst, MessageSysFlag } from '../message/message.js';
 import { createUniqKey } from '../message/message-id.js';
 import { encodeProperties } from '../message/properties-codec.js';
 import { javaStringHashCode } from '../message/tag-hash.js';
-import { createRequest, type RemotingCommand } from '../protocol/remoting-command.js';
+import {
+  createRequest,
+  createRequestWithFields,
+  type ExtFields,
+  type RemotingCommand,
+} from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
 import { MQBrokerError, MQClientError } from './errors.js';
@@ -174,7 +179,11 @@ export class Producer {
     const { body, sysFlag } = this.bodyOf(msg);
     const props = encodeProperties(properties);
     const build = (mq: MessageQueue) =>
-      createRequest(RequestCode.SEND_MESSAGE_V2, 0, this.header(mq, props, false, sysFlag), body);
+      createRequestWithFields(
+        RequestCode.SEND_MESSAGE_V2,
+        this.header(mq, props, false, sysFlag),
+        body,
+      );
     const budget = { timeoutMs: opts.timeoutMs ?? this.opts.sendMsgTimeout, signal: opts.signal };
     const selector = opts.selector ?? (opts.shardingKey !== undefined ? selectByHash : undefined);
     let sent: Promise<Attempt>;
@@ -311,20 +320,21 @@ export class Producer {
     };
   }
 
-  private header(mq: MessageQueue, properties: string, batch: boolean, sysFlag = 0) {
+  /** SendMessageRequestHeaderV2, as strings already (the wire form). */
+  private header(mq: MessageQueue, properties: string, batch: boolean, sysFlag = 0): ExtFields {
     return {
       a: this.opts.producerGroup,
       b: mq.topic,
       c: 'TBW102',
-      d: 4,
-      e: mq.queueId,
-      f: sysFlag,
-      g: Date.now(),
-      h: 0,
+      d: '4',
+      e: String(mq.queueId),
+      f: String(sysFlag),
+      g: String(Date.now()),
+      h: '0',
       i: properties,
-      j: 0,
-      k: false,
-      m: batch,
+      j: '0',
+      k: 'false',
+      m: batch ? 'true' : 'false',
     };
   }
 

@@ -58,11 +58,20 @@ function refreshMonth(now: number): void {
   nextMonthStartMs = new Date(d.getFullYear(), d.getMonth() + 1, 1).getTime();
 }
 
+/** Uppercase hex of every byte value: a key is built without a Buffer or toUpperCase. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+
 export function createUniqKey(now = Date.now()): string {
   if (now >= nextMonthStartMs || now < monthStartMs) refreshMonth(now);
-  const b = Buffer.allocUnsafe(6);
-  b.writeUInt32BE((now - monthStartMs) >>> 0, 0);
+  const t = (now - monthStartMs) >>> 0;
   counter = (counter + 1) & 0xffff;
-  b.writeUInt16BE(counter, 4);
-  return prefix + b.toString('hex').toUpperCase();
+  return (
+    prefix +
+    HEX[t >>> 24]! +
+    HEX[(t >>> 16) & 0xff]! +
+    HEX[(t >>> 8) & 0xff]! +
+    HEX[t & 0xff]! +
+    HEX[counter >>> 8]! +
+    HEX[counter & 0xff]!
+  );
 }

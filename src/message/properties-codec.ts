@@ -7,7 +7,10 @@ export const PROPERTY_SEPARATOR = '\u0002';
 
 export function encodeProperties(props: Record<string, string | undefined>): string {
   let out = '';
-  for (const [k, v] of Object.entries(props)) {
+  // for-in, not Object.entries: no [key, value] array per property on every send and store.
+  for (const k in props) {
+    if (!Object.hasOwn(props, k)) continue;
+    const v = props[k];
     if (v === undefined || v === null) continue;
     out += k + NAME_VALUE_SEPARATOR + v + PROPERTY_SEPARATOR;
   }

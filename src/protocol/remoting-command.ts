@@ -51,6 +51,23 @@ export function createRequest(
   };
 }
 
+/** A request whose extFields are already strings (hot paths build them so: no second object). */
+export function createRequestWithFields(
+  code: number,
+  extFields: ExtFields,
+  body?: Buffer,
+): RemotingCommand {
+  return {
+    code,
+    language: 'JAVA',
+    version: KITEMQ_REMOTING_VERSION,
+    opaque: 0,
+    flag: 0,
+    extFields,
+    body,
+  };
+}
+
 export function createResponse(
   request: Pick<RemotingCommand, 'opaque'>,
   code: number,
