@@ -87,6 +87,24 @@ export function createResponse(
   };
 }
 
+/** A response whose extFields are already strings (the send path's answer, once per message). */
+export function createResponseWithFields(
+  request: Pick<RemotingCommand, 'opaque'>,
+  code: number,
+  remark: string | undefined,
+  extFields: ExtFields,
+): RemotingCommand {
+  return {
+    code,
+    language: 'JAVA',
+    version: KITEMQ_REMOTING_VERSION,
+    opaque: request.opaque,
+    flag: FLAG_RESPONSE,
+    remark,
+    extFields,
+  };
+}
+
 /** `out[k] = v`, except that a key named __proto__ becomes a field instead of a prototype. */
 function setField(out: ExtFields, k: string, v: string): void {
   if (k === '__proto__') {

@@ -17,6 +17,7 @@ import { decodeProperties } from '../../message/properties-codec.js';
 import { optBool, optInt, optString, reqInt, reqString } from '../../protocol/headers/fields.js';
 import {
   createResponse,
+  createResponseWithFields,
   type ExtFields,
   type RemotingCommand,
 } from '../../protocol/remoting-command.js';
@@ -245,12 +246,13 @@ export class SendMessageProcessor {
     const a = result.appendResult;
     // queueId is the one asked for; queueOffset is where the message sits now (for a delayed
     // message, in the schedule queue), as RocketMQ answers.
-    return createResponse(req, outcome.code, outcome.remark, {
+    return createResponseWithFields(req, outcome.code, outcome.remark, {
       msgId: a.msgId,
-      queueId,
-      queueOffset: a.queueOffset,
-      transactionId: properties[MessageConst.UNIQ_KEY],
-      ...base,
+      queueId: String(queueId),
+      queueOffset: String(a.queueOffset),
+      transactionId: properties[MessageConst.UNIQ_KEY]!, // completeProperties sets it
+      MSG_REGION: this.ctx.config.regionId,
+      TRACE_ON: String(this.ctx.config.traceOn),
     });
   }
 
