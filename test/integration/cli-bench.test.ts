@@ -55,9 +55,26 @@ describe('kitemq bench', () => {
       '1',
     ]);
     expect(e.code).toBe(0);
-    expect(e.stdout).toMatch(/e2e: sent 200, received 200, lost 0/);
+    expect(e.stdout).toMatch(/e2e: sent 200, acked 200, received 200, lost 0/);
+    expect(e.stdout).toMatch(/durability: the cluster's flushDiskType/);
     const bad = await runBin('kitemq', ['bench', 'nonsense']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/unknown bench 'nonsense'/);
+    const syncWithN = await runBin('kitemq', ['bench', 'producer', ...common, '--sync-flush']);
+    expect(syncWithN.code).toBe(1);
+    expect(syncWithN.stderr).toMatch(/--sync-flush sets the flushDiskType of the broker bench/);
+  }, 60_000);
+
+  it('starts its own SYNC_FLUSH broker without -n and removes it after', async () => {
+    const args = ['bench', 'producer', '--sync-flush', '-w', '8', '--count', '100'];
+    const p = await runBin('kitemq', args);
+    expect(p.code).toBe(0);
+    expect(p.stdout).toMatch(/producer: 100 messages in .* errors 0/);
+    expect(p.stdout).toMatch(/durability: SYNC_FLUSH \(bench's own broker, pid (\d+)\)/);
+    const pid = Number(/pid (\d+)/.exec(p.stdout)![1]);
+    expect(() => process.kill(pid, 0)).toThrow();
+    const c = await runBin('kitemq', ['bench', 'consumer', '--count', '100']);
+    expect(c.code).toBe(0);
+    expect(c.stdout).toMatch(/consumer: 100 messages in/);
   }, 60_000);
 });
