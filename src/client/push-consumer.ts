@@ -134,7 +134,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       ...options,
     };
     this.opts.consumerGroup = wrapNamespace(this.opts.namespace, this.opts.consumerGroup);
-    this.limiter = new ConsumeLimiter(Math.max(1, Math.floor(this.opts.consumeThreadMax)));
+    this.limiter = new ConsumeLimiter(Math.max(1, Math.floor(this.opts.consumeThreadMax) || 1));
     this.localOffsets =
       this.opts.messageModel === 'BROADCASTING'
         ? new LocalOffsetStore(
