@@ -14,6 +14,7 @@ import {
   decodeCommand,
   encodeBinaryCommand,
   encodeCommand,
+  encodeCommandParts,
   FLAG_ONEWAY,
   FLAG_RESPONSE,
   isOneway,
@@ -617,6 +618,25 @@ describe('round trip (fast-check)', () => {
         const frames = [...d.push(bytes.subarray(0, at)), ...d.push(bytes.subarray(at))];
         expect(frames).toHaveLength(1);
         expect(decodeCommand(frames[0]!)).toEqual(cmd);
+      }),
+    );
+  });
+
+  it('JSON: the header is byte for byte what JSON.stringify makes of it (key order too)', () => {
+    fc.assert(
+      fc.property(command(-0x80000000, 0x7fffffff, value), (cmd) => {
+        const [head] = encodeCommandParts(cmd);
+        const expected = JSON.stringify({
+          code: cmd.code,
+          extFields: cmd.extFields,
+          flag: cmd.flag,
+          language: cmd.language,
+          opaque: cmd.opaque,
+          remark: cmd.remark,
+          serializeTypeCurrentRPC: 'JSON',
+          version: cmd.version,
+        });
+        expect(head.subarray(8).toString('utf8')).toBe(expected);
       }),
     );
   });
