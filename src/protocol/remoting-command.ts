@@ -165,7 +165,7 @@ export function encodeCommandParts(cmd: RemotingCommand): [Buffer, Buffer | unde
  * Decodes one frame *without* its 4-byte length prefix (what FrameDecoder yields).
  * Throws ProtocolError on anything malformed; the caller closes the connection.
  */
-export function decodeCommand(frame: Buffer): RemotingCommand {
+export function decodeCommand(frame: Buffer, copyBody = true): RemotingCommand {
   if (frame.length < 4) throw new ProtocolError(`frame of ${frame.length} bytes has no header`);
   const mark = frame.readInt32BE(0);
   const type = (mark >>> 24) & 0xff;
@@ -177,8 +177,9 @@ export function decodeCommand(frame: Buffer): RemotingCommand {
   }
   const headerBytes = frame.subarray(4, 4 + headerLength);
   const bodyBytes = frame.subarray(4 + headerLength);
-  // Copy the body out so the command does not pin the (possibly large) network chunk.
-  const body = bodyBytes.length > 0 ? Buffer.from(bodyBytes) : undefined;
+  // Copied out by default so a body kept for long (a client's pulled messages) does not pin the
+  // network chunk; a broker stores or parses a request's body at once and skips the copy.
+  const body = bodyBytes.length === 0 ? undefined : copyBody ? Buffer.from(bodyBytes) : bodyBytes;
   let cmd: RemotingCommand;
   if (type === SerializeType.JSON) cmd = decodeJsonHeader(headerBytes);
   else if (type === SerializeType.ROCKETMQ) cmd = decodeBinaryHeader(headerBytes);

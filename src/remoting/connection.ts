@@ -85,8 +85,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly socket: Socket;
   private readonly log: Logger;
 
-  constructor(socket: Socket, log: Logger) {
+  /**
+   * False on a server's connections: request bodies are stored or parsed while the request is
+   * handled, so they may point into the network chunk instead of being copied out of it.
+   */
+  private readonly copyBodies: boolean;
+
+  constructor(socket: Socket, log: Logger, opts: { copyBodies?: boolean } = {}) {
     super();
+    this.copyBodies = opts.copyBodies ?? true;
     this.socket = socket;
     this.log = log;
     this.remoteAddress = formatAddress(socket.remoteAddress ?? '0.0.0.0', socket.remotePort ?? 0);
@@ -179,7 +186,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     for (const frame of frames) {
       let cmd: RemotingCommand;
       try {
-        cmd = decodeCommand(frame);
+        cmd = decodeCommand(frame, this.copyBodies);
       } catch (err) {
         this.log.warn({ err, remote: this.remoteAddress }, 'malformed command; closing connection');
         this.close();

@@ -37,7 +37,9 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
 
   /** Listens on host:port (0 = any free port) and resolves with the bound port. */
   listen(port: number, host = '0.0.0.0'): Promise<number> {
-    const server = createServer((socket) => this.accept(new Connection(socket, this.log)));
+    const server = createServer((socket) =>
+      this.accept(new Connection(socket, this.log, { copyBodies: false })),
+    );
     this.servers.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
