@@ -175,9 +175,15 @@ export class LevelDeliverer {
     );
   }
 
-  /** messageArrived for this level's queue: only a drained queue needs waking. */
+  /**
+   * messageArrived for this level's queue: a drained queue is woken; during a pass, the pass runs
+   * again when it ends. Without the second case an arrival while a pass that found the queue
+   * empty was saving its progress was never looked at (found with timers hopping between levels
+   * under load: the hops sat in level 1 until the next arrival).
+   */
   onArrival(): void {
     if (this.waitingForArrival) this.wake(0);
+    else if (this.pass) this.rerun = true;
   }
 
   /** Stops timers and waits for a batch in flight, so its offset is saved before shutdown. */

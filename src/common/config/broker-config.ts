@@ -350,8 +350,7 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       doc:
         'Deliver timer messages through the timer wheel (rmq_sys_wheel_timer, timerwheel, ' +
         'timerlog/), to the millisecond. When false, RocketMQ refuses them; KiteMQ moves them ' +
-        'along the delay levels instead, late by up to the first level (known issue: that path ' +
-        'can lose messages across a kill -9 under load; keep the default).',
+        'along the delay levels instead, late by up to the first level.',
     },
     timerPrecisionMs: {
       type: 'int',
