@@ -10,6 +10,7 @@ import type { ProducerManager } from './managers/producer-manager.js';
 import type { RebalanceLockManager } from './managers/rebalance-lock-manager.js';
 import type { SubscriptionGroupManager } from './managers/subscription-group-manager.js';
 import type { TopicConfigManager } from './managers/topic-config-manager.js';
+import type { TopicChangePublisher } from './namesrv-registration.js';
 import type { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import type { TimerMessageStore } from './timer/timer-message-store.js';
 
@@ -18,6 +19,8 @@ export interface BrokerContext {
   readonly log: Logger;
   readonly store: MessageStore;
   readonly topics: TopicConfigManager;
+  /** Topic changes a client can see are answered after the name servers route them. */
+  readonly routes: TopicChangePublisher;
   readonly groups: SubscriptionGroupManager;
   readonly offsets: ConsumerOffsetManager;
   readonly consumers: ConsumerManager;

@@ -145,12 +145,22 @@ export class BrokerController {
     const storeHost = `${c.brokerIP1}:${this.boundPort}`;
     const stats = new BrokerStats();
     stats.start();
+    const registration = new NamesrvRegistration(
+      c,
+      storeHost,
+      topics,
+      this.outbound,
+      this.log.child({ module: 'registration' }),
+    );
+    this.registration = registration;
+    topics.onChange = () => registration.scheduleRegister();
     const ctx: BrokerContext = {
       stats,
       config: c,
       log: this.log,
       store,
       topics,
+      routes: registration,
       groups,
       offsets,
       consumers,
@@ -169,15 +179,7 @@ export class BrokerController {
     });
     pullHold.start();
     this.startHousekeeping(ctx);
-    this.registration = new NamesrvRegistration(
-      c,
-      storeHost,
-      topics,
-      this.outbound,
-      this.log.child({ module: 'registration' }),
-    );
-    topics.onChange = () => this.registration?.scheduleRegister();
-    await this.registration.start();
+    await registration.start();
   }
 
   private registerProcessors(ctx: BrokerContext): void {

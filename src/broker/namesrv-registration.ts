@@ -2,7 +2,16 @@
 // REGISTER_BROKER at start, every registerNameServerPeriod, and at once when topics change; the
 // connection stays open because a name server drops a broker whose channel closes.
 // UNREGISTER_BROKER at shutdown.
+//
+// A request that changes topics a client can see is answered only after the name servers have
+// the change (AdminBrokerProcessor#updateAndCreateTopic → registerIncrementBrokerData), so
+// `mqadmin updateTopic … && start-producer` finds the route. Changes nobody waits for (none
+// today besides those) are pushed 10 ms later, coalesced.
 import type { BrokerConfig } from '../common/config/broker-config.js';
+import {
+  DEFAULT_REGISTER_BROKER_TIMEOUT_MS,
+  TOPIC_CHANGE_REGISTER_WAIT_MS,
+} from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { isReadable, isWriteable } from '../common/perm.js';
 import { bodyCrc32 } from '../message/record-codec.js';
@@ -19,9 +28,36 @@ export function parseNamesrvAddr(list: string): string[] {
     .filter((s) => s !== '');
 }
 
-export class NamesrvRegistration {
+/** A name server that did not take a registration, and why. */
+export interface MissedNamesrv {
+  addr: string;
+  reason: string;
+}
+
+/** What processors need: answer a topic change once the name servers route it. */
+export interface TopicChangePublisher {
+  /** Taken before a request may change topics; pass it to publishSince. */
+  changeMark(): number;
+  /**
+   * undefined when no topic changed since the mark. Otherwise registers now and resolves once
+   * every name server answered, or TOPIC_CHANGE_REGISTER_WAIT_MS passed: undefined when all took
+   * it, else a remark naming those that did not (the request still succeeded).
+   */
+  publishSince(mark: number): Promise<string | undefined> | undefined;
+  /** publishSince whatever changed: an admin call repeated to reach a name server that missed it. */
+  publishNow(): Promise<string | undefined>;
+}
+
+export class NamesrvRegistration implements TopicChangePublisher {
   private timer: NodeJS.Timeout | undefined;
   private pending: NodeJS.Timeout | undefined;
+  /** Topic changes seen so far (TopicConfigManager#onChange). */
+  private changes = 0;
+  /** The latest registration started, and the changes its body holds. */
+  private inFlight: { covers: number; done: Promise<MissedNamesrv[]> } | undefined;
+  /** A registration about to start, shared by every change made in this turn of the loop. */
+  private next: Promise<MissedNamesrv[]> | undefined;
+  private readonly periodMs: number;
   private readonly addrs: string[];
   private readonly config: BrokerConfig;
   private readonly brokerAddr: string;
@@ -42,6 +78,7 @@ export class NamesrvRegistration {
     this.client = client;
     this.log = log;
     this.addrs = parseNamesrvAddr(config.namesrvAddr);
+    this.periodMs = Math.max(10_000, Math.min(config.registerNameServerPeriod, 60_000));
   }
 
   async start(): Promise<void> {
@@ -50,18 +87,64 @@ export class NamesrvRegistration {
       return;
     }
     await this.registerAll();
-    const period = Math.max(10_000, Math.min(this.config.registerNameServerPeriod, 60_000));
-    this.timer = setInterval(() => void this.registerAll(), period);
+    this.timer = setInterval(() => void this.registerAll(), this.periodMs);
     this.timer.unref();
   }
 
-  /** Topic changes are pushed at once, coalescing bursts (heartbeats creating retry topics). */
+  /** A topic changed: pushed 10 ms later, coalescing bursts, unless a request publishes it first. */
   scheduleRegister(): void {
+    this.changes++;
     if (this.pending || this.addrs.length === 0) return;
     this.pending = setTimeout(() => {
       this.pending = undefined;
       void this.registerAll();
     }, 10);
+  }
+
+  changeMark(): number {
+    return this.changes;
+  }
+
+  publishSince(mark: number): Promise<string | undefined> | undefined {
+    if (mark === this.changes || this.addrs.length === 0) return undefined;
+    return this.publishNow();
+  }
+
+  publishNow(): Promise<string | undefined> {
+    if (this.addrs.length === 0) return Promise.resolve(undefined);
+    return this.publish().then((missed) => this.missedRemark(missed));
+  }
+
+  /**
+   * The registration that carries every change made so far: the one in flight if it was built
+   * after them, else one started at the end of this turn, so a burst (a chunk of heartbeats each
+   * creating a retry topic) shares one REGISTER_BROKER. The name server handles one connection's
+   * requests in order, so a later registration never lands before an earlier one.
+   */
+  private publish(): Promise<MissedNamesrv[]> {
+    if (this.inFlight && this.inFlight.covers >= this.changes) return this.inFlight.done;
+    if (this.pending) {
+      clearTimeout(this.pending); // this registration carries what it was waiting to push
+      this.pending = undefined;
+    }
+    this.next ??= new Promise((resolve) => {
+      setImmediate(() => {
+        this.next = undefined;
+        resolve(this.register(TOPIC_CHANGE_REGISTER_WAIT_MS));
+      });
+    });
+    return this.next;
+  }
+
+  private missedRemark(missed: MissedNamesrv[]): string | undefined {
+    if (missed.length === 0) return undefined;
+    const ok = this.addrs.length - missed.length;
+    const list = missed.map((m) => `${m.addr} (${m.reason})`).join(', ');
+    return (
+      `done, but only ${ok} of ${this.addrs.length} name servers have it yet; not reached: ` +
+      `${list}. The broker registers again every ${this.periodMs / 1000} s; until then clients ` +
+      'asking those name servers do not see the change'
+    );
   }
 
   async shutdown(): Promise<void> {
@@ -84,7 +167,28 @@ export class NamesrvRegistration {
     );
   }
 
+  /** REGISTER_BROKER with every name server; true when all of them took it. */
   async registerAll(): Promise<boolean> {
+    return (await this.register()).length === 0;
+  }
+
+  /**
+   * One registration with every name server; resolves with those that missed it. With waitMs,
+   * resolves by then at the latest, counting name servers still silent as missed (their request
+   * runs on, up to the register timeout).
+   */
+  private register(waitMs?: number): Promise<MissedNamesrv[]> {
+    const covers = this.changes;
+    const done = this.registerBody(waitMs);
+    this.inFlight = { covers, done };
+    const forget = () => {
+      if (this.inFlight?.done === done) this.inFlight = undefined;
+    };
+    done.then(forget, forget);
+    return done;
+  }
+
+  private async registerBody(waitMs: number | undefined): Promise<MissedNamesrv[]> {
     const body = this.buildBody();
     const header = {
       brokerName: this.config.brokerName,
@@ -96,28 +200,35 @@ export class NamesrvRegistration {
       bodyCrc32: bodyCrc32(body),
     };
     const results = await Promise.all(
-      this.addrs.map(async (addr) => {
-        try {
-          const res = await this.client.invoke(
-            addr,
-            createRequest(RequestCode.REGISTER_BROKER, 0, header, body),
-            24_000,
-          );
-          if (res.code !== ResponseCode.SUCCESS) {
-            this.log.warn(
-              { namesrv: addr, code: res.code, remark: res.remark },
-              'register broker refused',
-            );
-            return false;
-          }
-          return true;
-        } catch (err) {
-          this.log.warn({ err, namesrv: addr }, 'register broker failed; will retry');
-          return false;
-        }
+      this.addrs.map((addr) => {
+        const answer = this.registerWith(addr, header, body);
+        return waitMs === undefined ? answer : withDeadline(answer, addr, waitMs);
       }),
     );
-    return results.every(Boolean);
+    return results.filter((m): m is MissedNamesrv => m !== undefined);
+  }
+
+  private async registerWith(
+    addr: string,
+    header: Record<string, string | number | boolean>,
+    body: Buffer,
+  ): Promise<MissedNamesrv | undefined> {
+    try {
+      const res = await this.client.invoke(
+        addr,
+        createRequest(RequestCode.REGISTER_BROKER, 0, header, body),
+        DEFAULT_REGISTER_BROKER_TIMEOUT_MS,
+      );
+      if (res.code === ResponseCode.SUCCESS) return undefined;
+      this.log.warn(
+        { namesrv: addr, code: res.code, remark: res.remark },
+        'register broker refused',
+      );
+      return { addr, reason: `refused: ${res.remark ?? `code ${res.code}`}` };
+    } catch (err) {
+      this.log.warn({ err, namesrv: addr }, 'register broker failed; will retry');
+      return { addr, reason: err instanceof Error ? err.message : String(err) };
+    }
   }
 
   private buildBody(): Buffer {
@@ -138,4 +249,18 @@ export class NamesrvRegistration {
       'utf8',
     );
   }
+}
+
+/** The name server's answer, or a miss once waitMs passed without one. */
+function withDeadline(
+  answer: Promise<MissedNamesrv | undefined>,
+  addr: string,
+  waitMs: number,
+): Promise<MissedNamesrv | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<MissedNamesrv>((resolve) => {
+    timer = setTimeout(() => resolve({ addr, reason: `no answer within ${waitMs} ms` }), waitMs);
+    timer.unref();
+  });
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
 }

@@ -56,6 +56,13 @@ export const DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS = 30_000;
 export const DEFAULT_BROKER_CHANNEL_EXPIRED_TIME_MS = 120_000;
 export const SCAN_NOT_ACTIVE_BROKER_INTERVAL_MS = 5_000;
 export const DEFAULT_REGISTER_BROKER_TIMEOUT_MS = 24_000;
+/**
+ * A request that changes topics (UPDATE_AND_CREATE_TOPIC, a heartbeat creating %RETRY%…) is
+ * answered once every name server took the new registration, or after this long at most, naming
+ * the ones that did not. Below the clients' 3 s request timeout, so a hung name server still gets
+ * the caller an answer; the registration itself keeps registerBrokerTimeoutMills.
+ */
+export const TOPIC_CHANGE_REGISTER_WAIT_MS = 2_500;
 /** Broker: client channels silent for channelExpiredTimeout are dropped; scanned every 10 s. */
 export const DEFAULT_CHANNEL_EXPIRED_TIMEOUT_MS = 120_000;
 export const CLIENT_HOUSEKEEPING_INTERVAL_MS = 10_000;
@@ -82,5 +89,9 @@ assert(
 assert(
   DEFAULT_COMMIT_LOG_FILE_SIZE_BYTES >= 16 * DEFAULT_MAX_MESSAGE_SIZE_BYTES,
   'a commit log file holds many max-size messages',
+);
+assert(
+  TOPIC_CHANGE_REGISTER_WAIT_MS < DEFAULT_REQUEST_TIMEOUT_MS,
+  'a topic change is answered before the client gives up on it',
 );
 assert(MAX_SUSPEND_TIMEOUT_MS < 30_000, 'a parked pull answers before the client socket timeout');

@@ -19,7 +19,7 @@ export class AdminProcessor {
     this.ctx = ctx;
   }
 
-  readonly updateAndCreateTopic = (req: RemotingCommand): RemotingCommand => {
+  readonly updateAndCreateTopic = async (req: RemotingCommand): Promise<RemotingCommand> => {
     const e = req.extFields;
     const topic = reqString(e, 'topic');
     const bad = validateTopic(topic);
@@ -53,10 +53,12 @@ export class AdminProcessor {
       attributes: this.ctx.topics.get(topic)?.attributes ?? {},
     };
     this.ctx.topics.createOrUpdate(tc);
-    return createResponse(req, ResponseCode.SUCCESS);
+    // Registered before the answer, even when unchanged (a retry after a name server missed it):
+    // callers send to the topic as soon as they have it.
+    return createResponse(req, ResponseCode.SUCCESS, await this.ctx.routes.publishNow());
   };
 
-  readonly deleteTopicInBroker = (req: RemotingCommand): RemotingCommand => {
+  readonly deleteTopicInBroker = async (req: RemotingCommand): Promise<RemotingCommand> => {
     const topic = reqString(req.extFields, 'topic');
     const bad = validateTopic(topic); // also keeps the queue directory removal inside the store
     if (bad) return createResponse(req, ResponseCode.INVALID_PARAMETER, bad);
@@ -71,7 +73,8 @@ export class AdminProcessor {
     this.ctx.topics.delete(topic);
     this.ctx.offsets.cleanOffsetByTopic(topic);
     this.ctx.store.deleteTopic(topic);
-    return createResponse(req, ResponseCode.SUCCESS);
+    // Routes drop it before the answer, so nothing is sent to it after the caller moved on.
+    return createResponse(req, ResponseCode.SUCCESS, await this.ctx.routes.publishNow());
   };
 
   readonly getAllTopicConfig = (req: RemotingCommand): RemotingCommand => {

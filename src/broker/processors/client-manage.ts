@@ -1,7 +1,8 @@
 // HEART_BEAT (34), UNREGISTER_CLIENT (35), CHECK_CLIENT_CONFIG (46) (spec part 2 §1.1, §1.2, §1.5).
 // HEART_BEAT body: HeartbeatData JSON {clientID, producerDataSet[], consumerDataSet[]}; it
 // auto-creates the subscription group and %RETRY%<group>, registers the consumer (notifying the
-// group on change) and the producer groups. Response SUCCESS, no body.
+// group on change) and the producer groups. Response SUCCESS, no body; a heartbeat that created
+// a retry topic is answered once the name servers route it.
 import { RequestValidationError } from '../../common/errors.js';
 import { compileSql92, Sql92SyntaxError } from '../../filter/sql92/compile.js';
 import { parseTagExpression } from '../../message/filter-api.js';
@@ -58,8 +59,12 @@ export class ClientManageProcessor {
     this.ctx = ctx;
   }
 
-  readonly heartBeat = (req: RemotingCommand, conn: Connection): RemotingCommand => {
+  readonly heartBeat = (
+    req: RemotingCommand,
+    conn: Connection,
+  ): RemotingCommand | Promise<RemotingCommand> => {
     const hb = parseJsonBody<HeartbeatData>(req, 'HeartbeatData');
+    const mark = this.ctx.routes.changeMark();
     const info: ClientChannelInfo = {
       clientId: hb.clientID ?? conn.remoteAddress,
       language: req.language,
@@ -90,7 +95,11 @@ export class ClientManageProcessor {
     for (const p of hb.producerDataSet ?? []) {
       if (p.groupName) this.ctx.producers.register(p.groupName, conn, info);
     }
-    return createResponse(req, ResponseCode.SUCCESS);
+    // A new group's %RETRY% topic is routed before the answer: the consumer looks it up next.
+    // Heartbeats that create nothing (nearly all) answer at once.
+    const published = this.ctx.routes.publishSince(mark);
+    if (!published) return createResponse(req, ResponseCode.SUCCESS);
+    return published.then((remark) => createResponse(req, ResponseCode.SUCCESS, remark));
   };
 
   readonly unregisterClient = (req: RemotingCommand, conn: Connection): RemotingCommand => {

@@ -54,8 +54,13 @@ export class SendMessageBackProcessor {
   }
 
   readonly process = async (req: RemotingCommand): Promise<RemotingCommand> => {
+    const mark = this.ctx.routes.changeMark();
     try {
-      return await this.sendBack(req, parseSendBackHeader(req));
+      const res = await this.sendBack(req, parseSendBackHeader(req));
+      // A retry or dead-letter topic created here is routed before the answer.
+      const published = this.ctx.routes.publishSince(mark);
+      if (published) await published;
+      return res;
     } catch (err) {
       if (err instanceof RequestValidationError) {
         return createResponse(req, err.responseCode, err.remark);

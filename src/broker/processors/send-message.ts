@@ -100,12 +100,17 @@ export class SendMessageProcessor {
     };
     try {
       const h = parseSendHeader(req.code, req.extFields);
+      const mark = this.ctx.routes.changeMark();
       const tc = this.checkTopic(h);
       const queueId = this.pickQueue(h, tc);
       const body = req.body ?? Buffer.alloc(0);
-      return h.batch
+      const res = h.batch
         ? await this.sendBatch(req, conn, h, tc, queueId, body, base)
         : await this.sendOne(req, conn, h, tc, queueId, body, base);
+      // A topic auto-created here (or a %DLQ%) is routed before the answer, as msgCheck does.
+      const published = this.ctx.routes.publishSince(mark);
+      if (published) await published;
+      return res;
     } catch (err) {
       if (err instanceof RequestValidationError) {
         return createResponse(req, err.responseCode, err.remark, base);
