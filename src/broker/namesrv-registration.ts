@@ -5,8 +5,8 @@
 //
 // A request that changes topics a client can see is answered only after the name servers have
 // the change (AdminBrokerProcessor#updateAndCreateTopic → registerIncrementBrokerData), so
-// `mqadmin updateTopic … && start-producer` finds the route. Changes nobody waits for (none
-// today besides those) are pushed 10 ms later, coalesced.
+// `mqadmin updateTopic … && start-producer` finds the route. A change no answer waits on (made
+// by a request that then failed) is pushed 10 ms later, coalesced with others.
 import type { BrokerConfig } from '../common/config/broker-config.js';
 import {
   DEFAULT_REGISTER_BROKER_TIMEOUT_MS,
@@ -54,9 +54,9 @@ export class NamesrvRegistration implements TopicChangePublisher {
   /** Topic changes seen so far (TopicConfigManager#onChange). */
   private changes = 0;
   /** The latest registration started, and the changes its body holds. */
-  private inFlight: { covers: number; done: Promise<MissedNamesrv[]> } | undefined;
+  private inFlight: Registration | undefined;
   /** A registration about to start, shared by every change made in this turn of the loop. */
-  private next: Promise<MissedNamesrv[]> | undefined;
+  private next: Promise<Registration> | undefined;
   private readonly periodMs: number;
   private readonly addrs: string[];
   private readonly config: BrokerConfig;
@@ -112,7 +112,9 @@ export class NamesrvRegistration implements TopicChangePublisher {
 
   publishNow(): Promise<string | undefined> {
     if (this.addrs.length === 0) return Promise.resolve(undefined);
-    return this.publish().then((missed) => this.missedRemark(missed));
+    return this.publish()
+      .then((r) => settled(r, TOPIC_CHANGE_REGISTER_WAIT_MS))
+      .then((missed) => this.missedRemark(missed));
   }
 
   /**
@@ -121,8 +123,10 @@ export class NamesrvRegistration implements TopicChangePublisher {
    * creating a retry topic) shares one REGISTER_BROKER. The name server handles one connection's
    * requests in order, so a later registration never lands before an earlier one.
    */
-  private publish(): Promise<MissedNamesrv[]> {
-    if (this.inFlight && this.inFlight.covers >= this.changes) return this.inFlight.done;
+  private publish(): Promise<Registration> {
+    if (this.inFlight && this.inFlight.covers >= this.changes) {
+      return Promise.resolve(this.inFlight);
+    }
     if (this.pending) {
       clearTimeout(this.pending); // this registration carries what it was waiting to push
       this.pending = undefined;
@@ -130,7 +134,7 @@ export class NamesrvRegistration implements TopicChangePublisher {
     this.next ??= new Promise((resolve) => {
       setImmediate(() => {
         this.next = undefined;
-        resolve(this.register(TOPIC_CHANGE_REGISTER_WAIT_MS));
+        resolve(this.register());
       });
     });
     return this.next;
@@ -169,26 +173,11 @@ export class NamesrvRegistration implements TopicChangePublisher {
 
   /** REGISTER_BROKER with every name server; true when all of them took it. */
   async registerAll(): Promise<boolean> {
-    return (await this.register()).length === 0;
+    return (await settled(this.register())).length === 0;
   }
 
-  /**
-   * One registration with every name server; resolves with those that missed it. With waitMs,
-   * resolves by then at the latest, counting name servers still silent as missed (their request
-   * runs on, up to the register timeout).
-   */
-  private register(waitMs?: number): Promise<MissedNamesrv[]> {
-    const covers = this.changes;
-    const done = this.registerBody(waitMs);
-    this.inFlight = { covers, done };
-    const forget = () => {
-      if (this.inFlight?.done === done) this.inFlight = undefined;
-    };
-    done.then(forget, forget);
-    return done;
-  }
-
-  private async registerBody(waitMs: number | undefined): Promise<MissedNamesrv[]> {
+  /** Sends one registration to every name server; its body holds every change made so far. */
+  private register(): Registration {
     const body = this.buildBody();
     const header = {
       brokerName: this.config.brokerName,
@@ -199,13 +188,15 @@ export class NamesrvRegistration implements TopicChangePublisher {
       compressed: false,
       bodyCrc32: bodyCrc32(body),
     };
-    const results = await Promise.all(
-      this.addrs.map((addr) => {
-        const answer = this.registerWith(addr, header, body);
-        return waitMs === undefined ? answer : withDeadline(answer, addr, waitMs);
-      }),
-    );
-    return results.filter((m): m is MissedNamesrv => m !== undefined);
+    const r: Registration = {
+      covers: this.changes,
+      answers: this.addrs.map((addr) => ({ addr, answer: this.registerWith(addr, header, body) })),
+    };
+    this.inFlight = r;
+    void Promise.all(r.answers.map((a) => a.answer)).then(() => {
+      if (this.inFlight === r) this.inFlight = undefined;
+    });
+    return r;
   }
 
   private async registerWith(
@@ -249,6 +240,25 @@ export class NamesrvRegistration implements TopicChangePublisher {
       'utf8',
     );
   }
+}
+
+/** One REGISTER_BROKER per name server; answer resolves with a miss, or undefined (never rejects). */
+interface Registration {
+  covers: number;
+  answers: { addr: string; answer: Promise<MissedNamesrv | undefined> }[];
+}
+
+/**
+ * The name servers that missed a registration. With waitMs, resolves by then at the latest,
+ * counting those still silent as missed (their request runs on, up to the register timeout).
+ */
+async function settled(r: Registration, waitMs?: number): Promise<MissedNamesrv[]> {
+  const results = await Promise.all(
+    r.answers.map(({ addr, answer }) =>
+      waitMs === undefined ? answer : withDeadline(answer, addr, waitMs),
+    ),
+  );
+  return results.filter((m): m is MissedNamesrv => m !== undefined);
 }
 
 /** The name server's answer, or a miss once waitMs passed without one. */
