@@ -44,7 +44,7 @@ export interface TopicChangePublisher {
    * it, else a remark naming those that did not (the request still succeeded).
    */
   publishSince(mark: number): Promise<string | undefined> | undefined;
-  /** publishSince whatever changed: an admin call repeated to reach a name server that missed it. */
+  /** publishSince, changed or not: an admin call repeated for a name server that missed it. */
   publishNow(): Promise<string | undefined>;
 }
 
@@ -91,7 +91,7 @@ export class NamesrvRegistration implements TopicChangePublisher {
     this.timer.unref();
   }
 
-  /** A topic changed: pushed 10 ms later, coalescing bursts, unless a request publishes it first. */
+  /** A topic changed: pushed 10 ms later, coalesced, unless a request publishes it first. */
   scheduleRegister(): void {
     this.changes++;
     if (this.pending || this.addrs.length === 0) return;
@@ -242,7 +242,7 @@ export class NamesrvRegistration implements TopicChangePublisher {
   }
 }
 
-/** One REGISTER_BROKER per name server; answer resolves with a miss, or undefined (never rejects). */
+/** One REGISTER_BROKER per name server; each answer is a miss or undefined, never a rejection. */
 interface Registration {
   covers: number;
   answers: { addr: string; answer: Promise<MissedNamesrv | undefined> }[];
