@@ -149,6 +149,36 @@ describe('a topic change is routable once the broker answers it', () => {
     }
     expect(stale).toEqual([]);
   });
+
+  it('a send auto-creating its topic, and a send-back creating %DLQ%<group>, are routed once answered', async () => {
+    const missing: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const topic = uniqueName('RouteAuto');
+      expect((await raw.send(topic, 0, `auto${i}`)).code).toBe(ResponseCode.SUCCESS);
+      for (const ns of [ns1, ns2]) {
+        if ((await route(ns.addr, topic)).code !== ResponseCode.SUCCESS)
+          missing.push(`${topic} on ${ns.addr}`);
+      }
+      const group = uniqueName('RouteDlqCG');
+      const pulled = await raw.pull(topic, group, 0, 0, { subscription: '*' });
+      const m = pulled.msgs[0];
+      if (!m) throw new Error(`no message pulled from ${topic} (code ${pulled.code})`);
+      const back = await raw.call(RequestCode.CONSUMER_SEND_MSG_BACK, {
+        offset: m.commitLogOffset,
+        group,
+        delayLevel: -1, // straight to the dead-letter queue
+        originMsgId: m.offsetMsgId,
+        originTopic: topic,
+        unitMode: false,
+      });
+      expect(back.code).toBe(ResponseCode.SUCCESS);
+      for (const ns of [ns1, ns2]) {
+        if ((await route(ns.addr, `%DLQ%${group}`)).code !== ResponseCode.SUCCESS)
+          missing.push(`%DLQ%${group} on ${ns.addr}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
 });
 
 // Last: these stop and pause name servers.
