@@ -101,18 +101,24 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
     assert(cq.maxOffset === r.queueOffset + 1, 'the unit landed at its queue offset');
   }
 
-  /** Drops units pointing at or past the commit-log end, in every queue. */
-  truncateDirty(commitLogEnd: number): void {
+  /**
+   * Cuts every queue at its first unit that cannot be right (ConsumeQueue#truncateDirty). Returns
+   * the commit-log offset re-dispatch must start from to rebuild what was cut (Infinity if none).
+   */
+  truncateDirty(commitLogEnd: number): number {
+    let rebuildFrom = Number.POSITIVE_INFINITY;
     for (const cq of this.queues.values()) {
       const dropped = cq.truncateDirty(commitLogEnd);
       if (dropped > 0) {
+        rebuildFrom = Math.min(rebuildFrom, cq.maxPhysicOffset);
         this.log.warn(
-          { topic: cq.topic, queueId: cq.queueId, dropped },
-          'consume queue units past the commit log dropped',
+          { topic: cq.topic, queueId: cq.queueId, dropped, from: cq.maxOffset },
+          'consume queue units past the commit log or damaged dropped; rebuilding them',
         );
       }
     }
     assert(this.maxPhysicOffset <= commitLogEnd, 'no queue points past the commit log');
+    return rebuildFrom;
   }
 
   /** Drops segments and units of every queue that point below the commit log's new head. */

@@ -156,16 +156,33 @@ export class ConsumeQueue implements ConsumeQueueReader {
     return this.maxOffset > this.minOffset ? this.unitAt(this.maxOffset - 1) : undefined;
   }
 
-  /** Drops units that point at or past `commitLogEnd` (recovery after the commit log was cut). */
+  /**
+   * Recovery: cuts the queue at the first unit of its last three segments that cannot be right —
+   * a commit-log offset below 0 or below the previous unit's end, a size of 0 or less, or a
+   * message past `commitLogEnd` (a torn tail, a cut commit log, a damaged sector). RocketMQ's
+   * ConsumeQueue#recover stops at offset < 0 or size <= 0 the same way. The units after the cut are
+   * rebuilt from the commit log. Returns how many were dropped.
+   */
   truncateDirty(commitLogEnd: number): number {
-    let keep = this.maxOffset;
-    while (keep > this.minOffset) {
-      const u = this.unitAt(keep - 1);
-      if (u && u.commitLogOffset + u.size <= commitLogEnd) break;
-      keep--;
+    const files = this.log.files;
+    const firstScanned = files[Math.max(0, files.length - 3)]?.fileFromOffset ?? 0;
+    let q = Math.max(this.minOffset, firstScanned / CQ_UNIT_SIZE_BYTES);
+    let prevEnd = 0;
+    scan: while (q < this.maxOffset) {
+      const units = this.readUnits(q, 4096);
+      if (units.length === 0) break; // a hole: a segment shorter than its size
+      for (const u of units) {
+        if (!isBlankUnit(u)) {
+          const bad =
+            u.size <= 0 || u.commitLogOffset < prevEnd || u.commitLogOffset + u.size > commitLogEnd;
+          if (bad) break scan;
+          prevEnd = u.commitLogOffset + u.size;
+        }
+        q++;
+      }
     }
-    const dropped = this.maxOffset - keep;
-    if (dropped > 0) this.log.truncateFrom(keep * CQ_UNIT_SIZE_BYTES);
+    const dropped = this.maxOffset - q;
+    if (dropped > 0) this.log.truncateFrom(q * CQ_UNIT_SIZE_BYTES);
     const last = this.lastUnit();
     this.maxPhysicOffset = last ? last.commitLogOffset + last.size : 0;
     assert(this.maxPhysicOffset <= commitLogEnd, 'no unit points past the commit log end');

@@ -184,14 +184,17 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       this.opts.logger.warn({ from }, 'previous run did not shut down cleanly; recovering');
     const before = this.commitLog.maxOffset;
     const end = this.commitLog.recover(from);
-    this.consumeQueues.truncateDirty(end);
+    const rebuildFrom = this.consumeQueues.truncateDirty(end);
     this.indexService.truncateDirty(end);
-    // The key index may lag the consume queues (or be new): re-dispatch from the older point.
+    // The key index may lag the consume queues (or be new), a damaged queue was cut: re-dispatch
+    // from the oldest of these points (records already indexed are skipped).
     const dispatchFrom = Math.max(
       this.commitLog.minOffset,
-      this.opts.messageIndexEnable === false
-        ? from
-        : Math.min(from, this.indexService.resumeOffset),
+      Math.min(
+        from,
+        rebuildFrom,
+        this.opts.messageIndexEnable === false ? from : this.indexService.resumeOffset,
+      ),
     );
     const scanned = this.commitLog.scan(dispatchFrom, end, (r) => {
       const req = parseForDispatch(r.bytes);
