@@ -2,8 +2,19 @@
 // UPDATE_AND_CREATE_TOPIC (17), DELETE_TOPIC_IN_BROKER (215), GET_ALL_TOPIC_CONFIG (21),
 // GET_TOPIC_CONFIG (351), GET_MAX_OFFSET (30), GET_MIN_OFFSET (31),
 // SEARCH_OFFSET_BY_TIMESTAMP (29), GET_EARLIEST_MSG_STORETIME (32), GET_BROKER_RUNTIME_INFO (28).
-import { optBool, optInt, optString, reqInt, reqString } from '../../protocol/headers/fields.js';
-import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
+import {
+  optBool,
+  optInt,
+  optString,
+  reqInt,
+  reqLong,
+  reqString,
+} from '../../protocol/headers/fields.js';
+import {
+  createResponse,
+  type ExtFields,
+  type RemotingCommand,
+} from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { TopicConfig, TopicFilterType } from '../managers/topic-config-manager.js';
@@ -116,10 +127,9 @@ export class AdminProcessor {
   };
 
   readonly searchOffsetByTimestamp = (req: RemotingCommand): RemotingCommand => {
-    const { topic, queueId } = this.queue(req);
-    const ts = reqInt(req.extFields, 'timestamp');
+    const { topic, queueId, timestamp } = parseSearchOffsetHeader(req.extFields);
     return createResponse(req, ResponseCode.SUCCESS, undefined, {
-      offset: this.ctx.store.getOffsetInQueueByTime(topic, queueId, ts),
+      offset: this.ctx.store.getOffsetInQueueByTime(topic, queueId, timestamp),
     });
   };
 
@@ -162,4 +172,16 @@ export class AdminProcessor {
   private queue(req: RemotingCommand): { topic: string; queueId: number } {
     return { topic: reqString(req.extFields, 'topic'), queueId: reqInt(req.extFields, 'queueId') };
   }
+}
+
+export function parseSearchOffsetHeader(e: ExtFields): {
+  topic: string;
+  queueId: number;
+  timestamp: number;
+} {
+  return {
+    topic: reqString(e, 'topic'),
+    queueId: reqInt(e, 'queueId'),
+    timestamp: reqLong(e, 'timestamp'),
+  };
 }
