@@ -22,6 +22,7 @@ import { SubscriptionGroupManager } from './managers/subscription-group-manager.
 import { TopicConfigManager } from './managers/topic-config-manager.js';
 import { NamesrvRegistration } from './namesrv-registration.js';
 import { AdminProcessor } from './processors/admin.js';
+import { BrokerInfoProcessor } from './processors/broker-info.js';
 import { ClientManageProcessor } from './processors/client-manage.js';
 import { ConsumerManageProcessor } from './processors/consumer-manage.js';
 import { LockMqProcessor } from './processors/lock-mq.js';
@@ -212,7 +213,9 @@ export class BrokerController {
     s.registerProcessor(RequestCode.GET_MIN_OFFSET, admin.getMinOffset);
     s.registerProcessor(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, admin.searchOffsetByTimestamp);
     s.registerProcessor(RequestCode.GET_EARLIEST_MSG_STORETIME, admin.getEarliestMsgStoretime);
-    s.registerProcessor(RequestCode.GET_BROKER_RUNTIME_INFO, admin.getBrokerRuntimeInfo);
+    const info = new BrokerInfoProcessor(ctx);
+    s.registerProcessor(RequestCode.GET_BROKER_RUNTIME_INFO, info.getBrokerRuntimeInfo);
+    s.registerProcessor(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, info.getAllSubscriptionGroup);
     const lock = new LockMqProcessor(ctx);
     s.registerProcessor(RequestCode.LOCK_BATCH_MQ, lock.lockBatchMQ);
     s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lock.unlockBatchMQ);

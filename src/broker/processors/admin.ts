@@ -1,7 +1,7 @@
 // Topic administration and queue offset queries (spec part 1 §4.8, part 2 §3.3, §10.2-10.3):
 // UPDATE_AND_CREATE_TOPIC (17), DELETE_TOPIC_IN_BROKER (215), GET_ALL_TOPIC_CONFIG (21),
 // GET_TOPIC_CONFIG (351), GET_MAX_OFFSET (30), GET_MIN_OFFSET (31),
-// SEARCH_OFFSET_BY_TIMESTAMP (29), GET_EARLIEST_MSG_STORETIME (32), GET_BROKER_RUNTIME_INFO (28).
+// SEARCH_OFFSET_BY_TIMESTAMP (29), GET_EARLIEST_MSG_STORETIME (32).
 import {
   optBool,
   optInt,
@@ -24,7 +24,6 @@ const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
 
 export class AdminProcessor {
   private readonly ctx: BrokerContext;
-  private readonly startedAt = Date.now();
 
   constructor(ctx: BrokerContext) {
     this.ctx = ctx;
@@ -138,35 +137,6 @@ export class AdminProcessor {
     return createResponse(req, ResponseCode.SUCCESS, undefined, {
       timestamp: this.ctx.store.getEarliestMessageTime(topic, queueId),
     });
-  };
-
-  readonly getBrokerRuntimeInfo = (req: RemotingCommand): RemotingCommand => {
-    const { store, config } = this.ctx;
-    const { stats } = this.ctx;
-    const table: Record<string, string> = {
-      brokerVersionDesc: 'V5_3_3',
-      brokerVersion: '479',
-      kiteMQVersion: '0.1.0',
-      bootTimestamp: String(this.startedAt),
-      brokerActive: 'true',
-      brokerName: config.brokerName,
-      commitLogMaxOffset: String(store.maxPhyOffset),
-      commitLogMinOffset: String(store.minPhyOffset),
-      putTps: stats.putTps(),
-      getTransferredTps: stats.getTps(),
-      getTransferedTps: stats.getTps(), // the misspelt key older tools read
-      msgPutTotalTodayNow: String(stats.putTotal),
-      msgGetTotalTodayNow: String(stats.getTotal),
-      // KiteMQ has no send/pull thread-pool queues: requests run on the event loop.
-      sendThreadPoolQueueSize: '0',
-      pullThreadPoolQueueSize: '0',
-      sendThreadPoolQueueHeadWaitTimeMills: '0',
-      pullThreadPoolQueueHeadWaitTimeMills: '0',
-      pageCacheLockTimeMills: '0',
-      ...this.ctx.schedule.runtimeInfo(),
-      ...this.ctx.timer?.runtimeInfo(),
-    };
-    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, json({ table }));
   };
 
   private queue(req: RemotingCommand): { topic: string; queueId: number } {

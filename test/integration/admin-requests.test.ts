@@ -1,0 +1,161 @@
+// Admin requests that real clients and tools send, against a real mqnamesrv + mqbroker:
+// GET_ALL_SUBSCRIPTIONGROUP_CONFIG (the Go admin's GetAllSubscriptionGroup), QUERY_MESSAGE by
+// unique key with endTimestamp=Long.MAX_VALUE (the Java client's queryMessageByUniqKey and
+// viewMessage), and the GET_BROKER_RUNTIME_INFO keys Java's clusterList reads.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/common/logger.js';
+import { decodeRecords } from '../../src/message/record-codec.js';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
+import { RemotingClient } from '../../src/remoting/remoting-client.js';
+import {
+  type BrokerHandle,
+  type NamesrvHandle,
+  startBroker,
+  startNamesrv,
+  uniqueName,
+} from '../harness/processes.js';
+import { RawBroker } from '../harness/raw-protocol.js';
+import { createTopic } from '../harness/topics.js';
+
+const LONG_MAX = '9223372036854775807';
+
+let namesrv: NamesrvHandle;
+let broker: BrokerHandle;
+const client = new RemotingClient(silentLogger());
+let raw: RawBroker;
+
+beforeAll(async () => {
+  namesrv = await startNamesrv();
+  broker = await startBroker({ namesrvAddr: namesrv.addr });
+  raw = new RawBroker(client, () => broker.addr);
+});
+
+afterAll(async () => {
+  client.close();
+  await broker?.stop();
+  await namesrv?.stop();
+});
+
+async function runtimeInfo(): Promise<Record<string, string>> {
+  const r = await raw.call(RequestCode.GET_BROKER_RUNTIME_INFO, {});
+  expect(r.code).toBe(ResponseCode.SUCCESS);
+  return (JSON.parse(r.body!.toString('utf8')) as { table: Record<string, string> }).table;
+}
+
+async function allGroups(): Promise<{
+  subscriptionGroupTable: Record<string, Record<string, unknown>>;
+  dataVersion: { timestamp: number; counter: number };
+}> {
+  const r = await raw.call(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, {});
+  expect(r.code, r.remark).toBe(ResponseCode.SUCCESS);
+  return JSON.parse(r.body!.toString('utf8'));
+}
+
+describe('GET_ALL_SUBSCRIPTIONGROUP_CONFIG', () => {
+  it("lists the broker's groups with RocketMQ's fields, and a dataVersion that moves", async () => {
+    const topic = uniqueName('SubGroups');
+    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    const group = uniqueName('GroupA');
+    const before = await allGroups();
+    expect(before.subscriptionGroupTable[group]).toBeUndefined();
+    expect(await raw.heartbeat('client-a', group, [topic])).toMatchObject({ code: 0 });
+    const after = await allGroups();
+    expect(after.subscriptionGroupTable[group]).toEqual({
+      groupName: group,
+      consumeEnable: true,
+      consumeFromMinEnable: true,
+      consumeBroadcastEnable: true,
+      consumeMessageOrderly: false,
+      retryQueueNums: 1,
+      retryMaxTimes: 16,
+      groupRetryPolicy: { type: 'CUSTOMIZED' },
+      brokerId: 0,
+      whichBrokerWhenConsumeSlowly: 1,
+      notifyConsumerIdsChangedEnable: true,
+      groupSysFlag: 0,
+      consumeTimeoutMinute: 15,
+      attributes: {},
+    });
+    expect(after.dataVersion.counter).toBeGreaterThan(before.dataVersion.counter);
+    expect(after.dataVersion.timestamp).toBeGreaterThan(0);
+  });
+});
+
+describe('QUERY_MESSAGE by unique key', () => {
+  it('finds the message with endTimestamp=Long.MAX_VALUE, as the Java client asks', async () => {
+    const topic = uniqueName('UniqQuery');
+    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    const uniq = `0A0B0C0D${Date.now().toString(16).toUpperCase().padStart(24, '0')}`;
+    const sent = await raw.send(topic, 0, 'by unique key', { UNIQ_KEY: uniq });
+    expect(sent.code).toBe(0);
+    const q = await raw.call(RequestCode.QUERY_MESSAGE, {
+      topic,
+      key: uniq,
+      maxNum: 32,
+      beginTimestamp: 0,
+      endTimestamp: LONG_MAX,
+      _UNIQUE_KEY_QUERY: 'true',
+    });
+    expect(q.code, q.remark).toBe(ResponseCode.SUCCESS);
+    const found = decodeRecords(q.body!);
+    expect(found.map((m) => m.body.toString())).toEqual(['by unique key']);
+    expect(found[0]!.properties.UNIQ_KEY).toBe(uniq);
+  });
+});
+
+describe('GET_BROKER_RUNTIME_INFO', () => {
+  it('fills the keys clusterList reads with real values', async () => {
+    const topic = uniqueName('Runtime');
+    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    const first = await runtimeInfo();
+    for (const key of [
+      'commitLogDiskRatio',
+      'earliestMessageTimeStamp',
+      'msgPutTotalTodayMorning',
+      'msgGetTotalTodayMorning',
+      'msgPutTotalYesterdayMorning',
+      'msgGetTotalYesterdayMorning',
+      'msgPutTotalTodayNow',
+      'msgGetTotalTodayNow',
+      'putTps',
+      'getTransferredTps',
+      'pageCacheLockTimeMills',
+      'sendThreadPoolQueueHeadWaitTimeMills',
+      'pullThreadPoolQueueHeadWaitTimeMills',
+      'timerReadBehind',
+      'timerCongestNum',
+      'brokerVersionDesc',
+    ]) {
+      expect(first[key], key).toBeDefined();
+    }
+    const ratio = Number(first.commitLogDiskRatio);
+    expect(ratio).toBeGreaterThan(0);
+    expect(ratio).toBeLessThan(1);
+
+    const sends = 3;
+    for (let i = 0; i < sends; i++) expect((await raw.send(topic, 0, `m${i}`)).code).toBe(0);
+    const pulled = await raw.pull(topic, uniqueName('RuntimeGroup'), 0, 0, { subscription: '*' });
+    expect(pulled.msgs).toHaveLength(sends);
+    const second = await runtimeInfo();
+    expect(Number(second.msgPutTotalTodayNow) - Number(first.msgPutTotalTodayNow)).toBe(sends);
+    expect(Number(second.msgGetTotalTodayNow) - Number(first.msgGetTotalTodayNow)).toBe(sends);
+    for (const kind of ['Put', 'Get']) {
+      const now = Number(second[`msg${kind}TotalTodayNow`]);
+      const today = Number(second[`msg${kind}TotalTodayMorning`]);
+      const yesterday = Number(second[`msg${kind}TotalYesterdayMorning`]);
+      expect(yesterday).toBeGreaterThanOrEqual(0);
+      expect(today).toBeGreaterThanOrEqual(yesterday);
+      expect(now).toBeGreaterThanOrEqual(today);
+    }
+
+    // The earliest store time is that of the record at the commit log's start.
+    const oldest = await raw.call(RequestCode.VIEW_MESSAGE_BY_ID, {
+      offset: second.commitLogMinOffset!,
+    });
+    expect(oldest.code).toBe(0);
+    const earliest = decodeRecords(oldest.body!)[0]!.storeTimestamp;
+    expect(Number(second.earliestMessageTimeStamp)).toBe(earliest);
+    expect(Number(second.commitLogMaxOffset)).toBeGreaterThan(Number(second.commitLogMinOffset));
+  });
+});
