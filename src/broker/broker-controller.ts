@@ -28,6 +28,7 @@ import { ConsumerManageProcessor } from './processors/consumer-manage.js';
 import { LockMqProcessor } from './processors/lock-mq.js';
 import { PullMessageProcessor } from './processors/pull-message.js';
 import { QueryMessageProcessor } from './processors/query-message.js';
+import { ReplyMessageProcessor } from './processors/reply-message.js';
 import { ResetOffsetProcessor } from './processors/reset-offset.js';
 import { SendMessageProcessor } from './processors/send-message.js';
 import { SendMessageBackProcessor } from './processors/send-message-back.js';
@@ -187,6 +188,11 @@ export class BrokerController {
     s.registerProcessor(
       [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE],
       send.process,
+    );
+    const reply = new ReplyMessageProcessor(ctx);
+    s.registerProcessor(
+      [RequestCode.SEND_REPLY_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2],
+      reply.process,
     );
     const back = new SendMessageBackProcessor(ctx);
     s.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, back.process);

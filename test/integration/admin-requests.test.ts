@@ -1,10 +1,17 @@
 // Admin requests that real clients and tools send, against a real mqnamesrv + mqbroker:
 // GET_ALL_SUBSCRIPTIONGROUP_CONFIG (the Go admin's GetAllSubscriptionGroup), QUERY_MESSAGE by
 // unique key with endTimestamp=Long.MAX_VALUE (the Java client's queryMessageByUniqKey and
-// viewMessage), and the GET_BROKER_RUNTIME_INFO keys Java's clusterList reads.
+// viewMessage), the GET_BROKER_RUNTIME_INFO keys Java's clusterList reads, and request-reply
+// (SEND_REPLY_MESSAGE_V2 from the replying consumer, PUSH_REPLY_MESSAGE_TO_CLIENT to the requester).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/common/logger.js';
+import { decodeProperties, encodeProperties } from '../../src/message/properties-codec.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
+import {
+  createRequest,
+  createResponse,
+  type RemotingCommand,
+} from '../../src/protocol/remoting-command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
@@ -16,7 +23,7 @@ import {
   uniqueName,
 } from '../harness/processes.js';
 import { RawBroker } from '../harness/raw-protocol.js';
-import { createTopic } from '../harness/topics.js';
+import { createTopic, waitFor } from '../harness/topics.js';
 
 const LONG_MAX = '9223372036854775807';
 
@@ -157,5 +164,86 @@ describe('GET_BROKER_RUNTIME_INFO', () => {
     const earliest = decodeRecords(oldest.body!)[0]!.storeTimestamp;
     expect(Number(second.earliestMessageTimeStamp)).toBe(earliest);
     expect(Number(second.commitLogMaxOffset)).toBeGreaterThan(Number(second.commitLogMinOffset));
+  });
+});
+
+describe('request-reply', () => {
+  it("pushes a consumer's reply to the requesting producer's connection", async () => {
+    const pushed: RemotingCommand[] = [];
+    const requester = new RemotingClient(silentLogger(), (cmd, conn) => {
+      pushed.push(cmd);
+      conn.send(createResponse(cmd, ResponseCode.SUCCESS));
+    });
+    const replier = new RemotingClient(silentLogger());
+    try {
+      const clientId = uniqueName('requester@127.0.0.1');
+      const hb = await requester.invoke(
+        broker.addr,
+        createRequest(
+          RequestCode.HEART_BEAT,
+          0,
+          {},
+          Buffer.from(
+            JSON.stringify({
+              clientID: clientId,
+              producerDataSet: [{ groupName: uniqueName('RequestProducers') }],
+              consumerDataSet: [],
+            }),
+          ),
+        ),
+      );
+      expect(hb.code).toBe(0);
+      const replyTopic = 'DefaultCluster_REPLY_TOPIC';
+      const properties = encodeProperties({
+        CORRELATION_ID: 'corr-1',
+        REPLY_TO_CLIENT: clientId,
+        MSG_TYPE: 'reply',
+      });
+      const header = {
+        a: 'ReplyProducers',
+        b: replyTopic,
+        c: 'TBW102',
+        d: 4,
+        e: 0,
+        f: 0,
+        g: Date.now(),
+        h: 0,
+        i: properties,
+        j: 0,
+        k: false,
+      };
+      const r = await replier.invoke(
+        broker.addr,
+        createRequest(RequestCode.SEND_REPLY_MESSAGE_V2, 0, header, Buffer.from('the answer')),
+      );
+      expect(r.code, r.remark).toBe(ResponseCode.SUCCESS);
+      await waitFor(() => pushed.length > 0, 20_000, 'the pushed reply');
+      const push = pushed[0]!;
+      expect(push.code).toBe(RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT);
+      expect(push.body?.toString()).toBe('the answer');
+      expect(push.extFields.topic).toBe(replyTopic);
+      expect(decodeProperties(push.extFields.properties!).CORRELATION_ID).toBe('corr-1');
+      expect(push.extFields.bornHost).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(push.extFields.storeHost).toBe(broker.addr);
+
+      // A reply for a requester that is not connected is refused, naming it.
+      const orphan = await replier.invoke(
+        broker.addr,
+        createRequest(
+          RequestCode.SEND_REPLY_MESSAGE_V2,
+          0,
+          {
+            ...header,
+            i: encodeProperties({ CORRELATION_ID: 'corr-2', REPLY_TO_CLIENT: 'gone@1' }),
+          },
+          Buffer.from('nobody listens'),
+        ),
+      );
+      expect(orphan.code).toBe(ResponseCode.SYSTEM_ERROR);
+      expect(orphan.remark).toContain('gone@1');
+    } finally {
+      requester.close();
+      replier.close();
+    }
   });
 });
