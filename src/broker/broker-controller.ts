@@ -22,6 +22,7 @@ import { SubscriptionGroupManager } from './managers/subscription-group-manager.
 import { TopicConfigManager } from './managers/topic-config-manager.js';
 import { NamesrvRegistration } from './namesrv-registration.js';
 import { AdminProcessor } from './processors/admin.js';
+import { AdminStatsProcessor } from './processors/admin-stats.js';
 import { BrokerInfoProcessor } from './processors/broker-info.js';
 import { ClientManageProcessor } from './processors/client-manage.js';
 import { ConsumerManageProcessor } from './processors/consumer-manage.js';
@@ -222,6 +223,11 @@ export class BrokerController {
     const info = new BrokerInfoProcessor(ctx);
     s.registerProcessor(RequestCode.GET_BROKER_RUNTIME_INFO, info.getBrokerRuntimeInfo);
     s.registerProcessor(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, info.getAllSubscriptionGroup);
+    const stats = new AdminStatsProcessor(ctx);
+    s.registerProcessor(RequestCode.GET_BROKER_CONFIG, stats.getBrokerConfig);
+    s.registerProcessor(RequestCode.GET_TOPIC_STATS_INFO, stats.getTopicStatsInfo);
+    s.registerProcessor(RequestCode.GET_CONSUMER_CONNECTION_LIST, stats.getConsumerConnectionList);
+    s.registerProcessor(RequestCode.GET_CONSUME_STATS, stats.getConsumeStats);
     const lock = new LockMqProcessor(ctx);
     s.registerProcessor(RequestCode.LOCK_BATCH_MQ, lock.lockBatchMQ);
     s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lock.unlockBatchMQ);

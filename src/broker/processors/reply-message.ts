@@ -2,8 +2,9 @@
 // DefaultMQProducer#request, the Go client's reply). The replying consumer sends its answer to
 // <cluster>_REPLY_TOPIC; the broker pushes it at once to the requester named by the REPLY_TO_CLIENT
 // property, over that producer's own connection, as PUSH_REPLY_MESSAGE_TO_CLIENT (326), and stores
-// a copy whether or not the push succeeded (RocketMQ's storeReplyMessageEnable=true default). The answer to the replier is that of
-// the push: SUCCESS with msgId "0", or SYSTEM_ERROR naming the requester that could not be reached.
+// a copy whether or not the push succeeded (RocketMQ's storeReplyMessageEnable=true default). The
+// replier is answered with the push's outcome: SUCCESS with msgId "0", or SYSTEM_ERROR naming the
+// requester that could not be reached.
 import { randomInt } from 'node:crypto';
 import { decodeProperties, encodeProperties } from '../../message/properties-codec.js';
 import {
@@ -93,7 +94,7 @@ export class ReplyMessageProcessor {
     return createResponse(req, ResponseCode.SYSTEM_ERROR, failure, base);
   };
 
-  /** PUSH_REPLY_MESSAGE_TO_CLIENT (ReplyMessageRequestHeader); undefined when the client took it. */
+  /** PUSH_REPLY_MESSAGE_TO_CLIENT (ReplyMessageRequestHeader); undefined when it was taken. */
   private async push(
     channel: Connection,
     h: ReturnType<typeof parseSendHeader>,
