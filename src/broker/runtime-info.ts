@@ -67,10 +67,23 @@ export function buildRuntimeInfo(
     // DefaultMessageStore / StoreStatsService
     bootTimestamp: String(bootTimestamp),
     runtime: formatRuntime(now - bootTimestamp),
+    putMessageEntireTimeMax: String(stats.putLatency.maxMs),
     putMessageTimesTotal: String(putTimes),
+    putMessageFailedTimes: String(stats.putFailed),
+    putMessageSizeTotal: String(stats.putBytes),
+    putMessageDistributeTime: stats.putLatency.distribution(),
+    putMessageAverageSize: String(stats.putBytes / putTimes),
+    // Dispatch runs in the put's own tick: no reput buffer builds up.
+    dispatchMaxBuffer: '0',
+    getMessageEntireTimeMax: String(stats.getMaxMs),
     putTps: stats.putTps(),
+    getFoundTps: stats.getFoundTps(),
+    getMissTps: stats.getMissTps(),
+    getTotalTps: stats.getTotalTps(),
     getTransferredTps: stats.getTps(),
     getTransferedTps: stats.getTps(), // the misspelt key older tools read
+    putLatency99: stats.putLatency.percentile(0.99).toFixed(2),
+    putLatency999: stats.putLatency.percentile(0.999).toFixed(2),
     [`commitLogDiskRatio_${commitLogDir}`]: String(commitLogRatio),
     commitLogDiskRatio: String(commitLogRatio),
     consumeQueueDiskRatio: String(

@@ -148,6 +148,16 @@ describe('GET_BROKER_RUNTIME_INFO', () => {
     const second = await runtimeInfo();
     expect(Number(second.msgPutTotalTodayNow) - Number(first.msgPutTotalTodayNow)).toBe(sends);
     expect(Number(second.msgGetTotalTodayNow) - Number(first.msgGetTotalTodayNow)).toBe(sends);
+    // The store's own put counters (StoreStatsService): sizes, failures, latency ranges.
+    expect(Number(second.putMessageSizeTotal)).toBeGreaterThan(Number(first.putMessageSizeTotal));
+    expect(second.putMessageFailedTimes).toBe(first.putMessageFailedTimes);
+    const distributed = (t: Record<string, string>) =>
+      [...t.putMessageDistributeTime!.matchAll(/:(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(distributed(second) - distributed(first)).toBe(sends);
+    for (const key of ['getFoundTps', 'getMissTps', 'getTotalTps', 'putTps']) {
+      expect(second[key], key).toMatch(/^\d+\.\d\d \d+\.\d\d \d+\.\d\d$/);
+    }
+    expect(Number(second.putLatency99)).toBeGreaterThanOrEqual(0);
     for (const kind of ['Put', 'Get']) {
       const now = Number(second[`msg${kind}TotalTodayNow`]);
       const today = Number(second[`msg${kind}TotalTodayMorning`]);

@@ -98,6 +98,7 @@ export class PullMessageProcessor {
     if (allowSuspend && (h.sysFlag & PullSysFlag.COMMIT_OFFSET) !== 0 && h.commitOffset >= 0) {
       offsets.commitOffset(h.consumerGroup, h.topic, h.queueId, h.commitOffset);
     }
+    const getStarted = performance.now();
     const r = store.getMessage(
       h.topic,
       h.queueId,
@@ -106,6 +107,7 @@ export class PullMessageProcessor {
       (code) => matches(code),
       record,
     );
+    this.ctx.stats.recordGet(performance.now() - getStarted, r.status === 'FOUND');
     const code = statusToCode(r.status, h.queueOffset);
     if (
       code === ResponseCode.PULL_NOT_FOUND &&

@@ -244,7 +244,9 @@ export class SendMessageProcessor {
     if ('error' in diverted) {
       return createResponse(req, ResponseCode.MESSAGE_ILLEGAL, diverted.error, base);
     }
+    const putStarted = performance.now();
     const result = await this.ctx.store.putMessage(diverted.message);
+    this.ctx.stats.recordPut(performance.now() - putStarted, result.appendResult?.wroteBytes);
     const outcome = mapPutStatus(result.status, result.remark);
     if (outcome.stored) this.ctx.stats.putTotal++;
     if (!outcome.stored || !result.appendResult) {
@@ -349,7 +351,9 @@ export class SendMessageProcessor {
         properties: this.completeProperties(props),
       });
     });
+    const putStarted = performance.now();
     const result = await this.ctx.store.putMessages(msgs);
+    this.ctx.stats.recordPut(performance.now() - putStarted, result.appendResult?.wroteBytes);
     const outcome = mapPutStatus(result.status, result.remark);
     if (outcome.stored) this.ctx.stats.putTotal += msgs.length;
     if (!outcome.stored || !result.appendResult) {
