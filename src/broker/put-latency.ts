@@ -33,7 +33,10 @@ const BUCKET_BOUNDS: number[] = (() => {
   const out: number[] = [];
   let at = 0;
   for (const [step, n] of steps) {
-    for (let i = 0; i < n; i++) out.push((at += step));
+    for (let i = 0; i < n; i++) {
+      at += step;
+      out.push(at);
+    }
   }
   return out;
 })();
