@@ -22,11 +22,14 @@ import { SubscriptionGroupManager } from './managers/subscription-group-manager.
 import { TopicConfigManager } from './managers/topic-config-manager.js';
 import { NamesrvRegistration } from './namesrv-registration.js';
 import { AdminProcessor } from './processors/admin.js';
+import { AdminStatsProcessor } from './processors/admin-stats.js';
+import { BrokerInfoProcessor } from './processors/broker-info.js';
 import { ClientManageProcessor } from './processors/client-manage.js';
 import { ConsumerManageProcessor } from './processors/consumer-manage.js';
 import { LockMqProcessor } from './processors/lock-mq.js';
 import { PullMessageProcessor } from './processors/pull-message.js';
 import { QueryMessageProcessor } from './processors/query-message.js';
+import { ReplyMessageProcessor } from './processors/reply-message.js';
 import { ResetOffsetProcessor } from './processors/reset-offset.js';
 import { SendMessageProcessor } from './processors/send-message.js';
 import { SendMessageBackProcessor } from './processors/send-message-back.js';
@@ -189,6 +192,11 @@ export class BrokerController {
       [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE],
       send.process,
     );
+    const reply = new ReplyMessageProcessor(ctx);
+    s.registerProcessor(
+      [RequestCode.SEND_REPLY_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2],
+      reply.process,
+    );
     const back = new SendMessageBackProcessor(ctx);
     s.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, back.process);
     s.registerProcessor(RequestCode.GET_ALL_DELAY_OFFSET, ctx.schedule.getAllDelayOffset);
@@ -214,7 +222,14 @@ export class BrokerController {
     s.registerProcessor(RequestCode.GET_MIN_OFFSET, admin.getMinOffset);
     s.registerProcessor(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, admin.searchOffsetByTimestamp);
     s.registerProcessor(RequestCode.GET_EARLIEST_MSG_STORETIME, admin.getEarliestMsgStoretime);
-    s.registerProcessor(RequestCode.GET_BROKER_RUNTIME_INFO, admin.getBrokerRuntimeInfo);
+    const info = new BrokerInfoProcessor(ctx);
+    s.registerProcessor(RequestCode.GET_BROKER_RUNTIME_INFO, info.getBrokerRuntimeInfo);
+    s.registerProcessor(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, info.getAllSubscriptionGroup);
+    const stats = new AdminStatsProcessor(ctx);
+    s.registerProcessor(RequestCode.GET_BROKER_CONFIG, stats.getBrokerConfig);
+    s.registerProcessor(RequestCode.GET_TOPIC_STATS_INFO, stats.getTopicStatsInfo);
+    s.registerProcessor(RequestCode.GET_CONSUMER_CONNECTION_LIST, stats.getConsumerConnectionList);
+    s.registerProcessor(RequestCode.GET_CONSUME_STATS, stats.getConsumeStats);
     const lock = new LockMqProcessor(ctx);
     s.registerProcessor(RequestCode.LOCK_BATCH_MQ, lock.lockBatchMQ);
     s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lock.unlockBatchMQ);

@@ -95,3 +95,14 @@ assert(
   'a topic change is answered before the client gives up on it',
 );
 assert(MAX_SUSPEND_TIMEOUT_MS < 30_000, 'a parked pull answers before the client socket timeout');
+
+/**
+ * BrokerConfig thread-pool queue capacities, reported by GET_BROKER_RUNTIME_INFO as RocketMQ
+ * reports them. KiteMQ runs requests on the event loop, so these queues stay empty.
+ */
+export const SEND_THREAD_POOL_QUEUE_CAPACITY = 10_000;
+export const PULL_THREAD_POOL_QUEUE_CAPACITY = 100_000;
+export const LITE_PULL_THREAD_POOL_QUEUE_CAPACITY = 100_000;
+export const QUERY_THREAD_POOL_QUEUE_CAPACITY = 20_000;
+export const ACK_THREAD_POOL_QUEUE_CAPACITY = 100_000;
+export const END_TRANSACTION_POOL_QUEUE_CAPACITY = 100_000;

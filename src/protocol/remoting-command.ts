@@ -5,6 +5,7 @@
 // on input numbers and booleans (ali-ons) are coerced to strings.
 import { ProtocolError } from '../common/errors.js';
 import { KITEMQ_REMOTING_VERSION } from '../common/limits.js';
+import { parseHeaderJson } from './json-header.js';
 
 export const SerializeType = { JSON: 0, ROCKETMQ: 1 } as const;
 export type SerializeTypeValue = (typeof SerializeType)[keyof typeof SerializeType];
@@ -192,7 +193,8 @@ function decodeJsonHeader(bytes: Buffer): Omit<RemotingCommand, 'body'> {
   let raw: unknown;
   try {
     // C++ clients append a newline; JSON.parse tolerates surrounding whitespace.
-    raw = JSON.parse(bytes.toString('utf8'));
+    // Integers beyond 2^53 come back as their exact text (Java longs sent as JSON numbers).
+    raw = parseHeaderJson(bytes.toString('utf8'));
   } catch (err) {
     throw new ProtocolError(`JSON header does not parse: ${(err as Error).message}`);
   }

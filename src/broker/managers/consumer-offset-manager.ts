@@ -95,6 +95,21 @@ export class ConsumerOffsetManager {
     m.set(queueId, offset);
   }
 
+  /** The last nextBeginOffset handed to the group for the queue; -1 before any pull. */
+  queryPullOffset(group: string, topic: string, queueId: number): number {
+    return this.pullOffsets.get(topic + SEP + group)?.get(queueId) ?? -1;
+  }
+
+  /** whichTopicByConsumer: the topics a group has committed offsets on. */
+  topicsOfGroup(group: string): string[] {
+    const out: string[] = [];
+    for (const key of this.table.keys()) {
+      const i = key.lastIndexOf(SEP);
+      if (key.slice(i + 1) === group) out.push(key.slice(0, i));
+    }
+    return out;
+  }
+
   /** Groups with committed offsets on a topic. */
   groupsOfTopic(topic: string): string[] {
     const out: string[] = [];

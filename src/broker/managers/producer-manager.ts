@@ -22,6 +22,14 @@ export class ProducerManager {
     if (g.size === 0) this.groups.delete(group);
   }
 
+  /** ProducerManager#findChannel: the connection of a producer client id (request-reply). */
+  findChannel(clientId: string): Connection | undefined {
+    for (const g of this.groups.values()) {
+      for (const [conn, info] of g) if (info.clientId === clientId && !conn.isClosed) return conn;
+    }
+    return undefined;
+  }
+
   onChannelClose(conn: Connection): void {
     for (const [name, g] of [...this.groups]) {
       g.delete(conn);

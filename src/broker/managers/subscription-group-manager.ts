@@ -1,7 +1,9 @@
 // Subscription group configs (SubscriptionGroupManager): auto-created on first heartbeat or pull
-// when autoCreateSubscriptionGroup is on, persisted in <root>/config/subscriptionGroup.json.
+// when autoCreateSubscriptionGroup is on, persisted in <root>/config/subscriptionGroup.json with
+// the DataVersion that counts its changes (GET_ALL_SUBSCRIPTIONGROUP_CONFIG hands both out).
 import { join } from 'node:path';
 import type { BrokerConfig } from '../../common/config/broker-config.js';
+import type { DataVersion } from '../../protocol/bodies/route-data.js';
 import { validateGroup } from '../topic-validator.js';
 import { readJsonFile, writeJsonFile } from './config-file.js';
 
@@ -35,6 +37,7 @@ export class SubscriptionGroupManager {
   private readonly table = new Map<string, SubscriptionGroupConfig>();
   private readonly path: string;
   private readonly autoCreate: boolean;
+  private version: DataVersion = { counter: 0, stateVersion: 0, timestamp: Date.now() };
 
   constructor(config: BrokerConfig) {
     this.path = join(config.storePathRootDir, 'config', 'subscriptionGroup.json');
@@ -42,9 +45,11 @@ export class SubscriptionGroupManager {
   }
 
   load(): void {
-    const file = readJsonFile<{ subscriptionGroupTable: Record<string, SubscriptionGroupConfig> }>(
-      this.path,
-    );
+    const file = readJsonFile<{
+      subscriptionGroupTable: Record<string, SubscriptionGroupConfig>;
+      dataVersion?: DataVersion;
+    }>(this.path);
+    if (file?.dataVersion) this.version = { ...this.version, ...file.dataVersion };
     for (const [name, g] of Object.entries(file?.subscriptionGroupTable ?? {})) {
       this.table.set(name, { ...newSubscriptionGroupConfig(name), ...g });
     }
@@ -56,12 +61,22 @@ export class SubscriptionGroupManager {
     if (existing || !this.autoCreate || validateGroup(group) !== null) return existing;
     const created = newSubscriptionGroupConfig(group);
     this.table.set(group, created);
-    this.persist();
+    this.changed();
     return created;
   }
 
   upsert(cfg: SubscriptionGroupConfig): void {
     this.table.set(cfg.groupName, cfg);
+    this.changed();
+  }
+
+  get dataVersion(): DataVersion {
+    return { ...this.version };
+  }
+
+  /** DataVersion#nextVersion: a slave or a tool comparing versions sees the table moved. */
+  private changed(): void {
+    this.version = { ...this.version, counter: this.version.counter + 1, timestamp: Date.now() };
     this.persist();
   }
 
@@ -70,6 +85,9 @@ export class SubscriptionGroupManager {
   }
 
   persist(): void {
-    writeJsonFile(this.path, { subscriptionGroupTable: Object.fromEntries(this.table) });
+    writeJsonFile(this.path, {
+      subscriptionGroupTable: Object.fromEntries(this.table),
+      dataVersion: this.version,
+    });
   }
 }

@@ -1,9 +1,20 @@
 // Topic administration and queue offset queries (spec part 1 §4.8, part 2 §3.3, §10.2-10.3):
 // UPDATE_AND_CREATE_TOPIC (17), DELETE_TOPIC_IN_BROKER (215), GET_ALL_TOPIC_CONFIG (21),
 // GET_TOPIC_CONFIG (351), GET_MAX_OFFSET (30), GET_MIN_OFFSET (31),
-// SEARCH_OFFSET_BY_TIMESTAMP (29), GET_EARLIEST_MSG_STORETIME (32), GET_BROKER_RUNTIME_INFO (28).
-import { optBool, optInt, optString, reqInt, reqString } from '../../protocol/headers/fields.js';
-import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
+// SEARCH_OFFSET_BY_TIMESTAMP (29), GET_EARLIEST_MSG_STORETIME (32).
+import {
+  optBool,
+  optInt,
+  optString,
+  reqInt,
+  reqLong,
+  reqString,
+} from '../../protocol/headers/fields.js';
+import {
+  createResponse,
+  type ExtFields,
+  type RemotingCommand,
+} from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { TopicConfig, TopicFilterType } from '../managers/topic-config-manager.js';
@@ -13,7 +24,6 @@ const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
 
 export class AdminProcessor {
   private readonly ctx: BrokerContext;
-  private readonly startedAt = Date.now();
 
   constructor(ctx: BrokerContext) {
     this.ctx = ctx;
@@ -119,10 +129,9 @@ export class AdminProcessor {
   };
 
   readonly searchOffsetByTimestamp = (req: RemotingCommand): RemotingCommand => {
-    const { topic, queueId } = this.queue(req);
-    const ts = reqInt(req.extFields, 'timestamp');
+    const { topic, queueId, timestamp } = parseSearchOffsetHeader(req.extFields);
     return createResponse(req, ResponseCode.SUCCESS, undefined, {
-      offset: this.ctx.store.getOffsetInQueueByTime(topic, queueId, ts),
+      offset: this.ctx.store.getOffsetInQueueByTime(topic, queueId, timestamp),
     });
   };
 
@@ -133,36 +142,19 @@ export class AdminProcessor {
     });
   };
 
-  readonly getBrokerRuntimeInfo = (req: RemotingCommand): RemotingCommand => {
-    const { store, config } = this.ctx;
-    const { stats } = this.ctx;
-    const table: Record<string, string> = {
-      brokerVersionDesc: 'V5_3_3',
-      brokerVersion: '479',
-      kiteMQVersion: '0.1.0',
-      bootTimestamp: String(this.startedAt),
-      brokerActive: 'true',
-      brokerName: config.brokerName,
-      commitLogMaxOffset: String(store.maxPhyOffset),
-      commitLogMinOffset: String(store.minPhyOffset),
-      putTps: stats.putTps(),
-      getTransferredTps: stats.getTps(),
-      getTransferedTps: stats.getTps(), // the misspelt key older tools read
-      msgPutTotalTodayNow: String(stats.putTotal),
-      msgGetTotalTodayNow: String(stats.getTotal),
-      // KiteMQ has no send/pull thread-pool queues: requests run on the event loop.
-      sendThreadPoolQueueSize: '0',
-      pullThreadPoolQueueSize: '0',
-      sendThreadPoolQueueHeadWaitTimeMills: '0',
-      pullThreadPoolQueueHeadWaitTimeMills: '0',
-      pageCacheLockTimeMills: '0',
-      ...this.ctx.schedule.runtimeInfo(),
-      ...this.ctx.timer?.runtimeInfo(),
-    };
-    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, json({ table }));
-  };
-
   private queue(req: RemotingCommand): { topic: string; queueId: number } {
     return { topic: reqString(req.extFields, 'topic'), queueId: reqInt(req.extFields, 'queueId') };
   }
+}
+
+export function parseSearchOffsetHeader(e: ExtFields): {
+  topic: string;
+  queueId: number;
+  timestamp: number;
+} {
+  return {
+    topic: reqString(e, 'topic'),
+    queueId: reqInt(e, 'queueId'),
+    timestamp: reqLong(e, 'timestamp'),
+  };
 }

@@ -1,7 +1,11 @@
 // GET_CONSUMER_LIST_BY_GROUP (38), UPDATE_CONSUMER_OFFSET (15), QUERY_CONSUMER_OFFSET (14)
 // (spec part 2 §1.3, §3.1, §3.2). Offsets are the next offset to consume.
-import { reqInt, reqString } from '../../protocol/headers/fields.js';
-import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
+import { reqInt, reqLong, reqString } from '../../protocol/headers/fields.js';
+import {
+  createResponse,
+  type ExtFields,
+  type RemotingCommand,
+} from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
 
@@ -28,11 +32,7 @@ export class ConsumerManageProcessor {
   };
 
   readonly updateConsumerOffset = (req: RemotingCommand): RemotingCommand => {
-    const e = req.extFields;
-    const group = reqString(e, 'consumerGroup');
-    const topic = reqString(e, 'topic');
-    const queueId = reqInt(e, 'queueId');
-    const offset = reqInt(e, 'commitOffset');
+    const { group, topic, queueId, offset } = parseUpdateConsumerOffsetHeader(req.extFields);
     if (!this.ctx.topics.get(topic)) {
       return createResponse(req, ResponseCode.TOPIC_NOT_EXIST, `Topic ${topic} not exist!`);
     }
@@ -71,5 +71,19 @@ export class ConsumerManageProcessor {
       ResponseCode.QUERY_NOT_FOUND,
       'Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first',
     );
+  };
+}
+
+export function parseUpdateConsumerOffsetHeader(e: ExtFields): {
+  group: string;
+  topic: string;
+  queueId: number;
+  offset: number;
+} {
+  return {
+    group: reqString(e, 'consumerGroup'),
+    topic: reqString(e, 'topic'),
+    queueId: reqInt(e, 'queueId'),
+    offset: reqLong(e, 'commitOffset'),
   };
 }

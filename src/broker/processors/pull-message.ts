@@ -11,7 +11,7 @@ import { isReadable } from '../../common/perm.js';
 import { compileSql92, Sql92SyntaxError } from '../../filter/sql92/compile.js';
 import { parseTagExpression, tagCodeMatches } from '../../message/filter-api.js';
 import { decodeRecordProperties } from '../../message/record-codec.js';
-import { optInt, optString, reqInt, reqString } from '../../protocol/headers/fields.js';
+import { optLong, optString, reqInt, reqLong, reqString } from '../../protocol/headers/fields.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
@@ -44,19 +44,19 @@ interface PullHeader {
   expressionType: string;
 }
 
-function parsePullHeader(req: RemotingCommand): PullHeader {
+export function parsePullHeader(req: RemotingCommand): PullHeader {
   const e = req.extFields;
   return {
     consumerGroup: reqString(e, 'consumerGroup'),
     topic: reqString(e, 'topic'),
     queueId: reqInt(e, 'queueId'),
-    queueOffset: reqInt(e, 'queueOffset'),
+    queueOffset: reqLong(e, 'queueOffset'),
     maxMsgNums: reqInt(e, 'maxMsgNums'),
     sysFlag: reqInt(e, 'sysFlag'),
-    commitOffset: optInt(e, 'commitOffset', 0),
-    suspendTimeoutMillis: optInt(e, 'suspendTimeoutMillis', 15_000),
+    commitOffset: optLong(e, 'commitOffset', 0),
+    suspendTimeoutMillis: optLong(e, 'suspendTimeoutMillis', 15_000),
     subscription: optString(e, 'subscription'),
-    subVersion: optInt(e, 'subVersion', 0),
+    subVersion: optLong(e, 'subVersion', 0),
     expressionType: optString(e, 'expressionType') || 'TAG',
   };
 }
@@ -98,6 +98,7 @@ export class PullMessageProcessor {
     if (allowSuspend && (h.sysFlag & PullSysFlag.COMMIT_OFFSET) !== 0 && h.commitOffset >= 0) {
       offsets.commitOffset(h.consumerGroup, h.topic, h.queueId, h.commitOffset);
     }
+    const getStarted = performance.now();
     const r = store.getMessage(
       h.topic,
       h.queueId,
@@ -106,6 +107,7 @@ export class PullMessageProcessor {
       (code) => matches(code),
       record,
     );
+    this.ctx.stats.recordGet(performance.now() - getStarted, r.status === 'FOUND');
     const code = statusToCode(r.status, h.queueOffset);
     if (
       code === ResponseCode.PULL_NOT_FOUND &&

@@ -3,13 +3,42 @@
 // (and 5.x's _UNIQUE_KEY_QUERY); response header indexLastUpdateTimestamp,
 // indexLastUpdatePhyoffset; body = matching stored records, newest first; 22 when none.
 // VIEW_MESSAGE_BY_ID header: offset (the commit-log offset inside an offset msgId); body = record.
-import { optBool, optInt, reqInt, reqString } from '../../protocol/headers/fields.js';
-import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
+import { optBool, optInt, optLong, reqLong, reqString } from '../../protocol/headers/fields.js';
+import {
+  createResponse,
+  type ExtFields,
+  type RemotingCommand,
+} from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
 
 /** BrokerConfig.defaultQueryMaxNum: the cap on one query's results. */
 const DEFAULT_QUERY_MAX_NUM = 32;
+
+export interface QueryMessageRequestHeader {
+  topic: string;
+  key: string;
+  maxNum: number;
+  beginTimestamp: number;
+  endTimestamp: number;
+  uniqueKeyQuery: boolean;
+}
+
+export function parseQueryMessageHeader(e: ExtFields): QueryMessageRequestHeader {
+  return {
+    topic: reqString(e, 'topic'),
+    key: reqString(e, 'key'),
+    maxNum: optInt(e, 'maxNum', DEFAULT_QUERY_MAX_NUM),
+    beginTimestamp: optLong(e, 'beginTimestamp', 0),
+    endTimestamp: optLong(e, 'endTimestamp', Number.MAX_SAFE_INTEGER),
+    uniqueKeyQuery: optBool(e, '_UNIQUE_KEY_QUERY', false),
+  };
+}
+
+/** VIEW_MESSAGE_BY_ID's one field: the commit-log offset. */
+export function parseViewMessageHeader(e: ExtFields): { offset: number } {
+  return { offset: reqLong(e, 'offset') };
+}
 
 export class QueryMessageProcessor {
   private readonly ctx: BrokerContext;
@@ -19,17 +48,12 @@ export class QueryMessageProcessor {
   }
 
   readonly queryMessage = (req: RemotingCommand): RemotingCommand => {
-    const e = req.extFields;
-    const topic = reqString(e, 'topic');
-    const key = reqString(e, 'key');
-    let maxNum = Math.min(
-      Math.max(optInt(e, 'maxNum', DEFAULT_QUERY_MAX_NUM), 1),
-      DEFAULT_QUERY_MAX_NUM,
-    );
-    if (optBool(e, '_UNIQUE_KEY_QUERY', false)) maxNum = DEFAULT_QUERY_MAX_NUM;
-    const begin = optInt(e, 'beginTimestamp', 0);
-    const end = optInt(e, 'endTimestamp', Number.MAX_SAFE_INTEGER);
-    const r = this.ctx.store.queryMessage(topic, key, maxNum, begin, end);
+    const h = parseQueryMessageHeader(req.extFields);
+    const { topic, key } = h;
+    const maxNum = h.uniqueKeyQuery
+      ? DEFAULT_QUERY_MAX_NUM
+      : Math.min(Math.max(h.maxNum, 1), DEFAULT_QUERY_MAX_NUM);
+    const r = this.ctx.store.queryMessage(topic, key, maxNum, h.beginTimestamp, h.endTimestamp);
     const header = {
       indexLastUpdateTimestamp: r.indexLastUpdateTimestamp,
       indexLastUpdatePhyoffset: r.indexLastUpdatePhyoffset,
@@ -46,7 +70,7 @@ export class QueryMessageProcessor {
   };
 
   readonly viewMessageById = (req: RemotingCommand): RemotingCommand => {
-    const offset = reqInt(req.extFields, 'offset');
+    const { offset } = parseViewMessageHeader(req.extFields);
     const bytes = offset >= 0 ? this.ctx.store.getRecordBytes(offset) : undefined;
     if (!bytes) {
       return createResponse(

@@ -5,8 +5,12 @@
 // (pull-message.ts), which every client, ali-ons included, already follows.
 
 import { encodeOffsetTable, type QueueOffset } from '../../protocol/bodies/offset-table.js';
-import { optInt, reqInt, reqString } from '../../protocol/headers/fields.js';
-import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
+import { optInt, optLong, reqLong, reqString } from '../../protocol/headers/fields.js';
+import {
+  createResponse,
+  type ExtFields,
+  type RemotingCommand,
+} from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
 
@@ -18,12 +22,7 @@ export class ResetOffsetProcessor {
   }
 
   readonly invokeBrokerToResetOffset = (req: RemotingCommand): RemotingCommand => {
-    const e = req.extFields;
-    const topic = reqString(e, 'topic');
-    const group = reqString(e, 'group');
-    const timestamp = reqInt(e, 'timestamp');
-    const onlyQueue = optInt(e, 'queueId', -1);
-    const explicit = e.offset !== undefined && e.offset !== '' ? reqInt(e, 'offset') : undefined;
+    const { topic, group, timestamp, onlyQueue, explicit } = parseResetOffsetHeader(req.extFields);
     const { store, topics, groups, offsets, config } = this.ctx;
     const tc = topics.get(topic);
     if (!tc) {
@@ -66,5 +65,22 @@ export class ResetOffsetProcessor {
       'consumer offsets reset',
     );
     return createResponse(req, ResponseCode.SUCCESS, undefined, {}, encodeOffsetTable(targets));
+  };
+}
+
+/** ResetOffsetRequestHeader: queueId -1 means every queue; offset (5.x) overrides timestamp. */
+export function parseResetOffsetHeader(e: ExtFields): {
+  topic: string;
+  group: string;
+  timestamp: number;
+  onlyQueue: number;
+  explicit: number | undefined;
+} {
+  return {
+    topic: reqString(e, 'topic'),
+    group: reqString(e, 'group'),
+    timestamp: reqLong(e, 'timestamp'),
+    onlyQueue: optInt(e, 'queueId', -1),
+    explicit: optLong(e, 'offset'),
   };
 }

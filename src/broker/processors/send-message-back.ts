@@ -11,7 +11,7 @@ import { randomInt } from 'node:crypto';
 import { RequestValidationError } from '../../common/errors.js';
 import { isWriteable, PERM_READ, PERM_WRITE } from '../../common/perm.js';
 import { MessageConst, type MessageExt, type MessageToStore } from '../../message/message.js';
-import { optInt, optString, reqInt, reqString } from '../../protocol/headers/fields.js';
+import { optInt, optString, reqInt, reqLong, reqString } from '../../protocol/headers/fields.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { PutMessageStatus } from '../../store/status.js';
@@ -32,7 +32,7 @@ export interface ConsumerSendMsgBackRequestHeader {
 export function parseSendBackHeader(req: RemotingCommand): ConsumerSendMsgBackRequestHeader {
   const e = req.extFields;
   return {
-    offset: reqInt(e, 'offset'),
+    offset: reqLong(e, 'offset'),
     group: reqString(e, 'group'),
     delayLevel: reqInt(e, 'delayLevel'),
     originMsgId: optString(e, 'originMsgId'),

@@ -14,7 +14,14 @@ import { decodeBatch } from '../../message/batch-codec.js';
 import { MessageConst, MessageSysFlag, type MessageToStore } from '../../message/message.js';
 import { createUniqKey } from '../../message/message-id.js';
 import { decodeProperties } from '../../message/properties-codec.js';
-import { optBool, optInt, optString, reqInt, reqString } from '../../protocol/headers/fields.js';
+import {
+  optBool,
+  optInt,
+  optLong,
+  optString,
+  reqInt,
+  reqString,
+} from '../../protocol/headers/fields.js';
 import {
   createResponse,
   createResponseWithFields,
@@ -77,7 +84,7 @@ export function parseSendHeader(code: number, ext: ExtFields): SendMessageReques
     defaultTopicQueueNums: optInt(ext, k('defaultTopicQueueNums'), 4),
     queueId: reqInt(ext, k('queueId')),
     sysFlag: optInt(ext, k('sysFlag'), 0),
-    bornTimestamp: optInt(ext, k('bornTimestamp'), Date.now()),
+    bornTimestamp: optLong(ext, k('bornTimestamp'), Date.now()),
     flag: optInt(ext, k('flag'), 0),
     properties: optString(ext, k('properties')),
     reconsumeTimes: optInt(ext, k('reconsumeTimes'), 0),
@@ -242,7 +249,9 @@ export class SendMessageProcessor {
     if ('error' in diverted) {
       return createResponse(req, ResponseCode.MESSAGE_ILLEGAL, diverted.error, base);
     }
+    const putStarted = performance.now();
     const result = await this.ctx.store.putMessage(diverted.message);
+    this.ctx.stats.recordPut(performance.now() - putStarted, result.appendResult?.wroteBytes);
     const outcome = mapPutStatus(result.status, result.remark);
     if (outcome.stored) this.ctx.stats.putTotal++;
     if (!outcome.stored || !result.appendResult) {
@@ -347,7 +356,9 @@ export class SendMessageProcessor {
         properties: this.completeProperties(props),
       });
     });
+    const putStarted = performance.now();
     const result = await this.ctx.store.putMessages(msgs);
+    this.ctx.stats.recordPut(performance.now() - putStarted, result.appendResult?.wroteBytes);
     const outcome = mapPutStatus(result.status, result.remark);
     if (outcome.stored) this.ctx.stats.putTotal += msgs.length;
     if (!outcome.stored || !result.appendResult) {

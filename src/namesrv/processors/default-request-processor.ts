@@ -11,8 +11,19 @@ import {
   readJson,
   STANDARD_JSON_ROUTE_VERSION,
 } from '../../protocol/bodies/route-data.js';
-import { optBool, optInt, optString, reqInt, reqString } from '../../protocol/headers/fields.js';
-import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
+import {
+  optBool,
+  optInt,
+  optLong,
+  optString,
+  reqLong,
+  reqString,
+} from '../../protocol/headers/fields.js';
+import {
+  createResponse,
+  type ExtFields,
+  type RemotingCommand,
+} from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
@@ -31,13 +42,8 @@ export function registerNamesrvProcessors(
     registerBroker(routes, req, conn),
   );
   server.registerProcessor(RequestCode.UNREGISTER_BROKER, (req) => {
-    const e = req.extFields;
-    routes.unregisterBroker(
-      reqString(e, 'clusterName'),
-      reqString(e, 'brokerAddr'),
-      reqString(e, 'brokerName'),
-      reqInt(e, 'brokerId'),
-    );
+    const h = parseUnregisterBrokerHeader(req.extFields);
+    routes.unregisterBroker(h.clusterName, h.brokerAddr, h.brokerName, h.brokerId);
     return createResponse(req, ResponseCode.SUCCESS);
   });
   server.registerProcessor(RequestCode.QUERY_DATA_VERSION, (req) => {
@@ -137,17 +143,40 @@ function registerBroker(
       `register body does not decode: ${(err as Error).message}`,
     );
   }
-  const result = routes.registerBroker({
+  const result = routes.registerBroker({ ...parseRegisterBrokerHeader(e), body, conn });
+  return createResponse(req, ResponseCode.SUCCESS, undefined, result);
+}
+
+export function parseUnregisterBrokerHeader(e: ExtFields): {
+  clusterName: string;
+  brokerAddr: string;
+  brokerName: string;
+  brokerId: number;
+} {
+  return {
     clusterName: reqString(e, 'clusterName'),
     brokerAddr: reqString(e, 'brokerAddr'),
     brokerName: reqString(e, 'brokerName'),
-    brokerId: reqInt(e, 'brokerId'),
+    brokerId: reqLong(e, 'brokerId'),
+  };
+}
+
+export function parseRegisterBrokerHeader(e: ExtFields): {
+  clusterName: string;
+  brokerAddr: string;
+  brokerName: string;
+  brokerId: number;
+  haServerAddr: string;
+  heartbeatTimeoutMillis: number | undefined;
+} {
+  return {
+    clusterName: reqString(e, 'clusterName'),
+    brokerAddr: reqString(e, 'brokerAddr'),
+    brokerName: reqString(e, 'brokerName'),
+    brokerId: reqLong(e, 'brokerId'),
     haServerAddr: optString(e, 'haServerAddr') ?? '',
-    heartbeatTimeoutMillis: optInt(e, 'heartbeatTimeoutMillis'),
-    body,
-    conn,
-  });
-  return createResponse(req, ResponseCode.SUCCESS, undefined, result);
+    heartbeatTimeoutMillis: optLong(e, 'heartbeatTimeoutMillis'),
+  };
 }
 
 function registerKvProcessors(server: RemotingServer, kv: KvConfigManager): void {

@@ -14,13 +14,14 @@ export interface QueueOffset {
   offset: number;
 }
 
-function keyJson(mq: MessageQueueKey): string {
+/** A MessageQueue in key position, as fastjson writes it (TopicStatsTable, ConsumeStats too). */
+export function messageQueueKeyJson(mq: MessageQueueKey): string {
   // fastjson sorts fields alphabetically.
   return `{"brokerName":${JSON.stringify(mq.brokerName)},"queueId":${mq.queueId},"topic":${JSON.stringify(mq.topic)}}`;
 }
 
 export function encodeOffsetTable(entries: QueueOffset[]): Buffer {
-  const parts = entries.map((e) => `${keyJson(e.mq)}:${e.offset}`);
+  const parts = entries.map((e) => `${messageQueueKeyJson(e.mq)}:${e.offset}`);
   return Buffer.from(`{"offsetTable":{${parts.join(',')}}}`, 'utf8');
 }
 

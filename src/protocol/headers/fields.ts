@@ -29,7 +29,7 @@ export function optString(ext: ExtFields, key: string): string | undefined {
   return ext[key];
 }
 
-/** Integers that fit a JS number exactly: Java int and long both go through here. */
+/** Java int fields, and long fields whose values always fit a JS number (queue ids, flags). */
 export function reqInt(ext: ExtFields, key: string): number {
   const v = ext[key];
   if (v === undefined) missing(key);
@@ -52,6 +52,56 @@ export function optBool(ext: ExtFields, key: string, dflt: boolean): boolean {
   if (lower === 'true') return true;
   if (lower === 'false') return false;
   return invalid(key, v, 'true or false');
+}
+
+export const JAVA_LONG_MAX = 2n ** 63n - 1n;
+export const JAVA_LONG_MIN = -(2n ** 63n);
+
+/** A Java long field exactly, over its whole range: what Long.parseLong accepts. */
+export function reqLongExact(ext: ExtFields, key: string): bigint {
+  const v = ext[key];
+  if (v === undefined) missing(key);
+  return parseLongField(key, v);
+}
+
+/**
+ * A Java long field (timestamp, offset, id) as a number. Clients send the whole range, e.g.
+ * endTimestamp=Long.MAX_VALUE for "no upper bound", so nothing in range is refused; beyond
+ * ±(2^53 - 1) the value saturates. Every offset, timestamp and id this broker holds is far inside
+ * that bound, so a saturated value compares with them exactly as the real one would.
+ */
+export function reqLong(ext: ExtFields, key: string): number {
+  const v = ext[key];
+  if (v === undefined) missing(key);
+  return parseLongNumber(key, v);
+}
+
+export function optLong(ext: ExtFields, key: string, dflt: number): number;
+export function optLong(ext: ExtFields, key: string): number | undefined;
+export function optLong(ext: ExtFields, key: string, dflt?: number): number | undefined {
+  const v = ext[key];
+  if (v === undefined || v === '' || v === 'null') return dflt;
+  return parseLongNumber(key, v);
+}
+
+function parseLongNumber(key: string, v: string): number {
+  // Up to 15 digits is always safe: no BigInt on the send and pull paths.
+  if (/^[+-]?\d{1,15}$/.test(v)) return Number(v);
+  const n = parseLongField(key, v);
+  if (n > MAX_SAFE) return Number.MAX_SAFE_INTEGER;
+  if (n < -MAX_SAFE) return -Number.MAX_SAFE_INTEGER;
+  return Number(n);
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function parseLongField(key: string, v: string): bigint {
+  if (!/^[+-]?\d+$/.test(v)) invalid(key, v, 'an integer (a Java long)');
+  const n = BigInt(v);
+  if (n > JAVA_LONG_MAX || n < JAVA_LONG_MIN) {
+    invalid(key, v, `a Java long, within ${JAVA_LONG_MIN}..${JAVA_LONG_MAX}`);
+  }
+  return n;
 }
 
 function parseIntField(key: string, v: string): number {
