@@ -17,6 +17,7 @@ import { type CleanOptions, CleanService } from './clean-service.js';
 import { CommitLog, CreateMappedFileError } from './commit-log.js';
 import { CommitService } from './commit-service.js';
 import { ConsumeQueueTable } from './consume-queue-table.js';
+import { DeletedTopics } from './deleted-topics.js';
 import { type CommitLogDispatcher, type DispatchRequest, IndexDispatcher } from './dispatcher.js';
 import { type FileIO, nodeFileIO } from './file-io.js';
 import { FlushService } from './flush-service.js';
@@ -108,6 +109,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   readonly cleanService: CleanService;
   private readonly dispatchers: CommitLogDispatcher[];
   private readonly checkpoint: StoreCheckpoint;
+  private readonly deletedTopics: DeletedTopics;
   private cqTimer: NodeJS.Timeout | undefined;
   private running = false;
 
@@ -134,6 +136,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       this.commitService,
     );
     this.checkpoint = new StoreCheckpoint(this.io, opts.storePathRootDir);
+    this.deletedTopics = new DeletedTopics(this.io, opts.storePathRootDir);
     this.indexService = new IndexService(
       this.io,
       opts.storePathRootDir,
@@ -175,6 +178,10 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     this.commitLog.load();
     this.consumeQueues.load();
     this.indexService.load();
+    this.deletedTopics.load();
+    this.deletedTopics.prune(this.commitLog.minOffset);
+    // A crash between recording a deletion and removing the queues leaves them behind.
+    this.consumeQueues.dropDeleted((topic, offset) => this.deletedTopics.isDeleted(topic, offset));
     const files = this.commitLog.queue.files;
     const lastThree = files[Math.max(0, files.length - 3)]?.fileFromOffset ?? 0;
     let from =
@@ -195,6 +202,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     );
     const scanned = this.commitLog.scan(dispatchFrom, end, (r) => {
       const req = parseForDispatch(r.bytes);
+      if (this.deletedTopics.isDeleted(req.topic, req.commitLogOffset)) return;
       for (const d of this.dispatchers) d.dispatch(req, true);
     });
     assert(scanned.end === end, 'the dispatch pass ends where recovery cut the log');
@@ -339,9 +347,12 @@ export class MessageStore extends EventEmitter<StoreEvents> {
 
   /**
    * Deletes a topic's consume queues (DefaultMessageStore#deleteTopics): its messages can no
-   * longer be pulled; their commit-log records go with retention. Returns the queues deleted.
+   * longer be pulled; their commit-log records go with retention. The deletion is recorded
+   * durably first, so recovery after a crash does not index those records again. Returns the
+   * queues deleted.
    */
   deleteTopic(topic: string): number {
+    this.deletedTopics.add(topic, this.commitLog.maxOffset);
     const n = this.consumeQueues.deleteTopic(topic);
     if (n > 0)
       this.opts.logger.info({ topic, queues: n }, 'consume queues of a deleted topic removed');
