@@ -183,8 +183,11 @@ describe('retention (fileReservedTime, deleteWhen)', () => {
 
   it('deleting head segments during a flush round leaves the round whole', async () => {
     const { io, disk } = fakeDisk();
-    // No interval flush within the test: it drives the one round itself.
-    const store = await open(io, undefined, { flushIntervalCommitLog: 3_600_000 });
+    // No interval flush and no flush woken by a put: the test drives the one round itself.
+    const store = await open(io, undefined, {
+      flushIntervalCommitLog: 3_600_000,
+      flushCommitLogLeastPages: 1_000_000,
+    });
     for (let i = 0; i < 200; i++) await store.putMessage(msg(i, 0));
     const dirtyBefore = store.commitLog.queue.files.filter((f) => f.flushedPosition === 0);
     expect(dirtyBefore.length).toBeGreaterThan(4);

@@ -298,11 +298,16 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       }
       return { status: PutMessageStatus.UNKNOWN_ERROR, remark: (err as Error).message };
     }
-    const wait = ms[0]!.properties[MessageConst.WAIT] !== 'false';
-    if (this.opts.flushDiskType === 'SYNC_FLUSH' && wait) {
-      const durable = await this.flushService.waitForFlush(firstOffset + wrote);
-      if (!durable) return { status: PutMessageStatus.FLUSH_DISK_TIMEOUT, appendResult };
+    if (this.opts.flushDiskType === 'ASYNC_FLUSH') {
+      this.flushService.wakeup(); // CommitLog#handleDiskFlush wakes the flusher on every put
+      return { status: PutMessageStatus.PUT_OK, appendResult };
     }
+    if (ms[0]!.properties[MessageConst.WAIT] === 'false') {
+      this.flushService.requestFlush(); // answered now; the bytes are flushed soon all the same
+      return { status: PutMessageStatus.PUT_OK, appendResult };
+    }
+    const durable = await this.flushService.waitForFlush(firstOffset + wrote);
+    if (!durable) return { status: PutMessageStatus.FLUSH_DISK_TIMEOUT, appendResult };
     return { status: PutMessageStatus.PUT_OK, appendResult };
   }
 
