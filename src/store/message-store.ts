@@ -19,7 +19,7 @@ import { CommitService } from './commit-service.js';
 import { ConsumeQueueTable } from './consume-queue-table.js';
 import { DeletedTopics } from './deleted-topics.js';
 import { type CommitLogDispatcher, type DispatchRequest, IndexDispatcher } from './dispatcher.js';
-import { type FileIO, nodeFileIO } from './file-io.js';
+import { type FileIO, nodeFileIO, withEnvSeams } from './file-io.js';
 import { FlushService } from './flush-service.js';
 import {
   type GetMessageResult,
@@ -116,7 +116,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   private constructor(opts: MessageStoreOptions) {
     super();
     this.opts = opts;
-    this.io = opts.fileIO ?? nodeFileIO;
+    this.io = withEnvSeams(opts.fileIO ?? nodeFileIO);
     this.commitService = new CommitService(opts.logger);
     this.commitLog = new CommitLog(
       this.io,
