@@ -193,14 +193,26 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     const end = this.commitLog.recover(from);
     this.consumeQueues.truncateDirty(end);
     this.indexService.truncateDirty(end);
-    // The key index may lag the consume queues (or be new): re-dispatch from the older point.
-    const dispatchFrom = Math.max(
-      this.commitLog.minOffset,
-      this.opts.messageIndexEnable === false
-        ? from
-        : Math.min(from, this.indexService.resumeOffset),
-    );
-    const scanned = this.commitLog.scan(dispatchFrom, end, (r) => {
+    // The key index may lag the consume queues (or be new): it catches up from its own point.
+    // Below `from` the records were validated by an earlier run, not this one: a damaged one there
+    // ends the catch-up with a warning (those keys stay unqueryable), it does not stop the start.
+    const indexFrom = Math.max(this.commitLog.minOffset, this.indexService.resumeOffset);
+    let mainFrom = from;
+    if (this.opts.messageIndexEnable !== false && indexFrom < from) {
+      const index = this.dispatchers.filter((d) => d !== this.consumeQueues);
+      const caught = this.commitLog.scan(indexFrom, from, (r) => {
+        const req = parseForDispatch(r.bytes);
+        if (this.deletedTopics.isDeleted(req.topic, req.commitLogOffset)) return;
+        for (const d of index) d.dispatch(req, true);
+      });
+      if (caught.end >= from) mainFrom = caught.end;
+      else
+        this.opts.logger.warn(
+          { at: caught.end, reason: caught.reason, upTo: from },
+          'key index catch-up stopped at a damaged commit log record; keys up to the recovery start are not queryable',
+        );
+    }
+    const scanned = this.commitLog.scan(mainFrom, end, (r) => {
       const req = parseForDispatch(r.bytes);
       if (this.deletedTopics.isDeleted(req.topic, req.commitLogOffset)) return;
       for (const d of this.dispatchers) d.dispatch(req, true);

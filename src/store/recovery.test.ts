@@ -1,6 +1,6 @@
 // Recovery after a crash (MessageStore#halt leaves the abort marker, no checkpoint, no flush):
 // which commit-log segments it validates, and what it re-dispatches into consume queues.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -117,5 +117,67 @@ describe('a topic deleted before a crash', () => {
     expect(existsSync(join(opts.storePathRootDir, 'consumequeue', 'Half'))).toBe(false);
     expect(again.getMaxOffsetInQueue('Half', 0)).toBe(0);
     expect(bodies(again, 'Kept')).toEqual(['kept 0']);
+  });
+});
+
+describe('which segments recovery validates after a crash', () => {
+  /** Fills 7 segments, checkpoints at the end, crashes; returns each record's offset. */
+  async function sevenSegments() {
+    const opts = options();
+    const store = await openStore(opts);
+    const records: { offset: number; body: string }[] = [];
+    for (let i = 0; store.commitLog.queue.files.length < 7; i++) {
+      const body = `record ${i} ${'r'.repeat(300)}`;
+      const r = await store.putMessage(msg('R', body));
+      records.push({ offset: r.appendResult!.wroteOffset, body });
+    }
+    await store.flushService.flushNow();
+    // The periodic consume-queue flush and checkpoint, run now: the checkpoint is the log's end.
+    await store['flushConsumeQueues']();
+    const files = store.commitLog.queue.files.map((f) => ({
+      from: f.fileFromOffset,
+      path: f.path,
+    }));
+    const end = store.maxPhyOffset;
+    store.halt();
+    open.length = 0;
+    return { opts, records, files, end };
+  }
+
+  /** Flips a byte in the body of the first record of a segment (its CRC no longer matches). */
+  function corruptFirstRecordOf(
+    seg: { from: number; path: string },
+    records: { offset: number; body: string }[],
+  ): number {
+    const r = records.find((x) => x.offset >= seg.from)!;
+    const bytes = readFileSync(seg.path);
+    const at = bytes.indexOf(r.body, r.offset - seg.from);
+    expect(at).toBeGreaterThan(0);
+    bytes[at] = bytes[at]! ^ 0xff;
+    writeFileSync(seg.path, bytes);
+    return r.offset;
+  }
+
+  it('a bad record in the third-last segment is found: the log is cut there', async () => {
+    const { opts, records, files } = await sevenSegments();
+    const cut = corruptFirstRecordOf(files[files.length - 3]!, records);
+    const store = await openStore(opts);
+    expect(store.maxPhyOffset).toBe(cut);
+    expect(bodies(store, 'R')).toEqual(records.filter((r) => r.offset < cut).map((r) => r.body));
+  });
+
+  it('one in the fourth-last is not looked at when the checkpoint is newer', async () => {
+    const { opts, records, files, end } = await sevenSegments();
+    corruptFirstRecordOf(files[files.length - 4]!, records);
+    const store = await openStore(opts);
+    expect(store.maxPhyOffset).toBe(end);
+  });
+
+  it('without a checkpoint, recovery starts earlier and finds it', async () => {
+    const { opts, records, files } = await sevenSegments();
+    const cut = corruptFirstRecordOf(files[files.length - 4]!, records);
+    unlinkSync(join(opts.storePathRootDir, 'checkpoint'));
+    const store = await openStore(opts);
+    expect(store.maxPhyOffset).toBe(cut);
   });
 });
