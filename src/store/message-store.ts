@@ -472,6 +472,11 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     return this.commitLog.minOffset;
   }
 
+  /** The periodic consume-queue flush and checkpoint, run now (recovery tests start from it). */
+  checkpointNow(): Promise<void> {
+    return this.flushConsumeQueues();
+  }
+
   private async flushConsumeQueues(): Promise<void> {
     // Everything below this offset is already indexed: dispatch runs in the append's tick.
     const safe = this.commitLog.maxOffset;

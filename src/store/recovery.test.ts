@@ -132,8 +132,8 @@ describe('which segments recovery validates after a crash', () => {
       records.push({ offset: r.appendResult!.wroteOffset, body });
     }
     await store.flushService.flushNow();
-    // The periodic consume-queue flush and checkpoint, run now: the checkpoint is the log's end.
-    await store['flushConsumeQueues']();
+    await store.checkpointNow(); // the checkpoint is the log's end
+
     const files = store.commitLog.queue.files.map((f) => ({
       from: f.fileFromOffset,
       path: f.path,
