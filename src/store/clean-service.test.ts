@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../common/logger.js';
 import type { MessageToStore } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
@@ -23,13 +23,31 @@ afterEach(async () => {
 /** A FileIO whose disk fullness and file ages the test sets. */
 function fakeDisk(): {
   io: FileIO;
-  disk: { usedRatio: number; ageMs: number; enospc: number; syncDelayMs: number };
+  disk: {
+    usedRatio: number;
+    ageMs: number;
+    enospc: number;
+    /** While it returns true, an fdatasync waits for `syncGate` (and counts in `heldSyncs`). */
+    holdSync: (() => boolean) | undefined;
+    syncGate: Promise<void> | undefined;
+    heldSyncs: number;
+  };
 } {
-  const disk = { usedRatio: 0.1, ageMs: 0, enospc: 0, syncDelayMs: 0 };
+  const disk = {
+    usedRatio: 0.1,
+    ageMs: 0,
+    enospc: 0,
+    holdSync: undefined as (() => boolean) | undefined,
+    syncGate: undefined as Promise<void> | undefined,
+    heldSyncs: 0,
+  };
   const io: FileIO = {
     ...nodeFileIO,
     async datasync(fd) {
-      if (disk.syncDelayMs > 0) await new Promise((r) => setTimeout(r, disk.syncDelayMs));
+      if (disk.syncGate && disk.holdSync?.()) {
+        disk.heldSyncs++;
+        await disk.syncGate;
+      }
       await nodeFileIO.datasync(fd);
     },
     diskUsedRatio: () => disk.usedRatio,
@@ -165,14 +183,27 @@ describe('retention (fileReservedTime, deleteWhen)', () => {
 
   it('deleting head segments during a flush round leaves the round whole', async () => {
     const { io, disk } = fakeDisk();
-    // No interval flush within the test: it drives the one round itself.
-    const store = await open(io, undefined, { flushIntervalCommitLog: 3_600_000 });
+    // No interval flush and no flush woken by a put: the test drives the one round itself.
+    const store = await open(io, undefined, {
+      flushIntervalCommitLog: 3_600_000,
+      flushCommitLogLeastPages: 1_000_000,
+    });
     for (let i = 0; i < 200; i++) await store.putMessage(msg(i, 0));
-    disk.syncDelayMs = 20;
+    const dirtyBefore = store.commitLog.queue.files.filter((f) => f.flushedPosition === 0);
+    expect(dirtyBefore.length).toBeGreaterThan(4);
+    // Let the round flush three segments, then hold it in the fourth segment's fdatasync.
+    let release!: () => void;
+    disk.syncGate = new Promise<void>((r) => {
+      release = r;
+    });
+    const flushed = () => dirtyBefore.filter((f) => f.flushedPosition === f.wrotePosition);
+    disk.holdSync = () => flushed().length >= 3;
     const round = store.flushService.flushNow();
-    await new Promise((r) => setTimeout(r, 70)); // a few segments are flushed by now
+    await vi.waitFor(() => expect(disk.heldSyncs).toBeGreaterThan(0), 10_000);
+    expect(flushed()).toHaveLength(3); // the round is mid-way
     disk.ageMs = 73 * 3_600_000;
     expect(store.cleanService.runOnce().deletedCommitLogFiles).toBeGreaterThan(0);
+    release();
     await round;
     const dirty = store.commitLog.queue.files.filter((f) => f.flushedPosition < f.wrotePosition);
     expect(dirty.map((f) => f.fileFromOffset)).toEqual([]);

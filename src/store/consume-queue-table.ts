@@ -76,6 +76,26 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
     return n;
   }
 
+  /**
+   * Deletes queues whose first unit points at a record of a deleted topic (a deletion the crash
+   * interrupted); a queue made again after the deletion points only past it and stays.
+   */
+  dropDeleted(isDeleted: (topic: string, commitLogOffset: number) => boolean): void {
+    const topics = new Set<string>();
+    for (const [key, cq] of this.queues) {
+      const first = cq.unitAt(cq.minOffset);
+      if (!first || !isDeleted(cq.topic, first.commitLogOffset)) continue;
+      cq.destroy();
+      this.queues.delete(key);
+      topics.add(cq.topic);
+    }
+    for (const topic of topics) {
+      this.log.warn({ topic }, 'consume queues of a deleted topic found at start; removed');
+      if (![...this.queues.values()].some((cq) => cq.topic === topic))
+        this.io.removeDir(join(this.root, 'consumequeue', topic));
+    }
+  }
+
   /** Commit-log offset past the newest indexed message of any queue. */
   get maxPhysicOffset(): number {
     let max = 0;

@@ -127,3 +127,24 @@ export function withBelievedCapacity(io: FileIO, root: string, capacityBytes: nu
   };
   return { ...io, diskUsedRatio: () => Math.min(1, used(root) / capacityBytes) };
 }
+
+/**
+ * A FileIO whose fdatasync first waits `delayMs`: a disk slower than syncFlushTimeout, for
+ * testing FLUSH_DISK_TIMEOUT on a real broker (KITEMQ_TEST_FDATASYNC_DELAY_MS). The sync itself
+ * is real; only its latency is made up, since no slow disk can be mounted on a test machine.
+ */
+export function withFdatasyncDelay(io: FileIO, delayMs: number): FileIO {
+  return {
+    ...io,
+    async datasync(fd) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await io.datasync(fd);
+    },
+  };
+}
+
+/** The store's FileIO with the test seams the environment asks for (none in production). */
+export function withEnvSeams(io: FileIO, env: NodeJS.ProcessEnv = process.env): FileIO {
+  const delay = Number(env.KITEMQ_TEST_FDATASYNC_DELAY_MS);
+  return delay > 0 ? withFdatasyncDelay(io, delay) : io;
+}

@@ -100,3 +100,50 @@ describe('FlushService (SYNC_FLUSH)', () => {
     expect(got).toHaveLength(2);
   });
 });
+
+describe('FlushService (ASYNC_FLUSH)', () => {
+  const LEAST_BYTES = 4 * 4096;
+
+  it('a put that leaves flushCommitLogLeastPages dirty starts a round at once; less waits', async () => {
+    queue.maxOffset = LEAST_BYTES - 1;
+    service.wakeup();
+    expect(queue.flushes).toBe(0);
+    queue.maxOffset = LEAST_BYTES;
+    service.wakeup();
+    expect(queue.flushes).toBe(1);
+  });
+
+  it('a wakeup during a round is looked at again when the round ends', async () => {
+    queue.maxOffset = LEAST_BYTES;
+    service.wakeup();
+    queue.maxOffset = 3 * LEAST_BYTES; // written while the fdatasync runs
+    service.wakeup();
+    expect(queue.flushes).toBe(1);
+    queue.complete();
+    await settle();
+    expect(queue.flushedOffset).toBe(LEAST_BYTES);
+    expect(queue.flushes).toBe(2);
+    queue.complete();
+    await settle();
+    expect(queue.flushedOffset).toBe(3 * LEAST_BYTES);
+  });
+
+  it('a trickle below the threshold waits for the thorough flush (10 s), then goes', async () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
+    service = new FlushService(queue as unknown as MappedFileQueue, silentLogger(), {
+      leastPages: 4,
+      intervalMs: 500,
+      syncTimeoutMs: 5_000,
+      now: Date.now,
+    });
+    service.startAsync();
+    queue.maxOffset = 100;
+    service.wakeup();
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(queue.flushes).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(queue.flushes).toBe(1);
+  });
+});

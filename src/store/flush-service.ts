@@ -1,10 +1,13 @@
 // Makes commit-log bytes durable (CommitLog.FlushRealTimeService / GroupCommitService).
-// ASYNC_FLUSH: fdatasync as soon as flushCommitLogLeastPages pages are dirty (checked after each
-// put, as RocketMQ wakes its flusher on every put), checked again every flushIntervalCommitLog
-// ms, and whatever is dirty after FLUSH_THOROUGH_INTERVAL_MS (flushCommitLogThoroughInterval).
+// ASYNC_FLUSH: the store calls wakeup() after each put, as RocketMQ's handleDiskFlush wakes its
+// flusher on every put: a round starts once flushCommitLogLeastPages pages are dirty; a wakeup
+// during a round is kept and looked at again when the round ends. Every flushIntervalCommitLog
+// ms the same check runs from a timer, and after FLUSH_THOROUGH_INTERVAL_MS
+// (flushCommitLogThoroughInterval) whatever is dirty is flushed, however little.
 // SYNC_FLUSH: a put waits for its end offset. One flush round runs at a time; requests made during
 // a round are served together by the next one, so concurrent puts share an fdatasync (group
-// commit). fdatasync runs on the libuv pool (FileIO#datasync), so the loop keeps serving.
+// commit). A put with WAIT=false only requests a round (GroupCommitService flushes with no
+// waiter too). fdatasync runs on the libuv pool (FileIO#datasync), so the loop keeps serving.
 import { assert } from '../common/assert.js';
 import type { Logger } from '../common/logger.js';
 import type { MappedFileQueue } from './mapped-file-queue.js';
@@ -46,6 +49,8 @@ export class FlushService {
   /** Flushed offset after the last round: a cheap dirty estimate for the ASYNC triggers. */
   private flushedAtLastRound: number;
   private stopped = false;
+  /** A wakeup came while a round ran: look again when it ends. */
+  private wakePending = false;
 
   constructor(queue: MappedFileQueue, log: Logger, opts: FlushOptions) {
     assert(opts.intervalMs > 0 && opts.syncTimeoutMs > 0, 'flush intervals are positive');
@@ -65,11 +70,20 @@ export class FlushService {
     this.timer.unref();
   }
 
-  /** ASYNC_FLUSH: called after puts; starts a round when enough is dirty and none is running. */
+  /** ASYNC_FLUSH: called after each put; starts a round once enough is dirty. */
   wakeup(thorough = false): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakePending = true;
+      return;
+    }
     const dirty = this.queue.maxOffset - this.flushedAtLastRound;
-    if (this.stopped || this.running || dirty <= 0) return;
-    if (dirty >= this.leastBytes || thorough) this.request();
+    if (dirty > 0 && (dirty >= this.leastBytes || thorough)) this.request();
+  }
+
+  /** SYNC_FLUSH, a put that does not wait (WAIT=false): a round soon, nobody parked on it. */
+  requestFlush(): void {
+    if (!this.stopped) this.request();
   }
 
   /** Resolves true once every byte below `offset` is durable, false after syncFlushTimeout. */
@@ -114,6 +128,10 @@ export class FlushService {
     if (this.running) return;
     this.running = this.loop().finally(() => {
       this.running = undefined;
+      if (this.wakePending) {
+        this.wakePending = false;
+        this.wakeup();
+      }
     });
   }
 

@@ -17,8 +17,9 @@ import { type CleanOptions, CleanService } from './clean-service.js';
 import { CommitLog, CreateMappedFileError } from './commit-log.js';
 import { CommitService } from './commit-service.js';
 import { ConsumeQueueTable } from './consume-queue-table.js';
+import { DeletedTopics } from './deleted-topics.js';
 import { type CommitLogDispatcher, type DispatchRequest, IndexDispatcher } from './dispatcher.js';
-import { type FileIO, nodeFileIO } from './file-io.js';
+import { type FileIO, nodeFileIO, withEnvSeams } from './file-io.js';
 import { FlushService } from './flush-service.js';
 import {
   type GetMessageResult,
@@ -108,13 +109,14 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   readonly cleanService: CleanService;
   private readonly dispatchers: CommitLogDispatcher[];
   private readonly checkpoint: StoreCheckpoint;
+  private readonly deletedTopics: DeletedTopics;
   private cqTimer: NodeJS.Timeout | undefined;
   private running = false;
 
   private constructor(opts: MessageStoreOptions) {
     super();
     this.opts = opts;
-    this.io = opts.fileIO ?? nodeFileIO;
+    this.io = withEnvSeams(opts.fileIO ?? nodeFileIO);
     this.commitService = new CommitService(opts.logger);
     this.commitLog = new CommitLog(
       this.io,
@@ -134,6 +136,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       this.commitService,
     );
     this.checkpoint = new StoreCheckpoint(this.io, opts.storePathRootDir);
+    this.deletedTopics = new DeletedTopics(this.io, opts.storePathRootDir);
     this.indexService = new IndexService(
       this.io,
       opts.storePathRootDir,
@@ -175,6 +178,10 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     this.commitLog.load();
     this.consumeQueues.load();
     this.indexService.load();
+    this.deletedTopics.load();
+    this.deletedTopics.prune(this.commitLog.minOffset);
+    // A crash between recording a deletion and removing the queues leaves them behind.
+    this.consumeQueues.dropDeleted((topic, offset) => this.deletedTopics.isDeleted(topic, offset));
     const files = this.commitLog.queue.files;
     const lastThree = files[Math.max(0, files.length - 3)]?.fileFromOffset ?? 0;
     let from =
@@ -186,18 +193,31 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     const end = this.commitLog.recover(from);
     const rebuildFrom = this.consumeQueues.truncateDirty(end);
     this.indexService.truncateDirty(end);
-    // The key index may lag the consume queues (or be new), a damaged queue was cut: re-dispatch
-    // from the oldest of these points (records already indexed are skipped).
-    const dispatchFrom = Math.max(
-      this.commitLog.minOffset,
-      Math.min(
-        from,
-        rebuildFrom,
-        this.opts.messageIndexEnable === false ? from : this.indexService.resumeOffset,
-      ),
-    );
-    const scanned = this.commitLog.scan(dispatchFrom, end, (r) => {
+    // The key index may lag the consume queues (or be new): it catches up from its own point. A
+    // damaged consume queue was cut: it is rebuilt from where it was cut (records already in a
+    // queue are skipped). Below `from` the records were validated by an earlier run, not this one:
+    // a damaged one there ends the index catch-up with a warning (those keys stay unqueryable), it
+    // does not stop the start.
+    const queuesFrom = Math.max(this.commitLog.minOffset, Math.min(from, rebuildFrom));
+    const indexFrom = Math.max(this.commitLog.minOffset, this.indexService.resumeOffset);
+    let mainFrom = queuesFrom;
+    if (this.opts.messageIndexEnable !== false && indexFrom < queuesFrom) {
+      const index = this.dispatchers.filter((d) => d !== this.consumeQueues);
+      const caught = this.commitLog.scan(indexFrom, queuesFrom, (r) => {
+        const req = parseForDispatch(r.bytes);
+        if (this.deletedTopics.isDeleted(req.topic, req.commitLogOffset)) return;
+        for (const d of index) d.dispatch(req, true);
+      });
+      if (caught.end >= queuesFrom) mainFrom = caught.end;
+      else
+        this.opts.logger.warn(
+          { at: caught.end, reason: caught.reason, upTo: queuesFrom },
+          'key index catch-up stopped at a damaged commit log record; keys up to the recovery start are not queryable',
+        );
+    }
+    const scanned = this.commitLog.scan(mainFrom, end, (r) => {
       const req = parseForDispatch(r.bytes);
+      if (this.deletedTopics.isDeleted(req.topic, req.commitLogOffset)) return;
       for (const d of this.dispatchers) d.dispatch(req, true);
     });
     assert(scanned.end === end, 'the dispatch pass ends where recovery cut the log');
@@ -293,11 +313,16 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       }
       return { status: PutMessageStatus.UNKNOWN_ERROR, remark: (err as Error).message };
     }
-    const wait = ms[0]!.properties[MessageConst.WAIT] !== 'false';
-    if (this.opts.flushDiskType === 'SYNC_FLUSH' && wait) {
-      const durable = await this.flushService.waitForFlush(firstOffset + wrote);
-      if (!durable) return { status: PutMessageStatus.FLUSH_DISK_TIMEOUT, appendResult };
+    if (this.opts.flushDiskType === 'ASYNC_FLUSH') {
+      this.flushService.wakeup(); // CommitLog#handleDiskFlush wakes the flusher on every put
+      return { status: PutMessageStatus.PUT_OK, appendResult };
     }
+    if (ms[0]!.properties[MessageConst.WAIT] === 'false') {
+      this.flushService.requestFlush(); // answered now; the bytes are flushed soon all the same
+      return { status: PutMessageStatus.PUT_OK, appendResult };
+    }
+    const durable = await this.flushService.waitForFlush(firstOffset + wrote);
+    if (!durable) return { status: PutMessageStatus.FLUSH_DISK_TIMEOUT, appendResult };
     return { status: PutMessageStatus.PUT_OK, appendResult };
   }
 
@@ -342,9 +367,12 @@ export class MessageStore extends EventEmitter<StoreEvents> {
 
   /**
    * Deletes a topic's consume queues (DefaultMessageStore#deleteTopics): its messages can no
-   * longer be pulled; their commit-log records go with retention. Returns the queues deleted.
+   * longer be pulled; their commit-log records go with retention. The deletion is recorded
+   * durably first, so recovery after a crash does not index those records again. Returns the
+   * queues deleted.
    */
   deleteTopic(topic: string): number {
+    this.deletedTopics.add(topic, this.commitLog.maxOffset);
     const n = this.consumeQueues.deleteTopic(topic);
     if (n > 0)
       this.opts.logger.info({ topic, queues: n }, 'consume queues of a deleted topic removed');
@@ -445,6 +473,11 @@ export class MessageStore extends EventEmitter<StoreEvents> {
 
   get minPhyOffset(): number {
     return this.commitLog.minOffset;
+  }
+
+  /** The periodic consume-queue flush and checkpoint, run now (recovery tests start from it). */
+  checkpointNow(): Promise<void> {
+    return this.flushConsumeQueues();
   }
 
   private async flushConsumeQueues(): Promise<void> {

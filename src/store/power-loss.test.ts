@@ -4,8 +4,8 @@
 // prefix, and the loss is bounded by what was written since the last flush.
 import { existsSync, mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { join, sep } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../common/logger.js';
 import type { MessageToStore } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
@@ -18,10 +18,22 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-/** Remembers, per file, the length the last fdatasync made durable. */
-function syncTrackingIO(): { io: FileIO; powerLoss(): number } {
+interface Lost {
+  /** Bytes cut from commit-log segments. */
+  commitLog: number;
+  /** Bytes cut from everything else (consume queues, key index). */
+  other: number;
+}
+
+/**
+ * Remembers, per file, the length the last fdatasync made durable. While `hold` is set, an
+ * fdatasync never completes: bytes reach the kernel and stay unsynced, as in a flush still
+ * running when the power goes.
+ */
+function syncTrackingIO(): { io: FileIO; powerLoss(): Lost; hold: boolean } {
   const pathOf = new Map<number, string>();
   const durable = new Map<string, number>();
+  const state = { hold: false };
   const io: FileIO = {
     ...nodeFileIO,
     open(path) {
@@ -31,6 +43,7 @@ function syncTrackingIO(): { io: FileIO; powerLoss(): number } {
       return fd;
     },
     async datasync(fd) {
+      if (state.hold) return new Promise<void>(() => {});
       const size = nodeFileIO.size(fd);
       await nodeFileIO.datasync(fd);
       durable.set(pathOf.get(fd)!, size);
@@ -38,13 +51,20 @@ function syncTrackingIO(): { io: FileIO; powerLoss(): number } {
   };
   return {
     io,
+    get hold() {
+      return state.hold;
+    },
+    set hold(v: boolean) {
+      state.hold = v;
+    },
     powerLoss() {
-      let lost = 0;
+      const lost: Lost = { commitLog: 0, other: 0 };
       for (const [path, size] of durable) {
         if (!existsSync(path)) continue;
         const now = statSync(path).size;
         if (now > size) {
-          lost += now - size;
+          if (path.includes(`${sep}commitlog${sep}`)) lost.commitLog += now - size;
+          else lost.other += now - size;
           truncateSync(path, size);
         }
       }
@@ -126,16 +146,31 @@ describe('power loss (unsynced bytes dropped)', () => {
         });
       });
     }
-    // In flight at the moment of the crash: appended, never acknowledged.
-    void store.putMessage(msg(10_000));
+    // In flight at the moment of the crash: written to the kernel, its fdatasync never done,
+    // so never acknowledged. The power loss must take exactly its bytes from the commit log.
+    const before = store.maxPhyOffset;
+    const rounds = store.commitService.commitRounds;
+    fault.hold = true;
+    let answered = false;
+    void store.putMessage(msg(10_000)).then(() => {
+      answered = true;
+    });
+    await vi.waitFor(() => expect(store.commitService.commitRounds).toBeGreaterThan(rounds), {
+      timeout: 10_000,
+    });
+    const inFlight = store.maxPhyOffset - before;
+    expect(inFlight).toBeGreaterThan(0);
+    expect(answered).toBe(false);
     store.halt();
-    fault.powerLoss();
+    const lost = fault.powerLoss();
+    expect(lost.commitLog).toBe(inFlight);
     const reopened = await MessageStore.open(
       options(nodeFileIO, 'SYNC_FLUSH', opts.storePathRootDir),
     );
     const queues = [readQueue(reopened, 0), readQueue(reopened, 1)];
     for (const a of acked) expect(queues[a.queueId]!.get(a.offset)).toBe(a.body);
     for (const q of queues) expect([...q.keys()]).toEqual([...q.keys()].map((_, i) => i)); // dense
+    expect(queues[0]!.size + queues[1]!.size).toBe(acked.length); // the unsynced one is gone
     await reopened.shutdown();
   });
 
@@ -149,7 +184,8 @@ describe('power loss (unsynced bytes dropped)', () => {
     for (let i = 300; i < 400; i++) await store.putMessage(msg(i));
     store.halt();
     const lost = fault.powerLoss();
-    expect(lost).toBeGreaterThan(0);
+    expect(lost.commitLog).toBeGreaterThan(0);
+    expect(lost.commitLog).toBeLessThanOrEqual(store.maxPhyOffset - flushedAt);
     const reopened = await MessageStore.open(
       options(nodeFileIO, 'ASYNC_FLUSH', opts.storePathRootDir),
     );

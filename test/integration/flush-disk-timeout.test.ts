@@ -1,0 +1,109 @@
+// SYNC_FLUSH on a disk slower than syncFlushTimeout: the send is answered FLUSH_DISK_TIMEOUT (10)
+// with where the message went, and the message is stored (a pull finds it there). No slow disk
+// can be mounted on a test machine (a tmpfs is faster, device-mapper's dm-delay is not there),
+// so the broker's real fdatasync is preceded by a wait (KITEMQ_TEST_FDATASYNC_DELAY_MS, a store
+// test seam) longer than syncFlushTimeout.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Producer } from '../../src/client/producer.js';
+import { silentLogger } from '../../src/common/logger.js';
+import { decodeRecords } from '../../src/message/record-codec.js';
+import { createRequest } from '../../src/protocol/remoting-command.js';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
+import { RemotingClient } from '../../src/remoting/remoting-client.js';
+import {
+  type BrokerHandle,
+  type NamesrvHandle,
+  startBroker,
+  startNamesrv,
+  uniqueName,
+} from '../harness/processes.js';
+import { createTopic } from '../harness/topics.js';
+
+const logger = silentLogger();
+const topic = uniqueName('SlowDisk');
+let namesrv: NamesrvHandle;
+let broker: BrokerHandle;
+
+beforeAll(async () => {
+  namesrv = await startNamesrv();
+  broker = await startBroker({
+    namesrvAddr: namesrv.addr,
+    conf: { flushDiskType: 'SYNC_FLUSH', syncFlushTimeout: 200 },
+    env: { KITEMQ_TEST_FDATASYNC_DELAY_MS: '1000' },
+  });
+  await createTopic(broker.addr, namesrv.addr, topic, 1);
+});
+
+afterAll(async () => {
+  await broker?.kill(); // a clean stop would wait out the slow fdatasync of every file
+  await broker?.stop();
+  await namesrv?.stop();
+});
+
+async function pullAt(c: RemotingClient, queueOffset: number): Promise<string[]> {
+  const p = await c.invoke(
+    broker.addr,
+    createRequest(RequestCode.PULL_MESSAGE, 0, {
+      consumerGroup: 'verify',
+      topic,
+      queueId: 0,
+      queueOffset,
+      maxMsgNums: 1,
+      sysFlag: 4,
+      commitOffset: 0,
+      suspendTimeoutMillis: 0,
+      subscription: '*',
+      subVersion: 0,
+    }),
+    10_000,
+  );
+  expect(p.code).toBe(ResponseCode.SUCCESS);
+  return decodeRecords(p.body!).map((m) => m.body.toString());
+}
+
+describe('FLUSH_DISK_TIMEOUT', () => {
+  it('answers code 10 with the message stored where the response says', async () => {
+    const c = new RemotingClient(logger);
+    try {
+      const r = await c.invoke(
+        broker.addr,
+        createRequest(
+          RequestCode.SEND_MESSAGE_V2,
+          0,
+          { a: 'PG', b: topic, c: 'TBW102', d: 4, e: 0, f: 0, g: Date.now(), h: 0, i: '' },
+          Buffer.from('slow disk'),
+        ),
+        30_000,
+      );
+      expect(r.code).toBe(ResponseCode.FLUSH_DISK_TIMEOUT);
+      expect(r.code).toBe(10);
+      expect(r.remark).toMatch(/stored .*syncFlushTimeout/);
+      expect(r.extFields.msgId).toMatch(/^[0-9A-F]{32}$/);
+      expect(await pullAt(c, Number(r.extFields.queueOffset))).toEqual(['slow disk']);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a producer gets sendStatus FLUSH_DISK_TIMEOUT, not an error', async () => {
+    const producer = new Producer({
+      namesrvAddr: namesrv.addr,
+      producerGroup: uniqueName('PG'),
+      logger,
+    });
+    await producer.start();
+    try {
+      const r = await producer.send({ topic, body: 'slow too' });
+      expect(r.sendStatus).toBe('FLUSH_DISK_TIMEOUT');
+      const c = new RemotingClient(logger);
+      try {
+        expect(await pullAt(c, r.queueOffset)).toEqual(['slow too']);
+      } finally {
+        c.close();
+      }
+    } finally {
+      await producer.shutdown();
+    }
+  });
+});
