@@ -102,7 +102,10 @@ const COMMANDS: Record<string, Command> = {
       perm,
       order: v.order === true,
     });
-    for (const addr of created) console.log(`create topic to ${addr} success.`);
+    for (const c of created) {
+      console.log(`create topic to ${c.brokerAddr} success.`);
+      if (c.warning) console.error(`warning from ${c.brokerAddr}: ${c.warning}`);
+    }
     console.log(
       `TopicConfig [topicName=${topic}, readQueueNums=${int(v, 'readQueueNums', 8)}, writeQueueNums=${int(v, 'writeQueueNums', 8)}, perm=${perm2String(perm)}]`,
     );

@@ -36,6 +36,17 @@ export interface CreateTopicOptions {
   order?: boolean;
 }
 
+/** One broker's answer to UPDATE_AND_CREATE_TOPIC. */
+export interface CreatedTopic {
+  brokerAddr: string;
+  /**
+   * Set when the broker took the change but a name server did not have it by the answer (the
+   * broker names which, and why); the topic is routable through the others, and the broker's next
+   * registration retries the rest.
+   */
+  warning?: string;
+}
+
 export class AdminClient {
   private readonly client: ClientInstance;
 
@@ -72,8 +83,8 @@ export class AdminClient {
     return (JSON.parse(res.body.toString('utf8')) as { topicList: string[] }).topicList;
   }
 
-  /** UPDATE_AND_CREATE_TOPIC on each target broker; returns the addresses it was created on. */
-  async createTopic(o: CreateTopicOptions): Promise<string[]> {
+  /** UPDATE_AND_CREATE_TOPIC on each target broker; returns the brokers it was created on. */
+  async createTopic(o: CreateTopicOptions): Promise<CreatedTopic[]> {
     let targets: string[];
     if (o.brokerAddr) targets = [o.brokerAddr];
     else if (o.clusterName) targets = await this.masterAddrs(o.clusterName);
@@ -88,14 +99,16 @@ export class AdminClient {
       topicSysFlag: 0,
       order: o.order ?? false,
     };
+    const created: CreatedTopic[] = [];
     for (const addr of targets) {
       const res = await this.client.remoting.invoke(
         addr,
         createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, 0, ext),
       );
       if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, addr);
+      created.push(res.remark ? { brokerAddr: addr, warning: res.remark } : { brokerAddr: addr });
     }
-    return targets;
+    return created;
   }
 
   async masterAddrs(clusterName: string): Promise<string[]> {

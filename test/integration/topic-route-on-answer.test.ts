@@ -204,6 +204,18 @@ describe('a name server that misses the update', () => {
     } finally {
       await producer.shutdown();
     }
+    // The SDK (and mqadmin updateTopic, which prints it) hands the broker's remark on.
+    const admin = new AdminClient({ namesrvAddr: ns1.addr, logger: silentLogger() });
+    try {
+      const created = await admin.createTopic({
+        topic: uniqueName('RouteHalfSdk'),
+        brokerAddr: broker.addr,
+      });
+      expect(created.map((c) => c.brokerAddr)).toEqual([broker.addr]);
+      expect(created[0]?.warning ?? '').toContain(ns2.addr);
+    } finally {
+      admin.close();
+    }
   });
 
   it('hung (SIGSTOP): creation still answers within a client timeout, naming it', async () => {
