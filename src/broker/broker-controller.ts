@@ -3,7 +3,11 @@
 // name-server registration alive and runs housekeeping. Nothing below constructs its own deps.
 import { join } from 'node:path';
 import type { BrokerConfig } from '../common/config/broker-config.js';
-import { CLIENT_HOUSEKEEPING_INTERVAL_MS } from '../common/limits.js';
+import {
+  CLIENT_HOUSEKEEPING_INTERVAL_MS,
+  FAST_CHANNEL_PORT_OFFSET,
+  LISTEN_PAIR_ATTEMPTS,
+} from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { parseMessageDelayLevel } from '../message/delay-level.js';
 import { RequestCode } from '../protocol/request-code.js';
@@ -140,8 +144,13 @@ export class BrokerController {
       : undefined;
     this.timer = timer;
     await timer?.start();
-    this.boundPort = await this.server.listen(c.listenPort, c.bindAddress);
-    if (c.listenPort > 2) await this.server.listen(c.listenPort - 2, c.bindAddress);
+    // listenPort=0 binds a free pair in one go (a port chosen first and bound later can be taken).
+    this.boundPort = await this.server.listenPair(
+      c.listenPort,
+      FAST_CHANNEL_PORT_OFFSET,
+      c.bindAddress,
+      LISTEN_PAIR_ATTEMPTS,
+    );
     const storeHost = `${c.brokerIP1}:${this.boundPort}`;
     const stats = new BrokerStats();
     stats.start();

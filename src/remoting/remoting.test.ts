@@ -392,6 +392,24 @@ describe('RemotingServer + RemotingClient on loopback', () => {
     await until(() => server.connectionCount === 0, 'the client to close every connection');
   });
 
+  it('listenPair(0) binds a free port p and p-2 itself, both serving', async () => {
+    const pair = new RemotingServer(silentLogger());
+    pair.registerProcessor(CODE_ECHO, (req) => createResponse(req, ResponseCode.SUCCESS));
+    try {
+      const p = await pair.listenPair(0, 2, '127.0.0.1', 50);
+      expect(p).toBeGreaterThan(2);
+      for (const q of [p, p - 2]) {
+        const r = await client.invoke(`127.0.0.1:${q}`, createRequest(CODE_ECHO, 0));
+        expect(r.code).toBe(ResponseCode.SUCCESS);
+      }
+      // Taken ports fail as for listen(): the caller's error names the port.
+      const err = await server.listenPair(p, 2, '127.0.0.1', 50).catch((e: unknown) => e);
+      expect((err as { code?: string }).code).toBe('EADDRINUSE');
+    } finally {
+      await pair.close();
+    }
+  });
+
   it('fails to connect to a closed port with RemotingConnectError', async () => {
     const probe = createServer();
     const freePort = await new Promise<number>((resolve) =>
