@@ -13,7 +13,6 @@ import { parseMessageDelayLevel } from '../message/delay-level.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { RemotingClient } from '../remoting/remoting-client.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
-import { type FileIO, nodeFileIO, withBelievedCapacity } from '../store/file-io.js';
 import { MessageStore } from '../store/message-store.js';
 import type { BrokerContext } from './broker-context.js';
 import { BrokerStats } from './broker-stats.js';
@@ -36,12 +35,6 @@ import { SendMessageProcessor } from './processors/send-message.js';
 import { SendMessageBackProcessor } from './processors/send-message-back.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
-
-/** KITEMQ_DISK_CAPACITY_BYTES: a disk size the store believes (tests of the watermarks). */
-function believedCapacity(root: string): FileIO {
-  const bytes = Number(process.env.KITEMQ_DISK_CAPACITY_BYTES);
-  return bytes > 0 ? withBelievedCapacity(nodeFileIO, root, bytes) : nodeFileIO;
-}
 
 export class BrokerController {
   private readonly config: BrokerConfig;
@@ -83,7 +76,6 @@ export class BrokerController {
       flushCommitLogLeastPages: c.flushCommitLogLeastPages,
       syncFlushTimeout: c.syncFlushTimeout,
       maxMessageSize: c.maxMessageSize,
-      fileIO: believedCapacity(c.storePathRootDir),
       messageIndexEnable: c.messageIndexEnable,
       maxHashSlotNum: c.maxHashSlotNum,
       maxIndexNum: c.maxIndexNum,
