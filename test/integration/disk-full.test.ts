@@ -153,7 +153,7 @@ describe(`a broker on a small file system`, () => {
         code = await send();
         return code !== 0;
       },
-      10_000,
+      30_000,
       'a send to be refused',
     );
     expect(code).toBe(ResponseCode.SERVICE_NOT_AVAILABLE);
@@ -168,8 +168,8 @@ describe(`a broker on a small file system`, () => {
     await r.shutdown();
 
     rmSync(ballast);
-    await waitForAsync(async () => (await send()) === 0, 10_000, 'sends to be taken again');
-  }, 60_000);
+    await waitForAsync(async () => (await send()) === 0, 30_000, 'sends to be taken again');
+  }, 120_000);
 
   it('forces the oldest segments out when the disk fills; the group behind carries on', async () => {
     const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger });
