@@ -3,13 +3,16 @@
 // name-server registration alive and runs housekeeping. Nothing below constructs its own deps.
 import { join } from 'node:path';
 import type { BrokerConfig } from '../common/config/broker-config.js';
-import { CLIENT_HOUSEKEEPING_INTERVAL_MS } from '../common/limits.js';
+import {
+  CLIENT_HOUSEKEEPING_INTERVAL_MS,
+  FAST_CHANNEL_PORT_OFFSET,
+  LISTEN_PAIR_ATTEMPTS,
+} from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { parseMessageDelayLevel } from '../message/delay-level.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { RemotingClient } from '../remoting/remoting-client.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
-import { type FileIO, nodeFileIO, withBelievedCapacity } from '../store/file-io.js';
 import { MessageStore } from '../store/message-store.js';
 import type { BrokerContext } from './broker-context.js';
 import { BrokerStats } from './broker-stats.js';
@@ -35,12 +38,6 @@ import { SendMessageProcessor } from './processors/send-message.js';
 import { SendMessageBackProcessor } from './processors/send-message-back.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
-
-/** KITEMQ_DISK_CAPACITY_BYTES: a disk size the store believes (tests of the watermarks). */
-function believedCapacity(root: string): FileIO {
-  const bytes = Number(process.env.KITEMQ_DISK_CAPACITY_BYTES);
-  return bytes > 0 ? withBelievedCapacity(nodeFileIO, root, bytes) : nodeFileIO;
-}
 
 export class BrokerController {
   private readonly config: BrokerConfig;
@@ -82,7 +79,6 @@ export class BrokerController {
       flushCommitLogLeastPages: c.flushCommitLogLeastPages,
       syncFlushTimeout: c.syncFlushTimeout,
       maxMessageSize: c.maxMessageSize,
-      fileIO: believedCapacity(c.storePathRootDir),
       messageIndexEnable: c.messageIndexEnable,
       maxHashSlotNum: c.maxHashSlotNum,
       maxIndexNum: c.maxIndexNum,
@@ -143,8 +139,13 @@ export class BrokerController {
       : undefined;
     this.timer = timer;
     await timer?.start();
-    this.boundPort = await this.server.listen(c.listenPort, c.bindAddress);
-    if (c.listenPort > 2) await this.server.listen(c.listenPort - 2, c.bindAddress);
+    // listenPort=0 binds a free pair in one go (a port chosen first and bound later can be taken).
+    this.boundPort = await this.server.listenPair(
+      c.listenPort,
+      FAST_CHANNEL_PORT_OFFSET,
+      c.bindAddress,
+      LISTEN_PAIR_ATTEMPTS,
+    );
     const storeHost = `${c.brokerIP1}:${this.boundPort}`;
     const stats = new BrokerStats();
     stats.start();

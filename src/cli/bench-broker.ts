@@ -1,10 +1,10 @@
 // The broker `kitemq bench` starts for itself when no name server is given (-n / NAMESRV_ADDR):
 // `kitemq standalone` as a child process on free loopback ports with a temp store, its
 // flushDiskType set from --sync-flush, stopped and removed after the run. A child, not in
-// process, so the broker's CPU is not the load generator's.
+// process, so the broker's CPU is not the load generator's. The child binds ports 0 itself and
+// its boot lines say which it got: a port probed here and bound there later could be taken.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { silentLogger } from '../common/logger.js';
 
 const KITEMQ_BIN = fileURLToPath(new URL('../../bin/kitemq.js', import.meta.url));
 const BOOT = /The broker\[[^\]]+\] boot success/;
+const NAMESRV_BOOT = /The Name Server boot success\. serializeType=\w+, address (\S+:\d+)/;
 const BOOT_TIMEOUT_MS = 30_000;
 const ROUTE_TIMEOUT_MS = 10_000;
 
@@ -23,35 +24,8 @@ export interface OwnBroker {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
-    });
-  });
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/** A broker port p with p-2 (RocketMQ's fast channel) free as well. */
-async function freeBrokerPort(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const p = await freePort();
-    if (p > 1026 && (await isFree(p - 2))) return p;
-  }
-  throw new Error('no free port pair for the broker on 127.0.0.1');
-}
-
-function waitBoot(proc: ChildProcess): Promise<void> {
+/** Resolves the name server address the child printed once its broker booted. */
+function waitBoot(proc: ChildProcess): Promise<string> {
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -60,10 +34,11 @@ function waitBoot(proc: ChildProcess): Promise<void> {
     }, BOOT_TIMEOUT_MS);
     const onData = (chunk: Buffer) => {
       out = (out + chunk.toString('utf8')).slice(-4096);
-      if (BOOT.test(out)) {
+      const namesrv = NAMESRV_BOOT.exec(out);
+      if (namesrv !== null && BOOT.test(out)) {
         clearTimeout(timer);
         proc.off('exit', onExit);
-        resolve();
+        resolve(namesrv[1]!);
       }
     };
     proc.stdout?.on('data', onData);
@@ -82,21 +57,21 @@ export async function startOwnBroker(syncFlush: boolean): Promise<OwnBroker> {
   const flushDiskType = syncFlush ? 'SYNC_FLUSH' : 'ASYNC_FLUSH';
   const conf = join(dir, 'broker.conf');
   writeFileSync(conf, `flushDiskType=${flushDiskType}\n`);
-  const [namesrvPort, brokerPort] = [await freePort(), await freeBrokerPort()];
-  const args = ['standalone', '--namesrv-port', String(namesrvPort)];
-  args.push('--broker-port', String(brokerPort), '--store', join(dir, 'store'), '-c', conf);
+  const args = ['standalone', '--namesrv-port', '0', '--broker-port', '0'];
+  args.push('--store', join(dir, 'store'), '-c', conf);
   const proc = spawn(process.execPath, [KITEMQ_BIN, ...args], {
     env: { ...process.env, HOME: dir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let namesrvAddr: string;
   try {
-    await waitBoot(proc);
+    namesrvAddr = await waitBoot(proc);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
   return {
-    namesrvAddr: `127.0.0.1:${namesrvPort}`,
+    namesrvAddr,
     flushDiskType,
     pid: proc.pid!,
     async stop() {

@@ -18,6 +18,7 @@ import {
   portFlag,
   readConfigFile,
   stringFlag,
+  UsageError,
 } from './args.js';
 import { boundPort, exitOnSignals, logConfigWarnings, runMain } from './lifecycle.js';
 
@@ -27,8 +28,9 @@ const help = (
 
 Runs a name server and a broker in one process on 127.0.0.1, for development.
 
-  --namesrv-port <port>     name server port (env KITEMQ_NAMESRV_PORT; default 9876)
-  --broker-port <port>      broker port; port-2 is opened too (env KITEMQ_BROKER_PORT; default 10911)
+  --namesrv-port <port>     name server port (env KITEMQ_NAMESRV_PORT; default 9876; 0: any free)
+  --broker-port <port>      broker port; port-2 is opened too (env KITEMQ_BROKER_PORT; default 10911;
+                            0: any free pair)
   --store <dir>             storePathRootDir (env KITEMQ_STORE; default ./data)
   -c, --configFile <file>   extra broker settings (Java .properties; see docs/config.md)
   -h, --help                show this help
@@ -63,15 +65,23 @@ export async function main(argv: readonly string[], name = 'kitemq standalone'):
 
 /** Name server on loopback; broker defaults < standalone defaults < -c file < flags/env. */
 function standaloneConfigs(values: ParsedValues) {
-  const namesrvPort = portFlag(values, 'namesrv-port', 'KITEMQ_NAMESRV_PORT', 1) ?? 9876;
-  const brokerPort = portFlag(values, 'broker-port', 'KITEMQ_BROKER_PORT', 3);
+  // 0 binds a free port (the broker a free pair); the boot lines print the ports bound.
+  const namesrvPort = portFlag(values, 'namesrv-port', 'KITEMQ_NAMESRV_PORT', 0) ?? 9876;
+  const brokerPort = portFlag(values, 'broker-port', 'KITEMQ_BROKER_PORT', 0);
+  if (brokerPort !== undefined && brokerPort > 0 && brokerPort < 3) {
+    throw new UsageError(
+      `--broker-port=${brokerPort} leaves no room for port-2; use 0 or 3 to 65535`,
+    );
+  }
   const store = stringFlag(values, 'store') ?? process.env.KITEMQ_STORE;
   const { text, fileName } = readConfigFile(stringFlag(values, 'configFile'));
   const namesrvConfig = parseNamesrvConfig('', '(standalone)', {
     listenPort: namesrvPort,
     bindAddress: '127.0.0.1',
   }).config;
-  const overrides: Record<string, string | number> = { namesrvAddr: `127.0.0.1:${namesrvPort}` };
+  // With port 0 the address is only known once the name server is listening (startBoth sets it).
+  const overrides: Record<string, string | number> =
+    namesrvPort === 0 ? {} : { namesrvAddr: `127.0.0.1:${namesrvPort}` };
   if (brokerPort !== undefined) overrides.listenPort = brokerPort;
   if (store !== undefined && store !== '') overrides.storePathRootDir = store;
   const defaults = { storePathRootDir: './data', brokerIP1: '127.0.0.1', bindAddress: '127.0.0.1' };
@@ -89,17 +99,21 @@ async function startBoth(
     import('../broker/broker-controller.js'),
   ]);
   const namesrv = new NamesrvController(namesrvConfig, log.child({ component: 'namesrv' }));
-  const broker = new BrokerController(brokerConfig, log.child({ component: 'broker' }));
+  let broker: InstanceType<typeof BrokerController> | undefined;
   let brokerStarted: Promise<void> | undefined;
   const namesrvStarted = namesrv.start();
   // Broker first, then the name server; each waits for its own start() to settle.
   exitOnSignals(log, async () => {
     await brokerStarted?.catch(() => undefined);
-    if (brokerStarted !== undefined) await broker.shutdown();
+    if (brokerStarted !== undefined) await broker?.shutdown();
     await namesrvStarted.catch(() => undefined);
     await namesrv.shutdown();
   });
   await namesrvStarted;
+  // The broker registers with the port the name server bound (it differs when 0 was asked).
+  const namesrvAddr = `127.0.0.1:${boundPort(namesrv, namesrvConfig.listenPort)}`;
+  const config = { ...brokerConfig, namesrvAddr };
+  broker = new BrokerController(config, log.child({ component: 'broker' }));
   brokerStarted = broker.start();
   try {
     await brokerStarted;
@@ -108,7 +122,7 @@ async function startBoth(
     throw err;
   }
   printWelcome({
-    namesrvAddr: `127.0.0.1:${boundPort(namesrv, namesrvConfig.listenPort)}`,
+    namesrvAddr,
     brokerName: brokerConfig.brokerName,
     brokerAddr: `${brokerConfig.brokerIP1}:${boundPort(broker, brokerConfig.listenPort)}`,
     cluster: brokerConfig.brokerClusterName,

@@ -8,6 +8,10 @@ export const FRAME_MAX_LENGTH_BYTES = 16 * 1024 * 1024;
 export const HEADER_MAX_LENGTH_BYTES = 0xffffff;
 /** Requests a single connection may have in flight before the server answers SYSTEM_BUSY. */
 export const MAX_PENDING_REQUESTS_PER_CONNECTION = 4096;
+/** The broker's fast ("VIP") channel: this far below listenPort (RocketMQ: listenPort - 2). */
+export const FAST_CHANNEL_PORT_OFFSET = 2;
+/** listenPort=0: how many OS-chosen ports are tried for one whose fast-channel port is free too. */
+export const LISTEN_PAIR_ATTEMPTS = 50;
 /** Bytes queued for writing on one socket before reads from it are paused. */
 export const MAX_SEND_QUEUE_BYTES_PER_CONNECTION = 64 * 1024 * 1024;
 /** Client-side requests in flight on one connection (kafkajs maxInFlightRequests). */

@@ -2,7 +2,7 @@
 // request's meaning live here: unknown code → REQUEST_CODE_NOT_SUPPORTED, too many requests in
 // flight on a connection → SYSTEM_BUSY, a throw → its code and remark, oneway → no answer.
 import { EventEmitter } from 'node:events';
-import { createServer, type Server } from 'node:net';
+import { createServer, Server } from 'node:net';
 import { KiteError } from '../common/errors.js';
 import { MAX_PENDING_REQUESTS_PER_CONNECTION } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
@@ -36,17 +36,49 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   }
 
   /** Listens on host:port (0 = any free port) and resolves with the bound port. */
-  listen(port: number, host = '0.0.0.0'): Promise<number> {
+  async listen(port: number, host = '0.0.0.0'): Promise<number> {
+    const server = await this.bind(port, host);
+    this.servers.push(server);
+    return boundPortOf(server, port);
+  }
+
+  /**
+   * Listens on a port p and on p - below together (a broker's listenPort and its fast channel).
+   * With port 0 the pair is found by binding, never by probing: p from the OS, then p - below;
+   * while p - below is taken p is let go and another tried, so no other process can take a port
+   * between choosing and binding it.
+   */
+  async listenPair(port: number, below: number, host: string, attempts: number): Promise<number> {
+    if (port !== 0) {
+      const main = await this.listen(port, host);
+      if (port > below) await this.listen(port - below, host);
+      return main;
+    }
+    for (let attempt = 1; ; attempt++) {
+      const main = await this.bind(0, host);
+      const p = boundPortOf(main, 0);
+      const low = p > below ? await this.bind(p - below, host).catch((err: unknown) => err) : null;
+      if (low instanceof Server) {
+        this.servers.push(main, low);
+        return p;
+      }
+      await new Promise<void>((resolve) => main.close(() => resolve()));
+      const taken = low === null || (low as { code?: unknown }).code === 'EADDRINUSE';
+      if (!taken || attempt >= attempts) {
+        throw low ?? new Error(`no free port p with p - ${below} free on ${host}`);
+      }
+    }
+  }
+
+  private bind(port: number, host: string): Promise<Server> {
     const server = createServer((socket) =>
       this.accept(new Connection(socket, this.log, { copyBodies: false })),
     );
-    this.servers.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
         server.off('error', reject);
-        const addr = server.address();
-        resolve(typeof addr === 'object' && addr ? addr.port : port);
+        resolve(server);
       });
     });
   }
@@ -144,4 +176,9 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     const msg = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     return createResponse(req, ResponseCode.SYSTEM_ERROR, msg);
   }
+}
+
+function boundPortOf(server: Server, requested: number): number {
+  const addr = server.address();
+  return typeof addr === 'object' && addr ? addr.port : requested;
 }

@@ -85,6 +85,8 @@ describe('RemotingServer + RemotingClient on loopback', () => {
   const peers: RawPeer[] = [];
   const calls: RemotingCommand[] = [];
   let neverAnswered: RemotingCommand[];
+  /** Delayed requests whose answer the server has written (late or not). */
+  let delayedAnswered: number;
 
   function peer(): RawPeer {
     const p = new RawPeer(port);
@@ -95,6 +97,7 @@ describe('RemotingServer + RemotingClient on loopback', () => {
   beforeEach(async () => {
     calls.length = 0;
     neverAnswered = [];
+    delayedAnswered = 0;
     server = new RemotingServer(silentLogger());
     server.registerProcessor(CODE_ECHO, (req) => {
       calls.push(req);
@@ -102,6 +105,7 @@ describe('RemotingServer + RemotingClient on loopback', () => {
     });
     server.registerProcessor(CODE_DELAYED, async (req) => {
       await new Promise((r) => setTimeout(r, Number(req.extFields.delayMs ?? 0)));
+      delayedAnswered++; // the server writes the answer in this turn, before until() looks again
       return createResponse(req, ResponseCode.SUCCESS, undefined, { id: req.extFields.id });
     });
     server.registerProcessor(CODE_NEVER, (req) => {
@@ -346,15 +350,19 @@ describe('RemotingServer + RemotingClient on loopback', () => {
   });
 
   it('ignores a late response to a timed-out request and keeps the connection usable', async () => {
+    let accepted = 0;
+    server.on('connection', () => accepted++);
     const res = client.invoke(
       addr,
       createRequest(CODE_DELAYED, 0, { id: 'late', delayMs: 200 }),
       20,
     );
     await expect(res).rejects.toBeInstanceOf(RemotingTimeoutError);
-    await new Promise((r) => setTimeout(r, 250));
+    // Once the late answer is written, the next answer on the socket comes after it.
+    await until(() => delayedAnswered === 1, 'the late answer', 15_000);
     const ok = await client.invoke(addr, createRequest(CODE_ECHO, 0));
     expect(ok.code).toBe(0);
+    expect(accepted).toBe(1); // the same connection answered, no reconnect
     expect(server.connectionCount).toBe(1);
   });
 
@@ -390,6 +398,24 @@ describe('RemotingServer + RemotingClient on loopback', () => {
     expect(server.connectionCount).toBe(1);
     client.close();
     await until(() => server.connectionCount === 0, 'the client to close every connection');
+  });
+
+  it('listenPair(0) binds a free port p and p-2 itself, both serving', async () => {
+    const pair = new RemotingServer(silentLogger());
+    pair.registerProcessor(CODE_ECHO, (req) => createResponse(req, ResponseCode.SUCCESS));
+    try {
+      const p = await pair.listenPair(0, 2, '127.0.0.1', 50);
+      expect(p).toBeGreaterThan(2);
+      for (const q of [p, p - 2]) {
+        const r = await client.invoke(`127.0.0.1:${q}`, createRequest(CODE_ECHO, 0));
+        expect(r.code).toBe(ResponseCode.SUCCESS);
+      }
+      // Taken ports fail as for listen(): the caller's error names the port.
+      const err = await server.listenPair(p, 2, '127.0.0.1', 50).catch((e: unknown) => e);
+      expect((err as { code?: string }).code).toBe('EADDRINUSE');
+    } finally {
+      await pair.close();
+    }
   });
 
   it('fails to connect to a closed port with RemotingConnectError', async () => {

@@ -108,27 +108,6 @@ export const nodeFileIO: FileIO = {
 };
 
 /**
- * A FileIO that believes the disk under `root` holds `capacityBytes`: usage is what the store's
- * files take (allocated blocks). For testing disk watermarks where no small file system can be
- * mounted (KITEMQ_DISK_CAPACITY_BYTES); a real disk's own fullness is ignored.
- */
-export function withBelievedCapacity(io: FileIO, root: string, capacityBytes: number): FileIO {
-  const used = (dir: string): number => {
-    let total = 0;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = `${dir}/${e.name}`;
-      try {
-        total += e.isDirectory() ? used(p) : fs.statSync(p).blocks * 512;
-      } catch {
-        // deleted while walking
-      }
-    }
-    return total;
-  };
-  return { ...io, diskUsedRatio: () => Math.min(1, used(root) / capacityBytes) };
-}
-
-/**
  * A FileIO whose fdatasync first waits `delayMs`: a disk slower than syncFlushTimeout, for
  * testing FLUSH_DISK_TIMEOUT on a real broker (KITEMQ_TEST_FDATASYNC_DELAY_MS). The sync itself
  * is real; only its latency is made up, since no slow disk can be mounted on a test machine.

@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/common/logger.js';
 import { createRequest } from '../../src/protocol/remoting-command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
+import { pollUntil } from '../harness/poll.js';
 import {
   type BrokerHandle,
   type NamesrvHandle,
@@ -14,6 +15,7 @@ import {
   startNamesrv,
   uniqueName,
 } from '../harness/processes.js';
+import { RawBroker } from '../harness/raw-protocol.js';
 import { createTopic, waitFor, waitForAsync } from '../harness/topics.js';
 
 const require = createRequire(import.meta.url);
@@ -46,6 +48,8 @@ interface AliOns {
     subscribe(topic: string, expr: string, handler: (msg: AliMessage) => Promise<void>): void;
     on(event: string, fn: (err: Error) => void): void;
     close(): Promise<void>;
+    /** The queues this member pulls, keyed by queue (its rebalance result). */
+    readonly processQueueTable: Map<string, { messageQueue: { topic: string; queueId: number } }>;
   };
   Message: new (
     topic: string,
@@ -59,6 +63,8 @@ interface AliOns {
 
 const quietLogger = { info() {}, warn() {}, error() {}, debug() {} };
 const COUNT = 1_000;
+/** createTopic's default queue count. */
+const QUEUES = 4;
 
 function clientOptions(namesrv: string) {
   // ali-ons requires an httpclient only to look up Aliyun's name-server address service; with
@@ -77,6 +83,7 @@ describe('ali-ons producer and consumers against KiteMQ', () => {
   let broker: BrokerHandle;
   const topic = uniqueName('AliOnsTopic');
   const sent = new Map<string, { tag: string; key: string; body: string; prop: string }>();
+  const rpc = new RemotingClient(silentLogger());
 
   beforeAll(async () => {
     namesrv = await startNamesrv();
@@ -85,6 +92,7 @@ describe('ali-ons producer and consumers against KiteMQ', () => {
   });
 
   afterAll(async () => {
+    rpc.close();
     await broker?.stop();
     await namesrv?.stop();
   });
@@ -95,6 +103,7 @@ describe('ali-ons producer and consumers against KiteMQ', () => {
       producerGroup: uniqueName('PG'),
     });
     await producer.ready();
+    const perQueue = Array.from({ length: QUEUES }, () => 0);
     for (let i = 0; i < COUNT; i++) {
       const tag = i % 2 === 0 ? 'TagA' : 'TagB';
       const body = `消息 ${i} — 你好，世界 ✓ ${'x'.repeat(i % 50)}`;
@@ -105,10 +114,14 @@ describe('ali-ons producer and consumers against KiteMQ', () => {
       const r = await producer.send(msg);
       expect(r.sendStatus).toBe('SEND_OK');
       expect(r.msgId).toMatch(/^[0-9A-F]{32}$/);
+      perQueue[r.messageQueue.queueId]! += 1;
       sent.set(String(i), { tag, key, body, prop: String(i) });
     }
     await producer.close();
-    expect(sent.size).toBe(COUNT);
+    // The broker holds what the producer was told, queue by queue (the topic is fresh).
+    const raw = new RawBroker(rpc, () => broker.addr);
+    const stored = await Promise.all(perQueue.map((_, q) => raw.maxOffset(topic, q)));
+    expect(stored).toEqual(perQueue);
   });
 
   function expectIntact(m: AliMessage): void {
@@ -182,10 +195,9 @@ describe('ali-ons producer and consumers against KiteMQ', () => {
       return c;
     });
     await Promise.all(consumers.map((c) => c.ready()));
-    const admin = new RemotingClient(silentLogger());
     await waitForAsync(
       async () => {
-        const r = await admin.invoke(
+        const r = await rpc.invoke(
           broker.addr,
           createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, 0, { consumerGroup: group }),
         );
@@ -194,8 +206,18 @@ describe('ali-ons producer and consumers against KiteMQ', () => {
       30_000,
       'both members registered',
     );
-    admin.close();
-    await new Promise((r) => setTimeout(r, 3_000)); // a few 1 s rebalance rounds
+    // Settled: between them the members pull every queue, and no queue is pulled by both (until
+    // then one may still hold a queue the other has taken).
+    const held = () =>
+      consumers.map((c) =>
+        [...c.processQueueTable.values()]
+          .filter((e) => e.messageQueue.topic === splitTopic)
+          .map((e) => e.messageQueue.queueId),
+      );
+    const settled = ([a, b]: number[][]) =>
+      a!.length > 0 && b!.length > 0 && new Set([...a!, ...b!]).size === a!.length + b!.length;
+    const split = await pollUntil(held, (h) => settled(h) && h.flat().length === QUEUES, 60_000);
+    expect(split.flat().sort()).toEqual([0, 1, 2, 3]);
 
     const producer = new Producer({
       ...clientOptions(namesrv.addr),

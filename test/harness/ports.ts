@@ -1,5 +1,7 @@
-// Free loopback ports for integration tests. A port is only "free" at the moment we checked, so
-// startNamesrv/startBroker retry with fresh ports when a child reports the port is taken.
+// Free loopback ports, for the few callers that must name a port before anything binds it (peer
+// servers in bench/). A port is only "free" at the moment it was checked: anything may take it
+// before the caller binds it. startNamesrv/startBroker do not use these; their children bind
+// port 0 and report what they got.
 import { createServer } from 'node:net';
 
 const LOOPBACK = '127.0.0.1';

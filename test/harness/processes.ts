@@ -6,6 +6,11 @@
 //   const broker = await startBroker({ namesrvAddr: namesrv.addr, conf: { maxMessageSize: 1024 } });
 //   ... broker.addr / namesrv.addr ...
 //   await broker.restart();      // SIGTERM, same store and port, wait for the boot line again
+//
+// Ports are never probed and then handed over: a first start writes listenPort=0 and reads the
+// port the child bound from its boot line (a broker binds listenPort and listenPort-2 together).
+// A restart must come back on the same port, since clients and the name server know it; while
+// another socket holds it the start is retried with backoff under a generous deadline.
 //   await broker.kill();         // SIGKILL (crash); the store stays for restart()
 //   await broker.stop();         // SIGTERM, wait, remove the temp dir (unless keepStore)
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -14,7 +19,6 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uniqueName } from './names.js';
-import { freeBrokerPort, freePort } from './ports.js';
 import { binPath, childEnv, REPO_ROOT } from './run-bin.js';
 
 export { freeBrokerPort, freePort } from './ports.js';
@@ -65,7 +69,7 @@ interface CommonOptions {
 }
 
 export interface NamesrvOptions extends CommonOptions {
-  /** Fixed port; by default a free one is picked (and re-picked if it is taken at startup). */
+  /** Fixed port; by default the child binds a free one (listenPort=0) and reports it. */
   port?: number;
 }
 
@@ -74,7 +78,7 @@ export interface BrokerOptions extends CommonOptions {
   namesrvAddr: string;
   /** Use this store dir instead of a temp one; it is never deleted by the harness. */
   storeDir?: string;
-  /** Fixed listenPort (listenPort-2 must be free too); by default a free pair is picked. */
+  /** Fixed listenPort (listenPort-2 must be free too); by default the broker binds a free pair. */
   port?: number;
 }
 
@@ -92,11 +96,14 @@ export const HARNESS_BROKER_DEFAULTS: ConfValues = {
   diskSpaceCleanForciblyRatio: 98,
 };
 
+/** Both boot lines end their match with the bound port as the last group. */
 const NAMESRV_BOOT = /The Name Server boot success\. serializeType=\w+, address \S+:(\d+)/;
-const BROKER_BOOT = /The broker\[([^,\]]+), ([^\]]+)\] boot success/;
+const BROKER_BOOT = /The broker\[([^,\]]+), [^\]]+:(\d+)\] boot success/;
 const PORT_TAKEN = /already in use/;
 const OUTPUT_LIMIT_CHARS = 256 * 1024;
-const PORT_ATTEMPTS = 4;
+/** A restart waits this long for its port to be free again (a client's socket may hold it). */
+const REBIND_DEADLINE_MS = 60_000;
+const REBIND_BACKOFF_MAX_MS = 2_000;
 
 const live = new Set<() => void>();
 let exitHookInstalled = false;
@@ -191,30 +198,51 @@ interface ServerSpec {
   workDir: string;
   storeDir: string;
   fixedPort: number | undefined;
-  pickPort: () => Promise<number>;
-  /** Writes the config for a port and returns the argv. */
+  /** Writes the config for a port (0: the child binds a free one) and returns the argv. */
   prepare: (port: number) => string[];
   boot: RegExp;
   env: NodeJS.ProcessEnv;
   opts: CommonOptions;
 }
 
-/** Starts a server, retrying with a new port if a picked one was taken meanwhile. */
+function bootPort(spawned: Spawned): number {
+  return Number(spawned.bootMatch[spawned.bootMatch.length - 1]);
+}
+
+/**
+ * Spawns until the child boots; while it reports its port taken, tries again with backoff until
+ * REBIND_DEADLINE_MS (a port just let go may still be held, e.g. as a client socket's local port).
+ */
+async function spawnRetryingPort(spec: ServerSpec, args: string[]): Promise<Spawned> {
+  const timeoutMs = spec.opts.bootTimeoutMs ?? 30_000;
+  const deadline = Date.now() + REBIND_DEADLINE_MS;
+  for (let backoffMs = 100; ; backoffMs = Math.min(2 * backoffMs, REBIND_BACKOFF_MAX_MS)) {
+    try {
+      return await spawnUntilBoot(spec.name, args, spec.env, spec.boot, timeoutMs);
+    } catch (err) {
+      if (!PORT_TAKEN.test(String(err)) || Date.now() + backoffMs > deadline) throw err;
+      await new Promise((r) => setTimeout(r, backoffMs));
+    }
+  }
+}
+
+/**
+ * First start: on a fixed port, or on listenPort=0 with the bound port read from the boot line.
+ * The config is then rewritten with that port, so restart() comes back on it.
+ */
 async function launch(
   spec: ServerSpec,
 ): Promise<{ port: number; args: string[]; spawned: Spawned }> {
   const timeoutMs = spec.opts.bootTimeoutMs ?? 30_000;
-  for (let attempt = 1; ; attempt++) {
-    const port = spec.fixedPort ?? (await spec.pickPort());
-    const args = spec.prepare(port);
-    try {
-      const spawned = await spawnUntilBoot(spec.name, args, spec.env, spec.boot, timeoutMs);
-      return { port, args, spawned };
-    } catch (err) {
-      const retry = spec.fixedPort === undefined && attempt < PORT_ATTEMPTS;
-      if (!retry || !PORT_TAKEN.test(String(err))) throw err;
-    }
+  const args = spec.prepare(spec.fixedPort ?? 0);
+  const spawned = await spawnUntilBoot(spec.name, args, spec.env, spec.boot, timeoutMs);
+  const port = bootPort(spawned);
+  if (!(port > 0)) {
+    spawned.proc.kill('SIGKILL');
+    throw new Error(`${spec.name} booted without reporting a port: ${spawned.bootMatch[0]}`);
   }
+  if (spec.fixedPort !== port) spec.prepare(port);
+  return { port, args, spawned };
 }
 
 async function startServer(spec: ServerSpec): Promise<ServerHandle & { confPath: string }> {
@@ -260,9 +288,8 @@ async function startServer(spec: ServerSpec): Promise<ServerHandle & { confPath:
     async restart() {
       current.proc.kill('SIGTERM');
       await waitExit(current.proc, stopTimeoutMs);
-      const timeoutMs = spec.opts.bootTimeoutMs ?? 30_000;
       // Same argv and config file (edits to confPath apply), same port and store.
-      current = await spawnUntilBoot(spec.name, args, spec.env, spec.boot, timeoutMs);
+      current = await spawnRetryingPort(spec, args);
     },
   };
   return handle;
@@ -289,7 +316,6 @@ export async function startNamesrv(opts: NamesrvOptions = {}): Promise<NamesrvHa
     workDir,
     storeDir: home,
     fixedPort: opts.port,
-    pickPort: freePort,
     prepare: (port) => {
       writeConf(confPath, { bindAddress: '127.0.0.1', ...opts.conf, listenPort: port });
       return ['-c', confPath];
@@ -311,7 +337,6 @@ export async function startBroker(opts: BrokerOptions): Promise<BrokerHandle> {
     workDir,
     storeDir,
     fixedPort: opts.port,
-    pickPort: freeBrokerPort,
     prepare: (port) => {
       writeConf(confPath, { ...conf, listenPort: port });
       return ['-c', confPath, '-n', opts.namesrvAddr];

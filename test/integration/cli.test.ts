@@ -6,7 +6,6 @@ import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeBrokerPort, freePort } from '../harness/ports.js';
 import { spawnUntilBoot, startBroker, startNamesrv } from '../harness/processes.js';
 import { childEnv, runBin } from '../harness/run-bin.js';
 
@@ -29,6 +28,16 @@ const asMap = (stdout: string) =>
       .split('\n')
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
   );
+
+/** Binds server on a port the OS picks (no probe-then-bind race) and returns the port. */
+function listenAnywhere(server: Server): Promise<number> {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve(typeof a === 'object' && a !== null ? a.port : 0);
+    }),
+  );
+}
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -127,9 +136,8 @@ describe('name server process', () => {
   });
 
   it('a port in use is one line naming the fix, exit 1', async () => {
-    const blocker: Server = createServer();
-    const port = await freePort();
-    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    const blocker = createServer();
+    const port = await listenAnywhere(blocker);
     try {
       const path = confFile('ns.conf', `listenPort=${port}\nbindAddress=127.0.0.1\n`);
       const r = await runBin('mqnamesrv', ['-c', path]);
@@ -158,6 +166,16 @@ describe('broker process', () => {
       expect(await canConnect(broker.port - 2)).toBe(true);
       await broker.restart();
       expect(await canConnect(broker.port)).toBe(true);
+      // Another socket holds the port while the broker is down: restart() waits it out and comes
+      // back on the same port (clients and the name server know that one).
+      await broker.kill();
+      const held = createServer();
+      await new Promise<void>((resolve) => held.listen(broker.port, '127.0.0.1', resolve));
+      const restarted = broker.restart();
+      setTimeout(() => held.close(), 1_500);
+      await restarted;
+      expect(broker.output()).toContain(`127.0.0.1:${broker.port}] boot success`);
+      expect(await canConnect(broker.port)).toBe(true);
       expect(await broker.stop()).toEqual({ code: 0, signal: null });
       expect(existsSync(broker.storeDir)).toBe(false);
     } finally {
@@ -165,11 +183,9 @@ describe('broker process', () => {
     }
   });
 
-  it('standalone runs both on the given ports and stops on SIGTERM', async () => {
-    const [namesrvPort, brokerPort] = [await freePort(), await freeBrokerPort()];
+  it('standalone on ports 0 binds free ones, prints them, and stops on SIGTERM', async () => {
     const store = join(tmp, 'standalone-store');
-    const args = ['standalone', '--namesrv-port', String(namesrvPort)];
-    args.push('--broker-port', String(brokerPort), '--store', store);
+    const args = ['standalone', '--namesrv-port', '0', '--broker-port', '0', '--store', store];
     const { proc, output } = await spawnUntilBoot(
       'kitemq',
       args,
@@ -178,10 +194,15 @@ describe('broker process', () => {
       30_000,
     );
     try {
-      expect(output()).toContain(`name server  127.0.0.1:${namesrvPort}`);
+      const namesrvPort = Number(/name server {2}127\.0\.0\.1:(\d+)/.exec(output())?.[1]);
+      const brokerPort = Number(/broker {7}\S+ at 127\.0\.0\.1:(\d+)/.exec(output())?.[1]);
+      expect(namesrvPort).toBeGreaterThan(0);
+      expect(brokerPort).toBeGreaterThan(2);
+      expect(output()).toContain(`name server is 127.0.0.1:${namesrvPort}`);
       expect(output()).toContain(`mqadmin updateTopic -n 127.0.0.1:${namesrvPort}`);
       expect(await canConnect(namesrvPort)).toBe(true);
       expect(await canConnect(brokerPort)).toBe(true);
+      expect(await canConnect(brokerPort - 2)).toBe(true);
     } finally {
       proc.kill('SIGTERM');
     }
