@@ -56,6 +56,11 @@ export const DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS = 30_000;
 export const DEFAULT_BROKER_CHANNEL_EXPIRED_TIME_MS = 120_000;
 export const SCAN_NOT_ACTIVE_BROKER_INTERVAL_MS = 5_000;
 export const DEFAULT_REGISTER_BROKER_TIMEOUT_MS = 24_000;
+/**
+ * A compressed REGISTER_BROKER body (4.x brokers, compressed=true) inflates to at most this; a
+ * topic line is ~60 bytes, so this holds about a million topics. RocketMQ has no bound here.
+ */
+export const REGISTER_BROKER_BODY_MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 /** Broker: client channels silent for channelExpiredTimeout are dropped; scanned every 10 s. */
 export const DEFAULT_CHANNEL_EXPIRED_TIMEOUT_MS = 120_000;
 export const CLIENT_HOUSEKEEPING_INTERVAL_MS = 10_000;
