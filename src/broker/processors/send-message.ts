@@ -15,6 +15,7 @@ import { MessageConst, MessageSysFlag, type MessageToStore } from '../../message
 import { createUniqKey } from '../../message/message-id.js';
 import { decodeProperties } from '../../message/properties-codec.js';
 import { optBool, optInt, optString, reqInt, reqString } from '../../protocol/headers/fields.js';
+import { int32 } from '../../protocol/headers/int32.js';
 import {
   createResponse,
   createResponseWithFields,
@@ -74,14 +75,17 @@ export function parseSendHeader(code: number, ext: ExtFields): SendMessageReques
     producerGroup: reqString(ext, k('producerGroup')),
     topic: reqString(ext, k('topic')),
     defaultTopic: optString(ext, k('defaultTopic')) ?? 'TBW102',
-    defaultTopicQueueNums: optInt(ext, k('defaultTopicQueueNums'), 4),
-    queueId: reqInt(ext, k('queueId')),
-    sysFlag: optInt(ext, k('sysFlag'), 0),
+    defaultTopicQueueNums: int32(
+      k('defaultTopicQueueNums'),
+      optInt(ext, k('defaultTopicQueueNums'), 4),
+    ),
+    queueId: int32(k('queueId'), reqInt(ext, k('queueId'))),
+    sysFlag: int32(k('sysFlag'), optInt(ext, k('sysFlag'), 0)),
     bornTimestamp: optInt(ext, k('bornTimestamp'), Date.now()),
-    flag: optInt(ext, k('flag'), 0),
+    flag: int32(k('flag'), optInt(ext, k('flag'), 0)),
     properties: optString(ext, k('properties')),
-    reconsumeTimes: optInt(ext, k('reconsumeTimes'), 0),
-    maxReconsumeTimes: optInt(ext, k('maxReconsumeTimes')),
+    reconsumeTimes: int32(k('reconsumeTimes'), optInt(ext, k('reconsumeTimes'), 0)),
+    maxReconsumeTimes: int32(k('maxReconsumeTimes'), optInt(ext, k('maxReconsumeTimes'))),
     batch: optBool(ext, k('batch'), false),
   };
 }
