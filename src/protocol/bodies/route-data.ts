@@ -130,6 +130,18 @@ function readJsonObject<T>(body: Buffer, what: string): T {
   return r as T;
 }
 
+/** QUERY_DATA_VERSION's body: a DataVersion object; anything else is a ProtocolError. */
+export function decodeDataVersion(body: Buffer): DataVersion {
+  let v: DataVersion;
+  try {
+    v = readJsonObject<DataVersion>(body, 'DataVersion');
+  } catch (err) {
+    if (err instanceof ProtocolError) throw err;
+    throw new ProtocolError(`DataVersion body is not JSON: ${(err as Error).message}`);
+  }
+  return v;
+}
+
 export function decodeTopicRouteData(body: Buffer): TopicRouteData {
   const r = readJsonObject<Partial<TopicRouteData>>(body, 'TopicRouteData');
   return {
