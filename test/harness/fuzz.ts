@@ -225,8 +225,54 @@ export function seedRequests(topic: string, group: string): RemotingCommand[] {
     createRequest(R.GET_ROUTEINFO_BY_TOPIC, 24, { topic }),
     createRequest(R.PUT_KV_CONFIG, 25, { namespace: 'FUZZ', key: 'k', value: 'v' }),
     createRequest(R.GET_KV_CONFIG, 26, { namespace: 'FUZZ', key: 'k' }),
+    createRequest(R.UPDATE_AND_CREATE_TOPIC, 27, {
+      topic: `${topic}_admin`,
+      defaultTopic: 'TBW102',
+      readQueueNums: 2,
+      writeQueueNums: 2,
+      perm: 6,
+      topicFilterType: 'SINGLE_TAG',
+      topicSysFlag: 0,
+      order: false,
+    }),
+    createRequest(R.DELETE_TOPIC_IN_BROKER, 28, { topic: `${topic}_admin` }),
+    createRequest(R.UNREGISTER_BROKER, 29, {
+      brokerName: 'broker-fuzz',
+      brokerAddr: '127.0.0.1:1',
+      clusterName: 'FuzzCluster',
+      brokerId: 0,
+    }),
+    createRequest(
+      R.QUERY_DATA_VERSION,
+      30,
+      {
+        brokerName: 'broker-fuzz',
+        brokerAddr: '127.0.0.1:1',
+        clusterName: 'FuzzCluster',
+        brokerId: 0,
+      },
+      json({ counter: 1, timestamp: 1 }),
+    ),
+    createRequest(R.GET_TOPICS_BY_CLUSTER, 31, { cluster: 'FuzzCluster' }),
+    createRequest(R.DELETE_TOPIC_IN_NAMESRV, 32, { topic: `${topic}_gone`, clusterName: 'X' }),
+    createRequest(R.DELETE_KV_CONFIG, 33, { namespace: 'FUZZ', key: 'gone' }),
+    createRequest(R.GET_KVLIST_BY_NAMESPACE, 34, { namespace: 'FUZZ' }),
   ];
 }
+
+/** The request codes of the seeds that the name server serves (the rest go to the broker). */
+export const NAMESRV_CODES: ReadonlySet<number> = new Set<number>([
+  RequestCode.REGISTER_BROKER,
+  RequestCode.UNREGISTER_BROKER,
+  RequestCode.QUERY_DATA_VERSION,
+  RequestCode.GET_ROUTEINFO_BY_TOPIC,
+  RequestCode.GET_TOPICS_BY_CLUSTER,
+  RequestCode.DELETE_TOPIC_IN_NAMESRV,
+  RequestCode.PUT_KV_CONFIG,
+  RequestCode.GET_KV_CONFIG,
+  RequestCode.DELETE_KV_CONFIG,
+  RequestCode.GET_KVLIST_BY_NAMESPACE,
+]);
 
 /** Both serializations of every seed request, as whole frames. */
 export function seedFrames(topic: string, group: string): Buffer[] {

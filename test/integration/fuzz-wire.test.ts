@@ -35,6 +35,7 @@ import {
   HOSTILE_STRINGS,
   type Mutation,
   mutate,
+  NAMESRV_CODES,
   prng,
   seedRequests,
   withConsistentLength,
@@ -55,14 +56,6 @@ const ANSWER_DEADLINE_MS = 20_000;
 const PULL_DEADLINE_MS = 45_000;
 const RSS_BOUND_KB = 1024 * 1024;
 
-const NAMESRV_CODES = new Set<number>([
-  RequestCode.REGISTER_BROKER,
-  RequestCode.UNREGISTER_BROKER,
-  RequestCode.GET_ROUTEINFO_BY_TOPIC,
-  RequestCode.PUT_KV_CONFIG,
-  RequestCode.GET_KV_CONFIG,
-  RequestCode.DELETE_KV_CONFIG,
-]);
 const PULL_CODES = new Set<number>([RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE]);
 /** What an unvalidated path looks like on the wire: RemotingServer's answer to a non-KiteError. */
 const RAW_EXCEPTION = /^(TypeError|RangeError|ReferenceError|SyntaxError|Error): /;
