@@ -12,7 +12,7 @@
 //
 // The run prints `[fuzz] seed=N`. Replay a run with
 //   KITEMQ_FUZZ_SEED=N npx vitest run --project unit src/protocol/fuzz.test.ts
-// (fast-check also prints its own seed and path for a failing property).
+// fast-check also prints its own seed and path for a failing property (docs/testing.md).
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,8 @@ import {
 } from './remoting-command.js';
 import { RequestCode } from './request-code.js';
 
+/** Generous: each property takes a few seconds, many times that on a loaded CI machine. */
+const FUZZ_TIMEOUT_MS = 180_000;
 const seed = fuzzSeed();
 let cases = 0;
 /** fast-check parameters: the printed seed, and a count that adds to the suite's total. */
@@ -92,7 +94,7 @@ afterAll(() => {
   );
 });
 
-describe('fuzz: frame decoder', () => {
+describe('fuzz: frame decoder', { timeout: FUZZ_TIMEOUT_MS }, () => {
   it('random byte streams in random chunks: frames or a ProtocolError, never anything else', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 8 }), (chunks) => {
@@ -107,7 +109,7 @@ describe('fuzz: frame decoder', () => {
         });
         expect(framed).toBeLessThanOrEqual(total);
       }),
-      runs(20_000),
+      runs(18_000),
     );
   });
 
@@ -148,12 +150,14 @@ describe('fuzz: frame decoder', () => {
           }
         });
       }),
-      runs(25_000),
+      runs(20_000),
     );
   });
 });
 
-describe('fuzz: RemotingCommand headers (JSON and ROCKETMQ binary)', () => {
+describe('fuzz: RemotingCommand headers (JSON and ROCKETMQ binary)', {
+  timeout: FUZZ_TIMEOUT_MS,
+}, () => {
   it('random payloads under either serialize type decode well-formed or throw ProtocolError', () => {
     const payload = fc
       .tuple(
@@ -183,7 +187,7 @@ describe('fuzz: RemotingCommand headers (JSON and ROCKETMQ binary)', () => {
           expectWellFormed(decodeCommand(frame.subarray(4)));
         });
       }),
-      runs(40_000),
+      runs(35_000),
     );
   });
 
@@ -289,7 +293,7 @@ function expectActionable(err: unknown): void {
   expect(err.remark).toMatch(/request header field '[^']+'/);
 }
 
-describe('fuzz: request header fields', () => {
+describe('fuzz: request header fields', { timeout: FUZZ_TIMEOUT_MS }, () => {
   it('field readers accept decimal safe integers and booleans, reject the rest with a remark', () => {
     fc.assert(
       fc.property(hostileValue, (v) => {
@@ -352,7 +356,7 @@ describe('fuzz: request header fields', () => {
   });
 });
 
-describe('fuzz: properties strings and batch bodies', () => {
+describe('fuzz: properties strings and batch bodies', { timeout: FUZZ_TIMEOUT_MS }, () => {
   const propText = fc.string({
     maxLength: 60,
     unit: fc.oneof(
@@ -406,7 +410,7 @@ describe('fuzz: properties strings and batch bodies', () => {
   });
 });
 
-describe('fuzz: request and response bodies', () => {
+describe('fuzz: request and response bodies', { timeout: FUZZ_TIMEOUT_MS }, () => {
   /** The zlib form of a register body, with lengths and counts that lie. */
   const compressedRegister = fc
     .tuple(
@@ -476,7 +480,7 @@ describe('fuzz: request and response bodies', () => {
   });
 });
 
-describe('fuzz: totals', () => {
+describe('fuzz: totals', { timeout: FUZZ_TIMEOUT_MS }, () => {
   it('runs at least 200,000 cases with RSS bounded', () => {
     expect(cases).toBeGreaterThanOrEqual(200_000);
     // Generous: the decoders keep nothing between cases, so growth is the heap's own slack.
