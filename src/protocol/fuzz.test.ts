@@ -13,6 +13,7 @@
 // The run prints `[fuzz] seed=N`. Replay a run with
 //   KITEMQ_FUZZ_SEED=N npx vitest run --project unit src/protocol/fuzz.test.ts
 // fast-check also prints its own seed and path for a failing property (docs/testing.md).
+import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +32,7 @@ import { parseSendBackHeader } from '../broker/processors/send-message-back.js';
 import { ProtocolError, RequestValidationError } from '../common/errors.js';
 import { decodeBatch, encodeBatch } from '../message/batch-codec.js';
 import { decodeProperties, encodeProperties } from '../message/properties-codec.js';
+import { decodeRecords } from '../message/record-codec.js';
 import { decodeOffsetTable } from './bodies/offset-table.js';
 import { decodeRegisterBrokerBody, decodeTopicRouteData } from './bodies/route-data.js';
 import { FrameDecoder } from './frame.js';
@@ -476,6 +478,36 @@ describe('fuzz: request and response bodies', { timeout: FUZZ_TIMEOUT_MS }, () =
         onlyThrows([ProtocolError, SyntaxError], () => decodeTopicRouteData(b));
       }),
       runs(15_000),
+    );
+  });
+});
+
+describe('fuzz: pulled message records (what a client decodes)', {
+  timeout: FUZZ_TIMEOUT_MS,
+}, () => {
+  it('mutated stored records decode within bounds or throw RangeError', () => {
+    const golden = ['record-v1-ipv4.json', 'record-ali-ons-consumer-view.json'].map((name) => {
+      const j = JSON.parse(readFileSync(new URL(`./golden/${name}`, import.meta.url), 'utf8'));
+      return Buffer.from((j as { hex: string }).hex, 'hex');
+    });
+    const records = fc.oneof(
+      fc.tuple(fc.constantFrom(...golden), mutations).map(([b, ms]) => mutate(b, ms)),
+      fc
+        .tuple(fc.array(fc.constantFrom(...golden), { minLength: 1, maxLength: 3 }), mutations)
+        .map(([bs, ms]) => mutate(Buffer.concat(bs), ms)),
+    );
+    fc.assert(
+      fc.property(records, (b) => {
+        onlyThrows([RangeError], () => {
+          for (const m of decodeRecords(b)) {
+            expect(m.storeSize).toBeLessThanOrEqual(b.length);
+            expect(m.body.length).toBeLessThanOrEqual(m.storeSize);
+            for (const k of Object.keys(m.properties))
+              expect(typeof m.properties[k]).toBe('string');
+          }
+        });
+      }),
+      runs(10_000),
     );
   });
 });
