@@ -12,7 +12,6 @@ import { compileSql92, Sql92SyntaxError } from '../../filter/sql92/compile.js';
 import { parseTagExpression, tagCodeMatches } from '../../message/filter-api.js';
 import { decodeRecordProperties } from '../../message/record-codec.js';
 import { optInt, optString, reqInt, reqString } from '../../protocol/headers/fields.js';
-import { int32 } from '../../protocol/headers/int32.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
@@ -50,10 +49,10 @@ function parsePullHeader(req: RemotingCommand): PullHeader {
   return {
     consumerGroup: reqString(e, 'consumerGroup'),
     topic: reqString(e, 'topic'),
-    queueId: int32('queueId', reqInt(e, 'queueId')),
+    queueId: reqInt(e, 'queueId'),
     queueOffset: reqInt(e, 'queueOffset'),
-    maxMsgNums: int32('maxMsgNums', reqInt(e, 'maxMsgNums')),
-    sysFlag: int32('sysFlag', reqInt(e, 'sysFlag')),
+    maxMsgNums: reqInt(e, 'maxMsgNums'),
+    sysFlag: reqInt(e, 'sysFlag'),
     commitOffset: optInt(e, 'commitOffset', 0),
     suspendTimeoutMillis: optInt(e, 'suspendTimeoutMillis', 15_000),
     subscription: optString(e, 'subscription'),
