@@ -67,6 +67,11 @@ export const DEFAULT_REGISTER_BROKER_TIMEOUT_MS = 24_000;
  * the caller an answer; the registration itself keeps registerBrokerTimeoutMills.
  */
 export const TOPIC_CHANGE_REGISTER_WAIT_MS = 2_500;
+/**
+ * A compressed REGISTER_BROKER body (4.x brokers, compressed=true) inflates to at most this; a
+ * topic line is ~60 bytes, so this holds about a million topics. RocketMQ has no bound here.
+ */
+export const REGISTER_BROKER_BODY_MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 /** Broker: client channels silent for channelExpiredTimeout are dropped; scanned every 10 s. */
 export const DEFAULT_CHANNEL_EXPIRED_TIMEOUT_MS = 120_000;
 export const CLIENT_HOUSEKEEPING_INTERVAL_MS = 10_000;

@@ -169,6 +169,25 @@ describe('name server', () => {
     expect(namesrv!.routes.pickupTopicRouteData('T')).toBeUndefined();
   });
 
+  // Found by test/integration/fuzz-wire.test.ts: answered as 'SyntaxError: …' / 'TypeError: …'.
+  it('answers a QUERY_DATA_VERSION body that is no DataVersion with SYSTEM_ERROR and a remark', async () => {
+    const ns = await start();
+    const c = client();
+    for (const body of ['{"cunter"timestamp":1}', 'null', '\u0000\u0001']) {
+      const r = await c.invoke(
+        ns,
+        createRequest(
+          RequestCode.QUERY_DATA_VERSION,
+          0,
+          { brokerAddr: '127.0.0.1:1' },
+          Buffer.from(body),
+        ),
+      );
+      expect(r.code, body).toBe(ResponseCode.SYSTEM_ERROR);
+      expect(r.remark, body).toMatch(/^DataVersion body is not (JSON|a JSON object)/);
+    }
+  });
+
   it('answers unknown codes with REQUEST_CODE_NOT_SUPPORTED and serves KV config', async () => {
     const ns = await start();
     const c = client();

@@ -570,7 +570,7 @@ describe('malformed frames raise ProtocolError', () => {
 });
 
 describe('extFields named __proto__', () => {
-  it('stay plain fields, never a prototype, on the fast and the coercing path', () => {
+  it('stay plain fields, never a prototype, on the fast, coercing and binary paths', () => {
     for (const ext of ['{"__proto__":"x","a":"1"}', '{"__proto__":"x","a":1}']) {
       const header = Buffer.from(`{"code":10,"flag":0,"opaque":1,"extFields":${ext}}`);
       const frame = Buffer.alloc(4 + header.length);
@@ -581,6 +581,15 @@ describe('extFields named __proto__', () => {
       expect(Object.getOwnPropertyDescriptor(cmd.extFields, '__proto__')?.value).toBe('x');
       expect(cmd.extFields.a).toBe('1');
     }
+    // Found by src/protocol/fuzz.test.ts: the binary header dropped the field.
+    const binary = decodeCommand(
+      encodeBinaryCommand(
+        createRequest(10, 1, JSON.parse('{"__proto__":"x","a":"1"}') as Record<string, string>),
+      ).subarray(4),
+    );
+    expect(Object.getPrototypeOf(binary.extFields)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(binary.extFields, '__proto__')?.value).toBe('x');
+    expect(binary.extFields.a).toBe('1');
     const out = createRequest(10, 1, JSON.parse('{"__proto__":"y"}') as Record<string, string>);
     expect(Object.getOwnPropertyDescriptor(out.extFields, '__proto__')?.value).toBe('y');
     expect(Object.getPrototypeOf(out.extFields)).toBe(Object.prototype);

@@ -296,8 +296,9 @@ function decodeBinaryHeader(b: Buffer): Omit<RemotingCommand, 'body'> {
     const vl = b.readInt32BE(pos);
     pos += 4;
     need(pos, vl, 'extFields value');
-    // Java decodes zero-length keys and values as null: the entry is absent.
-    if (kl > 0 && vl > 0) extFields[key] = b.toString('utf8', pos, pos + vl);
+    // Java decodes zero-length keys and values as null: the entry is absent. setField, since a
+    // key named __proto__ was dropped by a plain assignment (the JSON header keeps it).
+    if (kl > 0 && vl > 0) setField(extFields, key, b.toString('utf8', pos, pos + vl));
     pos += vl;
   }
   if (pos !== end) throw new ProtocolError('binary header extFields overrun');

@@ -298,6 +298,39 @@ describe('message queries', () => {
 });
 
 describe('consumer membership', () => {
+  // Found by test/integration/fuzz-wire.test.ts: these threw TypeErrors (remark "TypeError: …"),
+  // some after registering the groups listed before the bad entry.
+  it('answers heartbeat and client-config bodies of the wrong shape with a remark, registering nothing', async () => {
+    const group = uniqueName('BadHb');
+    const topicsBefore = await call(RequestCode.GET_ALL_TOPIC_CONFIG, {});
+    const bad = [
+      'null',
+      '{"consumerDataSet":5}',
+      `{"consumerDataSet":[{"groupName":"${group}"},null]}`,
+      `{"consumerDataSet":[{"groupName":"${group}","subscriptionDataSet":[{"topic":5}]}]}`,
+      '{"producerDataSet":[null]}',
+      '{"clientID":{}}',
+    ];
+    for (const body of bad) {
+      const r = await call(RequestCode.HEART_BEAT, {}, Buffer.from(body));
+      expect(r.code, body).toBe(ResponseCode.SYSTEM_ERROR);
+      expect(r.remark, body).toMatch(
+        /^HeartbeatData .*(not a JSON object|not a list of objects|not a string)/,
+      );
+    }
+    for (const body of ['null', '{"subscriptionData":{"expressionType":"SQL92","subString":{}}}']) {
+      const r = await call(RequestCode.CHECK_CLIENT_CONFIG, {}, Buffer.from(body));
+      expect(r.code, body).toBe(ResponseCode.SYSTEM_ERROR);
+      expect(r.remark, body).toMatch(/^CheckClientRequestBody /);
+    }
+    const topicsAfter = await call(RequestCode.GET_ALL_TOPIC_CONFIG, {});
+    const names = (c: RemotingCommand) =>
+      Object.keys(
+        (JSON.parse(c.body!.toString()) as { topicConfigTable: object }).topicConfigTable,
+      );
+    expect(names(topicsAfter)).toEqual(names(topicsBefore)); // no %RETRY% topic for the group
+  });
+
   it('registers consumers from heartbeats and forgets them when their connection closes', async () => {
     const topic = uniqueName('Members');
     await createTopic(topic, 2);

@@ -89,5 +89,11 @@ describe('queue locks', () => {
     const r = await raw().call(RequestCode.LOCK_BATCH_MQ, {}, Buffer.from('{"mqSet":3}'));
     expect(r.code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(r.remark).toMatch(/needs consumerGroup, clientId and mqSet/);
+    // Found by test/integration/fuzz-wire.test.ts: `null` threw a TypeError (remark "TypeError: …").
+    for (const code of [RequestCode.LOCK_BATCH_MQ, RequestCode.UNLOCK_BATCH_MQ]) {
+      const n = await raw().call(code, {}, Buffer.from('null'));
+      expect(n.code).toBe(ResponseCode.SYSTEM_ERROR);
+      expect(n.remark).toMatch(/needs consumerGroup, clientId and mqSet/);
+    }
   });
 });

@@ -25,17 +25,58 @@ interface HeartbeatData {
   }[];
 }
 
+const badBody = (remark: string): never => {
+  throw new RequestValidationError(ResponseCode.SYSTEM_ERROR, remark);
+};
+
 function parseJsonBody<T>(req: RemotingCommand, what: string): T {
-  if (!req.body)
-    throw new RequestValidationError(ResponseCode.SYSTEM_ERROR, `${what} body is missing`);
+  if (!req.body) badBody(`${what} body is missing`);
+  let raw: unknown;
   try {
-    return JSON.parse(req.body.toString('utf8')) as T;
+    raw = JSON.parse(req.body!.toString('utf8'));
   } catch (err) {
-    throw new RequestValidationError(
-      ResponseCode.SYSTEM_ERROR,
-      `${what} body is not JSON: ${(err as Error).message}`,
-    );
+    badBody(`${what} body is not JSON: ${(err as Error).message}`);
   }
+  // `null` or `5` used to fail later as a TypeError on the first field read.
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    badBody(`${what} body is not a JSON object`);
+  }
+  return raw as T;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const optionalString = (v: unknown) => v === undefined || v === null || typeof v === 'string';
+
+/** A list of objects, or absent; checked before anything is registered (nothing half-applied). */
+function objectList(v: unknown, what: string): Record<string, unknown>[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || !v.every(isObject))
+    badBody(`HeartbeatData ${what} is not a list of objects`);
+  return v as Record<string, unknown>[];
+}
+
+/**
+ * HeartbeatData's shape, as fastjson would insist on when binding it: lists of objects with string
+ * names. Without this a `null` entry threw a TypeError halfway through, after the groups before it
+ * had been registered and their retry topics created.
+ */
+function checkHeartbeat(hb: HeartbeatData): HeartbeatData {
+  if (!optionalString(hb.clientID)) badBody('HeartbeatData clientID is not a string');
+  for (const p of objectList(hb.producerDataSet, 'producerDataSet')) {
+    if (!optionalString(p.groupName)) badBody('HeartbeatData producer groupName is not a string');
+  }
+  for (const c of objectList(hb.consumerDataSet, 'consumerDataSet')) {
+    for (const k of ['groupName', 'consumeType', 'messageModel', 'consumeFromWhere']) {
+      if (!optionalString(c[k])) badBody(`HeartbeatData consumer ${k} is not a string`);
+    }
+    for (const sub of objectList(c.subscriptionDataSet, 'subscriptionDataSet')) {
+      for (const k of ['topic', 'subString', 'expressionType']) {
+        if (!optionalString(sub[k])) badBody(`HeartbeatData subscription ${k} is not a string`);
+      }
+    }
+  }
+  return hb;
 }
 
 function normalizeSubscription(s: Partial<SubscriptionData>): SubscriptionData | undefined {
@@ -63,7 +104,7 @@ export class ClientManageProcessor {
     req: RemotingCommand,
     conn: Connection,
   ): RemotingCommand | Promise<RemotingCommand> => {
-    const hb = parseJsonBody<HeartbeatData>(req, 'HeartbeatData');
+    const hb = checkHeartbeat(parseJsonBody<HeartbeatData>(req, 'HeartbeatData'));
     const mark = this.ctx.routes.changeMark();
     const info: ClientChannelInfo = {
       clientId: hb.clientID ?? conn.remoteAddress,
@@ -122,6 +163,13 @@ export class ClientManageProcessor {
       'CheckClientRequestBody',
     );
     const sub = body.subscriptionData;
+    if (
+      sub !== undefined &&
+      sub !== null &&
+      (!isObject(sub) || !optionalString(sub.expressionType) || !optionalString(sub.subString))
+    ) {
+      badBody('CheckClientRequestBody subscriptionData needs string expressionType and subString');
+    }
     const type = sub?.expressionType || 'TAG';
     if (!sub || type === 'TAG') return createResponse(req, ResponseCode.SUCCESS);
     if (!this.ctx.config.enablePropertyFilter) {

@@ -14,15 +14,17 @@ interface LockBody {
 }
 
 function parseBody(req: RemotingCommand): LockBody {
-  let raw: Partial<LockBody>;
+  let parsed: unknown;
   try {
-    raw = JSON.parse(req.body?.toString('utf8') ?? '') as Partial<LockBody>;
+    parsed = JSON.parse(req.body?.toString('utf8') ?? '');
   } catch {
     throw new RequestValidationError(
       ResponseCode.SYSTEM_ERROR,
       'the lock request body is not JSON',
     );
   }
+  // A body of `null` used to throw a TypeError on the first field read.
+  const raw = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Partial<LockBody>;
   const okQueue = (m: unknown): m is LockedQueue =>
     typeof m === 'object' &&
     m !== null &&

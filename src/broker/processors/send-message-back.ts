@@ -12,6 +12,7 @@ import { RequestValidationError } from '../../common/errors.js';
 import { isWriteable, PERM_READ, PERM_WRITE } from '../../common/perm.js';
 import { MessageConst, type MessageExt, type MessageToStore } from '../../message/message.js';
 import { optInt, optString, reqInt, reqLong, reqString } from '../../protocol/headers/fields.js';
+import { int32 } from '../../protocol/headers/int32.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { PutMessageStatus } from '../../store/status.js';
@@ -34,10 +35,10 @@ export function parseSendBackHeader(req: RemotingCommand): ConsumerSendMsgBackRe
   return {
     offset: reqLong(e, 'offset'),
     group: reqString(e, 'group'),
-    delayLevel: reqInt(e, 'delayLevel'),
+    delayLevel: int32('delayLevel', reqInt(e, 'delayLevel')),
     originMsgId: optString(e, 'originMsgId'),
     originTopic: optString(e, 'originTopic'),
-    maxReconsumeTimes: optInt(e, 'maxReconsumeTimes'),
+    maxReconsumeTimes: int32('maxReconsumeTimes', optInt(e, 'maxReconsumeTimes')),
   };
 }
 
@@ -84,13 +85,15 @@ export class SendMessageBackProcessor {
     }
     // A group without retry queues drops failed messages (RocketMQ answers SUCCESS too).
     if (group.retryQueueNums <= 0) return createResponse(req, ResponseCode.SUCCESS);
+    // Looked up before the retry topic is created (RocketMQ creates it first): an offset that
+    // points at no message is refused without leaving a %RETRY% topic behind.
+    const original = this.lookMessage(h.offset);
     const retry = topics.createTopicInSendMessageBackMethod(
       retryTopic(h.group),
       group.retryQueueNums,
       PERM_READ | PERM_WRITE,
     );
     requireWriteable(retry);
-    const original = this.lookMessage(h.offset);
     const limit = maxReconsumeTimes(group, h.maxReconsumeTimes, req.version);
     const dead = original.reconsumeTimes >= limit || h.delayLevel < 0;
     const target = dead

@@ -22,6 +22,7 @@ import {
   reqInt,
   reqString,
 } from '../../protocol/headers/fields.js';
+import { int32 } from '../../protocol/headers/int32.js';
 import {
   createResponse,
   createResponseWithFields,
@@ -81,14 +82,17 @@ export function parseSendHeader(code: number, ext: ExtFields): SendMessageReques
     producerGroup: reqString(ext, k('producerGroup')),
     topic: reqString(ext, k('topic')),
     defaultTopic: optString(ext, k('defaultTopic')) ?? 'TBW102',
-    defaultTopicQueueNums: optInt(ext, k('defaultTopicQueueNums'), 4),
-    queueId: reqInt(ext, k('queueId')),
-    sysFlag: optInt(ext, k('sysFlag'), 0),
+    defaultTopicQueueNums: int32(
+      k('defaultTopicQueueNums'),
+      optInt(ext, k('defaultTopicQueueNums'), 4),
+    ),
+    queueId: int32(k('queueId'), reqInt(ext, k('queueId'))),
+    sysFlag: int32(k('sysFlag'), optInt(ext, k('sysFlag'), 0)),
     bornTimestamp: optLong(ext, k('bornTimestamp'), Date.now()),
-    flag: optInt(ext, k('flag'), 0),
+    flag: int32(k('flag'), optInt(ext, k('flag'), 0)),
     properties: optString(ext, k('properties')),
-    reconsumeTimes: optInt(ext, k('reconsumeTimes'), 0),
-    maxReconsumeTimes: optInt(ext, k('maxReconsumeTimes')),
+    reconsumeTimes: int32(k('reconsumeTimes'), optInt(ext, k('reconsumeTimes'), 0)),
+    maxReconsumeTimes: int32(k('maxReconsumeTimes'), optInt(ext, k('maxReconsumeTimes'))),
     batch: optBool(ext, k('batch'), false),
   };
 }

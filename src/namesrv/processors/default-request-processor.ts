@@ -5,10 +5,10 @@
 import { bodyCrc32 } from '../../message/record-codec.js';
 import {
   type DataVersion,
+  decodeDataVersion,
   decodeRegisterBrokerBody,
   encodeClusterInfo,
   encodeTopicRouteData,
-  readJson,
   STANDARD_JSON_ROUTE_VERSION,
 } from '../../protocol/bodies/route-data.js';
 import {
@@ -48,9 +48,13 @@ export function registerNamesrvProcessors(
   });
   server.registerProcessor(RequestCode.QUERY_DATA_VERSION, (req) => {
     const addr = reqString(req.extFields, 'brokerAddr');
-    const version = req.body
-      ? readJson<DataVersion>(req.body.toString('utf8'))
-      : { counter: -1, timestamp: -1 };
+    let version: DataVersion = { counter: -1, timestamp: -1 };
+    try {
+      if (req.body) version = decodeDataVersion(req.body);
+    } catch (err) {
+      // Was a raw SyntaxError (or a TypeError for `null`) answered as such.
+      return createResponse(req, ResponseCode.SYSTEM_ERROR, (err as Error).message);
+    }
     const r = routes.queryDataVersionChanged(addr, version);
     return createResponse(
       req,

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { ProtocolError } from '../../common/errors.js';
 import {
   decodeRegisterBrokerBody,
   decodeTopicRouteData,
@@ -87,5 +88,65 @@ describe('route bodies', () => {
     const z = decodeRegisterBrokerBody(deflateSync(raw), true);
     expect(z.dataVersion.counter).toBe(7);
     expect(z.topicConfigTable.T2).toMatchObject({ readQueueNums: 3, writeQueueNums: 3, perm: 6 });
+  });
+
+  // The cases below were found by src/protocol/fuzz.test.ts.
+  const str = (s: string, n = Buffer.byteLength(s)) => {
+    const len = Buffer.alloc(4);
+    len.writeInt32BE(n);
+    return Buffer.concat([len, Buffer.from(s)]);
+  };
+  const int = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(n);
+    return b;
+  };
+
+  it('rejects a zlib register body whose lengths lie, at once (a negative one looped for minutes)', () => {
+    const lying = [
+      Buffer.concat([str('{}'), int(0x7fffffff), int(-4)]), // stepped back to reread -4 forever
+      Buffer.concat([str('{}'), int(1), str('T 1 1 6', 1000)]),
+      Buffer.concat([str('{}', -1)]),
+      Buffer.concat([str('{}'), int(-1)]),
+      Buffer.concat([str('{}'), int(0)]), // no filterServerList
+    ];
+    for (const raw of lying) {
+      expect(() => decodeRegisterBrokerBody(deflateSync(raw), true)).toThrow(ProtocolError);
+    }
+  });
+
+  it('refuses to inflate a zlib register body past its bound', () => {
+    const bomb = deflateSync(Buffer.alloc(65 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(128 * 1024);
+    expect(() => decodeRegisterBrokerBody(bomb, true)).toThrow(
+      /Cannot create a Buffer|larger than/,
+    );
+  });
+
+  it('rejects register bodies of the wrong shape before any route changes', () => {
+    const bad = [
+      'null',
+      '5',
+      '{"topicConfigSerializeWrapper":5}',
+      '{"topicConfigSerializeWrapper":{"topicConfigTable":"abc"}}',
+      '{"topicConfigSerializeWrapper":{"topicConfigTable":{"T":null}}}',
+      '{"topicConfigSerializeWrapper":{"topicConfigTable":{"T":{"perm":"6"}}}}',
+      '{"filterServerList":[1]}',
+    ];
+    for (const text of bad) {
+      expect(() => decodeRegisterBrokerBody(Buffer.from(text), false), text).toThrow(ProtocolError);
+    }
+    const ok = decodeRegisterBrokerBody(
+      Buffer.from('{"topicConfigTable":{"__proto__":{"perm":4},"T":{}}}'),
+      false,
+    );
+    expect(Object.keys(ok.topicConfigTable).sort()).toEqual(['T', '__proto__']);
+    expect(ok.topicConfigTable.T).toMatchObject({ topicName: 'T', readQueueNums: 16, perm: 6 });
+  });
+
+  it('rejects route bodies that are not JSON objects with a ProtocolError', () => {
+    for (const text of ['null', '[]', '7']) {
+      expect(() => decodeTopicRouteData(Buffer.from(text))).toThrow(ProtocolError);
+    }
   });
 });

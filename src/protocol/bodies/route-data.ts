@@ -5,6 +5,8 @@
 // otherwise.
 // Readers accept both forms.
 import { inflateSync } from 'node:zlib';
+import { ProtocolError } from '../../common/errors.js';
+import { REGISTER_BROKER_BODY_MAX_INFLATED_BYTES } from '../../common/limits.js';
 
 export interface QueueData {
   brokerName: string;
@@ -119,8 +121,29 @@ export function encodeClusterInfo(info: ClusterInfo, standardJson: boolean): Buf
   return Buffer.from(writeJson(info, standardJson ? new Set() : BROKER_ADDRS), 'utf8');
 }
 
+/** A body whose JSON is not an object (`null`, `5`) is malformed, not an empty one. */
+function readJsonObject<T>(body: Buffer, what: string): T {
+  const r = readJson<unknown>(body.toString('utf8'));
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) {
+    throw new ProtocolError(`${what} body is not a JSON object`);
+  }
+  return r as T;
+}
+
+/** QUERY_DATA_VERSION's body: a DataVersion object; anything else is a ProtocolError. */
+export function decodeDataVersion(body: Buffer): DataVersion {
+  let v: DataVersion;
+  try {
+    v = readJsonObject<DataVersion>(body, 'DataVersion');
+  } catch (err) {
+    if (err instanceof ProtocolError) throw err;
+    throw new ProtocolError(`DataVersion body is not JSON: ${(err as Error).message}`);
+  }
+  return v;
+}
+
 export function decodeTopicRouteData(body: Buffer): TopicRouteData {
-  const r = readJson<Partial<TopicRouteData>>(body.toString('utf8'));
+  const r = readJsonObject<Partial<TopicRouteData>>(body, 'TopicRouteData');
   return {
     brokerDatas: r.brokerDatas ?? [],
     queueDatas: r.queueDatas ?? [],
@@ -129,7 +152,7 @@ export function decodeTopicRouteData(body: Buffer): TopicRouteData {
 }
 
 export function decodeClusterInfo(body: Buffer): ClusterInfo {
-  const r = readJson<Partial<ClusterInfo>>(body.toString('utf8'));
+  const r = readJsonObject<Partial<ClusterInfo>>(body, 'ClusterInfo');
   return { brokerAddrTable: r.brokerAddrTable ?? {}, clusterAddrTable: r.clusterAddrTable ?? {} };
 }
 
@@ -144,49 +167,117 @@ export function decodeRegisterBrokerBody(
       topicConfigTable: {},
       filterServerList: [],
     };
-  if (compressed) return decodeCompressed(inflateSync(body));
-  const r = readJson<{
-    topicConfigSerializeWrapper?: {
-      dataVersion?: DataVersion;
-      topicConfigTable?: Record<string, TopicConfigLike>;
-    };
-    filterServerList?: string[];
-    dataVersion?: DataVersion;
-    topicConfigTable?: Record<string, TopicConfigLike>;
-  }>(body.toString('utf8'));
+  // Bounded: a few KB of zlib can inflate to gigabytes.
+  if (compressed) {
+    return decodeCompressed(
+      inflateSync(body, { maxOutputLength: REGISTER_BROKER_BODY_MAX_INFLATED_BYTES }),
+    );
+  }
+  const r = readJsonObject<{
+    topicConfigSerializeWrapper?: unknown;
+    filterServerList?: unknown;
+    dataVersion?: unknown;
+    topicConfigTable?: unknown;
+  }>(body, 'RegisterBrokerBody');
   // Brokers older than V3_0_11 send a bare TopicConfigSerializeWrapper.
-  const w = r.topicConfigSerializeWrapper ?? r;
-  return {
-    dataVersion: w.dataVersion ?? { counter: 0, timestamp: 0 },
-    topicConfigTable: w.topicConfigTable ?? {},
-    filterServerList: r.filterServerList ?? [],
+  const w = (r.topicConfigSerializeWrapper ?? r) as typeof r;
+  if (typeof w !== 'object' || w === null) {
+    throw new ProtocolError('register body: topicConfigSerializeWrapper is not an object');
+  }
+  return checkedRegisterBody(w.dataVersion, w.topicConfigTable, r.filterServerList);
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+/**
+ * The parts of a register body the route tables use, checked before any table changes: a topic
+ * config that is not an object, or has non-integer queue counts, used to throw halfway through
+ * registration (or store NaN routes). Missing counts take TopicConfig's defaults (16, 16, rw).
+ */
+function checkedRegisterBody(
+  dataVersion: unknown,
+  table: unknown,
+  filterServerList: unknown,
+): RegisterBrokerBody {
+  const fail = (what: string): never => {
+    throw new ProtocolError(`register body: ${what}`);
   };
+  const dv = (dataVersion ?? { counter: 0, timestamp: 0 }) as DataVersion;
+  if (typeof dv !== 'object' || dv === null || Array.isArray(dv))
+    fail('dataVersion is not an object');
+  const filters = filterServerList ?? [];
+  if (!Array.isArray(filters) || !filters.every((f) => typeof f === 'string')) {
+    fail('filterServerList is not a list of addresses');
+  }
+  if (
+    table !== undefined &&
+    table !== null &&
+    (typeof table !== 'object' || Array.isArray(table))
+  ) {
+    fail('topicConfigTable is not an object');
+  }
+  // No prototype: a topic named __proto__ is an entry like any other.
+  const out = Object.create(null) as Record<string, TopicConfigLike>;
+  for (const [name, raw] of Object.entries((table ?? {}) as Record<string, unknown>)) {
+    if (typeof raw !== 'object' || raw === null) fail(`topic config '${name}' is not an object`);
+    const tc = raw as Partial<TopicConfigLike>;
+    const n = (v: unknown, dflt: number, field: string): number => {
+      if (v === undefined || v === null) return dflt;
+      return isInt(v) ? v : fail(`topic config '${name}' has a non-integer ${field}`);
+    };
+    out[name] = {
+      ...tc,
+      topicName: typeof tc.topicName === 'string' && tc.topicName !== '' ? tc.topicName : name,
+      readQueueNums: n(tc.readQueueNums, 16, 'readQueueNums'),
+      writeQueueNums: n(tc.writeQueueNums, 16, 'writeQueueNums'),
+      perm: n(tc.perm, 6, 'perm'),
+      topicSysFlag: n(tc.topicSysFlag, 0, 'topicSysFlag'),
+    };
+  }
+  return { dataVersion: dv, topicConfigTable: out, filterServerList: filters as string[] };
 }
 
 function decodeCompressed(b: Buffer): RegisterBrokerBody {
   let p = 0;
-  const readStr = () => {
+  // Every length is checked against what is left: a negative one used to step back and reread
+  // the same bytes, so a count of 2^31 entries held the name server's event loop for minutes.
+  const readInt = (what: string) => {
+    if (p + 4 > b.length) throw new ProtocolError(`compressed register body truncated at ${what}`);
     const n = b.readInt32BE(p);
     p += 4;
+    return n;
+  };
+  const readStr = (what: string) => {
+    const n = readInt(what);
+    if (n < 0 || n > b.length - p) {
+      throw new ProtocolError(`compressed register body: ${what} length ${n} outside the body`);
+    }
     const s = b.toString('utf8', p, p + n);
     p += n;
     return s;
   };
-  const dataVersion = readJson<DataVersion>(readStr());
-  const count = b.readInt32BE(p);
-  p += 4;
-  const topicConfigTable: Record<string, TopicConfigLike> = {};
-  for (let i = 0; i < count; i++) {
-    const [name, read, write, perm, filter] = readStr().split(' ');
-    if (!name) continue;
-    topicConfigTable[name] = {
-      topicName: name,
-      readQueueNums: Number(read),
-      writeQueueNums: Number(write),
-      perm: Number(perm),
-      topicFilterType: filter,
-    };
+  const dataVersion = readJson<DataVersion>(readStr('dataVersion'));
+  const count = readInt('topic count');
+  // Each topic takes at least its 4-byte length.
+  if (count < 0 || count > (b.length - p) / 4) {
+    throw new ProtocolError(`compressed register body: topic count ${count} outside the body`);
   }
-  const filterServerList = readJson<string[]>(readStr());
-  return { dataVersion, topicConfigTable, filterServerList };
+  const topicConfigTable: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) {
+    const [name, read, write, perm, filter] = readStr('topic config').split(' ');
+    if (!name) continue;
+    const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+    Object.defineProperty(topicConfigTable, name, {
+      value: {
+        topicName: name,
+        readQueueNums: num(read),
+        writeQueueNums: num(write),
+        perm: num(perm),
+        topicFilterType: filter,
+      },
+      enumerable: true,
+    });
+  }
+  const filterServerList = readJson<unknown>(readStr('filterServerList'));
+  return checkedRegisterBody(dataVersion, topicConfigTable, filterServerList);
 }
