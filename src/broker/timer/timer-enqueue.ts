@@ -38,33 +38,42 @@ export class TimerEnqueuer {
   async pass(): Promise<boolean> {
     const { store, state, log } = this.ctx;
     const max = store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
-    let off = state.queueOffset;
     let linked = 0;
-    while (off < max && linked < MAX_ENQUEUE_BATCH) {
+    // The offset moves with each message linked, so an error partway (a failed read, a bad
+    // record) leaves the linked ones behind it: the next pass goes on, it never links them twice.
+    while (state.queueOffset < max && linked < MAX_ENQUEUE_BATCH) {
+      const off = state.queueOffset;
       const r = store.getMessage(TIMER_TOPIC, 0, off, READ_BATCH);
       if (r.status === GetMessageStatus.FOUND) {
-        for (const b of r.buffers) this.link(decodeRecord(b, 0));
+        for (const [i, b] of r.buffers.entries()) {
+          this.link(decodeRecord(b, 0));
+          this.moveTo(off + i + 1);
+        }
         linked += r.buffers.length;
-        off = Math.max(r.nextBeginOffset, off + r.buffers.length);
+        this.moveTo(Math.max(r.nextBeginOffset, off + r.buffers.length));
       } else if (r.status === GetMessageStatus.OFFSET_TOO_SMALL) {
         log.error({ offset: off, min: r.minOffset }, 'timer queue cleaned past the enqueue offset');
-        off = r.minOffset;
+        this.moveTo(r.minOffset);
       } else if (r.nextBeginOffset > off) {
-        off = r.nextBeginOffset;
+        this.moveTo(r.nextBeginOffset);
       } else {
         break;
       }
     }
-    // Moved before the writes: a failed write is retried by the next pass, never re-linked.
-    if (off !== state.queueOffset) this.unsaved = true;
-    state.queueOffset = off;
     if (this.unsaved) {
       await this.ctx.tlog.flush();
       await this.ctx.wheel.flush();
       await this.ctx.save();
       this.unsaved = false;
     }
-    return off < store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
+    return state.queueOffset < store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
+  }
+
+  /** Moved before the writes: a failed write is retried by the next pass, never re-linked. */
+  private moveTo(offset: number): void {
+    if (offset === this.ctx.state.queueOffset) return;
+    this.ctx.state.queueOffset = offset;
+    this.unsaved = true;
   }
 
   private link(m: MessageExt): void {

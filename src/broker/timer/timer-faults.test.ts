@@ -1,0 +1,172 @@
+// The timer store under faults, over a real MessageStore and real files in a temp dir, on a fake
+// clock: a store whose getMessage throws on a chosen call, a file layer that fails chosen writes
+// or opens, and crashes played by halting the timer store and reopening from what is on disk.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Logger } from '../../common/logger.js';
+import { silentLogger } from '../../common/logger.js';
+import type { MessageExt, MessageToStore } from '../../message/message.js';
+import { decodeRecord } from '../../message/record-codec.js';
+import { type FileIO, nodeFileIO } from '../../store/file-io.js';
+import { MessageStore } from '../../store/message-store.js';
+import { applyTimerWheel, TIMER_TOPIC } from './timer-hook.js';
+import { TimerMessageStore, type TimerStoreOptions } from './timer-message-store.js';
+
+const T0 = 1_700_000_000_000;
+const dirs: string[] = [];
+const open: Broker[] = [];
+
+interface Broker {
+  store: MessageStore;
+  timer: TimerMessageStore;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
+});
+
+afterEach(async () => {
+  for (const b of open.splice(0)) {
+    await b.timer.shutdown();
+    await b.store.shutdown();
+  }
+  vi.useRealTimers();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function newDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'kitemq-timer-faults-'));
+  dirs.push(d);
+  return d;
+}
+
+function openStore(dir: string): Promise<MessageStore> {
+  return MessageStore.open({
+    storePathRootDir: dir,
+    mappedFileSizeCommitLog: 4 * 1024 * 1024,
+    mappedFileSizeConsumeQueue: 20 * 4096,
+    flushDiskType: 'ASYNC_FLUSH',
+    flushIntervalCommitLog: 50,
+    flushCommitLogLeastPages: 0,
+    syncFlushTimeout: 5_000,
+    maxMessageSize: 64 * 1024,
+    logger: silentLogger(),
+  });
+}
+
+/** `store` is the one the timer store reads through (a faulty view of `real`, or `real`). */
+async function openBroker(
+  dir: string,
+  opts: Partial<TimerStoreOptions> = {},
+  store?: MessageStore,
+): Promise<Broker> {
+  const s = store ?? (await openStore(dir));
+  const timer = new TimerMessageStore(s, {
+    storePathRootDir: dir,
+    precisionMs: 100,
+    rollWindowSlots: 600,
+    log: silentLogger(),
+    ...opts,
+  });
+  await timer.start();
+  const b = { store: s, timer };
+  open.push(b);
+  return b;
+}
+
+/** A kill -9: the timer store writes nothing more; the message store keeps what it wrote. */
+async function crash(b: Broker): Promise<void> {
+  open.splice(open.indexOf(b), 1);
+  b.timer.halt();
+  await b.store.shutdown();
+}
+
+function message(i: number, props: Record<string, string>): MessageToStore {
+  return {
+    topic: 'Real',
+    queueId: 0,
+    flag: 0,
+    body: Buffer.from(`body ${i}`),
+    properties: { UNIQ_KEY: `U${i}`, seq: String(i), ...props },
+    sysFlag: 0,
+    bornTimestamp: Date.now(),
+    bornHost: '127.0.0.1:4000',
+    storeHost: '127.0.0.1:10911',
+    reconsumeTimes: 0,
+    preparedTransactionOffset: 0,
+  };
+}
+
+/** What the send path does: the hook, then the store. */
+async function sendTimer(store: MessageStore, i: number, dueMs: number): Promise<void> {
+  const m = message(i, { TIMER_DELIVER_MS: String(dueMs) });
+  const d = applyTimerWheel(m, Date.now(), 3 * 86_400_000);
+  if (!d || 'error' in d) throw new Error(`not a timer message: ${JSON.stringify(d)}`);
+  expect((await store.putMessage(d.message)).status).toBe('PUT_OK');
+}
+
+function delivered(store: MessageStore): MessageExt[] {
+  const out: MessageExt[] = [];
+  for (let off = 0; ; ) {
+    const r = store.getMessage('Real', 0, off, 32);
+    if (r.status !== 'FOUND') return out;
+    out.push(...r.buffers.map((b) => decodeRecord(b, 0)));
+    off = r.nextBeginOffset;
+  }
+}
+
+const seqs = (store: MessageStore) =>
+  delivered(store)
+    .map((m) => Number(m.properties.seq))
+    .sort((a, b) => a - b);
+
+const upTo = (n: number) => [...Array(n).keys()];
+
+/** Lets real I/O finish while the fake clock stands still, until the timer store is idle. */
+async function quiesce(timer: TimerMessageStore): Promise<void> {
+  for (let i = 0; i < 20_000; i++) {
+    await new Promise((r) => setImmediate(r));
+    await vi.advanceTimersByTimeAsync(0);
+    if (timer.isIdle()) return;
+  }
+  throw new Error('the timer store never went idle');
+}
+
+/** Moves the fake clock in steps, letting the timer store catch up after each. */
+async function tick(timer: TimerMessageStore, ms: number, stepMs = 50): Promise<void> {
+  await quiesce(timer);
+  for (let t = 0; t < ms; t += stepMs) {
+    await vi.advanceTimersByTimeAsync(Math.min(stepMs, ms - t));
+    await quiesce(timer);
+  }
+}
+
+/** A view of `store` whose getMessage on rmq_sys_wheel_timer runs `fault` first. */
+function readFault(store: MessageStore, fault: (call: number) => void): MessageStore {
+  let calls = 0;
+  return Object.assign(Object.create(store) as MessageStore, {
+    getMessage: (...args: Parameters<MessageStore['getMessage']>) => {
+      if (args[0] === TIMER_TOPIC) fault(++calls);
+      return store.getMessage(...args);
+    },
+  });
+}
+
+const eio = () => Object.assign(new Error('EIO: i/o error (test)'), { code: 'EIO' });
+
+describe('timer enqueue under faults', () => {
+  it('links each message once when a read fails partway through a pass', async () => {
+    const dir = newDir();
+    const store = await openStore(dir);
+    for (let i = 0; i < 40; i++) await sendTimer(store, i, T0 + 500 + i);
+    // The pass reads 32, links them, and the next read fails once.
+    const faulty = readFault(store, (call) => {
+      if (call === 2) throw eio();
+    });
+    const b = await openBroker(dir, {}, faulty);
+    await tick(b.timer, 12_000, 100); // past the retry after the error
+    expect(seqs(store)).toEqual(upTo(40));
+  });
+});
