@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../common/logger.js';
-import { silentLogger } from '../../common/logger.js';
+import { createLogger, silentLogger } from '../../common/logger.js';
 import type { MessageExt, MessageToStore } from '../../message/message.js';
 import { decodeRecord } from '../../message/record-codec.js';
 import { type FileIO, nodeFileIO } from '../../store/file-io.js';
@@ -67,7 +67,7 @@ async function openBroker(
     storePathRootDir: dir,
     precisionMs: 100,
     rollWindowSlots: 600,
-    log: silentLogger(),
+    log: process.env.DEBUG_TIMER ? createLogger('t', 'debug') : silentLogger(),
     ...opts,
   });
   await timer.start();
@@ -168,5 +168,66 @@ describe('timer enqueue under faults', () => {
     const b = await openBroker(dir, {}, faulty);
     await tick(b.timer, 12_000, 100); // past the retry after the error
     expect(seqs(store)).toEqual(upTo(40));
+  });
+});
+
+/** A file layer whose checkpoint writes fail while `fail.checkpoint` is set. */
+function checkpointFault(): { io: FileIO; fail: { checkpoint: boolean } } {
+  const fail = { checkpoint: false };
+  const io: FileIO = {
+    ...nodeFileIO,
+    writeFileAtomicAsync: async (path, data) => {
+      if (fail.checkpoint && path.endsWith('timerCheckpoint.json')) throw eio();
+      return nodeFileIO.writeFileAtomicAsync(path, data);
+    },
+  };
+  return { io, fail };
+}
+
+describe('timer store after a crash between the wheel write and the checkpoint', () => {
+  it('fills every slot of the restarted window and delivers each message once', async () => {
+    const dir = newDir();
+    const { io, fail } = checkpointFault();
+    // 20 slots of 100 ms: the wheel covers 2 s.
+    const b = await openBroker(dir, { fileIO: io, rollWindowSlots: 20 });
+    await sendTimer(b.store, 0, T0 + 100);
+    // Delivered; at the end of the scan horizon (2 s) the cursor passes the empty slots, which
+    // writes no checkpoint.
+    await tick(b.timer, 2_200);
+    expect(seqs(b.store)).toEqual([0]);
+    fail.checkpoint = true;
+    await sendTimer(b.store, 1, T0 + 6_000); // linked into the last slot of the moved window
+    await tick(b.timer, 50);
+    await crash(b);
+    const again = await openBroker(dir, { rollWindowSlots: 20 });
+    // One due in each slot of the saved window: one of them shares its wheel record with the
+    // slot message 1 was linked into before the crash.
+    for (let i = 2; i < 22; i++) await sendTimer(again.store, i, T0 + 100 * (i - 1));
+    await tick(again.timer, 4_000, 100);
+    expect(seqs(again.store)).toEqual(upTo(22));
+  });
+});
+
+describe('timer delivery while enqueueing fails', () => {
+  it('puts back what the wheel holds on time', async () => {
+    const dir = newDir();
+    const store = await openStore(dir);
+    let broken = false;
+    const b = await openBroker(
+      dir,
+      {},
+      readFault(store, () => {
+        if (broken) throw eio();
+      }),
+    );
+    await sendTimer(store, 0, T0 + 1_000);
+    await tick(b.timer, 100);
+    broken = true;
+    await sendTimer(store, 1, T0 + 1_500); // every enqueue pass from now on fails
+    await tick(b.timer, 1_000);
+    expect(seqs(store)).toEqual([0]);
+    broken = false;
+    await tick(b.timer, 10_000, 100);
+    expect(seqs(store)).toEqual([0, 1]);
   });
 });

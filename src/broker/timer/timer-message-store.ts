@@ -55,6 +55,8 @@ export class TimerMessageStore {
   /** Started with no timer message ever seen: no files yet, waiting for the first one. */
   private dormant = false;
   private opening: Promise<void> | undefined;
+  /** After a failed enqueue pass: no other before this time (ms since epoch). */
+  private enqueueRetryAt = 0;
 
   private readonly onArrived = (topic: string): void => {
     if (topic === TIMER_TOPIC) this.wake(0);
@@ -221,16 +223,36 @@ export class TimerMessageStore {
     try {
       for (;;) {
         this.rerun = false;
-        const more = await this.enqueuer!.pass();
+        const more = await this.enqueue();
         if (this.stopped) return;
         const at = await this.dequeuer!.pass();
         if (this.stopped) return;
         if (more || at <= this.now()) continue;
-        return this.wake(at - this.now());
+        const retry = this.enqueueRetryAt > this.now() ? this.enqueueRetryAt : at;
+        return this.wake(Math.min(at, retry) - this.now());
       }
     } catch (err) {
       this.opts.log.error({ err, ...this.progressSummary() }, 'timer message store pass failed');
       this.wake(RETRY_AFTER_ERROR_MS);
+    }
+  }
+
+  /**
+   * One enqueue pass; returns whether more is waiting. A failure (a read, a full disk) is logged
+   * and retried after RETRY_AFTER_ERROR_MS; until then the loop goes on delivering what the wheel
+   * already holds, so timers that were linked are not held up by ones that cannot be.
+   */
+  private async enqueue(): Promise<boolean> {
+    if (this.now() < this.enqueueRetryAt) return false;
+    try {
+      return await this.enqueuer!.pass();
+    } catch (err) {
+      this.enqueueRetryAt = this.now() + RETRY_AFTER_ERROR_MS;
+      this.opts.log.error(
+        { err, ...this.progressSummary() },
+        `timer enqueue pass failed; delivery goes on, enqueueing again in ${RETRY_AFTER_ERROR_MS / 1000} s`,
+      );
+      return false;
     }
   }
 

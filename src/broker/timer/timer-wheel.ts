@@ -76,6 +76,19 @@ export class TimerWheel {
     this.dirty.add(i);
   }
 
+  /**
+   * Empties the record of `slotMs` when it holds that slot, as if never used: time 0 reads as
+   * empty for every slot and can be set by any of them (recovery: a slot that only held units
+   * taken back may lie beyond the restarted cursor's window, where a stamp would overrun).
+   */
+  clear(slotMs: number): void {
+    const i = this.index(slotMs);
+    if (readInt64BE(this.table, i * SLOT_BYTES) !== slotMs) return;
+    writeInt64BE(this.table, 0, i * SLOT_BYTES);
+    writeInt64BE(this.table, NO_POS, i * SLOT_BYTES + 8);
+    this.dirty.add(i);
+  }
+
   /** The first slot time in [fromMs, toMs] with a unit, or undefined. Memory only. */
   nextOccupied(fromMs: number, toMs: number): number | undefined {
     const p = this.precisionMs;
