@@ -61,12 +61,19 @@ export class TimerEnqueuer {
       }
     }
     if (this.unsaved) {
-      await this.ctx.tlog.flush();
-      await this.ctx.wheel.flush();
+      await this.flush();
       await this.ctx.save();
       this.unsaved = false;
     }
     return state.queueOffset < store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
+  }
+
+  /** Writes the log, then the wheel; what they hold is then durable, up to the queue offset. */
+  async flush(): Promise<void> {
+    const { tlog, wheel, state } = this.ctx;
+    await tlog.flush();
+    await wheel.flush();
+    state.durable = { queueOffset: state.queueOffset, logEnd: tlog.end };
   }
 
   /** Moved before the writes: a failed write is retried by the next pass, never re-linked. */

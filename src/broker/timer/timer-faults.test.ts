@@ -231,3 +231,40 @@ describe('timer delivery while enqueueing fails', () => {
     expect(seqs(store)).toEqual([0, 1]);
   });
 });
+
+/** A file layer whose writes to timer-log segments fail while `fail.log` is set. */
+function logWriteFault(): { io: FileIO; fail: { log: boolean } } {
+  const fail = { log: false };
+  const paths = new Map<number, string>();
+  const io: FileIO = {
+    ...nodeFileIO,
+    open(path) {
+      const fd = nodeFileIO.open(path);
+      paths.set(fd, path);
+      return fd;
+    },
+    writeAsync: async (fd, ...rest) => {
+      if (fail.log && paths.get(fd)?.includes('timerlog')) throw eio();
+      return nodeFileIO.writeAsync(fd, ...rest);
+    },
+  };
+  return { io, fail };
+}
+
+describe('timer checkpoint', () => {
+  it('records only what reached the timer log, however the loop goes on', async () => {
+    const dir = newDir();
+    const { io, fail } = logWriteFault();
+    const b = await openBroker(dir, { fileIO: io });
+    await sendTimer(b.store, 0, T0 + 1_000);
+    await tick(b.timer, 100);
+    fail.log = true;
+    await sendTimer(b.store, 1, T0 + 2_000); // linked, but its unit never reaches the file
+    await tick(b.timer, 1_000); // message 0 is delivered, which writes a checkpoint
+    expect(seqs(b.store)).toEqual([0]);
+    await crash(b);
+    const again = await openBroker(dir);
+    await tick(again.timer, 1_500, 100);
+    expect(seqs(again.store)).toEqual([0, 1]);
+  });
+});

@@ -117,12 +117,14 @@ export class TimerMessageStore {
     tlog.load();
     const undone = undoUnsavedUnits(tlog, wheel, saved?.logEnd ?? 0);
     await wheel.flush();
+    const queueOffset = this.clampQueueOffset(saved?.queueOffset);
     const state: TimerState = {
-      queueOffset: this.clampQueueOffset(saved?.queueOffset),
+      queueOffset,
       cursorMs: saved?.cursorMs ?? slotOf(this.now(), precisionMs),
       chainPos: saved?.chainPos ?? null,
       inflight: saved?.inflight ?? null,
       segments: segmentTable(tlog, saved?.segments ?? {}),
+      durable: { queueOffset, logEnd: tlog.end },
     };
     const ctx: TimerContext = {
       store,
@@ -164,12 +166,12 @@ export class TimerMessageStore {
   }
 
   private progress(): TimerProgress {
-    const { state: s, tlog, wheel, precisionMs } = this.ctx!;
+    const { state: s, wheel, precisionMs } = this.ctx!;
     return {
       precisionMs,
       wheelSlots: wheel.slots,
-      queueOffset: s.queueOffset,
-      logEnd: tlog.end,
+      queueOffset: s.durable.queueOffset,
+      logEnd: s.durable.logEnd,
       cursorMs: s.cursorMs,
       chainPos: s.chainPos,
       inflight: s.inflight,
@@ -269,8 +271,7 @@ export class TimerMessageStore {
     await this.running;
     const ctx = this.ctx!;
     try {
-      await ctx.tlog.flush();
-      await ctx.wheel.flush();
+      await this.enqueuer!.flush();
       this.checkpoint.saveSync(this.progress());
     } catch (err) {
       // The last checkpoint stays; the next start takes back what it does not cover.
