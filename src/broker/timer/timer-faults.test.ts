@@ -143,10 +143,22 @@ async function tick(timer: TimerMessageStore, ms: number, stepMs = 50): Promise<
   }
 }
 
+/**
+ * `store` with some methods replaced. Listeners go to `store` itself (an inherited `off` would
+ * give the view an event table of its own, and arrivals would no longer reach the timer store).
+ */
+function faultyView(store: MessageStore, replaced: Partial<MessageStore>): MessageStore {
+  return Object.assign(Object.create(store) as MessageStore, {
+    on: store.on.bind(store),
+    off: store.off.bind(store),
+    ...replaced,
+  });
+}
+
 /** A view of `store` whose getMessage on rmq_sys_wheel_timer runs `fault` first. */
 function readFault(store: MessageStore, fault: (call: number) => void): MessageStore {
   let calls = 0;
-  return Object.assign(Object.create(store) as MessageStore, {
+  return faultyView(store, {
     getMessage: (...args: Parameters<MessageStore['getMessage']>) => {
       if (args[0] === TIMER_TOPIC) fault(++calls);
       return store.getMessage(...args);
@@ -266,5 +278,36 @@ describe('timer checkpoint', () => {
     const again = await openBroker(dir);
     await tick(again.timer, 1_500, 100);
     expect(seqs(again.store)).toEqual([0, 1]);
+  });
+});
+
+describe('timer store after an error', () => {
+  it('waits out the backoff, whatever arrives meanwhile', async () => {
+    const dir = newDir();
+    const store = await openStore(dir);
+    let broken = false;
+    let reads = 0;
+    const faulty = faultyView(store, {
+      getRecordBytes: (offset: number) => {
+        reads++;
+        if (broken) throw eio();
+        return store.getRecordBytes(offset);
+      },
+    });
+    const b = await openBroker(dir, {}, faulty);
+    await sendTimer(store, 0, T0 + 500);
+    await tick(b.timer, 100);
+    broken = true;
+    await tick(b.timer, 500); // the slot opens, reading its message fails: the pass fails
+    const failedReads = reads;
+    expect(failedReads).toBeGreaterThan(0);
+    for (let i = 1; i <= 3; i++) {
+      await sendTimer(store, i, T0 + 700);
+      await tick(b.timer, 200);
+    }
+    expect(reads).toBe(failedReads); // no pass ran again before the backoff ended
+    broken = false;
+    await tick(b.timer, 10_000, 100);
+    expect(seqs(store)).toEqual([0, 1, 2, 3]);
   });
 });

@@ -57,9 +57,13 @@ export class TimerMessageStore {
   private opening: Promise<void> | undefined;
   /** After a failed enqueue pass: no other before this time (ms since epoch). */
   private enqueueRetryAt = 0;
+  /** After a failed pass: the loop waits until this time (ms since epoch). */
+  private loopRetryAt = 0;
 
   private readonly onArrived = (topic: string): void => {
-    if (topic === TIMER_TOPIC) this.wake(0);
+    // An arrival waits out an error backoff: a failing disk would otherwise fail one pass (and
+    // log it) per message sent.
+    if (topic === TIMER_TOPIC) this.wake(Math.max(0, this.retryAt - this.now()));
   };
 
   private readonly onFirstArrival = (topic: string): void => {
@@ -193,6 +197,11 @@ export class TimerMessageStore {
     );
   }
 
+  /** Arrivals are looked at no sooner than this (an error backoff's end). */
+  private get retryAt(): number {
+    return Math.max(this.enqueueRetryAt, this.loopRetryAt);
+  }
+
   private wake(delayMs: number): void {
     if (this.stopped) return;
     if (this.running && delayMs === 0) {
@@ -235,6 +244,7 @@ export class TimerMessageStore {
       }
     } catch (err) {
       this.opts.log.error({ err, ...this.progressSummary() }, 'timer message store pass failed');
+      this.loopRetryAt = this.now() + RETRY_AFTER_ERROR_MS;
       this.wake(RETRY_AFTER_ERROR_MS);
     }
   }
