@@ -130,7 +130,8 @@ const seqs = (store: MessageStore, topic: string) =>
 
 /** Lets real I/O finish while the fake clock stands still, until the timer store is idle. */
 async function quiesce(timer: TimerMessageStore): Promise<void> {
-  for (let i = 0; i < 20_000; i++) {
+  // A real-time bound (performance.now is not faked): an fdatasync on a loaded machine is slow.
+  for (const until = performance.now() + 30_000; performance.now() < until; ) {
     await new Promise((r) => setImmediate(r));
     await vi.advanceTimersByTimeAsync(0);
     if (timer.isIdle()) return;
