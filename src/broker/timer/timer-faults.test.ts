@@ -1,7 +1,7 @@
 // The timer store under faults, over a real MessageStore and real files in a temp dir, on a fake
 // clock: a store whose getMessage throws on a chosen call, a file layer that fails chosen writes
 // or opens, and crashes played by halting the timer store and reopening from what is on disk.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -126,9 +126,12 @@ const upTo = (n: number) => [...Array(n).keys()];
 
 /** Lets real I/O finish while the fake clock stands still, until the timer store is idle. */
 async function quiesce(timer: TimerMessageStore): Promise<void> {
-  for (let i = 0; i < 20_000; i++) {
+  // A real-time bound (performance.now is not faked): an fdatasync on a loaded machine is slow.
+  for (let i = 1, until = performance.now() + 30_000; performance.now() < until; i++) {
     await new Promise((r) => setImmediate(r));
-    await vi.advanceTimersByTimeAsync(0);
+    // A zero-delay timer set while the fake clock runs timers is due 1 ms later (sinon's rule):
+    // now and then let the clock move that millisecond (no test here measures one).
+    await vi.advanceTimersByTimeAsync(i % 64 === 0 ? 1 : 0);
     if (timer.isIdle()) return;
   }
   throw new Error('the timer store never went idle');
@@ -309,5 +312,97 @@ describe('timer store after an error', () => {
     broken = false;
     await tick(b.timer, 10_000, 100);
     expect(seqs(store)).toEqual([0, 1, 2, 3]);
+  });
+});
+
+interface Line {
+  level: string;
+  msg: string;
+}
+
+/** A logger that keeps its lines. */
+function capturingLogger(lines: Line[]): Logger {
+  const at =
+    (level: string) =>
+    (_obj: object, msg = ''): void => {
+      lines.push({ level, msg });
+    };
+  const log: Logger = {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: () => log,
+  };
+  return log;
+}
+
+/**
+ * A file layer that keeps the timer files it holds open, and fails the first `fail.wheelWrites`
+ * writes to the timer wheel with ENOSPC.
+ */
+function timerFileFault(): { io: FileIO; held: Set<number>; fail: { wheelWrites: number } } {
+  const held = new Set<number>();
+  const fail = { wheelWrites: 0 };
+  const paths = new Map<number, string>();
+  const isTimerFile = (p: string) => /timerwheel$|timerlog/.test(p);
+  const io: FileIO = {
+    ...nodeFileIO,
+    open(path) {
+      const fd = nodeFileIO.open(path);
+      paths.set(fd, path);
+      if (isTimerFile(path)) held.add(fd);
+      return fd;
+    },
+    close(fd) {
+      held.delete(fd);
+      nodeFileIO.close(fd);
+    },
+    write(fd, ...rest) {
+      if (paths.get(fd)?.endsWith('timerwheel') && fail.wheelWrites > 0) {
+        fail.wheelWrites--;
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+          code: 'ENOSPC',
+        });
+      }
+      nodeFileIO.write(fd, ...rest);
+    },
+  };
+  return { io, held, fail };
+}
+
+describe('timer store opened at the first timer message', () => {
+  it('closes what a failed open opened, says why, and tries again', async () => {
+    const dir = newDir();
+    const { io, held, fail } = timerFileFault();
+    const lines: Line[] = [];
+    const b = await openBroker(dir, { fileIO: io, log: capturingLogger(lines) });
+    fail.wheelWrites = 2;
+    await sendTimer(b.store, 0, T0 + 3_000);
+    await tick(b.timer, 100);
+    expect(held.size).toBe(0);
+    const errors = () => lines.filter((l) => l.level === 'error');
+    expect(errors()).toHaveLength(1);
+    expect(errors()[0]?.msg).toMatch(/timer wheel.*ENOSPC/);
+    await tick(b.timer, 3_500, 100);
+    expect(errors()).toHaveLength(2); // the second try failed too, the third opened it
+    expect(held.size).toBeGreaterThan(0);
+    expect(seqs(b.store)).toEqual([0]);
+  });
+
+  it('stays stopped when halted while opening', async () => {
+    const dir = newDir();
+    const { io, held } = timerFileFault();
+    const b = await openBroker(dir, { fileIO: io });
+    // This listener hears the first arrival right after the timer store, which has begun to
+    // open its files: the halt lands while the open is in flight.
+    b.store.on('messageArrived', (topic: string) => {
+      if (topic === TIMER_TOPIC) b.timer.halt();
+    });
+    await sendTimer(b.store, 0, T0 + 200);
+    await tick(b.timer, 1_000);
+    expect(seqs(b.store)).toEqual([]);
+    expect(held.size).toBe(0);
+    expect(existsSync(join(dir, 'config', 'timerCheckpoint.json'))).toBe(false);
   });
 });

@@ -37,6 +37,11 @@ type ArrivalSource = Pick<MessageStore, 'on' | 'off'>;
 
 /** After an unexpected error (a bug, a failing disk) the loop waits this long. */
 const RETRY_AFTER_ERROR_MS = 10_000;
+/** A failed open at the first timer message is tried again after this, doubling up to the max. */
+const OPEN_RETRY_FIRST_MS = 1_000;
+const OPEN_RETRY_MAX_MS = 60_000;
+
+const describeError = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export class TimerMessageStore {
   private readonly opts: TimerStoreOptions;
@@ -55,6 +60,11 @@ export class TimerMessageStore {
   /** Started with no timer message ever seen: no files yet, waiting for the first one. */
   private dormant = false;
   private opening: Promise<void> | undefined;
+  /** The next try of an open that failed at the first timer message. */
+  private openRetry: NodeJS.Timeout | undefined;
+  private openRetryAt: number | undefined;
+  /** Set by halt() and shutdown(): an open in flight closes its files and does not start. */
+  private closing = false;
   /** After a failed enqueue pass: no other before this time (ms since epoch). */
   private enqueueRetryAt = 0;
   /** After a failed pass: the loop waits until this time (ms since epoch). */
@@ -68,14 +78,35 @@ export class TimerMessageStore {
 
   private readonly onFirstArrival = (topic: string): void => {
     if (topic !== TIMER_TOPIC || !this.dormant) return;
-    this.dormant = false;
-    this.store.off('messageArrived', this.onFirstArrival);
-    this.opening = this.open()
-      .catch((err) => this.opts.log.error({ err }, 'cannot open the timer wheel'))
-      .finally(() => {
-        this.opening = undefined;
-      });
+    this.leaveDormant();
+    this.openLazily(OPEN_RETRY_FIRST_MS);
   };
+
+  /**
+   * Opens the files at the first timer message. A failure (EMFILE, ENOSPC) is tried again after
+   * `retryMs`, doubling: meanwhile timer messages wait in rmq_sys_wheel_timer, none is lost.
+   */
+  private openLazily(retryMs: number): void {
+    this.openRetry = undefined;
+    this.openRetryAt = undefined;
+    this.opening = this.open().then(
+      () => {
+        this.opening = undefined;
+      },
+      (err: unknown) => {
+        this.opening = undefined;
+        if (this.closing) return;
+        this.opts.log.error(
+          { err },
+          `cannot open the timer wheel (${describeError(err)}); timer messages wait in ` +
+            `${TIMER_TOPIC}, trying again in ${retryMs / 1000} s`,
+        );
+        const next = Math.min(2 * retryMs, OPEN_RETRY_MAX_MS);
+        this.openRetryAt = this.now() + retryMs;
+        this.openRetry = setTimeout(() => this.openLazily(next), retryMs);
+      },
+    );
+  }
 
   constructor(store: TimerStore & ArrivalSource, opts: TimerStoreOptions) {
     this.store = store;
@@ -90,7 +121,8 @@ export class TimerMessageStore {
    * broker that never uses timers has no wheel file (172,800 slots take 2.7 MiB) on its disk.
    */
   async start(): Promise<void> {
-    if (!this.stopped || this.dormant) return;
+    if (!this.stopped || this.dormant || this.opening || this.openRetry) return;
+    this.closing = false;
     const hasMessages =
       this.store.getMaxOffsetInQueue(TIMER_TOPIC, 0) >
       this.store.getMinOffsetInQueue(TIMER_TOPIC, 0);
@@ -116,11 +148,40 @@ export class TimerMessageStore {
     const wheelPath = join(opts.storePathRootDir, 'timerwheel');
     if (!saved && io.exists(wheelPath)) io.unlink(wheelPath); // no progress: start empty
     const wheel = new TimerWheel(io, opts.storePathRootDir, slots, precisionMs);
-    wheel.load();
     const tlog = new TimerLog(io, opts.storePathRootDir, opts.segmentBytes);
-    tlog.load();
-    const undone = undoUnsavedUnits(tlog, wheel, saved?.logEnd ?? 0);
-    await wheel.flush();
+    const close = () => {
+      tlog.close();
+      wheel.close();
+    };
+    let undone: number;
+    try {
+      wheel.load();
+      tlog.load();
+      undone = undoUnsavedUnits(tlog, wheel, saved?.logEnd ?? 0);
+      await wheel.flush();
+      if (this.closing) return close(); // halted or shut down while opening: do not start
+      this.prepare(saved, wheel, tlog, precisionMs);
+    } catch (err) {
+      close(); // a failed open holds no file (a retry opens them again)
+      throw err;
+    }
+    store.on('messageArrived', this.onArrived);
+    this.stopped = false;
+    this.wake(0);
+    opts.log.info(
+      { ...this.progressSummary(), unitsTakenBack: undone, precisionMs, slots },
+      'timer message store started',
+    );
+  }
+
+  /** The state from the checkpoint, the enqueue and dequeue sides, an interrupted batch. */
+  private prepare(
+    saved: TimerProgress | undefined,
+    wheel: TimerWheel,
+    tlog: TimerLog,
+    precisionMs: number,
+  ): void {
+    const { opts, store } = this;
     const queueOffset = this.clampQueueOffset(saved?.queueOffset);
     const state: TimerState = {
       queueOffset,
@@ -141,20 +202,14 @@ export class TimerMessageStore {
       save: () => this.checkpoint.save(this.progress()),
       onDelivered: opts.onDelivered,
     };
-    this.ctx = ctx;
-    this.enqueuer = new TimerEnqueuer(ctx);
-    this.dequeuer = new TimerDequeuer(ctx);
+    const dequeuer = new TimerDequeuer(ctx);
     if (state.inflight) {
       state.chainPos = state.inflight.fromPos;
-      this.dequeuer.resume(findDeliveredInTimerBatch(store, tlog, state.inflight, opts.log));
+      dequeuer.resume(findDeliveredInTimerBatch(store, tlog, state.inflight, opts.log));
     }
-    store.on('messageArrived', this.onArrived);
-    this.stopped = false;
-    this.wake(0);
-    opts.log.info(
-      { ...this.progressSummary(), unitsTakenBack: undone, precisionMs, slots },
-      'timer message store started',
-    );
+    this.ctx = ctx;
+    this.enqueuer = new TimerEnqueuer(ctx);
+    this.dequeuer = dequeuer;
   }
 
   private clampQueueOffset(saved: number | undefined): number {
@@ -192,6 +247,7 @@ export class TimerMessageStore {
   isIdle(): boolean {
     return (
       this.opening === undefined &&
+      (this.openRetryAt === undefined || this.openRetryAt > this.now()) &&
       this.running === undefined &&
       (this.timerAt === undefined || this.timerAt > this.now())
     );
@@ -270,6 +326,7 @@ export class TimerMessageStore {
 
   /** Stops the loop, waits for a pass in flight, writes the progress. */
   async shutdown(): Promise<void> {
+    this.closing = true;
     this.leaveDormant();
     await this.opening;
     if (this.stopped) return;
@@ -296,6 +353,7 @@ export class TimerMessageStore {
    * start() finds is what was on disk at that moment.
    */
   halt(): void {
+    this.closing = true;
     this.leaveDormant();
     this.stopped = true;
     this.store.off('messageArrived', this.onArrived);
@@ -307,6 +365,9 @@ export class TimerMessageStore {
   private leaveDormant(): void {
     this.dormant = false;
     this.store.off('messageArrived', this.onFirstArrival);
+    if (this.openRetry) clearTimeout(this.openRetry);
+    this.openRetry = undefined;
+    this.openRetryAt = undefined;
   }
 
   /** GET_BROKER_RUNTIME_INFO's timer lines (BrokerController#getRuntimeInfo names). */
