@@ -1,7 +1,7 @@
 // The timer store under faults, over a real MessageStore and real files in a temp dir, on a fake
 // clock: a store whose getMessage throws on a chosen call, a file layer that fails chosen writes
 // or opens, and crashes played by halting the timer store and reopening from what is on disk.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -404,5 +404,23 @@ describe('timer store opened at the first timer message', () => {
     expect(seqs(b.store)).toEqual([]);
     expect(held.size).toBe(0);
     expect(existsSync(join(dir, 'config', 'timerCheckpoint.json'))).toBe(false);
+  });
+});
+
+describe('timer store killed after an idle spell', () => {
+  it('has no batch in flight to check again at the restart', async () => {
+    const dir = newDir();
+    const b = await openBroker(dir);
+    for (let i = 0; i < 5; i++) await sendTimer(b.store, i, T0 + 300);
+    await tick(b.timer, 2_000); // delivered, then nothing to do
+    expect(seqs(b.store)).toEqual(upTo(5));
+    await crash(b);
+    const saved = JSON.parse(readFileSync(join(dir, 'config', 'timerCheckpoint.json'), 'utf8'));
+    expect(saved.inflight).toBeNull();
+    const lines: Line[] = [];
+    const again = await openBroker(dir, { log: capturingLogger(lines) });
+    await tick(again.timer, 500);
+    expect(lines.map((l) => l.msg)).not.toContain('interrupted timer batch checked');
+    expect(seqs(again.store)).toEqual(upTo(5));
   });
 });
