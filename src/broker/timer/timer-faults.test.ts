@@ -424,3 +424,50 @@ describe('timer store killed after an idle spell', () => {
     expect(seqs(again.store)).toEqual(upTo(5));
   });
 });
+
+describe('new timer files', () => {
+  it('have their directory fdatasynced before anything points at them', async () => {
+    const dir = newDir();
+    const events: string[] = [];
+    const rel = (p: string) => p.slice(dir.length + 1) || '.';
+    const io: FileIO = {
+      ...nodeFileIO,
+      open(path) {
+        if (!nodeFileIO.exists(path)) events.push(`create ${rel(path)}`);
+        return nodeFileIO.open(path);
+      },
+      mkdirp(path) {
+        if (!nodeFileIO.exists(path)) events.push(`create ${rel(path)}`);
+        nodeFileIO.mkdirp(path);
+      },
+      async syncDir(path) {
+        events.push(`syncDir ${rel(path)}`);
+        await nodeFileIO.syncDir(path);
+      },
+      async writeFileAtomicAsync(path, data) {
+        const isNew = !nodeFileIO.exists(path);
+        await nodeFileIO.writeFileAtomicAsync(path, data);
+        events.push(`${isNew ? 'create' : 'write'} ${rel(path)}`);
+      },
+    };
+    // Segments of 4 units: ten messages make three of them.
+    const b = await openBroker(dir, { fileIO: io, segmentBytes: 4 * 48 });
+    for (let i = 0; i < 10; i++) await sendTimer(b.store, i, T0 + 300);
+    await tick(b.timer, 500);
+    expect(seqs(b.store)).toEqual(upTo(10));
+    const timerFile = /^(timerwheel|timerlog.*|config\/timerCheckpoint\.json)$/;
+    const created = events.filter((e) => e.startsWith('create ') && timerFile.test(e.slice(7)));
+    expect(created).toEqual(expect.arrayContaining(['create timerwheel', 'create timerlog']));
+    expect(created.filter((e) => e.startsWith('create timerlog/'))).toHaveLength(3);
+    for (const c of created) {
+      const path = c.slice(7);
+      const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.';
+      const at = events.indexOf(c);
+      const synced = events.indexOf(`syncDir ${parent}`, at);
+      expect(synced, `${path}: its directory is synced`).toBeGreaterThan(at);
+      // ...before the next checkpoint, the first thing that could point at it after a crash.
+      const next = events.findIndex((e, i) => i > at && e.endsWith('timerCheckpoint.json'));
+      if (next >= 0 && !path.endsWith('timerCheckpoint.json')) expect(synced).toBeLessThan(next);
+    }
+  });
+});

@@ -5,7 +5,7 @@
 // empty. The whole wheel is kept in memory (timerRollWindowSlot × 16 bytes, 2.7 MB by default,
 // whatever the number of messages); changed records are written and fdatasynced by flush().
 // Layout (big-endian): 0 timeMs i64 | 8 lastPos i64 (-1: no unit).
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { assert } from '../../common/assert.js';
 import { readInt64BE, writeInt64BE } from '../../message/int64.js';
 import type { FileIO } from '../../store/file-io.js';
@@ -23,6 +23,8 @@ export class TimerWheel {
   private readonly table: Buffer;
   private readonly dirty = new Set<number>();
   private fd = -1;
+  /** Created by load(): the next flush syncs it and its directory entry. */
+  private created = false;
 
   constructor(io: FileIO, storePathRootDir: string, slots: number, precisionMs: number) {
     assert(Number.isSafeInteger(slots) && slots >= 2, 'a timer wheel has at least two slots');
@@ -41,6 +43,7 @@ export class TimerWheel {
     if (size === 0) {
       for (let i = 0; i < this.slots; i++) writeInt64BE(this.table, NO_POS, i * SLOT_BYTES + 8);
       this.io.write(this.fd, this.table, 0, this.table.length, 0);
+      this.created = true;
       return;
     }
     assert(
@@ -100,14 +103,16 @@ export class TimerWheel {
     return undefined;
   }
 
-  /** Writes the changed records (in runs) and fdatasyncs the file. */
+  /** Writes the changed records (in runs) and fdatasyncs the file (and its directory once). */
   async flush(): Promise<void> {
-    if (this.dirty.size === 0) return;
+    if (this.dirty.size === 0 && !this.created) return;
     const idx = [...this.dirty].sort((a, b) => a - b);
     this.dirty.clear();
     try {
-      await this.writeRuns(idx);
+      if (idx.length > 0) await this.writeRuns(idx);
       await this.io.datasync(this.fd);
+      if (this.created) await this.io.syncDir(dirname(this.path));
+      this.created = false;
     } catch (err) {
       for (const i of idx) this.dirty.add(i); // written again by the next flush
       throw err;
