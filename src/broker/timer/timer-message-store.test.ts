@@ -211,6 +211,27 @@ describe('TimerMessageStore', () => {
     expect(Math.max(...lateness)).toBeLessThan(25 + 1); // the fake clock's step
   });
 
+  it('puts a slot of more than one batch back late by at most a slot, never early', async () => {
+    // 1,500 in one 100 ms slot: read 1,024 at a time, newest first (MAX_DELIVER_BATCH), so the
+    // earliest-due ones, in the second batch, wait for the first: late, out of order, not early.
+    const { store, timer, lateness } = await openBroker(newDir());
+    const due = new Map<number, number>();
+    for (let i = 0; i < 1_500; i++) {
+      const at = T0 + 1_001 + Math.floor((i * 99) / 1_500); // (T0+1000, T0+1100], in send order
+      due.set(i, at);
+      await sendTimer(store, { ...message(i, { TIMER_DELIVER_MS: String(at) }), queueId: 0 });
+    }
+    await tick(timer, 1_300, 10);
+    const got = read(store, 'Real', 0);
+    expect(got.map((m) => Number(m.properties.seq)).sort((a, b) => a - b)).toEqual([
+      ...Array(1_500).keys(),
+    ]);
+    for (const m of got)
+      expect(m.storeTimestamp).toBeGreaterThanOrEqual(due.get(Number(m.properties.seq))!);
+    expect(Math.min(...lateness)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...lateness)).toBeLessThanOrEqual(100 + 10); // a slot, plus the clock's step
+  });
+
   it('delivers at once a message whose time passed before it was enqueued', async () => {
     const dir = newDir();
     const b = await openBroker(dir);
