@@ -90,7 +90,16 @@ describe('timer messages on the wheel', () => {
       expect(at).toBeGreaterThanOrEqual(due[body]!);
       lateness[body] = msg.storeTimestamp - Number(msg.properties.TIMER_OUT_MS);
       expect(msg.properties.REAL_TOPIC).toBeUndefined();
-      expect(msg.properties.TIMER_DEQUEUE_MS).toBeDefined();
+      // Stamped when the timer store put it back: after its time, before the copy was stored.
+      const dequeuedAt = msg.properties.TIMER_DEQUEUE_MS ?? '';
+      expect(dequeuedAt).toMatch(/^\d+$/);
+      expect(Number(dequeuedAt)).toBeGreaterThanOrEqual(Number(msg.properties.TIMER_OUT_MS));
+      expect(Number(dequeuedAt)).toBeLessThanOrEqual(msg.storeTimestamp);
+      // ...and when it entered the timer store: stored after the test began sending (one host,
+      // one clock), before it was put back.
+      const enqueuedAt = Number(msg.properties.TIMER_ENQUEUE_MS);
+      expect(enqueuedAt).toBeGreaterThanOrEqual(t0);
+      expect(enqueuedAt).toBeLessThanOrEqual(Number(dequeuedAt));
     }
     console.info('timer lateness (ms, copy stored − TIMER_OUT_MS)', lateness);
     for (const ms of Object.values(lateness)) expect(ms).toBeLessThan(MAX_LATENESS_MS);
