@@ -36,11 +36,39 @@ export class TimerEnqueuer {
 
   /** Links up to one batch and makes it durable; returns whether more is waiting. */
   async pass(): Promise<boolean> {
-    const { store, state, log } = this.ctx;
+    const { store, state } = this.ctx;
     const max = store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
+    let failure: { err: unknown } | undefined;
+    try {
+      this.linkUpTo(max);
+    } catch (err) {
+      failure = { err };
+    }
+    // What was linked before a failure is made durable all the same, so delivery can go on.
+    if (this.unsaved) {
+      await this.flush();
+      await this.ctx.save();
+      this.unsaved = false;
+    }
+    if (failure) throw failure.err;
+    return state.queueOffset < store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
+  }
+
+  /**
+   * Linked or moved past since the last checkpoint write: not to be delivered yet, since after
+   * a crash the next start would link (and deliver) them again.
+   */
+  get hasUnsaved(): boolean {
+    return this.unsaved;
+  }
+
+  /**
+   * The offset moves with each message linked, so an error partway (a failed read, a bad record)
+   * leaves the linked ones behind it: the next pass goes on, it never links them twice.
+   */
+  private linkUpTo(max: number): void {
+    const { store, state, log } = this.ctx;
     let linked = 0;
-    // The offset moves with each message linked, so an error partway (a failed read, a bad
-    // record) leaves the linked ones behind it: the next pass goes on, it never links them twice.
     while (state.queueOffset < max && linked < MAX_ENQUEUE_BATCH) {
       const off = state.queueOffset;
       const r = store.getMessage(TIMER_TOPIC, 0, off, READ_BATCH);
@@ -60,12 +88,6 @@ export class TimerEnqueuer {
         break;
       }
     }
-    if (this.unsaved) {
-      await this.flush();
-      await this.ctx.save();
-      this.unsaved = false;
-    }
-    return state.queueOffset < store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
   }
 
   /** Writes the log, then the wheel; what they hold is then durable, up to the queue offset. */

@@ -292,7 +292,9 @@ export class TimerMessageStore {
         this.rerun = false;
         const more = await this.enqueue();
         if (this.stopped) return;
-        const at = await this.dequeuer!.pass();
+        // Delivery waits while linked units are not in a checkpoint (the enqueue side cannot write
+        // it): after a crash they would be linked, and delivered, a second time.
+        const at = this.enqueuer!.hasUnsaved ? this.enqueueRetryAt : await this.dequeuer!.pass();
         if (this.stopped) return;
         if (more || at <= this.now()) continue;
         const retry = this.enqueueRetryAt > this.now() ? this.enqueueRetryAt : at;
@@ -308,7 +310,7 @@ export class TimerMessageStore {
   /**
    * One enqueue pass; returns whether more is waiting. A failure (a read, a full disk) is logged
    * and retried after RETRY_AFTER_ERROR_MS; until then the loop goes on delivering what the wheel
-   * already holds, so timers that were linked are not held up by ones that cannot be.
+   * holds in a checkpoint, so timers that were linked are not held up by ones that cannot be.
    */
   private async enqueue(): Promise<boolean> {
     if (this.now() < this.enqueueRetryAt) return false;
@@ -316,9 +318,10 @@ export class TimerMessageStore {
       return await this.enqueuer!.pass();
     } catch (err) {
       this.enqueueRetryAt = this.now() + RETRY_AFTER_ERROR_MS;
+      const deliveryPaused = this.enqueuer!.hasUnsaved;
       this.opts.log.error(
-        { err, ...this.progressSummary() },
-        `timer enqueue pass failed; delivery goes on, enqueueing again in ${RETRY_AFTER_ERROR_MS / 1000} s`,
+        { err, deliveryPaused, ...this.progressSummary() },
+        `timer enqueue pass failed; trying again in ${RETRY_AFTER_ERROR_MS / 1000} s`,
       );
       return false;
     }
