@@ -239,6 +239,26 @@ describe('timer store after a crash between the wheel write and the checkpoint',
     await tick(again.timer, 3_000, 100);
     expect(seqs(again.store)).toEqual([0, 1]);
   });
+
+  it('repairs what an older KiteMQ left: a record past the window holding nothing', async () => {
+    const dir = newDir();
+    await crashAfterWheelWrite(dir);
+    // The older take-back: the unit cut from the log, its slot's record stamped all the same.
+    const { logEnd } = checkpointOf(dir);
+    const tlog = new TimerLog(nodeFileIO, dir);
+    const wheel = new TimerWheel(nodeFileIO, dir, 20, 100);
+    tlog.load();
+    wheel.load();
+    const u = tlog.read(logEnd)!;
+    wheel.set(u.slotMs, u.prevPos);
+    tlog.truncate(logEnd);
+    await wheel.flush();
+    tlog.close();
+    wheel.close();
+    const again = await openBroker(dir, { rollWindowSlots: 20 });
+    await tick(again.timer, 3_000, 100);
+    expect(seqs(again.store)).toEqual([0, 1]);
+  });
 });
 
 describe('timer delivery while enqueueing fails', () => {

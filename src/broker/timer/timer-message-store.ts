@@ -202,6 +202,14 @@ export class TimerMessageStore {
       save: () => this.checkpoint.save(this.progress()),
       onDelivered: opts.onDelivered,
     };
+    const windowEnd = state.cursorMs + (wheel.slots - 1) * precisionMs;
+    const stale = wheel.clearEmptyAfter(windowEnd);
+    if (stale > 0) {
+      opts.log.warn(
+        { records: stale, windowEnd },
+        'timer wheel records stamped past the window, holding nothing, emptied',
+      );
+    }
     const dequeuer = new TimerDequeuer(ctx);
     if (state.inflight) {
       state.chainPos = state.inflight.fromPos;

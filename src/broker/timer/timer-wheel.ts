@@ -92,6 +92,24 @@ export class TimerWheel {
     this.dirty.add(i);
   }
 
+  /**
+   * Empties every record stamped later than `lastSlotMs` (the cursor's window end) that holds no
+   * unit; returns how many. Such a stamp, left by an older take-back after a crash, made every
+   * link into the same record one turn earlier fail as a ring overrun.
+   */
+  clearEmptyAfter(lastSlotMs: number): number {
+    let cleared = 0;
+    for (let i = 0; i < this.slots; i++) {
+      const at = i * SLOT_BYTES;
+      if (readInt64BE(this.table, at) <= lastSlotMs) continue;
+      if (readInt64BE(this.table, at + 8) !== NO_POS) continue;
+      writeInt64BE(this.table, 0, at);
+      this.dirty.add(i);
+      cleared++;
+    }
+    return cleared;
+  }
+
   /** The first slot time in [fromMs, toMs] with a unit, or undefined. Memory only. */
   nextOccupied(fromMs: number, toMs: number): number | undefined {
     const p = this.precisionMs;
