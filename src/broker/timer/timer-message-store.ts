@@ -6,18 +6,15 @@
 // what is kept per message is a 48-byte timer-log unit on disk; memory holds the wheel (fixed by
 // timerRollWindowSlot) and one batch. Started after the store has recovered and before the
 // broker listens; stopped before the store shuts down, so the last progress is written.
-import { join } from 'node:path';
 import type { Logger } from '../../common/logger.js';
 import { type FileIO, nodeFileIO } from '../../store/file-io.js';
 import type { MessageStore } from '../../store/message-store.js';
-import { TimerCheckpoint, type TimerProgress } from './timer-checkpoint.js';
-import { slotOf, type TimerContext, type TimerState, type TimerStore } from './timer-context.js';
-import { TimerDequeuer } from './timer-dequeue.js';
-import { TimerEnqueuer } from './timer-enqueue.js';
+import { TimerCheckpoint } from './timer-checkpoint.js';
+import type { TimerContext, TimerStore } from './timer-context.js';
+import type { TimerDequeuer } from './timer-dequeue.js';
+import type { TimerEnqueuer } from './timer-enqueue.js';
 import { TIMER_TOPIC } from './timer-hook.js';
-import { TimerLog } from './timer-log.js';
-import { findDeliveredInTimerBatch, segmentTable, undoUnsavedUnits } from './timer-recovery.js';
-import { TimerWheel } from './timer-wheel.js';
+import { openTimerFiles, progressOf } from './timer-open.js';
 
 export interface TimerStoreOptions {
   storePathRootDir: string;
@@ -133,117 +130,32 @@ export class TimerMessageStore {
 
   /** Loads the wheel, log and checkpoint, takes back what the last run left half done, starts. */
   private async open(): Promise<void> {
-    const { opts, io, store } = this;
-    const saved = this.checkpoint.load();
-    const precisionMs = saved?.precisionMs ?? opts.precisionMs;
-    const slots = saved?.wheelSlots ?? opts.rollWindowSlots;
-    if (precisionMs !== opts.precisionMs || slots !== opts.rollWindowSlots) {
-      opts.log.warn(
-        { wheelPrecisionMs: precisionMs, wheelSlots: slots },
-        'timerPrecisionMs / timerRollWindowSlot differ from the existing timer wheel, which ' +
-          'keeps its shape; to reshape it, stop the broker once no timer message waits and ' +
-          'remove timerwheel, timerlog/ and config/timerCheckpoint.json',
-      );
-    }
-    const wheelPath = join(opts.storePathRootDir, 'timerwheel');
-    if (!saved && io.exists(wheelPath)) io.unlink(wheelPath); // no progress: start empty
-    const wheel = new TimerWheel(io, opts.storePathRootDir, slots, precisionMs);
-    const tlog = new TimerLog(io, opts.storePathRootDir, opts.segmentBytes);
-    const close = () => {
-      tlog.close();
-      wheel.close();
-    };
-    let undone: number;
-    try {
-      wheel.load();
-      tlog.load();
-      undone = undoUnsavedUnits(tlog, wheel, saved?.logEnd ?? 0);
-      await wheel.flush();
-      if (this.closing) return close(); // halted or shut down while opening: do not start
-      this.prepare(saved, wheel, tlog, precisionMs);
-    } catch (err) {
-      close(); // a failed open holds no file (a retry opens them again)
-      throw err;
-    }
+    const { opts, store } = this;
+    const opened = await openTimerFiles({
+      store,
+      io: this.io,
+      checkpoint: this.checkpoint,
+      storePathRootDir: opts.storePathRootDir,
+      precisionMs: opts.precisionMs,
+      rollWindowSlots: opts.rollWindowSlots,
+      segmentBytes: opts.segmentBytes,
+      log: opts.log,
+      now: this.now,
+      onDelivered: opts.onDelivered,
+      closing: () => this.closing,
+    });
+    if (!opened) return;
+    this.ctx = opened.ctx;
+    this.enqueuer = opened.enqueuer;
+    this.dequeuer = opened.dequeuer;
     store.on('messageArrived', this.onArrived);
     this.stopped = false;
     this.wake(0);
+    const { precisionMs, wheel } = opened.ctx;
     opts.log.info(
-      { ...this.progressSummary(), unitsTakenBack: undone, precisionMs, slots },
+      { ...this.progressSummary(), unitsTakenBack: opened.undone, precisionMs, slots: wheel.slots },
       'timer message store started',
     );
-  }
-
-  /** The state from the checkpoint, the enqueue and dequeue sides, an interrupted batch. */
-  private prepare(
-    saved: TimerProgress | undefined,
-    wheel: TimerWheel,
-    tlog: TimerLog,
-    precisionMs: number,
-  ): void {
-    const { opts, store } = this;
-    const queueOffset = this.clampQueueOffset(saved?.queueOffset);
-    const state: TimerState = {
-      queueOffset,
-      cursorMs: saved?.cursorMs ?? slotOf(this.now(), precisionMs),
-      chainPos: saved?.chainPos ?? null,
-      inflight: saved?.inflight ?? null,
-      segments: segmentTable(tlog, saved?.segments ?? {}),
-      durable: { queueOffset, logEnd: tlog.end },
-    };
-    const ctx: TimerContext = {
-      store,
-      tlog,
-      wheel,
-      state,
-      log: opts.log,
-      now: this.now,
-      precisionMs,
-      save: () => this.checkpoint.save(this.progress()),
-      onDelivered: opts.onDelivered,
-    };
-    const windowEnd = state.cursorMs + (wheel.slots - 1) * precisionMs;
-    const stale = wheel.clearEmptyAfter(windowEnd);
-    if (stale > 0) {
-      opts.log.warn(
-        { records: stale, windowEnd },
-        'timer wheel records stamped past the window, holding nothing, emptied',
-      );
-    }
-    const dequeuer = new TimerDequeuer(ctx);
-    if (state.inflight) {
-      state.chainPos = state.inflight.fromPos;
-      dequeuer.resume(findDeliveredInTimerBatch(store, tlog, state.inflight, opts.log));
-    }
-    this.ctx = ctx;
-    this.enqueuer = new TimerEnqueuer(ctx);
-    this.dequeuer = dequeuer;
-  }
-
-  private clampQueueOffset(saved: number | undefined): number {
-    const min = this.store.getMinOffsetInQueue(TIMER_TOPIC, 0);
-    const max = this.store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
-    if (saved === undefined) {
-      if (max > min) this.opts.log.warn({ min, max }, 'no timer checkpoint: enqueueing from min');
-      return min;
-    }
-    const offset = Math.min(Math.max(saved, min), max);
-    if (offset !== saved) this.opts.log.error({ saved, min, max }, 'timer queue offset corrected');
-    return offset;
-  }
-
-  private progress(): TimerProgress {
-    const { state: s, wheel, precisionMs } = this.ctx!;
-    return {
-      precisionMs,
-      wheelSlots: wheel.slots,
-      queueOffset: s.durable.queueOffset,
-      logEnd: s.durable.logEnd,
-      cursorMs: s.cursorMs,
-      chainPos: s.chainPos,
-      inflight: s.inflight,
-      segments: Object.fromEntries([...s.segments].map(([k, v]) => [String(k), v])),
-    };
   }
 
   private progressSummary(): Record<string, number> {
@@ -350,7 +262,7 @@ export class TimerMessageStore {
     const ctx = this.ctx!;
     try {
       await this.enqueuer!.flush();
-      this.checkpoint.saveSync(this.progress());
+      this.checkpoint.saveSync(progressOf(ctx));
     } catch (err) {
       // The last checkpoint stays; the next start takes back what it does not cover.
       this.opts.log.error({ err }, 'cannot write the timer checkpoint at shutdown');
