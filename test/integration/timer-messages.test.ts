@@ -78,7 +78,11 @@ describe('timer messages', () => {
       const props = { TIMER_DELIVER_MS: String(t0 + 2_000 + i * 150) };
       expect((await raw.send(topic, 0, `t${i}`, props)).code).toBe(0);
     }
-    await new Promise((r) => setTimeout(r, 2_500)); // some delivered, some still cascading
+    // The crash once some are delivered (some still cascading), polled under a deadline.
+    for (const until = Date.now() + 20_000; Date.now() < until; ) {
+      if ((await arrived(topic)).length > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await broker.kill();
     await broker.restart();
     // Every one arrives (late by up to a level after the restart; longer on a loaded machine),

@@ -142,7 +142,11 @@ describe('a kill -9 while timers are pending', () => {
       const props = { TIMER_DELIVER_MS: String(t0 + 1_500 + i * 100) };
       expect((await raw.send(topic, 0, `t${i}`, props)).code).toBe(0);
     }
-    await new Promise((r) => setTimeout(r, 2_300)); // some delivered, the rest pending
+    // The crash once some are delivered (the rest pending), polled under a generous deadline.
+    for (const until = Date.now() + 20_000; Date.now() < until; ) {
+      if ((await raw.maxOffset(topic, 0)) > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const before = await raw.maxOffset(topic, 0);
     await broker.kill();
     await broker.restart();
