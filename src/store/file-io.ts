@@ -18,6 +18,11 @@ export interface FileIO {
   ): Promise<void>;
   read(fd: number, buf: Buffer, offset: number, length: number, position: number): number;
   datasync(fd: number): Promise<void>;
+  /**
+   * fsyncs a directory, so the files created (or renamed) in it last through a power loss; on
+   * platforms that cannot open a directory (Windows) it does nothing.
+   */
+  syncDir(dir: string): Promise<void>;
   truncate(fd: number, length: number): void;
   readdir(dir: string): string[];
   mkdirp(dir: string): void;
@@ -66,6 +71,23 @@ export const nodeFileIO: FileIO = {
   },
   datasync: (fd) =>
     new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve()))),
+  async syncDir(dir) {
+    let fh: fs.promises.FileHandle;
+    try {
+      fh = await fs.promises.open(dir, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EISDIR') return; // Windows
+      throw err;
+    }
+    try {
+      await fh.sync();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EINVAL' && code !== 'EPERM') throw err; // a directory fsync not supported
+    } finally {
+      await fh.close();
+    }
+  },
   truncate: (fd, length) => fs.ftruncateSync(fd, length),
   readdir: (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []),
   mkdirp: (dir) => fs.mkdirSync(dir, { recursive: true }),

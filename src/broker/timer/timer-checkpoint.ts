@@ -94,8 +94,11 @@ export class TimerCheckpoint {
   }
 
   async save(p: TimerProgress): Promise<void> {
-    this.io.mkdirp(join(this.path, '..'));
+    const dir = join(this.path, '..');
+    this.io.mkdirp(dir);
+    const isNew = !this.io.exists(this.path);
     await this.io.writeFileAtomicAsync(this.path, JSON.stringify(p, null, 2));
+    if (isNew) await this.io.syncDir(dir); // the first one's name, so a power loss keeps it
   }
 
   /** At shutdown, after the last asynchronous save. */

@@ -21,6 +21,12 @@ export interface TimerState {
   /** Next unit of the opened cursor slot (NO_POS: its chain is done); null: not opened. */
   chainPos: number | null;
   inflight: TimerInflight | null;
+  /**
+   * What the log and wheel files hold for sure (both written and fdatasynced): rmq_sys_wheel_timer
+   * below queueOffset is in the timer log below logEnd. The checkpoint records this, not the
+   * offset and log end in memory, which run ahead of the files while a write is failing.
+   */
+  durable: { queueOffset: number; logEnd: number };
   /** Timer-log segment start → the latest slot any of its units is in. */
   readonly segments: Map<number, number>;
 }

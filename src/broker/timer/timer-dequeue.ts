@@ -50,6 +50,8 @@ export class TimerDequeuer {
   private batch: Batch | undefined;
   /** Set by recovery: the recorded batch is taken again, these units skipped. */
   private resumeSkip: Set<number> | undefined;
+  /** A batch finished since the last checkpoint write, which still records it in flight. */
+  private doneUnsaved = false;
 
   constructor(ctx: TimerContext) {
     this.ctx = ctx;
@@ -67,13 +69,26 @@ export class TimerDequeuer {
 
   /** Delivers what is due now; returns when to look again (ms since epoch). */
   async pass(): Promise<number> {
+    const at = await this.steps();
+    // A finished batch is written as done before the loop rests (the next batch's own record
+    // would do it, but that may be hours away): a crash after an idle spell then finds nothing
+    // in flight, rather than scanning target queues that have long moved on.
+    if (this.doneUnsaved) {
+      await this.ctx.save();
+      this.doneUnsaved = false;
+    }
+    return at;
+  }
+
+  private async steps(): Promise<number> {
     const { state: s, wheel, precisionMs: p } = this.ctx;
     for (let step = 0; step < MAX_STEPS_PER_PASS; step++) {
       if (this.batch) {
         const r = await this.deliverDue(this.batch);
         if (r !== 'done') return r;
         s.chainPos = this.batch.nextChainPos;
-        s.inflight = null; // the next checkpoint write records the batch as done
+        s.inflight = null;
+        this.doneUnsaved = true;
         this.batch = undefined;
         continue;
       }
@@ -138,6 +153,7 @@ export class TimerDequeuer {
       }
       s.inflight = { slotMs: s.cursorMs, fromPos, count: units.length, queues };
       await this.ctx.save();
+      this.doneUnsaved = false;
     }
     this.batch = { units, next: 0, nextChainPos: pos, skip: skip ?? new Set(), acks: [] };
   }

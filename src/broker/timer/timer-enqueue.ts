@@ -36,35 +36,73 @@ export class TimerEnqueuer {
 
   /** Links up to one batch and makes it durable; returns whether more is waiting. */
   async pass(): Promise<boolean> {
-    const { store, state, log } = this.ctx;
+    const { store, state } = this.ctx;
     const max = store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
-    let off = state.queueOffset;
+    let failure: { err: unknown } | undefined;
+    try {
+      this.linkUpTo(max);
+    } catch (err) {
+      failure = { err };
+    }
+    // What was linked before a failure is made durable all the same, so delivery can go on.
+    if (this.unsaved) {
+      await this.flush();
+      await this.ctx.save();
+      this.unsaved = false;
+    }
+    if (failure) throw failure.err;
+    return state.queueOffset < store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
+  }
+
+  /**
+   * Linked or moved past since the last checkpoint write: not to be delivered yet, since after
+   * a crash the next start would link (and deliver) them again.
+   */
+  get hasUnsaved(): boolean {
+    return this.unsaved;
+  }
+
+  /**
+   * The offset moves with each message linked, so an error partway (a failed read, a bad record)
+   * leaves the linked ones behind it: the next pass goes on, it never links them twice.
+   */
+  private linkUpTo(max: number): void {
+    const { store, state, log } = this.ctx;
     let linked = 0;
-    while (off < max && linked < MAX_ENQUEUE_BATCH) {
+    while (state.queueOffset < max && linked < MAX_ENQUEUE_BATCH) {
+      const off = state.queueOffset;
       const r = store.getMessage(TIMER_TOPIC, 0, off, READ_BATCH);
       if (r.status === GetMessageStatus.FOUND) {
-        for (const b of r.buffers) this.link(decodeRecord(b, 0));
+        for (const [i, b] of r.buffers.entries()) {
+          this.link(decodeRecord(b, 0));
+          this.moveTo(off + i + 1);
+        }
         linked += r.buffers.length;
-        off = Math.max(r.nextBeginOffset, off + r.buffers.length);
+        this.moveTo(Math.max(r.nextBeginOffset, off + r.buffers.length));
       } else if (r.status === GetMessageStatus.OFFSET_TOO_SMALL) {
         log.error({ offset: off, min: r.minOffset }, 'timer queue cleaned past the enqueue offset');
-        off = r.minOffset;
+        this.moveTo(r.minOffset);
       } else if (r.nextBeginOffset > off) {
-        off = r.nextBeginOffset;
+        this.moveTo(r.nextBeginOffset);
       } else {
         break;
       }
     }
-    // Moved before the writes: a failed write is retried by the next pass, never re-linked.
-    if (off !== state.queueOffset) this.unsaved = true;
-    state.queueOffset = off;
-    if (this.unsaved) {
-      await this.ctx.tlog.flush();
-      await this.ctx.wheel.flush();
-      await this.ctx.save();
-      this.unsaved = false;
-    }
-    return off < store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
+  }
+
+  /** Writes the log, then the wheel; what they hold is then durable, up to the queue offset. */
+  async flush(): Promise<void> {
+    const { tlog, wheel, state } = this.ctx;
+    await tlog.flush();
+    await wheel.flush();
+    state.durable = { queueOffset: state.queueOffset, logEnd: tlog.end };
+  }
+
+  /** Moved before the writes: a failed write is retried by the next pass, never re-linked. */
+  private moveTo(offset: number): void {
+    if (offset === this.ctx.state.queueOffset) return;
+    this.ctx.state.queueOffset = offset;
+    this.unsaved = true;
   }
 
   private link(m: MessageExt): void {

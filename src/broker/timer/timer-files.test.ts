@@ -119,6 +119,10 @@ describe('undoUnsavedUnits', () => {
     expect(chain(log2, wheel2, S0)).toEqual([1, 0]);
     expect(chain(log2, wheel2, S0 + P)).toEqual([2]);
     expect(wheel2.lastPos(S0 + 2 * P)).toBe(NO_POS);
+    // Its only unit taken back, a slot's record is unused again (not stamped with its time: a
+    // stamp past the restarted window makes a link one turn earlier a ring overrun).
+    expect(wheel2.recordTime(S0 + 2 * P)).toBe(0);
+    expect(() => wheel2.set(S0 + 2 * P - 64 * P, 0)).not.toThrow();
     expect(() => undoUnsavedUnits(log2, wheel2, logEnd + TIMER_UNIT_BYTES)).toThrow(/is lost/);
     log2.close();
     wheel2.close();

@@ -7,7 +7,7 @@
 //   0 prevPos i64 (-1: first of its slot) | 8 slotMs i64 | 16 dueMs i64 (> slotMs: a roll)
 //  24 phyOffset i64 (the message in the commit log) | 32 queueOffset i64 (in rmq_sys_wheel_timer)
 //  40 size i32 (stored bytes) | 44 crc32 of bytes 0..43
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { assert } from '../../common/assert.js';
 import { readInt64BE, writeInt64BE } from '../../message/int64.js';
@@ -75,6 +75,8 @@ export class TimerLog {
   private pending = Buffer.alloc(INITIAL_PENDING_BYTES);
   private pendingBytes = 0;
   private readonly one = Buffer.alloc(TIMER_UNIT_BYTES);
+  /** Directories with entries created since the last flush (a new segment, a new timerlog/). */
+  private readonly unsyncedDirs = new Set<string>();
 
   constructor(
     io: FileIO,
@@ -88,6 +90,7 @@ export class TimerLog {
   }
 
   load(): void {
+    if (!this.io.exists(this.dir)) this.unsyncedDirs.add(dirname(this.dir));
     this.io.mkdirp(this.dir);
     const names = this.io
       .readdir(this.dir)
@@ -152,6 +155,12 @@ export class TimerLog {
       done += n;
     }
     for (const seg of touched) await this.io.datasync(seg.fd);
+    // A new segment's name is durable only once its directory is synced: before the wheel (and
+    // then the checkpoint) points at its units.
+    for (const dir of [...this.unsyncedDirs]) {
+      await this.io.syncDir(dir);
+      this.unsyncedDirs.delete(dir);
+    }
     this.writtenEnd += this.pendingBytes;
     this.pendingBytes = 0;
     // A burst grew the buffer; give the memory back rather than keep the peak.
@@ -209,6 +218,7 @@ export class TimerLog {
     assert(!last || last.from + this.segmentBytes === from, 'the timer log grows one segment on');
     const seg = { from, fd: this.io.open(join(this.dir, segmentName(from))) };
     this.segments.push(seg);
+    this.unsyncedDirs.add(this.dir);
     return seg;
   }
 }

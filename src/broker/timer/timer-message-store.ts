@@ -6,18 +6,15 @@
 // what is kept per message is a 48-byte timer-log unit on disk; memory holds the wheel (fixed by
 // timerRollWindowSlot) and one batch. Started after the store has recovered and before the
 // broker listens; stopped before the store shuts down, so the last progress is written.
-import { join } from 'node:path';
 import type { Logger } from '../../common/logger.js';
 import { type FileIO, nodeFileIO } from '../../store/file-io.js';
 import type { MessageStore } from '../../store/message-store.js';
-import { TimerCheckpoint, type TimerProgress } from './timer-checkpoint.js';
-import { slotOf, type TimerContext, type TimerState, type TimerStore } from './timer-context.js';
-import { TimerDequeuer } from './timer-dequeue.js';
-import { TimerEnqueuer } from './timer-enqueue.js';
+import { TimerCheckpoint } from './timer-checkpoint.js';
+import type { TimerContext, TimerStore } from './timer-context.js';
+import type { TimerDequeuer } from './timer-dequeue.js';
+import type { TimerEnqueuer } from './timer-enqueue.js';
 import { TIMER_TOPIC } from './timer-hook.js';
-import { TimerLog } from './timer-log.js';
-import { findDeliveredInTimerBatch, segmentTable, undoUnsavedUnits } from './timer-recovery.js';
-import { TimerWheel } from './timer-wheel.js';
+import { openTimerFiles, progressOf } from './timer-open.js';
 
 export interface TimerStoreOptions {
   storePathRootDir: string;
@@ -37,6 +34,11 @@ type ArrivalSource = Pick<MessageStore, 'on' | 'off'>;
 
 /** After an unexpected error (a bug, a failing disk) the loop waits this long. */
 const RETRY_AFTER_ERROR_MS = 10_000;
+/** A failed open at the first timer message is tried again after this, doubling up to the max. */
+const OPEN_RETRY_FIRST_MS = 1_000;
+const OPEN_RETRY_MAX_MS = 60_000;
+
+const describeError = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export class TimerMessageStore {
   private readonly opts: TimerStoreOptions;
@@ -55,21 +57,53 @@ export class TimerMessageStore {
   /** Started with no timer message ever seen: no files yet, waiting for the first one. */
   private dormant = false;
   private opening: Promise<void> | undefined;
+  /** The next try of an open that failed at the first timer message. */
+  private openRetry: NodeJS.Timeout | undefined;
+  private openRetryAt: number | undefined;
+  /** Set by halt() and shutdown(): an open in flight closes its files and does not start. */
+  private closing = false;
+  /** After a failed enqueue pass: no other before this time (ms since epoch). */
+  private enqueueRetryAt = 0;
+  /** After a failed pass: the loop waits until this time (ms since epoch). */
+  private loopRetryAt = 0;
 
   private readonly onArrived = (topic: string): void => {
-    if (topic === TIMER_TOPIC) this.wake(0);
+    // An arrival waits out an error backoff: a failing disk would otherwise fail one pass (and
+    // log it) per message sent.
+    if (topic === TIMER_TOPIC) this.wake(Math.max(0, this.retryAt - this.now()));
   };
 
   private readonly onFirstArrival = (topic: string): void => {
     if (topic !== TIMER_TOPIC || !this.dormant) return;
-    this.dormant = false;
-    this.store.off('messageArrived', this.onFirstArrival);
-    this.opening = this.open()
-      .catch((err) => this.opts.log.error({ err }, 'cannot open the timer wheel'))
-      .finally(() => {
-        this.opening = undefined;
-      });
+    this.leaveDormant();
+    this.openLazily(OPEN_RETRY_FIRST_MS);
   };
+
+  /**
+   * Opens the files at the first timer message. A failure (EMFILE, ENOSPC) is tried again after
+   * `retryMs`, doubling: meanwhile timer messages wait in rmq_sys_wheel_timer, none is lost.
+   */
+  private openLazily(retryMs: number): void {
+    this.openRetry = undefined;
+    this.openRetryAt = undefined;
+    this.opening = this.open().then(
+      () => {
+        this.opening = undefined;
+      },
+      (err: unknown) => {
+        this.opening = undefined;
+        if (this.closing) return;
+        this.opts.log.error(
+          { err },
+          `cannot open the timer wheel (${describeError(err)}); timer messages wait in ` +
+            `${TIMER_TOPIC}, trying again in ${retryMs / 1000} s`,
+        );
+        const next = Math.min(2 * retryMs, OPEN_RETRY_MAX_MS);
+        this.openRetryAt = this.now() + retryMs;
+        this.openRetry = setTimeout(() => this.openLazily(next), retryMs);
+      },
+    );
+  }
 
   constructor(store: TimerStore & ArrivalSource, opts: TimerStoreOptions) {
     this.store = store;
@@ -84,7 +118,8 @@ export class TimerMessageStore {
    * broker that never uses timers has no wheel file (172,800 slots take 2.7 MiB) on its disk.
    */
   async start(): Promise<void> {
-    if (!this.stopped || this.dormant) return;
+    if (!this.stopped || this.dormant || this.opening || this.openRetry) return;
+    this.closing = false;
     const hasMessages =
       this.store.getMaxOffsetInQueue(TIMER_TOPIC, 0) >
       this.store.getMinOffsetInQueue(TIMER_TOPIC, 0);
@@ -95,84 +130,32 @@ export class TimerMessageStore {
 
   /** Loads the wheel, log and checkpoint, takes back what the last run left half done, starts. */
   private async open(): Promise<void> {
-    const { opts, io, store } = this;
-    const saved = this.checkpoint.load();
-    const precisionMs = saved?.precisionMs ?? opts.precisionMs;
-    const slots = saved?.wheelSlots ?? opts.rollWindowSlots;
-    if (precisionMs !== opts.precisionMs || slots !== opts.rollWindowSlots) {
-      opts.log.warn(
-        { wheelPrecisionMs: precisionMs, wheelSlots: slots },
-        'timerPrecisionMs / timerRollWindowSlot differ from the existing timer wheel, which ' +
-          'keeps its shape; to reshape it, stop the broker once no timer message waits and ' +
-          'remove timerwheel, timerlog/ and config/timerCheckpoint.json',
-      );
-    }
-    const wheelPath = join(opts.storePathRootDir, 'timerwheel');
-    if (!saved && io.exists(wheelPath)) io.unlink(wheelPath); // no progress: start empty
-    const wheel = new TimerWheel(io, opts.storePathRootDir, slots, precisionMs);
-    wheel.load();
-    const tlog = new TimerLog(io, opts.storePathRootDir, opts.segmentBytes);
-    tlog.load();
-    const undone = undoUnsavedUnits(tlog, wheel, saved?.logEnd ?? 0);
-    await wheel.flush();
-    const state: TimerState = {
-      queueOffset: this.clampQueueOffset(saved?.queueOffset),
-      cursorMs: saved?.cursorMs ?? slotOf(this.now(), precisionMs),
-      chainPos: saved?.chainPos ?? null,
-      inflight: saved?.inflight ?? null,
-      segments: segmentTable(tlog, saved?.segments ?? {}),
-    };
-    const ctx: TimerContext = {
+    const { opts, store } = this;
+    const opened = await openTimerFiles({
       store,
-      tlog,
-      wheel,
-      state,
+      io: this.io,
+      checkpoint: this.checkpoint,
+      storePathRootDir: opts.storePathRootDir,
+      precisionMs: opts.precisionMs,
+      rollWindowSlots: opts.rollWindowSlots,
+      segmentBytes: opts.segmentBytes,
       log: opts.log,
       now: this.now,
-      precisionMs,
-      save: () => this.checkpoint.save(this.progress()),
       onDelivered: opts.onDelivered,
-    };
-    this.ctx = ctx;
-    this.enqueuer = new TimerEnqueuer(ctx);
-    this.dequeuer = new TimerDequeuer(ctx);
-    if (state.inflight) {
-      state.chainPos = state.inflight.fromPos;
-      this.dequeuer.resume(findDeliveredInTimerBatch(store, tlog, state.inflight, opts.log));
-    }
+      closing: () => this.closing,
+    });
+    if (!opened) return;
+    this.ctx = opened.ctx;
+    this.enqueuer = opened.enqueuer;
+    this.dequeuer = opened.dequeuer;
     store.on('messageArrived', this.onArrived);
     this.stopped = false;
     this.wake(0);
+    const { precisionMs, wheel } = opened.ctx;
     opts.log.info(
-      { ...this.progressSummary(), unitsTakenBack: undone, precisionMs, slots },
+      { ...this.progressSummary(), unitsTakenBack: opened.undone, precisionMs, slots: wheel.slots },
       'timer message store started',
     );
-  }
-
-  private clampQueueOffset(saved: number | undefined): number {
-    const min = this.store.getMinOffsetInQueue(TIMER_TOPIC, 0);
-    const max = this.store.getMaxOffsetInQueue(TIMER_TOPIC, 0);
-    if (saved === undefined) {
-      if (max > min) this.opts.log.warn({ min, max }, 'no timer checkpoint: enqueueing from min');
-      return min;
-    }
-    const offset = Math.min(Math.max(saved, min), max);
-    if (offset !== saved) this.opts.log.error({ saved, min, max }, 'timer queue offset corrected');
-    return offset;
-  }
-
-  private progress(): TimerProgress {
-    const { state: s, tlog, wheel, precisionMs } = this.ctx!;
-    return {
-      precisionMs,
-      wheelSlots: wheel.slots,
-      queueOffset: s.queueOffset,
-      logEnd: tlog.end,
-      cursorMs: s.cursorMs,
-      chainPos: s.chainPos,
-      inflight: s.inflight,
-      segments: Object.fromEntries([...s.segments].map(([k, v]) => [String(k), v])),
-    };
   }
 
   private progressSummary(): Record<string, number> {
@@ -184,9 +167,15 @@ export class TimerMessageStore {
   isIdle(): boolean {
     return (
       this.opening === undefined &&
+      (this.openRetryAt === undefined || this.openRetryAt > this.now()) &&
       this.running === undefined &&
       (this.timerAt === undefined || this.timerAt > this.now())
     );
+  }
+
+  /** Arrivals are looked at no sooner than this (an error backoff's end). */
+  private get retryAt(): number {
+    return Math.max(this.enqueueRetryAt, this.loopRetryAt);
   }
 
   private wake(delayMs: number): void {
@@ -221,21 +210,46 @@ export class TimerMessageStore {
     try {
       for (;;) {
         this.rerun = false;
-        const more = await this.enqueuer!.pass();
+        const more = await this.enqueue();
         if (this.stopped) return;
-        const at = await this.dequeuer!.pass();
+        // Delivery waits while linked units are not in a checkpoint (the enqueue side cannot write
+        // it): after a crash they would be linked, and delivered, a second time.
+        const at = this.enqueuer!.hasUnsaved ? this.enqueueRetryAt : await this.dequeuer!.pass();
         if (this.stopped) return;
         if (more || at <= this.now()) continue;
-        return this.wake(at - this.now());
+        const retry = this.enqueueRetryAt > this.now() ? this.enqueueRetryAt : at;
+        return this.wake(Math.min(at, retry) - this.now());
       }
     } catch (err) {
       this.opts.log.error({ err, ...this.progressSummary() }, 'timer message store pass failed');
+      this.loopRetryAt = this.now() + RETRY_AFTER_ERROR_MS;
       this.wake(RETRY_AFTER_ERROR_MS);
+    }
+  }
+
+  /**
+   * One enqueue pass; returns whether more is waiting. A failure (a read, a full disk) is logged
+   * and retried after RETRY_AFTER_ERROR_MS; until then the loop goes on delivering what the wheel
+   * holds in a checkpoint, so timers that were linked are not held up by ones that cannot be.
+   */
+  private async enqueue(): Promise<boolean> {
+    if (this.now() < this.enqueueRetryAt) return false;
+    try {
+      return await this.enqueuer!.pass();
+    } catch (err) {
+      this.enqueueRetryAt = this.now() + RETRY_AFTER_ERROR_MS;
+      const deliveryPaused = this.enqueuer!.hasUnsaved;
+      this.opts.log.error(
+        { err, deliveryPaused, ...this.progressSummary() },
+        `timer enqueue pass failed; trying again in ${RETRY_AFTER_ERROR_MS / 1000} s`,
+      );
+      return false;
     }
   }
 
   /** Stops the loop, waits for a pass in flight, writes the progress. */
   async shutdown(): Promise<void> {
+    this.closing = true;
     this.leaveDormant();
     await this.opening;
     if (this.stopped) return;
@@ -247,9 +261,8 @@ export class TimerMessageStore {
     await this.running;
     const ctx = this.ctx!;
     try {
-      await ctx.tlog.flush();
-      await ctx.wheel.flush();
-      this.checkpoint.saveSync(this.progress());
+      await this.enqueuer!.flush();
+      this.checkpoint.saveSync(progressOf(ctx));
     } catch (err) {
       // The last checkpoint stays; the next start takes back what it does not cover.
       this.opts.log.error({ err }, 'cannot write the timer checkpoint at shutdown');
@@ -263,6 +276,7 @@ export class TimerMessageStore {
    * start() finds is what was on disk at that moment.
    */
   halt(): void {
+    this.closing = true;
     this.leaveDormant();
     this.stopped = true;
     this.store.off('messageArrived', this.onArrived);
@@ -274,6 +288,9 @@ export class TimerMessageStore {
   private leaveDormant(): void {
     this.dormant = false;
     this.store.off('messageArrived', this.onFirstArrival);
+    if (this.openRetry) clearTimeout(this.openRetry);
+    this.openRetry = undefined;
+    this.openRetryAt = undefined;
   }
 
   /** GET_BROKER_RUNTIME_INFO's timer lines (BrokerController#getRuntimeInfo names). */

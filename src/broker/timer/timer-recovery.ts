@@ -34,8 +34,11 @@ export function undoUnsavedUnits(tlog: TimerLog, wheel: TimerWheel, logEnd: numb
     assert(u.prevPos < logEnd || before.has(u.slotMs), 'a unit past logEnd links into it');
     if (!before.has(u.slotMs)) before.set(u.slotMs, u.prevPos);
   }
+  // A slot that had units at the checkpoint lies in its window; one that did not may lie past it
+  // (the cursor had moved on in memory), so it is emptied rather than stamped with its time.
   for (const [slotMs, prev] of before) {
-    if (wheel.recordTime(slotMs) === slotMs) wheel.set(slotMs, prev);
+    if (prev === NO_POS) wheel.clear(slotMs);
+    else if (wheel.recordTime(slotMs) === slotMs) wheel.set(slotMs, prev);
   }
   tlog.truncate(logEnd);
   return (pos - logEnd) / TIMER_UNIT_BYTES;

@@ -5,7 +5,7 @@
 // empty. The whole wheel is kept in memory (timerRollWindowSlot × 16 bytes, 2.7 MB by default,
 // whatever the number of messages); changed records are written and fdatasynced by flush().
 // Layout (big-endian): 0 timeMs i64 | 8 lastPos i64 (-1: no unit).
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { assert } from '../../common/assert.js';
 import { readInt64BE, writeInt64BE } from '../../message/int64.js';
 import type { FileIO } from '../../store/file-io.js';
@@ -23,6 +23,8 @@ export class TimerWheel {
   private readonly table: Buffer;
   private readonly dirty = new Set<number>();
   private fd = -1;
+  /** Created by load(): the next flush syncs it and its directory entry. */
+  private created = false;
 
   constructor(io: FileIO, storePathRootDir: string, slots: number, precisionMs: number) {
     assert(Number.isSafeInteger(slots) && slots >= 2, 'a timer wheel has at least two slots');
@@ -41,6 +43,7 @@ export class TimerWheel {
     if (size === 0) {
       for (let i = 0; i < this.slots; i++) writeInt64BE(this.table, NO_POS, i * SLOT_BYTES + 8);
       this.io.write(this.fd, this.table, 0, this.table.length, 0);
+      this.created = true;
       return;
     }
     assert(
@@ -76,6 +79,37 @@ export class TimerWheel {
     this.dirty.add(i);
   }
 
+  /**
+   * Empties the record of `slotMs` when it holds that slot, as if never used: time 0 reads as
+   * empty for every slot and can be set by any of them (recovery: a slot that only held units
+   * taken back may lie beyond the restarted cursor's window, where a stamp would overrun).
+   */
+  clear(slotMs: number): void {
+    const i = this.index(slotMs);
+    if (readInt64BE(this.table, i * SLOT_BYTES) !== slotMs) return;
+    writeInt64BE(this.table, 0, i * SLOT_BYTES);
+    writeInt64BE(this.table, NO_POS, i * SLOT_BYTES + 8);
+    this.dirty.add(i);
+  }
+
+  /**
+   * Empties every record stamped later than `lastSlotMs` (the cursor's window end) that holds no
+   * unit; returns how many. Such a stamp, left by an older take-back after a crash, made every
+   * link into the same record one turn earlier fail as a ring overrun.
+   */
+  clearEmptyAfter(lastSlotMs: number): number {
+    let cleared = 0;
+    for (let i = 0; i < this.slots; i++) {
+      const at = i * SLOT_BYTES;
+      if (readInt64BE(this.table, at) <= lastSlotMs) continue;
+      if (readInt64BE(this.table, at + 8) !== NO_POS) continue;
+      writeInt64BE(this.table, 0, at);
+      this.dirty.add(i);
+      cleared++;
+    }
+    return cleared;
+  }
+
   /** The first slot time in [fromMs, toMs] with a unit, or undefined. Memory only. */
   nextOccupied(fromMs: number, toMs: number): number | undefined {
     const p = this.precisionMs;
@@ -87,14 +121,16 @@ export class TimerWheel {
     return undefined;
   }
 
-  /** Writes the changed records (in runs) and fdatasyncs the file. */
+  /** Writes the changed records (in runs) and fdatasyncs the file (and its directory once). */
   async flush(): Promise<void> {
-    if (this.dirty.size === 0) return;
+    if (this.dirty.size === 0 && !this.created) return;
     const idx = [...this.dirty].sort((a, b) => a - b);
     this.dirty.clear();
     try {
-      await this.writeRuns(idx);
+      if (idx.length > 0) await this.writeRuns(idx);
       await this.io.datasync(this.fd);
+      if (this.created) await this.io.syncDir(dirname(this.path));
+      this.created = false;
     } catch (err) {
       for (const i of idx) this.dirty.add(i); // written again by the next flush
       throw err;

@@ -359,9 +359,11 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       min: 10,
       max: 60_000,
       doc:
-        'Width of a timer-wheel slot. Messages are still put back at their own millisecond; a ' +
-        'message sent for a slot already being delivered waits for the next one. RocketMQ ' +
-        'rounds to 100, 200, 500 or 1000; KiteMQ takes the value as given.',
+        'Width of a timer-wheel slot. Messages are still put back at their own millisecond, ' +
+        'never before; a message sent for a slot already being delivered waits for the next ' +
+        'one. A slot holding more than 1024 messages is read 1024 at a time, newest first, so ' +
+        'some of them come up to one slot late and after later-due ones: late, never early. ' +
+        'RocketMQ rounds to 100, 200, 500 or 1000; KiteMQ takes the value as given.',
     },
     timerRollWindowSlot: {
       type: 'int',
