@@ -160,7 +160,9 @@ export class BrokerController {
     topics.onChange = () => registration.scheduleRegister();
     const ctx: BrokerContext = {
       stats,
-      config: c,
+      // What the processors (GET_BROKER_CONFIG among them) see is the port actually bound.
+      config:
+        c.listenPort === this.boundPort ? c : Object.freeze({ ...c, listenPort: this.boundPort }),
       log: this.log,
       store,
       topics,
