@@ -34,6 +34,7 @@ import { ResetOffsetProcessor } from './processors/reset-offset.js';
 import { SendMessageProcessor } from './processors/send-message.js';
 import { SendMessageBackProcessor } from './processors/send-message-back.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
+import { SendQueue } from './send-queue.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
 
 /** KITEMQ_DISK_CAPACITY_BYTES: a disk size the store believes (tests of the watermarks). */
@@ -159,6 +160,7 @@ export class BrokerController {
     topics.onChange = () => registration.scheduleRegister();
     const ctx: BrokerContext = {
       stats,
+      sendQueue: new SendQueue(c.sendThreadPoolQueueCapacity),
       config: c,
       log: this.log,
       store,

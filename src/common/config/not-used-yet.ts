@@ -18,7 +18,6 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
     'heartbeatThreadPoolNums',
     'endTransactionThreadPoolNums',
     'processReplyMessageThreadPoolNums',
-    'sendThreadPoolQueueCapacity',
     'pullThreadPoolQueueCapacity',
     'serverWorkerThreads',
     'serverCallbackExecutorThreads',
