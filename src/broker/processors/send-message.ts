@@ -5,7 +5,8 @@
 // queueOffset, transactionId (UNIQ_KEY), MSG_REGION, TRACE_ON — all strings, on every outcome.
 // Codes: 0, 10, 13, 14, 16, 17, 29, 2, 1 (§4.4 order of checks); 26 for a %RETRY% topic whose
 // group does not exist. 2 first of all when sendThreadPoolQueueCapacity sends already wait for
-// the store (send-queue.ts): refused before any check, so nothing of the send is stored. A DELAY level diverts the message to SCHEDULE_TOPIC_XXXX (delay-hook.ts),
+// the store (send-queue.ts): refused before any check, so nothing of the send is stored.
+// A DELAY level diverts the message to SCHEDULE_TOPIC_XXXX (delay-hook.ts),
 // a timer property to rmq_sys_wheel_timer (timer/timer-hook.ts);
 // a %RETRY% send past the group's reconsume limit goes to %DLQ%<group> (part 2 §5.3).
 import { randomInt } from 'node:crypto';

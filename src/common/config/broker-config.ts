@@ -241,7 +241,7 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       default: SEND_THREAD_POOL_QUEUE_CAPACITY,
       unit: 'requests',
       min: 1,
-      doc: 'Sends the broker holds unanswered (waiting for the store: page-cache write, SYNC_FLUSH group commit); one more is answered SYSTEM_BUSY before it is stored. RocketMQ: the send thread pool queue.',
+      doc: 'Sends waiting for the store (page-cache write, SYNC_FLUSH group commit); one more is answered SYSTEM_BUSY, unstored.',
     },
     deleteWhen: {
       type: 'string',
