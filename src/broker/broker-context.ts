@@ -12,6 +12,7 @@ import type { SubscriptionGroupManager } from './managers/subscription-group-man
 import type { TopicConfigManager } from './managers/topic-config-manager.js';
 import type { TopicChangePublisher } from './namesrv-registration.js';
 import type { ScheduleMessageService } from './schedule/schedule-message-service.js';
+import type { SendQueue } from './send-queue.js';
 import type { TimerMessageStore } from './timer/timer-message-store.js';
 
 export interface BrokerContext {
@@ -27,6 +28,8 @@ export interface BrokerContext {
   readonly producers: ProducerManager;
   readonly pullHold: PullRequestHoldService;
   readonly stats: BrokerStats;
+  /** Sends admitted and not answered yet, bounded by sendThreadPoolQueueCapacity. */
+  readonly sendQueue: SendQueue;
   /** Delay levels and their delivery (SCHEDULE_TOPIC_XXXX → real topics). */
   readonly schedule: ScheduleMessageService;
   /** Timer messages (rmq_sys_wheel_timer → real topics); undefined when timerWheelEnable=false. */

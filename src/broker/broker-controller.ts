@@ -37,6 +37,7 @@ import { ResetOffsetProcessor } from './processors/reset-offset.js';
 import { SendMessageProcessor } from './processors/send-message.js';
 import { SendMessageBackProcessor } from './processors/send-message-back.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
+import { SendQueue } from './send-queue.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
 
 export class BrokerController {
@@ -160,6 +161,7 @@ export class BrokerController {
     topics.onChange = () => registration.scheduleRegister();
     const ctx: BrokerContext = {
       stats,
+      sendQueue: new SendQueue(c.sendThreadPoolQueueCapacity),
       // What the processors (GET_BROKER_CONFIG among them) see is the port actually bound.
       config:
         c.listenPort === this.boundPort ? c : Object.freeze({ ...c, listenPort: this.boundPort }),

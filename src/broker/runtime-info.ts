@@ -11,7 +11,6 @@ import {
   LITE_PULL_THREAD_POOL_QUEUE_CAPACITY,
   PULL_THREAD_POOL_QUEUE_CAPACITY,
   QUERY_THREAD_POOL_QUEUE_CAPACITY,
-  SEND_THREAD_POOL_QUEUE_CAPACITY,
 } from '../common/limits.js';
 import { nodeFileIO } from '../store/file-io.js';
 import type { BrokerContext } from './broker-context.js';
@@ -121,9 +120,11 @@ export function buildRuntimeInfo(
     remainHowManyDataToFlush: humanReadableByteCount(
       Math.max(0, store.maxPhyOffset - store.commitLog.queue.flushedOffset),
     ),
-    // Requests run on the event loop: no pool queues, nothing waits in one.
-    sendThreadPoolQueueSize: '0',
-    sendThreadPoolQueueCapacity: String(SEND_THREAD_POOL_QUEUE_CAPACITY),
+    // Requests run on the event loop: no pool queues, nothing waits in one, except sends waiting
+    // for the store (send-queue.ts).
+    sendThreadPoolQueueSize: String(ctx.sendQueue.size),
+    sendThreadPoolQueueCapacity: String(ctx.sendQueue.capacity),
+    sendBusyRejectedTotal: String(ctx.sendQueue.rejected),
     pullThreadPoolQueueSize: '0',
     pullThreadPoolQueueCapacity: String(PULL_THREAD_POOL_QUEUE_CAPACITY),
     litePullThreadPoolQueueSize: '0',
@@ -132,7 +133,7 @@ export function buildRuntimeInfo(
     queryThreadPoolQueueCapacity: String(QUERY_THREAD_POOL_QUEUE_CAPACITY),
     ackThreadPoolQueueSize: '0',
     ackThreadPoolQueueCapacity: String(ACK_THREAD_POOL_QUEUE_CAPACITY),
-    sendThreadPoolQueueHeadWaitTimeMills: '0',
+    sendThreadPoolQueueHeadWaitTimeMills: String(ctx.sendQueue.headWaitMs()),
     pullThreadPoolQueueHeadWaitTimeMills: '0',
     queryThreadPoolQueueHeadWaitTimeMills: '0',
     litePullThreadPoolQueueHeadWaitTimeMills: '0',

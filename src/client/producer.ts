@@ -1,6 +1,20 @@
 // A RocketMQ producer (DefaultMQProducer): send resolves with the SendResult once the broker has
 // stored the message. Sends use SEND_MESSAGE_V2 (single-letter header keys, every value a string);
 // batches use SEND_BATCH_MESSAGE. Retriable failures move on to the next queue.
+//
+// Which broker answers are retried (send and sendBatch without a fixed queue), as Java 5.3+
+// DefaultMQProducer#retryResponseCodes: TOPIC_NOT_EXIST (17, after a route refresh),
+// SERVICE_NOT_AVAILABLE (14), SYSTEM_ERROR (1), SYSTEM_BUSY (2), NO_PERMISSION (16),
+// NO_BUYER_ID (204), NOT_IN_CURRENT_UNIT (205); Java also lists GO_AWAY, which KiteMQ never
+// sends. Up to retryTimesWhenSendFailed more attempts within sendMsgTimeout, each on a queue away
+// from the broker that refused (which the fault strategy also isolates for a while). SYSTEM_BUSY
+// means the broker refused the send before storing it (its send backlog is full, e.g. a disk
+// slower than the send rate), so another broker is the right place and no duplicate is made;
+// Java 4.9.x and 5.0-5.2 did not retry it and threw MQBrokerException(2) at once. Once the
+// attempts are spent the send rejects with an MQClientError whose responseCode is the last
+// broker's code (2 when every broker was busy). Any other code rejects at once.
+// FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT and SLAVE_NOT_AVAILABLE are results, not errors: the
+// message is stored; it is sent again elsewhere only with retryAnotherBrokerWhenNotStoreOK.
 
 import { deflateSync } from 'node:zlib';
 import { DEFAULT_MAX_MESSAGE_SIZE_BYTES } from '../common/limits.js';
@@ -108,8 +122,19 @@ const STATUS: Record<number, SendStatus> = {
   [ResponseCode.FLUSH_SLAVE_TIMEOUT]: 'FLUSH_SLAVE_TIMEOUT',
   [ResponseCode.SLAVE_NOT_AVAILABLE]: 'SLAVE_NOT_AVAILABLE',
 };
-/** Codes worth another attempt on another queue (DefaultMQProducer#retryResponseCodes). */
-const RETRIABLE = new Set([17, 14, 1, 16, 204, 205, 2]);
+/** NO_BUYER_ID / NOT_IN_CURRENT_UNIT: Java retries them; no KiteMQ broker sends them. */
+const NO_BUYER_ID = 204;
+const NOT_IN_CURRENT_UNIT = 205;
+/** Codes worth another attempt on another queue (DefaultMQProducer#retryResponseCodes, 5.3). */
+const RETRIABLE: ReadonlySet<number> = new Set([
+  ResponseCode.TOPIC_NOT_EXIST,
+  ResponseCode.SERVICE_NOT_AVAILABLE,
+  ResponseCode.SYSTEM_ERROR,
+  ResponseCode.SYSTEM_BUSY,
+  ResponseCode.NO_PERMISSION,
+  NO_BUYER_ID,
+  NOT_IN_CURRENT_UNIT,
+]);
 /** sysFlag bits 8-10 name the compression (MessageSysFlag.COMPRESSION_ZLIB_TYPE, RocketMQ 5). */
 const COMPRESSION_ZLIB_TYPE = 0x3 << 8;
 

@@ -107,7 +107,8 @@ assert(MAX_SUSPEND_TIMEOUT_MS < 30_000, 'a parked pull answers before the client
 
 /**
  * BrokerConfig thread-pool queue capacities, reported by GET_BROKER_RUNTIME_INFO as RocketMQ
- * reports them. KiteMQ runs requests on the event loop, so these queues stay empty.
+ * reports them. KiteMQ runs requests on the event loop, so these queues stay empty, except the
+ * send one: sendThreadPoolQueueCapacity (this default) bounds the sends waiting for the store.
  */
 export const SEND_THREAD_POOL_QUEUE_CAPACITY = 10_000;
 export const PULL_THREAD_POOL_QUEUE_CAPACITY = 100_000;

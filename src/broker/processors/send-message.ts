@@ -4,7 +4,9 @@
 // batch encoding (§4.6). Response header: msgId (offset id; comma-joined for a batch), queueId,
 // queueOffset, transactionId (UNIQ_KEY), MSG_REGION, TRACE_ON — all strings, on every outcome.
 // Codes: 0, 10, 13, 14, 16, 17, 29, 2, 1 (§4.4 order of checks); 26 for a %RETRY% topic whose
-// group does not exist. A DELAY level diverts the message to SCHEDULE_TOPIC_XXXX (delay-hook.ts),
+// group does not exist. 2 first of all when sendThreadPoolQueueCapacity sends already wait for
+// the store (send-queue.ts): refused before any check, so nothing of the send is stored.
+// A DELAY level diverts the message to SCHEDULE_TOPIC_XXXX (delay-hook.ts),
 // a timer property to rmq_sys_wheel_timer (timer/timer-hook.ts);
 // a %RETRY% send past the group's reconsume limit goes to %DLQ%<group> (part 2 §5.3).
 import { randomInt } from 'node:crypto';
@@ -97,8 +99,11 @@ export function parseSendHeader(code: number, ext: ExtFields): SendMessageReques
   };
 }
 
+const BUSY_LOG_INTERVAL_MS = 10_000;
+
 export class SendMessageProcessor {
   private readonly ctx: BrokerContext;
+  private busyLoggedAt = Number.NEGATIVE_INFINITY;
 
   constructor(ctx: BrokerContext) {
     this.ctx = ctx;
@@ -109,6 +114,8 @@ export class SendMessageProcessor {
       MSG_REGION: this.ctx.config.regionId,
       TRACE_ON: String(this.ctx.config.traceOn),
     };
+    const release = this.ctx.sendQueue.tryAdmit();
+    if (!release) return this.busy(req, base);
     try {
       const h = parseSendHeader(req.code, req.extFields);
       const mark = this.ctx.routes.changeMark();
@@ -127,8 +134,24 @@ export class SendMessageProcessor {
         return createResponse(req, err.responseCode, err.remark, base);
       }
       throw err;
+    } finally {
+      release();
     }
   };
+
+  private busy(req: RemotingCommand, base: Record<string, string>): RemotingCommand {
+    const q = this.ctx.sendQueue;
+    // Logged once per BUSY_LOG_INTERVAL_MS, as RocketMQ logs its [OVERLOAD] rejections.
+    const now = Date.now();
+    if (now - this.busyLoggedAt >= BUSY_LOG_INTERVAL_MS) {
+      this.busyLoggedAt = now;
+      this.ctx.log.warn(
+        { waiting: q.size, capacity: q.capacity, headWaitMs: q.headWaitMs(), rejected: q.rejected },
+        'send refused with SYSTEM_BUSY: too many sends waiting for the store',
+      );
+    }
+    return createResponse(req, ResponseCode.SYSTEM_BUSY, q.busyRemark(), base);
+  }
 
   /** msgCheck: topic name, send permission, existence (with auto-creation). */
   private checkTopic(h: SendMessageRequestHeader): TopicConfig {

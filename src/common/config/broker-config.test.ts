@@ -34,6 +34,7 @@ describe('BrokerConfig defaults', () => {
       flushCommitLogLeastPages: 4,
       syncFlushTimeout: 5000,
       maxMessageSize: 4194304,
+      sendThreadPoolQueueCapacity: 10000,
       deleteWhen: '04',
       fileReservedTime: 72,
       diskMaxUsedSpaceRatio: 75,

@@ -15,6 +15,7 @@ import {
   DEFAULT_SYNC_FLUSH_TIMEOUT_MS,
   DEFAULT_TOPIC_QUEUE_NUMS,
   FRAME_MAX_LENGTH_BYTES,
+  SEND_THREAD_POOL_QUEUE_CAPACITY,
 } from '../limits.js';
 import { checkHostPortList, checkIPv4, nonEmpty } from './checks.js';
 import { BROKER_KEYS_NOT_USED_YET } from './not-used-yet.js';
@@ -51,6 +52,7 @@ export interface BrokerConfig {
   flushCommitLogLeastPages: number;
   syncFlushTimeout: number;
   maxMessageSize: number;
+  sendThreadPoolQueueCapacity: number;
   deleteWhen: string;
   fileReservedTime: number;
   diskMaxUsedSpaceRatio: number;
@@ -233,6 +235,13 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
       min: 1,
       max: FRAME_MAX_LENGTH_BYTES - 64 * 1024,
       doc: 'Largest message body a producer may send.',
+    },
+    sendThreadPoolQueueCapacity: {
+      type: 'int',
+      default: SEND_THREAD_POOL_QUEUE_CAPACITY,
+      unit: 'requests',
+      min: 1,
+      doc: 'Sends waiting for the store (page-cache write, SYNC_FLUSH group commit); one more is answered SYSTEM_BUSY, unstored.',
     },
     deleteWhen: {
       type: 'string',

@@ -18,7 +18,6 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
     'heartbeatThreadPoolNums',
     'endTransactionThreadPoolNums',
     'processReplyMessageThreadPoolNums',
-    'sendThreadPoolQueueCapacity',
     'pullThreadPoolQueueCapacity',
     'serverWorkerThreads',
     'serverCallbackExecutorThreads',
@@ -33,13 +32,18 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
     'serverSocketRcvBufSize',
     'serverChannelMaxIdleTimeSeconds',
   ]),
-  ...group('send/pull queue wait and page-cache busy fast failure', [
-    'waitTimeMillsInSendQueue',
-    'waitTimeMillsInPullQueue',
-    'osPageCacheBusyTimeOutMills',
-    'brokerFastFailureEnable',
-    'useReentrantLockWhenPutMessage',
-  ]),
+  ...group(
+    'send/pull queue wait and page-cache busy fast failure; no KiteMQ request waits before it ' +
+      'runs (appends are synchronous), and sends waiting for the store are bounded by ' +
+      'sendThreadPoolQueueCapacity',
+    [
+      'waitTimeMillsInSendQueue',
+      'waitTimeMillsInPullQueue',
+      'osPageCacheBusyTimeOutMills',
+      'brokerFastFailureEnable',
+      'useReentrantLockWhenPutMessage',
+    ],
+  ),
   ...group('store paths derived from storePathRootDir in KiteMQ', [
     'storePathConsumeQueue',
     'storePathIndex',
