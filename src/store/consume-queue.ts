@@ -190,6 +190,25 @@ export class ConsumeQueue implements ConsumeQueueReader {
   }
 
   /**
+   * Drops the units of messages at or after commit-log offset `commitLogEnd` (the commit log was
+   * rolled back there), so the next message takes their queue offsets again. Returns how many.
+   */
+  rollbackTo(commitLogEnd: number): number {
+    let q = this.maxOffset;
+    while (q > this.minOffset) {
+      const u = this.readUnits(q - 1, 1)[0];
+      if (!u || isBlankUnit(u) || u.commitLogOffset < commitLogEnd) break;
+      q--;
+    }
+    const dropped = this.maxOffset - q;
+    if (dropped > 0) this.log.rollbackTo(q * CQ_UNIT_SIZE_BYTES);
+    const last = this.lastUnit();
+    this.maxPhysicOffset = last && !isBlankUnit(last) ? last.commitLogOffset + last.size : 0;
+    assert(this.maxPhysicOffset <= commitLogEnd, 'no unit points past the rolled back end');
+    return dropped;
+  }
+
+  /**
    * Moves the min offset past units whose messages are below `minPhyOffset` (deleted commit-log
    * segments), by binary search: units are in commit-log order (ConsumeQueue#correctMinOffset).
    */

@@ -112,12 +112,23 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   private readonly deletedTopics: DeletedTopics;
   private cqTimer: NodeJS.Timeout | undefined;
   private running = false;
+  /**
+   * Commit-log end as of the last write round that succeeded: every byte below it is written and
+   * its puts told so; every byte past it belongs to puts still waiting, and a failed write rolls
+   * the store back to here.
+   */
+  private writtenEnd = 0;
 
   private constructor(opts: MessageStoreOptions) {
     super();
     this.opts = opts;
     this.io = withEnvSeams(opts.fileIO ?? nodeFileIO);
-    this.commitService = new CommitService(opts.logger);
+    this.commitService = new CommitService(opts.logger, {
+      written: () => {
+        this.writtenEnd = this.commitLog.maxOffset;
+      },
+      failed: (err) => this.rollBack(err),
+    });
     this.commitLog = new CommitLog(
       this.io,
       opts.storePathCommitLog ?? join(opts.storePathRootDir, 'commitlog'),
@@ -222,6 +233,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     });
     assert(scanned.end === end, 'the dispatch pass ends where recovery cut the log');
     this.consumeQueues.correctMinOffset(this.commitLog.minOffset);
+    this.writtenEnd = end;
     this.opts.logger.info(
       {
         commitLogEnd: end,
@@ -285,8 +297,10 @@ export class MessageStore extends EventEmitter<StoreEvents> {
         this.opts.logger.error({ err }, 'cannot create a commit log segment');
         return { status: PutMessageStatus.CREATE_MAPPED_FILE_FAILED, remark: err.message };
       }
+      // A staging buffer filled and its write failed: this turn's puts are undone and refused.
       this.opts.logger.error({ err }, 'commit log append failed');
-      return { status: PutMessageStatus.UNKNOWN_ERROR, remark: (err as Error).message };
+      this.commitService.fail(err as Error);
+      return this.writeFailed(err);
     }
     const firstOffset = offsets[0]!;
     const wrote = total;
@@ -303,15 +317,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     try {
       await this.commitService.barrier(); // in the page cache before anyone is told "stored"
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
-        // Not acknowledged; the bytes stay staged and are written once space is freed.
-        this.cleanService.markDiskFull();
-        return {
-          status: PutMessageStatus.SERVICE_NOT_AVAILABLE,
-          remark: this.cleanService.diskFullRemark(),
-        };
-      }
-      return { status: PutMessageStatus.UNKNOWN_ERROR, remark: (err as Error).message };
+      return this.writeFailed(err); // rolled back (rollBack): refused means not stored
     }
     if (this.opts.flushDiskType === 'ASYNC_FLUSH') {
       this.flushService.wakeup(); // CommitLog#handleDiskFlush wakes the flusher on every put
@@ -324,6 +330,42 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     const durable = await this.flushService.waitForFlush(firstOffset + wrote);
     if (!durable) return { status: PutMessageStatus.FLUSH_DISK_TIMEOUT, appendResult };
     return { status: PutMessageStatus.PUT_OK, appendResult };
+  }
+
+  private writeFailed(err: unknown): PutMessageResult {
+    if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+      return {
+        status: PutMessageStatus.SERVICE_NOT_AVAILABLE,
+        remark: this.cleanService.diskFullRemark(),
+      };
+    }
+    return { status: PutMessageStatus.UNKNOWN_ERROR, remark: (err as Error).message };
+  }
+
+  /**
+   * A write round failed: every put past writtenEnd is refused, so its bytes must never be
+   * written or read. The commit log, the consume queues (whose next puts then reuse the queue
+   * offsets) and the read cache go back to writtenEnd. Key-index entries past it stay: a query
+   * checks each record it finds, so they match nothing, and live puts are indexed whatever the
+   * index's end (IndexService#buildIndex).
+   */
+  private rollBack(err: Error): void {
+    if ((err as NodeJS.ErrnoException).code === 'ENOSPC') this.cleanService.markDiskFull();
+    const to = this.writtenEnd;
+    const dropped = this.commitLog.maxOffset - to;
+    try {
+      this.commitLog.rollbackTo(to);
+    } catch (cutErr) {
+      // The memory state is already cut; a file that could not be shortened is written over
+      // from `to` by the next round, and recovery cuts a torn tail.
+      this.opts.logger.error({ err: cutErr }, 'cutting the commit log file back failed');
+    }
+    const units = this.consumeQueues.rollbackTo(to);
+    this.opts.logger.warn(
+      { writtenEnd: to, droppedBytes: dropped, droppedUnits: units, err },
+      'a store write failed; the puts waiting on it were rolled back and refused',
+    );
+    assert(this.commitLog.maxOffset === to, 'the commit log ends where the last round did');
   }
 
   /**
@@ -444,10 +486,11 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   ): Omit<IndexQueryResult, 'phyOffsets'> & { buffers: Buffer[] } {
     const r = this.indexService.query(topic, key, maxNum, beginMs, endMs);
     const buffers: Buffer[] = [];
-    for (const off of r.phyOffsets) {
+    for (const off of new Set(r.phyOffsets)) {
       if (off < this.commitLog.minOffset) continue;
       const b = this.getRecordBytes(off);
-      // The hash may collide: keep only records whose topic and keys really match.
+      // The hash may collide, and entries of rolled back puts point at other records or at the
+      // same offset twice: keep each record whose topic and keys really match, once.
       if (b && recordHasKey(decodeRecord(b, 0), topic, key)) buffers.push(b);
     }
     return {
@@ -481,8 +524,9 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   }
 
   private async flushConsumeQueues(): Promise<void> {
-    // Everything below this offset is already indexed: dispatch runs in the append's tick.
-    const safe = this.commitLog.maxOffset;
+    // Everything below this offset is already indexed: dispatch runs in the append's tick. Not
+    // the log's end: bytes past writtenEnd may still be rolled back and written anew.
+    const safe = this.writtenEnd;
     try {
       await this.consumeQueues.flush();
       await this.indexService.flush();
