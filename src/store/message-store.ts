@@ -1,6 +1,7 @@
 // The store facade (DefaultMessageStore): putMessage/putMessages append to the commit log and
-// index into consume queues in the same tick (so messageArrived fires only once a pull can see
-// the message); getMessage serves stored bytes by queue offset. Outcomes are status values.
+// index into consume queues in the same tick; once the put's write round succeeds, pulls may read
+// it and messageArrived fires (a failed round is rolled back, so no pull ever saw its puts).
+// getMessage serves stored bytes by queue offset. Outcomes are status values.
 import { EventEmitter } from 'node:events';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -290,8 +291,9 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     const now = Date.now();
     let offsets: number[];
     let first: number;
+    let base: number;
     try {
-      ({ offsets, first } = this.append(encoded, now));
+      ({ offsets, first, base } = this.append(encoded, now));
     } catch (err) {
       if (err instanceof CreateMappedFileError) {
         this.opts.logger.error({ err }, 'cannot create a commit log segment');
@@ -318,6 +320,13 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       await this.commitService.barrier(); // in the page cache before anyone is told "stored"
     } catch (err) {
       return this.writeFailed(err); // rolled back (rollBack): refused means not stored
+    }
+    // Only now: a pull woken by it finds the records written, never ones a failed write undoes.
+    let queueOffset = base;
+    for (const e of encoded) {
+      const p = e.parsed;
+      if (isIndexed(p.sysFlag))
+        this.emit('messageArrived', p.topic, p.queueId, ++queueOffset, p.tagsCode);
     }
     if (this.opts.flushDiskType === 'ASYNC_FLUSH') {
       this.flushService.wakeup(); // CommitLog#handleDiskFlush wakes the flusher on every put
@@ -369,11 +378,14 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   }
 
   /**
-   * Appends a batch (one segment, contiguous) and dispatches it in the same tick, so a pull sees
-   * the messages before anyone is told they arrived. Returns commit-log offsets and the first
-   * queue offset.
+   * Appends a batch (one segment, contiguous) and dispatches it in the same tick; pulls see it once
+   * its write round succeeds (readableEnd). Returns commit-log offsets, the first queue offset
+   * (0 for a record no queue indexes) and the queue's end before the batch.
    */
-  private append(encoded: EncodedForStore[], now: number): { offsets: number[]; first: number } {
+  private append(
+    encoded: EncodedForStore[],
+    now: number,
+  ): { offsets: number[]; first: number; base: number } {
     const head = encoded[0]!.parsed;
     const base = this.consumeQueues.findOrCreate(head.topic, head.queueId).maxOffset;
     let next = base;
@@ -398,13 +410,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       };
       for (const d of this.dispatchers) d.dispatch(req, false);
     }
-    // After the whole batch is indexed: a woken pull sees all of it.
-    for (let i = 0; i < records.length; i++) {
-      const p = encoded[i]!.parsed;
-      if (!isIndexed(p.sysFlag)) continue;
-      this.emit('messageArrived', p.topic, p.queueId, records[i]!.queueOffset + 1, p.tagsCode);
-    }
-    return { offsets, first: isIndexed(encoded[0]!.sysFlag) ? base : 0 };
+    return { offsets, first: isIndexed(encoded[0]!.sysFlag) ? base : 0, base };
   }
 
   /**
@@ -434,6 +440,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       maxMsgNums,
       maxCount: MAX_TRANSFER_COUNT_ON_MESSAGE_IN_MEMORY,
       maxBytes: MAX_TRANSFER_BYTES_ON_MESSAGE_IN_MEMORY,
+      readableEnd: this.writtenEnd,
     };
     return getMessageFromQueue(cq, this.commitLog, offset, caps, filter, recordFilter);
   }

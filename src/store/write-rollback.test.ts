@@ -175,3 +175,33 @@ describe('a failed write round is rolled back', () => {
     expect(drain(again, 1)).toEqual([1, 3, 5, 7, 9]);
   });
 });
+
+describe('puts are seen only once written', () => {
+  it('a pull before the write round finds nothing; a failed round never announces its puts', async () => {
+    const { io, disk } = faultyDisk();
+    const store = await open(io);
+    const arrived: number[] = [];
+    store.on('messageArrived', (_t, queueId, next) => queueId === 0 && arrived.push(next));
+    expect((await store.putMessage(msg(0, 0))).status).toBe(PutMessageStatus.PUT_OK);
+    expect(arrived).toEqual([1]);
+
+    disk.failIn = 0;
+    const refused = store.putMessage(msg(1, 0));
+    // Indexed in this tick, not yet written: a pull now (one woken early, or one arriving in
+    // the same turn) must not be handed a record the failing write is about to undo.
+    expect(store.getMaxOffsetInQueue('T', 0)).toBe(2);
+    const early = store.getMessage('T', 0, 1, 32);
+    expect(early.status).toBe(GetMessageStatus.OFFSET_OVERFLOW_ONE);
+    expect(early.nextBeginOffset).toBe(1);
+    expect(drain(store, 0)).toEqual([0]);
+    expect((await refused).status).toBe(PutMessageStatus.SERVICE_NOT_AVAILABLE);
+    expect(arrived).toEqual([1]);
+
+    store.cleanService.runOnce();
+    const ok = store.putMessage(msg(2, 0));
+    expect(drain(store, 0)).toEqual([0]);
+    expect((await ok).status).toBe(PutMessageStatus.PUT_OK);
+    expect(arrived).toEqual([1, 2]);
+    expect(drain(store, 0)).toEqual([0, 2]);
+  });
+});
