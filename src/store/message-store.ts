@@ -323,10 +323,10 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     }
     // Only now: a pull woken by it finds the records written, never ones a failed write undoes.
     let queueOffset = base;
-    for (const e of encoded) {
-      const p = e.parsed;
-      if (isIndexed(p.sysFlag))
-        this.emit('messageArrived', p.topic, p.queueId, ++queueOffset, p.tagsCode);
+    for (let i = 0; i < encoded.length; i++) {
+      const p = encoded[i]!.parsed;
+      if (!isIndexed(p.sysFlag)) continue;
+      this.emit('messageArrived', p.topic, p.queueId, ++queueOffset, p.tagsCode);
     }
     if (this.opts.flushDiskType === 'ASYNC_FLUSH') {
       this.flushService.wakeup(); // CommitLog#handleDiskFlush wakes the flusher on every put

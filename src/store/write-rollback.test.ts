@@ -45,7 +45,11 @@ function faultyDisk() {
   return { io, disk };
 }
 
-async function open(io: FileIO, root?: string): Promise<MessageStore> {
+async function open(
+  io: FileIO,
+  root?: string,
+  over: Partial<MessageStoreOptions> = {},
+): Promise<MessageStore> {
   const dir = root ?? mkdtempSync(join(tmpdir(), 'kitemq-rollback-'));
   if (!root) dirs.push(dir);
   const opts: MessageStoreOptions = {
@@ -63,6 +67,7 @@ async function open(io: FileIO, root?: string): Promise<MessageStore> {
     maxIndexNum: 512,
     fileIO: io,
     clean: { cleanResourceInterval: 3_600_000 },
+    ...over,
   };
   const s = await MessageStore.open(opts);
   stores.push(s);
@@ -203,5 +208,27 @@ describe('puts are seen only once written', () => {
     expect((await ok).status).toBe(PutMessageStatus.PUT_OK);
     expect(arrived).toEqual([1, 2]);
     expect(drain(store, 0)).toEqual([0, 2]);
+  });
+});
+
+describe('a staging buffer that fills mid-turn', () => {
+  it('fails its early write: that put, the ones staged before it and the ones after are refused', async () => {
+    const { io, disk } = faultyDisk();
+    // Segments larger than the commit log's 1 MiB staging buffer, so a busy turn fills it.
+    const store = await open(io, undefined, { mappedFileSizeCommitLog: 4 * 1024 * 1024 });
+    expect((await store.putMessage(msg(0, 0))).status).toBe(PutMessageStatus.PUT_OK);
+    const end = store.maxPhyOffset;
+    const big = (i: number): MessageToStore => ({ ...msg(i, i % 2), body: Buffer.alloc(3_000, i) });
+    disk.failIn = 0; // the first write of the turn: the one the full staging buffer forces
+    const puts = Array.from({ length: 400 }, (_, k) => store.putMessage(big(1 + k)));
+    expect(disk.failed).toBe(1); // failed inside an append, before the turn's round
+    const results = await Promise.all(puts);
+    expect(results.filter((r) => r.status !== PutMessageStatus.SERVICE_NOT_AVAILABLE)).toEqual([]);
+    expect(store.maxPhyOffset).toBe(end);
+    expect(drain(store, 0)).toEqual([0]);
+    expect(store.getMaxOffsetInQueue('T', 1)).toBe(0);
+    store.cleanService.runOnce();
+    const next = await store.putMessage(big(1));
+    expect(next.appendResult).toMatchObject({ wroteOffset: end, queueOffset: 0 });
   });
 });
