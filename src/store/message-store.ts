@@ -445,7 +445,20 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     return getMessageFromQueue(cq, this.commitLog, offset, caps, filter, recordFilter);
   }
 
+  /**
+   * Next queue offset past the messages a pull can read: puts whose write round is pending are
+   * not counted (RocketMQ's consume queue holds only committed messages), so nothing waits on an
+   * offset that a failed write may hand to another message.
+   */
   getMaxOffsetInQueue(topic: string, queueId: number): number {
+    return this.consumeQueue(topic, queueId)?.endBefore(this.writtenEnd) ?? 0;
+  }
+
+  /**
+   * Next queue offset past every appended put, written or not: lets a caller see that a put it
+   * just made was appended (it may still be refused; its promise says).
+   */
+  getAppendedMaxOffsetInQueue(topic: string, queueId: number): number {
     return this.consumeQueue(topic, queueId)?.maxOffset ?? 0;
   }
 
