@@ -233,8 +233,8 @@ export class CommitLog {
   rollbackTo(offset: number): void {
     const dropped = this.maxOffset - offset;
     assert(dropped >= 0, 'a rollback cuts below the end');
-    this.queue.rollbackTo(offset);
     this.readCache.clear(); // blocks past the cut will hold other records
+    this.queue.rollbackTo(offset);
     this.log.warn({ offset, dropped }, 'commit log rolled back after a failed write');
   }
 

@@ -167,9 +167,9 @@ export class MappedFileQueue {
   rollbackTo(offset: number): void {
     assert(offset <= this.maxOffset, 'a rollback never extends the log');
     while (this.files.length > 1 && this.last!.fileFromOffset > offset) this.files.pop()!.destroy();
+    this.rollbacks++;
     const last = this.last;
     if (last && offset >= last.fileFromOffset) last.rollback(offset - last.fileFromOffset);
-    this.rollbacks++;
     assert(this.maxOffset === offset || this.files.length === 0, 'the log ends at the cut');
   }
 

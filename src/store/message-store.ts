@@ -362,14 +362,19 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC') this.cleanService.markDiskFull();
     const to = this.writtenEnd;
     const dropped = this.commitLog.maxOffset - to;
+    // The memory state is cut before each file: a file that could not be shortened is written
+    // over from the cut by the next round, and recovery cuts a torn tail.
     try {
       this.commitLog.rollbackTo(to);
     } catch (cutErr) {
-      // The memory state is already cut; a file that could not be shortened is written over
-      // from `to` by the next round, and recovery cuts a torn tail.
       this.opts.logger.error({ err: cutErr }, 'cutting the commit log file back failed');
     }
-    const units = this.consumeQueues.rollbackTo(to);
+    let units = 0;
+    try {
+      units = this.consumeQueues.rollbackTo(to);
+    } catch (cutErr) {
+      this.opts.logger.error({ err: cutErr }, 'cutting a consume queue file back failed');
+    }
     this.opts.logger.warn(
       { writtenEnd: to, droppedBytes: dropped, droppedUnits: units, err },
       'a store write failed; the puts waiting on it were rolled back and refused',
