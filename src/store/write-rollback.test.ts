@@ -120,13 +120,14 @@ async function failARound(store: MessageStore, disk: { failIn: number }, failIn:
 }
 
 describe('a failed write round is rolled back', () => {
-  for (const [what, failIn] of [
-    ['the commit log write', 0],
-    ['a consume queue write after commit log bytes were written', 2],
+  for (const [what, failIn, flushDiskType] of [
+    ['the commit log write', 0, 'ASYNC_FLUSH'],
+    ['the commit log write (SYNC_FLUSH)', 0, 'SYNC_FLUSH'],
+    ['a consume queue write after commit log bytes were written', 2, 'ASYNC_FLUSH'],
   ] as const) {
     it(`${what} fails: every put of the round is refused and none is ever read`, async () => {
       const { io, disk } = faultyDisk();
-      const store = await open(io);
+      const store = await open(io, undefined, { flushDiskType });
       const { end, segments, refused } = await failARound(store, disk, failIn);
       expect(disk.failed).toBe(1);
       for (const r of refused) {
