@@ -227,6 +227,18 @@ export class CommitLog {
   }
 
   /**
+   * Drops the records from `offset` (a record boundary) on, staged or written: the undo of a
+   * write round that failed, so that no byte of a refused put is ever written or read.
+   */
+  rollbackTo(offset: number): void {
+    const dropped = this.maxOffset - offset;
+    assert(dropped >= 0, 'a rollback cuts below the end');
+    this.readCache.clear(); // blocks past the cut will hold other records
+    this.queue.rollbackTo(offset);
+    this.log.warn({ offset, dropped }, 'commit log rolled back after a failed write');
+  }
+
+  /**
    * Calls onRecord for each valid record from `from` up to `to`, crossing end-of-file blanks.
    * Stops at the first invalid record (returning where, and why) without changing anything.
    */

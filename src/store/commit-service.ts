@@ -9,6 +9,14 @@ export interface Committable {
   commit(): void;
 }
 
+/** What the store does when a round ends (both run synchronously, before any waiter resumes). */
+export interface RoundHooks {
+  /** Every staged byte is written: nothing below the commit log's end can be rolled back now. */
+  written(): void;
+  /** A write failed: drop every byte of the round's puts (they are all refused). */
+  failed(err: Error): void;
+}
+
 interface Round {
   promise: Promise<void>;
   resolve: () => void;
@@ -32,11 +40,13 @@ export class CommitService {
   private scheduled = false;
   private halted = false;
   private readonly log: Logger;
+  private readonly hooks: RoundHooks | undefined;
   /** write(2) rounds; the tests read it. */
   commitRounds = 0;
 
-  constructor(log: Logger) {
+  constructor(log: Logger, hooks?: RoundHooks) {
     this.log = log;
+    this.hooks = hooks;
   }
 
   markDirty(f: Committable): void {
@@ -48,7 +58,10 @@ export class CommitService {
   /** Resolves once everything staged so far has been written to the kernel. */
   barrier(): Promise<void> {
     if (this.halted) return Promise.reject(new Error('the store was halted'));
-    if (this.dirty.size === 0) return Promise.resolve();
+    if (this.dirty.size === 0) {
+      this.hooks?.written(); // a put that wrote through its record has nothing staged
+      return Promise.resolve();
+    }
     this.round ??= newRound();
     this.schedule();
     return this.round.promise;
@@ -65,11 +78,23 @@ export class CommitService {
       this.commitRounds++;
     } catch (err) {
       this.log.error({ err }, 'writing staged store bytes failed');
-      round?.reject(err as Error);
+      this.fail(err as Error, round);
       return;
     }
     assert(this.dirty.size === 0, 'a round writes every dirty file');
+    this.hooks?.written();
     round?.resolve();
+  }
+
+  /**
+   * A write of this round's bytes failed (here, or in an append that had to write its staging
+   * early): the round is undone and every put waiting on it is refused. Files stay listed, since
+   * bytes staged for them before the round's first put (queue fillers) are still to be written.
+   */
+  fail(err: Error, round = this.round): void {
+    if (round === this.round) this.round = undefined;
+    this.hooks?.failed(err);
+    round?.reject(err);
   }
 
   /** Forgets staged bytes and fails their waiters: a simulated crash (MessageStore#halt). */

@@ -141,6 +141,15 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
     return rebuildFrom;
   }
 
+  /** Drops the units of every queue that point at or past `commitLogEnd`; returns how many. */
+  rollbackTo(commitLogEnd: number): number {
+    let n = 0;
+    for (const cq of this.queues.values())
+      if (cq.maxPhysicOffset > commitLogEnd) n += cq.rollbackTo(commitLogEnd);
+    assert(this.maxPhysicOffset <= commitLogEnd, 'no queue points past the rolled back end');
+    return n;
+  }
+
   /** Drops segments and units of every queue that point below the commit log's new head. */
   deleteExpiredFiles(minPhyOffset: number): number {
     let n = 0;

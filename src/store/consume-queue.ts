@@ -190,6 +190,36 @@ export class ConsumeQueue implements ConsumeQueueReader {
   }
 
   /**
+   * Drops the units of messages at or after commit-log offset `commitLogEnd` (the commit log was
+   * rolled back there), so the next message takes their queue offsets again. Returns how many.
+   */
+  rollbackTo(commitLogEnd: number): number {
+    const q = this.endBefore(commitLogEnd);
+    const dropped = this.maxOffset - q;
+    if (dropped > 0) this.log.rollbackTo(q * CQ_UNIT_SIZE_BYTES);
+    const last = this.lastUnit();
+    this.maxPhysicOffset = last && !isBlankUnit(last) ? last.commitLogOffset + last.size : 0;
+    assert(this.maxPhysicOffset <= commitLogEnd, 'no unit points past the rolled back end');
+    return dropped;
+  }
+
+  /**
+   * The queue offset past the last unit whose message ends at or before `commitLogEnd` (units
+   * past it are of puts whose write is pending). A walk back from the tail: only the units of one
+   * write round are ever past it.
+   */
+  endBefore(commitLogEnd: number): number {
+    if (this.maxPhysicOffset <= commitLogEnd) return this.maxOffset;
+    let q = this.maxOffset;
+    while (q > this.minOffset) {
+      const u = this.readUnits(q - 1, 1)[0];
+      if (!u || isBlankUnit(u) || u.commitLogOffset + u.size <= commitLogEnd) break;
+      q--;
+    }
+    return q;
+  }
+
+  /**
    * Moves the min offset past units whose messages are below `minPhyOffset` (deleted commit-log
    * segments), by binary search: units are in commit-log order (ConsumeQueue#correctMinOffset).
    */

@@ -32,8 +32,9 @@ export class IndexDispatcher implements CommitLogDispatcher {
     this.index = index;
   }
 
-  dispatch(r: DispatchRequest): void {
+  dispatch(r: DispatchRequest, recovering: boolean): void {
     if (!isIndexed(r.sysFlag)) return;
-    this.index.buildIndex(r.topic, r.keys, r.uniqKey, r.commitLogOffset, r.storeTimestamp);
+    const { topic, keys, uniqKey, commitLogOffset, storeTimestamp } = r;
+    this.index.buildIndex(topic, keys, uniqKey, commitLogOffset, storeTimestamp, recovering);
   }
 }

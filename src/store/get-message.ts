@@ -33,6 +33,11 @@ export interface TransferCaps {
   maxMsgNums: number;
   maxCount: number;
   maxBytes: number;
+  /**
+   * Commit-log end of the last write round that succeeded. A unit past it is indexed but its
+   * record not yet written, and a failed write may still roll it back: a pull stops before it.
+   */
+  readableEnd: number;
 }
 
 function empty(
@@ -117,6 +122,10 @@ export function getMessageFromQueue(
         full = true;
         break;
       }
+      if (u.commitLogOffset + u.size > caps.readableEnd) {
+        full = true; // not written yet; messageArrived wakes the next pull once it is
+        break;
+      }
       next++;
       if (u.commitLogOffset < log.minOffset) {
         removing = true;
@@ -143,6 +152,7 @@ export function getMessageFromQueue(
     units = cq.readUnits(next, Math.min(limit - scanned, FILTER_SCAN_STEP_UNITS));
     if (units.length === 0) break; // the end of a consume-queue file: the next pull goes on
   }
+  if (next === offset) return empty(GetMessageStatus.OFFSET_OVERFLOW_ONE, offset, min, max);
   assert(next > offset && next <= max, 'a pull in range advances and stays in the queue');
   let status: GetMessageStatusValue = GetMessageStatus.FOUND;
   if (buffers.length === 0)

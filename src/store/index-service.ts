@@ -94,8 +94,11 @@ export class IndexService {
     uniqKey: string | undefined,
     phyOffset: number,
     storeTimestamp: number,
+    recovering = false,
   ): void {
-    if (phyOffset < this.maxPhyOffset) return; // already indexed (re-dispatch after restart)
+    // Re-dispatch after a restart skips what is indexed. A live put never does: after a rolled
+    // back write the index's end lies past the commit log's, and new records land below it.
+    if (recovering && phyOffset < this.maxPhyOffset) return;
     const words = keys ? keys.split(' ').filter((k) => k !== '') : [];
     if (uniqKey) words.push(uniqKey);
     for (const k of words) this.put(`${topic}#${k}`, phyOffset, storeTimestamp);

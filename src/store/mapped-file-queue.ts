@@ -12,6 +12,8 @@ export class MappedFileQueue {
   private readonly io: FileIO;
   private readonly committer: CommitService | undefined;
   private readonly stagingBytes: number;
+  /** Rollbacks so far: a flush round that overlapped one may end below its target. */
+  rollbacks = 0;
 
   constructor(
     io: FileIO,
@@ -156,6 +158,19 @@ export class MappedFileQueue {
     if (last && offset - last.fileFromOffset < last.wrotePosition)
       last.truncate(offset - last.fileFromOffset);
     assert(this.maxOffset <= Math.max(offset, this.minOffset), 'nothing survives past the cut');
+  }
+
+  /**
+   * Drops every byte at or after `offset`, staged or written, without writing what is staged (a
+   * failed write's rollback): later segments are deleted, the one holding `offset` is cut.
+   */
+  rollbackTo(offset: number): void {
+    assert(offset <= this.maxOffset, 'a rollback never extends the log');
+    while (this.files.length > 1 && this.last!.fileFromOffset > offset) this.files.pop()!.destroy();
+    this.rollbacks++;
+    const last = this.last;
+    if (last && offset >= last.fileFromOffset) last.rollback(offset - last.fileFromOffset);
+    assert(this.maxOffset === offset || this.files.length === 0, 'the log ends at the cut');
   }
 
   async flush(): Promise<void> {

@@ -27,6 +27,8 @@ export class MappedFile {
   private stagedLength = 0;
   private full = false;
   private closed = false;
+  /** Bumped by every cut: a flush that began before one must not count bytes written after it. */
+  private cuts = 0;
 
   constructor(
     io: FileIO,
@@ -140,11 +142,13 @@ export class MappedFile {
 
   /** Commits, then fdatasyncs; flushedPosition moves to what was written before the call. */
   async flush(): Promise<void> {
+    if (this.closed) return; // rolled back and deleted while a flush round held it
     this.commit();
     const upTo = this.wrotePosition;
     if (upTo <= this.flushedPosition) return;
+    const cuts = this.cuts;
     await this.io.datasync(this.fd);
-    if (upTo > this.flushedPosition) this.flushedPosition = upTo;
+    if (cuts === this.cuts && upTo > this.flushedPosition) this.flushedPosition = upTo;
     assert(this.flushedPosition <= this.committedPosition, 'only written bytes are durable');
   }
 
@@ -154,10 +158,29 @@ export class MappedFile {
     this.commit();
     this.io.truncate(this.fd, pos);
     this.full = false;
+    this.cuts++;
     this.wrotePosition = pos;
     this.committedPosition = Math.min(this.committedPosition, pos);
     this.flushedPosition = Math.min(this.flushedPosition, pos);
     assert(this.committedPosition === pos, 'a cut segment has nothing staged');
+  }
+
+  /**
+   * Drops everything from `pos` on, staged or written, without writing what is staged: the undo
+   * of a write that failed (a full disk). The file is cut to the bytes that stay, so a failed
+   * write's partial tail (write(2) may have stored part of it) never remains for recovery to cut.
+   */
+  rollback(pos: number): void {
+    assert(pos >= 0 && pos <= this.wrotePosition, 'a rollback cuts inside what was written');
+    if (pos < this.wrotePosition) this.full = false; // the end-of-file blank went with the cut
+    const kept = Math.min(pos, this.committedPosition);
+    this.stagedLength = pos - kept;
+    this.wrotePosition = pos;
+    this.committedPosition = kept;
+    this.flushedPosition = Math.min(this.flushedPosition, kept);
+    this.cuts++;
+    this.io.truncate(this.fd, kept);
+    assert(this.committedPosition + this.stagedLength === this.wrotePosition, 'staging covers');
   }
 
   destroy(): void {

@@ -1,6 +1,7 @@
 // The store facade (DefaultMessageStore): putMessage/putMessages append to the commit log and
-// index into consume queues in the same tick (so messageArrived fires only once a pull can see
-// the message); getMessage serves stored bytes by queue offset. Outcomes are status values.
+// index into consume queues in the same tick; once the put's write round succeeds, pulls may read
+// it and messageArrived fires (a failed round is rolled back, so no pull ever saw its puts).
+// getMessage serves stored bytes by queue offset. Outcomes are status values.
 import { EventEmitter } from 'node:events';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -112,12 +113,23 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   private readonly deletedTopics: DeletedTopics;
   private cqTimer: NodeJS.Timeout | undefined;
   private running = false;
+  /**
+   * Commit-log end as of the last write round that succeeded: every byte below it is written and
+   * its puts told so; every byte past it belongs to puts still waiting, and a failed write rolls
+   * the store back to here.
+   */
+  private writtenEnd = 0;
 
   private constructor(opts: MessageStoreOptions) {
     super();
     this.opts = opts;
     this.io = withEnvSeams(opts.fileIO ?? nodeFileIO);
-    this.commitService = new CommitService(opts.logger);
+    this.commitService = new CommitService(opts.logger, {
+      written: () => {
+        this.writtenEnd = this.commitLog.maxOffset;
+      },
+      failed: (err) => this.rollBack(err),
+    });
     this.commitLog = new CommitLog(
       this.io,
       opts.storePathCommitLog ?? join(opts.storePathRootDir, 'commitlog'),
@@ -222,6 +234,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     });
     assert(scanned.end === end, 'the dispatch pass ends where recovery cut the log');
     this.consumeQueues.correctMinOffset(this.commitLog.minOffset);
+    this.writtenEnd = end;
     this.opts.logger.info(
       {
         commitLogEnd: end,
@@ -278,15 +291,18 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     const now = Date.now();
     let offsets: number[];
     let first: number;
+    let base: number;
     try {
-      ({ offsets, first } = this.append(encoded, now));
+      ({ offsets, first, base } = this.append(encoded, now));
     } catch (err) {
       if (err instanceof CreateMappedFileError) {
         this.opts.logger.error({ err }, 'cannot create a commit log segment');
         return { status: PutMessageStatus.CREATE_MAPPED_FILE_FAILED, remark: err.message };
       }
+      // A staging buffer filled and its write failed: this turn's puts are undone and refused.
       this.opts.logger.error({ err }, 'commit log append failed');
-      return { status: PutMessageStatus.UNKNOWN_ERROR, remark: (err as Error).message };
+      this.commitService.fail(err as Error);
+      return this.writeFailed(err);
     }
     const firstOffset = offsets[0]!;
     const wrote = total;
@@ -303,15 +319,14 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     try {
       await this.commitService.barrier(); // in the page cache before anyone is told "stored"
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
-        // Not acknowledged; the bytes stay staged and are written once space is freed.
-        this.cleanService.markDiskFull();
-        return {
-          status: PutMessageStatus.SERVICE_NOT_AVAILABLE,
-          remark: this.cleanService.diskFullRemark(),
-        };
-      }
-      return { status: PutMessageStatus.UNKNOWN_ERROR, remark: (err as Error).message };
+      return this.writeFailed(err); // rolled back (rollBack): refused means not stored
+    }
+    // Only now: a pull woken by it finds the records written, never ones a failed write undoes.
+    let queueOffset = base;
+    for (let i = 0; i < encoded.length; i++) {
+      const p = encoded[i]!.parsed;
+      if (!isIndexed(p.sysFlag)) continue;
+      this.emit('messageArrived', p.topic, p.queueId, ++queueOffset, p.tagsCode);
     }
     if (this.opts.flushDiskType === 'ASYNC_FLUSH') {
       this.flushService.wakeup(); // CommitLog#handleDiskFlush wakes the flusher on every put
@@ -326,12 +341,56 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     return { status: PutMessageStatus.PUT_OK, appendResult };
   }
 
+  private writeFailed(err: unknown): PutMessageResult {
+    if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+      return {
+        status: PutMessageStatus.SERVICE_NOT_AVAILABLE,
+        remark: this.cleanService.diskFullRemark(),
+      };
+    }
+    return { status: PutMessageStatus.UNKNOWN_ERROR, remark: (err as Error).message };
+  }
+
   /**
-   * Appends a batch (one segment, contiguous) and dispatches it in the same tick, so a pull sees
-   * the messages before anyone is told they arrived. Returns commit-log offsets and the first
-   * queue offset.
+   * A write round failed: every put past writtenEnd is refused, so its bytes must never be
+   * written or read. The commit log, the consume queues (whose next puts then reuse the queue
+   * offsets) and the read cache go back to writtenEnd. Key-index entries past it stay: a query
+   * checks each record it finds, so they match nothing, and live puts are indexed whatever the
+   * index's end (IndexService#buildIndex).
    */
-  private append(encoded: EncodedForStore[], now: number): { offsets: number[]; first: number } {
+  private rollBack(err: Error): void {
+    if ((err as NodeJS.ErrnoException).code === 'ENOSPC') this.cleanService.markDiskFull();
+    const to = this.writtenEnd;
+    const dropped = this.commitLog.maxOffset - to;
+    // The memory state is cut before each file: a file that could not be shortened is written
+    // over from the cut by the next round, and recovery cuts a torn tail.
+    try {
+      this.commitLog.rollbackTo(to);
+    } catch (cutErr) {
+      this.opts.logger.error({ err: cutErr }, 'cutting the commit log file back failed');
+    }
+    let units = 0;
+    try {
+      units = this.consumeQueues.rollbackTo(to);
+    } catch (cutErr) {
+      this.opts.logger.error({ err: cutErr }, 'cutting a consume queue file back failed');
+    }
+    this.opts.logger.warn(
+      { writtenEnd: to, droppedBytes: dropped, droppedUnits: units, err },
+      'a store write failed; the puts waiting on it were rolled back and refused',
+    );
+    assert(this.commitLog.maxOffset === to, 'the commit log ends where the last round did');
+  }
+
+  /**
+   * Appends a batch (one segment, contiguous) and dispatches it in the same tick; pulls see it once
+   * its write round succeeds (readableEnd). Returns commit-log offsets, the first queue offset
+   * (0 for a record no queue indexes) and the queue's end before the batch.
+   */
+  private append(
+    encoded: EncodedForStore[],
+    now: number,
+  ): { offsets: number[]; first: number; base: number } {
     const head = encoded[0]!.parsed;
     const base = this.consumeQueues.findOrCreate(head.topic, head.queueId).maxOffset;
     let next = base;
@@ -356,13 +415,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       };
       for (const d of this.dispatchers) d.dispatch(req, false);
     }
-    // After the whole batch is indexed: a woken pull sees all of it.
-    for (let i = 0; i < records.length; i++) {
-      const p = encoded[i]!.parsed;
-      if (!isIndexed(p.sysFlag)) continue;
-      this.emit('messageArrived', p.topic, p.queueId, records[i]!.queueOffset + 1, p.tagsCode);
-    }
-    return { offsets, first: isIndexed(encoded[0]!.sysFlag) ? base : 0 };
+    return { offsets, first: isIndexed(encoded[0]!.sysFlag) ? base : 0, base };
   }
 
   /**
@@ -392,11 +445,25 @@ export class MessageStore extends EventEmitter<StoreEvents> {
       maxMsgNums,
       maxCount: MAX_TRANSFER_COUNT_ON_MESSAGE_IN_MEMORY,
       maxBytes: MAX_TRANSFER_BYTES_ON_MESSAGE_IN_MEMORY,
+      readableEnd: this.writtenEnd,
     };
     return getMessageFromQueue(cq, this.commitLog, offset, caps, filter, recordFilter);
   }
 
+  /**
+   * Next queue offset past the messages a pull can read: puts whose write round is pending are
+   * not counted (RocketMQ's consume queue holds only committed messages), so nothing waits on an
+   * offset that a failed write may hand to another message.
+   */
   getMaxOffsetInQueue(topic: string, queueId: number): number {
+    return this.consumeQueue(topic, queueId)?.endBefore(this.writtenEnd) ?? 0;
+  }
+
+  /**
+   * Next queue offset past every appended put, written or not: lets a caller see that a put it
+   * just made was appended (it may still be refused; its promise says).
+   */
+  getAppendedMaxOffsetInQueue(topic: string, queueId: number): number {
     return this.consumeQueue(topic, queueId)?.maxOffset ?? 0;
   }
 
@@ -444,10 +511,11 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   ): Omit<IndexQueryResult, 'phyOffsets'> & { buffers: Buffer[] } {
     const r = this.indexService.query(topic, key, maxNum, beginMs, endMs);
     const buffers: Buffer[] = [];
-    for (const off of r.phyOffsets) {
+    for (const off of new Set(r.phyOffsets)) {
       if (off < this.commitLog.minOffset) continue;
       const b = this.getRecordBytes(off);
-      // The hash may collide: keep only records whose topic and keys really match.
+      // The hash may collide, and entries of rolled back puts point at other records or at the
+      // same offset twice: keep each record whose topic and keys really match, once.
       if (b && recordHasKey(decodeRecord(b, 0), topic, key)) buffers.push(b);
     }
     return {
@@ -481,8 +549,9 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   }
 
   private async flushConsumeQueues(): Promise<void> {
-    // Everything below this offset is already indexed: dispatch runs in the append's tick.
-    const safe = this.commitLog.maxOffset;
+    // Everything below this offset is already indexed: dispatch runs in the append's tick. Not
+    // the log's end: bytes past writtenEnd may still be rolled back and written anew.
+    const safe = this.writtenEnd;
     try {
       await this.consumeQueues.flush();
       await this.indexService.flush();

@@ -20,7 +20,11 @@ export function queueKey(topic: string, queueId: number): string {
 
 export type ScheduleStore = Pick<
   MessageStore,
-  'getMessage' | 'getMaxOffsetInQueue' | 'getMinOffsetInQueue' | 'putMessage'
+  | 'getMessage'
+  | 'getMaxOffsetInQueue'
+  | 'getAppendedMaxOffsetInQueue'
+  | 'getMinOffsetInQueue'
+  | 'putMessage'
 >;
 
 export interface DelivererDeps {
@@ -324,9 +328,10 @@ export class LevelDeliverer {
         this.drop(m, inner);
         continue;
       }
-      const before = store.getMaxOffsetInQueue(inner.topic, inner.queueId);
+      // Appended, not yet written: the put's promise says whether it was stored.
+      const before = store.getAppendedMaxOffsetInQueue(inner.topic, inner.queueId);
       const put = store.putMessage(inner);
-      if (store.getMaxOffsetInQueue(inner.topic, inner.queueId) > before) {
+      if (store.getAppendedMaxOffsetInQueue(inner.topic, inner.queueId) > before) {
         acks.push(put.then((r) => this.checkAck(r, inner)));
         this.delivered(m);
         continue;

@@ -10,7 +10,12 @@ import type { TimerWheel } from './timer-wheel.js';
 
 export type TimerStore = Pick<
   MessageStore,
-  'getMessage' | 'getMaxOffsetInQueue' | 'getMinOffsetInQueue' | 'putMessage' | 'getRecordBytes'
+  | 'getMessage'
+  | 'getMaxOffsetInQueue'
+  | 'getAppendedMaxOffsetInQueue'
+  | 'getMinOffsetInQueue'
+  | 'putMessage'
+  | 'getRecordBytes'
 >;
 
 export interface TimerState {

@@ -187,9 +187,10 @@ export class TimerDequeuer {
       this.drop(u, inner);
       return true;
     }
-    const before = store.getMaxOffsetInQueue(inner.topic, inner.queueId);
+    // Appended, not yet written: the put's promise says whether it was stored.
+    const before = store.getAppendedMaxOffsetInQueue(inner.topic, inner.queueId);
     const put = store.putMessage(inner);
-    if (store.getMaxOffsetInQueue(inner.topic, inner.queueId) > before) {
+    if (store.getAppendedMaxOffsetInQueue(inner.topic, inner.queueId) > before) {
       b.acks.push(put.then((r) => this.checkAck(r, inner)));
       this.delivered(u, now);
       return true;
