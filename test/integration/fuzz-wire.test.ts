@@ -505,7 +505,10 @@ describe('fuzz over the wire (real mqbroker and mqnamesrv)', () => {
     let before = await brokerSnapshot();
     let nsBefore = await namesrvFacts();
     const outcomes = { closed: 0, answered: 0, incomplete: 0 };
+    let unsettled = false;
     for (let i = 0; i < FRAME_CASES; i++) {
+      const settling = unsettled;
+      unsettled = false;
       const { frame, toNamesrv } = pick(frames);
       const m = mutate(frame, randomMutations());
       const bytes = rand() < 0.5 ? withConsistentLength(m) : m;
@@ -515,6 +518,17 @@ describe('fuzz over the wire (real mqbroker and mqnamesrv)', () => {
       if (exp.waiting) {
         // The length prefix promises bytes that never come: the server may wait, as Netty does.
         await new Promise<void>((resolve) => conn.socket.write(bytes, () => resolve()));
+        // The whole requests ahead of the missing tail are handled all the same, and a send among
+        // them may store (a while later on a loaded machine: an auto-created topic is routed
+        // before the answer). Their answers come first, so their effects are not blamed on the
+        // next case. Parked pulls change nothing and may wait 25 s; oneways have no answer.
+        const answered = exp.requests.filter((c) => !isOneway(c) && !PULL_CODES.has(c.code));
+        await conn.until(
+          () => conn.closed || answered.every((c) => conn.answer(c.opaque) !== undefined),
+          ANSWER_DEADLINE_MS,
+          () => `answers to the whole requests of ${sent}`,
+        );
+        unsettled = exp.requests.some((c) => isOneway(c));
         conn.destroy();
         outcomes.incomplete++;
       } else {
@@ -550,7 +564,7 @@ describe('fuzz over the wire (real mqbroker and mqnamesrv)', () => {
         });
       if (toNamesrv) {
         const after = await namesrvFacts();
-        if (allRefused) {
+        if (allRefused && !settling) {
           const added = [...after].filter((f) => !nsBefore.has(f));
           if (added.length > 0)
             findings.push(`namesrv changed (${added.join('; ')}) by refused ${sent}`);
@@ -561,7 +575,8 @@ describe('fuzz over the wire (real mqbroker and mqnamesrv)', () => {
         // Several requests may share the bytes: a send's own topic is allowed for one alone.
         const one = exp.requests.length === 1 ? exp.requests[0] : undefined;
         const change = brokerChange(before, after, one);
-        if (allRefused && change)
+        // A oneway of the last case with no probe behind it may land during this one.
+        if (allRefused && change && !settling)
           findings.push(`broker store changed (${change}) by refused ${sent}`);
         before = after;
       }
