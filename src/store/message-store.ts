@@ -205,11 +205,9 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     const end = this.commitLog.recover(from);
     const rebuildFrom = this.consumeQueues.truncateDirty(end);
     this.indexService.truncateDirty(end);
-    // The key index may lag the consume queues (or be new): it catches up from its own point. A
-    // damaged consume queue was cut: it is rebuilt from where it was cut (records already in a
-    // queue are skipped). Below `from` the records were validated by an earlier run, not this one:
-    // a damaged one there ends the index catch-up with a warning (those keys stay unqueryable), it
-    // does not stop the start.
+    // Queues cut for damage are rebuilt from the cut; the key index catches up from its own point.
+    // Records below `from` were validated by an earlier run: a damaged one there ends the index
+    // catch-up with a warning (those keys stay unqueryable), it does not stop the start.
     const queuesFrom = Math.max(this.commitLog.minOffset, Math.min(from, rebuildFrom));
     const indexFrom = Math.max(this.commitLog.minOffset, this.indexService.resumeOffset);
     let mainFrom = queuesFrom;
