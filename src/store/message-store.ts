@@ -1,7 +1,8 @@
 // The store facade (DefaultMessageStore): putMessage/putMessages append to the commit log and
 // index into consume queues in the same tick; once the put's write round succeeds, pulls may read
 // it and messageArrived fires (a failed round is rolled back, so no pull ever saw its puts).
-// getMessage serves stored bytes by queue offset. Outcomes are status values.
+// getMessage serves stored bytes by queue offset. Outcomes are status values. Opening runs
+// recovery (recovery.ts).
 import { EventEmitter } from 'node:events';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -29,14 +30,9 @@ import {
   type TagFilter,
 } from './get-message.js';
 import { type IndexQueryResult, IndexService } from './index-service.js';
+import { recoverStore } from './recovery.js';
 import { PutMessageStatus, type PutMessageStatusValue } from './status.js';
-import {
-  type EncodedForStore,
-  encodeForStore,
-  isIndexed,
-  msgIdFor,
-  parseForDispatch,
-} from './store-record.js';
+import { type EncodedForStore, encodeForStore, isIndexed, msgIdFor } from './store-record.js';
 
 export type { GetMessageResult, RecordFilter, TagFilter } from './get-message.js';
 
@@ -185,63 +181,15 @@ export class MessageStore extends EventEmitter<StoreEvents> {
 
   private load(): void {
     this.io.mkdirp(this.opts.storePathRootDir);
-    const aborted = this.checkpoint.wasAborted();
-    const cp = this.checkpoint.read();
-    this.commitLog.load();
-    this.consumeQueues.load();
-    this.indexService.load();
-    this.deletedTopics.load();
-    this.deletedTopics.prune(this.commitLog.minOffset);
-    // A crash between recording a deletion and removing the queues leaves them behind.
-    this.consumeQueues.dropDeleted((topic, offset) => this.deletedTopics.isDeleted(topic, offset));
-    const files = this.commitLog.queue.files;
-    const lastThree = files[Math.max(0, files.length - 3)]?.fileFromOffset ?? 0;
-    let from =
-      aborted || !cp ? Math.min(lastThree, cp?.logicsSafeOffset ?? 0) : cp.logicsSafeOffset;
-    if (from > this.commitLog.maxOffset) from = this.commitLog.queue.last?.fileFromOffset ?? 0;
-    if (aborted)
-      this.opts.logger.warn({ from }, 'previous run did not shut down cleanly; recovering');
-    const before = this.commitLog.maxOffset;
-    const end = this.commitLog.recover(from);
-    const rebuildFrom = this.consumeQueues.truncateDirty(end);
-    this.indexService.truncateDirty(end);
-    // Queues cut for damage are rebuilt from the cut; the key index catches up from its own point.
-    // Records below `from` were validated by an earlier run: a damaged one there ends the index
-    // catch-up with a warning (those keys stay unqueryable), it does not stop the start.
-    const queuesFrom = Math.max(this.commitLog.minOffset, Math.min(from, rebuildFrom));
-    const indexFrom = Math.max(this.commitLog.minOffset, this.indexService.resumeOffset);
-    let mainFrom = queuesFrom;
-    if (this.opts.messageIndexEnable !== false && indexFrom < queuesFrom) {
-      const index = this.dispatchers.filter((d) => d !== this.consumeQueues);
-      const caught = this.commitLog.scan(indexFrom, queuesFrom, (r) => {
-        const req = parseForDispatch(r.bytes);
-        if (this.deletedTopics.isDeleted(req.topic, req.commitLogOffset)) return;
-        for (const d of index) d.dispatch(req, true);
-      });
-      if (caught.end >= queuesFrom) mainFrom = caught.end;
-      else
-        this.opts.logger.warn(
-          { at: caught.end, reason: caught.reason, upTo: queuesFrom },
-          'key index catch-up stopped at a damaged commit log record; keys up to the recovery start are not queryable',
-        );
-    }
-    const scanned = this.commitLog.scan(mainFrom, end, (r) => {
-      const req = parseForDispatch(r.bytes);
-      if (this.deletedTopics.isDeleted(req.topic, req.commitLogOffset)) return;
-      for (const d of this.dispatchers) d.dispatch(req, true);
+    this.writtenEnd = recoverStore({
+      commitLog: this.commitLog,
+      consumeQueues: this.consumeQueues,
+      indexService: this.indexService,
+      deletedTopics: this.deletedTopics,
+      checkpoint: this.checkpoint,
+      dispatchers: this.dispatchers,
+      logger: this.opts.logger,
     });
-    assert(scanned.end === end, 'the dispatch pass ends where recovery cut the log');
-    this.consumeQueues.correctMinOffset(this.commitLog.minOffset);
-    this.writtenEnd = end;
-    this.opts.logger.info(
-      {
-        commitLogEnd: end,
-        truncatedBytes: before - end,
-        redispatched: this.consumeQueues.redispatched,
-        queues: this.consumeQueues.size,
-      },
-      'store loaded',
-    );
   }
 
   private start(): void {
