@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ResponseCode } from '../protocol/response-code.js';
-import { PutMessageStatus, type PutMessageStatusValue } from '../store/status.js';
-import { mapPutStatus } from './status-mapping.js';
+import {
+  GetMessageStatus,
+  type GetMessageStatusValue,
+  PutMessageStatus,
+  type PutMessageStatusValue,
+} from '../store/status.js';
+import { mapGetStatus, mapPutStatus } from './status-mapping.js';
 
 // Every store outcome with the wire code a client acts on, and whether the message is stored
 // (codes that still carry msgId/queueOffset). SendMessageProcessor#handlePutMessageResult, except
@@ -41,4 +46,49 @@ describe('mapPutStatus', () => {
       'topic too long',
     );
   });
+});
+
+// Every get outcome with the pull code the client acts on, for a request at offset 0 and past it
+// (PullMessageResultHandler; an empty queue asked at a non-zero offset moves the consumer).
+const GET_TABLE: Record<GetMessageStatusValue, { atZero: number; past: number }> = {
+  FOUND: { atZero: ResponseCode.SUCCESS, past: ResponseCode.SUCCESS },
+  NO_MATCHED_MESSAGE: {
+    atZero: ResponseCode.PULL_RETRY_IMMEDIATELY,
+    past: ResponseCode.PULL_RETRY_IMMEDIATELY,
+  },
+  MESSAGE_WAS_REMOVING: {
+    atZero: ResponseCode.PULL_RETRY_IMMEDIATELY,
+    past: ResponseCode.PULL_RETRY_IMMEDIATELY,
+  },
+  NO_MATCHED_LOGIC_QUEUE: {
+    atZero: ResponseCode.PULL_NOT_FOUND,
+    past: ResponseCode.PULL_OFFSET_MOVED,
+  },
+  NO_MESSAGE_IN_QUEUE: {
+    atZero: ResponseCode.PULL_NOT_FOUND,
+    past: ResponseCode.PULL_OFFSET_MOVED,
+  },
+  OFFSET_FOUND_NULL: { atZero: ResponseCode.PULL_NOT_FOUND, past: ResponseCode.PULL_NOT_FOUND },
+  OFFSET_OVERFLOW_ONE: { atZero: ResponseCode.PULL_NOT_FOUND, past: ResponseCode.PULL_NOT_FOUND },
+  OFFSET_OVERFLOW_BADLY: {
+    atZero: ResponseCode.PULL_OFFSET_MOVED,
+    past: ResponseCode.PULL_OFFSET_MOVED,
+  },
+  OFFSET_TOO_SMALL: {
+    atZero: ResponseCode.PULL_OFFSET_MOVED,
+    past: ResponseCode.PULL_OFFSET_MOVED,
+  },
+};
+
+describe('mapGetStatus', () => {
+  it('covers every GetMessageStatus', () => {
+    expect(Object.keys(GET_TABLE).sort()).toEqual(Object.values(GetMessageStatus).sort());
+  });
+
+  for (const [status, want] of Object.entries(GET_TABLE)) {
+    it(`${status} → ${want.atZero} at offset 0, ${want.past} past it`, () => {
+      expect(mapGetStatus(status as GetMessageStatusValue, 0)).toBe(want.atZero);
+      expect(mapGetStatus(status as GetMessageStatusValue, 7)).toBe(want.past);
+    });
+  }
 });

@@ -1,8 +1,13 @@
-// Store outcomes → wire codes, in one exhaustive place
-// (SendMessageProcessor#handlePutMessageResult).
+// Store outcomes → wire codes, in one exhaustive place: puts as
+// SendMessageProcessor#handlePutMessageResult, gets as PullMessageResultHandler.
 import { assertNever } from '../common/assert.js';
 import { ResponseCode } from '../protocol/response-code.js';
-import { PutMessageStatus, type PutMessageStatusValue } from '../store/status.js';
+import {
+  GetMessageStatus,
+  type GetMessageStatusValue,
+  PutMessageStatus,
+  type PutMessageStatusValue,
+} from '../store/status.js';
 
 export interface WireOutcome {
   code: number;
@@ -61,5 +66,25 @@ export function mapPutStatus(status: PutMessageStatusValue, detail?: string): Wi
       };
     default:
       return assertNever(status, 'unmapped PutMessageStatus');
+  }
+}
+
+/** GetMessageStatus → response code (PullMessageResultHandler; spec part 2 §2.4). */
+export function mapGetStatus(status: GetMessageStatusValue, requestOffset: number): number {
+  switch (status) {
+    case GetMessageStatus.FOUND:
+      return ResponseCode.SUCCESS;
+    case GetMessageStatus.NO_MATCHED_MESSAGE:
+    case GetMessageStatus.MESSAGE_WAS_REMOVING:
+      return ResponseCode.PULL_RETRY_IMMEDIATELY;
+    case GetMessageStatus.NO_MATCHED_LOGIC_QUEUE:
+    case GetMessageStatus.NO_MESSAGE_IN_QUEUE:
+      return requestOffset !== 0 ? ResponseCode.PULL_OFFSET_MOVED : ResponseCode.PULL_NOT_FOUND;
+    case GetMessageStatus.OFFSET_FOUND_NULL:
+    case GetMessageStatus.OFFSET_OVERFLOW_ONE:
+      return ResponseCode.PULL_NOT_FOUND;
+    case GetMessageStatus.OFFSET_OVERFLOW_BADLY:
+    case GetMessageStatus.OFFSET_TOO_SMALL:
+      return ResponseCode.PULL_OFFSET_MOVED;
   }
 }

@@ -16,8 +16,9 @@ import { createResponse, type RemotingCommand } from '../../protocol/remoting-co
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
 import type { MessageStore, RecordFilter } from '../../store/message-store.js';
-import { GetMessageStatus, type GetMessageStatusValue } from '../../store/status.js';
+import { GetMessageStatus } from '../../store/status.js';
 import type { BrokerContext } from '../broker-context.js';
+import { mapGetStatus } from '../status-mapping.js';
 
 /** shortPollingTimeMills: how long a pull waits when long polling is off. */
 const SHORT_POLLING_TIME_MS = 1_000;
@@ -108,7 +109,7 @@ export class PullMessageProcessor {
       record,
     );
     this.ctx.stats.recordGet(performance.now() - getStarted, r.status === 'FOUND');
-    const code = statusToCode(r.status, h.queueOffset);
+    const code = mapGetStatus(r.status, h.queueOffset);
     if (
       code === ResponseCode.PULL_NOT_FOUND &&
       allowSuspend &&
@@ -279,25 +280,5 @@ function sql92Filter(expression: string | undefined): PullFilter {
       ResponseCode.SUBSCRIPTION_PARSE_FAILED,
       `parse the consumer's subscription failed: ${err.message}`,
     );
-  }
-}
-
-/** GetMessageStatus → response code (PullMessageResultHandler; spec part 2 §2.4). */
-export function statusToCode(status: GetMessageStatusValue, requestOffset: number): number {
-  switch (status) {
-    case GetMessageStatus.FOUND:
-      return ResponseCode.SUCCESS;
-    case GetMessageStatus.NO_MATCHED_MESSAGE:
-    case GetMessageStatus.MESSAGE_WAS_REMOVING:
-      return ResponseCode.PULL_RETRY_IMMEDIATELY;
-    case GetMessageStatus.NO_MATCHED_LOGIC_QUEUE:
-    case GetMessageStatus.NO_MESSAGE_IN_QUEUE:
-      return requestOffset !== 0 ? ResponseCode.PULL_OFFSET_MOVED : ResponseCode.PULL_NOT_FOUND;
-    case GetMessageStatus.OFFSET_FOUND_NULL:
-    case GetMessageStatus.OFFSET_OVERFLOW_ONE:
-      return ResponseCode.PULL_NOT_FOUND;
-    case GetMessageStatus.OFFSET_OVERFLOW_BADLY:
-    case GetMessageStatus.OFFSET_TOO_SMALL:
-      return ResponseCode.PULL_OFFSET_MOVED;
   }
 }
