@@ -1,20 +1,17 @@
 // Topic and group name rules (TopicValidator, 5.x): non-blank, [%|a-zA-Z0-9_-], ≤ 127 chars
 // (retry/DLQ topics ≤ 255), and a few system topics clients may not send to.
 import { GROUP_MAX_LENGTH, RETRY_TOPIC_MAX_LENGTH, TOPIC_MAX_LENGTH } from '../common/limits.js';
-import { SCHEDULE_TOPIC } from '../message/delay-level.js';
+import {
+  DLQ_GROUP_TOPIC_PREFIX,
+  NOT_ALLOWED_SEND_TOPICS,
+  RETRY_GROUP_TOPIC_PREFIX,
+  TBW102,
+  TIMER_TOPIC,
+} from '../message/system-topics.js';
 
-export const TBW102 = 'TBW102';
-export const RETRY_GROUP_TOPIC_PREFIX = '%RETRY%';
-export const DLQ_GROUP_TOPIC_PREFIX = '%DLQ%';
+export { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX, TBW102 };
 
-const NOT_ALLOWED_SEND = new Set([
-  SCHEDULE_TOPIC,
-  'RMQ_SYS_TRANS_HALF_TOPIC',
-  'RMQ_SYS_TRANS_OP_HALF_TOPIC',
-  'TRANS_CHECK_MAX_TIME_TOPIC',
-  'SELF_TEST_TOPIC',
-  'OFFSET_MOVED_EVENT',
-]);
+const NOT_ALLOWED_SEND = NOT_ALLOWED_SEND_TOPICS;
 
 const LEGAL = /^[%|a-zA-Z0-9_-]+$/;
 
@@ -49,7 +46,7 @@ const SYSTEM_TOPICS = new Set([
   TBW102,
   'BenchmarkTest',
   'RMQ_SYS_TRACE_TOPIC',
-  'rmq_sys_wheel_timer',
+  TIMER_TOPIC,
 ]);
 
 /** TopicValidator#isSystemTopic: the broker's own topics, which admin calls may not delete. */

@@ -1,5 +1,6 @@
 // Typed admin calls over the remoting client (DefaultMQAdminExt, the parts mqadmin needs now):
 // cluster info, topic routes and lists, topic creation on every master of a cluster, offsets.
+
 import { createLogger, type Logger } from '../common/logger.js';
 import {
   DLQ_GROUP_TOPIC_PREFIX,
@@ -11,6 +12,7 @@ import {
 } from '../message/message.js';
 import { decodeOffsetMsgId } from '../message/message-id.js';
 import { encodeProperties } from '../message/properties-codec.js';
+import { TBW102 } from '../message/system-topics.js';
 import { decodeOffsetTable, type QueueOffset } from '../protocol/bodies/offset-table.js';
 import {
   type ClusterInfo,
@@ -91,7 +93,7 @@ export class AdminClient {
     else throw new MQClientError('createTopic needs a clusterName (-c) or a brokerAddr (-b)');
     const ext = {
       topic: o.topic,
-      defaultTopic: 'TBW102',
+      defaultTopic: TBW102,
       readQueueNums: o.readQueueNums ?? 8,
       writeQueueNums: o.writeQueueNums ?? 8,
       perm: o.perm ?? 6,
@@ -310,7 +312,7 @@ export class AdminClient {
         {
           a: TOOLS_CONSUMER_GROUP,
           b: retryTopic,
-          c: 'TBW102',
+          c: TBW102,
           d: 1,
           e: 0,
           // The body goes as stored: still compressed if it was (the flag travels with it).

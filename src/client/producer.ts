@@ -23,6 +23,7 @@ import { encodeBatch } from '../message/batch-codec.js';
 import { MessageConst, MessageSysFlag } from '../message/message.js';
 import { createUniqKey } from '../message/message-id.js';
 import { encodeProperties } from '../message/properties-codec.js';
+import { TBW102 } from '../message/system-topics.js';
 import { javaStringHashCode } from '../message/tag-hash.js';
 import {
   createRequest,
@@ -350,7 +351,7 @@ export class Producer {
     return {
       a: this.opts.producerGroup,
       b: mq.topic,
-      c: 'TBW102',
+      c: TBW102,
       d: '4',
       e: String(mq.queueId),
       f: String(sysFlag),

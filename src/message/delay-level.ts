@@ -5,8 +5,7 @@
 // tagsCode is the delivery time, CommitLog#checkMessageAndReturnSize).
 import { assert } from '../common/assert.js';
 
-/** TopicValidator.RMQ_SYS_SCHEDULE_TOPIC. */
-export const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
+export { SCHEDULE_TOPIC } from './system-topics.js';
 
 /** RocketMQ's default messageDelayLevel. */
 export const DEFAULT_MESSAGE_DELAY_LEVEL =

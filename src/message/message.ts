@@ -1,9 +1,7 @@
 // The message model shared by store, broker and client: property names (MessageConst), sysFlag
 // bits (MessageSysFlag) and the decoded stored message (MessageExt).
 
-/** Per-group system topics (MixAll): redelivery and dead letters of a consumer group. */
-export const RETRY_GROUP_TOPIC_PREFIX = '%RETRY%';
-export const DLQ_GROUP_TOPIC_PREFIX = '%DLQ%';
+export { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX } from './system-topics.js';
 /** The group admin tools pull with (MixAll.TOOLS_CONSUMER_GROUP); it never commits. */
 export const TOOLS_CONSUMER_GROUP = 'TOOLS_CONSUMER';
 

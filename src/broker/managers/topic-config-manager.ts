@@ -7,7 +7,7 @@ import type { BrokerConfig } from '../../common/config/broker-config.js';
 import type { Logger } from '../../common/logger.js';
 import { isInherited, PERM_INHERIT, PERM_READ, PERM_WRITE } from '../../common/perm.js';
 import { parseMessageDelayLevel, SCHEDULE_TOPIC } from '../../message/delay-level.js';
-import { TIMER_TOPIC } from '../timer/timer-hook.js';
+import { TIMER_TOPIC } from '../../message/system-topics.js';
 import { retryTopic, TBW102 } from '../topic-validator.js';
 import { readJsonFile, writeJsonFile } from './config-file.js';
 

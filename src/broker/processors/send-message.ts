@@ -9,6 +9,7 @@
 // A DELAY level diverts the message to SCHEDULE_TOPIC_XXXX (delay-hook.ts),
 // a timer property to rmq_sys_wheel_timer (timer/timer-hook.ts);
 // a %RETRY% send past the group's reconsume limit goes to %DLQ%<group> (part 2 §5.3).
+
 import { randomInt } from 'node:crypto';
 import { RequestValidationError } from '../../common/errors.js';
 import { isWriteable } from '../../common/perm.js';
@@ -16,6 +17,7 @@ import { decodeBatch } from '../../message/batch-codec.js';
 import { MessageConst, MessageSysFlag, type MessageToStore } from '../../message/message.js';
 import { createUniqKey } from '../../message/message-id.js';
 import { decodeProperties } from '../../message/properties-codec.js';
+import { TBW102 } from '../../message/system-topics.js';
 import {
   optBool,
   optInt,
@@ -83,7 +85,7 @@ export function parseSendHeader(code: number, ext: ExtFields): SendMessageReques
   return {
     producerGroup: reqString(ext, k('producerGroup')),
     topic: reqString(ext, k('topic')),
-    defaultTopic: optString(ext, k('defaultTopic')) ?? 'TBW102',
+    defaultTopic: optString(ext, k('defaultTopic')) ?? TBW102,
     defaultTopicQueueNums: int32(
       k('defaultTopicQueueNums'),
       optInt(ext, k('defaultTopicQueueNums'), 4),

@@ -5,10 +5,12 @@
 // queues end), so a crash in the middle neither loses nor repeats a copy (delivery-recovery.ts).
 // A queue holds one level, so delivery times never decrease along it: the loop sleeps until the
 // head is due (RocketMQ polls every 100 ms), or until a message arrives in an empty queue.
+
 import type { Logger } from '../../common/logger.js';
 import { computeDeliverTimestamp, SCHEDULE_TOPIC } from '../../message/delay-level.js';
 import { MessageConst, type MessageExt, type MessageToStore } from '../../message/message.js';
 import { decodeRecord } from '../../message/record-codec.js';
+import { RMQ_SYS_TRANS_HALF_TOPIC } from '../../message/system-topics.js';
 import type { MessageStore, PutMessageResult } from '../../store/message-store.js';
 import { GetMessageStatus, PutMessageStatus } from '../../store/status.js';
 import { TIMER_OUT_MS, timerLevelFor, withoutProperties } from './delay-hook.js';
@@ -43,7 +45,7 @@ export const MAX_DELIVER_BATCH = 1_024;
 export const RETRY_AFTER_FAILED_PUT_MS = 100;
 /** After an unexpected error (a bug), the level waits this long (DELAY_FOR_A_PERIOD). */
 const RETRY_AFTER_ERROR_MS = 10_000;
-const HALF_TOPIC = 'RMQ_SYS_TRANS_HALF_TOPIC';
+const HALF_TOPIC = RMQ_SYS_TRANS_HALF_TOPIC;
 /** Cleared on the delivered copy (ScheduleMessageService#messageTimeUp). */
 const DELIVERED_WITHOUT = [
   MessageConst.DELAY,

@@ -3,8 +3,10 @@
 // cleared and TIMER_ENQUEUE_MS / TIMER_DEQUEUE_MS set, TIMER_OUT_MS kept; a roll goes back to
 // rmq_sys_wheel_timer with TIMER_ROLL_TIMES counted up. The target is decided from the stored
 // record alone, so recovery after a crash computes the same one.
+
 import { MessageConst, type MessageExt, type MessageToStore } from '../../message/message.js';
 import { decodeRecord } from '../../message/record-codec.js';
+import { RMQ_SYS_TRANS_HALF_TOPIC } from '../../message/system-topics.js';
 import type { PutMessageResult } from '../../store/message-store.js';
 import { PutMessageStatus } from '../../store/status.js';
 import { withoutProperties } from '../schedule/delay-hook.js';
@@ -12,7 +14,7 @@ import type { TimerStore } from './timer-context.js';
 import { TIMER_TOPIC, TimerProperty } from './timer-hook.js';
 import type { TimerUnit } from './timer-log.js';
 
-const HALF_TOPIC = 'RMQ_SYS_TRANS_HALF_TOPIC';
+const HALF_TOPIC = RMQ_SYS_TRANS_HALF_TOPIC;
 const CLEARED_ON_DELIVERY = [MessageConst.REAL_TOPIC, MessageConst.REAL_QID];
 
 export function isRoll(u: TimerUnit): boolean {

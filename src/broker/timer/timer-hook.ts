@@ -15,8 +15,9 @@ import {
   transactionType,
 } from '../../message/message.js';
 
-/** TimerMessageStore.TIMER_TOPIC: where timer messages wait. One queue. */
-export const TIMER_TOPIC = 'rmq_sys_wheel_timer';
+import { TIMER_TOPIC } from '../../message/system-topics.js';
+
+export { TIMER_TOPIC };
 
 /** MessageConst.PROPERTY_TIMER_*. */
 export const TimerProperty = {

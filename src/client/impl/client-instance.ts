@@ -1,9 +1,11 @@
 // What producers and consumers share (MQClientInstance): the name-server list, cached routes,
 // broker addresses, periodic route refresh and heartbeats, and broker-initiated requests
 // (NOTIFY_CONSUMER_IDS_CHANGED triggers a rebalance).
+
 import { hostname } from 'node:os';
 import type { Logger } from '../../common/logger.js';
 import { isWriteable } from '../../common/perm.js';
+import { TBW102 } from '../../message/system-topics.js';
 import { decodeTopicRouteData, type TopicRouteData } from '../../protocol/bodies/route-data.js';
 import { createRequest, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
@@ -13,7 +15,7 @@ import { MQBrokerError, MQClientError } from '../errors.js';
 import type { MessageQueue } from './allocate.js';
 
 const ROUTE_REFRESH_MS = 30_000;
-const AUTO_CREATE_TOPIC_KEY = 'TBW102';
+const AUTO_CREATE_TOPIC_KEY = TBW102;
 const HEARTBEAT_MS = 30_000;
 
 export interface HeartbeatSource {

@@ -2,10 +2,12 @@
 // "<namespace>%<name>" on the wire, retry and DLQ topics "%RETRY%<namespace>%<group>", and
 // messages handed back to the application carry the plain topic again. Several tenants can so
 // share one cluster with the same topic names.
+
 import { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX } from '../../message/message.js';
+import { RMQ_SYS_TRANS_HALF_TOPIC, SCHEDULE_TOPIC, TBW102 } from '../../message/system-topics.js';
 
 const SEPARATOR = '%';
-const SYSTEM_TOPICS = new Set(['TBW102', 'SCHEDULE_TOPIC_XXXX', 'RMQ_SYS_TRANS_HALF_TOPIC']);
+const SYSTEM_TOPICS = new Set([TBW102, SCHEDULE_TOPIC, RMQ_SYS_TRANS_HALF_TOPIC]);
 
 export function wrapNamespace(namespace: string | undefined, resource: string): string {
   if (!namespace || SYSTEM_TOPICS.has(resource)) return resource;

@@ -1,9 +1,11 @@
 // Giving a failed message back to the broker (ConsumeMessageConcurrentlyService#sendMessageBack):
 // CONSUMER_SEND_MSG_BACK first; if the broker will not take it that way, a copy goes to
 // %RETRY%<group> as a new message (sendMessageBackAsNormalMessage).
+
 import type { Logger } from '../../common/logger.js';
 import { MessageConst, type MessageExt } from '../../message/message.js';
 import { encodeProperties } from '../../message/properties-codec.js';
+import { TBW102 } from '../../message/system-topics.js';
 import { createRequest } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
@@ -65,7 +67,7 @@ export async function sendMessageBack(
         {
           a: ctx.group,
           b: ctx.retryTopic,
-          c: 'TBW102',
+          c: TBW102,
           d: 1,
           e: 0,
           f: m.sysFlag & 0x701, // a body still compressed stays so, with its codec bits

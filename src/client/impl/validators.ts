@@ -1,20 +1,15 @@
 // What a producer refuses before anything goes on the wire (Validators#checkMessage, #checkTopic,
 // TopicValidator): a blank, over-long or ill-formed topic, a system topic, an empty body, a body
 // over maxMessageSize. Refusals carry MESSAGE_ILLEGAL where Java's do.
+
 import { TOPIC_MAX_LENGTH } from '../../common/limits.js';
+import { NOT_ALLOWED_SEND_TOPICS } from '../../message/system-topics.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { MQClientError } from '../errors.js';
 
 const LEGAL = /^[%|a-zA-Z0-9_-]+$/;
 /** TopicValidator's NOT_ALLOWED_SEND_TOPIC_SET: written by the broker only. */
-const NOT_ALLOWED_SEND = new Set([
-  'SCHEDULE_TOPIC_XXXX',
-  'RMQ_SYS_TRANS_HALF_TOPIC',
-  'RMQ_SYS_TRANS_OP_HALF_TOPIC',
-  'TRANS_CHECK_MAX_TIME_TOPIC',
-  'SELF_TEST_TOPIC',
-  'OFFSET_MOVED_EVENT',
-]);
+const NOT_ALLOWED_SEND = NOT_ALLOWED_SEND_TOPICS;
 
 export function checkTopic(topic: string): void {
   if (!topic || topic.trim() === '') throw new MQClientError('the specified topic is blank');
