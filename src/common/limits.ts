@@ -47,6 +47,52 @@ export const MAX_TRANSFER_COUNT_ON_MESSAGE_IN_MEMORY = 32;
 export const MAX_TRANSFER_BYTES_ON_MESSAGE_IN_MEMORY = 256 * 1024;
 /** Entries scanned in one pull while filtering (maxFilterMessageSize / 20-byte units). */
 export const MAX_FILTER_SCAN_UNITS = 800;
+
+// ---- store ----
+/** CommitLog.END_FILE_MIN_BLANK_LENGTH: kept free at every segment end for the blank marker. */
+export const END_FILE_MIN_BLANK_BYTES = 8;
+/** Commit-log appends of one event-loop turn are staged up to this size, then written at once. */
+export const COMMIT_LOG_STAGING_BYTES = 1024 * 1024;
+/** Read size of the commit log's recovery scan. */
+export const COMMIT_LOG_SCAN_CHUNK_BYTES = 8 * 1024 * 1024;
+/** Units of one consume-queue segment staged per turn: one write for a busy queue, little
+ * memory for thousands of idle ones. */
+export const CQ_STAGING_UNITS = 205;
+/** Units read at a time by the recovery check of a consume queue's tail. */
+export const CQ_RECOVERY_READ_UNITS = 4096;
+/** UtilAll/MessageStoreConfig OS_PAGE_SIZE: the unit of flushCommitLogLeastPages. */
+export const OS_PAGE_SIZE_BYTES = 4096;
+/** MessageStoreConfig.flushCommitLogThoroughInterval: ASYNC_FLUSH flushes any dirty byte after it. */
+export const FLUSH_COMMIT_LOG_THOROUGH_INTERVAL_MS = 10_000;
+/** MessageStoreConfig.accessMessageInMemoryMaxRatio (%): data this close to the log end is "hot". */
+export const ACCESS_MESSAGE_IN_MEMORY_MAX_RATIO = 40;
+/** Largest single commit-log read of a pull; a record bigger than it is read on its own. */
+export const PULL_READ_WINDOW_MAX_BYTES = 1024 * 1024;
+/** A pull's read window may hold this many times the bytes it needs; sparser queues read per
+ * record. */
+export const PULL_READ_WINDOW_MAX_WASTE = 8;
+/** Units read at a time once a pull's filtering has skipped the first batch. */
+export const PULL_FILTER_SCAN_STEP_UNITS = 128;
+/** Pull read cache: complete blocks of this size, this many of them, kept for windows at least
+ * this large. */
+export const READ_CACHE_BLOCK_BYTES = 256 * 1024;
+export const READ_CACHE_BLOCKS = 32;
+export const READ_CACHE_MIN_WINDOW_BYTES = 64 * 1024;
+/** MessageStoreConfig.maxHashSlotNum / maxIndexNum: one key-index file's slots and entries. */
+export const DEFAULT_MAX_HASH_SLOT_NUM = 5_000_000;
+export const DEFAULT_MAX_INDEX_NUM = 20_000_000;
+/** Key-index slots written back per flush in one write, at most this many 1024-slot pages. */
+export const INDEX_MAX_PAGES_PER_WRITE = 256;
+/** MessageStoreConfig retention and disk watermarks (ratios in % of the disk). */
+export const DEFAULT_DELETE_WHEN = '04';
+export const DEFAULT_FILE_RESERVED_TIME_HOURS = 72;
+export const DEFAULT_DISK_MAX_USED_SPACE_RATIO = 75;
+export const DEFAULT_DISK_SPACE_WARNING_LEVEL_RATIO = 90;
+export const DEFAULT_DISK_SPACE_CLEAN_FORCIBLY_RATIO = 85;
+export const DEFAULT_CLEAN_FILE_FORCIBLY_ENABLE = true;
+export const DEFAULT_CLEAN_RESOURCE_INTERVAL_MS = 10_000;
+/** MessageStoreConfig.deleteCommitLogFilesInterval's batch: segments deleted per clean round. */
+export const DELETE_FILES_BATCH_MAX = 10;
 /** Long polling: parked pulls per (topic, queue) and in total before SYSTEM_BUSY-like refusal. */
 export const MAX_SUSPENDED_PULLS_PER_QUEUE = 1_024;
 export const MAX_SUSPENDED_PULLS_TOTAL = 65_536;
@@ -102,6 +148,15 @@ assert(
 assert(
   TOPIC_CHANGE_REGISTER_WAIT_MS < DEFAULT_REQUEST_TIMEOUT_MS,
   'a topic change is answered before the client gives up on it',
+);
+assert(
+  DEFAULT_DISK_MAX_USED_SPACE_RATIO < DEFAULT_DISK_SPACE_CLEAN_FORCIBLY_RATIO &&
+    DEFAULT_DISK_SPACE_CLEAN_FORCIBLY_RATIO < DEFAULT_DISK_SPACE_WARNING_LEVEL_RATIO,
+  'the store cleans before it cleans forcibly, and both before it refuses writes',
+);
+assert(
+  READ_CACHE_MIN_WINDOW_BYTES <= READ_CACHE_BLOCK_BYTES,
+  'a window that loads a block fits it',
 );
 assert(MAX_SUSPEND_TIMEOUT_MS < 30_000, 'a parked pull answers before the client socket timeout');
 

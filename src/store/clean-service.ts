@@ -9,6 +9,16 @@
 //  - then drops consume-queue and index files that point only below the log's new head and
 //    moves each queue's min offset, so a consumer behind it gets OFFSET_MOVED.
 import { assert } from '../common/assert.js';
+import {
+  DEFAULT_CLEAN_FILE_FORCIBLY_ENABLE,
+  DEFAULT_CLEAN_RESOURCE_INTERVAL_MS,
+  DEFAULT_DELETE_WHEN,
+  DEFAULT_DISK_MAX_USED_SPACE_RATIO,
+  DEFAULT_DISK_SPACE_CLEAN_FORCIBLY_RATIO,
+  DEFAULT_DISK_SPACE_WARNING_LEVEL_RATIO,
+  DEFAULT_FILE_RESERVED_TIME_HOURS,
+  DELETE_FILES_BATCH_MAX,
+} from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import type { CommitLog } from './commit-log.js';
 import type { ConsumeQueueTable } from './consume-queue-table.js';
@@ -28,6 +38,18 @@ export interface CleanOptions {
   deleteFilesBatchMax: number;
   now: () => number;
 }
+
+/** MessageStoreConfig's defaults, for options a caller leaves out. */
+export const DEFAULT_CLEAN_OPTIONS: Omit<CleanOptions, 'now'> = {
+  deleteWhen: DEFAULT_DELETE_WHEN,
+  fileReservedTimeHours: DEFAULT_FILE_RESERVED_TIME_HOURS,
+  diskMaxUsedSpaceRatio: DEFAULT_DISK_MAX_USED_SPACE_RATIO,
+  diskSpaceWarningLevelRatio: DEFAULT_DISK_SPACE_WARNING_LEVEL_RATIO,
+  diskSpaceCleanForciblyRatio: DEFAULT_DISK_SPACE_CLEAN_FORCIBLY_RATIO,
+  cleanFileForciblyEnable: DEFAULT_CLEAN_FILE_FORCIBLY_ENABLE,
+  cleanResourceInterval: DEFAULT_CLEAN_RESOURCE_INTERVAL_MS,
+  deleteFilesBatchMax: DELETE_FILES_BATCH_MAX,
+};
 
 export interface CleanRound {
   usedRatio: number;

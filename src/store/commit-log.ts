@@ -4,7 +4,13 @@
 // segment, which starts at the next multiple of the file size, as RocketMQ lays it out
 // (CommitLog.DefaultAppendMessageCallback#doAppend, END_FILE_MIN_BLANK_LENGTH = 8).
 import { assert } from '../common/assert.js';
-import { MAX_PROPERTIES_SIZE_BYTES, RETRY_TOPIC_MAX_LENGTH } from '../common/limits.js';
+import {
+  COMMIT_LOG_SCAN_CHUNK_BYTES,
+  COMMIT_LOG_STAGING_BYTES,
+  END_FILE_MIN_BLANK_BYTES,
+  MAX_PROPERTIES_SIZE_BYTES,
+  RETRY_TOPIC_MAX_LENGTH,
+} from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import {
   BLANK_MAGIC_CODE,
@@ -13,6 +19,7 @@ import {
 } from '../message/message.js';
 import {
   checkRecord,
+  RECORD_FIXED_OVERHEAD_BYTES,
   type RecordPlan,
   setRecordPositions,
   writeRecord,
@@ -23,13 +30,10 @@ import type { MappedFile } from './mapped-file.js';
 import { MappedFileQueue } from './mapped-file-queue.js';
 import { ReadCache } from './read-cache.js';
 
-/** Bytes kept free at every segment end for the blank marker. */
-export const END_FILE_MIN_BLANK_BYTES = 8;
-const DEFAULT_SCAN_CHUNK_BYTES = 8 * 1024 * 1024;
-/** Appends of one event-loop turn are staged up to this size, then written at once. */
-const COMMIT_LOG_STAGING_BYTES = 1024 * 1024;
-/** Largest fixed part of a record: IPv6 hosts and a v2 (2-byte) topic length. */
-const RECORD_MAX_OVERHEAD_BYTES = 91 + 2 * 12 + 1;
+export { END_FILE_MIN_BLANK_BYTES };
+
+/** Largest fixed part of a record: IPv6 hosts (12 bytes more each) and a v2 (2-byte) topic length. */
+const RECORD_MAX_OVERHEAD_BYTES = RECORD_FIXED_OVERHEAD_BYTES + 2 * 12 + 1;
 
 /** Opening the next segment failed (disk full, permissions): CREATE_MAPPED_FILE_FAILED. */
 export class CreateMappedFileError extends Error {
@@ -76,7 +80,7 @@ export class CommitLog {
       COMMIT_LOG_STAGING_BYTES,
     );
     this.log = log;
-    this.scanChunkBytes = opts.scanChunkBytes ?? DEFAULT_SCAN_CHUNK_BYTES;
+    this.scanChunkBytes = opts.scanChunkBytes ?? COMMIT_LOG_SCAN_CHUNK_BYTES;
     this.maxRecordBytes = Math.min(
       opts.fileSize - END_FILE_MIN_BLANK_BYTES,
       opts.maxMessageSize +
@@ -236,6 +240,19 @@ export class CommitLog {
     this.readCache.clear(); // blocks past the cut will hold other records
     this.queue.rollbackTo(offset);
     this.log.warn({ offset, dropped }, 'commit log rolled back after a failed write');
+  }
+
+  /**
+   * Drops every record from `offset` (a record boundary, nothing staged) on: a log that diverged
+   * from its master's is cut where they part (CommitLog#truncateDirtyFiles).
+   */
+  truncateTo(offset: number): void {
+    const dropped = this.maxOffset - offset;
+    assert(dropped >= 0, 'a truncation cuts below the end');
+    this.readCache.clear(); // blocks past the cut will hold other records
+    this.queue.rollbacks++; // a flush round overlapping the cut may end below its target
+    this.queue.truncateFrom(offset);
+    this.log.warn({ offset, dropped }, 'commit log truncated');
   }
 
   /**

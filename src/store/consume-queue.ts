@@ -3,15 +3,13 @@
 // byte n * 20 of the log, so lookups are arithmetic. Segments hold fileSize / 20 units each.
 import { join } from 'node:path';
 import { assert } from '../common/assert.js';
-import { CQ_UNIT_SIZE_BYTES } from '../common/limits.js';
+import { CQ_RECOVERY_READ_UNITS, CQ_STAGING_UNITS, CQ_UNIT_SIZE_BYTES } from '../common/limits.js';
 import { readInt64BE, writeInt64BE } from '../message/int64.js';
 import type { CommitService } from './commit-service.js';
 import type { FileIO } from './file-io.js';
 import { MappedFileQueue } from './mapped-file-queue.js';
 
-/** Units of one consume-queue segment written per turn: one write for a busy queue, little
- * memory for thousands of idle ones. */
-const CQ_STAGING_BYTES = 205 * CQ_UNIT_SIZE_BYTES;
+const CQ_STAGING_BYTES = CQ_STAGING_UNITS * CQ_UNIT_SIZE_BYTES;
 
 /** Size field of the filler units written before a resumed queue's first message. */
 const BLANK_UNIT_SIZE = 0x7fffffff;
@@ -169,7 +167,7 @@ export class ConsumeQueue implements ConsumeQueueReader {
     let q = Math.max(this.minOffset, firstScanned / CQ_UNIT_SIZE_BYTES);
     let prevEnd = 0;
     scan: while (q < this.maxOffset) {
-      const units = this.readUnits(q, 4096);
+      const units = this.readUnits(q, CQ_RECOVERY_READ_UNITS);
       if (units.length === 0) break; // a hole: a segment shorter than its size
       for (const u of units) {
         if (!isBlankUnit(u)) {

@@ -9,11 +9,12 @@
 // commit). A put with WAIT=false only requests a round (GroupCommitService flushes with no
 // waiter too). fdatasync runs on the libuv pool (FileIO#datasync), so the loop keeps serving.
 import { assert } from '../common/assert.js';
+import {
+  FLUSH_COMMIT_LOG_THOROUGH_INTERVAL_MS as FLUSH_THOROUGH_INTERVAL_MS,
+  OS_PAGE_SIZE_BYTES as PAGE_BYTES,
+} from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import type { MappedFileQueue } from './mapped-file-queue.js';
-
-const PAGE_BYTES = 4096;
-const FLUSH_THOROUGH_INTERVAL_MS = 10_000;
 
 interface Waiter {
   offset: number;

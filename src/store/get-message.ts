@@ -1,17 +1,14 @@
 // Reading a queue for a pull (DefaultMessageStore#getMessage; spec part 2 §2.4): the status table,
 // nextBeginOffset rules and per-call caps, over one consume queue and the commit log.
 import { assert } from '../common/assert.js';
-import { MAX_FILTER_SCAN_UNITS } from '../common/limits.js';
+import {
+  MAX_FILTER_SCAN_UNITS,
+  PULL_FILTER_SCAN_STEP_UNITS,
+  PULL_READ_WINDOW_MAX_BYTES,
+  PULL_READ_WINDOW_MAX_WASTE,
+} from '../common/limits.js';
 import type { CommitLog } from './commit-log.js';
 import type { ConsumeQueueReader, CqUnit } from './consume-queue.js';
-
-/** Largest single read of a pull; a record bigger than it is read on its own. */
-const READ_WINDOW_MAX_BYTES = 1024 * 1024;
-/** Units read at a time once filtering has skipped the first batch. */
-const FILTER_SCAN_STEP_UNITS = 128;
-/** A window may hold this many times the bytes the pull needs; sparser queues read per record. */
-const READ_WINDOW_MAX_WASTE = 8;
-
 import { GetMessageStatus, type GetMessageStatusValue } from './status.js';
 
 export type TagFilter = (tagsCode: number) => boolean;
@@ -107,9 +104,9 @@ export function getMessageFromQueue(
     const last = units[lastIndex]!;
     let needed = 0;
     for (let j = i; j <= lastIndex; j++) needed += units[j]!.size;
-    let span = Math.min(READ_WINDOW_MAX_BYTES, last.commitLogOffset + last.size - at);
+    let span = Math.min(PULL_READ_WINDOW_MAX_BYTES, last.commitLogOffset + last.size - at);
     // A queue sparse among busy ones would read mostly others' records: read just this one.
-    if (span > READ_WINDOW_MAX_WASTE * needed) span = u.size;
+    if (span > PULL_READ_WINDOW_MAX_WASTE * needed) span = u.size;
     win = log.readWindow(at, Math.max(u.size, span), u.size);
     winAt = at;
     return win && win.length >= u.size ? win.subarray(0, u.size) : undefined;
@@ -149,7 +146,7 @@ export function getMessageFromQueue(
     const scanned = next - offset;
     if (full || buffers.length >= want || scanned >= limit) break;
     // Filtered out or removed: scan on, in larger steps, up to the filter scan limit.
-    units = cq.readUnits(next, Math.min(limit - scanned, FILTER_SCAN_STEP_UNITS));
+    units = cq.readUnits(next, Math.min(limit - scanned, PULL_FILTER_SCAN_STEP_UNITS));
     if (units.length === 0) break; // the end of a consume-queue file: the next pull goes on
   }
   if (next === offset) return empty(GetMessageStatus.OFFSET_OVERFLOW_ONE, offset, min, max);

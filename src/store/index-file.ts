@@ -7,6 +7,7 @@
 // The active file keeps its slots in memory and writes the changed ones at each flush; entries
 // are appended through a staging buffer. Entry numbers start at 1.
 import { assert } from '../common/assert.js';
+import { INDEX_MAX_PAGES_PER_WRITE } from '../common/limits.js';
 import { readInt64BE, writeInt64BE } from '../message/int64.js';
 import { javaStringHashCode } from '../message/tag-hash.js';
 import type { FileIO } from './file-io.js';
@@ -24,7 +25,6 @@ export interface IndexHeader {
 }
 
 const SLOTS_PER_PAGE = 1024;
-const MAX_PAGES_PER_WRITE = 256;
 const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export class IndexFile {
@@ -113,7 +113,12 @@ export class IndexFile {
     const runs: { position: number; buf: Buffer }[] = [];
     for (let i = 0; i < pages.length; ) {
       let j = i + 1;
-      while (j < pages.length && pages[j] === pages[j - 1]! + 1 && j - i < MAX_PAGES_PER_WRITE) j++;
+      while (
+        j < pages.length &&
+        pages[j] === pages[j - 1]! + 1 &&
+        j - i < INDEX_MAX_PAGES_PER_WRITE
+      )
+        j++;
       const from = pages[i]! * SLOTS_PER_PAGE;
       const to = Math.min(this.slotNum, (pages[j - 1]! + 1) * SLOTS_PER_PAGE);
       const buf = Buffer.from(slots.buffer.slice(from * 4, to * 4));

@@ -6,12 +6,16 @@
 // invalidation; a segment deleted by retention is never looked up again (findByOffset fails
 // first). Subarrays handed to responses keep an evicted block alive until they are written.
 
-/** Bytes per cached block; a block never spans two segments. */
-export const READ_CACHE_BLOCK_BYTES = 256 * 1024;
-/** Blocks kept (8 MiB). */
-export const READ_CACHE_BLOCKS = 32;
-/** A miss loads a block only for a read at least this long; shorter ones read just their bytes. */
-export const READ_CACHE_MIN_WINDOW_BYTES = 64 * 1024;
+// Sizes in limits.ts: a block never spans two segments; READ_CACHE_BLOCKS of them are kept; a miss
+// loads a block only for a read at least READ_CACHE_MIN_WINDOW_BYTES long (shorter ones read just
+// their bytes).
+import {
+  READ_CACHE_BLOCK_BYTES,
+  READ_CACHE_BLOCKS,
+  READ_CACHE_MIN_WINDOW_BYTES,
+} from '../common/limits.js';
+
+export { READ_CACHE_BLOCK_BYTES, READ_CACHE_BLOCKS, READ_CACHE_MIN_WINDOW_BYTES };
 
 export interface BlockSource {
   /** Absolute offset of the segment's first byte. */
