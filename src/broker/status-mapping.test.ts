@@ -14,6 +14,8 @@ import { mapGetStatus, mapPutStatus } from './status-mapping.js';
 const TABLE: Record<PutMessageStatusValue, { code: number; stored: boolean; remark?: RegExp }> = {
   PUT_OK: { code: ResponseCode.SUCCESS, stored: true },
   FLUSH_DISK_TIMEOUT: { code: ResponseCode.FLUSH_DISK_TIMEOUT, stored: true, remark: /stored/ },
+  FLUSH_SLAVE_TIMEOUT: { code: ResponseCode.FLUSH_SLAVE_TIMEOUT, stored: true, remark: /stored/ },
+  SLAVE_NOT_AVAILABLE: { code: ResponseCode.SLAVE_NOT_AVAILABLE, stored: true, remark: /stored/ },
   MESSAGE_ILLEGAL: { code: ResponseCode.MESSAGE_ILLEGAL, stored: false },
   PROPERTIES_SIZE_EXCEEDED: { code: ResponseCode.MESSAGE_ILLEGAL, stored: false, remark: /32767/ },
   SERVICE_NOT_AVAILABLE: { code: ResponseCode.SERVICE_NOT_AVAILABLE, stored: false },

@@ -28,6 +28,18 @@ export function mapPutStatus(status: PutMessageStatusValue, detail?: string): Wi
           'the message is stored but the disk flush exceeded syncFlushTimeout; check disk latency',
         stored: true,
       };
+    case PutMessageStatus.FLUSH_SLAVE_TIMEOUT:
+      return {
+        code: ResponseCode.FLUSH_SLAVE_TIMEOUT,
+        remark: 'the message is stored but the slave did not confirm it in time',
+        stored: true,
+      };
+    case PutMessageStatus.SLAVE_NOT_AVAILABLE:
+      return {
+        code: ResponseCode.SLAVE_NOT_AVAILABLE,
+        remark: 'the message is stored but no slave is available to replicate it',
+        stored: true,
+      };
     case PutMessageStatus.MESSAGE_ILLEGAL:
       return {
         code: ResponseCode.MESSAGE_ILLEGAL,

@@ -1,10 +1,8 @@
-// The store facade (DefaultMessageStore): builds the services, opens them through recovery
-// (recovery.ts), and answers what the broker asks. Puts go through put-message.ts: appended and
-// indexed in the same tick, readable once their write round succeeds, then waited for (flush and
-// registered put waiters). Raw commit-log bytes of a master (raw-append.ts) enter the same log
-// and reach the same dispatchers, to which callers may add their own. getMessage serves stored
-// bytes by queue offset (get-message.ts); lookups by time and key are in query-message.ts.
-// Outcomes are status values.
+// The store facade (DefaultMessageStore): built of store-services.ts, opened through recovery
+// (recovery.ts). Puts take put-message.ts (readable once their write round succeeds, then waited
+// for: flush and registered put waiters); a master's raw commit-log bytes take raw-append.ts to
+// the same log and dispatchers, to which callers may add their own. Reads: get-message.ts and
+// query-message.ts. Outcomes are status values.
 import { EventEmitter } from 'node:events';
 import { totalmem } from 'node:os';
 import {
@@ -15,20 +13,14 @@ import {
 } from '../common/limits.js';
 import type { MessageExt, MessageToStore } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
-import type { CleanService } from './clean-service.js';
-import type { CommitLog } from './commit-log.js';
-import type { CommitService } from './commit-service.js';
-import type { ConsumeQueueTable } from './consume-queue-table.js';
 import type { CommitLogDispatcher } from './dispatcher.js';
 import { type FileIO, nodeFileIO, withEnvSeams } from './file-io.js';
-import type { FlushService } from './flush-service.js';
 import {
   type GetMessageResult,
   getMessageFromQueue,
   type RecordFilter,
   type TagFilter,
 } from './get-message.js';
-import type { IndexService } from './index-service.js';
 import {
   type PutMessageResult,
   PutMessageService,
@@ -49,7 +41,6 @@ import {
   type StoreServices,
 } from './store-services.js';
 
-export { DEFAULT_CLEAN_OPTIONS } from './clean-service.js';
 export type { GetMessageResult, RecordFilter, TagFilter } from './get-message.js';
 export type { AppendResult, PutMessageResult, PutWaiter } from './put-message.js';
 export type { RawAppendResult } from './raw-append.js';
@@ -59,12 +50,12 @@ export type { MessageStoreOptions } from './store-services.js';
 const HOT_DISTANCE_BYTES = Math.floor((totalmem() * ACCESS_MESSAGE_IN_MEMORY_MAX_RATIO) / 100);
 
 export class MessageStore extends EventEmitter<StoreEvents> {
-  readonly commitLog: CommitLog;
-  readonly flushService: FlushService;
-  readonly commitService: CommitService;
-  readonly indexService: IndexService;
-  readonly consumeQueues: ConsumeQueueTable;
-  readonly cleanService: CleanService;
+  readonly commitLog: StoreServices['commitLog'];
+  readonly flushService: StoreServices['flushService'];
+  readonly commitService: StoreServices['commitService'];
+  readonly indexService: StoreServices['indexService'];
+  readonly consumeQueues: StoreServices['consumeQueues'];
+  readonly cleanService: StoreServices['cleanService'];
   private readonly opts: MessageStoreOptions;
   private readonly io: FileIO;
   private readonly s: StoreServices;
@@ -107,11 +98,8 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   private start(): void {
     this.s.checkpoint.markOpen();
     if (this.opts.flushDiskType === 'ASYNC_FLUSH') this.flushService.startAsync();
-    this.cqTimer = setInterval(
-      () => void this.flushConsumeQueues(),
-      DEFAULT_FLUSH_INTERVAL_CONSUME_QUEUE_MS,
-    );
-    this.cqTimer.unref();
+    const every = DEFAULT_FLUSH_INTERVAL_CONSUME_QUEUE_MS;
+    this.cqTimer = setInterval(() => void this.flushConsumeQueues(), every).unref();
     this.cleanService.start();
     this.running = true;
     this.put.accepting = true;
@@ -160,10 +148,8 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   }
 
   /**
-   * Deletes a topic's consume queues (DefaultMessageStore#deleteTopics): its messages can no
-   * longer be pulled; their commit-log records go with retention. The deletion is recorded
-   * durably first, so recovery after a crash does not index those records again. Returns the
-   * queues deleted.
+   * Deletes a topic's consume queues (DefaultMessageStore#deleteTopics); their records go with
+   * retention. Recorded durably first, so recovery after a crash does not index them again.
    */
   deleteTopic(topic: string): number {
     this.s.deletedTopics.add(topic, this.commitLog.maxOffset);
@@ -258,7 +244,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     return this.commitLog.minOffset;
   }
 
-  /** The periodic consume-queue flush and checkpoint, run now (recovery tests start from it). */
+  /** The periodic consume-queue flush and checkpoint, run now (recovery tests use it). */
   checkpointNow(): Promise<void> {
     return this.flushConsumeQueues();
   }
@@ -278,10 +264,8 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     }
   }
 
-  /**
-   * Stops every timer and drops the store without flushing, checkpointing or removing the abort
-   * marker: what a crash leaves behind. Fault-injection tests use it to simulate power loss.
-   */
+  /** Drops the store without flushing, checkpointing or removing the abort marker: what a
+   * crash leaves behind (the fault-injection tests' power loss). */
   halt(): void {
     this.stopTimers();
     this.flushService.stop();

@@ -1,8 +1,13 @@
 // Store outcomes as status values (PutMessageStatus, GetMessageStatus). The broker maps them to
 // wire codes in one exhaustive place (broker/status-mapping.ts); the store never speaks protocol.
+// The slave statuses come from put waiters (MessageStore#addPutWaiter), never from the store.
 export const PutMessageStatus = {
   PUT_OK: 'PUT_OK',
   FLUSH_DISK_TIMEOUT: 'FLUSH_DISK_TIMEOUT',
+  /** Stored, but the slave did not confirm within the wait (SYNC_MASTER). */
+  FLUSH_SLAVE_TIMEOUT: 'FLUSH_SLAVE_TIMEOUT',
+  /** Stored, but no slave was there to confirm it (SYNC_MASTER). */
+  SLAVE_NOT_AVAILABLE: 'SLAVE_NOT_AVAILABLE',
   MESSAGE_ILLEGAL: 'MESSAGE_ILLEGAL',
   PROPERTIES_SIZE_EXCEEDED: 'PROPERTIES_SIZE_EXCEEDED',
   SERVICE_NOT_AVAILABLE: 'SERVICE_NOT_AVAILABLE',
