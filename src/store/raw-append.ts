@@ -70,12 +70,12 @@ export async function appendRaw(
   };
   try {
     writeRawPieces(p.commitLog, bytes, plan.pieces);
-    const done = dispatchRange(p, [...p.dispatchers, collect], offset, plan.end);
-    assert(done.end === plan.end, `checked raw records dispatch whole (${done.reason})`);
   } catch (err) {
-    p.commitService.fail(err as Error);
+    p.commitService.fail(err as Error); // a staging buffer's write failed: undone like a put
     return refused(p, `writing the raw bytes failed: ${(err as Error).message}`);
   }
+  const done = dispatchRange(p, [...p.dispatchers, collect], offset, plan.scanEnd);
+  assert(done.end === plan.scanEnd, `checked raw records dispatch whole (${done.reason})`);
   try {
     await p.commitService.barrier();
   } catch (err) {
@@ -137,12 +137,14 @@ export function planRawAppend(
   log: CommitLog,
   offset: number,
   bytes: Buffer,
-): { pieces: RawPiece[]; end: number } | { reason: string } {
+): { pieces: RawPiece[]; scanEnd: number } | { reason: string } {
   const fileSize = log.queue.fileSize;
   const pieces: RawPiece[] = [];
   let pos = 0;
   let at = offset;
   let runFrom = 0;
+  // Where a scan of the written batch stops: its end, or the blank that closes it.
+  let scanEnd = offset;
   const closeRun = (): void => {
     if (pos > runFrom) pieces.push({ from: runFrom, length: pos - runFrom, blank: false });
   };
@@ -160,6 +162,7 @@ export function planRawAppend(
       }
       closeRun();
       pieces.push({ from: pos, length: END_FILE_MIN_BLANK_BYTES, blank: true });
+      scanEnd = at;
       pos += END_FILE_MIN_BLANK_BYTES;
       runFrom = pos;
       at += left;
@@ -178,9 +181,10 @@ export function planRawAppend(
     if (says !== at) return { reason: `the record at ${at} says it belongs at ${says}` };
     pos += size;
     at += size;
+    scanEnd = at;
   }
   closeRun();
-  return { pieces, end: at };
+  return { pieces, scanEnd };
 }
 
 /** Writes checked pieces at the log's end, rolling segments at each blank. */
