@@ -62,9 +62,9 @@ export const CQ_STAGING_UNITS = 205;
 export const CQ_RECOVERY_READ_UNITS = 4096;
 /** UtilAll/MessageStoreConfig OS_PAGE_SIZE: the unit of flushCommitLogLeastPages. */
 export const OS_PAGE_SIZE_BYTES = 4096;
-/** MessageStoreConfig.flushCommitLogThoroughInterval: ASYNC_FLUSH flushes any dirty byte after it. */
+/** MessageStoreConfig.flushCommitLogThoroughInterval: ASYNC_FLUSH flushes any dirty byte then. */
 export const FLUSH_COMMIT_LOG_THOROUGH_INTERVAL_MS = 10_000;
-/** MessageStoreConfig.accessMessageInMemoryMaxRatio (%): data this close to the log end is "hot". */
+/** MessageStoreConfig.accessMessageInMemoryMaxRatio (%): data this near the log end is "hot". */
 export const ACCESS_MESSAGE_IN_MEMORY_MAX_RATIO = 40;
 /** Largest single commit-log read of a pull; a record bigger than it is read on its own. */
 export const PULL_READ_WINDOW_MAX_BYTES = 1024 * 1024;

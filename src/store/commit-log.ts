@@ -32,7 +32,7 @@ import { ReadCache } from './read-cache.js';
 
 export { END_FILE_MIN_BLANK_BYTES };
 
-/** Largest fixed part of a record: IPv6 hosts (12 bytes more each) and a v2 (2-byte) topic length. */
+/** Largest fixed part of a record: IPv6 hosts (12 bytes more each), a v2 (2-byte) topic length. */
 const RECORD_MAX_OVERHEAD_BYTES = RECORD_FIXED_OVERHEAD_BYTES + 2 * 12 + 1;
 
 /** Opening the next segment failed (disk full, permissions): CREATE_MAPPED_FILE_FAILED. */
