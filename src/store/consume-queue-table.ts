@@ -15,23 +15,23 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
   redispatched = 0;
   private readonly queues = new Map<string, ConsumeQueue>();
   private readonly io: FileIO;
-  private readonly root: string;
-  private readonly fileSize: number;
-  private readonly committer: CommitService | undefined;
   private readonly log: Logger;
+  /** <root>/consumequeue */
+  private readonly dir: string;
+  /** Builds the queue of (topic, queueId) on first use, in <root>/consumequeue/<topic>/<id>/. */
+  private readonly create: (topic: string, queueId: number) => ConsumeQueue;
 
   constructor(io: FileIO, root: string, fileSize: number, log: Logger, committer?: CommitService) {
     this.io = io;
-    this.root = root;
-    this.fileSize = fileSize;
     this.log = log;
-    this.committer = committer;
+    this.dir = join(root, 'consumequeue');
+    this.create = (topic, queueId) =>
+      new ConsumeQueue(io, root, topic, queueId, fileSize, committer);
   }
 
   load(): void {
-    const dir = join(this.root, 'consumequeue');
-    for (const topic of this.io.readdir(dir)) {
-      for (const q of this.io.readdir(join(dir, topic))) {
+    for (const topic of this.io.readdir(this.dir)) {
+      for (const q of this.io.readdir(join(this.dir, topic))) {
         if (/^\d+$/.test(q)) this.findOrCreate(topic, Number(q));
       }
     }
@@ -53,7 +53,7 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
     const key = `${topic}\u0000${queueId}`;
     let cq = this.queues.get(key);
     if (!cq) {
-      cq = new ConsumeQueue(this.io, this.root, topic, queueId, this.fileSize, this.committer);
+      cq = this.create(topic, queueId);
       cq.load();
       this.queues.set(key, cq);
     }
@@ -72,7 +72,7 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
       this.queues.delete(key);
       n++;
     }
-    this.io.removeDir(join(this.root, 'consumequeue', topic));
+    this.io.removeDir(join(this.dir, topic));
     return n;
   }
 
@@ -92,7 +92,7 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
     for (const topic of topics) {
       this.log.warn({ topic }, 'consume queues of a deleted topic found at start; removed');
       if (![...this.queues.values()].some((cq) => cq.topic === topic))
-        this.io.removeDir(join(this.root, 'consumequeue', topic));
+        this.io.removeDir(join(this.dir, topic));
     }
   }
 

@@ -4,21 +4,22 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../common/logger.js';
 import type { MessageToStore } from '../message/message.js';
 import { MessageStore, type MessageStoreOptions } from './message-store.js';
 
-const roots: string[] = [];
-afterEach(() => {
-  for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
-});
+/** A store directory that lives as long as the test. */
+function tempRoot(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kitemq-raw-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 const SEGMENT = 16 * 1024;
 
 function rawOpts(): MessageStoreOptions {
-  const storePathRootDir = mkdtempSync(join(tmpdir(), 'kitemq-raw-'));
-  roots.push(storePathRootDir);
+  const storePathRootDir = tempRoot();
   const sizes = { mappedFileSizeCommitLog: SEGMENT, mappedFileSizeConsumeQueue: 20 * 50 };
   const flush = { flushIntervalCommitLog: 20, flushCommitLogLeastPages: 0, syncFlushTimeout: 5e3 };
   const rest = { maxMessageSize: 4096, logger: silentLogger(), maxHashSlotNum: 64 };

@@ -3,21 +3,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../common/logger.js';
 import type { MessageToStore } from '../message/message.js';
 import type { CommitLogDispatcher, DispatchRequest } from './dispatcher.js';
 import { MessageStore, type MessageStoreOptions } from './message-store.js';
 import { PutMessageStatus, type PutMessageStatusValue } from './status.js';
 
-const roots: string[] = [];
-afterEach(() => {
-  for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
-});
+/** A store directory that lives as long as the test. */
+function tempRoot(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kitemq-seams-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 function storeOpts(over: Partial<MessageStoreOptions> = {}): MessageStoreOptions {
-  const storePathRootDir = mkdtempSync(join(tmpdir(), 'kitemq-seams-'));
-  roots.push(storePathRootDir);
+  const storePathRootDir = tempRoot();
   const sizes = { mappedFileSizeCommitLog: 32 * 1024, mappedFileSizeConsumeQueue: 20 * 64 };
   const flush = { flushIntervalCommitLog: 20, flushCommitLogLeastPages: 0, syncFlushTimeout: 5e3 };
   const rest = { maxMessageSize: 8192, logger: silentLogger(), maxHashSlotNum: 32 };

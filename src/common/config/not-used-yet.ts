@@ -6,8 +6,24 @@ function group(note: string, keys: readonly string[]): Record<string, string> {
   return Object.fromEntries(keys.map((k) => [k, note]));
 }
 
+// NettyServerConfig keys both servers take.
+const THREADS_NOTE = 'thread pool sizing; KiteMQ serves requests on one event loop';
+const NETTY_THREAD_KEYS = [
+  'serverWorkerThreads',
+  'serverCallbackExecutorThreads',
+  'serverSelectorThreads',
+  'serverOnewaySemaphoreValue',
+  'serverAsyncSemaphoreValue',
+];
+const NETTY_BUFFER_KEYS = ['useEpollNativeSelector', 'serverPooledByteBufAllocatorEnable'];
+const SOCKET_TUNING = group('socket tuning', [
+  'serverSocketSndBufSize',
+  'serverSocketRcvBufSize',
+  'serverChannelMaxIdleTimeSeconds',
+]);
+
 export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object.freeze({
-  ...group('thread pool sizing; KiteMQ serves requests on one event loop', [
+  ...group(THREADS_NOTE, [
     'sendMessageThreadPoolNums',
     'pullMessageThreadPoolNums',
     'litePullMessageThreadPoolNums',
@@ -19,19 +35,10 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
     'endTransactionThreadPoolNums',
     'processReplyMessageThreadPoolNums',
     'pullThreadPoolQueueCapacity',
-    'serverWorkerThreads',
-    'serverCallbackExecutorThreads',
-    'serverSelectorThreads',
-    'serverOnewaySemaphoreValue',
-    'serverAsyncSemaphoreValue',
-    'useEpollNativeSelector',
-    'serverPooledByteBufAllocatorEnable',
+    ...NETTY_THREAD_KEYS,
+    ...NETTY_BUFFER_KEYS,
   ]),
-  ...group('socket tuning', [
-    'serverSocketSndBufSize',
-    'serverSocketRcvBufSize',
-    'serverChannelMaxIdleTimeSeconds',
-  ]),
+  ...SOCKET_TUNING,
   ...group(
     'send/pull queue wait and page-cache busy fast failure; no KiteMQ request waits before it ' +
       'runs (appends are synchronous), and sends waiting for the store are bounded by ' +
@@ -142,22 +149,13 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
 });
 
 export const NAMESRV_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object.freeze({
-  ...group('thread pool sizing; KiteMQ serves requests on one event loop', [
-    'serverWorkerThreads',
-    'serverCallbackExecutorThreads',
-    'serverSelectorThreads',
-    'serverOnewaySemaphoreValue',
-    'serverAsyncSemaphoreValue',
+  ...group(THREADS_NOTE, [
+    ...NETTY_THREAD_KEYS,
     'defaultThreadPoolNums',
     'clientRequestThreadPoolNums',
-    'useEpollNativeSelector',
-    'serverPooledByteBufAllocatorEnable',
+    ...NETTY_BUFFER_KEYS,
   ]),
-  ...group('socket tuning', [
-    'serverSocketSndBufSize',
-    'serverSocketRcvBufSize',
-    'serverChannelMaxIdleTimeSeconds',
-  ]),
+  ...SOCKET_TUNING,
   ...group('name server storage and environment', [
     'rocketmqHome',
     'kvConfigPath',
