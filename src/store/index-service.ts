@@ -9,7 +9,7 @@ import type { FileIO } from './file-io.js';
 import { IndexFile } from './index-file.js';
 
 export interface IndexOptions {
-  /** RocketMQ's maxHashSlotNum (5,000,000) and maxIndexNum (20,000,000); tests use small ones. */
+  /** RocketMQ's maxHashSlotNum and maxIndexNum (defaults in limits.ts); tests use small ones. */
   maxHashSlotNum: number;
   maxIndexNum: number;
 }

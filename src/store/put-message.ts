@@ -88,29 +88,11 @@ export class PutMessageService {
   /** A batch: same topic and queue, consecutive queue offsets; all or nothing on validation. */
   async putMessages(ms: MessageToStore[]): Promise<PutMessageResult> {
     const p = this.p;
-    if (!this.accepting)
-      return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: 'the store is shut down' };
     assert(ms.length > 0, 'callers never put an empty batch');
-    if (p.cleanService.isDiskFull) {
-      return {
-        status: PutMessageStatus.SERVICE_NOT_AVAILABLE,
-        remark: p.cleanService.diskFullRemark(),
-      };
-    }
-    const encoded: EncodedForStore[] = [];
-    for (const m of ms) {
-      const e = encodeForStore(m, p.maxMessageSize, p.commitLog.maxRecordBytes);
-      if ('status' in e) return e;
-      encoded.push(e);
-    }
+    const encoded = this.encode(ms);
+    if (!Array.isArray(encoded)) return encoded;
     let total = 0;
     for (const e of encoded) total += e.size;
-    if (total > p.commitLog.maxRecordBytes) {
-      return {
-        status: PutMessageStatus.MESSAGE_ILLEGAL,
-        remark: `the batch takes ${total} bytes stored, more than one commit log segment holds (${p.commitLog.maxRecordBytes}); send smaller batches`,
-      };
-    }
     const now = Date.now();
     let offsets: number[];
     let first: number;
@@ -167,6 +149,31 @@ export class PutMessageService {
     const durable = await p.flushService.waitForFlush(end);
     if (!durable) return { status: PutMessageStatus.FLUSH_DISK_TIMEOUT, appendResult };
     return { status: PutMessageStatus.PUT_OK, appendResult };
+  }
+
+  /** The store state, then every message checked and encoded; else the first refusal. */
+  private encode(ms: MessageToStore[]): EncodedForStore[] | PutMessageResult {
+    if (!this.accepting)
+      return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: 'the store is shut down' };
+    const clean = this.p.cleanService;
+    if (clean.isDiskFull)
+      return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: clean.diskFullRemark() };
+    const max = this.p.commitLog.maxRecordBytes;
+    const encoded: EncodedForStore[] = [];
+    let total = 0;
+    for (const m of ms) {
+      const e = encodeForStore(m, this.p.maxMessageSize, max);
+      if ('status' in e) return e;
+      encoded.push(e);
+      total += e.size;
+    }
+    if (total > max) {
+      return {
+        status: PutMessageStatus.MESSAGE_ILLEGAL,
+        remark: `the batch takes ${total} bytes stored, more than one commit log segment holds (${max}); send smaller batches`,
+      };
+    }
+    return encoded;
   }
 
   /**
