@@ -8,7 +8,7 @@ import type { StoreCheckpoint } from './checkpoint.js';
 import type { CommitLog } from './commit-log.js';
 import type { ConsumeQueueTable } from './consume-queue-table.js';
 import type { DeletedTopics } from './deleted-topics.js';
-import type { CommitLogDispatcher } from './dispatcher.js';
+import { type CommitLogDispatcher, IndexDispatcher } from './dispatcher.js';
 import type { IndexService } from './index-service.js';
 import { parseForDispatch } from './store-record.js';
 
@@ -18,7 +18,10 @@ export interface RecoveryParts {
   indexService: IndexService;
   deletedTopics: DeletedTopics;
   checkpoint: StoreCheckpoint;
-  /** The consume queues first, then the key index (when messageIndexEnable). */
+  /**
+   * The consume queues first, then the key index (when messageIndexEnable), then those callers
+   * registered (MessageStoreOptions#dispatchers), which get the pass from the queues' start.
+   */
   dispatchers: readonly CommitLogDispatcher[];
   logger: Logger;
 }
@@ -67,7 +70,7 @@ export function recoverStore(p: RecoveryParts): number {
   // catch-up with a warning (those keys stay unqueryable), it does not stop the start.
   const queuesFrom = Math.max(commitLog.minOffset, Math.min(from, rebuildFrom));
   const indexFrom = Math.max(commitLog.minOffset, indexService.resumeOffset);
-  const index = p.dispatchers.filter((d) => d !== consumeQueues);
+  const index = p.dispatchers.filter((d) => d instanceof IndexDispatcher);
   let mainFrom = queuesFrom;
   if (index.length > 0 && indexFrom < queuesFrom) {
     const caught = dispatchRange(p, index, indexFrom, queuesFrom);

@@ -93,6 +93,19 @@ describe('registered dispatchers', () => {
     });
     await again.shutdown();
   });
+
+  it('at open are not fed the key index’s own catch-up, only the queues’ re-dispatch', async () => {
+    const opts = storeOpts();
+    const first = await MessageStore.open(opts);
+    for (let i = 0; i < 4; i++) await first.putMessage(message(i));
+    await first.shutdown();
+    rmSync(join(opts.storePathRootDir, 'index'), { recursive: true, force: true });
+    const rec = new Recorder(() => undefined);
+    const again = await MessageStore.open({ ...opts, dispatchers: [rec] });
+    expect(again.queryMessage('S', 's2', 4, 0, Date.now() + 1e6).buffers).toHaveLength(1);
+    expect(rec.seen).toEqual([]); // the queues were whole: nothing for a registered dispatcher
+    await again.shutdown();
+  });
 });
 
 type Gate = {
