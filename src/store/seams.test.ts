@@ -39,6 +39,13 @@ function message(n: number, properties: Record<string, string> = {}): MessageToS
   };
 }
 
+/** A store holding messages 0..n-1. */
+async function storeOf(n: number, opts: MessageStoreOptions): Promise<MessageStore> {
+  const store = await MessageStore.open(opts);
+  for (let i = 0; i < n; i++) await store.putMessage(message(i));
+  return store;
+}
+
 class Recorder implements CommitLogDispatcher {
   readonly seen: { req: DispatchRequest; recovering: boolean; queued: number }[] = [];
   private readonly store: () => MessageStore | undefined;
@@ -70,9 +77,7 @@ describe('registered dispatchers', () => {
 
   it('given at open, get recovery’s re-dispatch after a crash', async () => {
     const opts = storeOpts();
-    const first = await MessageStore.open(opts);
-    for (let i = 0; i < 5; i++) await first.putMessage(message(i));
-    first.halt();
+    (await storeOf(5, opts)).halt();
     // No checkpoint: recovery validates and re-dispatches from the log's start, whatever the
     // periodic consume-queue flush managed to write before the crash.
     rmSync(join(opts.storePathRootDir, 'checkpoint'), { force: true });
@@ -96,9 +101,7 @@ describe('registered dispatchers', () => {
 
   it('at open are not fed the key index’s own catch-up, only the queues’ re-dispatch', async () => {
     const opts = storeOpts();
-    const first = await MessageStore.open(opts);
-    for (let i = 0; i < 4; i++) await first.putMessage(message(i));
-    await first.shutdown();
+    await (await storeOf(4, opts)).shutdown();
     rmSync(join(opts.storePathRootDir, 'index'), { recursive: true, force: true });
     const rec = new Recorder(() => undefined);
     const again = await MessageStore.open({ ...opts, dispatchers: [rec] });
