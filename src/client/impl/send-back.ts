@@ -9,11 +9,11 @@ import { TBW102 } from '../../message/system-topics.js';
 import { createRequest } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import type { ClientInstance } from './client-instance.js';
+import type { BrokerInvoker } from './consumer-parts.js';
 import { wrapNamespace } from './namespace.js';
 
 export interface SendBackContext {
-  client: ClientInstance;
+  client: BrokerInvoker;
   log: Logger;
   group: string;
   retryTopic: string;

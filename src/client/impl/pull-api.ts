@@ -1,0 +1,105 @@
+// PULL_MESSAGE (11) for every reader of the SDK (PullAPIWrapper#pullKernelImpl and
+// #processPullResult): the push consumer's pull service, the lite pull consumer and the admin
+// client's dead-letter reads. Request: PullMessageRequestHeader (consumerGroup, topic, queueId,
+// queueOffset, maxMsgNums, sysFlag, commitOffset, suspendTimeoutMillis, subscription, subVersion,
+// expressionType). Answer: SUCCESS (FOUND, records in the body), PULL_NOT_FOUND (NO_NEW_MSG),
+// PULL_RETRY_IMMEDIATELY (NO_MATCHED_MSG), PULL_OFFSET_MOVED (OFFSET_ILLEGAL), each with
+// nextBeginOffset/minOffset/maxOffset; any other code is an error. The broker filters by tag hash,
+// so found messages are filtered again by tag here, as Java does.
+import { MessageConst, type MessageExt } from '../../message/message.js';
+import { createRequest, type RemotingCommand } from '../../protocol/remoting-command.js';
+import { RequestCode } from '../../protocol/request-code.js';
+import { ResponseCode } from '../../protocol/response-code.js';
+import type { BrokerInvoker, PullApi } from './consumer-parts.js';
+import { decodeMessages } from './decode-messages.js';
+
+/** PullSysFlag bits (the client commits with the pull, may be suspended, sends its filter). */
+export const PULL_FLAG_COMMIT_OFFSET = 0x1;
+export const PULL_FLAG_SUSPEND = 0x2;
+export const PULL_FLAG_SUBSCRIPTION = 0x4;
+
+/** PullMessageRequestHeader, in its wire order (a type, so it passes as header fields). */
+export type PullHeaderFields = {
+  consumerGroup: string;
+  topic: string;
+  queueId: number;
+  queueOffset: number;
+  maxMsgNums: number;
+  sysFlag: number;
+  commitOffset: number;
+  suspendTimeoutMillis: number;
+  subscription: string;
+  subVersion: number;
+  /** Left out of the header when undefined (the admin client's reads send none). */
+  expressionType?: string;
+};
+
+export type PullStatus = 'FOUND' | 'NO_NEW_MSG' | 'NO_MATCHED_MSG' | 'OFFSET_ILLEGAL' | 'ERROR';
+
+export interface PullResult {
+  status: PullStatus;
+  /** The broker's response code and remark (what an ERROR says). */
+  code: number;
+  remark: string | undefined;
+  /** NaN when the answer named none. */
+  nextBeginOffset: number;
+  /** FOUND: the records, inflated and filtered by tag; otherwise empty. */
+  msgs: MessageExt[];
+}
+
+export function buildPullRequest(header: PullHeaderFields): RemotingCommand {
+  return createRequest(RequestCode.PULL_MESSAGE, 0, header);
+}
+
+export function statusOf(code: number): PullStatus {
+  switch (code) {
+    case ResponseCode.SUCCESS:
+      return 'FOUND';
+    case ResponseCode.PULL_NOT_FOUND:
+      return 'NO_NEW_MSG';
+    case ResponseCode.PULL_RETRY_IMMEDIATELY:
+      return 'NO_MATCHED_MSG';
+    case ResponseCode.PULL_OFFSET_MOVED:
+      return 'OFFSET_ILLEGAL';
+    default:
+      return 'ERROR';
+  }
+}
+
+/** processPullResult: decodes a found body and keeps the messages whose tag is subscribed. */
+export function decodePullResult(res: RemotingCommand, tagsSet: readonly string[]): PullResult {
+  const status = statusOf(res.code);
+  let msgs: MessageExt[] = [];
+  if (status === 'FOUND' && res.body) {
+    msgs = decodeMessages(res.body);
+    if (tagsSet.length > 0) {
+      msgs = msgs.filter((m) => tagsSet.includes(m.properties[MessageConst.TAGS] ?? ''));
+    }
+  }
+  return {
+    status,
+    code: res.code,
+    remark: res.remark,
+    nextBeginOffset: Number(res.extFields.nextBeginOffset),
+    msgs,
+  };
+}
+
+/** PullApi over a client's broker connections. */
+export class PullAPIWrapper implements PullApi {
+  private readonly broker: BrokerInvoker;
+
+  constructor(broker: BrokerInvoker) {
+    this.broker = broker;
+  }
+
+  async pull(
+    brokerName: string,
+    header: PullHeaderFields,
+    timeoutMs: number,
+    tagsSet: readonly string[],
+  ): Promise<PullResult> {
+    const res = await this.broker.invokeBroker(brokerName, buildPullRequest(header), timeoutMs);
+    return decodePullResult(res, tagsSet);
+  }
+}
