@@ -5,10 +5,11 @@
 // small fakes. They live in impl/ beside the helpers they use (process-queue, allocate, send-back).
 import type { TagSubscription } from '../../message/filter-api.js';
 import type { MessageExt } from '../../message/message.js';
+import type { PullMessageRequestHeader } from '../../protocol/headers/pull.js';
 import type { RemotingCommand } from '../../protocol/remoting-command.js';
 import type { MessageQueue } from './allocate.js';
 import type { ProcessQueue } from './process-queue.js';
-import type { PullHeaderFields, PullResult } from './pull-api.js';
+import type { PullResult } from './pull-api.js';
 
 /** Requests to a broker named in a route (ClientInstance has this). */
 export interface BrokerInvoker {
@@ -84,7 +85,7 @@ export interface PullApi {
   /** `tagsSet`: tags to keep (empty keeps all); the broker filters by tag hash only. */
   pull(
     brokerName: string,
-    header: PullHeaderFields,
+    header: PullMessageRequestHeader,
     timeoutMs: number,
     tagsSet: readonly string[],
   ): Promise<PullResult>;

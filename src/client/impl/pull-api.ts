@@ -1,38 +1,49 @@
 // PULL_MESSAGE (11) for every reader of the SDK (PullAPIWrapper#pullKernelImpl and
 // #processPullResult): the push consumer's pull service, the lite pull consumer and the admin
-// client's dead-letter reads. Request: PullMessageRequestHeader (consumerGroup, topic, queueId,
-// queueOffset, maxMsgNums, sysFlag, commitOffset, suspendTimeoutMillis, subscription, subVersion,
-// expressionType). Answer: SUCCESS (FOUND, records in the body), PULL_NOT_FOUND (NO_NEW_MSG),
-// PULL_RETRY_IMMEDIATELY (NO_MATCHED_MSG), PULL_OFFSET_MOVED (OFFSET_ILLEGAL), each with
-// nextBeginOffset/minOffset/maxOffset; any other code is an error. The broker filters by tag hash,
+// client's dead-letter reads. Request: PullMessageRequestHeader from the pull codec
+// (protocol/headers/pull.ts). Answer: SUCCESS (FOUND, records in the body), PULL_NOT_FOUND
+// (NO_NEW_MSG), PULL_RETRY_IMMEDIATELY (NO_MATCHED_MSG), PULL_OFFSET_MOVED (OFFSET_ILLEGAL), each
+// with nextBeginOffset/minOffset/maxOffset; any other code is an error. The broker filters by tag hash,
 // so found messages are filtered again by tag here, as Java does.
 import { MessageConst, type MessageExt } from '../../message/message.js';
-import { createRequest, type RemotingCommand } from '../../protocol/remoting-command.js';
+import {
+  encodePullHeader,
+  type PullMessageRequestHeader,
+  PullSysFlag,
+} from '../../protocol/headers/pull.js';
+import { createRequestWithFields, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerInvoker, PullApi } from './consumer-parts.js';
 import { decodeMessages } from './decode-messages.js';
 
-/** PullSysFlag bits (the client commits with the pull, may be suspended, sends its filter). */
-export const PULL_FLAG_COMMIT_OFFSET = 0x1;
-export const PULL_FLAG_SUSPEND = 0x2;
-export const PULL_FLAG_SUBSCRIPTION = 0x4;
-
-/** PullMessageRequestHeader, in its wire order (a type, so it passes as header fields). */
-export type PullHeaderFields = {
-  consumerGroup: string;
-  topic: string;
-  queueId: number;
-  queueOffset: number;
-  maxMsgNums: number;
-  sysFlag: number;
-  commitOffset: number;
-  suspendTimeoutMillis: number;
-  subscription: string;
-  subVersion: number;
-  /** Left out of the header when undefined (the admin client's reads send none). */
-  expressionType?: string;
-};
+/**
+ * A pull answered at once that commits nothing (the lite pull consumer, the admin client's reads):
+ * the filter in the request (PullSysFlag.SUBSCRIPTION), no suspension, subVersion 0.
+ */
+export function plainPullHeader(
+  consumerGroup: string,
+  topic: string,
+  queueId: number,
+  queueOffset: number,
+  maxMsgNums: number,
+  subscription: string,
+  expressionType: string | undefined,
+): PullMessageRequestHeader {
+  return {
+    consumerGroup,
+    topic,
+    queueId,
+    queueOffset,
+    maxMsgNums,
+    sysFlag: PullSysFlag.SUBSCRIPTION,
+    commitOffset: 0,
+    suspendTimeoutMillis: 0,
+    subscription,
+    subVersion: 0,
+    expressionType,
+  };
+}
 
 export type PullStatus = 'FOUND' | 'NO_NEW_MSG' | 'NO_MATCHED_MSG' | 'OFFSET_ILLEGAL' | 'ERROR';
 
@@ -47,8 +58,8 @@ export interface PullResult {
   msgs: MessageExt[];
 }
 
-export function buildPullRequest(header: PullHeaderFields): RemotingCommand {
-  return createRequest(RequestCode.PULL_MESSAGE, 0, header);
+export function buildPullRequest(header: PullMessageRequestHeader): RemotingCommand {
+  return createRequestWithFields(RequestCode.PULL_MESSAGE, encodePullHeader(header));
 }
 
 export function statusOf(code: number): PullStatus {
@@ -95,7 +106,7 @@ export class PullAPIWrapper implements PullApi {
 
   async pull(
     brokerName: string,
-    header: PullHeaderFields,
+    header: PullMessageRequestHeader,
     timeoutMs: number,
     tagsSet: readonly string[],
   ): Promise<PullResult> {

@@ -3,7 +3,8 @@
 // local file for BROADCASTING), else what consumeFromWhere says for a new group: GET_MAX_OFFSET
 // (30) for the last offset, SEARCH_OFFSET_BY_TIMESTAMP (29) for a timestamp. -1 means "try again
 // at the next rebalance".
-import { createRequest } from '../../protocol/remoting-command.js';
+import { encodeSearchOffsetHeader } from '../../protocol/headers/offsets.js';
+import { createRequestWithFields } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { MessageQueue } from './allocate.js';
@@ -31,9 +32,12 @@ export async function computePullFromWhere(
     s.where === 'CONSUME_FROM_TIMESTAMP' && mq.topic !== s.retryTopic
       ? RequestCode.SEARCH_OFFSET_BY_TIMESTAMP
       : RequestCode.GET_MAX_OFFSET;
-  const r = await broker.invokeBroker(
-    mq.brokerName,
-    createRequest(code, 0, { topic: mq.topic, queueId: mq.queueId, timestamp: s.timestamp }),
-  );
+  // GET_MAX_OFFSET has always been sent with the timestamp too; the broker reads only its fields.
+  const ext = encodeSearchOffsetHeader({
+    topic: mq.topic,
+    queueId: mq.queueId,
+    timestamp: s.timestamp,
+  });
+  const r = await broker.invokeBroker(mq.brokerName, createRequestWithFields(code, ext));
   return r.code === ResponseCode.SUCCESS ? Number(r.extFields.offset) : -1;
 }

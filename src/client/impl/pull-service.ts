@@ -8,17 +8,13 @@
 // next try. The loop ends when the queue is dropped or the consumer stops.
 import type { MessageExt } from '../../message/message.js';
 import { MessageConst } from '../../message/message.js';
+import { PullSysFlag } from '../../protocol/headers/pull.js';
 import { sleep } from './abort.js';
 import { queueKey } from './allocate.js';
 import type { ConsumeService, PullApi, Subscription } from './consumer-parts.js';
 import { unwrapNamespace } from './namespace.js';
 import type { ProcessQueue } from './process-queue.js';
-import {
-  PULL_FLAG_COMMIT_OFFSET,
-  PULL_FLAG_SUBSCRIPTION,
-  PULL_FLAG_SUSPEND,
-  type PullResult,
-} from './pull-api.js';
+import type { PullResult } from './pull-api.js';
 
 export interface PullServiceOptions {
   group: string;
@@ -69,14 +65,14 @@ export class PullService {
         continue;
       }
       const committed = pq.commitOffset();
-      const commit = committed > 0 && o.commitOffsetEnable ? PULL_FLAG_COMMIT_OFFSET : 0;
+      const commit = committed > 0 && o.commitOffsetEnable ? PullSysFlag.COMMIT_OFFSET : 0;
       const header = {
         consumerGroup: o.group,
         topic: pq.mq.topic,
         queueId: pq.mq.queueId,
         queueOffset: pq.nextOffset,
         maxMsgNums: o.pullBatchSize,
-        sysFlag: commit | PULL_FLAG_SUSPEND | PULL_FLAG_SUBSCRIPTION,
+        sysFlag: commit | PullSysFlag.SUSPEND | PullSysFlag.SUBSCRIPTION,
         commitOffset: committed,
         suspendTimeoutMillis: o.suspendTimeoutMs,
         subscription: sub.subString,

@@ -1,10 +1,15 @@
 // Consume offsets of a CLUSTERING group, kept by the broker (RemoteBrokerOffsetStore):
 // QUERY_CONSUMER_OFFSET (14) reads one (SUCCESS with `offset`, QUERY_NOT_FOUND for a group that
 // never committed), UPDATE_CONSUMER_OFFSET (15) writes one; both carry consumerGroup, topic and
-// queueId. The push consumer also commits with its pulls (PullSysFlag commit bit); the interval
-// commit covers queues that stopped pulling and the last offsets before shutdown.
+// queueId (headers from protocol/headers/offsets.ts). The push consumer also commits with its
+// pulls (PullSysFlag commit bit); the interval commit covers queues that stopped pulling and the
+// last offsets before shutdown.
 import type { Logger } from '../../common/logger.js';
-import { createRequest } from '../../protocol/remoting-command.js';
+import {
+  encodeQueryConsumerOffsetHeader,
+  encodeUpdateConsumerOffsetHeader,
+} from '../../protocol/headers/offsets.js';
+import { createRequestWithFields } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { type MessageQueue, queueKey } from './allocate.js';
@@ -16,10 +21,14 @@ export async function queryConsumerOffset(
   group: string,
   mq: MessageQueue,
 ): Promise<number> {
-  const ext = { consumerGroup: group, topic: mq.topic, queueId: mq.queueId };
+  const ext = encodeQueryConsumerOffsetHeader({
+    consumerGroup: group,
+    topic: mq.topic,
+    queueId: mq.queueId,
+  });
   const res = await broker.invokeBroker(
     mq.brokerName,
-    createRequest(RequestCode.QUERY_CONSUMER_OFFSET, 0, ext),
+    createRequestWithFields(RequestCode.QUERY_CONSUMER_OFFSET, ext),
   );
   if (res.code === ResponseCode.SUCCESS) return Number(res.extFields.offset);
   return res.code === ResponseCode.QUERY_NOT_FOUND ? -1 : -2;
@@ -32,10 +41,15 @@ export async function updateConsumerOffset(
   mq: MessageQueue,
   offset: number,
 ): Promise<boolean> {
-  const ext = { consumerGroup: group, topic: mq.topic, queueId: mq.queueId, commitOffset: offset };
+  const ext = encodeUpdateConsumerOffsetHeader({
+    consumerGroup: group,
+    topic: mq.topic,
+    queueId: mq.queueId,
+    commitOffset: offset,
+  });
   const res = await broker.invokeBroker(
     mq.brokerName,
-    createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, 0, ext),
+    createRequestWithFields(RequestCode.UPDATE_CONSUMER_OFFSET, ext),
   );
   return res.code === ResponseCode.SUCCESS;
 }
