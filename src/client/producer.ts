@@ -73,8 +73,7 @@ export class Producer {
     this.path = new SendPath(
       this.client,
       new FaultStrategy(this.opts.sendLatencyFaultEnable),
-      this.opts.producerGroup,
-      this.opts.namespace,
+      this.opts,
     );
     this.client.register({
       producerGroups: () => [this.opts.producerGroup],

@@ -288,15 +288,14 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
           },
         )
       : new ConsumeConcurrentlyService(ctx, o.consumeMessageBatchMaxSize);
+    const host = {
+      isRunning: () => this.running,
+      subscription: (topic: string) => this.subscriptions.get(topic),
+      onPullError: (err: Error) => this.emit('error', err),
+      report: (err: Error) => this.report(err),
+    };
     const pull = new PullService(
-      new PullAPIWrapper(this.client),
-      consume,
-      {
-        isRunning: () => this.running,
-        subscription: (topic) => this.subscriptions.get(topic),
-        onPullError: (err) => this.emit('error', err),
-        report: (err) => this.report(err),
-      },
+      { api: new PullAPIWrapper(this.client), consume, host },
       {
         group: o.consumerGroup,
         pullBatchSize: o.pullBatchSize,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pollUntil } from '../../../test/harness/poll.js';
 import { silentLogger } from '../../common/logger.js';
 import type { MessageExt } from '../../message/message.js';
 import type { RemotingCommand } from '../../protocol/remoting-command.js';
@@ -60,13 +61,8 @@ function service(listener: MessageListener, sent: RemotingCommand[] = [], locks?
   });
 }
 
-async function until(cond: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+/** Polls a condition under a generous deadline; the expect() after it reports a miss. */
+const until = (cond: () => boolean) => pollUntil(cond, (done) => done, 20_000, 2);
 
 describe('ConsumeOrderlyService', () => {
   it('hands one message at a time to the listener, in queue order, across submits', async () => {

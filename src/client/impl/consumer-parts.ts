@@ -9,7 +9,6 @@ import type { PullMessageRequestHeader } from '../../protocol/headers/pull.js';
 import type { RemotingCommand } from '../../protocol/remoting-command.js';
 import type { MessageQueue } from './allocate.js';
 import type { ProcessQueue } from './process-queue.js';
-import type { PullResult } from './pull-api.js';
 
 /** Requests to a broker named in a route (ClientInstance has this). */
 export interface BrokerInvoker {
@@ -89,4 +88,18 @@ export interface PullApi {
     timeoutMs: number,
     tagsSet: readonly string[],
   ): Promise<PullResult>;
+}
+
+/** What a pull came back with (PullResult), as impl/pull-api.ts decodes it. */
+export type PullStatus = 'FOUND' | 'NO_NEW_MSG' | 'NO_MATCHED_MSG' | 'OFFSET_ILLEGAL' | 'ERROR';
+
+export interface PullResult {
+  status: PullStatus;
+  /** The broker's response code and remark (what an ERROR says). */
+  code: number;
+  remark: string | undefined;
+  /** NaN when the answer named none. */
+  nextBeginOffset: number;
+  /** FOUND: the records, inflated and filtered by tag; otherwise empty. */
+  msgs: MessageExt[];
 }

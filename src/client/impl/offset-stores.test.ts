@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../common/logger.js';
 import { silentLogger } from '../../common/logger.js';
 import type { RemotingCommand } from '../../protocol/remoting-command.js';
@@ -13,16 +13,14 @@ import { RemoteOffsetStore } from './remote-offset-store.js';
 
 const q0 = { topic: 'T', brokerName: 'b', queueId: 0 };
 const q1 = { topic: 'T', brokerName: 'b', queueId: 1 };
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+let root = '';
+let files = 0;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'kitemq-offsets-'));
 });
-
-function tempFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kitemq-offsets-'));
-  dirs.push(dir);
-  return join(dir, 'G', 'offsets.json');
-}
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+/** A fresh <dir>/G/offsets.json under the suite's temp dir (the directories do not exist yet). */
+const tempFile = () => join(root, String(++files), 'G', 'offsets.json');
 
 function warnings(): { log: Logger; seen: string[] } {
   const seen: string[] = [];
@@ -60,8 +58,8 @@ describe('LocalOffsetStore (BROADCASTING)', () => {
 
   it('a failed write warns instead of throwing and is tried again by the next persist', async () => {
     const path = tempFile();
-    const blocker = join(path, '..', '..', 'G');
-    rmSync(blocker, { recursive: true, force: true });
+    const blocker = join(path, '..');
+    mkdirSync(join(blocker, '..'));
     writeFileSync(blocker, 'a file where the directory should be');
     const { log, seen } = warnings();
     const s = new LocalOffsetStore(path, log);

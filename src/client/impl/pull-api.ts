@@ -14,7 +14,7 @@ import {
 import { createRequestWithFields, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import type { BrokerInvoker, PullApi } from './consumer-parts.js';
+import type { BrokerInvoker, PullApi, PullResult, PullStatus } from './consumer-parts.js';
 import { decodeMessages } from './decode-messages.js';
 
 /**
@@ -43,19 +43,6 @@ export function plainPullHeader(
     subVersion: 0,
     expressionType,
   };
-}
-
-export type PullStatus = 'FOUND' | 'NO_NEW_MSG' | 'NO_MATCHED_MSG' | 'OFFSET_ILLEGAL' | 'ERROR';
-
-export interface PullResult {
-  status: PullStatus;
-  /** The broker's response code and remark (what an ERROR says). */
-  code: number;
-  remark: string | undefined;
-  /** NaN when the answer named none. */
-  nextBeginOffset: number;
-  /** FOUND: the records, inflated and filtered by tag; otherwise empty. */
-  msgs: MessageExt[];
 }
 
 export function buildPullRequest(header: PullMessageRequestHeader): RemotingCommand {

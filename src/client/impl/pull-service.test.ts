@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { pollUntil } from '../../../test/harness/poll.js';
 import type { MessageExt } from '../../message/message.js';
 import { type PullMessageRequestHeader, PullSysFlag } from '../../protocol/headers/pull.js';
-import type { ConsumeService, PullApi } from './consumer-parts.js';
+import type { ConsumeService, PullApi, PullResult, PullStatus } from './consumer-parts.js';
 import { ProcessQueue } from './process-queue.js';
-import type { PullResult, PullStatus } from './pull-api.js';
 import { PullService, type PullServiceOptions } from './pull-service.js';
 
 const mq = { topic: 'ns%T', brokerName: 'b', queueId: 0 };
@@ -55,20 +55,23 @@ function run(pq: ProcessQueue, script: PullResult[], o: Partial<PullServiceOptio
     onPullError: (err: Error) => void errors.push(err),
     report: (err: Error) => void errors.push(err),
   };
-  const service = new PullService(api, consume, host, {
-    group: 'ns%G',
-    pullBatchSize: 32,
-    pullThresholdForQueue: 1_000,
-    pullThresholdSizeForQueueMiB: 100,
-    commitOffsetEnable: true,
-    suspendTimeoutMs: 15_000,
-    pullTimeoutMs: 30_000,
-    flowControlDelayMs: 1,
-    exceptionDelayMs: 1,
-    retryTopic: '%RETRY%ns%G',
-    namespace: 'ns',
-    ...o,
-  });
+  const service = new PullService(
+    { api, consume, host },
+    {
+      group: 'ns%G',
+      pullBatchSize: 32,
+      pullThresholdForQueue: 1_000,
+      pullThresholdSizeForQueueMiB: 100,
+      commitOffsetEnable: true,
+      suspendTimeoutMs: 15_000,
+      pullTimeoutMs: 30_000,
+      flowControlDelayMs: 1,
+      exceptionDelayMs: 1,
+      retryTopic: '%RETRY%ns%G',
+      namespace: 'ns',
+      ...o,
+    },
+  );
   return { done: service.pullLoop(pq), headers, submitted, errors };
 }
 
@@ -85,13 +88,8 @@ function countChecks(pq: ProcessQueue): { n: number } {
   return checks;
 }
 
-async function until(cond: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 1));
-  }
-}
+/** Polls a condition under a generous deadline; the expect() after it reports a miss. */
+const until = (cond: () => boolean) => pollUntil(cond, (done) => done, 20_000, 2);
 
 describe('PullService', () => {
   it('pulls from nextOffset on, hands found messages over with their application topic', async () => {

@@ -11,10 +11,9 @@ import { MessageConst } from '../../message/message.js';
 import { PullSysFlag } from '../../protocol/headers/pull.js';
 import { sleep } from './abort.js';
 import { queueKey } from './allocate.js';
-import type { ConsumeService, PullApi, Subscription } from './consumer-parts.js';
+import type { ConsumeService, PullApi, PullResult, Subscription } from './consumer-parts.js';
 import { unwrapNamespace } from './namespace.js';
 import type { ProcessQueue } from './process-queue.js';
-import type { PullResult } from './pull-api.js';
 
 export interface PullServiceOptions {
   group: string;
@@ -40,27 +39,30 @@ export interface PullServiceHost {
   report(err: Error): void;
 }
 
-export class PullService {
-  private readonly api: PullApi;
-  private readonly consume: ConsumeService;
-  private readonly host: PullServiceHost;
-  private readonly o: PullServiceOptions;
-  private readonly maxBytes: number;
+/** What the pull service works with: the pull requests, where messages go, its consumer. */
+export interface PullServiceDeps {
+  api: PullApi;
+  consume: ConsumeService;
+  host: PullServiceHost;
+}
 
-  constructor(api: PullApi, consume: ConsumeService, host: PullServiceHost, o: PullServiceOptions) {
-    this.api = api;
-    this.consume = consume;
-    this.host = host;
-    this.o = o;
-    this.maxBytes = o.pullThresholdSizeForQueueMiB * 1024 * 1024;
+export class PullService {
+  private readonly d: PullServiceDeps;
+  private readonly o: PullServiceOptions;
+
+  constructor(deps: PullServiceDeps, options: PullServiceOptions) {
+    this.d = deps;
+    this.o = options;
   }
 
   /** Pulls `pq` until it is dropped or the consumer stops. */
   async pullLoop(pq: ProcessQueue): Promise<void> {
-    const { host, o } = this;
+    const { api, host } = this.d;
+    const o = this.o;
+    const maxBytes = o.pullThresholdSizeForQueueMiB * 1024 * 1024;
     const sub = host.subscription(pq.mq.topic)!;
     while (host.isRunning() && !pq.dropped) {
-      if (pq.inflightCount >= o.pullThresholdForQueue || pq.inflightBytes >= this.maxBytes) {
+      if (pq.inflightCount >= o.pullThresholdForQueue || pq.inflightBytes >= maxBytes) {
         await sleep(o.flowControlDelayMs); // flow control: let the listener catch up
         continue;
       }
@@ -80,7 +82,7 @@ export class PullService {
         expressionType: sub.expressionType ?? 'TAG',
       };
       try {
-        const r = await this.api.pull(pq.mq.brokerName, header, o.pullTimeoutMs, sub.tagsSet);
+        const r = await api.pull(pq.mq.brokerName, header, o.pullTimeoutMs, sub.tagsSet);
         if (pq.dropped) return;
         this.onPullResult(pq, r);
         if (r.status === 'ERROR') {
@@ -104,7 +106,7 @@ export class PullService {
         pq.add(m);
         m.topic = this.appTopic(m);
       }
-      this.consume.submit(pq, r.msgs);
+      this.d.consume.submit(pq, r.msgs);
     } else if (r.status !== 'ERROR' && Number.isFinite(r.nextBeginOffset)) {
       pq.nextOffset = r.nextBeginOffset;
     }

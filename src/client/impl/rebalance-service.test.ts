@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pollUntil } from '../../../test/harness/poll.js';
 import { silentLogger } from '../../common/logger.js';
 import { allocateAveragely, type MessageQueue, queueKey } from './allocate.js';
 import type { ClusterView, QueueLocker } from './consumer-parts.js';
@@ -46,13 +47,8 @@ function world(n: number, members: string[], locker?: QueueLocker) {
 
 const owned = (s: RebalanceService) => Array.from(s.processQueues(), (pq) => pq.mq.queueId);
 
-async function until(cond: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+/** Polls a condition under a generous deadline; the expect() after it reports a miss. */
+const until = (cond: () => boolean) => pollUntil(cond, (done) => done, 20_000, 2);
 
 describe('RebalanceService', () => {
   it('takes its share of the queues, each at the offset the start point gives', async () => {

@@ -36,21 +36,24 @@ const STATUS: Record<number, SendStatus> = {
 export class SendPath {
   readonly client: ClientInstance;
   readonly fault: FaultStrategy;
-  private readonly group: string;
-  private readonly namespace: string;
+  /** The producer group (namespaced) and the namespace its topics are wrapped in. */
+  private readonly names: { producerGroup: string; namespace: string };
 
-  constructor(client: ClientInstance, fault: FaultStrategy, group: string, namespace: string) {
+  constructor(
+    client: ClientInstance,
+    fault: FaultStrategy,
+    names: { producerGroup: string; namespace: string },
+  ) {
     this.client = client;
     this.fault = fault;
-    this.group = group;
-    this.namespace = namespace;
+    this.names = names;
   }
 
   /** SendMessageRequestHeaderV2 (Java's client sends defaultTopicQueueNums 4, flag 0). */
   header(mq: MessageQueue, properties: string, batch: boolean, sysFlag = 0): ExtFields {
     return encodeSendHeader(
       {
-        producerGroup: this.group,
+        producerGroup: this.names.producerGroup,
         topic: mq.topic,
         defaultTopic: TBW102,
         defaultTopicQueueNums: 4,
@@ -81,7 +84,7 @@ export class SendPath {
     selector: MessageQueueSelector,
     arg: unknown,
   ): Promise<MessageQueue> {
-    const wire = wrapNamespace(this.namespace, msg.topic);
+    const wire = wrapNamespace(this.names.namespace, msg.topic);
     const queues = await this.writableQueues(wire);
     const plain = queues.map((q) => ({ ...q, topic: msg.topic }));
     const mq = selector(plain, msg, arg);
@@ -93,7 +96,7 @@ export class SendPath {
 
   /** Java's send(msg, mq): the queue as given, on the message's own topic. */
   exactQueue(wireTopic: string, mq: MessageQueue): MessageQueue {
-    const topic = wrapNamespace(this.namespace, mq.topic);
+    const topic = wrapNamespace(this.names.namespace, mq.topic);
     if (topic !== wireTopic) {
       throw new MQClientError(`the message's topic ${wireTopic} is not the queue's ${mq.topic}`);
     }
