@@ -3,8 +3,9 @@
 // client's dead-letter reads. Request: PullMessageRequestHeader from the pull codec
 // (protocol/headers/pull.ts). Answer: SUCCESS (FOUND, records in the body), PULL_NOT_FOUND
 // (NO_NEW_MSG), PULL_RETRY_IMMEDIATELY (NO_MATCHED_MSG), PULL_OFFSET_MOVED (OFFSET_ILLEGAL), each
-// with nextBeginOffset/minOffset/maxOffset; any other code is an error. The broker filters by tag hash,
-// so found messages are filtered again by tag here, as Java does.
+// with nextBeginOffset/minOffset/maxOffset; any other code is an error (PullResult and PullStatus
+// are declared in consumer-parts.ts). The broker filters by tag hash, so found messages are
+// filtered again by tag here, as Java does.
 import { MessageConst, type MessageExt } from '../../message/message.js';
 import {
   encodePullHeader,
