@@ -37,7 +37,7 @@ describe('pull-api', () => {
     const lite = plainPullHeader('G', 'T', 1, 5, 32, '*', 'TAG');
     const admin = plainPullHeader('TOOLS_CONSUMER', 'T', 1, 5, 8, '*', undefined);
     for (const header of [push, lite, admin]) {
-      const old = createRequest(RequestCode.PULL_MESSAGE, 0, header);
+      const old = createRequest(RequestCode.PULL_MESSAGE, 0, { ...header });
       expect(encodeCommand(buildPullRequest(header))).toEqual(encodeCommand(old));
     }
     expect(Object.keys(buildPullRequest(admin).extFields)).not.toContain('expressionType');
