@@ -6,24 +6,17 @@
 // redelivers it through %RETRY%<group> after a delay (level 3 + reconsumeTimes) and dead-letters
 // it past maxReconsumeTimes; the group subscribes its retry topic itself, as the Java client does.
 //
-// This file holds the options, the subscriptions and the lifecycle; the work is done by parts it
-// composes at start() (DefaultMQPushConsumerImpl's collaborators, interfaces in
-// impl/consumer-parts.ts): RebalanceService (queue allocation, process-queue table, orderly
+// This file holds the subscriptions and the lifecycle (options: push-consumer-options.ts); the
+// work is done by parts it composes at start() (DefaultMQPushConsumerImpl's collaborators,
+// interfaces in impl/consumer-parts.ts): RebalanceService (queue allocation, process-queue table, orderly
 // locks), PullService (the long-poll loop and flow control, over impl/pull-api.ts), a
 // ConsumeService (ConsumeConcurrentlyService or ConsumeOrderlyService) and an OffsetStore
 // (RemoteOffsetStore, or LocalOffsetStore for BROADCASTING).
 import { EventEmitter } from 'node:events';
-import { homedir, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   CONSUMER_BROKER_SUSPEND_MAX_TIME_MS,
-  CONSUMER_DEFAULT_CONSUME_MESSAGE_BATCH_MAX_SIZE,
-  CONSUMER_DEFAULT_CONSUME_THREAD_MAX,
-  CONSUMER_DEFAULT_CONSUME_TIMESTAMP_AGO_MS,
-  CONSUMER_DEFAULT_MAX_RECONSUME_TIMES,
-  CONSUMER_DEFAULT_PULL_BATCH_SIZE,
-  CONSUMER_DEFAULT_PULL_THRESHOLD_FOR_QUEUE,
-  CONSUMER_DEFAULT_PULL_THRESHOLD_SIZE_FOR_QUEUE_MIB,
   CONSUMER_LOCK_RENEW_INTERVAL_MS,
   CONSUMER_PERSIST_OFFSET_INTERVAL_MS,
   CONSUMER_PULL_DELAY_MS_WHEN_EXCEPTION,
@@ -35,7 +28,7 @@ import {
 import { createLogger, type Logger } from '../common/logger.js';
 import { parseTagExpression } from '../message/filter-api.js';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../message/message.js';
-import { type AllocateStrategy, allocateAveragely, type MessageQueue } from './impl/allocate.js';
+import type { MessageQueue } from './impl/allocate.js';
 import { ClientInstance } from './impl/client-instance.js';
 import {
   type ConcurrentContext,
@@ -56,6 +49,7 @@ import { BrokerQueueLocker } from './impl/queue-locks.js';
 import { RebalanceService } from './impl/rebalance-service.js';
 import { RemoteOffsetStore } from './impl/remote-offset-store.js';
 import type { SendBackContext } from './impl/send-back.js';
+import { type PushConsumerOptions, withDefaults } from './push-consumer-options.js';
 
 export {
   type AllocateStrategy,
@@ -65,48 +59,13 @@ export {
   allocateConsistentHash,
 } from './impl/allocate.js';
 
-export type ConsumeFromWhere =
-  | 'CONSUME_FROM_LAST_OFFSET'
-  | 'CONSUME_FROM_FIRST_OFFSET'
-  | 'CONSUME_FROM_TIMESTAMP';
-export type { ConsumeResult, MessageListener } from './impl/consume-concurrently.js';
-
-export type MessageModel = 'CLUSTERING' | 'BROADCASTING';
-
-export interface PushConsumerOptions {
-  namesrvAddr: string;
-  consumerGroup: string;
-  /**
-   * CLUSTERING (default): the group's members share the queues, offsets on the broker.
-   * BROADCASTING: every member gets every message, offsets in a local file; a failed message is
-   * not retried (as in RocketMQ).
-   */
-  messageModel?: MessageModel;
-  /** Names this client's local offset file in BROADCASTING mode (Java's instanceName). */
-  instanceName?: string;
-  /** Where BROADCASTING offsets live: <dir>/<host>@<instanceName>/<group>/offsets.json. */
-  offsetStoreDir?: string;
-  /** Tenant prefix: topics and the group become "<namespace>%<name>" on the wire. */
-  namespace?: string;
-  consumeFromWhere?: ConsumeFromWhere;
-  /** Start point for CONSUME_FROM_TIMESTAMP (ms since epoch); default: 30 minutes ago. */
-  consumeTimestamp?: number;
-  consumeThreadMax?: number;
-  pullBatchSize?: number;
-  pullThresholdForQueue?: number;
-  /** MiB of message bodies a queue may hold unconsumed before pulling pauses (default 100). */
-  pullThresholdSizeForQueue?: number;
-  /** Messages per listener call (default 1). */
-  consumeMessageBatchMaxSize?: number;
-  /** Redeliveries before a failing message goes to %DLQ%<group> (RocketMQ's default 16). */
-  maxReconsumeTimes?: number;
-  /**
-   * How the group's queues are split (allocateAveragely by default; allocateByCircle,
-   * allocateConsistentHash(), allocateByConfig([...]) from 'kitemq/push-consumer').
-   */
-  allocateStrategy?: AllocateStrategy;
-  logger?: Logger;
-}
+export type {
+  ConsumeFromWhere,
+  ConsumeResult,
+  MessageListener,
+  MessageModel,
+  PushConsumerOptions,
+} from './push-consumer-options.js';
 
 /** The parts start() composes (they need the listener's kind, known only by then). */
 interface Parts {
@@ -130,22 +89,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
 
   constructor(options: PushConsumerOptions) {
     super();
-    this.opts = {
-      consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
-      consumeTimestamp: Date.now() - CONSUMER_DEFAULT_CONSUME_TIMESTAMP_AGO_MS,
-      consumeThreadMax: CONSUMER_DEFAULT_CONSUME_THREAD_MAX,
-      pullBatchSize: CONSUMER_DEFAULT_PULL_BATCH_SIZE,
-      pullThresholdForQueue: CONSUMER_DEFAULT_PULL_THRESHOLD_FOR_QUEUE,
-      pullThresholdSizeForQueue: CONSUMER_DEFAULT_PULL_THRESHOLD_SIZE_FOR_QUEUE_MIB,
-      consumeMessageBatchMaxSize: CONSUMER_DEFAULT_CONSUME_MESSAGE_BATCH_MAX_SIZE,
-      namespace: '',
-      maxReconsumeTimes: CONSUMER_DEFAULT_MAX_RECONSUME_TIMES,
-      allocateStrategy: allocateAveragely,
-      messageModel: 'CLUSTERING',
-      instanceName: 'DEFAULT',
-      offsetStoreDir: join(homedir(), '.rocketmq_offsets'),
-      ...options,
-    };
+    this.opts = withDefaults(options);
     const o = this.opts;
     o.consumerGroup = wrapNamespace(o.namespace, o.consumerGroup);
     this.retryTopic = RETRY_GROUP_TOPIC_PREFIX + o.consumerGroup;
