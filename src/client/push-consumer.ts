@@ -8,10 +8,10 @@
 //
 // This file holds the subscriptions and the lifecycle (options: push-consumer-options.ts); the
 // work is done by parts it composes at start() (DefaultMQPushConsumerImpl's collaborators,
-// interfaces in impl/consumer-parts.ts): RebalanceService (queue allocation, process-queue table, orderly
-// locks), PullService (the long-poll loop and flow control, over impl/pull-api.ts), a
-// ConsumeService (ConsumeConcurrentlyService or ConsumeOrderlyService) and an OffsetStore
-// (RemoteOffsetStore, or LocalOffsetStore for BROADCASTING).
+// interfaces in impl/consumer-parts.ts): RebalanceService (queue allocation, process-queue
+// table, orderly locks), PullService (the long-poll loop and flow control, over
+// impl/pull-api.ts), a ConsumeService (ConsumeConcurrentlyService or ConsumeOrderlyService) and
+// an OffsetStore (RemoteOffsetStore, or LocalOffsetStore for BROADCASTING).
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
