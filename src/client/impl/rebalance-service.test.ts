@@ -6,11 +6,16 @@ import type { ClusterView, QueueLocker } from './consumer-parts.js';
 import type { ProcessQueue } from './process-queue.js';
 import { type RebalanceOptions, RebalanceService } from './rebalance-service.js';
 
-const queues = (n: number): MessageQueue[] =>
-  Array.from({ length: n }, (_, i) => ({ topic: 'T', brokerName: 'b', queueId: i }));
+/** `n` queues of topic T; with `brokers`, spread over them in turn. */
+const queues = (n: number, brokers = ['b']): MessageQueue[] =>
+  Array.from({ length: n }, (_, i) => ({
+    topic: 'T',
+    brokerName: brokers[i % brokers.length]!,
+    queueId: i,
+  }));
 
 /** A cluster of one topic with `n` queues; members and calls changeable by the test. */
-function world(n: number, members: string[], locker?: QueueLocker) {
+function world(n: number, members: string[], locker?: QueueLocker, brokers?: string[]) {
   const events: string[] = [];
   const cluster: ClusterView & { cids: string[]; rounds: number } = {
     clientId: 'a',
@@ -18,7 +23,7 @@ function world(n: number, members: string[], locker?: QueueLocker) {
     rounds: 0,
     async subscribeQueues() {
       this.rounds++;
-      return queues(n);
+      return queues(n, brokers);
     },
     async consumerIds() {
       return this.cids;
@@ -121,11 +126,14 @@ describe('RebalanceService', () => {
       lock: async (mqs) => new Set(mqs.map(queueKey)),
       unlock: (mqs) => requests.push(mqs.map(queueKey)),
     };
-    const { service } = world(3, ['a'], locker);
+    const { service } = world(4, ['a'], locker, ['b', 'c']);
     await service.rebalance();
     service.dropAll();
     service.unlockAll();
     expect([...service.processQueues()].every((pq) => pq.dropped)).toBe(true);
-    expect(requests).toEqual([['T@b@0', 'T@b@1', 'T@b@2']]);
+    expect(requests).toEqual([
+      ['T@b@0', 'T@b@2'],
+      ['T@c@1', 'T@c@3'],
+    ]);
   });
 });
