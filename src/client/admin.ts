@@ -1,5 +1,7 @@
 // Typed admin calls over the remoting client (DefaultMQAdminExt, the parts mqadmin needs now):
-// cluster info, topic routes and lists, topic creation on every master of a cluster, offsets.
+// cluster info, topic routes and lists, topic creation on every master of a cluster, offsets,
+// message queries, and dead letters read (PULL_MESSAGE through impl/pull-api.ts) and resent.
+// Send, pull and offset headers come from the codecs in protocol/headers/.
 
 import { createLogger, type Logger } from '../common/logger.js';
 import {
@@ -19,12 +21,18 @@ import {
   decodeClusterInfo,
   type TopicRouteData,
 } from '../protocol/bodies/route-data.js';
-import { createRequest } from '../protocol/remoting-command.js';
+import {
+  encodeQueryConsumerOffsetHeader,
+  encodeTopicQueueHeader,
+} from '../protocol/headers/offsets.js';
+import { encodeSendHeader } from '../protocol/headers/send.js';
+import { createRequest, createRequestWithFields } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
 import { MQBrokerError, MQClientError } from './errors.js';
 import { ClientInstance } from './impl/client-instance.js';
 import { decodeMessages } from './impl/decode-messages.js';
+import { buildPullRequest, decodePullResult, plainPullHeader } from './impl/pull-api.js';
 
 export interface CreateTopicOptions {
   topic: string;
@@ -151,11 +159,11 @@ export class AdminClient {
   }
 
   async getMaxOffset(brokerAddr: string, topic: string, queueId: number): Promise<number> {
-    return this.offsetCall(brokerAddr, RequestCode.GET_MAX_OFFSET, { topic, queueId });
+    return this.offsetCall(brokerAddr, RequestCode.GET_MAX_OFFSET, topic, queueId);
   }
 
   async getMinOffset(brokerAddr: string, topic: string, queueId: number): Promise<number> {
-    return this.offsetCall(brokerAddr, RequestCode.GET_MIN_OFFSET, { topic, queueId });
+    return this.offsetCall(brokerAddr, RequestCode.GET_MIN_OFFSET, topic, queueId);
   }
 
   /** -1 when the group has no committed offset for the queue. */
@@ -167,7 +175,10 @@ export class AdminClient {
   ): Promise<number> {
     const res = await this.client.remoting.invoke(
       brokerAddr,
-      createRequest(RequestCode.QUERY_CONSUMER_OFFSET, 0, { consumerGroup: group, topic, queueId }),
+      createRequestWithFields(
+        RequestCode.QUERY_CONSUMER_OFFSET,
+        encodeQueryConsumerOffsetHeader({ consumerGroup: group, topic, queueId }),
+      ),
     );
     if (res.code === ResponseCode.QUERY_NOT_FOUND) return -1;
     if (res.code !== ResponseCode.SUCCESS)
@@ -260,24 +271,20 @@ export class AdminClient {
       for (let q = 0; q < qd.readQueueNums && out.length < maxNum; q++) {
         let offset = await this.getMinOffset(addr, topic, q);
         while (out.length < maxNum) {
-          const res = await this.client.remoting.invoke(
-            addr,
-            createRequest(RequestCode.PULL_MESSAGE, 0, {
-              consumerGroup: TOOLS_CONSUMER_GROUP,
-              topic,
-              queueId: q,
-              queueOffset: offset,
-              maxMsgNums: Math.min(32, maxNum - out.length),
-              sysFlag: 4, // subscription in the request; no suspend, no commit
-              commitOffset: 0,
-              suspendTimeoutMillis: 0,
-              subscription: '*',
-              subVersion: 0,
-            }),
+          const header = plainPullHeader(
+            TOOLS_CONSUMER_GROUP,
+            topic,
+            q,
+            offset,
+            Math.min(32, maxNum - out.length),
+            '*',
+            undefined,
           );
-          if (res.code !== ResponseCode.SUCCESS || !res.body) break;
-          out.push(...decodeMessages(res.body).slice(0, maxNum - out.length));
-          offset = Number(res.extFields.nextBeginOffset);
+          const res = await this.client.remoting.invoke(addr, buildPullRequest(header));
+          const r = decodePullResult(res, []);
+          if (r.status !== 'FOUND' || r.msgs.length === 0) break;
+          out.push(...r.msgs.slice(0, maxNum - out.length));
+          offset = r.nextBeginOffset;
         }
       }
     }
@@ -306,23 +313,25 @@ export class AdminClient {
     const addr = route?.brokerDatas[0]?.brokerAddrs['0'] ?? m.storeHost;
     const res = await this.client.remoting.invoke(
       addr,
-      createRequest(
+      createRequestWithFields(
         RequestCode.SEND_MESSAGE_V2,
-        0,
-        {
-          a: TOOLS_CONSUMER_GROUP,
-          b: retryTopic,
-          c: TBW102,
-          d: 1,
-          e: 0,
-          // The body goes as stored: still compressed if it was (the flag travels with it).
-          f: m.sysFlag & (MessageSysFlag.COMPRESSED | MessageSysFlag.MULTI_TAGS | 0x700),
-          g: Date.now(),
-          h: m.flag,
-          i: encodeProperties(properties),
-          j: 0,
-          k: false,
-        },
+        encodeSendHeader(
+          {
+            producerGroup: TOOLS_CONSUMER_GROUP,
+            topic: retryTopic,
+            defaultTopic: TBW102,
+            defaultTopicQueueNums: 1,
+            queueId: 0,
+            // The body goes as stored: still compressed if it was (the flag travels with it).
+            sysFlag: m.sysFlag & (MessageSysFlag.COMPRESSED | MessageSysFlag.MULTI_TAGS | 0x700),
+            bornTimestamp: Date.now(),
+            flag: m.flag,
+            properties: encodeProperties(properties),
+            reconsumeTimes: 0,
+            unitMode: false,
+          },
+          { v2: true },
+        ),
         m.body,
       ),
     );
@@ -333,9 +342,11 @@ export class AdminClient {
   private async offsetCall(
     addr: string,
     code: number,
-    ext: Record<string, string | number>,
+    topic: string,
+    queueId: number,
   ): Promise<number> {
-    const res = await this.client.remoting.invoke(addr, createRequest(code, 0, ext));
+    const ext = encodeTopicQueueHeader({ topic, queueId });
+    const res = await this.client.remoting.invoke(addr, createRequestWithFields(code, ext));
     if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, addr);
     return Number(res.extFields.offset);
   }

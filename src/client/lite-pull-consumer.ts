@@ -2,17 +2,29 @@
 // or iterates them with `for await`. Queues come from subscribe() (split among the group's
 // members like a push consumer, re-split every 20 s and on membership change) or from assign().
 // Offsets are committed to the broker every autoCommitIntervalMs (autoCommit) or by commit();
-// seek() moves a queue's position.
+// seek() moves a queue's position. Pulls go through impl/pull-api.ts (answered at once, the
+// filter in the request, no commit with them); offsets through impl/remote-offset-store.ts.
+import {
+  CONSUMER_DEFAULT_PULL_BATCH_SIZE,
+  CONSUMER_REBALANCE_INTERVAL_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  LITE_PULL_DEFAULT_AUTO_COMMIT_INTERVAL_MS,
+  LITE_PULL_DEFAULT_POLL_TIMEOUT_MS,
+  LITE_PULL_IDLE_WAIT_MS,
+} from '../common/limits.js';
 import { createLogger, type Logger } from '../common/logger.js';
-import { parseTagExpression, type TagSubscription } from '../message/filter-api.js';
-import { MessageConst, type MessageExt } from '../message/message.js';
-import { createRequest } from '../protocol/remoting-command.js';
+import { parseTagExpression } from '../message/filter-api.js';
+import type { MessageExt } from '../message/message.js';
+import { encodeTopicQueueHeader } from '../protocol/headers/offsets.js';
+import { createRequestWithFields } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
-import { ResponseCode } from '../protocol/response-code.js';
 import { MQClientError } from './errors.js';
 import { allocateAveragely, type MessageQueue, queueKey } from './impl/allocate.js';
 import { ClientInstance } from './impl/client-instance.js';
-import { decodeMessages } from './impl/decode-messages.js';
+import { consumerData } from './impl/consumer-data.js';
+import type { Subscription } from './impl/consumer-parts.js';
+import { PullAPIWrapper, plainPullHeader } from './impl/pull-api.js';
+import { queryConsumerOffset, updateConsumerOffset } from './impl/remote-offset-store.js';
 
 export interface LitePullConsumerOptions {
   namesrvAddr: string;
@@ -33,13 +45,11 @@ interface QueueState {
   committed: number;
 }
 
-const REBALANCE_MS = 20_000;
-const IDLE_WAIT_MS = 50;
-
 export class LitePullConsumer {
   private readonly opts: Required<Omit<LitePullConsumerOptions, 'logger'>>;
   private readonly client: ClientInstance;
-  private readonly subscriptions = new Map<string, TagSubscription & { subVersion: number }>();
+  private readonly pullApi: PullAPIWrapper;
+  private readonly subscriptions = new Map<string, Subscription>();
   private readonly queues = new Map<string, QueueState>();
   private assigned = false;
   private running = false;
@@ -50,17 +60,29 @@ export class LitePullConsumer {
     this.opts = {
       consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
       autoCommit: true,
-      autoCommitIntervalMs: 5_000,
-      pullBatchSize: 32,
-      pollTimeoutMs: 5_000,
+      autoCommitIntervalMs: LITE_PULL_DEFAULT_AUTO_COMMIT_INTERVAL_MS,
+      pullBatchSize: CONSUMER_DEFAULT_PULL_BATCH_SIZE,
+      pollTimeoutMs: LITE_PULL_DEFAULT_POLL_TIMEOUT_MS,
       ...options,
     };
     const log =
       options.logger ?? createLogger('kitemq-lite-pull', process.env.KITEMQ_LOG_LEVEL ?? 'warn');
     this.client = new ClientInstance(options.namesrvAddr, log);
+    this.pullApi = new PullAPIWrapper(this.client);
     this.client.register({
       producerGroups: () => [],
-      consumerData: () => (this.assigned ? [] : [this.consumerData()]),
+      consumerData: () =>
+        this.assigned
+          ? []
+          : [
+              consumerData({
+                group: this.opts.consumerGroup,
+                consumeType: 'CONSUME_ACTIVELY',
+                messageModel: 'CLUSTERING',
+                consumeFromWhere: this.opts.consumeFromWhere,
+                subscriptions: this.subscriptions,
+              }),
+            ],
       onConsumerIdsChanged: (group) => {
         if (group === this.opts.consumerGroup) void this.rebalance();
       },
@@ -91,7 +113,7 @@ export class LitePullConsumer {
     if (!this.assigned) {
       await this.client.sendHeartbeatToAllBrokers();
       await this.rebalance();
-      this.every(REBALANCE_MS, () => this.rebalance());
+      this.every(CONSUMER_REBALANCE_INTERVAL_MS, () => this.rebalance());
     }
     if (this.opts.autoCommit) this.every(this.opts.autoCommitIntervalMs, () => this.commit());
   }
@@ -123,7 +145,7 @@ export class LitePullConsumer {
         }
       }
       if (!this.running || Date.now() >= deadline) return [];
-      await new Promise((r) => setTimeout(r, IDLE_WAIT_MS));
+      await new Promise((r) => setTimeout(r, LITE_PULL_IDLE_WAIT_MS));
     }
   }
 
@@ -142,17 +164,11 @@ export class LitePullConsumer {
   /** Commits the position of every queue: everything polled so far counts as consumed. */
   async commit(): Promise<void> {
     for (const s of this.queues.values()) {
-      if (s.next === undefined || s.next === s.committed) continue;
-      const res = await this.client.invokeBroker(
-        s.mq.brokerName,
-        createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, 0, {
-          consumerGroup: this.opts.consumerGroup,
-          topic: s.mq.topic,
-          queueId: s.mq.queueId,
-          commitOffset: s.next,
-        }),
-      );
-      if (res.code === ResponseCode.SUCCESS) s.committed = s.next;
+      const next = s.next;
+      if (next === undefined || next === s.committed) continue;
+      if (await updateConsumerOffset(this.client, this.opts.consumerGroup, s.mq, next)) {
+        s.committed = next;
+      }
     }
   }
 
@@ -160,25 +176,6 @@ export class LitePullConsumer {
     const t = setInterval(() => void fn().catch(() => {}), ms);
     t.unref();
     this.timers.push(t);
-  }
-
-  private consumerData() {
-    return {
-      groupName: this.opts.consumerGroup,
-      consumeType: 'CONSUME_ACTIVELY',
-      messageModel: 'CLUSTERING',
-      consumeFromWhere: this.opts.consumeFromWhere,
-      unitMode: false,
-      subscriptionDataSet: [...this.subscriptions].map(([topic, s]) => ({
-        topic,
-        subString: s.subString,
-        tagsSet: s.tagsSet,
-        codeSet: s.codeSet,
-        subVersion: s.subVersion,
-        expressionType: 'TAG',
-        classFilterMode: false,
-      })),
-    };
   }
 
   private async rebalance(): Promise<void> {
@@ -202,16 +199,12 @@ export class LitePullConsumer {
 
   /** The group's committed offset, else the start consumeFromWhere names. */
   private async startOffset(mq: MessageQueue): Promise<number> {
-    const ext = { consumerGroup: this.opts.consumerGroup, topic: mq.topic, queueId: mq.queueId };
-    const q = await this.client.invokeBroker(
-      mq.brokerName,
-      createRequest(RequestCode.QUERY_CONSUMER_OFFSET, 0, ext),
-    );
-    if (q.code === ResponseCode.SUCCESS) return Number(q.extFields.offset);
+    const committed = await queryConsumerOffset(this.client, this.opts.consumerGroup, mq);
+    if (committed >= 0) return committed;
     if (this.opts.consumeFromWhere === 'CONSUME_FROM_FIRST_OFFSET') return 0;
     const r = await this.client.invokeBroker(
       mq.brokerName,
-      createRequest(RequestCode.GET_MAX_OFFSET, 0, { topic: mq.topic, queueId: mq.queueId }),
+      createRequestWithFields(RequestCode.GET_MAX_OFFSET, encodeTopicQueueHeader(mq)),
     );
     return Number(r.extFields.offset ?? 0);
   }
@@ -219,29 +212,22 @@ export class LitePullConsumer {
   private async pullOnce(s: QueueState): Promise<MessageExt[]> {
     s.next ??= await this.startOffset(s.mq);
     const sub = this.subscriptions.get(s.mq.topic);
-    const res = await this.client.invokeBroker(
+    const header = plainPullHeader(
+      this.opts.consumerGroup,
+      s.mq.topic,
+      s.mq.queueId,
+      s.next,
+      this.opts.pullBatchSize,
+      sub?.subString ?? '*',
+      'TAG',
+    );
+    const r = await this.pullApi.pull(
       s.mq.brokerName,
-      createRequest(RequestCode.PULL_MESSAGE, 0, {
-        consumerGroup: this.opts.consumerGroup,
-        topic: s.mq.topic,
-        queueId: s.mq.queueId,
-        queueOffset: s.next,
-        maxMsgNums: this.opts.pullBatchSize,
-        sysFlag: 4, // subscription in the request; no suspend, commits go separately
-        commitOffset: 0,
-        suspendTimeoutMillis: 0,
-        subscription: sub?.subString ?? '*',
-        subVersion: 0,
-        expressionType: 'TAG',
-      }),
+      header,
+      DEFAULT_REQUEST_TIMEOUT_MS,
+      sub?.tagsSet ?? [],
     );
-    const next = Number(res.extFields.nextBeginOffset);
-    if (Number.isFinite(next) && res.code !== ResponseCode.SUCCESS) s.next = next;
-    if (res.code !== ResponseCode.SUCCESS || !res.body) return [];
-    s.next = next;
-    const tags = sub?.tagsSet ?? [];
-    return decodeMessages(res.body).filter(
-      (m) => tags.length === 0 || tags.includes(m.properties[MessageConst.TAGS] ?? ''),
-    );
+    if (r.status === 'FOUND' || Number.isFinite(r.nextBeginOffset)) s.next = r.nextBeginOffset;
+    return r.msgs;
   }
 }

@@ -5,36 +5,51 @@
 // message the listener fails (RECONSUME_LATER or a throw) is sent back to the broker, which
 // redelivers it through %RETRY%<group> after a delay (level 3 + reconsumeTimes) and dead-letters
 // it past maxReconsumeTimes; the group subscribes its retry topic itself, as the Java client does.
+//
+// This file holds the subscriptions and the lifecycle (options: push-consumer-options.ts); the
+// work is done by parts it composes at start() (DefaultMQPushConsumerImpl's collaborators,
+// interfaces in impl/consumer-parts.ts): RebalanceService (queue allocation, process-queue
+// table, orderly locks), PullService (the long-poll loop and flow control, over
+// impl/pull-api.ts), a ConsumeService (ConsumeConcurrentlyService or ConsumeOrderlyService) and
+// an OffsetStore (RemoteOffsetStore, or LocalOffsetStore for BROADCASTING).
 import { EventEmitter } from 'node:events';
-import { homedir, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, type Logger } from '../common/logger.js';
-import { parseTagExpression, type TagSubscription } from '../message/filter-api.js';
-import { MessageConst, type MessageExt, RETRY_GROUP_TOPIC_PREFIX } from '../message/message.js';
-import { createRequest } from '../protocol/remoting-command.js';
-import { RequestCode } from '../protocol/request-code.js';
-import { ResponseCode } from '../protocol/response-code.js';
 import {
-  type AllocateStrategy,
-  allocateAveragely,
-  type MessageQueue,
-  queueKey,
-} from './impl/allocate.js';
+  CONSUMER_BROKER_SUSPEND_MAX_TIME_MS,
+  CONSUMER_LOCK_RENEW_INTERVAL_MS,
+  CONSUMER_PERSIST_OFFSET_INTERVAL_MS,
+  CONSUMER_PULL_DELAY_MS_WHEN_EXCEPTION,
+  CONSUMER_PULL_DELAY_MS_WHEN_FLOW_CONTROL,
+  CONSUMER_REBALANCE_INTERVAL_MS,
+  CONSUMER_SUSPEND_CURRENT_QUEUE_TIME_MS,
+  CONSUMER_TIMEOUT_MS_WHEN_SUSPEND,
+} from '../common/limits.js';
+import { createLogger, type Logger } from '../common/logger.js';
+import { parseTagExpression } from '../message/filter-api.js';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../message/message.js';
+import type { MessageQueue } from './impl/allocate.js';
 import { ClientInstance } from './impl/client-instance.js';
 import {
   type ConcurrentContext,
-  type ConsumeResult,
-  consumeConcurrently,
+  ConsumeConcurrentlyService,
   type MessageListener,
 } from './impl/consume-concurrently.js';
 import { ConsumeLimiter } from './impl/consume-limiter.js';
-import { decodeMessages } from './impl/decode-messages.js';
+import { ConsumeOrderlyService, type OrderlyContext } from './impl/consume-orderly.js';
+import { consumerData } from './impl/consumer-data.js';
+import type { ConsumeService, OffsetStore, Subscription } from './impl/consumer-parts.js';
 import { LocalOffsetStore } from './impl/local-offset-store.js';
-import { unwrapNamespace, wrapNamespace } from './impl/namespace.js';
-import { ProcessQueue } from './impl/process-queue.js';
+import { wrapNamespace } from './impl/namespace.js';
+import { commitOffsets, commitQueueOffset } from './impl/offset-commit.js';
+import { PullAPIWrapper } from './impl/pull-api.js';
 import { computePullFromWhere } from './impl/pull-from-where.js';
-import { lockQueues, unlockQueues, unlockQueuesByBroker } from './impl/queue-locks.js';
-import { type SendBackContext, sendMessageBack } from './impl/send-back.js';
+import { PullService } from './impl/pull-service.js';
+import { BrokerQueueLocker } from './impl/queue-locks.js';
+import { RebalanceService } from './impl/rebalance-service.js';
+import { RemoteOffsetStore } from './impl/remote-offset-store.js';
+import type { SendBackContext } from './impl/send-back.js';
+import { type PushConsumerOptions, withDefaults } from './push-consumer-options.js';
 
 export {
   type AllocateStrategy,
@@ -44,130 +59,89 @@ export {
   allocateConsistentHash,
 } from './impl/allocate.js';
 
-export type ConsumeFromWhere =
-  | 'CONSUME_FROM_LAST_OFFSET'
-  | 'CONSUME_FROM_FIRST_OFFSET'
-  | 'CONSUME_FROM_TIMESTAMP';
-export type { ConsumeResult, MessageListener } from './impl/consume-concurrently.js';
+export type {
+  ConsumeFromWhere,
+  ConsumeResult,
+  MessageListener,
+  MessageModel,
+  PushConsumerOptions,
+} from './push-consumer-options.js';
 
-export type MessageModel = 'CLUSTERING' | 'BROADCASTING';
-
-export interface PushConsumerOptions {
-  namesrvAddr: string;
-  consumerGroup: string;
-  /**
-   * CLUSTERING (default): the group's members share the queues, offsets on the broker.
-   * BROADCASTING: every member gets every message, offsets in a local file; a failed message is
-   * not retried (as in RocketMQ).
-   */
-  messageModel?: MessageModel;
-  /** Names this client's local offset file in BROADCASTING mode (Java's instanceName). */
-  instanceName?: string;
-  /** Where BROADCASTING offsets live: <dir>/<host>@<instanceName>/<group>/offsets.json. */
-  offsetStoreDir?: string;
-  /** Tenant prefix: topics and the group become "<namespace>%<name>" on the wire. */
-  namespace?: string;
-  consumeFromWhere?: ConsumeFromWhere;
-  /** Start point for CONSUME_FROM_TIMESTAMP (ms since epoch); default: 30 minutes ago. */
-  consumeTimestamp?: number;
-  consumeThreadMax?: number;
-  pullBatchSize?: number;
-  pullThresholdForQueue?: number;
-  /** MiB of message bodies a queue may hold unconsumed before pulling pauses (default 100). */
-  pullThresholdSizeForQueue?: number;
-  /** Messages per listener call (default 1). */
-  consumeMessageBatchMaxSize?: number;
-  /** Redeliveries before a failing message goes to %DLQ%<group> (RocketMQ's default 16). */
-  maxReconsumeTimes?: number;
-  /**
-   * How the group's queues are split (allocateAveragely by default; allocateByCircle,
-   * allocateConsistentHash(), allocateByConfig([...]) from 'kitemq/push-consumer').
-   */
-  allocateStrategy?: AllocateStrategy;
-  logger?: Logger;
+/** The parts start() composes (they need the listener's kind, known only by then). */
+interface Parts {
+  rebalance: RebalanceService;
+  consume: ConsumeService;
 }
-
-const REBALANCE_MS = 20_000;
-const PERSIST_OFFSET_MS = 5_000;
-const SUSPEND_MS = 15_000;
-const PULL_TIMEOUT_MS = 30_000;
-/** Orderly: lock renewal period and the pause after a failure (suspendCurrentQueueTimeMillis). */
-const LOCK_RENEW_MS = 20_000;
-const ORDERLY_SUSPEND_MS = 1_000;
 
 export class PushConsumer extends EventEmitter<{ error: [Error] }> {
   private readonly opts: Required<Omit<PushConsumerOptions, 'logger'>>;
   private readonly log: Logger;
   private readonly client: ClientInstance;
-  private readonly subscriptions = new Map<
-    string,
-    TagSubscription & { subVersion: number; expressionType?: string }
-  >();
-  private readonly queues = new Map<string, ProcessQueue>();
+  private readonly subscriptions = new Map<string, Subscription>();
   private listener: MessageListener | undefined;
   private orderly = false;
   private running = false;
   private timers: NodeJS.Timeout[] = [];
-  private rebalancing: Promise<void> | undefined;
-  private readonly limiter: ConsumeLimiter;
-  private readonly consumeContext: ConcurrentContext;
+  private parts: Parts | undefined;
+  private readonly consumeContext: ConcurrentContext & OrderlyContext;
   private readonly retryTopic: string;
-  /** BROADCASTING only: the offsets this member keeps itself. */
-  private readonly localOffsets: LocalOffsetStore | undefined;
+  private readonly offsets: OffsetStore;
 
   constructor(options: PushConsumerOptions) {
     super();
-    this.opts = {
-      consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
-      consumeTimestamp: Date.now() - 30 * 60_000,
-      consumeThreadMax: 20,
-      pullBatchSize: 32,
-      pullThresholdForQueue: 1_000,
-      pullThresholdSizeForQueue: 100,
-      consumeMessageBatchMaxSize: 1,
-      namespace: '',
-      maxReconsumeTimes: 16,
-      allocateStrategy: allocateAveragely,
-      messageModel: 'CLUSTERING',
-      instanceName: 'DEFAULT',
-      offsetStoreDir: join(homedir(), '.rocketmq_offsets'),
-      ...options,
-    };
-    this.opts.consumerGroup = wrapNamespace(this.opts.namespace, this.opts.consumerGroup);
-    this.limiter = new ConsumeLimiter(Math.max(1, Math.floor(this.opts.consumeThreadMax) || 1));
-    this.localOffsets =
-      this.opts.messageModel === 'BROADCASTING'
-        ? new LocalOffsetStore(
-            join(
-              this.opts.offsetStoreDir,
-              `${hostname()}@${this.opts.instanceName}`,
-              this.opts.consumerGroup,
-              'offsets.json',
-            ),
-          )
-        : undefined;
-    this.retryTopic = RETRY_GROUP_TOPIC_PREFIX + this.opts.consumerGroup;
+    this.opts = withDefaults(options);
+    const o = this.opts;
+    o.consumerGroup = wrapNamespace(o.namespace, o.consumerGroup);
+    this.retryTopic = RETRY_GROUP_TOPIC_PREFIX + o.consumerGroup;
     this.log =
       options.logger ?? createLogger('kitemq-consumer', process.env.KITEMQ_LOG_LEVEL ?? 'warn');
     this.client = new ClientInstance(options.namesrvAddr, this.log);
+    this.offsets =
+      o.messageModel === 'BROADCASTING'
+        ? new LocalOffsetStore(
+            join(
+              o.offsetStoreDir,
+              `${hostname()}@${o.instanceName}`,
+              o.consumerGroup,
+              'offsets.json',
+            ),
+            this.log,
+          )
+        : new RemoteOffsetStore(this.client, o.consumerGroup, this.log);
+    const backContext: SendBackContext = {
+      client: this.client,
+      log: this.log,
+      group: o.consumerGroup,
+      retryTopic: this.retryTopic,
+      maxReconsumeTimes: o.maxReconsumeTimes,
+      namespace: o.namespace,
+    };
     this.consumeContext = {
       listener: (msgs, ctx) => this.listener!(msgs, ctx),
-      limiter: this.limiter,
+      limiter: new ConsumeLimiter(Math.max(1, Math.floor(o.consumeThreadMax) || 1)),
       log: this.log,
-      broadcasting: this.localOffsets !== undefined,
-      backContext: () => this.backContext(),
+      broadcasting: !this.offsets.remote,
+      backContext: () => backContext,
       report: (err) => this.report(err),
+      isRunning: () => this.running,
     };
     this.client.register({
       producerGroups: () => [],
-      consumerData: () => [this.consumerData()],
+      consumerData: () => [
+        consumerData({
+          group: o.consumerGroup,
+          consumeType: 'CONSUME_PASSIVELY',
+          messageModel: o.messageModel,
+          consumeFromWhere: o.consumeFromWhere,
+          subscriptions: this.subscriptions,
+        }),
+      ],
       onConsumerIdsChanged: (group) => {
-        if (group === this.opts.consumerGroup) void this.rebalance();
+        if (group === o.consumerGroup) void this.parts?.rebalance.rebalance();
       },
     });
   }
 
-  /** `expression`: '*' or tags joined by '||', e.g. 'TagA || TagB'. */
   /**
    * '*', tags joined by '||' ('TagA || TagB'), or { sql: "age <= 20 AND sex = '女'" } for a SQL92
    * filter the broker applies (needs enablePropertyFilter=true there).
@@ -200,236 +174,109 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     if (this.subscriptions.size === 0)
       throw new Error('subscribe to at least one topic before start()');
     for (const topic of this.subscriptions.keys()) await this.client.updateRoute(topic);
-    if (this.localOffsets) {
-      this.localOffsets.load((err) =>
-        this.log.warn({ err, path: this.localOffsets!.path }, 'offset file damaged; starting over'),
-      );
-    } else {
+    if (this.offsets.remote) {
       // The heartbeat that carries this subscription makes the broker create the retry topic.
       const all = parseTagExpression('*');
       this.subscriptions.set(this.retryTopic, { ...all, subVersion: Date.now() });
+    } else {
+      this.offsets.load();
     }
     this.running = true;
     this.client.start();
     await this.client.sendHeartbeatToAllBrokers();
-    if (!this.localOffsets) await this.client.awaitRoute(this.retryTopic);
-    await this.rebalance();
+    if (this.offsets.remote) await this.client.awaitRoute(this.retryTopic);
+    const parts = this.compose();
+    this.parts = parts;
+    parts.consume.start();
+    await parts.rebalance.rebalance();
     const every = (ms: number, fn: () => Promise<void>) => {
       const t = setInterval(() => void fn().catch((err: Error) => this.report(err)), ms);
       t.unref();
       this.timers.push(t);
     };
-    every(REBALANCE_MS, () => this.rebalance());
-    if (this.orderly) every(LOCK_RENEW_MS, () => this.renewLocks());
-    every(PERSIST_OFFSET_MS, () => this.persistOffsets());
+    every(CONSUMER_REBALANCE_INTERVAL_MS, () => parts.rebalance.rebalance());
+    every(CONSUMER_PERSIST_OFFSET_INTERVAL_MS, () => this.persistOffsets());
   }
 
   async shutdown(): Promise<void> {
     this.running = false;
     for (const t of this.timers) clearInterval(t);
-    for (const pq of this.queues.values()) pq.dropped = true;
+    this.parts?.consume.shutdown();
+    this.parts?.rebalance.dropAll();
     await this.persistOffsets();
-    if (this.orderly) {
-      const mqs = [...this.queues.values()].map((pq) => pq.mq);
-      unlockQueuesByBroker(this.client, this.opts.consumerGroup, mqs);
-    }
-    await Promise.all(
-      this.client.allBrokerAddrs().map((addr) =>
-        this.client.remoting
-          .invoke(
-            addr,
-            createRequest(RequestCode.UNREGISTER_CLIENT, 0, {
-              clientID: this.client.clientId,
-              consumerGroup: this.opts.consumerGroup,
-            }),
-          )
-          .catch(() => {}),
-      ),
-    );
+    this.parts?.rebalance.unlockAll();
+    await this.client.unregisterClient({ consumerGroup: this.opts.consumerGroup });
     this.client.shutdown();
   }
 
   /** Queues of the subscribed topics this member owns right now (its retry queue left out). */
   get assignedQueues(): MessageQueue[] {
-    return [...this.queues.values()]
-      .map((pq) => pq.mq)
-      .filter((mq) => mq.topic !== this.retryTopic);
+    if (!this.parts) return [];
+    return Array.from(this.parts.rebalance.processQueues(), (pq) => pq.mq).filter(
+      (mq) => mq.topic !== this.retryTopic,
+    );
   }
 
-  private consumerData() {
-    return {
-      groupName: this.opts.consumerGroup,
-      consumeType: 'CONSUME_PASSIVELY',
-      messageModel: this.opts.messageModel,
-      consumeFromWhere: this.opts.consumeFromWhere,
-      unitMode: false,
-      subscriptionDataSet: [...this.subscriptions].map(([topic, s]) => ({
-        topic,
-        subString: s.subString,
-        tagsSet: s.tagsSet,
-        codeSet: s.codeSet,
-        subVersion: s.subVersion,
-        expressionType: s.expressionType ?? 'TAG',
-        classFilterMode: false,
-      })),
+  private compose(): Parts {
+    const o = this.opts;
+    const ctx = this.consumeContext;
+    let rebalance: RebalanceService | undefined;
+    const consume: ConsumeService = this.orderly
+      ? new ConsumeOrderlyService(
+          ctx,
+          { lockAll: (f) => rebalance!.lockAll(f) },
+          {
+            maxReconsumeTimes: o.maxReconsumeTimes,
+            suspendMs: CONSUMER_SUSPEND_CURRENT_QUEUE_TIME_MS,
+            lockRenewMs: CONSUMER_LOCK_RENEW_INTERVAL_MS,
+          },
+        )
+      : new ConsumeConcurrentlyService(ctx, o.consumeMessageBatchMaxSize);
+    const host = {
+      isRunning: () => this.running,
+      subscription: (topic: string) => this.subscriptions.get(topic),
+      onPullError: (err: Error) => this.emit('error', err),
+      report: (err: Error) => this.report(err),
     };
-  }
-
-  private rebalance(): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    this.rebalancing ??= this.doRebalance().finally(() => {
-      this.rebalancing = undefined;
-    });
-    return this.rebalancing;
-  }
-
-  private async doRebalance(): Promise<void> {
-    for (const topic of this.subscriptions.keys()) {
-      try {
-        await this.rebalanceTopic(topic);
-      } catch (err) {
-        // One topic's missing route must not stop the others; the next round tries again.
-        this.log.warn({ err, topic }, 'rebalance of a topic failed; retrying next round');
-      }
-    }
-  }
-
-  private async rebalanceTopic(topic: string): Promise<void> {
-    const all = await this.client.subscribeQueues(topic);
-    let mine: Set<string>;
-    if (this.localOffsets) {
-      mine = new Set(all.map(queueKey)); // broadcasting: every queue, every member
-    } else {
-      const cids = await this.client.consumerIds(this.opts.consumerGroup, all[0]?.brokerName);
-      if (cids.length === 0) return;
-      mine = new Set(this.opts.allocateStrategy(this.client.clientId, all, cids).map(queueKey));
-    }
-    for (const [key, pq] of [...this.queues]) {
-      if (pq.mq.topic !== topic || mine.has(key)) continue;
-      pq.dropped = true;
-      this.queues.delete(key);
-      await this.commitOffset(pq);
-      if (this.orderly) unlockQueues(this.client, this.opts.consumerGroup, [pq.mq]);
-    }
-    for (const mq of all) {
-      const key = queueKey(mq);
-      if (!mine.has(key) || this.queues.has(key)) continue;
-      // Orderly: take a queue only once its broker lock is ours (another member may hold it).
-      if (this.orderly && !(await this.tryLock(mq))) {
-        this.retryLockSoon(); // its old owner unlocks when it rebalances too
-        continue;
-      }
-      const offset = await computePullFromWhere(this.client, mq, {
-        group: this.opts.consumerGroup,
-        where: this.opts.consumeFromWhere,
-        timestamp: this.opts.consumeTimestamp,
+    const pull = new PullService(
+      { api: new PullAPIWrapper(this.client), consume, host },
+      {
+        group: o.consumerGroup,
+        pullBatchSize: o.pullBatchSize,
+        pullThresholdForQueue: o.pullThresholdForQueue,
+        pullThresholdSizeForQueueMiB: o.pullThresholdSizeForQueue,
+        commitOffsetEnable: this.offsets.remote,
+        suspendTimeoutMs: CONSUMER_BROKER_SUSPEND_MAX_TIME_MS,
+        pullTimeoutMs: CONSUMER_TIMEOUT_MS_WHEN_SUSPEND,
+        flowControlDelayMs: CONSUMER_PULL_DELAY_MS_WHEN_FLOW_CONTROL,
+        exceptionDelayMs: CONSUMER_PULL_DELAY_MS_WHEN_EXCEPTION,
         retryTopic: this.retryTopic,
-        localOffsets: this.localOffsets,
-      });
-      if (offset < 0) continue;
-      const pq = new ProcessQueue(mq, offset);
-      pq.locked = this.orderly;
-      this.queues.set(key, pq);
-      void this.pullLoop(pq);
-    }
-  }
-
-  private async pullLoop(pq: ProcessQueue): Promise<void> {
-    const sub = this.subscriptions.get(pq.mq.topic)!;
-    while (this.running && !pq.dropped) {
-      if (
-        pq.inflightCount >= this.opts.pullThresholdForQueue ||
-        pq.inflightBytes >= this.opts.pullThresholdSizeForQueue * 1024 * 1024
-      ) {
-        await sleep(50); // flow control: let the listener catch up
-        continue;
-      }
-      const committed = pq.commitOffset();
-      const header = {
-        consumerGroup: this.opts.consumerGroup,
-        topic: pq.mq.topic,
-        queueId: pq.mq.queueId,
-        queueOffset: pq.nextOffset,
-        maxMsgNums: this.opts.pullBatchSize,
-        sysFlag: (committed > 0 && !this.localOffsets ? 1 : 0) | 2 | 4,
-        commitOffset: committed,
-        suspendTimeoutMillis: SUSPEND_MS,
-        subscription: sub.subString,
-        subVersion: sub.subVersion,
-        expressionType: sub.expressionType ?? 'TAG',
-      };
-      try {
-        const res = await this.client.invokeBroker(
-          pq.mq.brokerName,
-          createRequest(RequestCode.PULL_MESSAGE, 0, header),
-          PULL_TIMEOUT_MS,
-        );
-        if (pq.dropped) return;
-        this.onPullResult(pq, sub, res.code, res.extFields, res.body);
-        if (res.code !== 0 && res.code !== 19 && res.code !== 20 && res.code !== 21) {
-          this.emit(
-            'error',
-            new Error(`pull ${queueKey(pq.mq)} failed: ${res.code} ${res.remark ?? ''}`),
-          );
-          await sleep(3_000);
-        }
-      } catch (err) {
-        if (!this.running || pq.dropped) return;
-        this.report(err as Error);
-        await sleep(3_000);
-      }
-    }
-  }
-
-  private onPullResult(
-    pq: ProcessQueue,
-    sub: TagSubscription,
-    code: number,
-    ext: Record<string, string>,
-    body?: Buffer,
-  ): void {
-    const next = Number(ext.nextBeginOffset);
-    if (code === ResponseCode.SUCCESS && body) {
-      const msgs = decodeMessages(body).filter(
-        (m) =>
-          sub.tagsSet.length === 0 || sub.tagsSet.includes(m.properties[MessageConst.TAGS] ?? ''),
-      );
-      pq.nextOffset = next;
-      if (this.orderly) {
-        for (const m of msgs) {
-          pq.add(m);
-          m.topic = this.appTopic(m);
-          pq.pending.push(m);
-        }
-        void this.consumeOrderly(pq);
-        return;
-      }
-      for (const m of msgs) {
-        pq.add(m);
-        // A redelivery: the listener sees the topic it was sent to (resetRetryAndNamespace).
-        m.topic = this.appTopic(m);
-      }
-      const max = this.opts.consumeMessageBatchMaxSize;
-      if (msgs.length <= max) consumeConcurrently(this.consumeContext, pq, msgs);
-      else {
-        for (let i = 0; i < msgs.length; i += max) {
-          consumeConcurrently(this.consumeContext, pq, msgs.slice(i, i + max));
-        }
-      }
-    } else if (
-      code === ResponseCode.PULL_NOT_FOUND ||
-      code === ResponseCode.PULL_RETRY_IMMEDIATELY ||
-      code === ResponseCode.PULL_OFFSET_MOVED
-    ) {
-      if (Number.isFinite(next)) pq.nextOffset = next;
-    }
-  }
-
-  /** The topic the application knows: a redelivery's original, without the namespace. */
-  private appTopic(m: MessageExt): string {
-    const sent =
-      m.topic === this.retryTopic ? (m.properties[MessageConst.RETRY_TOPIC] ?? m.topic) : m.topic;
-    return unwrapNamespace(this.opts.namespace, sent);
+        namespace: o.namespace,
+      },
+    );
+    const start = {
+      where: o.consumeFromWhere,
+      timestamp: o.consumeTimestamp,
+      retryTopic: this.retryTopic,
+      offsets: this.offsets,
+    };
+    rebalance = new RebalanceService({
+      group: o.consumerGroup,
+      allocate: o.allocateStrategy,
+      broadcasting: !this.offsets.remote,
+      cluster: this.client,
+      topics: () => this.subscriptions.keys(),
+      startOffset: (mq) => computePullFromWhere(this.client, mq, start),
+      locker: this.orderly ? new BrokerQueueLocker(this.client, o.consumerGroup) : undefined,
+      lockRetryMs: CONSUMER_SUSPEND_CURRENT_QUEUE_TIME_MS,
+      listener: {
+        queueAdded: (pq) => void pull.pullLoop(pq),
+        queueRemoved: (pq) => commitQueueOffset(this.offsets, pq),
+      },
+      isRunning: () => this.running,
+      log: this.log,
+    });
+    return { rebalance, consume };
   }
 
   /** 'error' events for applications that listen; a log line otherwise (never an exception). */
@@ -438,123 +285,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     else this.log.warn({ err }, 'consumer error');
   }
 
-  private lockRetryTimer: NodeJS.Timeout | undefined;
-
-  private retryLockSoon(): void {
-    if (this.lockRetryTimer) return;
-    this.lockRetryTimer = setTimeout(() => {
-      this.lockRetryTimer = undefined;
-      void this.rebalance();
-    }, ORDERLY_SUSPEND_MS);
-    this.lockRetryTimer.unref();
+  private persistOffsets(): Promise<void> {
+    return commitOffsets(this.offsets, this.parts?.rebalance.processQueues() ?? []);
   }
-
-  private async tryLock(mq: MessageQueue): Promise<boolean> {
-    try {
-      return (await lockQueues(this.client, this.opts.consumerGroup, [mq])).has(queueKey(mq));
-    } catch {
-      return false;
-    }
-  }
-
-  /** Renews every held lock (lockAll); a queue whose lock was lost stops until it is back. */
-  private async renewLocks(): Promise<void> {
-    const byBroker = new Map<string, ProcessQueue[]>();
-    for (const pq of this.queues.values()) {
-      byBroker.set(pq.mq.brokerName, [...(byBroker.get(pq.mq.brokerName) ?? []), pq]);
-    }
-    for (const pqs of byBroker.values()) {
-      const held = await lockQueues(
-        this.client,
-        this.opts.consumerGroup,
-        pqs.map((pq) => pq.mq),
-      ).catch(() => new Set<string>());
-      for (const pq of pqs) {
-        pq.locked = held.has(queueKey(pq.mq));
-        if (pq.locked) void this.consumeOrderly(pq);
-      }
-    }
-  }
-
-  /** One worker per queue: messages strictly in queue order, one listener call at a time. */
-  private async consumeOrderly(pq: ProcessQueue): Promise<void> {
-    if (pq.consuming) return;
-    pq.consuming = true;
-    try {
-      while (this.running && !pq.dropped && pq.locked && pq.pending.length > 0) {
-        const m = pq.pending[0]!;
-        await this.limiter.acquire();
-        let result: ConsumeResult | undefined;
-        try {
-          result = (await this.listener!([m], { queue: pq.mq })) ?? 'CONSUME_SUCCESS';
-        } catch (err) {
-          this.log.warn({ err }, 'orderly listener failed; retrying the same message');
-          result = 'RECONSUME_LATER';
-        } finally {
-          this.limiter.release();
-        }
-        if (result !== 'CONSUME_SUCCESS') {
-          m.reconsumeTimes++;
-          if (m.reconsumeTimes <= this.opts.maxReconsumeTimes) {
-            await sleep(ORDERLY_SUSPEND_MS);
-            continue;
-          }
-          await sendMessageBack(this.backContext(), pq.mq.brokerName, m, -1);
-        }
-        pq.pending.shift();
-        pq.remove(m.queueOffset);
-      }
-    } finally {
-      pq.consuming = false;
-    }
-  }
-
-  private backContext(): SendBackContext {
-    return {
-      client: this.client,
-      log: this.log,
-      group: this.opts.consumerGroup,
-      retryTopic: this.retryTopic,
-      maxReconsumeTimes: this.opts.maxReconsumeTimes,
-      namespace: this.opts.namespace,
-    };
-  }
-
-  private async persistOffsets(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((pq) => this.commitOffset(pq)));
-    try {
-      this.localOffsets?.persist();
-    } catch (err) {
-      this.log.warn({ err }, 'writing the local offset file failed; will retry');
-    }
-  }
-
-  private async commitOffset(pq: ProcessQueue): Promise<void> {
-    const offset = pq.commitOffset();
-    if (offset < 0 || offset === pq.lastCommitted) return;
-    if (this.localOffsets) {
-      this.localOffsets.update(pq.mq, offset);
-      pq.lastCommitted = offset;
-      return;
-    }
-    const ext = {
-      consumerGroup: this.opts.consumerGroup,
-      topic: pq.mq.topic,
-      queueId: pq.mq.queueId,
-      commitOffset: offset,
-    };
-    try {
-      const res = await this.client.invokeBroker(
-        pq.mq.brokerName,
-        createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, 0, ext),
-      );
-      if (res.code === ResponseCode.SUCCESS) pq.lastCommitted = offset;
-    } catch (err) {
-      this.log.warn({ err, queue: queueKey(pq.mq) }, 'offset commit failed; will retry');
-    }
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
 }

@@ -171,3 +171,55 @@ export const LITE_PULL_THREAD_POOL_QUEUE_CAPACITY = 100_000;
 export const QUERY_THREAD_POOL_QUEUE_CAPACITY = 20_000;
 export const ACK_THREAD_POOL_QUEUE_CAPACITY = 100_000;
 export const END_TRANSACTION_POOL_QUEUE_CAPACITY = 100_000;
+
+// ---- client ----
+// Defaults and periods of our SDK, named after the Java client's fields (DefaultMQPushConsumer,
+// DefaultMQProducer, DefaultLitePullConsumer 5.x). Prefixed, as several share a broker-side name.
+
+/** RebalanceService#waitInterval: how often a consumer re-splits its group's queues. */
+export const CONSUMER_REBALANCE_INTERVAL_MS = 20_000;
+/** persistConsumerOffsetInterval: how often consumed offsets go back to the broker (or file). */
+export const CONSUMER_PERSIST_OFFSET_INTERVAL_MS = 5_000;
+/** BROKER_SUSPEND_MAX_TIME_MILLIS: how long a push consumer's pull may be parked on the broker. */
+export const CONSUMER_BROKER_SUSPEND_MAX_TIME_MS = 15_000;
+/** CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND: the client's wait for a parked pull's answer. */
+export const CONSUMER_TIMEOUT_MS_WHEN_SUSPEND = 30_000;
+/** PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL: pause while a queue holds too much unconsumed. */
+export const CONSUMER_PULL_DELAY_MS_WHEN_FLOW_CONTROL = 50;
+/** pullTimeDelayMillsWhenException: pause after a pull failed or was refused. */
+export const CONSUMER_PULL_DELAY_MS_WHEN_EXCEPTION = 3_000;
+/** REBALANCE_LOCK_INTERVAL: orderly consumers renew their broker queue locks this often. */
+export const CONSUMER_LOCK_RENEW_INTERVAL_MS = 20_000;
+/** LOCK_BATCH_MQ's answer wait (RebalanceImpl#lock uses 1 s). */
+export const CONSUMER_LOCK_TIMEOUT_MS = 1_000;
+/** suspendCurrentQueueTimeMillis: an orderly queue's pause after a failure or a refused lock. */
+export const CONSUMER_SUSPEND_CURRENT_QUEUE_TIME_MS = 1_000;
+/** Pause before a batch neither consumed nor taken back by the broker is tried again here. */
+export const CONSUMER_RETRY_DELAY_MS = 1_000;
+export const CONSUMER_DEFAULT_CONSUME_THREAD_MAX = 20;
+export const CONSUMER_DEFAULT_PULL_BATCH_SIZE = 32;
+/** pullThresholdForQueue: messages a queue may hold unconsumed before pulling pauses. */
+export const CONSUMER_DEFAULT_PULL_THRESHOLD_FOR_QUEUE = 1_000;
+/** pullThresholdSizeForQueue, in MiB of bodies. */
+export const CONSUMER_DEFAULT_PULL_THRESHOLD_SIZE_FOR_QUEUE_MIB = 100;
+export const CONSUMER_DEFAULT_CONSUME_MESSAGE_BATCH_MAX_SIZE = 1;
+/** maxReconsumeTimes: redeliveries before a failing message goes to %DLQ%<group>. */
+export const CONSUMER_DEFAULT_MAX_RECONSUME_TIMES = 16;
+/** consumeTimestamp's default for CONSUME_FROM_TIMESTAMP: half an hour back. */
+export const CONSUMER_DEFAULT_CONSUME_TIMESTAMP_AGO_MS = 30 * 60_000;
+/** DefaultLitePullConsumer: autoCommitIntervalMillis and pollTimeoutMillis. */
+export const LITE_PULL_DEFAULT_AUTO_COMMIT_INTERVAL_MS = 5_000;
+export const LITE_PULL_DEFAULT_POLL_TIMEOUT_MS = 5_000;
+/** A lite pull's pause when no queue had anything, before it asks them all again. */
+export const LITE_PULL_IDLE_WAIT_MS = 50;
+/** retryTimesWhenSendFailed: attempts after the first for a send without a fixed queue. */
+export const PRODUCER_DEFAULT_RETRY_TIMES_WHEN_SEND_FAILED = 2;
+/** compressMsgBodyOverHowmuch: bodies this size and larger are zlib-compressed. */
+export const PRODUCER_DEFAULT_COMPRESS_MSG_BODY_OVER_BYTES = 4 * 1024;
+/** rocketmq.message.compressLevel. */
+export const PRODUCER_DEFAULT_COMPRESS_LEVEL = 5;
+
+assert(
+  CONSUMER_BROKER_SUSPEND_MAX_TIME_MS < CONSUMER_TIMEOUT_MS_WHEN_SUSPEND,
+  'a parked pull is answered before the consumer gives up waiting for it',
+);

@@ -3,7 +3,7 @@
 // the doc must not describe codes the table does not have.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ResponseCode, responseCodeName } from './response-code.js';
+import { isRetriableSendResponse, ResponseCode, responseCodeName } from './response-code.js';
 
 interface DocRow {
   code: number;
@@ -100,5 +100,23 @@ describe('ResponseCode table', () => {
     expect(responseCodeName(17)).toBe('TOPIC_NOT_EXIST');
     expect(responseCodeName(0)).toBe('SUCCESS');
     expect(responseCodeName(9999)).toBe('UNKNOWN(9999)');
+  });
+});
+
+describe('isRetriableSendResponse', () => {
+  // DefaultMQProducer#retryResponseCodes (5.3): TOPIC_NOT_EXIST, SERVICE_NOT_AVAILABLE,
+  // SYSTEM_ERROR, SYSTEM_BUSY, NO_PERMISSION, NO_BUYER_ID (204), NOT_IN_CURRENT_UNIT (205).
+  const javaRetryResponseCodes = [17, 14, 1, 2, 16, 204, 205];
+
+  it("retries exactly Java's retryResponseCodes", () => {
+    const codes = [...new Set([...Object.values(ResponseCode), 204, 205, 1500, 9999])];
+    const retried = codes.filter(isRetriableSendResponse).sort((a, b) => a - b);
+    expect(retried).toEqual([...javaRetryResponseCodes].sort((a, b) => a - b));
+  });
+
+  it('does not retry what a retry cannot mend', () => {
+    for (const code of [0, 10, 11, 12, 13, 29, 26, 3, 1500]) {
+      expect(isRetriableSendResponse(code), responseCodeName(code)).toBe(false);
+    }
   });
 });

@@ -1,5 +1,6 @@
 // RocketMQ response codes (5.x ResponseCode + RemotingSysResponseCode). docs/response-codes.md
-// documents each one; a unit test keeps the two in step.
+// documents each one; a unit test keeps the two in step. Which send answers a producer retries on
+// another queue (DefaultMQProducer#retryResponseCodes) is kept here too, as data.
 export const ResponseCode = {
   SUCCESS: 0,
   SYSTEM_ERROR: 1,
@@ -37,4 +38,26 @@ const names = new Map<number, string>(Object.entries(ResponseCode).map(([k, v]) 
 
 export function responseCodeName(code: number): string {
   return names.get(code) ?? `UNKNOWN(${code})`;
+}
+
+/** NO_BUYER_ID / NOT_IN_CURRENT_UNIT: Java's producer retries them; no KiteMQ broker sends them. */
+const NO_BUYER_ID = 204;
+const NOT_IN_CURRENT_UNIT = 205;
+
+/**
+ * DefaultMQProducer#retryResponseCodes as of 5.3: a failed send answered with one of these is
+ * tried again on another queue. (Later Java adds GO_AWAY, 1500, which no KiteMQ broker sends.)
+ */
+const RETRIABLE_SEND_RESPONSE: ReadonlySet<number> = new Set([
+  ResponseCode.TOPIC_NOT_EXIST,
+  ResponseCode.SERVICE_NOT_AVAILABLE,
+  ResponseCode.SYSTEM_ERROR,
+  ResponseCode.SYSTEM_BUSY,
+  ResponseCode.NO_PERMISSION,
+  NO_BUYER_ID,
+  NOT_IN_CURRENT_UNIT,
+]);
+
+export function isRetriableSendResponse(code: number): boolean {
+  return RETRIABLE_SEND_RESPONSE.has(code);
 }

@@ -1,6 +1,6 @@
 // What producers and consumers share (MQClientInstance): the name-server list, cached routes,
 // broker addresses, periodic route refresh and heartbeats, and broker-initiated requests
-// (NOTIFY_CONSUMER_IDS_CHANGED triggers a rebalance).
+// (NOTIFY_CONSUMER_IDS_CHANGED triggers a rebalance), and the UNREGISTER_CLIENT of a shutdown.
 
 import { hostname } from 'node:os';
 import type { Logger } from '../../common/logger.js';
@@ -238,6 +238,25 @@ export class ClientInstance {
         );
         if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, addr);
       }),
+    );
+  }
+
+  /**
+   * UNREGISTER_CLIENT to every known broker when a producer or consumer shuts down, so its group
+   * forgets it at once (not after the channel expiry); a broker that does not answer is skipped.
+   */
+  async unregisterClient(
+    group: { producerGroup: string } | { consumerGroup: string },
+  ): Promise<void> {
+    await Promise.all(
+      this.allBrokerAddrs().map((addr) =>
+        this.remoting
+          .invoke(
+            addr,
+            createRequest(RequestCode.UNREGISTER_CLIENT, 0, { clientID: this.clientId, ...group }),
+          )
+          .catch(() => {}),
+      ),
     );
   }
 

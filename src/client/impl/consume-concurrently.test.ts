@@ -3,11 +3,14 @@ import { silentLogger } from '../../common/logger.js';
 import type { MessageExt } from '../../message/message.js';
 import {
   type ConcurrentContext,
+  ConsumeConcurrentlyService,
   type ConsumeResult,
   consumeConcurrently,
   type MessageListener,
 } from './consume-concurrently.js';
 import { ConsumeLimiter } from './consume-limiter.js';
+import type { OffsetStore } from './consumer-parts.js';
+import { commitQueueOffset } from './offset-commit.js';
 import { ProcessQueue } from './process-queue.js';
 
 const mq = { topic: 'T', brokerName: 'b', queueId: 0 };
@@ -89,5 +92,66 @@ describe('consumeConcurrently', () => {
     await tick();
     expect(errors.map((e) => e.message)).toEqual(['boom']);
     expect(pq.inflightCount).toBe(0);
+  });
+});
+
+/** An offset store that keeps what it is given, and refuses while `refuse` is set. */
+function memoryStore(): OffsetStore & { table: Map<number, number>; refuse: boolean } {
+  return {
+    remote: true,
+    table: new Map(),
+    refuse: false,
+    load() {},
+    async readOffset(q) {
+      return this.table.get(q.queueId) ?? -1;
+    },
+    async updateOffset(q, offset) {
+      if (!this.refuse) this.table.set(q.queueId, offset);
+      return !this.refuse;
+    },
+    persistAll() {},
+  };
+}
+
+describe('ConsumeConcurrentlyService', () => {
+  it('splits what one pull found into batches of consumeMessageBatchMaxSize', () => {
+    const { pq, msgs } = queueWith(5);
+    const batches: number[][] = [];
+    const s = new ConsumeConcurrentlyService(
+      context((batch) => {
+        batches.push(batch.map((m) => m.queueOffset));
+        return 'CONSUME_SUCCESS';
+      }),
+      2,
+    );
+    s.submit(pq, msgs);
+    expect(batches).toEqual([[0, 1], [2, 3], [4]]);
+  });
+
+  it('commits the smallest offset still in flight, and only what the store took', async () => {
+    const { pq, msgs } = queueWith(4);
+    let finishFirst: (() => void) | undefined;
+    const s = new ConsumeConcurrentlyService(
+      context((batch) => {
+        if (batch[0]!.queueOffset !== 1) return 'CONSUME_SUCCESS';
+        return new Promise<ConsumeResult>((r) => {
+          finishFirst = () => r('CONSUME_SUCCESS');
+        });
+      }),
+      1,
+    );
+    const store = memoryStore();
+    s.submit(pq, msgs);
+    await commitQueueOffset(store, pq);
+    expect(store.table.get(0)).toBe(1); // 0, 2 and 3 are done; 1 is not
+    finishFirst!();
+    await tick();
+    store.refuse = true;
+    await commitQueueOffset(store, pq);
+    expect(pq.lastCommitted).toBe(1); // refused: tried again next time
+    store.refuse = false;
+    await commitQueueOffset(store, pq);
+    expect(store.table.get(0)).toBe(4);
+    expect(pq.lastCommitted).toBe(4);
   });
 });

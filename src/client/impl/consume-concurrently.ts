@@ -2,12 +2,15 @@
 // in batches of up to consumeMessageBatchMaxSize, many calls at once (bounded by the limiter). A
 // failed batch (RECONSUME_LATER or a throw) is sent back to the broker message by message, which
 // redelivers it later through %RETRY%<group>; what the broker will not take back is retried here
-// after a pause. BROADCASTING drops failed messages, as RocketMQ does.
+// after a pause. BROADCASTING drops failed messages, as RocketMQ does. ConsumeConcurrentlyService
+// is the push consumer's ConsumeService of this kind.
+import { CONSUMER_RETRY_DELAY_MS } from '../../common/limits.js';
 import type { Logger } from '../../common/logger.js';
 import type { MessageExt } from '../../message/message.js';
 import { sleep } from './abort.js';
 import type { MessageQueue } from './allocate.js';
 import type { ConsumeLimiter } from './consume-limiter.js';
+import type { ConsumeService } from './consumer-parts.js';
 import type { ProcessQueue } from './process-queue.js';
 import { type SendBackContext, sendMessageBack } from './send-back.js';
 
@@ -28,8 +31,31 @@ export interface ConcurrentContext {
   report(err: Error): void;
 }
 
-/** Pause before a batch the broker would not take back is tried here again. */
-const RETRY_DELAY_MS = 1_000;
+/** Pulled messages go to the listener in batches of up to consumeMessageBatchMaxSize. */
+export class ConsumeConcurrentlyService implements ConsumeService {
+  readonly orderly = false;
+  private readonly ctx: ConcurrentContext;
+  private readonly batchMax: number;
+
+  constructor(ctx: ConcurrentContext, consumeMessageBatchMaxSize: number) {
+    this.ctx = ctx;
+    this.batchMax = consumeMessageBatchMaxSize;
+  }
+
+  submit(pq: ProcessQueue, msgs: MessageExt[]): void {
+    const max = this.batchMax;
+    if (msgs.length <= max) consumeConcurrently(this.ctx, pq, msgs);
+    else {
+      for (let i = 0; i < msgs.length; i += max) {
+        consumeConcurrently(this.ctx, pq, msgs.slice(i, i + max));
+      }
+    }
+  }
+
+  start(): void {}
+
+  shutdown(): void {}
+}
 
 /**
  * One listener call for `msgs`. With a free slot and a listener that answers without a promise
@@ -109,7 +135,7 @@ async function consumeAsync(
     for (const m of left) m.reconsumeTimes++;
     batch = left;
     result = undefined;
-    await sleep(RETRY_DELAY_MS);
+    await sleep(CONSUMER_RETRY_DELAY_MS);
   }
   for (const m of msgs) pq.remove(m.queueOffset);
 }

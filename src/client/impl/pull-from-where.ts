@@ -1,38 +1,30 @@
 // Where a push consumer starts reading a queue it was just given (RebalancePushImpl#
-// computePullFromWhere): the group's committed offset (the local file for BROADCASTING), else
-// what consumeFromWhere says for a new group. -1 means "try again at the next rebalance".
-import { createRequest } from '../../protocol/remoting-command.js';
+// computePullFromWhere): the group's committed offset (from its offset store: the broker, or the
+// local file for BROADCASTING), else what consumeFromWhere says for a new group: GET_MAX_OFFSET
+// (30) for the last offset, SEARCH_OFFSET_BY_TIMESTAMP (29) for a timestamp. -1 means "try again
+// at the next rebalance".
+import { encodeSearchOffsetHeader } from '../../protocol/headers/offsets.js';
+import { createRequestWithFields } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { MessageQueue } from './allocate.js';
-import type { ClientInstance } from './client-instance.js';
-import type { LocalOffsetStore } from './local-offset-store.js';
+import type { BrokerInvoker, OffsetStore } from './consumer-parts.js';
 
 export interface StartPoint {
-  group: string;
   where: 'CONSUME_FROM_LAST_OFFSET' | 'CONSUME_FROM_FIRST_OFFSET' | 'CONSUME_FROM_TIMESTAMP';
   timestamp: number;
   retryTopic: string;
-  localOffsets: LocalOffsetStore | undefined;
+  offsets: OffsetStore;
 }
 
 export async function computePullFromWhere(
-  client: ClientInstance,
+  broker: BrokerInvoker,
   mq: MessageQueue,
   s: StartPoint,
 ): Promise<number> {
-  if (s.localOffsets) {
-    const local = s.localOffsets.read(mq);
-    if (local !== undefined) return local;
-  } else {
-    const ext = { consumerGroup: s.group, topic: mq.topic, queueId: mq.queueId };
-    const q = await client.invokeBroker(
-      mq.brokerName,
-      createRequest(RequestCode.QUERY_CONSUMER_OFFSET, 0, ext),
-    );
-    if (q.code === ResponseCode.SUCCESS) return Number(q.extFields.offset);
-    if (q.code !== ResponseCode.QUERY_NOT_FOUND) return -1;
-  }
+  const committed = await s.offsets.readOffset(mq);
+  if (committed >= 0) return committed;
+  if (committed !== -1) return -1;
   // A new group's retry queue is read from its start (RebalancePushImpl does the same).
   if (mq.topic === s.retryTopic && s.where === 'CONSUME_FROM_LAST_OFFSET') return 0;
   if (s.where === 'CONSUME_FROM_FIRST_OFFSET') return 0;
@@ -40,9 +32,12 @@ export async function computePullFromWhere(
     s.where === 'CONSUME_FROM_TIMESTAMP' && mq.topic !== s.retryTopic
       ? RequestCode.SEARCH_OFFSET_BY_TIMESTAMP
       : RequestCode.GET_MAX_OFFSET;
-  const r = await client.invokeBroker(
-    mq.brokerName,
-    createRequest(code, 0, { topic: mq.topic, queueId: mq.queueId, timestamp: s.timestamp }),
-  );
+  // GET_MAX_OFFSET has always been sent with the timestamp too; the broker reads only its fields.
+  const ext = encodeSearchOffsetHeader({
+    topic: mq.topic,
+    queueId: mq.queueId,
+    timestamp: s.timestamp,
+  });
+  const r = await broker.invokeBroker(mq.brokerName, createRequestWithFields(code, ext));
   return r.code === ResponseCode.SUCCESS ? Number(r.extFields.offset) : -1;
 }

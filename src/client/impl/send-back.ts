@@ -1,19 +1,22 @@
 // Giving a failed message back to the broker (ConsumeMessageConcurrentlyService#sendMessageBack):
 // CONSUMER_SEND_MSG_BACK first; if the broker will not take it that way, a copy goes to
-// %RETRY%<group> as a new message (sendMessageBackAsNormalMessage).
+// %RETRY%<group> as a new message (sendMessageBackAsNormalMessage). Both headers come from the
+// codecs in protocol/headers/ (consumer-send-msg-back.ts, send.ts).
 
 import type { Logger } from '../../common/logger.js';
 import { MessageConst, type MessageExt } from '../../message/message.js';
 import { encodeProperties } from '../../message/properties-codec.js';
 import { TBW102 } from '../../message/system-topics.js';
-import { createRequest } from '../../protocol/remoting-command.js';
+import { encodeSendMsgBackHeader } from '../../protocol/headers/consumer-send-msg-back.js';
+import { encodeSendHeader } from '../../protocol/headers/send.js';
+import { createRequestWithFields } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import type { ClientInstance } from './client-instance.js';
+import type { BrokerInvoker } from './consumer-parts.js';
 import { wrapNamespace } from './namespace.js';
 
 export interface SendBackContext {
-  client: ClientInstance;
+  client: BrokerInvoker;
   log: Logger;
   group: string;
   retryTopic: string;
@@ -39,15 +42,18 @@ export async function sendMessageBack(
   try {
     const res = await ctx.client.invokeBroker(
       brokerName,
-      createRequest(RequestCode.CONSUMER_SEND_MSG_BACK, 0, {
-        offset: m.commitLogOffset,
-        group: ctx.group,
-        delayLevel,
-        originMsgId,
-        originTopic,
-        unitMode: false,
-        maxReconsumeTimes: ctx.maxReconsumeTimes,
-      }),
+      createRequestWithFields(
+        RequestCode.CONSUMER_SEND_MSG_BACK,
+        encodeSendMsgBackHeader({
+          offset: m.commitLogOffset,
+          group: ctx.group,
+          delayLevel,
+          originMsgId,
+          originTopic,
+          unitMode: false,
+          maxReconsumeTimes: ctx.maxReconsumeTimes,
+        }),
+      ),
     );
     if (res.code === ResponseCode.SUCCESS) return true;
     ctx.log.warn({ code: res.code, remark: res.remark }, 'send-back refused; sending a copy');
@@ -61,23 +67,25 @@ export async function sendMessageBack(
   try {
     const res = await ctx.client.invokeBroker(
       brokerName,
-      createRequest(
+      createRequestWithFields(
         RequestCode.SEND_MESSAGE_V2,
-        0,
-        {
-          a: ctx.group,
-          b: ctx.retryTopic,
-          c: TBW102,
-          d: 1,
-          e: 0,
-          f: m.sysFlag & 0x701, // a body still compressed stays so, with its codec bits
-          g: m.bornTimestamp,
-          h: m.flag,
-          i: encodeProperties(props),
-          j: m.reconsumeTimes + 1,
-          k: false,
-          l: ctx.maxReconsumeTimes,
-        },
+        encodeSendHeader(
+          {
+            producerGroup: ctx.group,
+            topic: ctx.retryTopic,
+            defaultTopic: TBW102,
+            defaultTopicQueueNums: 1,
+            queueId: 0,
+            sysFlag: m.sysFlag & 0x701, // a body still compressed stays so, with its codec bits
+            bornTimestamp: m.bornTimestamp,
+            flag: m.flag,
+            properties: encodeProperties(props),
+            reconsumeTimes: m.reconsumeTimes + 1,
+            unitMode: false,
+            maxReconsumeTimes: ctx.maxReconsumeTimes,
+          },
+          { v2: true },
+        ),
         m.body,
       ),
     );

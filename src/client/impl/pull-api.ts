@@ -1,0 +1,104 @@
+// PULL_MESSAGE (11) for every reader of the SDK (PullAPIWrapper#pullKernelImpl and
+// #processPullResult): the push consumer's pull service, the lite pull consumer and the admin
+// client's dead-letter reads. Request: PullMessageRequestHeader from the pull codec
+// (protocol/headers/pull.ts). Answer: SUCCESS (FOUND, records in the body), PULL_NOT_FOUND
+// (NO_NEW_MSG), PULL_RETRY_IMMEDIATELY (NO_MATCHED_MSG), PULL_OFFSET_MOVED (OFFSET_ILLEGAL), each
+// with nextBeginOffset/minOffset/maxOffset; any other code is an error (PullResult and PullStatus
+// are declared in consumer-parts.ts). The broker filters by tag hash, so found messages are
+// filtered again by tag here, as Java does.
+import { MessageConst, type MessageExt } from '../../message/message.js';
+import {
+  encodePullHeader,
+  type PullMessageRequestHeader,
+  PullSysFlag,
+} from '../../protocol/headers/pull.js';
+import { createRequestWithFields, type RemotingCommand } from '../../protocol/remoting-command.js';
+import { RequestCode } from '../../protocol/request-code.js';
+import { ResponseCode } from '../../protocol/response-code.js';
+import type { BrokerInvoker, PullApi, PullResult, PullStatus } from './consumer-parts.js';
+import { decodeMessages } from './decode-messages.js';
+
+/**
+ * A pull answered at once that commits nothing (the lite pull consumer, the admin client's reads):
+ * the filter in the request (PullSysFlag.SUBSCRIPTION), no suspension, subVersion 0.
+ */
+export function plainPullHeader(
+  consumerGroup: string,
+  topic: string,
+  queueId: number,
+  queueOffset: number,
+  maxMsgNums: number,
+  subscription: string,
+  expressionType: string | undefined,
+): PullMessageRequestHeader {
+  return {
+    consumerGroup,
+    topic,
+    queueId,
+    queueOffset,
+    maxMsgNums,
+    sysFlag: PullSysFlag.SUBSCRIPTION,
+    commitOffset: 0,
+    suspendTimeoutMillis: 0,
+    subscription,
+    subVersion: 0,
+    expressionType,
+  };
+}
+
+export function buildPullRequest(header: PullMessageRequestHeader): RemotingCommand {
+  return createRequestWithFields(RequestCode.PULL_MESSAGE, encodePullHeader(header));
+}
+
+export function statusOf(code: number): PullStatus {
+  switch (code) {
+    case ResponseCode.SUCCESS:
+      return 'FOUND';
+    case ResponseCode.PULL_NOT_FOUND:
+      return 'NO_NEW_MSG';
+    case ResponseCode.PULL_RETRY_IMMEDIATELY:
+      return 'NO_MATCHED_MSG';
+    case ResponseCode.PULL_OFFSET_MOVED:
+      return 'OFFSET_ILLEGAL';
+    default:
+      return 'ERROR';
+  }
+}
+
+/** processPullResult: decodes a found body and keeps the messages whose tag is subscribed. */
+export function decodePullResult(res: RemotingCommand, tagsSet: readonly string[]): PullResult {
+  const status = statusOf(res.code);
+  let msgs: MessageExt[] = [];
+  if (status === 'FOUND' && res.body) {
+    msgs = decodeMessages(res.body);
+    if (tagsSet.length > 0) {
+      msgs = msgs.filter((m) => tagsSet.includes(m.properties[MessageConst.TAGS] ?? ''));
+    }
+  }
+  return {
+    status,
+    code: res.code,
+    remark: res.remark,
+    nextBeginOffset: Number(res.extFields.nextBeginOffset),
+    msgs,
+  };
+}
+
+/** PullApi over a client's broker connections. */
+export class PullAPIWrapper implements PullApi {
+  private readonly broker: BrokerInvoker;
+
+  constructor(broker: BrokerInvoker) {
+    this.broker = broker;
+  }
+
+  async pull(
+    brokerName: string,
+    header: PullMessageRequestHeader,
+    timeoutMs: number,
+    tagsSet: readonly string[],
+  ): Promise<PullResult> {
+    const res = await this.broker.invokeBroker(brokerName, buildPullRequest(header), timeoutMs);
+    return decodePullResult(res, tagsSet);
+  }
+}

@@ -1,0 +1,121 @@
+// The push consumer's pull loop (PullMessageService + DefaultMQPushConsumerImpl#pullMessage): one
+// long poll at a time per owned queue, parked on the broker up to BROKER_SUSPEND_MAX_TIME_MILLIS,
+// carrying the committed offset when the broker keeps offsets (CLUSTERING). Flow control pauses a
+// queue holding pullThresholdForQueue messages or pullThresholdSizeForQueue MiB unconsumed. Found
+// messages get the topic the application knows (a redelivery's original, without the namespace:
+// resetRetryAndNamespace) and go to the consume service; NO_NEW_MSG, NO_MATCHED_MSG and
+// OFFSET_ILLEGAL move the queue to nextBeginOffset; an error or a failed pull waits before the
+// next try. The loop ends when the queue is dropped or the consumer stops.
+import type { MessageExt } from '../../message/message.js';
+import { MessageConst } from '../../message/message.js';
+import { PullSysFlag } from '../../protocol/headers/pull.js';
+import { sleep } from './abort.js';
+import { queueKey } from './allocate.js';
+import type { ConsumeService, PullApi, PullResult, Subscription } from './consumer-parts.js';
+import { unwrapNamespace } from './namespace.js';
+import type { ProcessQueue } from './process-queue.js';
+
+export interface PullServiceOptions {
+  group: string;
+  pullBatchSize: number;
+  pullThresholdForQueue: number;
+  pullThresholdSizeForQueueMiB: number;
+  /** The broker keeps the offsets, so each pull carries the commit. */
+  commitOffsetEnable: boolean;
+  suspendTimeoutMs: number;
+  pullTimeoutMs: number;
+  flowControlDelayMs: number;
+  exceptionDelayMs: number;
+  retryTopic: string;
+  namespace: string;
+}
+
+export interface PullServiceHost {
+  isRunning(): boolean;
+  subscription(topic: string): Subscription | undefined;
+  /** The broker refused a pull (any code but the four pull outcomes). */
+  onPullError(err: Error): void;
+  /** A pull could not be made (no connection, timeout). */
+  report(err: Error): void;
+}
+
+/** What the pull service works with: the pull requests, where messages go, its consumer. */
+export interface PullServiceDeps {
+  api: PullApi;
+  consume: ConsumeService;
+  host: PullServiceHost;
+}
+
+export class PullService {
+  private readonly d: PullServiceDeps;
+  private readonly o: PullServiceOptions;
+
+  constructor(deps: PullServiceDeps, options: PullServiceOptions) {
+    this.d = deps;
+    this.o = options;
+  }
+
+  /** Pulls `pq` until it is dropped or the consumer stops. */
+  async pullLoop(pq: ProcessQueue): Promise<void> {
+    const { api, host } = this.d;
+    const o = this.o;
+    const maxBytes = o.pullThresholdSizeForQueueMiB * 1024 * 1024;
+    const sub = host.subscription(pq.mq.topic)!;
+    while (host.isRunning() && !pq.dropped) {
+      if (pq.inflightCount >= o.pullThresholdForQueue || pq.inflightBytes >= maxBytes) {
+        await sleep(o.flowControlDelayMs); // flow control: let the listener catch up
+        continue;
+      }
+      const committed = pq.commitOffset();
+      const commit = committed > 0 && o.commitOffsetEnable ? PullSysFlag.COMMIT_OFFSET : 0;
+      const header = {
+        consumerGroup: o.group,
+        topic: pq.mq.topic,
+        queueId: pq.mq.queueId,
+        queueOffset: pq.nextOffset,
+        maxMsgNums: o.pullBatchSize,
+        sysFlag: commit | PullSysFlag.SUSPEND | PullSysFlag.SUBSCRIPTION,
+        commitOffset: committed,
+        suspendTimeoutMillis: o.suspendTimeoutMs,
+        subscription: sub.subString,
+        subVersion: sub.subVersion,
+        expressionType: sub.expressionType ?? 'TAG',
+      };
+      try {
+        const r = await api.pull(pq.mq.brokerName, header, o.pullTimeoutMs, sub.tagsSet);
+        if (pq.dropped) return;
+        this.onPullResult(pq, r);
+        if (r.status === 'ERROR') {
+          host.onPullError(
+            new Error(`pull ${queueKey(pq.mq)} failed: ${r.code} ${r.remark ?? ''}`),
+          );
+          await sleep(o.exceptionDelayMs);
+        }
+      } catch (err) {
+        if (!host.isRunning() || pq.dropped) return;
+        host.report(err as Error);
+        await sleep(o.exceptionDelayMs);
+      }
+    }
+  }
+
+  private onPullResult(pq: ProcessQueue, r: PullResult): void {
+    if (r.status === 'FOUND') {
+      pq.nextOffset = r.nextBeginOffset;
+      for (const m of r.msgs) {
+        pq.add(m);
+        m.topic = this.appTopic(m);
+      }
+      this.d.consume.submit(pq, r.msgs);
+    } else if (r.status !== 'ERROR' && Number.isFinite(r.nextBeginOffset)) {
+      pq.nextOffset = r.nextBeginOffset;
+    }
+  }
+
+  /** The topic the application knows: a redelivery's original, without the namespace. */
+  private appTopic(m: MessageExt): string {
+    const sent =
+      m.topic === this.o.retryTopic ? (m.properties[MessageConst.RETRY_TOPIC] ?? m.topic) : m.topic;
+    return unwrapNamespace(this.o.namespace, sent);
+  }
+}

@@ -1,0 +1,145 @@
+// One producer's send path (DefaultMQProducerImpl#sendKernelImpl and the queue choice around it):
+// the SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE header from the send codec, the writable queues of a
+// topic's route, a selector's or an exact queue, and one attempt on one queue whose latency and
+// outcome feed the fault strategy. SUCCESS, FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT and
+// SLAVE_NOT_AVAILABLE are results (the message is stored); any other code rejects with an
+// MQBrokerError carrying it (send-retry.ts decides what is tried again).
+import { TBW102 } from '../../message/system-topics.js';
+import { encodeSendHeader } from '../../protocol/headers/send.js';
+import type { ExtFields, RemotingCommand } from '../../protocol/remoting-command.js';
+import { ResponseCode } from '../../protocol/response-code.js';
+import { MQBrokerError, MQClientError } from '../errors.js';
+import type { Message, MessageQueueSelector, SendResult, SendStatus } from '../producer-types.js';
+import { abortable } from './abort.js';
+import type { MessageQueue } from './allocate.js';
+import type { ClientInstance } from './client-instance.js';
+import type { FaultStrategy } from './fault-strategy.js';
+import { wrapNamespace } from './namespace.js';
+
+/** What one attempt stored; the caller adds the msgId it assigned. */
+export type SendAttempt = Omit<SendResult, 'msgId'>;
+/** A send's whole time budget (every attempt together) and its abort signal. */
+export interface SendBudget {
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+}
+/** The request for one queue (the header names the queue, so it is built per attempt). */
+export type BuildRequest = (mq: MessageQueue) => RemotingCommand;
+
+const STATUS: Record<number, SendStatus> = {
+  [ResponseCode.SUCCESS]: 'SEND_OK',
+  [ResponseCode.FLUSH_DISK_TIMEOUT]: 'FLUSH_DISK_TIMEOUT',
+  [ResponseCode.FLUSH_SLAVE_TIMEOUT]: 'FLUSH_SLAVE_TIMEOUT',
+  [ResponseCode.SLAVE_NOT_AVAILABLE]: 'SLAVE_NOT_AVAILABLE',
+};
+
+export class SendPath {
+  readonly client: ClientInstance;
+  readonly fault: FaultStrategy;
+  /** The producer group (namespaced) and the namespace its topics are wrapped in. */
+  private readonly names: { producerGroup: string; namespace: string };
+
+  constructor(
+    client: ClientInstance,
+    fault: FaultStrategy,
+    names: { producerGroup: string; namespace: string },
+  ) {
+    this.client = client;
+    this.fault = fault;
+    this.names = names;
+  }
+
+  /** SendMessageRequestHeaderV2 (Java's client sends defaultTopicQueueNums 4, flag 0). */
+  header(mq: MessageQueue, properties: string, batch: boolean, sysFlag = 0): ExtFields {
+    return encodeSendHeader(
+      {
+        producerGroup: this.names.producerGroup,
+        topic: mq.topic,
+        defaultTopic: TBW102,
+        defaultTopicQueueNums: 4,
+        queueId: mq.queueId,
+        sysFlag,
+        bornTimestamp: Date.now(),
+        flag: 0,
+        properties,
+        reconsumeTimes: 0,
+        unitMode: false,
+        batch,
+      },
+      { v2: true },
+    );
+  }
+
+  async writableQueues(topic: string): Promise<readonly MessageQueue[]> {
+    const queues = await this.client.publishQueues(topic);
+    if (queues.length === 0) {
+      throw new MQClientError(`no writable queue for topic ${topic}; check its perm and brokers`);
+    }
+    return queues;
+  }
+
+  /** The selector sees the plain topic and queues, as Java's sendSelectImpl shows them. */
+  async selectQueue(
+    msg: Message,
+    selector: MessageQueueSelector,
+    arg: unknown,
+  ): Promise<MessageQueue> {
+    const wire = wrapNamespace(this.names.namespace, msg.topic);
+    const queues = await this.writableQueues(wire);
+    const plain = queues.map((q) => ({ ...q, topic: msg.topic }));
+    const mq = selector(plain, msg, arg);
+    if (!queues.some((q) => q.brokerName === mq?.brokerName && q.queueId === mq.queueId)) {
+      throw new MQClientError('the selector returned a queue that is not in the topic route');
+    }
+    return { ...mq, topic: wire };
+  }
+
+  /** Java's send(msg, mq): the queue as given, on the message's own topic. */
+  exactQueue(wireTopic: string, mq: MessageQueue): MessageQueue {
+    const topic = wrapNamespace(this.names.namespace, mq.topic);
+    if (topic !== wireTopic) {
+      throw new MQClientError(`the message's topic ${wireTopic} is not the queue's ${mq.topic}`);
+    }
+    return { ...mq, topic };
+  }
+
+  /** One attempt on one queue; its latency feeds the fault strategy. */
+  async attempt(
+    mq: MessageQueue,
+    req: RemotingCommand,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<SendAttempt> {
+    const t0 = Date.now();
+    let res: RemotingCommand;
+    try {
+      res = await abortable(this.client.invokeBroker(mq.brokerName, req, timeoutMs), signal);
+    } catch (err) {
+      // Not reachable in time (connect refused, timeout): leave this broker alone for a while.
+      if (!signal?.aborted) this.fault.update(mq.brokerName, Date.now() - t0, true);
+      throw err;
+    }
+    const status = STATUS[res.code];
+    if (!status) {
+      this.fault.update(mq.brokerName, Date.now() - t0, true, false);
+      throw new MQBrokerError(res.code, res.remark, this.client.masterAddr(mq.brokerName) ?? '');
+    }
+    this.fault.update(mq.brokerName, Date.now() - t0, false);
+    return {
+      sendStatus: status,
+      offsetMsgId: res.extFields.msgId ?? '',
+      messageQueue: { ...mq, queueId: Number(res.extFields.queueId) },
+      queueOffset: Number(res.extFields.queueOffset),
+    };
+  }
+
+  /** A fixed queue: one attempt, no failover (which would break the order it was chosen for). */
+  async sendToQueue(
+    mq: MessageQueue,
+    build: BuildRequest,
+    budget: SendBudget,
+  ): Promise<SendAttempt> {
+    await this.writableQueues(mq.topic); // the route, and so the broker's address
+    return this.attempt(mq, build(mq), budget.timeoutMs, budget.signal);
+  }
+}

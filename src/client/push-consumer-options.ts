@@ -1,0 +1,80 @@
+// The push consumer's options (DefaultMQPushConsumer's fields) and their defaults, from
+// common/limits.ts where RocketMQ names them; exported through 'kitemq/push-consumer'.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CONSUMER_DEFAULT_CONSUME_MESSAGE_BATCH_MAX_SIZE,
+  CONSUMER_DEFAULT_CONSUME_THREAD_MAX,
+  CONSUMER_DEFAULT_CONSUME_TIMESTAMP_AGO_MS,
+  CONSUMER_DEFAULT_MAX_RECONSUME_TIMES,
+  CONSUMER_DEFAULT_PULL_BATCH_SIZE,
+  CONSUMER_DEFAULT_PULL_THRESHOLD_FOR_QUEUE,
+  CONSUMER_DEFAULT_PULL_THRESHOLD_SIZE_FOR_QUEUE_MIB,
+} from '../common/limits.js';
+import type { Logger } from '../common/logger.js';
+import { type AllocateStrategy, allocateAveragely } from './impl/allocate.js';
+
+export type ConsumeFromWhere =
+  | 'CONSUME_FROM_LAST_OFFSET'
+  | 'CONSUME_FROM_FIRST_OFFSET'
+  | 'CONSUME_FROM_TIMESTAMP';
+export type { ConsumeResult, MessageListener } from './impl/consume-concurrently.js';
+
+export type MessageModel = 'CLUSTERING' | 'BROADCASTING';
+
+export interface PushConsumerOptions {
+  namesrvAddr: string;
+  consumerGroup: string;
+  /**
+   * CLUSTERING (default): the group's members share the queues, offsets on the broker.
+   * BROADCASTING: every member gets every message, offsets in a local file; a failed message is
+   * not retried (as in RocketMQ).
+   */
+  messageModel?: MessageModel;
+  /** Names this client's local offset file in BROADCASTING mode (Java's instanceName). */
+  instanceName?: string;
+  /** Where BROADCASTING offsets live: <dir>/<host>@<instanceName>/<group>/offsets.json. */
+  offsetStoreDir?: string;
+  /** Tenant prefix: topics and the group become "<namespace>%<name>" on the wire. */
+  namespace?: string;
+  consumeFromWhere?: ConsumeFromWhere;
+  /** Start point for CONSUME_FROM_TIMESTAMP (ms since epoch); default: 30 minutes ago. */
+  consumeTimestamp?: number;
+  consumeThreadMax?: number;
+  pullBatchSize?: number;
+  pullThresholdForQueue?: number;
+  /** MiB of message bodies a queue may hold unconsumed before pulling pauses (default 100). */
+  pullThresholdSizeForQueue?: number;
+  /** Messages per listener call (default 1). */
+  consumeMessageBatchMaxSize?: number;
+  /** Redeliveries before a failing message goes to %DLQ%<group> (RocketMQ's default 16). */
+  maxReconsumeTimes?: number;
+  /**
+   * How the group's queues are split (allocateAveragely by default; allocateByCircle,
+   * allocateConsistentHash(), allocateByConfig([...]) from 'kitemq/push-consumer').
+   */
+  allocateStrategy?: AllocateStrategy;
+  logger?: Logger;
+}
+
+/** Every option but the logger, defaulted (the group is namespaced by the consumer itself). */
+export function withDefaults(
+  options: PushConsumerOptions,
+): Required<Omit<PushConsumerOptions, 'logger'>> {
+  return {
+    consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
+    consumeTimestamp: Date.now() - CONSUMER_DEFAULT_CONSUME_TIMESTAMP_AGO_MS,
+    consumeThreadMax: CONSUMER_DEFAULT_CONSUME_THREAD_MAX,
+    pullBatchSize: CONSUMER_DEFAULT_PULL_BATCH_SIZE,
+    pullThresholdForQueue: CONSUMER_DEFAULT_PULL_THRESHOLD_FOR_QUEUE,
+    pullThresholdSizeForQueue: CONSUMER_DEFAULT_PULL_THRESHOLD_SIZE_FOR_QUEUE_MIB,
+    consumeMessageBatchMaxSize: CONSUMER_DEFAULT_CONSUME_MESSAGE_BATCH_MAX_SIZE,
+    namespace: '',
+    maxReconsumeTimes: CONSUMER_DEFAULT_MAX_RECONSUME_TIMES,
+    allocateStrategy: allocateAveragely,
+    messageModel: 'CLUSTERING',
+    instanceName: 'DEFAULT',
+    offsetStoreDir: join(homedir(), '.rocketmq_offsets'),
+    ...options,
+  };
+}
