@@ -1,33 +1,18 @@
 // Our SDK end to end against real mqnamesrv + mqbroker processes: producer (single and batch),
 // tag-filtered and '*' push consumers, a group of two splitting the queues, and committed offsets
 // surviving a consumer restart.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Producer } from '../../src/client/producer.js';
 import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import type { MessageExt } from '../../src/message/message.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { waitFor } from '../harness/topics.js';
 
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 const logger = silentLogger();
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster();
 
 function consumer(
   group: string,
@@ -37,7 +22,7 @@ function consumer(
   counts?: Map<string, number>,
 ) {
   const c = new PushConsumer({
-    namesrvAddr: namesrv.addr,
+    namesrvAddr: cluster.namesrvAddr,
     consumerGroup: group,
     consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
     logger,
@@ -58,9 +43,9 @@ describe('producer and push consumer', () => {
   const N = 200;
 
   it('sends messages with tags, keys, properties and UTF-8 bodies; batches too', async () => {
-    await createTopic(broker.addr, namesrv.addr, topic);
+    await cluster.createTopic(topic);
     const producer = new Producer({
-      namesrvAddr: namesrv.addr,
+      namesrvAddr: cluster.namesrvAddr,
       producerGroup: uniqueName('PG'),
       logger,
     });
@@ -111,7 +96,7 @@ describe('producer and push consumer', () => {
 
   it('splits the queues between two members and resumes from committed offsets', async () => {
     const t = uniqueName('SdkSplit');
-    await createTopic(broker.addr, namesrv.addr, t);
+    await cluster.createTopic(t);
     const group = uniqueName('GS');
     const got = new Map<string, MessageExt>();
     const counts = new Map<string, number>();
@@ -125,7 +110,7 @@ describe('producer and push consumer', () => {
       'a 2/2 split',
     );
     const producer = new Producer({
-      namesrvAddr: namesrv.addr,
+      namesrvAddr: cluster.namesrvAddr,
       producerGroup: uniqueName('PG'),
       logger,
     });

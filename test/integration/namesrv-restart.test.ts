@@ -2,42 +2,24 @@
 // push consumer run: sends and consumption go on from cached routes while it is down, the broker
 // registers again on its next period (registerNameServerPeriod, 10 s here, RocketMQ's 30 s by
 // default), and then route lookups by new clients succeed again.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import { Producer } from '../../src/client/producer.js';
 import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor, waitForAsync } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { waitFor, waitForAsync } from '../harness/topics.js';
 
 const logger = silentLogger();
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: { registerNameServerPeriod: 10_000 },
-  });
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster({ brokerConfig: { registerNameServerPeriod: 10_000 } });
 
 async function routed(topic: string): Promise<boolean> {
-  const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger });
+  const admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger });
   try {
     const route = await admin.getTopicRoute(topic);
-    return route.brokerDatas.some((b) => b.brokerAddrs['0'] === broker.addr);
+    return route.brokerDatas.some((b) => b.brokerAddrs['0'] === cluster.brokerAddr);
   } catch {
     return false;
   } finally {
@@ -48,15 +30,15 @@ async function routed(topic: string): Promise<boolean> {
 describe('name server kill -9 and restart', () => {
   it('keeps sends and consumption going, and the broker registers again', async () => {
     const topic = uniqueName('NsRestart');
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
+    await cluster.createTopic(topic, 2);
     const producer = new Producer({
-      namesrvAddr: namesrv.addr,
+      namesrvAddr: cluster.namesrvAddr,
       producerGroup: uniqueName('PG'),
       logger,
     });
     await producer.start();
     const consumer = new PushConsumer({
-      namesrvAddr: namesrv.addr,
+      namesrvAddr: cluster.namesrvAddr,
       consumerGroup: uniqueName('NsRestartGroup'),
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       logger,
@@ -79,16 +61,16 @@ describe('name server kill -9 and restart', () => {
       await sendSome('before', 10);
       await waitFor(() => got.size === 10, 30_000, 'the messages sent before the kill');
 
-      await namesrv.kill();
+      await cluster.namesrv.kill();
       await sendSome('down', 10); // cached route; the name server is not on the send path
       await waitFor(() => got.size === 20, 30_000, 'the messages sent while it was down');
       expect(await routed(topic)).toBe(false);
 
-      await namesrv.restart();
+      await cluster.namesrv.restart();
       await waitForAsync(() => routed(topic), 30_000, 'the broker to register again');
       // A client with no cached route finds the topic and sends through it.
       const fresh = new Producer({
-        namesrvAddr: namesrv.addr,
+        namesrvAddr: cluster.namesrvAddr,
         producerGroup: uniqueName('PG'),
         logger,
       });
@@ -103,7 +85,7 @@ describe('name server kill -9 and restart', () => {
       }
       await sendSome('again', 5);
       // A topic created now reaches the restarted name server at once.
-      await createTopic(broker.addr, namesrv.addr, uniqueName('NsRestartNew'), 1);
+      await cluster.createTopic(uniqueName('NsRestartNew'), 1);
       await waitFor(() => got.size === sent.length, 30_000, 'every message sent');
       expect([...got].sort()).toEqual([...sent].sort());
     } finally {

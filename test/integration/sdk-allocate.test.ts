@@ -1,6 +1,6 @@
 // Rebalance strategies on a real broker: two members with allocateByCircle deal the four queues
 // out in turn, and allocateByConfig pins a member to the queues it was given.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Producer } from '../../src/client/producer.js';
 import {
   allocateByCircle,
@@ -8,37 +8,22 @@ import {
   PushConsumer,
 } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { waitFor } from '../harness/topics.js';
 
 const logger = silentLogger();
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster();
 
 describe('allocation strategies', () => {
   it('by circle and by config', async () => {
     const topic = uniqueName('Alloc');
     const group = uniqueName('AllocGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 4);
+    await cluster.createTopic(topic, 4);
     const make = (opts: Partial<ConstructorParameters<typeof PushConsumer>[0]>) => {
       const c = new PushConsumer({
-        namesrvAddr: namesrv.addr,
+        namesrvAddr: cluster.namesrvAddr,
         consumerGroup: group,
         logger,
         ...opts,
@@ -66,7 +51,9 @@ describe('allocation strategies', () => {
       await Promise.all([a.shutdown(), b.shutdown()]);
     }
     const pinned = make({
-      allocateStrategy: allocateByConfig([{ topic, brokerName: broker.brokerName, queueId: 3 }]),
+      allocateStrategy: allocateByConfig([
+        { topic, brokerName: cluster.broker.brokerName, queueId: 3 },
+      ]),
     });
     await pinned.start();
     try {
@@ -79,14 +66,18 @@ describe('allocation strategies', () => {
 
   it('hands batches of up to consumeMessageBatchMaxSize and pauses pulls past the size limit', async () => {
     const topic = uniqueName('Batches');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
-    const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
+    await cluster.createTopic(topic, 1);
+    const p = new Producer({
+      namesrvAddr: cluster.namesrvAddr,
+      producerGroup: uniqueName('PG'),
+      logger,
+    });
     await p.start();
     for (let i = 0; i < 40; i++) await p.send({ topic, body: Buffer.alloc(2048, i) });
     await p.shutdown();
     const sizes: number[] = [];
     const c = new PushConsumer({
-      namesrvAddr: namesrv.addr,
+      namesrvAddr: cluster.namesrvAddr,
       consumerGroup: uniqueName('BatchGroup'),
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       consumeMessageBatchMaxSize: 8,

@@ -2,39 +2,25 @@
 // error) sends the message back, it returns from %RETRY%<group> with reconsumeTimes + 1 and its
 // original topic, and past maxReconsumeTimes it ends in %DLQ%<group>. Delay levels are all 1 s
 // here so the test is quick.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import { Producer } from '../../src/client/producer.js';
 import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor, waitForAsync } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { waitFor, waitForAsync } from '../harness/topics.js';
 
 const logger = silentLogger();
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: { messageDelayLevel: '1s 1s 1s 1s 1s 1s' },
-  });
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster({ brokerConfig: { messageDelayLevel: '1s 1s 1s 1s 1s 1s' } });
 
 async function sendOne(topic: string, body: string): Promise<void> {
-  const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
+  const p = new Producer({
+    namesrvAddr: cluster.namesrvAddr,
+    producerGroup: uniqueName('PG'),
+    logger,
+  });
   await p.start();
   await p.send({ topic, body, tags: 'TagA', keys: [body] });
   await p.shutdown();
@@ -44,10 +30,10 @@ describe('push consumer retries through the broker', () => {
   it('redelivers a failed message from the retry topic with its topic and count', async () => {
     const topic = uniqueName('Payments');
     const group = uniqueName('PayGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
+    await cluster.createTopic(topic, 2);
     const seen: { topic: string; times: number; body: string }[] = [];
     const c = new PushConsumer({
-      namesrvAddr: namesrv.addr,
+      namesrvAddr: cluster.namesrvAddr,
       consumerGroup: group,
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       logger,
@@ -77,10 +63,10 @@ describe('push consumer retries through the broker', () => {
   it('dead-letters a message that keeps failing past maxReconsumeTimes', async () => {
     const topic = uniqueName('Orders');
     const group = uniqueName('OrderGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     let deliveries = 0;
     const c = new PushConsumer({
-      namesrvAddr: namesrv.addr,
+      namesrvAddr: cluster.namesrvAddr,
       consumerGroup: group,
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       maxReconsumeTimes: 1,
@@ -92,7 +78,7 @@ describe('push consumer retries through the broker', () => {
       return 'RECONSUME_LATER';
     });
     await c.start();
-    const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger });
+    const admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger });
     try {
       await sendOne(topic, 'poison');
       let dead: Awaited<ReturnType<AdminClient['queryDlqMessages']>> = [];
@@ -115,9 +101,9 @@ describe('push consumer retries through the broker', () => {
 
   it('keeps a namespace on the wire and out of the application, retries included', async () => {
     const ns = uniqueName('Tenant');
-    await createTopic(broker.addr, namesrv.addr, `${ns}%Orders`, 1);
+    await cluster.createTopic(`${ns}%Orders`, 1);
     const p = new Producer({
-      namesrvAddr: namesrv.addr,
+      namesrvAddr: cluster.namesrvAddr,
       producerGroup: 'PG',
       namespace: ns,
       logger,
@@ -128,7 +114,7 @@ describe('push consumer retries through the broker', () => {
     await p.shutdown();
     const seen: { topic: string; times: number }[] = [];
     const c = new PushConsumer({
-      namesrvAddr: namesrv.addr,
+      namesrvAddr: cluster.namesrvAddr,
       consumerGroup: 'Billing',
       namespace: ns,
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
