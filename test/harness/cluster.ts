@@ -8,9 +8,10 @@
 // name server), creates the topics on their brokers and waits until every name server routes
 // each topic to all of them (polled, never slept). afterAll closes the shared RemotingClient,
 // stops the brokers and then the name servers and removes their temp dirs; a beforeAll that fails
-// half-way stops what it had started before it rethrows. Hooks registered after useCluster()
-// run their afterAll first (vitest's "stack" order), so a file closes its clients before the
-// brokers go. Processes bind port 0 and keep their port across restart() (test/harness/processes.ts).
+// half-way stops what it had started before it rethrows. Hooks run in vitest's "stack" order:
+// a file's beforeAll registered before useCluster() runs first (mount a store dir) and its
+// afterAll last (unmount); one registered after runs once the cluster is up, and its afterAll
+// first, so a file closes its clients before the brokers go. Processes bind port 0 and keep their port across restart() (test/harness/processes.ts).
 import { afterAll, beforeAll } from 'vitest';
 import { silentLogger } from '../../src/common/logger.js';
 import { decodeTopicRouteData } from '../../src/protocol/bodies/route-data.js';
@@ -31,6 +32,8 @@ export interface ClusterBroker {
   /** This broker's own keys, written after ClusterOptions.brokerConfig. */
   conf?: ConfValues;
   env?: Record<string, string>;
+  /** A store dir the file made (read when the broker starts); never deleted by the harness. */
+  storeDir?: () => string;
   /** SIGKILL before the final stop: a clean stop would wait out a slowed fdatasync of every file. */
   killOnStop?: boolean;
 }
@@ -179,6 +182,7 @@ export function useCluster(opts: ClusterOptions = {}): Cluster {
           namesrvAddr: list,
           conf: { ...named, ...opts.brokerConfig, ...spec.conf },
           ...(spec.env !== undefined ? { env: spec.env } : {}),
+          ...(spec.storeDir !== undefined ? { storeDir: spec.storeDir() } : {}),
         });
       });
       // Kept in spec order, so brokers[i] is specs[i] (settleAll pushes in order of the list).
