@@ -8,34 +8,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Producer } from '../../src/client/producer.js';
 import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { waitFor } from '../harness/topics.js';
 
 const logger = silentLogger();
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 let dir: string;
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'kitemq-offsets-'));
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
 });
-
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const cluster = useCluster();
 
 async function send(topic: string, from: number, n: number): Promise<void> {
-  const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
+  const p = new Producer({
+    namesrvAddr: cluster.namesrvAddr,
+    producerGroup: uniqueName('PG'),
+    logger,
+  });
   await p.start();
   for (let i = from; i < from + n; i++) await p.send({ topic, body: `m${i}` });
   await p.shutdown();
@@ -45,11 +36,11 @@ describe('broadcasting push consumer', () => {
   it('gives every member every message and resumes from its local offsets', async () => {
     const topic = uniqueName('Broadcast');
     const group = uniqueName('BroadcastGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 4);
+    await cluster.createTopic(topic, 4);
     await send(topic, 0, 20);
     const member = (instanceName: string, got: string[]) => {
       const c = new PushConsumer({
-        namesrvAddr: namesrv.addr,
+        namesrvAddr: cluster.namesrvAddr,
         consumerGroup: group,
         messageModel: 'BROADCASTING',
         consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
