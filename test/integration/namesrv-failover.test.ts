@@ -1,41 +1,23 @@
 // Three name servers, one SIGKILLed: the broker stays registered with the other two, clients
 // listing all three (host:port;host:port;host:port) find routes through the live ones — new
 // clients included, whose first name server is the dead one — and keep sending and consuming.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import { Producer } from '../../src/client/producer.js';
 import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
 import { createTopic, waitFor, waitForAsync } from '../harness/topics.js';
 
 const logger = silentLogger();
-let ns: NamesrvHandle[] = [];
-let broker: BrokerHandle;
-let list: string;
-
-beforeAll(async () => {
-  ns = await Promise.all([startNamesrv(), startNamesrv(), startNamesrv()]);
-  list = ns.map((n) => n.addr).join(';');
-  broker = await startBroker({ namesrvAddr: list });
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await Promise.all(ns.map((n) => n.stop()));
-});
+const cluster = useCluster({ namesrvs: 3 });
 
 async function routedBy(namesrvAddr: string, topic: string): Promise<boolean> {
   const admin = new AdminClient({ namesrvAddr, logger });
   try {
     const route = await admin.getTopicRoute(topic);
-    return route.brokerDatas.some((b) => b.brokerAddrs['0'] === broker.addr);
+    return route.brokerDatas.some((b) => b.brokerAddrs['0'] === cluster.brokerAddr);
   } catch {
     return false;
   } finally {
@@ -46,14 +28,18 @@ async function routedBy(namesrvAddr: string, topic: string): Promise<boolean> {
 describe('several name servers, one dies', () => {
   it('routes, sends and consumption go through the others', async () => {
     const topic = uniqueName('NsFailover');
-    await createTopic(broker.addr, ns[0]!.addr, topic, 2);
-    for (const n of ns) {
+    await cluster.createTopic(topic, 2);
+    for (const n of cluster.namesrvs) {
       await waitForAsync(() => routedBy(n.addr, topic), 10_000, `a route on ${n.addr}`);
     }
-    const producer = new Producer({ namesrvAddr: list, producerGroup: uniqueName('PG'), logger });
+    const producer = new Producer({
+      namesrvAddr: cluster.namesrvAddr,
+      producerGroup: uniqueName('PG'),
+      logger,
+    });
     await producer.start();
     const consumer = new PushConsumer({
-      namesrvAddr: list,
+      namesrvAddr: cluster.namesrvAddr,
       consumerGroup: uniqueName('NsFailoverGroup'),
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       logger,
@@ -72,9 +58,13 @@ describe('several name servers, one dies', () => {
       }
       await waitFor(() => got.size === 10, 30_000, 'the messages sent before the kill');
 
-      await ns[0]!.kill(); // the first of the list: every new client tries it first
-      expect(await routedBy(list, topic)).toBe(true);
-      const fresh = new Producer({ namesrvAddr: list, producerGroup: uniqueName('PG'), logger });
+      await cluster.namesrvs[0]!.kill(); // the first of the list: every new client tries it first
+      expect(await routedBy(cluster.namesrvAddr, topic)).toBe(true);
+      const fresh = new Producer({
+        namesrvAddr: cluster.namesrvAddr,
+        producerGroup: uniqueName('PG'),
+        logger,
+      });
       await fresh.start();
       try {
         for (let i = 0; i < 10; i++) {
@@ -91,9 +81,13 @@ describe('several name servers, one dies', () => {
       }
       // A topic created after the kill reaches the two live name servers.
       const late = uniqueName('NsFailoverLate');
-      await createTopic(broker.addr, ns[1]!.addr, late, 1);
-      await waitForAsync(() => routedBy(ns[2]!.addr, late), 10_000, 'the new topic on the third');
-      expect(await routedBy(list, late)).toBe(true);
+      await createTopic(cluster.brokerAddr, cluster.namesrvs[1]!.addr, late, 1);
+      await waitForAsync(
+        () => routedBy(cluster.namesrvs[2]!.addr, late),
+        10_000,
+        'the new topic on the third',
+      );
+      expect(await routedBy(cluster.namesrvAddr, late)).toBe(true);
       const lateSend = await producer.send({ topic: late, body: 'late' });
       expect(lateSend.sendStatus).toBe('SEND_OK');
 
