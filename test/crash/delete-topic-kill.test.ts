@@ -6,13 +6,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
-import { Producer } from '../../src/client/producer.js';
+import type { Producer } from '../../src/client/producer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { createRequest } from '../../src/protocol/remoting-command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { startProducer } from '../harness/sdk.js';
 
 const logger = silentLogger();
 let admin: AdminClient;
@@ -22,12 +23,7 @@ const cluster = useCluster();
 
 beforeAll(async () => {
   admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger });
-  producer = new Producer({
-    namesrvAddr: cluster.namesrvAddr,
-    producerGroup: uniqueName('PG'),
-    logger,
-  });
-  await producer.start();
+  producer = await startProducer(cluster.namesrvAddr);
 });
 afterAll(async () => {
   await producer?.shutdown();

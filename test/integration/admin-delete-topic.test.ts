@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import { MQBrokerError } from '../../src/client/errors.js';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
 import { runBin } from '../harness/run-bin.js';
+import { pushConsumer, startProducer } from '../harness/sdk.js';
 import { waitFor } from '../harness/topics.js';
 
 const cluster = useCluster();
@@ -47,20 +46,12 @@ describe('deleteTopic', () => {
     const logger = silentLogger();
     await cluster.createTopic(topic, 2);
     const admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger });
-    const producer = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await producer.start();
+    const producer = await startProducer(cluster.namesrvAddr);
     try {
       for (let i = 0; i < 10; i++) await producer.send({ topic, body: `m${i}` });
       let got = 0;
-      const c = new PushConsumer({
-        namesrvAddr: cluster.namesrvAddr,
-        consumerGroup: group,
+      const c = pushConsumer(cluster.namesrvAddr, group, {
         consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-        logger,
       });
       c.subscribe(topic, '*').registerMessageListener((msgs) => {
         got += msgs.length;

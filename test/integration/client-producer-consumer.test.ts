@@ -2,15 +2,11 @@
 // tag-filtered and '*' push consumers, a group of two splitting the queues, and committed offsets
 // surviving a consumer restart.
 import { describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
-import { silentLogger } from '../../src/common/logger.js';
 import type { MessageExt } from '../../src/message/message.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { pushConsumer, startProducer } from '../harness/sdk.js';
 import { waitFor } from '../harness/topics.js';
-
-const logger = silentLogger();
 
 const cluster = useCluster();
 
@@ -21,11 +17,8 @@ function consumer(
   into: Map<string, MessageExt>,
   counts?: Map<string, number>,
 ) {
-  const c = new PushConsumer({
-    namesrvAddr: cluster.namesrvAddr,
-    consumerGroup: group,
+  const c = pushConsumer(cluster.namesrvAddr, group, {
     consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-    logger,
   });
   c.subscribe(topic, expr).registerMessageListener((msgs) => {
     for (const m of msgs) {
@@ -44,12 +37,7 @@ describe('producer and push consumer', () => {
 
   it('sends messages with tags, keys, properties and UTF-8 bodies; batches too', async () => {
     await cluster.createTopic(topic);
-    const producer = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await producer.start();
+    const producer = await startProducer(cluster.namesrvAddr);
     for (let i = 0; i < N; i++) {
       const r = await producer.send({
         topic,
@@ -109,12 +97,7 @@ describe('producer and push consumer', () => {
       30_000,
       'a 2/2 split',
     );
-    const producer = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await producer.start();
+    const producer = await startProducer(cluster.namesrvAddr);
     for (let i = 0; i < 100; i++)
       await producer.send({ topic: t, body: `s${i}`, properties: { seq: String(i) } });
     await waitFor(() => got.size >= 100, 30_000, 'the split group to consume everything');

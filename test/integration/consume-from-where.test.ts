@@ -8,15 +8,14 @@
 // first pull moves to the min offset (PULL_OFFSET_MOVED).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
-import { type ConsumeFromWhere, PushConsumer } from '../../src/client/push-consumer.js';
-import { silentLogger } from '../../src/common/logger.js';
+import type { Producer } from '../../src/client/producer.js';
+import type { ConsumeFromWhere, PushConsumer } from '../../src/client/push-consumer.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { pushConsumer, startProducer } from '../harness/sdk.js';
 import { waitFor, waitForAsync } from '../harness/topics.js';
 
-const logger = silentLogger();
 const EVERY_HOUR = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0')).join(';');
 let producer: Producer;
 const consumers: PushConsumer[] = [];
@@ -35,12 +34,7 @@ const cluster = useCluster({
 });
 
 beforeAll(async () => {
-  producer = new Producer({
-    namesrvAddr: cluster.namesrvAddr,
-    producerGroup: uniqueName('PG'),
-    logger,
-  });
-  await producer.start();
+  producer = await startProducer(cluster.namesrvAddr);
 });
 afterAll(async () => {
   for (const c of consumers) await c.shutdown();
@@ -70,12 +64,9 @@ async function startGroup(
   consumeTimestamp?: number,
 ): Promise<string[]> {
   const got: string[] = [];
-  const c = new PushConsumer({
-    namesrvAddr: cluster.namesrvAddr,
-    consumerGroup: uniqueName('WhereGroup'),
+  const c = pushConsumer(cluster.namesrvAddr, uniqueName('WhereGroup'), {
     consumeFromWhere: where,
     ...(consumeTimestamp !== undefined ? { consumeTimestamp } : {}),
-    logger,
   });
   c.subscribe(topic, '*').registerMessageListener((msgs) => {
     for (const m of msgs) got.push(m.body.toString());

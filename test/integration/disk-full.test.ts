@@ -13,13 +13,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import { MQBrokerError, MQClientError } from '../../src/client/errors.js';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
+import type { Producer } from '../../src/client/producer.js';
+import type { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { useCluster } from '../harness/cluster.js';
 import { pollUntil } from '../harness/poll.js';
 import { uniqueName } from '../harness/processes.js';
+import { pushConsumer, startProducer } from '../harness/sdk.js';
 import { waitFor, waitForAsync } from '../harness/topics.js';
 
 const CAPACITY = 8 * 1024 * 1024;
@@ -72,11 +73,8 @@ async function send(): Promise<number> {
 }
 
 function consumer(group: string, got: Map<number, string>): PushConsumer {
-  const c = new PushConsumer({
-    namesrvAddr: cluster.namesrvAddr,
-    consumerGroup: group,
+  const c = pushConsumer(cluster.namesrvAddr, group, {
     consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-    logger,
   });
   c.subscribe(topic, '*').registerMessageListener((msgs) => {
     for (const m of msgs) got.set(Number(m.properties.seq), m.body.toString());
@@ -129,13 +127,7 @@ const cluster = useCluster({
 });
 
 beforeAll(async () => {
-  producer = new Producer({
-    namesrvAddr: cluster.namesrvAddr,
-    producerGroup: uniqueName('PG'),
-    retryTimesWhenSendFailed: 0,
-    logger,
-  });
-  await producer.start();
+  producer = await startProducer(cluster.namesrvAddr, { retryTimesWhenSendFailed: 0 });
 }, 60_000);
 
 afterAll(async () => {

@@ -4,7 +4,6 @@
 // so the broker's real fdatasync is preceded by a wait (KITEMQ_TEST_FDATASYNC_DELAY_MS, a store
 // test seam) longer than syncFlushTimeout.
 import { describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
 import { createRequest } from '../../src/protocol/remoting-command.js';
@@ -13,6 +12,7 @@ import { ResponseCode } from '../../src/protocol/response-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { startProducer } from '../harness/sdk.js';
 
 const logger = silentLogger();
 const topic = uniqueName('SlowDisk');
@@ -73,12 +73,7 @@ describe('FLUSH_DISK_TIMEOUT', () => {
   });
 
   it('a producer gets sendStatus FLUSH_DISK_TIMEOUT, not an error', async () => {
-    const producer = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await producer.start();
+    const producer = await startProducer(cluster.namesrvAddr);
     try {
       const r = await producer.send({ topic, body: 'slow too' });
       expect(r.sendStatus).toBe('FLUSH_DISK_TIMEOUT');

@@ -2,28 +2,15 @@
 // listing all three (host:port;host:port;host:port) find routes through the live ones — new
 // clients included, whose first name server is the dead one — and keep sending and consuming.
 import { describe, expect, it } from 'vitest';
-import { AdminClient } from '../../src/client/admin.js';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
-import { silentLogger } from '../../src/common/logger.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { pushConsumer, routesTo, startProducer } from '../harness/sdk.js';
 import { createTopic, waitFor, waitForAsync } from '../harness/topics.js';
 
-const logger = silentLogger();
 const cluster = useCluster({ namesrvs: 3 });
 
-async function routedBy(namesrvAddr: string, topic: string): Promise<boolean> {
-  const admin = new AdminClient({ namesrvAddr, logger });
-  try {
-    const route = await admin.getTopicRoute(topic);
-    return route.brokerDatas.some((b) => b.brokerAddrs['0'] === cluster.brokerAddr);
-  } catch {
-    return false;
-  } finally {
-    admin.close();
-  }
-}
+const routedBy = (namesrvAddr: string, topic: string) =>
+  routesTo(namesrvAddr, topic, cluster.brokerAddr);
 
 describe('several name servers, one dies', () => {
   it('routes, sends and consumption go through the others', async () => {
@@ -32,17 +19,9 @@ describe('several name servers, one dies', () => {
     for (const n of cluster.namesrvs) {
       await waitForAsync(() => routedBy(n.addr, topic), 10_000, `a route on ${n.addr}`);
     }
-    const producer = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await producer.start();
-    const consumer = new PushConsumer({
-      namesrvAddr: cluster.namesrvAddr,
-      consumerGroup: uniqueName('NsFailoverGroup'),
+    const producer = await startProducer(cluster.namesrvAddr);
+    const consumer = pushConsumer(cluster.namesrvAddr, uniqueName('NsFailoverGroup'), {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-      logger,
     });
     const got = new Set<string>();
     consumer.subscribe(topic, '*').registerMessageListener((msgs) => {
@@ -60,12 +39,7 @@ describe('several name servers, one dies', () => {
 
       await cluster.namesrvs[0]!.kill(); // the first of the list: every new client tries it first
       expect(await routedBy(cluster.namesrvAddr, topic)).toBe(true);
-      const fresh = new Producer({
-        namesrvAddr: cluster.namesrvAddr,
-        producerGroup: uniqueName('PG'),
-        logger,
-      });
-      await fresh.start();
+      const fresh = await startProducer(cluster.namesrvAddr);
       try {
         for (let i = 0; i < 10; i++) {
           const r = await fresh.send({ topic, body: `fresh-${i}` });

@@ -3,45 +3,22 @@
 // registers again on its next period (registerNameServerPeriod, 10 s here, RocketMQ's 30 s by
 // default), and then route lookups by new clients succeed again.
 import { describe, expect, it } from 'vitest';
-import { AdminClient } from '../../src/client/admin.js';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
-import { silentLogger } from '../../src/common/logger.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { pushConsumer, routesTo, startProducer } from '../harness/sdk.js';
 import { waitFor, waitForAsync } from '../harness/topics.js';
-
-const logger = silentLogger();
 
 const cluster = useCluster({ brokerConfig: { registerNameServerPeriod: 10_000 } });
 
-async function routed(topic: string): Promise<boolean> {
-  const admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger });
-  try {
-    const route = await admin.getTopicRoute(topic);
-    return route.brokerDatas.some((b) => b.brokerAddrs['0'] === cluster.brokerAddr);
-  } catch {
-    return false;
-  } finally {
-    admin.close();
-  }
-}
+const routed = (topic: string) => routesTo(cluster.namesrvAddr, topic, cluster.brokerAddr);
 
 describe('name server kill -9 and restart', () => {
   it('keeps sends and consumption going, and the broker registers again', async () => {
     const topic = uniqueName('NsRestart');
     await cluster.createTopic(topic, 2);
-    const producer = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await producer.start();
-    const consumer = new PushConsumer({
-      namesrvAddr: cluster.namesrvAddr,
-      consumerGroup: uniqueName('NsRestartGroup'),
+    const producer = await startProducer(cluster.namesrvAddr);
+    const consumer = pushConsumer(cluster.namesrvAddr, uniqueName('NsRestartGroup'), {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-      logger,
     });
     const got = new Set<string>();
     consumer.subscribe(topic, '*').registerMessageListener((msgs) => {
@@ -69,12 +46,7 @@ describe('name server kill -9 and restart', () => {
       await cluster.namesrv.restart();
       await waitForAsync(() => routed(topic), 30_000, 'the broker to register again');
       // A client with no cached route finds the topic and sends through it.
-      const fresh = new Producer({
-        namesrvAddr: cluster.namesrvAddr,
-        producerGroup: uniqueName('PG'),
-        logger,
-      });
-      await fresh.start();
+      const fresh = await startProducer(cluster.namesrvAddr);
       try {
         for (let i = 0; i < 5; i++) {
           expect((await fresh.send({ topic, body: `after-${i}` })).sendStatus).toBe('SEND_OK');

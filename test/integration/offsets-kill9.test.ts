@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
 import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { pushConsumer, startProducer } from '../harness/sdk.js';
 import { waitFor } from '../harness/topics.js';
 
 const FLUSH_INTERVAL_MS = 1_000;
@@ -77,17 +77,9 @@ describe('consumer offsets across kill -9', () => {
     const topic = uniqueName('OffKillSdk');
     const group = uniqueName('OffKillSdkGroup');
     await cluster.createTopic(topic, 2);
-    const producer = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await producer.start();
-    const c1 = new PushConsumer({
-      namesrvAddr: cluster.namesrvAddr,
-      consumerGroup: group,
+    const producer = await startProducer(cluster.namesrvAddr);
+    const c1 = pushConsumer(cluster.namesrvAddr, group, {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-      logger,
     });
     const first = new Set<string>();
     c1.subscribe(topic, '*').registerMessageListener((msgs) => {

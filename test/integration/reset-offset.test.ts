@@ -4,30 +4,22 @@
 // time; its stale offset commits are ignored until then. Through AdminClient and `mqadmin`.
 import { describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
 import { runBin } from '../harness/run-bin.js';
+import { numbered, pushConsumer, sendMessages } from '../harness/sdk.js';
 import { waitFor } from '../harness/topics.js';
 
 const logger = silentLogger();
 
 const cluster = useCluster();
 
-async function sendMany(topic: string, from: number, n: number): Promise<void> {
-  const producer = new Producer({
-    namesrvAddr: cluster.namesrvAddr,
-    producerGroup: uniqueName('PG'),
-    logger,
-  });
-  await producer.start();
-  for (let i = from; i < from + n; i++) {
-    await producer.send({ topic, body: `m${i}`, properties: { seq: String(i) } });
-  }
-  await producer.shutdown();
-}
+const sendMany = (topic: string, from: number, n: number) =>
+  sendMessages(
+    cluster.namesrvAddr,
+    numbered(topic, from, n, (i) => ({ properties: { seq: String(i) } })),
+  );
 
 describe('reset offset by time', () => {
   it('moves a running group back to a time; it consumes again from there', async () => {
@@ -41,11 +33,8 @@ describe('reset offset by time', () => {
     await sendMany(topic, 10, 10);
 
     const seen: number[] = [];
-    const c = new PushConsumer({
-      namesrvAddr: cluster.namesrvAddr,
-      consumerGroup: group,
+    const c = pushConsumer(cluster.namesrvAddr, group, {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-      logger,
     });
     c.subscribe(topic, '*').registerMessageListener((msgs) => {
       for (const m of msgs) seen.push(Number(m.properties.seq));

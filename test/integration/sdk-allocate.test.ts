@@ -1,18 +1,15 @@
 // Rebalance strategies on a real broker: two members with allocateByCircle deal the four queues
 // out in turn, and allocateByConfig pins a member to the queues it was given.
 import { describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
 import {
   allocateByCircle,
   allocateByConfig,
-  PushConsumer,
+  type PushConsumer,
 } from '../../src/client/push-consumer.js';
-import { silentLogger } from '../../src/common/logger.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { quietPushConsumer, startProducer } from '../harness/sdk.js';
 import { waitFor } from '../harness/topics.js';
-
-const logger = silentLogger();
 
 const cluster = useCluster();
 
@@ -22,13 +19,7 @@ describe('allocation strategies', () => {
     const group = uniqueName('AllocGroup');
     await cluster.createTopic(topic, 4);
     const make = (opts: Partial<ConstructorParameters<typeof PushConsumer>[0]>) => {
-      const c = new PushConsumer({
-        namesrvAddr: cluster.namesrvAddr,
-        consumerGroup: group,
-        logger,
-        ...opts,
-      });
-      c.on('error', () => {});
+      const c = quietPushConsumer(cluster.namesrvAddr, group, opts);
       c.subscribe(topic, '*').registerMessageListener(() => 'CONSUME_SUCCESS');
       return c;
     };
@@ -67,24 +58,15 @@ describe('allocation strategies', () => {
   it('hands batches of up to consumeMessageBatchMaxSize and pauses pulls past the size limit', async () => {
     const topic = uniqueName('Batches');
     await cluster.createTopic(topic, 1);
-    const p = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await p.start();
+    const p = await startProducer(cluster.namesrvAddr);
     for (let i = 0; i < 40; i++) await p.send({ topic, body: Buffer.alloc(2048, i) });
     await p.shutdown();
     const sizes: number[] = [];
-    const c = new PushConsumer({
-      namesrvAddr: cluster.namesrvAddr,
-      consumerGroup: uniqueName('BatchGroup'),
+    const c = quietPushConsumer(cluster.namesrvAddr, uniqueName('BatchGroup'), {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       consumeMessageBatchMaxSize: 8,
       pullThresholdSizeForQueue: 0.01, // ~10 KiB: pulls wait for the listener to catch up
-      logger,
     });
-    c.on('error', () => {});
     c.subscribe(topic, '*').registerMessageListener((msgs) => {
       sizes.push(msgs.length);
       return 'CONSUME_SUCCESS';

@@ -5,14 +5,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
-import { silentLogger } from '../../src/common/logger.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { numbered, quietPushConsumer, sendMessages } from '../harness/sdk.js';
 import { waitFor } from '../harness/topics.js';
 
-const logger = silentLogger();
 let dir: string;
 
 beforeAll(() => {
@@ -21,16 +18,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cluster = useCluster();
 
-async function send(topic: string, from: number, n: number): Promise<void> {
-  const p = new Producer({
-    namesrvAddr: cluster.namesrvAddr,
-    producerGroup: uniqueName('PG'),
-    logger,
-  });
-  await p.start();
-  for (let i = from; i < from + n; i++) await p.send({ topic, body: `m${i}` });
-  await p.shutdown();
-}
+const send = (topic: string, from: number, n: number) =>
+  sendMessages(cluster.namesrvAddr, numbered(topic, from, n));
 
 describe('broadcasting push consumer', () => {
   it('gives every member every message and resumes from its local offsets', async () => {
@@ -39,16 +28,12 @@ describe('broadcasting push consumer', () => {
     await cluster.createTopic(topic, 4);
     await send(topic, 0, 20);
     const member = (instanceName: string, got: string[]) => {
-      const c = new PushConsumer({
-        namesrvAddr: cluster.namesrvAddr,
-        consumerGroup: group,
+      const c = quietPushConsumer(cluster.namesrvAddr, group, {
         messageModel: 'BROADCASTING',
         consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
         instanceName,
         offsetStoreDir: dir,
-        logger,
       });
-      c.on('error', () => {});
       c.subscribe(topic, '*').registerMessageListener((msgs) => {
         for (const m of msgs) got.push(m.body.toString());
         return 'CONSUME_SUCCESS';

@@ -2,24 +2,17 @@
 // the dead broker): a send that hits it moves to the other broker, so every send resolves and all
 // sends after the kill land on the live broker.
 import { describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
-import { silentLogger } from '../../src/common/logger.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { startProducer } from '../harness/sdk.js';
 
-const logger = silentLogger();
 const cluster = useCluster({ brokers: 2 });
 
 describe('producer failover', () => {
   it('keeps every send resolving with one of two brokers killed', async () => {
     const topic = uniqueName('Failover');
     await cluster.createTopic(topic, 2); // waits until the route lists both brokers
-    const p = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await p.start();
+    const p = await startProducer(cluster.namesrvAddr);
     const brokersUsed = new Map<string, number>();
     try {
       for (let i = 0; i < 20; i++) {

@@ -3,27 +3,19 @@
 // iterator yields messages as they come.
 import { describe, expect, it } from 'vitest';
 import { LitePullConsumer } from '../../src/client/lite-pull-consumer.js';
-import { Producer } from '../../src/client/producer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
 import { RawBroker } from '../harness/raw-protocol.js';
+import { numbered, sendMessages, startProducer } from '../harness/sdk.js';
 
 const logger = silentLogger();
 
 const cluster = useCluster();
 
-async function send(topic: string, from: number, n: number): Promise<void> {
-  const p = new Producer({
-    namesrvAddr: cluster.namesrvAddr,
-    producerGroup: uniqueName('PG'),
-    logger,
-  });
-  await p.start();
-  for (let i = from; i < from + n; i++) await p.send({ topic, body: `m${i}` });
-  await p.shutdown();
-}
+const send = (topic: string, from: number, n: number) =>
+  sendMessages(cluster.namesrvAddr, numbered(topic, from, n));
 
 describe('lite pull consumer', () => {
   it('polls, commits, seeks and iterates', async () => {
@@ -81,12 +73,7 @@ describe('lite pull consumer', () => {
     const topic = uniqueName('Compressed');
     await cluster.createTopic(topic, 1);
     const big = '压缩 '.repeat(4_000); // ~28 KiB of UTF-8, well past compressMsgBodyOverHowmuch
-    const p = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await p.start();
+    const p = await startProducer(cluster.namesrvAddr);
     await p.send({ topic, body: big });
     await p.send({ topic, body: 'small' });
     await p.shutdown();

@@ -5,14 +5,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
-import { silentLogger } from '../../src/common/logger.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { startProducer } from '../harness/sdk.js';
 import { waitFor } from '../harness/topics.js';
 
 const CHILD = fileURLToPath(new URL('../harness/consumer-child.ts', import.meta.url));
-const logger = silentLogger();
 const children: ChildProcess[] = [];
 
 const cluster = useCluster();
@@ -52,12 +50,7 @@ describe('membership changes mid-stream', () => {
     await cluster.createTopic(topic, 6);
     const got = new Map<string, number>();
     await Promise.all([0, 1, 2].map(() => member(group, topic, got)));
-    const p = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await p.start();
+    const p = await startProducer(cluster.namesrvAddr);
     const N = 150;
     for (let i = 0; i < N; i++) {
       await p.send({ topic, body: `m${i}` });

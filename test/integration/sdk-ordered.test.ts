@@ -6,6 +6,7 @@ import { Producer, selectByHash } from '../../src/client/producer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { startProducer } from '../harness/sdk.js';
 
 const logger = silentLogger();
 
@@ -49,12 +50,7 @@ describe('ordered sends', () => {
   it('honours a custom selector and refuses one that picks a queue outside the route', async () => {
     const topic = uniqueName('Selected');
     await cluster.createTopic(topic, 4);
-    const p = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await p.start();
+    const p = await startProducer(cluster.namesrvAddr);
     try {
       const last = await p.send(
         { topic, body: 'x' },
@@ -81,13 +77,7 @@ describe('ordered sends', () => {
   it('sends to an exact queue; a namespaced selector sees plain topics; aborts reject', async () => {
     const topic = uniqueName('Exact');
     await cluster.createTopic(`tenant1%${topic}`, 4);
-    const p = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      namespace: 'tenant1',
-      logger,
-    });
-    await p.start();
+    const p = await startProducer(cluster.namesrvAddr, { namespace: 'tenant1' });
     try {
       const seen: string[] = [];
       const r = await p.send(
@@ -116,12 +106,7 @@ describe('ordered sends', () => {
   });
 
   it('refuses a batch over maxMessageSize before sending it', async () => {
-    const p = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await p.start();
+    const p = await startProducer(cluster.namesrvAddr);
     try {
       const big = Buffer.alloc(1024 * 1024, 1);
       const msgs = Array.from({ length: 5 }, () => ({ topic: 'AnyTopic', body: big }));

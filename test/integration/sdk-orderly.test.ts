@@ -2,14 +2,11 @@
 // a time per queue, through a rebalance (a second orderly member joins mid-stream and takes over
 // queues only once the broker lock is its own); a failure retries the same message in place.
 import { describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
-import { silentLogger } from '../../src/common/logger.js';
+import type { PushConsumer } from '../../src/client/push-consumer.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { quietPushConsumer, startProducer } from '../harness/sdk.js';
 import { waitFor } from '../harness/topics.js';
-
-const logger = silentLogger();
 
 const cluster = useCluster();
 
@@ -26,13 +23,9 @@ describe('orderly push consumer', () => {
     let overlaps = 0;
     let failedOnce = false;
     const member = (i: number) => {
-      const c = new PushConsumer({
-        namesrvAddr: cluster.namesrvAddr,
-        consumerGroup: group,
+      const c = quietPushConsumer(cluster.namesrvAddr, group, {
         consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-        logger,
       });
-      c.on('error', () => {});
       c.subscribe(topic, '*').registerMessageListener(
         async ([m], { queue }) => {
           const q = `${queue.brokerName}:${queue.queueId}`;
@@ -54,12 +47,7 @@ describe('orderly push consumer', () => {
     };
     const a = member(0);
     await a.start();
-    const p = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await p.start();
+    const p = await startProducer(cluster.namesrvAddr);
     let b: PushConsumer | undefined;
     try {
       for (let step = 0; step < STEPS; step++) {

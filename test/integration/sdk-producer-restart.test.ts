@@ -2,14 +2,11 @@
 // while the broker is down, the same producer's sends succeed again once it is back (it reconnects
 // on its own), and every send it acknowledged, before or after, is in the store.
 import { describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
-import { silentLogger } from '../../src/common/logger.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { startProducer } from '../harness/sdk.js';
 import { waitFor } from '../harness/topics.js';
-
-const logger = silentLogger();
 
 const cluster = useCluster();
 
@@ -33,13 +30,7 @@ describe('SDK producer across a broker restart', () => {
   it('fails while the broker is down, resumes after, and loses nothing it acknowledged', async () => {
     const topic = uniqueName('ProdRestart');
     await cluster.createTopic(topic, 4);
-    const producer = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('PG'),
-      sendMsgTimeout: 2_000,
-      logger,
-    });
-    await producer.start();
+    const producer = await startProducer(cluster.namesrvAddr, { sendMsgTimeout: 2_000 });
     const acked: string[] = [];
     const notOk: string[] = [];
     let failed = 0;

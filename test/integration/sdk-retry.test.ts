@@ -5,26 +5,18 @@
 import { describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { quietPushConsumer, sendMessages } from '../harness/sdk.js';
 import { waitFor, waitForAsync } from '../harness/topics.js';
 
 const logger = silentLogger();
 
 const cluster = useCluster({ brokerConfig: { messageDelayLevel: '1s 1s 1s 1s 1s 1s' } });
 
-async function sendOne(topic: string, body: string): Promise<void> {
-  const p = new Producer({
-    namesrvAddr: cluster.namesrvAddr,
-    producerGroup: uniqueName('PG'),
-    logger,
-  });
-  await p.start();
-  await p.send({ topic, body, tags: 'TagA', keys: [body] });
-  await p.shutdown();
-}
+const sendOne = (topic: string, body: string) =>
+  sendMessages(cluster.namesrvAddr, [{ topic, body, tags: 'TagA', keys: [body] }]);
 
 describe('push consumer retries through the broker', () => {
   it('redelivers a failed message from the retry topic with its topic and count', async () => {
@@ -32,13 +24,9 @@ describe('push consumer retries through the broker', () => {
     const group = uniqueName('PayGroup');
     await cluster.createTopic(topic, 2);
     const seen: { topic: string; times: number; body: string }[] = [];
-    const c = new PushConsumer({
-      namesrvAddr: cluster.namesrvAddr,
-      consumerGroup: group,
+    const c = quietPushConsumer(cluster.namesrvAddr, group, {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-      logger,
     });
-    c.on('error', () => {});
     c.subscribe(topic, 'TagA').registerMessageListener(async ([m]) => {
       seen.push({ topic: m!.topic, times: m!.reconsumeTimes, body: m!.body.toString() });
       if (m!.reconsumeTimes === 0) return 'RECONSUME_LATER';
@@ -65,14 +53,10 @@ describe('push consumer retries through the broker', () => {
     const group = uniqueName('OrderGroup');
     await cluster.createTopic(topic, 1);
     let deliveries = 0;
-    const c = new PushConsumer({
-      namesrvAddr: cluster.namesrvAddr,
-      consumerGroup: group,
+    const c = quietPushConsumer(cluster.namesrvAddr, group, {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       maxReconsumeTimes: 1,
-      logger,
     });
-    c.on('error', () => {});
     c.subscribe(topic, '*').registerMessageListener(() => {
       deliveries++;
       return 'RECONSUME_LATER';
@@ -113,14 +97,10 @@ describe('push consumer retries through the broker', () => {
     expect(r.messageQueue.topic).toBe('Orders');
     await p.shutdown();
     const seen: { topic: string; times: number }[] = [];
-    const c = new PushConsumer({
-      namesrvAddr: cluster.namesrvAddr,
-      consumerGroup: 'Billing',
+    const c = quietPushConsumer(cluster.namesrvAddr, 'Billing', {
       namespace: ns,
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-      logger,
     });
-    c.on('error', () => {});
     c.subscribe('Orders', '*').registerMessageListener(([m]) => {
       seen.push({ topic: m!.topic, times: m!.reconsumeTimes });
       return m!.reconsumeTimes === 0 ? 'RECONSUME_LATER' : 'CONSUME_SUCCESS';
