@@ -5,56 +5,45 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AliConsumer, type AliMessage, aliClientOptions, aliOns } from '../harness/ali-ons.js';
 import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+  type AliConsumer,
+  type AliMessage,
+  aliConsumer,
+  aliOns,
+  aliProducer,
+} from '../harness/ali-ons.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { waitFor } from '../harness/topics.js';
 
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 let home: string;
 const savedHome = process.env.HOME;
 
-beforeAll(async () => {
+beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'kitemq-alihome-'));
   process.env.HOME = home; // ali-ons writes broadcast offsets under $HOME
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
 });
-
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
+afterAll(() => {
   process.env.HOME = savedHome;
   rmSync(home, { recursive: true, force: true });
 });
+const cluster = useCluster();
 
 async function send(topic: string, from: number, n: number): Promise<void> {
-  const p = new (aliOns().Producer)({
-    ...aliClientOptions(namesrv.addr),
-    producerGroup: uniqueName('PG'),
-  });
-  await p.ready();
+  const p = await aliProducer(cluster.namesrvAddr);
   for (let i = from; i < from + n; i++)
     await p.send(new (aliOns().Message)(topic, 'TagA', `b${i}`));
   await p.close();
 }
 
 function member(group: string, instanceName: string, topic: string, got: string[]): AliConsumer {
-  const c = new (aliOns().Consumer)({
-    ...aliClientOptions(namesrv.addr),
+  const c = aliConsumer(cluster.namesrvAddr, {
     consumerGroup: group,
     isBroadcast: true,
     instanceName,
     consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
     persistent: true,
   });
-  c.on('error', () => {});
   c.subscribe(topic, '*', async (m: AliMessage) => {
     got.push(m.body.toString());
   });
@@ -65,7 +54,7 @@ describe('ali-ons broadcasting', () => {
   it('delivers every message to every member, and resumes from the local offsets', async () => {
     const topic = uniqueName('Broadcast');
     const group = uniqueName('BroadcastGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 4);
+    await cluster.createTopic(topic, 4);
     await send(topic, 0, 20);
     const a: string[] = [];
     const b: string[] = [];

@@ -1,15 +1,10 @@
 // ali-ons as a new user drives it: MQClientAPI.createTopic(…) on the broker, then producer.send(…)
 // at once. The broker answers the creation only after both name servers have the topic, as Apache
 // RocketMQ does, so the send's route lookup (ali-ons asks its name servers in turn) finds it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aliClientOptions, aliOns } from '../harness/ali-ons.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
 
 const ROUNDS = 50;
 
@@ -23,26 +18,14 @@ interface AliMQClient {
   ): Promise<void>;
 }
 
-let ns1: NamesrvHandle;
-let ns2: NamesrvHandle;
-let broker: BrokerHandle;
-
-beforeAll(async () => {
-  [ns1, ns2] = await Promise.all([startNamesrv(), startNamesrv()]);
-  broker = await startBroker({ namesrvAddr: `${ns1.addr};${ns2.addr}` });
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await Promise.all([ns1?.stop(), ns2?.stop()]);
-});
+const cluster = useCluster({ namesrvs: 2 });
 
 describe('ali-ons: createTopic then send at once', () => {
   it(`${ROUNDS} new topics in a row, two name servers: every send succeeds`, async () => {
     const { Producer, Message } = aliOns();
     const producer = new Producer({
-      ...aliClientOptions(ns1.addr),
-      nameSrv: [ns1.addr, ns2.addr],
+      ...aliClientOptions(cluster.namesrvs[0]!.addr),
+      nameSrv: cluster.namesrvs.map((n) => n.addr),
       producerGroup: uniqueName('AliRoutePG'),
     });
     await producer.ready();
@@ -52,7 +35,7 @@ describe('ali-ons: createTopic then send at once', () => {
       for (let i = 0; i < ROUNDS; i++) {
         const topic = uniqueName('AliRouteNow');
         await mq.createTopic(
-          broker.addr,
+          cluster.brokerAddr,
           'TBW102',
           {
             topicName: topic,

@@ -3,84 +3,24 @@
 // returns Consumer.ACTION_RETRY, makes it call CONSUMER_SEND_MSG_BACK; the message comes back
 // from %RETRY%<group>, which ali-ons subscribes by itself, with reconsumeTimes 1).
 // Levels are 1s 2s 3s; timings are asserted one way only (not early).
-import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { describe, expect, it } from 'vitest';
+import { type AliMessage, aliConsumer, aliOns, aliProducer } from '../harness/ali-ons.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { waitFor } from '../harness/topics.js';
 
-const require = createRequire(import.meta.url);
-const { Producer, Consumer, Message } = require('ali-ons') as AliOns;
+const cluster = useCluster({ brokerConfig: { messageDelayLevel: '1s 2s 3s' } });
 
-interface AliMessage {
-  topic: string;
-  body: Buffer;
-  msgId: string;
-  reconsumeTimes: number;
-  properties: Record<string, string>;
-}
-type Handler = (msg: AliMessage) => Promise<unknown>;
-interface AliConsumer {
-  ready(): Promise<void>;
-  subscribe(topic: string, expr: string, handler: Handler): void;
-  on(event: string, fn: (err: Error) => void): void;
-  close(): Promise<void>;
-}
-interface AliOns {
-  Producer: new (
-    opts: Record<string, unknown>,
-  ) => {
-    ready(): Promise<void>;
-    send(msg: unknown): Promise<{ sendStatus: string; msgId: string }>;
-    close(): Promise<void>;
-  };
-  Consumer: (new (opts: Record<string, unknown>) => AliConsumer) & { ACTION_RETRY: symbol };
-  Message: new (
-    topic: string,
-    tags: string,
-    body: string,
-  ) => { properties: Record<string, string>; delayTimeLevel: number };
-}
-
-const quietLogger = { info() {}, warn() {}, error() {}, debug() {} };
-
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-
-function clientOptions() {
-  return {
-    nameSrv: namesrv.addr,
-    // A new group's %RETRY% topic is created by its first heartbeat, after ali-ons first asked
-    // for its route; ali-ons (spelling its own option so) asks again every 30 s by default, as
-    // against Apache RocketMQ. Poll every second so the retried message shows up promptly.
-    pollNameServerInteval: 1_000,
-    httpclient: {},
-    logger: quietLogger,
-    accessKeyId: '',
-    accessKeySecret: '',
-  };
-}
-
-function consumer(group: string): AliConsumer {
-  const c = new Consumer({
-    ...clientOptions(),
+const consumer = (group: string) =>
+  aliConsumer(cluster.namesrvAddr, {
     consumerGroup: group,
     consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
     rebalanceInterval: 1_000,
   });
-  c.on('error', () => {}); // a new group logs QUERY_NOT_FOUND; the failing handler logs too
-  return c;
-}
 
 async function send(topic: string, body: string, delayLevel?: number): Promise<number> {
-  const producer = new Producer({ ...clientOptions(), producerGroup: uniqueName('PG') });
-  await producer.ready();
-  const msg = new Message(topic, 'TagR', body);
+  const producer = await aliProducer(cluster.namesrvAddr);
+  const msg = new (aliOns().Message)(topic, 'TagR', body);
   msg.properties.body = body;
   if (delayLevel !== undefined) msg.delayTimeLevel = delayLevel;
   const sentAt = Date.now();
@@ -90,23 +30,10 @@ async function send(topic: string, body: string, delayLevel?: number): Promise<n
   return sentAt;
 }
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: { messageDelayLevel: '1s 2s 3s' },
-  });
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-});
-
 describe('ali-ons delay level', () => {
   it('a message sent with delayTimeLevel 2 is consumed after 2 s, not before', async () => {
     const topic = uniqueName('AliDelay');
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
+    await cluster.createTopic(topic, 2);
     const got: { m: AliMessage; at: number }[] = [];
     const c = consumer(uniqueName('CG'));
     c.subscribe(topic, '*', async (m) => {
@@ -130,14 +57,14 @@ describe('ali-ons ACTION_RETRY', () => {
   for (const how of ['throws', 'returns ACTION_RETRY'] as const) {
     it(`a handler that ${how} the first time gets the message again from the retry topic`, async () => {
       const topic = uniqueName('AliRetry');
-      await createTopic(broker.addr, namesrv.addr, topic, 1);
+      await cluster.createTopic(topic, 1);
       const calls: { m: AliMessage; at: number }[] = [];
       const c = consumer(uniqueName('CG'));
       c.subscribe(topic, '*', async (m) => {
         calls.push({ m, at: Date.now() });
         if (calls.length > 1) return undefined;
         if (how === 'throws') throw new Error('first attempt fails');
-        return Consumer.ACTION_RETRY;
+        return aliOns().Consumer.ACTION_RETRY;
       });
       await c.ready();
       await send(topic, `retry me (${how})`);

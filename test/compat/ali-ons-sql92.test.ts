@@ -4,45 +4,22 @@
 // postSubscriptionWhenPull=true, the expression itself (without it the broker uses the
 // heartbeat's). It never sends CHECK_CLIENT_CONFIG, so a broker with enablePropertyFilter=false
 // answers every pull SYSTEM_ERROR, which ali-ons reports as an 'error' event.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AliMessage, aliClientOptions, aliOns } from '../harness/ali-ons.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
+import { describe, expect, it } from 'vitest';
+import { type AliMessage, aliConsumer, aliOns, aliProducer } from '../harness/ali-ons.js';
+import { useCluster } from '../harness/cluster.js';
+import { type BrokerHandle, startBroker, uniqueName } from '../harness/processes.js';
 import { createTopic, waitFor } from '../harness/topics.js';
 
 const SEED = "age <= 20 AND sex = '女'";
 const SEED_MATCHES = ['m0', 'm2', 'm4', 'm6', 'm8', 'm10'];
 
-let namesrv: NamesrvHandle;
-let sqlBroker: BrokerHandle;
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  sqlBroker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: { enablePropertyFilter: true },
-  });
-});
-
-afterAll(async () => {
-  await sqlBroker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster({ brokerConfig: { enablePropertyFilter: true } });
 
 /** A topic on `broker` holding m0..m19 with age 10..29 and sex alternating 女 / 男. */
 async function seedTopic(broker: BrokerHandle, prefix: string): Promise<string> {
   const topic = uniqueName(prefix);
-  await createTopic(broker.addr, namesrv.addr, topic, 2);
-  const producer = new (aliOns().Producer)({
-    ...aliClientOptions(namesrv.addr),
-    producerGroup: uniqueName('PG'),
-  });
-  await producer.ready();
+  await createTopic(broker.addr, cluster.namesrvAddr, topic, 2);
+  const producer = await aliProducer(cluster.namesrvAddr);
   try {
     for (let i = 0; i < 20; i++) {
       const msg = new (aliOns().Message)(topic, 'TagA', `m${i}`);
@@ -65,8 +42,7 @@ async function consume(
 ): Promise<{ got: string[]; errors: Error[] }> {
   const got: string[] = [];
   const errors: Error[] = [];
-  const consumer = new (aliOns().Consumer)({
-    ...aliClientOptions(namesrv.addr),
+  const consumer = aliConsumer(cluster.namesrvAddr, {
     consumerGroup: uniqueName('AliSqlGroup'),
     consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
     ...opts,
@@ -87,14 +63,14 @@ async function consume(
 
 describe('ali-ons SQL92 subscriptions (enablePropertyFilter=true)', () => {
   it('gets exactly the matching messages, the expression posted with each pull', async () => {
-    const topic = await seedTopic(sqlBroker, 'AliSql');
+    const topic = await seedTopic(cluster.broker, 'AliSql');
     const want = SEED_MATCHES.length;
     const { got } = await consume(topic, SEED, {}, (g) => g.length >= want);
     expect([...got].sort()).toEqual([...SEED_MATCHES].sort());
   }, 60_000);
 
   it('gets exactly the matching messages by the heartbeat subscription alone', async () => {
-    const topic = await seedTopic(sqlBroker, 'AliSqlHeld');
+    const topic = await seedTopic(cluster.broker, 'AliSqlHeld');
     const sql = "sex = '男' AND (age BETWEEN 25 AND 40 OR age IN ('11'))";
     const want = ['m1', 'm15', 'm17', 'm19'];
     const opts = { postSubscriptionWhenPull: false };
@@ -105,7 +81,7 @@ describe('ali-ons SQL92 subscriptions (enablePropertyFilter=true)', () => {
 
 describe('ali-ons SQL92 subscription on a broker with enablePropertyFilter=false', () => {
   it('gets no message and an error carrying RocketMQ remark', async () => {
-    const plain = await startBroker({ namesrvAddr: namesrv.addr });
+    const plain = await startBroker({ namesrvAddr: cluster.namesrvAddr });
     try {
       const topic = await seedTopic(plain, 'AliSqlPlain');
       const refusal = /The broker does not support consumer to filter message by SQL92/;

@@ -1,114 +1,40 @@
 // Compatibility with the npm client ali-ons 3.12 (a JS port of RocketMQ's 4.x Java client), run
 // unchanged against real mqnamesrv and mqbroker processes. ali-ons cannot auto-create topics, so
 // the topic is created first with UPDATE_AND_CREATE_TOPIC, as its own tests do.
-import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/common/logger.js';
+import { describe, expect, it } from 'vitest';
 import { createRequest } from '../../src/protocol/remoting-command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
-import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import { pollUntil } from '../harness/poll.js';
 import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
-import { createTopic, waitFor, waitForAsync } from '../harness/topics.js';
+  ALI_DEFAULT_ROUTE_POLL_MS,
+  type AliMessage,
+  aliConsumer,
+  aliOns,
+  aliProducer,
+} from '../harness/ali-ons.js';
+import { useCluster } from '../harness/cluster.js';
+import { pollUntil } from '../harness/poll.js';
+import { uniqueName } from '../harness/processes.js';
+import { waitFor, waitForAsync } from '../harness/topics.js';
 
-const require = createRequire(import.meta.url);
-const { Producer, Consumer, Message } = require('ali-ons') as AliOns;
-
-interface AliMessage {
-  topic: string;
-  tags: string | null;
-  keys: string;
-  body: Buffer;
-  msgId: string;
-  queueId: number;
-  queueOffset: number;
-  properties: Record<string, string>;
-}
-interface AliOns {
-  Producer: new (
-    opts: Record<string, unknown>,
-  ) => {
-    ready(): Promise<void>;
-    send(
-      msg: unknown,
-    ): Promise<{ sendStatus: string; msgId: string; messageQueue: { queueId: number } }>;
-    close(): Promise<void>;
-  };
-  Consumer: new (
-    opts: Record<string, unknown>,
-  ) => {
-    ready(): Promise<void>;
-    subscribe(topic: string, expr: string, handler: (msg: AliMessage) => Promise<void>): void;
-    on(event: string, fn: (err: Error) => void): void;
-    close(): Promise<void>;
-    /** The queues this member pulls, keyed by queue (its rebalance result). */
-    readonly processQueueTable: Map<string, { messageQueue: { topic: string; queueId: number } }>;
-  };
-  Message: new (
-    topic: string,
-    tags: string,
-    body: string | Buffer,
-  ) => {
-    keys: string[] | string;
-    properties: Record<string, string>;
-  };
-}
-
-const quietLogger = { info() {}, warn() {}, error() {}, debug() {} };
 const COUNT = 1_000;
 /** createTopic's default queue count. */
 const QUEUES = 4;
-
-function clientOptions(namesrv: string) {
-  // ali-ons requires an httpclient only to look up Aliyun's name-server address service; with
-  // nameSrv set it is never called.
-  return {
-    nameSrv: namesrv,
-    httpclient: {},
-    logger: quietLogger,
-    accessKeyId: '',
-    accessKeySecret: '',
-  };
-}
+/** ali-ons as it comes: routes re-read at its default interval. */
+const AS_SHIPPED = { pollNameServerInteval: ALI_DEFAULT_ROUTE_POLL_MS };
 
 describe('ali-ons producer and consumers against KiteMQ', () => {
-  let namesrv: NamesrvHandle;
-  let broker: BrokerHandle;
   const topic = uniqueName('AliOnsTopic');
+  const cluster = useCluster({ topics: [{ name: topic }] });
   const sent = new Map<string, { tag: string; key: string; body: string; prop: string }>();
-  const rpc = new RemotingClient(silentLogger());
-
-  beforeAll(async () => {
-    namesrv = await startNamesrv();
-    broker = await startBroker({ namesrvAddr: namesrv.addr });
-    await createTopic(broker.addr, namesrv.addr, topic);
-  });
-
-  afterAll(async () => {
-    rpc.close();
-    await broker?.stop();
-    await namesrv?.stop();
-  });
 
   it('sends 1,000 messages with tags, keys, user properties and UTF-8 bodies', async () => {
-    const producer = new Producer({
-      ...clientOptions(namesrv.addr),
-      producerGroup: uniqueName('PG'),
-    });
-    await producer.ready();
+    const producer = await aliProducer(cluster.namesrvAddr, AS_SHIPPED);
     const perQueue = Array.from({ length: QUEUES }, () => 0);
     for (let i = 0; i < COUNT; i++) {
       const tag = i % 2 === 0 ? 'TagA' : 'TagB';
       const body = `消息 ${i} — 你好，世界 ✓ ${'x'.repeat(i % 50)}`;
       const key = `key-${i}`;
-      const msg = new Message(topic, tag, body);
+      const msg = new (aliOns().Message)(topic, tag, body);
       msg.keys = [key];
       msg.properties.seq = String(i);
       const r = await producer.send(msg);
@@ -119,8 +45,7 @@ describe('ali-ons producer and consumers against KiteMQ', () => {
     }
     await producer.close();
     // The broker holds what the producer was told, queue by queue (the topic is fresh).
-    const raw = new RawBroker(rpc, () => broker.addr);
-    const stored = await Promise.all(perQueue.map((_, q) => raw.maxOffset(topic, q)));
+    const stored = await Promise.all(perQueue.map((_, q) => cluster.raw.maxOffset(topic, q)));
     expect(stored).toEqual(perQueue);
   });
 
@@ -135,11 +60,10 @@ describe('ali-ons producer and consumers against KiteMQ', () => {
 
   it('a group subscribed to TagA receives exactly the TagA messages, intact', async () => {
     const got = new Map<string, AliMessage>();
-    const consumer = new Consumer({
-      ...clientOptions(namesrv.addr),
+    const consumer = aliConsumer(cluster.namesrvAddr, {
+      ...AS_SHIPPED,
       consumerGroup: uniqueName('CGA'),
     });
-    consumer.on('error', () => {}); // a brand-new group logs QUERY_NOT_FOUND errors; harmless
     consumer.subscribe(topic, 'TagA', async (m) => {
       got.set(m.properties.seq ?? m.msgId, m);
     });
@@ -156,11 +80,10 @@ describe('ali-ons producer and consumers against KiteMQ', () => {
 
   it('a group subscribed to * receives all 1,000', async () => {
     const got = new Map<string, AliMessage>();
-    const consumer = new Consumer({
-      ...clientOptions(namesrv.addr),
+    const consumer = aliConsumer(cluster.namesrvAddr, {
+      ...AS_SHIPPED,
       consumerGroup: uniqueName('CGALL'),
     });
-    consumer.on('error', () => {});
     consumer.subscribe(topic, '*', async (m) => {
       got.set(m.properties.seq ?? m.msgId, m);
     });
@@ -175,18 +98,17 @@ describe('ali-ons producer and consumers against KiteMQ', () => {
     // A fresh topic: the members join and settle their rebalance while it is empty, so the only
     // way to see a message twice is a broken split (not the documented rebalance overlap).
     const splitTopic = uniqueName('AliOnsSplit');
-    await createTopic(broker.addr, namesrv.addr, splitTopic);
+    await cluster.createTopic(splitTopic);
     const group = uniqueName('CGSPLIT');
     const seen = new Map<string, number>();
     const queuesOf = [new Set<number>(), new Set<number>()];
     const consumers = [0, 1].map((idx) => {
-      const c = new Consumer({
-        ...clientOptions(namesrv.addr),
+      const c = aliConsumer(cluster.namesrvAddr, {
+        ...AS_SHIPPED,
         consumerGroup: group,
         instanceName: `member${idx}`,
         rebalanceInterval: 1_000,
       });
-      c.on('error', () => {});
       c.subscribe(splitTopic, '*', async (m) => {
         const k = m.properties.seq ?? m.msgId;
         seen.set(k, (seen.get(k) ?? 0) + 1);
@@ -197,8 +119,8 @@ describe('ali-ons producer and consumers against KiteMQ', () => {
     await Promise.all(consumers.map((c) => c.ready()));
     await waitForAsync(
       async () => {
-        const r = await rpc.invoke(
-          broker.addr,
+        const r = await cluster.client.invoke(
+          cluster.brokerAddr,
           createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, 0, { consumerGroup: group }),
         );
         return r.code === 0 && JSON.parse(r.body!.toString()).consumerIdList.length === 2;
@@ -219,13 +141,9 @@ describe('ali-ons producer and consumers against KiteMQ', () => {
     const split = await pollUntil(held, (h) => settled(h) && h.flat().length === QUEUES, 60_000);
     expect(split.flat().sort()).toEqual([0, 1, 2, 3]);
 
-    const producer = new Producer({
-      ...clientOptions(namesrv.addr),
-      producerGroup: uniqueName('PG'),
-    });
-    await producer.ready();
+    const producer = await aliProducer(cluster.namesrvAddr, AS_SHIPPED);
     for (let i = 0; i < COUNT; i++) {
-      const msg = new Message(splitTopic, 'TagS', `split ${i}`);
+      const msg = new (aliOns().Message)(splitTopic, 'TagS', `split ${i}`);
       msg.properties.seq = String(i);
       await producer.send(msg);
     }

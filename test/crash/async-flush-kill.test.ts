@@ -4,44 +4,27 @@
 // flushCommitLogLeastPages far out of reach), so what survives was never fdatasynced: the
 // kernel kept it, not a flush. What ASYNC_FLUSH may lose is bounded only against power loss;
 // the store's power-loss test checks that bound.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic } from '../harness/topics.js';
+import { describe, expect, it } from 'vitest';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
 import { killWhileSending } from './kill-while-sending.js';
 
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 const topic = uniqueName('PageCache');
 const ROUNDS = 3;
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: {
-      flushDiskType: 'ASYNC_FLUSH',
-      mapedFileSizeCommitLog: 256 * 1024,
-      flushIntervalCommitLog: 3_600_000,
-      flushCommitLogLeastPages: 1_000_000,
-    },
-  });
-  await createTopic(broker.addr, namesrv.addr, topic, 2);
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
+const cluster = useCluster({
+  brokerConfig: {
+    flushDiskType: 'ASYNC_FLUSH',
+    mapedFileSizeCommitLog: 256 * 1024,
+    flushIntervalCommitLog: 3_600_000,
+    flushCommitLogLeastPages: 1_000_000,
+  },
+  topics: [{ name: topic, queues: 2 }],
 });
 
 describe('ASYNC_FLUSH durability under kill -9', () => {
   it(`keeps every acknowledged message across ${ROUNDS} crashes, the flusher idle`, async () => {
-    const acked = await killWhileSending(broker, topic, {
+    const acked = await killWhileSending(cluster.broker, topic, {
       rounds: ROUNDS,
       senders: 16,
       acksPerRound: 500,

@@ -2,47 +2,30 @@
 // broker drops its consume queues and the groups' offsets, so a topic made again starts empty.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import { MQBrokerError } from '../../src/client/errors.js';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
 import { runBin } from '../harness/run-bin.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { pushConsumer, startProducer } from '../harness/sdk.js';
+import { waitFor } from '../harness/topics.js';
 
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster();
 
 describe('deleteTopic', () => {
   it('removes the topic from the brokers and the name server', async () => {
     const topic = uniqueName('Doomed');
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
-    const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger: silentLogger() });
+    await cluster.createTopic(topic, 2);
+    const admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger: silentLogger() });
     try {
       expect((await admin.getTopicRoute(topic)).queueDatas).toHaveLength(1);
       const r = await runBin('mqadmin', [
         'deleteTopic',
         '-n',
-        namesrv.addr,
+        cluster.namesrvAddr,
         '-c',
         'DefaultCluster',
         '-t',
@@ -61,22 +44,14 @@ describe('deleteTopic', () => {
     const topic = uniqueName('Recycled');
     const group = uniqueName('RecycledGroup');
     const logger = silentLogger();
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
-    const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger });
-    const producer = new Producer({
-      namesrvAddr: namesrv.addr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await producer.start();
+    await cluster.createTopic(topic, 2);
+    const admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger });
+    const producer = await startProducer(cluster.namesrvAddr);
     try {
       for (let i = 0; i < 10; i++) await producer.send({ topic, body: `m${i}` });
       let got = 0;
-      const c = new PushConsumer({
-        namesrvAddr: namesrv.addr,
-        consumerGroup: group,
+      const c = pushConsumer(cluster.namesrvAddr, group, {
         consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-        logger,
       });
       c.subscribe(topic, '*').registerMessageListener((msgs) => {
         got += msgs.length;
@@ -86,21 +61,21 @@ describe('deleteTopic', () => {
       await waitFor(() => got === 10, 20_000, 'the group to consume 10');
       await c.shutdown(); // commits its offsets
       const before = await Promise.all(
-        [0, 1].map((q) => admin.queryConsumerOffset(broker.addr, group, topic, q)),
+        [0, 1].map((q) => admin.queryConsumerOffset(cluster.brokerAddr, group, topic, q)),
       );
       expect(before[0]! + before[1]!).toBe(10);
-      const queueDir = join(broker.storeDir, 'consumequeue', topic);
+      const queueDir = join(cluster.storeDir, 'consumequeue', topic);
       expect(existsSync(queueDir)).toBe(true);
 
       await admin.deleteTopic(topic, 'DefaultCluster');
       expect(existsSync(queueDir)).toBe(false);
 
-      await createTopic(broker.addr, namesrv.addr, topic, 2);
+      await cluster.createTopic(topic, 2);
       for (const q of [0, 1]) {
-        expect(await admin.getMaxOffset(broker.addr, topic, q)).toBe(0);
-        expect(await admin.queryConsumerOffset(broker.addr, group, topic, q)).toBeLessThanOrEqual(
-          0,
-        );
+        expect(await admin.getMaxOffset(cluster.brokerAddr, topic, q)).toBe(0);
+        expect(
+          await admin.queryConsumerOffset(cluster.brokerAddr, group, topic, q),
+        ).toBeLessThanOrEqual(0);
       }
       const r = await producer.send({ topic, body: 'again' });
       expect(r.queueOffset).toBe(0);
@@ -111,7 +86,7 @@ describe('deleteTopic', () => {
   });
 
   it('refuses to delete a system topic or an illegal name, and keeps it', async () => {
-    const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger: silentLogger() });
+    const admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger: silentLogger() });
     try {
       for (const [topic, code] of [
         ['SCHEDULE_TOPIC_XXXX', ResponseCode.SYSTEM_ERROR],
@@ -122,7 +97,7 @@ describe('deleteTopic', () => {
         expect(err).toBeInstanceOf(MQBrokerError);
         expect((err as MQBrokerError).responseCode).toBe(code);
       }
-      expect(existsSync(join(broker.storeDir, 'config'))).toBe(true);
+      expect(existsSync(join(cluster.storeDir, 'config'))).toBe(true);
       expect((await admin.getTopicRoute('TBW102')).queueDatas.length).toBeGreaterThan(0);
     } finally {
       admin.close();

@@ -3,7 +3,7 @@
 // unique key with endTimestamp=Long.MAX_VALUE (the Java client's queryMessageByUniqKey and
 // viewMessage), the GET_BROKER_RUNTIME_INFO keys Java's clusterList reads, and request-reply
 // (SEND_REPLY_MESSAGE_V2 from the replying consumer, PUSH_REPLY_MESSAGE_TO_CLIENT to the requester).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/common/logger.js';
 import { decodeProperties, encodeProperties } from '../../src/message/properties-codec.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
@@ -15,37 +15,17 @@ import {
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { type Ext, RawBroker } from '../harness/raw-protocol.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import type { Ext } from '../harness/raw-protocol.js';
+import { waitFor } from '../harness/topics.js';
 
 const LONG_MAX = '9223372036854775807';
 
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-const client = new RemotingClient(silentLogger());
-let raw: RawBroker;
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-  raw = new RawBroker(client, () => broker.addr);
-});
-
-afterAll(async () => {
-  client.close();
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster();
 
 async function runtimeInfo(): Promise<Record<string, string>> {
-  const r = await raw.call(RequestCode.GET_BROKER_RUNTIME_INFO, {});
+  const r = await cluster.raw.call(RequestCode.GET_BROKER_RUNTIME_INFO, {});
   expect(r.code).toBe(ResponseCode.SUCCESS);
   return (JSON.parse(r.body!.toString('utf8')) as { table: Record<string, string> }).table;
 }
@@ -54,7 +34,7 @@ async function allGroups(): Promise<{
   subscriptionGroupTable: Record<string, Record<string, unknown>>;
   dataVersion: { timestamp: number; counter: number };
 }> {
-  const r = await raw.call(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, {});
+  const r = await cluster.raw.call(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, {});
   expect(r.code, r.remark).toBe(ResponseCode.SUCCESS);
   return JSON.parse(r.body!.toString('utf8'));
 }
@@ -62,11 +42,11 @@ async function allGroups(): Promise<{
 describe('GET_ALL_SUBSCRIPTIONGROUP_CONFIG', () => {
   it("lists the broker's groups with RocketMQ's fields, and a dataVersion that moves", async () => {
     const topic = uniqueName('SubGroups');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     const group = uniqueName('GroupA');
     const before = await allGroups();
     expect(before.subscriptionGroupTable[group]).toBeUndefined();
-    expect(await raw.heartbeat('client-a', group, [topic])).toMatchObject({ code: 0 });
+    expect(await cluster.raw.heartbeat('client-a', group, [topic])).toMatchObject({ code: 0 });
     const after = await allGroups();
     expect(after.subscriptionGroupTable[group]).toEqual({
       groupName: group,
@@ -92,11 +72,11 @@ describe('GET_ALL_SUBSCRIPTIONGROUP_CONFIG', () => {
 describe('QUERY_MESSAGE by unique key', () => {
   it('finds the message with endTimestamp=Long.MAX_VALUE, as the Java client asks', async () => {
     const topic = uniqueName('UniqQuery');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     const uniq = `0A0B0C0D${Date.now().toString(16).toUpperCase().padStart(24, '0')}`;
-    const sent = await raw.send(topic, 0, 'by unique key', { UNIQ_KEY: uniq });
+    const sent = await cluster.raw.send(topic, 0, 'by unique key', { UNIQ_KEY: uniq });
     expect(sent.code).toBe(0);
-    const q = await raw.call(RequestCode.QUERY_MESSAGE, {
+    const q = await cluster.raw.call(RequestCode.QUERY_MESSAGE, {
       topic,
       key: uniq,
       maxNum: 32,
@@ -114,7 +94,7 @@ describe('QUERY_MESSAGE by unique key', () => {
 describe('GET_BROKER_RUNTIME_INFO', () => {
   it('fills the keys clusterList reads with real values', async () => {
     const topic = uniqueName('Runtime');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     const first = await runtimeInfo();
     for (const key of [
       'commitLogDiskRatio',
@@ -142,8 +122,11 @@ describe('GET_BROKER_RUNTIME_INFO', () => {
     expect(ratio).toBeLessThanOrEqual(1);
 
     const sends = 3;
-    for (let i = 0; i < sends; i++) expect((await raw.send(topic, 0, `m${i}`)).code).toBe(0);
-    const pulled = await raw.pull(topic, uniqueName('RuntimeGroup'), 0, 0, { subscription: '*' });
+    for (let i = 0; i < sends; i++)
+      expect((await cluster.raw.send(topic, 0, `m${i}`)).code).toBe(0);
+    const pulled = await cluster.raw.pull(topic, uniqueName('RuntimeGroup'), 0, 0, {
+      subscription: '*',
+    });
     expect(pulled.msgs).toHaveLength(sends);
     const second = await runtimeInfo();
     expect(Number(second.msgPutTotalTodayNow) - Number(first.msgPutTotalTodayNow)).toBe(sends);
@@ -168,7 +151,7 @@ describe('GET_BROKER_RUNTIME_INFO', () => {
     }
 
     // The earliest store time is that of the record at the commit log's start.
-    const oldest = await raw.call(RequestCode.VIEW_MESSAGE_BY_ID, {
+    const oldest = await cluster.raw.call(RequestCode.VIEW_MESSAGE_BY_ID, {
       offset: second.commitLogMinOffset!,
     });
     expect(oldest.code).toBe(0);
@@ -189,7 +172,7 @@ describe('request-reply', () => {
     try {
       const clientId = uniqueName('requester@127.0.0.1');
       const hb = await requester.invoke(
-        broker.addr,
+        cluster.brokerAddr,
         createRequest(
           RequestCode.HEART_BEAT,
           0,
@@ -224,7 +207,7 @@ describe('request-reply', () => {
         k: false,
       };
       const r = await replier.invoke(
-        broker.addr,
+        cluster.brokerAddr,
         createRequest(RequestCode.SEND_REPLY_MESSAGE_V2, 0, header, Buffer.from('the answer')),
       );
       expect(r.code, r.remark).toBe(ResponseCode.SUCCESS);
@@ -235,11 +218,11 @@ describe('request-reply', () => {
       expect(push.extFields.topic).toBe(replyTopic);
       expect(decodeProperties(push.extFields.properties!).CORRELATION_ID).toBe('corr-1');
       expect(push.extFields.bornHost).toMatch(/^127\.0\.0\.1:\d+$/);
-      expect(push.extFields.storeHost).toBe(broker.addr);
+      expect(push.extFields.storeHost).toBe(cluster.brokerAddr);
 
       // A reply for a requester that is not connected is refused, naming it.
       const orphan = await replier.invoke(
-        broker.addr,
+        cluster.brokerAddr,
         createRequest(
           RequestCode.SEND_REPLY_MESSAGE_V2,
           0,
@@ -269,21 +252,21 @@ function byQueueId<T>(body: Buffer): { offsetTable: Record<string, T> } & Record
 
 describe("the Java mqadmin's broker views", () => {
   it('GET_BROKER_CONFIG lists the effective configuration with a version', async () => {
-    const r = await raw.call(RequestCode.GET_BROKER_CONFIG, {});
+    const r = await cluster.raw.call(RequestCode.GET_BROKER_CONFIG, {});
     expect(r.code).toBe(ResponseCode.SUCCESS);
     const lines = r.body!.toString('utf8').split('\n');
-    expect(lines).toContain(`brokerName=${broker.brokerName}`);
-    expect(lines).toContain(`listenPort=${broker.port}`);
+    expect(lines).toContain(`brokerName=${cluster.broker.brokerName}`);
+    expect(lines).toContain(`listenPort=${cluster.broker.port}`);
     expect(JSON.parse(r.extFields.version!)).toHaveProperty('counter');
   });
 
   it('GET_TOPIC_STATS_INFO, GET_CONSUMER_CONNECTION_LIST and GET_CONSUME_STATS follow sends, pulls and commits', async () => {
     const topic = uniqueName('Stats');
     const group = uniqueName('StatsGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
-    for (let i = 0; i < 3; i++) expect((await raw.send(topic, 0, `s${i}`)).code).toBe(0);
+    await cluster.createTopic(topic, 2);
+    for (let i = 0; i < 3; i++) expect((await cluster.raw.send(topic, 0, `s${i}`)).code).toBe(0);
 
-    const ts = await raw.call(RequestCode.GET_TOPIC_STATS_INFO, { topic });
+    const ts = await cluster.raw.call(RequestCode.GET_TOPIC_STATS_INFO, { topic });
     expect(ts.code).toBe(ResponseCode.SUCCESS);
     const stats = byQueueId<{ minOffset: number; maxOffset: number; lastUpdateTimestamp: number }>(
       ts.body!,
@@ -291,15 +274,19 @@ describe("the Java mqadmin's broker views", () => {
     expect(stats.offsetTable['0']).toMatchObject({ minOffset: 0, maxOffset: 3 });
     expect(stats.offsetTable['0']!.lastUpdateTimestamp).toBeGreaterThan(0);
     expect(stats.offsetTable['1']).toEqual({ minOffset: 0, maxOffset: 0, lastUpdateTimestamp: 0 });
-    const missing = await raw.call(RequestCode.GET_TOPIC_STATS_INFO, { topic: uniqueName('No') });
+    const missing = await cluster.raw.call(RequestCode.GET_TOPIC_STATS_INFO, {
+      topic: uniqueName('No'),
+    });
     expect(missing.code).toBe(ResponseCode.TOPIC_NOT_EXIST);
 
-    const offline = await raw.call(RequestCode.GET_CONSUMER_CONNECTION_LIST, {
+    const offline = await cluster.raw.call(RequestCode.GET_CONSUMER_CONNECTION_LIST, {
       consumerGroup: group,
     });
     expect(offline.code).toBe(ResponseCode.CONSUMER_NOT_ONLINE);
-    expect((await raw.heartbeat('stats-client', group, [topic])).code).toBe(0);
-    const cc = await raw.call(RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: group });
+    expect((await cluster.raw.heartbeat('stats-client', group, [topic])).code).toBe(0);
+    const cc = await cluster.raw.call(RequestCode.GET_CONSUMER_CONNECTION_LIST, {
+      consumerGroup: group,
+    });
     expect(cc.code).toBe(ResponseCode.SUCCESS);
     const conn = JSON.parse(cc.body!.toString('utf8'));
     expect(conn.connectionSet).toMatchObject([{ clientId: 'stats-client' }]);
@@ -307,9 +294,9 @@ describe("the Java mqadmin's broker views", () => {
     expect(conn.subscriptionTable[topic]).toMatchObject({ topic, subString: '*' });
     expect(conn).toMatchObject({ messageModel: 'CLUSTERING', consumeType: 'CONSUME_PASSIVELY' });
 
-    const pulled = await raw.pull(topic, group, 0, 0);
+    const pulled = await cluster.raw.pull(topic, group, 0, 0);
     expect(pulled.msgs).toHaveLength(3);
-    const commit = await raw.call(RequestCode.UPDATE_CONSUMER_OFFSET, {
+    const commit = await cluster.raw.call(RequestCode.UPDATE_CONSUMER_OFFSET, {
       consumerGroup: group,
       topic,
       queueId: 0,
@@ -318,7 +305,7 @@ describe("the Java mqadmin's broker views", () => {
     expect(commit.code).toBe(0);
     const queries: Ext[] = [{ consumerGroup: group, topic }, { consumerGroup: group }];
     for (const ext of queries) {
-      const cs = await raw.call(RequestCode.GET_CONSUME_STATS, ext);
+      const cs = await cluster.raw.call(RequestCode.GET_CONSUME_STATS, ext);
       expect(cs.code).toBe(ResponseCode.SUCCESS);
       const progress = byQueueId<Record<string, number>>(cs.body!);
       expect(progress.offsetTable['0']).toMatchObject({
@@ -329,7 +316,7 @@ describe("the Java mqadmin's broker views", () => {
       expect(progress.offsetTable['0']!.lastTimestamp).toBe(
         decodeRecords(
           (
-            await raw.call(RequestCode.VIEW_MESSAGE_BY_ID, {
+            await cluster.raw.call(RequestCode.VIEW_MESSAGE_BY_ID, {
               offset: pulled.msgs[1]!.commitLogOffset,
             })
           ).body!,

@@ -1,6 +1,6 @@
 // The broker over the wire, with raw RemotingCommands: send validation codes, long polling woken
 // by arrival, offsets, and the consumer-list/heartbeat flow. Real mqnamesrv + mqbroker processes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/common/logger.js';
 import { decodeOffsetMsgId } from '../../src/message/message-id.js';
 import { encodeProperties } from '../../src/message/properties-codec.js';
@@ -9,17 +9,13 @@ import { createRequest, type RemotingCommand } from '../../src/protocol/remoting
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
+import { useCluster } from '../harness/cluster.js';
 import { pollUntil } from '../harness/poll.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
+import { uniqueName } from '../harness/processes.js';
 
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
+const cluster = useCluster({
+  brokerConfig: { maxMessageSize: 1024, autoCreateTopicEnable: false },
+});
 const client = new RemotingClient(silentLogger());
 
 const call = (
@@ -27,7 +23,7 @@ const call = (
   ext: Record<string, string | number | boolean>,
   body?: Buffer,
   timeoutMs = 5_000,
-) => client.invoke(broker.addr, createRequest(code, 0, ext, body), timeoutMs);
+) => client.invoke(cluster.brokerAddr, createRequest(code, 0, ext, body), timeoutMs);
 
 function sendHeader(
   topic: string,
@@ -50,19 +46,7 @@ function sendHeader(
   };
 }
 
-async function createTopic(topic: string, queues = 4): Promise<void> {
-  const r = await call(RequestCode.UPDATE_AND_CREATE_TOPIC, {
-    topic,
-    defaultTopic: 'TBW102',
-    readQueueNums: queues,
-    writeQueueNums: queues,
-    perm: 6,
-    topicFilterType: 'SINGLE_TAG',
-    topicSysFlag: 0,
-    order: false,
-  });
-  expect(r.code).toBe(0);
-}
+const createTopic = (topic: string, queues = 4) => cluster.createTopic(topic, queues);
 
 function pullHeader(
   topic: string,
@@ -86,19 +70,7 @@ function pullHeader(
   };
 }
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: { maxMessageSize: 1024, autoCreateTopicEnable: false },
-  });
-});
-
-afterAll(async () => {
-  client.close();
-  await broker?.stop();
-  await namesrv?.stop();
-});
+afterAll(() => client.close());
 
 describe('send validation', () => {
   it('answers MESSAGE_ILLEGAL for a body over maxMessageSize and stores nothing', async () => {
@@ -372,9 +344,15 @@ describe('consumer membership', () => {
     const c2 = new RemotingClient(silentLogger(), (cmd) => {
       if (joined) onNotify(cmd);
     });
-    await c2.invoke(broker.addr, createRequest(RequestCode.HEART_BEAT, 0, {}, heartbeat('c2')));
+    await c2.invoke(
+      cluster.brokerAddr,
+      createRequest(RequestCode.HEART_BEAT, 0, {}, heartbeat('c2')),
+    );
     joined = true;
-    await other.invoke(broker.addr, createRequest(RequestCode.HEART_BEAT, 0, {}, heartbeat('c3')));
+    await other.invoke(
+      cluster.brokerAddr,
+      createRequest(RequestCode.HEART_BEAT, 0, {}, heartbeat('c3')),
+    );
     const list = async () => {
       const r = await call(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: group });
       return r.code === 0 ? (JSON.parse(r.body!.toString()).consumerIdList as string[]).sort() : [];
@@ -389,7 +367,7 @@ describe('consumer membership', () => {
     c2.close();
     // The retry topic was created and registered with the name server.
     const route = await client.invoke(
-      namesrv.addr,
+      cluster.namesrvAddr,
       createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, 0, { topic: `%RETRY%${group}` }),
     );
     expect(route.code).toBe(0);

@@ -1,44 +1,28 @@
 // A clean broker restart loses nothing: messages, queue offsets and committed consumer offsets
 // survive, and a consumer in the middle of consumption carries on from its committed offset.
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/common/logger.js';
 import { encodeProperties } from '../../src/message/properties-codec.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
 import { createRequest } from '../../src/protocol/remoting-command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { waitFor } from '../harness/topics.js';
 
 const require = createRequire(import.meta.url);
 // biome-ignore lint/suspicious/noExplicitAny: ali-ons ships no types
 const { Producer, Consumer, Message } = require('ali-ons') as any;
 const quietLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster();
 
 async function invoke(code: number, ext: Record<string, string | number | boolean>, body?: Buffer) {
   const c = new RemotingClient(silentLogger());
   try {
-    return await c.invoke(broker.addr, createRequest(code, 0, ext, body), 10_000);
+    return await c.invoke(cluster.brokerAddr, createRequest(code, 0, ext, body), 10_000);
   } finally {
     c.close();
   }
@@ -48,7 +32,7 @@ describe('clean broker restart', () => {
   it('keeps messages, queue offsets and committed offsets', async () => {
     const topic = uniqueName('Restart');
     const group = uniqueName('G');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     for (let i = 0; i < 100; i++) {
       const r = await invoke(
         RequestCode.SEND_MESSAGE_V2,
@@ -77,7 +61,7 @@ describe('clean broker restart', () => {
         })
       ).code,
     ).toBe(0);
-    await broker.restart();
+    await cluster.broker.restart();
     const q = await invoke(RequestCode.QUERY_CONSUMER_OFFSET, {
       consumerGroup: group,
       topic,
@@ -117,8 +101,8 @@ describe('clean broker restart', () => {
 
   it('an ali-ons consumer in the middle of consumption loses nothing across a restart', async () => {
     const topic = uniqueName('RestartOns');
-    await createTopic(broker.addr, namesrv.addr, topic, 4);
-    const opts = { nameSrv: namesrv.addr, httpclient: {}, logger: quietLogger };
+    await cluster.createTopic(topic, 4);
+    const opts = { nameSrv: cluster.namesrvAddr, httpclient: {}, logger: quietLogger };
     const producer = new Producer({ ...opts, producerGroup: uniqueName('PG') });
     await producer.ready();
     const total = 400;
@@ -137,7 +121,7 @@ describe('clean broker restart', () => {
     });
     await consumer.ready();
     await waitFor(() => seen.size >= total / 4, 30_000, 'first part consumed');
-    await broker.restart();
+    await cluster.broker.restart();
     for (let i = total / 2; i < total; i++) {
       // ali-ons retries sends on network errors while the broker reconnects.
       await producer.send(new Message(topic, 'T', `r${i}`));

@@ -1,34 +1,17 @@
 // kitemq bench producer|consumer|e2e against a real cluster: each prints its summary line with
 // the histogram's percentiles (progress goes to stderr). No timing is asserted.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
+import { describe, expect, it } from 'vitest';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
 import { runBin } from '../harness/run-bin.js';
-import { createTopic } from '../harness/topics.js';
 
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster();
 
 describe('kitemq bench', () => {
   it('runs producer, consumer and e2e and prints their summaries', async () => {
     const topic = uniqueName('CliBench');
-    await createTopic(broker.addr, namesrv.addr, topic, 4);
-    const common = ['-n', namesrv.addr, '-t', topic, '-s', '512'];
+    await cluster.createTopic(topic, 4);
+    const common = ['-n', cluster.namesrvAddr, '-t', topic, '-s', '512'];
     const p = await runBin('kitemq', [
       'bench',
       'producer',

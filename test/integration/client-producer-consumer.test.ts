@@ -1,33 +1,14 @@
 // Our SDK end to end against real mqnamesrv + mqbroker processes: producer (single and batch),
 // tag-filtered and '*' push consumers, a group of two splitting the queues, and committed offsets
 // surviving a consumer restart.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
-import { silentLogger } from '../../src/common/logger.js';
+import { describe, expect, it } from 'vitest';
 import type { MessageExt } from '../../src/message/message.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { pushConsumer, startProducer } from '../harness/sdk.js';
+import { waitFor } from '../harness/topics.js';
 
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-const logger = silentLogger();
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster();
 
 function consumer(
   group: string,
@@ -36,11 +17,8 @@ function consumer(
   into: Map<string, MessageExt>,
   counts?: Map<string, number>,
 ) {
-  const c = new PushConsumer({
-    namesrvAddr: namesrv.addr,
-    consumerGroup: group,
+  const c = pushConsumer(cluster.namesrvAddr, group, {
     consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-    logger,
   });
   c.subscribe(topic, expr).registerMessageListener((msgs) => {
     for (const m of msgs) {
@@ -58,13 +36,8 @@ describe('producer and push consumer', () => {
   const N = 200;
 
   it('sends messages with tags, keys, properties and UTF-8 bodies; batches too', async () => {
-    await createTopic(broker.addr, namesrv.addr, topic);
-    const producer = new Producer({
-      namesrvAddr: namesrv.addr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await producer.start();
+    await cluster.createTopic(topic);
+    const producer = await startProducer(cluster.namesrvAddr);
     for (let i = 0; i < N; i++) {
       const r = await producer.send({
         topic,
@@ -111,7 +84,7 @@ describe('producer and push consumer', () => {
 
   it('splits the queues between two members and resumes from committed offsets', async () => {
     const t = uniqueName('SdkSplit');
-    await createTopic(broker.addr, namesrv.addr, t);
+    await cluster.createTopic(t);
     const group = uniqueName('GS');
     const got = new Map<string, MessageExt>();
     const counts = new Map<string, number>();
@@ -124,12 +97,7 @@ describe('producer and push consumer', () => {
       30_000,
       'a 2/2 split',
     );
-    const producer = new Producer({
-      namesrvAddr: namesrv.addr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await producer.start();
+    const producer = await startProducer(cluster.namesrvAddr);
     for (let i = 0; i < 100; i++)
       await producer.send({ topic: t, body: `s${i}`, properties: { seq: String(i) } });
     await waitFor(() => got.size >= 100, 30_000, 'the split group to consume everything');

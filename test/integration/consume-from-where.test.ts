@@ -8,63 +8,44 @@
 // first pull moves to the min offset (PULL_OFFSET_MOVED).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
-import { type ConsumeFromWhere, PushConsumer } from '../../src/client/push-consumer.js';
-import { silentLogger } from '../../src/common/logger.js';
+import type { Producer } from '../../src/client/producer.js';
+import type { ConsumeFromWhere, PushConsumer } from '../../src/client/push-consumer.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
-import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
-import { createTopic, waitFor, waitForAsync } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { pushConsumer, startProducer } from '../harness/sdk.js';
+import { waitFor, waitForAsync } from '../harness/topics.js';
 
-const logger = silentLogger();
 const EVERY_HOUR = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0')).join(';');
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 let producer: Producer;
-const client = new RemotingClient(logger);
-let raw: RawBroker;
 const consumers: PushConsumer[] = [];
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  // 4 KiB commit-log segments deleted as soon as they are not the tail and flushed (every 500 ms,
-  // whatever is dirty): a queue whose head is gone.
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: {
-      mapedFileSizeCommitLog: 4096,
-      maxMessageSize: 1024,
-      deleteWhen: EVERY_HOUR,
-      fileReservedTime: 0,
-      cleanResourceInterval: 100,
-      flushCommitLogLeastPages: 0,
-    },
-  });
-  raw = new RawBroker(client, () => broker.addr);
-  producer = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
-  await producer.start();
+// 4 KiB commit-log segments deleted as soon as they are not the tail and flushed (every 500 ms,
+// whatever is dirty): a queue whose head is gone.
+const cluster = useCluster({
+  brokerConfig: {
+    mapedFileSizeCommitLog: 4096,
+    maxMessageSize: 1024,
+    deleteWhen: EVERY_HOUR,
+    fileReservedTime: 0,
+    cleanResourceInterval: 100,
+    flushCommitLogLeastPages: 0,
+  },
 });
 
+beforeAll(async () => {
+  producer = await startProducer(cluster.namesrvAddr);
+});
 afterAll(async () => {
   for (const c of consumers) await c.shutdown();
   await producer?.shutdown();
-  client.close();
-  await broker?.stop();
-  await namesrv?.stop();
 });
 
 function setConf(key: string, value: string | number): void {
-  const lines = readFileSync(broker.confPath, 'utf8')
+  const lines = readFileSync(cluster.broker.confPath, 'utf8')
     .split('\n')
     .filter((l) => !l.startsWith(`${key}=`));
-  writeFileSync(broker.confPath, `${lines.join('\n')}\n${key}=${value}\n`);
+  writeFileSync(cluster.broker.confPath, `${lines.join('\n')}\n${key}=${value}\n`);
 }
 
 async function send(topic: string, prefix: string, n: number): Promise<string[]> {
@@ -83,12 +64,9 @@ async function startGroup(
   consumeTimestamp?: number,
 ): Promise<string[]> {
   const got: string[] = [];
-  const c = new PushConsumer({
-    namesrvAddr: namesrv.addr,
-    consumerGroup: uniqueName('WhereGroup'),
+  const c = pushConsumer(cluster.namesrvAddr, uniqueName('WhereGroup'), {
     consumeFromWhere: where,
     ...(consumeTimestamp !== undefined ? { consumeTimestamp } : {}),
-    logger,
   });
   c.subscribe(topic, '*').registerMessageListener((msgs) => {
     for (const m of msgs) got.push(m.body.toString());
@@ -102,7 +80,7 @@ async function startGroup(
 describe('consumeFromWhere for a new group', () => {
   it('starts at 0 on a young queue whatever the start point (its head is still there)', async () => {
     const topic = uniqueName('WhereYoung');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     const sent = await send(topic, 'young', 5);
     const last = await startGroup(topic, 'CONSUME_FROM_LAST_OFFSET');
     const future = await startGroup(topic, 'CONSUME_FROM_TIMESTAMP', Date.now() + 3_600_000);
@@ -113,12 +91,13 @@ describe('consumeFromWhere for a new group', () => {
 
   it('follows consumeFromWhere once retention moved the min offset past 0', async () => {
     const topic = uniqueName('WhereOld');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     const old = await send(topic, 'old', 60); // ~15 KiB: three segments or more go
     await waitForAsync(
       async () =>
         Number(
-          (await raw.call(RequestCode.GET_MIN_OFFSET, { topic, queueId: 0 })).extFields.offset,
+          (await cluster.raw.call(RequestCode.GET_MIN_OFFSET, { topic, queueId: 0 })).extFields
+            .offset,
         ) > 0,
       30_000,
       'retention to move the min offset',
@@ -126,13 +105,15 @@ describe('consumeFromWhere for a new group', () => {
     // Retention off from here, so what follows stays; the restart also puts every later message
     // in a later millisecond than every old one.
     setConf('fileReservedTime', 72);
-    await broker.restart();
+    await cluster.broker.restart();
     const minOffset = Number(
-      (await raw.call(RequestCode.GET_MIN_OFFSET, { topic, queueId: 0 })).extFields.offset,
+      (await cluster.raw.call(RequestCode.GET_MIN_OFFSET, { topic, queueId: 0 })).extFields.offset,
     );
     expect(minOffset).toBeGreaterThan(0);
     const mid = await send(topic, 'mid', 5);
-    const midFirst = await raw.pull(topic, uniqueName('Peek'), 0, 60, { subscription: '*' });
+    const midFirst = await cluster.raw.pull(topic, uniqueName('Peek'), 0, 60, {
+      subscription: '*',
+    });
     expect(midFirst.msgs[0]?.body.toString()).toBe('mid-0');
     const ts = midFirst.msgs[0]!.storeTimestamp;
 

@@ -4,42 +4,18 @@
 // gets every message, in order, at its old queue offset.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CQ_UNIT_SIZE_BYTES } from '../../src/common/limits.js';
-import { silentLogger } from '../../src/common/logger.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
-import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
-import { createTopic } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
 
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-const client = new RemotingClient(silentLogger());
-let raw: RawBroker;
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-  raw = new RawBroker(client, () => broker.addr);
-});
-
-afterAll(async () => {
-  client.close();
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster();
 
 /** Overwrites unit `queueOffset` of the queue's first segment in place (the file keeps its size). */
 function damageUnit(topic: string, queueId: number, queueOffset: number, bytes: Buffer): void {
   expect(bytes.length).toBe(CQ_UNIT_SIZE_BYTES);
-  const path = join(broker.storeDir, 'consumequeue', topic, String(queueId), '0'.repeat(20));
+  const path = join(cluster.storeDir, 'consumequeue', topic, String(queueId), '0'.repeat(20));
   const fd = openSync(path, 'r+');
   try {
     writeSync(fd, bytes, 0, bytes.length, queueOffset * CQ_UNIT_SIZE_BYTES);
@@ -50,7 +26,7 @@ function damageUnit(topic: string, queueId: number, queueOffset: number, bytes: 
 
 async function sendAll(topic: string, queueId: number, bodies: string[]): Promise<void> {
   for (const b of bodies) {
-    const r = await raw.send(topic, queueId, b);
+    const r = await cluster.raw.send(topic, queueId, b);
     expect(r.code, r.remark).toBe(ResponseCode.SUCCESS);
   }
 }
@@ -61,7 +37,7 @@ async function pullAll(topic: string, queueId: number): Promise<string[]> {
   const got: string[] = [];
   let offset = 0;
   for (;;) {
-    const r = await raw.pull(topic, group, queueId, offset, { subscription: '*' });
+    const r = await cluster.raw.pull(topic, group, queueId, offset, { subscription: '*' });
     if (r.code !== ResponseCode.SUCCESS) break;
     for (const m of r.msgs) got.push(`${m.queueOffset}:${m.body.toString()}`);
     offset = r.next;
@@ -75,25 +51,25 @@ const expected = (list: string[]) => list.map((b, i) => `${i}:${b}`);
 describe('a corrupt consume queue', () => {
   it('is rebuilt from the commit log after a clean restart (garbage in a middle unit)', async () => {
     const topic = uniqueName('CqMid');
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
+    await cluster.createTopic(topic, 2);
     const q0 = bodies('q0', 12);
     await sendAll(topic, 0, q0);
     await sendAll(topic, 1, bodies('q1', 3));
     expect(await pullAll(topic, 0)).toEqual(expected(q0));
     // commitLogOffset -1, size -1: what a bit-rotted or zero-filled sector tends to look like.
     damageUnit(topic, 0, 4, Buffer.alloc(CQ_UNIT_SIZE_BYTES, 0xff));
-    await broker.restart();
+    await cluster.broker.restart();
 
     expect(await pullAll(topic, 0)).toEqual(expected(q0));
     expect(await pullAll(topic, 1)).toEqual(expected(bodies('q1', 3)));
-    expect(await raw.maxOffset(topic, 0)).toBe(12);
-    const next = await raw.send(topic, 0, 'after');
+    expect(await cluster.raw.maxOffset(topic, 0)).toBe(12);
+    const next = await cluster.raw.send(topic, 0, 'after');
     expect(next.extFields.queueOffset).toBe('12');
   });
 
   it('is rebuilt after a kill -9 (the last unit and an earlier one overwritten)', async () => {
     const topic = uniqueName('CqTail');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     const q0 = bodies('t', 9);
     await sendAll(topic, 0, q0);
     expect(await pullAll(topic, 0)).toEqual(expected(q0));
@@ -103,10 +79,10 @@ describe('a corrupt consume queue', () => {
     far.writeInt32BE(180, 8);
     damageUnit(topic, 0, 8, far);
     damageUnit(topic, 0, 2, Buffer.from('garbage-garbage-garb'));
-    await broker.kill();
-    await broker.restart();
+    await cluster.broker.kill();
+    await cluster.broker.restart();
 
     expect(await pullAll(topic, 0)).toEqual(expected(q0));
-    expect(await raw.maxOffset(topic, 0)).toBe(9);
+    expect(await cluster.raw.maxOffset(topic, 0)).toBe(9);
   });
 });

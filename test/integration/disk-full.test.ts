@@ -13,19 +13,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import { MQBrokerError, MQClientError } from '../../src/client/errors.js';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
+import type { Producer } from '../../src/client/producer.js';
+import type { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
+import { useCluster } from '../harness/cluster.js';
 import { pollUntil } from '../harness/poll.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor, waitForAsync } from '../harness/topics.js';
+import { uniqueName } from '../harness/processes.js';
+import { pushConsumer, startProducer } from '../harness/sdk.js';
+import { waitFor, waitForAsync } from '../harness/topics.js';
 
 const CAPACITY = 8 * 1024 * 1024;
 const QUEUES = 2;
@@ -36,8 +32,6 @@ let dir: string;
 const SETTLE_MS = 30_000;
 /** How long the second test may take to have twice the disk's size acknowledged (generous). */
 const SEND_DEADLINE_MS = 45_000;
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 let producer: Producer;
 const topic = uniqueName('DiskTopic');
 /** seq → where its acknowledged send put it. */
@@ -79,11 +73,8 @@ async function send(): Promise<number> {
 }
 
 function consumer(group: string, got: Map<number, string>): PushConsumer {
-  const c = new PushConsumer({
-    namesrvAddr: namesrv.addr,
-    consumerGroup: group,
+  const c = pushConsumer(cluster.namesrvAddr, group, {
     consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-    logger,
   });
   c.subscribe(topic, '*').registerMessageListener((msgs) => {
     for (const m of msgs) got.set(Number(m.properties.seq), m.body.toString());
@@ -108,40 +99,40 @@ beforeAll(async () => {
   }
   mounted = true;
   expect(statfsSync(dir).blocks * statfsSync(dir).bsize).toBe(CAPACITY);
-  namesrv = await startNamesrv();
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    storeDir: dir,
-    conf: {
-      mapedFileSizeCommitLog: 256 * 1024,
-      mapedFileSizeConsumeQueue: 20 * 1000,
-      maxHashSlotNum: 64,
-      maxIndexNum: 512,
-      // Cleaning lags the sends (as it did when this found refused sends delivered later), so a
-      // write may hit a real ENOSPC before a round sees the warning level; how many did is printed.
-      cleanResourceInterval: 700,
-      fileReservedTime: 72,
-      diskSpaceWarningLevelRatio: 90, // RocketMQ's levels (the harness raises them for others)
-      diskSpaceCleanForciblyRatio: 85,
+}, 60_000);
+afterAll(() => {
+  if (mounted) execFileSync('umount', [dir]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const cluster = useCluster({
+  brokers: [
+    {
+      storeDir: () => dir,
+      conf: {
+        mapedFileSizeCommitLog: 256 * 1024,
+        mapedFileSizeConsumeQueue: 20 * 1000,
+        maxHashSlotNum: 64,
+        maxIndexNum: 512,
+        // Cleaning lags the sends (as it did when this found refused sends delivered later), so a
+        // write may hit a real ENOSPC before a round sees the warning level; how many did is printed.
+        cleanResourceInterval: 700,
+        fileReservedTime: 72,
+        diskSpaceWarningLevelRatio: 90, // RocketMQ's levels (the harness raises them for others)
+        diskSpaceCleanForciblyRatio: 85,
+      },
     },
-  });
-  await createTopic(broker.addr, namesrv.addr, topic, QUEUES);
-  producer = new Producer({
-    namesrvAddr: namesrv.addr,
-    producerGroup: uniqueName('PG'),
-    retryTimesWhenSendFailed: 0,
-    logger,
-  });
-  await producer.start();
+  ],
+  topics: [{ name: topic, queues: QUEUES }],
+});
+
+beforeAll(async () => {
+  producer = await startProducer(cluster.namesrvAddr, { retryTimesWhenSendFailed: 0 });
 }, 60_000);
 
 afterAll(async () => {
-  if (process.env.DEBUG_BROKER) console.log(broker?.output().slice(-4000));
+  if (process.env.DEBUG_BROKER) console.log(cluster.broker.output().slice(-4000));
   await producer?.shutdown();
-  await broker?.stop();
-  await namesrv?.stop();
-  if (mounted) execFileSync('umount', [dir]);
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe(`a broker on a small file system`, () => {
@@ -183,7 +174,7 @@ describe(`a broker on a small file system`, () => {
   }, 120_000);
 
   it('forces the oldest segments out when the disk fills; the group behind carries on', async () => {
-    const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger });
+    const admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger });
     const refused = new Map<number, number>();
     // Twice the disk's size must be taken, 32 sends in flight, so the oldest segments have to go.
     // A send refused while cleaning catches up is allowed; its sender goes on a moment later.
@@ -208,7 +199,7 @@ describe(`a broker on a small file system`, () => {
     );
 
     const mins = await Promise.all(
-      Array.from({ length: QUEUES }, (_, q) => admin.getMinOffset(broker.addr, topic, q)),
+      Array.from({ length: QUEUES }, (_, q) => admin.getMinOffset(cluster.brokerAddr, topic, q)),
     );
     for (const m of mins) expect(m).toBeGreaterThan(50); // the group behind is below every min
     const expected = [...acked].filter(([, p]) => p.queueOffset >= mins[p.queueId]!);
@@ -224,7 +215,8 @@ describe(`a broker on a small file system`, () => {
     // Everything delivered was sent by this test and is intact: acknowledged (then at or past its
     // queue's minimum), or a send whose answer never came. Never one the broker refused.
     const late = [...got.keys()].filter((i) => refusedSeqs.has(i));
-    const enospc = broker.output().match(/the puts waiting on it were rolled back/g)?.length ?? 0;
+    const enospc =
+      cluster.broker.output().match(/the puts waiting on it were rolled back/g)?.length ?? 0;
     console.info(
       `disk-full: ${refusedSeqs.size} sends refused, ${late.length} of them delivered; ` +
         `${unknownSeqs.size} unanswered; ${enospc} write rounds rolled back`,
@@ -238,6 +230,6 @@ describe(`a broker on a small file system`, () => {
       .filter(([i, p]) => got.has(i) && p.queueOffset < mins[p.queueId]!)
       .map(([i]) => i);
     expect(belowMin).toEqual([]);
-    expect(broker.output()).toMatch(/expired commit log files deleted/);
+    expect(cluster.broker.output()).toMatch(/expired commit log files deleted/);
   }, 120_000);
 });

@@ -1,44 +1,25 @@
 // Dead letters through the admin API and mqadmin: a message sent back with delayLevel -1 lands
 // in %DLQ%<group>; queryDlqMessages lists it with its original topic, and resendDlqMessage puts a
 // copy into %RETRY%<group> (reconsumeTimes 0, body and keys intact) for that group alone.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
-import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
 import { runBin } from '../harness/run-bin.js';
-import { createTopic, waitForAsync } from '../harness/topics.js';
+import { waitForAsync } from '../harness/topics.js';
 
 const logger = silentLogger();
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-const client = new RemotingClient(logger);
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-});
-
-afterAll(async () => {
-  client.close();
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster();
 
 describe('dead letters', () => {
   it('are listed with their origin and resent to their group', async () => {
-    const raw = new RawBroker(client, () => broker.addr);
+    const raw = cluster.raw;
     const topic = uniqueName('Payments');
     const group = uniqueName('Billing');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     expect((await raw.send(topic, 0, '付款 42', { KEYS: 'order-42' })).code).toBe(0);
     const [m] = (await raw.pull(topic, group, 0, 0, { subscription: '*' })).msgs;
     const back = await raw.call(RequestCode.CONSUMER_SEND_MSG_BACK, {
@@ -51,7 +32,7 @@ describe('dead letters', () => {
     });
     expect(back.code).toBe(0);
 
-    const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger });
+    const admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger });
     try {
       let dead: Awaited<ReturnType<AdminClient['queryDlqMessages']>> = [];
       await waitForAsync(
@@ -66,7 +47,7 @@ describe('dead letters', () => {
       expect(dead[0]!.properties.RETRY_TOPIC).toBe(topic);
       expect(dead[0]!.properties.KEYS).toBe('order-42');
 
-      const cli = await runBin('mqadmin', ['queryDlqMsg', '-n', namesrv.addr, '-g', group]);
+      const cli = await runBin('mqadmin', ['queryDlqMsg', '-n', cluster.namesrvAddr, '-g', group]);
       expect(cli.code).toBe(0);
       expect(cli.stdout).toContain(dead[0]!.offsetMsgId);
       expect(cli.stdout).toContain(topic);

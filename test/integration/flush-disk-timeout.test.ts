@@ -3,47 +3,33 @@
 // can be mounted on a test machine (a tmpfs is faster, device-mapper's dm-delay is not there),
 // so the broker's real fdatasync is preceded by a wait (KITEMQ_TEST_FDATASYNC_DELAY_MS, a store
 // test seam) longer than syncFlushTimeout.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/common/logger.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
 import { createRequest } from '../../src/protocol/remoting-command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { startProducer } from '../harness/sdk.js';
 
 const logger = silentLogger();
 const topic = uniqueName('SlowDisk');
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: { flushDiskType: 'SYNC_FLUSH', syncFlushTimeout: 200 },
-    env: { KITEMQ_TEST_FDATASYNC_DELAY_MS: '1000' },
-  });
-  await createTopic(broker.addr, namesrv.addr, topic, 1);
-});
-
-afterAll(async () => {
-  await broker?.kill(); // a clean stop would wait out the slow fdatasync of every file
-  await broker?.stop();
-  await namesrv?.stop();
+const cluster = useCluster({
+  brokers: [
+    {
+      conf: { flushDiskType: 'SYNC_FLUSH', syncFlushTimeout: 200 },
+      env: { KITEMQ_TEST_FDATASYNC_DELAY_MS: '1000' },
+      killOnStop: true, // a clean stop would wait out the slow fdatasync of every file
+    },
+  ],
+  topics: [{ name: topic, queues: 1 }],
 });
 
 async function pullAt(c: RemotingClient, queueOffset: number): Promise<string[]> {
   const p = await c.invoke(
-    broker.addr,
+    cluster.brokerAddr,
     createRequest(RequestCode.PULL_MESSAGE, 0, {
       consumerGroup: 'verify',
       topic,
@@ -67,7 +53,7 @@ describe('FLUSH_DISK_TIMEOUT', () => {
     const c = new RemotingClient(logger);
     try {
       const r = await c.invoke(
-        broker.addr,
+        cluster.brokerAddr,
         createRequest(
           RequestCode.SEND_MESSAGE_V2,
           0,
@@ -87,12 +73,7 @@ describe('FLUSH_DISK_TIMEOUT', () => {
   });
 
   it('a producer gets sendStatus FLUSH_DISK_TIMEOUT, not an error', async () => {
-    const producer = new Producer({
-      namesrvAddr: namesrv.addr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await producer.start();
+    const producer = await startProducer(cluster.namesrvAddr);
     try {
       const r = await producer.send({ topic, body: 'slow too' });
       expect(r.sendStatus).toBe('FLUSH_DISK_TIMEOUT');

@@ -27,6 +27,7 @@ import {
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
+import { useCluster } from '../harness/cluster.js';
 import {
   fuzzSeed,
   goldenBatchBody,
@@ -40,13 +41,7 @@ import {
   seedRequests,
   withConsistentLength,
 } from '../harness/fuzz.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
+import { type NamesrvHandle, uniqueName } from '../harness/processes.js';
 
 const REQUEST_CASES = 3_000;
 const FRAME_CASES = 3_000;
@@ -67,9 +62,6 @@ const int = (n: number) => Math.floor(rand() * n);
 
 const topic = uniqueName('FuzzTopic');
 const group = uniqueName('FuzzGroup');
-let namesrv: NamesrvHandle;
-let fuzzNamesrv: NamesrvHandle;
-let broker: BrokerHandle;
 const client = new RemotingClient(silentLogger());
 const findings: string[] = [];
 const rss: Record<string, { before: number; after: number }> = {};
@@ -170,14 +162,14 @@ interface BrokerSnapshot {
 
 async function brokerSnapshot(): Promise<BrokerSnapshot> {
   const info = await client.invoke(
-    broker.addr,
+    cluster.brokerAddr,
     createRequest(RequestCode.GET_BROKER_RUNTIME_INFO, 0),
     10_000,
   );
   const table = (JSON.parse(info.body!.toString('utf8')) as { table: Record<string, string> })
     .table;
   const topics = await client.invoke(
-    broker.addr,
+    cluster.brokerAddr,
     createRequest(RequestCode.GET_ALL_TOPIC_CONFIG, 0),
     10_000,
   );
@@ -328,19 +320,21 @@ function expectation(bytes: Buffer): {
   return { waiting: d.pendingBytes > 0, fails: false, requests };
 }
 
+/** The name server the fuzz cases hit; the broker registers with the other one. */
+let fuzzNamesrv: NamesrvHandle;
+const cluster = useCluster({
+  spareNamesrv: true,
+  brokerConfig: {
+    // Delayed deliveries (retries, DELAY levels) would change the commit log while a rejected
+    // request is checked for changing nothing: an hour is past the end of the test.
+    messageDelayLevel: Array.from({ length: 18 }, (_, i) => `${i + 1}h`).join(' '),
+  },
+});
+
 beforeAll(async () => {
-  namesrv = await startNamesrv();
-  fuzzNamesrv = await startNamesrv();
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: {
-      // Delayed deliveries (retries, DELAY levels) would change the commit log while a rejected
-      // request is checked for changing nothing: an hour is past the end of the test.
-      messageDelayLevel: Array.from({ length: 18 }, (_, i) => `${i + 1}h`).join(' '),
-    },
-  });
+  fuzzNamesrv = cluster.spareNamesrv;
   const r = await client.invoke(
-    broker.addr,
+    cluster.brokerAddr,
     createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, 0, {
       topic,
       defaultTopic: 'TBW102',
@@ -354,24 +348,19 @@ beforeAll(async () => {
   );
   expect(r.code).toBe(ResponseCode.SUCCESS);
   for (const [name, h] of [
-    ['broker', broker],
+    ['broker', cluster.broker],
     ['namesrv', fuzzNamesrv],
   ] as const) {
     rss[name] = { before: vmRssKb(h.proc.pid), after: 0 };
   }
 });
 
-afterAll(async () => {
-  client.close();
-  await broker?.stop();
-  await fuzzNamesrv?.stop();
-  await namesrv?.stop();
-});
+afterAll(() => client.close());
 
 // Regular regression tests for what the fuzz cases below found in the broker.
 describe('found by fuzzing', () => {
   const call = (code: number, ext: Record<string, string | number>, body?: Buffer) =>
-    client.invoke(broker.addr, createRequest(code, 0, ext, body), 10_000);
+    client.invoke(cluster.brokerAddr, createRequest(code, 0, ext, body), 10_000);
 
   it('refuses Java-int header fields beyond 32 bits before a send auto-creates its topic', async () => {
     const before = await brokerSnapshot();
@@ -416,8 +405,8 @@ describe('fuzz over the wire (real mqbroker and mqnamesrv)', () => {
         ? { ...c, extFields: { ...c.extFields, delayLevel: '-1' } }
         : c,
     );
-    const brokerConn = await RawConn.open(broker.addr);
-    const pullConn = await RawConn.open(broker.addr);
+    const brokerConn = await RawConn.open(cluster.brokerAddr);
+    const pullConn = await RawConn.open(cluster.brokerAddr);
     const nsConn = await RawConn.open(fuzzNamesrv.addr);
     const pulls: { opaque: number; sent: string }[] = [];
     let before = await brokerSnapshot();
@@ -513,7 +502,7 @@ describe('fuzz over the wire (real mqbroker and mqnamesrv)', () => {
       const m = mutate(frame, randomMutations());
       const bytes = rand() < 0.5 ? withConsistentLength(m) : m;
       const exp = expectation(bytes);
-      const conn = await RawConn.open(toNamesrv ? fuzzNamesrv.addr : broker.addr);
+      const conn = await RawConn.open(toNamesrv ? fuzzNamesrv.addr : cluster.brokerAddr);
       const sent = `frame ${bytes.subarray(0, 200).toString('hex')}`;
       if (exp.waiting) {
         // The length prefix promises bytes that never come: the server may wait, as Netty does.
@@ -588,10 +577,10 @@ describe('fuzz over the wire (real mqbroker and mqnamesrv)', () => {
   });
 
   it('stays up, serves a normal send and route lookup afterwards, RSS bounded', async () => {
-    expect(broker.proc.exitCode).toBeNull();
+    expect(cluster.broker.proc.exitCode).toBeNull();
     expect(fuzzNamesrv.proc.exitCode).toBeNull();
     const sent = await client.invoke(
-      broker.addr,
+      cluster.brokerAddr,
       createRequest(
         RequestCode.SEND_MESSAGE_V2,
         0,
@@ -620,12 +609,12 @@ describe('fuzz over the wire (real mqbroker and mqnamesrv)', () => {
     );
     expect(kv.code).toBe(ResponseCode.SUCCESS);
     const route = await client.invoke(
-      namesrv.addr,
+      cluster.namesrvAddr,
       createRequest(RequestCode.GET_BROKER_CLUSTER_INFO, 0),
       10_000,
     );
     expect(route.code).toBe(ResponseCode.SUCCESS);
-    rss.broker!.after = vmRssKb(broker.proc.pid);
+    rss.broker!.after = vmRssKb(cluster.broker.proc.pid);
     rss.namesrv!.after = vmRssKb(fuzzNamesrv.proc.pid);
     const mb = (kb: number) => (kb / 1024).toFixed(1);
     for (const [name, r] of Object.entries(rss)) {

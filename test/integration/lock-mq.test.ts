@@ -2,50 +2,26 @@
 // that stops renewing (crashed) loses its queues after rebalanceLockMaxLiveTime; a group holding
 // locks has its %RETRY% sends dead-lettered (orderly consumers retry locally). Locks live in
 // memory, as in RocketMQ: after a broker restart live clients take them again on renewal.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/common/logger.js';
+import { describe, expect, it } from 'vitest';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
-import { RemotingClient } from '../../src/remoting/remoting-client.js';
+import { useCluster } from '../harness/cluster.js';
 import { pollUntil } from '../harness/poll.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
-import { createTopic } from '../harness/topics.js';
+import { uniqueName } from '../harness/processes.js';
 
-const client = new RemotingClient(silentLogger());
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 /**
  * Long enough that a lock renewed by the RPC just before a check is still live at the check on a
  * busy machine; the takeover after it is waited for, not slept for.
  */
 const LIVE_MS = 3_000;
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: { rebalanceLockMaxLiveTime: LIVE_MS },
-  });
-});
-
-afterAll(async () => {
-  client.close();
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster({ brokerConfig: { rebalanceLockMaxLiveTime: LIVE_MS } });
 
 describe('queue locks', () => {
   const topic = uniqueName('Ordered');
   const group = uniqueName('OrderedGroup');
-  const mq = (queueId: number) => ({ topic, brokerName: broker.brokerName, queueId });
-  const raw = () => new RawBroker(client, () => broker.addr);
+  const mq = (queueId: number) => ({ topic, brokerName: cluster.broker.brokerName, queueId });
+  const raw = () => cluster.raw;
 
   async function lock(clientId: string, queues: number[]): Promise<number[]> {
     const body = { consumerGroup: group, clientId, onlyThisBroker: false, mqSet: queues.map(mq) };
@@ -62,7 +38,7 @@ describe('queue locks', () => {
   }
 
   it('gives each queue to one live client and takes a dead client’s queues over', async () => {
-    await createTopic(broker.addr, namesrv.addr, topic, 4);
+    await cluster.createTopic(topic, 4);
     expect(await lock('A', [0, 1])).toEqual([0, 1]);
     expect(await lock('B', [1, 2, 3])).toEqual([2, 3]);
     expect(await lock('A', [0, 1, 2])).toEqual([0, 1]); // renewal; q2 stays B's

@@ -1,62 +1,27 @@
 // Three name servers, one SIGKILLed: the broker stays registered with the other two, clients
 // listing all three (host:port;host:port;host:port) find routes through the live ones — new
 // clients included, whose first name server is the dead one — and keep sending and consuming.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminClient } from '../../src/client/admin.js';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
-import { silentLogger } from '../../src/common/logger.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
+import { describe, expect, it } from 'vitest';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { pushConsumer, routesTo, startProducer } from '../harness/sdk.js';
 import { createTopic, waitFor, waitForAsync } from '../harness/topics.js';
 
-const logger = silentLogger();
-let ns: NamesrvHandle[] = [];
-let broker: BrokerHandle;
-let list: string;
+const cluster = useCluster({ namesrvs: 3 });
 
-beforeAll(async () => {
-  ns = await Promise.all([startNamesrv(), startNamesrv(), startNamesrv()]);
-  list = ns.map((n) => n.addr).join(';');
-  broker = await startBroker({ namesrvAddr: list });
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await Promise.all(ns.map((n) => n.stop()));
-});
-
-async function routedBy(namesrvAddr: string, topic: string): Promise<boolean> {
-  const admin = new AdminClient({ namesrvAddr, logger });
-  try {
-    const route = await admin.getTopicRoute(topic);
-    return route.brokerDatas.some((b) => b.brokerAddrs['0'] === broker.addr);
-  } catch {
-    return false;
-  } finally {
-    admin.close();
-  }
-}
+const routedBy = (namesrvAddr: string, topic: string) =>
+  routesTo(namesrvAddr, topic, cluster.brokerAddr);
 
 describe('several name servers, one dies', () => {
   it('routes, sends and consumption go through the others', async () => {
     const topic = uniqueName('NsFailover');
-    await createTopic(broker.addr, ns[0]!.addr, topic, 2);
-    for (const n of ns) {
+    await cluster.createTopic(topic, 2);
+    for (const n of cluster.namesrvs) {
       await waitForAsync(() => routedBy(n.addr, topic), 10_000, `a route on ${n.addr}`);
     }
-    const producer = new Producer({ namesrvAddr: list, producerGroup: uniqueName('PG'), logger });
-    await producer.start();
-    const consumer = new PushConsumer({
-      namesrvAddr: list,
-      consumerGroup: uniqueName('NsFailoverGroup'),
+    const producer = await startProducer(cluster.namesrvAddr);
+    const consumer = pushConsumer(cluster.namesrvAddr, uniqueName('NsFailoverGroup'), {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-      logger,
     });
     const got = new Set<string>();
     consumer.subscribe(topic, '*').registerMessageListener((msgs) => {
@@ -72,10 +37,9 @@ describe('several name servers, one dies', () => {
       }
       await waitFor(() => got.size === 10, 30_000, 'the messages sent before the kill');
 
-      await ns[0]!.kill(); // the first of the list: every new client tries it first
-      expect(await routedBy(list, topic)).toBe(true);
-      const fresh = new Producer({ namesrvAddr: list, producerGroup: uniqueName('PG'), logger });
-      await fresh.start();
+      await cluster.namesrvs[0]!.kill(); // the first of the list: every new client tries it first
+      expect(await routedBy(cluster.namesrvAddr, topic)).toBe(true);
+      const fresh = await startProducer(cluster.namesrvAddr);
       try {
         for (let i = 0; i < 10; i++) {
           const r = await fresh.send({ topic, body: `fresh-${i}` });
@@ -91,9 +55,13 @@ describe('several name servers, one dies', () => {
       }
       // A topic created after the kill reaches the two live name servers.
       const late = uniqueName('NsFailoverLate');
-      await createTopic(broker.addr, ns[1]!.addr, late, 1);
-      await waitForAsync(() => routedBy(ns[2]!.addr, late), 10_000, 'the new topic on the third');
-      expect(await routedBy(list, late)).toBe(true);
+      await createTopic(cluster.brokerAddr, cluster.namesrvs[1]!.addr, late, 1);
+      await waitForAsync(
+        () => routedBy(cluster.namesrvs[2]!.addr, late),
+        10_000,
+        'the new topic on the third',
+      );
+      expect(await routedBy(cluster.namesrvAddr, late)).toBe(true);
       const lateSend = await producer.send({ topic: late, body: 'late' });
       expect(lateSend.sendStatus).toBe('SEND_OK');
 

@@ -2,64 +2,23 @@
 // push consumer run: sends and consumption go on from cached routes while it is down, the broker
 // registers again on its next period (registerNameServerPeriod, 10 s here, RocketMQ's 30 s by
 // default), and then route lookups by new clients succeed again.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminClient } from '../../src/client/admin.js';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
-import { silentLogger } from '../../src/common/logger.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor, waitForAsync } from '../harness/topics.js';
+import { describe, expect, it } from 'vitest';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { pushConsumer, routesTo, startProducer } from '../harness/sdk.js';
+import { waitFor, waitForAsync } from '../harness/topics.js';
 
-const logger = silentLogger();
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
+const cluster = useCluster({ brokerConfig: { registerNameServerPeriod: 10_000 } });
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: { registerNameServerPeriod: 10_000 },
-  });
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-});
-
-async function routed(topic: string): Promise<boolean> {
-  const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger });
-  try {
-    const route = await admin.getTopicRoute(topic);
-    return route.brokerDatas.some((b) => b.brokerAddrs['0'] === broker.addr);
-  } catch {
-    return false;
-  } finally {
-    admin.close();
-  }
-}
+const routed = (topic: string) => routesTo(cluster.namesrvAddr, topic, cluster.brokerAddr);
 
 describe('name server kill -9 and restart', () => {
   it('keeps sends and consumption going, and the broker registers again', async () => {
     const topic = uniqueName('NsRestart');
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
-    const producer = new Producer({
-      namesrvAddr: namesrv.addr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await producer.start();
-    const consumer = new PushConsumer({
-      namesrvAddr: namesrv.addr,
-      consumerGroup: uniqueName('NsRestartGroup'),
+    await cluster.createTopic(topic, 2);
+    const producer = await startProducer(cluster.namesrvAddr);
+    const consumer = pushConsumer(cluster.namesrvAddr, uniqueName('NsRestartGroup'), {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-      logger,
     });
     const got = new Set<string>();
     consumer.subscribe(topic, '*').registerMessageListener((msgs) => {
@@ -79,20 +38,15 @@ describe('name server kill -9 and restart', () => {
       await sendSome('before', 10);
       await waitFor(() => got.size === 10, 30_000, 'the messages sent before the kill');
 
-      await namesrv.kill();
+      await cluster.namesrv.kill();
       await sendSome('down', 10); // cached route; the name server is not on the send path
       await waitFor(() => got.size === 20, 30_000, 'the messages sent while it was down');
       expect(await routed(topic)).toBe(false);
 
-      await namesrv.restart();
+      await cluster.namesrv.restart();
       await waitForAsync(() => routed(topic), 30_000, 'the broker to register again');
       // A client with no cached route finds the topic and sends through it.
-      const fresh = new Producer({
-        namesrvAddr: namesrv.addr,
-        producerGroup: uniqueName('PG'),
-        logger,
-      });
-      await fresh.start();
+      const fresh = await startProducer(cluster.namesrvAddr);
       try {
         for (let i = 0; i < 5; i++) {
           expect((await fresh.send({ topic, body: `after-${i}` })).sendStatus).toBe('SEND_OK');
@@ -103,7 +57,7 @@ describe('name server kill -9 and restart', () => {
       }
       await sendSome('again', 5);
       // A topic created now reaches the restarted name server at once.
-      await createTopic(broker.addr, namesrv.addr, uniqueName('NsRestartNew'), 1);
+      await cluster.createTopic(uniqueName('NsRestartNew'), 1);
       await waitFor(() => got.size === sent.length, 30_000, 'every message sent');
       expect([...got].sort()).toEqual([...sent].sort());
     } finally {

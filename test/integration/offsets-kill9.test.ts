@@ -5,50 +5,26 @@
 // lower, and a group that committed before the last flush resumes without re-consuming.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
+import { describe, expect, it } from 'vitest';
 import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
-import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { pushConsumer, startProducer } from '../harness/sdk.js';
+import { waitFor } from '../harness/topics.js';
 
 const FLUSH_INTERVAL_MS = 1_000;
 const logger = silentLogger();
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-const client = new RemotingClient(logger);
-let raw: RawBroker;
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: { flushConsumerOffsetInterval: FLUSH_INTERVAL_MS },
-  });
-  raw = new RawBroker(client, () => broker.addr);
-});
-
-afterAll(async () => {
-  client.close();
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster({ brokerConfig: { flushConsumerOffsetInterval: FLUSH_INTERVAL_MS } });
 
 /** The offsets consumerOffset.json holds on disk for topic@group (what a crash leaves). */
 function persisted(topic: string, group: string): Record<string, number> {
   try {
     const file = JSON.parse(
-      readFileSync(join(broker.storeDir, 'config', 'consumerOffset.json'), 'utf8'),
+      readFileSync(join(cluster.storeDir, 'config', 'consumerOffset.json'), 'utf8'),
     ) as { offsetTable: Record<string, Record<string, number>> };
     return file.offsetTable[`${topic}@${group}`] ?? {};
   } catch {
@@ -57,7 +33,7 @@ function persisted(topic: string, group: string): Record<string, number> {
 }
 
 async function commit(group: string, topic: string, queueId: number, offset: number) {
-  const r = await raw.call(RequestCode.UPDATE_CONSUMER_OFFSET, {
+  const r = await cluster.raw.call(RequestCode.UPDATE_CONSUMER_OFFSET, {
     consumerGroup: group,
     topic,
     queueId,
@@ -67,7 +43,7 @@ async function commit(group: string, topic: string, queueId: number, offset: num
 }
 
 async function queryOffset(group: string, topic: string, queueId: number): Promise<number> {
-  const r = await raw.call(RequestCode.QUERY_CONSUMER_OFFSET, {
+  const r = await cluster.raw.call(RequestCode.QUERY_CONSUMER_OFFSET, {
     consumerGroup: group,
     topic,
     queueId,
@@ -80,8 +56,8 @@ describe('consumer offsets across kill -9', () => {
   it('keeps what the periodic flush wrote; a commit after it is kept or lost, never more', async () => {
     const topic = uniqueName('OffKill');
     const group = uniqueName('OffKillGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
-    for (let i = 0; i < 10; i++) await raw.send(topic, i % 2, `m${i}`);
+    await cluster.createTopic(topic, 2);
+    for (let i = 0; i < 10; i++) await cluster.raw.send(topic, i % 2, `m${i}`);
     await commit(group, topic, 0, 3);
     await commit(group, topic, 1, 4);
     // The periodic flush, not a stop, puts them on disk.
@@ -91,8 +67,8 @@ describe('consumer offsets across kill -9', () => {
       'the periodic consumer offset flush',
     );
     await commit(group, topic, 0, 5); // may or may not reach the disk before the kill
-    await broker.kill();
-    await broker.restart();
+    await cluster.broker.kill();
+    await cluster.broker.restart();
     expect([3, 5]).toContain(await queryOffset(group, topic, 0));
     expect(await queryOffset(group, topic, 1)).toBe(4);
   });
@@ -100,18 +76,10 @@ describe('consumer offsets across kill -9', () => {
   it('a push consumer group resumes where it committed, re-consuming nothing', async () => {
     const topic = uniqueName('OffKillSdk');
     const group = uniqueName('OffKillSdkGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
-    const producer = new Producer({
-      namesrvAddr: namesrv.addr,
-      producerGroup: uniqueName('PG'),
-      logger,
-    });
-    await producer.start();
-    const c1 = new PushConsumer({
-      namesrvAddr: namesrv.addr,
-      consumerGroup: group,
+    await cluster.createTopic(topic, 2);
+    const producer = await startProducer(cluster.namesrvAddr);
+    const c1 = pushConsumer(cluster.namesrvAddr, group, {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-      logger,
     });
     const first = new Set<string>();
     c1.subscribe(topic, '*').registerMessageListener((msgs) => {
@@ -128,13 +96,13 @@ describe('consumer offsets across kill -9', () => {
         30_000,
         'the committed offsets on disk',
       );
-      await broker.kill();
-      await broker.restart();
+      await cluster.broker.kill();
+      await cluster.broker.restart();
 
       for (let i = 0; i < 10; i++) await producer.send({ topic, body: `new-${i}` });
       const second: string[] = [];
       const c2 = new PushConsumer({
-        namesrvAddr: namesrv.addr,
+        namesrvAddr: cluster.namesrvAddr,
         consumerGroup: group,
         consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', // a forgotten offset would replay old-*
         logger,

@@ -1,40 +1,16 @@
 // Request codes no other test drives, over raw frames against a real broker: SEND_MESSAGE v1
 // (code 10, Java field names), LITE_PULL_MESSAGE (361), GET_ALL_TOPIC_CONFIG (21) and
 // GET_EARLIEST_MSG_STORETIME (32).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/common/logger.js';
+import { describe, expect, it } from 'vitest';
 import { decodeOffsetMsgId } from '../../src/message/message-id.js';
 import { encodeProperties } from '../../src/message/properties-codec.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
-import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
-import { createTopic } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
 
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-const client = new RemotingClient(silentLogger());
-let raw: RawBroker;
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-  raw = new RawBroker(client, () => broker.addr);
-});
-
-afterAll(async () => {
-  client.close();
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster();
 
 /** SendMessageRequestHeader as Java's SEND_MESSAGE (10) carries it: full field names. */
 function v1Header(topic: string, queueId: number, tags: string) {
@@ -56,8 +32,8 @@ function v1Header(topic: string, queueId: number, tags: string) {
 describe('SEND_MESSAGE v1 (code 10)', () => {
   it('stores a message sent with the long header names, properties and flag intact', async () => {
     const topic = uniqueName('SendV1');
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
-    const r = await raw.call(
+    await cluster.createTopic(topic, 2);
+    const r = await cluster.raw.call(
       RequestCode.SEND_MESSAGE,
       v1Header(topic, 1, 'TagV1'),
       Buffer.from('v1-body'),
@@ -66,9 +42,9 @@ describe('SEND_MESSAGE v1 (code 10)', () => {
     expect(r.extFields.queueId).toBe('1');
     expect(r.extFields.queueOffset).toBe('0');
     const id = decodeOffsetMsgId(r.extFields.msgId ?? '');
-    expect(id.storeHost).toBe(broker.addr);
+    expect(id.storeHost).toBe(cluster.brokerAddr);
 
-    const pulled = await raw.pull(topic, uniqueName('G'), 1, 0, { subscription: '*' });
+    const pulled = await cluster.raw.pull(topic, uniqueName('G'), 1, 0, { subscription: '*' });
     expect(pulled.code).toBe(ResponseCode.SUCCESS);
     expect(pulled.msgs).toHaveLength(1);
     const m = pulled.msgs[0]!;
@@ -81,9 +57,9 @@ describe('SEND_MESSAGE v1 (code 10)', () => {
 
   it('reads the v1 names, not the v2 letters: a v1 frame without `topic` is rejected', async () => {
     const topic = uniqueName('SendV1Bad');
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
+    await cluster.createTopic(topic, 2);
     const { topic: _omit, ...withoutTopic } = v1Header(topic, 0, 'T');
-    const r = await raw.call(
+    const r = await cluster.raw.call(
       RequestCode.SEND_MESSAGE,
       { ...withoutTopic, b: topic },
       Buffer.from('x'),
@@ -96,13 +72,13 @@ describe('SEND_MESSAGE v1 (code 10)', () => {
 describe('LITE_PULL_MESSAGE (361)', () => {
   it('returns stored messages filtered by the posted subscription, for a group that never heartbeated', async () => {
     const topic = uniqueName('LitePull');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     for (const [i, tag] of ['A', 'B', 'A', 'C', 'A'].entries()) {
-      const r = await raw.send(topic, 0, `lite-${i}`, { TAGS: tag });
+      const r = await cluster.raw.send(topic, 0, `lite-${i}`, { TAGS: tag });
       expect(r.code).toBe(0);
     }
     const group = uniqueName('LiteGroup');
-    const lite = await raw.call(RequestCode.LITE_PULL_MESSAGE, {
+    const lite = await cluster.raw.call(RequestCode.LITE_PULL_MESSAGE, {
       consumerGroup: group,
       topic,
       queueId: 0,
@@ -122,7 +98,7 @@ describe('LITE_PULL_MESSAGE (361)', () => {
     expect(lite.extFields.minOffset).toBe('0');
 
     // Past the end without suspending: PULL_NOT_FOUND at once, the next offset unchanged.
-    const empty = await raw.call(RequestCode.LITE_PULL_MESSAGE, {
+    const empty = await cluster.raw.call(RequestCode.LITE_PULL_MESSAGE, {
       consumerGroup: group,
       topic,
       queueId: 0,
@@ -142,8 +118,8 @@ describe('LITE_PULL_MESSAGE (361)', () => {
 describe('GET_ALL_TOPIC_CONFIG (21)', () => {
   it('lists every topic with its queue numbers, perm and a data version', async () => {
     const topic = uniqueName('AllTopics');
-    await createTopic(broker.addr, namesrv.addr, topic, 3);
-    const r = await raw.call(RequestCode.GET_ALL_TOPIC_CONFIG, {});
+    await cluster.createTopic(topic, 3);
+    const r = await cluster.raw.call(RequestCode.GET_ALL_TOPIC_CONFIG, {});
     expect(r.code).toBe(ResponseCode.SUCCESS);
     const body = JSON.parse((r.body ?? Buffer.alloc(0)).toString()) as {
       dataVersion: { timestamp: number; counter: number };
@@ -162,8 +138,8 @@ describe('GET_ALL_TOPIC_CONFIG (21)', () => {
     expect(typeof body.dataVersion.counter).toBe('number');
 
     // A new topic bumps the data version the name server compares on registration.
-    await createTopic(broker.addr, namesrv.addr, uniqueName('AllTopics2'), 1);
-    const again = await raw.call(RequestCode.GET_ALL_TOPIC_CONFIG, {});
+    await cluster.createTopic(uniqueName('AllTopics2'), 1);
+    const again = await cluster.raw.call(RequestCode.GET_ALL_TOPIC_CONFIG, {});
     const body2 = JSON.parse((again.body ?? Buffer.alloc(0)).toString()) as typeof body;
     expect(body2.dataVersion.counter).toBeGreaterThan(body.dataVersion.counter);
     expect(Object.keys(body2.topicConfigTable).length).toBe(
@@ -175,20 +151,26 @@ describe('GET_ALL_TOPIC_CONFIG (21)', () => {
 describe('GET_EARLIEST_MSG_STORETIME (32)', () => {
   it("answers the store time of the queue's first message, -1 for an empty queue", async () => {
     const topic = uniqueName('Earliest');
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
-    const before = await raw.call(RequestCode.GET_EARLIEST_MSG_STORETIME, { topic, queueId: 0 });
+    await cluster.createTopic(topic, 2);
+    const before = await cluster.raw.call(RequestCode.GET_EARLIEST_MSG_STORETIME, {
+      topic,
+      queueId: 0,
+    });
     expect(before.code).toBe(ResponseCode.SUCCESS);
     expect(Number(before.extFields.timestamp)).toBe(-1);
 
-    await raw.send(topic, 0, 'first');
-    const first = await raw.pull(topic, uniqueName('G'), 0, 0, { subscription: '*' });
-    await raw.send(topic, 0, 'second');
-    const r = await raw.call(RequestCode.GET_EARLIEST_MSG_STORETIME, { topic, queueId: 0 });
+    await cluster.raw.send(topic, 0, 'first');
+    const first = await cluster.raw.pull(topic, uniqueName('G'), 0, 0, { subscription: '*' });
+    await cluster.raw.send(topic, 0, 'second');
+    const r = await cluster.raw.call(RequestCode.GET_EARLIEST_MSG_STORETIME, { topic, queueId: 0 });
     expect(r.code).toBe(ResponseCode.SUCCESS);
     const ts = Number(r.extFields.timestamp);
     expect(ts).toBe(first.msgs[0]!.storeTimestamp);
     // Queue 1 got nothing.
-    const other = await raw.call(RequestCode.GET_EARLIEST_MSG_STORETIME, { topic, queueId: 1 });
+    const other = await cluster.raw.call(RequestCode.GET_EARLIEST_MSG_STORETIME, {
+      topic,
+      queueId: 1,
+    });
     expect(Number(other.extFields.timestamp)).toBe(-1);
   });
 });

@@ -2,53 +2,30 @@
 // RocketMQ 5's server-side mode): the live consumer, parked in a long poll, is answered
 // PULL_OFFSET_MOVED at once and consumes again from the first message stored at or after the
 // time; its stale offset commits are ignored until then. Through AdminClient and `mqadmin`.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
 import { runBin } from '../harness/run-bin.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { numbered, pushConsumer, sendMessages } from '../harness/sdk.js';
+import { waitFor } from '../harness/topics.js';
 
 const logger = silentLogger();
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-});
+const cluster = useCluster();
 
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-});
-
-async function sendMany(topic: string, from: number, n: number): Promise<void> {
-  const producer = new Producer({
-    namesrvAddr: namesrv.addr,
-    producerGroup: uniqueName('PG'),
-    logger,
-  });
-  await producer.start();
-  for (let i = from; i < from + n; i++) {
-    await producer.send({ topic, body: `m${i}`, properties: { seq: String(i) } });
-  }
-  await producer.shutdown();
-}
+const sendMany = (topic: string, from: number, n: number) =>
+  sendMessages(
+    cluster.namesrvAddr,
+    numbered(topic, from, n, (i) => ({ properties: { seq: String(i) } })),
+  );
 
 describe('reset offset by time', () => {
   it('moves a running group back to a time; it consumes again from there', async () => {
     const topic = uniqueName('ResetTopic');
     const group = uniqueName('ResetGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
+    await cluster.createTopic(topic, 2);
     await sendMany(topic, 0, 10);
     await new Promise((r) => setTimeout(r, 20)); // a store-time gap between the two halves
     const middle = Date.now();
@@ -56,11 +33,8 @@ describe('reset offset by time', () => {
     await sendMany(topic, 10, 10);
 
     const seen: number[] = [];
-    const c = new PushConsumer({
-      namesrvAddr: namesrv.addr,
-      consumerGroup: group,
+    const c = pushConsumer(cluster.namesrvAddr, group, {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-      logger,
     });
     c.subscribe(topic, '*').registerMessageListener((msgs) => {
       for (const m of msgs) seen.push(Number(m.properties.seq));
@@ -71,7 +45,7 @@ describe('reset offset by time', () => {
       await waitFor(() => seen.length >= 20, 20_000, 'the first pass over 20 messages');
       await new Promise((r) => setTimeout(r, 500)); // parked in a long poll now
 
-      const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger });
+      const admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger });
       const table = await admin.resetOffsetByTime(topic, group, middle);
       admin.close();
       expect(table).toHaveLength(2);
@@ -87,7 +61,7 @@ describe('reset offset by time', () => {
     const r = await runBin('mqadmin', [
       'resetOffsetByTime',
       '-n',
-      namesrv.addr,
+      cluster.namesrvAddr,
       '-t',
       topic,
       '-g',
@@ -108,7 +82,7 @@ describe('reset offset by time', () => {
     const bad = await runBin('mqadmin', [
       'resetOffsetByTime',
       '-n',
-      namesrv.addr,
+      cluster.namesrvAddr,
       '-t',
       topic,
       '-g',
@@ -121,7 +95,7 @@ describe('reset offset by time', () => {
   }, 60_000);
 
   it('fails with a clear error for an unknown topic', async () => {
-    const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger });
+    const admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger });
     try {
       await expect(admin.resetOffsetByTime('NoSuchTopicHere', 'g', 0)).rejects.toThrow(
         /no route for topic NoSuchTopicHere/,

@@ -1,49 +1,25 @@
 // Rebalance strategies on a real broker: two members with allocateByCircle deal the four queues
 // out in turn, and allocateByConfig pins a member to the queues it was given.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
+import { describe, expect, it } from 'vitest';
 import {
   allocateByCircle,
   allocateByConfig,
-  PushConsumer,
+  type PushConsumer,
 } from '../../src/client/push-consumer.js';
-import { silentLogger } from '../../src/common/logger.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { quietPushConsumer, startProducer } from '../harness/sdk.js';
+import { waitFor } from '../harness/topics.js';
 
-const logger = silentLogger();
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster();
 
 describe('allocation strategies', () => {
   it('by circle and by config', async () => {
     const topic = uniqueName('Alloc');
     const group = uniqueName('AllocGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 4);
+    await cluster.createTopic(topic, 4);
     const make = (opts: Partial<ConstructorParameters<typeof PushConsumer>[0]>) => {
-      const c = new PushConsumer({
-        namesrvAddr: namesrv.addr,
-        consumerGroup: group,
-        logger,
-        ...opts,
-      });
-      c.on('error', () => {});
+      const c = quietPushConsumer(cluster.namesrvAddr, group, opts);
       c.subscribe(topic, '*').registerMessageListener(() => 'CONSUME_SUCCESS');
       return c;
     };
@@ -66,7 +42,9 @@ describe('allocation strategies', () => {
       await Promise.all([a.shutdown(), b.shutdown()]);
     }
     const pinned = make({
-      allocateStrategy: allocateByConfig([{ topic, brokerName: broker.brokerName, queueId: 3 }]),
+      allocateStrategy: allocateByConfig([
+        { topic, brokerName: cluster.broker.brokerName, queueId: 3 },
+      ]),
     });
     await pinned.start();
     try {
@@ -79,21 +57,16 @@ describe('allocation strategies', () => {
 
   it('hands batches of up to consumeMessageBatchMaxSize and pauses pulls past the size limit', async () => {
     const topic = uniqueName('Batches');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
-    const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
-    await p.start();
+    await cluster.createTopic(topic, 1);
+    const p = await startProducer(cluster.namesrvAddr);
     for (let i = 0; i < 40; i++) await p.send({ topic, body: Buffer.alloc(2048, i) });
     await p.shutdown();
     const sizes: number[] = [];
-    const c = new PushConsumer({
-      namesrvAddr: namesrv.addr,
-      consumerGroup: uniqueName('BatchGroup'),
+    const c = quietPushConsumer(cluster.namesrvAddr, uniqueName('BatchGroup'), {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       consumeMessageBatchMaxSize: 8,
       pullThresholdSizeForQueue: 0.01, // ~10 KiB: pulls wait for the listener to catch up
-      logger,
     });
-    c.on('error', () => {});
     c.subscribe(topic, '*').registerMessageListener((msgs) => {
       sizes.push(msgs.length);
       return 'CONSUME_SUCCESS';

@@ -5,59 +5,35 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
-import { silentLogger } from '../../src/common/logger.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { numbered, quietPushConsumer, sendMessages } from '../harness/sdk.js';
+import { waitFor } from '../harness/topics.js';
 
-const logger = silentLogger();
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 let dir: string;
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'kitemq-offsets-'));
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const cluster = useCluster();
 
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function send(topic: string, from: number, n: number): Promise<void> {
-  const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
-  await p.start();
-  for (let i = from; i < from + n; i++) await p.send({ topic, body: `m${i}` });
-  await p.shutdown();
-}
+const send = (topic: string, from: number, n: number) =>
+  sendMessages(cluster.namesrvAddr, numbered(topic, from, n));
 
 describe('broadcasting push consumer', () => {
   it('gives every member every message and resumes from its local offsets', async () => {
     const topic = uniqueName('Broadcast');
     const group = uniqueName('BroadcastGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 4);
+    await cluster.createTopic(topic, 4);
     await send(topic, 0, 20);
     const member = (instanceName: string, got: string[]) => {
-      const c = new PushConsumer({
-        namesrvAddr: namesrv.addr,
-        consumerGroup: group,
+      const c = quietPushConsumer(cluster.namesrvAddr, group, {
         messageModel: 'BROADCASTING',
         consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
         instanceName,
         offsetStoreDir: dir,
-        logger,
       });
-      c.on('error', () => {});
       c.subscribe(topic, '*').registerMessageListener((msgs) => {
         for (const m of msgs) got.push(m.body.toString());
         return 'CONSUME_SUCCESS';

@@ -9,61 +9,44 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import { Producer, type SendResult } from '../../src/client/producer.js';
 import { silentLogger } from '../../src/common/logger.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitForAsync } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { type BrokerHandle, uniqueName } from '../harness/processes.js';
 
 const logger = silentLogger();
 const BODY_BYTES = 4 * 1024;
 const PER_ROUND = 16;
 /** Round robin sends about half of each round to broker-a; 20 rounds without one is a bug. */
 const MAX_ROUNDS = 20;
-let namesrv: NamesrvHandle;
 let a: BrokerHandle;
 let b: BrokerHandle;
 let admin: AdminClient;
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  [a, b] = await Promise.all([
-    startBroker({
-      namesrvAddr: namesrv.addr,
-      conf: { brokerName: 'broker-a', flushDiskType: 'SYNC_FLUSH', syncFlushTimeout: 100 },
+const cluster = useCluster({
+  brokers: [
+    {
+      conf: { flushDiskType: 'SYNC_FLUSH', syncFlushTimeout: 100 },
       env: { KITEMQ_TEST_FDATASYNC_DELAY_MS: '400' },
-    }),
-    startBroker({ namesrvAddr: namesrv.addr, conf: { brokerName: 'broker-b' } }),
-  ]);
-  admin = new AdminClient({ namesrvAddr: namesrv.addr, logger });
+      killOnStop: true, // a clean stop would wait out the slow fdatasync of every file
+    },
+    {},
+  ],
 });
 
-afterAll(async () => {
-  admin?.close();
-  await a?.kill(); // a clean stop would wait out the slow fdatasync of every file
-  await a?.stop();
-  await b?.stop();
-  await namesrv?.stop();
+beforeAll(() => {
+  [a, b] = cluster.brokers as [BrokerHandle, BrokerHandle];
+  admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger });
 });
+afterAll(() => admin?.close());
 
 async function topicOnBoth(): Promise<string> {
   const topic = uniqueName('FlushTimeout');
-  await createTopic(a.addr, namesrv.addr, topic, 2);
-  await createTopic(b.addr, namesrv.addr, topic, 2);
-  await waitForAsync(
-    async () => (await admin.getTopicRoute(topic)).brokerDatas.length === 2,
-    10_000,
-    'both brokers in the route',
-  );
+  await cluster.createTopic(topic, 2);
   return topic;
 }
 
 function newProducer(retryAnotherBrokerWhenNotStoreOK: boolean): Producer {
   return new Producer({
-    namesrvAddr: namesrv.addr,
+    namesrvAddr: cluster.namesrvAddr,
     producerGroup: uniqueName('PG'),
     retryAnotherBrokerWhenNotStoreOK,
     sendLatencyFaultEnable: false, // plain round robin: about half the first attempts go to broker-a

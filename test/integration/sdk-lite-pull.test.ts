@@ -1,51 +1,31 @@
 // The lite pull consumer against a real broker: subscribe + poll() gets every message, commits
 // carry over to the next consumer of the group, assign + seek re-reads a queue, and the async
 // iterator yields messages as they come.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LitePullConsumer } from '../../src/client/lite-pull-consumer.js';
-import { Producer } from '../../src/client/producer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
 import { RawBroker } from '../harness/raw-protocol.js';
-import { createTopic } from '../harness/topics.js';
+import { numbered, sendMessages, startProducer } from '../harness/sdk.js';
 
 const logger = silentLogger();
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-});
+const cluster = useCluster();
 
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-});
-
-async function send(topic: string, from: number, n: number): Promise<void> {
-  const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
-  await p.start();
-  for (let i = from; i < from + n; i++) await p.send({ topic, body: `m${i}` });
-  await p.shutdown();
-}
+const send = (topic: string, from: number, n: number) =>
+  sendMessages(cluster.namesrvAddr, numbered(topic, from, n));
 
 describe('lite pull consumer', () => {
   it('polls, commits, seeks and iterates', async () => {
     const topic = uniqueName('LitePull');
     const group = uniqueName('LiteGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
+    await cluster.createTopic(topic, 2);
     await send(topic, 0, 20);
     const make = () =>
       new LitePullConsumer({
-        namesrvAddr: namesrv.addr,
+        namesrvAddr: cluster.namesrvAddr,
         consumerGroup: group,
         consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
         autoCommit: false,
@@ -76,7 +56,7 @@ describe('lite pull consumer', () => {
 
     // assign + seek: read queue 0 again from its start, through the async iterator.
     const c3 = make();
-    const q0 = { topic, brokerName: broker.brokerName, queueId: 0 };
+    const q0 = { topic, brokerName: cluster.broker.brokerName, queueId: 0 };
     c3.assign([q0]);
     await c3.start();
     c3.seek(q0, 0);
@@ -91,21 +71,20 @@ describe('lite pull consumer', () => {
 
   it('compresses large bodies on the wire and in the store, and hands them back whole', async () => {
     const topic = uniqueName('Compressed');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     const big = '压缩 '.repeat(4_000); // ~28 KiB of UTF-8, well past compressMsgBodyOverHowmuch
-    const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
-    await p.start();
+    const p = await startProducer(cluster.namesrvAddr);
     await p.send({ topic, body: big });
     await p.send({ topic, body: 'small' });
     await p.shutdown();
-    const raw = new RawBroker(new RemotingClient(logger), () => broker.addr);
+    const raw = new RawBroker(new RemotingClient(logger), () => cluster.brokerAddr);
     const stored = (await raw.pull(topic, 'reader', 0, 0, { subscription: '*' })).msgs;
     raw.client.close();
     expect(stored[0]!.sysFlag & 0x701).toBe(0x301); // COMPRESSED, codec zlib (RocketMQ 5)
     expect(stored[0]!.body.length).toBeLessThan(Buffer.byteLength(big) / 4);
     expect(stored[1]!.sysFlag & 1).toBe(0);
     const c = new LitePullConsumer({
-      namesrvAddr: namesrv.addr,
+      namesrvAddr: cluster.namesrvAddr,
       consumerGroup: uniqueName('CG'),
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       logger,

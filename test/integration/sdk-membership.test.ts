@@ -4,40 +4,29 @@
 // as in RocketMQ: at-least-once).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
-import { silentLogger } from '../../src/common/logger.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { startProducer } from '../harness/sdk.js';
+import { waitFor } from '../harness/topics.js';
 
 const CHILD = fileURLToPath(new URL('../harness/consumer-child.ts', import.meta.url));
-const logger = silentLogger();
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 const children: ChildProcess[] = [];
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-});
-
+const cluster = useCluster();
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  await broker?.stop();
-  await namesrv?.stop();
 });
 
 /** Starts a member; resolves once it printed "ready". Bodies it receives go into `got`. */
 function member(group: string, topic: string, got: Map<string, number>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, namesrv.addr, group, topic], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CHILD, cluster.namesrvAddr, group, topic],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   children.push(child);
   let buf = '';
   return new Promise((resolve, reject) => {
@@ -58,11 +47,10 @@ describe('membership changes mid-stream', () => {
   it('consumes every message with a member killed and another added', async () => {
     const topic = uniqueName('Members');
     const group = uniqueName('MembersGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 6);
+    await cluster.createTopic(topic, 6);
     const got = new Map<string, number>();
     await Promise.all([0, 1, 2].map(() => member(group, topic, got)));
-    const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
-    await p.start();
+    const p = await startProducer(cluster.namesrvAddr);
     const N = 150;
     for (let i = 0; i < N; i++) {
       await p.send({ topic, body: `m${i}` });

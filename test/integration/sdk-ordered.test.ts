@@ -1,42 +1,24 @@
 // Ordered messages from our producer: with a sharding key every message of a key goes to one
 // queue, in send order (queue offsets increase as sent), and the key→queue mapping is the same
 // for two producers; a custom selector is honoured and a bad one refused.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Producer, selectByHash } from '../../src/client/producer.js';
 import { silentLogger } from '../../src/common/logger.js';
-import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
-import { createTopic } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { startProducer } from '../harness/sdk.js';
 
 const logger = silentLogger();
-const client = new RemotingClient(logger);
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-});
-
-afterAll(async () => {
-  client.close();
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster();
 
 describe('ordered sends', () => {
   it('keeps each sharding key in one queue, in send order', async () => {
     const topic = uniqueName('Orders');
-    await createTopic(broker.addr, namesrv.addr, topic, 4);
+    await cluster.createTopic(topic, 4);
     const producers = [0, 1].map(
-      () => new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger }),
+      () =>
+        new Producer({ namesrvAddr: cluster.namesrvAddr, producerGroup: uniqueName('PG'), logger }),
     );
     await Promise.all(producers.map((p) => p.start()));
     const keys = ['order-1', 'order-2', 'order-3', 'order-4', 'order-5'];
@@ -52,7 +34,7 @@ describe('ordered sends', () => {
     }
     await Promise.all(producers.map((p) => p.shutdown()));
     // Read every queue back: per key, the steps come in the order they were sent.
-    const raw = new RawBroker(client, () => broker.addr);
+    const raw = cluster.raw;
     for (let q = 0; q < 4; q++) {
       const { msgs } = await raw.pull(topic, 'reader', q, 0, { subscription: '*' });
       const byKey = new Map<string, number[]>();
@@ -67,9 +49,8 @@ describe('ordered sends', () => {
 
   it('honours a custom selector and refuses one that picks a queue outside the route', async () => {
     const topic = uniqueName('Selected');
-    await createTopic(broker.addr, namesrv.addr, topic, 4);
-    const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
-    await p.start();
+    await cluster.createTopic(topic, 4);
+    const p = await startProducer(cluster.namesrvAddr);
     try {
       const last = await p.send(
         { topic, body: 'x' },
@@ -95,14 +76,8 @@ describe('ordered sends', () => {
 
   it('sends to an exact queue; a namespaced selector sees plain topics; aborts reject', async () => {
     const topic = uniqueName('Exact');
-    await createTopic(broker.addr, namesrv.addr, `tenant1%${topic}`, 4);
-    const p = new Producer({
-      namesrvAddr: namesrv.addr,
-      producerGroup: uniqueName('PG'),
-      namespace: 'tenant1',
-      logger,
-    });
-    await p.start();
+    await cluster.createTopic(`tenant1%${topic}`, 4);
+    const p = await startProducer(cluster.namesrvAddr, { namespace: 'tenant1' });
     try {
       const seen: string[] = [];
       const r = await p.send(
@@ -131,8 +106,7 @@ describe('ordered sends', () => {
   });
 
   it('refuses a batch over maxMessageSize before sending it', async () => {
-    const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
-    await p.start();
+    const p = await startProducer(cluster.namesrvAddr);
     try {
       const big = Buffer.alloc(1024 * 1024, 1);
       const msgs = Array.from({ length: 5 }, () => ({ topic: 'AnyTopic', body: big }));

@@ -1,38 +1,20 @@
 // Orderly consumption: messages of a sharding key arrive at the handler in send order, one call at
 // a time per queue, through a rebalance (a second orderly member joins mid-stream and takes over
 // queues only once the broker lock is its own); a failure retries the same message in place.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
-import { silentLogger } from '../../src/common/logger.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { describe, expect, it } from 'vitest';
+import type { PushConsumer } from '../../src/client/push-consumer.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { quietPushConsumer, startProducer } from '../harness/sdk.js';
+import { waitFor } from '../harness/topics.js';
 
-const logger = silentLogger();
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster();
 
 describe('orderly push consumer', () => {
   it('keeps per-key order through a rebalance, one handler call per queue at a time', async () => {
     const topic = uniqueName('OrderlyTopic');
     const group = uniqueName('OrderlyGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 4);
+    await cluster.createTopic(topic, 4);
     const keys = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'];
     const STEPS = 30;
     /** Per member: key → steps in the order the handler saw them. */
@@ -41,13 +23,9 @@ describe('orderly push consumer', () => {
     let overlaps = 0;
     let failedOnce = false;
     const member = (i: number) => {
-      const c = new PushConsumer({
-        namesrvAddr: namesrv.addr,
-        consumerGroup: group,
+      const c = quietPushConsumer(cluster.namesrvAddr, group, {
         consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-        logger,
       });
-      c.on('error', () => {});
       c.subscribe(topic, '*').registerMessageListener(
         async ([m], { queue }) => {
           const q = `${queue.brokerName}:${queue.queueId}`;
@@ -69,8 +47,7 @@ describe('orderly push consumer', () => {
     };
     const a = member(0);
     await a.start();
-    const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
-    await p.start();
+    const p = await startProducer(cluster.namesrvAddr);
     let b: PushConsumer | undefined;
     try {
       for (let step = 0; step < STEPS; step++) {

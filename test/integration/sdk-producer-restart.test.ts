@@ -1,39 +1,17 @@
 // One SDK producer keeps sending while its only broker is SIGKILLed and started again: sends fail
 // while the broker is down, the same producer's sends succeed again once it is back (it reconnects
 // on its own), and every send it acknowledged, before or after, is in the store.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Producer } from '../../src/client/producer.js';
-import { silentLogger } from '../../src/common/logger.js';
+import { describe, expect, it } from 'vitest';
 import { ResponseCode } from '../../src/protocol/response-code.js';
-import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { startProducer } from '../harness/sdk.js';
+import { waitFor } from '../harness/topics.js';
 
-const logger = silentLogger();
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-const client = new RemotingClient(logger);
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({ namesrvAddr: namesrv.addr });
-});
-
-afterAll(async () => {
-  client.close();
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster();
 
 async function storedBodies(topic: string, queues: number): Promise<string[]> {
-  const raw = new RawBroker(client, () => broker.addr);
+  const raw = cluster.raw;
   const group = uniqueName('Check');
   const out: string[] = [];
   for (let q = 0; q < queues; q++) {
@@ -51,14 +29,8 @@ async function storedBodies(topic: string, queues: number): Promise<string[]> {
 describe('SDK producer across a broker restart', () => {
   it('fails while the broker is down, resumes after, and loses nothing it acknowledged', async () => {
     const topic = uniqueName('ProdRestart');
-    await createTopic(broker.addr, namesrv.addr, topic, 4);
-    const producer = new Producer({
-      namesrvAddr: namesrv.addr,
-      producerGroup: uniqueName('PG'),
-      sendMsgTimeout: 2_000,
-      logger,
-    });
-    await producer.start();
+    await cluster.createTopic(topic, 4);
+    const producer = await startProducer(cluster.namesrvAddr, { sendMsgTimeout: 2_000 });
     const acked: string[] = [];
     const notOk: string[] = [];
     let failed = 0;
@@ -79,10 +51,10 @@ describe('SDK producer across a broker restart', () => {
     })();
     try {
       await waitFor(() => acked.length >= 30, 30_000, '30 sends before the kill');
-      await broker.kill();
+      await cluster.broker.kill();
       await waitFor(() => failed >= 1, 30_000, 'a send to fail while the broker is down');
       const ackedWhileDown = acked.length;
-      await broker.restart();
+      await cluster.broker.restart();
       await waitFor(
         () => acked.length >= ackedWhileDown + 30,
         30_000,

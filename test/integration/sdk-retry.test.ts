@@ -2,57 +2,31 @@
 // error) sends the message back, it returns from %RETRY%<group> with reconsumeTimes + 1 and its
 // original topic, and past maxReconsumeTimes it ends in %DLQ%<group>. Delay levels are all 1 s
 // here so the test is quick.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import { Producer } from '../../src/client/producer.js';
-import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { createTopic, waitFor, waitForAsync } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { quietPushConsumer, sendMessages } from '../harness/sdk.js';
+import { waitFor, waitForAsync } from '../harness/topics.js';
 
 const logger = silentLogger();
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: { messageDelayLevel: '1s 1s 1s 1s 1s 1s' },
-  });
-});
+const cluster = useCluster({ brokerConfig: { messageDelayLevel: '1s 1s 1s 1s 1s 1s' } });
 
-afterAll(async () => {
-  await broker?.stop();
-  await namesrv?.stop();
-});
-
-async function sendOne(topic: string, body: string): Promise<void> {
-  const p = new Producer({ namesrvAddr: namesrv.addr, producerGroup: uniqueName('PG'), logger });
-  await p.start();
-  await p.send({ topic, body, tags: 'TagA', keys: [body] });
-  await p.shutdown();
-}
+const sendOne = (topic: string, body: string) =>
+  sendMessages(cluster.namesrvAddr, [{ topic, body, tags: 'TagA', keys: [body] }]);
 
 describe('push consumer retries through the broker', () => {
   it('redelivers a failed message from the retry topic with its topic and count', async () => {
     const topic = uniqueName('Payments');
     const group = uniqueName('PayGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 2);
+    await cluster.createTopic(topic, 2);
     const seen: { topic: string; times: number; body: string }[] = [];
-    const c = new PushConsumer({
-      namesrvAddr: namesrv.addr,
-      consumerGroup: group,
+    const c = quietPushConsumer(cluster.namesrvAddr, group, {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-      logger,
     });
-    c.on('error', () => {});
     c.subscribe(topic, 'TagA').registerMessageListener(async ([m]) => {
       seen.push({ topic: m!.topic, times: m!.reconsumeTimes, body: m!.body.toString() });
       if (m!.reconsumeTimes === 0) return 'RECONSUME_LATER';
@@ -77,22 +51,18 @@ describe('push consumer retries through the broker', () => {
   it('dead-letters a message that keeps failing past maxReconsumeTimes', async () => {
     const topic = uniqueName('Orders');
     const group = uniqueName('OrderGroup');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     let deliveries = 0;
-    const c = new PushConsumer({
-      namesrvAddr: namesrv.addr,
-      consumerGroup: group,
+    const c = quietPushConsumer(cluster.namesrvAddr, group, {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       maxReconsumeTimes: 1,
-      logger,
     });
-    c.on('error', () => {});
     c.subscribe(topic, '*').registerMessageListener(() => {
       deliveries++;
       return 'RECONSUME_LATER';
     });
     await c.start();
-    const admin = new AdminClient({ namesrvAddr: namesrv.addr, logger });
+    const admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger });
     try {
       await sendOne(topic, 'poison');
       let dead: Awaited<ReturnType<AdminClient['queryDlqMessages']>> = [];
@@ -115,9 +85,9 @@ describe('push consumer retries through the broker', () => {
 
   it('keeps a namespace on the wire and out of the application, retries included', async () => {
     const ns = uniqueName('Tenant');
-    await createTopic(broker.addr, namesrv.addr, `${ns}%Orders`, 1);
+    await cluster.createTopic(`${ns}%Orders`, 1);
     const p = new Producer({
-      namesrvAddr: namesrv.addr,
+      namesrvAddr: cluster.namesrvAddr,
       producerGroup: 'PG',
       namespace: ns,
       logger,
@@ -127,14 +97,10 @@ describe('push consumer retries through the broker', () => {
     expect(r.messageQueue.topic).toBe('Orders');
     await p.shutdown();
     const seen: { topic: string; times: number }[] = [];
-    const c = new PushConsumer({
-      namesrvAddr: namesrv.addr,
-      consumerGroup: 'Billing',
+    const c = quietPushConsumer(cluster.namesrvAddr, 'Billing', {
       namespace: ns,
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-      logger,
     });
-    c.on('error', () => {});
     c.subscribe('Orders', '*').registerMessageListener(([m]) => {
       seen.push({ topic: m!.topic, times: m!.reconsumeTimes });
       return m!.reconsumeTimes === 0 ? 'RECONSUME_LATER' : 'CONSUME_SUCCESS';

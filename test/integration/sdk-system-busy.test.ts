@@ -15,49 +15,44 @@ import { encodeProperties } from '../../src/message/properties-codec.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
+import { useCluster } from '../harness/cluster.js';
+import { type BrokerHandle, uniqueName } from '../harness/processes.js';
 import { RawBroker } from '../harness/raw-protocol.js';
-import { createTopic, waitForAsync } from '../harness/topics.js';
+import { waitForAsync } from '../harness/topics.js';
 
 const logger = silentLogger();
 const CAPACITY = 4;
 /** Longer than the whole file runs: the parked sends hold broker-a's backlog full throughout. */
 const STUCK_MS = 600_000;
 const client = new RemotingClient(logger);
-let namesrv: NamesrvHandle;
 let a: BrokerHandle;
-let b: BrokerHandle;
 let admin: AdminClient;
 let rawA: RawBroker;
 /** A topic on broker-a only, holding the parked sends. */
 let parkedTopic: string;
 let parked: Promise<unknown>[] = [];
 
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  [a, b] = await Promise.all([
-    startBroker({
-      namesrvAddr: namesrv.addr,
+const cluster = useCluster({
+  brokers: [
+    {
       conf: {
-        brokerName: 'broker-a',
         flushDiskType: 'SYNC_FLUSH',
         syncFlushTimeout: STUCK_MS,
         sendThreadPoolQueueCapacity: CAPACITY,
       },
       env: { KITEMQ_TEST_FDATASYNC_DELAY_MS: String(STUCK_MS) },
-    }),
-    startBroker({ namesrvAddr: namesrv.addr, conf: { brokerName: 'broker-b' } }),
-  ]);
-  admin = new AdminClient({ namesrvAddr: namesrv.addr, logger });
+      killOnStop: true, // a clean stop would wait out the slow fdatasync
+    },
+    {},
+  ],
+});
+
+beforeAll(async () => {
+  a = cluster.brokers[0]!;
+  admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger });
   rawA = new RawBroker(client, () => a.addr);
   parkedTopic = uniqueName('Parked');
-  await createTopic(a.addr, namesrv.addr, parkedTopic, 1);
+  await cluster.createTopic(parkedTopic, 1, [0]);
   // Stored, then waiting for an fdatasync that does not end while the test runs.
   parked = Array.from(
     { length: CAPACITY },
@@ -93,10 +88,6 @@ afterAll(async () => {
   admin?.close();
   client.close();
   await Promise.all(parked);
-  await a?.kill(); // a clean stop would wait out the slow fdatasync
-  await a?.stop();
-  await b?.stop();
-  await namesrv?.stop();
 });
 
 async function runtimeInfo(raw: RawBroker): Promise<Record<string, string>> {
@@ -117,7 +108,7 @@ async function storedOnA(topic: string, queues: number): Promise<number> {
 
 function newProducer(): Producer {
   return new Producer({
-    namesrvAddr: namesrv.addr,
+    namesrvAddr: cluster.namesrvAddr,
     producerGroup: uniqueName('PG'),
     sendMsgTimeout: 30_000, // broker-a answers at once; a client timeout would be another path
     logger,
@@ -145,13 +136,7 @@ describe('SYSTEM_BUSY when the store is backed up', () => {
 
   it('the SDK producer retries a SYSTEM_BUSY send on another broker', async () => {
     const topic = uniqueName('Busy');
-    await createTopic(a.addr, namesrv.addr, topic, 2);
-    await createTopic(b.addr, namesrv.addr, topic, 2);
-    await waitForAsync(
-      async () => (await admin.getTopicRoute(topic)).brokerDatas.length === 2,
-      10_000,
-      'both brokers in the route',
-    );
+    await cluster.createTopic(topic, 2);
     const before = await busyRefusals();
     const p = newProducer();
     await p.start();
@@ -171,7 +156,7 @@ describe('SYSTEM_BUSY when the store is backed up', () => {
 
   it('the SDK producer surfaces code 2 when every attempt is refused', async () => {
     const topic = uniqueName('BusyOnly');
-    await createTopic(a.addr, namesrv.addr, topic, 2);
+    await cluster.createTopic(topic, 2, [0]);
     const before = await busyRefusals();
     const p = newProducer();
     await p.start();

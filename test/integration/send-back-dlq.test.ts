@@ -2,43 +2,17 @@
 // sends a message back (CONSUMER_SEND_MSG_BACK), it comes back in %RETRY%<group> after delay level
 // 3 + reconsumeTimes (levels 1s 2s 3s here), and after maxReconsumeTimes send-backs it lands in
 // %DLQ%<group> with its original topic and message id in its properties.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/common/logger.js';
+import { describe, expect, it } from 'vitest';
 import type { MessageExt } from '../../src/message/message.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
-import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
-import { createTopic } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
 
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-const client = new RemotingClient(silentLogger());
-const raw = new RawBroker(client, () => broker.addr);
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: { messageDelayLevel: '1s 2s 3s' },
-  });
-});
-
-afterAll(async () => {
-  client.close();
-  await broker?.stop();
-  await namesrv?.stop();
-});
+const cluster = useCluster({ brokerConfig: { messageDelayLevel: '1s 2s 3s' } });
 
 function sendBack(m: MessageExt, group: string, delayLevel: number, maxReconsumeTimes?: number) {
-  return raw.call(RequestCode.CONSUMER_SEND_MSG_BACK, {
+  return cluster.raw.call(RequestCode.CONSUMER_SEND_MSG_BACK, {
     offset: m.commitLogOffset,
     group,
     delayLevel,
@@ -61,7 +35,7 @@ async function next(
 ): Promise<MessageExt> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    const r = await raw.pull(topic, group, 0, offset, { suspendMs: 5_000, subscription });
+    const r = await cluster.raw.pull(topic, group, 0, offset, { suspendMs: 5_000, subscription });
     expect([ResponseCode.SUCCESS, ResponseCode.PULL_NOT_FOUND]).toContain(r.code);
     if (r.msgs[0]) return r.msgs[0];
   }
@@ -69,7 +43,7 @@ async function next(
 }
 
 async function topicConfig(topic: string): Promise<{ perm: number; readQueueNums: number }> {
-  const r = await raw.call(RequestCode.GET_TOPIC_CONFIG, { topic });
+  const r = await cluster.raw.call(RequestCode.GET_TOPIC_CONFIG, { topic });
   expect(r.code).toBe(0);
   return JSON.parse(r.body!.toString()).topicConfig;
 }
@@ -80,11 +54,13 @@ describe('CONSUMER_SEND_MSG_BACK', () => {
     const group = uniqueName('G');
     const retry = `%RETRY%${group}`;
     const dlq = `%DLQ%${group}`;
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     // A clustering consumer subscribes its retry topic in the heartbeat (as Java and ali-ons do);
     // the pulls below rely on that subscription rather than carrying their own.
-    expect((await raw.heartbeat('c1', group, [topic, retry])).code).toBe(0);
-    expect((await raw.send(topic, 0, 'pay me', { KEYS: 'order-1', tag: 'x' })).code).toBe(0);
+    expect((await cluster.raw.heartbeat('c1', group, [topic, retry])).code).toBe(0);
+    expect((await cluster.raw.send(topic, 0, 'pay me', { KEYS: 'order-1', tag: 'x' })).code).toBe(
+      0,
+    );
     const original = await next(topic, group, 0);
 
     const sentBackAt = Date.now();
@@ -123,14 +99,14 @@ describe('CONSUMER_SEND_MSG_BACK', () => {
       UNIQ_KEY: original.properties.UNIQ_KEY,
       DELAY: '0',
     });
-    expect(await raw.maxOffset(retry, 0)).toBe(2);
+    expect(await cluster.raw.maxOffset(retry, 0)).toBe(2);
   });
 
   it("uses the group's retryMaxTimes (16) when the header has no limit", async () => {
     const topic = uniqueName('NoLimit');
     const group = uniqueName('G');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
-    expect((await raw.send(topic, 0, 'again')).code).toBe(0);
+    await cluster.createTopic(topic, 1);
+    expect((await cluster.raw.send(topic, 0, 'again')).code).toBe(0);
     const m = await next(topic, group, 0, '*');
     expect((await sendBack(m, group, 1)).code).toBe(0);
     const back = await next(`%RETRY%${group}`, group, 0, '*');
@@ -140,8 +116,8 @@ describe('CONSUMER_SEND_MSG_BACK', () => {
   it('dead-letters at once for delayLevel -1; answers SYSTEM_ERROR for an unknown offset', async () => {
     const topic = uniqueName('Poison');
     const group = uniqueName('G');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
-    expect((await raw.send(topic, 0, 'poison')).code).toBe(0);
+    await cluster.createTopic(topic, 1);
+    expect((await cluster.raw.send(topic, 0, 'poison')).code).toBe(0);
     const m = await next(topic, group, 0, '*');
     expect((await sendBack(m, group, -1, 16)).code).toBe(0);
     const dead = await next(`%DLQ%${group}`, group, 0, '*');
@@ -155,14 +131,20 @@ describe('CONSUMER_SEND_MSG_BACK', () => {
   it('dead-letters a plain send to %RETRY% whose reconsumeTimes is past the limit', async () => {
     const group = uniqueName('G');
     const retry = `%RETRY%${group}`;
-    const r = await raw.send(retry, 0, 'fallback', { RETRY_TOPIC: 'Orders' }, { j: 3, l: 2 });
+    const r = await cluster.raw.send(
+      retry,
+      0,
+      'fallback',
+      { RETRY_TOPIC: 'Orders' },
+      { j: 3, l: 2 },
+    );
     expect(r.code).toBe(0);
-    expect(await raw.maxOffset(retry, 0)).toBe(0);
+    expect(await cluster.raw.maxOffset(retry, 0)).toBe(0);
     const dead = await next(`%DLQ%${group}`, group, 0, '*');
     expect(dead.body.toString()).toBe('fallback');
     expect(dead.properties.DELAY).toBe('-1');
     // At the limit it is still a retry.
-    expect((await raw.send(retry, 0, 'still retry', {}, { j: 2, l: 2 })).code).toBe(0);
-    expect(await raw.maxOffset(retry, 0)).toBe(1);
+    expect((await cluster.raw.send(retry, 0, 'still retry', {}, { j: 2, l: 2 })).code).toBe(0);
+    expect(await cluster.raw.maxOffset(retry, 0)).toBe(1);
   });
 });

@@ -4,44 +4,23 @@
 // the pull posts the expression or the broker holds it from a heartbeat; a bad expression is
 // answered SUBSCRIPTION_PARSE_FAILED (posted) or FILTER_DATA_NOT_EXIST (held), naming the
 // column; with the default (false) RocketMQ's refusal. ali-ons: test/compat/ali-ons-sql92.test.ts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import type { MessageExt } from '../../src/message/message.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
-import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
-import { createTopic, waitFor } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import type { RawBroker } from '../harness/raw-protocol.js';
+import { waitFor } from '../harness/topics.js';
 
-const client = new RemotingClient(silentLogger());
-let namesrv: NamesrvHandle;
-let sqlBroker: BrokerHandle;
-let plainBroker: BrokerHandle;
 const SEED = "age <= 20 AND sex = '女'";
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  [sqlBroker, plainBroker] = await Promise.all([
-    startBroker({ namesrvAddr: namesrv.addr, conf: { enablePropertyFilter: true } }),
-    startBroker({ namesrvAddr: namesrv.addr }),
-  ]);
-});
-
-afterAll(async () => {
-  client.close();
-  await sqlBroker?.stop();
-  await plainBroker?.stop();
-  await namesrv?.stop();
-});
+/** brokers[0] filters by SQL92, brokers[1] does not. */
+const SQL = 0;
+const PLAIN = 1;
+const cluster = useCluster({ brokers: [{ conf: { enablePropertyFilter: true } }, {}] });
 
 interface SqlPull {
   offset?: number;
@@ -128,8 +107,8 @@ describe('SQL92 filters with enablePropertyFilter=true', () => {
   }));
 
   beforeAll(async () => {
-    const raw = new RawBroker(client, () => sqlBroker.addr);
-    await createTopic(sqlBroker.addr, namesrv.addr, topic, 1);
+    const raw = cluster.rawTo(SQL);
+    await cluster.createTopic(topic, 1, [SQL]);
     for (const p of people) {
       const { name, ...props } = p;
       expect((await raw.send(topic, 0, name, props)).code).toBe(0);
@@ -137,7 +116,7 @@ describe('SQL92 filters with enablePropertyFilter=true', () => {
   });
 
   it('returns exactly the matching messages', async () => {
-    const raw = new RawBroker(client, () => sqlBroker.addr);
+    const raw = cluster.rawTo(SQL);
     const expect1 = people.filter((p) => Number(p.age) <= 20 && p.sex === '女').map((p) => p.name);
     expect(await drainSql(raw, topic, SEED)).toEqual(expect1);
     const sql2 = "city IN ('hangzhou') AND (age BETWEEN 30 AND 40 OR name STARTSWITH 'x')";
@@ -149,14 +128,14 @@ describe('SQL92 filters with enablePropertyFilter=true', () => {
   });
 
   it('answers a bad expression with SUBSCRIPTION_PARSE_FAILED naming the column', async () => {
-    const raw = new RawBroker(client, () => sqlBroker.addr);
+    const raw = cluster.rawTo(SQL);
     const r = await pullSql(raw, topic, 'age <= 20 AND');
     expect(r.code).toBe(ResponseCode.SUBSCRIPTION_PARSE_FAILED);
     expect(r.remark).toMatch(/parse the consumer's subscription failed: .*at column 14/);
   });
 
   it('validates SQL92 in CHECK_CLIENT_CONFIG', async () => {
-    const raw = new RawBroker(client, () => sqlBroker.addr);
+    const raw = cluster.rawTo(SQL);
     expect((await checkClientConfig(raw, topic, SEED)).code).toBe(ResponseCode.SUCCESS);
     expect((await checkClientConfig(raw, topic, 'a||b', 'TAG')).code).toBe(ResponseCode.SUCCESS);
     const bad = await checkClientConfig(raw, topic, 'age >');
@@ -167,7 +146,7 @@ describe('SQL92 filters with enablePropertyFilter=true', () => {
   });
 
   it('filters by the expression a heartbeat registered when the pull posts none', async () => {
-    const raw = new RawBroker(client, () => sqlBroker.addr);
+    const raw = cluster.rawTo(SQL);
     const group = uniqueName('HeldSql');
     expect((await heartbeatSql(raw, group, topic, SEED)).code).toBe(ResponseCode.SUCCESS);
     const want = people.filter((p) => Number(p.age) <= 20 && p.sex === '女').map((p) => p.name);
@@ -180,7 +159,7 @@ describe('SQL92 filters with enablePropertyFilter=true', () => {
   });
 
   it('wakes a parked SQL92 pull only for an arrival that matches', async () => {
-    const raw = new RawBroker(client, () => sqlBroker.addr);
+    const raw = cluster.rawTo(SQL);
     const end = await raw.maxOffset(topic, 0);
     let answered = false;
     const parked = pullSql(raw, topic, "sex = '女' AND age > 100", {
@@ -205,15 +184,15 @@ describe('SQL92 filters with enablePropertyFilter=true', () => {
 describe('SQL92 from our SDK', () => {
   it('subscribes with { sql } and gets only the matching messages', async () => {
     const topic = uniqueName('SdkSql');
-    await createTopic(sqlBroker.addr, namesrv.addr, topic, 2);
-    const raw = new RawBroker(client, () => sqlBroker.addr);
+    await cluster.createTopic(topic, 2, [SQL]);
+    const raw = cluster.rawTo(SQL);
     for (let i = 0; i < 20; i++) {
       const props = { age: String(10 + i), sex: i % 2 === 0 ? '女' : '男' };
       expect((await raw.send(topic, i % 2, `s${i}`, props)).code).toBe(0);
     }
     const got: string[] = [];
     const c = new PushConsumer({
-      namesrvAddr: namesrv.addr,
+      namesrvAddr: cluster.namesrvAddr,
       consumerGroup: uniqueName('SdkSqlGroup'),
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       logger: silentLogger(),
@@ -240,9 +219,9 @@ describe('SQL92 with enablePropertyFilter=false (the default)', () => {
     /^The broker does not support consumer to filter message by SQL92; set enablePropertyFilter=true/;
 
   it('refuses a SQL92 pull, posted or held, and CHECK_CLIENT_CONFIG, with RocketMQ remark', async () => {
-    const raw = new RawBroker(client, () => plainBroker.addr);
+    const raw = cluster.rawTo(PLAIN);
     const topic = uniqueName('Plain');
-    await createTopic(plainBroker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1, [PLAIN]);
     const posted = await pullSql(raw, topic, SEED);
     expect(posted.code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(posted.remark).toMatch(refusal);

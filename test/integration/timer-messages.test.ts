@@ -4,56 +4,36 @@
 // levels: each arrives at its time, not before
 // (and late by less than the first level), exactly once across a kill -9 while pending; a
 // delivery time past timerMaxDelaySec is refused with a remark.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/common/logger.js';
+import { describe, expect, it } from 'vitest';
 import { ResponseCode } from '../../src/protocol/response-code.js';
-import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
-import { createTopic } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
 
-const client = new RemotingClient(silentLogger());
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-const raw = new RawBroker(client, () => broker.addr);
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: { messageDelayLevel: '1s 2s 3s', timerMaxDelaySec: 60, timerWheelEnable: false },
-  });
-});
-
-afterAll(async () => {
-  client.close();
-  await broker?.stop();
-  await namesrv?.stop();
+const cluster = useCluster({
+  brokerConfig: { messageDelayLevel: '1s 2s 3s', timerMaxDelaySec: 60, timerWheelEnable: false },
 });
 
 /** Bodies in queue 0 of `topic` with their store times, read once. */
 async function arrived(topic: string) {
-  const r = await raw.pull(topic, 'reader', 0, 0, { subscription: '*' });
+  const r = await cluster.raw.pull(topic, 'reader', 0, 0, { subscription: '*' });
   return r.msgs.map((m) => ({ body: m.body.toString(), at: m.storeTimestamp }));
 }
 
 describe('timer messages', () => {
   it('delivers at the given times across several levels, never before', async () => {
     const topic = uniqueName('Timers');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     const t0 = Date.now();
     const due = { a: t0 + 1_500, b: t0 + 4_200, c: t0 + 7_700 };
-    expect((await raw.send(topic, 0, 'a', { TIMER_DELIVER_MS: String(due.a) })).code).toBe(0);
+    expect((await cluster.raw.send(topic, 0, 'a', { TIMER_DELIVER_MS: String(due.a) })).code).toBe(
+      0,
+    );
     expect(
-      (await raw.send(topic, 0, 'b', { TIMER_DELAY_MS: String(due.b - Date.now()) })).code,
+      (await cluster.raw.send(topic, 0, 'b', { TIMER_DELAY_MS: String(due.b - Date.now()) })).code,
     ).toBe(0);
-    expect((await raw.send(topic, 0, 'c', { TIMER_DELIVER_MS: String(due.c) })).code).toBe(0);
+    expect((await cluster.raw.send(topic, 0, 'c', { TIMER_DELIVER_MS: String(due.c) })).code).toBe(
+      0,
+    );
     expect(await arrived(topic)).toEqual([]);
     // Polled until all three came, under a deadline generous for a loaded machine (c is due in
     // 7.7 s); whatever came, came no earlier than asked (checked below on the broker's clock).
@@ -72,19 +52,19 @@ describe('timer messages', () => {
 
   it('loses and repeats nothing across a kill -9 while timers are pending', async () => {
     const topic = uniqueName('TimersCrash');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     const t0 = Date.now();
     for (let i = 0; i < 20; i++) {
       const props = { TIMER_DELIVER_MS: String(t0 + 2_000 + i * 150) };
-      expect((await raw.send(topic, 0, `t${i}`, props)).code).toBe(0);
+      expect((await cluster.raw.send(topic, 0, `t${i}`, props)).code).toBe(0);
     }
     // The crash once some are delivered (some still cascading), polled under a deadline.
     for (const until = Date.now() + 20_000; Date.now() < until; ) {
       if ((await arrived(topic)).length > 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    await broker.kill();
-    await broker.restart();
+    await cluster.broker.kill();
+    await cluster.broker.restart();
     // Every one arrives (late by up to a level after the restart; longer on a loaded machine),
     // and none twice: a second look after the last one came finds nothing more.
     const all = Array.from({ length: 20 }, (_, i) => `t${i}`).sort();
@@ -100,8 +80,8 @@ describe('timer messages', () => {
 
   it('refuses a delivery time past timerMaxDelaySec', async () => {
     const topic = uniqueName('TimersFar');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
-    const r = await raw.send(topic, 0, 'far', { TIMER_DELAY_SEC: '3600' });
+    await cluster.createTopic(topic, 1);
+    const r = await cluster.raw.send(topic, 0, 'far', { TIMER_DELAY_SEC: '3600' });
     expect(r.code).toBe(ResponseCode.MESSAGE_ILLEGAL);
     expect(r.remark).toMatch(/beyond timerMaxDelaySec \(60 s\)/);
   });

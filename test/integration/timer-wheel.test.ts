@@ -4,41 +4,17 @@
 // pending loses and repeats nothing; a time past timerMaxDelaySec is refused with a remark; a
 // DELAY level wins over the timer properties. Timings are asserted one way only (not early);
 // lateness is printed and only bounded generously.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/common/logger.js';
+import { describe, expect, it } from 'vitest';
 import type { MessageExt } from '../../src/message/message.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
-import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
-import { createTopic } from '../harness/topics.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
 
 /** Generous: a loaded CI machine may be slow, but a broken timer is seconds off. */
 const MAX_LATENESS_MS = 2_000;
 
-const client = new RemotingClient(silentLogger());
-let namesrv: NamesrvHandle;
-let broker: BrokerHandle;
-const raw = new RawBroker(client, () => broker.addr);
-
-beforeAll(async () => {
-  namesrv = await startNamesrv();
-  broker = await startBroker({
-    namesrvAddr: namesrv.addr,
-    conf: { messageDelayLevel: '1s 2s 3s', timerMaxDelaySec: 60 },
-  });
-});
-
-afterAll(async () => {
-  client.close();
-  await broker?.stop();
-  await namesrv?.stop();
+const cluster = useCluster({
+  brokerConfig: { messageDelayLevel: '1s 2s 3s', timerMaxDelaySec: 60 },
 });
 
 /** Long-polls queue 0 of `topic` until `count` messages came (or the time is up). */
@@ -51,7 +27,7 @@ async function receive(
   const deadline = Date.now() + timeoutMs;
   let offset = 0;
   while (got.length < count && Date.now() < deadline) {
-    const r = await raw.pull(topic, 'TimerProbe', 0, offset, {
+    const r = await cluster.raw.pull(topic, 'TimerProbe', 0, offset, {
       subscription: '*',
       suspendMs: Math.max(1, Math.min(2_000, deadline - Date.now())),
     });
@@ -65,12 +41,12 @@ async function receive(
 describe('timer messages on the wheel', () => {
   it('arrive 1–3 s ahead at their time, never before', async () => {
     const topic = uniqueName('Wheel');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     const t0 = Date.now();
     const due: Record<string, number> = {};
     const send = async (body: string, props: Record<string, string>, dueAt: number) => {
       due[body] = dueAt;
-      const r = await raw.send(topic, 0, body, props);
+      const r = await cluster.raw.send(topic, 0, body, props);
       expect(r.code).toBe(ResponseCode.SUCCESS);
     };
     await send('deliver-ms', { TIMER_DELIVER_MS: String(t0 + 2_500) }, t0 + 2_500);
@@ -78,8 +54,8 @@ describe('timer messages on the wheel', () => {
     await send('delay-sec', { TIMER_DELAY_SEC: '1' }, s + 1_000);
     const m = Date.now();
     await send('delay-ms', { TIMER_DELAY_MS: '3000' }, m + 3_000);
-    expect(await raw.maxOffset(topic, 0)).toBe(0);
-    expect(await raw.maxOffset('rmq_sys_wheel_timer', 0)).toBeGreaterThanOrEqual(3);
+    expect(await cluster.raw.maxOffset(topic, 0)).toBe(0);
+    expect(await cluster.raw.maxOffset('rmq_sys_wheel_timer', 0)).toBeGreaterThanOrEqual(3);
     const got = await receive(topic, 3, 10_000);
     expect(got.map((g) => g.m.body.toString())).toEqual(['delay-sec', 'deliver-ms', 'delay-ms']);
     const lateness: Record<string, number> = {};
@@ -107,25 +83,27 @@ describe('timer messages on the wheel', () => {
 
   it('refuses a time past timerMaxDelaySec or not a number, with a remark', async () => {
     const topic = uniqueName('WheelFar');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
-    const far = await raw.send(topic, 0, 'far', { TIMER_DELAY_SEC: '3600' });
+    await cluster.createTopic(topic, 1);
+    const far = await cluster.raw.send(topic, 0, 'far', { TIMER_DELAY_SEC: '3600' });
     expect(far.code).toBe(ResponseCode.MESSAGE_ILLEGAL);
     expect(far.remark).toMatch(/3600 s ahead, beyond timerMaxDelaySec \(60 s\)/);
-    const bad = await raw.send(topic, 0, 'bad', { TIMER_DELAY_MS: 'soon' });
+    const bad = await cluster.raw.send(topic, 0, 'bad', { TIMER_DELAY_MS: 'soon' });
     expect(bad.code).toBe(ResponseCode.MESSAGE_ILLEGAL);
     expect(bad.remark).toContain("TIMER_DELAY_MS 'soon'");
-    const past = await raw.send(topic, 0, 'now', { TIMER_DELIVER_MS: String(Date.now() - 10) });
+    const past = await cluster.raw.send(topic, 0, 'now', {
+      TIMER_DELIVER_MS: String(Date.now() - 10),
+    });
     expect(past.code).toBe(ResponseCode.SUCCESS);
-    expect(await raw.maxOffset(topic, 0)).toBe(1); // stored as is: its time has come
+    expect(await cluster.raw.maxOffset(topic, 0)).toBe(1); // stored as is: its time has come
   });
 
   it('lets a DELAY level win over the timer properties', async () => {
     const topic = uniqueName('WheelDelay');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
-    const wheelBefore = await raw.maxOffset('rmq_sys_wheel_timer', 0);
-    const r = await raw.send(topic, 0, 'both', { DELAY: '1', TIMER_DELAY_SEC: '30' });
+    await cluster.createTopic(topic, 1);
+    const wheelBefore = await cluster.raw.maxOffset('rmq_sys_wheel_timer', 0);
+    const r = await cluster.raw.send(topic, 0, 'both', { DELAY: '1', TIMER_DELAY_SEC: '30' });
     expect(r.code).toBe(ResponseCode.SUCCESS);
-    expect(await raw.maxOffset('rmq_sys_wheel_timer', 0)).toBe(wheelBefore);
+    expect(await cluster.raw.maxOffset('rmq_sys_wheel_timer', 0)).toBe(wheelBefore);
     const [got] = await receive(topic, 1, 5_000);
     expect(got?.m.properties.TIMER_DELAY_SEC).toBeUndefined();
     expect(got!.m.storeTimestamp - got!.m.bornTimestamp).toBeGreaterThanOrEqual(1_000);
@@ -135,24 +113,24 @@ describe('timer messages on the wheel', () => {
 describe('a kill -9 while timers are pending', () => {
   it('loses none and repeats none', async () => {
     const topic = uniqueName('WheelCrash');
-    await createTopic(broker.addr, namesrv.addr, topic, 1);
+    await cluster.createTopic(topic, 1);
     const t0 = Date.now();
     const N = 30;
     for (let i = 0; i < N; i++) {
       const props = { TIMER_DELIVER_MS: String(t0 + 1_500 + i * 100) };
-      expect((await raw.send(topic, 0, `t${i}`, props)).code).toBe(0);
+      expect((await cluster.raw.send(topic, 0, `t${i}`, props)).code).toBe(0);
     }
     // The crash once some are delivered (the rest pending), polled under a generous deadline.
     for (const until = Date.now() + 20_000; Date.now() < until; ) {
-      if ((await raw.maxOffset(topic, 0)) > 0) break;
+      if ((await cluster.raw.maxOffset(topic, 0)) > 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const before = await raw.maxOffset(topic, 0);
-    await broker.kill();
-    await broker.restart();
+    const before = await cluster.raw.maxOffset(topic, 0);
+    await cluster.broker.kill();
+    await cluster.broker.restart();
     const got = await receive(topic, N, 10_000);
     await new Promise((r) => setTimeout(r, 500)); // anything repeated would show up now
-    expect(await raw.maxOffset(topic, 0)).toBe(N);
+    expect(await cluster.raw.maxOffset(topic, 0)).toBe(N);
     const bodies = got.map((g) => g.m.body.toString());
     expect([...bodies].sort()).toEqual(Array.from({ length: N }, (_, i) => `t${i}`).sort());
     for (const { m } of got) {

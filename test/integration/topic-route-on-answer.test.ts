@@ -1,7 +1,7 @@
 // A topic change is in every name server's routes by the time the broker answers it (RocketMQ
 // registers first, then answers: AdminBrokerProcessor#updateAndCreateTopic), so
 // `mqadmin updateTopic … && start-producer` works. One broker, two name servers.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import { Producer } from '../../src/client/producer.js';
 import { silentLogger } from '../../src/common/logger.js';
@@ -9,30 +9,18 @@ import { decodeTopicRouteData } from '../../src/protocol/bodies/route-data.js';
 import { createRequest, type RemotingCommand } from '../../src/protocol/remoting-command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
-import { RemotingClient } from '../../src/remoting/remoting-client.js';
-import {
-  type BrokerHandle,
-  type NamesrvHandle,
-  startBroker,
-  startNamesrv,
-  uniqueName,
-} from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
+import { useCluster } from '../harness/cluster.js';
+import { type NamesrvHandle, uniqueName } from '../harness/processes.js';
 import { waitForAsync } from '../harness/topics.js';
 
 const ROUNDS = 50;
 
+const cluster = useCluster({ namesrvs: 2 });
 let ns1: NamesrvHandle;
 let ns2: NamesrvHandle;
-let broker: BrokerHandle;
-let client: RemotingClient;
-let raw: RawBroker;
 
 beforeAll(async () => {
-  [ns1, ns2] = await Promise.all([startNamesrv(), startNamesrv()]);
-  broker = await startBroker({ namesrvAddr: `${ns1.addr};${ns2.addr}` });
-  client = new RemotingClient(silentLogger());
-  raw = new RawBroker(client, () => broker.addr);
+  [ns1, ns2] = cluster.namesrvs as [NamesrvHandle, NamesrvHandle];
   // The broker's first registration reaches both before the tests start.
   for (const ns of [ns1, ns2]) {
     await waitForAsync(
@@ -43,21 +31,15 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  client?.close();
-  await broker?.stop();
-  await Promise.all([ns1?.stop(), ns2?.stop()]);
-});
-
 function route(namesrvAddr: string, topic: string): Promise<RemotingCommand> {
-  return client.invoke(
+  return cluster.client.invoke(
     namesrvAddr,
     createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, 0, { topic }),
   );
 }
 
 function createTopicRaw(topic: string, perm = 6, timeoutMs = 10_000): Promise<RemotingCommand> {
-  return raw.call(
+  return cluster.raw.call(
     RequestCode.UPDATE_AND_CREATE_TOPIC,
     {
       topic,
@@ -77,11 +59,11 @@ function createTopicRaw(topic: string, perm = 6, timeoutMs = 10_000): Promise<Re
 describe('a topic change is routable once the broker answers it', () => {
   it(`createTopic then send at once: ${ROUNDS} new topics in a row, every send succeeds`, async () => {
     const admin = new AdminClient({
-      namesrvAddr: `${ns1.addr};${ns2.addr}`,
+      namesrvAddr: cluster.namesrvAddr,
       logger: silentLogger(),
     });
     // One producer per name-server order, so both name servers answer route lookups.
-    const producers = [`${ns1.addr};${ns2.addr}`, `${ns2.addr};${ns1.addr}`].map(
+    const producers = [cluster.namesrvAddr, `${ns2.addr};${ns1.addr}`].map(
       (namesrvAddr) =>
         new Producer({
           namesrvAddr,
@@ -96,7 +78,7 @@ describe('a topic change is routable once the broker answers it', () => {
         const topic = uniqueName('RouteNow');
         await admin.createTopic({
           topic,
-          brokerAddr: broker.addr,
+          brokerAddr: cluster.brokerAddr,
           readQueueNums: 2,
           writeQueueNums: 2,
         });
@@ -118,7 +100,7 @@ describe('a topic change is routable once the broker answers it', () => {
     const missing: string[] = [];
     for (let i = 0; i < 10; i++) {
       const group = uniqueName('RouteCG');
-      const hb = await raw.heartbeat(uniqueName('client'), group, ['TBW102']);
+      const hb = await cluster.raw.heartbeat(uniqueName('client'), group, ['TBW102']);
       expect(hb.code).toBe(ResponseCode.SUCCESS);
       for (const ns of [ns1, ns2]) {
         const r = await route(ns.addr, `%RETRY%${group}`);
@@ -139,7 +121,7 @@ describe('a topic change is routable once the broker answers it', () => {
         const perm = r.body ? decodeTopicRouteData(r.body).queueDatas[0]?.perm : undefined;
         if (perm !== 4) stale.push(`${topic} on ${ns.addr}: perm ${perm} (code ${r.code})`);
       }
-      const del = await raw.call(RequestCode.DELETE_TOPIC_IN_BROKER, { topic });
+      const del = await cluster.raw.call(RequestCode.DELETE_TOPIC_IN_BROKER, { topic });
       expect(del.code).toBe(ResponseCode.SUCCESS);
       for (const ns of [ns1, ns2]) {
         const r = await route(ns.addr, topic);
@@ -154,16 +136,16 @@ describe('a topic change is routable once the broker answers it', () => {
     const missing: string[] = [];
     for (let i = 0; i < 5; i++) {
       const topic = uniqueName('RouteAuto');
-      expect((await raw.send(topic, 0, `auto${i}`)).code).toBe(ResponseCode.SUCCESS);
+      expect((await cluster.raw.send(topic, 0, `auto${i}`)).code).toBe(ResponseCode.SUCCESS);
       for (const ns of [ns1, ns2]) {
         if ((await route(ns.addr, topic)).code !== ResponseCode.SUCCESS)
           missing.push(`${topic} on ${ns.addr}`);
       }
       const group = uniqueName('RouteDlqCG');
-      const pulled = await raw.pull(topic, group, 0, 0, { subscription: '*' });
+      const pulled = await cluster.raw.pull(topic, group, 0, 0, { subscription: '*' });
       const m = pulled.msgs[0];
       if (!m) throw new Error(`no message pulled from ${topic} (code ${pulled.code})`);
-      const back = await raw.call(RequestCode.CONSUMER_SEND_MSG_BACK, {
+      const back = await cluster.raw.call(RequestCode.CONSUMER_SEND_MSG_BACK, {
         offset: m.commitLogOffset,
         group,
         delayLevel: -1, // straight to the dead-letter queue
@@ -209,9 +191,9 @@ describe('a name server that misses the update', () => {
     try {
       const created = await admin.createTopic({
         topic: uniqueName('RouteHalfSdk'),
-        brokerAddr: broker.addr,
+        brokerAddr: cluster.brokerAddr,
       });
-      expect(created.map((c) => c.brokerAddr)).toEqual([broker.addr]);
+      expect(created.map((c) => c.brokerAddr)).toEqual([cluster.brokerAddr]);
       expect(created[0]?.warning ?? '').toContain(ns2.addr);
     } finally {
       admin.close();
