@@ -15,6 +15,7 @@ import {
   type MessageToStore,
   transactionType,
 } from '../../message/message.js';
+import { withoutProperties } from '../message-copy.js';
 
 /** 5.x timer properties: a level delay wins and drops them (HookUtils#checkIfTimerMessage). */
 const TIMER_PROPERTIES = ['TIMER_DELIVER_MS', 'TIMER_DELAY_SEC', 'TIMER_DELAY_MS'] as const;
@@ -63,19 +64,6 @@ export function applyTimer(
     message: { ...m, topic: SCHEDULE_TOPIC, queueId: delayLevelToQueueId(level), properties },
     level,
   };
-}
-
-/**
- * A copy of `props` without `names`. Built key by key rather than copied and `delete`d: a delete
- * turns the object into a slow dictionary, and every property is read again when it is encoded.
- */
-export function withoutProperties(
-  props: Readonly<Record<string, string>>,
-  names: readonly string[],
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(props)) if (!names.includes(k)) out[k] = props[k]!;
-  return out;
 }
 
 export type DelayOutcome = { message: MessageToStore; level: number } | { error: string };

@@ -1,6 +1,7 @@
 // One delay level's delivery loop (ScheduleMessageService.DeliverDelayedMessageTimerTask): reads
 // SCHEDULE_TOPIC_XXXX queue level-1 in order from the saved offset; every message whose time has
-// come is put back to its REAL_TOPIC / REAL_QID with DELAY cleared. Before a batch is put, one
+// come is put back to its REAL_TOPIC / REAL_QID with DELAY cleared (the copy is built by
+// message-copy.ts, as the timer's and send-back's are). Before a batch is put, one
 // delayOffset.json write records the progress so far and the batch (its range and where its real
 // queues end), so a crash in the middle neither loses nor repeats a copy (delivery-recovery.ts).
 // A queue holds one level, so delivery times never decrease along it: the loop sleeps until the
@@ -13,7 +14,8 @@ import { decodeRecord } from '../../message/record-codec.js';
 import { RMQ_SYS_TRANS_HALF_TOPIC } from '../../message/system-topics.js';
 import type { MessageStore, PutMessageResult } from '../../store/message-store.js';
 import { GetMessageStatus, PutMessageStatus } from '../../store/status.js';
-import { TIMER_OUT_MS, timerLevelFor, withoutProperties } from './delay-hook.js';
+import { isPermanent, isStored, toPut } from '../message-copy.js';
+import { TIMER_OUT_MS, timerLevelFor } from './delay-hook.js';
 import type { DelayOffsetStore, InflightBatch } from './delay-offset-store.js';
 
 export function queueKey(topic: string, queueId: number): string {
@@ -68,19 +70,11 @@ function nextTimerHop(m: MessageExt, levels: readonly number[]): MessageToStore 
   const remaining = out - (m.storeTimestamp + delay);
   if (remaining <= 0) return undefined;
   const nextLevel = timerLevelFor(remaining, levels);
-  return {
+  return toPut(m, {
     topic: SCHEDULE_TOPIC,
     queueId: nextLevel - 1,
-    flag: m.flag,
-    body: m.body,
-    properties: { ...m.properties, [MessageConst.DELAY]: String(nextLevel) },
-    sysFlag: m.sysFlag,
-    bornTimestamp: m.bornTimestamp,
-    bornHost: m.bornHost,
-    storeHost: m.storeHost,
-    reconsumeTimes: m.reconsumeTimes,
-    preparedTransactionOffset: m.preparedTransactionOffset,
-  };
+    set: { [MessageConst.DELAY]: String(nextLevel) },
+  });
 }
 
 interface Scan {
@@ -108,32 +102,7 @@ export function messageTimeUp(
   if (topic === HALF_TOPIC) return `its real topic is ${HALF_TOPIC}`;
   const next = nextTimerHop(m, levels);
   if (next) return next;
-  const properties = withoutProperties(m.properties, DELIVERED_WITHOUT);
-  return {
-    topic,
-    queueId: Number(qid),
-    flag: m.flag,
-    body: m.body,
-    properties,
-    sysFlag: m.sysFlag,
-    bornTimestamp: m.bornTimestamp,
-    bornHost: m.bornHost,
-    storeHost: m.storeHost,
-    reconsumeTimes: m.reconsumeTimes,
-    preparedTransactionOffset: m.preparedTransactionOffset,
-  };
-}
-
-function isStored(r: PutMessageResult): boolean {
-  return r.status === PutMessageStatus.PUT_OK || r.status === PutMessageStatus.FLUSH_DISK_TIMEOUT;
-}
-
-/** The message itself cannot be stored; retrying would block its level forever. */
-function isPermanent(r: PutMessageResult): boolean {
-  return (
-    r.status === PutMessageStatus.MESSAGE_ILLEGAL ||
-    r.status === PutMessageStatus.PROPERTIES_SIZE_EXCEEDED
-  );
+  return toPut(m, { topic, queueId: Number(qid), clear: DELIVERED_WITHOUT });
 }
 
 export class LevelDeliverer {

@@ -8,15 +8,9 @@
 
 import type { MessageToStore } from '../../message/message.js';
 import type { PutMessageResult } from '../../store/message-store.js';
+import { isPermanent, isStored } from '../message-copy.js';
 import { queueKey, slotOf, type TimerContext } from './timer-context.js';
-import {
-  isPermanent,
-  isRoll,
-  isStored,
-  readTimerMessage,
-  timerTarget,
-  timerTimeUp,
-} from './timer-delivery.js';
+import { isRoll, readTimerMessage, timerTarget, timerTimeUp } from './timer-delivery.js';
 import { NO_POS, type TimerUnit } from './timer-log.js';
 
 /** Units taken per batch; one checkpoint write per batch. */
