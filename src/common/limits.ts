@@ -116,3 +116,8 @@ export const LITE_PULL_THREAD_POOL_QUEUE_CAPACITY = 100_000;
 export const QUERY_THREAD_POOL_QUEUE_CAPACITY = 20_000;
 export const ACK_THREAD_POOL_QUEUE_CAPACITY = 100_000;
 export const END_TRANSACTION_POOL_QUEUE_CAPACITY = 100_000;
+
+// ---- broker, name server, remoting ----
+
+/** How often a SYSTEM_BUSY refusal of sends is logged at most (RocketMQ logs [OVERLOAD]). */
+export const SEND_BUSY_LOG_INTERVAL_MS = 10_000;
