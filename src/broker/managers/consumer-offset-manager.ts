@@ -1,8 +1,10 @@
 // Committed consumer offsets (ConsumerOffsetManager): "<topic>@<group>" → queueId → next offset
 // to consume. Persisted to <root>/config/consumerOffset.json every flushConsumerOffsetInterval
-// and at shutdown; a commit is in memory first, as in RocketMQ.
+// and at shutdown (config-file.ts, through an injectable FileIO); a commit is in memory first,
+// as in RocketMQ.
 import { join } from 'node:path';
 import { assert } from '../../common/assert.js';
+import { type FileIO, nodeFileIO } from '../../store/file-io.js';
 import { readJsonFile, writeJsonFile } from './config-file.js';
 
 const SEP = '@';
@@ -18,16 +20,18 @@ export class ConsumerOffsetManager {
   private readonly resets = new Map<string, Map<number, number>>();
   private readonly path: string;
   private dirty = false;
+  private readonly io: FileIO;
 
-  constructor(storePathRootDir: string) {
+  constructor(storePathRootDir: string, io: FileIO = nodeFileIO) {
     this.path = join(storePathRootDir, 'config', 'consumerOffset.json');
+    this.io = io;
   }
 
   load(): void {
     const file = readJsonFile<{
       offsetTable: Record<string, Record<string, number>>;
       resetOffsetTable?: Record<string, Record<string, number>>;
-    }>(this.path);
+    }>(this.path, this.io);
     for (const [table, from] of [
       [this.table, file?.offsetTable],
       [this.resets, file?.resetOffsetTable],
@@ -143,7 +147,7 @@ export class ConsumerOffsetManager {
     for (const [key, m] of this.table) offsetTable[key] = Object.fromEntries(m);
     const resetOffsetTable: Record<string, Record<string, number>> = {};
     for (const [key, m] of this.resets) resetOffsetTable[key] = Object.fromEntries(m);
-    writeJsonFile(this.path, { offsetTable, resetOffsetTable });
+    writeJsonFile(this.path, { offsetTable, resetOffsetTable }, this.io);
     this.dirty = false;
   }
 }
