@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageExt } from '../message/message.js';
 import { PutMessageStatus, type PutMessageStatusValue } from '../store/status.js';
-import { isPermanent, isStored, toPut, withoutProperties } from './message-copy.js';
+import { isPermanent, isStored, realTarget, toPut, withoutProperties } from './message-copy.js';
 
 function stored(properties: Record<string, string>): MessageExt {
   return {
@@ -73,6 +73,22 @@ describe('toPut', () => {
     expect(c.preparedTransactionOffset).toBe(0);
     expect(c.sysFlag).toBe(0);
     expect(c.bornHost).toBe('10.0.0.9:51234');
+  });
+});
+
+describe('realTarget', () => {
+  it('reads REAL_TOPIC / REAL_QID, and says why a copy cannot go there', () => {
+    expect(realTarget(stored({ REAL_TOPIC: 'T', REAL_QID: '4' }), [])).toEqual({
+      topic: 'T',
+      queueId: 4,
+    });
+    expect(realTarget(stored({ REAL_QID: '4' }), [])).toBe('it has no REAL_TOPIC property');
+    expect(realTarget(stored({ REAL_TOPIC: 'T', REAL_QID: '-1' }), [])).toBe(
+      "its REAL_QID '-1' is not a queue id",
+    );
+    expect(realTarget(stored({ REAL_TOPIC: 'H', REAL_QID: '0' }), ['H'])).toBe(
+      'its real topic is H',
+    );
   });
 });
 

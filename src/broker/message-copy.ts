@@ -3,9 +3,10 @@
 // CONSUMER_SEND_MSG_BACK (AbstractSendMessageProcessor#consumerSendMsgBack) and, next,
 // END_TRANSACTION (EndTransactionProcessor#endMessageTransaction) all build. Flag, body, born
 // time and born host always come from the stored record; the rest is the caller's to change.
-// Also how such a re-put's outcome reads (stored, or refused for good).
+// Also where a diverted message really goes (REAL_TOPIC / REAL_QID), and how such a re-put's
+// outcome reads (stored, or refused for good).
 
-import type { MessageExt, MessageToStore } from '../message/message.js';
+import { MessageConst, type MessageExt, type MessageToStore } from '../message/message.js';
 import type { PutMessageResult } from '../store/message-store.js';
 import { PutMessageStatus } from '../store/status.js';
 
@@ -40,6 +41,22 @@ export function toPut(m: MessageExt, o: PutOverrides): MessageToStore {
     reconsumeTimes: o.reconsumeTimes ?? m.reconsumeTimes,
     preparedTransactionOffset: o.preparedTransactionOffset ?? m.preparedTransactionOffset,
   };
+}
+
+/**
+ * Where a diverted message really goes (REAL_TOPIC / REAL_QID), or why it cannot: a property
+ * missing or not a queue id, or a real topic in `refused` (a system topic it must not reach).
+ */
+export function realTarget(
+  m: MessageExt,
+  refused: readonly string[],
+): { topic: string; queueId: number } | string {
+  const topic = m.properties[MessageConst.REAL_TOPIC];
+  const qid = m.properties[MessageConst.REAL_QID];
+  if (!topic) return 'it has no REAL_TOPIC property';
+  if (qid === undefined || !/^\d+$/.test(qid)) return `its REAL_QID '${qid}' is not a queue id`;
+  if (refused.includes(topic)) return `its real topic is ${topic}`;
+  return { topic, queueId: Number(qid) };
 }
 
 /**

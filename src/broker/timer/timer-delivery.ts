@@ -8,12 +8,12 @@
 import { MessageConst, type MessageExt, type MessageToStore } from '../../message/message.js';
 import { decodeRecord } from '../../message/record-codec.js';
 import { RMQ_SYS_TRANS_HALF_TOPIC } from '../../message/system-topics.js';
-import { toPut } from '../message-copy.js';
+import { realTarget, toPut } from '../message-copy.js';
 import type { TimerStore } from './timer-context.js';
 import { TIMER_TOPIC, TimerProperty } from './timer-hook.js';
 import type { TimerUnit } from './timer-log.js';
 
-const HALF_TOPIC = RMQ_SYS_TRANS_HALF_TOPIC;
+const NOT_DELIVERED_TO = [RMQ_SYS_TRANS_HALF_TOPIC, TIMER_TOPIC];
 const CLEARED_ON_DELIVERY = [MessageConst.REAL_TOPIC, MessageConst.REAL_QID];
 
 export function isRoll(u: TimerUnit): boolean {
@@ -40,12 +40,7 @@ export function timerTarget(
   u: TimerUnit,
 ): { topic: string; queueId: number } | string {
   if (isRoll(u)) return { topic: TIMER_TOPIC, queueId: 0 };
-  const topic = m.properties[MessageConst.REAL_TOPIC];
-  const qid = m.properties[MessageConst.REAL_QID];
-  if (!topic) return 'it has no REAL_TOPIC property';
-  if (qid === undefined || !/^\d+$/.test(qid)) return `its REAL_QID '${qid}' is not a queue id`;
-  if (topic === HALF_TOPIC || topic === TIMER_TOPIC) return `its real topic is ${topic}`;
-  return { topic, queueId: Number(qid) };
+  return realTarget(m, NOT_DELIVERED_TO);
 }
 
 /** The message to put for a unit whose slot has come. WAIT is kept as the producer sent it. */
