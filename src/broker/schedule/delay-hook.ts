@@ -57,6 +57,15 @@ export function applyTimer(
   const level = timerLevelFor(out - now, levels);
   const properties = withoutProperties(m.properties, TIMER_PROPERTIES);
   properties[TIMER_OUT_MS] = String(out);
+  return toLevelQueue(m, level, properties);
+}
+
+/** `m` parked in level `level`'s schedule queue, its real topic and queue kept in properties. */
+function toLevelQueue(
+  m: MessageToStore,
+  level: number,
+  properties: Record<string, string>,
+): DelayOutcome {
   properties[MessageConst.DELAY] = String(level);
   properties[MessageConst.REAL_TOPIC] = m.topic;
   properties[MessageConst.REAL_QID] = String(m.queueId);
@@ -80,12 +89,5 @@ export function applyDelayLevel(m: MessageToStore, levels: readonly number[]): D
   const level = effectiveDelayLevel(m.properties[MessageConst.DELAY], levels);
   if (typeof level === 'string') return { error: level };
   if (level === 0) return { message: m, level };
-  const properties = withoutProperties(m.properties, TIMER_PROPERTIES);
-  properties[MessageConst.DELAY] = String(level);
-  properties[MessageConst.REAL_TOPIC] = m.topic;
-  properties[MessageConst.REAL_QID] = String(m.queueId);
-  return {
-    message: { ...m, topic: SCHEDULE_TOPIC, queueId: delayLevelToQueueId(level), properties },
-    level,
-  };
+  return toLevelQueue(m, level, withoutProperties(m.properties, TIMER_PROPERTIES));
 }
