@@ -9,6 +9,21 @@ import { readJsonFile, writeJsonFile } from './config-file.js';
 
 const SEP = '@';
 
+/** table[key][queueId] = offset, the inner map made on first use. */
+function setQueueOffset(
+  table: Map<string, Map<number, number>>,
+  key: string,
+  queueId: number,
+  offset: number,
+): void {
+  let m = table.get(key);
+  if (!m) {
+    m = new Map();
+    table.set(key, m);
+  }
+  m.set(queueId, offset);
+}
+
 export class ConsumerOffsetManager {
   private readonly table = new Map<string, Map<number, number>>();
   /** Last nextBeginOffset handed out per key/queue (GET_CONSUME_STATS pullOffset). */
@@ -47,12 +62,7 @@ export class ConsumerOffsetManager {
   commitOffset(group: string, topic: string, queueId: number, offset: number): void {
     assert(Number.isSafeInteger(offset), 'offsets are validated by the processor');
     const key = topic + SEP + group;
-    let m = this.table.get(key);
-    if (!m) {
-      m = new Map();
-      this.table.set(key, m);
-    }
-    m.set(queueId, offset);
+    setQueueOffset(this.table, key, queueId, offset);
     this.dirty = true;
   }
 
@@ -60,12 +70,7 @@ export class ConsumerOffsetManager {
   resetOffset(group: string, topic: string, queueId: number, offset: number): void {
     this.commitOffset(group, topic, queueId, offset);
     const key = topic + SEP + group;
-    let m = this.resets.get(key);
-    if (!m) {
-      m = new Map();
-      this.resets.set(key, m);
-    }
-    m.set(queueId, offset);
+    setQueueOffset(this.resets, key, queueId, offset);
   }
 
   hasPendingReset(group: string, topic: string, queueId: number): boolean {
@@ -91,12 +96,7 @@ export class ConsumerOffsetManager {
 
   commitPullOffset(group: string, topic: string, queueId: number, offset: number): void {
     const key = topic + SEP + group;
-    let m = this.pullOffsets.get(key);
-    if (!m) {
-      m = new Map();
-      this.pullOffsets.set(key, m);
-    }
-    m.set(queueId, offset);
+    setQueueOffset(this.pullOffsets, key, queueId, offset);
   }
 
   /** The last nextBeginOffset handed to the group for the queue; -1 before any pull. */
