@@ -3,6 +3,7 @@
 // are stored already: the store they read and put through, the "<topic>@<queueId>" key of a
 // batch record's real queues, a queue read in order, and the UNIQ_KEY count of what each real
 // queue holds past the end the batch record gives for it.
+import { MAX_RECOVERY_SCAN_RECORDS } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { MessageConst, type MessageExt } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
@@ -18,9 +19,6 @@ export type RedeliveryStore = Pick<
   | 'getMinOffsetInQueue'
   | 'putMessage'
 >;
-
-/** Real-queue records read per queue at most; past it the rest of the batch is re-delivered. */
-export const MAX_RECOVERY_SCAN_RECORDS = 1_000_000;
 
 export function queueKey(topic: string, queueId: number): string {
   return `${topic}@${queueId}`;

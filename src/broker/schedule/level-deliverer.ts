@@ -7,6 +7,11 @@
 // A queue holds one level, so delivery times never decrease along it: the loop sleeps until the
 // head is due (RocketMQ polls every 100 ms), or until a message arrives in an empty queue.
 
+import {
+  DELAY_FOR_A_PERIOD_MS,
+  MAX_DELIVER_BATCH,
+  RETRY_AFTER_FAILED_PUT_MS,
+} from '../../common/limits.js';
 import type { Logger } from '../../common/logger.js';
 import { computeDeliverTimestamp, SCHEDULE_TOPIC } from '../../message/delay-level.js';
 import type { MessageExt, MessageToStore } from '../../message/message.js';
@@ -30,12 +35,6 @@ export interface DelivererDeps {
   readonly onDelivered?: (level: number, latenessMs: number) => void;
 }
 
-/** Due messages taken in one batch; one delayOffset.json write per batch. */
-export const MAX_DELIVER_BATCH = 1_024;
-/** A put that failed for a passing reason (disk full, shutdown) is retried after this. */
-export const RETRY_AFTER_FAILED_PUT_MS = 100;
-/** After an unexpected error (a bug), the level waits this long (DELAY_FOR_A_PERIOD). */
-const RETRY_AFTER_ERROR_MS = 10_000;
 interface Scan {
   due: MessageExt[];
   /** Where the next scan starts (past skipped units; the head not yet due stays). */
@@ -155,7 +154,7 @@ export class LevelDeliverer {
       }
     } catch (err) {
       this.deps.log.error({ err, level: this.level, offset: this.offset }, 'delivery failed');
-      if (!this.stopped) this.wake(RETRY_AFTER_ERROR_MS);
+      if (!this.stopped) this.wake(DELAY_FOR_A_PERIOD_MS);
     }
   }
 

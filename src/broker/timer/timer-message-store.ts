@@ -6,6 +6,7 @@
 // what is kept per message is a 48-byte timer-log unit on disk; memory holds the wheel (fixed by
 // timerRollWindowSlot) and one batch. Started after the store has recovered and before the
 // broker listens; stopped before the store shuts down, so the last progress is written.
+import { DELAY_FOR_A_PERIOD_MS } from '../../common/limits.js';
 import type { Logger } from '../../common/logger.js';
 import { type FileIO, nodeFileIO } from '../../store/file-io.js';
 import type { MessageStore } from '../../store/message-store.js';
@@ -33,7 +34,7 @@ export interface TimerStoreOptions {
 type ArrivalSource = Pick<MessageStore, 'on' | 'off'>;
 
 /** After an unexpected error (a bug, a failing disk) the loop waits this long. */
-const RETRY_AFTER_ERROR_MS = 10_000;
+const RETRY_AFTER_ERROR_MS = DELAY_FOR_A_PERIOD_MS;
 /** A failed open at the first timer message is tried again after this, doubling up to the max. */
 const OPEN_RETRY_FIRST_MS = 1_000;
 const OPEN_RETRY_MAX_MS = 60_000;
