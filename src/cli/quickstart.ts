@@ -7,7 +7,6 @@ import { PushConsumer } from '../client/push-consumer.js';
 import { silentLogger } from '../common/logger.js';
 import {
   CLIENT_OPTIONS,
-  type CommandSpec,
   parseCommandLine,
   requireNamesrv,
   stringFlag,
@@ -22,8 +21,7 @@ const OPTIONS = {
 } as const;
 
 function common(name: string, argv: readonly string[], help: string) {
-  const spec: CommandSpec = { name, options: OPTIONS, help };
-  const v = parseCommandLine(spec, argv);
+  const v = parseCommandLine({ name, options: OPTIONS, help }, argv);
   if (v.help) return undefined;
   const namesrvAddr = requireNamesrv(v);
   const topic = stringFlag(v, 'topic');
