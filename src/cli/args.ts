@@ -1,7 +1,8 @@
-// Command-line parsing shared by mqnamesrv, mqbroker, standalone and the kitemq umbrella, on
-// node:util parseArgs. Flags keep RocketMQ's letters and long names
-// (ServerUtil#buildCommandlineOptions,
-// NamesrvStartup, BrokerStartup): -c configFile, -n namesrvAddr, -p printConfigItem, -h help.
+// Command-line parsing shared by mqnamesrv, mqbroker, standalone, the kitemq umbrella and the
+// client tools (mqadmin, quickstart, bench), on node:util parseArgs. Flags keep RocketMQ's
+// letters and long names (ServerUtil#buildCommandlineOptions, NamesrvStartup, BrokerStartup,
+// MQAdminStartup): -c configFile, -n namesrvAddr (else $NAMESRV_ADDR), -p printConfigItem,
+// -t topic, -g group, -h help.
 import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ConfigError } from '../common/errors.js';
