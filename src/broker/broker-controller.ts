@@ -37,7 +37,7 @@ import { ReplyMessageProcessor } from './processors/reply-message.js';
 import { ResetOffsetProcessor } from './processors/reset-offset.js';
 import { SendMessageProcessor } from './processors/send-message.js';
 import { SendMessageBackProcessor } from './processors/send-message-back.js';
-import { putHooksFor } from './put-hooks.js';
+import { brokerPutHooks } from './put-hooks.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { SendQueue } from './send-queue.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
@@ -195,11 +195,7 @@ export class BrokerController {
   private registerProcessors(ctx: BrokerContext): void {
     const s = this.server;
     // One list for every processor that stores a producer's message (END_TRANSACTION next).
-    const putHooks = putHooksFor({
-      levels: ctx.schedule.levels,
-      timerWheelEnable: ctx.config.timerWheelEnable,
-      timerMaxDelaySec: ctx.config.timerMaxDelaySec,
-    });
+    const putHooks = brokerPutHooks(ctx);
     const send = new SendMessageProcessor(ctx, putHooks);
     s.registerProcessor(
       [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE],

@@ -8,6 +8,7 @@
 // (RMQ_SYS_TRANS_HALF_TOPIC) is to be added to the list in putHooksFor.
 
 import type { MessageToStore } from '../message/message.js';
+import type { BrokerContext } from './broker-context.js';
 import { applyDelayLevel, applyTimer } from './schedule/delay-hook.js';
 import { applyTimerWheel } from './timer/timer-hook.js';
 
@@ -62,6 +63,17 @@ export function putHooksFor(s: PutHookSettings): readonly PutHook[] {
       ? timerWheelHook(maxDelayMs, now)
       : levelTimerHook(s.levels, maxDelayMs, now),
   ]);
+}
+
+/** The hooks of a broker with this configuration and these delay levels. */
+export function brokerPutHooks(
+  ctx: Pick<BrokerContext, 'config' | 'schedule'>,
+): readonly PutHook[] {
+  return putHooksFor({
+    levels: ctx.schedule.levels,
+    timerWheelEnable: ctx.config.timerWheelEnable,
+    timerMaxDelaySec: ctx.config.timerMaxDelaySec,
+  });
 }
 
 /** The first hook's answer, or undefined when every hook let the message pass unchanged. */

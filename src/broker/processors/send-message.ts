@@ -36,7 +36,7 @@ import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { TopicConfig } from '../managers/topic-config-manager.js';
-import { type PutHook, putHooksFor, runPutHooks } from '../put-hooks.js';
+import { brokerPutHooks, type PutHook, runPutHooks } from '../put-hooks.js';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../topic-validator.js';
 import { deadLetterTopic, maxReconsumeTimes, requireGroup } from './retry-dlq.js';
 import { sendBatch } from './send-batch.js';
@@ -104,13 +104,7 @@ export class SendMessageProcessor {
   /** `hooks`: the broker's put hooks, built once (BrokerController); by default from ctx. */
   constructor(ctx: BrokerContext, hooks?: readonly PutHook[]) {
     this.ctx = ctx;
-    this.hooks =
-      hooks ??
-      putHooksFor({
-        levels: ctx.schedule.levels,
-        timerWheelEnable: ctx.config.timerWheelEnable,
-        timerMaxDelaySec: ctx.config.timerMaxDelaySec,
-      });
+    this.hooks = hooks ?? brokerPutHooks(ctx);
   }
 
   readonly process = async (req: RemotingCommand, conn: Connection): Promise<RemotingCommand> => {
