@@ -154,3 +154,14 @@ assert(
   REGISTER_NAME_SERVER_PERIOD_MAX_MS < DEFAULT_BROKER_CHANNEL_EXPIRED_TIME_MS,
   'a broker registers again before the name server expires it',
 );
+/** UPDATE_AND_CREATE_TOPIC refuses more read or write queues than this. */
+export const TOPIC_QUEUE_NUMS_MAX = 1_024;
+/** Timer wheel: messages linked per batch (one log write, one wheel write, one checkpoint). */
+export const TIMER_MAX_ENQUEUE_BATCH = 4_096;
+/** Timer wheel: slots looked at per step when looking for the next occupied one. */
+export const TIMER_MAX_SCAN_SLOTS = 4_096;
+/** Timer wheel: a failed open is tried again after this, doubling up to the max. */
+export const TIMER_OPEN_RETRY_FIRST_MS = 1_000;
+export const TIMER_OPEN_RETRY_MAX_MS = 60_000;
+
+assert(DEFAULT_TOPIC_QUEUE_NUMS <= TOPIC_QUEUE_NUMS_MAX, 'the default topic fits the bound');
