@@ -1,6 +1,7 @@
 // ScheduleMessageService: one LevelDeliverer per messageDelayLevel entry, progress in
-// config/delayOffset.json (through an injectable FileIO). Started after the store has recovered and before the broker listens;
-// stopped before the store shuts down, so the last batch's offsets are written.
+// config/delayOffset.json (through an injectable FileIO). Started after the store has recovered
+// and before the broker listens; stopped before the store shuts down, so the last batch's
+// offsets are written.
 // Also answers GET_ALL_DELAY_OFFSET (45): the delayOffset.json text, SYSTEM_ERROR when empty.
 import type { Logger } from '../../common/logger.js';
 import { SCHEDULE_TOPIC } from '../../message/delay-level.js';
