@@ -1,6 +1,7 @@
 // Composition root of the broker: opens the store, loads metadata, wires processors to request
 // codes, listens on listenPort and listenPort-2 (the "VIP" port older Java clients use), keeps the
-// name-server registration alive and runs housekeeping. Nothing below constructs its own deps.
+// name-server registration alive and runs housekeeping. Nothing below constructs its own deps;
+// the put hooks a stored send runs through (put-hooks.ts) are built here once.
 import { join } from 'node:path';
 import type { BrokerConfig } from '../common/config/broker-config.js';
 import {
@@ -36,6 +37,7 @@ import { ReplyMessageProcessor } from './processors/reply-message.js';
 import { ResetOffsetProcessor } from './processors/reset-offset.js';
 import { SendMessageProcessor } from './processors/send-message.js';
 import { SendMessageBackProcessor } from './processors/send-message-back.js';
+import { brokerPutHooks } from './put-hooks.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { SendQueue } from './send-queue.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
@@ -192,7 +194,9 @@ export class BrokerController {
 
   private registerProcessors(ctx: BrokerContext): void {
     const s = this.server;
-    const send = new SendMessageProcessor(ctx);
+    // One list for every processor that stores a producer's message (END_TRANSACTION next).
+    const putHooks = brokerPutHooks(ctx);
+    const send = new SendMessageProcessor(ctx, putHooks);
     s.registerProcessor(
       [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE],
       send.process,

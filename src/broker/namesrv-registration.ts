@@ -10,7 +10,10 @@
 import type { BrokerConfig } from '../common/config/broker-config.js';
 import {
   DEFAULT_REGISTER_BROKER_TIMEOUT_MS,
+  REGISTER_NAME_SERVER_PERIOD_MAX_MS,
+  REGISTER_NAME_SERVER_PERIOD_MIN_MS,
   TOPIC_CHANGE_REGISTER_WAIT_MS,
+  UNREGISTER_BROKER_TIMEOUT_MS,
 } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { isReadable, isWriteable } from '../common/perm.js';
@@ -78,7 +81,10 @@ export class NamesrvRegistration implements TopicChangePublisher {
     this.client = client;
     this.log = log;
     this.addrs = parseNamesrvAddr(config.namesrvAddr);
-    this.periodMs = Math.max(10_000, Math.min(config.registerNameServerPeriod, 60_000));
+    this.periodMs = Math.max(
+      REGISTER_NAME_SERVER_PERIOD_MIN_MS,
+      Math.min(config.registerNameServerPeriod, REGISTER_NAME_SERVER_PERIOD_MAX_MS),
+    );
   }
 
   async start(): Promise<void> {
@@ -163,7 +169,11 @@ export class NamesrvRegistration implements TopicChangePublisher {
     await Promise.all(
       this.addrs.map((addr) =>
         this.client
-          .invoke(addr, createRequest(RequestCode.UNREGISTER_BROKER, 0, header), 3_000)
+          .invoke(
+            addr,
+            createRequest(RequestCode.UNREGISTER_BROKER, 0, header),
+            UNREGISTER_BROKER_TIMEOUT_MS,
+          )
           .catch((err: unknown) =>
             this.log.warn({ err, namesrv: addr }, 'unregister broker failed'),
           ),

@@ -1,7 +1,8 @@
-// Command-line parsing shared by mqnamesrv, mqbroker, standalone and the kitemq umbrella, on
-// node:util parseArgs. Flags keep RocketMQ's letters and long names
-// (ServerUtil#buildCommandlineOptions,
-// NamesrvStartup, BrokerStartup): -c configFile, -n namesrvAddr, -p printConfigItem, -h help.
+// Command-line parsing shared by mqnamesrv, mqbroker, standalone, the kitemq umbrella and the
+// client tools (mqadmin, quickstart, bench), on node:util parseArgs. Flags keep RocketMQ's
+// letters and long names (ServerUtil#buildCommandlineOptions, NamesrvStartup, BrokerStartup,
+// MQAdminStartup): -c configFile, -n namesrvAddr (else $NAMESRV_ADDR), -p printConfigItem,
+// -t topic, -g group, -h help.
 import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ConfigError } from '../common/errors.js';
@@ -29,6 +30,25 @@ export const CONFIG_FILE_OPTION = {
 export const PRINT_CONFIG_OPTION = {
   printConfigItem: { type: 'boolean', short: 'p' },
 } as const satisfies OptionSpec;
+/** The flags every client tool takes (MQAdminStartup's -n, -t, -g), and -h. */
+export const CLIENT_OPTIONS = {
+  ...HELP_OPTION,
+  namesrvAddr: { type: 'string', short: 'n' },
+  topic: { type: 'string', short: 't' },
+  group: { type: 'string', short: 'g' },
+} as const satisfies OptionSpec;
+
+/** -n, else $NAMESRV_ADDR (as RocketMQ's tools read it); undefined when neither is set. */
+export function namesrvFlag(values: ParsedValues): string | undefined {
+  return stringFlag(values, 'namesrvAddr') ?? process.env.NAMESRV_ADDR;
+}
+
+/** namesrvFlag, or a UsageError saying how to give one. */
+export function requireNamesrv(values: ParsedValues): string {
+  const addr = namesrvFlag(values);
+  if (!addr) throw new UsageError('no name server: pass -n host:9876 or set NAMESRV_ADDR');
+  return addr;
+}
 
 /** Parses argv strictly; an unknown flag or a missing value is a UsageError naming it. */
 export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): ParsedValues {

@@ -7,16 +7,20 @@ import { createHistogram, performance, type RecordableHistogram } from 'node:per
 import { Producer } from '../client/producer.js';
 import { PushConsumer } from '../client/push-consumer.js';
 import { silentLogger } from '../common/logger.js';
-import { type CommandSpec, HELP_OPTION, parseCommandLine, stringFlag, UsageError } from './args.js';
+import {
+  CLIENT_OPTIONS,
+  type CommandSpec,
+  namesrvFlag,
+  parseCommandLine,
+  stringFlag,
+  UsageError,
+} from './args.js';
 import { ensureTopic, type OwnBroker, startOwnBroker } from './bench-broker.js';
 
 const OPTIONS = {
-  ...HELP_OPTION,
-  namesrvAddr: { type: 'string', short: 'n' },
-  topic: { type: 'string', short: 't' },
+  ...CLIENT_OPTIONS,
   bodySize: { type: 'string', short: 's' },
   inflight: { type: 'string', short: 'w' },
-  group: { type: 'string', short: 'g' },
   count: { type: 'string' },
   duration: { type: 'string' },
   batch: { type: 'string' },
@@ -227,7 +231,7 @@ export async function main(argv: readonly string[], name = 'kitemq bench'): Prom
     }
     const v = parseCommandLine(spec, rest);
     if (v.help) return void console.log(HELP);
-    let namesrvAddr = stringFlag(v, 'namesrvAddr') ?? process.env.NAMESRV_ADDR;
+    let namesrvAddr = namesrvFlag(v);
     const syncFlush = v['sync-flush'] === true;
     if (namesrvAddr && syncFlush) {
       throw new UsageError(

@@ -1,13 +1,12 @@
 // Process lifecycle shared by the server commands: one clear line and exit 1 on a startup error
 // (stack only with KITEMQ_DEBUG=1), graceful shutdown on SIGINT/SIGTERM (a second signal exits at
 // once), and config warnings routed to the log.
+
 import { AssertionError } from '../common/assert.js';
 import { ConfigError } from '../common/errors.js';
+import { SHUTDOWN_DEADLINE_MS } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { UsageError } from './args.js';
-
-/** How long a graceful shutdown may take before the process exits anyway. */
-const SHUTDOWN_DEADLINE_MS = 30_000;
 
 export interface StartupHints {
   /** What to change when a port is taken, e.g. "set listenPort in broker.conf". */

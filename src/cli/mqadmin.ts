@@ -5,7 +5,14 @@
 import { AdminClient } from '../client/admin.js';
 import { silentLogger } from '../common/logger.js';
 import { perm2String } from '../common/perm.js';
-import { type CommandSpec, HELP_OPTION, parseCommandLine, stringFlag, UsageError } from './args.js';
+import {
+  CLIENT_OPTIONS,
+  type CommandSpec,
+  parseCommandLine,
+  requireNamesrv,
+  stringFlag,
+  UsageError,
+} from './args.js';
 
 const HELP = `Usage: mqadmin <command> -n <namesrvAddr> [flags]
 
@@ -28,12 +35,9 @@ Commands:
 -n defaults to the NAMESRV_ADDR environment variable.`;
 
 const OPTIONS = {
-  ...HELP_OPTION,
-  namesrvAddr: { type: 'string', short: 'n' },
+  ...CLIENT_OPTIONS,
   clusterName: { type: 'string', short: 'c' },
   brokerAddr: { type: 'string', short: 'b' },
-  topic: { type: 'string', short: 't' },
-  group: { type: 'string', short: 'g' },
   readQueueNums: { type: 'string', short: 'r' },
   writeQueueNums: { type: 'string', short: 'w' },
   perm: { type: 'string', short: 'p' },
@@ -244,9 +248,7 @@ export async function main(argv: readonly string[], name = 'mqadmin'): Promise<v
       console.log(HELP);
       return;
     }
-    const namesrvAddr = stringFlag(v, 'namesrvAddr') ?? process.env.NAMESRV_ADDR;
-    if (!namesrvAddr) throw new UsageError('no name server: pass -n host:9876 or set NAMESRV_ADDR');
-    admin = new AdminClient({ namesrvAddr, logger: silentLogger() });
+    admin = new AdminClient({ namesrvAddr: requireNamesrv(v), logger: silentLogger() });
     await run(admin, v);
   } catch (err) {
     console.error(`${name}: ${(err as Error).message}`);

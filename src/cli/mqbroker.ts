@@ -1,25 +1,21 @@
 // mqbroker: starts a broker (RocketMQ's BrokerStartup). Flags: -c broker.conf, -n namesrvAddr
 // (overrides the file), -p (print the effective config and exit), -h. Prints RocketMQ's boot line
-// on stdout once listening and registered.
-import { brokerConfigDefinition, parseBrokerConfig } from '../common/config/broker-config.js';
+// on stdout once listening and registered (the steps mqnamesrv shares: server-main.ts).
+import {
+  type BrokerConfig,
+  brokerConfigDefinition,
+  parseBrokerConfig,
+} from '../common/config/broker-config.js';
 import { formatConfig } from '../common/config/schema.js';
-import { createLogger } from '../common/logger.js';
 import {
   CONFIG_FILE_OPTION,
   type CommandSpec,
   HELP_OPTION,
   PRINT_CONFIG_OPTION,
-  parseCommandLine,
-  readConfigFile,
   stringFlag,
 } from './args.js';
-import {
-  boundPort,
-  exitOnSignals,
-  logConfigWarnings,
-  printConfigWarnings,
-  runMain,
-} from './lifecycle.js';
+import { boundPort } from './lifecycle.js';
+import { serverMain } from './server-main.js';
 
 const help = (name: string) => `Usage: ${name} [-c broker.conf] [-n host:port;host:port] [-p] [-h]
 
@@ -45,36 +41,26 @@ export async function main(argv: readonly string[], name = 'mqbroker'): Promise<
     },
     help: help(name),
   };
-  const portHint = 'set listenPort in broker.conf (the broker also needs listenPort-2)';
-  await runMain(name, { portHint }, async () => {
-    const values = parseCommandLine(spec, argv);
-    if (values.help === true) {
-      console.log(spec.help);
-      return;
-    }
-    const { text, fileName } = readConfigFile(stringFlag(values, 'configFile'));
-    const namesrvAddr = stringFlag(values, 'namesrvAddr');
-    const overrides: Record<string, string> = namesrvAddr === undefined ? {} : { namesrvAddr };
-    const { config, warnings } = parseBrokerConfig(text, fileName, overrides);
-    if (values.printConfigItem === true) {
-      printConfigWarnings(name, warnings);
-      console.log(formatConfig(brokerConfigDefinition(), config));
-      return;
-    }
-    const log = createLogger('broker');
-    logConfigWarnings(log, warnings);
-    // Loaded here so -h and -p work without the server's module graph.
-    const { BrokerController } = await import('../broker/broker-controller.js');
-    const controller = new BrokerController(config, log);
-    const started = controller.start();
-    // A signal during startup waits for start() to settle, then shuts down what it opened.
-    exitOnSignals(log, async () => {
-      await started.catch(() => undefined);
-      await controller.shutdown();
-    });
-    await started;
-    const addr = `${config.brokerIP1}:${boundPort(controller, config.listenPort)}`;
-    const ns = config.namesrvAddr === '' ? '' : ` and name server is ${config.namesrvAddr}`;
-    console.log(`The broker[${config.brokerName}, ${addr}] boot success. serializeType=JSON${ns}`);
-  });
+  await serverMain<BrokerConfig>(
+    {
+      spec,
+      portHint: 'set listenPort in broker.conf (the broker also needs listenPort-2)',
+      component: 'broker',
+      parse(values, text, fileName) {
+        const namesrvAddr = stringFlag(values, 'namesrvAddr');
+        return parseBrokerConfig(text, fileName, namesrvAddr === undefined ? {} : { namesrvAddr });
+      },
+      format: (config) => formatConfig(brokerConfigDefinition(), config),
+      async create(config, log) {
+        const { BrokerController } = await import('../broker/broker-controller.js');
+        return new BrokerController(config, log);
+      },
+      bootLine(config, server) {
+        const addr = `${config.brokerIP1}:${boundPort(server, config.listenPort)}`;
+        const ns = config.namesrvAddr === '' ? '' : ` and name server is ${config.namesrvAddr}`;
+        return `The broker[${config.brokerName}, ${addr}] boot success. serializeType=JSON${ns}`;
+      },
+    },
+    argv,
+  );
 }

@@ -1,25 +1,16 @@
 // mqnamesrv: starts a name server (RocketMQ's NamesrvStartup). Flags: -c namesrv.conf, -p (print
-// the effective config and exit), -h. Prints RocketMQ's boot line on stdout once listening.
+// the effective config and exit), -h. Prints RocketMQ's boot line on stdout once listening (the
+// steps mqbroker shares: server-main.ts).
 
-import { namesrvConfigDefinition, parseNamesrvConfig } from '../common/config/namesrv-config.js';
+import {
+  type NamesrvConfig,
+  namesrvConfigDefinition,
+  parseNamesrvConfig,
+} from '../common/config/namesrv-config.js';
 import { formatConfig } from '../common/config/schema.js';
-import { createLogger } from '../common/logger.js';
-import {
-  CONFIG_FILE_OPTION,
-  type CommandSpec,
-  HELP_OPTION,
-  PRINT_CONFIG_OPTION,
-  parseCommandLine,
-  readConfigFile,
-  stringFlag,
-} from './args.js';
-import {
-  boundPort,
-  exitOnSignals,
-  logConfigWarnings,
-  printConfigWarnings,
-  runMain,
-} from './lifecycle.js';
+import { CONFIG_FILE_OPTION, type CommandSpec, HELP_OPTION, PRINT_CONFIG_OPTION } from './args.js';
+import { boundPort } from './lifecycle.js';
+import { serverMain } from './server-main.js';
 
 const help = (name: string) => `Usage: ${name} [-c namesrv.conf] [-p] [-h]
 
@@ -37,34 +28,22 @@ export async function main(argv: readonly string[], name = 'mqnamesrv'): Promise
     options: { ...CONFIG_FILE_OPTION, ...PRINT_CONFIG_OPTION, ...HELP_OPTION },
     help: help(name),
   };
-  await runMain(name, { portHint: 'set listenPort in the -c file' }, async () => {
-    const values = parseCommandLine(spec, argv);
-    if (values.help === true) {
-      console.log(spec.help);
-      return;
-    }
-    const { text, fileName } = readConfigFile(stringFlag(values, 'configFile'));
-    const { config, warnings } = parseNamesrvConfig(text, fileName);
-    if (values.printConfigItem === true) {
-      printConfigWarnings(name, warnings);
-      console.log(formatConfig(namesrvConfigDefinition, config));
-      return;
-    }
-    const log = createLogger('namesrv');
-    logConfigWarnings(log, warnings);
-    // Loaded here so -h and -p work without the server's module graph.
-    const { NamesrvController } = await import('../namesrv/namesrv-controller.js');
-    const controller = new NamesrvController(config, log);
-    const started = controller.start();
-    // A signal during startup waits for start() to settle, then shuts down what it opened.
-    exitOnSignals(log, async () => {
-      await started.catch(() => undefined);
-      await controller.shutdown();
-    });
-    await started;
-    const port = boundPort(controller, config.listenPort);
-    console.log(
-      `The Name Server boot success. serializeType=JSON, address ${config.bindAddress}:${port}`,
-    );
-  });
+  await serverMain<NamesrvConfig>(
+    {
+      spec,
+      portHint: 'set listenPort in the -c file',
+      component: 'namesrv',
+      parse: (_values, text, fileName) => parseNamesrvConfig(text, fileName),
+      format: (config) => formatConfig(namesrvConfigDefinition, config),
+      async create(config, log) {
+        const { NamesrvController } = await import('../namesrv/namesrv-controller.js');
+        return new NamesrvController(config, log);
+      },
+      bootLine(config, server) {
+        const port = boundPort(server, config.listenPort);
+        return `The Name Server boot success. serializeType=JSON, address ${config.bindAddress}:${port}`;
+      },
+    },
+    argv,
+  );
 }

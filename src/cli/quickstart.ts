@@ -5,24 +5,25 @@
 import { Producer } from '../client/producer.js';
 import { PushConsumer } from '../client/push-consumer.js';
 import { silentLogger } from '../common/logger.js';
-import { type CommandSpec, HELP_OPTION, parseCommandLine, stringFlag, UsageError } from './args.js';
+import {
+  CLIENT_OPTIONS,
+  parseCommandLine,
+  requireNamesrv,
+  stringFlag,
+  UsageError,
+} from './args.js';
 
 const OPTIONS = {
-  ...HELP_OPTION,
-  namesrvAddr: { type: 'string', short: 'n' },
-  topic: { type: 'string', short: 't' },
-  group: { type: 'string', short: 'g' },
+  ...CLIENT_OPTIONS,
   count: { type: 'string', short: 'c' },
   tag: { type: 'string', short: 'a' },
   expression: { type: 'string', short: 'e' },
 } as const;
 
 function common(name: string, argv: readonly string[], help: string) {
-  const spec: CommandSpec = { name, options: OPTIONS, help };
-  const v = parseCommandLine(spec, argv);
+  const v = parseCommandLine({ name, options: OPTIONS, help }, argv);
   if (v.help) return undefined;
-  const namesrvAddr = stringFlag(v, 'namesrvAddr') ?? process.env.NAMESRV_ADDR;
-  if (!namesrvAddr) throw new UsageError('no name server: pass -n host:9876 or set NAMESRV_ADDR');
+  const namesrvAddr = requireNamesrv(v);
   const topic = stringFlag(v, 'topic');
   if (!topic) throw new UsageError(`missing -t <topic>; run ${name} -h`);
   return { v, namesrvAddr, topic };

@@ -223,3 +223,52 @@ assert(
   CONSUMER_BROKER_SUSPEND_MAX_TIME_MS < CONSUMER_TIMEOUT_MS_WHEN_SUSPEND,
   'a parked pull is answered before the consumer gives up waiting for it',
 );
+
+// ---- broker, name server, remoting ----
+
+/** How often a SYSTEM_BUSY refusal of sends is logged at most (RocketMQ logs [OVERLOAD]). */
+export const SEND_BUSY_LOG_INTERVAL_MS = 10_000;
+/** BrokerController: registerNameServerPeriod is held within [10 s, 60 s]. */
+export const REGISTER_NAME_SERVER_PERIOD_MIN_MS = 10_000;
+export const REGISTER_NAME_SERVER_PERIOD_MAX_MS = 60_000;
+/** BrokerOuterAPI#unregisterBroker's timeoutMills. */
+export const UNREGISTER_BROKER_TIMEOUT_MS = 3_000;
+/** NettyClientConfig.connectTimeoutMillis. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
+/** Broker2Client#callClient's timeout, for PUSH_REPLY_MESSAGE_TO_CLIENT. */
+export const PUSH_REPLY_TIMEOUT_MS = 3_000;
+/** BrokerConfig.defaultQueryMaxNum: the cap on one QUERY_MESSAGE's results. */
+export const DEFAULT_QUERY_MAX_NUM = 32;
+/** TopicConfigManager.SCHEDULE_TOPIC_QUEUE_NUM: queues seeded for SCHEDULE_TOPIC_XXXX at least. */
+export const SCHEDULE_TOPIC_QUEUE_NUM = 18;
+/** Due messages (a delay level) or units (the timer wheel) per batch; one progress write each. */
+export const MAX_DELIVER_BATCH = 1_024;
+/** A delivery put that failed for a passing reason (disk full, shutdown) is retried after this. */
+export const RETRY_AFTER_FAILED_PUT_MS = 100;
+/** ScheduleMessageService.DELAY_FOR_A_PERIOD: a deliverer's wait after an unexpected error. */
+export const DELAY_FOR_A_PERIOD_MS = 10_000;
+/** Crash recovery of a delivery batch reads this many real-queue records per queue at most. */
+export const MAX_RECOVERY_SCAN_RECORDS = 1_000_000;
+/** How long a graceful shutdown (SIGINT/SIGTERM) may take before the process exits anyway. */
+export const SHUTDOWN_DEADLINE_MS = 30_000;
+
+assert(
+  REGISTER_NAME_SERVER_PERIOD_MIN_MS <= DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS &&
+    DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS <= REGISTER_NAME_SERVER_PERIOD_MAX_MS,
+  'the default registration period is within its bounds',
+);
+assert(
+  REGISTER_NAME_SERVER_PERIOD_MAX_MS < DEFAULT_BROKER_CHANNEL_EXPIRED_TIME_MS,
+  'a broker registers again before the name server expires it',
+);
+/** UPDATE_AND_CREATE_TOPIC refuses more read or write queues than this. */
+export const TOPIC_QUEUE_NUMS_MAX = 1_024;
+/** Timer wheel: messages linked per batch (one log write, one wheel write, one checkpoint). */
+export const TIMER_MAX_ENQUEUE_BATCH = 4_096;
+/** Timer wheel: slots looked at per step when looking for the next occupied one. */
+export const TIMER_MAX_SCAN_SLOTS = 4_096;
+/** Timer wheel: a failed open is tried again after this, doubling up to the max. */
+export const TIMER_OPEN_RETRY_FIRST_MS = 1_000;
+export const TIMER_OPEN_RETRY_MAX_MS = 60_000;
+
+assert(DEFAULT_TOPIC_QUEUE_NUMS <= TOPIC_QUEUE_NUMS_MAX, 'the default topic fits the bound');

@@ -1,7 +1,7 @@
 // Keeps one connection per remote address, connects lazily, and sends requests with deadlines.
 // Requests the remote side sends us (e.g. NOTIFY_CONSUMER_IDS_CHANGED) go to onRequest.
 import { connect } from 'node:net';
-import { DEFAULT_REQUEST_TIMEOUT_MS } from '../common/limits.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { parseAddress } from '../message/socket-address.js';
 import type { RemotingCommand } from '../protocol/remoting-command.js';
@@ -20,7 +20,11 @@ export class RemotingClient {
   private readonly onRequest: ServerRequestHandler | undefined;
   private readonly connectTimeoutMs: number;
 
-  constructor(log: Logger, onRequest?: ServerRequestHandler, connectTimeoutMs = 3_000) {
+  constructor(
+    log: Logger,
+    onRequest?: ServerRequestHandler,
+    connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
+  ) {
     this.log = log;
     this.onRequest = onRequest;
     this.connectTimeoutMs = connectTimeoutMs;

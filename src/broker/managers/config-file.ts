@@ -1,53 +1,58 @@
-// Broker metadata files under <storePathRootDir>/config: written to a temp file, fsynced and
-// renamed so a crash leaves either the old or the new version, never half of one. The previous
-// version is kept as <name>.bak, as RocketMQ's ConfigManager does.
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+// Broker metadata files under <storePathRootDir>/config, through the store's FileIO (so a fault
+// test can hand in a failing disk): the file, else its .bak, is read (ConfigManager#load /
+// #loadBak); a write keeps the previous version as <name>.bak (ConfigManager#persist) and then
+// replaces the file by a temp file written, fsynced and renamed, so a crash leaves the old or the
+// new version, never half of one and never only the .bak. A failed write throws, leaving the
+// file as it was. delayOffset.json (schedule/delay-offset-store.ts) reads the same way.
 import { dirname } from 'node:path';
 import { ConfigError } from '../../common/errors.js';
+import { type FileIO, nodeFileIO } from '../../store/file-io.js';
+
+export interface ReadCopiesOptions {
+  /** A blank copy counts as missing (a new store), not as damaged. */
+  readonly skipBlank: boolean;
+  /** Applied to the text before JSON.parse (fastjson's unquoted keys). */
+  readonly transform?: (text: string) => string;
+}
+
+export type CopiesRead<T> =
+  | { readonly found: true; readonly value: T }
+  | { readonly found: false; readonly damaged: readonly { path: string; err: Error }[] };
+
+/** The first of `path` and `path.bak` that parses, or which copies did not. */
+export function readJsonCopies<T>(io: FileIO, path: string, o: ReadCopiesOptions): CopiesRead<T> {
+  const damaged: { path: string; err: Error }[] = [];
+  for (const p of [path, `${path}.bak`]) {
+    const text = io.readFile(p);
+    if (text === undefined || (o.skipBlank && text.trim() === '')) continue;
+    try {
+      return { found: true, value: JSON.parse(o.transform ? o.transform(text) : text) as T };
+    } catch (err) {
+      damaged.push({ path: p, err: err as Error });
+    }
+  }
+  return { found: false, damaged };
+}
 
 /**
  * The file, else its .bak (ConfigManager#loadBak); undefined when neither exists or both are
  * empty (a new store). A copy with content that does not parse, and no copy that does, stops the
  * broker: starting empty would forget every topic or committed offset without a word.
  */
-export function readJsonFile<T>(path: string): T | undefined {
-  const damaged: string[] = [];
-  for (const p of [path, `${path}.bak`]) {
-    if (!existsSync(p)) continue;
-    const text = readFileSync(p, 'utf8');
-    if (text.trim() === '') continue;
-    try {
-      return JSON.parse(text) as T;
-    } catch (err) {
-      damaged.push(`${p} (${(err as Error).message})`);
-    }
-  }
-  if (damaged.length === 0) return undefined;
+export function readJsonFile<T>(path: string, io: FileIO = nodeFileIO): T | undefined {
+  const r = readJsonCopies<T>(io, path, { skipBlank: true });
+  if (r.found) return r.value;
+  if (r.damaged.length === 0) return undefined;
+  const damaged = r.damaged.map((d) => `${d.path} (${d.err.message})`);
   throw new ConfigError(
     `cannot load ${path}: ${damaged.join('; ')}; no readable copy is left. Restore the file ` +
       'from a backup, or delete it and its .bak to start with none of its entries',
   );
 }
 
-export function writeJsonFile(path: string, value: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, JSON.stringify(value, null, 2));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  if (existsSync(path)) renameSync(path, `${path}.bak`);
-  renameSync(tmp, path);
+export function writeJsonFile(path: string, value: unknown, io: FileIO = nodeFileIO): void {
+  io.mkdirp(dirname(path));
+  const previous = io.readFile(path);
+  if (previous !== undefined) io.writeFileAtomic(`${path}.bak`, previous);
+  io.writeFileAtomic(path, JSON.stringify(value, null, 2));
 }

@@ -1,11 +1,28 @@
 // Committed consumer offsets (ConsumerOffsetManager): "<topic>@<group>" → queueId → next offset
 // to consume. Persisted to <root>/config/consumerOffset.json every flushConsumerOffsetInterval
-// and at shutdown; a commit is in memory first, as in RocketMQ.
+// and at shutdown (config-file.ts, through an injectable FileIO); a commit is in memory first,
+// as in RocketMQ.
 import { join } from 'node:path';
 import { assert } from '../../common/assert.js';
+import { type FileIO, nodeFileIO } from '../../store/file-io.js';
 import { readJsonFile, writeJsonFile } from './config-file.js';
 
 const SEP = '@';
+
+/** table[key][queueId] = offset, the inner map made on first use. */
+function setQueueOffset(
+  table: Map<string, Map<number, number>>,
+  key: string,
+  queueId: number,
+  offset: number,
+): void {
+  let m = table.get(key);
+  if (!m) {
+    m = new Map();
+    table.set(key, m);
+  }
+  m.set(queueId, offset);
+}
 
 export class ConsumerOffsetManager {
   private readonly table = new Map<string, Map<number, number>>();
@@ -18,16 +35,18 @@ export class ConsumerOffsetManager {
   private readonly resets = new Map<string, Map<number, number>>();
   private readonly path: string;
   private dirty = false;
+  private readonly io: FileIO;
 
-  constructor(storePathRootDir: string) {
+  constructor(storePathRootDir: string, io: FileIO = nodeFileIO) {
     this.path = join(storePathRootDir, 'config', 'consumerOffset.json');
+    this.io = io;
   }
 
   load(): void {
     const file = readJsonFile<{
       offsetTable: Record<string, Record<string, number>>;
       resetOffsetTable?: Record<string, Record<string, number>>;
-    }>(this.path);
+    }>(this.path, this.io);
     for (const [table, from] of [
       [this.table, file?.offsetTable],
       [this.resets, file?.resetOffsetTable],
@@ -43,12 +62,7 @@ export class ConsumerOffsetManager {
   commitOffset(group: string, topic: string, queueId: number, offset: number): void {
     assert(Number.isSafeInteger(offset), 'offsets are validated by the processor');
     const key = topic + SEP + group;
-    let m = this.table.get(key);
-    if (!m) {
-      m = new Map();
-      this.table.set(key, m);
-    }
-    m.set(queueId, offset);
+    setQueueOffset(this.table, key, queueId, offset);
     this.dirty = true;
   }
 
@@ -56,12 +70,7 @@ export class ConsumerOffsetManager {
   resetOffset(group: string, topic: string, queueId: number, offset: number): void {
     this.commitOffset(group, topic, queueId, offset);
     const key = topic + SEP + group;
-    let m = this.resets.get(key);
-    if (!m) {
-      m = new Map();
-      this.resets.set(key, m);
-    }
-    m.set(queueId, offset);
+    setQueueOffset(this.resets, key, queueId, offset);
   }
 
   hasPendingReset(group: string, topic: string, queueId: number): boolean {
@@ -87,12 +96,7 @@ export class ConsumerOffsetManager {
 
   commitPullOffset(group: string, topic: string, queueId: number, offset: number): void {
     const key = topic + SEP + group;
-    let m = this.pullOffsets.get(key);
-    if (!m) {
-      m = new Map();
-      this.pullOffsets.set(key, m);
-    }
-    m.set(queueId, offset);
+    setQueueOffset(this.pullOffsets, key, queueId, offset);
   }
 
   /** The last nextBeginOffset handed to the group for the queue; -1 before any pull. */
@@ -143,7 +147,7 @@ export class ConsumerOffsetManager {
     for (const [key, m] of this.table) offsetTable[key] = Object.fromEntries(m);
     const resetOffsetTable: Record<string, Record<string, number>> = {};
     for (const [key, m] of this.resets) resetOffsetTable[key] = Object.fromEntries(m);
-    writeJsonFile(this.path, { offsetTable, resetOffsetTable });
+    writeJsonFile(this.path, { offsetTable, resetOffsetTable }, this.io);
     this.dirty = false;
   }
 }

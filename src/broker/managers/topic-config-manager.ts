@@ -1,17 +1,17 @@
 // Topic configurations owned by this broker (TopicConfigManager): persisted in
 // <root>/config/topics.json, versioned by a DataVersion the name server compares, and seeded with
 // the system topics RocketMQ brokers create at start (TBW102 when autoCreateTopicEnable).
+
 import { join } from 'node:path';
 import { assert } from '../../common/assert.js';
 import type { BrokerConfig } from '../../common/config/broker-config.js';
+import { SCHEDULE_TOPIC_QUEUE_NUM } from '../../common/limits.js';
 import type { Logger } from '../../common/logger.js';
 import { isInherited, PERM_INHERIT, PERM_READ, PERM_WRITE } from '../../common/perm.js';
 import { parseMessageDelayLevel, SCHEDULE_TOPIC } from '../../message/delay-level.js';
 import { TIMER_TOPIC } from '../../message/system-topics.js';
 import { retryTopic, TBW102 } from '../topic-validator.js';
 import { readJsonFile, writeJsonFile } from './config-file.js';
-
-const SCHEDULE_TOPIC_QUEUE_NUM = 18;
 
 export type TopicFilterType = 'SINGLE_TAG' | 'MULTI_TAG';
 

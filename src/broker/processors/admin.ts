@@ -2,6 +2,7 @@
 // UPDATE_AND_CREATE_TOPIC (17), DELETE_TOPIC_IN_BROKER (215), GET_ALL_TOPIC_CONFIG (21),
 // GET_TOPIC_CONFIG (351), GET_MAX_OFFSET (30), GET_MIN_OFFSET (31),
 // SEARCH_OFFSET_BY_TIMESTAMP (29), GET_EARLIEST_MSG_STORETIME (32).
+import { DEFAULT_TOPIC_QUEUE_NUMS, TOPIC_QUEUE_NUMS_MAX } from '../../common/limits.js';
 import {
   optBool,
   optInt,
@@ -41,14 +42,21 @@ export class AdminProcessor {
         `The topic[${topic}] is conflict with system topic.`,
       );
     }
-    const read = optInt(e, 'readQueueNums', 8);
-    const write = optInt(e, 'writeQueueNums', 8);
+    const read = optInt(e, 'readQueueNums', DEFAULT_TOPIC_QUEUE_NUMS);
+    const write = optInt(e, 'writeQueueNums', DEFAULT_TOPIC_QUEUE_NUMS);
     const perm = optInt(e, 'perm', 6);
-    if (read < 0 || write < 0 || read > 1024 || write > 1024 || perm < 0 || perm > 15) {
+    if (
+      read < 0 ||
+      write < 0 ||
+      read > TOPIC_QUEUE_NUMS_MAX ||
+      write > TOPIC_QUEUE_NUMS_MAX ||
+      perm < 0 ||
+      perm > 15
+    ) {
       return createResponse(
         req,
         ResponseCode.INVALID_PARAMETER,
-        'readQueueNums and writeQueueNums must be within 0..1024 and perm within 0..15',
+        `readQueueNums and writeQueueNums must be within 0..${TOPIC_QUEUE_NUMS_MAX} and perm within 0..15`,
       );
     }
     const filter = optString(e, 'topicFilterType') === 'MULTI_TAG' ? 'MULTI_TAG' : 'SINGLE_TAG';

@@ -3,6 +3,7 @@
 // (and 5.x's _UNIQUE_KEY_QUERY); response header indexLastUpdateTimestamp,
 // indexLastUpdatePhyoffset; body = matching stored records, newest first; 22 when none.
 // VIEW_MESSAGE_BY_ID header: offset (the commit-log offset inside an offset msgId); body = record.
+import { DEFAULT_QUERY_MAX_NUM } from '../../common/limits.js';
 import { optBool, optInt, optLong, reqLong, reqString } from '../../protocol/headers/fields.js';
 import {
   createResponse,
@@ -11,9 +12,6 @@ import {
 } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
-
-/** BrokerConfig.defaultQueryMaxNum: the cap on one query's results. */
-const DEFAULT_QUERY_MAX_NUM = 32;
 
 export interface QueryMessageRequestHeader {
   topic: string;

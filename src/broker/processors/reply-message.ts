@@ -5,7 +5,9 @@
 // a copy whether or not the push succeeded (RocketMQ's storeReplyMessageEnable=true default). The
 // replier is answered with the push's outcome: SUCCESS with msgId "0", or SYSTEM_ERROR naming the
 // requester that could not be reached.
+
 import { randomInt } from 'node:crypto';
+import { PUSH_REPLY_TIMEOUT_MS } from '../../common/limits.js';
 import { decodeProperties, encodeProperties } from '../../message/properties-codec.js';
 import {
   createRequest,
@@ -18,8 +20,6 @@ import type { Connection } from '../../remoting/connection.js';
 import type { BrokerContext } from '../broker-context.js';
 import { parseSendHeader } from './send-message.js';
 
-/** Broker2Client#callClient's timeout for the push. */
-const PUSH_REPLY_TIMEOUT_MS = 3_000;
 const REPLY_TO_CLIENT = 'REPLY_TO_CLIENT';
 const PUSH_REPLY_TIME = 'PUSH_REPLY_TIME';
 

@@ -4,7 +4,8 @@
 // maxReconsumeTimes (honoured from request version 121 on). No body.
 // Stores a copy of the message in %RETRY%<group> behind delay level n (through the schedule
 // topic), or in %DLQ%<group> once reconsumeTimes reaches the limit; reconsumeTimes + 1,
-// RETRY_TOPIC = the first topic, ORIGIN_MESSAGE_ID = the first failed message's offset msgId.
+// RETRY_TOPIC = the first topic, ORIGIN_MESSAGE_ID = the first failed message's offset msgId
+// (the copy is built by message-copy.ts).
 // Codes: 0; 26 group missing; 16 broker or retry topic not writable; 1 message not found or the
 // store refused (remark = the put status, as RocketMQ).
 import { randomInt } from 'node:crypto';
@@ -17,6 +18,7 @@ import { createResponse, type RemotingCommand } from '../../protocol/remoting-co
 import { ResponseCode } from '../../protocol/response-code.js';
 import { PutMessageStatus } from '../../store/status.js';
 import type { BrokerContext } from '../broker-context.js';
+import { toPut } from '../message-copy.js';
 import { applyDelayLevel } from '../schedule/delay-hook.js';
 import { retryTopic } from '../topic-validator.js';
 import { deadLetterTopic, maxReconsumeTimes, requireGroup, requireWriteable } from './retry-dlq.js';
@@ -140,26 +142,20 @@ export class SendMessageBackProcessor {
   }
 
   private retryCopy(m: MessageExt, topic: string, queueId: number, level: number): MessageToStore {
-    const properties = { ...m.properties };
-    properties[MessageConst.RETRY_TOPIC] ??= m.topic;
-    if (!properties[MessageConst.ORIGIN_MESSAGE_ID]?.trim()) {
-      properties[MessageConst.ORIGIN_MESSAGE_ID] = m.offsetMsgId;
-    }
-    properties[MessageConst.DELAY] = String(level);
-    // setWaitStoreMsgOK(false): the original is still stored, so no need to wait for a flush.
-    properties[MessageConst.WAIT] = 'false';
-    return {
+    const origin = m.properties[MessageConst.ORIGIN_MESSAGE_ID];
+    return toPut(m, {
       topic,
       queueId,
-      flag: m.flag,
-      body: m.body,
-      properties,
-      sysFlag: m.sysFlag,
-      bornTimestamp: m.bornTimestamp,
-      bornHost: m.bornHost,
+      set: {
+        [MessageConst.RETRY_TOPIC]: m.properties[MessageConst.RETRY_TOPIC] ?? m.topic,
+        [MessageConst.ORIGIN_MESSAGE_ID]: origin?.trim() ? origin : m.offsetMsgId,
+        [MessageConst.DELAY]: String(level),
+        // setWaitStoreMsgOK(false): the original is still stored, so no need to wait for a flush.
+        [MessageConst.WAIT]: 'false',
+      },
       storeHost: this.ctx.storeHost,
       reconsumeTimes: m.reconsumeTimes + 1,
       preparedTransactionOffset: 0,
-    };
+    });
   }
 }

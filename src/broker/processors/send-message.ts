@@ -6,16 +6,14 @@
 // Codes: 0, 10, 13, 14, 16, 17, 29, 2, 1 (§4.4 order of checks); 26 for a %RETRY% topic whose
 // group does not exist. 2 first of all when sendThreadPoolQueueCapacity sends already wait for
 // the store (send-queue.ts): refused before any check, so nothing of the send is stored.
-// A DELAY level diverts the message to SCHEDULE_TOPIC_XXXX (delay-hook.ts),
-// a timer property to rmq_sys_wheel_timer (timer/timer-hook.ts);
-// a %RETRY% send past the group's reconsume limit goes to %DLQ%<group> (part 2 §5.3).
+// Topic and queue checks: send-topic-check.ts; the batch path: send-batch.ts. A single message
+// then runs the broker's put hooks (put-hooks.ts: a DELAY level diverts it to
+// SCHEDULE_TOPIC_XXXX, a timer property to rmq_sys_wheel_timer); a %RETRY% send past the group's
+// reconsume limit goes to %DLQ%<group> (part 2 §5.3).
 
-import { randomInt } from 'node:crypto';
 import { RequestValidationError } from '../../common/errors.js';
-import { isWriteable } from '../../common/perm.js';
-import { decodeBatch } from '../../message/batch-codec.js';
-import { MessageConst, MessageSysFlag, type MessageToStore } from '../../message/message.js';
-import { createUniqKey } from '../../message/message-id.js';
+import { SEND_BUSY_LOG_INTERVAL_MS } from '../../common/limits.js';
+import { MessageConst, type MessageToStore } from '../../message/message.js';
 import { decodeProperties } from '../../message/properties-codec.js';
 import { TBW102 } from '../../message/system-topics.js';
 import {
@@ -38,15 +36,12 @@ import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { TopicConfig } from '../managers/topic-config-manager.js';
-import { applyDelayLevel, applyTimer } from '../schedule/delay-hook.js';
-import { mapPutStatus } from '../status-mapping.js';
-import { applyTimerWheel, hasTimerProperty } from '../timer/timer-hook.js';
-import {
-  isNotAllowedSendTopic,
-  RETRY_GROUP_TOPIC_PREFIX,
-  validateTopic,
-} from '../topic-validator.js';
+import { brokerPutHooks, type PutHook, runPutHooks } from '../put-hooks.js';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../topic-validator.js';
 import { deadLetterTopic, maxReconsumeTimes, requireGroup } from './retry-dlq.js';
+import { sendBatch } from './send-batch.js';
+import { completeProperties, putOutcome, toStore } from './send-common.js';
+import { checkSendTopic, pickSendQueue } from './send-topic-check.js';
 
 export interface SendMessageRequestHeader {
   producerGroup: string;
@@ -101,14 +96,15 @@ export function parseSendHeader(code: number, ext: ExtFields): SendMessageReques
   };
 }
 
-const BUSY_LOG_INTERVAL_MS = 10_000;
-
 export class SendMessageProcessor {
   private readonly ctx: BrokerContext;
+  private readonly hooks: readonly PutHook[];
   private busyLoggedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(ctx: BrokerContext) {
+  /** `hooks`: the broker's put hooks, built once (BrokerController); by default from ctx. */
+  constructor(ctx: BrokerContext, hooks?: readonly PutHook[]) {
     this.ctx = ctx;
+    this.hooks = hooks ?? brokerPutHooks(ctx);
   }
 
   readonly process = async (req: RemotingCommand, conn: Connection): Promise<RemotingCommand> => {
@@ -121,11 +117,11 @@ export class SendMessageProcessor {
     try {
       const h = parseSendHeader(req.code, req.extFields);
       const mark = this.ctx.routes.changeMark();
-      const tc = this.checkTopic(h);
-      const queueId = this.pickQueue(h, tc);
+      const tc = checkSendTopic(this.ctx, h);
+      const queueId = pickSendQueue(h, tc);
       const body = req.body ?? Buffer.alloc(0);
       const res = h.batch
-        ? await this.sendBatch(req, conn, h, tc, queueId, body, base)
+        ? await sendBatch(this.ctx, req, conn, h, tc, queueId, body, base)
         : await this.sendOne(req, conn, h, tc, queueId, body, base);
       // A topic auto-created here (or a %DLQ%) is routed before the answer, as msgCheck does.
       const published = this.ctx.routes.publishSince(mark);
@@ -143,9 +139,9 @@ export class SendMessageProcessor {
 
   private busy(req: RemotingCommand, base: Record<string, string>): RemotingCommand {
     const q = this.ctx.sendQueue;
-    // Logged once per BUSY_LOG_INTERVAL_MS, as RocketMQ logs its [OVERLOAD] rejections.
+    // Logged once per SEND_BUSY_LOG_INTERVAL_MS, as RocketMQ logs its [OVERLOAD] rejections.
     const now = Date.now();
-    if (now - this.busyLoggedAt >= BUSY_LOG_INTERVAL_MS) {
+    if (now - this.busyLoggedAt >= SEND_BUSY_LOG_INTERVAL_MS) {
       this.busyLoggedAt = now;
       this.ctx.log.warn(
         { waiting: q.size, capacity: q.capacity, headWaitMs: q.headWaitMs(), rejected: q.rejected },
@@ -153,101 +149,6 @@ export class SendMessageProcessor {
       );
     }
     return createResponse(req, ResponseCode.SYSTEM_BUSY, q.busyRemark(), base);
-  }
-
-  /** msgCheck: topic name, send permission, existence (with auto-creation). */
-  private checkTopic(h: SendMessageRequestHeader): TopicConfig {
-    const { config, topics } = this.ctx;
-    if (!isWriteable(config.brokerPermission)) {
-      throw new RequestValidationError(
-        ResponseCode.NO_PERMISSION,
-        `the broker[${config.brokerIP1}] sending message is forbidden (brokerPermission=${config.brokerPermission})`,
-      );
-    }
-    const bad = validateTopic(h.topic);
-    if (bad) throw new RequestValidationError(ResponseCode.INVALID_PARAMETER, bad);
-    if (isNotAllowedSendTopic(h.topic)) {
-      throw new RequestValidationError(
-        ResponseCode.NO_PERMISSION,
-        `Sending message to topic[${h.topic}] is forbidden.`,
-      );
-    }
-    let tc = topics.get(h.topic);
-    if (!tc) {
-      tc = h.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)
-        ? topics.createRetryTopicIfAbsent(h.topic.slice(RETRY_GROUP_TOPIC_PREFIX.length))
-        : (topics.createTopicInSendMessageMethod(
-            h.topic,
-            h.defaultTopic,
-            h.defaultTopicQueueNums,
-          ) ?? undefined);
-    }
-    if (!tc) {
-      throw new RequestValidationError(
-        ResponseCode.TOPIC_NOT_EXIST,
-        `topic[${h.topic}] not exist, apply first please! Create it with ` +
-          `'mqadmin updateTopic -n <namesrv> -c ${config.brokerClusterName} -t ${h.topic}' ` +
-          `or set autoCreateTopicEnable=true`,
-      );
-    }
-    if (!isWriteable(tc.perm)) {
-      throw new RequestValidationError(
-        ResponseCode.NO_PERMISSION,
-        `the topic[${h.topic}] sending message is forbidden (perm=${tc.perm})`,
-      );
-    }
-    return tc;
-  }
-
-  private pickQueue(h: SendMessageRequestHeader, tc: TopicConfig): number {
-    const max = Math.max(tc.writeQueueNums, tc.readQueueNums);
-    if (h.queueId >= max) {
-      throw new RequestValidationError(
-        ResponseCode.INVALID_PARAMETER,
-        `request queueId[${h.queueId}] is illegal, topic ${h.topic} has ${max} queues (0..${max - 1})`,
-      );
-    }
-    if (h.queueId >= 0) return h.queueId;
-    if (tc.writeQueueNums <= 0) {
-      throw new RequestValidationError(
-        ResponseCode.NO_PERMISSION,
-        `topic ${h.topic} has no write queues`,
-      );
-    }
-    return randomInt(tc.writeQueueNums);
-  }
-
-  /** The message to store; built field by field (spreads here showed in send profiles). */
-  private toStore(
-    conn: Connection,
-    h: SendMessageRequestHeader,
-    tc: TopicConfig,
-    queueId: number,
-    item: { flag: number; body: Buffer; properties: Record<string, string> },
-  ): MessageToStore {
-    let sysFlag = h.sysFlag;
-    if (tc.topicFilterType === 'MULTI_TAG') sysFlag |= MessageSysFlag.MULTI_TAGS;
-    return {
-      topic: h.topic,
-      queueId,
-      flag: item.flag,
-      body: item.body,
-      properties: item.properties,
-      sysFlag,
-      bornTimestamp: h.bornTimestamp,
-      bornHost: conn.remoteAddress,
-      storeHost: this.ctx.storeHost,
-      reconsumeTimes: h.reconsumeTimes,
-      preparedTransactionOffset: 0,
-    };
-  }
-
-  private completeProperties(props: Record<string, string>): Record<string, string> {
-    if (!props[MessageConst.UNIQ_KEY]) props[MessageConst.UNIQ_KEY] = createUniqKey();
-    props[MessageConst.CLUSTER] = this.ctx.config.brokerClusterName;
-    // `delete` turns the object into a slow dictionary; only pay for it when the key is there.
-    if (props[MessageConst.POP_CK] !== undefined) delete props[MessageConst.POP_CK];
-    return props;
   }
 
   private async sendOne(
@@ -259,30 +160,19 @@ export class SendMessageProcessor {
     body: Buffer,
     base: Record<string, string>,
   ): Promise<RemotingCommand> {
-    const properties = this.completeProperties(decodeProperties(h.properties));
+    const properties = completeProperties(this.ctx, decodeProperties(h.properties));
     const m = this.handleRetryAndDLQ(
       req,
       h,
-      this.toStore(conn, h, tc, queueId, { flag: h.flag, body, properties }),
+      toStore(this.ctx, conn, h, tc, queueId, { flag: h.flag, body, properties }),
     );
-    const levels = this.ctx.schedule.levels;
-    // A DELAY level wins and drops the timer properties (HookUtils#checkIfTimerMessage).
-    let diverted = applyDelayLevel(m, levels);
-    if (!('error' in diverted) && diverted.level === 0) {
-      const maxMs = this.ctx.config.timerMaxDelaySec * 1000;
-      const timed = this.ctx.config.timerWheelEnable
-        ? applyTimerWheel(m, Date.now(), maxMs)
-        : applyTimer(m, levels, Date.now(), maxMs);
-      diverted = timed ?? diverted;
-    }
-    if ('error' in diverted) {
-      return createResponse(req, ResponseCode.MESSAGE_ILLEGAL, diverted.error, base);
+    const rewritten = runPutHooks(this.hooks, m);
+    if (rewritten !== undefined && 'error' in rewritten) {
+      return createResponse(req, ResponseCode.MESSAGE_ILLEGAL, rewritten.error, base);
     }
     const putStarted = performance.now();
-    const result = await this.ctx.store.putMessage(diverted.message);
-    this.ctx.stats.recordPut(performance.now() - putStarted, result.appendResult?.wroteBytes);
-    const outcome = mapPutStatus(result.status, result.remark);
-    if (outcome.stored) this.ctx.stats.putTotal++;
+    const result = await this.ctx.store.putMessage(rewritten === undefined ? m : rewritten.message);
+    const outcome = putOutcome(this.ctx, result, putStarted, 1);
     if (!outcome.stored || !result.appendResult) {
       return createResponse(req, outcome.code, outcome.remark, base);
     }
@@ -322,83 +212,5 @@ export class SendMessageProcessor {
       queueId: 0,
       properties: { ...m.properties, [MessageConst.DELAY]: '-1' },
     };
-  }
-
-  private async sendBatch(
-    req: RemotingCommand,
-    conn: Connection,
-    h: SendMessageRequestHeader,
-    tc: TopicConfig,
-    queueId: number,
-    body: Buffer,
-    base: Record<string, string>,
-  ): Promise<RemotingCommand> {
-    if (h.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
-      return createResponse(
-        req,
-        ResponseCode.MESSAGE_ILLEGAL,
-        'batch request does not support retry group topic',
-        base,
-      );
-    }
-    let items: ReturnType<typeof decodeBatch>;
-    try {
-      items = decodeBatch(body);
-    } catch (err) {
-      return createResponse(
-        req,
-        ResponseCode.MESSAGE_ILLEGAL,
-        `malformed batch body: ${(err as Error).message}`,
-        base,
-      );
-    }
-    if (items.length === 0) {
-      return createResponse(req, ResponseCode.MESSAGE_ILLEGAL, 'the batch holds no messages', base);
-    }
-    const batchProps = decodeProperties(h.properties);
-    if (Number(batchProps[MessageConst.DELAY] ?? 0) > 0) {
-      return createResponse(
-        req,
-        ResponseCode.MESSAGE_ILLEGAL,
-        'batch messages cannot carry a delay level',
-        base,
-      );
-    }
-    if (hasTimerProperty(batchProps) || items.some((it) => hasTimerProperty(it.properties))) {
-      return createResponse(
-        req,
-        ResponseCode.MESSAGE_ILLEGAL,
-        'batch messages cannot carry timer properties (TIMER_DELIVER_MS, TIMER_DELAY_SEC, ' +
-          'TIMER_DELAY_MS); send them one by one',
-        base,
-      );
-    }
-    // Batch-level properties apply to every message, but each message's own keys win
-    // (the fix of apache/rocketmq#9416: a batch UNIQ_KEY must not override the inner ones).
-    const msgs: MessageToStore[] = items.map((it) => {
-      // Filled in place (the decoded object is ours): a spread per message showed in profiles.
-      const props = it.properties;
-      for (const k in batchProps) if (props[k] === undefined) props[k] = batchProps[k]!;
-      return this.toStore(conn, h, tc, queueId, {
-        flag: it.flag,
-        body: it.body,
-        properties: this.completeProperties(props),
-      });
-    });
-    const putStarted = performance.now();
-    const result = await this.ctx.store.putMessages(msgs);
-    this.ctx.stats.recordPut(performance.now() - putStarted, result.appendResult?.wroteBytes);
-    const outcome = mapPutStatus(result.status, result.remark);
-    if (outcome.stored) this.ctx.stats.putTotal += msgs.length;
-    if (!outcome.stored || !result.appendResult) {
-      return createResponse(req, outcome.code, outcome.remark, base);
-    }
-    const a = result.appendResult;
-    return createResponse(req, outcome.code, outcome.remark, {
-      msgId: a.msgIds.join(','),
-      queueId,
-      queueOffset: a.queueOffset,
-      ...base,
-    });
   }
 }

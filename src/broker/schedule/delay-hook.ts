@@ -15,6 +15,7 @@ import {
   type MessageToStore,
   transactionType,
 } from '../../message/message.js';
+import { withoutProperties } from '../message-copy.js';
 
 /** 5.x timer properties: a level delay wins and drops them (HookUtils#checkIfTimerMessage). */
 const TIMER_PROPERTIES = ['TIMER_DELIVER_MS', 'TIMER_DELAY_SEC', 'TIMER_DELAY_MS'] as const;
@@ -56,6 +57,15 @@ export function applyTimer(
   const level = timerLevelFor(out - now, levels);
   const properties = withoutProperties(m.properties, TIMER_PROPERTIES);
   properties[TIMER_OUT_MS] = String(out);
+  return toLevelQueue(m, level, properties);
+}
+
+/** `m` parked in level `level`'s schedule queue, its real topic and queue kept in properties. */
+function toLevelQueue(
+  m: MessageToStore,
+  level: number,
+  properties: Record<string, string>,
+): DelayOutcome {
   properties[MessageConst.DELAY] = String(level);
   properties[MessageConst.REAL_TOPIC] = m.topic;
   properties[MessageConst.REAL_QID] = String(m.queueId);
@@ -63,19 +73,6 @@ export function applyTimer(
     message: { ...m, topic: SCHEDULE_TOPIC, queueId: delayLevelToQueueId(level), properties },
     level,
   };
-}
-
-/**
- * A copy of `props` without `names`. Built key by key rather than copied and `delete`d: a delete
- * turns the object into a slow dictionary, and every property is read again when it is encoded.
- */
-export function withoutProperties(
-  props: Readonly<Record<string, string>>,
-  names: readonly string[],
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(props)) if (!names.includes(k)) out[k] = props[k]!;
-  return out;
 }
 
 export type DelayOutcome = { message: MessageToStore; level: number } | { error: string };
@@ -92,12 +89,5 @@ export function applyDelayLevel(m: MessageToStore, levels: readonly number[]): D
   const level = effectiveDelayLevel(m.properties[MessageConst.DELAY], levels);
   if (typeof level === 'string') return { error: level };
   if (level === 0) return { message: m, level };
-  const properties = withoutProperties(m.properties, TIMER_PROPERTIES);
-  properties[MessageConst.DELAY] = String(level);
-  properties[MessageConst.REAL_TOPIC] = m.topic;
-  properties[MessageConst.REAL_QID] = String(m.queueId);
-  return {
-    message: { ...m, topic: SCHEDULE_TOPIC, queueId: delayLevelToQueueId(level), properties },
-    level,
-  };
+  return toLevelQueue(m, level, withoutProperties(m.properties, TIMER_PROPERTIES));
 }

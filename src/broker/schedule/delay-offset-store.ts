@@ -4,20 +4,12 @@
 // of messages. Here each level writes, before it puts a batch, the batch's range and the max
 // offset of every real queue it is about to write ("inflightTable", a key fastjson readers
 // ignore): after a crash the copies already stored are found there and not put again. Writes
-// from all levels share one file write (group commit).
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+// from all levels share one file write (group commit). Through the store's FileIO, so a fault
+// test can hand in a failing disk; the .bak fallback on read is config-file.ts's.
 import { dirname, join } from 'node:path';
 import { assert } from '../../common/assert.js';
+import { type FileIO, nodeFileIO } from '../../store/file-io.js';
+import { readJsonCopies } from '../managers/config-file.js';
 import type { DataVersion } from '../managers/topic-config-manager.js';
 
 /** A batch whose puts may have begun. */
@@ -48,9 +40,11 @@ export class DelayOffsetStore {
   private version = 0;
   private persistedVersion = 0;
   private inFlight: Promise<void> | undefined;
+  private readonly io: FileIO;
 
-  constructor(storePathRootDir: string) {
+  constructor(storePathRootDir: string, io: FileIO = nodeFileIO) {
     this.path = join(storePathRootDir, 'config', 'delayOffset.json');
+    this.io = io;
   }
 
   /**
@@ -58,7 +52,7 @@ export class DelayOffsetStore {
    * than silently starting over (which would re-deliver every scheduled message).
    */
   load(): void {
-    const file = readDelayOffsetFile(this.path);
+    const file = readDelayOffsetFile(this.io, this.path);
     if (!file) return;
     for (const [level, offset] of Object.entries(file.offsetTable ?? {})) {
       const l = Number(level);
@@ -129,22 +123,10 @@ export class DelayOffsetStore {
     await this.inFlight?.catch(() => {});
     if (this.persistedVersion < this.version) {
       this.bumpDataVersion();
-      const tmp = this.prepareTmp();
-      const fd = openSync(tmp, 'w');
-      try {
-        writeSync(fd, this.encode());
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, this.path);
+      this.io.mkdirp(dirname(this.path));
+      this.io.writeFileAtomic(this.path, this.encode());
       this.persistedVersion = this.version;
     }
-  }
-
-  private prepareTmp(): string {
-    mkdirSync(dirname(this.path), { recursive: true });
-    return `${this.path}.tmp`;
   }
 
   private bumpDataVersion(): void {
@@ -156,23 +138,16 @@ export class DelayOffsetStore {
   }
 
   /**
-   * Write a temp file, fsync, rename over the old one: a crash leaves the old or the new file,
-   * never a torn one and never none (config-file.ts moves the old one aside first, which leaves
-   * a moment with only the .bak — here that would mean re-delivering a batch).
+   * Write a temp file, fsync, rename over the old one (FileIO#writeFileAtomicAsync): a crash
+   * leaves the old or the new file, never a torn one and never none. No .bak is written (one
+   * left by RocketMQ is still read).
    */
   private async writeOnce(): Promise<void> {
     const v = this.version;
     this.bumpDataVersion();
     const text = this.encode();
-    const tmp = this.prepareTmp();
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(text);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, this.path);
+    this.io.mkdirp(dirname(this.path));
+    await this.io.writeFileAtomicAsync(this.path, text);
     this.persistedVersion = Math.max(this.persistedVersion, v);
   }
 }
@@ -189,19 +164,16 @@ function isInflightBatch(b: unknown): b is InflightBatch {
   );
 }
 
-function readDelayOffsetFile(path: string): DelayOffsetFile | undefined {
-  let firstError: Error | undefined;
-  for (const p of [path, `${path}.bak`]) {
-    if (!existsSync(p)) continue;
-    try {
-      return JSON.parse(quoteNumericKeys(readFileSync(p, 'utf8'))) as DelayOffsetFile;
-    } catch (err) {
-      firstError ??= err as Error;
-    }
-  }
-  if (!firstError) return undefined;
+function readDelayOffsetFile(io: FileIO, path: string): DelayOffsetFile | undefined {
+  const r = readJsonCopies<DelayOffsetFile>(io, path, {
+    skipBlank: false,
+    transform: quoteNumericKeys,
+  });
+  if (r.found) return r.value;
+  const first = r.damaged[0];
+  if (!first) return undefined;
   throw new Error(
-    `${path} does not parse (${firstError.message}); fix it, or remove it to re-deliver every ` +
+    `${path} does not parse (${first.err.message}); fix it, or remove it to re-deliver every ` +
       'message still in SCHEDULE_TOPIC_XXXX',
   );
 }

@@ -1,33 +1,29 @@
 // One delay level's delivery loop (ScheduleMessageService.DeliverDelayedMessageTimerTask): reads
 // SCHEDULE_TOPIC_XXXX queue level-1 in order from the saved offset; every message whose time has
-// come is put back to its REAL_TOPIC / REAL_QID with DELAY cleared. Before a batch is put, one
+// come is put back to its REAL_TOPIC / REAL_QID with DELAY cleared (the copy is built by
+// time-up.ts and message-copy.ts). Before a batch is put, one
 // delayOffset.json write records the progress so far and the batch (its range and where its real
 // queues end), so a crash in the middle neither loses nor repeats a copy (delivery-recovery.ts).
 // A queue holds one level, so delivery times never decrease along it: the loop sleeps until the
 // head is due (RocketMQ polls every 100 ms), or until a message arrives in an empty queue.
 
+import {
+  DELAY_FOR_A_PERIOD_MS,
+  MAX_DELIVER_BATCH,
+  RETRY_AFTER_FAILED_PUT_MS,
+} from '../../common/limits.js';
 import type { Logger } from '../../common/logger.js';
 import { computeDeliverTimestamp, SCHEDULE_TOPIC } from '../../message/delay-level.js';
-import { MessageConst, type MessageExt, type MessageToStore } from '../../message/message.js';
+import type { MessageExt, MessageToStore } from '../../message/message.js';
 import { decodeRecord } from '../../message/record-codec.js';
-import { RMQ_SYS_TRANS_HALF_TOPIC } from '../../message/system-topics.js';
-import type { MessageStore, PutMessageResult } from '../../store/message-store.js';
+import type { PutMessageResult } from '../../store/message-store.js';
 import { GetMessageStatus, PutMessageStatus } from '../../store/status.js';
-import { TIMER_OUT_MS, timerLevelFor, withoutProperties } from './delay-hook.js';
+import { queueKey, type RedeliveryStore } from '../copy-recovery.js';
+import { isPermanent, isStored } from '../message-copy.js';
 import type { DelayOffsetStore, InflightBatch } from './delay-offset-store.js';
+import { messageTimeUp } from './time-up.js';
 
-export function queueKey(topic: string, queueId: number): string {
-  return `${topic}@${queueId}`;
-}
-
-export type ScheduleStore = Pick<
-  MessageStore,
-  | 'getMessage'
-  | 'getMaxOffsetInQueue'
-  | 'getAppendedMaxOffsetInQueue'
-  | 'getMinOffsetInQueue'
-  | 'putMessage'
->;
+export type ScheduleStore = RedeliveryStore;
 
 export interface DelivererDeps {
   readonly store: ScheduleStore;
@@ -39,101 +35,12 @@ export interface DelivererDeps {
   readonly onDelivered?: (level: number, latenessMs: number) => void;
 }
 
-/** Due messages taken in one batch; one delayOffset.json write per batch. */
-export const MAX_DELIVER_BATCH = 1_024;
-/** A put that failed for a passing reason (disk full, shutdown) is retried after this. */
-export const RETRY_AFTER_FAILED_PUT_MS = 100;
-/** After an unexpected error (a bug), the level waits this long (DELAY_FOR_A_PERIOD). */
-const RETRY_AFTER_ERROR_MS = 10_000;
-const HALF_TOPIC = RMQ_SYS_TRANS_HALF_TOPIC;
-/** Cleared on the delivered copy (ScheduleMessageService#messageTimeUp). */
-const DELIVERED_WITHOUT = [
-  MessageConst.DELAY,
-  'TIMER_DELIVER_MS',
-  'TIMER_DELAY_SEC',
-  'TIMER_DELAY_MS',
-  TIMER_OUT_MS,
-];
-
-/**
- * A timer message (TIMER_OUT_MS) whose delivery time is still ahead when this level's delay ran
- * out goes on to the level that fits the rest. Decided from the record alone (its store time and
- * level), never from the clock, so recovery after a crash computes the same target.
- */
-function nextTimerHop(m: MessageExt, levels: readonly number[]): MessageToStore | undefined {
-  const out = Number(m.properties[TIMER_OUT_MS]);
-  const level = Number(m.properties[MessageConst.DELAY]);
-  const delay = levels[level - 1];
-  if (!Number.isSafeInteger(out) || delay === undefined) return undefined;
-  const remaining = out - (m.storeTimestamp + delay);
-  if (remaining <= 0) return undefined;
-  const nextLevel = timerLevelFor(remaining, levels);
-  return {
-    topic: SCHEDULE_TOPIC,
-    queueId: nextLevel - 1,
-    flag: m.flag,
-    body: m.body,
-    properties: { ...m.properties, [MessageConst.DELAY]: String(nextLevel) },
-    sysFlag: m.sysFlag,
-    bornTimestamp: m.bornTimestamp,
-    bornHost: m.bornHost,
-    storeHost: m.storeHost,
-    reconsumeTimes: m.reconsumeTimes,
-    preparedTransactionOffset: m.preparedTransactionOffset,
-  };
-}
-
 interface Scan {
   due: MessageExt[];
   /** Where the next scan starts (past skipped units; the head not yet due stays). */
   next: number;
   /** When the head is due (ms since epoch); undefined when the queue is drained. */
   dueAt: number | undefined;
-}
-
-/**
- * ScheduleMessageService#messageTimeUp: the message to store in the real queue, or why not.
- * REAL_TOPIC / REAL_QID stay as properties (as RocketMQ leaves them). WAIT is kept as the
- * producer sent it (RocketMQ forces false): the saved offset passes a message only once its copy
- * is as durable as the original send was.
- */
-export function messageTimeUp(
-  m: MessageExt,
-  levels: readonly number[] = [],
-): MessageToStore | string {
-  const topic = m.properties[MessageConst.REAL_TOPIC];
-  const qid = m.properties[MessageConst.REAL_QID];
-  if (!topic) return 'it has no REAL_TOPIC property';
-  if (qid === undefined || !/^\d+$/.test(qid)) return `its REAL_QID '${qid}' is not a queue id`;
-  if (topic === HALF_TOPIC) return `its real topic is ${HALF_TOPIC}`;
-  const next = nextTimerHop(m, levels);
-  if (next) return next;
-  const properties = withoutProperties(m.properties, DELIVERED_WITHOUT);
-  return {
-    topic,
-    queueId: Number(qid),
-    flag: m.flag,
-    body: m.body,
-    properties,
-    sysFlag: m.sysFlag,
-    bornTimestamp: m.bornTimestamp,
-    bornHost: m.bornHost,
-    storeHost: m.storeHost,
-    reconsumeTimes: m.reconsumeTimes,
-    preparedTransactionOffset: m.preparedTransactionOffset,
-  };
-}
-
-function isStored(r: PutMessageResult): boolean {
-  return r.status === PutMessageStatus.PUT_OK || r.status === PutMessageStatus.FLUSH_DISK_TIMEOUT;
-}
-
-/** The message itself cannot be stored; retrying would block its level forever. */
-function isPermanent(r: PutMessageResult): boolean {
-  return (
-    r.status === PutMessageStatus.MESSAGE_ILLEGAL ||
-    r.status === PutMessageStatus.PROPERTIES_SIZE_EXCEEDED
-  );
 }
 
 export class LevelDeliverer {
@@ -247,7 +154,7 @@ export class LevelDeliverer {
       }
     } catch (err) {
       this.deps.log.error({ err, level: this.level, offset: this.offset }, 'delivery failed');
-      if (!this.stopped) this.wake(RETRY_AFTER_ERROR_MS);
+      if (!this.stopped) this.wake(DELAY_FOR_A_PERIOD_MS);
     }
   }
 

@@ -1,11 +1,13 @@
 // ScheduleMessageService: one LevelDeliverer per messageDelayLevel entry, progress in
-// config/delayOffset.json. Started after the store has recovered and before the broker listens;
-// stopped before the store shuts down, so the last batch's offsets are written.
+// config/delayOffset.json (through an injectable FileIO). Started after the store has recovered
+// and before the broker listens; stopped before the store shuts down, so the last batch's
+// offsets are written.
 // Also answers GET_ALL_DELAY_OFFSET (45): the delayOffset.json text, SYSTEM_ERROR when empty.
 import type { Logger } from '../../common/logger.js';
 import { SCHEDULE_TOPIC } from '../../message/delay-level.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
+import type { FileIO } from '../../store/file-io.js';
 import type { MessageStore } from '../../store/message-store.js';
 import { DelayOffsetStore } from './delay-offset-store.js';
 import { findDeliveredInBatch } from './delivery-recovery.js';
@@ -18,6 +20,8 @@ export interface ScheduleServiceOptions {
   log: Logger;
   now?: () => number;
   onDelivered?: DelivererDeps['onDelivered'];
+  /** delayOffset.json's file I/O (a fault test's failing disk); the real one by default. */
+  io?: FileIO;
 }
 
 type ArrivalSource = Pick<MessageStore, 'on' | 'off'>;
@@ -36,7 +40,7 @@ export class ScheduleMessageService {
   constructor(store: ScheduleStore & ArrivalSource, opts: ScheduleServiceOptions) {
     this.store = store;
     this.opts = opts;
-    this.offsets = new DelayOffsetStore(opts.storePathRootDir);
+    this.offsets = new DelayOffsetStore(opts.storePathRootDir, opts.io);
     const deps: DelivererDeps = {
       store,
       offsets: this.offsets,

@@ -1,22 +1,16 @@
-// What the timer store's parts share: the store facade they read and put through, the timer
+// What the timer store's parts share: the store facade they read and put through (the delay
+// levels' RedeliveryStore plus record reads), the timer
 // log and wheel, the progress kept in config/timerCheckpoint.json, the clock, and the slot
 // arithmetic. A slot of time S holds the units due in (S - precision, S]; a unit due later than
 // its slot (dueMs > slotMs) is a roll: it is put back to rmq_sys_wheel_timer when its slot comes.
 import type { Logger } from '../../common/logger.js';
 import type { MessageStore } from '../../store/message-store.js';
+import { queueKey, type RedeliveryStore } from '../copy-recovery.js';
 import type { TimerInflight } from './timer-checkpoint.js';
 import type { TimerLog } from './timer-log.js';
 import type { TimerWheel } from './timer-wheel.js';
 
-export type TimerStore = Pick<
-  MessageStore,
-  | 'getMessage'
-  | 'getMaxOffsetInQueue'
-  | 'getAppendedMaxOffsetInQueue'
-  | 'getMinOffsetInQueue'
-  | 'putMessage'
-  | 'getRecordBytes'
->;
+export type TimerStore = RedeliveryStore & Pick<MessageStore, 'getRecordBytes'>;
 
 export interface TimerState {
   /** Next rmq_sys_wheel_timer offset to enqueue. */
@@ -55,6 +49,4 @@ export function slotOf(timeMs: number, precisionMs: number): number {
   return Math.ceil(timeMs / precisionMs) * precisionMs;
 }
 
-export function queueKey(topic: string, queueId: number): string {
-  return `${topic}@${queueId}`;
-}
+export { queueKey };

@@ -2,19 +2,18 @@
 // the stored rmq_sys_wheel_timer message goes to REAL_TOPIC / REAL_QID with those two properties
 // cleared and TIMER_ENQUEUE_MS / TIMER_DEQUEUE_MS set, TIMER_OUT_MS kept; a roll goes back to
 // rmq_sys_wheel_timer with TIMER_ROLL_TIMES counted up. The target is decided from the stored
-// record alone, so recovery after a crash computes the same one.
+// record alone, so recovery after a crash computes the same one. The copy itself is built by
+// message-copy.ts, as the delay levels' and send-back's are.
 
 import { MessageConst, type MessageExt, type MessageToStore } from '../../message/message.js';
 import { decodeRecord } from '../../message/record-codec.js';
 import { RMQ_SYS_TRANS_HALF_TOPIC } from '../../message/system-topics.js';
-import type { PutMessageResult } from '../../store/message-store.js';
-import { PutMessageStatus } from '../../store/status.js';
-import { withoutProperties } from '../schedule/delay-hook.js';
+import { realTarget, toPut } from '../message-copy.js';
 import type { TimerStore } from './timer-context.js';
 import { TIMER_TOPIC, TimerProperty } from './timer-hook.js';
 import type { TimerUnit } from './timer-log.js';
 
-const HALF_TOPIC = RMQ_SYS_TRANS_HALF_TOPIC;
+const NOT_DELIVERED_TO = [RMQ_SYS_TRANS_HALF_TOPIC, TIMER_TOPIC];
 const CLEARED_ON_DELIVERY = [MessageConst.REAL_TOPIC, MessageConst.REAL_QID];
 
 export function isRoll(u: TimerUnit): boolean {
@@ -41,51 +40,29 @@ export function timerTarget(
   u: TimerUnit,
 ): { topic: string; queueId: number } | string {
   if (isRoll(u)) return { topic: TIMER_TOPIC, queueId: 0 };
-  const topic = m.properties[MessageConst.REAL_TOPIC];
-  const qid = m.properties[MessageConst.REAL_QID];
-  if (!topic) return 'it has no REAL_TOPIC property';
-  if (qid === undefined || !/^\d+$/.test(qid)) return `its REAL_QID '${qid}' is not a queue id`;
-  if (topic === HALF_TOPIC || topic === TIMER_TOPIC) return `its real topic is ${topic}`;
-  return { topic, queueId: Number(qid) };
+  return realTarget(m, NOT_DELIVERED_TO);
 }
 
 /** The message to put for a unit whose slot has come. WAIT is kept as the producer sent it. */
 export function timerTimeUp(m: MessageExt, u: TimerUnit, nowMs: number): MessageToStore | string {
   const target = timerTarget(m, u);
   if (typeof target === 'string') return target;
-  let properties: Record<string, string>;
-  if (isRoll(u)) {
-    properties = { ...m.properties };
-    properties[TimerProperty.ROLL_TIMES] = String((Number(properties.TIMER_ROLL_TIMES) || 0) + 1);
-  } else {
-    properties = withoutProperties(m.properties, CLEARED_ON_DELIVERY);
-  }
   // When it first entered the timer store (a roll keeps the first one).
-  properties[TimerProperty.ENQUEUE_MS] ??= String(m.storeTimestamp);
-  properties[TimerProperty.DEQUEUE_MS] = String(nowMs);
-  return {
-    topic: target.topic,
-    queueId: target.queueId,
-    flag: m.flag,
-    body: m.body,
-    properties,
-    sysFlag: m.sysFlag,
-    bornTimestamp: m.bornTimestamp,
-    bornHost: m.bornHost,
-    storeHost: m.storeHost,
-    reconsumeTimes: m.reconsumeTimes,
-    preparedTransactionOffset: m.preparedTransactionOffset,
-  };
-}
-
-export function isStored(r: PutMessageResult): boolean {
-  return r.status === PutMessageStatus.PUT_OK || r.status === PutMessageStatus.FLUSH_DISK_TIMEOUT;
-}
-
-/** The message itself cannot be stored (TimerMessageStore#doPut's PUT_NO_RETRY). */
-export function isPermanent(r: PutMessageResult): boolean {
-  return (
-    r.status === PutMessageStatus.MESSAGE_ILLEGAL ||
-    r.status === PutMessageStatus.PROPERTIES_SIZE_EXCEEDED
-  );
+  const enqueueMs = m.properties[TimerProperty.ENQUEUE_MS] ?? String(m.storeTimestamp);
+  const dequeueMs = String(nowMs);
+  const { topic, queueId } = target;
+  if (!isRoll(u)) {
+    const set = { [TimerProperty.ENQUEUE_MS]: enqueueMs, [TimerProperty.DEQUEUE_MS]: dequeueMs };
+    return toPut(m, { topic, queueId, clear: CLEARED_ON_DELIVERY, set });
+  }
+  const rolls = String((Number(m.properties.TIMER_ROLL_TIMES) || 0) + 1);
+  return toPut(m, {
+    topic,
+    queueId,
+    set: {
+      [TimerProperty.ROLL_TIMES]: rolls,
+      [TimerProperty.ENQUEUE_MS]: enqueueMs,
+      [TimerProperty.DEQUEUE_MS]: dequeueMs,
+    },
+  });
 }

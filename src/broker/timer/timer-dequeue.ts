@@ -6,25 +6,18 @@
 // in the middle neither loses nor repeats a copy (timer-recovery.ts finds the stored ones).
 // Memory: one batch of units (not messages; a message is read from the commit log when put).
 
+import {
+  MAX_DELIVER_BATCH,
+  RETRY_AFTER_FAILED_PUT_MS,
+  TIMER_MAX_SCAN_SLOTS,
+} from '../../common/limits.js';
 import type { MessageToStore } from '../../message/message.js';
 import type { PutMessageResult } from '../../store/message-store.js';
+import { isPermanent, isStored } from '../message-copy.js';
 import { queueKey, slotOf, type TimerContext } from './timer-context.js';
-import {
-  isPermanent,
-  isRoll,
-  isStored,
-  readTimerMessage,
-  timerTarget,
-  timerTimeUp,
-} from './timer-delivery.js';
+import { isRoll, readTimerMessage, timerTarget, timerTimeUp } from './timer-delivery.js';
 import { NO_POS, type TimerUnit } from './timer-log.js';
 
-/** Units taken per batch; one checkpoint write per batch. */
-export const MAX_DELIVER_BATCH = 1_024;
-/** Slots looked at per step when looking for the next occupied one. */
-export const MAX_SCAN_SLOTS = 4_096;
-/** A put that failed for a passing reason (disk full, shutdown) is retried after this. */
-export const RETRY_AFTER_FAILED_PUT_MS = 100;
 /** Steps per pass before the loop lets the enqueue side run again. */
 const MAX_STEPS_PER_PASS = 64;
 
@@ -105,7 +98,7 @@ export class TimerDequeuer {
       const now = this.ctx.now();
       const c = s.cursorMs;
       const current = slotOf(now, p);
-      const horizon = c + (Math.min(MAX_SCAN_SLOTS, wheel.slots) - 1) * p;
+      const horizon = c + (Math.min(TIMER_MAX_SCAN_SLOTS, wheel.slots) - 1) * p;
       const next = wheel.nextOccupied(c, horizon);
       if (next === undefined) {
         // Empty up to the horizon: pass over what is wholly past, never beyond the current slot.

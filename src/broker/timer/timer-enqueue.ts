@@ -7,14 +7,14 @@
 // A slot already opened for delivery takes nothing more (its chain is being read): a message due
 // there goes to the next slot. One due beyond the wheel's window waits in the window's last slot
 // and is rolled from there (put back to rmq_sys_wheel_timer, enqueued again).
+import { TIMER_MAX_ENQUEUE_BATCH } from '../../common/limits.js';
 import type { MessageExt } from '../../message/message.js';
 import { decodeRecord } from '../../message/record-codec.js';
 import { GetMessageStatus } from '../../store/status.js';
 import { slotOf, type TimerContext } from './timer-context.js';
 import { TIMER_TOPIC, TimerProperty } from './timer-hook.js';
 
-/** Messages linked per batch: one log write, one wheel write, one checkpoint write. */
-export const MAX_ENQUEUE_BATCH = 4_096;
+/** rmq_sys_wheel_timer messages read per getMessage. */
 const READ_BATCH = 32;
 
 export class TimerEnqueuer {
@@ -69,7 +69,7 @@ export class TimerEnqueuer {
   private linkUpTo(max: number): void {
     const { store, state, log } = this.ctx;
     let linked = 0;
-    while (state.queueOffset < max && linked < MAX_ENQUEUE_BATCH) {
+    while (state.queueOffset < max && linked < TIMER_MAX_ENQUEUE_BATCH) {
       const off = state.queueOffset;
       const r = store.getMessage(TIMER_TOPIC, 0, off, READ_BATCH);
       if (r.status === GetMessageStatus.FOUND) {

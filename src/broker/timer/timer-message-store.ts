@@ -6,6 +6,11 @@
 // what is kept per message is a 48-byte timer-log unit on disk; memory holds the wheel (fixed by
 // timerRollWindowSlot) and one batch. Started after the store has recovered and before the
 // broker listens; stopped before the store shuts down, so the last progress is written.
+import {
+  DELAY_FOR_A_PERIOD_MS,
+  TIMER_OPEN_RETRY_FIRST_MS,
+  TIMER_OPEN_RETRY_MAX_MS,
+} from '../../common/limits.js';
 import type { Logger } from '../../common/logger.js';
 import { type FileIO, nodeFileIO } from '../../store/file-io.js';
 import type { MessageStore } from '../../store/message-store.js';
@@ -33,10 +38,7 @@ export interface TimerStoreOptions {
 type ArrivalSource = Pick<MessageStore, 'on' | 'off'>;
 
 /** After an unexpected error (a bug, a failing disk) the loop waits this long. */
-const RETRY_AFTER_ERROR_MS = 10_000;
-/** A failed open at the first timer message is tried again after this, doubling up to the max. */
-const OPEN_RETRY_FIRST_MS = 1_000;
-const OPEN_RETRY_MAX_MS = 60_000;
+const RETRY_AFTER_ERROR_MS = DELAY_FOR_A_PERIOD_MS;
 
 const describeError = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -76,7 +78,7 @@ export class TimerMessageStore {
   private readonly onFirstArrival = (topic: string): void => {
     if (topic !== TIMER_TOPIC || !this.dormant) return;
     this.leaveDormant();
-    this.openLazily(OPEN_RETRY_FIRST_MS);
+    this.openLazily(TIMER_OPEN_RETRY_FIRST_MS);
   };
 
   /**
@@ -98,7 +100,7 @@ export class TimerMessageStore {
           `cannot open the timer wheel (${describeError(err)}); timer messages wait in ` +
             `${TIMER_TOPIC}, trying again in ${retryMs / 1000} s`,
         );
-        const next = Math.min(2 * retryMs, OPEN_RETRY_MAX_MS);
+        const next = Math.min(2 * retryMs, TIMER_OPEN_RETRY_MAX_MS);
         this.openRetryAt = this.now() + retryMs;
         this.openRetry = setTimeout(() => this.openLazily(next), retryMs);
       },

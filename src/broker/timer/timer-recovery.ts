@@ -4,14 +4,15 @@
 //   are still in rmq_sys_wheel_timer past queueOffset and are linked again;
 // - a batch recorded as in flight had its copies appended after the recorded end of each target
 //   queue, and every copy keeps the timer message's UNIQ_KEY: counting UNIQ_KEYs there tells which
-//   units are stored already (as delivery-recovery.ts does for delay levels). Messages without a
+//   units are stored already (as delivery-recovery.ts does for delay levels; the count is
+//   copy-recovery.ts's). Messages without a
 //   UNIQ_KEY cannot be told apart and are put again (at least once).
 import { assert } from '../../common/assert.js';
 import type { Logger } from '../../common/logger.js';
 import { MessageConst } from '../../message/message.js';
-import { MAX_RECOVERY_SCAN_RECORDS, readQueue } from '../schedule/delivery-recovery.js';
+import { countCopies, queueKey } from '../copy-recovery.js';
 import type { TimerInflight } from './timer-checkpoint.js';
-import { queueKey, type TimerStore } from './timer-context.js';
+import type { TimerStore } from './timer-context.js';
 import { readTimerMessage, timerTarget } from './timer-delivery.js';
 import { NO_POS, TIMER_UNIT_BYTES, type TimerLog } from './timer-log.js';
 import type { TimerWheel } from './timer-wheel.js';
@@ -44,31 +45,6 @@ export function undoUnsavedUnits(tlog: TimerLog, wheel: TimerWheel, logEnd: numb
   return (pos - logEnd) / TIMER_UNIT_BYTES;
 }
 
-function parseKey(key: string): { topic: string; queueId: number } {
-  const at = key.lastIndexOf('@');
-  return { topic: key.slice(0, at), queueId: Number(key.slice(at + 1)) };
-}
-
-/** UNIQ_KEY → copies, per target queue, from where the batch record says each one ended. */
-function countCopies(
-  store: TimerStore,
-  inflight: TimerInflight,
-  log: Logger,
-): Map<string, Map<string, number>> {
-  const copies = new Map<string, Map<string, number>>();
-  for (const [key, from] of Object.entries(inflight.queues)) {
-    const { topic, queueId } = parseKey(key);
-    const counts = new Map<string, number>();
-    const complete = readQueue(store, topic, queueId, from, MAX_RECOVERY_SCAN_RECORDS, (m) => {
-      const uniq = m.properties[MessageConst.UNIQ_KEY];
-      if (uniq) counts.set(uniq, (counts.get(uniq) ?? 0) + 1);
-    });
-    if (!complete) log.warn({ topic, queueId, from }, 'timer recovery scan cut short');
-    copies.set(key, counts);
-  }
-  return copies;
-}
-
 /** Chain positions of the in-flight batch whose copies are stored already: skip them. */
 export function findDeliveredInTimerBatch(
   store: TimerStore,
@@ -76,7 +52,7 @@ export function findDeliveredInTimerBatch(
   inflight: TimerInflight,
   log: Logger,
 ): Set<number> {
-  const copies = countCopies(store, inflight, log);
+  const copies = countCopies(store, inflight.queues, log, 'timer recovery scan cut short');
   const delivered = new Set<number>();
   let pos = inflight.fromPos;
   for (let i = 0; i < inflight.count && pos !== NO_POS; i++) {
