@@ -102,10 +102,12 @@ describe('withoutProperties', () => {
 });
 
 describe('re-put outcomes', () => {
-  it('counts a flush timeout as stored and an illegal message as refused for good', () => {
+  it('counts a flush or slave timeout as stored and an illegal message as refused for good', () => {
     const r = (status: PutMessageStatusValue) => ({ status });
     expect(isStored(r(PutMessageStatus.PUT_OK))).toBe(true);
     expect(isStored(r(PutMessageStatus.FLUSH_DISK_TIMEOUT))).toBe(true);
+    expect(isStored(r(PutMessageStatus.FLUSH_SLAVE_TIMEOUT))).toBe(true);
+    expect(isStored(r(PutMessageStatus.SLAVE_NOT_AVAILABLE))).toBe(true);
     expect(isStored(r(PutMessageStatus.MESSAGE_ILLEGAL))).toBe(false);
     expect(isPermanent(r(PutMessageStatus.MESSAGE_ILLEGAL))).toBe(true);
     expect(isPermanent(r(PutMessageStatus.PROPERTIES_SIZE_EXCEEDED))).toBe(true);

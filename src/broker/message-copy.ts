@@ -72,9 +72,18 @@ export function withoutProperties(
   return out;
 }
 
-/** Stored; FLUSH_DISK_TIMEOUT too, since the record is in the log and will be flushed. */
+/**
+ * Stored: the record is in the log. A flush or slave timeout, or no slave, only says its
+ * durability is not yet confirmed (TimerMessageStore#doPut counts all four as PUT_OK); retrying
+ * would store a second copy.
+ */
 export function isStored(r: PutMessageResult): boolean {
-  return r.status === PutMessageStatus.PUT_OK || r.status === PutMessageStatus.FLUSH_DISK_TIMEOUT;
+  return (
+    r.status === PutMessageStatus.PUT_OK ||
+    r.status === PutMessageStatus.FLUSH_DISK_TIMEOUT ||
+    r.status === PutMessageStatus.FLUSH_SLAVE_TIMEOUT ||
+    r.status === PutMessageStatus.SLAVE_NOT_AVAILABLE
+  );
 }
 
 /**
