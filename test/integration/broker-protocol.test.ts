@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/common/logger.js';
 import { decodeOffsetMsgId } from '../../src/message/message-id.js';
 import { encodeProperties } from '../../src/message/properties-codec.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
+import { buildPullSysFlag } from '../../src/protocol/headers/pull.js';
 import { createRequest, type RemotingCommand } from '../../src/protocol/remoting-command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
@@ -17,6 +18,7 @@ import {
   startNamesrv,
   uniqueName,
 } from '../harness/processes.js';
+import { pullHeader as postedPull, sendV2Header } from '../harness/raw-protocol.js';
 
 let namesrv: NamesrvHandle;
 let broker: BrokerHandle;
@@ -35,19 +37,8 @@ function sendHeader(
   tags = 'TagA',
   extra: Record<string, string> = {},
 ) {
-  return {
-    a: 'PG',
-    b: topic,
-    c: 'TBW102',
-    d: 4,
-    e: queueId,
-    f: 0,
-    g: Date.now(),
-    h: 0,
-    i: encodeProperties({ TAGS: tags, ...extra }),
-    j: 0,
-    k: false,
-  };
+  const properties = encodeProperties({ TAGS: tags, ...extra });
+  return sendV2Header(topic, queueId, properties, { reconsumeTimes: 0, unitMode: false });
 }
 
 async function createTopic(topic: string, queues = 4): Promise<void> {
@@ -72,18 +63,12 @@ function pullHeader(
   sub = '*',
   suspendMs = 20_000,
 ) {
-  return {
-    consumerGroup: group,
-    topic,
-    queueId,
-    queueOffset: offset,
-    maxMsgNums: 32,
-    sysFlag: 2 | 4,
-    commitOffset: 0,
+  return postedPull(group, topic, queueId, offset, {
+    sysFlag: buildPullSysFlag({ commitOffset: false, suspend: true, subscription: true }),
     suspendTimeoutMillis: suspendMs,
     subscription: sub,
     subVersion: Date.now(),
-  };
+  });
 }
 
 beforeAll(async () => {

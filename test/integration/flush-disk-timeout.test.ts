@@ -18,6 +18,7 @@ import {
   startNamesrv,
   uniqueName,
 } from '../harness/processes.js';
+import { pullHeader, sendV2Header } from '../harness/raw-protocol.js';
 import { createTopic } from '../harness/topics.js';
 
 const logger = silentLogger();
@@ -44,18 +45,11 @@ afterAll(async () => {
 async function pullAt(c: RemotingClient, queueOffset: number): Promise<string[]> {
   const p = await c.invoke(
     broker.addr,
-    createRequest(RequestCode.PULL_MESSAGE, 0, {
-      consumerGroup: 'verify',
-      topic,
-      queueId: 0,
-      queueOffset,
-      maxMsgNums: 1,
-      sysFlag: 4,
-      commitOffset: 0,
-      suspendTimeoutMillis: 0,
-      subscription: '*',
-      subVersion: 0,
-    }),
+    createRequest(
+      RequestCode.PULL_MESSAGE,
+      0,
+      pullHeader('verify', topic, 0, queueOffset, { maxMsgNums: 1 }),
+    ),
     10_000,
   );
   expect(p.code).toBe(ResponseCode.SUCCESS);
@@ -71,7 +65,7 @@ describe('FLUSH_DISK_TIMEOUT', () => {
         createRequest(
           RequestCode.SEND_MESSAGE_V2,
           0,
-          { a: 'PG', b: topic, c: 'TBW102', d: 4, e: 0, f: 0, g: Date.now(), h: 0, i: '' },
+          sendV2Header(topic, 0, ''),
           Buffer.from('slow disk'),
         ),
         30_000,

@@ -6,6 +6,8 @@ import { silentLogger } from '../../src/common/logger.js';
 import { decodeOffsetMsgId } from '../../src/message/message-id.js';
 import { encodeProperties } from '../../src/message/properties-codec.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
+import { TBW102 } from '../../src/message/system-topics.js';
+import { encodeSendHeader } from '../../src/protocol/headers/send.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
@@ -16,7 +18,7 @@ import {
   startNamesrv,
   uniqueName,
 } from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
+import { pullHeader, RawBroker } from '../harness/raw-protocol.js';
 import { createTopic } from '../harness/topics.js';
 
 let namesrv: NamesrvHandle;
@@ -38,19 +40,22 @@ afterAll(async () => {
 
 /** SendMessageRequestHeader as Java's SEND_MESSAGE (10) carries it: full field names. */
 function v1Header(topic: string, queueId: number, tags: string) {
-  return {
-    producerGroup: 'PG_V1',
-    topic,
-    defaultTopic: 'TBW102',
-    defaultTopicQueueNums: 4,
-    queueId,
-    sysFlag: 0,
-    bornTimestamp: Date.now(),
-    flag: 7,
-    properties: encodeProperties({ TAGS: tags, KEYS: 'k1', WAIT: 'true' }),
-    reconsumeTimes: 0,
-    unitMode: false,
-  };
+  return encodeSendHeader(
+    {
+      producerGroup: 'PG_V1',
+      topic,
+      defaultTopic: TBW102,
+      defaultTopicQueueNums: 4,
+      queueId,
+      sysFlag: 0,
+      bornTimestamp: Date.now(),
+      flag: 7,
+      properties: encodeProperties({ TAGS: tags, KEYS: 'k1', WAIT: 'true' }),
+      reconsumeTimes: 0,
+      unitMode: false,
+    },
+    { v2: false },
+  );
 }
 
 describe('SEND_MESSAGE v1 (code 10)', () => {
@@ -102,18 +107,11 @@ describe('LITE_PULL_MESSAGE (361)', () => {
       expect(r.code).toBe(0);
     }
     const group = uniqueName('LiteGroup');
-    const lite = await raw.call(RequestCode.LITE_PULL_MESSAGE, {
-      consumerGroup: group,
-      topic,
-      queueId: 0,
-      queueOffset: 0,
-      maxMsgNums: 32,
-      sysFlag: 4, // subscription posted; no suspend, no commit
-      commitOffset: 0,
-      suspendTimeoutMillis: 0,
-      subscription: 'A',
-      subVersion: 0,
-    });
+    // Subscription posted; no suspend, no commit.
+    const lite = await raw.call(
+      RequestCode.LITE_PULL_MESSAGE,
+      pullHeader(group, topic, 0, 0, { subscription: 'A' }),
+    );
     expect(lite.code, lite.remark).toBe(ResponseCode.SUCCESS);
     const msgs = decodeRecords(lite.body ?? Buffer.alloc(0));
     expect(msgs.map((m) => m.body.toString())).toEqual(['lite-0', 'lite-2', 'lite-4']);
@@ -122,18 +120,7 @@ describe('LITE_PULL_MESSAGE (361)', () => {
     expect(lite.extFields.minOffset).toBe('0');
 
     // Past the end without suspending: PULL_NOT_FOUND at once, the next offset unchanged.
-    const empty = await raw.call(RequestCode.LITE_PULL_MESSAGE, {
-      consumerGroup: group,
-      topic,
-      queueId: 0,
-      queueOffset: 5,
-      maxMsgNums: 32,
-      sysFlag: 4,
-      commitOffset: 0,
-      suspendTimeoutMillis: 0,
-      subscription: '*',
-      subVersion: 0,
-    });
+    const empty = await raw.call(RequestCode.LITE_PULL_MESSAGE, pullHeader(group, topic, 0, 5));
     expect(empty.code).toBe(ResponseCode.PULL_NOT_FOUND);
     expect(empty.extFields.nextBeginOffset).toBe('5');
   });

@@ -155,14 +155,23 @@ describe('CONSUMER_SEND_MSG_BACK', () => {
   it('dead-letters a plain send to %RETRY% whose reconsumeTimes is past the limit', async () => {
     const group = uniqueName('G');
     const retry = `%RETRY%${group}`;
-    const r = await raw.send(retry, 0, 'fallback', { RETRY_TOPIC: 'Orders' }, { j: 3, l: 2 });
+    const r = await raw.send(
+      retry,
+      0,
+      'fallback',
+      { RETRY_TOPIC: 'Orders' },
+      { reconsumeTimes: 3, maxReconsumeTimes: 2 },
+    );
     expect(r.code).toBe(0);
     expect(await raw.maxOffset(retry, 0)).toBe(0);
     const dead = await next(`%DLQ%${group}`, group, 0, '*');
     expect(dead.body.toString()).toBe('fallback');
     expect(dead.properties.DELAY).toBe('-1');
     // At the limit it is still a retry.
-    expect((await raw.send(retry, 0, 'still retry', {}, { j: 2, l: 2 })).code).toBe(0);
+    expect(
+      (await raw.send(retry, 0, 'still retry', {}, { reconsumeTimes: 2, maxReconsumeTimes: 2 }))
+        .code,
+    ).toBe(0);
     expect(await raw.maxOffset(retry, 0)).toBe(1);
   });
 });

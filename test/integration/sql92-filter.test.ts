@@ -9,6 +9,7 @@ import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import type { MessageExt } from '../../src/message/message.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
+import { buildPullSysFlag } from '../../src/protocol/headers/pull.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
@@ -19,7 +20,7 @@ import {
   startNamesrv,
   uniqueName,
 } from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
+import { pullHeader, RawBroker } from '../harness/raw-protocol.js';
 import { createTopic, waitFor } from '../harness/topics.js';
 
 const client = new RemotingClient(silentLogger());
@@ -57,18 +58,16 @@ async function pullSql(raw: RawBroker, topic: string, sql: string, o: SqlPull = 
   const posted = o.posted ?? true;
   const r = await raw.call(
     RequestCode.PULL_MESSAGE,
-    {
-      consumerGroup: o.group ?? 'SqlGroup',
-      topic,
-      queueId: 0,
-      queueOffset: o.offset ?? 0,
-      maxMsgNums: 32,
-      sysFlag: (posted ? 4 : 0) | (suspendMs > 0 ? 2 : 0),
-      commitOffset: 0,
+    pullHeader(o.group ?? 'SqlGroup', topic, 0, o.offset ?? 0, {
+      sysFlag: buildPullSysFlag({
+        commitOffset: false,
+        suspend: suspendMs > 0,
+        subscription: posted,
+      }),
       suspendTimeoutMillis: suspendMs,
-      ...(posted ? { subscription: sql, expressionType: 'SQL92' } : {}),
-      subVersion: 0,
-    },
+      subscription: posted ? sql : undefined,
+      expressionType: posted ? 'SQL92' : undefined,
+    }),
     undefined,
     suspendMs + 10_000,
   );
