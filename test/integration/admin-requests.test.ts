@@ -22,7 +22,7 @@ import {
   startNamesrv,
   uniqueName,
 } from '../harness/processes.js';
-import { type Ext, RawBroker } from '../harness/raw-protocol.js';
+import { type Ext, RawBroker, sendV2Header } from '../harness/raw-protocol.js';
 import { createTopic, waitFor } from '../harness/topics.js';
 
 const LONG_MAX = '9223372036854775807';
@@ -210,19 +210,11 @@ describe('request-reply', () => {
         REPLY_TO_CLIENT: clientId,
         MSG_TYPE: 'reply',
       });
-      const header = {
-        a: 'ReplyProducers',
-        b: replyTopic,
-        c: 'TBW102',
-        d: 4,
-        e: 0,
-        f: 0,
-        g: Date.now(),
-        h: 0,
-        i: properties,
-        j: 0,
-        k: false,
-      };
+      const header = sendV2Header(replyTopic, 0, properties, {
+        producerGroup: 'ReplyProducers',
+        reconsumeTimes: 0,
+        unitMode: false,
+      });
       const r = await replier.invoke(
         broker.addr,
         createRequest(RequestCode.SEND_REPLY_MESSAGE_V2, 0, header, Buffer.from('the answer')),
@@ -243,10 +235,12 @@ describe('request-reply', () => {
         createRequest(
           RequestCode.SEND_REPLY_MESSAGE_V2,
           0,
-          {
-            ...header,
-            i: encodeProperties({ CORRELATION_ID: 'corr-2', REPLY_TO_CLIENT: 'gone@1' }),
-          },
+          sendV2Header(
+            replyTopic,
+            0,
+            encodeProperties({ CORRELATION_ID: 'corr-2', REPLY_TO_CLIENT: 'gone@1' }),
+            { producerGroup: 'ReplyProducers', reconsumeTimes: 0, unitMode: false },
+          ),
           Buffer.from('nobody listens'),
         ),
       );
