@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { encodeBatch } from '../../src/message/batch-codec.js';
 import { encodeProperties } from '../../src/message/properties-codec.js';
-import { TBW102 } from '../../src/message/system-topics.js';
 import { encodeSendMsgBackHeader } from '../../src/protocol/headers/consumer-send-msg-back.js';
 import {
   encodeQueryConsumerOffsetHeader,
@@ -18,10 +17,7 @@ import {
   encodeUpdateConsumerOffsetHeader,
 } from '../../src/protocol/headers/offsets.js';
 import { encodePullHeader, PullSysFlag } from '../../src/protocol/headers/pull.js';
-import {
-  encodeSendHeader,
-  type SendMessageRequestHeader,
-} from '../../src/protocol/headers/send.js';
+import { encodeSendHeader } from '../../src/protocol/headers/send.js';
 import {
   createRequest,
   encodeBinaryCommand,
@@ -29,6 +25,7 @@ import {
   type RemotingCommand,
 } from '../../src/protocol/remoting-command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
+import { sendHeaderOf } from './raw-protocol.js';
 
 const GOLDEN_DIR = fileURLToPath(new URL('../../src/protocol/golden/', import.meta.url));
 
@@ -83,19 +80,13 @@ export function goldenBatchBody(): Buffer {
   return Buffer.from((j as { hex: string }).hex, 'hex');
 }
 
-const sendFields = (topic: string, props: string, queueId = 0): SendMessageRequestHeader => ({
-  producerGroup: 'PG_FUZZ',
-  topic,
-  defaultTopic: TBW102,
-  defaultTopicQueueNums: 4,
-  queueId,
-  sysFlag: 0,
-  bornTimestamp: 1_700_000_000_000,
-  flag: 0,
-  properties: props,
-  reconsumeTimes: 0,
-  unitMode: false,
-});
+const sendFields = (topic: string, props: string, queueId = 0) =>
+  sendHeaderOf(topic, queueId, props, {
+    producerGroup: 'PG_FUZZ',
+    bornTimestamp: 1_700_000_000_000,
+    reconsumeTimes: 0,
+    unitMode: false,
+  });
 
 /**
  * Well-formed requests for the codes the broker and name server parse, as RemotingCommands: the

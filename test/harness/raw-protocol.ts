@@ -32,16 +32,16 @@ import type { RemotingClient } from '../../src/remoting/remoting-client.js';
 export type Ext = Record<string, string | number | boolean>;
 
 /**
- * A SEND_MESSAGE_V2 header from producer group PG, born now, with no reconsumeTimes or unitMode
- * unless `more` sets them.
+ * A send header from producer group PG, born now, with no reconsumeTimes or unitMode unless
+ * `more` sets them.
  */
-export function sendV2Header(
+export function sendHeaderOf(
   topic: string,
   queueId: number,
   properties: string,
   more: Partial<SendMessageRequestHeader> = {},
-): ExtFields {
-  const h: SendMessageRequestHeader = {
+): SendMessageRequestHeader {
+  return {
     producerGroup: 'PG',
     topic,
     defaultTopic: TBW102,
@@ -53,7 +53,16 @@ export function sendV2Header(
     properties,
     ...more,
   };
-  return encodeSendHeader(h, { v2: true });
+}
+
+/** sendHeaderOf as SEND_MESSAGE_V2 extFields. */
+export function sendV2Header(
+  topic: string,
+  queueId: number,
+  properties: string,
+  more: Partial<SendMessageRequestHeader> = {},
+): ExtFields {
+  return encodeSendHeader(sendHeaderOf(topic, queueId, properties, more), { v2: true });
 }
 
 /** A PULL_MESSAGE header posting subscription '*', without suspending or committing. */

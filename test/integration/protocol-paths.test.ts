@@ -6,7 +6,6 @@ import { silentLogger } from '../../src/common/logger.js';
 import { decodeOffsetMsgId } from '../../src/message/message-id.js';
 import { encodeProperties } from '../../src/message/properties-codec.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
-import { TBW102 } from '../../src/message/system-topics.js';
 import { encodeSendHeader } from '../../src/protocol/headers/send.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
@@ -18,7 +17,7 @@ import {
   startNamesrv,
   uniqueName,
 } from '../harness/processes.js';
-import { pullHeader, RawBroker } from '../harness/raw-protocol.js';
+import { pullHeader, RawBroker, sendHeaderOf } from '../harness/raw-protocol.js';
 import { createTopic } from '../harness/topics.js';
 
 let namesrv: NamesrvHandle;
@@ -40,22 +39,9 @@ afterAll(async () => {
 
 /** SendMessageRequestHeader as Java's SEND_MESSAGE (10) carries it: full field names. */
 function v1Header(topic: string, queueId: number, tags: string) {
-  return encodeSendHeader(
-    {
-      producerGroup: 'PG_V1',
-      topic,
-      defaultTopic: TBW102,
-      defaultTopicQueueNums: 4,
-      queueId,
-      sysFlag: 0,
-      bornTimestamp: Date.now(),
-      flag: 7,
-      properties: encodeProperties({ TAGS: tags, KEYS: 'k1', WAIT: 'true' }),
-      reconsumeTimes: 0,
-      unitMode: false,
-    },
-    { v2: false },
-  );
+  const properties = encodeProperties({ TAGS: tags, KEYS: 'k1', WAIT: 'true' });
+  const more = { producerGroup: 'PG_V1', flag: 7, reconsumeTimes: 0, unitMode: false };
+  return encodeSendHeader(sendHeaderOf(topic, queueId, properties, more), { v2: false });
 }
 
 describe('SEND_MESSAGE v1 (code 10)', () => {

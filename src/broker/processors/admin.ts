@@ -10,11 +10,7 @@ import {
   encodeOffsetResponseHeader,
   encodeStoreTimeResponseHeader,
 } from '../../protocol/headers/offsets.js';
-import {
-  createResponse,
-  createResponseWithFields,
-  type RemotingCommand,
-} from '../../protocol/remoting-command.js';
+import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { TopicConfig, TopicFilterType } from '../managers/topic-config-manager.js';
@@ -132,7 +128,7 @@ export class AdminProcessor {
   readonly getEarliestMsgStoretime = (req: RemotingCommand): RemotingCommand => {
     const { topic, queueId } = decodeTopicQueueHeader(req.extFields);
     const timestamp = this.ctx.store.getEarliestMessageTime(topic, queueId);
-    return createResponseWithFields(
+    return createResponse(
       req,
       ResponseCode.SUCCESS,
       undefined,
@@ -142,10 +138,5 @@ export class AdminProcessor {
 }
 
 function offsetResponse(req: RemotingCommand, offset: number): RemotingCommand {
-  return createResponseWithFields(
-    req,
-    ResponseCode.SUCCESS,
-    undefined,
-    encodeOffsetResponseHeader(offset),
-  );
+  return createResponse(req, ResponseCode.SUCCESS, undefined, encodeOffsetResponseHeader(offset));
 }

@@ -7,11 +7,7 @@ import {
   decodeUpdateConsumerOffsetHeader,
   encodeOffsetResponseHeader,
 } from '../../protocol/headers/offsets.js';
-import {
-  createResponse,
-  createResponseWithFields,
-  type RemotingCommand,
-} from '../../protocol/remoting-command.js';
+import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
 
@@ -62,14 +58,20 @@ export class ConsumerManageProcessor {
     const h = decodeQueryConsumerOffsetHeader(req.extFields);
     const { consumerGroup: group, topic, queueId } = h;
     const offset = this.ctx.offsets.queryOffset(group, topic, queueId);
-    if (offset >= 0) return this.offsetFound(req, offset);
+    if (offset >= 0)
+      return createResponse(
+        req,
+        ResponseCode.SUCCESS,
+        undefined,
+        encodeOffsetResponseHeader(offset),
+      );
     // A new group starts from 0 while the queue still begins at offset 0 and its head is hot
     // (RocketMQ's ConsumerManageProcessor rule): "a new group sees what was already sent".
     const { store } = this.ctx;
     const minOffset = store.getMinOffsetInQueue(topic, queueId);
     const empty = store.getMaxOffsetInQueue(topic, queueId) === 0;
     if (minOffset <= 0 && (empty || store.checkInMemByConsumeOffset(topic, queueId, 0))) {
-      return this.offsetFound(req, 0);
+      return createResponse(req, ResponseCode.SUCCESS, undefined, encodeOffsetResponseHeader(0));
     }
     return createResponse(
       req,
@@ -77,13 +79,4 @@ export class ConsumerManageProcessor {
       'Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first',
     );
   };
-
-  private offsetFound(req: RemotingCommand, offset: number): RemotingCommand {
-    return createResponseWithFields(
-      req,
-      ResponseCode.SUCCESS,
-      undefined,
-      encodeOffsetResponseHeader(offset),
-    );
-  }
 }
