@@ -3,8 +3,8 @@
 // single-letter keys a..m, to shrink the header) and SendMessageResponseHeader (spec part 1 §4.3).
 // Encode writes every value as a string, in field order, leaving out optionals that are undefined,
 // so a request is byte for byte what the hand-built headers were; the producer's shape is one
-// literal, the rest go through the key tables. Decode is what the broker
-// accepts: Java's required fields, its defaults, and int fields refused past 32 bits.
+// literal, the rest go through the key tables. Decode is what the broker accepts: Java's
+// required fields, its defaults, and int fields refused past 32 bits.
 import { TBW102 } from '../../message/system-topics.js';
 import type { ExtFields } from '../remoting-command.js';
 import { RequestCode } from '../request-code.js';
