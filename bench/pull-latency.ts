@@ -14,6 +14,7 @@ import { createRequest } from '../src/protocol/remoting-command.js';
 import { RequestCode } from '../src/protocol/request-code.js';
 import { RemotingClient } from '../src/remoting/remoting-client.js';
 import { startBroker, startNamesrv } from '../test/harness/processes.js';
+import { pullHeader, sendV2Header } from '../test/harness/raw-protocol.js';
 import { createTopic } from '../test/harness/topics.js';
 
 export interface PullLatencyRow {
@@ -54,17 +55,7 @@ export async function runPullLatencyBench(opts: {
         createRequest(
           RequestCode.SEND_MESSAGE_V2,
           0,
-          {
-            a: 'PG',
-            b: topic,
-            c: 'TBW102',
-            d: 4,
-            e: 0,
-            f: 0,
-            g: Date.now(),
-            h: 0,
-            i: encodeProperties({}),
-          },
+          sendV2Header(topic, 0, encodeProperties({})),
           Buffer.alloc(1024, 98),
         ),
       );
@@ -75,18 +66,11 @@ export async function runPullLatencyBench(opts: {
         const t = performance.now();
         const r = await client.invoke(
           broker.addr,
-          createRequest(RequestCode.PULL_MESSAGE, 0, {
-            consumerGroup: 'lat',
-            topic,
-            queueId: 0,
-            queueOffset: i % fill,
-            maxMsgNums: 1,
-            sysFlag: 4,
-            commitOffset: 0,
-            suspendTimeoutMillis: 0,
-            subscription: '*',
-            subVersion: 0,
-          }),
+          createRequest(
+            RequestCode.PULL_MESSAGE,
+            0,
+            pullHeader('lat', topic, 0, i % fill, { maxMsgNums: 1 }),
+          ),
         );
         h.record(Math.max(1, Math.round((performance.now() - t) * 1e6)));
         if (r.code !== 0) throw new Error(`pull failed: ${r.code} ${r.remark ?? ''}`);

@@ -3,16 +3,17 @@
 // really sends such values: endTimestamp=Long.MAX_VALUE in a lookup by unique key. Each is
 // accepted; beyond ±2^53 the decoded number saturates (fields.ts says why that is exact enough).
 import { describe, expect, it } from 'vitest';
+import { decodeSendMsgBackHeader } from '../protocol/headers/consumer-send-msg-back.js';
+import {
+  decodeSearchOffsetHeader,
+  decodeUpdateConsumerOffsetHeader,
+} from '../protocol/headers/offsets.js';
+import { decodePullHeader } from '../protocol/headers/pull.js';
+import { decodeSendHeader } from '../protocol/headers/send.js';
 import type { ExtFields } from '../protocol/remoting-command.js';
-import { createRequest } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
-import { parseSearchOffsetHeader } from './processors/admin.js';
-import { parseUpdateConsumerOffsetHeader } from './processors/consumer-manage.js';
-import { parsePullHeader } from './processors/pull-message.js';
 import { parseQueryMessageHeader, parseViewMessageHeader } from './processors/query-message.js';
 import { parseResetOffsetHeader } from './processors/reset-offset.js';
-import { parseSendHeader } from './processors/send-message.js';
-import { parseSendBackHeader } from './processors/send-message-back.js';
 
 const LONG_MAX = '9223372036854775807';
 const LONG_MIN = '-9223372036854775808';
@@ -26,61 +27,40 @@ const pull = {
   maxMsgNums: '32',
   sysFlag: '0',
 };
-const viaRequest = (code: number, parse: (r: ReturnType<typeof createRequest>) => unknown) => {
-  return (e: ExtFields) => parse(createRequest(code, 0, e));
-};
 
 /** [request header, wire key, decoder, decoded property, the other required fields]. */
 const LONG_FIELDS: [string, string, (e: ExtFields) => unknown, string, ExtFields][] = [
   [
     'SendMessageRequestHeader',
     'bornTimestamp',
-    (e) => parseSendHeader(RequestCode.SEND_MESSAGE, e),
+    (e) => decodeSendHeader(RequestCode.SEND_MESSAGE, e),
     'bornTimestamp',
     { producerGroup: 'PG', topic: 'T', queueId: '0' },
   ],
   [
     'SendMessageRequestHeaderV2',
     'g',
-    (e) => parseSendHeader(RequestCode.SEND_MESSAGE_V2, e),
+    (e) => decodeSendHeader(RequestCode.SEND_MESSAGE_V2, e),
     'bornTimestamp',
     send,
   ],
   [
     'SendMessageRequestHeaderV2 (batch)',
     'g',
-    (e) => parseSendHeader(RequestCode.SEND_BATCH_MESSAGE, e),
+    (e) => decodeSendHeader(RequestCode.SEND_BATCH_MESSAGE, e),
     'bornTimestamp',
     send,
   ],
-  [
-    'PullMessageRequestHeader',
-    'queueOffset',
-    viaRequest(RequestCode.PULL_MESSAGE, parsePullHeader),
-    'queueOffset',
-    pull,
-  ],
-  [
-    'PullMessageRequestHeader',
-    'commitOffset',
-    viaRequest(RequestCode.PULL_MESSAGE, parsePullHeader),
-    'commitOffset',
-    pull,
-  ],
+  ['PullMessageRequestHeader', 'queueOffset', decodePullHeader, 'queueOffset', pull],
+  ['PullMessageRequestHeader', 'commitOffset', decodePullHeader, 'commitOffset', pull],
   [
     'PullMessageRequestHeader',
     'suspendTimeoutMillis',
-    viaRequest(RequestCode.PULL_MESSAGE, parsePullHeader),
+    decodePullHeader,
     'suspendTimeoutMillis',
     pull,
   ],
-  [
-    'PullMessageRequestHeader',
-    'subVersion',
-    viaRequest(RequestCode.PULL_MESSAGE, parsePullHeader),
-    'subVersion',
-    pull,
-  ],
+  ['PullMessageRequestHeader', 'subVersion', decodePullHeader, 'subVersion', pull],
   [
     'QueryMessageRequestHeader',
     'beginTimestamp',
@@ -99,21 +79,21 @@ const LONG_FIELDS: [string, string, (e: ExtFields) => unknown, string, ExtFields
   [
     'UpdateConsumerOffsetRequestHeader',
     'commitOffset',
-    parseUpdateConsumerOffsetHeader,
-    'offset',
+    decodeUpdateConsumerOffsetHeader,
+    'commitOffset',
     { consumerGroup: 'G', topic: 'T', queueId: '0' },
   ],
   [
     'ConsumerSendMsgBackRequestHeader',
     'offset',
-    viaRequest(RequestCode.CONSUMER_SEND_MSG_BACK, parseSendBackHeader),
+    decodeSendMsgBackHeader,
     'offset',
     { group: 'G', delayLevel: '0' },
   ],
   [
     'SearchOffsetRequestHeader',
     'timestamp',
-    parseSearchOffsetHeader,
+    decodeSearchOffsetHeader,
     'timestamp',
     { topic: 'T', queueId: '0' },
   ],

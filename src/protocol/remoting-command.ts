@@ -88,12 +88,16 @@ export function createResponse(
   };
 }
 
-/** A response whose extFields are already strings (the send path's answer, once per message). */
+/**
+ * A response whose extFields are already strings, as the header codecs (protocol/headers/) give
+ * them: the send and pull answers, once per message, with no second object.
+ */
 export function createResponseWithFields(
   request: Pick<RemotingCommand, 'opaque'>,
   code: number,
   remark: string | undefined,
   extFields: ExtFields,
+  body?: Buffer,
 ): RemotingCommand {
   return {
     code,
@@ -103,6 +107,7 @@ export function createResponseWithFields(
     flag: FLAG_RESPONSE,
     remark,
     extFields,
+    body,
   };
 }
 

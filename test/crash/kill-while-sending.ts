@@ -10,6 +10,7 @@ import { createRequest } from '../../src/protocol/remoting-command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
 import type { BrokerHandle } from '../harness/processes.js';
+import { pullHeader, sendV2Header } from '../harness/raw-protocol.js';
 import { waitFor } from '../harness/topics.js';
 
 async function readQueue(
@@ -23,18 +24,7 @@ async function readQueue(
   for (;;) {
     const p = await c.invoke(
       broker.addr,
-      createRequest(RequestCode.PULL_MESSAGE, 0, {
-        consumerGroup: 'verify',
-        topic,
-        queueId,
-        queueOffset: offset,
-        maxMsgNums: 32,
-        sysFlag: 4,
-        commitOffset: 0,
-        suspendTimeoutMillis: 0,
-        subscription: '*',
-        subVersion: 0,
-      }),
+      createRequest(RequestCode.PULL_MESSAGE, 0, pullHeader('verify', topic, queueId, offset)),
       10_000,
     );
     if (p.code !== 0) return out;
@@ -63,17 +53,7 @@ export async function killWhileSending(
             createRequest(
               RequestCode.SEND_MESSAGE_V2,
               0,
-              {
-                a: 'PG',
-                b: topic,
-                c: 'TBW102',
-                d: 4,
-                e: seq % 2,
-                f: 0,
-                g: Date.now(),
-                h: 0,
-                i: encodeProperties({ WAIT: 'true' }),
-              },
+              sendV2Header(topic, seq % 2, encodeProperties({ WAIT: 'true' })),
               Buffer.from(body),
             ),
             5_000,

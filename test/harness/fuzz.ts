@@ -9,6 +9,15 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { encodeBatch } from '../../src/message/batch-codec.js';
 import { encodeProperties } from '../../src/message/properties-codec.js';
+import { encodeSendMsgBackHeader } from '../../src/protocol/headers/consumer-send-msg-back.js';
+import {
+  encodeQueryConsumerOffsetHeader,
+  encodeSearchOffsetHeader,
+  encodeTopicQueueHeader,
+  encodeUpdateConsumerOffsetHeader,
+} from '../../src/protocol/headers/offsets.js';
+import { encodePullHeader, PullSysFlag } from '../../src/protocol/headers/pull.js';
+import { encodeSendHeader } from '../../src/protocol/headers/send.js';
 import {
   createRequest,
   encodeBinaryCommand,
@@ -16,6 +25,7 @@ import {
   type RemotingCommand,
 } from '../../src/protocol/remoting-command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
+import { sendHeaderOf } from './raw-protocol.js';
 
 const GOLDEN_DIR = fileURLToPath(new URL('../../src/protocol/golden/', import.meta.url));
 
@@ -70,19 +80,13 @@ export function goldenBatchBody(): Buffer {
   return Buffer.from((j as { hex: string }).hex, 'hex');
 }
 
-const sendV2Fields = (topic: string, props: string) => ({
-  a: 'PG_FUZZ',
-  b: topic,
-  c: 'TBW102',
-  d: 4,
-  e: 0,
-  f: 0,
-  g: 1_700_000_000_000,
-  h: 0,
-  i: props,
-  j: 0,
-  k: false,
-});
+const sendFields = (topic: string, props: string, queueId = 0) =>
+  sendHeaderOf(topic, queueId, props, {
+    producerGroup: 'PG_FUZZ',
+    bornTimestamp: 1_700_000_000_000,
+    reconsumeTimes: 0,
+    unitMode: false,
+  });
 
 /**
  * Well-formed requests for the codes the broker and name server parse, as RemotingCommands: the
@@ -91,6 +95,7 @@ const sendV2Fields = (topic: string, props: string) => ({
 export function seedRequests(topic: string, group: string): RemotingCommand[] {
   const props = encodeProperties({ TAGS: 'TagA', KEYS: 'k1', WAIT: 'true' });
   const mq = { topic, brokerName: 'broker-fuzz', queueId: 0 };
+  const queue0 = { topic, queueId: 0 };
   const heartbeat = {
     clientID: '127.0.0.1@fuzz',
     producerDataSet: [{ groupName: 'PG_FUZZ' }],
@@ -117,65 +122,69 @@ export function seedRequests(topic: string, group: string): RemotingCommand[] {
   const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
   const R = RequestCode;
   return [
-    createRequest(R.SEND_MESSAGE_V2, 1, sendV2Fields(topic, props), Buffer.from('fuzz body')),
+    createRequest(
+      R.SEND_MESSAGE_V2,
+      1,
+      encodeSendHeader(sendFields(topic, props), { v2: true }),
+      Buffer.from('fuzz body'),
+    ),
     createRequest(
       R.SEND_MESSAGE,
       2,
-      {
-        producerGroup: 'PG_FUZZ',
-        topic,
-        defaultTopic: 'TBW102',
-        defaultTopicQueueNums: 4,
-        queueId: 1,
-        sysFlag: 0,
-        bornTimestamp: 1_700_000_000_000,
-        flag: 0,
-        properties: props,
-        reconsumeTimes: 0,
-        unitMode: false,
-      },
+      encodeSendHeader(sendFields(topic, props, 1), { v2: false }),
       Buffer.from('v1 body'),
     ),
     createRequest(
       R.SEND_BATCH_MESSAGE,
       3,
-      { ...sendV2Fields(topic, ''), m: true },
+      encodeSendHeader({ ...sendFields(topic, ''), batch: true }, { v2: true }),
       encodeBatch([
         { flag: 0, body: Buffer.from('one'), properties: { TAGS: 'A' } },
         { flag: 0, body: Buffer.from('two'), properties: { KEYS: 'k2' } },
       ]),
     ),
-    createRequest(R.PULL_MESSAGE, 4, {
-      consumerGroup: group,
-      topic,
-      queueId: 0,
-      queueOffset: 0,
-      maxMsgNums: 32,
-      sysFlag: 2,
-      commitOffset: 0,
-      suspendTimeoutMillis: 0,
-      subscription: '*',
-      subVersion: 0,
-      expressionType: 'TAG',
-    }),
-    createRequest(R.LITE_PULL_MESSAGE, 5, {
-      consumerGroup: group,
-      topic,
-      queueId: 0,
-      queueOffset: 0,
-      maxMsgNums: 8,
-      sysFlag: 0,
-      suspendTimeoutMillis: 0,
-      subscription: '*',
-      expressionType: 'TAG',
-    }),
-    createRequest(R.UPDATE_CONSUMER_OFFSET, 6, {
-      consumerGroup: group,
-      topic,
-      queueId: 0,
-      commitOffset: 0,
-    }),
-    createRequest(R.QUERY_CONSUMER_OFFSET, 7, { consumerGroup: group, topic, queueId: 0 }),
+    createRequest(
+      R.PULL_MESSAGE,
+      4,
+      encodePullHeader({
+        consumerGroup: group,
+        topic,
+        queueId: 0,
+        queueOffset: 0,
+        maxMsgNums: 32,
+        sysFlag: PullSysFlag.SUSPEND,
+        commitOffset: 0,
+        suspendTimeoutMillis: 0,
+        subscription: '*',
+        subVersion: 0,
+        expressionType: 'TAG',
+      }),
+    ),
+    createRequest(
+      R.LITE_PULL_MESSAGE,
+      5,
+      encodePullHeader({
+        consumerGroup: group,
+        topic,
+        queueId: 0,
+        queueOffset: 0,
+        maxMsgNums: 8,
+        sysFlag: 0,
+        suspendTimeoutMillis: 0,
+        subscription: '*',
+        expressionType: 'TAG',
+      }),
+    ),
+    createRequest(
+      R.UPDATE_CONSUMER_OFFSET,
+      6,
+      encodeUpdateConsumerOffsetHeader({ ...queue0, consumerGroup: group, commitOffset: 0 }),
+    ),
+    createRequest(
+      R.QUERY_CONSUMER_OFFSET,
+      7,
+      encodeQueryConsumerOffsetHeader({ ...queue0, consumerGroup: group }),
+    ),
     createRequest(R.GET_CONSUMER_LIST_BY_GROUP, 8, { consumerGroup: group }),
     createRequest(R.HEART_BEAT, 9, {}, json(heartbeat)),
     createRequest(R.UNREGISTER_CLIENT, 10, { clientID: '127.0.0.1@fuzz', consumerGroup: group }),
@@ -188,20 +197,28 @@ export function seedRequests(topic: string, group: string): RemotingCommand[] {
       endTimestamp: 1_800_000_000_000,
     }),
     createRequest(R.VIEW_MESSAGE_BY_ID, 13, { offset: 0 }),
-    createRequest(R.CONSUMER_SEND_MSG_BACK, 14, {
-      offset: 0,
-      group,
-      delayLevel: 0,
-      originMsgId: '7F00000100002A9F0000000000000000',
-      originTopic: topic,
-      maxReconsumeTimes: 16,
-    }),
+    createRequest(
+      R.CONSUMER_SEND_MSG_BACK,
+      14,
+      encodeSendMsgBackHeader({
+        offset: 0,
+        group,
+        delayLevel: 0,
+        originMsgId: '7F00000100002A9F0000000000000000',
+        originTopic: topic,
+        maxReconsumeTimes: 16,
+      }),
+    ),
     createRequest(R.LOCK_BATCH_MQ, 15, {}, json(lock)),
     createRequest(R.UNLOCK_BATCH_MQ, 16, {}, json(lock)),
-    createRequest(R.GET_MAX_OFFSET, 17, { topic, queueId: 0 }),
-    createRequest(R.GET_MIN_OFFSET, 18, { topic, queueId: 0 }),
-    createRequest(R.SEARCH_OFFSET_BY_TIMESTAMP, 19, { topic, queueId: 0, timestamp: 0 }),
-    createRequest(R.GET_EARLIEST_MSG_STORETIME, 20, { topic, queueId: 0 }),
+    createRequest(R.GET_MAX_OFFSET, 17, encodeTopicQueueHeader(queue0)),
+    createRequest(R.GET_MIN_OFFSET, 18, encodeTopicQueueHeader(queue0)),
+    createRequest(
+      R.SEARCH_OFFSET_BY_TIMESTAMP,
+      19,
+      encodeSearchOffsetHeader({ ...queue0, timestamp: 0 }),
+    ),
+    createRequest(R.GET_EARLIEST_MSG_STORETIME, 20, encodeTopicQueueHeader(queue0)),
     createRequest(R.GET_TOPIC_CONFIG, 21, { topic }),
     createRequest(R.INVOKE_BROKER_TO_RESET_OFFSET, 22, {
       topic,

@@ -18,6 +18,7 @@ import { RemotingClient } from '../../src/remoting/remoting-client.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
 import type { Ext } from '../harness/raw-protocol.js';
+import { sendV2Header } from '../harness/raw-protocol.js';
 import { waitFor } from '../harness/topics.js';
 
 const LONG_MAX = '9223372036854775807';
@@ -193,19 +194,11 @@ describe('request-reply', () => {
         REPLY_TO_CLIENT: clientId,
         MSG_TYPE: 'reply',
       });
-      const header = {
-        a: 'ReplyProducers',
-        b: replyTopic,
-        c: 'TBW102',
-        d: 4,
-        e: 0,
-        f: 0,
-        g: Date.now(),
-        h: 0,
-        i: properties,
-        j: 0,
-        k: false,
-      };
+      const header = sendV2Header(replyTopic, 0, properties, {
+        producerGroup: 'ReplyProducers',
+        reconsumeTimes: 0,
+        unitMode: false,
+      });
       const r = await replier.invoke(
         cluster.brokerAddr,
         createRequest(RequestCode.SEND_REPLY_MESSAGE_V2, 0, header, Buffer.from('the answer')),
@@ -226,10 +219,12 @@ describe('request-reply', () => {
         createRequest(
           RequestCode.SEND_REPLY_MESSAGE_V2,
           0,
-          {
-            ...header,
-            i: encodeProperties({ CORRELATION_ID: 'corr-2', REPLY_TO_CLIENT: 'gone@1' }),
-          },
+          sendV2Header(
+            replyTopic,
+            0,
+            encodeProperties({ CORRELATION_ID: 'corr-2', REPLY_TO_CLIENT: 'gone@1' }),
+            { producerGroup: 'ReplyProducers', reconsumeTimes: 0, unitMode: false },
+          ),
           Buffer.from('nobody listens'),
         ),
       );

@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/common/logger.js';
 import { decodeOffsetMsgId } from '../../src/message/message-id.js';
 import { encodeProperties } from '../../src/message/properties-codec.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
+import { buildPullSysFlag } from '../../src/protocol/headers/pull.js';
 import { createRequest, type RemotingCommand } from '../../src/protocol/remoting-command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
@@ -12,6 +13,7 @@ import { RemotingClient } from '../../src/remoting/remoting-client.js';
 import { useCluster } from '../harness/cluster.js';
 import { pollUntil } from '../harness/poll.js';
 import { uniqueName } from '../harness/processes.js';
+import { pullHeader as postedPull, sendV2Header } from '../harness/raw-protocol.js';
 
 const cluster = useCluster({
   brokerConfig: { maxMessageSize: 1024, autoCreateTopicEnable: false },
@@ -31,19 +33,8 @@ function sendHeader(
   tags = 'TagA',
   extra: Record<string, string> = {},
 ) {
-  return {
-    a: 'PG',
-    b: topic,
-    c: 'TBW102',
-    d: 4,
-    e: queueId,
-    f: 0,
-    g: Date.now(),
-    h: 0,
-    i: encodeProperties({ TAGS: tags, ...extra }),
-    j: 0,
-    k: false,
-  };
+  const properties = encodeProperties({ TAGS: tags, ...extra });
+  return sendV2Header(topic, queueId, properties, { reconsumeTimes: 0, unitMode: false });
 }
 
 const createTopic = (topic: string, queues = 4) => cluster.createTopic(topic, queues);
@@ -56,18 +47,12 @@ function pullHeader(
   sub = '*',
   suspendMs = 20_000,
 ) {
-  return {
-    consumerGroup: group,
-    topic,
-    queueId,
-    queueOffset: offset,
-    maxMsgNums: 32,
-    sysFlag: 2 | 4,
-    commitOffset: 0,
+  return postedPull(group, topic, queueId, offset, {
+    sysFlag: buildPullSysFlag({ commitOffset: false, suspend: true, subscription: true }),
     suspendTimeoutMillis: suspendMs,
     subscription: sub,
     subVersion: Date.now(),
-  };
+  });
 }
 
 afterAll(() => client.close());

@@ -10,6 +10,7 @@ import { RequestCode } from '../../src/protocol/request-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { pullHeader, sendV2Header } from '../harness/raw-protocol.js';
 import { waitFor } from '../harness/topics.js';
 
 const require = createRequire(import.meta.url);
@@ -36,17 +37,7 @@ describe('clean broker restart', () => {
     for (let i = 0; i < 100; i++) {
       const r = await invoke(
         RequestCode.SEND_MESSAGE_V2,
-        {
-          a: 'PG',
-          b: topic,
-          c: 'TBW102',
-          d: 4,
-          e: 0,
-          f: 0,
-          g: Date.now(),
-          h: 0,
-          i: encodeProperties({ TAGS: 'T' }),
-        },
+        sendV2Header(topic, 0, encodeProperties({ TAGS: 'T' })),
         Buffer.from(`m${i}`),
       );
       expect(r.code).toBe(0);
@@ -73,18 +64,7 @@ describe('clean broker restart', () => {
     const bodies: string[] = [];
     let offset = 0;
     while (offset < 100) {
-      const p = await invoke(RequestCode.PULL_MESSAGE, {
-        consumerGroup: group,
-        topic,
-        queueId: 0,
-        queueOffset: offset,
-        maxMsgNums: 32,
-        sysFlag: 4,
-        commitOffset: 0,
-        suspendTimeoutMillis: 0,
-        subscription: '*',
-        subVersion: 0,
-      });
+      const p = await invoke(RequestCode.PULL_MESSAGE, pullHeader(group, topic, 0, offset));
       expect(p.code).toBe(0);
       bodies.push(...decodeRecords(p.body!).map((m) => m.body.toString()));
       offset = Number(p.extFields.nextBeginOffset);
@@ -93,7 +73,7 @@ describe('clean broker restart', () => {
     // The queue continues where it stopped.
     const s = await invoke(
       RequestCode.SEND_MESSAGE_V2,
-      { a: 'PG', b: topic, c: 'TBW102', d: 4, e: 0, f: 0, g: Date.now(), h: 0, i: '' },
+      sendV2Header(topic, 0, ''),
       Buffer.from('after'),
     );
     expect(s.extFields.queueOffset).toBe('100');

@@ -12,6 +12,7 @@ import { ResponseCode } from '../../src/protocol/response-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { pullHeader, sendV2Header } from '../harness/raw-protocol.js';
 import { startProducer } from '../harness/sdk.js';
 
 const logger = silentLogger();
@@ -30,18 +31,11 @@ const cluster = useCluster({
 async function pullAt(c: RemotingClient, queueOffset: number): Promise<string[]> {
   const p = await c.invoke(
     cluster.brokerAddr,
-    createRequest(RequestCode.PULL_MESSAGE, 0, {
-      consumerGroup: 'verify',
-      topic,
-      queueId: 0,
-      queueOffset,
-      maxMsgNums: 1,
-      sysFlag: 4,
-      commitOffset: 0,
-      suspendTimeoutMillis: 0,
-      subscription: '*',
-      subVersion: 0,
-    }),
+    createRequest(
+      RequestCode.PULL_MESSAGE,
+      0,
+      pullHeader('verify', topic, 0, queueOffset, { maxMsgNums: 1 }),
+    ),
     10_000,
   );
   expect(p.code).toBe(ResponseCode.SUCCESS);
@@ -57,7 +51,7 @@ describe('FLUSH_DISK_TIMEOUT', () => {
         createRequest(
           RequestCode.SEND_MESSAGE_V2,
           0,
-          { a: 'PG', b: topic, c: 'TBW102', d: 4, e: 0, f: 0, g: Date.now(), h: 0, i: '' },
+          sendV2Header(topic, 0, ''),
           Buffer.from('slow disk'),
         ),
         30_000,

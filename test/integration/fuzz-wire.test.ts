@@ -42,6 +42,7 @@ import {
   withConsistentLength,
 } from '../harness/fuzz.js';
 import { type NamesrvHandle, uniqueName } from '../harness/processes.js';
+import { sendV2Header } from '../harness/raw-protocol.js';
 
 const REQUEST_CASES = 3_000;
 const FRAME_CASES = 3_000;
@@ -365,7 +366,7 @@ describe('found by fuzzing', () => {
   it('refuses Java-int header fields beyond 32 bits before a send auto-creates its topic', async () => {
     const before = await brokerSnapshot();
     const fresh = uniqueName('Int32Topic');
-    const header = { a: 'PG', b: fresh, c: 'TBW102', d: 4, e: 0, f: 0, g: 1, h: 0, i: '', j: 0 };
+    const header = sendV2Header(fresh, 0, '', { bornTimestamp: 1, reconsumeTimes: 0 });
     const r = await call(RequestCode.SEND_MESSAGE_V2, { ...header, j: 2 ** 40 }, Buffer.from('x'));
     expect(r.code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(r.remark).toMatch(/field 'j' must be a 32-bit integer/);
@@ -584,19 +585,11 @@ describe('fuzz over the wire (real mqbroker and mqnamesrv)', () => {
       createRequest(
         RequestCode.SEND_MESSAGE_V2,
         0,
-        {
-          a: 'PG_AFTER',
-          b: topic,
-          c: 'TBW102',
-          d: 4,
-          e: 0,
-          f: 0,
-          g: Date.now(),
-          h: 0,
-          i: '',
-          j: 0,
-          k: false,
-        },
+        sendV2Header(topic, 0, '', {
+          producerGroup: 'PG_AFTER',
+          reconsumeTimes: 0,
+          unitMode: false,
+        }),
         Buffer.from('after the fuzz'),
       ),
       10_000,

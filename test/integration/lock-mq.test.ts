@@ -48,7 +48,7 @@ describe('queue locks', () => {
     // The group holds live locks: a %RETRY% send goes to the DLQ, as for RocketMQ's orderly
     // consumers (they retry locally). Renewed first, so they are live whatever the time so far.
     expect(await lock('B', [1, 2, 3])).toEqual([1, 2, 3]);
-    const sent = await raw().send(`%RETRY%${group}`, 0, 'orderly-retry', {}, { j: 1 });
+    const sent = await raw().send(`%RETRY%${group}`, 0, 'orderly-retry', {}, { reconsumeTimes: 1 });
     expect(sent.code).toBe(0);
     const dlqMax = await raw().maxOffset(`%DLQ%${group}`, 0);
     expect(dlqMax).toBe(1);

@@ -5,28 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { decodeOffsetMsgId } from '../../src/message/message-id.js';
 import { encodeProperties } from '../../src/message/properties-codec.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
+import { encodeSendHeader } from '../../src/protocol/headers/send.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
+import { pullHeader, sendHeaderOf } from '../harness/raw-protocol.js';
 
 const cluster = useCluster();
 
 /** SendMessageRequestHeader as Java's SEND_MESSAGE (10) carries it: full field names. */
 function v1Header(topic: string, queueId: number, tags: string) {
-  return {
-    producerGroup: 'PG_V1',
-    topic,
-    defaultTopic: 'TBW102',
-    defaultTopicQueueNums: 4,
-    queueId,
-    sysFlag: 0,
-    bornTimestamp: Date.now(),
-    flag: 7,
-    properties: encodeProperties({ TAGS: tags, KEYS: 'k1', WAIT: 'true' }),
-    reconsumeTimes: 0,
-    unitMode: false,
-  };
+  const properties = encodeProperties({ TAGS: tags, KEYS: 'k1', WAIT: 'true' });
+  const more = { producerGroup: 'PG_V1', flag: 7, reconsumeTimes: 0, unitMode: false };
+  return encodeSendHeader(sendHeaderOf(topic, queueId, properties, more), { v2: false });
 }
 
 describe('SEND_MESSAGE v1 (code 10)', () => {
@@ -78,18 +70,11 @@ describe('LITE_PULL_MESSAGE (361)', () => {
       expect(r.code).toBe(0);
     }
     const group = uniqueName('LiteGroup');
-    const lite = await cluster.raw.call(RequestCode.LITE_PULL_MESSAGE, {
-      consumerGroup: group,
-      topic,
-      queueId: 0,
-      queueOffset: 0,
-      maxMsgNums: 32,
-      sysFlag: 4, // subscription posted; no suspend, no commit
-      commitOffset: 0,
-      suspendTimeoutMillis: 0,
-      subscription: 'A',
-      subVersion: 0,
-    });
+    // Subscription posted; no suspend, no commit.
+    const lite = await cluster.raw.call(
+      RequestCode.LITE_PULL_MESSAGE,
+      pullHeader(group, topic, 0, 0, { subscription: 'A' }),
+    );
     expect(lite.code, lite.remark).toBe(ResponseCode.SUCCESS);
     const msgs = decodeRecords(lite.body ?? Buffer.alloc(0));
     expect(msgs.map((m) => m.body.toString())).toEqual(['lite-0', 'lite-2', 'lite-4']);
@@ -98,18 +83,10 @@ describe('LITE_PULL_MESSAGE (361)', () => {
     expect(lite.extFields.minOffset).toBe('0');
 
     // Past the end without suspending: PULL_NOT_FOUND at once, the next offset unchanged.
-    const empty = await cluster.raw.call(RequestCode.LITE_PULL_MESSAGE, {
-      consumerGroup: group,
-      topic,
-      queueId: 0,
-      queueOffset: 5,
-      maxMsgNums: 32,
-      sysFlag: 4,
-      commitOffset: 0,
-      suspendTimeoutMillis: 0,
-      subscription: '*',
-      subVersion: 0,
-    });
+    const empty = await cluster.raw.call(
+      RequestCode.LITE_PULL_MESSAGE,
+      pullHeader(group, topic, 0, 5),
+    );
     expect(empty.code).toBe(ResponseCode.PULL_NOT_FOUND);
     expect(empty.extFields.nextBeginOffset).toBe('5');
   });

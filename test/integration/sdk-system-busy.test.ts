@@ -17,7 +17,7 @@ import { ResponseCode } from '../../src/protocol/response-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
 import { useCluster } from '../harness/cluster.js';
 import { type BrokerHandle, uniqueName } from '../harness/processes.js';
-import { RawBroker } from '../harness/raw-protocol.js';
+import { RawBroker, sendV2Header } from '../harness/raw-protocol.js';
 import { waitForAsync } from '../harness/topics.js';
 
 const logger = silentLogger();
@@ -60,18 +60,9 @@ beforeAll(async () => {
       rawA
         .call(
           RequestCode.SEND_MESSAGE_V2,
-          {
-            a: 'PG',
-            b: parkedTopic,
-            c: 'TBW102',
-            d: 4,
-            e: 0,
-            f: 0,
-            g: Date.now(),
-            h: 0,
-            j: 0,
-            i: encodeProperties({ KEYS: `parked-${i}` }),
-          },
+          sendV2Header(parkedTopic, 0, encodeProperties({ KEYS: `parked-${i}` }), {
+            reconsumeTimes: 0,
+          }),
           Buffer.from(`parked-${i}`),
           STUCK_MS,
         )

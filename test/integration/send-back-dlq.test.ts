@@ -136,7 +136,7 @@ describe('CONSUMER_SEND_MSG_BACK', () => {
       0,
       'fallback',
       { RETRY_TOPIC: 'Orders' },
-      { j: 3, l: 2 },
+      { reconsumeTimes: 3, maxReconsumeTimes: 2 },
     );
     expect(r.code).toBe(0);
     expect(await cluster.raw.maxOffset(retry, 0)).toBe(0);
@@ -144,7 +144,17 @@ describe('CONSUMER_SEND_MSG_BACK', () => {
     expect(dead.body.toString()).toBe('fallback');
     expect(dead.properties.DELAY).toBe('-1');
     // At the limit it is still a retry.
-    expect((await cluster.raw.send(retry, 0, 'still retry', {}, { j: 2, l: 2 })).code).toBe(0);
+    expect(
+      (
+        await cluster.raw.send(
+          retry,
+          0,
+          'still retry',
+          {},
+          { reconsumeTimes: 2, maxReconsumeTimes: 2 },
+        )
+      ).code,
+    ).toBe(0);
     expect(await cluster.raw.maxOffset(retry, 0)).toBe(1);
   });
 });

@@ -9,11 +9,13 @@ import { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import type { MessageExt } from '../../src/message/message.js';
 import { decodeRecords } from '../../src/message/record-codec.js';
+import { buildPullSysFlag } from '../../src/protocol/headers/pull.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
 import type { RawBroker } from '../harness/raw-protocol.js';
+import { pullHeader } from '../harness/raw-protocol.js';
 import { waitFor } from '../harness/topics.js';
 
 const SEED = "age <= 20 AND sex = '女'";
@@ -36,18 +38,16 @@ async function pullSql(raw: RawBroker, topic: string, sql: string, o: SqlPull = 
   const posted = o.posted ?? true;
   const r = await raw.call(
     RequestCode.PULL_MESSAGE,
-    {
-      consumerGroup: o.group ?? 'SqlGroup',
-      topic,
-      queueId: 0,
-      queueOffset: o.offset ?? 0,
-      maxMsgNums: 32,
-      sysFlag: (posted ? 4 : 0) | (suspendMs > 0 ? 2 : 0),
-      commitOffset: 0,
+    pullHeader(o.group ?? 'SqlGroup', topic, 0, o.offset ?? 0, {
+      sysFlag: buildPullSysFlag({
+        commitOffset: false,
+        suspend: suspendMs > 0,
+        subscription: posted,
+      }),
       suspendTimeoutMillis: suspendMs,
-      ...(posted ? { subscription: sql, expressionType: 'SQL92' } : {}),
-      subVersion: 0,
-    },
+      subscription: posted ? sql : undefined,
+      expressionType: posted ? 'SQL92' : undefined,
+    }),
     undefined,
     suspendMs + 10_000,
   );

@@ -1,21 +1,17 @@
 // Topic administration and queue offset queries (spec part 1 §4.8, part 2 §3.3, §10.2-10.3):
 // UPDATE_AND_CREATE_TOPIC (17), DELETE_TOPIC_IN_BROKER (215), GET_ALL_TOPIC_CONFIG (21),
 // GET_TOPIC_CONFIG (351), GET_MAX_OFFSET (30), GET_MIN_OFFSET (31),
-// SEARCH_OFFSET_BY_TIMESTAMP (29), GET_EARLIEST_MSG_STORETIME (32).
+// SEARCH_OFFSET_BY_TIMESTAMP (29), GET_EARLIEST_MSG_STORETIME (32); the offset headers are
+// coded in protocol/headers/offsets.ts.
 import { DEFAULT_TOPIC_QUEUE_NUMS, TOPIC_QUEUE_NUMS_MAX } from '../../common/limits.js';
+import { optBool, optInt, optString, reqString } from '../../protocol/headers/fields.js';
 import {
-  optBool,
-  optInt,
-  optString,
-  reqInt,
-  reqLong,
-  reqString,
-} from '../../protocol/headers/fields.js';
-import {
-  createResponse,
-  type ExtFields,
-  type RemotingCommand,
-} from '../../protocol/remoting-command.js';
+  decodeSearchOffsetHeader,
+  decodeTopicQueueHeader,
+  encodeOffsetResponseHeader,
+  encodeStoreTimeResponseHeader,
+} from '../../protocol/headers/offsets.js';
+import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { TopicConfig, TopicFilterType } from '../managers/topic-config-manager.js';
@@ -123,46 +119,32 @@ export class AdminProcessor {
   };
 
   readonly getMaxOffset = (req: RemotingCommand): RemotingCommand => {
-    const { topic, queueId } = this.queue(req);
-    return createResponse(req, ResponseCode.SUCCESS, undefined, {
-      offset: this.ctx.store.getMaxOffsetInQueue(topic, queueId),
-    });
+    const { topic, queueId } = decodeTopicQueueHeader(req.extFields);
+    return offsetResponse(req, this.ctx.store.getMaxOffsetInQueue(topic, queueId));
   };
 
   readonly getMinOffset = (req: RemotingCommand): RemotingCommand => {
-    const { topic, queueId } = this.queue(req);
-    return createResponse(req, ResponseCode.SUCCESS, undefined, {
-      offset: this.ctx.store.getMinOffsetInQueue(topic, queueId),
-    });
+    const { topic, queueId } = decodeTopicQueueHeader(req.extFields);
+    return offsetResponse(req, this.ctx.store.getMinOffsetInQueue(topic, queueId));
   };
 
   readonly searchOffsetByTimestamp = (req: RemotingCommand): RemotingCommand => {
-    const { topic, queueId, timestamp } = parseSearchOffsetHeader(req.extFields);
-    return createResponse(req, ResponseCode.SUCCESS, undefined, {
-      offset: this.ctx.store.getOffsetInQueueByTime(topic, queueId, timestamp),
-    });
+    const { topic, queueId, timestamp } = decodeSearchOffsetHeader(req.extFields);
+    return offsetResponse(req, this.ctx.store.getOffsetInQueueByTime(topic, queueId, timestamp));
   };
 
   readonly getEarliestMsgStoretime = (req: RemotingCommand): RemotingCommand => {
-    const { topic, queueId } = this.queue(req);
-    return createResponse(req, ResponseCode.SUCCESS, undefined, {
-      timestamp: this.ctx.store.getEarliestMessageTime(topic, queueId),
-    });
+    const { topic, queueId } = decodeTopicQueueHeader(req.extFields);
+    const timestamp = this.ctx.store.getEarliestMessageTime(topic, queueId);
+    return createResponse(
+      req,
+      ResponseCode.SUCCESS,
+      undefined,
+      encodeStoreTimeResponseHeader(timestamp),
+    );
   };
-
-  private queue(req: RemotingCommand): { topic: string; queueId: number } {
-    return { topic: reqString(req.extFields, 'topic'), queueId: reqInt(req.extFields, 'queueId') };
-  }
 }
 
-export function parseSearchOffsetHeader(e: ExtFields): {
-  topic: string;
-  queueId: number;
-  timestamp: number;
-} {
-  return {
-    topic: reqString(e, 'topic'),
-    queueId: reqInt(e, 'queueId'),
-    timestamp: reqLong(e, 'timestamp'),
-  };
+function offsetResponse(req: RemotingCommand, offset: number): RemotingCommand {
+  return createResponse(req, ResponseCode.SUCCESS, undefined, encodeOffsetResponseHeader(offset));
 }

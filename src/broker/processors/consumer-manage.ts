@@ -1,11 +1,13 @@
 // GET_CONSUMER_LIST_BY_GROUP (38), UPDATE_CONSUMER_OFFSET (15), QUERY_CONSUMER_OFFSET (14)
-// (spec part 2 §1.3, §3.1, §3.2). Offsets are the next offset to consume.
-import { reqInt, reqLong, reqString } from '../../protocol/headers/fields.js';
+// (spec part 2 §1.3, §3.1, §3.2). Offsets are the next offset to consume; the offset headers
+// are coded in protocol/headers/offsets.ts.
+import { reqString } from '../../protocol/headers/fields.js';
 import {
-  createResponse,
-  type ExtFields,
-  type RemotingCommand,
-} from '../../protocol/remoting-command.js';
+  decodeQueryConsumerOffsetHeader,
+  decodeUpdateConsumerOffsetHeader,
+  encodeOffsetResponseHeader,
+} from '../../protocol/headers/offsets.js';
+import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
 
@@ -32,7 +34,8 @@ export class ConsumerManageProcessor {
   };
 
   readonly updateConsumerOffset = (req: RemotingCommand): RemotingCommand => {
-    const { group, topic, queueId, offset } = parseUpdateConsumerOffsetHeader(req.extFields);
+    const h = decodeUpdateConsumerOffsetHeader(req.extFields);
+    const { consumerGroup: group, topic, queueId, commitOffset: offset } = h;
     if (!this.ctx.topics.get(topic)) {
       return createResponse(req, ResponseCode.TOPIC_NOT_EXIST, `Topic ${topic} not exist!`);
     }
@@ -52,38 +55,28 @@ export class ConsumerManageProcessor {
   };
 
   readonly queryConsumerOffset = (req: RemotingCommand): RemotingCommand => {
-    const e = req.extFields;
-    const group = reqString(e, 'consumerGroup');
-    const topic = reqString(e, 'topic');
-    const queueId = reqInt(e, 'queueId');
+    const h = decodeQueryConsumerOffsetHeader(req.extFields);
+    const { consumerGroup: group, topic, queueId } = h;
     const offset = this.ctx.offsets.queryOffset(group, topic, queueId);
-    if (offset >= 0) return createResponse(req, ResponseCode.SUCCESS, undefined, { offset });
+    if (offset >= 0)
+      return createResponse(
+        req,
+        ResponseCode.SUCCESS,
+        undefined,
+        encodeOffsetResponseHeader(offset),
+      );
     // A new group starts from 0 while the queue still begins at offset 0 and its head is hot
     // (RocketMQ's ConsumerManageProcessor rule): "a new group sees what was already sent".
     const { store } = this.ctx;
     const minOffset = store.getMinOffsetInQueue(topic, queueId);
     const empty = store.getMaxOffsetInQueue(topic, queueId) === 0;
     if (minOffset <= 0 && (empty || store.checkInMemByConsumeOffset(topic, queueId, 0))) {
-      return createResponse(req, ResponseCode.SUCCESS, undefined, { offset: 0 });
+      return createResponse(req, ResponseCode.SUCCESS, undefined, encodeOffsetResponseHeader(0));
     }
     return createResponse(
       req,
       ResponseCode.QUERY_NOT_FOUND,
       'Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first',
     );
-  };
-}
-
-export function parseUpdateConsumerOffsetHeader(e: ExtFields): {
-  group: string;
-  topic: string;
-  queueId: number;
-  offset: number;
-} {
-  return {
-    group: reqString(e, 'consumerGroup'),
-    topic: reqString(e, 'topic'),
-    queueId: reqInt(e, 'queueId'),
-    offset: reqLong(e, 'commitOffset'),
   };
 }

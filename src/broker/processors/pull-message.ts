@@ -1,7 +1,8 @@
-// PULL_MESSAGE (11) and LITE_PULL_MESSAGE (361) (spec part 2 §2).
+// PULL_MESSAGE (11) and LITE_PULL_MESSAGE (361) (spec part 2 §2; PullMessageProcessor).
 // Header: consumerGroup, topic, queueId, queueOffset, maxMsgNums, sysFlag, commitOffset,
 // suspendTimeoutMillis, subscription?, subVersion, expressionType?. Response header:
 // suggestWhichBrokerId, nextBeginOffset, minOffset, maxOffset (strings); body = stored records.
+// Both headers and the PullSysFlag bits are coded in protocol/headers/pull.ts.
 // Codes: 0 FOUND, 19 NOT_FOUND (after long polling), 20 RETRY_IMMEDIATELY, 21 OFFSET_MOVED, and
 // the early errors 16/17/23/24/25/26/27/29/1 of §2.3 (23: a posted SQL92 expression that does not
 // compile; 27: a heartbeat's one; 1: SQL92 while enablePropertyFilter=false).
@@ -11,8 +12,17 @@ import { isReadable } from '../../common/perm.js';
 import { compileSql92, Sql92SyntaxError } from '../../filter/sql92/compile.js';
 import { parseTagExpression, tagCodeMatches } from '../../message/filter-api.js';
 import { decodeRecordProperties } from '../../message/record-codec.js';
-import { optLong, optString, reqInt, reqLong, reqString } from '../../protocol/headers/fields.js';
-import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
+import {
+  type DecodedPullHeader,
+  decodePullHeader,
+  encodePullResponseHeader,
+  PullSysFlag,
+} from '../../protocol/headers/pull.js';
+import {
+  createResponse,
+  createResponseWithFields,
+  type RemotingCommand,
+} from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
 import type { MessageStore, RecordFilter } from '../../store/message-store.js';
@@ -22,45 +32,6 @@ import { mapGetStatus } from '../status-mapping.js';
 
 /** shortPollingTimeMills: how long a pull waits when long polling is off. */
 const SHORT_POLLING_TIME_MS = 1_000;
-
-export const PullSysFlag = {
-  COMMIT_OFFSET: 0x1,
-  SUSPEND: 0x2,
-  SUBSCRIPTION: 0x4,
-  CLASS_FILTER: 0x8,
-  LITE_PULL: 0x10,
-} as const;
-
-interface PullHeader {
-  consumerGroup: string;
-  topic: string;
-  queueId: number;
-  queueOffset: number;
-  maxMsgNums: number;
-  sysFlag: number;
-  commitOffset: number;
-  suspendTimeoutMillis: number;
-  subscription: string | undefined;
-  subVersion: number;
-  expressionType: string;
-}
-
-export function parsePullHeader(req: RemotingCommand): PullHeader {
-  const e = req.extFields;
-  return {
-    consumerGroup: reqString(e, 'consumerGroup'),
-    topic: reqString(e, 'topic'),
-    queueId: reqInt(e, 'queueId'),
-    queueOffset: reqLong(e, 'queueOffset'),
-    maxMsgNums: reqInt(e, 'maxMsgNums'),
-    sysFlag: reqInt(e, 'sysFlag'),
-    commitOffset: optLong(e, 'commitOffset', 0),
-    suspendTimeoutMillis: optLong(e, 'suspendTimeoutMillis', 15_000),
-    subscription: optString(e, 'subscription'),
-    subVersion: optLong(e, 'subVersion', 0),
-    expressionType: optString(e, 'expressionType') || 'TAG',
-  };
-}
 
 const fail = (code: number, remark: string): never => {
   throw new RequestValidationError(code, remark);
@@ -81,19 +52,24 @@ export class PullMessageProcessor {
     conn: Connection,
     allowSuspend: boolean,
   ): Promise<RemotingCommand | null> {
-    const h = parsePullHeader(req);
+    const h = decodePullHeader(req.extFields);
     const { matches, record } = this.resolveFilter(h);
     const { store, offsets } = this.ctx;
     // A reset by an operator (INVOKE_BROKER_TO_RESET_OFFSET) reaches the client here: its old
     // offset, and the commit riding on this pull, give way to the reset offset (5.x server side).
     const reset = offsets.takePendingReset(h.consumerGroup, h.topic, h.queueId);
     if (reset !== undefined) {
-      return createResponse(req, ResponseCode.PULL_OFFSET_MOVED, 'OFFSET_RESET', {
-        suggestWhichBrokerId: 0,
-        nextBeginOffset: reset,
-        minOffset: store.getMinOffsetInQueue(h.topic, h.queueId),
-        maxOffset: store.getMaxOffsetInQueue(h.topic, h.queueId),
-      });
+      return createResponseWithFields(
+        req,
+        ResponseCode.PULL_OFFSET_MOVED,
+        'OFFSET_RESET',
+        encodePullResponseHeader({
+          suggestWhichBrokerId: 0,
+          nextBeginOffset: reset,
+          minOffset: store.getMinOffsetInQueue(h.topic, h.queueId),
+          maxOffset: store.getMaxOffsetInQueue(h.topic, h.queueId),
+        }),
+      );
     }
     // Commit before any await: a later UPDATE_CONSUMER_OFFSET on the same connection must win.
     if (allowSuspend && (h.sysFlag & PullSysFlag.COMMIT_OFFSET) !== 0 && h.commitOffset >= 0) {
@@ -133,16 +109,16 @@ export class PullMessageProcessor {
     if (code === ResponseCode.SUCCESS) this.ctx.stats.getTotal += r.messageCount;
     const body =
       code === ResponseCode.SUCCESS ? Buffer.concat(r.buffers, r.bufferTotalSize) : undefined;
-    return createResponse(
+    return createResponseWithFields(
       req,
       code,
       r.status,
-      {
+      encodePullResponseHeader({
         suggestWhichBrokerId: 0,
         nextBeginOffset: r.nextBeginOffset,
         minOffset: r.minOffset,
         maxOffset: r.maxOffset,
-      },
+      }),
       body,
     );
   }
@@ -165,7 +141,7 @@ export class PullMessageProcessor {
    * §2.3 checks 1–9; returns the consume-queue filter for this pull (tag hashes; it also decides
    * which arrivals wake a parked pull) and, for SQL92, the filter on each record's properties.
    */
-  private resolveFilter(h: PullHeader): PullFilter {
+  private resolveFilter(h: DecodedPullHeader): PullFilter {
     const { config, groups, topics, consumers } = this.ctx;
     if (!isReadable(config.brokerPermission)) {
       fail(
@@ -242,7 +218,7 @@ export class PullMessageProcessor {
  * for an expression that does not compile (and drops the old one when a changed expression
  * fails), so the pull is answered FILTER_DATA_NOT_EXIST rather than the posted-expression code.
  */
-function checkHeldSql92(h: PullHeader, expression: string | undefined): void {
+function checkHeldSql92(h: DecodedPullHeader, expression: string | undefined): void {
   try {
     compileSql92(expression ?? '');
   } catch (err) {
@@ -261,7 +237,12 @@ interface PullFilter {
 }
 
 /** Whether the message that arrived at queue offset `at` passes the record filter. */
-function arrivalMatches(store: MessageStore, h: PullHeader, at: number, record: RecordFilter) {
+function arrivalMatches(
+  store: MessageStore,
+  h: DecodedPullHeader,
+  at: number,
+  record: RecordFilter,
+) {
   const r = store.getMessage(h.topic, h.queueId, at, 1, undefined, record);
   return r.status === GetMessageStatus.FOUND;
 }

@@ -9,6 +9,7 @@
 import { randomInt } from 'node:crypto';
 import { PUSH_REPLY_TIMEOUT_MS } from '../../common/limits.js';
 import { decodeProperties, encodeProperties } from '../../message/properties-codec.js';
+import { type DecodedSendHeader, decodeSendHeader } from '../../protocol/headers/send.js';
 import {
   createRequest,
   createResponse,
@@ -18,7 +19,6 @@ import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
 import type { BrokerContext } from '../broker-context.js';
-import { parseSendHeader } from './send-message.js';
 
 const REPLY_TO_CLIENT = 'REPLY_TO_CLIENT';
 const PUSH_REPLY_TIME = 'PUSH_REPLY_TIME';
@@ -33,7 +33,7 @@ export class ReplyMessageProcessor {
   readonly process = async (req: RemotingCommand, conn: Connection): Promise<RemotingCommand> => {
     const { config, topics, producers, store } = this.ctx;
     // Version 2 uses the single-letter keys of SEND_MESSAGE_V2.
-    const h = parseSendHeader(
+    const h = decodeSendHeader(
       req.code === RequestCode.SEND_REPLY_MESSAGE_V2
         ? RequestCode.SEND_MESSAGE_V2
         : RequestCode.SEND_MESSAGE,
@@ -97,7 +97,7 @@ export class ReplyMessageProcessor {
   /** PUSH_REPLY_MESSAGE_TO_CLIENT (ReplyMessageRequestHeader); undefined when it was taken. */
   private async push(
     channel: Connection,
-    h: ReturnType<typeof parseSendHeader>,
+    h: DecodedSendHeader,
     queueId: number,
     properties: Record<string, string>,
     body: Buffer,

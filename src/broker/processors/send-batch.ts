@@ -8,7 +8,12 @@
 import { decodeBatch } from '../../message/batch-codec.js';
 import { MessageConst, type MessageToStore } from '../../message/message.js';
 import { decodeProperties } from '../../message/properties-codec.js';
-import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
+import { encodeSendResponseHeader } from '../../protocol/headers/send.js';
+import {
+  createResponse,
+  createResponseWithFields,
+  type RemotingCommand,
+} from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
 import type { BrokerContext } from '../broker-context.js';
@@ -93,10 +98,16 @@ export async function sendBatch(
     return createResponse(req, outcome.code, outcome.remark, base);
   }
   const a = result.appendResult;
-  return createResponse(req, outcome.code, outcome.remark, {
-    msgId: a.msgIds.join(','),
-    queueId,
-    queueOffset: a.queueOffset,
-    ...base,
-  });
+  return createResponseWithFields(
+    req,
+    outcome.code,
+    outcome.remark,
+    encodeSendResponseHeader({
+      msgId: a.msgIds.join(','),
+      queueId,
+      queueOffset: a.queueOffset,
+      MSG_REGION: ctx.config.regionId,
+      TRACE_ON: ctx.config.traceOn,
+    }),
+  );
 }

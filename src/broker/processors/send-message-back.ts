@@ -1,7 +1,8 @@
 // CONSUMER_SEND_MSG_BACK (36) (spec part 2 §5.2; AbstractSendMessageProcessor#consumerSendMsgBack).
 // Header: offset (commit-log offset of the consumed message) !, group !, delayLevel ! (0 = the
 // broker picks 3 + reconsumeTimes, < 0 = dead-letter now), originMsgId, originTopic, unitMode,
-// maxReconsumeTimes (honoured from request version 121 on). No body.
+// maxReconsumeTimes (honoured from request version 121 on), decoded by
+// protocol/headers/consumer-send-msg-back.ts. No body.
 // Stores a copy of the message in %RETRY%<group> behind delay level n (through the schedule
 // topic), or in %DLQ%<group> once reconsumeTimes reaches the limit; reconsumeTimes + 1,
 // RETRY_TOPIC = the first topic, ORIGIN_MESSAGE_ID = the first failed message's offset msgId
@@ -12,8 +13,10 @@ import { randomInt } from 'node:crypto';
 import { RequestValidationError } from '../../common/errors.js';
 import { isWriteable, PERM_READ, PERM_WRITE } from '../../common/perm.js';
 import { MessageConst, type MessageExt, type MessageToStore } from '../../message/message.js';
-import { optInt, optString, reqInt, reqLong, reqString } from '../../protocol/headers/fields.js';
-import { int32 } from '../../protocol/headers/int32.js';
+import {
+  type ConsumerSendMsgBackRequestHeader,
+  decodeSendMsgBackHeader,
+} from '../../protocol/headers/consumer-send-msg-back.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { PutMessageStatus } from '../../store/status.js';
@@ -22,27 +25,6 @@ import { toPut } from '../message-copy.js';
 import { applyDelayLevel } from '../schedule/delay-hook.js';
 import { retryTopic } from '../topic-validator.js';
 import { deadLetterTopic, maxReconsumeTimes, requireGroup, requireWriteable } from './retry-dlq.js';
-
-export interface ConsumerSendMsgBackRequestHeader {
-  offset: number;
-  group: string;
-  delayLevel: number;
-  originMsgId: string | undefined;
-  originTopic: string | undefined;
-  maxReconsumeTimes: number | undefined;
-}
-
-export function parseSendBackHeader(req: RemotingCommand): ConsumerSendMsgBackRequestHeader {
-  const e = req.extFields;
-  return {
-    offset: reqLong(e, 'offset'),
-    group: reqString(e, 'group'),
-    delayLevel: int32('delayLevel', reqInt(e, 'delayLevel')),
-    originMsgId: optString(e, 'originMsgId'),
-    originTopic: optString(e, 'originTopic'),
-    maxReconsumeTimes: int32('maxReconsumeTimes', optInt(e, 'maxReconsumeTimes')),
-  };
-}
 
 /** The delay level of the next attempt when the consumer leaves it to the broker. */
 export function retryDelayLevel(requested: number, reconsumeTimes: number): number {
@@ -59,7 +41,7 @@ export class SendMessageBackProcessor {
   readonly process = async (req: RemotingCommand): Promise<RemotingCommand> => {
     const mark = this.ctx.routes.changeMark();
     try {
-      const res = await this.sendBack(req, parseSendBackHeader(req));
+      const res = await this.sendBack(req, decodeSendMsgBackHeader(req.extFields));
       // A retry or dead-letter topic created here is routed before the answer.
       const published = this.ctx.routes.publishSince(mark);
       if (published) await published;

@@ -1,8 +1,9 @@
 // SEND_MESSAGE (10), SEND_MESSAGE_V2 (310), SEND_BATCH_MESSAGE (320).
-// Request header: V2 single-letter keys for 310/320, Java field names for 10 (spec part 1 §4.3);
-// batch vs single is decided by `batch`/`m`, not by the code. Body: the message body, or the
-// batch encoding (§4.6). Response header: msgId (offset id; comma-joined for a batch), queueId,
-// queueOffset, transactionId (UNIQ_KEY), MSG_REGION, TRACE_ON — all strings, on every outcome.
+// Request header: V2 single-letter keys for 310/320, Java field names for 10 (spec part 1 §4.3),
+// coded in protocol/headers/send.ts with the response header; batch vs single is decided by
+// `batch`/`m`, not by the code. Body: the message body, or the batch encoding (§4.6). Response
+// header: msgId (offset id; comma-joined for a batch), queueId, queueOffset, transactionId
+// (UNIQ_KEY), MSG_REGION, TRACE_ON — all strings, on every outcome.
 // Codes: 0, 10, 13, 14, 16, 17, 29, 2, 1 (§4.4 order of checks); 26 for a %RETRY% topic whose
 // group does not exist. 2 first of all when sendThreadPoolQueueCapacity sends already wait for
 // the store (send-queue.ts): refused before any check, so nothing of the send is stored.
@@ -15,23 +16,15 @@ import { RequestValidationError } from '../../common/errors.js';
 import { SEND_BUSY_LOG_INTERVAL_MS } from '../../common/limits.js';
 import { MessageConst, type MessageToStore } from '../../message/message.js';
 import { decodeProperties } from '../../message/properties-codec.js';
-import { TBW102 } from '../../message/system-topics.js';
 import {
-  optBool,
-  optInt,
-  optLong,
-  optString,
-  reqInt,
-  reqString,
-} from '../../protocol/headers/fields.js';
-import { int32 } from '../../protocol/headers/int32.js';
+  decodeSendHeader,
+  type DecodedSendHeader as SendMessageRequestHeader,
+} from '../../protocol/headers/send.js';
 import {
   createResponse,
   createResponseWithFields,
-  type ExtFields,
   type RemotingCommand,
 } from '../../protocol/remoting-command.js';
-import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
 import type { BrokerContext } from '../broker-context.js';
@@ -42,59 +35,6 @@ import { deadLetterTopic, maxReconsumeTimes, requireGroup } from './retry-dlq.js
 import { sendBatch } from './send-batch.js';
 import { completeProperties, putOutcome, toStore } from './send-common.js';
 import { checkSendTopic, pickSendQueue } from './send-topic-check.js';
-
-export interface SendMessageRequestHeader {
-  producerGroup: string;
-  topic: string;
-  defaultTopic: string;
-  defaultTopicQueueNums: number;
-  queueId: number;
-  sysFlag: number;
-  bornTimestamp: number;
-  flag: number;
-  properties: string | undefined;
-  reconsumeTimes: number;
-  maxReconsumeTimes: number | undefined;
-  batch: boolean;
-}
-
-const V2_KEYS = {
-  producerGroup: 'a',
-  topic: 'b',
-  defaultTopic: 'c',
-  defaultTopicQueueNums: 'd',
-  queueId: 'e',
-  sysFlag: 'f',
-  bornTimestamp: 'g',
-  flag: 'h',
-  properties: 'i',
-  reconsumeTimes: 'j',
-  unitMode: 'k',
-  maxReconsumeTimes: 'l',
-  batch: 'm',
-} as const;
-
-export function parseSendHeader(code: number, ext: ExtFields): SendMessageRequestHeader {
-  const v2 = code === RequestCode.SEND_MESSAGE_V2 || code === RequestCode.SEND_BATCH_MESSAGE;
-  const k = (name: keyof typeof V2_KEYS): string => (v2 ? V2_KEYS[name] : name);
-  return {
-    producerGroup: reqString(ext, k('producerGroup')),
-    topic: reqString(ext, k('topic')),
-    defaultTopic: optString(ext, k('defaultTopic')) ?? TBW102,
-    defaultTopicQueueNums: int32(
-      k('defaultTopicQueueNums'),
-      optInt(ext, k('defaultTopicQueueNums'), 4),
-    ),
-    queueId: int32(k('queueId'), reqInt(ext, k('queueId'))),
-    sysFlag: int32(k('sysFlag'), optInt(ext, k('sysFlag'), 0)),
-    bornTimestamp: optLong(ext, k('bornTimestamp'), Date.now()),
-    flag: int32(k('flag'), optInt(ext, k('flag'), 0)),
-    properties: optString(ext, k('properties')),
-    reconsumeTimes: int32(k('reconsumeTimes'), optInt(ext, k('reconsumeTimes'), 0)),
-    maxReconsumeTimes: int32(k('maxReconsumeTimes'), optInt(ext, k('maxReconsumeTimes'))),
-    batch: optBool(ext, k('batch'), false),
-  };
-}
 
 export class SendMessageProcessor {
   private readonly ctx: BrokerContext;
@@ -115,7 +55,7 @@ export class SendMessageProcessor {
     const release = this.ctx.sendQueue.tryAdmit();
     if (!release) return this.busy(req, base);
     try {
-      const h = parseSendHeader(req.code, req.extFields);
+      const h = decodeSendHeader(req.code, req.extFields);
       const mark = this.ctx.routes.changeMark();
       const tc = checkSendTopic(this.ctx, h);
       const queueId = pickSendQueue(h, tc);

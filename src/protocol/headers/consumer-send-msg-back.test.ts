@@ -1,14 +1,12 @@
 // CONSUMER_SEND_MSG_BACK header codec: the golden frame as the push consumer sent it before the
 // codec existed (JSON and ROCKETMQ), decoded back, and refusals naming the field.
 import { describe, expect, it } from 'vitest';
-import { RequestValidationError } from '../../common/errors.js';
-import { FrameDecoder } from '../frame.js';
 import {
-  createRequestWithFields,
-  decodeCommand,
-  encodeBinaryCommand,
-  encodeCommand,
-} from '../remoting-command.js';
+  decodeFrameHex,
+  frameHexes,
+  validationError,
+} from '../../../test/harness/header-golden.js';
+import { createRequestWithFields } from '../remoting-command.js';
 import { RequestCode } from '../request-code.js';
 import { ResponseCode } from '../response-code.js';
 import {
@@ -47,32 +45,16 @@ const BACK: ConsumerSendMsgBackRequestHeader = {
   maxReconsumeTimes: 16,
 };
 
-function decodeFrame(hex: string) {
-  const [f] = new FrameDecoder().push(Buffer.from(hex, 'hex'));
-  return decodeCommand(f!).extFields;
-}
-
-function thrown(fn: () => unknown): RequestValidationError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RequestValidationError);
-    return err as RequestValidationError;
-  }
-  throw new Error('expected a RequestValidationError');
-}
-
 describe('CONSUMER_SEND_MSG_BACK header', () => {
   it('golden frames, and back (unitMode is not read)', () => {
     const cmd = {
       ...createRequestWithFields(RequestCode.CONSUMER_SEND_MSG_BACK, encodeSendMsgBackHeader(BACK)),
       opaque: 16,
     };
-    expect(encodeCommand(cmd).toString('hex')).toBe(MSG_BACK.json);
-    expect(encodeBinaryCommand(cmd).toString('hex')).toBe(MSG_BACK.rocketmq);
+    expect(frameHexes(cmd)).toEqual({ json: MSG_BACK.json, rocketmq: MSG_BACK.rocketmq });
     const { unitMode, ...read } = BACK;
     for (const hex of Object.values(MSG_BACK)) {
-      expect(decodeSendMsgBackHeader(decodeFrame(hex))).toEqual(read);
+      expect(decodeSendMsgBackHeader(decodeFrameHex(hex).extFields)).toEqual(read);
     }
     expect(unitMode).toBe(false);
   });
@@ -86,12 +68,12 @@ describe('CONSUMER_SEND_MSG_BACK header', () => {
   });
 
   it('names a missing required field; refuses an int past 32 bits', () => {
-    const err = thrown(() => decodeSendMsgBackHeader({ offset: '1', delayLevel: '0' }));
+    const err = validationError(() => decodeSendMsgBackHeader({ offset: '1', delayLevel: '0' }));
     expect(err.responseCode).toBe(ResponseCode.SYSTEM_ERROR);
     expect(err.remark).toContain("'group'");
     const big = { offset: '1', group: 'G', delayLevel: String(2 ** 33) };
-    expect(thrown(() => decodeSendMsgBackHeader(big)).remark).toContain('32-bit');
+    expect(validationError(() => decodeSendMsgBackHeader(big)).remark).toContain('32-bit');
     const bad = { offset: 'one', group: 'G', delayLevel: '0' };
-    expect(thrown(() => decodeSendMsgBackHeader(bad)).remark).toContain("'offset'");
+    expect(validationError(() => decodeSendMsgBackHeader(bad)).remark).toContain("'offset'");
   });
 });

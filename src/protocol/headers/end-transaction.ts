@@ -41,7 +41,7 @@ export function encodeEndTransactionHeader(h: EndTransactionRequestHeader): ExtF
 }
 
 export function decodeEndTransactionHeader(e: ExtFields): DecodedEndTransactionHeader {
-  const h: DecodedEndTransactionHeader = {
+  return {
     topic: optString(e, 'topic'),
     producerGroup: reqString(e, 'producerGroup'),
     tranStateTableOffset: reqLong(e, 'tranStateTableOffset'),
@@ -52,7 +52,6 @@ export function decodeEndTransactionHeader(e: ExtFields): DecodedEndTransactionH
     transactionId: optString(e, 'transactionId'),
     ...decodeRpcFields(e),
   };
-  return h;
 }
 
 function commitOrRollback(e: ExtFields): number {

@@ -5,21 +5,12 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { validationError } from '../../../test/harness/header-golden.js';
 import { RequestValidationError } from '../../common/errors.js';
 import { FrameDecoder } from '../frame.js';
 import { decodeCommand } from '../remoting-command.js';
 import { ResponseCode } from '../response-code.js';
 import { optBool, optInt, optString, reqInt, reqString } from './fields.js';
-
-function thrown(fn: () => unknown): RequestValidationError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RequestValidationError);
-    return err as RequestValidationError;
-  }
-  throw new Error('expected a RequestValidationError');
-}
 
 describe('reqString / optString', () => {
   it('returns the value, including the empty string', () => {
@@ -29,7 +20,7 @@ describe('reqString / optString', () => {
   });
 
   it('answers SYSTEM_ERROR naming a missing required field', () => {
-    const err = thrown(() => reqString({}, 'producerGroup'));
+    const err = validationError(() => reqString({}, 'producerGroup'));
     expect(err.responseCode).toBe(ResponseCode.SYSTEM_ERROR);
     expect(err.remark).toContain("'producerGroup'");
     expect(err.remark).toContain('missing');
@@ -70,14 +61,14 @@ describe('reqInt / optInt', () => {
     ['NaN'],
     ['9007199254740993'],
   ])('rejects %j, naming the field and the value', (text) => {
-    const err = thrown(() => reqInt({ queueId: text }, 'queueId'));
+    const err = validationError(() => reqInt({ queueId: text }, 'queueId'));
     expect(err.responseCode).toBe(ResponseCode.SYSTEM_ERROR);
     expect(err.remark).toContain("'queueId'");
     expect(err.remark).toContain('an integer');
   });
 
   it('answers SYSTEM_ERROR naming a missing required integer', () => {
-    expect(thrown(() => reqInt({}, 'queueOffset')).remark).toContain("'queueOffset'");
+    expect(validationError(() => reqInt({}, 'queueOffset')).remark).toContain("'queueOffset'");
   });
 
   it('uses the default for missing, empty and "null" optional values', () => {
@@ -118,7 +109,7 @@ describe('optBool', () => {
   });
 
   it('rejects other text, naming the field', () => {
-    const err = thrown(() => optBool({ unitMode: 'yes' }, 'unitMode', false));
+    const err = validationError(() => optBool({ unitMode: 'yes' }, 'unitMode', false));
     expect(err.responseCode).toBe(ResponseCode.SYSTEM_ERROR);
     expect(err.remark).toContain("'unitMode'");
   });

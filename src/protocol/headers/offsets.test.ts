@@ -1,16 +1,17 @@
 // Offset header codecs: golden frames as the consumers and admin client sent these requests
 // before the codecs existed (JSON and ROCKETMQ), ali-ons' recorded UPDATE_CONSUMER_OFFSET decoded,
 // and missing or bad fields refused with the field named.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RequestValidationError } from '../../common/errors.js';
-import { FrameDecoder } from '../frame.js';
+import {
+  decodeFrameHex,
+  decodeGoldenFixture,
+  frameHexes,
+  validationError,
+} from '../../../test/harness/header-golden.js';
 import {
   createRequestWithFields,
   createResponseWithFields,
-  decodeCommand,
   type ExtFields,
-  encodeBinaryCommand,
   encodeCommand,
 } from '../remoting-command.js';
 import { RequestCode } from '../request-code.js';
@@ -103,26 +104,7 @@ const STORE_TIME_RESPONSE_JSON = [
 ].join('');
 
 function both(code: number, opaque: number, ext: ExtFields) {
-  const cmd = { ...createRequestWithFields(code, ext), opaque };
-  return {
-    json: encodeCommand(cmd).toString('hex'),
-    rocketmq: encodeBinaryCommand(cmd).toString('hex'),
-  };
-}
-
-function decodeFrame(hex: string) {
-  const [f] = new FrameDecoder().push(Buffer.from(hex, 'hex'));
-  return decodeCommand(f!).extFields;
-}
-
-function thrown(fn: () => unknown): RequestValidationError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RequestValidationError);
-    return err as RequestValidationError;
-  }
-  throw new Error('expected a RequestValidationError');
+  return frameHexes({ ...createRequestWithFields(code, ext), opaque });
 }
 
 const queue = { topic: 'TopicTest', queueId: 1 };
@@ -134,7 +116,7 @@ describe('offset request headers: golden frames', () => {
     const ext = encodeUpdateConsumerOffsetHeader(h);
     expect(both(RequestCode.UPDATE_CONSUMER_OFFSET, 11, ext)).toEqual(UPDATE);
     for (const hex of Object.values(UPDATE)) {
-      expect(decodeUpdateConsumerOffsetHeader(decodeFrame(hex))).toEqual(h);
+      expect(decodeUpdateConsumerOffsetHeader(decodeFrameHex(hex).extFields)).toEqual(h);
     }
   });
 
@@ -142,14 +124,14 @@ describe('offset request headers: golden frames', () => {
     const ext = encodeQueryConsumerOffsetHeader(group);
     expect(both(RequestCode.QUERY_CONSUMER_OFFSET, 12, ext)).toEqual(QUERY);
     for (const hex of Object.values(QUERY)) {
-      expect(decodeQueryConsumerOffsetHeader(decodeFrame(hex))).toEqual(group);
+      expect(decodeQueryConsumerOffsetHeader(decodeFrameHex(hex).extFields)).toEqual(group);
     }
   });
 
   it('GET_MAX_OFFSET (and GET_MIN_OFFSET, GET_EARLIEST_MSG_STORETIME: the same header)', () => {
     expect(both(RequestCode.GET_MAX_OFFSET, 13, encodeTopicQueueHeader(queue))).toEqual(GET_MAX);
     for (const hex of Object.values(GET_MAX)) {
-      expect(decodeTopicQueueHeader(decodeFrame(hex))).toEqual(queue);
+      expect(decodeTopicQueueHeader(decodeFrameHex(hex).extFields)).toEqual(queue);
     }
   });
 
@@ -159,7 +141,7 @@ describe('offset request headers: golden frames', () => {
       SEARCH,
     );
     for (const hex of Object.values(SEARCH)) {
-      expect(decodeSearchOffsetHeader(decodeFrame(hex))).toEqual(h);
+      expect(decodeSearchOffsetHeader(decodeFrameHex(hex).extFields)).toEqual(h);
     }
   });
 });
@@ -172,24 +154,22 @@ describe('offset response headers', () => {
     expect(res(15, encodeStoreTimeResponseHeader(1_700_000_000_000)).toString('hex')).toBe(
       STORE_TIME_RESPONSE_JSON,
     );
-    expect(decodeOffsetResponseHeader(decodeFrame(OFFSET_RESPONSE_JSON))).toBe(4096);
-    expect(decodeStoreTimeResponseHeader(decodeFrame(STORE_TIME_RESPONSE_JSON))).toBe(
+    expect(decodeOffsetResponseHeader(decodeFrameHex(OFFSET_RESPONSE_JSON).extFields)).toBe(4096);
+    expect(decodeStoreTimeResponseHeader(decodeFrameHex(STORE_TIME_RESPONSE_JSON).extFields)).toBe(
       1_700_000_000_000,
     );
     expect(decodeOffsetResponseHeader({ offset: '-1' })).toBe(-1);
-    expect(thrown(() => decodeOffsetResponseHeader({})).remark).toContain("'offset'");
+    expect(validationError(() => decodeOffsetResponseHeader({})).remark).toContain("'offset'");
   });
 });
 
 describe('offset headers: decode', () => {
   it("reads ali-ons' recorded UPDATE_CONSUMER_OFFSET", () => {
-    const g = JSON.parse(
-      readFileSync(
-        new URL('../golden/ali-ons-wire-update-consumer-offset.json', import.meta.url),
-        'utf8',
+    expect(
+      decodeUpdateConsumerOffsetHeader(
+        decodeGoldenFixture('ali-ons-wire-update-consumer-offset.json').extFields,
       ),
-    ) as { hex: string };
-    expect(decodeUpdateConsumerOffsetHeader(decodeFrame(g.hex))).toEqual({
+    ).toEqual({
       consumerGroup: 'CID_GOLDEN_LIVE',
       topic: 'GoldenTopic',
       queueId: 0,
@@ -198,28 +178,32 @@ describe('offset headers: decode', () => {
   });
 
   it('names the missing required field', () => {
-    const err = thrown(() =>
+    const err = validationError(() =>
       decodeUpdateConsumerOffsetHeader({ consumerGroup: 'G', topic: 'T', queueId: '0' }),
     );
     expect(err.responseCode).toBe(ResponseCode.SYSTEM_ERROR);
     expect(err.remark).toContain("'commitOffset'");
     expect(
-      thrown(() => decodeQueryConsumerOffsetHeader({ topic: 'T', queueId: '0' })).remark,
+      validationError(() => decodeQueryConsumerOffsetHeader({ topic: 'T', queueId: '0' })).remark,
     ).toContain("'consumerGroup'");
-    expect(thrown(() => decodeTopicQueueHeader({ topic: 'T' })).remark).toContain("'queueId'");
-    expect(thrown(() => decodeSearchOffsetHeader({ topic: 'T', queueId: '0' })).remark).toContain(
-      "'timestamp'",
+    expect(validationError(() => decodeTopicQueueHeader({ topic: 'T' })).remark).toContain(
+      "'queueId'",
     );
+    expect(
+      validationError(() => decodeSearchOffsetHeader({ topic: 'T', queueId: '0' })).remark,
+    ).toContain("'timestamp'");
   });
 
   it('refuses values that are not decimal integers', () => {
-    expect(thrown(() => decodeTopicQueueHeader({ topic: 'T', queueId: '0x1' })).remark).toContain(
-      "'queueId'",
-    );
+    expect(
+      validationError(() => decodeTopicQueueHeader({ topic: 'T', queueId: '0x1' })).remark,
+    ).toContain("'queueId'");
     const bad = {
       ...encodeUpdateConsumerOffsetHeader({ ...group, commitOffset: 1 }),
       commitOffset: 'x',
     };
-    expect(thrown(() => decodeUpdateConsumerOffsetHeader(bad)).remark).toContain("'commitOffset'");
+    expect(validationError(() => decodeUpdateConsumerOffsetHeader(bad)).remark).toContain(
+      "'commitOffset'",
+    );
   });
 });

@@ -1,17 +1,14 @@
 // Pull header codec (PullMessageRequestHeader, PullMessageResponseHeader, PullSysFlag): golden
 // frames as the push consumer sent them before the codec existed (JSON and ROCKETMQ), ali-ons'
 // recorded pull decoded, and missing or bad fields refused with the field named.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RequestValidationError } from '../../common/errors.js';
-import { FrameDecoder } from '../frame.js';
 import {
-  createRequestWithFields,
-  createResponseWithFields,
-  decodeCommand,
-  encodeBinaryCommand,
-  encodeCommand,
-} from '../remoting-command.js';
+  decodeFrameHex,
+  decodeGoldenFixture,
+  frameHexes,
+  validationError,
+} from '../../../test/harness/header-golden.js';
+import { createRequestWithFields, createResponseWithFields } from '../remoting-command.js';
 import { RequestCode } from '../request-code.js';
 import { ResponseCode } from '../response-code.js';
 import {
@@ -71,20 +68,17 @@ const PUSH: PullMessageRequestHeader = {
   expressionType: 'TAG',
 };
 
-function decodeFrame(hex: string) {
-  const [f] = new FrameDecoder().push(Buffer.from(hex, 'hex'));
-  return decodeCommand(f!);
-}
-
-function thrown(fn: () => unknown): RequestValidationError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RequestValidationError);
-    return err as RequestValidationError;
-  }
-  throw new Error('expected a RequestValidationError');
-}
+/** A lite pull leaves out commitOffset, subVersion and expressionType. */
+const LITE: PullMessageRequestHeader = {
+  consumerGroup: 'CG',
+  topic: 'T',
+  queueId: 0,
+  queueOffset: 0,
+  maxMsgNums: 8,
+  sysFlag: 0,
+  suspendTimeoutMillis: 0,
+  subscription: '*',
+};
 
 describe('PullSysFlag', () => {
   it("has RocketMQ's bits, and buildPullSysFlag ORs them", () => {
@@ -119,21 +113,11 @@ describe('encodePullHeader: golden frames', () => {
       ...createRequestWithFields(RequestCode.PULL_MESSAGE, encodePullHeader(PUSH)),
       opaque: 9,
     };
-    expect(encodeCommand(cmd).toString('hex')).toBe(PULL_JSON);
-    expect(encodeBinaryCommand(cmd).toString('hex')).toBe(PULL_ROCKETMQ);
+    expect(frameHexes(cmd)).toEqual({ json: PULL_JSON, rocketmq: PULL_ROCKETMQ });
   });
 
   it('leaves out undefined optionals, in field order, all strings', () => {
-    const ext = encodePullHeader({
-      consumerGroup: 'CG',
-      topic: 'T',
-      queueId: 0,
-      queueOffset: 0,
-      maxMsgNums: 8,
-      sysFlag: 0,
-      suspendTimeoutMillis: 0,
-      subscription: '*',
-    });
+    const ext = encodePullHeader(LITE);
     expect(ext).toEqual({
       consumerGroup: 'CG',
       topic: 'T',
@@ -155,22 +139,19 @@ describe('encodePullHeader: golden frames', () => {
       maxOffset: 2048,
     });
     const res = createResponseWithFields({ opaque: 9 }, ResponseCode.SUCCESS, undefined, ext);
-    expect(encodeCommand(res).toString('hex')).toBe(PULL_RESPONSE_JSON);
+    expect(frameHexes(res).json).toBe(PULL_RESPONSE_JSON);
   });
 });
 
 describe('decodePullHeader', () => {
   it('reads back the golden frames', () => {
     for (const hex of [PULL_JSON, PULL_ROCKETMQ]) {
-      expect(decodePullHeader(decodeFrame(hex).extFields)).toEqual(PUSH);
+      expect(decodePullHeader(decodeFrameHex(hex).extFields)).toEqual(PUSH);
     }
   });
 
   it("reads ali-ons' recorded pull (JSON numbers), defaulting expressionType to TAG", () => {
-    const g = JSON.parse(
-      readFileSync(new URL('../golden/ali-ons-pull-message.json', import.meta.url), 'utf8'),
-    ) as { hex: string };
-    expect(decodePullHeader(decodeFrame(g.hex).extFields)).toEqual({
+    expect(decodePullHeader(decodeGoldenFixture('ali-ons-pull-message.json').extFields)).toEqual({
       consumerGroup: 'CID_GOLDEN',
       topic: 'TopicTest',
       queueId: 2,
@@ -186,15 +167,9 @@ describe('decodePullHeader', () => {
   });
 
   it('fills the defaults of a lite pull', () => {
-    const h = decodePullHeader({
-      consumerGroup: 'CG',
-      topic: 'T',
-      queueId: '0',
-      queueOffset: '0',
-      maxMsgNums: '8',
-      sysFlag: '0',
-      expressionType: '',
-    });
+    const { suspendTimeoutMillis, subscription, ...required } = LITE;
+    const h = decodePullHeader({ ...encodePullHeader(required), expressionType: '' });
+    expect([suspendTimeoutMillis, subscription]).toEqual([0, '*']);
     expect(h).toMatchObject({
       commitOffset: 0,
       suspendTimeoutMillis: 15_000,
@@ -206,10 +181,12 @@ describe('decodePullHeader', () => {
 
   it('names a missing required field and a bad value', () => {
     const { sysFlag, ...noFlag } = encodePullHeader(PUSH);
-    const err = thrown(() => decodePullHeader(noFlag));
+    const err = validationError(() => decodePullHeader(noFlag));
     expect(err.responseCode).toBe(ResponseCode.SYSTEM_ERROR);
     expect(err.remark).toContain("'sysFlag'");
-    const bad = thrown(() => decodePullHeader({ ...encodePullHeader(PUSH), queueOffset: '1e3' }));
+    const bad = validationError(() =>
+      decodePullHeader({ ...encodePullHeader(PUSH), queueOffset: '1e3' }),
+    );
     expect(bad.remark).toContain("'queueOffset'");
     expect(sysFlag).toBe('7');
   });
@@ -217,7 +194,7 @@ describe('decodePullHeader', () => {
 
 describe('decodePullResponseHeader', () => {
   it('reads the golden response; suggestWhichBrokerId defaults to the master', () => {
-    const ext = decodeFrame(PULL_RESPONSE_JSON).extFields;
+    const ext = decodeFrameHex(PULL_RESPONSE_JSON).extFields;
     expect(decodePullResponseHeader(ext)).toEqual({
       suggestWhichBrokerId: 0,
       nextBeginOffset: 1056,
@@ -228,7 +205,9 @@ describe('decodePullResponseHeader', () => {
     expect(decodePullResponseHeader(rest).suggestWhichBrokerId).toBe(0);
     expect(suggestWhichBrokerId).toBe('0');
     const { nextBeginOffset, ...noNext } = ext;
-    expect(thrown(() => decodePullResponseHeader(noNext)).remark).toContain("'nextBeginOffset'");
+    expect(validationError(() => decodePullResponseHeader(noNext)).remark).toContain(
+      "'nextBeginOffset'",
+    );
     expect(nextBeginOffset).toBe('1056');
   });
 });

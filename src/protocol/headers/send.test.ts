@@ -2,17 +2,17 @@
 // frames, byte for byte what the producer, the send-back copy and a SEND_MESSAGE (10) client put
 // on the wire before the codec existed, in the JSON and ROCKETMQ header serializations; and the
 // broker's decode of strings, of ali-ons' coerced JSON numbers, and of missing or bad fields.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RequestValidationError } from '../../common/errors.js';
-import { FrameDecoder } from '../frame.js';
+import {
+  decodeFrameHex,
+  decodeGoldenFixture,
+  frameHexes,
+  validationError,
+} from '../../../test/harness/header-golden.js';
 import {
   createRequestWithFields,
   createResponseWithFields,
-  decodeCommand,
   type ExtFields,
-  encodeBinaryCommand,
-  encodeCommand,
 } from '../remoting-command.js';
 import { RequestCode } from '../request-code.js';
 import { ResponseCode } from '../response-code.js';
@@ -112,26 +112,14 @@ const SEND_RESPONSE_JSON = [
   '7273696f6e223a3437397d',
 ].join('');
 
-const V1: SendMessageRequestHeader = {
-  producerGroup: 'PG',
-  topic: 'TopicTest',
-  defaultTopic: 'TBW102',
-  defaultTopicQueueNums: 4,
-  queueId: 1,
-  sysFlag: 0,
-  bornTimestamp: 1_700_000_000_000,
-  flag: 0,
-  properties: PROPS,
-  reconsumeTimes: 0,
-  unitMode: false,
-};
+/** A SEND_MESSAGE (10) client's send: the producer's, without batch. */
+const V1: SendMessageRequestHeader = { ...PRODUCER, queueId: 1, batch: undefined };
 
 describe('encodeSendHeader: golden frames', () => {
   it('SEND_MESSAGE_V2 as the producer sent it, JSON and ROCKETMQ', () => {
     const ext = encodeSendHeader(PRODUCER, { v2: true });
     const cmd = frame(RequestCode.SEND_MESSAGE_V2, 7, ext, Buffer.from('hello'));
-    expect(encodeCommand(cmd).toString('hex')).toBe(SEND_V2_JSON);
-    expect(encodeBinaryCommand(cmd).toString('hex')).toBe(SEND_V2_ROCKETMQ);
+    expect(frameHexes(cmd)).toEqual({ json: SEND_V2_JSON, rocketmq: SEND_V2_ROCKETMQ });
   });
 
   it('the send-back copy: l present, m absent', () => {
@@ -153,7 +141,7 @@ describe('encodeSendHeader: golden frames', () => {
       { v2: true },
     );
     const cmd = frame(RequestCode.SEND_MESSAGE_V2, 8, ext, Buffer.from('x'));
-    expect(encodeCommand(cmd).toString('hex')).toBe(SEND_BACK_JSON);
+    expect(frameHexes(cmd).json).toBe(SEND_BACK_JSON);
   });
 
   it('SEND_MESSAGE (10) under the Java field names, JSON and ROCKETMQ', () => {
@@ -163,8 +151,7 @@ describe('encodeSendHeader: golden frames', () => {
       encodeSendHeader(V1, { v2: false }),
       Buffer.from('v1'),
     );
-    expect(encodeCommand(cmd).toString('hex')).toBe(SEND_V1_JSON);
-    expect(encodeBinaryCommand(cmd).toString('hex')).toBe(SEND_V1_ROCKETMQ);
+    expect(frameHexes(cmd)).toEqual({ json: SEND_V1_JSON, rocketmq: SEND_V1_ROCKETMQ });
   });
 
   it('leaves out every undefined optional and writes only strings', () => {
@@ -185,7 +172,7 @@ describe('encodeSendHeader: golden frames', () => {
       TRACE_ON: true,
     });
     const res = createResponseWithFields({ opaque: 7 }, ResponseCode.SUCCESS, undefined, ext);
-    expect(encodeCommand(res).toString('hex')).toBe(SEND_RESPONSE_JSON);
+    expect(frameHexes(res).json).toBe(SEND_RESPONSE_JSON);
     const batch = encodeSendResponseHeader({
       msgId: 'A,B',
       queueId: 0,
@@ -204,25 +191,10 @@ describe('encodeSendHeader: golden frames', () => {
   });
 });
 
-function decodeFrame(hex: string) {
-  const [f] = new FrameDecoder().push(Buffer.from(hex, 'hex'));
-  return decodeCommand(f!);
-}
-
-function thrown(fn: () => unknown): RequestValidationError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RequestValidationError);
-    return err as RequestValidationError;
-  }
-  throw new Error('expected a RequestValidationError');
-}
-
 describe('decodeSendHeader', () => {
   it('reads back what encode wrote, in both serializations and both key sets', () => {
     for (const hex of [SEND_V2_JSON, SEND_V2_ROCKETMQ]) {
-      const cmd = decodeFrame(hex);
+      const cmd = decodeFrameHex(hex);
       expect(decodeSendHeader(cmd.code, cmd.extFields)).toEqual({
         ...PRODUCER,
         unitMode: undefined,
@@ -230,7 +202,7 @@ describe('decodeSendHeader', () => {
       });
     }
     for (const hex of [SEND_V1_JSON, SEND_V1_ROCKETMQ]) {
-      const cmd = decodeFrame(hex);
+      const cmd = decodeFrameHex(hex);
       expect(decodeSendHeader(cmd.code, cmd.extFields)).toMatchObject({
         producerGroup: 'PG',
         queueId: 1,
@@ -238,7 +210,7 @@ describe('decodeSendHeader', () => {
         batch: false,
       });
     }
-    const back = decodeFrame(SEND_BACK_JSON);
+    const back = decodeFrameHex(SEND_BACK_JSON);
     expect(decodeSendHeader(back.code, back.extFields)).toMatchObject({
       reconsumeTimes: 2,
       maxReconsumeTimes: 16,
@@ -247,23 +219,14 @@ describe('decodeSendHeader', () => {
   });
 
   it("reads ali-ons' golden send, whose numbers and booleans were JSON", () => {
-    const g = JSON.parse(
-      readFileSync(new URL('../golden/ali-ons-send-message-v2.json', import.meta.url), 'utf8'),
-    ) as { hex: string };
-    const cmd = decodeFrame(g.hex);
+    const cmd = decodeGoldenFixture('ali-ons-send-message-v2.json');
+    // The producer's fields but its group and properties, and no unitMode: it is not read.
     expect(decodeSendHeader(cmd.code, cmd.extFields)).toEqual({
+      ...PRODUCER,
       producerGroup: 'PID_GOLDEN',
-      topic: 'TopicTest',
-      defaultTopic: 'TBW102',
-      defaultTopicQueueNums: 4,
-      queueId: 3,
-      sysFlag: 0,
-      bornTimestamp: 1_700_000_000_000,
-      flag: 0,
       properties: 'TAGS\u0001TagA\u0002KEYS\u0001order-1 order-2\u0002color\u0001红\u0002',
-      reconsumeTimes: 0,
+      unitMode: undefined,
       maxReconsumeTimes: undefined,
-      batch: false,
     });
   });
 
@@ -283,10 +246,12 @@ describe('decodeSendHeader', () => {
   });
 
   it('answers SYSTEM_ERROR naming the missing required field, in the key set of the code', () => {
-    const v2 = thrown(() => decodeSendHeader(RequestCode.SEND_BATCH_MESSAGE, { a: 'PG', e: '0' }));
+    const v2 = validationError(() =>
+      decodeSendHeader(RequestCode.SEND_BATCH_MESSAGE, { a: 'PG', e: '0' }),
+    );
     expect(v2.responseCode).toBe(ResponseCode.SYSTEM_ERROR);
     expect(v2.remark).toContain("'b'");
-    const v1 = thrown(() =>
+    const v1 = validationError(() =>
       decodeSendHeader(RequestCode.SEND_MESSAGE, { producerGroup: 'PG', topic: 'T' }),
     );
     expect(v1.remark).toContain("'queueId'");
@@ -294,11 +259,13 @@ describe('decodeSendHeader', () => {
 
   it('refuses bad values: not a number, an int past 32 bits, a boolean that is neither', () => {
     const ok = { a: 'PG', b: 'T', e: '0' };
-    expect(thrown(() => decodeSendHeader(310, { ...ok, e: 'x' })).remark).toContain("'e'");
-    expect(thrown(() => decodeSendHeader(310, { ...ok, j: String(2 ** 40) })).remark).toContain(
-      '32-bit',
+    expect(validationError(() => decodeSendHeader(310, { ...ok, e: 'x' })).remark).toContain("'e'");
+    expect(
+      validationError(() => decodeSendHeader(310, { ...ok, j: String(2 ** 40) })).remark,
+    ).toContain('32-bit');
+    expect(validationError(() => decodeSendHeader(310, { ...ok, m: 'yes' })).remark).toContain(
+      "'m'",
     );
-    expect(thrown(() => decodeSendHeader(310, { ...ok, m: 'yes' })).remark).toContain("'m'");
   });
 
   it('tells the V2 codes from SEND_MESSAGE', () => {
@@ -310,7 +277,7 @@ describe('decodeSendHeader', () => {
 
 describe('decodeSendResponseHeader', () => {
   it('reads the golden response; TRACE_ON is on unless it says false', () => {
-    const res = decodeFrame(SEND_RESPONSE_JSON);
+    const res = decodeFrameHex(SEND_RESPONSE_JSON);
     expect(decodeSendResponseHeader(res.extFields)).toEqual({
       msgId: '7F00000100002A9F0000000000000000',
       queueId: 3,
@@ -322,8 +289,8 @@ describe('decodeSendResponseHeader', () => {
     const bare = { msgId: 'M', queueId: '0', queueOffset: '1' };
     expect(decodeSendResponseHeader(bare).traceOn).toBe(true);
     expect(decodeSendResponseHeader({ ...bare, TRACE_ON: 'false' }).traceOn).toBe(false);
-    expect(thrown(() => decodeSendResponseHeader({ msgId: 'M', queueId: '0' })).remark).toContain(
-      "'queueOffset'",
-    );
+    expect(
+      validationError(() => decodeSendResponseHeader({ msgId: 'M', queueId: '0' })).remark,
+    ).toContain("'queueOffset'");
   });
 });

@@ -2,8 +2,9 @@
 // SendMessageRequestHeader, its V2 form (SendMessageRequestHeaderV2: the same fields under the
 // single-letter keys a..m, to shrink the header) and SendMessageResponseHeader (spec part 1 §4.3).
 // Encode writes every value as a string, in field order, leaving out optionals that are undefined,
-// so a request is byte for byte what the hand-built headers were. Decode is what the broker
-// accepts: Java's required fields, its defaults, and int fields refused past 32 bits.
+// so a request is byte for byte what the hand-built headers were; the producer's shape is one
+// literal, the rest go through the key tables. Decode is what the broker accepts: Java's
+// required fields, its defaults, and int fields refused past 32 bits.
 import { TBW102 } from '../../message/system-topics.js';
 import type { ExtFields } from '../remoting-command.js';
 import { RequestCode } from '../request-code.js';
@@ -77,9 +78,10 @@ export function isV2SendCode(code: number): boolean {
 }
 
 export function encodeSendHeader(h: SendMessageRequestHeader, opts: { v2: boolean }): ExtFields {
-  if (!opts.v2) return encodeWithKeys(h, V1_KEYS);
-  // A literal with constant keys, as the producer built it: the V2 path runs once per message.
-  const out: ExtFields = {
+  if (!opts.v2 || !isProducerShape(h)) return encodeWithKeys(h, opts.v2 ? V2_KEYS : V1_KEYS);
+  // The producer's send, once per message: one literal with constant keys, as it was built by
+  // hand (keys added one by one cost a third more here).
+  return {
     a: h.producerGroup,
     b: h.topic,
     c: h.defaultTopic,
@@ -88,13 +90,22 @@ export function encodeSendHeader(h: SendMessageRequestHeader, opts: { v2: boolea
     f: String(h.sysFlag),
     g: String(h.bornTimestamp),
     h: String(h.flag),
+    i: h.properties!,
+    j: String(h.reconsumeTimes),
+    k: h.unitMode ? 'true' : 'false',
+    m: h.batch ? 'true' : 'false',
   };
-  if (h.properties !== undefined) out.i = h.properties;
-  if (h.reconsumeTimes !== undefined) out.j = String(h.reconsumeTimes);
-  if (h.unitMode !== undefined) out.k = h.unitMode ? 'true' : 'false';
-  if (h.maxReconsumeTimes !== undefined) out.l = String(h.maxReconsumeTimes);
-  if (h.batch !== undefined) out.m = h.batch ? 'true' : 'false';
-  return out;
+}
+
+/** Every optional but maxReconsumeTimes set: what the producer sends. */
+function isProducerShape(h: SendMessageRequestHeader): boolean {
+  return (
+    h.properties !== undefined &&
+    h.reconsumeTimes !== undefined &&
+    h.unitMode !== undefined &&
+    h.batch !== undefined &&
+    h.maxReconsumeTimes === undefined
+  );
 }
 
 function encodeWithKeys(h: SendMessageRequestHeader, k: Readonly<Record<SendField, string>>) {

@@ -3,13 +3,15 @@
 // JSON numbers and booleans, and the refusals: a missing required field, a commitOrRollback that
 // is not 0, 8 or 12, a value that is not a number.
 import { describe, expect, it } from 'vitest';
-import { RequestValidationError } from '../../common/errors.js';
-import { FrameDecoder } from '../frame.js';
+import {
+  decodeFrameHex,
+  frameHexes,
+  validationError,
+} from '../../../test/harness/header-golden.js';
 import {
   createRequest,
   decodeCommand,
   type ExtFields,
-  encodeBinaryCommand,
   encodeCommand,
   FLAG_ONEWAY,
 } from '../remoting-command.js';
@@ -100,25 +102,7 @@ const CHECK: CheckTransactionStateRequestHeader = {
 function both(code: number, opaque: number, ext: ExtFields, body?: Buffer) {
   const cmd = { ...createRequest(code, opaque, ext, body, true), opaque };
   expect(cmd.flag).toBe(FLAG_ONEWAY);
-  return {
-    json: encodeCommand(cmd).toString('hex'),
-    rocketmq: encodeBinaryCommand(cmd).toString('hex'),
-  };
-}
-
-function decodeFrame(hex: string) {
-  const [f] = new FrameDecoder().push(Buffer.from(hex, 'hex'));
-  return decodeCommand(f!).extFields;
-}
-
-function thrown(fn: () => unknown): RequestValidationError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RequestValidationError);
-    return err as RequestValidationError;
-  }
-  throw new Error('expected a RequestValidationError');
+  return frameHexes(cmd);
 }
 
 describe('END_TRANSACTION header', () => {
@@ -127,7 +111,7 @@ describe('END_TRANSACTION header', () => {
     expect(both(RequestCode.END_TRANSACTION, 17, ext)).toEqual(END_TX);
     const rpc = { ns: undefined, nsd: undefined, bname: undefined, oway: undefined };
     for (const hex of Object.values(END_TX)) {
-      expect(decodeEndTransactionHeader(decodeFrame(hex))).toEqual({
+      expect(decodeEndTransactionHeader(decodeFrameHex(hex).extFields)).toEqual({
         ...COMMIT,
         topic: undefined,
         ...rpc,
@@ -175,7 +159,7 @@ describe('END_TRANSACTION header', () => {
   it('refuses a commitOrRollback other than 0, 8, 12', () => {
     for (const v of ['4', '1', '-8']) {
       const ext = { ...encodeEndTransactionHeader(COMMIT), commitOrRollback: v };
-      const err = thrown(() => decodeEndTransactionHeader(ext));
+      const err = validationError(() => decodeEndTransactionHeader(ext));
       expect(err.responseCode).toBe(ResponseCode.SYSTEM_ERROR);
       expect(err.remark).toContain("'commitOrRollback'");
       expect(err.remark).toContain(`'${v}'`);
@@ -192,14 +176,14 @@ describe('END_TRANSACTION header', () => {
       'msgId',
     ]) {
       const { [key]: _gone, ...rest } = full;
-      expect(thrown(() => decodeEndTransactionHeader(rest)).remark).toContain(`'${key}'`);
+      expect(validationError(() => decodeEndTransactionHeader(rest)).remark).toContain(`'${key}'`);
     }
     const badOffset = { ...full, commitLogOffset: '12x' };
-    expect(thrown(() => decodeEndTransactionHeader(badOffset)).remark).toContain(
+    expect(validationError(() => decodeEndTransactionHeader(badOffset)).remark).toContain(
       "'commitLogOffset'",
     );
     const badBool = { ...full, fromTransactionCheck: 'maybe' };
-    expect(thrown(() => decodeEndTransactionHeader(badBool)).remark).toContain(
+    expect(validationError(() => decodeEndTransactionHeader(badBool)).remark).toContain(
       "'fromTransactionCheck'",
     );
   });
@@ -212,7 +196,7 @@ describe('CHECK_TRANSACTION_STATE header', () => {
       CHECK_TX,
     );
     for (const hex of Object.values(CHECK_TX)) {
-      expect(decodeCheckTransactionStateHeader(decodeFrame(hex))).toEqual({
+      expect(decodeCheckTransactionStateHeader(decodeFrameHex(hex).extFields)).toEqual({
         ...CHECK,
         ns: undefined,
         nsd: undefined,
@@ -228,13 +212,14 @@ describe('CHECK_TRANSACTION_STATE header', () => {
     });
     expect(h).toMatchObject({ tranStateTableOffset: 0, commitLogOffset: 9, msgId: undefined });
     expect(
-      thrown(() => decodeCheckTransactionStateHeader({ commitLogOffset: '9' })).remark,
+      validationError(() => decodeCheckTransactionStateHeader({ commitLogOffset: '9' })).remark,
     ).toContain("'tranStateTableOffset'");
     expect(
-      thrown(() => decodeCheckTransactionStateHeader({ tranStateTableOffset: '0' })).remark,
+      validationError(() => decodeCheckTransactionStateHeader({ tranStateTableOffset: '0' }))
+        .remark,
     ).toContain("'commitLogOffset'");
     const bad = { tranStateTableOffset: 'x', commitLogOffset: '9' };
-    expect(thrown(() => decodeCheckTransactionStateHeader(bad)).remark).toContain(
+    expect(validationError(() => decodeCheckTransactionStateHeader(bad)).remark).toContain(
       "'tranStateTableOffset'",
     );
   });
