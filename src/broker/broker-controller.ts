@@ -1,6 +1,7 @@
 // Composition root of the broker: opens the store, loads metadata, wires processors to request
-// codes (processor-table.ts), listens on listenPort and listenPort-2 (the "VIP" port older Java clients use), keeps the
-// name-server registration alive and runs housekeeping. Nothing below constructs its own deps.
+// codes (the table is processor-table.ts), listens on listenPort and listenPort-2 (the "VIP" port
+// older Java clients use), keeps the name-server registration alive and runs housekeeping.
+// Nothing below constructs its own deps.
 import { join } from 'node:path';
 import type { BrokerConfig } from '../common/config/broker-config.js';
 import {
