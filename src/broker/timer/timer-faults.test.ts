@@ -1,105 +1,51 @@
 // The timer store under faults, over a real MessageStore and real files in a temp dir, on a fake
 // clock: a store whose getMessage throws on a chosen call, a file layer that fails chosen writes
 // or opens, and crashes played by halting the timer store and reopening from what is on disk.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../common/logger.js';
-import { createLogger, silentLogger } from '../../common/logger.js';
 import type { MessageExt, MessageToStore } from '../../message/message.js';
 import { decodeRecord } from '../../message/record-codec.js';
 import { type FileIO, nodeFileIO } from '../../store/file-io.js';
-import { MessageStore } from '../../store/message-store.js';
+import type { MessageStore } from '../../store/message-store.js';
+import { TempDirs } from '../../store/store.fixture.js';
+import {
+  openDeliveryStore,
+  readQueue,
+  realMessage,
+  T0,
+  type TimerBroker,
+  TimerBrokers,
+  tickClock,
+  useFakeClock,
+} from '../delivery.fixture.js';
 import { applyTimerWheel, TIMER_TOPIC } from './timer-hook.js';
 import { TimerLog } from './timer-log.js';
-import { TimerMessageStore, type TimerStoreOptions } from './timer-message-store.js';
+import type { TimerMessageStore, TimerStoreOptions } from './timer-message-store.js';
 import { TimerWheel } from './timer-wheel.js';
 
-const T0 = 1_700_000_000_000;
-const dirs: string[] = [];
-const open: Broker[] = [];
+const dirs = new TempDirs('kitemq-timer-faults-');
+const brokers = new TimerBrokers();
+type Broker = TimerBroker;
 
-interface Broker {
-  store: MessageStore;
-  timer: TimerMessageStore;
-}
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
-});
+beforeEach(() => useFakeClock());
 
 afterEach(async () => {
-  for (const b of open.splice(0)) {
-    await b.timer.shutdown();
-    await b.store.shutdown();
-  }
+  await brokers.closeAll();
   vi.useRealTimers();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  dirs.removeAll();
 });
 
-function newDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'kitemq-timer-faults-'));
-  dirs.push(d);
-  return d;
-}
-
-function openStore(dir: string): Promise<MessageStore> {
-  return MessageStore.open({
-    storePathRootDir: dir,
-    mappedFileSizeCommitLog: 4 * 1024 * 1024,
-    mappedFileSizeConsumeQueue: 20 * 4096,
-    flushDiskType: 'ASYNC_FLUSH',
-    flushIntervalCommitLog: 50,
-    flushCommitLogLeastPages: 0,
-    syncFlushTimeout: 5_000,
-    maxMessageSize: 64 * 1024,
-    logger: silentLogger(),
-  });
-}
+const newDir = () => dirs.make();
 
 /** `store` is the one the timer store reads through (a faulty view of `real`, or `real`). */
-async function openBroker(
-  dir: string,
-  opts: Partial<TimerStoreOptions> = {},
-  store?: MessageStore,
-): Promise<Broker> {
-  const s = store ?? (await openStore(dir));
-  const timer = new TimerMessageStore(s, {
-    storePathRootDir: dir,
-    precisionMs: 100,
-    rollWindowSlots: 600,
-    log: process.env.DEBUG_TIMER ? createLogger('t', 'debug') : silentLogger(),
-    ...opts,
-  });
-  await timer.start();
-  const b = { store: s, timer };
-  open.push(b);
-  return b;
-}
+const openBroker = (dir: string, opts: Partial<TimerStoreOptions> = {}, store?: MessageStore) =>
+  brokers.open(dir, opts, store);
+const crash = (b: Broker) => brokers.crash(b);
 
-/** A kill -9: the timer store writes nothing more; the message store keeps what it wrote. */
-async function crash(b: Broker): Promise<void> {
-  open.splice(open.indexOf(b), 1);
-  b.timer.halt();
-  await b.store.shutdown();
-}
-
-function message(i: number, props: Record<string, string>): MessageToStore {
-  return {
-    topic: 'Real',
-    queueId: 0,
-    flag: 0,
-    body: Buffer.from(`body ${i}`),
-    properties: { UNIQ_KEY: `U${i}`, seq: String(i), ...props },
-    sysFlag: 0,
-    bornTimestamp: Date.now(),
-    bornHost: '127.0.0.1:4000',
-    storeHost: '127.0.0.1:10911',
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  };
-}
+const message = (i: number, props: Record<string, string>): MessageToStore =>
+  realMessage(i, { properties: { UNIQ_KEY: `U${i}`, seq: String(i), ...props } });
 
 /** What the send path does: the hook, then the store. */
 async function sendTimer(store: MessageStore, i: number, dueMs: number): Promise<void> {
@@ -109,15 +55,7 @@ async function sendTimer(store: MessageStore, i: number, dueMs: number): Promise
   expect((await store.putMessage(d.message)).status).toBe('PUT_OK');
 }
 
-function delivered(store: MessageStore): MessageExt[] {
-  const out: MessageExt[] = [];
-  for (let off = 0; ; ) {
-    const r = store.getMessage('Real', 0, off, 32);
-    if (r.status !== 'FOUND') return out;
-    out.push(...r.buffers.map((b) => decodeRecord(b, 0)));
-    off = r.nextBeginOffset;
-  }
-}
+const delivered = (store: MessageStore): MessageExt[] => readQueue(store, 'Real', 0);
 
 const seqs = (store: MessageStore) =>
   delivered(store)
@@ -126,27 +64,9 @@ const seqs = (store: MessageStore) =>
 
 const upTo = (n: number) => [...Array(n).keys()];
 
-/** Lets real I/O finish while the fake clock stands still, until the timer store is idle. */
-async function quiesce(timer: TimerMessageStore): Promise<void> {
-  // A real-time bound (performance.now is not faked): an fdatasync on a loaded machine is slow.
-  for (let i = 1, until = performance.now() + 30_000; performance.now() < until; i++) {
-    await new Promise((r) => setImmediate(r));
-    // A zero-delay timer set while the fake clock runs timers is due 1 ms later (sinon's rule):
-    // now and then let the clock move that millisecond (no test here measures one).
-    await vi.advanceTimersByTimeAsync(i % 64 === 0 ? 1 : 0);
-    if (timer.isIdle()) return;
-  }
-  throw new Error('the timer store never went idle');
-}
-
-/** Moves the fake clock in steps, letting the timer store catch up after each. */
-async function tick(timer: TimerMessageStore, ms: number, stepMs = 50): Promise<void> {
-  await quiesce(timer);
-  for (let t = 0; t < ms; t += stepMs) {
-    await vi.advanceTimersByTimeAsync(Math.min(stepMs, ms - t));
-    await quiesce(timer);
-  }
-}
+/** Moves the fake clock in steps (nudged: see settle), letting the timer store catch up. */
+const tick = (timer: TimerMessageStore, ms: number, stepMs = 50) =>
+  tickClock(timer, ms, stepMs, true);
 
 /**
  * `store` with some methods replaced. Listeners go to `store` itself (an inherited `off` would
@@ -176,7 +96,7 @@ const eio = () => Object.assign(new Error('EIO: i/o error (test)'), { code: 'EIO
 describe('timer enqueue under faults', () => {
   it('links each message once when a read fails partway through a pass', async () => {
     const dir = newDir();
-    const store = await openStore(dir);
+    const store = await openDeliveryStore(dir);
     for (let i = 0; i < 40; i++) await sendTimer(store, i, T0 + 500 + i);
     // The pass reads 32, links them, and the next read fails once.
     const faulty = readFault(store, (call) => {
@@ -203,7 +123,7 @@ async function crashAfterWheelWrite(dir: string): Promise<void> {
   await sendTimer(b.store, 0, T0 + 100);
   await tick(b.timer, 200);
   expect(seqs(b.store)).toEqual([0]);
-  open.splice(open.indexOf(b), 1);
+  brokers.release(b);
   await b.timer.shutdown();
   const { cursorMs, logEnd } = checkpointOf(dir);
   await sendTimer(b.store, 1, cursorMs + 2_500);
@@ -264,7 +184,7 @@ describe('timer store after a crash between the wheel write and the checkpoint',
 describe('timer delivery while enqueueing fails', () => {
   it('puts back what the wheel holds on time', async () => {
     const dir = newDir();
-    const store = await openStore(dir);
+    const store = await openDeliveryStore(dir);
     let broken = false;
     const b = await openBroker(
       dir,
@@ -325,7 +245,7 @@ describe('timer delivery while the timer log cannot be written', () => {
 describe('timer store after an error', () => {
   it('waits out the backoff, whatever arrives meanwhile', async () => {
     const dir = newDir();
-    const store = await openStore(dir);
+    const store = await openDeliveryStore(dir);
     let broken = false;
     let reads = 0;
     const faulty = faultyView(store, {

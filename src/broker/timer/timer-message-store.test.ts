@@ -1,108 +1,47 @@
 // The timer store over a real MessageStore in a temp dir, on a fake clock: setTimeout and Date
 // are faked (store timestamps follow the fake clock too); file I/O is real.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLogger, silentLogger } from '../../common/logger.js';
-import type { MessageExt, MessageToStore } from '../../message/message.js';
-import { decodeRecord } from '../../message/record-codec.js';
+import type { MessageToStore } from '../../message/message.js';
 import { nodeFileIO } from '../../store/file-io.js';
-import { MessageStore } from '../../store/message-store.js';
+import type { MessageStore } from '../../store/message-store.js';
+import { TempDirs } from '../../store/store.fixture.js';
+import {
+  openDeliveryStore,
+  readQueue,
+  realMessage,
+  T0,
+  type TimerBroker,
+  TimerBrokers,
+  tickClock,
+  useFakeClock,
+} from '../delivery.fixture.js';
 import { applyTimerWheel, TIMER_TOPIC } from './timer-hook.js';
-import { TimerMessageStore, type TimerStoreOptions } from './timer-message-store.js';
+import type { TimerMessageStore, TimerStoreOptions } from './timer-message-store.js';
 
-const T0 = 1_700_000_000_000;
-const dirs: string[] = [];
-const open: Broker[] = [];
+const dirs = new TempDirs('kitemq-timer-');
+const brokers = new TimerBrokers();
+type Broker = TimerBroker;
 
-interface Broker {
-  store: MessageStore;
-  timer: TimerMessageStore;
-  lateness: number[];
-}
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
-});
+beforeEach(() => useFakeClock());
 
 afterEach(async () => {
-  for (const b of open.splice(0)) {
-    await b.timer.shutdown();
-    await b.store.shutdown();
-  }
+  await brokers.closeAll();
   vi.useRealTimers();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  dirs.removeAll();
 });
 
-function newDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'kitemq-timer-'));
-  dirs.push(d);
-  return d;
-}
-
-function openStore(dir: string): Promise<MessageStore> {
-  return MessageStore.open({
-    storePathRootDir: dir,
-    mappedFileSizeCommitLog: 4 * 1024 * 1024,
-    mappedFileSizeConsumeQueue: 20 * 4096,
-    flushDiskType: 'ASYNC_FLUSH',
-    flushIntervalCommitLog: 50,
-    flushCommitLogLeastPages: 0,
-    syncFlushTimeout: 5_000,
-    maxMessageSize: 64 * 1024,
-    logger: silentLogger(),
-  });
-}
-
-async function openBroker(
-  dir: string,
-  opts: Partial<TimerStoreOptions> = {},
-  store?: MessageStore,
-): Promise<Broker> {
-  const s = store ?? (await openStore(dir));
-  const lateness: number[] = [];
-  const timer = new TimerMessageStore(s, {
-    storePathRootDir: dir,
-    precisionMs: 100,
-    rollWindowSlots: 600,
-    log: process.env.DEBUG_TIMER ? createLogger('t', 'debug') : silentLogger(),
-    onDelivered: (ms) => lateness.push(ms),
-    ...opts,
-  });
-  await timer.start();
-  const b = { store: s, timer, lateness };
-  open.push(b);
-  return b;
-}
-
-async function close(b: Broker): Promise<void> {
-  open.splice(open.indexOf(b), 1);
-  await b.timer.shutdown();
-  await b.store.shutdown();
-}
-
+const newDir = () => dirs.make();
+const openBroker = (dir: string, opts: Partial<TimerStoreOptions> = {}, store?: MessageStore) =>
+  brokers.open(dir, opts, store);
+const close = (b: Broker) => brokers.close(b);
 /** Plays a kill -9: the timer writes nothing more; the store keeps what it wrote. */
-async function crash(b: Broker): Promise<void> {
-  open.splice(open.indexOf(b), 1);
-  b.timer.halt();
-  await b.store.shutdown();
-}
+const crash = (b: Broker) => brokers.crash(b);
 
 function message(i: number, props: Record<string, string>, topic = 'Real'): MessageToStore {
-  return {
-    topic,
-    queueId: i % 2,
-    flag: 7,
-    body: Buffer.from(`body ${i}`),
-    properties: { TAGS: 'T', UNIQ_KEY: `U${i}`, seq: String(i), ...props },
-    sysFlag: 0,
-    bornTimestamp: Date.now(),
-    bornHost: '127.0.0.1:4000',
-    storeHost: '127.0.0.1:10911',
-    reconsumeTimes: 1,
-    preparedTransactionOffset: 0,
-  };
+  const properties = { TAGS: 'T', UNIQ_KEY: `U${i}`, seq: String(i), ...props };
+  return realMessage(i, { topic, queueId: i % 2, flag: 7, properties, reconsumeTimes: 1 });
 }
 
 /** What the send path does: the hook, then the store. */
@@ -113,40 +52,15 @@ async function sendTimer(store: MessageStore, m: MessageToStore): Promise<void> 
   expect(r.status).toBe('PUT_OK');
 }
 
-function read(store: MessageStore, topic: string, queueId: number): MessageExt[] {
-  const out: MessageExt[] = [];
-  for (let off = 0; ; ) {
-    const r = store.getMessage(topic, queueId, off, 32);
-    if (r.status !== 'FOUND') return out;
-    out.push(...r.buffers.map((b) => decodeRecord(b, 0)));
-    off = r.nextBeginOffset;
-  }
-}
+const read = readQueue;
 
 const seqs = (store: MessageStore, topic: string) =>
   [...read(store, topic, 0), ...read(store, topic, 1)]
     .map((m) => Number(m.properties.seq))
     .sort((a, b) => a - b);
 
-/** Lets real I/O finish while the fake clock stands still, until the timer store is idle. */
-async function quiesce(timer: TimerMessageStore): Promise<void> {
-  // A real-time bound (performance.now is not faked): an fdatasync on a loaded machine is slow.
-  for (const until = performance.now() + 30_000; performance.now() < until; ) {
-    await new Promise((r) => setImmediate(r));
-    await vi.advanceTimersByTimeAsync(0);
-    if (timer.isIdle()) return;
-  }
-  throw new Error('the timer store never went idle');
-}
-
 /** Moves the fake clock in small steps, letting the timer store catch up after each. */
-async function tick(timer: TimerMessageStore, ms: number, stepMs = 10): Promise<void> {
-  await quiesce(timer);
-  for (let t = 0; t < ms; t += stepMs) {
-    await vi.advanceTimersByTimeAsync(Math.min(stepMs, ms - t));
-    await quiesce(timer);
-  }
-}
+const tick = (timer: TimerMessageStore, ms: number, stepMs = 10) => tickClock(timer, ms, stepMs);
 
 describe('TimerMessageStore', () => {
   it('puts a message back at its millisecond, not before, with RocketMQ 5 properties', async () => {
@@ -235,7 +149,7 @@ describe('TimerMessageStore', () => {
   it('delivers at once a message whose time passed before it was enqueued', async () => {
     const dir = newDir();
     const b = await openBroker(dir);
-    open.splice(open.indexOf(b), 1);
+    brokers.release(b);
     await b.timer.shutdown();
     await sendTimer(b.store, message(3, { TIMER_DELAY_MS: '100' }));
     await vi.advanceTimersByTimeAsync(5_000);
@@ -290,7 +204,7 @@ describe('TimerMessageStore', () => {
 describe('TimerMessageStore after a crash', () => {
   it('puts only the copies of an interrupted batch that did not reach their queue', async () => {
     const dir = newDir();
-    const store = await openStore(dir);
+    const store = await openDeliveryStore(dir);
     let puts = 0;
     // Stores the first 4 copies, then "hangs" (the process is about to die).
     // on/off bound to the store: an inherited off() would give the view an event table of its
