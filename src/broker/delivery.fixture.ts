@@ -3,12 +3,12 @@
 // follow it; file I/O stays real), a queue read back whole, and the settle/tick loop that lets real
 // I/O finish while the fake clock stands still.
 // Test code only (*.fixture.ts): the build and tidy's production rules skip it.
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { createLogger, silentLogger } from '../common/logger.js';
 import type { MessageExt, MessageToStore } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
 import { MessageStore, type MessageStoreOptions } from '../store/message-store.js';
-import { TEST_BORN_MS, testMessage, testStoreOptions } from '../store/store.fixture.js';
+import { TEST_BORN_MS, TempDirs, testMessage, testStoreOptions } from '../store/store.fixture.js';
 import { TimerMessageStore, type TimerStoreOptions } from './timer/timer-message-store.js';
 
 /** Where the fake clock starts. */
@@ -142,4 +142,20 @@ export class TimerBrokers {
   async closeAll(): Promise<void> {
     for (const b of [...this.opened]) await this.close(b);
   }
+}
+
+/**
+ * Each test of the file runs on the fake clock with fresh temp dirs; the timer stores it opened
+ * are shut down and the dirs removed after it.
+ */
+export function timerTestBed(prefix: string): { newDir: () => string; brokers: TimerBrokers } {
+  const dirs = new TempDirs(prefix);
+  const brokers = new TimerBrokers();
+  beforeEach(() => useFakeClock());
+  afterEach(async () => {
+    await brokers.closeAll();
+    vi.useRealTimers();
+    dirs.removeAll();
+  });
+  return { newDir: () => dirs.make(), brokers };
 }

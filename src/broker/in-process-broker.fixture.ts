@@ -4,9 +4,11 @@
 // RemotingServer would: unknown code → REQUEST_CODE_NOT_SUPPORTED, a thrown KiteError → its code
 // and remark, any other throw → SYSTEM_ERROR; a pull parked by long polling resolves when it is
 // woken or its deadline passes. What the broker pushes to the client (a woken pull's answer,
-// NOTIFY_CONSUMER_IDS_CHANGED) is recorded on the in-memory connection.
+// NOTIFY_CONSUMER_IDS_CHANGED) is recorded on the in-memory connection. brokerPerTest() opens one
+// for each test of a file, withInProcessBroker() one for a single test's other configuration.
 // Test code only (*.fixture.ts): the build and tidy's production rules skip it.
 import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach } from 'vitest';
 import { parseBrokerConfig } from '../common/config/broker-config.js';
 import type { ConfigValue } from '../common/config/schema.js';
 import { KiteError } from '../common/errors.js';
@@ -293,4 +295,50 @@ function parkedAnswer(conn: InMemoryConnection, opaque: number): Promise<Remotin
     };
     conn.on('pushed', onPushed);
   });
+}
+
+/** A broker opened, then closed, once per test; `setup` runs on each before the test. */
+export function brokerPerTest(
+  overrides: Readonly<Record<string, ConfigValue>> = {},
+  setup: (h: InProcessBroker) => void | Promise<void> = () => {},
+): InProcessBroker {
+  let current: InProcessBroker | undefined;
+  beforeEach(async () => {
+    current = await openInProcessBroker(overrides);
+    await setup(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const now = (): InProcessBroker => {
+    if (!current) throw new Error('the per-test broker exists only while a test runs');
+    return current;
+  };
+  return {
+    get ctx() {
+      return now().ctx;
+    },
+    get conn() {
+      return now().conn;
+    },
+    connect: (remoteAddress) => now().connect(remoteAddress),
+    createTopic: (topic, queues) => now().createTopic(topic, queues),
+    send: (topic, bodies, properties) => now().send(topic, bodies, properties),
+    request: (code, extFields, body, conn) => now().request(code, extFields, body, conn),
+    close: () => now().close(),
+  };
+}
+
+/** Runs `test` on a broker of its own (other broker.conf keys), closed afterwards. */
+export async function withInProcessBroker(
+  overrides: Readonly<Record<string, ConfigValue>>,
+  test: (h: InProcessBroker) => Promise<void>,
+): Promise<void> {
+  const h = await openInProcessBroker(overrides);
+  try {
+    await test(h);
+  } finally {
+    await h.close();
+  }
 }

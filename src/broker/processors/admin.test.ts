@@ -1,15 +1,11 @@
 // Topic administration (UPDATE_AND_CREATE_TOPIC, DELETE_TOPIC_IN_BROKER, GET_ALL_TOPIC_CONFIG,
 // GET_TOPIC_CONFIG; AdminBrokerProcessor) and GET_BROKER_CONFIG against an in-process broker.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import { type InProcessBroker, openInProcessBroker } from '../in-process-broker.fixture.js';
+import { brokerPerTest } from '../in-process-broker.fixture.js';
 
-let h: InProcessBroker;
-beforeEach(async () => {
-  h = await openInProcessBroker({ brokerName: 'broker-x' });
-});
-afterEach(() => h.close());
+const h = brokerPerTest({ brokerName: 'broker-x' });
 
 const create = (topic: string, over: Record<string, string | number> = {}) =>
   h.request(RequestCode.UPDATE_AND_CREATE_TOPIC, {

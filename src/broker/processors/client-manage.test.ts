@@ -2,20 +2,12 @@
 // a heartbeat registers the consumer and producer groups (ClientManageProcessor#heartBeat), creates
 // the group's %RETRY% topic, and the group's other members are told of a change
 // (NOTIFY_CONSUMER_IDS_CHANGED); unregistering or closing the channel removes the client.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import {
-  type InMemoryConnection,
-  type InProcessBroker,
-  openInProcessBroker,
-} from '../in-process-broker.fixture.js';
+import { brokerPerTest, type InMemoryConnection } from '../in-process-broker.fixture.js';
 
-let h: InProcessBroker;
-beforeEach(async () => {
-  h = await openInProcessBroker();
-});
-afterEach(() => h.close());
+const h = brokerPerTest();
 
 function heartbeat(clientID: string, conn: InMemoryConnection = h.conn) {
   const body = {

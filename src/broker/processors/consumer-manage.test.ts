@@ -1,17 +1,14 @@
 // Consumer offsets (UPDATE/QUERY_CONSUMER_OFFSET, ConsumerManageProcessor) and the queue offset
 // queries of AdminBrokerProcessor (GET_MAX/MIN_OFFSET, SEARCH_OFFSET_BY_TIMESTAMP,
 // GET_EARLIEST_MSG_STORETIME) against an in-process broker.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import { type InProcessBroker, openInProcessBroker } from '../in-process-broker.fixture.js';
+import { brokerPerTest } from '../in-process-broker.fixture.js';
 
-let h: InProcessBroker;
-beforeEach(async () => {
-  h = await openInProcessBroker();
+const h = brokerPerTest({}, () => {
   h.createTopic('Orders', 2);
 });
-afterEach(() => h.close());
 
 const queue = { topic: 'Orders', queueId: 0 };
 const group = { consumerGroup: 'G', ...queue };

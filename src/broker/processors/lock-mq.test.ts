@@ -1,15 +1,11 @@
 // LOCK_BATCH_MQ / UNLOCK_BATCH_MQ (RebalanceLockManager via the processor) against an in-process
 // broker: a queue is held by one client at a time, until it unlocks or its lock expires.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import { type InProcessBroker, openInProcessBroker } from '../in-process-broker.fixture.js';
+import { brokerPerTest } from '../in-process-broker.fixture.js';
 
-let h: InProcessBroker;
-beforeEach(async () => {
-  h = await openInProcessBroker();
-});
-afterEach(() => h.close());
+const h = brokerPerTest();
 
 const mq = (queueId: number) => ({ topic: 'Orders', brokerName: 'broker-a', queueId });
 const body = (clientId: string, queueIds: number[]) =>

@@ -1,25 +1,18 @@
 // PULL_MESSAGE against an in-process broker: found, nothing new, offsets out of range, long
 // polling (parked, then woken by a send or by its deadline), the commit riding on a pull and the
 // early refusals of PullMessageProcessor#processRequest.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PERM_WRITE } from '../../common/perm.js';
 import { decodeRecords } from '../../message/record-codec.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import {
-  type InProcessBroker,
-  openInProcessBroker,
-  pullFields,
-} from '../in-process-broker.fixture.js';
+import { brokerPerTest, pullFields, withInProcessBroker } from '../in-process-broker.fixture.js';
 import { newTopicConfig } from '../managers/topic-config-manager.js';
 import { PullSysFlag } from './pull-message.js';
 
-let h: InProcessBroker;
-beforeEach(async () => {
-  h = await openInProcessBroker();
+const h = brokerPerTest({}, () => {
   h.createTopic('Orders');
 });
-afterEach(() => h.close());
 
 const pull = (queueOffset: number, over: Record<string, string | number> = {}) =>
   h.request(RequestCode.PULL_MESSAGE, pullFields('Orders', queueOffset, over));
@@ -102,14 +95,11 @@ describe('PULL_MESSAGE', () => {
     h.ctx.topics.createOrUpdate(newTopicConfig('WriteOnly', 1, PERM_WRITE));
     const perm = await h.request(RequestCode.PULL_MESSAGE, pullFields('WriteOnly', 0));
     expect(perm.code).toBe(ResponseCode.NO_PERMISSION);
-    const strict = await openInProcessBroker({ autoCreateSubscriptionGroup: false });
-    try {
+    await withInProcessBroker({ autoCreateSubscriptionGroup: false }, async (strict) => {
       strict.createTopic('Orders');
       const res = await strict.request(RequestCode.PULL_MESSAGE, pullFields('Orders', 0));
       expect(res.code).toBe(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST);
-    } finally {
-      await strict.close();
-    }
+    });
   });
 
   it('answers SUBSCRIPTION_NOT_EXIST when neither the request nor a heartbeat subscribes', async () => {

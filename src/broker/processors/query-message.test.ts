@@ -1,17 +1,14 @@
 // QUERY_MESSAGE (by key, from the index) and VIEW_MESSAGE_BY_ID (by commit-log offset) against an
 // in-process broker, as QueryMessageProcessor answers them.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeRecords } from '../../message/record-codec.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import { type InProcessBroker, openInProcessBroker } from '../in-process-broker.fixture.js';
+import { brokerPerTest } from '../in-process-broker.fixture.js';
 
-let h: InProcessBroker;
-beforeEach(async () => {
-  h = await openInProcessBroker();
+const h = brokerPerTest({}, () => {
   h.createTopic('Orders');
 });
-afterEach(() => h.close());
 
 const query = (key: string, maxNum = 32) =>
   h.request(RequestCode.QUERY_MESSAGE, {

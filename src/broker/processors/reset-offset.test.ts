@@ -1,23 +1,16 @@
 // INVOKE_BROKER_TO_RESET_OFFSET against an in-process broker (RocketMQ 5's server-side reset):
 // every queue's offset becomes the target, the next pull answers PULL_OFFSET_MOVED to it, and a
 // commit from a client still holding its old offset does not undo the reset.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeOffsetTable } from '../../protocol/bodies/offset-table.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import {
-  type InProcessBroker,
-  openInProcessBroker,
-  pullFields,
-} from '../in-process-broker.fixture.js';
+import { brokerPerTest, pullFields, withInProcessBroker } from '../in-process-broker.fixture.js';
 
-let h: InProcessBroker;
-beforeEach(async () => {
-  h = await openInProcessBroker();
+const h = brokerPerTest({}, async () => {
   h.createTopic('Orders', 2);
   await h.send('Orders', ['a', 'b', 'c']);
 });
-afterEach(() => h.close());
 
 const reset = (over: Record<string, string | number>) =>
   h.request(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, {
@@ -65,8 +58,7 @@ describe('INVOKE_BROKER_TO_RESET_OFFSET', () => {
     expect(out.code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(out.remark).toBe('Target offset 9 not in consume queue range [0, 3] of Orders-0');
     expect((await reset({ topic: 'Nowhere' })).code).toBe(ResponseCode.TOPIC_NOT_EXIST);
-    const strict = await openInProcessBroker({ autoCreateSubscriptionGroup: false });
-    try {
+    await withInProcessBroker({ autoCreateSubscriptionGroup: false }, async (strict) => {
       strict.createTopic('Orders');
       const res = await strict.request(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, {
         topic: 'Orders',
@@ -74,8 +66,6 @@ describe('INVOKE_BROKER_TO_RESET_OFFSET', () => {
         timestamp: 0,
       });
       expect(res.code).toBe(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST);
-    } finally {
-      await strict.close();
-    }
+    });
   });
 });

@@ -1,19 +1,16 @@
 // CONSUMER_SEND_MSG_BACK against an in-process broker (AbstractSendMessageProcessor
 // #consumerSendMsgBack): a failed message is copied to %RETRY%<group> behind a delay level, or to
 // %DLQ%<group> when asked or past the reconsume limit; refusals for a missing group or offset.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessageExt } from '../../message/message.js';
 import { decodeRecords } from '../../message/record-codec.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import { type InProcessBroker, openInProcessBroker } from '../in-process-broker.fixture.js';
+import { brokerPerTest, withInProcessBroker } from '../in-process-broker.fixture.js';
 
-let h: InProcessBroker;
-beforeEach(async () => {
-  h = await openInProcessBroker();
+const h = brokerPerTest({}, () => {
   h.createTopic('Orders');
 });
-afterEach(() => h.close());
 
 function stored(topic: string, queueId: number): MessageExt[] {
   const r = h.ctx.store.getMessage(topic, queueId, 0, 32);
@@ -77,8 +74,7 @@ describe('CONSUMER_SEND_MSG_BACK', () => {
   });
 
   it('answers SUBSCRIPTION_GROUP_NOT_EXIST when groups are not created on demand', async () => {
-    const strict = await openInProcessBroker({ autoCreateSubscriptionGroup: false });
-    try {
+    await withInProcessBroker({ autoCreateSubscriptionGroup: false }, async (strict) => {
       strict.createTopic('Orders');
       await strict.send('Orders', ['x']);
       const r = strict.ctx.store.getMessage('Orders', 0, 0, 1);
@@ -89,8 +85,6 @@ describe('CONSUMER_SEND_MSG_BACK', () => {
         delayLevel: 0,
       });
       expect(res.code).toBe(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST);
-    } finally {
-      await strict.close();
-    }
+    });
   });
 });

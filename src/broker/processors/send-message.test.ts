@@ -1,27 +1,26 @@
 // SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE against an in-process broker: what is stored, the
 // response header RocketMQ's SendMessageProcessor answers with, and its msgCheck refusals.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PERM_READ } from '../../common/perm.js';
 import { encodeBatch } from '../../message/batch-codec.js';
 import { decodeRecords } from '../../message/record-codec.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import {
+  brokerPerTest,
   type InProcessBroker,
-  openInProcessBroker,
   sendFields,
+  withInProcessBroker,
 } from '../in-process-broker.fixture.js';
 import { newTopicConfig } from '../managers/topic-config-manager.js';
 
-let h: InProcessBroker;
-beforeEach(async () => {
-  h = await openInProcessBroker({ maxMessageSize: 1024 });
+const h = brokerPerTest({ maxMessageSize: 1024 }, () => {
   h.createTopic('Orders', 2);
 });
-afterEach(() => h.close());
 
-const send = (fields: Record<string, string | number>, body = 'hello') =>
-  h.request(RequestCode.SEND_MESSAGE_V2, fields, Buffer.from(body));
+/** A SEND_MESSAGE_V2 of `body`, to the per-test broker unless another is named. */
+const send = (fields: Record<string, string | number>, body = 'hello', on: InProcessBroker = h) =>
+  on.request(RequestCode.SEND_MESSAGE_V2, fields, Buffer.from(body));
 
 describe('SEND_MESSAGE_V2', () => {
   it('stores the message and answers msgId, queueId, queueOffset and the UNIQ_KEY', async () => {
@@ -44,19 +43,12 @@ describe('SEND_MESSAGE_V2', () => {
   });
 
   it('answers TOPIC_NOT_EXIST for an unknown topic when auto-creation is off', async () => {
-    const off = await openInProcessBroker({ autoCreateTopicEnable: false });
-    try {
-      const res = await off.request(
-        RequestCode.SEND_MESSAGE_V2,
-        sendFields('Nowhere'),
-        Buffer.from('x'),
-      );
+    await withInProcessBroker({ autoCreateTopicEnable: false }, async (off) => {
+      const res = await send(sendFields('Nowhere'), 'x', off);
       expect(res.code).toBe(ResponseCode.TOPIC_NOT_EXIST);
       expect(res.remark).toContain('topic[Nowhere] not exist, apply first please!');
       expect(off.ctx.topics.get('Nowhere')).toBeUndefined();
-    } finally {
-      await off.close();
-    }
+    });
   });
 
   it('creates an unknown topic through TBW102 when auto-creation is on', async () => {
@@ -86,19 +78,12 @@ describe('SEND_MESSAGE_V2', () => {
     expect(topic.remark).toContain('the topic[ReadOnly] sending message is forbidden');
     const system = await send(sendFields('SCHEDULE_TOPIC_XXXX'));
     expect(system.code).toBe(ResponseCode.NO_PERMISSION);
-    const ro = await openInProcessBroker({ brokerPermission: PERM_READ });
-    try {
+    await withInProcessBroker({ brokerPermission: PERM_READ }, async (ro) => {
       ro.createTopic('Orders');
-      const res = await ro.request(
-        RequestCode.SEND_MESSAGE_V2,
-        sendFields('Orders'),
-        Buffer.from('x'),
-      );
+      const res = await send(sendFields('Orders'), 'x', ro);
       expect(res.code).toBe(ResponseCode.NO_PERMISSION);
       expect(res.remark).toContain('sending message is forbidden');
-    } finally {
-      await ro.close();
-    }
+    });
   });
 
   it('refuses a queueId past the topic queues with INVALID_PARAMETER', async () => {

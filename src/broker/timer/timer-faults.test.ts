@@ -3,41 +3,28 @@
 // or opens, and crashes played by halting the timer store and reopening from what is on disk.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../common/logger.js';
 import type { MessageExt, MessageToStore } from '../../message/message.js';
 import { decodeRecord } from '../../message/record-codec.js';
 import { type FileIO, nodeFileIO } from '../../store/file-io.js';
 import type { MessageStore } from '../../store/message-store.js';
-import { TempDirs } from '../../store/store.fixture.js';
 import {
   openDeliveryStore,
   readQueue,
   realMessage,
   T0,
   type TimerBroker,
-  TimerBrokers,
   tickClock,
-  useFakeClock,
+  timerTestBed,
 } from '../delivery.fixture.js';
 import { applyTimerWheel, TIMER_TOPIC } from './timer-hook.js';
 import { TimerLog } from './timer-log.js';
 import type { TimerMessageStore, TimerStoreOptions } from './timer-message-store.js';
 import { TimerWheel } from './timer-wheel.js';
 
-const dirs = new TempDirs('kitemq-timer-faults-');
-const brokers = new TimerBrokers();
+const { newDir, brokers } = timerTestBed('kitemq-timer-faults-');
 type Broker = TimerBroker;
-
-beforeEach(() => useFakeClock());
-
-afterEach(async () => {
-  await brokers.closeAll();
-  vi.useRealTimers();
-  dirs.removeAll();
-});
-
-const newDir = () => dirs.make();
 
 /** `store` is the one the timer store reads through (a faulty view of `real`, or `real`). */
 const openBroker = (dir: string, opts: Partial<TimerStoreOptions> = {}, store?: MessageStore) =>

@@ -2,37 +2,24 @@
 // are faked (store timestamps follow the fake clock too); file I/O is real.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { MessageToStore } from '../../message/message.js';
 import { nodeFileIO } from '../../store/file-io.js';
 import type { MessageStore } from '../../store/message-store.js';
-import { TempDirs } from '../../store/store.fixture.js';
 import {
   openDeliveryStore,
   readQueue,
   realMessage,
   T0,
   type TimerBroker,
-  TimerBrokers,
   tickClock,
-  useFakeClock,
+  timerTestBed,
 } from '../delivery.fixture.js';
 import { applyTimerWheel, TIMER_TOPIC } from './timer-hook.js';
 import type { TimerMessageStore, TimerStoreOptions } from './timer-message-store.js';
 
-const dirs = new TempDirs('kitemq-timer-');
-const brokers = new TimerBrokers();
+const { newDir, brokers } = timerTestBed('kitemq-timer-');
 type Broker = TimerBroker;
-
-beforeEach(() => useFakeClock());
-
-afterEach(async () => {
-  await brokers.closeAll();
-  vi.useRealTimers();
-  dirs.removeAll();
-});
-
-const newDir = () => dirs.make();
 const openBroker = (dir: string, opts: Partial<TimerStoreOptions> = {}, store?: MessageStore) =>
   brokers.open(dir, opts, store);
 const close = (b: Broker) => brokers.close(b);
