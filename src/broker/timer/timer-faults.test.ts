@@ -14,22 +14,15 @@ import {
   readQueue,
   realMessage,
   T0,
-  type TimerBroker,
   tickClock,
   timerTestBed,
 } from '../delivery.fixture.js';
 import { applyTimerWheel, TIMER_TOPIC } from './timer-hook.js';
 import { TimerLog } from './timer-log.js';
-import type { TimerMessageStore, TimerStoreOptions } from './timer-message-store.js';
+import type { TimerMessageStore } from './timer-message-store.js';
 import { TimerWheel } from './timer-wheel.js';
 
 const { newDir, brokers } = timerTestBed('kitemq-timer-faults-');
-type Broker = TimerBroker;
-
-/** `store` is the one the timer store reads through (a faulty view of `real`, or `real`). */
-const openBroker = (dir: string, opts: Partial<TimerStoreOptions> = {}, store?: MessageStore) =>
-  brokers.open(dir, opts, store);
-const crash = (b: Broker) => brokers.crash(b);
 
 const message = (i: number, props: Record<string, string>): MessageToStore =>
   realMessage(i, { properties: { UNIQ_KEY: `U${i}`, seq: String(i), ...props } });
@@ -89,7 +82,7 @@ describe('timer enqueue under faults', () => {
     const faulty = readFault(store, (call) => {
       if (call === 2) throw eio();
     });
-    const b = await openBroker(dir, {}, faulty);
+    const b = await brokers.open(dir, {}, faulty);
     await tick(b.timer, 12_000, 100); // past the retry after the error
     expect(seqs(store)).toEqual(upTo(40));
   });
@@ -106,7 +99,7 @@ const checkpointOf = (dir: string) =>
  * same wheel record as slot C + 19, where the restart links it again.
  */
 async function crashAfterWheelWrite(dir: string): Promise<void> {
-  const b = await openBroker(dir, { rollWindowSlots: 20 });
+  const b = await brokers.open(dir, { rollWindowSlots: 20 });
   await sendTimer(b.store, 0, T0 + 100);
   await tick(b.timer, 200);
   expect(seqs(b.store)).toEqual([0]);
@@ -142,7 +135,7 @@ describe('timer store after a crash between the wheel write and the checkpoint',
   it('takes the unsaved unit back and links its message again, on time', async () => {
     const dir = newDir();
     await crashAfterWheelWrite(dir);
-    const again = await openBroker(dir, { rollWindowSlots: 20 });
+    const again = await brokers.open(dir, { rollWindowSlots: 20 });
     await tick(again.timer, 3_000, 100);
     expect(seqs(again.store)).toEqual([0, 1]);
   });
@@ -162,7 +155,7 @@ describe('timer store after a crash between the wheel write and the checkpoint',
     await wheel.flush();
     tlog.close();
     wheel.close();
-    const again = await openBroker(dir, { rollWindowSlots: 20 });
+    const again = await brokers.open(dir, { rollWindowSlots: 20 });
     await tick(again.timer, 3_000, 100);
     expect(seqs(again.store)).toEqual([0, 1]);
   });
@@ -173,7 +166,7 @@ describe('timer delivery while enqueueing fails', () => {
     const dir = newDir();
     const store = await openDeliveryStore(dir);
     let broken = false;
-    const b = await openBroker(
+    const b = await brokers.open(
       dir,
       {},
       readFault(store, () => {
@@ -215,15 +208,15 @@ describe('timer delivery while the timer log cannot be written', () => {
   it('waits: a timer linked but not in a checkpoint is delivered once, after the crash', async () => {
     const dir = newDir();
     const { io, fail } = logWriteFault();
-    const b = await openBroker(dir, { fileIO: io });
+    const b = await brokers.open(dir, { fileIO: io });
     await sendTimer(b.store, 0, T0 + 1_000);
     await tick(b.timer, 100);
     fail.log = true;
     await sendTimer(b.store, 1, T0 + 500); // linked, but its unit never reaches the file
     await tick(b.timer, 1_000);
     expect(seqs(b.store)).toEqual([]); // neither: message 1 would come again after a crash
-    await crash(b);
-    const again = await openBroker(dir);
+    await brokers.crash(b);
+    const again = await brokers.open(dir);
     await tick(again.timer, 1_500, 100);
     expect(seqs(again.store)).toEqual([0, 1]);
   });
@@ -242,7 +235,7 @@ describe('timer store after an error', () => {
         return store.getRecordBytes(offset);
       },
     });
-    const b = await openBroker(dir, {}, faulty);
+    const b = await brokers.open(dir, {}, faulty);
     await sendTimer(store, 0, T0 + 500);
     await tick(b.timer, 100);
     broken = true;
@@ -321,7 +314,7 @@ describe('timer store opened at the first timer message', () => {
     const dir = newDir();
     const { io, held, fail } = timerFileFault();
     const lines: Line[] = [];
-    const b = await openBroker(dir, { fileIO: io, log: capturingLogger(lines) });
+    const b = await brokers.open(dir, { fileIO: io, log: capturingLogger(lines) });
     fail.wheelWrites = 2;
     await sendTimer(b.store, 0, T0 + 3_000);
     await tick(b.timer, 100);
@@ -338,7 +331,7 @@ describe('timer store opened at the first timer message', () => {
   it('stays stopped when halted while opening', async () => {
     const dir = newDir();
     const { io, held } = timerFileFault();
-    const b = await openBroker(dir, { fileIO: io });
+    const b = await brokers.open(dir, { fileIO: io });
     // This listener hears the first arrival right after the timer store, which has begun to
     // open its files: the halt lands while the open is in flight.
     b.store.on('messageArrived', (topic: string) => {
@@ -355,15 +348,15 @@ describe('timer store opened at the first timer message', () => {
 describe('timer store killed after an idle spell', () => {
   it('has no batch in flight to check again at the restart', async () => {
     const dir = newDir();
-    const b = await openBroker(dir);
+    const b = await brokers.open(dir);
     for (let i = 0; i < 5; i++) await sendTimer(b.store, i, T0 + 300);
     await tick(b.timer, 2_000); // delivered, then nothing to do
     expect(seqs(b.store)).toEqual(upTo(5));
-    await crash(b);
+    await brokers.crash(b);
     const saved = JSON.parse(readFileSync(join(dir, 'config', 'timerCheckpoint.json'), 'utf8'));
     expect(saved.inflight).toBeNull();
     const lines: Line[] = [];
-    const again = await openBroker(dir, { log: capturingLogger(lines) });
+    const again = await brokers.open(dir, { log: capturingLogger(lines) });
     await tick(again.timer, 500);
     expect(lines.map((l) => l.msg)).not.toContain('interrupted timer batch checked');
     expect(seqs(again.store)).toEqual(upTo(5));
@@ -396,7 +389,7 @@ describe('new timer files', () => {
       },
     };
     // Segments of 4 units: ten messages make three of them.
-    const b = await openBroker(dir, { fileIO: io, segmentBytes: 4 * 48 });
+    const b = await brokers.open(dir, { fileIO: io, segmentBytes: 4 * 48 });
     for (let i = 0; i < 10; i++) await sendTimer(b.store, i, T0 + 300);
     await tick(b.timer, 500);
     expect(seqs(b.store)).toEqual(upTo(10));

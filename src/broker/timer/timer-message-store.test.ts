@@ -11,20 +11,13 @@ import {
   readQueue,
   realMessage,
   T0,
-  type TimerBroker,
   tickClock,
   timerTestBed,
 } from '../delivery.fixture.js';
 import { applyTimerWheel, TIMER_TOPIC } from './timer-hook.js';
-import type { TimerMessageStore, TimerStoreOptions } from './timer-message-store.js';
+import type { TimerMessageStore } from './timer-message-store.js';
 
 const { newDir, brokers } = timerTestBed('kitemq-timer-');
-type Broker = TimerBroker;
-const openBroker = (dir: string, opts: Partial<TimerStoreOptions> = {}, store?: MessageStore) =>
-  brokers.open(dir, opts, store);
-const close = (b: Broker) => brokers.close(b);
-/** Plays a kill -9: the timer writes nothing more; the store keeps what it wrote. */
-const crash = (b: Broker) => brokers.crash(b);
 
 function message(i: number, props: Record<string, string>, topic = 'Real'): MessageToStore {
   const properties = { TAGS: 'T', UNIQ_KEY: `U${i}`, seq: String(i), ...props };
@@ -51,7 +44,7 @@ const tick = (timer: TimerMessageStore, ms: number, stepMs = 10) => tickClock(ti
 
 describe('TimerMessageStore', () => {
   it('puts a message back at its millisecond, not before, with RocketMQ 5 properties', async () => {
-    const { store, timer, lateness } = await openBroker(newDir());
+    const { store, timer, lateness } = await brokers.open(newDir());
     await sendTimer(store, message(1, { TIMER_DELAY_MS: '2345' }));
     expect(store.getMaxOffsetInQueue(TIMER_TOPIC, 0)).toBe(1);
     await tick(timer, 2_340);
@@ -78,7 +71,7 @@ describe('TimerMessageStore', () => {
 
   it('writes no timer files until the first timer message, then delivers it', async () => {
     const dir = newDir();
-    const { store, timer } = await openBroker(dir);
+    const { store, timer } = await brokers.open(dir);
     await store.putMessage(message(0, {}));
     await tick(timer, 100);
     expect(existsSync(join(dir, 'timerwheel'))).toBe(false);
@@ -92,7 +85,7 @@ describe('TimerMessageStore', () => {
   });
 
   it('delivers 2,000 timers in due order, each once, none early', async () => {
-    const { store, timer, lateness } = await openBroker(newDir());
+    const { store, timer, lateness } = await brokers.open(newDir());
     const due = new Map<number, number>();
     for (let i = 0; i < 2_000; i++) {
       const at = T0 + 50 + ((i * 7_919) % 5_000); // scattered over 5 s, many per slot
@@ -115,7 +108,7 @@ describe('TimerMessageStore', () => {
   it('puts a slot of more than one batch back late by at most a slot, never early', async () => {
     // 1,500 in one 100 ms slot: read 1,024 at a time, newest first (MAX_DELIVER_BATCH), so the
     // earliest-due ones, in the second batch, wait for the first: late, out of order, not early.
-    const { store, timer, lateness } = await openBroker(newDir());
+    const { store, timer, lateness } = await brokers.open(newDir());
     const due = new Map<number, number>();
     for (let i = 0; i < 1_500; i++) {
       const at = T0 + 1_001 + Math.floor((i * 99) / 1_500); // (T0+1000, T0+1100], in send order
@@ -135,12 +128,12 @@ describe('TimerMessageStore', () => {
 
   it('delivers at once a message whose time passed before it was enqueued', async () => {
     const dir = newDir();
-    const b = await openBroker(dir);
+    const b = await brokers.open(dir);
     brokers.release(b);
     await b.timer.shutdown();
     await sendTimer(b.store, message(3, { TIMER_DELAY_MS: '100' }));
     await vi.advanceTimersByTimeAsync(5_000);
-    const again = await openBroker(dir, {}, b.store);
+    const again = await brokers.open(dir, {}, b.store);
     await tick(again.timer, 10);
     expect(seqs(b.store, 'Real')).toEqual([3]);
     expect(again.lateness[0]).toBeGreaterThanOrEqual(4_900);
@@ -148,7 +141,7 @@ describe('TimerMessageStore', () => {
 
   it('rolls a message due beyond the wheel and delivers it once, on time', async () => {
     // 20 slots of 100 ms: the wheel covers 2 s; a message 5.5 s ahead is rolled twice.
-    const { store, timer } = await openBroker(newDir(), { rollWindowSlots: 20 });
+    const { store, timer } = await brokers.open(newDir(), { rollWindowSlots: 20 });
     await sendTimer(store, message(5, { TIMER_DELAY_MS: '5500' }));
     await tick(timer, 5_490, 20);
     expect(read(store, 'Real', 1)).toEqual([]);
@@ -163,26 +156,26 @@ describe('TimerMessageStore', () => {
 
   it('resumes after a clean restart without losing or repeating a message', async () => {
     const dir = newDir();
-    let b = await openBroker(dir);
+    let b = await brokers.open(dir);
     for (let i = 0; i < 30; i++)
       await sendTimer(b.store, message(i, { TIMER_DELAY_MS: String(100 * (i + 1)) }));
     await tick(b.timer, 1_500);
     expect(seqs(b.store, 'Real')).toHaveLength(15);
-    await close(b);
+    await brokers.close(b);
     const saved = JSON.parse(readFileSync(join(dir, 'config', 'timerCheckpoint.json'), 'utf8'));
     expect(saved).toMatchObject({ precisionMs: 100, wheelSlots: 600, queueOffset: 30 });
-    b = await openBroker(dir);
+    b = await brokers.open(dir);
     await tick(b.timer, 2_000, 50);
     expect(seqs(b.store, 'Real')).toEqual([...Array(30).keys()]);
   });
 
   it('keeps the wheel shape across a config change', async () => {
     const dir = newDir();
-    let b = await openBroker(dir);
+    let b = await brokers.open(dir);
     await sendTimer(b.store, message(0, { TIMER_DELAY_MS: '1000' }));
     await tick(b.timer, 100);
-    await close(b);
-    b = await openBroker(dir, { precisionMs: 500, rollWindowSlots: 50 });
+    await brokers.close(b);
+    b = await brokers.open(dir, { precisionMs: 500, rollWindowSlots: 50 });
     await tick(b.timer, 1_000, 50);
     expect(seqs(b.store, 'Real')).toEqual([0]);
   });
@@ -204,7 +197,7 @@ describe('TimerMessageStore after a crash', () => {
         return puts <= 4 ? store.putMessage(m) : new Promise<never>(() => {});
       },
     });
-    const b = await openBroker(dir, {}, dying);
+    const b = await brokers.open(dir, {}, dying);
     for (let i = 0; i < 10; i++) {
       await sendTimer(store, message(i, { TIMER_DELIVER_MS: String(T0 + 500 + i) }));
     }
@@ -218,8 +211,8 @@ describe('TimerMessageStore after a crash', () => {
     }
     expect(seqs(store, 'Real')).toEqual([0, 1, 2, 3]);
     expect(puts).toBe(5);
-    await crash(b);
-    const again = await openBroker(dir);
+    await brokers.crash(b);
+    const again = await brokers.open(dir);
     await tick(again.timer, 100);
     expect(seqs(again.store, 'Real')).toEqual([...Array(10).keys()]);
     await tick(again.timer, 1_000, 100);
@@ -236,7 +229,7 @@ describe('TimerMessageStore after a crash', () => {
         return nodeFileIO.writeFileAtomicAsync(path, data);
       },
     };
-    const b = await openBroker(dir, { fileIO: io });
+    const b = await brokers.open(dir, { fileIO: io });
     const at = String(T0 + 800); // one slot for all: the undo must restore its chain
     for (let i = 0; i < 5; i++) await sendTimer(b.store, message(i, { TIMER_DELIVER_MS: at }));
     await tick(b.timer, 50);
@@ -245,8 +238,8 @@ describe('TimerMessageStore after a crash', () => {
     await tick(b.timer, 50); // linked, log and wheel written, checkpoint write failed
     const saved = JSON.parse(readFileSync(join(dir, 'config', 'timerCheckpoint.json'), 'utf8'));
     expect(saved.queueOffset).toBe(5);
-    await crash(b);
-    const again = await openBroker(dir);
+    await brokers.crash(b);
+    const again = await brokers.open(dir);
     await tick(again.timer, 900, 50);
     expect(seqs(again.store, 'Real')).toEqual([...Array(10).keys()]);
   });
