@@ -5,15 +5,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MessageToStore } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
 import { type FileIO, nodeFileIO } from './file-io.js';
-import { MessageStore, type MessageStoreOptions } from './message-store.js';
+import type { MessageStore, MessageStoreOptions } from './message-store.js';
 import { GetMessageStatus, PutMessageStatus } from './status.js';
-import { TEST_BORN_MS, TempDirs, testMessage, testStoreOptions } from './store.fixture.js';
+import { enospc, OpenStores, TEST_BORN_MS, TempDirs, testMessage } from './store.fixture.js';
 
 const ALL_HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0')).join(';');
 const dirs = new TempDirs('kitemq-clean-');
-const stores: MessageStore[] = [];
+const stores = new OpenStores();
 afterEach(async () => {
-  for (const s of stores.splice(0)) await s.shutdown();
+  await stores.closeAll();
   dirs.removeAll();
 });
 
@@ -52,9 +52,7 @@ function fakeDisk(): {
     write(...args) {
       if (disk.enospc > 0) {
         disk.enospc--;
-        throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
-          code: 'ENOSPC',
-        });
+        throw enospc();
       }
       nodeFileIO.write(...args);
     },
@@ -62,27 +60,19 @@ function fakeDisk(): {
   return { io, disk };
 }
 
-async function open(
-  io: FileIO,
-  root?: string,
-  over: Partial<MessageStoreOptions> = {},
-): Promise<MessageStore> {
-  const dir = root ?? dirs.make();
-  const opts: MessageStoreOptions = testStoreOptions(dir, {
-    mappedFileSizeCommitLog: 8 * 1024,
-    mappedFileSizeConsumeQueue: 20 * 16,
-    flushIntervalCommitLog: 10,
-    maxMessageSize: 4 * 1024,
-    maxHashSlotNum: 64,
-    maxIndexNum: 256,
-    fileIO: io,
-    clean: { deleteWhen: ALL_HOURS, fileReservedTimeHours: 72, cleanResourceInterval: 3_600_000 },
-    ...over,
-  });
-  const s = await MessageStore.open(opts);
-  stores.push(s);
-  return s;
-}
+/** Tiny segments and index files; every hour a deletion hour, files kept 72 h. */
+const CLEAN_OPTIONS: Partial<MessageStoreOptions> = {
+  mappedFileSizeCommitLog: 8 * 1024,
+  mappedFileSizeConsumeQueue: 20 * 16,
+  flushIntervalCommitLog: 10,
+  maxMessageSize: 4 * 1024,
+  maxHashSlotNum: 64,
+  maxIndexNum: 256,
+  clean: { deleteWhen: ALL_HOURS, fileReservedTimeHours: 72, cleanResourceInterval: 3_600_000 },
+};
+
+const open = (io: FileIO, root?: string, over: Partial<MessageStoreOptions> = {}) =>
+  stores.open(root ?? dirs.make(), CLEAN_OPTIONS, { fileIO: io }, over);
 
 function msg(i: number, queueId = 0): MessageToStore {
   return testMessage({
@@ -158,7 +148,7 @@ describe('retention (fileReservedTime, deleteWhen)', () => {
     const mins = [0, 1].map((q) => store.getMinOffsetInQueue('T', q));
     const root = store.commitLog.queue.dir.replace(/\/commitlog$/, '');
     await store.shutdown();
-    stores.length = 0;
+    stores.release(store);
     const again = await open(io, root);
     expect([0, 1].map((q) => again.getMinOffsetInQueue('T', q))).toEqual(mins);
     expect(drain(again, 0, 0).map(Number).at(-1)).toBe(208);
@@ -239,7 +229,7 @@ describe('disk watermarks (diskMaxUsedSpaceRatio and the warning level)', () => 
     expect((await store.putMessage(msg(14, 0))).status).toBe(PutMessageStatus.PUT_OK);
     const root = store.commitLog.queue.dir.replace(/\/commitlog$/, '');
     await store.shutdown();
-    stores.length = 0;
+    stores.release(store);
     // The refused message was rolled back, not written once space came back: refused means not
     // stored (write-rollback.test.ts covers the rollback itself).
     const again = await open(io, root);

@@ -1,13 +1,14 @@
 // Shared set-up of unit tests that run on a real MessageStore (src/store, the broker's schedule,
 // timer and processor tests): temp directories removed after each test, options sized so a test
-// rolls files quickly, and a message to put whose fields a test overrides where it cares.
+// rolls files quickly, a message to put whose fields a test overrides where it cares, and the
+// stores a test opened, shut down after it.
 // Test code only: tools/tidy.test.ts treats *.fixture.ts like *.test.ts, the build skips it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../common/logger.js';
 import type { MessageToStore } from '../message/message.js';
-import type { MessageStoreOptions } from './message-store.js';
+import { MessageStore, type MessageStoreOptions } from './message-store.js';
 
 /** bornTimestamp of testMessage(): a fixed instant, so stored bytes do not depend on the clock. */
 export const TEST_BORN_MS = 1_700_000_000_000;
@@ -67,4 +68,31 @@ export function testMessage(over: Partial<MessageToStore> = {}): MessageToStore 
     preparedTransactionOffset: 0,
     ...over,
   };
+}
+
+/** The error a full disk gives a write (what the fault tests' FileIO throws). */
+export function enospc(): Error {
+  return Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+}
+
+/** The stores a test file opened; closeAll() in its afterEach shuts them down cleanly. */
+export class OpenStores {
+  private readonly stores: MessageStore[] = [];
+
+  /** Opens a store in `dir` with testStoreOptions and then each layer of options, in order. */
+  async open(dir: string, ...layers: Partial<MessageStoreOptions>[]): Promise<MessageStore> {
+    const s = await MessageStore.open(testStoreOptions(dir, Object.assign({}, ...layers)));
+    this.stores.push(s);
+    return s;
+  }
+
+  /** Not shut down by closeAll(): the test closed or halted it itself. */
+  release(store: MessageStore): void {
+    const at = this.stores.indexOf(store);
+    if (at >= 0) this.stores.splice(at, 1);
+  }
+
+  async closeAll(): Promise<void> {
+    for (const s of this.stores.splice(0)) await s.shutdown();
+  }
 }
