@@ -109,12 +109,12 @@ describe('SEND_BATCH_MESSAGE', () => {
       })),
     );
 
+  /** SEND_BATCH_MESSAGE: V2 fields with m (batch) set. */
+  const sendBatch = (topic: string, body: Buffer) =>
+    h.request(RequestCode.SEND_BATCH_MESSAGE, { ...sendFields(topic), m: 'true' }, body);
+
   it('stores every message in order and answers the comma-joined msgIds', async () => {
-    const res = await h.request(
-      RequestCode.SEND_BATCH_MESSAGE,
-      { ...sendFields('Orders'), m: 'true' },
-      batch(3),
-    );
+    const res = await sendBatch('Orders', batch(3));
     expect(res.code).toBe(ResponseCode.SUCCESS);
     expect(res.extFields.msgId?.split(',')).toHaveLength(3);
     expect(res.extFields).toMatchObject({ queueId: '0', queueOffset: '0' });
@@ -127,18 +127,10 @@ describe('SEND_BATCH_MESSAGE', () => {
   });
 
   it('refuses a batch to a %RETRY% topic and a malformed batch body with MESSAGE_ILLEGAL', async () => {
-    const retry = await h.request(
-      RequestCode.SEND_BATCH_MESSAGE,
-      { ...sendFields('%RETRY%G'), m: 'true' },
-      batch(1),
-    );
+    const retry = await sendBatch('%RETRY%G', batch(1));
     expect(retry.code).toBe(ResponseCode.MESSAGE_ILLEGAL);
     expect(retry.remark).toBe('batch request does not support retry group topic');
-    const garbage = await h.request(
-      RequestCode.SEND_BATCH_MESSAGE,
-      { ...sendFields('Orders'), m: 'true' },
-      Buffer.from([0, 0, 0, 99, 1]),
-    );
+    const garbage = await sendBatch('Orders', Buffer.from([0, 0, 0, 99, 1]));
     expect(garbage.code).toBe(ResponseCode.MESSAGE_ILLEGAL);
     expect(garbage.remark).toContain('malformed batch body');
   });
