@@ -31,7 +31,8 @@ const viaRequest = (code: number, parse: (r: ReturnType<typeof createRequest>) =
 };
 
 /** [request header, wire key, decoder, decoded property, the other required fields]. */
-const LONG_FIELDS: [string, string, (e: ExtFields) => unknown, string, ExtFields][] = [
+type LongField = [string, string, (e: ExtFields) => unknown, string, ExtFields];
+const LONG_FIELDS: LongField[] = [
   [
     'SendMessageRequestHeader',
     'bornTimestamp',
@@ -53,48 +54,24 @@ const LONG_FIELDS: [string, string, (e: ExtFields) => unknown, string, ExtFields
     'bornTimestamp',
     send,
   ],
-  [
-    'PullMessageRequestHeader',
-    'queueOffset',
-    viaRequest(RequestCode.PULL_MESSAGE, parsePullHeader),
-    'queueOffset',
-    pull,
-  ],
-  [
-    'PullMessageRequestHeader',
-    'commitOffset',
-    viaRequest(RequestCode.PULL_MESSAGE, parsePullHeader),
-    'commitOffset',
-    pull,
-  ],
-  [
-    'PullMessageRequestHeader',
-    'suspendTimeoutMillis',
-    viaRequest(RequestCode.PULL_MESSAGE, parsePullHeader),
-    'suspendTimeoutMillis',
-    pull,
-  ],
-  [
-    'PullMessageRequestHeader',
-    'subVersion',
-    viaRequest(RequestCode.PULL_MESSAGE, parsePullHeader),
-    'subVersion',
-    pull,
-  ],
-  [
-    'QueryMessageRequestHeader',
-    'beginTimestamp',
-    parseQueryMessageHeader,
-    'beginTimestamp',
-    { topic: 'T', key: 'K' },
-  ],
-  [
-    'QueryMessageRequestHeader',
-    'endTimestamp',
-    parseQueryMessageHeader,
-    'endTimestamp',
-    { topic: 'T', key: 'K' },
-  ],
+  ...['queueOffset', 'commitOffset', 'suspendTimeoutMillis', 'subVersion'].map(
+    (k): LongField => [
+      'PullMessageRequestHeader',
+      k,
+      viaRequest(RequestCode.PULL_MESSAGE, parsePullHeader),
+      k,
+      pull,
+    ],
+  ),
+  ...['beginTimestamp', 'endTimestamp'].map(
+    (k): LongField => [
+      'QueryMessageRequestHeader',
+      k,
+      parseQueryMessageHeader,
+      k,
+      { topic: 'T', key: 'K' },
+    ],
+  ),
   ['ViewMessageRequestHeader', 'offset', parseViewMessageHeader, 'offset', {}],
   [
     'UpdateConsumerOffsetRequestHeader',
