@@ -3,7 +3,7 @@
 // follow it; file I/O stays real), a queue read back whole, and the settle/tick loop that lets real
 // I/O finish while the fake clock stands still.
 // Test code only (*.fixture.ts): the build and tidy's production rules skip it.
-import { afterEach, beforeEach, vi } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { createLogger, silentLogger } from '../common/logger.js';
 import type { MessageExt, MessageToStore } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
@@ -44,6 +44,17 @@ export function realMessage(i: number, over: Partial<MessageToStore> = {}): Mess
     storeHost: '127.0.0.1:10911',
     ...over,
   });
+}
+
+/** What the send path does after a put hook: stores the message it diverted, which must fit. */
+export async function putDiverted(
+  store: MessageStore,
+  diverted: { message: MessageToStore } | { error: string } | undefined,
+): Promise<void> {
+  if (!diverted || 'error' in diverted) {
+    throw new Error(`the hook did not divert the message: ${JSON.stringify(diverted)}`);
+  }
+  expect((await store.putMessage(diverted.message)).status).toBe('PUT_OK');
 }
 
 /** Every message of a queue from offset 0, as a consumer following nextBeginOffset reads it. */

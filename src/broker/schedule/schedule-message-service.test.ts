@@ -10,6 +10,7 @@ import type { MessageStore } from '../../store/message-store.js';
 import { TempDirs } from '../../store/store.fixture.js';
 import {
   openDeliveryStore,
+  putDiverted,
   readQueue,
   realMessage,
   tickClock,
@@ -60,12 +61,8 @@ function message(i: number, delay: number, topic = 'Real', queueId = i % 2): Mes
   return realMessage(i, { topic, queueId, flag: 7, properties, reconsumeTimes: 2 });
 }
 
-async function schedule(store: MessageStore, m: MessageToStore): Promise<void> {
-  const d = applyDelayLevel(m, LEVELS);
-  if ('error' in d) throw new Error(d.error);
-  const r = await store.putMessage(d.message);
-  expect(r.status).toBe('PUT_OK');
-}
+const schedule = (store: MessageStore, m: MessageToStore) =>
+  putDiverted(store, applyDelayLevel(m, LEVELS));
 
 const read = readQueue;
 

@@ -11,6 +11,7 @@ import { type FileIO, nodeFileIO } from '../../store/file-io.js';
 import type { MessageStore } from '../../store/message-store.js';
 import {
   openDeliveryStore,
+  putDiverted,
   readQueue,
   realMessage,
   T0,
@@ -28,11 +29,9 @@ const message = (i: number, props: Record<string, string>): MessageToStore =>
   realMessage(i, { properties: { UNIQ_KEY: `U${i}`, seq: String(i), ...props } });
 
 /** What the send path does: the hook, then the store. */
-async function sendTimer(store: MessageStore, i: number, dueMs: number): Promise<void> {
+function sendTimer(store: MessageStore, i: number, dueMs: number): Promise<void> {
   const m = message(i, { TIMER_DELIVER_MS: String(dueMs) });
-  const d = applyTimerWheel(m, Date.now(), 3 * 86_400_000);
-  if (!d || 'error' in d) throw new Error(`not a timer message: ${JSON.stringify(d)}`);
-  expect((await store.putMessage(d.message)).status).toBe('PUT_OK');
+  return putDiverted(store, applyTimerWheel(m, Date.now(), 3 * 86_400_000));
 }
 
 const delivered = (store: MessageStore): MessageExt[] => readQueue(store, 'Real', 0);
