@@ -170,3 +170,18 @@ export function timerTestBed(prefix: string): { newDir: () => string; brokers: T
   });
   return { newDir: () => dirs.make(), brokers };
 }
+
+/**
+ * "At its time and not before": after `quietMs` of fake time the queue is still empty, and after
+ * `thenMs` more it holds the message answered.
+ */
+export async function deliveredAfter(
+  service: { isIdle(): boolean },
+  store: MessageStore,
+  at: { topic: string; queueId: number; quietMs: number; thenMs: number; stepMs: number },
+): Promise<MessageExt | undefined> {
+  await tickClock(service, at.quietMs, at.stepMs);
+  expect(readQueue(store, at.topic, at.queueId)).toEqual([]);
+  await tickClock(service, at.thenMs, at.stepMs);
+  return readQueue(store, at.topic, at.queueId)[0];
+}

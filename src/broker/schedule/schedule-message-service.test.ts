@@ -9,6 +9,7 @@ import type { MessageToStore } from '../../message/message.js';
 import type { MessageStore } from '../../store/message-store.js';
 import { TempDirs } from '../../store/store.fixture.js';
 import {
+  deliveredAfter,
   openDeliveryStore,
   putDiverted,
   readQueue,
@@ -74,10 +75,8 @@ describe('ScheduleMessageService', () => {
     const { store, svc } = await openBroker(newDir());
     await schedule(store, message(1, 2));
     expect(store.getMaxOffsetInQueue(SCHEDULE_TOPIC, 1)).toBe(1);
-    await tick(svc, 4_990);
-    expect(read(store, 'Real', 1)).toEqual([]);
-    await tick(svc, 20);
-    const [m] = read(store, 'Real', 1);
+    const queue = { topic: 'Real', queueId: 1, stepMs: 50 };
+    const m = await deliveredAfter(svc, store, { ...queue, quietMs: 4_990, thenMs: 20 });
     expect(m?.body.toString()).toBe('body 1');
     expect(m?.flag).toBe(7);
     expect(m?.reconsumeTimes).toBe(2);

@@ -3,10 +3,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import type { MessageToStore } from '../../message/message.js';
+import type { MessageExt, MessageToStore } from '../../message/message.js';
 import { nodeFileIO } from '../../store/file-io.js';
 import type { MessageStore } from '../../store/message-store.js';
 import {
+  deliveredAfter,
   openDeliveryStore,
   putDiverted,
   readQueue,
@@ -39,15 +40,37 @@ const seqs = (store: MessageStore, topic: string) =>
 /** Moves the fake clock in small steps, letting the timer store catch up after each. */
 const tick = (timer: TimerMessageStore, ms: number, stepMs = 10) => tickClock(timer, ms, stepMs);
 
+/** Sends timers 0..n-1 to queue 0 of Real, i due at dueAt(i); answers seq → due time. */
+async function sendEach(
+  store: MessageStore,
+  n: number,
+  dueAt: (i: number) => number,
+): Promise<Map<number, number>> {
+  const due = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    due.set(i, dueAt(i));
+    await sendTimer(store, { ...message(i, { TIMER_DELIVER_MS: String(dueAt(i)) }), queueId: 0 });
+  }
+  return due;
+}
+
+/** Every message sendEach sent is back in Real-0, each once, none stored before it was due. */
+function allBackNotEarly(store: MessageStore, due: Map<number, number>): MessageExt[] {
+  const got = read(store, 'Real', 0);
+  expect(got.map((m) => Number(m.properties.seq)).sort((a, b) => a - b)).toEqual([...due.keys()]);
+  for (const m of got) {
+    expect(m.storeTimestamp).toBeGreaterThanOrEqual(due.get(Number(m.properties.seq))!);
+  }
+  return got;
+}
+
 describe('TimerMessageStore', () => {
   it('puts a message back at its millisecond, not before, with RocketMQ 5 properties', async () => {
     const { store, timer, lateness } = await brokers.open(newDir());
     await sendTimer(store, message(1, { TIMER_DELAY_MS: '2345' }));
     expect(store.getMaxOffsetInQueue(TIMER_TOPIC, 0)).toBe(1);
-    await tick(timer, 2_340);
-    expect(read(store, 'Real', 1)).toEqual([]);
-    await tick(timer, 10);
-    const [m] = read(store, 'Real', 1);
+    const queue = { topic: 'Real', queueId: 1, stepMs: 10 };
+    const m = await deliveredAfter(timer, store, { ...queue, quietMs: 2_340, thenMs: 10 });
     expect(m?.body.toString()).toBe('body 1');
     expect(m?.flag).toBe(7);
     expect(m?.reconsumeTimes).toBe(1);
@@ -83,21 +106,12 @@ describe('TimerMessageStore', () => {
 
   it('delivers 2,000 timers in due order, each once, none early', async () => {
     const { store, timer, lateness } = await brokers.open(newDir());
-    const due = new Map<number, number>();
-    for (let i = 0; i < 2_000; i++) {
-      const at = T0 + 50 + ((i * 7_919) % 5_000); // scattered over 5 s, many per slot
-      due.set(i, at);
-      await sendTimer(store, { ...message(i, { TIMER_DELIVER_MS: String(at) }), queueId: 0 });
-    }
+    // Scattered over 5 s, many per slot.
+    const due = await sendEach(store, 2_000, (i) => T0 + 50 + ((i * 7_919) % 5_000));
     await tick(timer, 5_100, 25);
-    const got = read(store, 'Real', 0);
-    expect(got.map((m) => Number(m.properties.seq)).sort((a, b) => a - b)).toEqual([
-      ...Array(2_000).keys(),
-    ]);
+    const got = allBackNotEarly(store, due);
     const outs = got.map((m) => Number(m.properties.TIMER_OUT_MS));
     expect(outs).toEqual([...outs].sort((a, b) => a - b)); // the queue is in due order
-    for (const m of got)
-      expect(m.storeTimestamp).toBeGreaterThanOrEqual(due.get(Number(m.properties.seq))!);
     expect(Math.min(...lateness)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...lateness)).toBeLessThan(25 + 1); // the fake clock's step
   });
@@ -106,19 +120,10 @@ describe('TimerMessageStore', () => {
     // 1,500 in one 100 ms slot: read 1,024 at a time, newest first (MAX_DELIVER_BATCH), so the
     // earliest-due ones, in the second batch, wait for the first: late, out of order, not early.
     const { store, timer, lateness } = await brokers.open(newDir());
-    const due = new Map<number, number>();
-    for (let i = 0; i < 1_500; i++) {
-      const at = T0 + 1_001 + Math.floor((i * 99) / 1_500); // (T0+1000, T0+1100], in send order
-      due.set(i, at);
-      await sendTimer(store, { ...message(i, { TIMER_DELIVER_MS: String(at) }), queueId: 0 });
-    }
+    // (T0+1000, T0+1100], in send order.
+    const due = await sendEach(store, 1_500, (i) => T0 + 1_001 + Math.floor((i * 99) / 1_500));
     await tick(timer, 1_300, 10);
-    const got = read(store, 'Real', 0);
-    expect(got.map((m) => Number(m.properties.seq)).sort((a, b) => a - b)).toEqual([
-      ...Array(1_500).keys(),
-    ]);
-    for (const m of got)
-      expect(m.storeTimestamp).toBeGreaterThanOrEqual(due.get(Number(m.properties.seq))!);
+    allBackNotEarly(store, due);
     expect(Math.min(...lateness)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...lateness)).toBeLessThanOrEqual(100 + 10); // a slot, plus the clock's step
   });
