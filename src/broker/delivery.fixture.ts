@@ -57,6 +57,15 @@ export async function putDiverted(
   expect((await store.putMessage(diverted.message)).status).toBe('PUT_OK');
 }
 
+/** A message to queue `queueId` of Orders, as a put hook (delay, timer) is handed it. */
+export function ordersMessage(
+  queueId: number,
+  properties: Record<string, string>,
+  over: Partial<MessageToStore> = {},
+): MessageToStore {
+  return testMessage({ topic: 'Orders', queueId, body: Buffer.from('x'), properties, ...over });
+}
+
 /** Every message of a queue from offset 0, as a consumer following nextBeginOffset reads it. */
 export function readQueue(store: MessageStore, topic: string, queueId: number): MessageExt[] {
   const out: MessageExt[] = [];

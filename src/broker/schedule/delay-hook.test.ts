@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MessageSysFlag, type MessageToStore } from '../../message/message.js';
 import { testMessage } from '../../store/store.fixture.js';
+import { ordersMessage } from '../delivery.fixture.js';
 import { applyDelayLevel, applyTimer, timerLevelFor } from './delay-hook.js';
 
 const levels = [1_000, 2_000, 3_000];
 
 function msg(props: Record<string, string>, sysFlag = 0): MessageToStore {
-  return testMessage({
-    topic: 'Orders',
-    queueId: 5,
-    body: Buffer.from('x'),
-    properties: { TAGS: 'A', ...props },
-    sysFlag,
-    bornTimestamp: 1,
-  });
+  return ordersMessage(5, { TAGS: 'A', ...props }, { sysFlag, bornTimestamp: 1 });
 }
 
 describe('applyDelayLevel', () => {

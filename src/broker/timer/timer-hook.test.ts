@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MessageSysFlag, type MessageToStore } from '../../message/message.js';
-import { testMessage } from '../../store/store.fixture.js';
+import { ordersMessage } from '../delivery.fixture.js';
 import { applyDelayLevel } from '../schedule/delay-hook.js';
 import {
   applyTimerWheel,
@@ -13,14 +13,7 @@ const NOW = 1_700_000_000_000;
 const MAX = 3 * 86_400_000;
 
 function msg(properties: Record<string, string>, sysFlag = 0): MessageToStore {
-  return testMessage({
-    topic: 'Orders',
-    queueId: 3,
-    body: Buffer.from('x'),
-    properties: { UNIQ_KEY: 'U', ...properties },
-    sysFlag,
-    bornTimestamp: NOW,
-  });
+  return ordersMessage(3, { UNIQ_KEY: 'U', ...properties }, { sysFlag, bornTimestamp: NOW });
 }
 
 describe('timer properties', () => {
