@@ -11,7 +11,6 @@ import {
   BLANK_MAGIC_CODE,
   MESSAGE_MAGIC_CODE_V1,
   MESSAGE_MAGIC_CODE_V2,
-  type MessageExt,
   MessageSysFlag,
   type MessageToStore,
 } from './message.js';
@@ -38,7 +37,7 @@ const ByteBuffer = require('byte') as {
 };
 /** What ali-ons' MessageDecoder reads: our MessageExt's fixed fields, its own body and tags. */
 type AliDecoded = Omit<
-  MessageExt,
+  import('./message.js').MessageExt,
   'body' | 'properties' | 'offsetMsgId' | 'preparedTransactionOffset'
 > & {
   msgId: string;
