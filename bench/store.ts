@@ -255,9 +255,8 @@ export function formatStoreTable(rows: StoreBenchRow[]): string {
     '|---|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of rows) {
-    lines.push(
-      `| ${r.scenario} | ${r.records} | ${r.seconds} | ${r.recordsPerSec} | ${r.mibPerSec} | ${r.fsyncsPerSec ?? ''} | ${r.note ?? ''} |`,
-    );
+    const cells = [r.scenario, r.records, r.seconds, r.recordsPerSec, r.mibPerSec];
+    lines.push(`| ${cells.join(' | ')} | ${r.fsyncsPerSec ?? ''} | ${r.note ?? ''} |`);
   }
   return lines.join('\n');
 }

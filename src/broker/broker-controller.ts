@@ -1,7 +1,7 @@
 // Composition root of the broker: opens the store, loads metadata, wires processors to request
-// codes, listens on listenPort and listenPort-2 (the "VIP" port older Java clients use), keeps the
-// name-server registration alive and runs housekeeping. Nothing below constructs its own deps;
-// the put hooks a stored send runs through (put-hooks.ts) are built here once.
+// codes (the table is processor-table.ts), listens on listenPort and listenPort-2 (the "VIP" port
+// older Java clients use), keeps the name-server registration alive and runs housekeeping.
+// Nothing below constructs its own deps.
 import { join } from 'node:path';
 import type { BrokerConfig } from '../common/config/broker-config.js';
 import {
@@ -11,7 +11,6 @@ import {
 } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { parseMessageDelayLevel } from '../message/delay-level.js';
-import { RequestCode } from '../protocol/request-code.js';
 import { RemotingClient } from '../remoting/remoting-client.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
 import { MessageStore } from '../store/message-store.js';
@@ -25,19 +24,7 @@ import { RebalanceLockManager } from './managers/rebalance-lock-manager.js';
 import { SubscriptionGroupManager } from './managers/subscription-group-manager.js';
 import { TopicConfigManager } from './managers/topic-config-manager.js';
 import { NamesrvRegistration } from './namesrv-registration.js';
-import { AdminProcessor } from './processors/admin.js';
-import { AdminStatsProcessor } from './processors/admin-stats.js';
-import { BrokerInfoProcessor } from './processors/broker-info.js';
-import { ClientManageProcessor } from './processors/client-manage.js';
-import { ConsumerManageProcessor } from './processors/consumer-manage.js';
-import { LockMqProcessor } from './processors/lock-mq.js';
-import { PullMessageProcessor } from './processors/pull-message.js';
-import { QueryMessageProcessor } from './processors/query-message.js';
-import { ReplyMessageProcessor } from './processors/reply-message.js';
-import { ResetOffsetProcessor } from './processors/reset-offset.js';
-import { SendMessageProcessor } from './processors/send-message.js';
-import { SendMessageBackProcessor } from './processors/send-message-back.js';
-import { brokerPutHooks } from './put-hooks.js';
+import { registerBrokerProcessors } from './processor-table.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { SendQueue } from './send-queue.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
@@ -182,7 +169,7 @@ export class BrokerController {
       locks: new RebalanceLockManager(c.rebalanceLockMaxLiveTime),
     };
     this.ctx = ctx;
-    this.registerProcessors(ctx);
+    registerBrokerProcessors(ctx, this.server);
     this.server.on('disconnect', (conn) => {
       consumers.onChannelClose(conn);
       producers.onChannelClose(conn);
@@ -190,60 +177,6 @@ export class BrokerController {
     pullHold.start();
     this.startHousekeeping(ctx);
     await registration.start();
-  }
-
-  private registerProcessors(ctx: BrokerContext): void {
-    const s = this.server;
-    // One list for every processor that stores a producer's message (END_TRANSACTION next).
-    const putHooks = brokerPutHooks(ctx);
-    const send = new SendMessageProcessor(ctx, putHooks);
-    s.registerProcessor(
-      [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE],
-      send.process,
-    );
-    const reply = new ReplyMessageProcessor(ctx);
-    s.registerProcessor(
-      [RequestCode.SEND_REPLY_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2],
-      reply.process,
-    );
-    const back = new SendMessageBackProcessor(ctx);
-    s.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, back.process);
-    s.registerProcessor(RequestCode.GET_ALL_DELAY_OFFSET, ctx.schedule.getAllDelayOffset);
-    const pull = new PullMessageProcessor(ctx);
-    s.registerProcessor([RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE], pull.process);
-    const client = new ClientManageProcessor(ctx);
-    s.registerProcessor(RequestCode.HEART_BEAT, client.heartBeat);
-    s.registerProcessor(RequestCode.UNREGISTER_CLIENT, client.unregisterClient);
-    s.registerProcessor(RequestCode.CHECK_CLIENT_CONFIG, client.checkClientConfig);
-    const cm = new ConsumerManageProcessor(ctx);
-    s.registerProcessor(RequestCode.GET_CONSUMER_LIST_BY_GROUP, cm.getConsumerListByGroup);
-    s.registerProcessor(RequestCode.UPDATE_CONSUMER_OFFSET, cm.updateConsumerOffset);
-    s.registerProcessor(RequestCode.QUERY_CONSUMER_OFFSET, cm.queryConsumerOffset);
-    const query = new QueryMessageProcessor(ctx);
-    s.registerProcessor(RequestCode.QUERY_MESSAGE, query.queryMessage);
-    s.registerProcessor(RequestCode.VIEW_MESSAGE_BY_ID, query.viewMessageById);
-    const admin = new AdminProcessor(ctx);
-    s.registerProcessor(RequestCode.UPDATE_AND_CREATE_TOPIC, admin.updateAndCreateTopic);
-    s.registerProcessor(RequestCode.DELETE_TOPIC_IN_BROKER, admin.deleteTopicInBroker);
-    s.registerProcessor(RequestCode.GET_ALL_TOPIC_CONFIG, admin.getAllTopicConfig);
-    s.registerProcessor(RequestCode.GET_TOPIC_CONFIG, admin.getTopicConfig);
-    s.registerProcessor(RequestCode.GET_MAX_OFFSET, admin.getMaxOffset);
-    s.registerProcessor(RequestCode.GET_MIN_OFFSET, admin.getMinOffset);
-    s.registerProcessor(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, admin.searchOffsetByTimestamp);
-    s.registerProcessor(RequestCode.GET_EARLIEST_MSG_STORETIME, admin.getEarliestMsgStoretime);
-    const info = new BrokerInfoProcessor(ctx);
-    s.registerProcessor(RequestCode.GET_BROKER_RUNTIME_INFO, info.getBrokerRuntimeInfo);
-    s.registerProcessor(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, info.getAllSubscriptionGroup);
-    const stats = new AdminStatsProcessor(ctx);
-    s.registerProcessor(RequestCode.GET_BROKER_CONFIG, stats.getBrokerConfig);
-    s.registerProcessor(RequestCode.GET_TOPIC_STATS_INFO, stats.getTopicStatsInfo);
-    s.registerProcessor(RequestCode.GET_CONSUMER_CONNECTION_LIST, stats.getConsumerConnectionList);
-    s.registerProcessor(RequestCode.GET_CONSUME_STATS, stats.getConsumeStats);
-    const lock = new LockMqProcessor(ctx);
-    s.registerProcessor(RequestCode.LOCK_BATCH_MQ, lock.lockBatchMQ);
-    s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lock.unlockBatchMQ);
-    const reset = new ResetOffsetProcessor(ctx);
-    s.registerProcessor(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, reset.invokeBrokerToResetOffset);
   }
 
   private startHousekeeping(ctx: BrokerContext): void {

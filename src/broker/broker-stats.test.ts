@@ -7,55 +7,59 @@ function at(y: number, mo: number, d: number, h: number, mi = 0): number {
   return new Date(y, mo - 1, d, h, mi).getTime();
 }
 
+/** Stats booted at 2026-03-10 09:00 local; sampleAt moves the clock, samples, and answers. */
+function bootedStats() {
+  let now = at(2026, 3, 10, 9);
+  const stats = new BrokerStats(() => now);
+  const sampleAt = (ms: number) => {
+    now = ms;
+    stats.sample();
+    return stats.morning();
+  };
+  return { stats, sampleAt };
+}
+
+const morning = (
+  putToday: number,
+  getToday: number,
+  putYesterday: number,
+  getYesterday: number,
+) => ({
+  putTodayMorning: putToday,
+  getTodayMorning: getToday,
+  putYesterdayMorning: putYesterday,
+  getYesterdayMorning: getYesterday,
+});
+
 describe('BrokerStats morning totals', () => {
   it('are zero until the first local midnight after boot, as in RocketMQ', () => {
-    let now = at(2026, 3, 10, 9);
-    const stats = new BrokerStats(() => now);
+    const { stats, sampleAt } = bootedStats();
     stats.putTotal = 5;
     stats.getTotal = 2;
-    now = at(2026, 3, 10, 23, 59);
-    stats.sample();
-    expect(stats.morning()).toEqual({
-      putTodayMorning: 0,
-      getTodayMorning: 0,
-      putYesterdayMorning: 0,
-      getYesterdayMorning: 0,
-    });
+    expect(sampleAt(at(2026, 3, 10, 23, 59))).toEqual(morning(0, 0, 0, 0));
   });
 
   it('snapshot the totals at each midnight and shift today into yesterday', () => {
-    let now = at(2026, 3, 10, 9);
-    const stats = new BrokerStats(() => now);
+    const { stats, sampleAt } = bootedStats();
     stats.putTotal = 100;
     stats.getTotal = 40;
-    now = at(2026, 3, 11, 0, 0) + 500;
-    stats.sample();
-    expect(stats.morning()).toMatchObject({ putTodayMorning: 100, getTodayMorning: 40 });
-    expect(stats.morning()).toMatchObject({ putYesterdayMorning: 0, getYesterdayMorning: 0 });
+    expect(sampleAt(at(2026, 3, 11, 0, 0) + 500)).toEqual(morning(100, 40, 0, 0));
     stats.putTotal = 250;
     stats.getTotal = 90;
-    now = at(2026, 3, 11, 12);
-    stats.sample(); // the same day: nothing moves
-    expect(stats.morning().putTodayMorning).toBe(100);
-    now = at(2026, 3, 12, 0, 1);
-    stats.sample();
-    expect(stats.morning()).toEqual({
-      putTodayMorning: 250,
-      getTodayMorning: 90,
-      putYesterdayMorning: 100,
-      getYesterdayMorning: 40,
-    });
+    // The same day: nothing moves.
+    expect(sampleAt(at(2026, 3, 11, 12)).putTodayMorning).toBe(100);
+    expect(sampleAt(at(2026, 3, 12, 0, 1))).toEqual(morning(250, 90, 100, 40));
   });
 
   it('after a pause of several days, yesterday is the last snapshot, not a stale one', () => {
-    let now = at(2026, 3, 10, 9);
-    const stats = new BrokerStats(() => now);
+    const { stats, sampleAt } = bootedStats();
     stats.putTotal = 7;
-    now = at(2026, 3, 11, 0, 0);
-    stats.sample();
+    sampleAt(at(2026, 3, 11, 0, 0));
     stats.putTotal = 9;
-    now = at(2026, 3, 14, 8); // the process slept (a suspended VM) through three midnights
-    stats.sample();
-    expect(stats.morning()).toMatchObject({ putTodayMorning: 9, putYesterdayMorning: 7 });
+    // The process slept (a suspended VM) through three midnights.
+    expect(sampleAt(at(2026, 3, 14, 8))).toMatchObject({
+      putTodayMorning: 9,
+      putYesterdayMorning: 7,
+    });
   });
 });

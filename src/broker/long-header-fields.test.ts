@@ -29,7 +29,8 @@ const pull = {
 };
 
 /** [request header, wire key, decoder, decoded property, the other required fields]. */
-const LONG_FIELDS: [string, string, (e: ExtFields) => unknown, string, ExtFields][] = [
+type LongField = [string, string, (e: ExtFields) => unknown, string, ExtFields];
+const LONG_FIELDS: LongField[] = [
   [
     'SendMessageRequestHeader',
     'bornTimestamp',
@@ -51,30 +52,18 @@ const LONG_FIELDS: [string, string, (e: ExtFields) => unknown, string, ExtFields
     'bornTimestamp',
     send,
   ],
-  ['PullMessageRequestHeader', 'queueOffset', decodePullHeader, 'queueOffset', pull],
-  ['PullMessageRequestHeader', 'commitOffset', decodePullHeader, 'commitOffset', pull],
-  [
-    'PullMessageRequestHeader',
-    'suspendTimeoutMillis',
-    decodePullHeader,
-    'suspendTimeoutMillis',
-    pull,
-  ],
-  ['PullMessageRequestHeader', 'subVersion', decodePullHeader, 'subVersion', pull],
-  [
-    'QueryMessageRequestHeader',
-    'beginTimestamp',
-    parseQueryMessageHeader,
-    'beginTimestamp',
-    { topic: 'T', key: 'K' },
-  ],
-  [
-    'QueryMessageRequestHeader',
-    'endTimestamp',
-    parseQueryMessageHeader,
-    'endTimestamp',
-    { topic: 'T', key: 'K' },
-  ],
+  ...['queueOffset', 'commitOffset', 'suspendTimeoutMillis', 'subVersion'].map(
+    (k): LongField => ['PullMessageRequestHeader', k, decodePullHeader, k, pull],
+  ),
+  ...['beginTimestamp', 'endTimestamp'].map(
+    (k): LongField => [
+      'QueryMessageRequestHeader',
+      k,
+      parseQueryMessageHeader,
+      k,
+      { topic: 'T', key: 'K' },
+    ],
+  ),
   ['ViewMessageRequestHeader', 'offset', parseViewMessageHeader, 'offset', {}],
   [
     'UpdateConsumerOffsetRequestHeader',

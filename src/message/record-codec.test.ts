@@ -35,25 +35,16 @@ const AliMessageDecoder = require('ali-ons/lib/message/message_decoder') as {
 const ByteBuffer = require('byte') as {
   allocate(n: number): { put(b: Buffer): { flip(): unknown } };
 };
-interface AliDecoded {
+/** What ali-ons' MessageDecoder reads: our MessageExt's fixed fields, its own body and tags. */
+type AliDecoded = Omit<
+  import('./message.js').MessageExt,
+  'body' | 'properties' | 'offsetMsgId' | 'preparedTransactionOffset'
+> & {
   msgId: string;
-  topic: string;
   tags: string | null;
   body?: Buffer;
   properties: Record<string, string | null>;
-  queueId: number;
-  flag: number;
-  queueOffset: number;
-  commitLogOffset: number;
-  sysFlag: number;
-  bornTimestamp: number;
-  bornHost: string;
-  storeTimestamp: number;
-  storeHost: string;
-  reconsumeTimes: number;
-  bodyCRC: number;
-  storeSize: number;
-}
+};
 
 function aliDecode(bytes: Buffer): AliDecoded[] {
   return AliMessageDecoder.decodes(ByteBuffer.allocate(bytes.length).put(bytes).flip());

@@ -26,6 +26,14 @@ async function start(now?: () => number): Promise<string> {
   return `127.0.0.1:${namesrv.port}`;
 }
 
+/** One request to the name server at `ns`, answered. */
+const ask = (
+  c: RemotingClient,
+  ns: string,
+  code: number,
+  fields: Record<string, string | number> = {},
+) => c.invoke(ns, createRequest(code, 0, fields));
+
 function client(): RemotingClient {
   const c = new RemotingClient(log);
   clients.push(c);
@@ -88,26 +96,17 @@ describe('name server', () => {
     });
     expect(old.code).toBe(0);
     expect(old.body!.toString()).toContain('"brokerAddrs":{0:"127.0.0.1:10911"}');
-    const modern = await c.invoke(
-      ns,
-      createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, 0, { topic: 'T1' }),
-    );
+    const modern = await ask(c, ns, RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'T1' });
     expect(JSON.parse(modern.body!.toString()).queueDatas[0]).toMatchObject({
       brokerName: 'broker-a',
       writeQueueNums: 4,
     });
-    const missing = await c.invoke(
-      ns,
-      createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, 0, { topic: 'Nope' }),
-    );
+    const missing = await ask(c, ns, RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'Nope' });
     expect(missing.code).toBe(ResponseCode.TOPIC_NOT_EXIST);
     expect(missing.remark).toContain('No topic route info in name server for the topic: Nope');
-    const list = await c.invoke(
-      ns,
-      createRequest(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, 0),
-    );
+    const list = await ask(c, ns, RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER);
     expect(JSON.parse(list.body!.toString()).topicList).toEqual(['T1', 'T2']);
-    const cluster = await c.invoke(ns, createRequest(RequestCode.GET_BROKER_CLUSTER_INFO, 0));
+    const cluster = await ask(c, ns, RequestCode.GET_BROKER_CLUSTER_INFO);
     expect(JSON.parse(cluster.body!.toString()).clusterAddrTable).toEqual({
       DefaultCluster: ['broker-a'],
     });
@@ -125,30 +124,22 @@ describe('name server', () => {
     const c = client();
     const broker = client();
     await register(broker, ns, '127.0.0.1:10911', ['T']);
-    await broker.invoke(
-      ns,
-      createRequest(RequestCode.UNREGISTER_BROKER, 0, {
-        brokerName: 'broker-a',
-        brokerAddr: '127.0.0.1:10911',
-        clusterName: 'DefaultCluster',
-        brokerId: 0,
-      }),
+    await ask(broker, ns, RequestCode.UNREGISTER_BROKER, {
+      brokerName: 'broker-a',
+      brokerAddr: '127.0.0.1:10911',
+      clusterName: 'DefaultCluster',
+      brokerId: 0,
+    });
+    expect((await ask(c, ns, RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'T' })).code).toBe(
+      ResponseCode.TOPIC_NOT_EXIST,
     );
-    expect(
-      (await c.invoke(ns, createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, 0, { topic: 'T' })))
-        .code,
-    ).toBe(ResponseCode.TOPIC_NOT_EXIST);
     const broker2 = new RemotingClient(log);
     await register(broker2, ns, '127.0.0.1:10911', ['T']);
-    expect(
-      (await c.invoke(ns, createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, 0, { topic: 'T' })))
-        .code,
-    ).toBe(0);
+    expect((await ask(c, ns, RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'T' })).code).toBe(0);
     broker2.close();
     // The name server forgets the broker once it has seen the close; poll for that, not a sleep.
     const routeCode = async () =>
-      (await c.invoke(ns, createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, 0, { topic: 'T' })))
-        .code;
+      (await ask(c, ns, RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'T' })).code;
     const deadline = Date.now() + 15_000;
     let code = await routeCode();
     while (code !== ResponseCode.TOPIC_NOT_EXIST && Date.now() < deadline) {
@@ -191,25 +182,19 @@ describe('name server', () => {
   it('answers unknown codes with REQUEST_CODE_NOT_SUPPORTED and serves KV config', async () => {
     const ns = await start();
     const c = client();
-    const r = await c.invoke(ns, createRequest(217, 0, { topic: 'T' }));
+    const r = await ask(c, ns, 217, { topic: 'T' });
     expect(r.code).toBe(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
-    await c.invoke(
-      ns,
-      createRequest(RequestCode.PUT_KV_CONFIG, 0, {
-        namespace: 'ORDER_TOPIC_CONFIG',
-        key: 'T',
-        value: 'broker-a:4',
-      }),
-    );
-    const v = await c.invoke(
-      ns,
-      createRequest(RequestCode.GET_KV_CONFIG, 0, { namespace: 'ORDER_TOPIC_CONFIG', key: 'T' }),
-    );
+    await ask(c, ns, RequestCode.PUT_KV_CONFIG, {
+      namespace: 'ORDER_TOPIC_CONFIG',
+      key: 'T',
+      value: 'broker-a:4',
+    });
+    const v = await ask(c, ns, RequestCode.GET_KV_CONFIG, {
+      namespace: 'ORDER_TOPIC_CONFIG',
+      key: 'T',
+    });
     expect(v.extFields.value).toBe('broker-a:4');
-    const none = await c.invoke(
-      ns,
-      createRequest(RequestCode.GET_KV_CONFIG, 0, { namespace: 'X', key: 'Y' }),
-    );
+    const none = await ask(c, ns, RequestCode.GET_KV_CONFIG, { namespace: 'X', key: 'Y' });
     expect(none.code).toBe(ResponseCode.QUERY_NOT_FOUND);
   });
 });

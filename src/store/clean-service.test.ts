@@ -1,23 +1,20 @@
 // Retention and disk watermarks through a real store in a temp dir; the disk's fullness and the
 // segments' age come through the FileIO seam so the test needs neither hours nor a full disk
 // (test/integration/disk-full.test.ts fills a real small file system).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../common/logger.js';
 import type { MessageToStore } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
 import { type FileIO, nodeFileIO } from './file-io.js';
-import { MessageStore, type MessageStoreOptions } from './message-store.js';
+import type { MessageStore, MessageStoreOptions } from './message-store.js';
 import { GetMessageStatus, PutMessageStatus } from './status.js';
+import { enospc, OpenStores, TEST_BORN_MS, TempDirs, testMessage } from './store.fixture.js';
 
 const ALL_HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0')).join(';');
-const dirs: string[] = [];
-const stores: MessageStore[] = [];
+const dirs = new TempDirs('kitemq-clean-');
+const stores = new OpenStores();
 afterEach(async () => {
-  for (const s of stores.splice(0)) await s.shutdown();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  await stores.closeAll();
+  dirs.removeAll();
 });
 
 /** A FileIO whose disk fullness and file ages the test sets. */
@@ -55,9 +52,7 @@ function fakeDisk(): {
     write(...args) {
       if (disk.enospc > 0) {
         disk.enospc--;
-        throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
-          code: 'ENOSPC',
-        });
+        throw enospc();
       }
       nodeFileIO.write(...args);
     },
@@ -65,48 +60,27 @@ function fakeDisk(): {
   return { io, disk };
 }
 
-async function open(
-  io: FileIO,
-  root?: string,
-  over: Partial<MessageStoreOptions> = {},
-): Promise<MessageStore> {
-  const dir = root ?? mkdtempSync(join(tmpdir(), 'kitemq-clean-'));
-  if (!root) dirs.push(dir);
-  const opts: MessageStoreOptions = {
-    storePathRootDir: dir,
-    mappedFileSizeCommitLog: 8 * 1024,
-    mappedFileSizeConsumeQueue: 20 * 16,
-    flushDiskType: 'ASYNC_FLUSH',
-    flushIntervalCommitLog: 10,
-    flushCommitLogLeastPages: 0,
-    syncFlushTimeout: 5_000,
-    maxMessageSize: 4 * 1024,
-    logger: silentLogger(),
-    maxHashSlotNum: 64,
-    maxIndexNum: 256,
-    fileIO: io,
-    clean: { deleteWhen: ALL_HOURS, fileReservedTimeHours: 72, cleanResourceInterval: 3_600_000 },
-    ...over,
-  };
-  const s = await MessageStore.open(opts);
-  stores.push(s);
-  return s;
-}
+/** Tiny segments and index files; every hour a deletion hour, files kept 72 h. */
+const CLEAN_OPTIONS: Partial<MessageStoreOptions> = {
+  mappedFileSizeCommitLog: 8 * 1024,
+  mappedFileSizeConsumeQueue: 20 * 16,
+  flushIntervalCommitLog: 10,
+  maxMessageSize: 4 * 1024,
+  maxHashSlotNum: 64,
+  maxIndexNum: 256,
+  clean: { deleteWhen: ALL_HOURS, fileReservedTimeHours: 72, cleanResourceInterval: 3_600_000 },
+};
+
+const open = (io: FileIO, root?: string, over: Partial<MessageStoreOptions> = {}) =>
+  stores.open(root ?? dirs.make(), CLEAN_OPTIONS, { fileIO: io }, over);
 
 function msg(i: number, queueId = 0): MessageToStore {
-  return {
-    topic: 'T',
+  return testMessage({
     queueId,
-    flag: 0,
     body: Buffer.from(`message ${i} ${'x'.repeat(200)}`),
     properties: { TAGS: 'TagA', KEYS: `k${i}` },
-    sysFlag: 0,
-    bornTimestamp: 1_700_000_000_000 + i,
-    bornHost: '10.0.0.2:5000',
-    storeHost: '10.0.0.1:10911',
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  };
+    bornTimestamp: TEST_BORN_MS + i,
+  });
 }
 
 async function putMany(store: MessageStore, from: number, n: number): Promise<number[]> {
@@ -174,7 +148,7 @@ describe('retention (fileReservedTime, deleteWhen)', () => {
     const mins = [0, 1].map((q) => store.getMinOffsetInQueue('T', q));
     const root = store.commitLog.queue.dir.replace(/\/commitlog$/, '');
     await store.shutdown();
-    stores.length = 0;
+    stores.release(store);
     const again = await open(io, root);
     expect([0, 1].map((q) => again.getMinOffsetInQueue('T', q))).toEqual(mins);
     expect(drain(again, 0, 0).map(Number).at(-1)).toBe(208);
@@ -255,7 +229,7 @@ describe('disk watermarks (diskMaxUsedSpaceRatio and the warning level)', () => 
     expect((await store.putMessage(msg(14, 0))).status).toBe(PutMessageStatus.PUT_OK);
     const root = store.commitLog.queue.dir.replace(/\/commitlog$/, '');
     await store.shutdown();
-    stores.length = 0;
+    stores.release(store);
     // The refused message was rolled back, not written once space came back: refused means not
     // stored (write-rollback.test.ts covers the rollback itself).
     const again = await open(io, root);

@@ -1,44 +1,22 @@
-import {
-  closeSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readSync,
-  rmSync,
-  truncateSync,
-  writeSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readdirSync, readSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CQ_UNIT_SIZE_BYTES } from '../common/limits.js';
-import { silentLogger } from '../common/logger.js';
 import { decodeRecord } from '../message/record-codec.js';
 import { MessageStore, type MessageStoreOptions } from './message-store.js';
 import { GetMessageStatus, PutMessageStatus } from './status.js';
+import { TEST_BORN_MS, TempDirs, testMessage, testStoreOptions } from './store.fixture.js';
 
 // Consume-queue units damaged on disk between runs are cut at open and rebuilt from the commit
 // log: every message readable at its queue offset again.
 const UNITS_PER_FILE = 100;
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const dirs = new TempDirs('kitemq-cq-recovery-');
+afterEach(() => dirs.removeAll());
 
 function options(): MessageStoreOptions {
-  const dir = mkdtempSync(join(tmpdir(), 'kitemq-cq-recovery-'));
-  dirs.push(dir);
-  return {
-    storePathRootDir: dir,
-    mappedFileSizeCommitLog: 64 * 1024,
+  return testStoreOptions(dirs.make(), {
     mappedFileSizeConsumeQueue: CQ_UNIT_SIZE_BYTES * UNITS_PER_FILE,
-    flushDiskType: 'ASYNC_FLUSH',
-    flushIntervalCommitLog: 50,
-    flushCommitLogLeastPages: 0,
-    syncFlushTimeout: 5_000,
-    maxMessageSize: 16 * 1024,
-    logger: silentLogger(),
-  };
+  });
 }
 
 const body = (i: number) => `message ${i}`;
@@ -47,19 +25,13 @@ async function filled(n: number): Promise<MessageStoreOptions> {
   const opts = options();
   const store = await MessageStore.open(opts);
   for (let i = 0; i < n; i++) {
-    const r = await store.putMessage({
-      topic: 'T',
-      queueId: 0,
-      flag: 0,
-      body: Buffer.from(body(i)),
-      properties: { TAGS: 'A' },
-      sysFlag: 0,
-      bornTimestamp: 1_700_000_000_000 + i,
-      bornHost: '10.0.0.2:5000',
-      storeHost: '10.0.0.1:10911',
-      reconsumeTimes: 0,
-      preparedTransactionOffset: 0,
-    });
+    const r = await store.putMessage(
+      testMessage({
+        body: Buffer.from(body(i)),
+        properties: { TAGS: 'A' },
+        bornTimestamp: TEST_BORN_MS + i,
+      }),
+    );
     expect(r.status).toBe(PutMessageStatus.PUT_OK);
   }
   await store.shutdown();

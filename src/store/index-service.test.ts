@@ -1,50 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../common/logger.js';
 import type { MessageToStore } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
 import { MessageStore, type MessageStoreOptions } from './message-store.js';
+import { TempDirs, testMessage, testStoreOptions } from './store.fixture.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const dirs = new TempDirs('kitemq-index-');
+afterEach(() => dirs.removeAll());
 
 function options(dir?: string): MessageStoreOptions {
-  const root = dir ?? mkdtempSync(join(tmpdir(), 'kitemq-index-'));
-  if (!dir) dirs.push(root);
-  return {
-    storePathRootDir: root,
-    mappedFileSizeCommitLog: 64 * 1024,
-    mappedFileSizeConsumeQueue: 2_000,
-    flushDiskType: 'ASYNC_FLUSH',
-    flushIntervalCommitLog: 50,
-    flushCommitLogLeastPages: 0,
-    syncFlushTimeout: 5_000,
-    maxMessageSize: 16 * 1024,
-    logger: silentLogger(),
-    // Tiny index files: 64 slots (so keys share slots) and 100 entries (so files roll).
-    maxHashSlotNum: 64,
-    maxIndexNum: 100,
-  };
+  const root = dir ?? dirs.make();
+  // Tiny index files: 64 slots (so keys share slots) and 100 entries (so files roll).
+  return testStoreOptions(root, { maxHashSlotNum: 64, maxIndexNum: 100 });
 }
 
 function msg(i: number, topic = 'T'): MessageToStore {
-  return {
+  return testMessage({
     topic,
-    queueId: 0,
-    flag: 0,
     body: Buffer.from(`body ${i}`),
     properties: { KEYS: `order-${i} user-${i % 7}`, UNIQ_KEY: `U${String(i).padStart(31, '0')}` },
-    sysFlag: 0,
     bornTimestamp: 1,
-    bornHost: '10.0.0.2:5000',
-    storeHost: '10.0.0.1:10911',
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  };
+  });
 }
 
 const bodies = (bs: Buffer[]) => bs.map((b) => decodeRecord(b, 0).body.toString());

@@ -1,62 +1,34 @@
 import {
   closeSync,
-  mkdtempSync,
   openSync,
   readdirSync,
   readSync,
-  rmSync,
   statSync,
   truncateSync,
   writeSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../common/logger.js';
 import type { MessageToStore } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
 import { javaStringHashCode } from '../message/tag-hash.js';
 import { type FileIO, nodeFileIO } from './file-io.js';
 import { MessageStore, type MessageStoreOptions } from './message-store.js';
 import { GetMessageStatus, PutMessageStatus } from './status.js';
+import { TEST_BORN_MS, TempDirs, testMessage, testStoreOptions } from './store.fixture.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const dirs = new TempDirs('kitemq-store-');
+afterEach(() => dirs.removeAll());
 
-function options(over: Partial<MessageStoreOptions> = {}): MessageStoreOptions {
-  const dir = mkdtempSync(join(tmpdir(), 'kitemq-store-'));
-  dirs.push(dir);
-  return {
-    storePathRootDir: dir,
-    mappedFileSizeCommitLog: 64 * 1024,
-    mappedFileSizeConsumeQueue: 20 * 100,
-    flushDiskType: 'ASYNC_FLUSH',
-    flushIntervalCommitLog: 50,
-    flushCommitLogLeastPages: 0,
-    syncFlushTimeout: 5_000,
-    maxMessageSize: 16 * 1024,
-    logger: silentLogger(),
-    ...over,
-  };
-}
+const options = (over: Partial<MessageStoreOptions> = {}) => testStoreOptions(dirs.make(), over);
 
 function msg(i: number, over: Partial<MessageToStore> = {}): MessageToStore {
-  return {
-    topic: 'T',
-    queueId: 0,
-    flag: 0,
+  return testMessage({
     body: Buffer.from(`message ${i} ${'x'.repeat(i % 300)}`),
     properties: { TAGS: i % 2 === 0 ? 'TagA' : 'TagB', KEYS: `k${i}` },
-    sysFlag: 0,
-    bornTimestamp: 1_700_000_000_000 + i,
-    bornHost: '10.0.0.2:5000',
-    storeHost: '10.0.0.1:10911',
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
+    bornTimestamp: TEST_BORN_MS + i,
     ...over,
-  };
+  });
 }
 
 async function putAll(store: MessageStore, n: number, from = 0): Promise<void> {

@@ -2,21 +2,18 @@
 // is lost (files are cut back to their last synced length), then the store is reopened. With
 // SYNC_FLUSH every acknowledged message must survive; with ASYNC_FLUSH what survives is an intact
 // prefix, and the loss is bounded by what was written since the last flush.
-import { existsSync, mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, sep } from 'node:path';
+import { existsSync, statSync, truncateSync } from 'node:fs';
+import { sep } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../common/logger.js';
 import type { MessageToStore } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
 import { type FileIO, nodeFileIO } from './file-io.js';
 import { MessageStore, type MessageStoreOptions } from './message-store.js';
 import { GetMessageStatus } from './status.js';
+import { TempDirs, testMessage, testStoreOptions } from './store.fixture.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const dirs = new TempDirs('kitemq-power-');
+afterEach(() => dirs.removeAll());
 
 interface Lost {
   /** Bytes cut from commit-log segments. */
@@ -78,38 +75,26 @@ function options(
   flushDiskType: 'SYNC_FLUSH' | 'ASYNC_FLUSH',
   root?: string,
 ): MessageStoreOptions {
-  const dir = root ?? mkdtempSync(join(tmpdir(), 'kitemq-power-'));
-  if (!root) dirs.push(dir);
-  return {
-    storePathRootDir: dir,
+  const dir = root ?? dirs.make();
+  return testStoreOptions(dir, {
     mappedFileSizeCommitLog: 128 * 1024,
     mappedFileSizeConsumeQueue: 20 * 500,
     flushDiskType,
     flushIntervalCommitLog: 10_000,
     flushCommitLogLeastPages: 1_000,
-    syncFlushTimeout: 5_000,
-    maxMessageSize: 16 * 1024,
-    logger: silentLogger(),
     fileIO: io,
     maxHashSlotNum: 64,
     maxIndexNum: 1_000,
-  };
+  });
 }
 
 function msg(i: number): MessageToStore {
-  return {
+  return testMessage({
     topic: 'P',
     queueId: i % 2,
-    flag: 0,
     body: Buffer.from(`power ${i} ${'z'.repeat(i % 200)}`),
-    properties: {},
-    sysFlag: 0,
     bornTimestamp: 1,
-    bornHost: '10.0.0.2:5000',
-    storeHost: '10.0.0.1:10911',
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  };
+  });
 }
 
 function readQueue(store: MessageStore, queueId: number): Map<number, string> {

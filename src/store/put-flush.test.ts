@@ -1,21 +1,18 @@
 // When a put's bytes get flushed, seen from the store: ASYNC_FLUSH wakes the flusher on each put
 // (no interval tick needed once flushCommitLogLeastPages are dirty); under SYNC_FLUSH a put with
 // WAIT=false is answered before its fdatasync, and that fdatasync still follows.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../common/logger.js';
 import type { MessageToStore } from '../message/message.js';
 import { type FileIO, nodeFileIO } from './file-io.js';
 import { MessageStore, type MessageStoreOptions } from './message-store.js';
 import { PutMessageStatus } from './status.js';
+import { TempDirs, testMessage, testStoreOptions } from './store.fixture.js';
 
-const dirs: string[] = [];
+const dirs = new TempDirs('kitemq-putflush-');
 const stores: MessageStore[] = [];
 afterEach(async () => {
   for (const s of stores.splice(0)) s.halt();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  dirs.removeAll();
 });
 
 /** fdatasync calls wait while `held` is true; `syncs` counts the ones that finished. */
@@ -39,40 +36,30 @@ function gatedIO() {
 }
 
 async function open(over: Partial<MessageStoreOptions>): Promise<MessageStore> {
-  const dir = mkdtempSync(join(tmpdir(), 'kitemq-putflush-'));
-  dirs.push(dir);
-  const s = await MessageStore.open({
-    storePathRootDir: dir,
-    mappedFileSizeCommitLog: 1024 * 1024,
-    mappedFileSizeConsumeQueue: 20 * 1000,
-    flushDiskType: 'ASYNC_FLUSH',
-    flushIntervalCommitLog: 3_600_000, // no interval tick within a test
-    flushCommitLogLeastPages: 1,
-    syncFlushTimeout: 60_000,
-    maxMessageSize: 16 * 1024,
-    logger: silentLogger(),
-    maxHashSlotNum: 64,
-    maxIndexNum: 1_000,
-    ...over,
-  });
+  const dir = dirs.make();
+  const s = await MessageStore.open(
+    testStoreOptions(dir, {
+      mappedFileSizeCommitLog: 1024 * 1024,
+      mappedFileSizeConsumeQueue: 20 * 1000,
+      flushIntervalCommitLog: 3_600_000, // no interval tick within a test
+      flushCommitLogLeastPages: 1,
+      syncFlushTimeout: 60_000,
+      maxHashSlotNum: 64,
+      maxIndexNum: 1_000,
+      ...over,
+    }),
+  );
   stores.push(s);
   return s;
 }
 
 function msg(i: number, properties: Record<string, string> = {}): MessageToStore {
-  return {
+  return testMessage({
     topic: 'F',
-    queueId: 0,
-    flag: 0,
     body: Buffer.from(`${i} ${'f'.repeat(1000)}`),
     properties,
-    sysFlag: 0,
     bornTimestamp: 1,
-    bornHost: '10.0.0.2:5000',
-    storeHost: '10.0.0.1:10911',
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  };
+  });
 }
 
 describe('flushing after puts', () => {

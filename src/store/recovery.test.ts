@@ -1,39 +1,32 @@
 // Recovery after a crash (MessageStore#halt leaves the abort marker, no checkpoint, no flush):
 // which commit-log segments it validates, and what it re-dispatches into consume queues.
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../common/logger.js';
 import type { MessageToStore } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
 import { MessageStore, type MessageStoreOptions } from './message-store.js';
 import { GetMessageStatus, PutMessageStatus } from './status.js';
+import { TempDirs, testMessage, testStoreOptions } from './store.fixture.js';
 
-const dirs: string[] = [];
+const dirs = new TempDirs('kitemq-recovery-');
 const open: MessageStore[] = [];
 afterEach(async () => {
   for (const s of open.splice(0)) await s.shutdown();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  dirs.removeAll();
 });
 
 function options(root?: string, over: Partial<MessageStoreOptions> = {}): MessageStoreOptions {
-  const dir = root ?? mkdtempSync(join(tmpdir(), 'kitemq-recovery-'));
-  if (!root) dirs.push(dir);
-  return {
-    storePathRootDir: dir,
+  const dir = root ?? dirs.make();
+  return testStoreOptions(dir, {
     mappedFileSizeCommitLog: 8 * 1024,
-    mappedFileSizeConsumeQueue: 20 * 100,
-    flushDiskType: 'ASYNC_FLUSH',
     flushIntervalCommitLog: 3_600_000,
     flushCommitLogLeastPages: 1_000,
-    syncFlushTimeout: 5_000,
     maxMessageSize: 4 * 1024,
-    logger: silentLogger(),
     maxHashSlotNum: 64,
     maxIndexNum: 1_000,
     ...over,
-  };
+  });
 }
 
 async function openStore(opts: MessageStoreOptions): Promise<MessageStore> {
@@ -50,19 +43,12 @@ async function crashAndReopen(store: MessageStore, opts: MessageStoreOptions) {
 }
 
 function msg(topic: string, body: string, queueId = 0): MessageToStore {
-  return {
+  return testMessage({
     topic,
     queueId,
-    flag: 0,
     body: Buffer.from(body),
-    properties: {},
-    sysFlag: 0,
     bornTimestamp: 1,
-    bornHost: '10.0.0.2:5000',
-    storeHost: '10.0.0.1:10911',
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  };
+  });
 }
 
 async function put(store: MessageStore, topic: string, body: string): Promise<number> {

@@ -2,24 +2,23 @@
 // put is not stored — no pull, query or restart ever finds it, and its queue offsets are reused.
 // The disk is real (a temp dir); only the failure comes through the FileIO seam, including a
 // write(2) that stores part of its bytes before failing.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../common/logger.js';
 import type { MessageToStore } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
 import { type FileIO, nodeFileIO } from './file-io.js';
 import { segmentName } from './mapped-file.js';
-import { MessageStore, type MessageStoreOptions } from './message-store.js';
+import type { MessageStore, MessageStoreOptions } from './message-store.js';
 import { GetMessageStatus, PutMessageStatus } from './status.js';
+import { enospc, OpenStores, TEST_BORN_MS, TempDirs, testMessage } from './store.fixture.js';
 
 const SEGMENT = 8 * 1024;
-const dirs: string[] = [];
-const stores: MessageStore[] = [];
+const dirs = new TempDirs('kitemq-rollback-');
+const stores = new OpenStores();
 afterEach(async () => {
-  for (const s of stores.splice(0)) await s.shutdown();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  await stores.closeAll();
+  dirs.removeAll();
 });
 
 /** Writes pass until `failIn` more have passed; then one fails with ENOSPC, half of it stored. */
@@ -34,9 +33,7 @@ function faultyDisk() {
         disk.failed++;
         const part = Math.floor(length / 2);
         if (part > 0) nodeFileIO.write(fd, buf, offset, part, position);
-        throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
-          code: 'ENOSPC',
-        });
+        throw enospc();
       }
       if (disk.failIn > 0) disk.failIn--;
       nodeFileIO.write(fd, buf, offset, length, position);
@@ -45,49 +42,28 @@ function faultyDisk() {
   return { io, disk };
 }
 
-async function open(
-  io: FileIO,
-  root?: string,
-  over: Partial<MessageStoreOptions> = {},
-): Promise<MessageStore> {
-  const dir = root ?? mkdtempSync(join(tmpdir(), 'kitemq-rollback-'));
-  if (!root) dirs.push(dir);
-  const opts: MessageStoreOptions = {
-    storePathRootDir: dir,
-    mappedFileSizeCommitLog: SEGMENT,
-    mappedFileSizeConsumeQueue: 20 * 64,
-    flushDiskType: 'ASYNC_FLUSH',
-    // No flush but the test's own: the failing write is the round's, not a flusher's.
-    flushIntervalCommitLog: 3_600_000,
-    flushCommitLogLeastPages: 1_000_000,
-    syncFlushTimeout: 5_000,
-    maxMessageSize: 4 * 1024,
-    logger: silentLogger(),
-    maxHashSlotNum: 64,
-    maxIndexNum: 512,
-    fileIO: io,
-    clean: { cleanResourceInterval: 3_600_000 },
-    ...over,
-  };
-  const s = await MessageStore.open(opts);
-  stores.push(s);
-  return s;
-}
+const ROLLBACK_OPTIONS: Partial<MessageStoreOptions> = {
+  mappedFileSizeCommitLog: SEGMENT,
+  mappedFileSizeConsumeQueue: 20 * 64,
+  // No flush but the test's own: the failing write is the round's, not a flusher's.
+  flushIntervalCommitLog: 3_600_000,
+  flushCommitLogLeastPages: 1_000_000,
+  maxMessageSize: 4 * 1024,
+  maxHashSlotNum: 64,
+  maxIndexNum: 512,
+  clean: { cleanResourceInterval: 3_600_000 },
+};
+
+const open = (io: FileIO, root?: string, over: Partial<MessageStoreOptions> = {}) =>
+  stores.open(root ?? dirs.make(), ROLLBACK_OPTIONS, { fileIO: io }, over);
 
 function msg(i: number, queueId: number): MessageToStore {
-  return {
-    topic: 'T',
+  return testMessage({
     queueId,
-    flag: 0,
     body: Buffer.from(`${i} ${'x'.repeat(200)}`),
     properties: { TAGS: 'TagA', KEYS: `k${i}` },
-    sysFlag: 0,
-    bornTimestamp: 1_700_000_000_000 + i,
-    bornHost: '10.0.0.2:5000',
-    storeHost: '10.0.0.1:10911',
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  };
+    bornTimestamp: TEST_BORN_MS + i,
+  });
 }
 
 /** Message numbers of a queue from offset 0 on, as a consumer following nextBeginOffset reads. */
@@ -159,7 +135,7 @@ describe('a failed write round is rolled back', () => {
 
       const root = store.commitLog.queue.dir.replace(/\/commitlog$/, '');
       await store.shutdown();
-      stores.length = 0;
+      stores.release(store);
       const again = await open(nodeFileIO, root);
       expect(drain(again, 0)).toEqual([0, 2, 4, 6, 8, 100]);
       expect(drain(again, 1)).toEqual([1, 3, 5, 7, 9]);
@@ -174,7 +150,7 @@ describe('a failed write round is rolled back', () => {
     const { end } = await failARound(store, disk, 0);
     const root = store.commitLog.queue.dir.replace(/\/commitlog$/, '');
     store.halt();
-    stores.length = 0;
+    stores.release(store);
     const again = await open(nodeFileIO, root);
     expect(again.maxPhyOffset).toBe(end);
     expect(drain(again, 0)).toEqual([0, 2, 4, 6, 8]);

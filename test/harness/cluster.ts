@@ -11,7 +11,8 @@
 // half-way stops what it had started before it rethrows. Hooks run in vitest's "stack" order:
 // a file's beforeAll registered before useCluster() runs first (mount a store dir) and its
 // afterAll last (unmount); one registered after runs once the cluster is up, and its afterAll
-// first, so a file closes its clients before the brokers go. Processes bind port 0 and keep their port across restart() (test/harness/processes.ts).
+// first, so a file closes its clients before the brokers go. Processes bind port 0 and keep
+// their port across restart() (test/harness/processes.ts).
 import { afterAll, beforeAll } from 'vitest';
 import { silentLogger } from '../../src/common/logger.js';
 import { decodeTopicRouteData } from '../../src/protocol/bodies/route-data.js';
@@ -34,7 +35,7 @@ export interface ClusterBroker {
   env?: Record<string, string>;
   /** A store dir the file made (read when the broker starts); never deleted by the harness. */
   storeDir?: () => string;
-  /** SIGKILL before the final stop: a clean stop would wait out a slowed fdatasync of every file. */
+  /** SIGKILL before the final stop: a clean stop would wait out a slowed fdatasync per file. */
   killOnStop?: boolean;
 }
 

@@ -1,5 +1,6 @@
-// Shared pieces of the fuzz suites (src/protocol/fuzz.test.ts and test/integration/fuzz-wire.test.ts):
-// the seed, the golden frames used as mutation seeds, and the mutators.
+// Shared pieces of the fuzz suites (src/protocol/fuzz.test.ts and
+// test/integration/fuzz-wire.test.ts): the seed, the golden frames used as mutation seeds, and
+// the mutators.
 //
 // Seed: every run prints `[fuzz] seed=N`; KITEMQ_FUZZ_SEED=N replays exactly the same cases.
 // fast-check also prints its own seed and counterexample path when a property fails.
@@ -110,15 +111,6 @@ export function seedRequests(topic: string, group: string): RemotingCommand[] {
     ],
   };
   const lock = { consumerGroup: group, clientId: '127.0.0.1@fuzz', mqSet: [mq] };
-  const register = {
-    topicConfigSerializeWrapper: {
-      dataVersion: { counter: 1, timestamp: 1 },
-      topicConfigTable: {
-        [topic]: { topicName: topic, readQueueNums: 4, writeQueueNums: 4, perm: 6 },
-      },
-    },
-    filterServerList: [],
-  };
   const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
   const R = RequestCode;
   return [
@@ -226,6 +218,24 @@ export function seedRequests(topic: string, group: string): RemotingCommand[] {
       timestamp: 0,
       isForce: true,
     }),
+    ...laterSeedRequests(topic),
+  ];
+}
+
+/** Seeds 23 on: broker registration, KV config and topic admin (their order is part of a seed). */
+function laterSeedRequests(topic: string): RemotingCommand[] {
+  const register = {
+    topicConfigSerializeWrapper: {
+      dataVersion: { counter: 1, timestamp: 1 },
+      topicConfigTable: {
+        [topic]: { topicName: topic, readQueueNums: 4, writeQueueNums: 4, perm: 6 },
+      },
+    },
+    filterServerList: [],
+  };
+  const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
+  const R = RequestCode;
+  return [
     createRequest(
       R.REGISTER_BROKER,
       23,

@@ -3,7 +3,10 @@
 // cleanup that happens even when a test forgets to stop (on worker exit).
 //
 //   const namesrv = await startNamesrv();
-//   const broker = await startBroker({ namesrvAddr: namesrv.addr, conf: { maxMessageSize: 1024 } });
+//   const broker = await startBroker({
+//     namesrvAddr: namesrv.addr,
+//     conf: { maxMessageSize: 1024 },
+//   });
 //   ... broker.addr / namesrv.addr ...
 //   await broker.restart();      // SIGTERM, same store and port, wait for the boot line again
 //

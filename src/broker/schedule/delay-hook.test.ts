@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MessageSysFlag, type MessageToStore } from '../../message/message.js';
+import { testMessage } from '../../store/store.fixture.js';
+import { ordersMessage } from '../delivery.fixture.js';
 import { applyDelayLevel, applyTimer, timerLevelFor } from './delay-hook.js';
 
 const levels = [1_000, 2_000, 3_000];
 
 function msg(props: Record<string, string>, sysFlag = 0): MessageToStore {
-  return {
-    topic: 'Orders',
-    queueId: 5,
-    flag: 0,
-    body: Buffer.from('x'),
-    properties: { TAGS: 'A', ...props },
-    sysFlag,
-    bornTimestamp: 1,
-    bornHost: '127.0.0.1:1',
-    storeHost: '127.0.0.1:2',
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  };
+  return ordersMessage(5, { TAGS: 'A', ...props }, { sysFlag, bornTimestamp: 1 });
 }
 
 describe('applyDelayLevel', () => {
@@ -71,19 +61,11 @@ describe('applyDelayLevel', () => {
 
 describe('timer messages on the delay levels', () => {
   const levels = [1_000, 2_000, 3_000];
-  const base: MessageToStore = {
-    topic: 'T',
+  const base: MessageToStore = testMessage({
     queueId: 2,
-    flag: 0,
     body: Buffer.from('x'),
-    properties: {},
-    sysFlag: 0,
     bornTimestamp: 0,
-    bornHost: '127.0.0.1:1',
-    storeHost: '127.0.0.1:2',
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  };
+  });
 
   it('picks the largest level that fits and keeps the due time', () => {
     expect(timerLevelFor(500, levels)).toBe(1);

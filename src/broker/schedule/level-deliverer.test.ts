@@ -1,14 +1,13 @@
 // A level's deliverer and an arrival racing with the end of a pass (real clock, real store).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
-import { MessageStore } from '../../store/message-store.js';
+import { TempDirs, testMessage } from '../../store/store.fixture.js';
+import { openDeliveryStore } from '../delivery.fixture.js';
 import { applyDelayLevel } from './delay-hook.js';
 import { DelayOffsetStore } from './delay-offset-store.js';
 import { LevelDeliverer } from './level-deliverer.js';
 
+const dirs = new TempDirs('kitemq-level-');
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
@@ -16,19 +15,9 @@ afterEach(async () => {
 
 describe('LevelDeliverer', () => {
   it('looks again when a message arrives while a pass that found nothing saves progress', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kitemq-level-'));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const store = await MessageStore.open({
-      storePathRootDir: dir,
-      mappedFileSizeCommitLog: 1024 * 1024,
-      mappedFileSizeConsumeQueue: 20 * 1024,
-      flushDiskType: 'ASYNC_FLUSH',
-      flushIntervalCommitLog: 50,
-      flushCommitLogLeastPages: 0,
-      syncFlushTimeout: 5_000,
-      maxMessageSize: 64 * 1024,
-      logger: silentLogger(),
-    });
+    const dir = dirs.make();
+    cleanup.push(() => dirs.removeAll());
+    const store = await openDeliveryStore(dir);
     cleanup.push(() => store.shutdown());
     const offsets = new DelayOffsetStore(dir);
     // The pass's progress write is held open until the test lets it finish.
@@ -56,19 +45,14 @@ describe('LevelDeliverer', () => {
     while (flushes === 0) await new Promise((r) => setTimeout(r, 5)); // the empty pass saves
 
     const d = applyDelayLevel(
-      {
+      testMessage({
         topic: 'Real',
-        queueId: 0,
-        flag: 0,
         body: Buffer.from('late'),
         properties: { DELAY: '1', UNIQ_KEY: 'U1' },
-        sysFlag: 0,
         bornTimestamp: Date.now(),
         bornHost: '127.0.0.1:4000',
         storeHost: '127.0.0.1:10911',
-        reconsumeTimes: 0,
-        preparedTransactionOffset: 0,
-      },
+      }),
       levels,
     );
     if ('error' in d) throw new Error(d.error);

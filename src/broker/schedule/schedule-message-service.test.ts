@@ -1,24 +1,30 @@
 // The schedule service over a real MessageStore in a temp dir, on a fake clock: setTimeout and
 // Date are faked (so store timestamps follow the fake clock too); file I/O is real.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, silentLogger } from '../../common/logger.js';
 import { SCHEDULE_TOPIC } from '../../message/delay-level.js';
-import type { MessageExt, MessageToStore } from '../../message/message.js';
-import { decodeRecord } from '../../message/record-codec.js';
-import { MessageStore } from '../../store/message-store.js';
+import type { MessageToStore } from '../../message/message.js';
+import type { MessageStore } from '../../store/message-store.js';
+import { TempDirs } from '../../store/store.fixture.js';
+import {
+  deliveredAfter,
+  openDeliveryStore,
+  putDiverted,
+  readQueue,
+  realMessage,
+  tickClock,
+  useFakeClock,
+} from '../delivery.fixture.js';
 import { applyDelayLevel } from './delay-hook.js';
 import { ScheduleMessageService } from './schedule-message-service.js';
 
 const LEVELS = [1_000, 5_000, 10_000];
-const dirs: string[] = [];
+const dirs = new TempDirs('kitemq-schedule-');
 const open: { store: MessageStore; svc: ScheduleMessageService }[] = [];
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: 1_700_000_000_000 });
-});
+beforeEach(() => useFakeClock());
 
 afterEach(async () => {
   for (const o of open.splice(0)) {
@@ -26,27 +32,13 @@ afterEach(async () => {
     await o.store.shutdown();
   }
   vi.useRealTimers();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  dirs.removeAll();
 });
 
-function newDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'kitemq-schedule-'));
-  dirs.push(d);
-  return d;
-}
+const newDir = () => dirs.make();
 
 async function openBroker(dir: string, lateness: number[] = []) {
-  const store = await MessageStore.open({
-    storePathRootDir: dir,
-    mappedFileSizeCommitLog: 4 * 1024 * 1024,
-    mappedFileSizeConsumeQueue: 20 * 4096,
-    flushDiskType: 'ASYNC_FLUSH',
-    flushIntervalCommitLog: 50,
-    flushCommitLogLeastPages: 0,
-    syncFlushTimeout: 5_000,
-    maxMessageSize: 64 * 1024,
-    logger: silentLogger(),
-  });
+  const store = await openDeliveryStore(dir);
   const svc = new ScheduleMessageService(store, {
     storePathRootDir: dir,
     levels: LEVELS,
@@ -66,72 +58,26 @@ async function close(o: { store: MessageStore; svc: ScheduleMessageService }): P
 }
 
 function message(i: number, delay: number, topic = 'Real', queueId = i % 2): MessageToStore {
-  return {
-    topic,
-    queueId,
-    flag: 7,
-    body: Buffer.from(`body ${i}`),
-    properties: { TAGS: 'T', UNIQ_KEY: `U${i}`, DELAY: String(delay), seq: String(i) },
-    sysFlag: 0,
-    bornTimestamp: Date.now(),
-    bornHost: '127.0.0.1:4000',
-    storeHost: '127.0.0.1:10911',
-    reconsumeTimes: 2,
-    preparedTransactionOffset: 0,
-  };
+  const properties = { TAGS: 'T', UNIQ_KEY: `U${i}`, DELAY: String(delay), seq: String(i) };
+  return realMessage(i, { topic, queueId, flag: 7, properties, reconsumeTimes: 2 });
 }
 
-async function schedule(store: MessageStore, m: MessageToStore): Promise<void> {
-  const d = applyDelayLevel(m, LEVELS);
-  if ('error' in d) throw new Error(d.error);
-  const r = await store.putMessage(d.message);
-  expect(r.status).toBe('PUT_OK');
-}
+const schedule = (store: MessageStore, m: MessageToStore) =>
+  putDiverted(store, applyDelayLevel(m, LEVELS));
 
-function read(store: MessageStore, topic: string, queueId: number): MessageExt[] {
-  const out: MessageExt[] = [];
-  for (let off = 0; ; ) {
-    const r = store.getMessage(topic, queueId, off, 32);
-    if (r.status !== 'FOUND') return out;
-    out.push(...r.buffers.map((b) => decodeRecord(b, 0)));
-    off = r.nextBeginOffset;
-  }
-}
-
-/**
- * Lets real I/O (file writes, the store's commit round) finish while the fake clock stands still,
- * running timers that fall due meanwhile, until no level is delivering or due.
- */
-async function quiesce(svc: ScheduleMessageService): Promise<void> {
-  for (let i = 0; i < 20_000; i++) {
-    await new Promise((r) => setImmediate(r));
-    await vi.advanceTimersByTimeAsync(0);
-    if (svc.isIdle()) return;
-  }
-  throw new Error('the schedule service never went idle');
-}
+const read = readQueue;
 
 /** Moves the fake clock in small steps, letting the service catch up after each. */
-async function tick(svc: ScheduleMessageService, ms: number, stepMs = 50): Promise<void> {
-  await quiesce(svc);
-  for (let t = 0; t < ms; t += stepMs) {
-    await vi.advanceTimersByTimeAsync(Math.min(stepMs, ms - t));
-    await quiesce(svc);
-  }
-}
+const tick = (svc: ScheduleMessageService, ms: number, stepMs = 50) => tickClock(svc, ms, stepMs);
 
 describe('ScheduleMessageService', () => {
   it('delivers a level-2 message to its real queue at its time and not before', async () => {
     const { store, svc } = await openBroker(newDir());
     await schedule(store, message(1, 2));
     expect(store.getMaxOffsetInQueue(SCHEDULE_TOPIC, 1)).toBe(1);
-    await tick(svc, 4_990);
-    expect(read(store, 'Real', 1)).toEqual([]);
-    await tick(svc, 20);
-    const [m] = read(store, 'Real', 1);
-    expect(m?.body.toString()).toBe('body 1');
-    expect(m?.flag).toBe(7);
-    expect(m?.reconsumeTimes).toBe(2);
+    const queue = { topic: 'Real', queueId: 1, stepMs: 50 };
+    const m = await deliveredAfter(svc, store, { ...queue, quietMs: 4_990, thenMs: 20 });
+    expect(m).toMatchObject({ body: Buffer.from('body 1'), flag: 7, reconsumeTimes: 2 });
     expect(m?.properties.DELAY).toBeUndefined();
     expect(m?.properties).toMatchObject({ REAL_TOPIC: 'Real', REAL_QID: '1', UNIQ_KEY: 'U1' });
     expect(m!.storeTimestamp - m!.bornTimestamp).toBeGreaterThanOrEqual(5_000);

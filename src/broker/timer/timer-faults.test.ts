@@ -1,123 +1,40 @@
 // The timer store under faults, over a real MessageStore and real files in a temp dir, on a fake
 // clock: a store whose getMessage throws on a chosen call, a file layer that fails chosen writes
 // or opens, and crashes played by halting the timer store and reopening from what is on disk.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../common/logger.js';
-import { createLogger, silentLogger } from '../../common/logger.js';
 import type { MessageExt, MessageToStore } from '../../message/message.js';
 import { decodeRecord } from '../../message/record-codec.js';
 import { type FileIO, nodeFileIO } from '../../store/file-io.js';
-import { MessageStore } from '../../store/message-store.js';
+import type { MessageStore } from '../../store/message-store.js';
+import {
+  openDeliveryStore,
+  putDiverted,
+  readQueue,
+  realMessage,
+  T0,
+  tickClock,
+  timerTestBed,
+} from '../delivery.fixture.js';
 import { applyTimerWheel, TIMER_TOPIC } from './timer-hook.js';
 import { TimerLog } from './timer-log.js';
-import { TimerMessageStore, type TimerStoreOptions } from './timer-message-store.js';
+import type { TimerMessageStore } from './timer-message-store.js';
 import { TimerWheel } from './timer-wheel.js';
 
-const T0 = 1_700_000_000_000;
-const dirs: string[] = [];
-const open: Broker[] = [];
+const { newDir, brokers } = timerTestBed('kitemq-timer-faults-');
 
-interface Broker {
-  store: MessageStore;
-  timer: TimerMessageStore;
-}
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
-});
-
-afterEach(async () => {
-  for (const b of open.splice(0)) {
-    await b.timer.shutdown();
-    await b.store.shutdown();
-  }
-  vi.useRealTimers();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function newDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'kitemq-timer-faults-'));
-  dirs.push(d);
-  return d;
-}
-
-function openStore(dir: string): Promise<MessageStore> {
-  return MessageStore.open({
-    storePathRootDir: dir,
-    mappedFileSizeCommitLog: 4 * 1024 * 1024,
-    mappedFileSizeConsumeQueue: 20 * 4096,
-    flushDiskType: 'ASYNC_FLUSH',
-    flushIntervalCommitLog: 50,
-    flushCommitLogLeastPages: 0,
-    syncFlushTimeout: 5_000,
-    maxMessageSize: 64 * 1024,
-    logger: silentLogger(),
-  });
-}
-
-/** `store` is the one the timer store reads through (a faulty view of `real`, or `real`). */
-async function openBroker(
-  dir: string,
-  opts: Partial<TimerStoreOptions> = {},
-  store?: MessageStore,
-): Promise<Broker> {
-  const s = store ?? (await openStore(dir));
-  const timer = new TimerMessageStore(s, {
-    storePathRootDir: dir,
-    precisionMs: 100,
-    rollWindowSlots: 600,
-    log: process.env.DEBUG_TIMER ? createLogger('t', 'debug') : silentLogger(),
-    ...opts,
-  });
-  await timer.start();
-  const b = { store: s, timer };
-  open.push(b);
-  return b;
-}
-
-/** A kill -9: the timer store writes nothing more; the message store keeps what it wrote. */
-async function crash(b: Broker): Promise<void> {
-  open.splice(open.indexOf(b), 1);
-  b.timer.halt();
-  await b.store.shutdown();
-}
-
-function message(i: number, props: Record<string, string>): MessageToStore {
-  return {
-    topic: 'Real',
-    queueId: 0,
-    flag: 0,
-    body: Buffer.from(`body ${i}`),
-    properties: { UNIQ_KEY: `U${i}`, seq: String(i), ...props },
-    sysFlag: 0,
-    bornTimestamp: Date.now(),
-    bornHost: '127.0.0.1:4000',
-    storeHost: '127.0.0.1:10911',
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  };
-}
+const message = (i: number, props: Record<string, string>): MessageToStore =>
+  realMessage(i, { properties: { UNIQ_KEY: `U${i}`, seq: String(i), ...props } });
 
 /** What the send path does: the hook, then the store. */
-async function sendTimer(store: MessageStore, i: number, dueMs: number): Promise<void> {
+function sendTimer(store: MessageStore, i: number, dueMs: number): Promise<void> {
   const m = message(i, { TIMER_DELIVER_MS: String(dueMs) });
-  const d = applyTimerWheel(m, Date.now(), 3 * 86_400_000);
-  if (!d || 'error' in d) throw new Error(`not a timer message: ${JSON.stringify(d)}`);
-  expect((await store.putMessage(d.message)).status).toBe('PUT_OK');
+  return putDiverted(store, applyTimerWheel(m, Date.now(), 3 * 86_400_000));
 }
 
-function delivered(store: MessageStore): MessageExt[] {
-  const out: MessageExt[] = [];
-  for (let off = 0; ; ) {
-    const r = store.getMessage('Real', 0, off, 32);
-    if (r.status !== 'FOUND') return out;
-    out.push(...r.buffers.map((b) => decodeRecord(b, 0)));
-    off = r.nextBeginOffset;
-  }
-}
+const delivered = (store: MessageStore): MessageExt[] => readQueue(store, 'Real', 0);
 
 const seqs = (store: MessageStore) =>
   delivered(store)
@@ -126,27 +43,9 @@ const seqs = (store: MessageStore) =>
 
 const upTo = (n: number) => [...Array(n).keys()];
 
-/** Lets real I/O finish while the fake clock stands still, until the timer store is idle. */
-async function quiesce(timer: TimerMessageStore): Promise<void> {
-  // A real-time bound (performance.now is not faked): an fdatasync on a loaded machine is slow.
-  for (let i = 1, until = performance.now() + 30_000; performance.now() < until; i++) {
-    await new Promise((r) => setImmediate(r));
-    // A zero-delay timer set while the fake clock runs timers is due 1 ms later (sinon's rule):
-    // now and then let the clock move that millisecond (no test here measures one).
-    await vi.advanceTimersByTimeAsync(i % 64 === 0 ? 1 : 0);
-    if (timer.isIdle()) return;
-  }
-  throw new Error('the timer store never went idle');
-}
-
-/** Moves the fake clock in steps, letting the timer store catch up after each. */
-async function tick(timer: TimerMessageStore, ms: number, stepMs = 50): Promise<void> {
-  await quiesce(timer);
-  for (let t = 0; t < ms; t += stepMs) {
-    await vi.advanceTimersByTimeAsync(Math.min(stepMs, ms - t));
-    await quiesce(timer);
-  }
-}
+/** Moves the fake clock in steps (nudged: see settle), letting the timer store catch up. */
+const tick = (timer: TimerMessageStore, ms: number, stepMs = 50) =>
+  tickClock(timer, ms, stepMs, true);
 
 /**
  * `store` with some methods replaced. Listeners go to `store` itself (an inherited `off` would
@@ -176,13 +75,13 @@ const eio = () => Object.assign(new Error('EIO: i/o error (test)'), { code: 'EIO
 describe('timer enqueue under faults', () => {
   it('links each message once when a read fails partway through a pass', async () => {
     const dir = newDir();
-    const store = await openStore(dir);
+    const store = await openDeliveryStore(dir);
     for (let i = 0; i < 40; i++) await sendTimer(store, i, T0 + 500 + i);
     // The pass reads 32, links them, and the next read fails once.
     const faulty = readFault(store, (call) => {
       if (call === 2) throw eio();
     });
-    const b = await openBroker(dir, {}, faulty);
+    const b = await brokers.open(dir, {}, faulty);
     await tick(b.timer, 12_000, 100); // past the retry after the error
     expect(seqs(store)).toEqual(upTo(40));
   });
@@ -199,11 +98,11 @@ const checkpointOf = (dir: string) =>
  * same wheel record as slot C + 19, where the restart links it again.
  */
 async function crashAfterWheelWrite(dir: string): Promise<void> {
-  const b = await openBroker(dir, { rollWindowSlots: 20 });
+  const b = await brokers.open(dir, { rollWindowSlots: 20 });
   await sendTimer(b.store, 0, T0 + 100);
   await tick(b.timer, 200);
   expect(seqs(b.store)).toEqual([0]);
-  open.splice(open.indexOf(b), 1);
+  brokers.release(b);
   await b.timer.shutdown();
   const { cursorMs, logEnd } = checkpointOf(dir);
   await sendTimer(b.store, 1, cursorMs + 2_500);
@@ -235,7 +134,7 @@ describe('timer store after a crash between the wheel write and the checkpoint',
   it('takes the unsaved unit back and links its message again, on time', async () => {
     const dir = newDir();
     await crashAfterWheelWrite(dir);
-    const again = await openBroker(dir, { rollWindowSlots: 20 });
+    const again = await brokers.open(dir, { rollWindowSlots: 20 });
     await tick(again.timer, 3_000, 100);
     expect(seqs(again.store)).toEqual([0, 1]);
   });
@@ -255,7 +154,7 @@ describe('timer store after a crash between the wheel write and the checkpoint',
     await wheel.flush();
     tlog.close();
     wheel.close();
-    const again = await openBroker(dir, { rollWindowSlots: 20 });
+    const again = await brokers.open(dir, { rollWindowSlots: 20 });
     await tick(again.timer, 3_000, 100);
     expect(seqs(again.store)).toEqual([0, 1]);
   });
@@ -264,9 +163,9 @@ describe('timer store after a crash between the wheel write and the checkpoint',
 describe('timer delivery while enqueueing fails', () => {
   it('puts back what the wheel holds on time', async () => {
     const dir = newDir();
-    const store = await openStore(dir);
+    const store = await openDeliveryStore(dir);
     let broken = false;
-    const b = await openBroker(
+    const b = await brokers.open(
       dir,
       {},
       readFault(store, () => {
@@ -308,15 +207,15 @@ describe('timer delivery while the timer log cannot be written', () => {
   it('waits: a timer linked but not in a checkpoint is delivered once, after the crash', async () => {
     const dir = newDir();
     const { io, fail } = logWriteFault();
-    const b = await openBroker(dir, { fileIO: io });
+    const b = await brokers.open(dir, { fileIO: io });
     await sendTimer(b.store, 0, T0 + 1_000);
     await tick(b.timer, 100);
     fail.log = true;
     await sendTimer(b.store, 1, T0 + 500); // linked, but its unit never reaches the file
     await tick(b.timer, 1_000);
     expect(seqs(b.store)).toEqual([]); // neither: message 1 would come again after a crash
-    await crash(b);
-    const again = await openBroker(dir);
+    await brokers.crash(b);
+    const again = await brokers.open(dir);
     await tick(again.timer, 1_500, 100);
     expect(seqs(again.store)).toEqual([0, 1]);
   });
@@ -325,7 +224,7 @@ describe('timer delivery while the timer log cannot be written', () => {
 describe('timer store after an error', () => {
   it('waits out the backoff, whatever arrives meanwhile', async () => {
     const dir = newDir();
-    const store = await openStore(dir);
+    const store = await openDeliveryStore(dir);
     let broken = false;
     let reads = 0;
     const faulty = faultyView(store, {
@@ -335,7 +234,7 @@ describe('timer store after an error', () => {
         return store.getRecordBytes(offset);
       },
     });
-    const b = await openBroker(dir, {}, faulty);
+    const b = await brokers.open(dir, {}, faulty);
     await sendTimer(store, 0, T0 + 500);
     await tick(b.timer, 100);
     broken = true;
@@ -414,7 +313,7 @@ describe('timer store opened at the first timer message', () => {
     const dir = newDir();
     const { io, held, fail } = timerFileFault();
     const lines: Line[] = [];
-    const b = await openBroker(dir, { fileIO: io, log: capturingLogger(lines) });
+    const b = await brokers.open(dir, { fileIO: io, log: capturingLogger(lines) });
     fail.wheelWrites = 2;
     await sendTimer(b.store, 0, T0 + 3_000);
     await tick(b.timer, 100);
@@ -431,7 +330,7 @@ describe('timer store opened at the first timer message', () => {
   it('stays stopped when halted while opening', async () => {
     const dir = newDir();
     const { io, held } = timerFileFault();
-    const b = await openBroker(dir, { fileIO: io });
+    const b = await brokers.open(dir, { fileIO: io });
     // This listener hears the first arrival right after the timer store, which has begun to
     // open its files: the halt lands while the open is in flight.
     b.store.on('messageArrived', (topic: string) => {
@@ -448,15 +347,15 @@ describe('timer store opened at the first timer message', () => {
 describe('timer store killed after an idle spell', () => {
   it('has no batch in flight to check again at the restart', async () => {
     const dir = newDir();
-    const b = await openBroker(dir);
+    const b = await brokers.open(dir);
     for (let i = 0; i < 5; i++) await sendTimer(b.store, i, T0 + 300);
     await tick(b.timer, 2_000); // delivered, then nothing to do
     expect(seqs(b.store)).toEqual(upTo(5));
-    await crash(b);
+    await brokers.crash(b);
     const saved = JSON.parse(readFileSync(join(dir, 'config', 'timerCheckpoint.json'), 'utf8'));
     expect(saved.inflight).toBeNull();
     const lines: Line[] = [];
-    const again = await openBroker(dir, { log: capturingLogger(lines) });
+    const again = await brokers.open(dir, { log: capturingLogger(lines) });
     await tick(again.timer, 500);
     expect(lines.map((l) => l.msg)).not.toContain('interrupted timer batch checked');
     expect(seqs(again.store)).toEqual(upTo(5));
@@ -489,7 +388,7 @@ describe('new timer files', () => {
       },
     };
     // Segments of 4 units: ten messages make three of them.
-    const b = await openBroker(dir, { fileIO: io, segmentBytes: 4 * 48 });
+    const b = await brokers.open(dir, { fileIO: io, segmentBytes: 4 * 48 });
     for (let i = 0; i < 10; i++) await sendTimer(b.store, i, T0 + 300);
     await tick(b.timer, 500);
     expect(seqs(b.store)).toEqual(upTo(10));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MessageSysFlag, type MessageToStore } from '../../message/message.js';
+import { ordersMessage } from '../delivery.fixture.js';
 import { applyDelayLevel } from '../schedule/delay-hook.js';
 import {
   applyTimerWheel,
@@ -12,19 +13,7 @@ const NOW = 1_700_000_000_000;
 const MAX = 3 * 86_400_000;
 
 function msg(properties: Record<string, string>, sysFlag = 0): MessageToStore {
-  return {
-    topic: 'Orders',
-    queueId: 3,
-    flag: 0,
-    body: Buffer.from('x'),
-    properties: { UNIQ_KEY: 'U', ...properties },
-    sysFlag,
-    bornTimestamp: NOW,
-    bornHost: '127.0.0.1:1',
-    storeHost: '127.0.0.1:2',
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  };
+  return ordersMessage(3, { UNIQ_KEY: 'U', ...properties }, { sysFlag, bornTimestamp: NOW });
 }
 
 describe('timer properties', () => {

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
 import type { MessageToStore } from '../../message/message.js';
 import { MessageStore } from '../../store/message-store.js';
+import { testMessage, testStoreOptions } from '../../store/store.fixture.js';
 import { TIMER_TOPIC } from './timer-hook.js';
 import { TIMER_UNIT_BYTES } from './timer-log.js';
 import { TimerMessageStore } from './timer-message-store.js';
@@ -40,10 +41,8 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 function parked(i: number, now: number): MessageToStore {
   // Due 1 to 3 hours ahead, scattered over 72,000 slots of 100 ms.
   const out = now + 3_600_000 + ((i * 7_919) % 7_200_000);
-  return {
+  return testMessage({
     topic: TIMER_TOPIC,
-    queueId: 0,
-    flag: 0,
     body: Buffer.from(`m${i}`),
     properties: {
       UNIQ_KEY: `U${i}`,
@@ -51,13 +50,10 @@ function parked(i: number, now: number): MessageToStore {
       REAL_TOPIC: 'Later',
       REAL_QID: '0',
     },
-    sysFlag: 0,
     bornTimestamp: now,
     bornHost: '127.0.0.1:4000',
     storeHost: '127.0.0.1:10911',
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  };
+  });
 }
 
 async function linked(timer: TimerMessageStore): Promise<void> {
@@ -71,18 +67,16 @@ async function linked(timer: TimerMessageStore): Promise<void> {
 
 describe('timer store memory', () => {
   it(`keeps the heap flat with ${COUNT} scheduled messages`, async () => {
-    const store = await MessageStore.open({
-      storePathRootDir: dir,
-      mappedFileSizeCommitLog: 64 * 1024 * 1024,
-      mappedFileSizeConsumeQueue: 20 * 300_000,
-      flushDiskType: 'ASYNC_FLUSH',
-      flushIntervalCommitLog: 500,
-      flushCommitLogLeastPages: 4,
-      syncFlushTimeout: 5_000,
-      maxMessageSize: 64 * 1024,
-      messageIndexEnable: false,
-      logger: silentLogger(),
-    });
+    const store = await MessageStore.open(
+      testStoreOptions(dir, {
+        mappedFileSizeCommitLog: 64 * 1024 * 1024,
+        mappedFileSizeConsumeQueue: 20 * 300_000,
+        flushIntervalCommitLog: 500,
+        flushCommitLogLeastPages: 4,
+        maxMessageSize: 64 * 1024,
+        messageIndexEnable: false,
+      }),
+    );
     const now = Date.now();
     for (let i = 0; i < COUNT; i += 500) {
       const batch = Array.from({ length: 500 }, (_, k) => parked(i + k, now));

@@ -1,165 +1,77 @@
 // The timer store over a real MessageStore in a temp dir, on a fake clock: setTimeout and Date
 // are faked (store timestamps follow the fake clock too); file I/O is real.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLogger, silentLogger } from '../../common/logger.js';
+import { describe, expect, it, vi } from 'vitest';
 import type { MessageExt, MessageToStore } from '../../message/message.js';
-import { decodeRecord } from '../../message/record-codec.js';
 import { nodeFileIO } from '../../store/file-io.js';
-import { MessageStore } from '../../store/message-store.js';
+import type { MessageStore } from '../../store/message-store.js';
+import {
+  deliveredAfter,
+  openDeliveryStore,
+  putDiverted,
+  readQueue,
+  realMessage,
+  T0,
+  tickClock,
+  timerTestBed,
+} from '../delivery.fixture.js';
 import { applyTimerWheel, TIMER_TOPIC } from './timer-hook.js';
-import { TimerMessageStore, type TimerStoreOptions } from './timer-message-store.js';
+import type { TimerMessageStore } from './timer-message-store.js';
 
-const T0 = 1_700_000_000_000;
-const dirs: string[] = [];
-const open: Broker[] = [];
-
-interface Broker {
-  store: MessageStore;
-  timer: TimerMessageStore;
-  lateness: number[];
-}
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
-});
-
-afterEach(async () => {
-  for (const b of open.splice(0)) {
-    await b.timer.shutdown();
-    await b.store.shutdown();
-  }
-  vi.useRealTimers();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function newDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'kitemq-timer-'));
-  dirs.push(d);
-  return d;
-}
-
-function openStore(dir: string): Promise<MessageStore> {
-  return MessageStore.open({
-    storePathRootDir: dir,
-    mappedFileSizeCommitLog: 4 * 1024 * 1024,
-    mappedFileSizeConsumeQueue: 20 * 4096,
-    flushDiskType: 'ASYNC_FLUSH',
-    flushIntervalCommitLog: 50,
-    flushCommitLogLeastPages: 0,
-    syncFlushTimeout: 5_000,
-    maxMessageSize: 64 * 1024,
-    logger: silentLogger(),
-  });
-}
-
-async function openBroker(
-  dir: string,
-  opts: Partial<TimerStoreOptions> = {},
-  store?: MessageStore,
-): Promise<Broker> {
-  const s = store ?? (await openStore(dir));
-  const lateness: number[] = [];
-  const timer = new TimerMessageStore(s, {
-    storePathRootDir: dir,
-    precisionMs: 100,
-    rollWindowSlots: 600,
-    log: process.env.DEBUG_TIMER ? createLogger('t', 'debug') : silentLogger(),
-    onDelivered: (ms) => lateness.push(ms),
-    ...opts,
-  });
-  await timer.start();
-  const b = { store: s, timer, lateness };
-  open.push(b);
-  return b;
-}
-
-async function close(b: Broker): Promise<void> {
-  open.splice(open.indexOf(b), 1);
-  await b.timer.shutdown();
-  await b.store.shutdown();
-}
-
-/** Plays a kill -9: the timer writes nothing more; the store keeps what it wrote. */
-async function crash(b: Broker): Promise<void> {
-  open.splice(open.indexOf(b), 1);
-  b.timer.halt();
-  await b.store.shutdown();
-}
+const { newDir, brokers } = timerTestBed('kitemq-timer-');
 
 function message(i: number, props: Record<string, string>, topic = 'Real'): MessageToStore {
-  return {
-    topic,
-    queueId: i % 2,
-    flag: 7,
-    body: Buffer.from(`body ${i}`),
-    properties: { TAGS: 'T', UNIQ_KEY: `U${i}`, seq: String(i), ...props },
-    sysFlag: 0,
-    bornTimestamp: Date.now(),
-    bornHost: '127.0.0.1:4000',
-    storeHost: '127.0.0.1:10911',
-    reconsumeTimes: 1,
-    preparedTransactionOffset: 0,
-  };
+  const properties = { TAGS: 'T', UNIQ_KEY: `U${i}`, seq: String(i), ...props };
+  return realMessage(i, { topic, queueId: i % 2, flag: 7, properties, reconsumeTimes: 1 });
 }
 
 /** What the send path does: the hook, then the store. */
-async function sendTimer(store: MessageStore, m: MessageToStore): Promise<void> {
-  const d = applyTimerWheel(m, Date.now(), 3 * 86_400_000);
-  if (!d || 'error' in d) throw new Error(`not a timer message: ${JSON.stringify(d)}`);
-  const r = await store.putMessage(d.message);
-  expect(r.status).toBe('PUT_OK');
-}
+const sendTimer = (store: MessageStore, m: MessageToStore) =>
+  putDiverted(store, applyTimerWheel(m, Date.now(), 3 * 86_400_000));
 
-function read(store: MessageStore, topic: string, queueId: number): MessageExt[] {
-  const out: MessageExt[] = [];
-  for (let off = 0; ; ) {
-    const r = store.getMessage(topic, queueId, off, 32);
-    if (r.status !== 'FOUND') return out;
-    out.push(...r.buffers.map((b) => decodeRecord(b, 0)));
-    off = r.nextBeginOffset;
-  }
-}
+const read = readQueue;
 
 const seqs = (store: MessageStore, topic: string) =>
   [...read(store, topic, 0), ...read(store, topic, 1)]
     .map((m) => Number(m.properties.seq))
     .sort((a, b) => a - b);
 
-/** Lets real I/O finish while the fake clock stands still, until the timer store is idle. */
-async function quiesce(timer: TimerMessageStore): Promise<void> {
-  // A real-time bound (performance.now is not faked): an fdatasync on a loaded machine is slow.
-  for (const until = performance.now() + 30_000; performance.now() < until; ) {
-    await new Promise((r) => setImmediate(r));
-    await vi.advanceTimersByTimeAsync(0);
-    if (timer.isIdle()) return;
+/** Moves the fake clock in small steps, letting the timer store catch up after each. */
+const tick = (timer: TimerMessageStore, ms: number, stepMs = 10) => tickClock(timer, ms, stepMs);
+
+/** Sends timers 0..n-1 to queue 0 of Real, i due at dueAt(i); answers seq → due time. */
+async function sendEach(
+  store: MessageStore,
+  n: number,
+  dueAt: (i: number) => number,
+): Promise<Map<number, number>> {
+  const due = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    due.set(i, dueAt(i));
+    await sendTimer(store, { ...message(i, { TIMER_DELIVER_MS: String(dueAt(i)) }), queueId: 0 });
   }
-  throw new Error('the timer store never went idle');
+  return due;
 }
 
-/** Moves the fake clock in small steps, letting the timer store catch up after each. */
-async function tick(timer: TimerMessageStore, ms: number, stepMs = 10): Promise<void> {
-  await quiesce(timer);
-  for (let t = 0; t < ms; t += stepMs) {
-    await vi.advanceTimersByTimeAsync(Math.min(stepMs, ms - t));
-    await quiesce(timer);
+/** Every message sendEach sent is back in Real-0, each once, none stored before it was due. */
+function allBackNotEarly(store: MessageStore, due: Map<number, number>): MessageExt[] {
+  const got = read(store, 'Real', 0);
+  expect(got.map((m) => Number(m.properties.seq)).sort((a, b) => a - b)).toEqual([...due.keys()]);
+  for (const m of got) {
+    expect(m.storeTimestamp).toBeGreaterThanOrEqual(due.get(Number(m.properties.seq))!);
   }
+  return got;
 }
 
 describe('TimerMessageStore', () => {
   it('puts a message back at its millisecond, not before, with RocketMQ 5 properties', async () => {
-    const { store, timer, lateness } = await openBroker(newDir());
+    const { store, timer, lateness } = await brokers.open(newDir());
     await sendTimer(store, message(1, { TIMER_DELAY_MS: '2345' }));
     expect(store.getMaxOffsetInQueue(TIMER_TOPIC, 0)).toBe(1);
-    await tick(timer, 2_340);
-    expect(read(store, 'Real', 1)).toEqual([]);
-    await tick(timer, 10);
-    const [m] = read(store, 'Real', 1);
-    expect(m?.body.toString()).toBe('body 1');
-    expect(m?.flag).toBe(7);
-    expect(m?.reconsumeTimes).toBe(1);
+    const queue = { topic: 'Real', queueId: 1, stepMs: 10 };
+    const m = await deliveredAfter(timer, store, { ...queue, quietMs: 2_340, thenMs: 10 });
+    expect(m).toMatchObject({ body: Buffer.from('body 1'), flag: 7, reconsumeTimes: 1 });
     expect(m?.storeTimestamp).toBeGreaterThanOrEqual(T0 + 2_345);
     expect(m?.properties).toMatchObject({
       UNIQ_KEY: 'U1',
@@ -177,7 +89,7 @@ describe('TimerMessageStore', () => {
 
   it('writes no timer files until the first timer message, then delivers it', async () => {
     const dir = newDir();
-    const { store, timer } = await openBroker(dir);
+    const { store, timer } = await brokers.open(dir);
     await store.putMessage(message(0, {}));
     await tick(timer, 100);
     expect(existsSync(join(dir, 'timerwheel'))).toBe(false);
@@ -191,22 +103,13 @@ describe('TimerMessageStore', () => {
   });
 
   it('delivers 2,000 timers in due order, each once, none early', async () => {
-    const { store, timer, lateness } = await openBroker(newDir());
-    const due = new Map<number, number>();
-    for (let i = 0; i < 2_000; i++) {
-      const at = T0 + 50 + ((i * 7_919) % 5_000); // scattered over 5 s, many per slot
-      due.set(i, at);
-      await sendTimer(store, { ...message(i, { TIMER_DELIVER_MS: String(at) }), queueId: 0 });
-    }
+    const { store, timer, lateness } = await brokers.open(newDir());
+    // Scattered over 5 s, many per slot.
+    const due = await sendEach(store, 2_000, (i) => T0 + 50 + ((i * 7_919) % 5_000));
     await tick(timer, 5_100, 25);
-    const got = read(store, 'Real', 0);
-    expect(got.map((m) => Number(m.properties.seq)).sort((a, b) => a - b)).toEqual([
-      ...Array(2_000).keys(),
-    ]);
+    const got = allBackNotEarly(store, due);
     const outs = got.map((m) => Number(m.properties.TIMER_OUT_MS));
     expect(outs).toEqual([...outs].sort((a, b) => a - b)); // the queue is in due order
-    for (const m of got)
-      expect(m.storeTimestamp).toBeGreaterThanOrEqual(due.get(Number(m.properties.seq))!);
     expect(Math.min(...lateness)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...lateness)).toBeLessThan(25 + 1); // the fake clock's step
   });
@@ -214,32 +117,23 @@ describe('TimerMessageStore', () => {
   it('puts a slot of more than one batch back late by at most a slot, never early', async () => {
     // 1,500 in one 100 ms slot: read 1,024 at a time, newest first (MAX_DELIVER_BATCH), so the
     // earliest-due ones, in the second batch, wait for the first: late, out of order, not early.
-    const { store, timer, lateness } = await openBroker(newDir());
-    const due = new Map<number, number>();
-    for (let i = 0; i < 1_500; i++) {
-      const at = T0 + 1_001 + Math.floor((i * 99) / 1_500); // (T0+1000, T0+1100], in send order
-      due.set(i, at);
-      await sendTimer(store, { ...message(i, { TIMER_DELIVER_MS: String(at) }), queueId: 0 });
-    }
+    const { store, timer, lateness } = await brokers.open(newDir());
+    // (T0+1000, T0+1100], in send order.
+    const due = await sendEach(store, 1_500, (i) => T0 + 1_001 + Math.floor((i * 99) / 1_500));
     await tick(timer, 1_300, 10);
-    const got = read(store, 'Real', 0);
-    expect(got.map((m) => Number(m.properties.seq)).sort((a, b) => a - b)).toEqual([
-      ...Array(1_500).keys(),
-    ]);
-    for (const m of got)
-      expect(m.storeTimestamp).toBeGreaterThanOrEqual(due.get(Number(m.properties.seq))!);
+    allBackNotEarly(store, due);
     expect(Math.min(...lateness)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...lateness)).toBeLessThanOrEqual(100 + 10); // a slot, plus the clock's step
   });
 
   it('delivers at once a message whose time passed before it was enqueued', async () => {
     const dir = newDir();
-    const b = await openBroker(dir);
-    open.splice(open.indexOf(b), 1);
+    const b = await brokers.open(dir);
+    brokers.release(b);
     await b.timer.shutdown();
     await sendTimer(b.store, message(3, { TIMER_DELAY_MS: '100' }));
     await vi.advanceTimersByTimeAsync(5_000);
-    const again = await openBroker(dir, {}, b.store);
+    const again = await brokers.open(dir, {}, b.store);
     await tick(again.timer, 10);
     expect(seqs(b.store, 'Real')).toEqual([3]);
     expect(again.lateness[0]).toBeGreaterThanOrEqual(4_900);
@@ -247,7 +141,7 @@ describe('TimerMessageStore', () => {
 
   it('rolls a message due beyond the wheel and delivers it once, on time', async () => {
     // 20 slots of 100 ms: the wheel covers 2 s; a message 5.5 s ahead is rolled twice.
-    const { store, timer } = await openBroker(newDir(), { rollWindowSlots: 20 });
+    const { store, timer } = await brokers.open(newDir(), { rollWindowSlots: 20 });
     await sendTimer(store, message(5, { TIMER_DELAY_MS: '5500' }));
     await tick(timer, 5_490, 20);
     expect(read(store, 'Real', 1)).toEqual([]);
@@ -262,26 +156,26 @@ describe('TimerMessageStore', () => {
 
   it('resumes after a clean restart without losing or repeating a message', async () => {
     const dir = newDir();
-    let b = await openBroker(dir);
+    let b = await brokers.open(dir);
     for (let i = 0; i < 30; i++)
       await sendTimer(b.store, message(i, { TIMER_DELAY_MS: String(100 * (i + 1)) }));
     await tick(b.timer, 1_500);
     expect(seqs(b.store, 'Real')).toHaveLength(15);
-    await close(b);
+    await brokers.close(b);
     const saved = JSON.parse(readFileSync(join(dir, 'config', 'timerCheckpoint.json'), 'utf8'));
     expect(saved).toMatchObject({ precisionMs: 100, wheelSlots: 600, queueOffset: 30 });
-    b = await openBroker(dir);
+    b = await brokers.open(dir);
     await tick(b.timer, 2_000, 50);
     expect(seqs(b.store, 'Real')).toEqual([...Array(30).keys()]);
   });
 
   it('keeps the wheel shape across a config change', async () => {
     const dir = newDir();
-    let b = await openBroker(dir);
+    let b = await brokers.open(dir);
     await sendTimer(b.store, message(0, { TIMER_DELAY_MS: '1000' }));
     await tick(b.timer, 100);
-    await close(b);
-    b = await openBroker(dir, { precisionMs: 500, rollWindowSlots: 50 });
+    await brokers.close(b);
+    b = await brokers.open(dir, { precisionMs: 500, rollWindowSlots: 50 });
     await tick(b.timer, 1_000, 50);
     expect(seqs(b.store, 'Real')).toEqual([0]);
   });
@@ -290,7 +184,7 @@ describe('TimerMessageStore', () => {
 describe('TimerMessageStore after a crash', () => {
   it('puts only the copies of an interrupted batch that did not reach their queue', async () => {
     const dir = newDir();
-    const store = await openStore(dir);
+    const store = await openDeliveryStore(dir);
     let puts = 0;
     // Stores the first 4 copies, then "hangs" (the process is about to die).
     // on/off bound to the store: an inherited off() would give the view an event table of its
@@ -303,7 +197,7 @@ describe('TimerMessageStore after a crash', () => {
         return puts <= 4 ? store.putMessage(m) : new Promise<never>(() => {});
       },
     });
-    const b = await openBroker(dir, {}, dying);
+    const b = await brokers.open(dir, {}, dying);
     for (let i = 0; i < 10; i++) {
       await sendTimer(store, message(i, { TIMER_DELIVER_MS: String(T0 + 500 + i) }));
     }
@@ -317,8 +211,8 @@ describe('TimerMessageStore after a crash', () => {
     }
     expect(seqs(store, 'Real')).toEqual([0, 1, 2, 3]);
     expect(puts).toBe(5);
-    await crash(b);
-    const again = await openBroker(dir);
+    await brokers.crash(b);
+    const again = await brokers.open(dir);
     await tick(again.timer, 100);
     expect(seqs(again.store, 'Real')).toEqual([...Array(10).keys()]);
     await tick(again.timer, 1_000, 100);
@@ -335,7 +229,7 @@ describe('TimerMessageStore after a crash', () => {
         return nodeFileIO.writeFileAtomicAsync(path, data);
       },
     };
-    const b = await openBroker(dir, { fileIO: io });
+    const b = await brokers.open(dir, { fileIO: io });
     const at = String(T0 + 800); // one slot for all: the undo must restore its chain
     for (let i = 0; i < 5; i++) await sendTimer(b.store, message(i, { TIMER_DELIVER_MS: at }));
     await tick(b.timer, 50);
@@ -344,8 +238,8 @@ describe('TimerMessageStore after a crash', () => {
     await tick(b.timer, 50); // linked, log and wheel written, checkpoint write failed
     const saved = JSON.parse(readFileSync(join(dir, 'config', 'timerCheckpoint.json'), 'utf8'));
     expect(saved.queueOffset).toBe(5);
-    await crash(b);
-    const again = await openBroker(dir);
+    await brokers.crash(b);
+    const again = await brokers.open(dir);
     await tick(again.timer, 900, 50);
     expect(seqs(again.store, 'Real')).toEqual([...Array(10).keys()]);
   });

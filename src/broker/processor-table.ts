@@ -1,0 +1,77 @@
+// Which processor answers which request code: the broker's table, shared by BrokerController
+// (BrokerController#registerProcessor in RocketMQ) and the in-process test harness, so both
+// dispatch the same codes to the same handlers. The put hooks a stored send runs through
+// (put-hooks.ts) are built here once.
+import { RequestCode } from '../protocol/request-code.js';
+import type { RequestProcessor } from '../remoting/processor.js';
+import type { BrokerContext } from './broker-context.js';
+import { AdminProcessor } from './processors/admin.js';
+import { AdminStatsProcessor } from './processors/admin-stats.js';
+import { BrokerInfoProcessor } from './processors/broker-info.js';
+import { ClientManageProcessor } from './processors/client-manage.js';
+import { ConsumerManageProcessor } from './processors/consumer-manage.js';
+import { LockMqProcessor } from './processors/lock-mq.js';
+import { PullMessageProcessor } from './processors/pull-message.js';
+import { QueryMessageProcessor } from './processors/query-message.js';
+import { ReplyMessageProcessor } from './processors/reply-message.js';
+import { ResetOffsetProcessor } from './processors/reset-offset.js';
+import { SendMessageProcessor } from './processors/send-message.js';
+import { SendMessageBackProcessor } from './processors/send-message-back.js';
+import { brokerPutHooks } from './put-hooks.js';
+
+/** What processors are registered into: the RemotingServer, or a test's dispatch table. */
+export interface ProcessorRegistry {
+  registerProcessor(codes: number | readonly number[], processor: RequestProcessor): void;
+}
+
+export function registerBrokerProcessors(ctx: BrokerContext, s: ProcessorRegistry): void {
+  // One list for every processor that stores a producer's message (END_TRANSACTION next).
+  const send = new SendMessageProcessor(ctx, brokerPutHooks(ctx));
+  s.registerProcessor(
+    [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE],
+    send.process,
+  );
+  const reply = new ReplyMessageProcessor(ctx);
+  s.registerProcessor(
+    [RequestCode.SEND_REPLY_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2],
+    reply.process,
+  );
+  const back = new SendMessageBackProcessor(ctx);
+  s.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, back.process);
+  s.registerProcessor(RequestCode.GET_ALL_DELAY_OFFSET, ctx.schedule.getAllDelayOffset);
+  const pull = new PullMessageProcessor(ctx);
+  s.registerProcessor([RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE], pull.process);
+  const client = new ClientManageProcessor(ctx);
+  s.registerProcessor(RequestCode.HEART_BEAT, client.heartBeat);
+  s.registerProcessor(RequestCode.UNREGISTER_CLIENT, client.unregisterClient);
+  s.registerProcessor(RequestCode.CHECK_CLIENT_CONFIG, client.checkClientConfig);
+  const cm = new ConsumerManageProcessor(ctx);
+  s.registerProcessor(RequestCode.GET_CONSUMER_LIST_BY_GROUP, cm.getConsumerListByGroup);
+  s.registerProcessor(RequestCode.UPDATE_CONSUMER_OFFSET, cm.updateConsumerOffset);
+  s.registerProcessor(RequestCode.QUERY_CONSUMER_OFFSET, cm.queryConsumerOffset);
+  const query = new QueryMessageProcessor(ctx);
+  s.registerProcessor(RequestCode.QUERY_MESSAGE, query.queryMessage);
+  s.registerProcessor(RequestCode.VIEW_MESSAGE_BY_ID, query.viewMessageById);
+  const admin = new AdminProcessor(ctx);
+  s.registerProcessor(RequestCode.UPDATE_AND_CREATE_TOPIC, admin.updateAndCreateTopic);
+  s.registerProcessor(RequestCode.DELETE_TOPIC_IN_BROKER, admin.deleteTopicInBroker);
+  s.registerProcessor(RequestCode.GET_ALL_TOPIC_CONFIG, admin.getAllTopicConfig);
+  s.registerProcessor(RequestCode.GET_TOPIC_CONFIG, admin.getTopicConfig);
+  s.registerProcessor(RequestCode.GET_MAX_OFFSET, admin.getMaxOffset);
+  s.registerProcessor(RequestCode.GET_MIN_OFFSET, admin.getMinOffset);
+  s.registerProcessor(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, admin.searchOffsetByTimestamp);
+  s.registerProcessor(RequestCode.GET_EARLIEST_MSG_STORETIME, admin.getEarliestMsgStoretime);
+  const info = new BrokerInfoProcessor(ctx);
+  s.registerProcessor(RequestCode.GET_BROKER_RUNTIME_INFO, info.getBrokerRuntimeInfo);
+  s.registerProcessor(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, info.getAllSubscriptionGroup);
+  const stats = new AdminStatsProcessor(ctx);
+  s.registerProcessor(RequestCode.GET_BROKER_CONFIG, stats.getBrokerConfig);
+  s.registerProcessor(RequestCode.GET_TOPIC_STATS_INFO, stats.getTopicStatsInfo);
+  s.registerProcessor(RequestCode.GET_CONSUMER_CONNECTION_LIST, stats.getConsumerConnectionList);
+  s.registerProcessor(RequestCode.GET_CONSUME_STATS, stats.getConsumeStats);
+  const lock = new LockMqProcessor(ctx);
+  s.registerProcessor(RequestCode.LOCK_BATCH_MQ, lock.lockBatchMQ);
+  s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lock.unlockBatchMQ);
+  const reset = new ResetOffsetProcessor(ctx);
+  s.registerProcessor(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, reset.invokeBrokerToResetOffset);
+}
