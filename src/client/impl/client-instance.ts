@@ -1,18 +1,27 @@
 // What producers and consumers share (MQClientInstance): the name-server list, cached routes,
 // broker addresses, periodic route refresh and heartbeats, and broker-initiated requests
-// (NOTIFY_CONSUMER_IDS_CHANGED triggers a rebalance), and the UNREGISTER_CLIENT of a shutdown.
+// (NOTIFY_CONSUMER_IDS_CHANGED triggers a rebalance; CHECK_TRANSACTION_STATE goes to the
+// transaction checker of the message's PGROUP, as ClientRemotingProcessor#checkTransactionState
+// picks the producer by group), and the UNREGISTER_CLIENT of a shutdown.
 
 import { hostname } from 'node:os';
 import type { Logger } from '../../common/logger.js';
 import { isWriteable } from '../../common/perm.js';
+import { MessageConst, type MessageExt } from '../../message/message.js';
 import { TBW102 } from '../../message/system-topics.js';
 import { decodeTopicRouteData, type TopicRouteData } from '../../protocol/bodies/route-data.js';
+import {
+  type CheckTransactionStateRequestHeader,
+  decodeCheckTransactionStateHeader,
+} from '../../protocol/headers/check-transaction-state.js';
 import { createRequest, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
+import type { Connection } from '../../remoting/connection.js';
 import { RemotingClient } from '../../remoting/remoting-client.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
 import type { MessageQueue } from './allocate.js';
+import { decodeMessages } from './decode-messages.js';
 
 const ROUTE_REFRESH_MS = 30_000;
 const AUTO_CREATE_TOPIC_KEY = TBW102;
@@ -23,6 +32,16 @@ export interface HeartbeatSource {
   consumerData(): unknown[];
   onConsumerIdsChanged?(group: string): void;
 }
+
+/**
+ * Answers a broker's CHECK_TRANSACTION_STATE for one producer group: `msg` is the half message
+ * (body inflated), `reply` sends a request back one-way on the connection the check came on.
+ */
+export type TransactionChecker = (
+  check: CheckTransactionStateRequestHeader,
+  msg: MessageExt,
+  reply: (cmd: RemotingCommand) => void,
+) => void;
 
 let instanceCounter = 0;
 
@@ -38,6 +57,7 @@ export class ClientInstance {
     { route: TopicRouteData; queues: MessageQueue[] }
   >();
   private readonly sources = new Set<HeartbeatSource>();
+  private readonly checkers = new Map<string, TransactionChecker>();
   private timers: NodeJS.Timeout[] = [];
   private nsIndex = 0;
   private readonly log: Logger;
@@ -51,7 +71,7 @@ export class ClientInstance {
       throw new MQClientError('namesrvAddr is empty; pass host:9876[;host2:9876]');
     this.log = log;
     this.clientId = `${hostname()}@${process.pid}#${++instanceCounter}#${Date.now() % 1_000_000}`;
-    this.remoting = new RemotingClient(log, (cmd) => this.onServerRequest(cmd));
+    this.remoting = new RemotingClient(log, (cmd, conn) => this.onServerRequest(cmd, conn));
   }
 
   register(source: HeartbeatSource): void {
@@ -60,6 +80,12 @@ export class ClientInstance {
 
   unregister(source: HeartbeatSource): void {
     this.sources.delete(source);
+  }
+
+  /** The checker of a producer group (its namespaced name, as PGROUP carries it). */
+  registerTransactionChecker(group: string, checker: TransactionChecker | undefined): void {
+    if (checker) this.checkers.set(group, checker);
+    else this.checkers.delete(group);
   }
 
   start(): void {
@@ -264,9 +290,39 @@ export class ClientInstance {
     return [...new Set(this.brokerAddrs.values())];
   }
 
-  private onServerRequest(cmd: RemotingCommand): void {
+  private onServerRequest(cmd: RemotingCommand, conn: Connection): void {
+    if (cmd.code === RequestCode.CHECK_TRANSACTION_STATE) {
+      this.onCheckTransactionState(cmd, conn);
+      return;
+    }
     if (cmd.code !== RequestCode.NOTIFY_CONSUMER_IDS_CHANGED) return;
     const group = cmd.extFields.consumerGroup ?? '';
     for (const s of this.sources) s.onConsumerIdsChanged?.(group);
+  }
+
+  /** One-way and unanswered itself: a check that cannot be read or placed is logged only. */
+  private onCheckTransactionState(cmd: RemotingCommand, conn: Connection): void {
+    let check: CheckTransactionStateRequestHeader;
+    let msg: MessageExt | undefined;
+    try {
+      check = decodeCheckTransactionStateHeader(cmd.extFields);
+      msg = cmd.body ? decodeMessages(cmd.body)[0] : undefined;
+    } catch (err) {
+      this.log.warn({ err }, 'checkTransactionState: the request does not decode');
+      return;
+    }
+    if (!msg) {
+      this.log.warn({}, 'checkTransactionState: the body holds no message');
+      return;
+    }
+    const group = msg.properties[MessageConst.PGROUP];
+    const checker = group === undefined ? undefined : this.checkers.get(group);
+    if (!checker) {
+      this.log.warn({ group }, 'checkTransactionState: no transaction producer of that group here');
+      return;
+    }
+    checker(check, msg, (reply) => {
+      if (!conn.isClosed) conn.invokeOneway(reply);
+    });
   }
 }

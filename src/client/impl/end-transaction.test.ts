@@ -6,7 +6,12 @@ import { frameHexes } from '../../../test/harness/header-golden.js';
 import type { MessageExt } from '../../message/message.js';
 import { FLAG_ONEWAY, isOneway } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
-import { checkAnswerRequest, endTransactionRequest, runListener } from './end-transaction.js';
+import {
+  checkAnswerRequest,
+  endTransactionRequest,
+  LocalTransactionState,
+  runListener,
+} from './end-transaction.js';
 
 const UNIQ = '7F000001000118B4AAC2000000000000';
 /** 127.0.0.1:10911, commit-log offset 123456. */
@@ -164,7 +169,9 @@ describe('END_TRANSACTION answering a check', () => {
 
 describe('runListener', () => {
   it('awaits async answers; a throw or an unknown answer is UNKNOWN', async () => {
-    expect(await runListener(async () => 'COMMIT')).toEqual({ state: 'COMMIT' });
+    expect(await runListener(async () => LocalTransactionState.COMMIT)).toEqual({
+      state: 'COMMIT',
+    });
     expect(await runListener(() => 'ROLLBACK')).toEqual({ state: 'ROLLBACK' });
     const err = new Error('x');
     expect(

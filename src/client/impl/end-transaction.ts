@@ -17,7 +17,17 @@ import { createRequestWithFields, type RemotingCommand } from '../../protocol/re
 import { RequestCode } from '../../protocol/request-code.js';
 import type { SendAttempt } from './send-path.js';
 
-export type LocalTransactionState = 'COMMIT' | 'ROLLBACK' | 'UNKNOWN';
+/**
+ * Java's LocalTransactionState. A sync listener may return the strings; an async one returns
+ * these (or `'COMMIT' as const`): TypeScript widens a string literal an async function returns.
+ */
+export const LocalTransactionState = {
+  COMMIT: 'COMMIT',
+  ROLLBACK: 'ROLLBACK',
+  UNKNOWN: 'UNKNOWN',
+} as const;
+export type LocalTransactionState =
+  (typeof LocalTransactionState)[keyof typeof LocalTransactionState];
 
 const FLAG: Record<LocalTransactionState, number> = {
   COMMIT: MessageSysFlag.TRANSACTION_COMMIT_TYPE,
