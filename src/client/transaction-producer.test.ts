@@ -155,6 +155,52 @@ describe('TransactionProducer.send', () => {
   });
 });
 
+/** The half message as a broker stores it and sends it in a check (commit-log encoding). */
+function halfRecord(uniq: string, group: string, topic: string, body: string): Buffer {
+  return encodeRecord({
+    topic,
+    queueId: 0,
+    flag: 0,
+    body: Buffer.from(body),
+    properties: { UNIQ_KEY: uniq, TRAN_MSG: 'true', PGROUP: group, REAL_TOPIC: topic },
+    sysFlag: 0,
+    bornTimestamp: 1_700_000_000_000,
+    bornHost: '127.0.0.1:50000',
+    storeHost: peer.addr,
+    reconsumeTimes: 0,
+    preparedTransactionOffset: 0,
+  }).bytes;
+}
+
+function checkRequest(uniq: string, tranStateTableOffset: number, body: Buffer) {
+  return createRequestWithFields(
+    RequestCode.CHECK_TRANSACTION_STATE,
+    encodeCheckTransactionStateHeader({
+      topic: 'RMQ_SYS_TRANS_HALF_TOPIC',
+      tranStateTableOffset,
+      commitLogOffset: 200_000 + tranStateTableOffset,
+      msgId: uniq,
+      transactionId: uniq,
+      offsetMsgId: 'ignored',
+      bname: BROKER_NAME,
+    }),
+    body,
+  );
+}
+
+/** The connection of the producer's first heartbeat naming `group`. */
+async function heartbeatConnection(group: string) {
+  // The first half message a broker takes is followed by a heartbeat naming the group.
+  const beats = await pollUntil(
+    () => peer.of(RequestCode.HEART_BEAT),
+    (b) => b.some((x) => heartbeatGroups(x.cmd).includes(group)),
+    DEADLINE_MS,
+  );
+  const beat = beats.find((b) => heartbeatGroups(b.cmd).includes(group));
+  expect(beat, `a HEART_BEAT with ${group} in producerDataSet`).toBeDefined();
+  return beat!.conn;
+}
+
 describe('check-back', () => {
   it('answers CHECK_TRANSACTION_STATE on the same connection, fromTransactionCheck=true', async () => {
     const checked: CheckedMessage[] = [];
@@ -170,44 +216,11 @@ describe('check-back', () => {
       },
       { namespace: 'ns' },
     );
-    const r = await p.send({ topic: 'T', body: 'credit' });
-    // The first half message a broker takes is followed by a heartbeat naming the group.
-    const beats = await pollUntil(
-      () => peer.of(RequestCode.HEART_BEAT),
-      (b) => b.some((x) => heartbeatGroups(x.cmd).includes('ns%PG')),
-      DEADLINE_MS,
-    );
-    const conn = beats.find((b) => heartbeatGroups(b.cmd).includes('ns%PG'))!.conn;
-    const uniq = r.transactionId;
-    const record = encodeRecord({
-      topic: 'ns%T',
-      queueId: 0,
-      flag: 0,
-      body: Buffer.from('credit'),
-      properties: { UNIQ_KEY: uniq, TRAN_MSG: 'true', PGROUP: 'ns%PG', REAL_TOPIC: 'ns%T' },
-      sysFlag: 0,
-      bornTimestamp: 1_700_000_000_000,
-      bornHost: '127.0.0.1:50000',
-      storeHost: peer.addr,
-      reconsumeTimes: 0,
-      preparedTransactionOffset: 0,
-    }).bytes;
-    const check = (tranStateTableOffset: number) =>
-      createRequestWithFields(
-        RequestCode.CHECK_TRANSACTION_STATE,
-        encodeCheckTransactionStateHeader({
-          topic: 'RMQ_SYS_TRANS_HALF_TOPIC',
-          tranStateTableOffset,
-          commitLogOffset: 200_000 + tranStateTableOffset,
-          msgId: uniq,
-          transactionId: uniq,
-          offsetMsgId: 'ignored',
-          bname: BROKER_NAME,
-        }),
-        record,
-      );
+    const uniq = (await p.send({ topic: 'T', body: 'credit' })).transactionId;
+    const conn = await heartbeatConnection('ns%PG');
+    const record = halfRecord(uniq, 'ns%PG', 'ns%T', 'credit');
     answer = 'COMMIT';
-    peer.push(conn, check(8));
+    peer.push(conn, checkRequest(uniq, 8, record));
     const [, fromCheck] = await ends(2);
     expect(isOneway(fromCheck!.cmd)).toBe(true);
     expect(fromCheck!.conn).toBe(conn);
@@ -228,9 +241,32 @@ describe('check-back', () => {
 
     // A check the listener throws on is answered UNKNOWN, with the error as the remark.
     answer = 'THROW';
-    peer.push(conn, check(9));
+    peer.push(conn, checkRequest(uniq, 9, record));
     const third = (await ends(3))[2]!;
     expect(third.cmd.extFields).toMatchObject({ tranStateTableOffset: '9', commitOrRollback: '0' });
     expect(third.cmd.remark).toBe('checkLocalTransactionState Exception: Error: db down');
+  });
+
+  it('ignores a check for another group and one that does not decode', async () => {
+    const p = await producer({
+      executeLocalTransaction: () => 'UNKNOWN',
+      checkLocalTransaction: () => 'ROLLBACK',
+    });
+    const uniq = (await p.send({ topic: 'T', body: 'x' })).transactionId;
+    const conn = await heartbeatConnection('PG');
+    peer.push(conn, checkRequest(uniq, 1, halfRecord(uniq, 'OTHER', 'T', 'x')));
+    peer.push(conn, checkRequest(uniq, 2, Buffer.from('not a record')));
+    const noOffset = checkRequest(uniq, 3, halfRecord(uniq, 'PG', 'T', 'x'));
+    delete noOffset.extFields.tranStateTableOffset;
+    peer.push(conn, noOffset);
+    peer.push(conn, checkRequest(uniq, 4, halfRecord(uniq, 'PG', 'T', 'x')));
+    // Checks are read in order; an answer to any of the first three would come before this one.
+    const all = await ends(2);
+    expect(all.map((e) => e.cmd.extFields.fromTransactionCheck)).toEqual(['false', 'true']);
+    expect(all[1]!.cmd.extFields).toMatchObject({
+      tranStateTableOffset: '4',
+      commitOrRollback: '12',
+    });
+    expect(conn.isClosed).toBe(false);
   });
 });
