@@ -10,8 +10,8 @@
 // Topic and queue checks: send-topic-check.ts; the batch path: send-batch.ts. A single message
 // then runs the broker's put hooks (put-hooks.ts: a DELAY level diverts it to
 // SCHEDULE_TOPIC_XXXX, a timer property to rmq_sys_wheel_timer, TRAN_MSG=true to
-// RMQ_SYS_TRANS_HALF_TOPIC, or NO_PERMISSION under rejectTransactionMessage); a %RETRY% send past the group's
-// reconsume limit goes to %DLQ%<group> (part 2 §5.3).
+// RMQ_SYS_TRANS_HALF_TOPIC, or NO_PERMISSION under rejectTransactionMessage); a %RETRY% send
+// past the group's reconsume limit goes to %DLQ%<group> (part 2 §5.3).
 
 import { RequestValidationError } from '../../common/errors.js';
 import { SEND_BUSY_LOG_INTERVAL_MS } from '../../common/limits.js';
