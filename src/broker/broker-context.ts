@@ -14,6 +14,7 @@ import type { TopicChangePublisher } from './namesrv-registration.js';
 import type { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import type { SendQueue } from './send-queue.js';
 import type { TimerMessageStore } from './timer/timer-message-store.js';
+import type { TransactionService } from './transaction/transaction-service.js';
 
 export interface BrokerContext {
   readonly config: BrokerConfig;
@@ -34,6 +35,8 @@ export interface BrokerContext {
   readonly schedule: ScheduleMessageService;
   /** Timer messages (rmq_sys_wheel_timer → real topics); undefined when timerWheelEnable=false. */
   readonly timer: TimerMessageStore | undefined;
+  /** END_TRANSACTION's decisions, durable and first-wins (transaction/). */
+  readonly transactions: TransactionService;
   /** Queue locks of orderly consumers (LOCK_BATCH_MQ). */
   readonly locks: RebalanceLockManager;
   /** brokerIP1:listenPort — the storeHost of every record and the address in msgIds. */

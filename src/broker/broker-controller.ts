@@ -13,6 +13,7 @@ import type { Logger } from '../common/logger.js';
 import { parseMessageDelayLevel } from '../message/delay-level.js';
 import { RemotingClient } from '../remoting/remoting-client.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
+import { nodeFileIO, withEnvSeams } from '../store/file-io.js';
 import { MessageStore } from '../store/message-store.js';
 import type { BrokerContext } from './broker-context.js';
 import { BrokerStats } from './broker-stats.js';
@@ -28,6 +29,7 @@ import { registerBrokerProcessors } from './processor-table.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { SendQueue } from './send-queue.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
+import { TransactionService } from './transaction/transaction-service.js';
 
 export class BrokerController {
   private readonly config: BrokerConfig;
@@ -37,6 +39,7 @@ export class BrokerController {
   private ctx: BrokerContext | undefined;
   private schedule: ScheduleMessageService | undefined;
   private timer: TimerMessageStore | undefined;
+  private transactions: TransactionService | undefined;
   private registration: NamesrvRegistration | undefined;
   private timers: NodeJS.Timeout[] = [];
   private boundPort = 0;
@@ -89,6 +92,7 @@ export class BrokerController {
       await this.server.close();
       await this.schedule?.shutdown();
       await this.timer?.shutdown();
+      this.transactions?.close();
       await store.shutdown();
       throw err;
     }
@@ -129,6 +133,14 @@ export class BrokerController {
       : undefined;
     this.timer = timer;
     await timer?.start();
+    // Before the listeners open: commits a crash left unapplied are put first.
+    const transactions = await TransactionService.open(
+      store,
+      withEnvSeams(nodeFileIO),
+      c.storePathRootDir,
+      this.log.child({ module: 'transaction' }),
+    );
+    this.transactions = transactions;
     // listenPort=0 binds a free pair in one go (a port chosen first and bound later can be taken).
     this.boundPort = await this.server.listenPair(
       c.listenPort,
@@ -165,6 +177,7 @@ export class BrokerController {
       pullHold,
       schedule,
       timer,
+      transactions,
       storeHost,
       locks: new RebalanceLockManager(c.rebalanceLockMaxLiveTime),
     };
@@ -211,6 +224,7 @@ export class BrokerController {
     if (ctx) {
       await ctx.schedule.shutdown(); // before the store: the last batch's offsets get written
       await ctx.timer?.shutdown();
+      ctx.transactions.close();
       ctx.offsets.persist(true);
       await ctx.store.shutdown();
     }

@@ -29,6 +29,7 @@ import { ResponseCode } from '../protocol/response-code.js';
 import type { Connection } from '../remoting/connection.js';
 import type { RequestProcessor } from '../remoting/processor.js';
 import { RemotingClient } from '../remoting/remoting-client.js';
+import { nodeFileIO } from '../store/file-io.js';
 import { MessageStore } from '../store/message-store.js';
 import { TempDirs, testStoreOptions } from '../store/store.fixture.js';
 import type { BrokerContext } from './broker-context.js';
@@ -45,6 +46,7 @@ import { registerBrokerProcessors } from './processor-table.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { SendQueue } from './send-queue.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
+import { TransactionService } from './transaction/transaction-service.js';
 
 /** broker.conf keys every harness starts from; a test's overrides win. */
 const HARNESS_CONFIG: Readonly<Record<string, ConfigValue>> = {
@@ -206,6 +208,7 @@ export async function openInProcessBroker(
       })
     : undefined;
   await timer?.start();
+  const transactions = await TransactionService.open(store, nodeFileIO, root, log);
   // No name server: the registration publishes nothing and every change is answered at once.
   const outbound = new RemotingClient(log);
   const routes = new NamesrvRegistration(config, storeHost, topics, outbound, log);
@@ -224,6 +227,7 @@ export async function openInProcessBroker(
     sendQueue: new SendQueue(config.sendThreadPoolQueueCapacity),
     schedule,
     timer,
+    transactions,
     locks: new RebalanceLockManager(config.rebalanceLockMaxLiveTime),
     storeHost,
   };
@@ -285,6 +289,7 @@ export async function openInProcessBroker(
       pullHold.shutdown();
       await schedule.shutdown();
       await timer?.shutdown();
+      transactions.close();
       outbound.close();
       await store.shutdown();
       dirs.removeAll();

@@ -10,6 +10,7 @@ import { AdminStatsProcessor } from './processors/admin-stats.js';
 import { BrokerInfoProcessor } from './processors/broker-info.js';
 import { ClientManageProcessor } from './processors/client-manage.js';
 import { ConsumerManageProcessor } from './processors/consumer-manage.js';
+import { EndTransactionProcessor } from './processors/end-transaction.js';
 import { LockMqProcessor } from './processors/lock-mq.js';
 import { PullMessageProcessor } from './processors/pull-message.js';
 import { QueryMessageProcessor } from './processors/query-message.js';
@@ -25,12 +26,13 @@ export interface ProcessorRegistry {
 }
 
 export function registerBrokerProcessors(ctx: BrokerContext, s: ProcessorRegistry): void {
-  // One list for every processor that stores a producer's message (END_TRANSACTION next).
+  // One list for every processor that stores a producer's message through the hooks.
   const send = new SendMessageProcessor(ctx, brokerPutHooks(ctx));
   s.registerProcessor(
     [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE],
     send.process,
   );
+  s.registerProcessor(RequestCode.END_TRANSACTION, new EndTransactionProcessor(ctx).process);
   const reply = new ReplyMessageProcessor(ctx);
   s.registerProcessor(
     [RequestCode.SEND_REPLY_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2],

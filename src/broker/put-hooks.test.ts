@@ -34,6 +34,16 @@ describe('putHooksFor', () => {
     expect(onLevels.map((h) => h.name)).toEqual(['delayLevel', 'levelTimer']);
   });
 
+  it('runs the half message of a transaction before both', () => {
+    const withTx = putHooksFor({
+      levels: LEVELS,
+      timerWheelEnable: true,
+      timerMaxDelaySec: 60,
+      halfMessage: { reject: false, brokerIP1: '127.0.0.1', ensureHalfTopic: () => {} },
+    });
+    expect(withTx.map((h) => h.name)).toEqual(['halfMessage', 'delayLevel', 'timerWheel']);
+  });
+
   it('lets a plain message through unchanged', () => {
     expect(runPutHooks(wheel, msg({ KEYS: 'k' }))).toBeUndefined();
     expect(runPutHooks(onLevels, msg({ KEYS: 'k' }))).toBeUndefined();

@@ -1,9 +1,9 @@
 // SEND_BATCH_MESSAGE (320), or a V2 send with batch=true (SendMessageProcessor#sendBatchMessage;
 // body layout: message/batch-codec.ts, spec part 1 §4.6). Refused with MESSAGE_ILLEGAL (13): a
-// %RETRY% topic, a body that does not decode or holds nothing, a DELAY level or timer property on
-// the batch or any message in it (the put hooks are not run on batches). Batch-level properties
-// fill in what a message does not set itself. Response: msgIds comma-joined, the queue asked
-// for, the first message's queue offset.
+// %RETRY% topic, a body that does not decode or holds nothing, TRAN_MSG=true, a DELAY level or
+// timer property on the batch or any message in it (the put hooks are not run on batches).
+// Batch-level properties fill in what a message does not set itself. Response: msgIds
+// comma-joined, the queue asked for, the first message's queue offset.
 
 import { decodeBatch } from '../../message/batch-codec.js';
 import { MessageConst, type MessageToStore } from '../../message/message.js';
@@ -32,6 +32,11 @@ function refuseBatch(
   items: ReturnType<typeof decodeBatch>,
   batchProps: Record<string, string>,
 ): string | undefined {
+  // RocketMQ's clients have no transactional batch; a half message is ended one by one.
+  const tx = (p: Record<string, string>) => p[MessageConst.TRAN_MSG] === 'true';
+  if (tx(batchProps) || items.some((it) => tx(it.properties))) {
+    return 'batch messages cannot be transactional (TRAN_MSG); send half messages one by one';
+  }
   if (Number(batchProps[MessageConst.DELAY] ?? 0) > 0) {
     return 'batch messages cannot carry a delay level';
   }

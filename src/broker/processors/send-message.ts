@@ -9,8 +9,9 @@
 // the store (send-queue.ts): refused before any check, so nothing of the send is stored.
 // Topic and queue checks: send-topic-check.ts; the batch path: send-batch.ts. A single message
 // then runs the broker's put hooks (put-hooks.ts: a DELAY level diverts it to
-// SCHEDULE_TOPIC_XXXX, a timer property to rmq_sys_wheel_timer); a %RETRY% send past the group's
-// reconsume limit goes to %DLQ%<group> (part 2 §5.3).
+// SCHEDULE_TOPIC_XXXX, a timer property to rmq_sys_wheel_timer, TRAN_MSG=true to
+// RMQ_SYS_TRANS_HALF_TOPIC, or NO_PERMISSION under rejectTransactionMessage); a %RETRY% send
+// past the group's reconsume limit goes to %DLQ%<group> (part 2 §5.3).
 
 import { RequestValidationError } from '../../common/errors.js';
 import { SEND_BUSY_LOG_INTERVAL_MS } from '../../common/limits.js';
@@ -108,7 +109,8 @@ export class SendMessageProcessor {
     );
     const rewritten = runPutHooks(this.hooks, m);
     if (rewritten !== undefined && 'error' in rewritten) {
-      return createResponse(req, ResponseCode.MESSAGE_ILLEGAL, rewritten.error, base);
+      const code = rewritten.code ?? ResponseCode.MESSAGE_ILLEGAL;
+      return createResponse(req, code, rewritten.error, base);
     }
     const putStarted = performance.now();
     const result = await this.ctx.store.putMessage(rewritten === undefined ? m : rewritten.message);
@@ -118,7 +120,8 @@ export class SendMessageProcessor {
     }
     const a = result.appendResult;
     // queueId is the one asked for; queueOffset is where the message sits now (for a delayed
-    // message, in the schedule queue), as RocketMQ answers.
+    // message, in the schedule queue; for a half message, in the half queue: END_TRANSACTION's
+    // tranStateTableOffset), as RocketMQ answers.
     return createResponseWithFields(req, outcome.code, outcome.remark, {
       msgId: a.msgId,
       queueId: String(queueId),

@@ -35,6 +35,7 @@ describe('BrokerConfig defaults', () => {
       syncFlushTimeout: 5000,
       maxMessageSize: 4194304,
       sendThreadPoolQueueCapacity: 10000,
+      rejectTransactionMessage: false,
       deleteWhen: '04',
       fileReservedTime: 72,
       diskMaxUsedSpaceRatio: 75,

@@ -45,6 +45,7 @@ export interface BrokerConfig {
   syncFlushTimeout: number;
   maxMessageSize: number;
   sendThreadPoolQueueCapacity: number;
+  rejectTransactionMessage: boolean;
   deleteWhen: string;
   fileReservedTime: number;
   diskMaxUsedSpaceRatio: number;

@@ -81,6 +81,11 @@ export const brokerSendKeys = {
     min: 1,
     doc: 'Sends waiting for the store (page-cache write, SYNC_FLUSH group commit); one more is answered SYSTEM_BUSY, unstored.',
   },
+  rejectTransactionMessage: {
+    type: 'bool',
+    default: false,
+    doc: 'Refuse half messages of transactions (TRAN_MSG=true) with NO_PERMISSION.',
+  },
 } satisfies Keys;
 
 export const brokerTopicKeys = {

@@ -103,7 +103,6 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
     'transactionCheckInterval',
     'transactionTimeOut',
     'transactionCheckMax',
-    'rejectTransactionMessage',
     'transactionOpMsgMaxSize',
   ]),
   ...group('SQL92 filter tuning', [

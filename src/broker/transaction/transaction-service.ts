@@ -1,0 +1,264 @@
+// The broker's transaction decisions (TransactionalMessageServiceImpl#commitMessage /
+// #rollbackMessage / #deletePrepareMessage and EndTransactionProcessor#endMessageTransaction,
+// spec transactions.md §1.2), keyed by transactionId rather than by half-queue offset:
+// - the first decision wins. The same decision again is answered SUCCESS and does nothing (a
+//   second commit never puts a second real message); the other decision is refused with a remark
+//   naming the one recorded (RocketMQ accepts both: rocketmq#8158).
+// - a decision is in decision-log.ts (fdatasync'd) before it is acted on. A commit then puts the
+//   real message: REAL_TOPIC / REAL_QID, sysFlag COMMIT, preparedTransactionOffset = the half's
+//   commit-log offset, born time and host, flag, body, reconsumeTimes and the other properties
+//   kept, TRAN_MSG / REAL_TOPIC / REAL_QID dropped (PGROUP and __transactionId__ stay, as in
+//   RocketMQ). Unlike RocketMQ the store timestamp is the put's own (the store stamps it).
+// - at open the table is rebuilt from the log. A commit recorded without its "applied" record
+//   (the broker died between the two) is looked for in its real queue, from the queue end the
+//   decision recorded: a record there with preparedTransactionOffset = the half's commit-log
+//   offset and the COMMIT type is the one the commit put (only END_TRANSACTION writes such a
+//   record, and only once per half); found, the commit is marked applied; not found, it is put
+//   now. Either way exactly one real message.
+// Decisions are kept in memory for the broker's life (one small entry per transaction); pruning
+// those whose half message has left the commit log is for later.
+import { MAX_RECOVERY_SCAN_RECORDS } from '../../common/limits.js';
+import type { Logger } from '../../common/logger.js';
+import {
+  MessageConst,
+  type MessageExt,
+  MessageSysFlag,
+  transactionType,
+} from '../../message/message.js';
+import { NOT_ALLOWED_SEND_TOPICS } from '../../message/system-topics.js';
+import { ResponseCode } from '../../protocol/response-code.js';
+import type { FileIO } from '../../store/file-io.js';
+import type { MessageStore } from '../../store/message-store.js';
+import { readQueue } from '../copy-recovery.js';
+import { isStored, realTarget, toPut } from '../message-copy.js';
+import { mapPutStatus } from '../status-mapping.js';
+import { type DecisionEntry, DecisionLog, type DecisionType } from './decision-log.js';
+import { TRANSACTION_ID } from './half-message-hook.js';
+
+export type TxStore = Pick<
+  MessageStore,
+  | 'putMessage'
+  | 'lookMessageByOffset'
+  | 'getMessage'
+  | 'getMaxOffsetInQueue'
+  | 'getAppendedMaxOffsetInQueue'
+  | 'getMinOffsetInQueue'
+>;
+
+export interface EndOutcome {
+  readonly code: number;
+  readonly remark?: string | undefined;
+}
+
+interface TxState {
+  readonly entry: DecisionEntry;
+  durable: boolean;
+  applied: boolean;
+  /** The decision's recording and (for a commit) its put, in flight or done. */
+  work: Promise<EndOutcome>;
+}
+
+const NAMES: Record<DecisionType, string> = { 8: 'committed', 12: 'rolled back' };
+
+/** The transactionId a half message is ended by: __transactionId__, else its UNIQ_KEY. */
+export function transactionIdOf(half: MessageExt): string {
+  return (
+    half.properties[TRANSACTION_ID] ??
+    half.properties[MessageConst.UNIQ_KEY] ??
+    `offset:${half.commitLogOffset}`
+  );
+}
+
+export class TransactionService {
+  private readonly store: TxStore;
+  private readonly log: Logger;
+  private readonly decisions: DecisionLog;
+  private readonly table = new Map<string, TxState>();
+
+  private constructor(store: TxStore, log: Logger, decisions: DecisionLog) {
+    this.store = store;
+    this.log = log;
+    this.decisions = decisions;
+  }
+
+  /** Reads the decision log under `root` and applies the commits a crash left unapplied. */
+  static async open(
+    store: TxStore,
+    io: FileIO,
+    root: string,
+    log: Logger,
+  ): Promise<TransactionService> {
+    const { log: decisions, entries } = DecisionLog.open(io, root);
+    const s = new TransactionService(store, log, decisions);
+    const applied = new Set<string>();
+    for (const e of entries) {
+      if (e.kind === 'applied') applied.add(e.txId);
+      else if (!s.table.has(e.txId)) {
+        const done = { code: ResponseCode.SUCCESS };
+        s.table.set(e.txId, {
+          entry: e,
+          durable: true,
+          applied: false,
+          work: Promise.resolve(done),
+        });
+      }
+    }
+    for (const st of s.table.values()) {
+      if (st.entry.decision !== MessageSysFlag.TRANSACTION_COMMIT_TYPE) continue;
+      if (applied.has(st.entry.txId)) st.applied = true;
+      else await s.recoverCommit(st);
+    }
+    return s;
+  }
+
+  /** The recorded decision for `txId`, if any. */
+  decisionOf(txId: string): DecisionEntry | undefined {
+    return this.table.get(txId)?.entry;
+  }
+
+  /** How many decisions are known (tests, later counters). */
+  get size(): number {
+    return this.table.size;
+  }
+
+  /** fdatasync rounds of the decision log so far. */
+  get syncs(): number {
+    return this.decisions.syncs;
+  }
+
+  /** Ends the transaction of `half` (already validated against the request) with `decision`. */
+  end(half: MessageExt, decision: DecisionType): Promise<EndOutcome> {
+    const txId = transactionIdOf(half);
+    const known = this.table.get(txId);
+    if (known) return this.again(known, decision);
+    let realQueueEnd = -1;
+    if (decision === MessageSysFlag.TRANSACTION_COMMIT_TYPE) {
+      const t = realTarget(half, [...NOT_ALLOWED_SEND_TOPICS]);
+      if (typeof t === 'string') {
+        return Promise.resolve({
+          code: ResponseCode.SYSTEM_ERROR,
+          remark: `the half message cannot be committed: ${t}`,
+        });
+      }
+      realQueueEnd = this.store.getMaxOffsetInQueue(t.topic, t.queueId);
+    }
+    const entry: DecisionEntry = {
+      kind: 'decided',
+      txId,
+      decision,
+      halfOffset: half.commitLogOffset,
+      halfQueueOffset: half.queueOffset,
+      group: half.properties[MessageConst.PGROUP] ?? '',
+      realQueueEnd,
+      at: Date.now(),
+    };
+    const st: TxState = {
+      entry,
+      durable: false,
+      applied: false,
+      work: Promise.resolve({ code: 0 }),
+    };
+    // In the table before the first await: a concurrent end of the same transaction finds it.
+    this.table.set(txId, st);
+    st.work = this.record(st, half);
+    return st.work;
+  }
+
+  /** The same transaction ended again: the first decision's outcome, or a refusal. */
+  private async again(st: TxState, decision: DecisionType): Promise<EndOutcome> {
+    const first = st.entry.decision;
+    if (first !== decision) {
+      return {
+        code: ResponseCode.TRANSACTION_FAILED,
+        remark:
+          `transaction ${st.entry.txId} was already ${NAMES[first]} at ` +
+          `${new Date(st.entry.at).toISOString()}; the ${NAMES[decision]} request is refused`,
+      };
+    }
+    const prevWork = st.work;
+    const prev = await prevWork;
+    if (prev.code !== ResponseCode.SUCCESS) {
+      // An earlier attempt failed (log not synced, put refused): tried again, once at a time.
+      if (st.work !== prevWork) return st.work;
+      const half = this.store.lookMessageByOffset(st.entry.halfOffset);
+      if (!half) return { code: ResponseCode.SYSTEM_ERROR, remark: 'the half message is gone' };
+      st.work = this.record(st, half);
+      return st.work;
+    }
+    return { code: ResponseCode.SUCCESS, remark: `already ${NAMES[first]}` };
+  }
+
+  private async record(st: TxState, half: MessageExt): Promise<EndOutcome> {
+    if (!st.durable) {
+      try {
+        await this.decisions.append(st.entry);
+        st.durable = true;
+      } catch (err) {
+        this.log.error({ err, txId: st.entry.txId }, 'transaction decision not recorded');
+        return { code: ResponseCode.SYSTEM_ERROR, remark: `decision not recorded: ${String(err)}` };
+      }
+    }
+    if (st.entry.decision !== MessageSysFlag.TRANSACTION_COMMIT_TYPE || st.applied) {
+      return { code: ResponseCode.SUCCESS };
+    }
+    return this.apply(st, half);
+  }
+
+  /** Puts the commit's real message and records it applied. */
+  private async apply(st: TxState, half: MessageExt): Promise<EndOutcome> {
+    const t = realTarget(half, [...NOT_ALLOWED_SEND_TOPICS]);
+    if (typeof t === 'string') return { code: ResponseCode.SYSTEM_ERROR, remark: t };
+    const r = await this.store.putMessage(
+      toPut(half, {
+        topic: t.topic,
+        queueId: t.queueId,
+        clear: [MessageConst.TRAN_MSG, MessageConst.REAL_TOPIC, MessageConst.REAL_QID],
+        sysFlag: (half.sysFlag & ~0xc) | MessageSysFlag.TRANSACTION_COMMIT_TYPE,
+        preparedTransactionOffset: half.commitLogOffset,
+      }),
+    );
+    if (!isStored(r)) {
+      const o = mapPutStatus(r.status, r.remark);
+      return { code: o.code, remark: o.remark };
+    }
+    st.applied = true;
+    // Not waited for: lost, the commit is found in its real queue at the next open.
+    this.decisions.append({ kind: 'applied', txId: st.entry.txId }).catch((err: unknown) => {
+      this.log.warn({ err, txId: st.entry.txId }, 'applied mark of a commit not synced');
+    });
+    return { code: ResponseCode.SUCCESS };
+  }
+
+  /** A commit recorded and not marked applied: put it unless its real queue holds it. */
+  private async recoverCommit(st: TxState): Promise<void> {
+    const e = st.entry;
+    const half = this.store.lookMessageByOffset(e.halfOffset);
+    if (!half) {
+      this.log.warn({ txId: e.txId, halfOffset: e.halfOffset }, 'committed half message is gone');
+      return;
+    }
+    const t = realTarget(half, [...NOT_ALLOWED_SEND_TOPICS]);
+    if (typeof t === 'string') return;
+    let found = false;
+    const from = Math.max(e.realQueueEnd, this.store.getMinOffsetInQueue(t.topic, t.queueId));
+    readQueue(this.store, t.topic, t.queueId, from, MAX_RECOVERY_SCAN_RECORDS, (m) => {
+      if (
+        m.preparedTransactionOffset === e.halfOffset &&
+        transactionType(m.sysFlag) === MessageSysFlag.TRANSACTION_COMMIT_TYPE
+      ) {
+        found = true;
+      }
+    });
+    if (found) {
+      st.applied = true;
+      await this.decisions.append({ kind: 'applied', txId: e.txId });
+      return;
+    }
+    const o = await this.apply(st, half);
+    this.log.info({ txId: e.txId, code: o.code }, 'commit recorded before a crash applied now');
+  }
+
+  close(): void {
+    this.decisions.close();
+  }
+}
