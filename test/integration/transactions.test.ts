@@ -1,0 +1,111 @@
+// Transactions with real processes, on the wire as RocketMQ's clients speak it: a half message
+// (sysFlag 0x4, TRAN_MSG, PGROUP) is invisible in its topic until a one-way END_TRANSACTION
+// commits it; a rolled-back one never appears; a commit the broker answered survives kill -9
+// and is delivered exactly once after the restart.
+import { describe, expect, it } from 'vitest';
+import { MessageSysFlag } from '../../src/message/message.js';
+import { encodeEndTransactionHeader } from '../../src/protocol/headers/end-transaction.js';
+import { createRequest } from '../../src/protocol/remoting-command.js';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { waitForAsync } from '../harness/topics.js';
+
+const COMMIT = MessageSysFlag.TRANSACTION_COMMIT_TYPE;
+const ROLLBACK = MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
+const GROUP = 'TxProducerGroup';
+const cluster = useCluster();
+
+interface Half {
+  queueOffset: number;
+  commitLogOffset: number;
+  transactionId: string;
+}
+
+async function sendHalf(topic: string, body: string): Promise<Half> {
+  const r = await cluster.raw.send(
+    topic,
+    0,
+    body,
+    { TRAN_MSG: 'true', PGROUP: GROUP },
+    { producerGroup: GROUP, sysFlag: MessageSysFlag.TRANSACTION_PREPARED_TYPE },
+  );
+  expect(r.code, r.remark).toBe(ResponseCode.SUCCESS);
+  return {
+    queueOffset: Number(r.extFields.queueOffset),
+    commitLogOffset: Number.parseInt(r.extFields.msgId!.slice(-16), 16),
+    transactionId: r.extFields.transactionId!,
+  };
+}
+
+function endRequest(h: Half, decision: number, oneway: boolean) {
+  const ext = encodeEndTransactionHeader({
+    producerGroup: GROUP,
+    tranStateTableOffset: h.queueOffset,
+    commitLogOffset: h.commitLogOffset,
+    commitOrRollback: decision,
+    fromTransactionCheck: false,
+    msgId: h.transactionId,
+    transactionId: h.transactionId,
+  });
+  return createRequest(RequestCode.END_TRANSACTION, 0, ext, undefined, oneway);
+}
+
+/** What queue 0 of `topic` holds, as bodies. */
+async function bodies(topic: string): Promise<string[]> {
+  const r = await cluster.raw.pull(topic, 'TxReader', 0, 0, { subscription: '*' });
+  return r.msgs.map((m) => m.body.toString());
+}
+
+describe('transactions over the wire', () => {
+  it('a one-way commit delivers the half message; a rolled-back one never appears', async () => {
+    const topic = uniqueName('Tx');
+    await cluster.createTopic(topic, 1);
+    const rolledBack = await sendHalf(topic, 'rolled back');
+    const committed = await sendHalf(topic, 'committed');
+    expect(await bodies(topic)).toEqual([]);
+    await cluster.client.invokeOneway(cluster.brokerAddr, endRequest(rolledBack, ROLLBACK, true));
+    await cluster.client.invokeOneway(cluster.brokerAddr, endRequest(committed, COMMIT, true));
+    await waitForAsync(async () => (await bodies(topic)).length > 0, 30_000, 'the commit');
+    // The rollback was recorded (the same decision again is answered as done)...
+    const again = await cluster.client.invoke(
+      cluster.brokerAddr,
+      endRequest(rolledBack, ROLLBACK, false),
+      10_000,
+    );
+    expect(again.code).toBe(ResponseCode.SUCCESS);
+    expect(again.remark).toBe('already rolled back');
+    // ...and only the committed message is in the topic.
+    expect(await bodies(topic)).toEqual(['committed']);
+  });
+
+  it('a commit answered before kill -9 is delivered exactly once after the restart', async () => {
+    const topic = uniqueName('TxKill');
+    await cluster.createTopic(topic, 1);
+    const half = await sendHalf(topic, 'survives');
+    const r = await cluster.client.invoke(
+      cluster.brokerAddr,
+      endRequest(half, COMMIT, false),
+      10_000,
+    );
+    expect(r.code, r.remark).toBe(ResponseCode.SUCCESS);
+    await cluster.broker.kill();
+    await cluster.broker.restart();
+    expect(await bodies(topic)).toEqual(['survives']);
+    const late = await cluster.client.invoke(
+      cluster.brokerAddr,
+      endRequest(half, ROLLBACK, false),
+      10_000,
+    );
+    expect(late.code).toBe(ResponseCode.TRANSACTION_FAILED);
+    expect(late.remark).toMatch(/was already committed/);
+    const twice = await cluster.client.invoke(
+      cluster.brokerAddr,
+      endRequest(half, COMMIT, false),
+      10_000,
+    );
+    expect(twice.remark).toBe('already committed');
+    expect(await bodies(topic)).toEqual(['survives']);
+  });
+});
