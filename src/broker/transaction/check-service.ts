@@ -4,7 +4,8 @@
 // messages (transactionId → half offsets, store time, checks sent), fed by a store dispatcher
 // and rebuilt at open from the half queue, with the check count kept in place
 // (transaction/checks.json, written atomically after a round that changed it) — no copy of the
-// half message is appended per check.
+// half message is appended per check. The rebuild reads the half queue from its first offset,
+// so a start costs one pass over the half messages still stored (a resume offset is for later).
 // A round (every transactionCheckInterval): a half with a recorded decision leaves the index
 // (no check-back once any decision is known); one younger than transactionTimeOut (or its
 // CHECK_IMMUNITY_TIME_IN_SECONDS) waits; one checked transactionCheckMax times is copied to
@@ -82,9 +83,15 @@ export class TransactionCheckService {
     this.d = d;
     this.s = s;
     const saved = this.loadChecks();
-    readQueue(d.store, RMQ_SYS_TRANS_HALF_TOPIC, HALF_QUEUE_ID, 0, MAX_RECOVERY_SCAN_RECORDS, (m) =>
-      this.add(uniqOf(m), m.commitLogOffset, m.storeTimestamp, saved[uniqOf(m)] ?? 0),
+    const whole = readQueue(
+      d.store,
+      RMQ_SYS_TRANS_HALF_TOPIC,
+      HALF_QUEUE_ID,
+      0,
+      MAX_RECOVERY_SCAN_RECORDS,
+      (m) => this.add(uniqOf(m), m.commitLogOffset, m.storeTimestamp, saved[uniqOf(m)] ?? 0),
     );
+    if (!whole) d.log.warn({ limit: MAX_RECOVERY_SCAN_RECORDS }, 'half queue scan cut short');
     d.store.addDispatcher({
       dispatch: (r: DispatchRequest) => {
         if (r.topic !== RMQ_SYS_TRANS_HALF_TOPIC || r.uniqKey === undefined) return;
