@@ -14,6 +14,7 @@ import type { TopicChangePublisher } from './namesrv-registration.js';
 import type { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import type { SendQueue } from './send-queue.js';
 import type { TimerMessageStore } from './timer/timer-message-store.js';
+import type { TransactionCheckService } from './transaction/check-service.js';
 import type { TransactionService } from './transaction/transaction-service.js';
 
 export interface BrokerContext {
@@ -37,6 +38,8 @@ export interface BrokerContext {
   readonly timer: TimerMessageStore | undefined;
   /** END_TRANSACTION's decisions, durable and first-wins (transaction/). */
   readonly transactions: TransactionService;
+  /** Pending half messages and their check-back (CHECK_TRANSACTION_STATE). */
+  readonly transactionChecks: TransactionCheckService;
   /** Queue locks of orderly consumers (LOCK_BATCH_MQ). */
   readonly locks: RebalanceLockManager;
   /** brokerIP1:listenPort — the storeHost of every record and the address in msgIds. */

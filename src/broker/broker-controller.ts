@@ -29,6 +29,7 @@ import { registerBrokerProcessors } from './processor-table.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { SendQueue } from './send-queue.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
+import { TransactionCheckService } from './transaction/check-service.js';
 import { TransactionService } from './transaction/transaction-service.js';
 
 export class BrokerController {
@@ -141,6 +142,23 @@ export class BrokerController {
       this.log.child({ module: 'transaction' }),
     );
     this.transactions = transactions;
+    const transactionChecks = new TransactionCheckService(
+      {
+        store,
+        producers,
+        transactions,
+        topics,
+        io: withEnvSeams(nodeFileIO),
+        root: c.storePathRootDir,
+        log: this.log.child({ module: 'transaction-check' }),
+      },
+      {
+        timeoutMs: c.transactionTimeOut,
+        intervalMs: c.transactionCheckInterval,
+        checkMax: c.transactionCheckMax,
+        brokerName: c.brokerName,
+      },
+    );
     // listenPort=0 binds a free pair in one go (a port chosen first and bound later can be taken).
     this.boundPort = await this.server.listenPair(
       c.listenPort,
@@ -178,6 +196,7 @@ export class BrokerController {
       schedule,
       timer,
       transactions,
+      transactionChecks,
       storeHost,
       locks: new RebalanceLockManager(c.rebalanceLockMaxLiveTime),
     };
@@ -188,6 +207,7 @@ export class BrokerController {
       producers.onChannelClose(conn);
     });
     pullHold.start();
+    transactionChecks.start();
     this.startHousekeeping(ctx);
     await registration.start();
   }
@@ -224,6 +244,7 @@ export class BrokerController {
     if (ctx) {
       await ctx.schedule.shutdown(); // before the store: the last batch's offsets get written
       await ctx.timer?.shutdown();
+      await ctx.transactionChecks.stop();
       ctx.transactions.close();
       ctx.offsets.persist(true);
       await ctx.store.shutdown();

@@ -46,6 +46,7 @@ import { registerBrokerProcessors } from './processor-table.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { SendQueue } from './send-queue.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
+import { TransactionCheckService } from './transaction/check-service.js';
 import { TransactionService } from './transaction/transaction-service.js';
 
 /** broker.conf keys every harness starts from; a test's overrides win. */
@@ -209,6 +210,17 @@ export async function openInProcessBroker(
     : undefined;
   await timer?.start();
   const transactions = await TransactionService.open(store, nodeFileIO, root, log);
+  const producers = new ProducerManager();
+  // Not started: tests run its rounds themselves, with their own clock.
+  const transactionChecks = new TransactionCheckService(
+    { store, producers, transactions, topics, io: nodeFileIO, root, log },
+    {
+      timeoutMs: config.transactionTimeOut,
+      intervalMs: config.transactionCheckInterval,
+      checkMax: config.transactionCheckMax,
+      brokerName: config.brokerName,
+    },
+  );
   // No name server: the registration publishes nothing and every change is answered at once.
   const outbound = new RemotingClient(log);
   const routes = new NamesrvRegistration(config, storeHost, topics, outbound, log);
@@ -221,13 +233,14 @@ export async function openInProcessBroker(
     groups,
     offsets,
     consumers: new ConsumerManager(log),
-    producers: new ProducerManager(),
+    producers,
     pullHold,
     stats: new BrokerStats(),
     sendQueue: new SendQueue(config.sendThreadPoolQueueCapacity),
     schedule,
     timer,
     transactions,
+    transactionChecks,
     locks: new RebalanceLockManager(config.rebalanceLockMaxLiveTime),
     storeHost,
   };

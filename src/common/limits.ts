@@ -272,3 +272,16 @@ export const TIMER_OPEN_RETRY_FIRST_MS = 1_000;
 export const TIMER_OPEN_RETRY_MAX_MS = 60_000;
 
 assert(DEFAULT_TOPIC_QUEUE_NUMS <= TOPIC_QUEUE_NUMS_MAX, 'the default topic fits the bound');
+
+// ---- transactions ----
+/** transactionTimeOut: a half message is not checked back before this age (RocketMQ: 6 s). */
+export const DEFAULT_TRANSACTION_TIMEOUT_MS = 6_000;
+/** transactionCheckInterval: RocketMQ 5.x's 30 s (4.9.8: 60 s). */
+export const DEFAULT_TRANSACTION_CHECK_INTERVAL_MS = 30_000;
+/** transactionCheckMax: checks before a half message goes to TRANS_CHECK_MAX_TIME_TOPIC. */
+export const DEFAULT_TRANSACTION_CHECK_MAX = 15;
+/**
+ * A half checked less than this fraction of transactionCheckInterval ago is not checked again
+ * in a round: rounds run every interval, and a timer that fires a little early must not skip one.
+ */
+export const TRANSACTION_RECHECK_FRACTION = 0.9;

@@ -1,13 +1,17 @@
 // Transactions with real processes, on the wire as RocketMQ's clients speak it: a half message
 // (sysFlag 0x4, TRAN_MSG, PGROUP) is invisible in its topic until a one-way END_TRANSACTION
 // commits it; a rolled-back one never appears; a commit the broker answered survives kill -9
-// and is delivered exactly once after the restart.
+// and is delivered exactly once after the restart; a half whose END_TRANSACTION never comes is
+// checked back (CHECK_TRANSACTION_STATE) on its producer's connection, and the answer is honoured.
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/common/logger.js';
 import { MessageSysFlag } from '../../src/message/message.js';
+import { decodeCheckTransactionStateHeader } from '../../src/protocol/headers/check-transaction-state.js';
 import { encodeEndTransactionHeader } from '../../src/protocol/headers/end-transaction.js';
 import { createRequest } from '../../src/protocol/remoting-command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
+import { RemotingClient } from '../../src/remoting/remoting-client.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
 import { waitForAsync } from '../harness/topics.js';
@@ -15,7 +19,10 @@ import { waitForAsync } from '../harness/topics.js';
 const COMMIT = MessageSysFlag.TRANSACTION_COMMIT_TYPE;
 const ROLLBACK = MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
 const GROUP = 'TxProducerGroup';
-const cluster = useCluster();
+// Small check timings so the check-back comes within the test; the tests wait for its effect.
+const cluster = useCluster({
+  brokerConfig: { transactionTimeOut: 100, transactionCheckInterval: 200 },
+});
 
 interface Half {
   queueOffset: number;
@@ -23,13 +30,13 @@ interface Half {
   transactionId: string;
 }
 
-async function sendHalf(topic: string, body: string): Promise<Half> {
+async function sendHalf(topic: string, body: string, group = GROUP): Promise<Half> {
   const r = await cluster.raw.send(
     topic,
     0,
     body,
-    { TRAN_MSG: 'true', PGROUP: GROUP },
-    { producerGroup: GROUP, sysFlag: MessageSysFlag.TRANSACTION_PREPARED_TYPE },
+    { TRAN_MSG: 'true', PGROUP: group },
+    { producerGroup: group, sysFlag: MessageSysFlag.TRANSACTION_PREPARED_TYPE },
   );
   expect(r.code, r.remark).toBe(ResponseCode.SUCCESS);
   return {
@@ -39,9 +46,9 @@ async function sendHalf(topic: string, body: string): Promise<Half> {
   };
 }
 
-function endRequest(h: Half, decision: number, oneway: boolean) {
+function endRequest(h: Half, decision: number, oneway: boolean, group = GROUP) {
   const ext = encodeEndTransactionHeader({
-    producerGroup: GROUP,
+    producerGroup: group,
     tranStateTableOffset: h.queueOffset,
     commitLogOffset: h.commitLogOffset,
     commitOrRollback: decision,
@@ -107,5 +114,47 @@ describe('transactions over the wire', () => {
     );
     expect(twice.remark).toBe('already committed');
     expect(await bodies(topic)).toEqual(['survives']);
+  });
+
+  it('checks back a half whose END_TRANSACTION never came, and honours the answer', async () => {
+    const topic = uniqueName('TxCheck');
+    const group = uniqueName('TxCheckGroup');
+    await cluster.createTopic(topic, 1);
+    let checks = 0;
+    // The producer's side, as the Java client answers a check: a one-way END_TRANSACTION with
+    // fromTransactionCheck=true and the check's offsets, on the connection the check came on.
+    const producer: RemotingClient = new RemotingClient(silentLogger(), (cmd, _conn, addr) => {
+      if (cmd.code !== RequestCode.CHECK_TRANSACTION_STATE) return;
+      checks++;
+      const c = decodeCheckTransactionStateHeader(cmd.extFields);
+      const answer = encodeEndTransactionHeader({
+        producerGroup: group,
+        tranStateTableOffset: c.tranStateTableOffset,
+        commitLogOffset: c.commitLogOffset,
+        commitOrRollback: COMMIT,
+        fromTransactionCheck: true,
+        msgId: c.msgId!,
+        transactionId: c.transactionId,
+      });
+      void producer.invokeOneway(
+        addr,
+        createRequest(RequestCode.END_TRANSACTION, 0, answer, undefined, true),
+      );
+    });
+    try {
+      const hb = { clientID: `tx-${group}`, producerDataSet: [{ groupName: group }] };
+      const joined = await producer.invoke(
+        cluster.brokerAddr,
+        createRequest(RequestCode.HEART_BEAT, 0, {}, Buffer.from(JSON.stringify(hb))),
+        10_000,
+      );
+      expect(joined.code).toBe(ResponseCode.SUCCESS);
+      await sendHalf(topic, 'checked', group);
+      await waitForAsync(async () => (await bodies(topic)).length > 0, 30_000, 'the check-back');
+      expect(checks).toBeGreaterThanOrEqual(1);
+      expect(await bodies(topic)).toEqual(['checked']);
+    } finally {
+      producer.close();
+    }
   });
 });

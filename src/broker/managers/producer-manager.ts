@@ -5,6 +5,7 @@ import type { ClientChannelInfo } from './consumer-manager.js';
 
 export class ProducerManager {
   private readonly groups = new Map<string, Map<Connection, ClientChannelInfo>>();
+  private readonly turns = new Map<string, number>();
 
   register(group: string, conn: Connection, info: ClientChannelInfo): void {
     let g = this.groups.get(group);
@@ -28,6 +29,20 @@ export class ProducerManager {
       for (const [conn, info] of g) if (info.clientId === clientId && !conn.isClosed) return conn;
     }
     return undefined;
+  }
+
+  /**
+   * ProducerManager#getAvailableChannel: a live connection of `group`, taken in turn (round
+   * robin), so any member of the group may answer a transaction check, not only the sender.
+   */
+  availableChannel(group: string): Connection | undefined {
+    const g = this.groups.get(group);
+    if (!g) return undefined;
+    const live = [...g.keys()].filter((c) => !c.isClosed);
+    if (live.length === 0) return undefined;
+    const n = (this.turns.get(group) ?? 0) + 1;
+    this.turns.set(group, n);
+    return live[n % live.length];
   }
 
   onChannelClose(conn: Connection): void {

@@ -255,6 +255,7 @@ export class TransactionService {
       return;
     }
     const o = await this.apply(st, half);
+    st.work = Promise.resolve(o); // a failed put is tried again by the next commit request
     this.log.info({ txId: e.txId, code: o.code }, 'commit recorded before a crash applied now');
   }
 

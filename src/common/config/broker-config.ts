@@ -46,6 +46,9 @@ export interface BrokerConfig {
   maxMessageSize: number;
   sendThreadPoolQueueCapacity: number;
   rejectTransactionMessage: boolean;
+  transactionTimeOut: number;
+  transactionCheckInterval: number;
+  transactionCheckMax: number;
   deleteWhen: string;
   fileReservedTime: number;
   diskMaxUsedSpaceRatio: number;

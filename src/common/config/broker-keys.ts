@@ -6,6 +6,9 @@ import {
   DEFAULT_FLUSH_CONSUMER_OFFSET_INTERVAL_MS,
   DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS,
   DEFAULT_TOPIC_QUEUE_NUMS,
+  DEFAULT_TRANSACTION_CHECK_INTERVAL_MS,
+  DEFAULT_TRANSACTION_CHECK_MAX,
+  DEFAULT_TRANSACTION_TIMEOUT_MS,
   SEND_THREAD_POOL_QUEUE_CAPACITY,
 } from '../limits.js';
 import type { BrokerConfig, ConfigEnv } from './broker-config.js';
@@ -85,6 +88,26 @@ export const brokerSendKeys = {
     type: 'bool',
     default: false,
     doc: 'Refuse half messages of transactions (TRAN_MSG=true) with NO_PERMISSION.',
+  },
+  transactionTimeOut: {
+    type: 'long',
+    default: DEFAULT_TRANSACTION_TIMEOUT_MS,
+    unit: 'ms',
+    min: 1,
+    doc: 'Age of a half message before its first check-back (CHECK_IMMUNITY_TIME_IN_SECONDS may ask for longer).',
+  },
+  transactionCheckInterval: {
+    type: 'long',
+    default: DEFAULT_TRANSACTION_CHECK_INTERVAL_MS,
+    unit: 'ms',
+    min: 1,
+    doc: 'How often pending half messages are checked back (CHECK_TRANSACTION_STATE).',
+  },
+  transactionCheckMax: {
+    type: 'int',
+    default: DEFAULT_TRANSACTION_CHECK_MAX,
+    min: 1,
+    doc: 'Check-backs before an undecided half message is moved to TRANS_CHECK_MAX_TIME_TOPIC.',
   },
 } satisfies Keys;
 

@@ -99,12 +99,7 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
     'slaveReadEnable',
   ]),
   ...group('delay and timer messages', ['flushDelayOffsetInterval', 'enableScheduleAsyncDeliver']),
-  ...group('transactional messages', [
-    'transactionCheckInterval',
-    'transactionTimeOut',
-    'transactionCheckMax',
-    'transactionOpMsgMaxSize',
-  ]),
+  ...group('transactional messages', ['transactionOpMsgMaxSize']),
   ...group('SQL92 filter tuning', [
     'filterSupportRetry',
     'enableCalcFilterBitMap',

@@ -1,0 +1,242 @@
+// The transaction check-back (TransactionalMessageCheckService, TransactionalMessageServiceImpl
+// #check, AbstractTransactionalMessageCheckListener#sendCheckMessage; spec transactions.md
+// §1.4–1.5), on RIP-82's idea rather than RocketMQ's queue walk: an index of the pending half
+// messages (transactionId → half offsets, store time, checks sent), fed by a store dispatcher
+// and rebuilt at open from the half queue, with the check count kept in place
+// (transaction/checks.json, written atomically after a round that changed it) — no copy of the
+// half message is appended per check. The rebuild reads the half queue from its first offset,
+// so a start costs one pass over the half messages still stored (a resume offset is for later).
+// A round (every transactionCheckInterval): a half with a recorded decision leaves the index
+// (no check-back once any decision is known); one younger than transactionTimeOut (or its
+// CHECK_IMMUNITY_TIME_IN_SECONDS) waits; one checked transactionCheckMax times is copied to
+// TRANS_CHECK_MAX_TIME_TOPIC queue 0 and dropped; the others get CHECK_TRANSACTION_STATE (39),
+// one-way, on a live connection of their producer group (ProducerManager, learned from
+// HEART_BEAT), with RocketMQ's header and the message in commit-log encoding, its real topic
+// and queue put back, as the body. A round with no connection for the group sends nothing and
+// counts nothing (RocketMQ counts it and so may discard a half nobody was asked about).
+import { join } from 'node:path';
+import { MAX_RECOVERY_SCAN_RECORDS, TRANSACTION_RECHECK_FRACTION } from '../../common/limits.js';
+import type { Logger } from '../../common/logger.js';
+import { PERM_READ, PERM_WRITE } from '../../common/perm.js';
+import { MessageConst, type MessageExt } from '../../message/message.js';
+import { encodeRecord, setRecordPositions } from '../../message/record-codec.js';
+import {
+  RMQ_SYS_TRANS_HALF_TOPIC,
+  TRANS_CHECK_MAX_TIME_TOPIC,
+} from '../../message/system-topics.js';
+import { encodeCheckTransactionStateHeader } from '../../protocol/headers/check-transaction-state.js';
+import { createRequest } from '../../protocol/remoting-command.js';
+import { RequestCode } from '../../protocol/request-code.js';
+import type { DispatchRequest } from '../../store/dispatcher.js';
+import type { FileIO } from '../../store/file-io.js';
+import type { MessageStore } from '../../store/message-store.js';
+import { readQueue } from '../copy-recovery.js';
+import type { ProducerManager } from '../managers/producer-manager.js';
+import type { TopicConfigManager } from '../managers/topic-config-manager.js';
+import { isStored, realTarget, toPut } from '../message-copy.js';
+import { DECISION_LOG_DIR } from './decision-log.js';
+import { HALF_QUEUE_ID } from './half-message-hook.js';
+import type { TransactionService } from './transaction-service.js';
+
+/** MessageConst.PROPERTY_CHECK_IMMUNITY_TIME_IN_SECONDS. */
+export const CHECK_IMMUNITY_TIME_IN_SECONDS = 'CHECK_IMMUNITY_TIME_IN_SECONDS';
+export const CHECKS_FILE = 'checks.json';
+
+export interface CheckSettings {
+  /** transactionTimeOut, ms. */
+  readonly timeoutMs: number;
+  /** transactionCheckInterval, ms. */
+  readonly intervalMs: number;
+  /** transactionCheckMax. */
+  readonly checkMax: number;
+  readonly brokerName: string;
+}
+
+export interface CheckDeps {
+  readonly store: MessageStore;
+  readonly producers: ProducerManager;
+  readonly transactions: TransactionService;
+  readonly topics: TopicConfigManager;
+  readonly io: FileIO;
+  readonly root: string;
+  readonly log: Logger;
+}
+
+interface Pending {
+  readonly halfOffset: number;
+  readonly storeTimestamp: number;
+  checks: number;
+  lastCheckAt: number;
+}
+
+export class TransactionCheckService {
+  private readonly d: CheckDeps;
+  private readonly s: CheckSettings;
+  private readonly pending = new Map<string, Pending>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  /** CHECK_TRANSACTION_STATE requests sent, and half messages discarded (counters). */
+  checksSent = 0;
+  discarded = 0;
+
+  constructor(d: CheckDeps, s: CheckSettings) {
+    this.d = d;
+    this.s = s;
+    const saved = this.loadChecks();
+    const whole = readQueue(
+      d.store,
+      RMQ_SYS_TRANS_HALF_TOPIC,
+      HALF_QUEUE_ID,
+      0,
+      MAX_RECOVERY_SCAN_RECORDS,
+      (m) => this.add(uniqOf(m), m.commitLogOffset, m.storeTimestamp, saved[uniqOf(m)] ?? 0),
+    );
+    if (!whole) d.log.warn({ limit: MAX_RECOVERY_SCAN_RECORDS }, 'half queue scan cut short');
+    d.store.addDispatcher({
+      dispatch: (r: DispatchRequest) => {
+        if (r.topic !== RMQ_SYS_TRANS_HALF_TOPIC || r.uniqKey === undefined) return;
+        this.add(r.uniqKey, r.commitLogOffset, r.storeTimestamp, 0);
+      },
+    });
+  }
+
+  private add(txId: string, halfOffset: number, storeTimestamp: number, checks: number): void {
+    if (this.pending.has(txId) || this.d.transactions.decisionOf(txId)) return;
+    this.pending.set(txId, { halfOffset, storeTimestamp, checks, lastCheckAt: 0 });
+  }
+
+  /** Half messages still waiting for a decision. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  checksOf(txId: string): number | undefined {
+    return this.pending.get(txId)?.checks;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.round(Date.now()).finally(() => {
+        this.running = undefined;
+      });
+    }, this.s.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One check round at time `now` (ms); tests call it with their own clock. */
+  async round(now: number): Promise<void> {
+    let changed = false;
+    for (const [txId, p] of [...this.pending]) {
+      if (this.d.transactions.decisionOf(txId)) {
+        this.pending.delete(txId);
+        changed = true;
+        continue;
+      }
+      const half = this.d.store.lookMessageByOffset(p.halfOffset);
+      if (!half) {
+        this.pending.delete(txId); // its segment is gone (fileReservedTime)
+        changed = true;
+        continue;
+      }
+      const immunity = Math.max(
+        Number(half.properties[CHECK_IMMUNITY_TIME_IN_SECONDS] ?? 0) * 1000 || 0,
+        this.s.timeoutMs,
+      );
+      if (now - p.storeTimestamp < immunity) continue;
+      if (p.checks >= this.s.checkMax) {
+        if (await this.discard(txId, half)) changed = true;
+        continue;
+      }
+      const recheckMs = this.s.intervalMs * TRANSACTION_RECHECK_FRACTION;
+      if (p.lastCheckAt !== 0 && now - p.lastCheckAt < recheckMs) continue;
+      if (this.check(txId, half)) {
+        p.checks++;
+        p.lastCheckAt = now;
+        changed = true;
+      }
+    }
+    if (changed) await this.saveChecks();
+  }
+
+  private check(txId: string, half: MessageExt): boolean {
+    const group = half.properties[MessageConst.PGROUP];
+    const conn = group === undefined ? undefined : this.d.producers.availableChannel(group);
+    if (!conn) {
+      this.d.log.warn({ txId, group }, 'no producer of the group to check a transaction with');
+      return false;
+    }
+    const header = encodeCheckTransactionStateHeader({
+      topic: RMQ_SYS_TRANS_HALF_TOPIC,
+      tranStateTableOffset: half.queueOffset,
+      commitLogOffset: half.commitLogOffset,
+      msgId: txId,
+      transactionId: txId,
+      offsetMsgId: half.offsetMsgId,
+      bname: this.s.brokerName,
+    });
+    conn.invokeOneway(
+      createRequest(RequestCode.CHECK_TRANSACTION_STATE, 0, header, checkBody(half), true),
+    );
+    this.checksSent++;
+    return true;
+  }
+
+  private async discard(txId: string, half: MessageExt): Promise<boolean> {
+    this.d.topics.createTopicInSendMessageBackMethod(
+      TRANS_CHECK_MAX_TIME_TOPIC,
+      1,
+      PERM_READ | PERM_WRITE,
+    );
+    const r = await this.d.store.putMessage(
+      toPut(half, { topic: TRANS_CHECK_MAX_TIME_TOPIC, queueId: 0 }),
+    );
+    if (!isStored(r)) return false;
+    this.pending.delete(txId);
+    this.discarded++;
+    this.d.log.error({ txId, checks: this.s.checkMax }, 'half message discarded after its checks');
+    return true;
+  }
+
+  private get checksPath(): string {
+    return join(this.d.root, DECISION_LOG_DIR, CHECKS_FILE);
+  }
+
+  private loadChecks(): Record<string, number> {
+    const text = this.d.io.readFile(this.checksPath);
+    if (text === undefined) return {};
+    try {
+      return JSON.parse(text) as Record<string, number>;
+    } catch {
+      return {};
+    }
+  }
+
+  private async saveChecks(): Promise<void> {
+    const out: Record<string, number> = {};
+    for (const [txId, p] of this.pending) if (p.checks > 0) out[txId] = p.checks;
+    try {
+      await this.d.io.writeFileAtomicAsync(this.checksPath, JSON.stringify(out));
+    } catch (err) {
+      this.d.log.warn({ err }, 'transaction check counts not written');
+    }
+  }
+}
+
+function uniqOf(m: MessageExt): string {
+  return m.properties.__transactionId__ ?? m.properties[MessageConst.UNIQ_KEY] ?? '';
+}
+
+/** The check's body: the half in commit-log encoding, its real topic and queue put back. */
+export function checkBody(half: MessageExt): Buffer {
+  const t = realTarget(half, []);
+  const real = typeof t === 'string' ? { topic: half.topic, queueId: half.queueId } : t;
+  const e = encodeRecord(toPut(half, { topic: real.topic, queueId: real.queueId }));
+  const ts = half.storeTimestamp;
+  setRecordPositions(e.bytes, 0, e.storeTimestampPos, half.queueOffset, half.commitLogOffset, ts);
+  return e.bytes;
+}
