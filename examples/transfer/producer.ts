@@ -14,6 +14,8 @@ export const PRODUCER_GROUP = 'BankA';
 
 const [namesrvAddr = '', topic = '', dir = '', first = '0', count = '0'] = process.argv.slice(2);
 const ledger = new Ledger(join(dir, 'a-debits.jsonl'));
+/** Transfers this process is sending now (send() not returned). */
+const inFlight = new Set<string>();
 
 const producer = new TransactionProducer({
   namesrvAddr,
@@ -25,10 +27,12 @@ const producer = new TransactionProducer({
       ledger.append({ transactionId: msg.transactionId, transferId, amount });
       return 'COMMIT';
     },
-    // The debit and its COMMIT happen in one step, so a transaction the broker asks about
-    // (after transactionTimeOut) whose debit is not in the file never happened.
+    // Debited: COMMIT. Not debited and still being sent by this process (a slow disk can hold
+    // the debit past transactionTimeOut): UNKNOWN, ask again. Otherwise it was sent by a bank A
+    // that died before its debit was durable, and never will be debited: ROLLBACK.
     checkLocalTransaction(msg) {
-      return ledger.byTransaction.has(msg.transactionId) ? 'COMMIT' : 'ROLLBACK';
+      if (ledger.byTransaction.has(msg.transactionId)) return 'COMMIT';
+      return inFlight.has(JSON.parse(msg.body.toString()).transferId) ? 'UNKNOWN' : 'ROLLBACK';
     },
   },
 });
@@ -36,7 +40,9 @@ await producer.start();
 process.stdout.write('ready\n');
 for (let i = Number(first); i < Number(first) + Number(count); i++) {
   const transfer = { transferId: `t${i}`, amount: 1 + (i % 7) };
+  inFlight.add(transfer.transferId);
   await producer.send({ topic, body: JSON.stringify(transfer) });
+  inFlight.delete(transfer.transferId);
   process.stdout.write(`sent ${transfer.transferId}\n`);
 }
 process.stdout.write('done\n');

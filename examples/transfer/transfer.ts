@@ -191,7 +191,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     kills: Number(values.kills),
     dir: values.dir,
   });
-  console.log(`transfers attempted:   ${s.attempted} (bank A killed ${s.kills} times)`);
+  console.log(`transfers started:     ${s.attempted} (bank A killed ${s.kills} times)`);
+  console.log('(a transfer cut short by a kill is debited and credited, or neither)');
   console.log(`A debited:             ${s.debited.count} transfers, ${s.debited.total}`);
   console.log(`B credited:            ${s.credited.count} transfers, ${s.credited.total}`);
   console.log(`redeliveries skipped:  ${s.redeliveriesSkipped}`);
