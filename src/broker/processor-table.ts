@@ -18,6 +18,7 @@ import { ReplyMessageProcessor } from './processors/reply-message.js';
 import { ResetOffsetProcessor } from './processors/reset-offset.js';
 import { SendMessageProcessor } from './processors/send-message.js';
 import { SendMessageBackProcessor } from './processors/send-message-back.js';
+import { TransactionAdminProcessor } from './processors/transaction-admin.js';
 import { brokerPutHooks } from './put-hooks.js';
 
 /** What processors are registered into: the RemotingServer, or a test's dispatch table. */
@@ -33,6 +34,10 @@ export function registerBrokerProcessors(ctx: BrokerContext, s: ProcessorRegistr
     send.process,
   );
   s.registerProcessor(RequestCode.END_TRANSACTION, new EndTransactionProcessor(ctx).process);
+  const tx = new TransactionAdminProcessor(ctx);
+  s.registerProcessor(RequestCode.KITEMQ_QUERY_HALF_MESSAGES, tx.queryHalfMessages);
+  s.registerProcessor(RequestCode.KITEMQ_END_HALF_MESSAGE, tx.endHalfMessage);
+  s.registerProcessor(RequestCode.RESUME_CHECK_HALF_MESSAGE, tx.resumeCheckHalfMessage);
   const reply = new ReplyMessageProcessor(ctx);
   s.registerProcessor(
     [RequestCode.SEND_REPLY_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2],

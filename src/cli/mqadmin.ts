@@ -2,6 +2,7 @@
 //   updateTopic -n <ns> (-c <cluster> | -b <brokerAddr>) -t <topic> [-r 8] [-w 8] [-p 6] [-o]
 //   clusterList -n <ns>          topicList -n <ns>          topicRoute -n <ns> -t <topic>
 //   topicStatus -n <ns> -t <topic>   consumerProgress -n <ns> -g <group> -t <topic>
+// and the transaction subcommands of mqadmin-transactions.ts.
 import { AdminClient } from '../client/admin.js';
 import { silentLogger } from '../common/logger.js';
 import { perm2String } from '../common/perm.js';
@@ -13,6 +14,11 @@ import {
   stringFlag,
   UsageError,
 } from './args.js';
+import {
+  TRANSACTION_COMMANDS,
+  TRANSACTION_HELP,
+  TRANSACTION_OPTIONS,
+} from './mqadmin-transactions.js';
 
 const HELP = `Usage: mqadmin <command> -n <namesrvAddr> [flags]
 
@@ -31,6 +37,7 @@ Commands:
   resendDlqMsg      send a dead letter back to its group (via %RETRY%<group>): -g <group> -i <msgId>
   resetOffsetByTime move a group's offsets to a time; running consumers follow:
                     -g <group> -t <topic> -s <now | ms | yyyy-MM-dd#HH:mm:ss:SSS>
+${TRANSACTION_HELP}
 
 -n defaults to the NAMESRV_ADDR environment variable.`;
 
@@ -46,6 +53,7 @@ const OPTIONS = {
   msgId: { type: 'string', short: 'i' },
   timestamp: { type: 'string', short: 's' },
   force: { type: 'string', short: 'f' },
+  ...TRANSACTION_OPTIONS,
 } as const;
 
 type Values = ReturnType<typeof parseCommandLine>;
@@ -57,7 +65,7 @@ function need(v: Values, flag: keyof typeof OPTIONS, letter: string): string {
   return s;
 }
 
-function int(v: Values, flag: keyof typeof OPTIONS, dflt: number): number {
+function int(v: Values, flag: 'readQueueNums' | 'writeQueueNums' | 'perm', dflt: number): number {
   const s = stringFlag(v, flag);
   if (s === undefined) return dflt;
   if (!/^\d+$/.test(s))
@@ -83,6 +91,7 @@ function table(rows: (string | number)[][]): string {
 }
 
 const COMMANDS: Record<string, Command> = {
+  ...TRANSACTION_COMMANDS,
   async deleteTopic(admin, v) {
     const topic = need(v, 'topic', 't');
     const brokers = await admin.deleteTopic(topic, need(v, 'clusterName', 'c'));

@@ -33,6 +33,7 @@ import { MQBrokerError, MQClientError } from './errors.js';
 import { ClientInstance } from './impl/client-instance.js';
 import { decodeMessages } from './impl/decode-messages.js';
 import { buildPullRequest, decodePullResult, plainPullHeader } from './impl/pull-api.js';
+import * as tx from './impl/transaction-admin.js';
 
 export interface CreateTopicOptions {
   topic: string;
@@ -337,6 +338,21 @@ export class AdminClient {
     );
     if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, addr);
     return res.extFields.msgId ?? '';
+  }
+
+  /** A broker's pending and discarded half messages and per-topic transaction counters. */
+  queryHalfMessages(brokerAddr: string, topic?: string): Promise<tx.HalfMessageReport> {
+    return tx.queryHalfMessages(this.client, brokerAddr, topic);
+  }
+
+  /** Forces a commit (true) or rollback of one transaction; the first decision wins. */
+  endHalfMessage(brokerAddr: string, transactionId: string, commit: boolean): Promise<string> {
+    return tx.endHalfMessage(this.client, brokerAddr, transactionId, commit);
+  }
+
+  /** Puts a discarded half message (its offset msgId) back to be checked. */
+  resumeCheckHalfMessage(brokerAddr: string, msgId: string, topic?: string): Promise<string> {
+    return tx.resumeCheckHalfMessage(this.client, brokerAddr, msgId, topic);
   }
 
   private async offsetCall(

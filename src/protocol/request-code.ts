@@ -56,12 +56,17 @@ export const RequestCode = {
   SEND_MESSAGE_V2: 310,
   SEND_BATCH_MESSAGE: 320,
   QUERY_DATA_VERSION: 322,
+  RESUME_CHECK_HALF_MESSAGE: 323,
   SEND_REPLY_MESSAGE: 324,
   SEND_REPLY_MESSAGE_V2: 325,
   PUSH_REPLY_MESSAGE_TO_CLIENT: 326,
   GET_TOPIC_CONFIG: 351,
   LITE_PULL_MESSAGE: 361,
   BROKER_HEARTBEAT: 904,
+  /** KiteMQ's own (RocketMQ uses no 103xx code): half messages and counters, JSON body. */
+  KITEMQ_QUERY_HALF_MESSAGES: 10301,
+  /** KiteMQ's own: an operator's commit or rollback of one transaction by transactionId. */
+  KITEMQ_END_HALF_MESSAGE: 10302,
 } as const;
 
 export type RequestCodeValue = (typeof RequestCode)[keyof typeof RequestCode];

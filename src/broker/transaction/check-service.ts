@@ -78,6 +78,8 @@ export class TransactionCheckService {
   /** CHECK_TRANSACTION_STATE requests sent, and half messages discarded (counters). */
   checksSent = 0;
   discarded = 0;
+  /** CHECK_TRANSACTION_STATE requests sent per real topic since the broker started. */
+  readonly checksSentByTopic = new Map<string, number>();
 
   constructor(d: CheckDeps, s: CheckSettings) {
     this.d = d;
@@ -112,6 +114,20 @@ export class TransactionCheckService {
 
   checksOf(txId: string): number | undefined {
     return this.pending.get(txId)?.checks;
+  }
+
+  /** The pending half messages: transactionId, half offset, store time, checks sent. */
+  pendingHalves(): { txId: string; halfOffset: number; storeTimestamp: number; checks: number }[] {
+    return [...this.pending].map(([txId, p]) => ({
+      txId,
+      halfOffset: p.halfOffset,
+      storeTimestamp: p.storeTimestamp,
+      checks: p.checks,
+    }));
+  }
+
+  isPending(txId: string): boolean {
+    return this.pending.has(txId);
   }
 
   start(): void {
@@ -183,6 +199,8 @@ export class TransactionCheckService {
       createRequest(RequestCode.CHECK_TRANSACTION_STATE, 0, header, checkBody(half), true),
     );
     this.checksSent++;
+    const topic = half.properties[MessageConst.REAL_TOPIC] ?? '';
+    this.checksSentByTopic.set(topic, (this.checksSentByTopic.get(topic) ?? 0) + 1);
     return true;
   }
 
@@ -193,7 +211,11 @@ export class TransactionCheckService {
       PERM_READ | PERM_WRITE,
     );
     const r = await this.d.store.putMessage(
-      toPut(half, { topic: TRANS_CHECK_MAX_TIME_TOPIC, queueId: 0 }),
+      toPut(half, {
+        topic: TRANS_CHECK_MAX_TIME_TOPIC,
+        queueId: 0,
+        set: { TRANSACTION_CHECK_TIMES: String(this.s.checkMax) },
+      }),
     );
     if (!isStored(r)) return false;
     this.pending.delete(txId);

@@ -116,6 +116,11 @@ export class TransactionService {
     return this.table.get(txId)?.entry;
   }
 
+  /** Every recorded decision (counters, the admin listing). */
+  decisionEntries(): DecisionEntry[] {
+    return [...this.table.values()].map((st) => st.entry);
+  }
+
   /** How many decisions are known (tests, later counters). */
   get size(): number {
     return this.table.size;

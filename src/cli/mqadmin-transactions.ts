@@ -1,0 +1,126 @@
+// mqadmin's transaction subcommands (KiteMQ's; RocketMQ 5's tools have resumeCheckHalfMessage):
+//   queryHalfMsg -n <ns> (-b <brokerAddr> | -c <cluster>) [-t <topic>] [--json]
+//   endHalfMsg -n <ns> -b <brokerAddr> -i <transactionId> (--commit | --rollback)
+//   resumeCheckHalfMessage -n <ns> -i <msgId> [-t <topic>] [-b <brokerAddr>]
+// resumeCheckHalfMessage finds the broker in the offset msgId (its store host) unless -b is given.
+import type { AdminClient } from '../client/admin.js';
+import type { HalfMessageReport } from '../client/impl/transaction-admin.js';
+import { decodeOffsetMsgId } from '../message/message-id.js';
+import { type ParsedValues, stringFlag, UsageError } from './args.js';
+
+export const TRANSACTION_HELP = `  queryHalfMsg      pending and discarded half messages and per-topic transaction counters:
+                    -b <brokerAddr> | -c <cluster>, [-t <topic>] [--json]
+  endHalfMsg        force a commit or rollback: -b <brokerAddr> -i <transactionId> --commit | --rollback
+  resumeCheckHalfMessage  check a discarded half message again: -i <msgId> [-t <topic>] [-b <brokerAddr>]`;
+
+export const TRANSACTION_OPTIONS = {
+  json: { type: 'boolean' },
+  commit: { type: 'boolean' },
+  rollback: { type: 'boolean' },
+} as const;
+
+type Command = (admin: AdminClient, v: ParsedValues) => Promise<void>;
+
+function need(v: ParsedValues, flag: string, letter: string): string {
+  const s = stringFlag(v, flag);
+  if (!s) throw new UsageError(`missing -${letter} <${flag}>; run mqadmin -h for help`);
+  return s;
+}
+
+function table(rows: (string | number)[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i]!)).join('  ')).join('\n');
+}
+
+async function brokers(admin: AdminClient, v: ParsedValues): Promise<string[]> {
+  const addr = stringFlag(v, 'brokerAddr');
+  if (addr) return [addr];
+  const cluster = stringFlag(v, 'clusterName');
+  if (!cluster) throw new UsageError('queryHalfMsg needs -b <brokerAddr> or -c <clusterName>');
+  return admin.masterAddrs(cluster);
+}
+
+export const TRANSACTION_COMMANDS: Record<string, Command> = {
+  async queryHalfMsg(admin, v) {
+    const topic = stringFlag(v, 'topic');
+    const reports: Record<string, HalfMessageReport> = {};
+    for (const addr of await brokers(admin, v)) {
+      reports[addr] = await admin.queryHalfMessages(addr, topic);
+    }
+    if (v.json === true) {
+      console.log(JSON.stringify(reports, null, 2));
+      return;
+    }
+    const halves: (string | number)[][] = [
+      [
+        '#Broker',
+        '#Topic',
+        '#QID',
+        '#Producer Group',
+        '#Transaction ID',
+        '#State',
+        '#Age(s)',
+        '#Checks',
+        '#CommitLog Offset',
+        '#Message ID',
+      ],
+    ];
+    const counters: (string | number)[][] = [
+      ['#Broker', '#Topic', '#Pending', '#Committed', '#Rolled Back', '#Discarded', '#Checks Sent'],
+    ];
+    for (const [addr, r] of Object.entries(reports)) {
+      for (const m of r.halfMessages) {
+        halves.push([
+          addr,
+          m.topic,
+          m.queueId,
+          m.producerGroup,
+          m.transactionId,
+          m.state,
+          Math.floor(m.ageMs / 1000),
+          m.checks,
+          m.commitLogOffset,
+          m.offsetMsgId,
+        ]);
+      }
+      for (const c of r.counters) {
+        counters.push([
+          addr,
+          c.topic,
+          c.pending,
+          c.committed,
+          c.rolledBack,
+          c.discarded,
+          c.checksSent,
+        ]);
+      }
+    }
+    console.log(table(halves));
+    console.log('');
+    console.log(table(counters));
+  },
+  async endHalfMsg(admin, v) {
+    const addr = need(v, 'brokerAddr', 'b');
+    const txId = need(v, 'msgId', 'i');
+    if ((v.commit === true) === (v.rollback === true)) {
+      throw new UsageError('endHalfMsg needs exactly one of --commit or --rollback');
+    }
+    const commit = v.commit === true;
+    const remark = await admin.endHalfMessage(addr, txId, commit);
+    const what = commit ? 'committed' : 'rolled back';
+    console.log(`transaction ${txId} ${what} on ${addr}${remark ? ` (${remark})` : ''}`);
+  },
+  async resumeCheckHalfMessage(admin, v) {
+    const msgId = need(v, 'msgId', 'i');
+    let addr = stringFlag(v, 'brokerAddr');
+    if (!addr) {
+      try {
+        addr = decodeOffsetMsgId(msgId).storeHost;
+      } catch {
+        throw new UsageError(`-i must be an offset message id, got '${msgId}'`);
+      }
+    }
+    const remark = await admin.resumeCheckHalfMessage(addr, msgId, stringFlag(v, 'topic'));
+    console.log(`resume half message ${msgId} on ${addr} success${remark ? ` (${remark})` : ''}`);
+  },
+};

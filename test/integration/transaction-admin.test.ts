@@ -1,0 +1,131 @@
+// Half messages through the admin client and mqadmin, against real processes: a pending half is
+// listed with its topic and group, forced to commit and delivered; a half whose producer never
+// answers its checks is discarded after transactionCheckMax, listed as discarded, and resumed to
+// be checked again (RESUME_CHECK_HALF_MESSAGE).
+import { describe, expect, it } from 'vitest';
+import { AdminClient } from '../../src/client/admin.js';
+import type { HalfMessage } from '../../src/client/impl/transaction-admin.js';
+import { silentLogger } from '../../src/common/logger.js';
+import { MessageSysFlag } from '../../src/message/message.js';
+import { createRequest } from '../../src/protocol/remoting-command.js';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
+import { RemotingClient } from '../../src/remoting/remoting-client.js';
+import { useCluster } from '../harness/cluster.js';
+import { uniqueName } from '../harness/processes.js';
+import { runBin } from '../harness/run-bin.js';
+import { waitForAsync } from '../harness/topics.js';
+
+const logger = silentLogger();
+// Small check timings so a half is discarded within the test; the test waits for the effect.
+const cluster = useCluster({
+  brokerConfig: { transactionTimeOut: 100, transactionCheckInterval: 200, transactionCheckMax: 1 },
+});
+
+async function sendHalf(topic: string, body: string, group: string): Promise<string> {
+  const r = await cluster.raw.send(
+    topic,
+    0,
+    body,
+    { TRAN_MSG: 'true', PGROUP: group },
+    { producerGroup: group, sysFlag: MessageSysFlag.TRANSACTION_PREPARED_TYPE },
+  );
+  expect(r.code, r.remark).toBe(ResponseCode.SUCCESS);
+  return r.extFields.transactionId!;
+}
+
+async function bodies(topic: string): Promise<string[]> {
+  const r = await cluster.raw.pull(topic, 'TxAdminReader', 0, 0, { subscription: '*' });
+  return r.msgs.map((m) => m.body.toString());
+}
+
+describe('transaction admin', () => {
+  it('lists a pending half, forces its commit, and resumes a discarded one', async () => {
+    const topic = uniqueName('TxAdmin');
+    await cluster.createTopic(topic, 1);
+    const admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger });
+    const addr = cluster.brokerAddr;
+    const halves = async () => (await admin.queryHalfMessages(addr, topic)).halfMessages;
+    try {
+      // No producer of this group is connected: never checked, so it stays pending.
+      const quiet = uniqueName('QuietGroup');
+      const pendingTx = await sendHalf(topic, 'forced', quiet);
+      const listed = await halves();
+      expect(listed).toMatchObject([
+        { state: 'pending', topic, producerGroup: quiet, transactionId: pendingTx },
+      ]);
+      const cli = await runBin('mqadmin', ['queryHalfMsg', '-n', cluster.namesrvAddr, '-b', addr]);
+      expect(cli.code, cli.stderr).toBe(0);
+      expect(cli.stdout).toContain(pendingTx);
+      const end = await runBin('mqadmin', [
+        'endHalfMsg',
+        '-n',
+        cluster.namesrvAddr,
+        '-b',
+        addr,
+        '-i',
+        pendingTx,
+        '--commit',
+      ]);
+      expect(end.code, end.stderr).toBe(0);
+      await waitForAsync(async () => (await bodies(topic)).length > 0, 30_000, 'the commit');
+      expect(await bodies(topic)).toEqual(['forced']);
+      expect(await halves()).toEqual([]);
+
+      // A producer that joins the group and never answers: checked once, then discarded.
+      const group = uniqueName('DeafGroup');
+      const producer = new RemotingClient(logger, () => undefined);
+      let discarded: HalfMessage | undefined;
+      try {
+        const hb = { clientID: `deaf-${group}`, producerDataSet: [{ groupName: group }] };
+        const joined = await producer.invoke(
+          addr,
+          createRequest(RequestCode.HEART_BEAT, 0, {}, Buffer.from(JSON.stringify(hb))),
+          10_000,
+        );
+        expect(joined.code).toBe(ResponseCode.SUCCESS);
+        const lateTx = await sendHalf(topic, 'late', group);
+        await waitForAsync(
+          async () => {
+            discarded = (await halves()).find(
+              (h) => h.transactionId === lateTx && h.state === 'discarded',
+            );
+            return discarded !== undefined;
+          },
+          30_000,
+          'the unanswered half to be discarded',
+        );
+        const { counters } = await admin.queryHalfMessages(addr, topic);
+        expect(counters).toMatchObject([{ topic, committed: 1, discarded: 1, checksSent: 1 }]);
+        const resume = await runBin('mqadmin', [
+          'resumeCheckHalfMessage',
+          '-n',
+          cluster.namesrvAddr,
+          '-i',
+          discarded!.offsetMsgId,
+        ]);
+        expect(resume.code, resume.stderr).toBe(0);
+        // Checked once before its discard; resumed, it is checked again.
+        await waitForAsync(
+          async () => {
+            const c = (await admin.queryHalfMessages(addr, topic)).counters;
+            return (c[0]?.checksSent ?? 0) >= 2;
+          },
+          30_000,
+          'the resumed half to be checked again',
+        );
+        // Resumed, then forced to roll back: never delivered, no longer listed.
+        await admin.endHalfMessage(addr, lateTx, false);
+        expect(await halves()).toEqual([]);
+        expect(await bodies(topic)).toEqual(['forced']);
+      } finally {
+        producer.close();
+      }
+      const bad = await runBin('mqadmin', ['endHalfMsg', '-n', cluster.namesrvAddr, '-b', addr]);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/missing -i/);
+    } finally {
+      admin.close();
+    }
+  });
+});
