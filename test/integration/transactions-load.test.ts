@@ -11,7 +11,7 @@
 // never acted on twice, nothing more can be delivered afterwards, so what the topic holds then
 // is final: no rolled-back body in it.
 //
-// N is the 10,000 (under 5 s of test time here on two cores); KITEMQ_TX_LOAD_N sets
+// N is the 10,000 (4-13 s of test time on two shared cores); KITEMQ_TX_LOAD_N sets
 // another. They are sent in waves of 1,000 concurrent transactions.
 import { describe, expect, it } from 'vitest';
 import {
