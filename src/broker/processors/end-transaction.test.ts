@@ -1,14 +1,14 @@
 // END_TRANSACTION (37) against an in-process broker: commit delivers the real message once,
 // rollback delivers nothing, the first decision wins, and bad requests change nothing.
 import { describe, expect, it } from 'vitest';
-import { MessageSysFlag, transactionType } from '../../message/message.js';
+import { type MessageExt, MessageSysFlag, transactionType } from '../../message/message.js';
 import { RMQ_SYS_TRANS_HALF_TOPIC } from '../../message/system-topics.js';
 import { createRequest } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { brokerPerTest, withInProcessBroker } from '../in-process-broker.fixture.js';
 import { BORN, endFields, GROUP, sendHalf, storedIn } from '../transaction/transaction.fixture.js';
-import { EndTransactionProcessor } from './end-transaction.js';
+import { EndTransactionProcessor, ILLEGAL_OPERATION, lateDirectCommit } from './end-transaction.js';
 
 const COMMIT = MessageSysFlag.TRANSACTION_COMMIT_TYPE;
 const ROLLBACK = MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
@@ -158,5 +158,49 @@ describe('END_TRANSACTION', () => {
       expect(res.code).toBe(ResponseCode.SLAVE_NOT_AVAILABLE);
       expect(res.remark).toMatch(/slave/);
     });
+  });
+});
+
+describe('END_TRANSACTION of a half with CHECK_IMMUNITY_TIME_IN_SECONDS', () => {
+  // The fixture's halves were born at BORN (2023), far longer ago than these immunities.
+  it('refuses a late direct commit with ILLEGAL_OPERATION and records nothing', async () => {
+    const sent = await sendHalf(h, 'Orders', 'late', 3, { CHECK_IMMUNITY_TIME_IN_SECONDS: '10' });
+    const res = await end(endFields(sent, COMMIT));
+    expect(res.code).toBe(ILLEGAL_OPERATION);
+    expect(res.remark).toMatch(/CHECK_IMMUNITY_TIME_IN_SECONDS/);
+    expect(storedIn(h, 'Orders', 3)).toEqual([]);
+    expect(h.ctx.transactions.decisionOf(sent.transactionId)).toBeUndefined();
+    // The check-back's answer commits it.
+    const checked = await end(endFields(sent, COMMIT, { fromTransactionCheck: 'true' }));
+    expect(checked.code, checked.remark).toBe(ResponseCode.SUCCESS);
+    expect(storedIn(h, 'Orders', 3).map((m) => m.body.toString())).toEqual(['late']);
+    // Decided now: a direct commit is answered by the first decision, not refused.
+    expect((await end(endFields(sent, COMMIT))).remark).toBe('already committed');
+  });
+
+  it('accepts a direct rollback, and a direct commit within the immunity', async () => {
+    const late = await sendHalf(h, 'Orders', 'late', 3, { CHECK_IMMUNITY_TIME_IN_SECONDS: '10' });
+    expect((await end(endFields(late, ROLLBACK))).code).toBe(ResponseCode.SUCCESS);
+    const tenYears = String(10 * 365 * 86_400);
+    const young = await sendHalf(h, 'Orders', 'young', 3, {
+      CHECK_IMMUNITY_TIME_IN_SECONDS: tenYears,
+    });
+    const res = await end(endFields(young, COMMIT));
+    expect(res.code, res.remark).toBe(ResponseCode.SUCCESS);
+    expect(storedIn(h, 'Orders', 3).map((m) => m.body.toString())).toEqual(['young']);
+  });
+
+  it('judges the age from the born time against max(immunity, transactionTimeOut)', () => {
+    const half = (prop?: string) =>
+      ({
+        bornTimestamp: 1_000_000,
+        properties: prop === undefined ? {} : { CHECK_IMMUNITY_TIME_IN_SECONDS: prop },
+      }) as unknown as MessageExt;
+    expect(lateDirectCommit(half(), 6000, 9_000_000)).toBe(false);
+    expect(lateDirectCommit(half('10'), 6000, 1_000_000 + 10_000)).toBe(false);
+    expect(lateDirectCommit(half('10'), 6000, 1_000_000 + 10_001)).toBe(true);
+    expect(lateDirectCommit(half('1'), 6000, 1_000_000 + 6000)).toBe(false);
+    expect(lateDirectCommit(half('1'), 6000, 1_000_000 + 6001)).toBe(true);
+    expect(lateDirectCommit(half('x'), 6000, 1_000_000 + 6001)).toBe(true);
   });
 });

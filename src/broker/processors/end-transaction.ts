@@ -9,17 +9,43 @@
 // - the half message is read at commitLogOffset and checked as checkPrepareMessage does, with
 //   RocketMQ's remarks (SYSTEM_ERROR): found and in RMQ_SYS_TRANS_HALF_TOPIC, PGROUP =
 //   producerGroup, queue offset = tranStateTableOffset.
+// - a late direct commit (rejectCommitOrRollback): not fromTransactionCheck, the half carries
+//   CHECK_IMMUNITY_TIME_IN_SECONDS and was born longer ago than max(immunity, transactionTimeOut)
+//   -> ILLEGAL_OPERATION (604), nothing recorded: the check-back decides it. Unlike RocketMQ, a
+//   transaction already decided is not refused so, but answered by its first decision.
 // - then transaction/transaction-service.ts records the decision and acts on it (first wins).
-// Not yet: CHECK_IMMUNITY_TIME_IN_SECONDS' ILLEGAL_OPERATION for late direct commits, and the
-// check-back (39) with the pending-half index.
 import { RequestValidationError } from '../../common/errors.js';
+import type { MessageExt } from '../../message/message.js';
 import { MessageConst, MessageSysFlag } from '../../message/message.js';
 import { RMQ_SYS_TRANS_HALF_TOPIC } from '../../message/system-topics.js';
 import { decodeEndTransactionHeader } from '../../protocol/headers/end-transaction.js';
 import { createResponse, isOneway, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
+import { CHECK_IMMUNITY_TIME_IN_SECONDS } from '../transaction/check-service.js';
 import type { DecisionType } from '../transaction/decision-log.js';
+import { transactionIdOf } from '../transaction/transaction-service.js';
+
+/** RocketMQ's ResponseCode.ILLEGAL_OPERATION. */
+export const ILLEGAL_OPERATION = 604;
+
+/**
+ * EndTransactionProcessor#rejectCommitOrRollback for a commit: true when a half carrying
+ * CHECK_IMMUNITY_TIME_IN_SECONDS is older (since born) than max(immunity, transactionTimeOut).
+ */
+export function lateDirectCommit(
+  half: MessageExt,
+  transactionTimeOut: number,
+  now: number,
+): boolean {
+  const prop = half.properties[CHECK_IMMUNITY_TIME_IN_SECONDS];
+  if (prop === undefined || prop === '') return false;
+  const immunity = Number(prop) * 1000;
+  const limit = Number.isFinite(immunity)
+    ? Math.max(immunity, transactionTimeOut)
+    : transactionTimeOut;
+  return now - half.bornTimestamp > limit;
+}
 
 export class EndTransactionProcessor {
   private readonly ctx: BrokerContext;
@@ -64,6 +90,21 @@ export class EndTransactionProcessor {
     }
     if (half.queueOffset !== h.tranStateTableOffset) {
       return answer(ResponseCode.SYSTEM_ERROR, 'The transaction state table offset wrong');
+    }
+    if (
+      h.commitOrRollback === MessageSysFlag.TRANSACTION_COMMIT_TYPE &&
+      !h.fromTransactionCheck &&
+      this.ctx.transactions.decisionOf(transactionIdOf(half)) === undefined &&
+      lateDirectCommit(half, this.ctx.config.transactionTimeOut, Date.now())
+    ) {
+      this.ctx.log.warn(
+        { transactionId: h.transactionId, commitLogOffset: h.commitLogOffset },
+        'late commit past CHECK_IMMUNITY_TIME_IN_SECONDS refused: the check-back decides',
+      );
+      return answer(
+        ILLEGAL_OPERATION,
+        'the half message is older than its CHECK_IMMUNITY_TIME_IN_SECONDS: wait for the check-back',
+      );
     }
     const o = await this.ctx.transactions.end(half, h.commitOrRollback as DecisionType);
     if (o.code !== ResponseCode.SUCCESS) {
