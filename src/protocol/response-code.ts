@@ -30,6 +30,7 @@ export const ResponseCode = {
   CONSUMER_NOT_ONLINE: 206,
   CONSUME_MSG_TIMEOUT: 207,
   NO_MESSAGE: 208,
+  ILLEGAL_OPERATION: 604,
 } as const;
 
 export type ResponseCodeValue = (typeof ResponseCode)[keyof typeof ResponseCode];

@@ -26,8 +26,7 @@ import { CHECK_IMMUNITY_TIME_IN_SECONDS } from '../transaction/check-service.js'
 import type { DecisionType } from '../transaction/decision-log.js';
 import { transactionIdOf } from '../transaction/transaction-service.js';
 
-/** RocketMQ's ResponseCode.ILLEGAL_OPERATION. */
-export const ILLEGAL_OPERATION = 604;
+export const ILLEGAL_OPERATION = ResponseCode.ILLEGAL_OPERATION;
 
 /**
  * EndTransactionProcessor#rejectCommitOrRollback for a commit: true when a half carrying
