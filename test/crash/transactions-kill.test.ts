@@ -28,6 +28,12 @@ import { RemotingClient } from '../../src/remoting/remoting-client.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
 import { waitForAsync } from '../harness/topics.js';
+import {
+  endTransactionRequest,
+  halfOf,
+  type RawHalf,
+  sendRawHalf,
+} from '../harness/transactions.js';
 
 const ROUNDS = 4;
 const BATCH = 30;
@@ -45,45 +51,21 @@ const cluster = useCluster({
   topics: [{ name: topic, queues: 1 }],
 });
 
-interface Half {
+interface Half extends RawHalf {
   body: string;
-  queueOffset: number;
-  commitLogOffset: number;
-  transactionId: string;
 }
 
 /** A body names its intended decision: `…-C` commit, `…-R` rollback. */
 const intent = (body: string) => (body.endsWith('-C') ? COMMIT : ROLLBACK);
 
 async function sendHalf(body: string): Promise<Half> {
-  const r = await cluster.raw.send(
-    topic,
-    0,
-    body,
-    { TRAN_MSG: 'true', PGROUP: group },
-    { producerGroup: group, sysFlag: MessageSysFlag.TRANSACTION_PREPARED_TYPE },
-  );
+  const r = await sendRawHalf(cluster.raw, topic, body, group);
   if (r.code !== ResponseCode.SUCCESS) throw new Error(`half ${body}: ${r.code} ${r.remark}`);
-  return {
-    body,
-    queueOffset: Number(r.extFields.queueOffset),
-    commitLogOffset: Number.parseInt(r.extFields.msgId!.slice(-16), 16),
-    transactionId: r.extFields.transactionId!,
-  };
+  return { body, ...halfOf(r) };
 }
 
-function endRequest(h: Half, decision: number, oneway: boolean) {
-  const ext = encodeEndTransactionHeader({
-    producerGroup: group,
-    tranStateTableOffset: h.queueOffset,
-    commitLogOffset: h.commitLogOffset,
-    commitOrRollback: decision,
-    fromTransactionCheck: false,
-    msgId: h.transactionId,
-    transactionId: h.transactionId,
-  });
-  return createRequest(RequestCode.END_TRANSACTION, 0, ext, undefined, oneway);
-}
+const endRequest = (h: Half, decision: number, oneway: boolean) =>
+  endTransactionRequest(h, group, decision, oneway);
 
 async function end(h: Half): Promise<string | undefined> {
   const r = await cluster.client.invoke(cluster.brokerAddr, endRequest(h, intent(h.body), false));

@@ -15,6 +15,12 @@ import { RemotingClient } from '../../src/remoting/remoting-client.js';
 import { useCluster } from '../harness/cluster.js';
 import { uniqueName } from '../harness/processes.js';
 import { waitForAsync } from '../harness/topics.js';
+import {
+  endTransactionRequest,
+  halfOf,
+  type RawHalf,
+  sendRawHalf,
+} from '../harness/transactions.js';
 
 const COMMIT = MessageSysFlag.TRANSACTION_COMMIT_TYPE;
 const ROLLBACK = MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
@@ -24,40 +30,14 @@ const cluster = useCluster({
   brokerConfig: { transactionTimeOut: 100, transactionCheckInterval: 200 },
 });
 
-interface Half {
-  queueOffset: number;
-  commitLogOffset: number;
-  transactionId: string;
-}
-
-async function sendHalf(topic: string, body: string, group = GROUP): Promise<Half> {
-  const r = await cluster.raw.send(
-    topic,
-    0,
-    body,
-    { TRAN_MSG: 'true', PGROUP: group },
-    { producerGroup: group, sysFlag: MessageSysFlag.TRANSACTION_PREPARED_TYPE },
-  );
+async function sendHalf(topic: string, body: string, group = GROUP): Promise<RawHalf> {
+  const r = await sendRawHalf(cluster.raw, topic, body, group);
   expect(r.code, r.remark).toBe(ResponseCode.SUCCESS);
-  return {
-    queueOffset: Number(r.extFields.queueOffset),
-    commitLogOffset: Number.parseInt(r.extFields.msgId!.slice(-16), 16),
-    transactionId: r.extFields.transactionId!,
-  };
+  return halfOf(r);
 }
 
-function endRequest(h: Half, decision: number, oneway: boolean, group = GROUP) {
-  const ext = encodeEndTransactionHeader({
-    producerGroup: group,
-    tranStateTableOffset: h.queueOffset,
-    commitLogOffset: h.commitLogOffset,
-    commitOrRollback: decision,
-    fromTransactionCheck: false,
-    msgId: h.transactionId,
-    transactionId: h.transactionId,
-  });
-  return createRequest(RequestCode.END_TRANSACTION, 0, ext, undefined, oneway);
-}
+const endRequest = (h: RawHalf, decision: number, oneway: boolean, group = GROUP) =>
+  endTransactionRequest(h, group, decision, oneway);
 
 /** What queue 0 of `topic` holds, as bodies. */
 async function bodies(topic: string): Promise<string[]> {
