@@ -3,6 +3,7 @@ import type { BrokerConfig } from '../common/config/broker-config.js';
 import type { Logger } from '../common/logger.js';
 import type { MessageStore } from '../store/message-store.js';
 import type { BrokerStats } from './broker-stats.js';
+import type { HaRole } from './ha/ha-types.js';
 import type { PullRequestHoldService } from './long-polling/pull-request-hold-service.js';
 import type { ConsumerManager } from './managers/consumer-manager.js';
 import type { ConsumerOffsetManager } from './managers/consumer-offset-manager.js';
@@ -44,4 +45,6 @@ export interface BrokerContext {
   readonly locks: RebalanceLockManager;
   /** brokerIP1:listenPort — the storeHost of every record and the address in msgIds. */
   readonly storeHost: string;
+  /** Replication: the master's HA service or the slave's HA client; undefined until wired. */
+  readonly ha?: HaRole;
 }

@@ -285,3 +285,23 @@ export const DEFAULT_TRANSACTION_CHECK_MAX = 15;
  * in a round: rounds run every interval, and a timer that fires a little early must not skip one.
  */
 export const TRANSACTION_RECHECK_FRACTION = 0.9;
+
+// ---- replication (HA) ----
+/** haListenPort = listenPort + this (RocketMQ: 10911 + 1 = 10912). */
+export const HA_PORT_OFFSET = 1;
+/** haSendHeartbeatInterval: an idle master sends an empty header this often (RocketMQ: 5 s). */
+export const DEFAULT_HA_SEND_HEARTBEAT_INTERVAL_MS = 5_000;
+/** haHousekeepingInterval: a link silent this long is closed (RocketMQ: 20 s). */
+export const DEFAULT_HA_HOUSEKEEPING_INTERVAL_MS = 20_000;
+/** haTransferBatchSize: commit-log bytes per transfer frame at most (RocketMQ: 32 KiB). */
+export const DEFAULT_HA_TRANSFER_BATCH_SIZE = 32 * 1024;
+/** haMaxGapNotInSync (4.x haSlaveFallbehindMax): a slave further behind is out of sync. */
+export const DEFAULT_HA_MAX_GAP_NOT_IN_SYNC = 256 * 1024 * 1024;
+/** slaveTimeout: a SYNC_MASTER put waits this long for its slave's ack (RocketMQ: 3 s). */
+export const DEFAULT_SLAVE_TIMEOUT_MS = 3_000;
+/** A slave reconnects to its master this often while the link is down (RocketMQ: 5 s). */
+export const HA_CONNECT_RETRY_MS = 5_000;
+/** A slave syncs topics, offsets, delay/timer progress and groups from its master this often. */
+export const SLAVE_SYNC_INTERVAL_MS = 10_000;
+/** accessMessageInMemoryMaxRatio: a pull further behind than this % of RAM consumes slowly. */
+export const DEFAULT_ACCESS_MESSAGE_IN_MEMORY_MAX_RATIO = 40;

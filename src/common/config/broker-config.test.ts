@@ -66,6 +66,17 @@ describe('BrokerConfig defaults', () => {
       channelExpiredTimeout: 120000,
       regionId: 'DefaultRegion',
       traceOn: true,
+      haListenPort: 10912,
+      haMasterAddress: '',
+      haSendHeartbeatInterval: 5000,
+      haHousekeepingInterval: 20000,
+      haTransferBatchSize: 32768,
+      haMaxGapNotInSync: 268435456,
+      slaveTimeout: 3000,
+      haAuthToken: '',
+      haSyncFromLastFile: false,
+      slaveReadEnable: false,
+      accessMessageInMemoryMaxRatio: 40,
     });
   });
 

@@ -9,6 +9,7 @@ import {
   brokerSendKeys,
   brokerTopicKeys,
 } from './broker-keys.js';
+import { brokerHaKeys } from './ha-keys.js';
 import { BROKER_KEYS_NOT_USED_YET } from './not-used-yet.js';
 import {
   type ConfigDefinition,
@@ -76,6 +77,17 @@ export interface BrokerConfig {
   channelExpiredTimeout: number;
   regionId: string;
   traceOn: boolean;
+  haListenPort: number;
+  haMasterAddress: string;
+  haSendHeartbeatInterval: number;
+  haHousekeepingInterval: number;
+  haTransferBatchSize: number;
+  haMaxGapNotInSync: number;
+  slaveTimeout: number;
+  haAuthToken: string;
+  haSyncFromLastFile: boolean;
+  slaveReadEnable: boolean;
+  accessMessageInMemoryMaxRatio: number;
 }
 
 export interface NamesrvConfig {
@@ -117,6 +129,7 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
     ...brokerTopicKeys,
     ...storeDelayKeys,
     ...brokerRuntimeKeys,
+    ...brokerHaKeys,
   };
 }
 

@@ -33,7 +33,6 @@ export function brokerIdentityKeys(env: ConfigEnv) {
     },
     brokerId: { type: 'long', default: 0, min: 0, doc: '0 is the master, >0 a slave.' },
     brokerRole: {
-      pending: 'the broker always runs as a master, without replication',
       type: 'enum',
       default: 'ASYNC_MASTER',
       values: ['ASYNC_MASTER', 'SYNC_MASTER', 'SLAVE'],

@@ -80,7 +80,6 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
     'duplicationEnable',
   ]),
   ...group('pull transfer limits (KiteMQ uses the fixed bounds in src/common/limits.ts)', [
-    'accessMessageInMemoryMaxRatio',
     'maxTransferCountOnMessageInMemory',
     'maxTransferBytesOnMessageInMemory',
     'maxTransferCountOnMessageInDisk',
@@ -96,7 +95,6 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
     'litePullMessageEnable',
     'useServerSideResetOffset',
     'lockInStrictMode',
-    'slaveReadEnable',
   ]),
   ...group('delay and timer messages', ['flushDelayOffsetInterval', 'enableScheduleAsyncDeliver']),
   ...group('transactional messages', ['transactionOpMsgMaxSize']),
@@ -109,12 +107,6 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
     'filterDataCleanTimeSpan',
   ]),
   ...group('replication (HA), DLedger and controller mode', [
-    'haListenPort',
-    'haMasterAddress',
-    'haSendHeartbeatInterval',
-    'haHousekeepingInterval',
-    'haTransferBatchSize',
-    'haSlaveFallbehindMax',
     'enableDLegerCommitLog',
     'dLegerGroup',
     'dLegerPeers',
