@@ -18,6 +18,7 @@ import { ReplyMessageProcessor } from './processors/reply-message.js';
 import { ResetOffsetProcessor } from './processors/reset-offset.js';
 import { SendMessageProcessor } from './processors/send-message.js';
 import { SendMessageBackProcessor } from './processors/send-message-back.js';
+import { SlaveSyncSourceProcessor } from './processors/slave-sync-source.js';
 import { TransactionAdminProcessor } from './processors/transaction-admin.js';
 import { brokerPutHooks } from './put-hooks.js';
 
@@ -79,6 +80,8 @@ export function registerBrokerProcessors(ctx: BrokerContext, s: ProcessorRegistr
   const lock = new LockMqProcessor(ctx);
   s.registerProcessor(RequestCode.LOCK_BATCH_MQ, lock.lockBatchMQ);
   s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lock.unlockBatchMQ);
+  const slaveSync = new SlaveSyncSourceProcessor(ctx);
+  s.registerProcessor(RequestCode.GET_ALL_CONSUMER_OFFSET, slaveSync.getAllConsumerOffset);
   const reset = new ResetOffsetProcessor(ctx);
   s.registerProcessor(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, reset.invokeBrokerToResetOffset);
 }

@@ -89,6 +89,36 @@ export class ConsumerOffsetManager {
     return offset;
   }
 
+  /** Every committed offset, "<topic>@<group>" → queueId → offset (GET_ALL_CONSUMER_OFFSET). */
+  offsetTable(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const [key, m] of this.table) out[key] = Object.fromEntries(m);
+    return out;
+  }
+
+  /**
+   * A slave applying its master's table (SlaveSynchronize#syncConsumerOffset): each queue keeps
+   * the larger of the two offsets. RocketMQ puts the master's entries over the slave's, so a
+   * commit a consumer made to the slave while the master was down is thrown away when the master
+   * returns, and the group consumes those messages again (rocketmq#1094, #1440). Offsets only
+   * move forward in normal consumption; a reset on the master is the one move backwards, and it
+   * reaches the slave's consumers through the master anyway. Returns how many queues changed.
+   */
+  mergeMax(master: ReadonlyMap<string, ReadonlyMap<number, number>>): number {
+    let changed = 0;
+    for (const [key, queues] of master) {
+      for (const [queueId, offset] of queues) {
+        assert(Number.isSafeInteger(offset), 'offset bodies are validated when decoded');
+        const mine = this.table.get(key)?.get(queueId);
+        if (mine !== undefined && mine >= offset) continue;
+        setQueueOffset(this.table, key, queueId, offset);
+        changed++;
+      }
+    }
+    if (changed > 0) this.dirty = true;
+    return changed;
+  }
+
   /** -1 when the group has no committed offset for that queue. */
   queryOffset(group: string, topic: string, queueId: number): number {
     return this.table.get(topic + SEP + group)?.get(queueId) ?? -1;

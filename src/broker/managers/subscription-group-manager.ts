@@ -6,6 +6,7 @@ import type { BrokerConfig } from '../../common/config/broker-config.js';
 import type { DataVersion } from '../../protocol/bodies/route-data.js';
 import { validateGroup } from '../topic-validator.js';
 import { readJsonFile, writeJsonFile } from './config-file.js';
+import { sameVersion } from './topic-config-manager.js';
 
 export interface SubscriptionGroupConfig {
   groupName: string;
@@ -68,6 +69,19 @@ export class SubscriptionGroupManager {
   upsert(cfg: SubscriptionGroupConfig): void {
     this.table.set(cfg.groupName, cfg);
     this.changed();
+  }
+
+  /**
+   * A slave taking its master's groups (SlaveSynchronize#syncSubscriptionGroupConfig), only when
+   * the master's DataVersion differs; returns whether anything was replaced.
+   */
+  replaceAll(groups: readonly SubscriptionGroupConfig[], dataVersion: DataVersion): boolean {
+    if (sameVersion(this.version, dataVersion)) return false;
+    this.table.clear();
+    for (const g of groups) this.table.set(g.groupName, g);
+    this.version = { stateVersion: 0, ...dataVersion };
+    this.persist();
+    return true;
   }
 
   get dataVersion(): DataVersion {

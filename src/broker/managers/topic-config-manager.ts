@@ -54,6 +54,18 @@ export function newTopicConfig(
   };
 }
 
+/** DataVersion#equals: counter, timestamp and stateVersion. */
+export function sameVersion(
+  a: Pick<DataVersion, 'counter' | 'timestamp'> & { stateVersion?: number },
+  b: Pick<DataVersion, 'counter' | 'timestamp'> & { stateVersion?: number },
+): boolean {
+  return (
+    a.counter === b.counter &&
+    a.timestamp === b.timestamp &&
+    (a.stateVersion ?? 0) === (b.stateVersion ?? 0)
+  );
+}
+
 export class TopicConfigManager {
   private readonly table = new Map<string, TopicConfig>();
   private readonly path: string;
@@ -125,6 +137,24 @@ export class TopicConfigManager {
   delete(topic: string): boolean {
     if (!this.table.delete(topic)) return false;
     this.commitChange([]);
+    return true;
+  }
+
+  /**
+   * A slave taking its master's table whole (SlaveSynchronize#syncTopicConfig): same topics, same
+   * DataVersion, so the next round sees nothing new and the name server sees the master's
+   * version. Returns false when the version was already the master's.
+   */
+  replaceAll(
+    table: readonly TopicConfig[],
+    dataVersion: Pick<DataVersion, 'counter' | 'timestamp'> & { stateVersion?: number },
+  ): boolean {
+    if (sameVersion(this.dataVersion, dataVersion)) return false;
+    this.table.clear();
+    for (const tc of table) this.table.set(tc.topicName, tc);
+    this.dataVersion = { stateVersion: 0, ...dataVersion };
+    this.persist();
+    this.onChange([...this.table.values()]);
     return true;
   }
 

@@ -3,6 +3,9 @@
 // and before the broker listens; stopped before the store shuts down, so the last batch's
 // offsets are written.
 // Also answers GET_ALL_DELAY_OFFSET (45): the delayOffset.json text, SYSTEM_ERROR when empty.
+// On a SLAVE (`follower`) no level delivers: the master's deliveries reach the slave with the
+// replicated commit log, and the progress comes from the master (SlaveSynchronize, merged by
+// maximum in applyMasterOffsets), so a slave restarted as master resumes where its master was.
 import type { Logger } from '../../common/logger.js';
 import { SCHEDULE_TOPIC } from '../../message/delay-level.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
@@ -22,6 +25,8 @@ export interface ScheduleServiceOptions {
   onDelivered?: DelivererDeps['onDelivered'];
   /** delayOffset.json's file I/O (a fault test's failing disk); the real one by default. */
   io?: FileIO;
+  /** brokerRole=SLAVE: keep the progress, never put (ScheduleMessageService on a slave). */
+  follower?: boolean;
 }
 
 type ArrivalSource = Pick<MessageStore, 'on' | 'off'>;
@@ -61,6 +66,14 @@ export class ScheduleMessageService {
   start(): void {
     if (this.started) return;
     this.offsets.load();
+    if (this.opts.follower) {
+      this.started = true;
+      this.opts.log.info(
+        { offsets: Object.fromEntries(this.offsets.entries()) },
+        'schedule service follows the master (slave): no delivery here',
+      );
+      return;
+    }
     this.store.on('messageArrived', this.onArrived);
     for (const d of this.deliverers) {
       const offset = this.correctedOffset(d.level, d.queueId);
@@ -76,6 +89,30 @@ export class ScheduleMessageService {
       { levels: this.opts.levels.length, offsets: Object.fromEntries(this.offsets.entries()) },
       'schedule service started',
     );
+  }
+
+  get isFollower(): boolean {
+    return this.opts.follower === true;
+  }
+
+  /**
+   * The master's delayOffset.json table (SlaveSynchronize#syncDelayOffset), each level kept at
+   * the larger offset: RocketMQ rewrites the slave's file with the master's, and a level can only
+   * go back that way if the master lost progress, which would deliver those messages twice once
+   * the slave is promoted. Only a follower applies it (a master's deliverers own their offsets).
+   * Resolves when the result is on disk; returns how many levels moved.
+   */
+  async applyMasterOffsets(master: ReadonlyMap<number, number>): Promise<number> {
+    if (!this.opts.follower) return 0;
+    let moved = 0;
+    for (const [level, offset] of master) {
+      if (level < 1 || level > this.opts.levels.length) continue; // a level this broker lacks
+      if ((this.offsets.get(level) ?? -1) >= offset) continue;
+      this.offsets.set(level, offset);
+      moved++;
+    }
+    if (moved > 0) await this.offsets.flush();
+    return moved;
   }
 
   /** ScheduleMessageService#correctDelayOffset. */
@@ -108,7 +145,8 @@ export class ScheduleMessageService {
     const out: Record<string, string> = {};
     for (const d of this.deliverers) {
       const max = this.store.getMaxOffsetInQueue(SCHEDULE_TOPIC, d.queueId);
-      out[`scheduleMessageOffset_${d.level}`] = `${d.nextOffset},${max}`;
+      const next = this.opts.follower ? (this.offsets.get(d.level) ?? 0) : d.nextOffset;
+      out[`scheduleMessageOffset_${d.level}`] = `${next},${max}`;
     }
     return out;
   }
