@@ -236,3 +236,33 @@ describe('disk watermarks (diskMaxUsedSpaceRatio and the warning level)', () => 
     expect(drain(again, 0, 0).map(Number)).toEqual([0, 2, 4, 6, 8, 14]);
   });
 });
+
+describe('follower mode (brokerRole=SLAVE)', () => {
+  it("deletes only below the master's head, never by age, and forcibly only past the ratio", async () => {
+    const { io, disk } = fakeDisk();
+    const store = await open(io, undefined, {
+      clean: { ...CLEAN_OPTIONS.clean, cleanFileForciblyEnable: true },
+    });
+    await putMany(store, 0, 200);
+    const files = store.commitLog.queue.files;
+    const segments = files.length;
+    expect(segments).toBeGreaterThan(4);
+    store.cleanService.followMaster();
+    disk.ageMs = 73 * 3_600_000; // every segment is past fileReservedTime
+    expect(store.cleanService.runOnce().deletedCommitLogFiles).toBe(0);
+    expect(store.minPhyOffset).toBe(0);
+
+    // The master has dropped its first two segments and part of the third.
+    const size = store.commitLog.queue.fileSize;
+    store.cleanService.setMasterMinOffset(2 * size + 10);
+    expect(store.cleanService.runOnce().deletedCommitLogFiles).toBe(2);
+    expect(store.minPhyOffset).toBe(2 * size);
+    expect(store.cleanService.runOnce().deletedCommitLogFiles).toBe(0);
+    store.cleanService.setMasterMinOffset(size); // an older answer does not move it back
+    expect(store.minPhyOffset).toBe(2 * size);
+
+    disk.usedRatio = 0.9; // past diskSpaceCleanForciblyRatio (85 %): the last resort
+    expect(store.cleanService.runOnce().deletedCommitLogFiles).toBeGreaterThan(0);
+    expect(store.minPhyOffset).toBeGreaterThan(2 * size);
+  });
+});

@@ -8,6 +8,12 @@
 //    deleteFilesBatchMax per round, stopping at the first one that must stay (no holes);
 //  - then drops consume-queue and index files that point only below the log's new head and
 //    moves each queue's min offset, so a consumer behind it gets OFFSET_MOVED.
+// A SLAVE (followMaster) has no age rule of its own: it deletes, in any round, the segments that
+// end at or below its master's commit-log head (the slave sync learns it), so its log starts
+// where the master's does and a consumer moved to the slave finds what the master still has.
+// Only past diskSpaceCleanForciblyRatio with cleanFileForciblyEnable, when the master's head
+// frees nothing, does it delete on its own, with an error log each time: a slave that stops
+// taking replicated bytes is worse than one missing old ones.
 import { assert } from '../common/assert.js';
 import {
   DEFAULT_CLEAN_FILE_FORCIBLY_ENABLE,
@@ -73,6 +79,8 @@ export class CleanService {
   private cleanedUpTo = -1;
   /** Set by an operator request (mqadmin deleteExpiredCommitLog): one round deletes at any hour. */
   private manualDelete = false;
+  /** Follower mode: the master's commit-log min offset (-1 until the first sync). */
+  private masterMinOffset: number | undefined;
 
   constructor(
     io: FileIO,
@@ -126,6 +134,22 @@ export class CleanService {
     this.manualDelete = true;
   }
 
+  /** brokerRole=SLAVE: retention follows the master (see the file header); nothing until told. */
+  followMaster(): void {
+    this.masterMinOffset ??= -1;
+  }
+
+  get isFollower(): boolean {
+    return this.masterMinOffset !== undefined;
+  }
+
+  /** The master's commitLogMinOffset, learned by the slave sync; it only moves forward. */
+  setMasterMinOffset(offset: number): void {
+    assert(this.masterMinOffset !== undefined, 'followMaster() comes first');
+    assert(Number.isSafeInteger(offset) && offset >= 0, 'the sync validates the offset');
+    this.masterMinOffset = Math.max(this.masterMinOffset, offset);
+  }
+
   private runSafely(): void {
     try {
       this.runOnce();
@@ -164,7 +188,11 @@ export class CleanService {
       deletedConsumeQueueFiles: 0,
       deletedIndexFiles: 0,
     };
-    if (timeUp || spaceFull || manual || cleanImmediately) {
+    if (this.masterMinOffset !== undefined) {
+      round.deletedCommitLogFiles = this.followerDelete(
+        o.cleanFileForciblyEnable && cleanImmediately,
+      );
+    } else if (timeUp || spaceFull || manual || cleanImmediately) {
       const atOnce = o.cleanFileForciblyEnable && cleanImmediately;
       round.deletedCommitLogFiles = this.deleteExpiredSegments(atOnce);
       if (round.deletedCommitLogFiles > 0) {
@@ -184,18 +212,45 @@ export class CleanService {
     return round;
   }
 
+  /** Follower rounds: below the master's head; `forced` only when that frees nothing. */
+  private followerDelete(forced: boolean): number {
+    const masterMin = this.masterMinOffset ?? -1;
+    const size = this.commitLog.queue.fileSize;
+    const n = this.deleteSegments((f) => f.fileFromOffset + size <= masterMin);
+    if (n > 0) {
+      this.log.info({ deleted: n, masterMin }, 'commit log files below the master head deleted');
+      return n;
+    }
+    if (!forced) return 0;
+    const m = this.deleteSegments(() => true);
+    if (m > 0) {
+      this.log.error(
+        { deleted: m, masterMin, minOffset: this.commitLog.minOffset },
+        'slave disk past diskSpaceCleanForciblyRatio: commit log files the master still has ' +
+          'were deleted here; give the slave more disk or lower fileReservedTime on the master',
+      );
+    }
+    return m;
+  }
+
   private deleteExpiredSegments(atOnce: boolean): number {
-    const files = this.commitLog.queue.files;
     const reservedMs = this.opts.fileReservedTimeHours * 3_600_000;
     const now = this.opts.now();
+    return this.deleteSegments((f) => atOnce || now >= this.io.mtimeMs(f.path) + reservedMs);
+  }
+
+  /** Head segments while `expired` says so, oldest first, at most deleteFilesBatchMax. */
+  private deleteSegments(
+    expired: (f: { path: string; fileFromOffset: number }) => boolean,
+  ): number {
+    const files = this.commitLog.queue.files;
     let upTo = -1;
     let n = 0;
     // Never the tail (it takes appends); stop at the first segment that must stay.
     for (let i = 0; i < files.length - 1 && n < this.opts.deleteFilesBatchMax; i++) {
       const f = files[i]!;
-      const expired = atOnce || now >= this.io.mtimeMs(f.path) + reservedMs;
       // A segment with bytes not yet fdatasynced keeps its fd for the flusher.
-      if (!expired || f.flushedPosition < f.wrotePosition) break;
+      if (!expired(f) || f.flushedPosition < f.wrotePosition) break;
       upTo = f.fileFromOffset + this.commitLog.queue.fileSize;
       n++;
     }
