@@ -65,6 +65,16 @@ function allBackNotEarly(store: MessageStore, due: Map<number, number>): Message
 }
 
 describe('TimerMessageStore', () => {
+  it('as a follower (SLAVE) puts nothing back and opens no files', async () => {
+    const dir = newDir();
+    const { store, timer } = await brokers.open(dir, { follower: true });
+    await sendTimer(store, message(1, { TIMER_DELAY_MS: '500' }));
+    await tick(timer, 2_000, 50);
+    expect(seqs(store, 'Real')).toEqual([]);
+    expect(store.getMaxOffsetInQueue(TIMER_TOPIC, 0)).toBe(1);
+    expect(existsSync(join(dir, 'config', 'timerCheckpoint.json'))).toBe(false);
+  });
+
   it('puts a message back at its millisecond, not before, with RocketMQ 5 properties', async () => {
     const { store, timer, lateness } = await brokers.open(newDir());
     await sendTimer(store, message(1, { TIMER_DELAY_MS: '2345' }));

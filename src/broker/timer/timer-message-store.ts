@@ -33,6 +33,11 @@ export interface TimerStoreOptions {
   /** Timer-log segment size (tests use small ones). */
   segmentBytes?: number;
   onDelivered?: (latenessMs: number) => void;
+  /**
+   * brokerRole=SLAVE: never opens, enqueues or puts. The master's deliveries come with the
+   * replicated log; the timer messages stay in rmq_sys_wheel_timer here.
+   */
+  follower?: boolean;
 }
 
 type ArrivalSource = Pick<MessageStore, 'on' | 'off'>;
@@ -121,6 +126,10 @@ export class TimerMessageStore {
    */
   async start(): Promise<void> {
     if (!this.stopped || this.dormant || this.opening || this.openRetry) return;
+    if (this.opts.follower) {
+      this.opts.log.info({}, 'timer store follows the master (slave): no delivery here');
+      return;
+    }
     this.closing = false;
     const hasMessages =
       this.store.getMaxOffsetInQueue(TIMER_TOPIC, 0) >

@@ -8,7 +8,9 @@ import { decodeCheckTransactionStateHeader } from '../../protocol/headers/check-
 import { isOneway } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
+import { nodeFileIO } from '../../store/file-io.js';
 import { brokerPerTest, type InMemoryConnection } from '../in-process-broker.fixture.js';
+import { TransactionCheckService } from './check-service.js';
 import { endFields, GROUP, sendHalf, storedIn } from './transaction.fixture.js';
 
 const TIMEOUT = 6_000;
@@ -28,6 +30,35 @@ const checksOn = (conn: InMemoryConnection) =>
 const storedAt = () => storedIn(h, 'RMQ_SYS_TRANS_HALF_TOPIC', 0)[0]!.storeTimestamp;
 
 describe('transaction check-back', () => {
+  it('as a follower (SLAVE) checks nothing: the replicated half waits for the master', async () => {
+    await joinGroup(h.conn);
+    await sendHalf(h, 'Orders', 'pending', 2);
+    const { store, producers, transactions, topics, config, log } = h.ctx;
+    const deps = {
+      store,
+      producers,
+      transactions,
+      topics,
+      io: nodeFileIO,
+      root: config.storePathRootDir,
+      log,
+    };
+    const settings = {
+      timeoutMs: TIMEOUT,
+      intervalMs: INTERVAL,
+      checkMax: 3,
+      brokerName: config.brokerName,
+      follower: true,
+    };
+    const follower = new TransactionCheckService(deps, settings);
+    expect(follower.size).toBe(1);
+    await follower.round(storedAt() + 10 * TIMEOUT);
+    expect(checksOn(h.conn)).toEqual([]);
+    expect(
+      follower.checksOf(storedIn(h, 'RMQ_SYS_TRANS_HALF_TOPIC', 0)[0]!.properties.UNIQ_KEY!),
+    ).toBe(0);
+  });
+
   it('checks an undecided half after transactionTimeOut, one-way, with the half as the body', async () => {
     await joinGroup(h.conn);
     const sent = await sendHalf(h, 'Orders', 'pending', 2, { KEYS: 'k' });

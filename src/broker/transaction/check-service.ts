@@ -50,6 +50,11 @@ export interface CheckSettings {
   /** transactionCheckMax. */
   readonly checkMax: number;
   readonly brokerName: string;
+  /**
+   * brokerRole=SLAVE: no round runs. The replicated half and op records just sit in the log;
+   * the master asks the producers, and its decision reaches the slave as replicated records.
+   */
+  readonly follower?: boolean;
 }
 
 export interface CheckDeps {
@@ -131,6 +136,7 @@ export class TransactionCheckService {
   }
 
   start(): void {
+    if (this.s.follower) return;
     this.timer = setInterval(() => {
       this.running ??= this.round(Date.now()).finally(() => {
         this.running = undefined;
@@ -146,6 +152,7 @@ export class TransactionCheckService {
 
   /** One check round at time `now` (ms); tests call it with their own clock. */
   async round(now: number): Promise<void> {
+    if (this.s.follower) return;
     let changed = false;
     for (const [txId, p] of [...this.pending]) {
       if (this.d.transactions.decisionOf(txId)) {

@@ -102,6 +102,30 @@ describe('TransactionService', () => {
     expect(realOnes(third.store)).toHaveLength(1);
   });
 
+  it('as a follower (SLAVE) leaves a recorded, unapplied commit to the master', async () => {
+    const root = dirs.make();
+    const first = await broker(root);
+    const half = await putHalf(first.store, 'S');
+    await close(first);
+    const { log } = DecisionLog.open(nodeFileIO, root);
+    await log.append({
+      kind: 'decided',
+      txId: 'S',
+      decision: COMMIT,
+      halfOffset: half.commitLogOffset,
+      halfQueueOffset: half.queueOffset,
+      group: 'PG',
+      realQueueEnd: 0,
+      at: Date.now(),
+    });
+    log.close();
+    const store = await MessageStore.open(testStoreOptions(root));
+    const tx = await TransactionService.open(store, nodeFileIO, root, silentLogger(), true);
+    open.push({ store, tx });
+    expect(realOnes(store)).toEqual([]);
+    expect(tx.decisionOf('S')?.decision).toBe(COMMIT);
+  });
+
   it('finds the real message of a commit whose applied mark was lost, and puts no second', async () => {
     const root = dirs.make();
     const first = await broker(root);

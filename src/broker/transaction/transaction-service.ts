@@ -81,12 +81,18 @@ export class TransactionService {
     this.decisions = decisions;
   }
 
-  /** Reads the decision log under `root` and applies the commits a crash left unapplied. */
+  /**
+   * Reads the decision log under `root` and applies the commits a crash left unapplied. A
+   * `follower` (brokerRole=SLAVE) applies none: its master puts the real message and the slave
+   * receives it with the replicated log; a put here would be a second copy, in a log that only
+   * the master may write.
+   */
   static async open(
     store: TxStore,
     io: FileIO,
     root: string,
     log: Logger,
+    follower = false,
   ): Promise<TransactionService> {
     const { log: decisions, entries } = DecisionLog.open(io, root);
     const s = new TransactionService(store, log, decisions);
@@ -103,10 +109,18 @@ export class TransactionService {
         });
       }
     }
+    let skipped = 0;
     for (const st of s.table.values()) {
       if (st.entry.decision !== MessageSysFlag.TRANSACTION_COMMIT_TYPE) continue;
       if (applied.has(st.entry.txId)) st.applied = true;
+      else if (follower) skipped++;
       else await s.recoverCommit(st);
+    }
+    if (skipped > 0) {
+      log.warn(
+        { unapplied: skipped },
+        "slave: commits left unapplied here are the master's to put",
+      );
     }
     return s;
   }
