@@ -198,7 +198,15 @@ export async function openInProcessBroker(
     pullHold.notifyMessageArriving(topic, queueId, next, tagsCode),
   );
   const levels = parseMessageDelayLevel(config.messageDelayLevel);
-  const schedule = new ScheduleMessageService(store, { storePathRootDir: root, levels, log });
+  // brokerRole=SLAVE: the follower modes BrokerController gives a slave.
+  const follower = config.brokerRole === 'SLAVE';
+  if (follower) store.cleanService.followMaster();
+  const schedule = new ScheduleMessageService(store, {
+    storePathRootDir: root,
+    levels,
+    log,
+    follower,
+  });
   schedule.start();
   const timer = config.timerWheelEnable
     ? new TimerMessageStore(store, {
@@ -206,10 +214,11 @@ export async function openInProcessBroker(
         precisionMs: config.timerPrecisionMs,
         rollWindowSlots: config.timerRollWindowSlot,
         log,
+        follower,
       })
     : undefined;
   await timer?.start();
-  const transactions = await TransactionService.open(store, nodeFileIO, root, log);
+  const transactions = await TransactionService.open(store, nodeFileIO, root, log, follower);
   const producers = new ProducerManager();
   // Not started: tests run its rounds themselves, with their own clock.
   const transactionChecks = new TransactionCheckService(
@@ -219,6 +228,7 @@ export async function openInProcessBroker(
       intervalMs: config.transactionCheckInterval,
       checkMax: config.transactionCheckMax,
       brokerName: config.brokerName,
+      follower,
     },
   );
   // No name server: the registration publishes nothing and every change is answered at once.

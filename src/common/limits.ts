@@ -303,5 +303,7 @@ export const DEFAULT_SLAVE_TIMEOUT_MS = 3_000;
 export const HA_CONNECT_RETRY_MS = 5_000;
 /** A slave syncs topics, offsets, delay/timer progress and groups from its master this often. */
 export const SLAVE_SYNC_INTERVAL_MS = 10_000;
+/** The first of those rounds runs this long after the broker starts (RocketMQ 4.9: 3 s). */
+export const SLAVE_SYNC_FIRST_DELAY_MS = 3_000;
 /** accessMessageInMemoryMaxRatio: a pull further behind than this % of RAM consumes slowly. */
 export const DEFAULT_ACCESS_MESSAGE_IN_MEMORY_MAX_RATIO = 40;

@@ -143,6 +143,11 @@ export class CleanService {
     return this.masterMinOffset !== undefined;
   }
 
+  /** Follower mode: the master's head as last learned (-1 before), else undefined. */
+  get followedMasterMinOffset(): number | undefined {
+    return this.masterMinOffset;
+  }
+
   /** The master's commitLogMinOffset, learned by the slave sync; it only moves forward. */
   setMasterMinOffset(offset: number): void {
     assert(this.masterMinOffset !== undefined, 'followMaster() comes first');
