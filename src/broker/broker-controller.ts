@@ -28,6 +28,7 @@ import { NamesrvRegistration } from './namesrv-registration.js';
 import { registerBrokerProcessors } from './processor-table.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { SendQueue } from './send-queue.js';
+import { SlaveSynchronize } from './slave/slave-synchronize.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
 import { TransactionCheckService } from './transaction/check-service.js';
 import { TransactionService } from './transaction/transaction-service.js';
@@ -42,6 +43,9 @@ export class BrokerController {
   private timer: TimerMessageStore | undefined;
   private transactions: TransactionService | undefined;
   private registration: NamesrvRegistration | undefined;
+  private slaveSync: SlaveSynchronize | undefined;
+  /** A slave's master (host:listenPort), as the name server's register answer names it. */
+  private masterAddr: string | undefined;
   private timers: NodeJS.Timeout[] = [];
   private boundPort = 0;
 
@@ -59,6 +63,11 @@ export class BrokerController {
 
   get brokerAddr(): string {
     return `${this.config.brokerIP1}:${this.boundPort}`;
+  }
+
+  /** brokerRole=SLAVE: where SlaveSynchronize pulls from (REGISTER_BROKER's masterAddr). */
+  setMasterAddress(addr: string | undefined): void {
+    this.masterAddr = addr === '' ? undefined : addr;
   }
 
   async start(): Promise<void> {
@@ -101,6 +110,9 @@ export class BrokerController {
 
   private async startWithStore(store: MessageStore): Promise<void> {
     const c = this.config;
+    // A slave follows its master: no delivery, check-back or retention of its own.
+    const follower = c.brokerRole === 'SLAVE';
+    if (follower) store.cleanService.followMaster();
     const topics = new TopicConfigManager(c, this.log.child({ module: 'topics' }));
     topics.load();
     const groups = new SubscriptionGroupManager(c);
@@ -121,6 +133,7 @@ export class BrokerController {
       storePathRootDir: c.storePathRootDir,
       levels: parseMessageDelayLevel(c.messageDelayLevel),
       log: this.log.child({ module: 'schedule' }),
+      follower,
     });
     this.schedule = schedule;
     schedule.start();
@@ -130,6 +143,7 @@ export class BrokerController {
           precisionMs: c.timerPrecisionMs,
           rollWindowSlots: c.timerRollWindowSlot,
           log: this.log.child({ module: 'timer' }),
+          follower,
         })
       : undefined;
     this.timer = timer;
@@ -140,6 +154,7 @@ export class BrokerController {
       withEnvSeams(nodeFileIO),
       c.storePathRootDir,
       this.log.child({ module: 'transaction' }),
+      follower,
     );
     this.transactions = transactions;
     const transactionChecks = new TransactionCheckService(
@@ -157,6 +172,7 @@ export class BrokerController {
         intervalMs: c.transactionCheckInterval,
         checkMax: c.transactionCheckMax,
         brokerName: c.brokerName,
+        follower,
       },
     );
     // listenPort=0 binds a free pair in one go (a port chosen first and bound later can be taken).
@@ -210,6 +226,19 @@ export class BrokerController {
     transactionChecks.start();
     this.startHousekeeping(ctx);
     await registration.start();
+    if (follower) {
+      this.slaveSync = new SlaveSynchronize({
+        topics,
+        groups,
+        offsets,
+        schedule,
+        clean: store.cleanService,
+        client: this.outbound,
+        masterAddr: () => this.masterAddr,
+        log: this.log.child({ module: 'slave-sync' }),
+      });
+      this.slaveSync.start();
+    }
   }
 
   private startHousekeeping(ctx: BrokerContext): void {
@@ -235,6 +264,7 @@ export class BrokerController {
   async shutdown(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    await this.slaveSync?.stop();
     await this.registration?.shutdown();
     this.outbound.close();
     const ctx = this.ctx;
