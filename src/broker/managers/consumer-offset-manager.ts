@@ -101,8 +101,10 @@ export class ConsumerOffsetManager {
    * the larger of the two offsets. RocketMQ puts the master's entries over the slave's, so a
    * commit a consumer made to the slave while the master was down is thrown away when the master
    * returns, and the group consumes those messages again (rocketmq#1094, #1440). Offsets only
-   * move forward in normal consumption; a reset on the master is the one move backwards, and it
-   * reaches the slave's consumers through the master anyway. Returns how many queues changed.
+   * move forward in normal consumption. The one move backwards, a reset on the master, is not
+   * carried over: should the master be lost afterwards, the slave answers the offset from before
+   * the reset (as it would for a reset made while it was unreachable). Entries the master dropped
+   * (a deleted topic) stay here, as with RocketMQ's putAll. Returns how many queues changed.
    */
   mergeMax(master: ReadonlyMap<string, ReadonlyMap<number, number>>): number {
     let changed = 0;
