@@ -8,6 +8,7 @@ import {
   CLIENT_HOUSEKEEPING_INTERVAL_MS,
   FAST_CHANNEL_PORT_OFFSET,
   LISTEN_PAIR_ATTEMPTS,
+  SLAVE_SYNC_FIRST_DELAY_MS,
 } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { parseMessageDelayLevel } from '../message/delay-level.js';
@@ -227,16 +228,22 @@ export class BrokerController {
     this.startHousekeeping(ctx);
     await registration.start();
     if (follower) {
-      this.slaveSync = new SlaveSynchronize({
-        topics,
-        groups,
-        offsets,
-        schedule,
-        clean: store.cleanService,
-        client: this.outbound,
-        masterAddr: () => this.masterAddr,
-        log: this.log.child({ module: 'slave-sync' }),
-      });
+      this.slaveSync = new SlaveSynchronize(
+        {
+          topics,
+          groups,
+          offsets,
+          schedule,
+          clean: store.cleanService,
+          client: this.outbound,
+          masterAddr: () => this.masterAddr,
+          log: this.log.child({ module: 'slave-sync' }),
+        },
+        {
+          intervalMs: c.slaveSyncInterval,
+          firstDelayMs: Math.min(SLAVE_SYNC_FIRST_DELAY_MS, c.slaveSyncInterval),
+        },
+      );
       this.slaveSync.start();
     }
   }

@@ -1,6 +1,7 @@
 // A master and a SLAVE BrokerController in this process, on free loopback ports, no name server:
 // the slave is told its master's address (what the register answer will supply) and its first
-// sync round brings the master's topic over the VIP port. Proves the composition root's wiring.
+// sync rounds bring the master's topics over the VIP port. Proves the composition root's wiring
+// and slaveSyncInterval.
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseBrokerConfig } from '../../common/config/broker-config.js';
 import type { ConfigValue } from '../../common/config/schema.js';
@@ -42,23 +43,34 @@ async function topicsOf(addr: string): Promise<Record<string, unknown>> {
 }
 
 describe('BrokerController as a SLAVE', () => {
-  it("syncs the master's topics once it knows the master's address", async () => {
+  it("syncs the master's topics every slaveSyncInterval once it knows the master", async () => {
     const master = await broker({});
-    const slave = await broker({ brokerId: 1, brokerRole: 'SLAVE' });
-    const create = createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, 0, {
-      topic: 'Synced',
-      readQueueNums: 2,
-      writeQueueNums: 2,
-      perm: 6,
-      topicFilterType: 'SINGLE_TAG',
-    });
-    expect((await client.invoke(master.brokerAddr, create)).code).toBe(0);
+    const slave = await broker({ brokerId: 1, brokerRole: 'SLAVE', slaveSyncInterval: 200 });
+    const create = (topic: string) =>
+      client.invoke(
+        master.brokerAddr,
+        createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, 0, {
+          topic,
+          readQueueNums: 2,
+          writeQueueNums: 2,
+          perm: 6,
+          topicFilterType: 'SINGLE_TAG',
+        }),
+      );
+    expect((await create('First')).code).toBe(0);
     slave.setMasterAddress(master.brokerAddr);
-    const deadline = Date.now() + 30_000;
-    while (!(await topicsOf(slave.brokerAddr)).Synced) {
-      if (Date.now() > deadline) throw new Error('the slave never synced the topic');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect((await topicsOf(slave.brokerAddr)).Synced).toMatchObject({ readQueueNums: 2 });
+    await untilOnSlave(slave, 'First');
+    // A later round, not only the first, brings what the master created since.
+    expect((await create('Second')).code).toBe(0);
+    await untilOnSlave(slave, 'Second');
+    expect((await topicsOf(slave.brokerAddr)).Second).toMatchObject({ readQueueNums: 2 });
   }, 40_000);
 });
+
+async function untilOnSlave(slave: BrokerController, topic: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await topicsOf(slave.brokerAddr))[topic]) {
+    if (Date.now() > deadline) throw new Error(`the slave never synced ${topic}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

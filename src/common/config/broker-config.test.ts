@@ -75,6 +75,7 @@ describe('BrokerConfig defaults', () => {
       slaveTimeout: 3000,
       haAuthToken: '',
       haSyncFromLastFile: false,
+      slaveSyncInterval: 10000,
       slaveReadEnable: false,
       accessMessageInMemoryMaxRatio: 40,
     });

@@ -86,6 +86,7 @@ export interface BrokerConfig {
   slaveTimeout: number;
   haAuthToken: string;
   haSyncFromLastFile: boolean;
+  slaveSyncInterval: number;
   slaveReadEnable: boolean;
   accessMessageInMemoryMaxRatio: number;
 }

@@ -1,5 +1,6 @@
 // Replication keys (BrokerConfig / MessageStoreConfig, RocketMQ's names and defaults), and the
-// KiteMQ additions that make the classic HA link safer: haAuthToken and haSyncFromLastFile.
+// KiteMQ additions that make the classic HA link safer: haAuthToken and haSyncFromLastFile;
+// slaveSyncInterval makes RocketMQ's fixed metadata-sync period a setting.
 import {
   DEFAULT_ACCESS_MESSAGE_IN_MEMORY_MAX_RATIO,
   DEFAULT_HA_HOUSEKEEPING_INTERVAL_MS,
@@ -8,6 +9,7 @@ import {
   DEFAULT_HA_TRANSFER_BATCH_SIZE,
   DEFAULT_SLAVE_TIMEOUT_MS,
   HA_PORT_OFFSET,
+  SLAVE_SYNC_INTERVAL_MS,
 } from '../limits.js';
 import type { BrokerConfig } from './broker-config.js';
 import type { Schema } from './schema.js';
@@ -73,6 +75,13 @@ export const brokerHaKeys = {
     type: 'bool',
     default: false,
     doc: "KiteMQ: a new, empty slave starts at the master's last commit-log file (RocketMQ's behaviour) instead of the whole history.",
+  },
+  slaveSyncInterval: {
+    type: 'long',
+    default: SLAVE_SYNC_INTERVAL_MS,
+    unit: 'ms',
+    min: 100,
+    doc: "KiteMQ: a slave pulls its master's topics, offsets, delay offsets and groups this often (RocketMQ: fixed 10 s).",
   },
   slaveReadEnable: {
     type: 'bool',
