@@ -51,8 +51,8 @@ export interface CheckSettings {
   readonly checkMax: number;
   readonly brokerName: string;
   /**
-   * brokerRole=SLAVE: no round runs. The replicated half and op records just sit in the log;
-   * the master asks the producers, and its decision reaches the slave as replicated records.
+   * brokerRole=SLAVE: no index, no round. The replicated half and op records just sit in the
+   * log; the master asks the producers, and its decision reaches the slave as replicated records.
    */
   readonly follower?: boolean;
 }
@@ -89,6 +89,9 @@ export class TransactionCheckService {
   constructor(d: CheckDeps, s: CheckSettings) {
     this.d = d;
     this.s = s;
+    // A follower keeps no index: no round would ever prune it, and every replicated half would
+    // stay in memory. Restarted as a master, the broker rebuilds it from the half queue.
+    if (s.follower) return;
     const saved = this.loadChecks();
     const whole = readQueue(
       d.store,
