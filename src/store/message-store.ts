@@ -80,6 +80,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     const parts = { ...s, logger: opts.logger, events: this };
     const syncFlush = opts.flushDiskType === 'SYNC_FLUSH';
     this.put = new PutMessageService({ ...parts, maxMessageSize: opts.maxMessageSize, syncFlush });
+    if (opts.slave) this.put.slaveRemark = slaveRemark(opts.slave);
     this.raw = { ...parts, put: this.put };
   }
 
@@ -295,4 +296,9 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     if (this.cqTimer) clearInterval(this.cqTimer);
     this.cleanService.stop();
   }
+}
+
+/** The refusal a client sees from a slave (DefaultMessageStore#putMessage on BrokerRole.SLAVE). */
+export function slaveRemark(s: { readonly brokerName: string; readonly brokerId: number }): string {
+  return `this broker is a slave (brokerId=${s.brokerId} of ${s.brokerName}); send to the master`;
 }
