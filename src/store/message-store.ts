@@ -35,6 +35,7 @@ import {
 } from './query-message.js';
 import { appendRaw, type RawAppendResult, type RawParts, truncateRaw } from './raw-append.js';
 import { recoverStore } from './recovery.js';
+import { lockStoreDir, type StoreLock } from './store-lock.js';
 import {
   createStoreServices,
   type MessageStoreOptions,
@@ -63,6 +64,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   private readonly raw: RawParts;
   private cqTimer: NodeJS.Timeout | undefined;
   private running = false;
+  private lock: StoreLock | undefined;
 
   private constructor(opts: MessageStoreOptions) {
     super();
@@ -85,8 +87,16 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   }
 
   static async open(opts: MessageStoreOptions): Promise<MessageStore> {
-    const store = new MessageStore(opts);
-    store.load();
+    const lock = lockStoreDir(opts.storePathRootDir); // before any store file is opened
+    let store: MessageStore;
+    try {
+      store = new MessageStore(opts);
+      store.load();
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+    store.lock = lock;
     store.start();
     return store;
   }
@@ -272,7 +282,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     this.flushService.stop();
     this.commitService.halt();
     this.consumeQueues.abandon();
-    this.commitLog.queue.abandon();
+    this.commitLog.queue.abandon(); // the lock file stays, as a crash leaves it
   }
 
   async shutdown(): Promise<void> {
@@ -287,6 +297,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     this.consumeQueues.close();
     this.indexService.close();
     this.commitLog.close();
+    this.lock?.release();
     this.opts.logger.info({ commitLogEnd: end }, 'store shut down cleanly');
   }
 
