@@ -19,7 +19,7 @@ export interface StoreLock {
   release(): void;
 }
 
-/** Takes the lock of `dir` (made if missing) or throws a ConfigError naming the owner and the fix. */
+/** Takes the lock of `dir` (made if missing), or throws a ConfigError naming the owner and fix. */
 export function lockStoreDir(dir: string): StoreLock {
   const path = join(dir, STORE_LOCK_FILE);
   const pid = process.pid;

@@ -174,7 +174,8 @@ function checkRoleAndId(
     );
   }
   if (c.brokerId === 0) return parsed;
-  const warning = `${fileName}: brokerId=${c.brokerId} with brokerRole=${c.brokerRole}; a master's brokerId is always 0, using 0 (set brokerRole=SLAVE for a slave)`;
+  const given = `${fileName}: brokerId=${c.brokerId} with brokerRole=${c.brokerRole}`;
+  const warning = `${given}; a master's brokerId is always 0, using 0 (set brokerRole=SLAVE for a slave)`;
   return {
     config: Object.freeze({ ...c, brokerId: 0 }),
     warnings: [...parsed.warnings, warning],
