@@ -96,6 +96,8 @@ export class BrokerController {
         cleanResourceInterval: c.cleanResourceInterval,
       },
       logger: this.log.child({ module: 'store' }),
+      slave:
+        c.brokerRole === 'SLAVE' ? { brokerName: c.brokerName, brokerId: c.brokerId } : undefined,
     });
     try {
       await this.startWithStore(store);

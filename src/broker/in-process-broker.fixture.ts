@@ -184,6 +184,10 @@ export async function openInProcessBroker(
       messageIndexEnable: config.messageIndexEnable,
       maxHashSlotNum: 1_024,
       maxIndexNum: 4_096,
+      slave:
+        config.brokerRole === 'SLAVE'
+          ? { brokerName: config.brokerName, brokerId: config.brokerId }
+          : undefined,
     }),
   );
   const storeHost = `${config.brokerIP1}:${config.listenPort}`;

@@ -14,6 +14,7 @@ import {
 } from '../common/limits.js';
 import { nodeFileIO } from '../store/file-io.js';
 import type { BrokerContext } from './broker-context.js';
+import { haRuntimeInfo } from './runtime-info-ha.js';
 
 const JAVA_INT_MAX = 2_147_483_647;
 
@@ -140,6 +141,7 @@ export function buildRuntimeInfo(
     ackThreadPoolQueueHeadWaitTimeMills: '0',
     EndTransactionQueueSize: '0',
     EndTransactionThreadPoolQueueCapacity: String(END_TRANSACTION_POOL_QUEUE_CAPACITY),
+    ...haRuntimeInfo(ctx.ha?.status()),
   };
   const capacity = diskCapacity(config.storePathRootDir);
   if (capacity !== undefined) table.commitLogDirCapacity = capacity;

@@ -29,6 +29,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'load tools: bench producer|consumer|e2e -n <namesrv> -t <topic> (-h for flags)',
     load: () => import('./bench.js'),
   },
+  cluster: {
+    summary: 'a name server and every broker of a conf dir, e.g. cluster conf/2m-2s-async',
+    load: () => import('./cluster.js'),
+  },
   standalone: {
     summary: 'name server + broker in one process on 127.0.0.1, for development (npm start)',
     load: () => import('./standalone.js'),

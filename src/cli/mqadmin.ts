@@ -14,6 +14,7 @@ import {
   stringFlag,
   UsageError,
 } from './args.js';
+import { clusterListLines, clusterRows, truncationNotes } from './cluster-list.js';
 import {
   TRANSACTION_COMMANDS,
   TRANSACTION_HELP,
@@ -26,7 +27,7 @@ Commands:
   updateTopic       create or update a topic: -c <cluster> | -b <brokerAddr>, -t <topic>,
                     [-r readQueueNums=8] [-w writeQueueNums=8] [-p perm=6] [-o order]
   deleteTopic       delete a topic from a cluster's brokers and the name servers: -c <cluster> -t <topic>
-  clusterList       brokers of every cluster
+  clusterList       brokers of every cluster, with replica lag
   topicList         every topic the name server knows
   topicRoute        the route of a topic: -t <topic>
   topicStatus       min/max offsets of every queue of a topic: -t <topic>
@@ -124,15 +125,9 @@ const COMMANDS: Record<string, Command> = {
     );
   },
   async clusterList(admin) {
-    const info = await admin.getClusterInfo();
-    const rows: (string | number)[][] = [['#Cluster Name', '#Broker Name', '#BID', '#Addr']];
-    for (const [cluster, names] of Object.entries(info.clusterAddrTable)) {
-      for (const name of names) {
-        for (const [id, addr] of Object.entries(info.brokerAddrTable[name]?.brokerAddrs ?? {}))
-          rows.push([cluster, name, id, addr]);
-      }
-    }
-    console.log(table(rows));
+    const rows = await clusterRows(admin);
+    console.log(table(clusterListLines(rows)));
+    for (const note of truncationNotes(rows)) console.log(note);
   },
   async topicList(admin) {
     for (const t of (await admin.getAllTopics()).sort()) console.log(t);

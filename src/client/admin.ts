@@ -81,6 +81,16 @@ export class AdminClient {
     return decodeClusterInfo(res.body);
   }
 
+  /** GET_BROKER_RUNTIME_INFO (28): the broker's KVTable of stats, as mqadmin brokerStatus. */
+  async getBrokerRuntimeInfo(brokerAddr: string): Promise<Record<string, string>> {
+    const req = createRequest(RequestCode.GET_BROKER_RUNTIME_INFO, 0);
+    const res = await this.client.remoting.invoke(brokerAddr, req);
+    if (res.code !== ResponseCode.SUCCESS || !res.body)
+      throw new MQBrokerError(res.code, res.remark, brokerAddr);
+    const kv = JSON.parse(res.body.toString('utf8')) as { table?: Record<string, string> };
+    return kv.table ?? {};
+  }
+
   getTopicRoute(topic: string): Promise<TopicRouteData> {
     return this.client.updateRoute(topic);
   }

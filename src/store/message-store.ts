@@ -35,6 +35,7 @@ import {
 } from './query-message.js';
 import { appendRaw, type RawAppendResult, type RawParts, truncateRaw } from './raw-append.js';
 import { recoverStore } from './recovery.js';
+import { lockStoreDir, type StoreLock } from './store-lock.js';
 import {
   createStoreServices,
   type MessageStoreOptions,
@@ -63,6 +64,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   private readonly raw: RawParts;
   private cqTimer: NodeJS.Timeout | undefined;
   private running = false;
+  private lock: StoreLock | undefined;
 
   private constructor(opts: MessageStoreOptions) {
     super();
@@ -80,12 +82,21 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     const parts = { ...s, logger: opts.logger, events: this };
     const syncFlush = opts.flushDiskType === 'SYNC_FLUSH';
     this.put = new PutMessageService({ ...parts, maxMessageSize: opts.maxMessageSize, syncFlush });
+    if (opts.slave) this.put.slaveRemark = slaveRemark(opts.slave);
     this.raw = { ...parts, put: this.put };
   }
 
   static async open(opts: MessageStoreOptions): Promise<MessageStore> {
-    const store = new MessageStore(opts);
-    store.load();
+    const lock = lockStoreDir(opts.storePathRootDir); // before any store file is opened
+    let store: MessageStore;
+    try {
+      store = new MessageStore(opts);
+      store.load();
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+    store.lock = lock;
     store.start();
     return store;
   }
@@ -271,7 +282,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     this.flushService.stop();
     this.commitService.halt();
     this.consumeQueues.abandon();
-    this.commitLog.queue.abandon();
+    this.commitLog.queue.abandon(); // the lock file stays, as a crash leaves it
   }
 
   async shutdown(): Promise<void> {
@@ -286,6 +297,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     this.consumeQueues.close();
     this.indexService.close();
     this.commitLog.close();
+    this.lock?.release();
     this.opts.logger.info({ commitLogEnd: end }, 'store shut down cleanly');
   }
 
@@ -295,4 +307,9 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     if (this.cqTimer) clearInterval(this.cqTimer);
     this.cleanService.stop();
   }
+}
+
+/** The refusal a client sees from a slave (DefaultMessageStore#putMessage on BrokerRole.SLAVE). */
+export function slaveRemark(s: { readonly brokerName: string; readonly brokerId: number }): string {
+  return `this broker is a slave (brokerId=${s.brokerId} of ${s.brokerName}); send to the master`;
 }

@@ -63,6 +63,8 @@ export interface PutParts {
 export class PutMessageService {
   /** Puts are refused (SERVICE_NOT_AVAILABLE) unless the store is running. */
   accepting = false;
+  /** A slave's store: every put is refused with this remark; its data comes from the master. */
+  slaveRemark: string | undefined;
   /**
    * Commit-log end as of the last write round that succeeded: every byte below it is written and
    * its puts told so; every byte past it belongs to puts still waiting, and a failed write rolls
@@ -155,6 +157,8 @@ export class PutMessageService {
   private encode(ms: MessageToStore[]): EncodedForStore[] | PutMessageResult {
     if (!this.accepting)
       return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: 'the store is shut down' };
+    if (this.slaveRemark !== undefined)
+      return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: this.slaveRemark };
     const clean = this.p.cleanService;
     if (clean.isDiskFull)
       return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: clean.diskFullRemark() };

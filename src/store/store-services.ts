@@ -41,6 +41,11 @@ export interface MessageStoreOptions {
   dispatchers?: readonly CommitLogDispatcher[];
   /** Injected for fault simulation; node:fs by default. */
   fileIO?: FileIO;
+  /**
+   * Set on a slave (brokerRole=SLAVE): every put is refused, raw appends from its master still
+   * run (DefaultMessageStore#putMessage checks the role before anything else).
+   */
+  slave?: { readonly brokerName: string; readonly brokerId: number };
 }
 
 export interface StoreServices {

@@ -153,7 +153,7 @@ describe('END_TRANSACTION', () => {
   });
 
   it('is refused with SLAVE_NOT_AVAILABLE on a slave', async () => {
-    await withInProcessBroker({ brokerRole: 'SLAVE' }, async (slave) => {
+    await withInProcessBroker({ brokerRole: 'SLAVE', brokerId: 1 }, async (slave) => {
       const res = await slave.request(RequestCode.END_TRANSACTION, { commitOrRollback: '8' });
       expect(res.code).toBe(ResponseCode.SLAVE_NOT_AVAILABLE);
       expect(res.remark).toMatch(/slave/);

@@ -88,6 +88,15 @@ export class SendMessageBackProcessor {
     const diverted = applyDelayLevel(copy, this.ctx.schedule.levels);
     if ('error' in diverted) throw new Error(`a broker-built DELAY is valid: ${diverted.error}`);
     const result = await store.putMessage(diverted.message);
+    // A slave's refusal (or a full disk) keeps its code and remark, so the client is told where
+    // to go instead of a bare status name (RocketMQ answers SYSTEM_ERROR "SERVICE_NOT_AVAILABLE").
+    if (result.status === PutMessageStatus.SERVICE_NOT_AVAILABLE) {
+      return createResponse(
+        req,
+        ResponseCode.SERVICE_NOT_AVAILABLE,
+        result.remark ?? result.status,
+      );
+    }
     if (result.status !== PutMessageStatus.PUT_OK) {
       return createResponse(req, ResponseCode.SYSTEM_ERROR, result.status);
     }

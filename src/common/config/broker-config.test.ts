@@ -171,3 +171,29 @@ describe('parseBrokerConfig', () => {
     expect(text.split('\n')).toHaveLength(Object.keys(parse('').config).length);
   });
 });
+
+describe('brokerRole and brokerId (BrokerStartup)', () => {
+  it('a SLAVE with brokerId 0 is a config error that says to set brokerId', () => {
+    const run = () => parse('brokerRole=SLAVE');
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow('broker.conf: brokerRole=SLAVE needs brokerId > 0 (got 0); set brokerId=1');
+  });
+
+  it('a SLAVE with brokerId 2 keeps it', () => {
+    const { config, warnings } = parse('brokerRole=SLAVE\nbrokerId=2');
+    expect(config.brokerId).toBe(2);
+    expect(warnings).toEqual([]);
+  });
+
+  it.each(['ASYNC_MASTER', 'SYNC_MASTER'])(
+    '%s with brokerId 1 runs as 0, with a warning',
+    (role) => {
+      const { config, warnings } = parse(`brokerRole=${role}\nbrokerId=1`);
+      expect(config.brokerId).toBe(0);
+      expect(Object.isFrozen(config)).toBe(true);
+      expect(warnings).toEqual([
+        `broker.conf: brokerId=1 with brokerRole=${role}; a master's brokerId is always 0, using 0 (set brokerRole=SLAVE for a slave)`,
+      ]);
+    },
+  );
+});

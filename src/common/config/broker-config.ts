@@ -3,6 +3,7 @@
 // the schema that parses broker.conf into it once; the result is frozen and passed down
 // explicitly. The keys themselves are in broker-keys.ts and store-keys.ts.
 import { homedir, networkInterfaces } from 'node:os';
+import { ConfigError } from '../errors.js';
 import {
   brokerIdentityKeys,
   brokerRuntimeKeys,
@@ -154,5 +155,30 @@ export function parseBrokerConfig(
   options: ParseOptions = {},
 ): ParsedConfig<BrokerConfig> {
   const def = brokerConfigDefinition(options.env);
-  return parseConfig(def, { text, fileName, overrides, defaults: options.defaults });
+  const parsed = parseConfig(def, { text, fileName, overrides, defaults: options.defaults });
+  return checkRoleAndId(parsed, fileName);
+}
+
+/**
+ * BrokerStartup#createBrokerController: a master's brokerId is forced to 0 (MixAll.MASTER_ID), a
+ * slave needs one above 0 (RocketMQ exits with "Slave's brokerId must be > 0").
+ */
+function checkRoleAndId(
+  parsed: ParsedConfig<BrokerConfig>,
+  fileName: string,
+): ParsedConfig<BrokerConfig> {
+  const c = parsed.config;
+  if (c.brokerRole === 'SLAVE') {
+    if (c.brokerId > 0) return parsed;
+    throw new ConfigError(
+      `${fileName}: brokerRole=SLAVE needs brokerId > 0 (got ${c.brokerId}); set brokerId=1 (0 is the master's id)`,
+    );
+  }
+  if (c.brokerId === 0) return parsed;
+  const given = `${fileName}: brokerId=${c.brokerId} with brokerRole=${c.brokerRole}`;
+  const warning = `${given}; a master's brokerId is always 0, using 0 (set brokerRole=SLAVE for a slave)`;
+  return {
+    config: Object.freeze({ ...c, brokerId: 0 }),
+    warnings: [...parsed.warnings, warning],
+  };
 }

@@ -1,0 +1,63 @@
+// mqadmin clusterList (ClusterListSubCommand): one row per broker of every cluster, with the
+// replica lag read from each broker's GET_BROKER_RUNTIME_INFO (its haReplica* keys, see
+// broker/runtime-info-ha.ts) and a note under the table for each slave that truncated bytes which
+// had diverged from its master. A broker that does not answer shows "-".
+import type { AdminClient } from '../client/admin.js';
+
+export interface ClusterRow {
+  readonly cluster: string;
+  readonly brokerName: string;
+  readonly brokerId: string;
+  readonly addr: string;
+  /** The broker's runtime table; undefined when it did not answer. */
+  readonly info: Readonly<Record<string, string>> | undefined;
+}
+
+export async function clusterRows(admin: AdminClient): Promise<ClusterRow[]> {
+  const cluster = await admin.getClusterInfo();
+  const rows: Omit<ClusterRow, 'info'>[] = [];
+  for (const [name, brokerNames] of Object.entries(cluster.clusterAddrTable)) {
+    for (const brokerName of brokerNames) {
+      const addrs = cluster.brokerAddrTable[brokerName]?.brokerAddrs ?? {};
+      for (const [brokerId, addr] of Object.entries(addrs))
+        rows.push({ cluster: name, brokerName, brokerId, addr });
+    }
+  }
+  const infos = await Promise.all(
+    rows.map((r) => admin.getBrokerRuntimeInfo(r.addr).catch(() => undefined)),
+  );
+  return rows.map((r, i) => ({ ...r, info: infos[i] }));
+}
+
+/** "0 B, 0.0 s", "no slave" for a master nobody follows, "(disconnected)" for a cut-off slave. */
+export function replicaLagCell(info: Readonly<Record<string, string>> | undefined): string {
+  if (info?.haRole === undefined) return '-';
+  if (info.haMaster === 'true' && info.haSlaveNums === '0') return 'no slave';
+  const bytes = Number(info.haReplicaLagBytes ?? 0);
+  const seconds = (Number(info.haReplicaLagMs ?? 0) / 1000).toFixed(1);
+  const cut = info.haMaster === 'false' && info.haConnected !== 'true' ? ' (disconnected)' : '';
+  return `${bytes} B, ${seconds} s${cut}`;
+}
+
+/** One line per slave that dropped diverged bytes, for under the table. */
+export function truncationNotes(rows: readonly ClusterRow[]): string[] {
+  const notes: string[] = [];
+  for (const r of rows) {
+    const bytes = Number(r.info?.haTruncatedBytes ?? 0);
+    if (!(bytes > 0)) continue;
+    const at = Number(r.info?.haLastTruncatedTimestamp ?? -1);
+    const when = at > 0 ? ` (last at ${new Date(at).toISOString()})` : '';
+    notes.push(
+      `note: ${r.brokerName} slave ${r.brokerId} (${r.addr}) truncated ${bytes} bytes that had diverged from its master${when}`,
+    );
+  }
+  return notes;
+}
+
+export function clusterListLines(rows: readonly ClusterRow[]): (string | number)[][] {
+  const header = ['#Cluster Name', '#Broker Name', '#BID', '#Addr', '#Replica Lag'];
+  return [
+    header,
+    ...rows.map((r) => [r.cluster, r.brokerName, r.brokerId, r.addr, replicaLagCell(r.info)]),
+  ];
+}
