@@ -63,7 +63,10 @@ describe('GroupTransferService', () => {
     v.end = 1 << 20;
     const g = service(v);
     let seed = 7;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
     const ends = Array.from({ length: 300 }, () => 1 + Math.floor(rnd() * 10_000));
     const got = track(ends.map((e) => g.waiter(e)));
     let released = 0;

@@ -142,6 +142,16 @@ describe('HA master: the transfer', () => {
   });
 });
 
+describe('HA master: the port', () => {
+  it('fails to start with one line naming haListenPort when the port is taken', async () => {
+    const store = await filled(5000);
+    const m = await bed.master(store);
+    await expect(bed.master(store, { listenPort: m.port })).rejects.toThrow(
+      new RegExp(`^haListenPort ${m.port} on 127.0.0.1 is already in use; set haListenPort`),
+    );
+  });
+});
+
 describe('HA master: haAuthToken', () => {
   const token = 'secret-of-the-replica-set';
 

@@ -92,7 +92,8 @@ export class HaMasterService implements HaRole {
         const why =
           err.code === 'EADDRINUSE' ? 'is already in use' : `cannot be bound (${err.code})`;
         const msg = `haListenPort ${listenPort} on ${bindAddress} ${why}; set haListenPort to a free port`;
-        reject(new Error(msg, { cause: err }));
+        // No cause: the startup report would read it as the main port (listenPort) in use.
+        reject(new Error(msg));
       };
       this.server.once('error', onError);
       this.server.listen(listenPort, bindAddress, () => {
