@@ -39,7 +39,8 @@ export function mapPutStatus(status: PutMessageStatusValue, detail?: string): Wi
       return {
         code: ResponseCode.SLAVE_NOT_AVAILABLE,
         remark:
-          'the message is stored but not replicated: no slave is connected to this SYNC_MASTER, or it is more than haMaxGapNotInSync behind; start the slave or check haListenPort/brokerIP2',
+          'the message is stored but not replicated: no slave is connected to this SYNC_MASTER, ' +
+          'or it is more than haMaxGapNotInSync behind; start the slave or check haListenPort/brokerIP2',
         stored: true,
       };
     case PutMessageStatus.MESSAGE_ILLEGAL:
