@@ -182,6 +182,14 @@ export class HaConnection {
       this.events.onAck(this);
       return;
     }
+    if (start < this.store.minPhyOffset) {
+      // As in RocketMQ the link then only carries heartbeats: the bytes are gone from here.
+      const minPhyOffset = this.store.minPhyOffset;
+      this.log.warn(
+        { reported, minPhyOffset },
+        'HA slave asks for bytes retention already deleted; rebuild it from an empty store',
+      );
+    }
     this.log.info({ reported, startOffset: start }, 'HA transfer starts');
     this.pump();
   }
