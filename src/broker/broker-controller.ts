@@ -18,6 +18,7 @@ import { nodeFileIO, withEnvSeams } from '../store/file-io.js';
 import { MessageStore } from '../store/message-store.js';
 import type { BrokerContext } from './broker-context.js';
 import { BrokerStats } from './broker-stats.js';
+import { HaMasterService, haMasterOptions } from './ha/ha-master.js';
 import { PullRequestHoldService } from './long-polling/pull-request-hold-service.js';
 import { ConsumerManager } from './managers/consumer-manager.js';
 import { ConsumerOffsetManager } from './managers/consumer-offset-manager.js';
@@ -47,6 +48,7 @@ export class BrokerController {
   private slaveSync: SlaveSynchronize | undefined;
   /** A slave's master (host:listenPort), as the name server's register answer names it. */
   private masterAddr: string | undefined;
+  private haMaster: HaMasterService | undefined;
   private timers: NodeJS.Timeout[] = [];
   private boundPort = 0;
 
@@ -103,6 +105,7 @@ export class BrokerController {
       await this.startWithStore(store);
     } catch (err) {
       await this.server.close();
+      await this.haMaster?.close();
       await this.schedule?.shutdown();
       await this.timer?.shutdown();
       this.transactions?.close();
@@ -186,6 +189,11 @@ export class BrokerController {
       LISTEN_PAIR_ATTEMPTS,
     );
     const storeHost = `${c.brokerIP1}:${this.boundPort}`;
+    // A master serves its slaves (a SYNC_MASTER's puts wait for them); a slave runs no HA master.
+    if (c.brokerRole !== 'SLAVE') {
+      const haLog = this.log.child({ module: 'ha-master' });
+      this.haMaster = await HaMasterService.start(store, haMasterOptions(c), haLog);
+    }
     const stats = new BrokerStats();
     stats.start();
     const registration = new NamesrvRegistration(
@@ -196,6 +204,7 @@ export class BrokerController {
       this.log.child({ module: 'registration' }),
     );
     this.registration = registration;
+    if (this.haMaster) registration.haServerAddr = this.haMaster.haServerAddr;
     topics.onChange = () => registration.scheduleRegister();
     const ctx: BrokerContext = {
       stats,
@@ -218,6 +227,7 @@ export class BrokerController {
       transactionChecks,
       storeHost,
       locks: new RebalanceLockManager(c.rebalanceLockMaxLiveTime),
+      ha: this.haMaster,
     };
     this.ctx = ctx;
     registerBrokerProcessors(ctx, this.server);
@@ -280,6 +290,7 @@ export class BrokerController {
     ctx?.pullHold.shutdown();
     ctx?.stats.stop();
     await this.server.close();
+    await this.haMaster?.close(); // open SYNC_MASTER waits are answered before the store closes
     if (ctx) {
       await ctx.schedule.shutdown(); // before the store: the last batch's offsets get written
       await ctx.timer?.shutdown();

@@ -61,6 +61,8 @@ export class NamesrvRegistration implements TopicChangePublisher {
   /** A registration about to start, shared by every change made in this turn of the loop. */
   private next: Promise<Registration> | undefined;
   private readonly periodMs: number;
+  /** The bound HA address of this master (brokerIP2:haListenPort); unset: listenPort + 1. */
+  haServerAddr: string | undefined;
   private readonly addrs: string[];
   private readonly config: BrokerConfig;
   private readonly brokerAddr: string;
@@ -193,7 +195,7 @@ export class NamesrvRegistration implements TopicChangePublisher {
       brokerName: this.config.brokerName,
       brokerAddr: this.brokerAddr,
       clusterName: this.config.brokerClusterName,
-      haServerAddr: `${this.config.brokerIP2}:${this.config.listenPort + 1}`,
+      haServerAddr: this.haServerAddr ?? `${this.config.brokerIP2}:${this.config.listenPort + 1}`,
       brokerId: this.config.brokerId,
       compressed: false,
       bodyCrc32: bodyCrc32(body),

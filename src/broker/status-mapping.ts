@@ -31,13 +31,16 @@ export function mapPutStatus(status: PutMessageStatusValue, detail?: string): Wi
     case PutMessageStatus.FLUSH_SLAVE_TIMEOUT:
       return {
         code: ResponseCode.FLUSH_SLAVE_TIMEOUT,
-        remark: 'the message is stored but the slave did not confirm it in time',
+        remark:
+          'the message is stored but no slave confirmed it within slaveTimeout; check the slave and the network to its HA port',
         stored: true,
       };
     case PutMessageStatus.SLAVE_NOT_AVAILABLE:
       return {
         code: ResponseCode.SLAVE_NOT_AVAILABLE,
-        remark: 'the message is stored but no slave is available to replicate it',
+        remark:
+          'the message is stored but not replicated: no slave is connected to this SYNC_MASTER, ' +
+          'or it is more than haMaxGapNotInSync behind; start the slave or check haListenPort/brokerIP2',
         stored: true,
       };
     case PutMessageStatus.MESSAGE_ILLEGAL:

@@ -34,6 +34,7 @@ import {
   storeTimestampAt,
 } from './query-message.js';
 import { appendRaw, type RawAppendResult, type RawParts, truncateRaw } from './raw-append.js';
+import { readCommitLog } from './raw-read.js';
 import { recoverStore } from './recovery.js';
 import { lockStoreDir, type StoreLock } from './store-lock.js';
 import {
@@ -65,6 +66,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   private cqTimer: NodeJS.Timeout | undefined;
   private running = false;
   private lock: StoreLock | undefined;
+  private readonly writtenListeners: (() => void)[] = [];
 
   private constructor(opts: MessageStoreOptions) {
     super();
@@ -72,7 +74,10 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     this.io = withEnvSeams(opts.fileIO ?? nodeFileIO);
     // The round hooks run only once puts are appended, after `put` is built below.
     const s = createStoreServices(opts, this.io, {
-      written: () => this.put.onWritten(),
+      written: () => {
+        this.put.onWritten();
+        for (const l of this.writtenListeners) this.callWritten(l);
+      },
       failed: (err) => this.put.rollBack(err),
     });
     this.s = s;
@@ -151,6 +156,36 @@ export class MessageStore extends EventEmitter<StoreEvents> {
    */
   appendRaw(offset: number, bytes: Buffer): Promise<RawAppendResult> {
     return appendRaw(this.raw, offset, bytes);
+  }
+
+  /**
+   * Commit-log bytes from `offset` for a slave (DefaultHAConnection): within its one segment
+   * (end-of-file blank included), at most `maxBytes`, none a pending write round may still undo.
+   */
+  readCommitLog(offset: number, maxBytes: number): Buffer | undefined {
+    return readCommitLog(this.commitLog, this.put.writtenEnd, offset, maxBytes);
+  }
+
+  /** Commit-log end as of the last write round that succeeded: what readers may see. */
+  get writtenPhyOffset(): number {
+    return this.put.writtenEnd;
+  }
+
+  /**
+   * Calls `l` after each write round that succeeded (at most once per event-loop turn, before
+   * any put is answered): the cheap wake for a reader that tails the log, such as the HA master.
+   */
+  onWritten(l: () => void): void {
+    this.writtenListeners.push(l);
+  }
+
+  private callWritten(l: () => void): void {
+    try {
+      l();
+    } catch (err) {
+      // A listener's bug must not pass for a failed write (which would roll the round back).
+      this.opts.logger.error({ err }, 'a written-round listener failed');
+    }
   }
 
   /** Cuts the log at `offset`, a record boundary, with what points past it (a diverged slave). */
