@@ -89,10 +89,12 @@ export interface BrokerOptions extends CommonOptions {
  * Broker settings the harness applies before opts.conf: loopback, 64 MiB commit-log segments
  * instead of 1 GiB so parallel test brokers stay light (16 max-size messages still fit one), and
  * disk watermarks near 100 % so a crowded disk on a test machine does not make unrelated tests
- * refuse sends (the disk-full test sets RocketMQ's levels itself).
+ * refuse sends (the disk-full test sets RocketMQ's levels itself). haListenPort=0 stays in the
+ * file across restarts: a restart pins listenPort, and listenPort + 1 may be taken by then.
  */
 export const HARNESS_BROKER_DEFAULTS: ConfValues = {
   brokerIP1: '127.0.0.1',
+  haListenPort: 0,
   bindAddress: '127.0.0.1',
   mapedFileSizeCommitLog: 64 * 1024 * 1024,
   diskSpaceWarningLevelRatio: 99,
