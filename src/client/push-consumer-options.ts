@@ -3,6 +3,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
+  CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
   CONSUMER_DEFAULT_CONSUME_MESSAGE_BATCH_MAX_SIZE,
   CONSUMER_DEFAULT_CONSUME_THREAD_MAX,
   CONSUMER_DEFAULT_CONSUME_TIMESTAMP_AGO_MS,
@@ -54,6 +56,11 @@ export interface PushConsumerOptions {
    * allocateConsistentHash(), allocateByConfig([...]) from 'kitemq/push-consumer').
    */
   allocateStrategy?: AllocateStrategy;
+  /** ms between route refreshes (ClientConfig.pollNameServerInterval, 30 s): how soon a lost
+   * master is noticed. */
+  pollNameServerInterval?: number;
+  /** ms between heartbeats to the brokers (ClientConfig.heartbeatBrokerInterval, 30 s). */
+  heartbeatBrokerInterval?: number;
   logger?: Logger;
 }
 
@@ -75,6 +82,8 @@ export function withDefaults(
     messageModel: 'CLUSTERING',
     instanceName: 'DEFAULT',
     offsetStoreDir: join(homedir(), '.rocketmq_offsets'),
+    pollNameServerInterval: CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
+    heartbeatBrokerInterval: CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
     ...options,
   };
 }

@@ -95,7 +95,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     this.retryTopic = RETRY_GROUP_TOPIC_PREFIX + o.consumerGroup;
     this.log =
       options.logger ?? createLogger('kitemq-consumer', process.env.KITEMQ_LOG_LEVEL ?? 'warn');
-    this.client = new ClientInstance(options.namesrvAddr, this.log);
+    this.client = new ClientInstance(options.namesrvAddr, this.log, o);
     this.offsets =
       o.messageModel === 'BROADCASTING'
         ? new LocalOffsetStore(
