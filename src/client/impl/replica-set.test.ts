@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
 import { PullSysFlag } from '../../protocol/headers/pull.js';
+import { createRequest } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ClientInstance } from './client-instance.js';
 import { PullAPIWrapper } from './pull-api.js';
@@ -104,5 +105,21 @@ describe('heartbeats across a replica set', () => {
     await client.sendHeartbeatToAllBrokers();
     expect(master.of(RequestCode.HEART_BEAT)).toHaveLength(2);
     expect(slave.of(RequestCode.HEART_BEAT)).toHaveLength(1);
+  });
+});
+
+describe('sends across replica sets', () => {
+  it('a broker name whose master left the route has no writable queue', async () => {
+    const both = { a: { '0': master.addr, '1': slave.addr }, b: { '0': '127.0.0.1:2' } };
+    client.applyRoute('T', routeOf(both));
+    const names = async () => [
+      ...new Set((await client.publishQueues('T')).map((q) => q.brokerName)),
+    ];
+    expect(await names()).toEqual(['a', 'b']);
+    client.applyRoute('T', routeOf({ a: { '1': slave.addr }, b: { '0': '127.0.0.1:2' } }));
+    expect(await names()).toEqual(['b']);
+    await expect(
+      client.invokeBroker('a', createRequest(RequestCode.HEART_BEAT, 0)),
+    ).rejects.toThrow(/no master address/);
   });
 });
