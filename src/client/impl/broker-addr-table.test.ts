@@ -2,7 +2,7 @@
 // routes: the master for writes; for reads the id asked, then id+1, then any member; an address
 // that left the route is gone at once.
 import { describe, expect, it } from 'vitest';
-import { BrokerAddrTable } from './broker-addr-table.js';
+import { BrokerAddrTable, readAddrOf } from './broker-addr-table.js';
 import { routeOf } from './replica-set.fixture.js';
 
 function tableWith(sets: Record<string, Record<string, string>>): BrokerAddrTable {
@@ -55,5 +55,11 @@ describe('BrokerAddrTable', () => {
     t.update(only, [only]);
     expect(t.findInSubscribe('a', 0)).toBeUndefined();
     expect(t.addrs()).toEqual(['m:2']);
+  });
+
+  it("reads (the admin client's queries) use the master, else the lowest slave", () => {
+    expect(readAddrOf({ '0': 'm:1', '1': 's:1' })).toBe('m:1');
+    expect(readAddrOf({ '2': 's:2', '1': 's:1' })).toBe('s:1');
+    expect(readAddrOf({})).toBeUndefined();
   });
 });

@@ -77,3 +77,13 @@ export class BrokerAddrTable {
     return parts.sort().join(';');
   }
 }
+
+/** A route entry's address for reads (BrokerData#selectBrokerAddr): the master, else a slave. */
+export function readAddrOf(brokerAddrs: Readonly<Record<string, string>>): string | undefined {
+  const master = brokerAddrs[String(MASTER_ID)];
+  if (master) return master;
+  const ids = Object.keys(brokerAddrs)
+    .map(Number)
+    .sort((a, b) => a - b);
+  return ids.length > 0 ? brokerAddrs[String(ids[0])] : undefined;
+}
