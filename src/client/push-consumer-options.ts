@@ -12,6 +12,7 @@ import {
   CONSUMER_DEFAULT_PULL_BATCH_SIZE,
   CONSUMER_DEFAULT_PULL_THRESHOLD_FOR_QUEUE,
   CONSUMER_DEFAULT_PULL_THRESHOLD_SIZE_FOR_QUEUE_MIB,
+  CONSUMER_PERSIST_OFFSET_INTERVAL_MS,
 } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { type AllocateStrategy, allocateAveragely } from './impl/allocate.js';
@@ -61,6 +62,8 @@ export interface PushConsumerOptions {
   pollNameServerInterval?: number;
   /** ms between heartbeats to the brokers (ClientConfig.heartbeatBrokerInterval, 30 s). */
   heartbeatBrokerInterval?: number;
+  /** ms between offset commits beside the pulls' own (persistConsumerOffsetInterval, 5 s). */
+  persistConsumerOffsetInterval?: number;
   logger?: Logger;
 }
 
@@ -84,6 +87,7 @@ export function withDefaults(
     offsetStoreDir: join(homedir(), '.rocketmq_offsets'),
     pollNameServerInterval: CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
     heartbeatBrokerInterval: CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
+    persistConsumerOffsetInterval: CONSUMER_PERSIST_OFFSET_INTERVAL_MS,
     ...options,
   };
 }

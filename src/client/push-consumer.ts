@@ -195,7 +195,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       this.timers.push(t);
     };
     every(CONSUMER_REBALANCE_INTERVAL_MS, () => parts.rebalance.rebalance());
-    every(CONSUMER_PERSIST_OFFSET_INTERVAL_MS, () => this.persistOffsets());
+    every(this.opts.persistConsumerOffsetInterval, () => this.persistOffsets());
   }
 
   async shutdown(): Promise<void> {
