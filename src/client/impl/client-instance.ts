@@ -276,7 +276,15 @@ export class ClientInstance {
     const from = this.findBrokerAddressInSubscribe(brokerName, brokerId);
     if (!from) throw new MQClientError(`broker ${brokerName} has no address in the route`);
     const req = typeof cmd === 'function' ? cmd(from) : cmd;
-    return { res: await this.remoting.invoke(from.addr, req, timeoutMs), from };
+    try {
+      return { res: await this.remoting.invoke(from.addr, req, timeoutMs), from };
+    } catch (err) {
+      // The member may be gone: re-read its topic's route now rather than at the next poll, so
+      // the retry after the pull's back-off can already go to another member.
+      const topic = req.extFields.topic;
+      if (topic !== undefined) void this.updateRoute(topic).catch(() => {});
+      throw err;
+    }
   }
 
   /** The live members of a consumer group, as a broker of its topic knows them. */

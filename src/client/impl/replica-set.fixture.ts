@@ -2,7 +2,7 @@
 // record what reaches them and answer heartbeats, offsets, consumer lists and pulls (each pull
 // NOT_FOUND at the offset asked, suggesting the broker id the test sets).
 import { silentLogger } from '../../common/logger.js';
-import type { TopicRouteData } from '../../protocol/bodies/route-data.js';
+import { encodeTopicRouteData, type TopicRouteData } from '../../protocol/bodies/route-data.js';
 import {
   createResponse,
   createResponseWithFields,
@@ -38,6 +38,8 @@ export interface RecordingPeer {
   suggest: number;
   /** The committed offsets it holds, by queueId. */
   offsets: Map<number, number>;
+  /** What it answers GET_ROUTEINFO_BY_TOPIC with, playing the name server (TOPIC_NOT_EXIST). */
+  route: TopicRouteData | undefined;
   of(code: number): RemotingCommand[];
   close(): Promise<void>;
 }
@@ -50,6 +52,7 @@ export async function startRecordingPeer(): Promise<RecordingPeer> {
     received: [],
     suggest: 0,
     offsets: new Map(),
+    route: undefined,
     of: (code) => peer.received.filter((c) => c.code === code),
     close: () => server.close(),
   };
@@ -74,6 +77,12 @@ export async function startRecordingPeer(): Promise<RecordingPeer> {
           minOffset: '0',
           maxOffset: req.extFields.queueOffset ?? '0',
         });
+      case RequestCode.GET_ROUTEINFO_BY_TOPIC:
+        if (!peer.route) return createResponse(req, ResponseCode.TOPIC_NOT_EXIST, 'no route');
+        return {
+          ...createResponse(req, ResponseCode.SUCCESS),
+          body: encodeTopicRouteData(peer.route, true),
+        };
       case RequestCode.GET_CONSUMER_LIST_BY_GROUP:
         return {
           ...createResponse(req, ResponseCode.SUCCESS),
@@ -90,8 +99,24 @@ export async function startRecordingPeer(): Promise<RecordingPeer> {
       RequestCode.QUERY_CONSUMER_OFFSET,
       RequestCode.PULL_MESSAGE,
       RequestCode.GET_CONSUMER_LIST_BY_GROUP,
+      RequestCode.GET_ROUTEINFO_BY_TOPIC,
     ],
     answer,
   );
   return peer;
+}
+
+/** Reads get() until done(value) or the deadline; the last value read, for the caller's expect. */
+export async function pollUntil<T>(
+  get: () => T,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = get();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    value = get();
+  }
+  return value;
 }

@@ -10,7 +10,12 @@ import { RequestCode } from '../../protocol/request-code.js';
 import { ClientInstance } from './client-instance.js';
 import { PullAPIWrapper } from './pull-api.js';
 import { RemoteOffsetStore } from './remote-offset-store.js';
-import { type RecordingPeer, routeOf, startRecordingPeer } from './replica-set.fixture.js';
+import {
+  pollUntil,
+  type RecordingPeer,
+  routeOf,
+  startRecordingPeer,
+} from './replica-set.fixture.js';
 
 let master: RecordingPeer;
 let slave: RecordingPeer;
@@ -71,6 +76,29 @@ describe('pulls across a replica set', () => {
     expect(r.status).toBe('NO_NEW_MSG');
     expect(master.received).toHaveLength(0);
     expect(slave.of(RequestCode.PULL_MESSAGE)).toHaveLength(1);
+  });
+});
+
+describe('a member that stopped answering', () => {
+  it('makes the client re-read the route at once, not at the next poll', async () => {
+    const gone = await startRecordingPeer();
+    await gone.close();
+    // The slave plays the name server too; it no longer lists the master.
+    const viaSlave = new ClientInstance(slave.addr, silentLogger());
+    try {
+      viaSlave.applyRoute('T', routeOf({ a: { '0': gone.addr, '1': slave.addr } }));
+      slave.route = routeOf({ a: { '1': slave.addr } });
+      const api = new PullAPIWrapper(viaSlave);
+      await expect(api.pull('a', header(0), 3_000, [])).rejects.toThrow();
+      const found = await pollUntil(
+        () => viaSlave.findBrokerAddressInSubscribe('a', 0)?.addr,
+        (addr) => addr === slave.addr,
+        20_000,
+      );
+      expect(found).toBe(slave.addr);
+    } finally {
+      viaSlave.shutdown();
+    }
   });
 });
 
