@@ -33,6 +33,15 @@ import type { BrokerContext } from '../broker-context.js';
 import { mapGetStatus } from '../status-mapping.js';
 import { suggestBroker, suggestPullingFromSlave } from './pull-suggest.js';
 
+/**
+ * The RAM the far-behind test measures against: the machine's, or KITEMQ_TEST_TOTAL_MEMORY_BYTES
+ * (a test seam, unset in production) so a test broker process can be made to consume slowly.
+ */
+function totalMemoryOf(env: NodeJS.ProcessEnv): number {
+  const forced = Number(env.KITEMQ_TEST_TOTAL_MEMORY_BYTES);
+  return forced > 0 ? forced : totalmem();
+}
+
 /** shortPollingTimeMills: how long a pull waits when long polling is off. */
 const SHORT_POLLING_TIME_MS = 1_000;
 
@@ -45,7 +54,7 @@ export class PullMessageProcessor {
   /** StoreUtil.TOTAL_PHYSICAL_MEMORY_SIZE; tests pass a small one. */
   private readonly totalMemoryBytes: number;
 
-  constructor(ctx: BrokerContext, totalMemoryBytes = totalmem()) {
+  constructor(ctx: BrokerContext, totalMemoryBytes = totalMemoryOf(process.env)) {
     this.ctx = ctx;
     this.totalMemoryBytes = totalMemoryBytes;
   }
