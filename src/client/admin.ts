@@ -30,6 +30,7 @@ import { createRequest, createRequestWithFields } from '../protocol/remoting-com
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
 import { MQBrokerError, MQClientError } from './errors.js';
+import { readAddrOf } from './impl/broker-addr-table.js';
 import { ClientInstance } from './impl/client-instance.js';
 import { decodeMessages } from './impl/decode-messages.js';
 import { buildPullRequest, decodePullResult, plainPullHeader } from './impl/pull-api.js';
@@ -211,7 +212,7 @@ export class AdminClient {
     const route = await this.getTopicRoute(topic);
     const out: MessageExt[] = [];
     for (const bd of route.brokerDatas) {
-      const addr = bd.brokerAddrs['0'];
+      const addr = readAddrOf(bd.brokerAddrs); // a read: the slave answers while the master is down
       if (!addr) continue;
       const ext = { topic, key, maxNum, beginTimestamp: 0, endTimestamp: Date.now() + 60_000 };
       const res = await this.client.remoting.invoke(
@@ -277,7 +278,8 @@ export class AdminClient {
     const route = await this.getTopicRoute(topic);
     const out: MessageExt[] = [];
     for (const qd of route.queueDatas) {
-      const addr = route.brokerDatas.find((b) => b.brokerName === qd.brokerName)?.brokerAddrs['0'];
+      const bd = route.brokerDatas.find((b) => b.brokerName === qd.brokerName);
+      const addr = bd && readAddrOf(bd.brokerAddrs);
       if (!addr) continue;
       for (let q = 0; q < qd.readQueueNums && out.length < maxNum; q++) {
         let offset = await this.getMinOffset(addr, topic, q);

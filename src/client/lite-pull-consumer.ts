@@ -5,6 +5,8 @@
 // seek() moves a queue's position. Pulls go through impl/pull-api.ts (answered at once, the
 // filter in the request, no commit with them); offsets through impl/remote-offset-store.ts.
 import {
+  CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
+  CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
   CONSUMER_DEFAULT_PULL_BATCH_SIZE,
   CONSUMER_REBALANCE_INTERVAL_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -20,6 +22,7 @@ import { createRequestWithFields } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { MQClientError } from './errors.js';
 import { allocateAveragely, type MessageQueue, queueKey } from './impl/allocate.js';
+import { MASTER_ID } from './impl/broker-addr-table.js';
 import { ClientInstance } from './impl/client-instance.js';
 import { consumerData } from './impl/consumer-data.js';
 import type { Subscription } from './impl/consumer-parts.js';
@@ -35,6 +38,11 @@ export interface LitePullConsumerOptions {
   pullBatchSize?: number;
   /** How long poll() waits for messages when none are there (ms). */
   pollTimeoutMs?: number;
+  /** ms between route refreshes (ClientConfig.pollNameServerInterval, 30 s): how soon a lost
+   * master is noticed. */
+  pollNameServerInterval?: number;
+  /** ms between heartbeats to the brokers (ClientConfig.heartbeatBrokerInterval, 30 s). */
+  heartbeatBrokerInterval?: number;
   logger?: Logger;
 }
 
@@ -63,11 +71,13 @@ export class LitePullConsumer {
       autoCommitIntervalMs: LITE_PULL_DEFAULT_AUTO_COMMIT_INTERVAL_MS,
       pullBatchSize: CONSUMER_DEFAULT_PULL_BATCH_SIZE,
       pollTimeoutMs: LITE_PULL_DEFAULT_POLL_TIMEOUT_MS,
+      pollNameServerInterval: CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
+      heartbeatBrokerInterval: CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
       ...options,
     };
     const log =
       options.logger ?? createLogger('kitemq-lite-pull', process.env.KITEMQ_LOG_LEVEL ?? 'warn');
-    this.client = new ClientInstance(options.namesrvAddr, log);
+    this.client = new ClientInstance(options.namesrvAddr, log, this.opts);
     this.pullApi = new PullAPIWrapper(this.client);
     this.client.register({
       producerGroups: () => [],
@@ -202,8 +212,9 @@ export class LitePullConsumer {
     const committed = await queryConsumerOffset(this.client, this.opts.consumerGroup, mq);
     if (committed >= 0) return committed;
     if (this.opts.consumeFromWhere === 'CONSUME_FROM_FIRST_OFFSET') return 0;
-    const r = await this.client.invokeBroker(
+    const { res: r } = await this.client.invokeBrokerInSubscribe(
       mq.brokerName,
+      MASTER_ID,
       createRequestWithFields(RequestCode.GET_MAX_OFFSET, encodeTopicQueueHeader(mq)),
     );
     return Number(r.extFields.offset ?? 0);

@@ -77,5 +77,10 @@ export interface ProducerOptions {
   sendLatencyFaultEnable?: boolean;
   /** Tenant prefix: topics and the group become "<namespace>%<name>" on the wire. */
   namespace?: string;
+  /** ms between route refreshes (ClientConfig.pollNameServerInterval, 30 s): how soon a lost
+   * master is noticed. */
+  pollNameServerInterval?: number;
+  /** ms between heartbeats to the brokers (ClientConfig.heartbeatBrokerInterval, 30 s). */
+  heartbeatBrokerInterval?: number;
   logger?: Logger;
 }

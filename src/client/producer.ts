@@ -8,6 +8,8 @@
 // public types are in producer-types.ts. sendKernel is the seam a transaction producer sends its
 // half messages through (its own properties and sysFlag, the same queue choice and retries).
 import {
+  CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
+  CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
   DEFAULT_MAX_MESSAGE_SIZE_BYTES,
   DEFAULT_REQUEST_TIMEOUT_MS,
   PRODUCER_DEFAULT_COMPRESS_LEVEL,
@@ -64,12 +66,14 @@ export class Producer {
       compressLevel: PRODUCER_DEFAULT_COMPRESS_LEVEL,
       sendLatencyFaultEnable: true,
       namespace: '',
+      pollNameServerInterval: CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
+      heartbeatBrokerInterval: CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
       ...options,
     };
     this.opts.producerGroup = wrapNamespace(this.opts.namespace, this.opts.producerGroup);
     const log =
       options.logger ?? createLogger('kitemq-producer', process.env.KITEMQ_LOG_LEVEL ?? 'warn');
-    this.client = new ClientInstance(options.namesrvAddr, log);
+    this.client = new ClientInstance(options.namesrvAddr, log, this.opts);
     this.path = new SendPath(
       this.client,
       new FaultStrategy(this.opts.sendLatencyFaultEnable),

@@ -3,6 +3,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
+  CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
   CONSUMER_DEFAULT_CONSUME_MESSAGE_BATCH_MAX_SIZE,
   CONSUMER_DEFAULT_CONSUME_THREAD_MAX,
   CONSUMER_DEFAULT_CONSUME_TIMESTAMP_AGO_MS,
@@ -10,6 +12,7 @@ import {
   CONSUMER_DEFAULT_PULL_BATCH_SIZE,
   CONSUMER_DEFAULT_PULL_THRESHOLD_FOR_QUEUE,
   CONSUMER_DEFAULT_PULL_THRESHOLD_SIZE_FOR_QUEUE_MIB,
+  CONSUMER_PERSIST_OFFSET_INTERVAL_MS,
 } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { type AllocateStrategy, allocateAveragely } from './impl/allocate.js';
@@ -54,6 +57,13 @@ export interface PushConsumerOptions {
    * allocateConsistentHash(), allocateByConfig([...]) from 'kitemq/push-consumer').
    */
   allocateStrategy?: AllocateStrategy;
+  /** ms between route refreshes (ClientConfig.pollNameServerInterval, 30 s): how soon a lost
+   * master is noticed. */
+  pollNameServerInterval?: number;
+  /** ms between heartbeats to the brokers (ClientConfig.heartbeatBrokerInterval, 30 s). */
+  heartbeatBrokerInterval?: number;
+  /** ms between offset commits beside the pulls' own (persistConsumerOffsetInterval, 5 s). */
+  persistConsumerOffsetInterval?: number;
   logger?: Logger;
 }
 
@@ -75,6 +85,9 @@ export function withDefaults(
     messageModel: 'CLUSTERING',
     instanceName: 'DEFAULT',
     offsetStoreDir: join(homedir(), '.rocketmq_offsets'),
+    pollNameServerInterval: CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
+    heartbeatBrokerInterval: CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
+    persistConsumerOffsetInterval: CONSUMER_PERSIST_OFFSET_INTERVAL_MS,
     ...options,
   };
 }

@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import {
   CONSUMER_BROKER_SUSPEND_MAX_TIME_MS,
   CONSUMER_LOCK_RENEW_INTERVAL_MS,
-  CONSUMER_PERSIST_OFFSET_INTERVAL_MS,
   CONSUMER_PULL_DELAY_MS_WHEN_EXCEPTION,
   CONSUMER_PULL_DELAY_MS_WHEN_FLOW_CONTROL,
   CONSUMER_REBALANCE_INTERVAL_MS,
@@ -95,7 +94,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
     this.retryTopic = RETRY_GROUP_TOPIC_PREFIX + o.consumerGroup;
     this.log =
       options.logger ?? createLogger('kitemq-consumer', process.env.KITEMQ_LOG_LEVEL ?? 'warn');
-    this.client = new ClientInstance(options.namesrvAddr, this.log);
+    this.client = new ClientInstance(options.namesrvAddr, this.log, o);
     this.offsets =
       o.messageModel === 'BROADCASTING'
         ? new LocalOffsetStore(
@@ -195,7 +194,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       this.timers.push(t);
     };
     every(CONSUMER_REBALANCE_INTERVAL_MS, () => parts.rebalance.rebalance());
-    every(CONSUMER_PERSIST_OFFSET_INTERVAL_MS, () => this.persistOffsets());
+    every(this.opts.persistConsumerOffsetInterval, () => this.persistOffsets());
   }
 
   async shutdown(): Promise<void> {

@@ -127,6 +127,10 @@ export const DEFAULT_FLUSH_CONSUMER_OFFSET_INTERVAL_MS = 5_000;
 /** BrokerConfig.defaultTopicQueueNums (broker side) and the client default. */
 export const DEFAULT_TOPIC_QUEUE_NUMS = 8;
 export const CLIENT_DEFAULT_TOPIC_QUEUE_NUMS = 4;
+/** ClientConfig.pollNameServerInterval: how often the SDK re-reads its topics' routes. */
+export const CLIENT_POLL_NAME_SERVER_INTERVAL_MS = 30_000;
+/** ClientConfig.heartbeatBrokerInterval. */
+export const CLIENT_HEARTBEAT_BROKER_INTERVAL_MS = 30_000;
 /** Remoting version we answer with: MQVersion V5_3_3 ordinal (clients gate SQL92 on >= 232). */
 export const KITEMQ_REMOTING_VERSION = 479;
 /** Default request timeout of our client (sendMsgTimeout). */

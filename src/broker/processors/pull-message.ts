@@ -5,7 +5,9 @@
 // Both headers and the PullSysFlag bits are coded in protocol/headers/pull.ts.
 // Codes: 0 FOUND, 19 NOT_FOUND (after long polling), 20 RETRY_IMMEDIATELY, 21 OFFSET_MOVED, and
 // the early errors 16/17/23/24/25/26/27/29/1 of §2.3 (23: a posted SQL92 expression that does not
-// compile; 27: a heartbeat's one; 1: SQL92 while enablePropertyFilter=false).
+// compile; 27: a heartbeat's one; 1: SQL92 while enablePropertyFilter=false). Which broker to
+// pull from next, and what a slave rewrites, is pull-suggest.ts.
+import { totalmem } from 'node:os';
 import { RequestValidationError } from '../../common/errors.js';
 import { MAX_SUSPEND_TIMEOUT_MS } from '../../common/limits.js';
 import { isReadable } from '../../common/perm.js';
@@ -29,6 +31,16 @@ import type { MessageStore, RecordFilter } from '../../store/message-store.js';
 import { GetMessageStatus } from '../../store/status.js';
 import type { BrokerContext } from '../broker-context.js';
 import { mapGetStatus } from '../status-mapping.js';
+import { suggestBroker, suggestPullingFromSlave } from './pull-suggest.js';
+
+/**
+ * The RAM the far-behind test measures against: the machine's, or KITEMQ_TEST_TOTAL_MEMORY_BYTES
+ * (a test seam, unset in production) so a test broker process can be made to consume slowly.
+ */
+function totalMemoryOf(env: NodeJS.ProcessEnv): number {
+  const forced = Number(env.KITEMQ_TEST_TOTAL_MEMORY_BYTES);
+  return forced > 0 ? forced : totalmem();
+}
 
 /** shortPollingTimeMills: how long a pull waits when long polling is off. */
 const SHORT_POLLING_TIME_MS = 1_000;
@@ -39,9 +51,12 @@ const fail = (code: number, remark: string): never => {
 
 export class PullMessageProcessor {
   private readonly ctx: BrokerContext;
+  /** StoreUtil.TOTAL_PHYSICAL_MEMORY_SIZE; tests pass a small one. */
+  private readonly totalMemoryBytes: number;
 
-  constructor(ctx: BrokerContext) {
+  constructor(ctx: BrokerContext, totalMemoryBytes = totalMemoryOf(process.env)) {
     this.ctx = ctx;
+    this.totalMemoryBytes = totalMemoryBytes;
   }
 
   readonly process = (req: RemotingCommand, conn: Connection): Promise<RemotingCommand | null> =>
@@ -85,7 +100,28 @@ export class PullMessageProcessor {
       record,
     );
     this.ctx.stats.recordGet(performance.now() - getStarted, r.status === 'FOUND');
-    const code = mapGetStatus(r.status, h.queueOffset);
+    const farBehind =
+      r.status === GetMessageStatus.FOUND &&
+      suggestPullingFromSlave(
+        store,
+        h.topic,
+        h.queueId,
+        r.nextBeginOffset,
+        this.ctx.config.accessMessageInMemoryMaxRatio,
+        this.totalMemoryBytes,
+      );
+    const group = this.ctx.groups.find(h.consumerGroup);
+    if (!group)
+      return fail(
+        ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
+        `subscription group [${h.consumerGroup}] was deleted while the pull waited`,
+      );
+    const { code, suggestWhichBrokerId } = suggestBroker(
+      this.ctx,
+      group,
+      mapGetStatus(r.status, h.queueOffset),
+      farBehind,
+    );
     if (
       code === ResponseCode.PULL_NOT_FOUND &&
       allowSuspend &&
@@ -114,7 +150,7 @@ export class PullMessageProcessor {
       code,
       r.status,
       encodePullResponseHeader({
-        suggestWhichBrokerId: 0,
+        suggestWhichBrokerId,
         nextBeginOffset: r.nextBeginOffset,
         minOffset: r.minOffset,
         maxOffset: r.maxOffset,

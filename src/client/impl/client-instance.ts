@@ -2,9 +2,15 @@
 // broker addresses, periodic route refresh and heartbeats, and broker-initiated requests
 // (NOTIFY_CONSUMER_IDS_CHANGED triggers a rebalance; CHECK_TRANSACTION_STATE goes to the
 // transaction checker of the message's PGROUP, as ClientRemotingProcessor#checkTransactionState
-// picks the producer by group), and the UNREGISTER_CLIENT of a shutdown.
+// picks the producer by group), and the UNREGISTER_CLIENT of a shutdown. Addresses: every
+// member of each replica set (broker-addr-table.ts); writes go to the master, reads and offsets
+// to whichever member findBrokerAddressInSubscribe picks.
 
 import { hostname } from 'node:os';
+import {
+  CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
+  CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
+} from '../../common/limits.js';
 import type { Logger } from '../../common/logger.js';
 import { isWriteable } from '../../common/perm.js';
 import { MessageConst, type MessageExt } from '../../message/message.js';
@@ -21,11 +27,18 @@ import type { Connection } from '../../remoting/connection.js';
 import { RemotingClient } from '../../remoting/remoting-client.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
 import type { MessageQueue } from './allocate.js';
+import { BrokerAddrTable, type FoundBroker, MASTER_ID } from './broker-addr-table.js';
 import { decodeMessages } from './decode-messages.js';
 
-const ROUTE_REFRESH_MS = 30_000;
 const AUTO_CREATE_TOPIC_KEY = TBW102;
-const HEARTBEAT_MS = 30_000;
+
+/** ClientConfig's timing fields; tests make them small. */
+export interface ClientTimings {
+  /** ms between route refreshes (RocketMQ: 30 s). */
+  pollNameServerInterval?: number;
+  /** ms between heartbeats to every broker (RocketMQ: 30 s). */
+  heartbeatBrokerInterval?: number;
+}
 
 export interface HeartbeatSource {
   producerGroups(): string[];
@@ -50,7 +63,8 @@ export class ClientInstance {
   readonly remoting: RemotingClient;
   private readonly namesrvAddrs: string[];
   private readonly routes = new Map<string, TopicRouteData>();
-  private readonly brokerAddrs = new Map<string, string>();
+  private readonly addrTable = new BrokerAddrTable();
+  private readonly timings: Required<ClientTimings>;
   /** publishQueues' answer per topic, for as long as its route and the master addresses hold. */
   private readonly publishCache = new Map<
     string,
@@ -62,7 +76,12 @@ export class ClientInstance {
   private nsIndex = 0;
   private readonly log: Logger;
 
-  constructor(namesrvAddr: string, log: Logger) {
+  constructor(namesrvAddr: string, log: Logger, timings: ClientTimings = {}) {
+    this.timings = {
+      pollNameServerInterval: CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
+      heartbeatBrokerInterval: CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
+      ...timings,
+    };
     this.namesrvAddrs = namesrvAddr
       .split(';')
       .map((s) => s.trim())
@@ -100,10 +119,10 @@ export class ClientInstance {
       t.unref();
       this.timers.push(t);
     };
-    every(ROUTE_REFRESH_MS, () =>
+    every(this.timings.pollNameServerInterval, () =>
       Promise.allSettled([...this.routes.keys()].map((t) => this.updateRoute(t))),
     );
-    every(HEARTBEAT_MS, () => this.sendHeartbeatToAllBrokers());
+    every(this.timings.heartbeatBrokerInterval, () => this.sendHeartbeatToAllBrokers());
   }
 
   shutdown(): void {
@@ -140,15 +159,15 @@ export class ClientInstance {
       throw new MQClientError(`no route for topic ${topic}: ${res.remark ?? `code ${res.code}`}`);
     }
     const route = decodeTopicRouteData(res.body);
-    this.routes.set(topic, route);
-    for (const bd of route.brokerDatas) {
-      const master = bd.brokerAddrs['0'];
-      if (master && this.brokerAddrs.get(bd.brokerName) !== master) {
-        this.brokerAddrs.set(bd.brokerName, master);
-        this.publishCache.clear(); // a master moved: every topic's live brokers may differ
-      }
-    }
+    this.applyRoute(topic, route);
     return route;
+  }
+
+  /** A route read from a name server: its addresses replace the ones known before. */
+  applyRoute(topic: string, route: TopicRouteData): void {
+    this.routes.set(topic, route);
+    // A master moved or left: every topic's live brokers may differ.
+    if (this.addrTable.update(route, this.routes.values())) this.publishCache.clear();
   }
 
   /** A topic just created by a broker (a retry topic) reaches the name servers within moments. */
@@ -169,7 +188,16 @@ export class ClientInstance {
   }
 
   masterAddr(brokerName: string): string | undefined {
-    return this.brokerAddrs.get(brokerName);
+    return this.addrTable.master(brokerName);
+  }
+
+  /** MQClientInstance#findBrokerAddressInSubscribe (broker-addr-table.ts). */
+  findBrokerAddressInSubscribe(
+    brokerName: string,
+    brokerId: number,
+    onlyThisBroker = false,
+  ): FoundBroker | undefined {
+    return this.addrTable.findInSubscribe(brokerName, brokerId, onlyThisBroker);
   }
 
   /**
@@ -235,11 +263,37 @@ export class ClientInstance {
     return this.remoting.invoke(addr, cmd, timeoutMs);
   }
 
+  /**
+   * A read or an offset for `brokerName`: to `brokerId`, else the next slave, else any member
+   * (so with the master gone from the route it reaches the slave).
+   */
+  async invokeBrokerInSubscribe(
+    brokerName: string,
+    brokerId: number,
+    cmd: RemotingCommand | ((from: FoundBroker) => RemotingCommand),
+    timeoutMs = 3_000,
+  ): Promise<{ res: RemotingCommand; from: FoundBroker }> {
+    const from = this.findBrokerAddressInSubscribe(brokerName, brokerId);
+    if (!from) throw new MQClientError(`broker ${brokerName} has no address in the route`);
+    const req = typeof cmd === 'function' ? cmd(from) : cmd;
+    try {
+      return { res: await this.remoting.invoke(from.addr, req, timeoutMs), from };
+    } catch (err) {
+      // The member may be gone: re-read its topic's route now rather than at the next poll, so
+      // the retry after the pull's back-off can already go to another member.
+      const topic = req.extFields.topic;
+      if (topic !== undefined) void this.updateRoute(topic).catch(() => {});
+      throw err;
+    }
+  }
+
   /** The live members of a consumer group, as a broker of its topic knows them. */
   async consumerIds(group: string, brokerName: string | undefined): Promise<string[]> {
     if (!brokerName) return [];
-    const res = await this.invokeBroker(
+    // findConsumerIdList asks any member: a slave knows the group from its heartbeats too.
+    const { res } = await this.invokeBrokerInSubscribe(
       brokerName,
+      MASTER_ID,
       createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, 0, { consumerGroup: group }),
     );
     if (res.code !== ResponseCode.SUCCESS || !res.body) return [];
@@ -247,17 +301,21 @@ export class ClientInstance {
   }
 
   async sendHeartbeatToAllBrokers(): Promise<void> {
+    const consumerDataSet = [...this.sources].flatMap((s) => s.consumerData());
     const body = Buffer.from(
       JSON.stringify({
         clientID: this.clientId,
         producerDataSet: [...this.sources]
           .flatMap((s) => s.producerGroups())
           .map((groupName) => ({ groupName })),
-        consumerDataSet: [...this.sources].flatMap((s) => s.consumerData()),
+        consumerDataSet,
       }),
     );
+    // sendHeartbeatToAllBroker: consumers are known to slaves too (they pull there), a
+    // producer-only client tells the masters alone.
+    const addrs = this.addrTable.addrs(consumerDataSet.length === 0);
     await Promise.all(
-      [...new Set(this.brokerAddrs.values())].map(async (addr) => {
+      addrs.map(async (addr) => {
         const res = await this.remoting.invoke(
           addr,
           createRequest(RequestCode.HEART_BEAT, 0, {}, body),
@@ -287,7 +345,7 @@ export class ClientInstance {
   }
 
   allBrokerAddrs(): string[] {
-    return [...new Set(this.brokerAddrs.values())];
+    return this.addrTable.addrs();
   }
 
   private onServerRequest(cmd: RemotingCommand, conn: Connection): void {

@@ -8,6 +8,7 @@ import type { MessageExt } from '../../message/message.js';
 import type { PullMessageRequestHeader } from '../../protocol/headers/pull.js';
 import type { RemotingCommand } from '../../protocol/remoting-command.js';
 import type { MessageQueue } from './allocate.js';
+import type { FoundBroker } from './broker-addr-table.js';
 import type { ProcessQueue } from './process-queue.js';
 
 /** Requests to a broker named in a route (ClientInstance has this). */
@@ -18,6 +19,32 @@ export interface BrokerInvoker {
     cmd: RemotingCommand,
     timeoutMs?: number,
   ): Promise<RemotingCommand>;
+  /**
+   * Reads and offsets: to member `brokerId` of the set, else the next slave, else any member
+   * (findBrokerAddressInSubscribe). `cmd` may be built once the member is known. Without it,
+   * everything goes to the master.
+   */
+  invokeBrokerInSubscribe?(
+    brokerName: string,
+    brokerId: number,
+    cmd: RemotingCommand | ((from: FoundBroker) => RemotingCommand),
+    timeoutMs?: number,
+  ): Promise<{ res: RemotingCommand; from: FoundBroker }>;
+}
+
+/** invokeBrokerInSubscribe where the invoker has it, else the master. */
+export async function invokeInSubscribe(
+  broker: BrokerInvoker,
+  brokerName: string,
+  brokerId: number,
+  cmd: RemotingCommand | ((from: FoundBroker) => RemotingCommand),
+  timeoutMs?: number,
+): Promise<{ res: RemotingCommand; from: FoundBroker | undefined }> {
+  if (broker.invokeBrokerInSubscribe) {
+    return broker.invokeBrokerInSubscribe(brokerName, brokerId, cmd, timeoutMs);
+  }
+  const req = typeof cmd === 'function' ? cmd({ addr: '', brokerId: 0, slave: false }) : cmd;
+  return { res: await broker.invokeBroker(brokerName, req, timeoutMs), from: undefined };
 }
 
 /** Routes and group membership, as the rebalance reads them (ClientInstance has these). */

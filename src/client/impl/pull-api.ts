@@ -5,7 +5,9 @@
 // (NO_NEW_MSG), PULL_RETRY_IMMEDIATELY (NO_MATCHED_MSG), PULL_OFFSET_MOVED (OFFSET_ILLEGAL), each
 // with nextBeginOffset/minOffset/maxOffset; any other code is an error (PullResult and PullStatus
 // are declared in consumer-parts.ts). The broker filters by tag hash, so found messages are
-// filtered again by tag here, as Java does.
+// filtered again by tag here, as Java does. Which member of the replica set answers: the one the
+// last answer for that queue suggested (suggestWhichBrokerId, updatePullFromWhichNode), found by
+// findBrokerAddressInSubscribe; a pull to a slave carries no offset commit, as in Java.
 import { MessageConst, type MessageExt } from '../../message/message.js';
 import {
   encodePullHeader,
@@ -15,7 +17,14 @@ import {
 import { createRequestWithFields, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import type { BrokerInvoker, PullApi, PullResult, PullStatus } from './consumer-parts.js';
+import { MASTER_ID } from './broker-addr-table.js';
+import {
+  type BrokerInvoker,
+  invokeInSubscribe,
+  type PullApi,
+  type PullResult,
+  type PullStatus,
+} from './consumer-parts.js';
 import { decodeMessages } from './decode-messages.js';
 
 /**
@@ -87,9 +96,16 @@ export function decodePullResult(res: RemotingCommand, tagsSet: readonly string[
 /** PullApi over a client's broker connections. */
 export class PullAPIWrapper implements PullApi {
   private readonly broker: BrokerInvoker;
+  /** pullFromWhichNodeTable: the broker id each queue's last answer suggested. */
+  private readonly pullFromWhichNode = new Map<string, number>();
 
   constructor(broker: BrokerInvoker) {
     this.broker = broker;
+  }
+
+  /** recalculatePullFromWhichNode: the master until a broker suggested otherwise. */
+  pullFromWhichNodeOf(brokerName: string, topic: string, queueId: number): number {
+    return this.pullFromWhichNode.get(nodeKey(brokerName, topic, queueId)) ?? MASTER_ID;
   }
 
   async pull(
@@ -98,7 +114,23 @@ export class PullAPIWrapper implements PullApi {
     timeoutMs: number,
     tagsSet: readonly string[],
   ): Promise<PullResult> {
-    const res = await this.broker.invokeBroker(brokerName, buildPullRequest(header), timeoutMs);
+    const key = nodeKey(brokerName, header.topic, header.queueId);
+    const { res } = await invokeInSubscribe(
+      this.broker,
+      brokerName,
+      this.pullFromWhichNode.get(key) ?? MASTER_ID,
+      (from) =>
+        buildPullRequest(
+          from.slave ? { ...header, sysFlag: header.sysFlag & ~PullSysFlag.COMMIT_OFFSET } : header,
+        ),
+      timeoutMs,
+    );
+    const suggested = Number(res.extFields.suggestWhichBrokerId);
+    if (Number.isSafeInteger(suggested) && suggested >= 0)
+      this.pullFromWhichNode.set(key, suggested);
     return decodePullResult(res, tagsSet);
   }
 }
+
+const nodeKey = (brokerName: string, topic: string, queueId: number) =>
+  `${topic}@${brokerName}@${queueId}`;

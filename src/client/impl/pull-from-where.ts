@@ -8,7 +8,8 @@ import { createRequestWithFields } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { MessageQueue } from './allocate.js';
-import type { BrokerInvoker, OffsetStore } from './consumer-parts.js';
+import { MASTER_ID } from './broker-addr-table.js';
+import { type BrokerInvoker, invokeInSubscribe, type OffsetStore } from './consumer-parts.js';
 
 export interface StartPoint {
   where: 'CONSUME_FROM_LAST_OFFSET' | 'CONSUME_FROM_FIRST_OFFSET' | 'CONSUME_FROM_TIMESTAMP';
@@ -38,6 +39,12 @@ export async function computePullFromWhere(
     queueId: mq.queueId,
     timestamp: s.timestamp,
   });
-  const r = await broker.invokeBroker(mq.brokerName, createRequestWithFields(code, ext));
+  // A read: a slave answers it while the master is gone from the route.
+  const { res: r } = await invokeInSubscribe(
+    broker,
+    mq.brokerName,
+    MASTER_ID,
+    createRequestWithFields(code, ext),
+  );
   return r.code === ResponseCode.SUCCESS ? Number(r.extFields.offset) : -1;
 }

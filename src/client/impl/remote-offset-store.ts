@@ -3,7 +3,9 @@
 // never committed), UPDATE_CONSUMER_OFFSET (15) writes one; both carry consumerGroup, topic and
 // queueId (headers from protocol/headers/offsets.ts). The push consumer also commits with its
 // pulls (PullSysFlag commit bit); the interval commit covers queues that stopped pulling and the
-// last offsets before shutdown.
+// last offsets before shutdown. Both go to the master, or to a slave while the master is gone
+// from the route (RemoteBrokerOffsetStore: findBrokerAddressInSubscribe(MASTER_ID, false)); the
+// consumer's in-memory offsets are its own, so a switch neither resets nor re-reads them.
 import type { Logger } from '../../common/logger.js';
 import {
   encodeQueryConsumerOffsetHeader,
@@ -13,7 +15,8 @@ import { createRequestWithFields } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { type MessageQueue, queueKey } from './allocate.js';
-import type { BrokerInvoker, OffsetStore } from './consumer-parts.js';
+import { MASTER_ID } from './broker-addr-table.js';
+import { type BrokerInvoker, invokeInSubscribe, type OffsetStore } from './consumer-parts.js';
 
 /** The group's committed offset of `mq`: -1 when it has none, -2 for any other refusal. */
 export async function queryConsumerOffset(
@@ -26,8 +29,10 @@ export async function queryConsumerOffset(
     topic: mq.topic,
     queueId: mq.queueId,
   });
-  const res = await broker.invokeBroker(
+  const { res } = await invokeInSubscribe(
+    broker,
     mq.brokerName,
+    MASTER_ID,
     createRequestWithFields(RequestCode.QUERY_CONSUMER_OFFSET, ext),
   );
   if (res.code === ResponseCode.SUCCESS) return Number(res.extFields.offset);
@@ -47,8 +52,10 @@ export async function updateConsumerOffset(
     queueId: mq.queueId,
     commitOffset: offset,
   });
-  const res = await broker.invokeBroker(
+  const { res } = await invokeInSubscribe(
+    broker,
     mq.brokerName,
+    MASTER_ID,
     createRequestWithFields(RequestCode.UPDATE_CONSUMER_OFFSET, ext),
   );
   return res.code === ResponseCode.SUCCESS;
