@@ -1,9 +1,9 @@
 // The slave's view of the master's transfer stream as whole records. DefaultHAClient's
 // dispatchReadRequest appends whatever bytes arrive; the store's raw append takes whole records,
-// so the cut a batch may make inside a record waits here for the rest. An end-of-file blank becomes its 8-byte
-// header, which is how our log holds it; the padding a Java master sends after it, up to the
-// segment's end, is dropped, and a master that sends only the header may jump to the next
-// segment's start.
+// so the cut a batch may make inside a record waits here for the rest. An end-of-file blank
+// becomes its 8-byte header, which is how our log holds it; the padding a Java master sends after
+// it, up to the segment's end, is dropped, and a master that sends only the header may jump to
+// the next segment's start.
 import { BLANK_MAGIC_CODE } from '../../message/message.js';
 
 const BLANK_HEADER_BYTES = 8;
