@@ -4,6 +4,7 @@
 // Nothing below constructs its own deps.
 import { join } from 'node:path';
 import type { BrokerConfig } from '../common/config/broker-config.js';
+import { ConfigError } from '../common/errors.js';
 import {
   CLIENT_HOUSEKEEPING_INTERVAL_MS,
   FAST_CHANNEL_PORT_OFFSET,
@@ -17,6 +18,7 @@ import { nodeFileIO, withEnvSeams } from '../store/file-io.js';
 import { MessageStore } from '../store/message-store.js';
 import type { BrokerContext } from './broker-context.js';
 import { BrokerStats } from './broker-stats.js';
+import { HaSlave } from './ha/ha-slave.js';
 import { PullRequestHoldService } from './long-polling/pull-request-hold-service.js';
 import { ConsumerManager } from './managers/consumer-manager.js';
 import { ConsumerOffsetManager } from './managers/consumer-offset-manager.js';
@@ -42,6 +44,7 @@ export class BrokerController {
   private timer: TimerMessageStore | undefined;
   private transactions: TransactionService | undefined;
   private registration: NamesrvRegistration | undefined;
+  private haSlave: HaSlave | undefined;
   private timers: NodeJS.Timeout[] = [];
   private boundPort = 0;
 
@@ -55,6 +58,11 @@ export class BrokerController {
   /** The bound main port (listenPort, or the port picked when listenPort is 0). */
   get port(): number {
     return this.boundPort;
+  }
+
+  /** A slave's master (remoting address), as the name servers named it; metadata sync uses it. */
+  get masterAddr(): string | undefined {
+    return this.registration?.master?.masterAddr;
   }
 
   get brokerAddr(): string {
@@ -90,6 +98,7 @@ export class BrokerController {
     try {
       await this.startWithStore(store);
     } catch (err) {
+      await this.haSlave?.close();
       await this.server.close();
       await this.schedule?.shutdown();
       await this.timer?.shutdown();
@@ -178,6 +187,7 @@ export class BrokerController {
     );
     this.registration = registration;
     topics.onChange = () => registration.scheduleRegister();
+    const haSlave = c.brokerRole === 'SLAVE' ? this.newHaSlave(store, registration) : undefined;
     const ctx: BrokerContext = {
       stats,
       sendQueue: new SendQueue(c.sendThreadPoolQueueCapacity),
@@ -199,6 +209,7 @@ export class BrokerController {
       transactionChecks,
       storeHost,
       locks: new RebalanceLockManager(c.rebalanceLockMaxLiveTime),
+      ...(haSlave ? { ha: haSlave } : {}),
     };
     this.ctx = ctx;
     registerBrokerProcessors(ctx, this.server);
@@ -210,6 +221,35 @@ export class BrokerController {
     transactionChecks.start();
     this.startHousekeeping(ctx);
     await registration.start();
+    if (haSlave) await this.startHaSlave(haSlave, registration);
+  }
+
+  private newHaSlave(store: MessageStore, registration: NamesrvRegistration): HaSlave {
+    const c = this.config;
+    const slave = new HaSlave({
+      store,
+      log: this.log.child({ module: 'ha-slave' }),
+      haMasterAddress: c.haMasterAddress,
+      haSendHeartbeatInterval: c.haSendHeartbeatInterval,
+      haHousekeepingInterval: c.haHousekeepingInterval,
+      haAuthToken: c.haAuthToken,
+    });
+    registration.onMasterChange((m) => slave.setMaster(m));
+    this.haSlave = slave;
+    return slave;
+  }
+
+  /** A slave no name server knows a master for would wait forever: say so and stop. */
+  private async startHaSlave(slave: HaSlave, registration: NamesrvRegistration): Promise<void> {
+    const c = this.config;
+    if (c.haMasterAddress === '' && registration.accepted > 0 && !registration.master) {
+      await registration.shutdown();
+      throw new ConfigError(
+        `no master registered for brokerName=${c.brokerName}; start the master first or set haMasterAddress`,
+      );
+    }
+    if (registration.master) slave.setMaster(registration.master);
+    slave.start();
   }
 
   private startHousekeeping(ctx: BrokerContext): void {
@@ -240,6 +280,7 @@ export class BrokerController {
     const ctx = this.ctx;
     ctx?.pullHold.shutdown();
     ctx?.stats.stop();
+    await this.haSlave?.close();
     await this.server.close();
     if (ctx) {
       await ctx.schedule.shutdown(); // before the store: the last batch's offsets get written
