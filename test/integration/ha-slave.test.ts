@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ScriptedMaster } from '../../src/broker/ha/ha-slave.fixture.js';
 import { silentLogger } from '../../src/common/logger.js';
+import { bodyCrc32 } from '../../src/message/record-codec.js';
+import { createRequest } from '../../src/protocol/remoting-command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { RemotingClient } from '../../src/remoting/remoting-client.js';
@@ -90,6 +92,48 @@ describe('HA slave process', () => {
       'replicated-1',
       'replicated-2',
     ]);
+  });
+
+  it('follows the haServerAddr the name server answers with for its master', async () => {
+    const n = await namesrv();
+    const brokerName = uniqueName('learned');
+    const master = new ScriptedMaster();
+    const haAddr = await master.listen();
+    cleanups.push(() => master.close());
+    // A master registered by hand: its HA address is the scripted master's.
+    const client = new RemotingClient(silentLogger());
+    cleanups.push(() => client.close());
+    const body = Buffer.from(
+      JSON.stringify({
+        filterServerList: [],
+        topicConfigSerializeWrapper: {
+          dataVersion: { counter: 0, timestamp: 0 },
+          topicConfigTable: {},
+        },
+      }),
+    );
+    const header = {
+      brokerName,
+      brokerAddr: '127.0.0.1:1',
+      clusterName: 'DefaultCluster',
+      haServerAddr: haAddr,
+      brokerId: 0,
+      compressed: false,
+      bodyCrc32: bodyCrc32(body),
+    };
+    const reg = await client.invoke(
+      n.addr,
+      createRequest(RequestCode.REGISTER_BROKER, 0, header, body),
+      10_000,
+    );
+    expect(reg.code, reg.remark).toBe(ResponseCode.SUCCESS);
+    const slave = await startBroker({
+      namesrvAddr: n.addr,
+      conf: { brokerRole: 'SLAVE', brokerId: 1, brokerName },
+    });
+    cleanups.push(() => slave.stop());
+    const conn = await master.conn(0);
+    expect(await conn.firstReport()).toBe(0);
   });
 
   it('fails to start as a SLAVE no name server knows a master for', async () => {
