@@ -34,6 +34,7 @@ import {
   storeTimestampAt,
 } from './query-message.js';
 import { appendRaw, type RawAppendResult, type RawParts, truncateRaw } from './raw-append.js';
+import { startEmptyAt } from './raw-verify.js';
 import { recoverStore } from './recovery.js';
 import {
   createStoreServices,
@@ -145,6 +146,11 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   /** Cuts the log at `offset`, a record boundary, with what points past it (a diverged slave). */
   truncateTo(offset: number): RawAppendResult {
     return truncateRaw(this.raw, offset);
+  }
+
+  /** An empty log begins at `offset`, a segment start: where a master starts a new slave. */
+  startReplicaAt(offset: number): RawAppendResult {
+    return startEmptyAt(this.raw, offset);
   }
 
   /**

@@ -7,7 +7,7 @@
 import { assert } from '../common/assert.js';
 import { BLANK_MAGIC_CODE } from '../message/message.js';
 import { type CommitLog, END_FILE_MIN_BLANK_BYTES } from './commit-log.js';
-import { rawAppendStart } from './raw-append.js';
+import { type RawAppendResult, type RawParts, rawAppendStart } from './raw-append.js';
 
 /** The offset a slave reports and its master continues from. */
 export function replicaEnd(log: CommitLog): number {
@@ -67,4 +67,25 @@ export function boundaryAtOrBelow(log: CommitLog, offset: number): number {
 export function holdsRecord(log: CommitLog, offset: number, bytes: Buffer): boolean {
   const own = log.read(offset, bytes.length);
   return own?.equals(bytes) === true;
+}
+
+/**
+ * An empty log made to begin at `offset`, a segment start, so a master that starts a new slave
+ * past its first segment (RocketMQ's masters start it at their last file) can be followed.
+ */
+export function startEmptyAt(p: RawParts, offset: number): RawAppendResult {
+  const log = p.commitLog;
+  const fileSize = log.queue.fileSize;
+  if (log.maxOffset !== log.minOffset) {
+    return { ok: false, maxPhyOffset: log.maxOffset, reason: 'the log is not empty' };
+  }
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset % fileSize !== 0) {
+    return { ok: false, maxPhyOffset: log.maxOffset, reason: `${offset} is no segment start` };
+  }
+  if (offset === log.maxOffset) return { ok: true, maxPhyOffset: offset };
+  log.queue.resetTo(offset);
+  p.put.writtenEnd = offset;
+  p.logger.info({ offset }, 'empty commit log starts where its master begins');
+  assert(log.maxOffset === offset && log.minOffset === offset, 'an empty log at the offset');
+  return { ok: true, maxPhyOffset: offset };
 }

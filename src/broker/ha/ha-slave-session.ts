@@ -236,7 +236,18 @@ export class HaSlaveSession {
       this.report();
       return;
     }
-    const res = await this.d.store.appendRaw(batchStart, Buffer.concat(batch));
+    const store = this.d.store;
+    if (store.maxPhyOffset === store.minPhyOffset && batchStart !== replicaEnd(store.commitLog)) {
+      const begun = store.startReplicaAt(batchStart);
+      if (!begun.ok) {
+        this.end({
+          reason: `cannot begin at the master's ${batchStart}: ${begun.reason}`,
+          again: 'later',
+        });
+        return;
+      }
+    }
+    const res = await store.appendRaw(batchStart, Buffer.concat(batch));
     if (!res.ok) {
       this.end({ reason: `the master's bytes were refused: ${res.reason}`, again: 'later' });
       return;

@@ -89,6 +89,26 @@ describe('HaSlave', () => {
     expect(slave.status()).toMatchObject({ connected: true, lagBytes: 0, lagMs: 0 });
   });
 
+  it('follows a master that starts an empty slave at its last file, as Java masters do', async () => {
+    const { master, masterStore, slaveStore, start } = await setup();
+    await putAll(masterStore, 0, 40, 'a');
+    const last = masterStore.commitLog.queue.last!.fileFromOffset;
+    expect(last).toBeGreaterThan(0);
+    start();
+    const conn = await master.conn(0);
+    expect(await conn.firstReport()).toBe(0);
+    conn.sendLog(masterStore, last);
+    await vi.waitFor(() => expect(slaveStore.maxPhyOffset).toBe(masterStore.maxPhyOffset), WAIT);
+    expect(slaveStore.minPhyOffset).toBe(last);
+    const tail = (s: MessageStore) => {
+      const min = s.getMinOffsetInQueue('H', 0);
+      const r = s.getMessage('H', 0, min, 200);
+      return r.buffers.map((b) => decodeRecord(b, 0).body.toString());
+    };
+    expect(tail(slaveStore).length).toBeGreaterThan(0);
+    expect(bodies(masterStore, 0).slice(-tail(slaveStore).length)).toEqual(tail(slaveStore));
+  });
+
   it('reports again while idle, and counts lag while the master is ahead', async () => {
     const { master, masterStore, start } = await setup();
     await putAll(masterStore, 0, 5, 'a');
