@@ -64,8 +64,11 @@ export class MasterConn {
     this.socket.write(Buffer.concat([encodeTransferHeader(offset, body.length), body]));
   }
 
-  /** The master's log from `from` to its end in frames of `frame` bytes; returns the end. */
-  sendLog(master: MessageStore, from: number, frame = 1000): number {
+  /**
+   * The master's log from `from` to its end in frames of `frame` bytes; returns the end. With
+   * `padBlanks`, a closed segment is sent up to its end, as a Java master's file holds it.
+   */
+  sendLog(master: MessageStore, from: number, frame = 1000, padBlanks = false): number {
     const log = master.commitLog;
     let at = from;
     for (;;) {
@@ -77,7 +80,13 @@ export class MasterConn {
       }
       const f = log.queue.findByOffset(at);
       if (!f?.isFull) return at;
-      at = f.fileFromOffset + log.queue.fileSize;
+      const segEnd = f.fileFromOffset + log.queue.fileSize;
+      while (padBlanks && at < segEnd) {
+        const n = Math.min(frame, segEnd - at);
+        this.send(at, Buffer.alloc(n));
+        at += n;
+      }
+      at = segEnd;
     }
   }
 }

@@ -109,6 +109,18 @@ describe('HaSlave', () => {
     expect(bodies(masterStore, 0).slice(-tail(slaveStore).length)).toEqual(tail(slaveStore));
   });
 
+  it('drops the padding a Java master sends after an end-of-file blank', async () => {
+    const { master, masterStore, slaveStore, start } = await setup();
+    await putAll(masterStore, 0, 40, 'a');
+    start();
+    const conn = await master.conn(0);
+    await conn.firstReport();
+    const end = conn.sendLog(masterStore, 0, 900, true);
+    await vi.waitFor(() => expect(slaveStore.maxPhyOffset).toBe(masterStore.maxPhyOffset), WAIT);
+    expect(logBytes(slaveStore).equals(logBytes(masterStore))).toBe(true);
+    await vi.waitFor(() => expect(conn.reports.at(-1)).toBe(end), WAIT);
+  });
+
   it('reports again while idle, and counts lag while the master is ahead', async () => {
     const { master, masterStore, start } = await setup();
     await putAll(masterStore, 0, 5, 'a');
