@@ -15,6 +15,21 @@ import {
 import type { MessageStore } from '../../store/message-store.js';
 import { testMessage } from '../../store/store.fixture.js';
 
+/** How long a test waits for a slave to do something before it fails with what it awaited. */
+const WAIT_MS = 20_000;
+
+/** Waits for the next wake-up of `waiters`, failing once `deadline` passed. */
+function waitOn(waiters: (() => void)[], deadline: number, what: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const left = deadline - Date.now();
+    const timer = setTimeout(() => reject(new Error(`no ${what} within the deadline`)), left);
+    waiters.push(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export class MasterConn {
   readonly reports: number[] = [];
   readonly socket: Socket;
@@ -50,9 +65,10 @@ export class MasterConn {
     });
   }
 
-  /** Resolves with the first report. */
-  async firstReport(): Promise<number> {
-    while (this.reports.length === 0) await new Promise<void>((r) => this.waiters.push(r));
+  /** Resolves with the first report; rejects when none came within `timeoutMs`. */
+  async firstReport(timeoutMs = WAIT_MS): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.reports.length === 0) await waitOn(this.waiters, deadline, 'a first report');
     return this.reports[0]!;
   }
 
@@ -111,9 +127,10 @@ export class ScriptedMaster {
     return `127.0.0.1:${addr.port}`;
   }
 
-  /** Resolves with the n-th connection (0-based) once it arrived. */
-  async conn(n: number): Promise<MasterConn> {
-    while (this.conns.length <= n) await new Promise<void>((r) => this.waiters.push(r));
+  /** Resolves with the n-th connection (0-based) once it arrived; rejects after `timeoutMs`. */
+  async conn(n: number, timeoutMs = WAIT_MS): Promise<MasterConn> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.conns.length <= n) await waitOn(this.waiters, deadline, `connection ${n}`);
     return this.conns[n]!;
   }
 
