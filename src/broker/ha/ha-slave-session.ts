@@ -210,8 +210,11 @@ export class HaSlaveSession {
       return;
     }
     const cut = boundaryAtOrBelow(this.d.store.commitLog, h);
-    if (cut < replicaEnd(this.d.store.commitLog) && !this.truncate(cut)) return;
-    this.end({ reason: `the master ends at ${h}, before this slave`, again: 'now' });
+    const cuts = cut < replicaEnd(this.d.store.commitLog);
+    if (cuts && !this.truncate(cut)) return;
+    // Opened again so that the first report, from the cut, fixes where the master starts.
+    const reason = `the master ends at ${h}, before this slave`;
+    this.end({ reason, again: cuts ? 'now' : 'later' });
   }
 
   private async handleRecords(records: StreamRecord[]): Promise<void> {
