@@ -4,6 +4,7 @@
 // Nothing below constructs its own deps.
 import { join } from 'node:path';
 import type { BrokerConfig } from '../common/config/broker-config.js';
+import { ConfigError } from '../common/errors.js';
 import {
   CLIENT_HOUSEKEEPING_INTERVAL_MS,
   FAST_CHANNEL_PORT_OFFSET,
@@ -19,6 +20,7 @@ import { MessageStore } from '../store/message-store.js';
 import type { BrokerContext } from './broker-context.js';
 import { BrokerStats } from './broker-stats.js';
 import { HaMasterService, haMasterOptions } from './ha/ha-master.js';
+import { HaSlave } from './ha/ha-slave.js';
 import { PullRequestHoldService } from './long-polling/pull-request-hold-service.js';
 import { ConsumerManager } from './managers/consumer-manager.js';
 import { ConsumerOffsetManager } from './managers/consumer-offset-manager.js';
@@ -46,9 +48,10 @@ export class BrokerController {
   private transactions: TransactionService | undefined;
   private registration: NamesrvRegistration | undefined;
   private slaveSync: SlaveSynchronize | undefined;
-  /** A slave's master (host:listenPort), as the name server's register answer names it. */
-  private masterAddr: string | undefined;
+  /** setMasterAddress's override of the name servers' answer (tests without a name server). */
+  private masterOverride: string | undefined;
   private haMaster: HaMasterService | undefined;
+  private haSlave: HaSlave | undefined;
   private timers: NodeJS.Timeout[] = [];
   private boundPort = 0;
 
@@ -64,13 +67,18 @@ export class BrokerController {
     return this.boundPort;
   }
 
+  /** A slave's master (remoting address), as the name servers named it; metadata sync uses it. */
+  get masterAddr(): string | undefined {
+    return this.masterOverride ?? this.registration?.master?.masterAddr;
+  }
+
   get brokerAddr(): string {
     return `${this.config.brokerIP1}:${this.boundPort}`;
   }
 
-  /** brokerRole=SLAVE: where SlaveSynchronize pulls from (REGISTER_BROKER's masterAddr). */
+  /** brokerRole=SLAVE: where SlaveSynchronize pulls from, instead of REGISTER_BROKER's answer. */
   setMasterAddress(addr: string | undefined): void {
-    this.masterAddr = addr === '' ? undefined : addr;
+    this.masterOverride = addr === '' ? undefined : addr;
   }
 
   async start(): Promise<void> {
@@ -104,6 +112,7 @@ export class BrokerController {
     try {
       await this.startWithStore(store);
     } catch (err) {
+      await this.haSlave?.close();
       await this.server.close();
       await this.haMaster?.close();
       await this.schedule?.shutdown();
@@ -206,6 +215,7 @@ export class BrokerController {
     this.registration = registration;
     if (this.haMaster) registration.haServerAddr = this.haMaster.haServerAddr;
     topics.onChange = () => registration.scheduleRegister();
+    const haSlave = c.brokerRole === 'SLAVE' ? this.newHaSlave(store, registration) : undefined;
     const ctx: BrokerContext = {
       stats,
       sendQueue: new SendQueue(c.sendThreadPoolQueueCapacity),
@@ -227,7 +237,7 @@ export class BrokerController {
       transactionChecks,
       storeHost,
       locks: new RebalanceLockManager(c.rebalanceLockMaxLiveTime),
-      ha: this.haMaster,
+      ha: this.haMaster ?? haSlave,
     };
     this.ctx = ctx;
     registerBrokerProcessors(ctx, this.server);
@@ -258,6 +268,35 @@ export class BrokerController {
       );
       this.slaveSync.start();
     }
+    if (haSlave) await this.startHaSlave(haSlave, registration);
+  }
+
+  private newHaSlave(store: MessageStore, registration: NamesrvRegistration): HaSlave {
+    const c = this.config;
+    const slave = new HaSlave({
+      store,
+      log: this.log.child({ module: 'ha-slave' }),
+      haMasterAddress: c.haMasterAddress,
+      haSendHeartbeatInterval: c.haSendHeartbeatInterval,
+      haHousekeepingInterval: c.haHousekeepingInterval,
+      haAuthToken: c.haAuthToken,
+    });
+    registration.onMasterChange((m) => slave.setMaster(m));
+    this.haSlave = slave;
+    return slave;
+  }
+
+  /** A slave no name server knows a master for would wait forever: say so and stop. */
+  private async startHaSlave(slave: HaSlave, registration: NamesrvRegistration): Promise<void> {
+    const c = this.config;
+    if (c.haMasterAddress === '' && registration.accepted > 0 && !registration.master) {
+      await registration.shutdown();
+      throw new ConfigError(
+        `no master registered for brokerName=${c.brokerName}; start the master first or set haMasterAddress`,
+      );
+    }
+    if (registration.master) slave.setMaster(registration.master);
+    slave.start();
   }
 
   private startHousekeeping(ctx: BrokerContext): void {
@@ -289,6 +328,7 @@ export class BrokerController {
     const ctx = this.ctx;
     ctx?.pullHold.shutdown();
     ctx?.stats.stop();
+    await this.haSlave?.close();
     await this.server.close();
     await this.haMaster?.close(); // open SYNC_MASTER waits are answered before the store closes
     if (ctx) {

@@ -126,3 +126,28 @@ describe('NamesrvRegistration: topic changes a request publishes', () => {
     expect(ns.registrations.at(-1)).toContain('%RETRY%Half');
   });
 });
+
+describe("NamesrvRegistration: a slave's master, from the register answer", () => {
+  it('keeps masterAddr and haServerAddr and tells listeners when they change', async () => {
+    const answer: Record<string, string> = {};
+    const named = new RemotingServer(silentLogger());
+    named.registerProcessor(RequestCode.REGISTER_BROKER, (req) =>
+      createResponse(req, ResponseCode.SUCCESS, undefined, answer),
+    );
+    const addr = `127.0.0.1:${await named.listen(0, '127.0.0.1')}`;
+    cleanups.push(() => named.close());
+    const { reg } = registration(addr);
+    const seen: (string | undefined)[] = [];
+    reg.onMasterChange((m) => seen.push(`${m.masterAddr} ${m.haServerAddr}`));
+    await reg.registerAll(); // no master known yet
+    expect(reg.accepted).toBe(1);
+    expect(reg.master).toBeUndefined();
+    Object.assign(answer, { masterAddr: '10.0.0.1:10911', haServerAddr: '10.0.0.1:10912' });
+    await reg.registerAll();
+    await reg.registerAll(); // the same master again: no second notice
+    answer.haServerAddr = '10.0.0.1:20912';
+    await reg.registerAll();
+    expect(seen).toEqual(['10.0.0.1:10911 10.0.0.1:10912', '10.0.0.1:10911 10.0.0.1:20912']);
+    expect(reg.master).toEqual({ masterAddr: '10.0.0.1:10911', haServerAddr: '10.0.0.1:20912' });
+  });
+});

@@ -51,7 +51,18 @@ export interface TopicChangePublisher {
   publishNow(): Promise<string | undefined>;
 }
 
+/** The master a name server named in its answer to a slave (RegisterBrokerResult). */
+export interface MasterAnswer {
+  readonly masterAddr: string | undefined;
+  readonly haServerAddr: string | undefined;
+}
+
 export class NamesrvRegistration implements TopicChangePublisher {
+  /** The master the name servers last named; a slave's HA client and metadata sync follow it. */
+  master: MasterAnswer | undefined;
+  /** Name servers that took a registration so far (a SLAVE with none naming a master fails). */
+  accepted = 0;
+  private readonly masterListeners: ((m: MasterAnswer) => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private pending: NodeJS.Timeout | undefined;
   /** Topic changes seen so far (TopicConfigManager#onChange). */
@@ -97,6 +108,22 @@ export class NamesrvRegistration implements TopicChangePublisher {
     await this.registerAll();
     this.timer = setInterval(() => void this.registerAll(), this.periodMs);
     this.timer.unref();
+  }
+
+  /** Called whenever a name server's answer names a different master. */
+  onMasterChange(fn: (m: MasterAnswer) => void): void {
+    this.masterListeners.push(fn);
+  }
+
+  private noteMaster(res: { extFields: Record<string, string> }): void {
+    this.accepted++;
+    const masterAddr = res.extFields.masterAddr || undefined;
+    const haServerAddr = res.extFields.haServerAddr || undefined;
+    if (!masterAddr) return; // a master's own answer, or a name server that knows none yet
+    const was = this.master;
+    if (was?.masterAddr === masterAddr && was.haServerAddr === haServerAddr) return;
+    this.master = { masterAddr, haServerAddr };
+    for (const fn of this.masterListeners) fn(this.master);
   }
 
   /** A topic changed: pushed 10 ms later, coalesced, unless a request publishes it first. */
@@ -222,7 +249,10 @@ export class NamesrvRegistration implements TopicChangePublisher {
         createRequest(RequestCode.REGISTER_BROKER, 0, header, body),
         DEFAULT_REGISTER_BROKER_TIMEOUT_MS,
       );
-      if (res.code === ResponseCode.SUCCESS) return undefined;
+      if (res.code === ResponseCode.SUCCESS) {
+        this.noteMaster(res);
+        return undefined;
+      }
       this.log.warn(
         { namesrv: addr, code: res.code, remark: res.remark },
         'register broker refused',

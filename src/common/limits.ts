@@ -305,6 +305,11 @@ export const DEFAULT_HA_MAX_GAP_NOT_IN_SYNC = 256 * 1024 * 1024;
 export const DEFAULT_SLAVE_TIMEOUT_MS = 3_000;
 /** A slave reconnects to its master this often while the link is down (RocketMQ: 5 s). */
 export const HA_CONNECT_RETRY_MS = 5_000;
+/**
+ * KiteMQ: a slave that reconnects asks its master for this many of its last records again and
+ * compares them, to find where two logs diverged (×4 per retry when even the first differs).
+ */
+export const HA_OVERLAP_RECORDS = 16;
 /** A slave syncs topics, offsets, delay/timer progress and groups from its master this often. */
 export const SLAVE_SYNC_INTERVAL_MS = 10_000;
 /** The first of those rounds runs this long after the broker starts (RocketMQ 4.9: 3 s). */

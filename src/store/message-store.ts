@@ -35,6 +35,7 @@ import {
 } from './query-message.js';
 import { appendRaw, type RawAppendResult, type RawParts, truncateRaw } from './raw-append.js';
 import { readCommitLog } from './raw-read.js';
+import { startEmptyAt } from './raw-verify.js';
 import { recoverStore } from './recovery.js';
 import { lockStoreDir, type StoreLock } from './store-lock.js';
 import {
@@ -191,6 +192,11 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   /** Cuts the log at `offset`, a record boundary, with what points past it (a diverged slave). */
   truncateTo(offset: number): RawAppendResult {
     return truncateRaw(this.raw, offset);
+  }
+
+  /** An empty log begins at `offset`, a segment start: where a master starts a new slave. */
+  startReplicaAt(offset: number): RawAppendResult {
+    return startEmptyAt(this.raw, offset);
   }
 
   /**
