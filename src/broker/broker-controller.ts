@@ -30,6 +30,7 @@ import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { SendQueue } from './send-queue.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
 import { TransactionCheckService } from './transaction/check-service.js';
+import { opTopicCreator } from './transaction/op-messages.js';
 import { TransactionService } from './transaction/transaction-service.js';
 
 export class BrokerController {
@@ -140,6 +141,7 @@ export class BrokerController {
       withEnvSeams(nodeFileIO),
       c.storePathRootDir,
       this.log.child({ module: 'transaction' }),
+      { ensureOpTopic: opTopicCreator(topics) },
     );
     this.transactions = transactions;
     const transactionChecks = new TransactionCheckService(

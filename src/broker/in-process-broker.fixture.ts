@@ -47,6 +47,7 @@ import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { SendQueue } from './send-queue.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
 import { TransactionCheckService } from './transaction/check-service.js';
+import { opTopicCreator } from './transaction/op-messages.js';
 import { TransactionService } from './transaction/transaction-service.js';
 
 /** broker.conf keys every harness starts from; a test's overrides win. */
@@ -209,7 +210,9 @@ export async function openInProcessBroker(
       })
     : undefined;
   await timer?.start();
-  const transactions = await TransactionService.open(store, nodeFileIO, root, log);
+  const transactions = await TransactionService.open(store, nodeFileIO, root, log, {
+    ensureOpTopic: opTopicCreator(topics),
+  });
   const producers = new ProducerManager();
   // Not started: tests run its rounds themselves, with their own clock.
   const transactionChecks = new TransactionCheckService(

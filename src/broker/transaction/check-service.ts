@@ -91,7 +91,11 @@ export class TransactionCheckService {
       HALF_QUEUE_ID,
       0,
       MAX_RECOVERY_SCAN_RECORDS,
-      (m) => this.add(uniqOf(m), m.commitLogOffset, m.storeTimestamp, saved[uniqOf(m)] ?? 0),
+      (m) => {
+        // An op record read at open and no decision logged: ended all the same, never checked.
+        if (d.transactions.opRecordOf(m.queueOffset) !== undefined) return;
+        this.add(uniqOf(m), m.commitLogOffset, m.storeTimestamp, saved[uniqOf(m)] ?? 0);
+      },
     );
     if (!whole) d.log.warn({ limit: MAX_RECOVERY_SCAN_RECORDS }, 'half queue scan cut short');
     d.store.addDispatcher({

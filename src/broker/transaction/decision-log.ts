@@ -1,7 +1,9 @@
 // The durable record of END_TRANSACTION decisions: <storePathRootDir>/transaction/decisions.log,
 // append-only, one line per record, `<crc32 hex> <json>\n`, written through the store's FileIO.
-// KiteMQ's replacement for RocketMQ's op messages (RMQ_SYS_TRANS_OP_HALF_TOPIC,
-// TransactionalMessageBridge#addRemoveTagInTransactionOp; spec transactions.md §1.3), because:
+// KiteMQ's own record of what RocketMQ keeps in op messages (RMQ_SYS_TRANS_OP_HALF_TOPIC,
+// TransactionalMessageBridge#addRemoveTagInTransactionOp; spec transactions.md §1.3; the op
+// messages are still written after it, op-messages.ts, for readers of the commit log alone),
+// the source of truth because:
 // - a decision must be durable before it is acted on (the commit's real message is put after it),
 //   whatever flushDiskType says: an op message put under ASYNC_FLUSH is only in the page cache,
 //   and waiting for one message's flush would wait for the whole commit log's. Here one

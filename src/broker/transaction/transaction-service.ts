@@ -15,6 +15,11 @@
 //   offset and the COMMIT type is the one the commit put (only END_TRANSACTION writes such a
 //   record, and only once per half); found, the commit is marked applied; not found, it is put
 //   now. Either way exactly one real message.
+// - once a decision is durable (and a commit's real message stored), an op message marks the
+//   half done in RMQ_SYS_TRANS_OP_HALF_TOPIC (op-messages.ts), for readers of the commit log
+//   alone. At open the op queue is read too: a half named by an op record and absent from
+//   decisions.log (the log lost, or the store written by a Java broker) counts as decided with
+//   an unknown outcome: it is never checked, and an end of it is refused naming the op record.
 // Decisions are kept in memory for the broker's life (one small entry per transaction); pruning
 // those whose half message has left the commit log is for later.
 import { MAX_RECOVERY_SCAN_RECORDS } from '../../common/limits.js';
@@ -25,7 +30,10 @@ import {
   MessageSysFlag,
   transactionType,
 } from '../../message/message.js';
-import { NOT_ALLOWED_SEND_TOPICS } from '../../message/system-topics.js';
+import {
+  NOT_ALLOWED_SEND_TOPICS,
+  RMQ_SYS_TRANS_OP_HALF_TOPIC,
+} from '../../message/system-topics.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { FileIO } from '../../store/file-io.js';
 import type { MessageStore } from '../../store/message-store.js';
@@ -33,7 +41,8 @@ import { readQueue } from '../copy-recovery.js';
 import { isStored, realTarget, toPut } from '../message-copy.js';
 import { mapPutStatus } from '../status-mapping.js';
 import { type DecisionEntry, DecisionLog, type DecisionType } from './decision-log.js';
-import { TRANSACTION_ID } from './half-message-hook.js';
+import { HALF_QUEUE_ID, TRANSACTION_ID } from './half-message-hook.js';
+import { opMessage, readOpRecords } from './op-messages.js';
 
 export type TxStore = Pick<
   MessageStore,
@@ -44,6 +53,11 @@ export type TxStore = Pick<
   | 'getAppendedMaxOffsetInQueue'
   | 'getMinOffsetInQueue'
 >;
+
+export interface TransactionServiceOptions {
+  /** Creates RMQ_SYS_TRANS_OP_HALF_TOPIC (1 queue) when it does not exist. */
+  readonly ensureOpTopic?: () => void;
+}
 
 export interface EndOutcome {
   readonly code: number;
@@ -74,11 +88,20 @@ export class TransactionService {
   private readonly log: Logger;
   private readonly decisions: DecisionLog;
   private readonly table = new Map<string, TxState>();
+  private readonly ensureOpTopic: () => void;
+  /** Half-queue offset → op-queue offset, for halves an op record read at open names. */
+  private opRecords = new Map<number, number>();
 
-  private constructor(store: TxStore, log: Logger, decisions: DecisionLog) {
+  private constructor(
+    store: TxStore,
+    log: Logger,
+    decisions: DecisionLog,
+    o: TransactionServiceOptions,
+  ) {
     this.store = store;
     this.log = log;
     this.decisions = decisions;
+    this.ensureOpTopic = o.ensureOpTopic ?? (() => {});
   }
 
   /** Reads the decision log under `root` and applies the commits a crash left unapplied. */
@@ -87,9 +110,13 @@ export class TransactionService {
     io: FileIO,
     root: string,
     log: Logger,
+    o: TransactionServiceOptions = {},
   ): Promise<TransactionService> {
     const { log: decisions, entries } = DecisionLog.open(io, root);
-    const s = new TransactionService(store, log, decisions);
+    const s = new TransactionService(store, log, decisions, o);
+    const ops = readOpRecords(store, HALF_QUEUE_ID, MAX_RECOVERY_SCAN_RECORDS);
+    if (!ops.complete) log.warn({ limit: MAX_RECOVERY_SCAN_RECORDS }, 'op queue scan cut short');
+    s.opRecords = ops.records;
     const applied = new Set<string>();
     for (const e of entries) {
       if (e.kind === 'applied') applied.add(e.txId);
@@ -116,6 +143,14 @@ export class TransactionService {
     return this.table.get(txId)?.entry;
   }
 
+  /**
+   * The op-queue offset of the op record (read at open) that marks the half at `halfQueueOffset`
+   * done, when decisions.log has no decision for it.
+   */
+  opRecordOf(halfQueueOffset: number): number | undefined {
+    return this.opRecords.get(halfQueueOffset);
+  }
+
   /** Every recorded decision (counters, the admin listing). */
   decisionEntries(): DecisionEntry[] {
     return [...this.table.values()].map((st) => st.entry);
@@ -136,6 +171,16 @@ export class TransactionService {
     const txId = transactionIdOf(half);
     const known = this.table.get(txId);
     if (known) return this.again(known, decision);
+    const op = this.opRecords.get(half.queueOffset);
+    if (op !== undefined) {
+      return Promise.resolve({
+        code: ResponseCode.TRANSACTION_FAILED,
+        remark:
+          `transaction ${txId} was already ended: op message ${RMQ_SYS_TRANS_OP_HALF_TOPIC} ` +
+          `queue ${half.queueId} offset ${op} names its half; the ${NAMES[decision]} request ` +
+          'is refused',
+      });
+    }
     let realQueueEnd = -1;
     if (decision === MessageSysFlag.TRANSACTION_COMMIT_TYPE) {
       const t = realTarget(half, [...NOT_ALLOWED_SEND_TOPICS]);
@@ -204,9 +249,25 @@ export class TransactionService {
       }
     }
     if (st.entry.decision !== MessageSysFlag.TRANSACTION_COMMIT_TYPE || st.applied) {
+      await this.writeOp(half);
       return { code: ResponseCode.SUCCESS };
     }
-    return this.apply(st, half);
+    const o = await this.apply(st, half);
+    if (o.code === ResponseCode.SUCCESS) await this.writeOp(half);
+    return o;
+  }
+
+  /** The op record of a decided half; decisions.log holds the decision, so a failure is logged. */
+  private async writeOp(half: MessageExt): Promise<void> {
+    try {
+      this.ensureOpTopic();
+      const r = await this.store.putMessage(opMessage(half, Date.now()));
+      if (!isStored(r)) {
+        this.log.warn({ status: r.status, halfOffset: half.commitLogOffset }, 'op message not put');
+      }
+    } catch (err) {
+      this.log.warn({ err, halfOffset: half.commitLogOffset }, 'op message not put');
+    }
   }
 
   /** Puts the commit's real message and records it applied. */
