@@ -29,7 +29,7 @@ afterEach(async () => {
   dirs.removeAll();
 });
 
-async function broker(root: string, conn: InMemoryConnection) {
+async function broker(root: string, conn: InMemoryConnection, checkMax = 15) {
   const log = silentLogger();
   const { config } = parseBrokerConfig('', 'broker.conf', { storePathRootDir: root });
   const store = await MessageStore.open(testStoreOptions(root));
@@ -40,7 +40,7 @@ async function broker(root: string, conn: InMemoryConnection) {
   const topics = new TopicConfigManager(config, log);
   const checks = new TransactionCheckService(
     { store, producers, transactions, topics, io: nodeFileIO, root, log },
-    { timeoutMs: 1, intervalMs: 1, checkMax: 15, brokerName: 'b' },
+    { timeoutMs: 1, intervalMs: 1, checkMax, brokerName: 'b' },
   );
   const close = async () => {
     closers.splice(closers.indexOf(close), 1);
@@ -78,6 +78,37 @@ describe('the pending-half index', () => {
     expect(again.checks.size).toBe(1);
     expect(again.checks.checksOf('P')).toBe(2);
     expect(again.checks.checksOf('D')).toBeUndefined();
+  });
+});
+
+describe('checks.json', () => {
+  it('keeps transactionCheckMax and the counters across restarts', async () => {
+    const root = dirs.make();
+    const conn = new InMemoryConnection('127.0.0.1:1');
+    const checksOnConn = () =>
+      conn.pushed.filter((c) => c.code === RequestCode.CHECK_TRANSACTION_STATE).length;
+    const first = await broker(root, conn, 2);
+    await putHalf(first.store, 'P');
+    await first.checks.round(Date.now() + 60_000);
+    await first.close();
+
+    const second = await broker(root, conn, 2);
+    expect([second.checks.checksOf('P'), second.checks.checksSent]).toEqual([1, 1]);
+    await second.checks.round(Date.now() + 120_000);
+    await second.close();
+
+    const third = await broker(root, conn, 2);
+    expect(third.checks.checksSent).toBe(2);
+    expect([...third.checks.checksSentByTopic]).toEqual([['Orders', 2]]);
+    await third.checks.round(Date.now() + 180_000); // the third round: past transactionCheckMax
+    expect(checksOnConn()).toBe(2);
+    expect([third.checks.size, third.checks.discarded]).toEqual([0, 1]);
+    await third.close();
+
+    const fourth = await broker(root, conn, 2);
+    expect([fourth.checks.size, fourth.checks.discarded, fourth.checks.checksSent]).toEqual([
+      0, 1, 2,
+    ]);
   });
 });
 

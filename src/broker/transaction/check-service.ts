@@ -3,8 +3,9 @@
 // §1.4–1.5), on RIP-82's idea rather than RocketMQ's queue walk: an index of the pending half
 // messages (transactionId → half offsets, store time, checks sent), fed by a store dispatcher
 // and rebuilt at open from the half queue, with the check count kept in place
-// (transaction/checks.json, written atomically after a round that changed it) — no copy of the
-// half message is appended per check. The rebuild reads the half queue from its first offset,
+// (transaction/checks.json, check-counts.ts: written atomically after a round that changed it,
+// with the counters, so neither transactionCheckMax nor the counts restart from zero) — no copy
+// of the half message is appended per check. The rebuild reads the half queue from its first offset,
 // so a start costs one pass over the half messages still stored (a resume offset is for later).
 // A round (every transactionCheckInterval): a half with a recorded decision leaves the index
 // (no check-back once any decision is known); one younger than transactionTimeOut (or its
@@ -34,6 +35,7 @@ import { readQueue } from '../copy-recovery.js';
 import type { ProducerManager } from '../managers/producer-manager.js';
 import type { TopicConfigManager } from '../managers/topic-config-manager.js';
 import { isStored, realTarget, toPut } from '../message-copy.js';
+import { encodeCheckCounts, readCheckCounts } from './check-counts.js';
 import { DECISION_LOG_DIR } from './decision-log.js';
 import { HALF_QUEUE_ID } from './half-message-hook.js';
 import type { TransactionService } from './transaction-service.js';
@@ -75,16 +77,21 @@ export class TransactionCheckService {
   private readonly pending = new Map<string, Pending>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  /** CHECK_TRANSACTION_STATE requests sent, and half messages discarded (counters). */
+  /** CHECK_TRANSACTION_STATE requests sent, and half messages discarded (counters, kept). */
   checksSent = 0;
   discarded = 0;
-  /** CHECK_TRANSACTION_STATE requests sent per real topic since the broker started. */
+  /** CHECK_TRANSACTION_STATE requests sent per real topic (kept across restarts). */
   readonly checksSentByTopic = new Map<string, number>();
 
   constructor(d: CheckDeps, s: CheckSettings) {
     this.d = d;
     this.s = s;
-    const saved = this.loadChecks();
+    const counts = readCheckCounts(d.io, this.checksPath);
+    const saved = counts.checks;
+    this.checksSent = counts.checksSent;
+    this.discarded = counts.discarded;
+    for (const [t, n] of Object.entries(counts.checksSentByTopic)) this.checksSentByTopic.set(t, n);
+    const discardedAt = this.discardCopies();
     const whole = readQueue(
       d.store,
       RMQ_SYS_TRANS_HALF_TOPIC,
@@ -92,9 +99,12 @@ export class TransactionCheckService {
       0,
       MAX_RECOVERY_SCAN_RECORDS,
       (m) => {
+        const txId = uniqOf(m);
         // An op record read at open and no decision logged: ended all the same, never checked.
         if (d.transactions.opRecordOf(m.queueOffset) !== undefined) return;
-        this.add(uniqOf(m), m.commitLogOffset, m.storeTimestamp, saved[uniqOf(m)] ?? 0);
+        // Discarded after this copy was stored (a resumed copy is stored after its discard).
+        if ((discardedAt.get(txId) ?? -1) > m.commitLogOffset) return;
+        this.add(txId, m.commitLogOffset, m.storeTimestamp, saved[txId] ?? 0);
       },
     );
     if (!whole) d.log.warn({ limit: MAX_RECOVERY_SCAN_RECORDS }, 'half queue scan cut short');
@@ -104,6 +114,18 @@ export class TransactionCheckService {
         this.add(r.uniqKey, r.commitLogOffset, r.storeTimestamp, 0);
       },
     });
+  }
+
+  /** transactionId → commit-log offset of its latest copy in TRANS_CHECK_MAX_TIME_TOPIC. */
+  private discardCopies(): Map<string, number> {
+    const at = new Map<string, number>();
+    const { store, log } = this.d;
+    const limit = MAX_RECOVERY_SCAN_RECORDS;
+    const whole = readQueue(store, TRANS_CHECK_MAX_TIME_TOPIC, 0, 0, limit, (m) => {
+      at.set(uniqOf(m), m.commitLogOffset);
+    });
+    if (!whole) log.warn({ limit }, 'discarded half scan cut short');
+    return at;
   }
 
   private add(txId: string, halfOffset: number, storeTimestamp: number, checks: number): void {
@@ -232,21 +254,17 @@ export class TransactionCheckService {
     return join(this.d.root, DECISION_LOG_DIR, CHECKS_FILE);
   }
 
-  private loadChecks(): Record<string, number> {
-    const text = this.d.io.readFile(this.checksPath);
-    if (text === undefined) return {};
-    try {
-      return JSON.parse(text) as Record<string, number>;
-    } catch {
-      return {};
-    }
-  }
-
   private async saveChecks(): Promise<void> {
-    const out: Record<string, number> = {};
-    for (const [txId, p] of this.pending) if (p.checks > 0) out[txId] = p.checks;
+    const checks: Record<string, number> = {};
+    for (const [txId, p] of this.pending) if (p.checks > 0) checks[txId] = p.checks;
+    const text = encodeCheckCounts({
+      checks,
+      checksSent: this.checksSent,
+      discarded: this.discarded,
+      checksSentByTopic: Object.fromEntries(this.checksSentByTopic),
+    });
     try {
-      await this.d.io.writeFileAtomicAsync(this.checksPath, JSON.stringify(out));
+      await this.d.io.writeFileAtomicAsync(this.checksPath, text);
     } catch (err) {
       this.d.log.warn({ err }, 'transaction check counts not written');
     }
