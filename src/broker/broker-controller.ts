@@ -158,6 +158,7 @@ export class BrokerController {
         timeoutMs: c.transactionTimeOut,
         intervalMs: c.transactionCheckInterval,
         checkMax: c.transactionCheckMax,
+        fileReservedTimeMs: c.fileReservedTime * 3_600_000,
         brokerName: c.brokerName,
       },
     );

@@ -221,6 +221,7 @@ export async function openInProcessBroker(
       timeoutMs: config.transactionTimeOut,
       intervalMs: config.transactionCheckInterval,
       checkMax: config.transactionCheckMax,
+      fileReservedTimeMs: config.fileReservedTime * 3_600_000,
       brokerName: config.brokerName,
     },
   );

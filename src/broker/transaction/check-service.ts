@@ -5,18 +5,26 @@
 // and rebuilt at open from the half queue, with the check count kept in place
 // (transaction/checks.json, check-counts.ts: written atomically after a round that changed it,
 // with the counters, so neither transactionCheckMax nor the counts restart from zero) — no copy
-// of the half message is appended per check. The rebuild reads the half queue from its first offset,
-// so a start costs one pass over the half messages still stored (a resume offset is for later).
+// of the half message is appended per check. The rebuild reads the half queue from its first
+// offset, so a start costs one pass over the half messages still stored (a resume offset is for
+// later), and skips the halves discarded since they were stored.
 // A round (every transactionCheckInterval): a half with a recorded decision leaves the index
 // (no check-back once any decision is known); one younger than transactionTimeOut (or its
-// CHECK_IMMUNITY_TIME_IN_SECONDS) waits; one checked transactionCheckMax times is copied to
+// CHECK_IMMUNITY_TIME_IN_SECONDS) waits; one checked transactionCheckMax times, or stored longer
+// ago than fileReservedTime hours (#check's needSkip, which also discards), is copied to
 // TRANS_CHECK_MAX_TIME_TOPIC queue 0 and dropped; the others get CHECK_TRANSACTION_STATE (39),
 // one-way, on a live connection of their producer group (ProducerManager, learned from
 // HEART_BEAT), with RocketMQ's header and the message in commit-log encoding, its real topic
 // and queue put back, as the body. A round with no connection for the group sends nothing and
 // counts nothing (RocketMQ counts it and so may discard a half nobody was asked about).
+// fileReservedTime is measured from the store time, the broker's clock, where RocketMQ takes the
+// born time: a producer whose clock runs days behind would have its halves discarded unchecked.
 import { join } from 'node:path';
-import { MAX_RECOVERY_SCAN_RECORDS, TRANSACTION_RECHECK_FRACTION } from '../../common/limits.js';
+import {
+  DEFAULT_FILE_RESERVED_TIME_HOURS,
+  MAX_RECOVERY_SCAN_RECORDS,
+  TRANSACTION_RECHECK_FRACTION,
+} from '../../common/limits.js';
 import type { Logger } from '../../common/logger.js';
 import { PERM_READ, PERM_WRITE } from '../../common/perm.js';
 import { MessageConst, type MessageExt } from '../../message/message.js';
@@ -51,6 +59,8 @@ export interface CheckSettings {
   readonly intervalMs: number;
   /** transactionCheckMax. */
   readonly checkMax: number;
+  /** fileReservedTime in ms; DEFAULT_FILE_RESERVED_TIME_HOURS when not given. */
+  readonly fileReservedTimeMs?: number;
   readonly brokerName: string;
 }
 
@@ -190,8 +200,9 @@ export class TransactionCheckService {
         this.s.timeoutMs,
       );
       if (now - p.storeTimestamp < immunity) continue;
-      if (p.checks >= this.s.checkMax) {
-        if (await this.discard(txId, half)) changed = true;
+      const overdue = now - p.storeTimestamp > this.reservedMs;
+      if (p.checks >= this.s.checkMax || overdue) {
+        if (await this.discard(txId, half, p.checks, overdue)) changed = true;
         continue;
       }
       const recheckMs = this.s.intervalMs * TRANSACTION_RECHECK_FRACTION;
@@ -230,7 +241,16 @@ export class TransactionCheckService {
     return true;
   }
 
-  private async discard(txId: string, half: MessageExt): Promise<boolean> {
+  private get reservedMs(): number {
+    return this.s.fileReservedTimeMs ?? DEFAULT_FILE_RESERVED_TIME_HOURS * 3_600_000;
+  }
+
+  private async discard(
+    txId: string,
+    half: MessageExt,
+    checks: number,
+    overdue: boolean,
+  ): Promise<boolean> {
     this.d.topics.createTopicInSendMessageBackMethod(
       TRANS_CHECK_MAX_TIME_TOPIC,
       1,
@@ -240,13 +260,14 @@ export class TransactionCheckService {
       toPut(half, {
         topic: TRANS_CHECK_MAX_TIME_TOPIC,
         queueId: 0,
-        set: { TRANSACTION_CHECK_TIMES: String(this.s.checkMax) },
+        set: { TRANSACTION_CHECK_TIMES: String(checks) },
       }),
     );
     if (!isStored(r)) return false;
     this.pending.delete(txId);
     this.discarded++;
-    this.d.log.error({ txId, checks: this.s.checkMax }, 'half message discarded after its checks');
+    const why = overdue ? 'older than fileReservedTime' : 'checked transactionCheckMax times';
+    this.d.log.error({ txId, checks }, `half message discarded: ${why}`);
     return true;
   }
 
