@@ -20,9 +20,10 @@
 //   alone. At open the op queue is read too: a half named by an op record and absent from
 //   decisions.log (the log lost, or the store written by a Java broker) counts as decided with
 //   an unknown outcome: it is never checked, and an end of it is refused naming the op record.
-// Decisions are kept in memory for the broker's life (one small entry per transaction); pruning
-// those whose half message has left the commit log is for later.
-import { MAX_RECOVERY_SCAN_RECORDS } from '../../common/limits.js';
+// - decisions whose half message has left the commit log (no END_TRANSACTION or check can name
+//   it any more) are dropped, from memory and from decisions.log by a compaction: at open, and
+//   whenever the log has grown DECISION_LOG_COMPACT_BYTES since the last one.
+import { DECISION_LOG_COMPACT_BYTES, MAX_RECOVERY_SCAN_RECORDS } from '../../common/limits.js';
 import type { Logger } from '../../common/logger.js';
 import {
   MessageConst,
@@ -40,7 +41,12 @@ import type { MessageStore } from '../../store/message-store.js';
 import { readQueue } from '../copy-recovery.js';
 import { isStored, realTarget, toPut } from '../message-copy.js';
 import { mapPutStatus } from '../status-mapping.js';
-import { type DecisionEntry, DecisionLog, type DecisionType } from './decision-log.js';
+import {
+  type DecisionEntry,
+  DecisionLog,
+  type DecisionType,
+  type LogEntry,
+} from './decision-log.js';
 import { HALF_QUEUE_ID, TRANSACTION_ID } from './half-message-hook.js';
 import { opMessage, readOpRecords } from './op-messages.js';
 
@@ -52,11 +58,14 @@ export type TxStore = Pick<
   | 'getMaxOffsetInQueue'
   | 'getAppendedMaxOffsetInQueue'
   | 'getMinOffsetInQueue'
+  | 'minPhyOffset'
 >;
 
 export interface TransactionServiceOptions {
   /** Creates RMQ_SYS_TRANS_OP_HALF_TOPIC (1 queue) when it does not exist. */
   readonly ensureOpTopic?: () => void;
+  /** Growth of decisions.log that starts a compaction (tests make it small). */
+  readonly compactBytes?: number;
 }
 
 export interface EndOutcome {
@@ -89,6 +98,7 @@ export class TransactionService {
   private readonly decisions: DecisionLog;
   private readonly table = new Map<string, TxState>();
   private readonly ensureOpTopic: () => void;
+  private readonly compactBytes: number;
   /** Half-queue offset → op-queue offset, for halves an op record read at open names. */
   private opRecords = new Map<number, number>();
 
@@ -102,6 +112,7 @@ export class TransactionService {
     this.log = log;
     this.decisions = decisions;
     this.ensureOpTopic = o.ensureOpTopic ?? (() => {});
+    this.compactBytes = o.compactBytes ?? DECISION_LOG_COMPACT_BYTES;
   }
 
   /** Reads the decision log under `root` and applies the commits a crash left unapplied. */
@@ -130,10 +141,12 @@ export class TransactionService {
         });
       }
     }
+    for (const st of s.table.values()) if (applied.has(st.entry.txId)) st.applied = true;
+    s.compact();
+    decisions.onGrown = () => s.compact();
     for (const st of s.table.values()) {
       if (st.entry.decision !== MessageSysFlag.TRANSACTION_COMMIT_TYPE) continue;
-      if (applied.has(st.entry.txId)) st.applied = true;
-      else await s.recoverCommit(st);
+      if (!st.applied) await s.recoverCommit(st);
     }
     return s;
   }
@@ -323,6 +336,44 @@ export class TransactionService {
     const o = await this.apply(st, half);
     st.work = Promise.resolve(o); // a failed put is tried again by the next commit request
     this.log.info({ txId: e.txId, code: o.code }, 'commit recorded before a crash applied now');
+  }
+
+  /**
+   * Drops the decisions whose half message has left the commit log and rewrites decisions.log
+   * without them; true when it did. Not while an append waits for its fdatasync.
+   */
+  compact(): boolean {
+    if (this.decisions.busy) return false;
+    const min = this.store.minPhyOffset;
+    const kept: LogEntry[] = [];
+    const dropped: string[] = [];
+    for (const [txId, st] of this.table) {
+      if (!st.durable) continue; // not in the log (its append failed); kept in memory
+      if (st.entry.halfOffset < min) {
+        dropped.push(txId);
+        continue;
+      }
+      kept.push(st.entry);
+      if (st.applied) kept.push({ kind: 'applied', txId });
+    }
+    let done = false;
+    if (dropped.length > 0) {
+      try {
+        this.decisions.rewrite(kept);
+        for (const txId of dropped) this.table.delete(txId);
+        done = true;
+        this.log.info({ dropped: dropped.length, kept: kept.length }, 'decisions.log compacted');
+      } catch (err) {
+        this.log.warn({ err }, 'decisions.log not compacted');
+      }
+    }
+    this.decisions.compactAt = this.decisions.size + this.compactBytes;
+    return done;
+  }
+
+  /** Bytes in decisions.log (tests, inspection). */
+  get logSize(): number {
+    return this.decisions.size;
   }
 
   close(): void {
