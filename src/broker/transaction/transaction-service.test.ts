@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
 import { MessageConst, type MessageExt, MessageSysFlag } from '../../message/message.js';
 import { decodeRecords } from '../../message/record-codec.js';
+import { RMQ_SYS_TRANS_OP_HALF_TOPIC } from '../../message/system-topics.js';
 import { nodeFileIO } from '../../store/file-io.js';
 import { MessageStore, type MessageStoreOptions } from '../../store/message-store.js';
 import { TempDirs, testMessage, testStoreOptions } from '../../store/store.fixture.js';
@@ -103,6 +104,10 @@ describe('TransactionService', () => {
     const [real, ...more] = realOnes(second.store);
     expect(more).toEqual([]);
     expect(real!.preparedTransactionOffset).toBe(half.commitLogOffset);
+    const ops = decodeRecords(
+      Buffer.concat(second.store.getMessage(RMQ_SYS_TRANS_OP_HALF_TOPIC, 0, 0, 8).buffers),
+    );
+    expect(ops.map((m) => m.body.toString())).toEqual([String(half.queueOffset)]);
     await close(second);
     const third = await broker(root);
     expect(realOnes(third.store)).toHaveLength(1);

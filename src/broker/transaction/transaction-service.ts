@@ -328,12 +328,16 @@ export class TransactionService {
         found = true;
       }
     });
+    // Either way its op message may not have been written before the crash: written (again; a
+    // second op for one offset is harmless to every reader).
     if (found) {
       st.applied = true;
       await this.decisions.append({ kind: 'applied', txId: e.txId });
+      await this.writeOp(half);
       return;
     }
     const o = await this.apply(st, half);
+    if (o.code === ResponseCode.SUCCESS) await this.writeOp(half);
     st.work = Promise.resolve(o); // a failed put is tried again by the next commit request
     this.log.info({ txId: e.txId, code: o.code }, 'commit recorded before a crash applied now');
   }
