@@ -1,9 +1,9 @@
-// Code-hygiene checks over src/, tools/, test/ and bench/ (STYLE.md "Numbers to hold ourselves
-// to" and principle 6).
+// Code-hygiene checks over src/, tools/, test/, bench/ and examples/ (STYLE.md "Numbers to hold
+// ourselves to" and principle 6).
 //
 // Failures (each reported as file:line and the rule):
-//  * a source file in src/ over 400 lines, or one in tools/, test/ or bench/ over 600 (files
-//    whose first lines say "@generated" are exempt);
+//  * a source file in src/ over 400 lines, or one in tools/, test/, bench/ or examples/ over 600
+//    (files whose first lines say "@generated" are exempt);
 //  * a line over 100 characters, unless the excess is string or template literal text or a URL:
 //    biome leaves those unbroken, and splitting a user-facing remark makes it ungreppable. With
 //    the literals' contents removed such a line must fit in 100, and it may never exceed 160 (past
@@ -24,8 +24,8 @@
 // fool it, hence only a warning at 70 and a failure at twice that.
 // Test code is *.test.ts and *.fixture.ts (shared set-up beside the tests, never built into
 // dist/): it is excluded from every rule except `.only` and its own length. The file, line and
-// function rules hold for the code of tools/, test/ (the harness) and bench/ as for src/; the
-// import rules are src/'s alone.
+// function rules hold for the code of tools/, test/ (the harness), bench/ and examples/ as for
+// src/; the import rules are src/'s alone.
 import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -334,7 +334,7 @@ function longFunctions(text: string, limit = MAX_FUNCTION_LINES) {
 // ---- the checks ----
 
 /** Every tree the tidy rules read; the import rules apply to src only. */
-const TREES = ['src', 'tools', 'test', 'bench'];
+const TREES = ['src', 'tools', 'test', 'bench', 'examples'];
 const allFiles = TREES.flatMap((d) => listFiles(join(ROOT, d), isTs));
 const srcFiles = allFiles.filter((p) => layerOf(p) !== null);
 const testFiles = allFiles.filter(isTest);
@@ -352,7 +352,7 @@ function warn(title: string, items: string[]): void {
   if (items.length > 0) console.warn(`tidy warning: ${title}\n  ${items.join('\n  ')}`);
 }
 
-describe('tidy: src/, tools/, test/, bench/', () => {
+describe('tidy: src/, tools/, test/, bench/, examples/', () => {
   it('finds the source trees', () => {
     expect(checkedSrc.length).toBeGreaterThan(10);
     for (const tree of TREES.slice(1)) {

@@ -35,6 +35,7 @@ import { SendQueue } from './send-queue.js';
 import { SlaveSynchronize } from './slave/slave-synchronize.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
 import { TransactionCheckService } from './transaction/check-service.js';
+import { opTopicCreator } from './transaction/op-messages.js';
 import { TransactionService } from './transaction/transaction-service.js';
 
 export class BrokerController {
@@ -169,7 +170,7 @@ export class BrokerController {
       withEnvSeams(nodeFileIO),
       c.storePathRootDir,
       this.log.child({ module: 'transaction' }),
-      follower,
+      { ensureOpTopic: opTopicCreator(topics), follower },
     );
     this.transactions = transactions;
     const transactionChecks = new TransactionCheckService(
@@ -186,6 +187,7 @@ export class BrokerController {
         timeoutMs: c.transactionTimeOut,
         intervalMs: c.transactionCheckInterval,
         checkMax: c.transactionCheckMax,
+        fileReservedTimeMs: c.fileReservedTime * 3_600_000,
         brokerName: c.brokerName,
         follower,
       },

@@ -47,6 +47,7 @@ import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { SendQueue } from './send-queue.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
 import { TransactionCheckService } from './transaction/check-service.js';
+import { opTopicCreator } from './transaction/op-messages.js';
 import { TransactionService } from './transaction/transaction-service.js';
 
 /** broker.conf keys every harness starts from; a test's overrides win. */
@@ -222,7 +223,10 @@ export async function openInProcessBroker(
       })
     : undefined;
   await timer?.start();
-  const transactions = await TransactionService.open(store, nodeFileIO, root, log, follower);
+  const transactions = await TransactionService.open(store, nodeFileIO, root, log, {
+    ensureOpTopic: opTopicCreator(topics),
+    follower,
+  });
   const producers = new ProducerManager();
   // Not started: tests run its rounds themselves, with their own clock.
   const transactionChecks = new TransactionCheckService(
@@ -231,6 +235,7 @@ export async function openInProcessBroker(
       timeoutMs: config.transactionTimeOut,
       intervalMs: config.transactionCheckInterval,
       checkMax: config.transactionCheckMax,
+      fileReservedTimeMs: config.fileReservedTime * 3_600_000,
       brokerName: config.brokerName,
       follower,
     },

@@ -1,8 +1,11 @@
 // mqadmin's transaction subcommands (KiteMQ's; RocketMQ 5's tools have resumeCheckHalfMessage):
 //   queryHalfMsg -n <ns> (-b <brokerAddr> | -c <cluster>) [-t <topic>] [--json]
-//   endHalfMsg -n <ns> -b <brokerAddr> -i <transactionId> (--commit | --rollback)
+//   endHalfMsg -n <ns> [-b <brokerAddr> | -c <cluster>] [-t <topic>] -i <transactionId>
+//     (--commit | --rollback)
 //   resumeCheckHalfMessage -n <ns> -i <msgId> [-t <topic>] [-b <brokerAddr>]
 // resumeCheckHalfMessage finds the broker in the offset msgId (its store host) unless -b is given.
+// endHalfMsg without -b asks the masters (of -c's cluster, else of -t's route, else every one
+// the name server knows) which one lists the transaction's half message, and ends it there.
 import type { AdminClient } from '../client/admin.js';
 import type { HalfMessageReport } from '../client/impl/transaction-admin.js';
 import { decodeOffsetMsgId } from '../message/message-id.js';
@@ -10,7 +13,8 @@ import { type ParsedValues, stringFlag, UsageError } from './args.js';
 
 export const TRANSACTION_HELP = `  queryHalfMsg      pending and discarded half messages and per-topic transaction counters:
                     -b <brokerAddr> | -c <cluster>, [-t <topic>] [--json]
-  endHalfMsg        force a commit or rollback: -b <brokerAddr> -i <transactionId> --commit | --rollback
+  endHalfMsg        force a commit or rollback: -i <transactionId> --commit | --rollback,
+                    [-b <brokerAddr> | -c <cluster>] [-t <topic>] (the broker is found if not given)
   resumeCheckHalfMessage  check a discarded half message again: -i <msgId> [-t <topic>] [-b <brokerAddr>]`;
 
 export const TRANSACTION_OPTIONS = {
@@ -38,6 +42,42 @@ async function brokers(admin: AdminClient, v: ParsedValues): Promise<string[]> {
   const cluster = stringFlag(v, 'clusterName');
   if (!cluster) throw new UsageError('queryHalfMsg needs -b <brokerAddr> or -c <clusterName>');
   return admin.masterAddrs(cluster);
+}
+
+/** The masters -c names, else those of -t's route, else every master the name server knows. */
+async function candidates(admin: AdminClient, v: ParsedValues): Promise<string[]> {
+  const cluster = stringFlag(v, 'clusterName');
+  if (cluster) return admin.masterAddrs(cluster);
+  const topic = stringFlag(v, 'topic');
+  if (topic) {
+    const route = await admin.getTopicRoute(topic);
+    return route.brokerDatas.map((b) => b.brokerAddrs['0']).filter((a) => a !== undefined);
+  }
+  const info = await admin.getClusterInfo();
+  return Object.values(info.brokerAddrTable)
+    .map((b) => b.brokerAddrs['0'])
+    .filter((a) => a !== undefined);
+}
+
+/** The one master whose half messages (pending or discarded) include transaction `txId`. */
+async function holderOf(admin: AdminClient, v: ParsedValues, txId: string): Promise<string> {
+  const topic = stringFlag(v, 'topic');
+  const addrs = await candidates(admin, v);
+  const holders: string[] = [];
+  for (const addr of addrs) {
+    const r = await admin.queryHalfMessages(addr, topic);
+    if (r.halfMessages.some((h) => h.transactionId === txId)) holders.push(addr);
+  }
+  if (holders.length === 1) return holders[0]!;
+  if (holders.length === 0) {
+    throw new Error(
+      `no broker of ${addrs.join(', ') || '(none found)'} lists a pending or discarded half ` +
+        `message of transaction ${txId}; give -b <brokerAddr> to end it on one broker`,
+    );
+  }
+  throw new UsageError(
+    `transaction ${txId} is listed on several brokers (${holders.join(', ')}); choose one with -b`,
+  );
 }
 
 export const TRANSACTION_COMMANDS: Record<string, Command> = {
@@ -100,11 +140,11 @@ export const TRANSACTION_COMMANDS: Record<string, Command> = {
     console.log(table(counters));
   },
   async endHalfMsg(admin, v) {
-    const addr = need(v, 'brokerAddr', 'b');
     const txId = need(v, 'msgId', 'i');
     if ((v.commit === true) === (v.rollback === true)) {
       throw new UsageError('endHalfMsg needs exactly one of --commit or --rollback');
     }
+    const addr = stringFlag(v, 'brokerAddr') ?? (await holderOf(admin, v, txId));
     const commit = v.commit === true;
     const remark = await admin.endHalfMessage(addr, txId, commit);
     const what = commit ? 'committed' : 'rolled back';

@@ -289,6 +289,13 @@ export const DEFAULT_TRANSACTION_CHECK_MAX = 15;
  * in a round: rounds run every interval, and a timer that fires a little early must not skip one.
  */
 export const TRANSACTION_RECHECK_FRACTION = 0.9;
+/**
+ * transaction/decisions.log is compacted (decisions whose half message has left the commit log
+ * dropped) when it has grown this much since its last compaction (KiteMQ's own; RocketMQ's op
+ * messages age out with the commit log). About 60 000 decisions; the rewrite is one sequential
+ * write and fdatasync of what is kept.
+ */
+export const DECISION_LOG_COMPACT_BYTES = 16 * 1024 * 1024;
 
 // ---- replication (HA) ----
 /** haListenPort = listenPort + this (RocketMQ: 10911 + 1 = 10912). */

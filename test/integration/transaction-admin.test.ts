@@ -1,5 +1,5 @@
 // Half messages through the admin client and mqadmin, against real processes: a pending half is
-// listed with its topic and group, forced to commit and delivered; a half whose producer never
+// listed with its topic and group, forced to commit (mqadmin finding its broker) and delivered; a half whose producer never
 // answers its checks is discarded after transactionCheckMax, listed as discarded, and resumed to
 // be checked again (RESUME_CHECK_HALF_MESSAGE).
 import { describe, expect, it } from 'vitest';
@@ -57,17 +57,29 @@ describe('transaction admin', () => {
       const cli = await runBin('mqadmin', ['queryHalfMsg', '-n', cluster.namesrvAddr, '-b', addr]);
       expect(cli.code, cli.stderr).toBe(0);
       expect(cli.stdout).toContain(pendingTx);
+      // No -b: the broker holding the half is found through the name server.
+      const notHeld = await runBin('mqadmin', [
+        'endHalfMsg',
+        '-n',
+        cluster.namesrvAddr,
+        '-t',
+        topic,
+        '-i',
+        'NO_SUCH_TRANSACTION',
+        '--commit',
+      ]);
+      expect(notHeld.code).not.toBe(0);
+      expect(notHeld.stderr).toContain(`no broker of ${addr} lists`);
       const end = await runBin('mqadmin', [
         'endHalfMsg',
         '-n',
         cluster.namesrvAddr,
-        '-b',
-        addr,
         '-i',
         pendingTx,
         '--commit',
       ]);
       expect(end.code, end.stderr).toBe(0);
+      expect(end.stdout).toContain(`transaction ${pendingTx} committed on ${addr}`);
       await waitForAsync(async () => (await bodies(topic)).length > 0, 30_000, 'the commit');
       expect(await bodies(topic)).toEqual(['forced']);
       expect(await halves()).toEqual([]);

@@ -142,4 +142,20 @@ describe('transaction check-back', () => {
     expect(h.ctx.transactionChecks.checksOf(sent.transactionId)).toBeUndefined();
     expect(storedIn(h, 'Orders', 1)).toEqual([]);
   });
+
+  it('discards a half stored longer ago than fileReservedTime, checks left or not', async () => {
+    await joinGroup(h.conn);
+    const sent = await sendHalf(h, 'Orders', 'too old', 1);
+    const reservedMs = h.ctx.config.fileReservedTime * 3_600_000;
+    await h.ctx.transactionChecks.round(storedAt() + reservedMs);
+    expect(checksOn(h.conn)).toHaveLength(1);
+    expect(storedIn(h, TRANS_CHECK_MAX_TIME_TOPIC, 0)).toEqual([]);
+    await h.ctx.transactionChecks.round(storedAt() + reservedMs + 1);
+    expect(checksOn(h.conn)).toHaveLength(1);
+    const [gone, ...more] = storedIn(h, TRANS_CHECK_MAX_TIME_TOPIC, 0);
+    expect(more).toEqual([]);
+    expect(gone!.properties).toMatchObject({ TRANSACTION_CHECK_TIMES: '1', REAL_TOPIC: 'Orders' });
+    expect(h.ctx.transactionChecks.checksOf(sent.transactionId)).toBeUndefined();
+    expect(h.ctx.transactionChecks.discarded).toBe(1);
+  });
 });

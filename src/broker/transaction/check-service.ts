@@ -3,19 +3,28 @@
 // §1.4–1.5), on RIP-82's idea rather than RocketMQ's queue walk: an index of the pending half
 // messages (transactionId → half offsets, store time, checks sent), fed by a store dispatcher
 // and rebuilt at open from the half queue, with the check count kept in place
-// (transaction/checks.json, written atomically after a round that changed it) — no copy of the
-// half message is appended per check. The rebuild reads the half queue from its first offset,
-// so a start costs one pass over the half messages still stored (a resume offset is for later).
+// (transaction/checks.json, check-counts.ts: written atomically after a round that changed it,
+// with the counters, so neither transactionCheckMax nor the counts restart from zero) — no copy
+// of the half message is appended per check. The rebuild reads the half queue from its first
+// offset, so a start costs one pass over the half messages still stored (a resume offset is for
+// later), and skips the halves discarded since they were stored.
 // A round (every transactionCheckInterval): a half with a recorded decision leaves the index
 // (no check-back once any decision is known); one younger than transactionTimeOut (or its
-// CHECK_IMMUNITY_TIME_IN_SECONDS) waits; one checked transactionCheckMax times is copied to
+// CHECK_IMMUNITY_TIME_IN_SECONDS) waits; one checked transactionCheckMax times, or stored longer
+// ago than fileReservedTime hours (#check's needSkip, which also discards), is copied to
 // TRANS_CHECK_MAX_TIME_TOPIC queue 0 and dropped; the others get CHECK_TRANSACTION_STATE (39),
 // one-way, on a live connection of their producer group (ProducerManager, learned from
 // HEART_BEAT), with RocketMQ's header and the message in commit-log encoding, its real topic
 // and queue put back, as the body. A round with no connection for the group sends nothing and
 // counts nothing (RocketMQ counts it and so may discard a half nobody was asked about).
+// fileReservedTime is measured from the store time, the broker's clock, where RocketMQ takes the
+// born time: a producer whose clock runs days behind would have its halves discarded unchecked.
 import { join } from 'node:path';
-import { MAX_RECOVERY_SCAN_RECORDS, TRANSACTION_RECHECK_FRACTION } from '../../common/limits.js';
+import {
+  DEFAULT_FILE_RESERVED_TIME_HOURS,
+  MAX_RECOVERY_SCAN_RECORDS,
+  TRANSACTION_RECHECK_FRACTION,
+} from '../../common/limits.js';
 import type { Logger } from '../../common/logger.js';
 import { PERM_READ, PERM_WRITE } from '../../common/perm.js';
 import { MessageConst, type MessageExt } from '../../message/message.js';
@@ -34,6 +43,7 @@ import { readQueue } from '../copy-recovery.js';
 import type { ProducerManager } from '../managers/producer-manager.js';
 import type { TopicConfigManager } from '../managers/topic-config-manager.js';
 import { isStored, realTarget, toPut } from '../message-copy.js';
+import { encodeCheckCounts, readCheckCounts } from './check-counts.js';
 import { DECISION_LOG_DIR } from './decision-log.js';
 import { HALF_QUEUE_ID } from './half-message-hook.js';
 import type { TransactionService } from './transaction-service.js';
@@ -49,6 +59,8 @@ export interface CheckSettings {
   readonly intervalMs: number;
   /** transactionCheckMax. */
   readonly checkMax: number;
+  /** fileReservedTime in ms; DEFAULT_FILE_RESERVED_TIME_HOURS when not given. */
+  readonly fileReservedTimeMs?: number;
   readonly brokerName: string;
   /**
    * brokerRole=SLAVE: no index, no round. The replicated half and op records just sit in the
@@ -80,10 +92,10 @@ export class TransactionCheckService {
   private readonly pending = new Map<string, Pending>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  /** CHECK_TRANSACTION_STATE requests sent, and half messages discarded (counters). */
+  /** CHECK_TRANSACTION_STATE requests sent, and half messages discarded (counters, kept). */
   checksSent = 0;
   discarded = 0;
-  /** CHECK_TRANSACTION_STATE requests sent per real topic since the broker started. */
+  /** CHECK_TRANSACTION_STATE requests sent per real topic (kept across restarts). */
   readonly checksSentByTopic = new Map<string, number>();
 
   constructor(d: CheckDeps, s: CheckSettings) {
@@ -92,14 +104,26 @@ export class TransactionCheckService {
     // A follower keeps no index: no round would ever prune it, and every replicated half would
     // stay in memory. Restarted as a master, the broker rebuilds it from the half queue.
     if (s.follower) return;
-    const saved = this.loadChecks();
+    const counts = readCheckCounts(d.io, this.checksPath);
+    const saved = counts.checks;
+    this.checksSent = counts.checksSent;
+    this.discarded = counts.discarded;
+    for (const [t, n] of Object.entries(counts.checksSentByTopic)) this.checksSentByTopic.set(t, n);
+    const discardedAt = this.discardCopies();
     const whole = readQueue(
       d.store,
       RMQ_SYS_TRANS_HALF_TOPIC,
       HALF_QUEUE_ID,
       0,
       MAX_RECOVERY_SCAN_RECORDS,
-      (m) => this.add(uniqOf(m), m.commitLogOffset, m.storeTimestamp, saved[uniqOf(m)] ?? 0),
+      (m) => {
+        const txId = uniqOf(m);
+        // An op record read at open and no decision logged: ended all the same, never checked.
+        if (d.transactions.opRecordOf(m.queueOffset) !== undefined) return;
+        // Discarded after this copy was stored (a resumed copy is stored after its discard).
+        if ((discardedAt.get(txId) ?? -1) > m.commitLogOffset) return;
+        this.add(txId, m.commitLogOffset, m.storeTimestamp, saved[txId] ?? 0);
+      },
     );
     if (!whole) d.log.warn({ limit: MAX_RECOVERY_SCAN_RECORDS }, 'half queue scan cut short');
     d.store.addDispatcher({
@@ -108,6 +132,18 @@ export class TransactionCheckService {
         this.add(r.uniqKey, r.commitLogOffset, r.storeTimestamp, 0);
       },
     });
+  }
+
+  /** transactionId → commit-log offset of its latest copy in TRANS_CHECK_MAX_TIME_TOPIC. */
+  private discardCopies(): Map<string, number> {
+    const at = new Map<string, number>();
+    const { store, log } = this.d;
+    const limit = MAX_RECOVERY_SCAN_RECORDS;
+    const whole = readQueue(store, TRANS_CHECK_MAX_TIME_TOPIC, 0, 0, limit, (m) => {
+      at.set(uniqOf(m), m.commitLogOffset);
+    });
+    if (!whole) log.warn({ limit }, 'discarded half scan cut short');
+    return at;
   }
 
   private add(txId: string, halfOffset: number, storeTimestamp: number, checks: number): void {
@@ -174,8 +210,9 @@ export class TransactionCheckService {
         this.s.timeoutMs,
       );
       if (now - p.storeTimestamp < immunity) continue;
-      if (p.checks >= this.s.checkMax) {
-        if (await this.discard(txId, half)) changed = true;
+      const overdue = now - p.storeTimestamp > this.reservedMs;
+      if (p.checks >= this.s.checkMax || overdue) {
+        if (await this.discard(txId, half, p.checks, overdue)) changed = true;
         continue;
       }
       const recheckMs = this.s.intervalMs * TRANSACTION_RECHECK_FRACTION;
@@ -214,7 +251,16 @@ export class TransactionCheckService {
     return true;
   }
 
-  private async discard(txId: string, half: MessageExt): Promise<boolean> {
+  private get reservedMs(): number {
+    return this.s.fileReservedTimeMs ?? DEFAULT_FILE_RESERVED_TIME_HOURS * 3_600_000;
+  }
+
+  private async discard(
+    txId: string,
+    half: MessageExt,
+    checks: number,
+    overdue: boolean,
+  ): Promise<boolean> {
     this.d.topics.createTopicInSendMessageBackMethod(
       TRANS_CHECK_MAX_TIME_TOPIC,
       1,
@@ -224,13 +270,14 @@ export class TransactionCheckService {
       toPut(half, {
         topic: TRANS_CHECK_MAX_TIME_TOPIC,
         queueId: 0,
-        set: { TRANSACTION_CHECK_TIMES: String(this.s.checkMax) },
+        set: { TRANSACTION_CHECK_TIMES: String(checks) },
       }),
     );
     if (!isStored(r)) return false;
     this.pending.delete(txId);
     this.discarded++;
-    this.d.log.error({ txId, checks: this.s.checkMax }, 'half message discarded after its checks');
+    const why = overdue ? 'older than fileReservedTime' : 'checked transactionCheckMax times';
+    this.d.log.error({ txId, checks }, `half message discarded: ${why}`);
     return true;
   }
 
@@ -238,21 +285,17 @@ export class TransactionCheckService {
     return join(this.d.root, DECISION_LOG_DIR, CHECKS_FILE);
   }
 
-  private loadChecks(): Record<string, number> {
-    const text = this.d.io.readFile(this.checksPath);
-    if (text === undefined) return {};
-    try {
-      return JSON.parse(text) as Record<string, number>;
-    } catch {
-      return {};
-    }
-  }
-
   private async saveChecks(): Promise<void> {
-    const out: Record<string, number> = {};
-    for (const [txId, p] of this.pending) if (p.checks > 0) out[txId] = p.checks;
+    const checks: Record<string, number> = {};
+    for (const [txId, p] of this.pending) if (p.checks > 0) checks[txId] = p.checks;
+    const text = encodeCheckCounts({
+      checks,
+      checksSent: this.checksSent,
+      discarded: this.discarded,
+      checksSentByTopic: Object.fromEntries(this.checksSentByTopic),
+    });
     try {
-      await this.d.io.writeFileAtomicAsync(this.checksPath, JSON.stringify(out));
+      await this.d.io.writeFileAtomicAsync(this.checksPath, text);
     } catch (err) {
       this.d.log.warn({ err }, 'transaction check counts not written');
     }

@@ -1,7 +1,9 @@
 // The durable record of END_TRANSACTION decisions: <storePathRootDir>/transaction/decisions.log,
 // append-only, one line per record, `<crc32 hex> <json>\n`, written through the store's FileIO.
-// KiteMQ's replacement for RocketMQ's op messages (RMQ_SYS_TRANS_OP_HALF_TOPIC,
-// TransactionalMessageBridge#addRemoveTagInTransactionOp; spec transactions.md §1.3), because:
+// KiteMQ's own record of what RocketMQ keeps in op messages (RMQ_SYS_TRANS_OP_HALF_TOPIC,
+// TransactionalMessageBridge#addRemoveTagInTransactionOp; spec transactions.md §1.3; the op
+// messages are still written after it, op-messages.ts, for readers of the commit log alone),
+// the source of truth because:
 // - a decision must be durable before it is acted on (the commit's real message is put after it),
 //   whatever flushDiskType says: an op message put under ASYNC_FLUSH is only in the page cache,
 //   and waiting for one message's flush would wait for the whole commit log's. Here one
@@ -15,8 +17,13 @@
 // queue offsets, its producer group, and the end of the real queue before the commit's put), and
 // for a commit, "applied" once its real message is stored. A torn last line (a crash mid-write)
 // fails its CRC and is cut off at open; lines after a bad one are not trusted either.
+// Compaction (rewrite): the records still needed are written to a temp file, fdatasync'd and
+// renamed over the log (FileIO#writeFileAtomic), so a crash leaves the old log or the new one,
+// both right. It runs only when no append waits for its fdatasync, in one synchronous step, so
+// no record can be written to the old file after its content was copied.
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { assert } from '../../common/assert.js';
 import type { FileIO } from '../../store/file-io.js';
 
 export type DecisionType = 8 | 12;
@@ -73,18 +80,30 @@ export function decodeEntries(text: string): { entries: LogEntry[]; validBytes: 
 
 export class DecisionLog {
   private readonly io: FileIO;
-  private readonly fd: number;
+  private readonly path: string;
+  private fd: number;
   private end: number;
+  private closed = false;
+  /** Called when no append waits and the log has grown past `compactAt` bytes. */
+  onGrown: ((size: number) => void) | undefined;
+  /** The size at which onGrown is called next. */
+  compactAt = Number.POSITIVE_INFINITY;
   /** Appended, not yet covered by a finished fdatasync. */
   private waiting: { resolve: () => void; reject: (err: unknown) => void }[] = [];
   private syncing = false;
   /** fdatasync calls made (tests count them). */
   syncs = 0;
 
-  private constructor(io: FileIO, fd: number, end: number) {
+  private constructor(io: FileIO, path: string, fd: number, end: number) {
     this.io = io;
+    this.path = path;
     this.fd = fd;
     this.end = end;
+  }
+
+  /** Bytes in the log. */
+  get size(): number {
+    return this.end;
   }
 
   /** Opens (or creates) the log under `root`, cuts a torn tail, and returns what it holds. */
@@ -98,7 +117,7 @@ export class DecisionLog {
     io.read(fd, buf, 0, size, 0);
     const { entries, validBytes } = decodeEntries(buf.toString('utf8'));
     if (validBytes < size) io.truncate(fd, validBytes);
-    return { log: new DecisionLog(io, fd, validBytes), entries };
+    return { log: new DecisionLog(io, path, fd, validBytes), entries };
   }
 
   /** Writes `e` now; resolves once an fdatasync that started after the write has finished. */
@@ -127,9 +146,33 @@ export class DecisionLog {
       }
     }
     this.syncing = false;
+    if (this.end >= this.compactAt && this.onGrown) {
+      // After the waiters' continuations have run (they mark their records durable).
+      setImmediate(() => {
+        if (!this.closed && !this.busy && this.end >= this.compactAt) this.onGrown?.(this.end);
+      });
+    }
+  }
+
+  /** Replaces the log by `entries` (see the header); only while no append waits. */
+  rewrite(entries: readonly LogEntry[]): void {
+    assert(!this.syncing && this.waiting.length === 0, 'decisions.log rewritten mid-append');
+    const text = entries.map(encodeEntry).join('');
+    this.io.writeFileAtomic(this.path, text);
+    const fd = this.io.open(this.path);
+    this.io.close(this.fd);
+    this.fd = fd;
+    this.end = this.io.size(fd);
+    assert(this.end === Buffer.byteLength(text), 'decisions.log rewritten short');
+  }
+
+  /** Whether an append is waiting for its fdatasync (a rewrite must wait for it). */
+  get busy(): boolean {
+    return this.syncing || this.waiting.length > 0;
   }
 
   close(): void {
+    this.closed = true;
     this.io.close(this.fd);
   }
 }

@@ -6,7 +6,7 @@
 //   commit-log offset.
 // - counters per real topic: pending, committed, rolled back, discarded, checks sent. Pending,
 //   committed, rolled back and discarded are computed from the index, the decision log and the
-//   discard topic, so they survive a restart; checks sent is counted since the broker started.
+//   discard topic, and checks sent is kept in checks.json, so all survive a restart.
 // - force: a commit or rollback of one transaction through TransactionService#end, the path
 //   END_TRANSACTION takes (the first decision wins). A discarded one is ended from its copy.
 // - resume (RESUME_CHECK_HALF_MESSAGE): the message at the offset msgId is put back into

@@ -1,16 +1,19 @@
 // TransactionService over a real store in a temp dir, reopened as a restarted broker reopens it:
 // decisions survive, a commit recorded but not applied before a crash is applied exactly once,
 // a torn last record is cut off, and concurrent decisions share their fdatasyncs.
-import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
 import { MessageConst, type MessageExt, MessageSysFlag } from '../../message/message.js';
 import { decodeRecords } from '../../message/record-codec.js';
+import { RMQ_SYS_TRANS_OP_HALF_TOPIC } from '../../message/system-topics.js';
 import { nodeFileIO } from '../../store/file-io.js';
-import { MessageStore } from '../../store/message-store.js';
+import { MessageStore, type MessageStoreOptions } from '../../store/message-store.js';
 import { TempDirs, testMessage, testStoreOptions } from '../../store/store.fixture.js';
-import { DecisionLog } from './decision-log.js';
+import { DECISION_LOG_DIR, DECISION_LOG_FILE, DecisionLog, decodeEntries } from './decision-log.js';
 import { toHalf } from './half-message-hook.js';
-import { TransactionService } from './transaction-service.js';
+import { TransactionService, type TransactionServiceOptions } from './transaction-service.js';
 
 const COMMIT = MessageSysFlag.TRANSACTION_COMMIT_TYPE;
 const ROLLBACK = MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
@@ -25,9 +28,13 @@ afterEach(async () => {
   dirs.removeAll();
 });
 
-async function broker(root: string) {
-  const store = await MessageStore.open(testStoreOptions(root));
-  const tx = await TransactionService.open(store, nodeFileIO, root, silentLogger());
+async function broker(
+  root: string,
+  storeOver: Partial<MessageStoreOptions> = {},
+  o: TransactionServiceOptions = {},
+) {
+  const store = await MessageStore.open(testStoreOptions(root, storeOver));
+  const tx = await TransactionService.open(store, nodeFileIO, root, silentLogger(), o);
   const b = { store, tx };
   open.push(b);
   return b;
@@ -97,6 +104,10 @@ describe('TransactionService', () => {
     const [real, ...more] = realOnes(second.store);
     expect(more).toEqual([]);
     expect(real!.preparedTransactionOffset).toBe(half.commitLogOffset);
+    const ops = decodeRecords(
+      Buffer.concat(second.store.getMessage(RMQ_SYS_TRANS_OP_HALF_TOPIC, 0, 0, 8).buffers),
+    );
+    expect(ops.map((m) => m.body.toString())).toEqual([String(half.queueOffset)]);
     await close(second);
     const third = await broker(root);
     expect(realOnes(third.store)).toHaveLength(1);
@@ -120,7 +131,9 @@ describe('TransactionService', () => {
     });
     log.close();
     const store = await MessageStore.open(testStoreOptions(root));
-    const tx = await TransactionService.open(store, nodeFileIO, root, silentLogger(), true);
+    const tx = await TransactionService.open(store, nodeFileIO, root, silentLogger(), {
+      follower: true,
+    });
     open.push({ store, tx });
     expect(realOnes(store)).toEqual([]);
     expect(tx.decisionOf('S')?.decision).toBe(COMMIT);
@@ -155,5 +168,67 @@ describe('TransactionService', () => {
     await Promise.all(halves.map((h) => b.tx.end(h, ROLLBACK)));
     expect(b.tx.size).toBe(20);
     expect(b.tx.syncs - before).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('decisions.log compaction', () => {
+  // Segments of 64 KiB, deleted as soon as a clean round is asked for (their timer never fires).
+  const retention: Partial<MessageStoreOptions> = {
+    flushDiskType: 'SYNC_FLUSH',
+    clean: { fileReservedTimeHours: 0, cleanResourceInterval: 3_600_000 },
+  };
+  const logged = (root: string) =>
+    decodeEntries(readFileSync(join(root, DECISION_LOG_DIR, DECISION_LOG_FILE), 'utf8')).entries;
+
+  /** Fills the first commit-log segment, then deletes it: what a half stored before it is gone. */
+  async function ageOut(store: MessageStore): Promise<void> {
+    const segments = store.commitLog.queue.files.length;
+    while (store.commitLog.queue.files.length === segments) {
+      await store.putMessage(testMessage({ topic: 'Fill', body: Buffer.alloc(1024) }));
+    }
+    store.cleanService.requestManualDelete();
+    store.cleanService.runOnce();
+  }
+
+  it('drops at open the decisions whose half message has left the commit log', async () => {
+    const root = dirs.make();
+    const first = await broker(root, retention);
+    const old = await putHalf(first.store, 'OLD');
+    await first.tx.end(old, ROLLBACK);
+    await ageOut(first.store);
+    const kept = await putHalf(first.store, 'KEPT');
+    await first.tx.end(kept, COMMIT);
+    expect(first.store.minPhyOffset).toBeGreaterThan(old.commitLogOffset);
+    await close(first);
+    expect(logged(root).map((e) => e.txId)).toEqual(['OLD', 'KEPT', 'KEPT']);
+
+    const again = await broker(root, retention);
+    expect(again.tx.decisionOf('OLD')).toBeUndefined();
+    expect(again.tx.decisionOf('KEPT')?.decision).toBe(COMMIT);
+    expect(logged(root).map((e) => [e.kind, e.txId])).toEqual([
+      ['decided', 'KEPT'],
+      ['applied', 'KEPT'],
+    ]);
+    await close(again);
+    const third = await broker(root, retention);
+    expect(realOnes(third.store)).toHaveLength(1); // the kept commit is not applied again
+  });
+
+  it('compacts while running once the log has grown compactBytes', async () => {
+    const root = dirs.make();
+    const b = await broker(root, retention, { compactBytes: 1 });
+    const old = await putHalf(b.store, 'OLD');
+    await b.tx.end(old, ROLLBACK);
+    await ageOut(b.store);
+    expect(b.tx.decisionOf('OLD')).toBeDefined();
+    const next = await putHalf(b.store, 'NEXT');
+    await b.tx.end(next, ROLLBACK);
+    await vi.waitFor(() => expect(b.tx.decisionOf('OLD')).toBeUndefined(), { timeout: 20_000 });
+    expect(logged(root).map((e) => e.txId)).toEqual(['NEXT']);
+    expect(b.tx.logSize).toBe(readFileSync(join(root, DECISION_LOG_DIR, DECISION_LOG_FILE)).length);
+    // Appends go on in the new file.
+    const last = await putHalf(b.store, 'LAST');
+    await b.tx.end(last, ROLLBACK);
+    expect(logged(root).map((e) => e.txId)).toEqual(['NEXT', 'LAST']);
   });
 });

@@ -15,9 +15,15 @@
 //   offset and the COMMIT type is the one the commit put (only END_TRANSACTION writes such a
 //   record, and only once per half); found, the commit is marked applied; not found, it is put
 //   now. Either way exactly one real message.
-// Decisions are kept in memory for the broker's life (one small entry per transaction); pruning
-// those whose half message has left the commit log is for later.
-import { MAX_RECOVERY_SCAN_RECORDS } from '../../common/limits.js';
+// - once a decision is durable (and a commit's real message stored), an op message marks the
+//   half done in RMQ_SYS_TRANS_OP_HALF_TOPIC (op-messages.ts), for readers of the commit log
+//   alone. At open the op queue is read too: a half named by an op record and absent from
+//   decisions.log (the log lost, or the store written by a Java broker) counts as decided with
+//   an unknown outcome: it is never checked, and an end of it is refused naming the op record.
+// - decisions whose half message has left the commit log (no END_TRANSACTION or check can name
+//   it any more) are dropped, from memory and from decisions.log by a compaction: at open, and
+//   whenever the log has grown DECISION_LOG_COMPACT_BYTES since the last one.
+import { DECISION_LOG_COMPACT_BYTES, MAX_RECOVERY_SCAN_RECORDS } from '../../common/limits.js';
 import type { Logger } from '../../common/logger.js';
 import {
   MessageConst,
@@ -25,15 +31,24 @@ import {
   MessageSysFlag,
   transactionType,
 } from '../../message/message.js';
-import { NOT_ALLOWED_SEND_TOPICS } from '../../message/system-topics.js';
+import {
+  NOT_ALLOWED_SEND_TOPICS,
+  RMQ_SYS_TRANS_OP_HALF_TOPIC,
+} from '../../message/system-topics.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { FileIO } from '../../store/file-io.js';
 import type { MessageStore } from '../../store/message-store.js';
 import { readQueue } from '../copy-recovery.js';
 import { isStored, realTarget, toPut } from '../message-copy.js';
 import { mapPutStatus } from '../status-mapping.js';
-import { type DecisionEntry, DecisionLog, type DecisionType } from './decision-log.js';
-import { TRANSACTION_ID } from './half-message-hook.js';
+import {
+  type DecisionEntry,
+  DecisionLog,
+  type DecisionType,
+  type LogEntry,
+} from './decision-log.js';
+import { HALF_QUEUE_ID, TRANSACTION_ID } from './half-message-hook.js';
+import { opMessage, readOpRecords } from './op-messages.js';
 
 export type TxStore = Pick<
   MessageStore,
@@ -43,7 +58,17 @@ export type TxStore = Pick<
   | 'getMaxOffsetInQueue'
   | 'getAppendedMaxOffsetInQueue'
   | 'getMinOffsetInQueue'
+  | 'minPhyOffset'
 >;
+
+export interface TransactionServiceOptions {
+  /** Creates RMQ_SYS_TRANS_OP_HALF_TOPIC (1 queue) when it does not exist. */
+  readonly ensureOpTopic?: () => void;
+  /** Growth of decisions.log that starts a compaction (tests make it small). */
+  readonly compactBytes?: number;
+  /** brokerRole=SLAVE: unapplied commits are the master's to put (see open). */
+  readonly follower?: boolean;
+}
 
 export interface EndOutcome {
   readonly code: number;
@@ -74,11 +99,22 @@ export class TransactionService {
   private readonly log: Logger;
   private readonly decisions: DecisionLog;
   private readonly table = new Map<string, TxState>();
+  private readonly ensureOpTopic: () => void;
+  private readonly compactBytes: number;
+  /** Half-queue offset → op-queue offset, for halves an op record read at open names. */
+  private opRecords = new Map<number, number>();
 
-  private constructor(store: TxStore, log: Logger, decisions: DecisionLog) {
+  private constructor(
+    store: TxStore,
+    log: Logger,
+    decisions: DecisionLog,
+    o: TransactionServiceOptions,
+  ) {
     this.store = store;
     this.log = log;
     this.decisions = decisions;
+    this.ensureOpTopic = o.ensureOpTopic ?? (() => {});
+    this.compactBytes = o.compactBytes ?? DECISION_LOG_COMPACT_BYTES;
   }
 
   /**
@@ -92,10 +128,13 @@ export class TransactionService {
     io: FileIO,
     root: string,
     log: Logger,
-    follower = false,
+    o: TransactionServiceOptions = {},
   ): Promise<TransactionService> {
     const { log: decisions, entries } = DecisionLog.open(io, root);
-    const s = new TransactionService(store, log, decisions);
+    const s = new TransactionService(store, log, decisions, o);
+    const ops = readOpRecords(store, HALF_QUEUE_ID, MAX_RECOVERY_SCAN_RECORDS);
+    if (!ops.complete) log.warn({ limit: MAX_RECOVERY_SCAN_RECORDS }, 'op queue scan cut short');
+    s.opRecords = ops.records;
     const applied = new Set<string>();
     for (const e of entries) {
       if (e.kind === 'applied') applied.add(e.txId);
@@ -109,11 +148,13 @@ export class TransactionService {
         });
       }
     }
+    for (const st of s.table.values()) if (applied.has(st.entry.txId)) st.applied = true;
+    s.compact();
+    decisions.onGrown = () => s.compact();
     let skipped = 0;
     for (const st of s.table.values()) {
-      if (st.entry.decision !== MessageSysFlag.TRANSACTION_COMMIT_TYPE) continue;
-      if (applied.has(st.entry.txId)) st.applied = true;
-      else if (follower) skipped++;
+      if (st.entry.decision !== MessageSysFlag.TRANSACTION_COMMIT_TYPE || st.applied) continue;
+      if (o.follower) skipped++;
       else await s.recoverCommit(st);
     }
     if (skipped > 0) {
@@ -128,6 +169,14 @@ export class TransactionService {
   /** The recorded decision for `txId`, if any. */
   decisionOf(txId: string): DecisionEntry | undefined {
     return this.table.get(txId)?.entry;
+  }
+
+  /**
+   * The op-queue offset of the op record (read at open) that marks the half at `halfQueueOffset`
+   * done, when decisions.log has no decision for it.
+   */
+  opRecordOf(halfQueueOffset: number): number | undefined {
+    return this.opRecords.get(halfQueueOffset);
   }
 
   /** Every recorded decision (counters, the admin listing). */
@@ -150,6 +199,16 @@ export class TransactionService {
     const txId = transactionIdOf(half);
     const known = this.table.get(txId);
     if (known) return this.again(known, decision);
+    const op = this.opRecords.get(half.queueOffset);
+    if (op !== undefined) {
+      return Promise.resolve({
+        code: ResponseCode.TRANSACTION_FAILED,
+        remark:
+          `transaction ${txId} was already ended: op message ${RMQ_SYS_TRANS_OP_HALF_TOPIC} ` +
+          `queue ${half.queueId} offset ${op} names its half; the ${NAMES[decision]} request ` +
+          'is refused',
+      });
+    }
     let realQueueEnd = -1;
     if (decision === MessageSysFlag.TRANSACTION_COMMIT_TYPE) {
       const t = realTarget(half, [...NOT_ALLOWED_SEND_TOPICS]);
@@ -218,9 +277,25 @@ export class TransactionService {
       }
     }
     if (st.entry.decision !== MessageSysFlag.TRANSACTION_COMMIT_TYPE || st.applied) {
+      await this.writeOp(half);
       return { code: ResponseCode.SUCCESS };
     }
-    return this.apply(st, half);
+    const o = await this.apply(st, half);
+    if (o.code === ResponseCode.SUCCESS) await this.writeOp(half);
+    return o;
+  }
+
+  /** The op record of a decided half; decisions.log holds the decision, so a failure is logged. */
+  private async writeOp(half: MessageExt): Promise<void> {
+    try {
+      this.ensureOpTopic();
+      const r = await this.store.putMessage(opMessage(half, Date.now()));
+      if (!isStored(r)) {
+        this.log.warn({ status: r.status, halfOffset: half.commitLogOffset }, 'op message not put');
+      }
+    } catch (err) {
+      this.log.warn({ err, halfOffset: half.commitLogOffset }, 'op message not put');
+    }
   }
 
   /** Puts the commit's real message and records it applied. */
@@ -268,14 +343,56 @@ export class TransactionService {
         found = true;
       }
     });
+    // Either way its op message may not have been written before the crash: written (again; a
+    // second op for one offset is harmless to every reader).
     if (found) {
       st.applied = true;
       await this.decisions.append({ kind: 'applied', txId: e.txId });
+      await this.writeOp(half);
       return;
     }
     const o = await this.apply(st, half);
+    if (o.code === ResponseCode.SUCCESS) await this.writeOp(half);
     st.work = Promise.resolve(o); // a failed put is tried again by the next commit request
     this.log.info({ txId: e.txId, code: o.code }, 'commit recorded before a crash applied now');
+  }
+
+  /**
+   * Drops the decisions whose half message has left the commit log and rewrites decisions.log
+   * without them; true when it did. Not while an append waits for its fdatasync.
+   */
+  compact(): boolean {
+    if (this.decisions.busy) return false;
+    const min = this.store.minPhyOffset;
+    const kept: LogEntry[] = [];
+    const dropped: string[] = [];
+    for (const [txId, st] of this.table) {
+      if (!st.durable) continue; // not in the log (its append failed); kept in memory
+      if (st.entry.halfOffset < min) {
+        dropped.push(txId);
+        continue;
+      }
+      kept.push(st.entry);
+      if (st.applied) kept.push({ kind: 'applied', txId });
+    }
+    let done = false;
+    if (dropped.length > 0) {
+      try {
+        this.decisions.rewrite(kept);
+        for (const txId of dropped) this.table.delete(txId);
+        done = true;
+        this.log.info({ dropped: dropped.length, kept: kept.length }, 'decisions.log compacted');
+      } catch (err) {
+        this.log.warn({ err }, 'decisions.log not compacted');
+      }
+    }
+    this.decisions.compactAt = this.decisions.size + this.compactBytes;
+    return done;
+  }
+
+  /** Bytes in decisions.log (tests, inspection). */
+  get logSize(): number {
+    return this.decisions.size;
   }
 
   close(): void {

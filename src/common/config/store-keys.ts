@@ -116,7 +116,9 @@ export const storeRetentionKeys = {
     default: DEFAULT_FILE_RESERVED_TIME_HOURS,
     unit: 'hours',
     min: 0,
-    doc: 'How long commit log files are kept after their last write.',
+    doc:
+      'How long commit log files are kept after their last write, and how long a half message ' +
+      'waits for its decision before it is discarded to TRANS_CHECK_MAX_TIME_TOPIC.',
   },
   diskMaxUsedSpaceRatio: {
     type: 'int',
