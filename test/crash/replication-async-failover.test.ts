@@ -56,6 +56,7 @@ describe('2m-2s-async: kill -9 of a master under load', () => {
           const body = m.body.toString();
           counts.set(body, (counts.get(body) ?? 0) + 1);
         }
+        return undefined;
       });
       await c.start();
       try {
