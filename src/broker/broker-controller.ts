@@ -251,26 +251,30 @@ export class BrokerController {
     transactionChecks.start();
     this.startHousekeeping(ctx);
     await registration.start();
-    if (follower) {
-      this.slaveSync = new SlaveSynchronize(
-        {
-          topics,
-          groups,
-          offsets,
-          schedule,
-          clean: store.cleanService,
-          client: this.outbound,
-          masterAddr: () => this.masterAddr,
-          log: this.log.child({ module: 'slave-sync' }),
-        },
-        {
-          intervalMs: c.slaveSyncInterval,
-          firstDelayMs: Math.min(SLAVE_SYNC_FIRST_DELAY_MS, c.slaveSyncInterval),
-        },
-      );
-      this.slaveSync.start();
-    }
+    if (follower) this.startSlaveSync(ctx);
     if (haSlave) await this.startHaSlave(haSlave, registration);
+  }
+
+  /** A slave pulls topics, offsets, delay progress and groups from its master's VIP port. */
+  private startSlaveSync(ctx: BrokerContext): void {
+    const c = this.config;
+    this.slaveSync = new SlaveSynchronize(
+      {
+        topics: ctx.topics,
+        groups: ctx.groups,
+        offsets: ctx.offsets,
+        schedule: ctx.schedule,
+        clean: ctx.store.cleanService,
+        client: this.outbound,
+        masterAddr: () => this.masterAddr,
+        log: this.log.child({ module: 'slave-sync' }),
+      },
+      {
+        intervalMs: c.slaveSyncInterval,
+        firstDelayMs: Math.min(SLAVE_SYNC_FIRST_DELAY_MS, c.slaveSyncInterval),
+      },
+    );
+    this.slaveSync.start();
   }
 
   private newHaSlave(store: MessageStore, registration: NamesrvRegistration): HaSlave {

@@ -1,13 +1,17 @@
 // suggestWhichBrokerId on PULL_MESSAGE (replication §2.4): slaveReadEnable, the far-behind test
 // against an injected RAM size, the group's whichBrokerWhenConsumeSlowly/brokerId, and what a
 // slave rewrites (back to the master while its link is up; never an offset correction).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConfigValue } from '../../common/config/schema.js';
 import { buildPullSysFlag } from '../../protocol/headers/pull.js';
 import { createRequest, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import { testMessage } from '../../store/store.fixture.js';
+import { MessageStore } from '../../store/message-store.js';
+import { testMessage, testStoreOptions } from '../../store/store.fixture.js';
 import type { HaSlaveStatus } from '../ha/ha-types.js';
 import {
   type InProcessBroker,
@@ -21,12 +25,27 @@ const TINY_RAM_BYTES = 2;
 const HUGE_RAM_BYTES = 2 ** 50;
 const SLAVE = { brokerId: 1, brokerRole: 'SLAVE' };
 
-/** Stores bodies into queue 0 directly (a slave takes no sends) and waits for their index. */
+/**
+ * Stores bodies into queue 0 and waits for their index. A slave's store refuses puts, so the
+ * records are written into a scratch store and copied in through the replication seam.
+ */
 async function seed(h: InProcessBroker, topic: string, n: number): Promise<void> {
   h.createTopic(topic, 1);
-  for (let i = 0; i < n; i++) {
-    const r = await h.ctx.store.putMessage(testMessage({ topic, body: Buffer.from(`m${i}`) }));
-    expect(r.status).toBe('PUT_OK');
+  const dir = mkdtempSync(join(tmpdir(), 'kitemq-seed-'));
+  const scratch = await MessageStore.open(testStoreOptions(dir));
+  try {
+    for (let i = 0; i < n; i++) {
+      const r = await scratch.putMessage(testMessage({ topic, body: Buffer.from(`m${i}`) }));
+      expect(r.status).toBe('PUT_OK');
+    }
+    const bytes = scratch.readCommitLog(0, 1024 * 1024);
+    expect(bytes).toBeDefined();
+    const at = h.ctx.store.maxPhyOffset;
+    expect(at).toBe(0);
+    expect((await h.ctx.store.appendRaw(at, bytes!)).ok).toBe(true);
+  } finally {
+    await scratch.shutdown();
+    rmSync(dir, { recursive: true, force: true });
   }
   const deadline = Date.now() + 20_000;
   while (h.ctx.store.getMaxOffsetInQueue(topic, 0) < n) {

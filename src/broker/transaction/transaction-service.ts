@@ -158,10 +158,7 @@ export class TransactionService {
       else await s.recoverCommit(st);
     }
     if (skipped > 0) {
-      log.warn(
-        { unapplied: skipped },
-        "slave: commits left unapplied here are the master's to put",
-      );
+      log.warn({ unapplied: skipped }, "slave: commits left unapplied are the master's to put");
     }
     return s;
   }
