@@ -293,8 +293,10 @@ async function startServer(spec: ServerSpec): Promise<ServerHandle & { confPath:
     async restart() {
       current.proc.kill('SIGTERM');
       await waitExit(current.proc, stopTimeoutMs);
-      // Same argv and config file (edits to confPath apply), same port and store.
+      // Same argv and config file (edits to confPath apply), same port and store; also after a
+      // stop({ keepStore: true }), which is how a test takes a broker offline for a while.
       current = await spawnRetryingPort(spec, args);
+      live.add(onExit);
     },
   };
   return handle;

@@ -44,7 +44,7 @@ describe('SYNC_MASTER', () => {
 
   it('answers SLAVE_NOT_AVAILABLE at once without its slave, and SEND_OK once it is back', async () => {
     const pair = r.pairs[0]!;
-    await pair.slave.stop();
+    await pair.slave.stop({ keepStore: true });
     const down = await pollUntil(
       () => pair.rawMaster.send(topic, 0, 'while-down'),
       (res) => res.code === ResponseCode.SLAVE_NOT_AVAILABLE,
