@@ -16,10 +16,24 @@ import {
 } from './args.js';
 import { clusterListLines, clusterRows, truncationNotes } from './cluster-list.js';
 import {
+  type Cell,
+  createOutput,
+  intFlag,
+  need,
+  type Output,
+  type Subcommand,
+  type SubcommandModule,
+} from './mqadmin-output.js';
+import {
   TRANSACTION_COMMANDS,
   TRANSACTION_HELP,
   TRANSACTION_OPTIONS,
 } from './mqadmin-transactions.js';
+
+/** Subcommand groups in their own files; each adds its help, flags and commands. */
+const MODULES: readonly SubcommandModule[] = [
+  { help: TRANSACTION_HELP, options: TRANSACTION_OPTIONS, commands: TRANSACTION_COMMANDS },
+];
 
 const HELP = `Usage: mqadmin <command> -n <namesrvAddr> [flags]
 
@@ -38,9 +52,10 @@ Commands:
   resendDlqMsg      send a dead letter back to its group (via %RETRY%<group>): -g <group> -i <msgId>
   resetOffsetByTime move a group's offsets to a time; running consumers follow:
                     -g <group> -t <topic> -s <now | ms | yyyy-MM-dd#HH:mm:ss:SSS>
-${TRANSACTION_HELP}
+${MODULES.map((m) => m.help).join('\n')}
 
--n defaults to the NAMESRV_ADDR environment variable.`;
+Every command takes --json (one JSON document on stdout). -n defaults to the NAMESRV_ADDR
+environment variable.`;
 
 const OPTIONS = {
   ...CLIENT_OPTIONS,
@@ -54,24 +69,14 @@ const OPTIONS = {
   msgId: { type: 'string', short: 'i' },
   timestamp: { type: 'string', short: 's' },
   force: { type: 'string', short: 'f' },
-  ...TRANSACTION_OPTIONS,
+  json: { type: 'boolean' },
+  ...Object.assign({}, ...MODULES.map((m) => m.options)),
 } as const;
 
 type Values = ReturnType<typeof parseCommandLine>;
-type Command = (admin: AdminClient, v: Values) => Promise<void>;
-
-function need(v: Values, flag: keyof typeof OPTIONS, letter: string): string {
-  const s = stringFlag(v, flag);
-  if (!s) throw new UsageError(`missing -${letter} <${flag}>; run mqadmin -h for help`);
-  return s;
-}
 
 function int(v: Values, flag: 'readQueueNums' | 'writeQueueNums' | 'perm', dflt: number): number {
-  const s = stringFlag(v, flag);
-  if (s === undefined) return dflt;
-  if (!/^\d+$/.test(s))
-    throw new UsageError(`-${OPTIONS[flag].short} must be a number, got '${s}'`);
-  return Number(s);
+  return intFlag(v, flag, OPTIONS[flag].short, dflt);
 }
 
 /** RocketMQ's -s forms: now, epoch milliseconds, or yyyy-MM-dd#HH:mm:ss:SSS (local time). */
@@ -86,21 +91,22 @@ export function parseResetTimestamp(s: string, now = Date.now()): number {
   return new Date(y!, mo! - 1, d!, h!, mi!, sec!, ms!).getTime();
 }
 
-function table(rows: (string | number)[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i]!)).join('  ')).join('\n');
+/** The first row is the header (the shape the commands below build). */
+function table(out: Output, rows: Cell[][], data?: unknown): void {
+  out.table(rows[0]!.map(String), rows.slice(1), data);
 }
 
-const COMMANDS: Record<string, Command> = {
-  ...TRANSACTION_COMMANDS,
-  async deleteTopic(admin, v) {
+const COMMANDS: Record<string, Subcommand> = {
+  ...Object.assign({}, ...MODULES.map((m) => m.commands)),
+  async deleteTopic(admin, v, out) {
     const topic = need(v, 'topic', 't');
     const brokers = await admin.deleteTopic(topic, need(v, 'clusterName', 'c'));
-    console.log(
+    out.line(
       `delete topic [${topic}] from cluster brokers ${brokers.join(', ')} and name servers success.`,
+      { topic, brokers },
     );
   },
-  async updateTopic(admin, v) {
+  async updateTopic(admin, v, out) {
     const topic = need(v, 'topic', 't');
     const clusterName = stringFlag(v, 'clusterName');
     const brokerAddr = stringFlag(v, 'brokerAddr');
@@ -116,26 +122,28 @@ const COMMANDS: Record<string, Command> = {
       perm,
       order: v.order === true,
     });
-    for (const c of created) {
-      console.log(`create topic to ${c.brokerAddr} success.`);
-      if (c.warning) console.error(`warning from ${c.brokerAddr}: ${c.warning}`);
-    }
-    console.log(
+    for (const c of created)
+      if (c.warning) out.progress(`warning from ${c.brokerAddr}: ${c.warning}`);
+    const lines = created.map((c) => `create topic to ${c.brokerAddr} success.`);
+    lines.push(
       `TopicConfig [topicName=${topic}, readQueueNums=${int(v, 'readQueueNums', 8)}, writeQueueNums=${int(v, 'writeQueueNums', 8)}, perm=${perm2String(perm)}]`,
     );
+    out.line(lines.join('\n'), { topic, created, perm: perm2String(perm) });
   },
-  async clusterList(admin) {
+  async clusterList(admin, v, out) {
     const rows = await clusterRows(admin);
-    console.log(table(clusterListLines(rows)));
-    for (const note of truncationNotes(rows)) console.log(note);
+    table(out, clusterListLines(rows), v.json ? rows : undefined);
+    if (!v.json) for (const note of truncationNotes(rows)) out.line(note);
   },
-  async topicList(admin) {
-    for (const t of (await admin.getAllTopics()).sort()) console.log(t);
+  async topicList(admin, _v, out) {
+    const topics = (await admin.getAllTopics()).sort();
+    out.line(topics.join('\n'), topics);
   },
-  async topicRoute(admin, v) {
-    console.log(JSON.stringify(await admin.getTopicRoute(need(v, 'topic', 't')), null, 2));
+  async topicRoute(admin, v, out) {
+    const route = await admin.getTopicRoute(need(v, 'topic', 't'));
+    out.line(JSON.stringify(route, null, 2), route);
   },
-  async topicStatus(admin, v) {
+  async topicStatus(admin, v, out) {
     const topic = need(v, 'topic', 't');
     const route = await admin.getTopicRoute(topic);
     const rows: (string | number)[][] = [['#Broker Name', '#QID', '#Min Offset', '#Max Offset']];
@@ -151,15 +159,15 @@ const COMMANDS: Record<string, Command> = {
         ]);
       }
     }
-    console.log(table(rows));
+    table(out, rows);
   },
-  async queryMsgByKey(admin, v) {
+  async queryMsgByKey(admin, v, out) {
     const msgs = await admin.queryMessageByKey(need(v, 'topic', 't'), need(v, 'msgKey', 'k'));
     const rows: (string | number)[][] = [['#Message ID', '#QID', '#Offset']];
     for (const m of msgs) rows.push([m.offsetMsgId, m.queueId, m.queueOffset]);
-    console.log(table(rows));
+    table(out, rows);
   },
-  async queryDlqMsg(admin, v) {
+  async queryDlqMsg(admin, v, out) {
     const msgs = await admin.queryDlqMessages(need(v, 'group', 'g'), 1_000);
     const rows: (string | number)[][] = [
       ['#Message ID', '#Original Topic', '#Reconsume Times', '#Store Time', '#Keys'],
@@ -173,13 +181,13 @@ const COMMANDS: Record<string, Command> = {
         m.properties.KEYS ?? '',
       ]);
     }
-    console.log(table(rows));
+    table(out, rows);
   },
-  async resendDlqMsg(admin, v) {
+  async resendDlqMsg(admin, v, out) {
     const id = await admin.resendDlqMessage(need(v, 'group', 'g'), need(v, 'msgId', 'i'));
-    console.log(`resent as ${id}`);
+    out.line(`resent as ${id}`, { msgId: id });
   },
-  async resetOffsetByTime(admin, v) {
+  async resetOffsetByTime(admin, v, out) {
     const topic = need(v, 'topic', 't');
     const group = need(v, 'group', 'g');
     const ts = parseResetTimestamp(need(v, 'timestamp', 's'));
@@ -188,9 +196,9 @@ const COMMANDS: Record<string, Command> = {
     for (const r of await admin.resetOffsetByTime(topic, group, ts, force)) {
       table0.push([r.mq.brokerName, r.mq.queueId, r.offset]);
     }
-    console.log(table(table0));
+    table(out, table0);
   },
-  async queryMsgById(admin, v) {
+  async queryMsgById(admin, v, out) {
     const m = await admin.viewMessage(need(v, 'msgId', 'i'));
     const lines: [string, string | number][] = [
       ['OffsetID', m.offsetMsgId],
@@ -209,9 +217,9 @@ const COMMANDS: Record<string, Command> = {
       ['Properties', JSON.stringify(m.properties)],
       ['Message Body', m.body.toString('utf8')],
     ];
-    for (const [k, val] of lines) console.log(`${k.padEnd(20)}${val}`);
+    out.fields(lines);
   },
-  async consumerProgress(admin, v) {
+  async consumerProgress(admin, v, out) {
     const topic = need(v, 'topic', 't');
     const group = need(v, 'group', 'g');
     const route = await admin.getTopicRoute(topic);
@@ -230,8 +238,11 @@ const COMMANDS: Record<string, Command> = {
         rows.push([topic, qd.brokerName, q, max, committed < 0 ? '-' : committed, diff]);
       }
     }
-    console.log(table(rows));
-    console.log(`\nDiff Total: ${total}`);
+    if (v.json) table(out, rows, { rows: rows.slice(1), diffTotal: total });
+    else {
+      table(out, rows);
+      out.line(`\nDiff Total: ${total}`);
+    }
   },
 };
 
@@ -253,7 +264,7 @@ export async function main(argv: readonly string[], name = 'mqadmin'): Promise<v
       return;
     }
     admin = new AdminClient({ namesrvAddr: requireNamesrv(v), logger: silentLogger() });
-    await run(admin, v);
+    await run(admin, v, createOutput(v.json === true));
   } catch (err) {
     console.error(`${name}: ${(err as Error).message}`);
     if (process.env.KITEMQ_DEBUG === '1') console.error(err);
