@@ -69,6 +69,14 @@ export class AdminClient {
     );
   }
 
+  /**
+   * The client these calls run on: for admin modules beside this file (admin-*.ts), which add
+   * operator calls without growing this class.
+   */
+  get instance(): ClientInstance {
+    return this.client;
+  }
+
   close(): void {
     this.client.shutdown();
   }
