@@ -53,7 +53,8 @@ export async function topicClusterView(
     if (topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) || topic.startsWith(DLQ_GROUP_TOPIC_PREFIX))
       continue;
     const route = await admin.getTopicRoute(topic);
-    for (const bd of route.brokerDatas) {
+    const brokers = [...route.brokerDatas].sort((a, b) => (a.brokerName < b.brokerName ? -1 : 1));
+    for (const bd of brokers) {
       const master = bd.brokerAddrs['0'];
       if (bd.cluster !== cluster || !master) continue;
       const groups = await queryTopicConsumeByWho(admin, master, topic);

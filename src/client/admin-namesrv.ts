@@ -6,9 +6,9 @@ import { parseProperties } from '../common/properties.js';
 import { decodeTopicList } from '../protocol/bodies/topic-list.js';
 import { createRequest, type RemotingCommand } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
-import { ResponseCode } from '../protocol/response-code.js';
+import { ResponseCode, responseCodeName } from '../protocol/response-code.js';
 import type { AdminClient } from './admin.js';
-import { MQBrokerError } from './errors.js';
+import { MQClientError } from './errors.js';
 
 /** RocketMQ's NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG: `topic → brokerName:num;…`. */
 export const NAMESPACE_ORDER_TOPIC_CONFIG = 'ORDER_TOPIC_CONFIG';
@@ -19,9 +19,19 @@ export type PerNamesrv<T> = { namesrv: string } & (
   | { ok: false; error: string }
 );
 
+/** A name server's refusal: its code and remark (MQBrokerError would name it a broker). */
+function refused(res: RemotingCommand): MQClientError {
+  return new MQClientError(
+    `${res.remark ?? ''} (CODE: ${res.code} ${responseCodeName(res.code)})`,
+    {
+      responseCode: res.code,
+    },
+  );
+}
+
 async function invoke(admin: AdminClient, addr: string, cmd: RemotingCommand) {
   const res = await admin.instance.remoting.invoke(addr, cmd);
-  if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, addr);
+  if (res.code !== ResponseCode.SUCCESS) throw refused(res);
   return res;
 }
 
@@ -103,7 +113,7 @@ export async function getKvConfig(
     createRequest(RequestCode.GET_KV_CONFIG, 0, { namespace, key }),
   );
   if (res.code === ResponseCode.QUERY_NOT_FOUND) return undefined;
-  if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, 'namesrv');
+  if (res.code !== ResponseCode.SUCCESS) throw refused(res);
   return res.extFields.value;
 }
 
@@ -127,8 +137,7 @@ export async function getTopicsByCluster(admin: AdminClient, cluster: string): P
   const res = await admin.instance.invokeNamesrv(
     createRequest(RequestCode.GET_TOPICS_BY_CLUSTER, 0, { cluster }),
   );
-  if (res.code !== ResponseCode.SUCCESS || !res.body)
-    throw new MQBrokerError(res.code, res.remark, 'namesrv');
+  if (res.code !== ResponseCode.SUCCESS || !res.body) throw refused(res);
   return decodeTopicList(res.body).topicList;
 }
 
