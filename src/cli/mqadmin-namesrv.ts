@@ -17,6 +17,13 @@ import { type ParsedValues, stringFlag, UsageError } from './args.js';
 import type { Output, Subcommand, SubcommandModule } from './mqadmin-output.js';
 import { need } from './mqadmin-output.js';
 
+/** need() for a shared flag key that means something else here: the error names the meaning. */
+export function needAs(v: ParsedValues, flag: string, letter: string, meaning: string): string {
+  const s = stringFlag(v, flag);
+  if (!s) throw new UsageError(`missing -${letter} <${meaning}>; run mqadmin -h for help`);
+  return s;
+}
+
 const HELP = `  getNamesrvConfig  the config of every name server in -n
   updateNamesrvConfig  change a name server key at run time: -k <key> -v <value>
   updateKvConfig    set a KV config item on every name server: -s <namespace> -k <key> -v <value>
@@ -62,7 +69,7 @@ const COMMANDS: Record<string, Subcommand> = {
     if (results.some((r) => !r.ok)) throw new Error('some name servers did not answer; see above');
   },
   async updateNamesrvConfig(admin, v, out) {
-    const key = need(v, 'msgKey', 'k');
+    const key = needAs(v, 'msgKey', 'k', 'key');
     const value = need(v, 'value', 'v');
     const servers = await updateNamesrvConfig(admin, { [key]: value });
     out.line(`update name server config success![${servers.join(', ')}]\n${key} : ${value}`, {
@@ -72,15 +79,15 @@ const COMMANDS: Record<string, Subcommand> = {
     });
   },
   async updateKvConfig(admin, v, out) {
-    const namespace = need(v, 'timestamp', 's');
-    const key = need(v, 'msgKey', 'k');
+    const namespace = needAs(v, 'timestamp', 's', 'namespace');
+    const key = needAs(v, 'msgKey', 'k', 'key');
     const value = need(v, 'value', 'v');
     await putKvConfig(admin, namespace, key, value);
     out.line('create or update kv config to namespace success.', { namespace, key, value });
   },
   async deleteKvConfig(admin, v, out) {
-    const namespace = need(v, 'timestamp', 's');
-    const key = need(v, 'msgKey', 'k');
+    const namespace = needAs(v, 'timestamp', 's', 'namespace');
+    const key = needAs(v, 'msgKey', 'k', 'key');
     await deleteKvConfig(admin, namespace, key);
     out.line('delete kv config from namespace success.', { namespace, key });
   },

@@ -20,6 +20,7 @@ import { allocateAveragely, type MessageQueue } from '../client/impl/allocate.js
 import { isReadable, perm2String } from '../common/perm.js';
 import { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX } from '../message/message.js';
 import { stringFlag, UsageError } from './args.js';
+import { needAs } from './mqadmin-namesrv.js';
 import {
   intFlag,
   need,
@@ -154,7 +155,7 @@ const COMMANDS: Record<string, Subcommand> = {
   },
   async allocateMQ(admin, v, out) {
     const topic = need(v, 'topic', 't');
-    const ips = need(v, 'msgId', 'i')
+    const ips = needAs(v, 'msgId', 'i', 'ip,ip,…')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
@@ -182,7 +183,7 @@ const COMMANDS: Record<string, Subcommand> = {
     out.table(['#Client IP', '#Broker Name', '#QID'], rows, { result });
   },
   async updateTopicList(admin, v, out) {
-    const file = need(v, 'force', 'f');
+    const file = needAs(v, 'force', 'f', 'file.json');
     const brokerAddr = stringFlag(v, 'brokerAddr');
     const clusterName = stringFlag(v, 'clusterName');
     if (!brokerAddr && !clusterName) throw new UsageError('updateTopicList needs -b or -c');
