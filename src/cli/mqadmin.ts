@@ -15,6 +15,7 @@ import {
   UsageError,
 } from './args.js';
 import { clusterListLines, clusterRows, truncationNotes } from './cluster-list.js';
+import { NAMESRV_MODULE } from './mqadmin-namesrv.js';
 import {
   type Cell,
   createOutput,
@@ -24,6 +25,7 @@ import {
   type Subcommand,
   type SubcommandModule,
 } from './mqadmin-output.js';
+import { TOPICS_MODULE, topicClusterView } from './mqadmin-topics.js';
 import {
   TRANSACTION_COMMANDS,
   TRANSACTION_HELP,
@@ -33,6 +35,8 @@ import {
 /** Subcommand groups in their own files; each adds its help, flags and commands. */
 const MODULES: readonly SubcommandModule[] = [
   { help: TRANSACTION_HELP, options: TRANSACTION_OPTIONS, commands: TRANSACTION_COMMANDS },
+  NAMESRV_MODULE,
+  TOPICS_MODULE,
 ];
 
 const HELP = `Usage: mqadmin <command> -n <namesrvAddr> [flags]
@@ -42,7 +46,7 @@ Commands:
                     [-r readQueueNums=8] [-w writeQueueNums=8] [-p perm=6] [-o order]
   deleteTopic       delete a topic from a cluster's brokers and the name servers: -c <cluster> -t <topic>
   clusterList       brokers of every cluster, with replica lag
-  topicList         every topic the name server knows
+  topicList         every topic the name server knows; -c <cluster>: the cluster view
   topicRoute        the route of a topic: -t <topic>
   topicStatus       min/max offsets of every queue of a topic: -t <topic>
   consumerProgress  committed offset and lag of a group on a topic: -g <group> -t <topic>
@@ -135,7 +139,9 @@ const COMMANDS: Record<string, Subcommand> = {
     table(out, clusterListLines(rows), v.json ? rows : undefined);
     if (!v.json) for (const note of truncationNotes(rows)) out.line(note);
   },
-  async topicList(admin, _v, out) {
+  async topicList(admin, v, out) {
+    const cluster = stringFlag(v, 'clusterName');
+    if (cluster) return topicClusterView(admin, cluster, out);
     const topics = (await admin.getAllTopics()).sort();
     out.line(topics.join('\n'), topics);
   },

@@ -5,12 +5,18 @@ import { SCAN_NOT_ACTIVE_BROKER_INTERVAL_MS } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
 import { KvConfigManager } from './kv-config-manager.js';
+import {
+  type LiveNamesrvConfig,
+  registerNamesrvAdminProcessors,
+} from './processors/admin-namesrv.js';
 import { registerNamesrvProcessors } from './processors/default-request-processor.js';
 import { RouteInfoManager } from './route-info-manager.js';
 
 export class NamesrvController {
   readonly routes: RouteInfoManager;
   private readonly config: NamesrvConfig;
+  /** What UPDATE_NAMESRV_CONFIG changed at run time; listenPort and bindAddress never change. */
+  readonly live: LiveNamesrvConfig;
   private readonly log: Logger;
   private readonly server: RemotingServer;
   private timer: NodeJS.Timeout | undefined;
@@ -22,6 +28,7 @@ export class NamesrvController {
     opts: { now?: () => number; kvConfigPath?: string } = {},
   ) {
     this.config = config;
+    this.live = { current: config };
     this.log = log;
     this.server = new RemotingServer(log.child({ module: 'remoting' }));
     this.routes = new RouteInfoManager(
@@ -30,6 +37,12 @@ export class NamesrvController {
       opts.now,
     );
     registerNamesrvProcessors(this.server, this.routes, new KvConfigManager(opts.kvConfigPath));
+    registerNamesrvAdminProcessors(
+      this.server,
+      this.routes,
+      this.live,
+      log.child({ module: 'admin' }),
+    );
     this.server.on('disconnect', (conn) => this.routes.onChannelDestroy(conn));
   }
 

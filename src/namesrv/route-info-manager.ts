@@ -3,6 +3,7 @@
 // dropped when its registration channel closes or it stays silent past its heartbeat timeout.
 import { assert } from '../common/assert.js';
 import type { Logger } from '../common/logger.js';
+import { PERM_READ, PERM_WRITE } from '../common/perm.js';
 import type {
   BrokerData,
   ClusterInfo,
@@ -49,12 +50,18 @@ export class RouteInfoManager {
   private readonly brokerLiveTable = new Map<string, BrokerLiveInfo>();
   private readonly log: Logger;
   private readonly now: () => number;
-  private readonly defaultTimeoutMs: number;
+  private defaultTimeoutMs: number;
 
   constructor(log: Logger, defaultTimeoutMs: number, now: () => number = Date.now) {
     this.log = log;
     this.defaultTimeoutMs = defaultTimeoutMs;
     this.now = now;
+  }
+
+  /** brokerChannelExpiredTime changed at run time: brokers registering from now on get it. */
+  setDefaultTimeoutMs(ms: number): void {
+    assert(ms > 0, 'a broker timeout is positive');
+    this.defaultTimeoutMs = ms;
   }
 
   /** Returns the master's address and HA address when a slave registers. */
@@ -232,5 +239,32 @@ export class RouteInfoManager {
     const m = this.topicQueueTable.get(topic);
     for (const b of this.clusterAddrTable.get(clusterName) ?? []) m?.delete(b);
     if (m && m.size === 0) this.topicQueueTable.delete(topic);
+  }
+
+  /**
+   * RouteInfoManager#operateWritePermOfBroker: wipe clears the write bit of the broker's queue
+   * data on every topic, add sets it to RW. Either holds until the broker's next registration
+   * with a changed data version rewrites its queue data. Returns how many topics it touched.
+   */
+  operateWritePermOfBroker(brokerName: string, op: 'wipe' | 'add'): number {
+    let topics = 0;
+    for (const m of this.topicQueueTable.values()) {
+      const qd = m.get(brokerName);
+      if (!qd) continue;
+      qd.perm = op === 'wipe' ? qd.perm & ~PERM_WRITE : PERM_READ | PERM_WRITE;
+      topics++;
+    }
+    return topics;
+  }
+
+  /** RouteInfoManager#getSystemTopicList: cluster and broker names, and one broker address. */
+  systemTopicList(): { topicList: string[]; brokerAddr?: string } {
+    const topicList: string[] = [];
+    for (const [cluster, names] of this.clusterAddrTable) topicList.push(cluster, ...names);
+    for (const bd of this.brokerAddrTable.values()) {
+      const first = Object.values(bd.brokerAddrs)[0];
+      if (first !== undefined) return { topicList, brokerAddr: first };
+    }
+    return { topicList };
   }
 }
