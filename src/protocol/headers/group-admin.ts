@@ -1,5 +1,6 @@
 // Request headers of the group administration codes (AdminBrokerProcessor, RocketMQ 5):
-//   DELETE_SUBSCRIPTIONGROUP (207)      DeleteSubscriptionGroupRequestHeader {groupName, cleanOffset}
+//   DELETE_SUBSCRIPTIONGROUP (207)      DeleteSubscriptionGroupRequestHeader {groupName,
+//                                       cleanOffset}
 //   GET_PRODUCER_CONNECTION_LIST (204)  GetProducerConnectionListRequestHeader {producerGroup}
 //   QUERY_TOPIC_CONSUME_BY_WHO (300)    QueryTopicConsumeByWhoRequestHeader {topic}
 //   QUERY_TOPICS_BY_CONSUMER (343)      QueryTopicsByConsumerRequestHeader {group}
