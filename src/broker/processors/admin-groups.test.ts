@@ -192,3 +192,27 @@ describe('CLONE_GROUP_OFFSET', () => {
     expect(res.remark).toContain("'srcGroup'");
   });
 });
+
+describe('GET_CONSUME_STATS as AdminBrokerProcessor#getConsumeStats answers it', () => {
+  it('writes fastjson OffsetWrappers and keeps to the topics an online group subscribes to', async () => {
+    h.createTopic('Orders', 1);
+    h.createTopic('Refunds', 1);
+    await h.send('Orders', ['a', 'b']);
+    h.ctx.offsets.commitOffset('CG', 'Orders', 0, 1);
+    h.ctx.offsets.commitOffset('CG', 'Refunds', 0, 0);
+    const offline = await h.request(RequestCode.GET_CONSUME_STATS, { consumerGroup: 'CG' });
+    expect(`${offline.body}`).toContain('"topic":"Refunds"');
+    await heartbeat('client-1', 'Orders');
+    const res = await h.request(RequestCode.GET_CONSUME_STATS, { consumerGroup: 'CG' });
+    expect(res.code).toBe(ResponseCode.SUCCESS);
+    const body = `${res.body}`;
+    expect(body).toMatch(
+      /^\{"consumeTps":0\.0,"offsetTable":\{\{"brokerName":"broker-g","queueId":0,"topic":"Orders"\}:\{"brokerOffset":2,"consumerOffset":1,"lastTimestamp":[1-9]\d+,"pullOffset":1\}\}\}$/,
+    );
+    const named = await h.request(RequestCode.GET_CONSUME_STATS, {
+      consumerGroup: 'CG',
+      topic: 'Refunds',
+    });
+    expect(`${named.body}`).toBe('{"consumeTps":0.0,"offsetTable":{}}');
+  });
+});
