@@ -1,5 +1,5 @@
 // mqadmin's group and offset subcommands against a real name server and broker, with our SDK's
-// producer and a push consumer connected: updateSubGroup / deleteSubGroup reach
+// producer, a push consumer and an ali-ons consumer connected: updateSubGroup / deleteSubGroup reach
 // subscriptionGroup.json, consumerProgress (every group, and one group per queue),
 // consumerConnection and producerConnection list the live clients, cloneGroupOffset copies
 // offsets, skipAccumulatedMessage moves them to the end; tables and --json both checked.
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from '../../src/client/producer.js';
 import type { PushConsumer } from '../../src/client/push-consumer.js';
+import { type AliConsumer, aliConsumer } from '../harness/ali-ons.js';
 import { useCluster } from '../harness/cluster.js';
 import { pollUntil } from '../harness/poll.js';
 import { uniqueName } from '../harness/processes.js';
@@ -17,10 +18,12 @@ import { pushConsumer, startProducer } from '../harness/sdk.js';
 const topic = uniqueName('GroupsTopic');
 const group = uniqueName('GroupsCG');
 const producerGroup = uniqueName('GroupsPG');
+const aliGroup = uniqueName('GroupsAli');
 const cluster = useCluster({ topics: [{ name: topic, queues: 2 }] });
 
 let producer: Producer;
 let consumer: PushConsumer;
+let ali: AliConsumer;
 let consumed = 0;
 
 const mqadmin = (...args: string[]) =>
@@ -51,6 +54,9 @@ beforeAll(async () => {
     return 'CONSUME_SUCCESS';
   });
   await consumer.start();
+  ali = aliConsumer(cluster.namesrvAddr, { consumerGroup: aliGroup });
+  ali.subscribe(topic, '*', async () => {});
+  await ali.ready();
   const p = await pollUntil(
     () => json('consumerProgress', '-g', group, '-t', topic) as Promise<Progress>,
     (v) => consumed >= 10 && v.diffTotal === 0,
@@ -61,6 +67,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await ali?.close();
   await consumer?.shutdown();
   await producer?.shutdown();
 });
@@ -172,6 +179,20 @@ describe('mqadmin group subcommands', () => {
     const ccJson = await json('consumerConnection', '-g', group);
     expect(ccJson.connectionSet).toHaveLength(1);
     expect(ccJson.connectionSet[0].clientAddr).toMatch(/^127\.0\.0\.1:\d+$/);
+
+    const aliConn = await pollUntil(
+      () => mqadmin('consumerConnection', '-g', aliGroup, '--json'),
+      (r) => r.code === 0,
+      20_000,
+      300,
+    );
+    expect(aliConn.code, aliConn.stderr).toBe(0);
+    expect(JSON.parse(aliConn.stdout)).toMatchObject({
+      connectionSet: [{ clientAddr: expect.stringMatching(/^127\.0\.0\.1:/) }],
+      subscriptionTable: { [topic]: { subString: '*' } },
+    });
+    const all = (await json('consumerProgress')) as { group: string }[];
+    expect(all.find((g) => g.group === aliGroup)).toMatchObject({ count: 1, type: 'PUSH' });
 
     const pg = producerGroup;
     // The producer is known to the broker from its first heartbeat after the route was found.
