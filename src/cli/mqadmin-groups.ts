@@ -26,7 +26,7 @@ const HELP = `  updateSubGroup    create or update a consumer group: -b <brokerA
                     [-o (consumeMessageOrderly)] [-q retryQueueNums] [-r retryMaxTimes]
                     [-i brokerId] [-w whichBrokerWhenConsumeSlowly] [-a notifyConsumerIdsChanged]
                     [-p groupRetryPolicy JSON] [--groupSysFlag n] [--consumeTimeoutMinute n]
-                    [--attributes +a=b,-c]
+                    [--attributes +a=b,+c=d]
   deleteSubGroup    delete a consumer group: -b <brokerAddr> | -c <cluster>, -g <group>,
                     [-r removeOffset=false]
   consumerProgress  without -g: every group with its TPS and total diff; with -g <group>
@@ -86,16 +86,21 @@ function optInt(v: ParsedValues, key: string, letter: string): number | undefine
   return stringFlag(v, key) === undefined ? undefined : intFlag(v, key, letter, 0);
 }
 
-/** The +a=b,-c attribute edits of UpdateSubGroupSubCommand, applied to nothing (a new map). */
+/**
+ * --attributes +a=b,+c=d: the group's whole attribute set. RocketMQ's -key (remove one) needs the
+ * broker to merge edits into the stored set, which KiteMQ's broker does not do yet.
+ */
 function parseAttributes(s: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of s.split(',').filter(Boolean)) {
-    const m = /^([+-])([^=]+)(?:=(.*))?$/.exec(part.trim());
-    if (!m || (m[1] === '+' && m[3] === undefined)) {
-      throw new UsageError(`--attributes takes +key=value or -key, comma separated; got '${part}'`);
+    const m = /^\+([^=]+)=(.*)$/.exec(part.trim());
+    if (!m) {
+      throw new UsageError(
+        `--attributes takes +key=value pairs, comma separated (the whole set; -key is not ` +
+          `supported yet); got '${part}'`,
+      );
     }
-    // A removal travels as the key with an empty value, which the broker treats as absent.
-    out[m[2]!] = m[1] === '+' ? m[3]! : '';
+    out[m[1]!] = m[2]!;
   }
   return out;
 }

@@ -102,6 +102,10 @@ describe('mqadmin group subcommands', () => {
       '3',
       '--consumeTimeoutMinute',
       '20',
+      '--attributes',
+      '+owner=billing',
+      '-p',
+      '{"type":"EXPONENTIAL","exponentialRetryPolicy":{"initial":1000,"max":60000,"multiplier":2}}',
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`create subscription group to ${cluster.brokerAddr} success.`);
@@ -117,6 +121,8 @@ describe('mqadmin group subcommands', () => {
       notifyConsumerIdsChangedEnable: false,
       groupSysFlag: 3,
       consumeTimeoutMinute: 20,
+      attributes: { owner: 'billing' },
+      groupRetryPolicy: { type: 'EXPONENTIAL', exponentialRetryPolicy: { initial: 1000 } },
     };
     expect(groupsFile()[g]).toMatchObject(want);
     const again = await json('updateSubGroup', '-c', 'DefaultCluster', '-g', g, '-r', '7');

@@ -100,5 +100,9 @@ describe('SubscriptionGroupConfig', () => {
     expect(() =>
       decodeSubscriptionGroupConfig(Buffer.from('{"groupName":"G","consumeEnable":"yes"}')),
     ).toThrow(/consumeEnable must be true or false/);
+    const attrs = Buffer.from('{"groupName":"G","attributes":{"a":1}}');
+    expect(() => decodeSubscriptionGroupConfig(attrs)).toThrow(/attributes/);
+    const policy = Buffer.from('{"groupName":"G","groupRetryPolicy":5}');
+    expect(() => decodeSubscriptionGroupConfig(policy)).toThrow(/groupRetryPolicy/);
   });
 });

@@ -158,8 +158,23 @@ export function decodeSubscriptionGroupConfig(body: Buffer): SubscriptionGroupCo
     else if (typeof v === 'string' && /^-?\d+$/.test(v)) out[k] = Number(v);
     else if (!Number.isSafeInteger(v)) throw new ProtocolError(`${k} must be a whole number`);
   }
-  if (out.attributes !== undefined && (typeof out.attributes !== 'object' || !out.attributes)) {
+  const attrs = out.attributes;
+  if (attrs === null) delete out.attributes;
+  else if (
+    attrs !== undefined &&
+    (typeof attrs !== 'object' ||
+      Array.isArray(attrs) ||
+      Object.values(attrs).some((v) => typeof v !== 'string'))
+  ) {
     throw new ProtocolError('attributes must be an object of strings');
+  }
+  const policy = out.groupRetryPolicy as { type?: unknown } | null | undefined;
+  if (policy === null) delete out.groupRetryPolicy;
+  else if (
+    policy !== undefined &&
+    (typeof policy !== 'object' || typeof policy.type !== 'string')
+  ) {
+    throw new ProtocolError('groupRetryPolicy must be an object with a type');
   }
   return subscriptionGroupBody(out as Partial<SubscriptionGroupConfigBody> & { groupName: string });
 }
