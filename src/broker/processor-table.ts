@@ -6,6 +6,7 @@ import { RequestCode } from '../protocol/request-code.js';
 import type { RequestProcessor } from '../remoting/processor.js';
 import type { BrokerContext } from './broker-context.js';
 import { AdminProcessor } from './processors/admin.js';
+import { AdminGroupsProcessor } from './processors/admin-groups.js';
 import { AdminStatsProcessor } from './processors/admin-stats.js';
 import { BrokerInfoProcessor } from './processors/broker-info.js';
 import { ClientManageProcessor } from './processors/client-manage.js';
@@ -77,6 +78,16 @@ export function registerBrokerProcessors(ctx: BrokerContext, s: ProcessorRegistr
   s.registerProcessor(RequestCode.GET_TOPIC_STATS_INFO, stats.getTopicStatsInfo);
   s.registerProcessor(RequestCode.GET_CONSUMER_CONNECTION_LIST, stats.getConsumerConnectionList);
   s.registerProcessor(RequestCode.GET_CONSUME_STATS, stats.getConsumeStats);
+  const groups = new AdminGroupsProcessor(ctx);
+  s.registerProcessor(
+    RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP,
+    groups.updateAndCreateSubscriptionGroup,
+  );
+  s.registerProcessor(RequestCode.DELETE_SUBSCRIPTIONGROUP, groups.deleteSubscriptionGroup);
+  s.registerProcessor(RequestCode.GET_PRODUCER_CONNECTION_LIST, groups.getProducerConnectionList);
+  s.registerProcessor(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, groups.queryTopicConsumeByWho);
+  s.registerProcessor(RequestCode.QUERY_TOPICS_BY_CONSUMER, groups.queryTopicsByConsumer);
+  s.registerProcessor(RequestCode.CLONE_GROUP_OFFSET, groups.cloneGroupOffset);
   const lock = new LockMqProcessor(ctx);
   s.registerProcessor(RequestCode.LOCK_BATCH_MQ, lock.lockBatchMQ);
   s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lock.unlockBatchMQ);

@@ -1,8 +1,8 @@
 // mqadmin: RocketMQ's admin tool, the commands a first cluster needs. Flags follow MQAdminStartup:
 //   updateTopic -n <ns> (-c <cluster> | -b <brokerAddr>) -t <topic> [-r 8] [-w 8] [-p 6] [-o]
 //   clusterList -n <ns>          topicList -n <ns>          topicRoute -n <ns> -t <topic>
-//   topicStatus -n <ns> -t <topic>   consumerProgress -n <ns> -g <group> -t <topic>
-// and the transaction subcommands of mqadmin-transactions.ts.
+//   topicStatus -n <ns> -t <topic>
+// and the subcommands of the modules (mqadmin-transactions.ts, mqadmin-groups.ts).
 import { AdminClient } from '../client/admin.js';
 import { silentLogger } from '../common/logger.js';
 import { perm2String } from '../common/perm.js';
@@ -15,6 +15,7 @@ import {
   UsageError,
 } from './args.js';
 import { clusterListLines, clusterRows, truncationNotes } from './cluster-list.js';
+import { GROUPS_MODULE } from './mqadmin-groups.js';
 import { NAMESRV_MODULE } from './mqadmin-namesrv.js';
 import {
   type Cell,
@@ -37,6 +38,7 @@ const MODULES: readonly SubcommandModule[] = [
   { help: TRANSACTION_HELP, options: TRANSACTION_OPTIONS, commands: TRANSACTION_COMMANDS },
   NAMESRV_MODULE,
   TOPICS_MODULE,
+  GROUPS_MODULE,
 ];
 
 const HELP = `Usage: mqadmin <command> -n <namesrvAddr> [flags]
@@ -49,7 +51,6 @@ Commands:
   topicList         every topic the name server knows; -c <cluster>: the cluster view
   topicRoute        the route of a topic: -t <topic>
   topicStatus       min/max offsets of every queue of a topic: -t <topic>
-  consumerProgress  committed offset and lag of a group on a topic: -g <group> -t <topic>
   queryMsgByKey     messages of a topic by key (KEYS word or UNIQ_KEY): -t <topic> -k <key>
   queryMsgById      one message by its offset message id: -i <msgId>
   queryDlqMsg       the dead letters of a group, oldest first: -g <group>
@@ -224,31 +225,6 @@ const COMMANDS: Record<string, Subcommand> = {
       ['Message Body', m.body.toString('utf8')],
     ];
     out.fields(lines);
-  },
-  async consumerProgress(admin, v, out) {
-    const topic = need(v, 'topic', 't');
-    const group = need(v, 'group', 'g');
-    const route = await admin.getTopicRoute(topic);
-    const rows: (string | number)[][] = [
-      ['#Topic', '#Broker Name', '#QID', '#Broker Offset', '#Consumer Offset', '#Diff'],
-    ];
-    let total = 0;
-    for (const qd of route.queueDatas) {
-      const addr = route.brokerDatas.find((b) => b.brokerName === qd.brokerName)?.brokerAddrs['0'];
-      if (!addr) continue;
-      for (let q = 0; q < qd.readQueueNums; q++) {
-        const max = await admin.getMaxOffset(addr, topic, q);
-        const committed = await admin.queryConsumerOffset(addr, group, topic, q);
-        const diff = committed < 0 ? max : max - committed;
-        total += diff;
-        rows.push([topic, qd.brokerName, q, max, committed < 0 ? '-' : committed, diff]);
-      }
-    }
-    if (v.json) table(out, rows, { rows: rows.slice(1), diffTotal: total });
-    else {
-      table(out, rows);
-      out.line(`\nDiff Total: ${total}`);
-    }
   },
 };
 

@@ -156,6 +156,32 @@ export class ConsumerOffsetManager {
     return out;
   }
 
+  /** removeOffset: forgets every offset of `group` (DELETE_SUBSCRIPTIONGROUP with cleanOffset). */
+  removeOffset(group: string): number {
+    let n = 0;
+    for (const table of [this.table, this.pullOffsets, this.resets]) {
+      for (const key of [...table.keys()]) {
+        if (key.slice(key.lastIndexOf(SEP) + 1) !== group) continue;
+        table.delete(key);
+        if (table === this.table) n++;
+      }
+    }
+    if (n > 0) this.dirty = true;
+    return n;
+  }
+
+  /**
+   * cloneOffset: `destGroup` takes a copy of `srcGroup`'s committed offsets of `topic`, replacing
+   * its own; nothing happens when the source has none.
+   */
+  cloneOffset(srcGroup: string, destGroup: string, topic: string): boolean {
+    const src = this.table.get(topic + SEP + srcGroup);
+    if (!src) return false;
+    this.table.set(topic + SEP + destGroup, new Map(src));
+    this.dirty = true;
+    return true;
+  }
+
   /** Forgets every group's offsets of `topic` (cleanOffsetByTopic, when the topic is deleted). */
   cleanOffsetByTopic(topic: string): number {
     let n = 0;

@@ -61,6 +61,11 @@ export class ProducerManager {
     }
   }
 
+  /** The group's live connections (getGroupChannelTable().get); undefined for an unknown group. */
+  channels(group: string): ReadonlyMap<Connection, ClientChannelInfo> | undefined {
+    return this.groups.get(group);
+  }
+
   groupNames(): string[] {
     return [...this.groups.keys()];
   }

@@ -4,34 +4,19 @@
 import { join } from 'node:path';
 import type { BrokerConfig } from '../../common/config/broker-config.js';
 import type { DataVersion } from '../../protocol/bodies/route-data.js';
+import {
+  type SubscriptionGroupConfigBody,
+  subscriptionGroupBody,
+} from '../../protocol/bodies/subscription-group.js';
 import { validateGroup } from '../topic-validator.js';
 import { readJsonFile, writeJsonFile } from './config-file.js';
 import { sameVersion } from './topic-config-manager.js';
 
-export interface SubscriptionGroupConfig {
-  groupName: string;
-  consumeEnable: boolean;
-  consumeFromMinEnable: boolean;
-  consumeBroadcastEnable: boolean;
-  retryQueueNums: number;
-  retryMaxTimes: number;
-  brokerId: number;
-  whichBrokerWhenConsumeSlowly: number;
-  notifyConsumerIdsChangedEnable: boolean;
-}
+/** Every field of RocketMQ 5's SubscriptionGroupConfig, as subscriptionGroup.json keeps it. */
+export type SubscriptionGroupConfig = SubscriptionGroupConfigBody;
 
 export function newSubscriptionGroupConfig(groupName: string): SubscriptionGroupConfig {
-  return {
-    groupName,
-    consumeEnable: true,
-    consumeFromMinEnable: true,
-    consumeBroadcastEnable: true,
-    retryQueueNums: 1,
-    retryMaxTimes: 16,
-    brokerId: 0,
-    whichBrokerWhenConsumeSlowly: 1,
-    notifyConsumerIdsChangedEnable: true,
-  };
+  return subscriptionGroupBody({ groupName });
 }
 
 export class SubscriptionGroupManager {
@@ -66,9 +51,17 @@ export class SubscriptionGroupManager {
     return created;
   }
 
+  /** updateSubscriptionGroupConfig: the group as given replaces the old one, persisted. */
   upsert(cfg: SubscriptionGroupConfig): void {
     this.table.set(cfg.groupName, cfg);
     this.changed();
+  }
+
+  /** deleteSubscriptionGroupConfig: returns whether the group existed (Java only logs it). */
+  delete(group: string): boolean {
+    if (!this.table.delete(group)) return false;
+    this.changed();
+    return true;
   }
 
   /**

@@ -3,6 +3,7 @@
 // consumerConnection) and GET_CONSUME_STATS (208, consumerProgress), with RocketMQ's bodies.
 // TopicStatsTable and ConsumeStats are maps keyed by MessageQueue objects, which fastjson writes
 // with the object in key position (not JSON); they are assembled by hand.
+import { type ConsumeStats, encodeConsumeStats } from '../../protocol/bodies/group-admin.js';
 import { type MessageQueueKey, messageQueueKeyJson } from '../../protocol/bodies/offset-table.js';
 import { optString, reqString } from '../../protocol/headers/fields.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
@@ -92,8 +93,12 @@ export class AdminStatsProcessor {
     const group = reqString(req.extFields, 'consumerGroup');
     const topic = optString(req.extFields, 'topic');
     const { store, topics, offsets, config } = this.ctx;
-    const wanted = topic ? [topic] : offsets.topicsOfGroup(group);
-    const entries: [MessageQueueKey, unknown][] = [];
+    // getTopicsForCollectingConsumeStats: with consumers online, only topics they subscribe to.
+    const subs = this.ctx.consumers.get(group)?.subscriptions;
+    const wanted = (topic ? [topic] : offsets.topicsOfGroup(group)).filter(
+      (t) => !subs || subs.size === 0 || subs.has(t),
+    );
+    const entries: ConsumeStats['offsetTable'] = [];
     for (const t of wanted) {
       const tc = topics.get(t);
       if (!tc) continue;
@@ -103,14 +108,14 @@ export class AdminStatsProcessor {
         const pullOffset = Math.max(consumerOffset, offsets.queryPullOffset(group, t, queueId));
         const stamp =
           consumerOffset > 0 ? store.getStoreTimestamp(t, queueId, consumerOffset - 1) : 0;
-        entries.push([
-          { topic: t, brokerName: config.brokerName, queueId },
-          { brokerOffset, consumerOffset, pullOffset, lastTimestamp: Math.max(0, stamp) },
-        ]);
+        entries.push({
+          mq: { topic: t, brokerName: config.brokerName, queueId },
+          offset: { brokerOffset, consumerOffset, pullOffset, lastTimestamp: Math.max(0, stamp) },
+        });
       }
     }
     // consumeTps: KiteMQ keeps no per-group rate yet.
-    const body = `{"consumeTps":0.0,"offsetTable":${mqTable(entries)}}`;
-    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, Buffer.from(body, 'utf8'));
+    const body = encodeConsumeStats({ consumeTps: 0, offsetTable: entries });
+    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, body);
   };
 }

@@ -26,7 +26,7 @@ export function encodeOffsetTable(entries: QueueOffset[]): Buffer {
 }
 
 /** Index just past the JSON object starting at `from` (a '{'), strings and nesting aware. */
-function objectEnd(s: string, from: number): number {
+export function objectEnd(s: string, from: number): number {
   let depth = 0;
   let inString = false;
   for (let i = from; i < s.length; i++) {

@@ -104,3 +104,77 @@ export function decodeSubscriptionGroupWrapper(body: Buffer | undefined): Subscr
     dataVersion: raw.dataVersion ?? { counter: 0, timestamp: 0 },
   };
 }
+
+const BOOLEAN_FIELDS = [
+  'consumeEnable',
+  'consumeFromMinEnable',
+  'consumeBroadcastEnable',
+  'consumeMessageOrderly',
+  'notifyConsumerIdsChangedEnable',
+] as const;
+const INT_FIELDS = [
+  'retryQueueNums',
+  'retryMaxTimes',
+  'brokerId',
+  'whichBrokerWhenConsumeSlowly',
+  'groupSysFlag',
+  'consumeTimeoutMinute',
+] as const;
+
+/** One SubscriptionGroupConfig (the body of UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, 200). */
+export function encodeSubscriptionGroupConfig(
+  g: Partial<SubscriptionGroupConfigBody> & { groupName: string },
+): Buffer {
+  return Buffer.from(JSON.stringify(subscriptionGroupBody(g)), 'utf8');
+}
+
+/**
+ * The other direction, over RocketMQ's defaults for what a 4.9 client leaves out. fastjson takes
+ * "true" and "8" for a boolean and an int field; anything else is refused with the field's name.
+ */
+export function decodeSubscriptionGroupConfig(body: Buffer): SubscriptionGroupConfigBody {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new ProtocolError(`SubscriptionGroupConfig does not parse: ${(err as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ProtocolError('SubscriptionGroupConfig body is not an object');
+  }
+  if (typeof raw.groupName !== 'string') {
+    throw new ProtocolError('SubscriptionGroupConfig has no groupName string');
+  }
+  const out: Record<string, unknown> = { ...raw };
+  for (const k of BOOLEAN_FIELDS) {
+    const v = raw[k];
+    if (v === undefined || v === null) delete out[k];
+    else if (v === 'true' || v === 'false') out[k] = v === 'true';
+    else if (typeof v !== 'boolean') throw new ProtocolError(`${k} must be true or false`);
+  }
+  for (const k of INT_FIELDS) {
+    const v = raw[k];
+    if (v === undefined || v === null) delete out[k];
+    else if (typeof v === 'string' && /^-?\d+$/.test(v)) out[k] = Number(v);
+    else if (!Number.isSafeInteger(v)) throw new ProtocolError(`${k} must be a whole number`);
+  }
+  const attrs = out.attributes;
+  if (attrs === null) delete out.attributes;
+  else if (
+    attrs !== undefined &&
+    (typeof attrs !== 'object' ||
+      Array.isArray(attrs) ||
+      Object.values(attrs).some((v) => typeof v !== 'string'))
+  ) {
+    throw new ProtocolError('attributes must be an object of strings');
+  }
+  const policy = out.groupRetryPolicy as { type?: unknown } | null | undefined;
+  if (policy === null) delete out.groupRetryPolicy;
+  else if (
+    policy !== undefined &&
+    (typeof policy !== 'object' || typeof policy.type !== 'string')
+  ) {
+    throw new ProtocolError('groupRetryPolicy must be an object with a type');
+  }
+  return subscriptionGroupBody(out as Partial<SubscriptionGroupConfigBody> & { groupName: string });
+}

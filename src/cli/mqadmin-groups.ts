@@ -1,0 +1,333 @@
+// mqadmin's group and offset subcommands, with the flags and columns of RocketMQ's
+// UpdateSubGroupSubCommand, DeleteSubscriptionGroupCommand, ConsumerProgressSubCommand,
+// ConsumerConnectionSubCommand, ProducerConnectionSubCommand, CloneGroupOffsetCommand and
+// SkipAccumulationSubCommand. One letter is one option key across mqadmin, so a letter that
+// means different things to two subcommands (-d: broadcast or destination group) has a neutral
+// key here. -o is a switch in mqadmin (updateTopic's order), so `-o` alone means true where
+// RocketMQ's tools take `-o true`.
+
+import type { AdminClient } from '../client/admin.js';
+import {
+  cloneGroupOffset,
+  deleteSubscriptionGroup,
+  examineConsumerConnection,
+  examineConsumeStats,
+  examineProducerConnection,
+  skipAccumulated,
+  updateSubscriptionGroup,
+} from '../client/admin-groups.js';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../message/message.js';
+import type { SubscriptionGroupConfigBody } from '../protocol/bodies/subscription-group.js';
+import { type ParsedValues, stringFlag, UsageError } from './args.js';
+import { intFlag, need, type Subcommand, type SubcommandModule } from './mqadmin-output.js';
+
+const HELP = `  updateSubGroup    create or update a consumer group: -b <brokerAddr> | -c <cluster>, -g <group>,
+                    [-s consumeEnable] [-m consumeFromMinEnable] [-d consumeBroadcastEnable]
+                    [-o (consumeMessageOrderly)] [-q retryQueueNums] [-r retryMaxTimes]
+                    [-i brokerId] [-w whichBrokerWhenConsumeSlowly] [-a notifyConsumerIdsChanged]
+                    [-p groupRetryPolicy JSON] [--groupSysFlag n] [--consumeTimeoutMinute n]
+                    [--attributes +a=b,+c=d]
+  deleteSubGroup    delete a consumer group: -b <brokerAddr> | -c <cluster>, -g <group>,
+                    [-r removeOffset=false]
+  consumerProgress  without -g: every group with its TPS and total diff; with -g <group>
+                    [-t <topic>]: per queue broker/consumer offset, diff, last time, totals
+  consumerConnection the consumers of a group and their subscriptions: -g <group>
+  producerConnection the producers of a group on a topic's brokers: -g <group> -t <topic>
+  cloneGroupOffset  copy a group's offsets of a topic to another group:
+                    -s <srcGroup> -d <destGroup> -t <topic> [-o (offline)]
+  skipAccumulatedMessage  move a group's offsets of a topic to the end:
+                    -g <group> -t <topic> [-c <cluster>] [-f force=true]`;
+
+const OPTIONS = {
+  // -m is the shared 'method' key (mqadmin-topics.ts): here it is consumeFromMinEnable.
+  groupFlagD: { type: 'string', short: 'd' },
+  groupFlagQ: { type: 'string', short: 'q' },
+  groupFlagA: { type: 'string', short: 'a' },
+  groupSysFlag: { type: 'string' },
+  consumeTimeoutMinute: { type: 'string' },
+  attributes: { type: 'string' },
+} as const;
+
+/** MQVersion.Version's name for an ordinal: V4_0_0_SNAPSHOT (212) on, two per patch release. */
+export function versionDesc(ordinal: number): string {
+  const V4_0_0_SNAPSHOT = 212;
+  const HIGHER_VERSION = V4_0_0_SNAPSHOT + 400;
+  if (ordinal >= HIGHER_VERSION) return 'HIGHER_VERSION';
+  if (ordinal < V4_0_0_SNAPSHOT) return `V3(${ordinal})`;
+  const i = ordinal - V4_0_0_SNAPSHOT;
+  const release = Math.floor(i / 2);
+  const major = 4 + Math.floor(release / 100);
+  const minor = Math.floor(release / 10) % 10;
+  const patch = release % 10;
+  return `V${major}_${minor}_${patch}${i % 2 === 0 ? '_SNAPSHOT' : ''}`;
+}
+
+/** UtilAll.YYYY_MM_DD_HH_MM_SS in local time, or N/A for 0 (never consumed). */
+export function formatLastTime(ms: number): string {
+  if (ms <= 0) return 'N/A';
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` +
+    `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
+  );
+}
+
+function boolFlag(v: ParsedValues, key: string, letter: string): boolean | undefined {
+  const s = stringFlag(v, key);
+  if (s === undefined) return undefined;
+  // Boolean.parseBoolean: anything but "true" (any case) is false; a typo deserves an error here.
+  if (!/^(true|false)$/i.test(s))
+    throw new UsageError(`-${letter} must be true or false, got '${s}'`);
+  return s.toLowerCase() === 'true';
+}
+
+function optInt(v: ParsedValues, key: string, letter: string): number | undefined {
+  return stringFlag(v, key) === undefined ? undefined : intFlag(v, key, letter, 0);
+}
+
+/**
+ * --attributes +a=b,+c=d: the group's whole attribute set. RocketMQ's -key (remove one) needs the
+ * broker to merge edits into the stored set, which KiteMQ's broker does not do yet.
+ */
+function parseAttributes(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of s.split(',').filter(Boolean)) {
+    const m = /^\+([^=]+)=(.*)$/.exec(part.trim());
+    if (!m) {
+      throw new UsageError(
+        `--attributes takes +key=value pairs, comma separated (the whole set; -key is not ` +
+          `supported yet); got '${part}'`,
+      );
+    }
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+function subGroupConfig(
+  v: ParsedValues,
+): Partial<SubscriptionGroupConfigBody> & { groupName: string } {
+  const cfg: Partial<SubscriptionGroupConfigBody> & { groupName: string } = {
+    groupName: need(v, 'group', 'g').trim(),
+  };
+  const set = <K extends keyof SubscriptionGroupConfigBody>(
+    k: K,
+    val: SubscriptionGroupConfigBody[K] | undefined,
+  ) => {
+    if (val !== undefined) cfg[k] = val;
+  };
+  set('consumeEnable', boolFlag(v, 'timestamp', 's'));
+  set('consumeFromMinEnable', boolFlag(v, 'method', 'm'));
+  set('consumeBroadcastEnable', boolFlag(v, 'groupFlagD', 'd'));
+  if (v.order === true) cfg.consumeMessageOrderly = true;
+  set('retryQueueNums', optInt(v, 'groupFlagQ', 'q'));
+  set('retryMaxTimes', optInt(v, 'readQueueNums', 'r'));
+  set('brokerId', optInt(v, 'msgId', 'i'));
+  set('whichBrokerWhenConsumeSlowly', optInt(v, 'writeQueueNums', 'w'));
+  set('notifyConsumerIdsChangedEnable', boolFlag(v, 'groupFlagA', 'a'));
+  set('groupSysFlag', optInt(v, 'groupSysFlag', '-groupSysFlag'));
+  set('consumeTimeoutMinute', optInt(v, 'consumeTimeoutMinute', '-consumeTimeoutMinute'));
+  const policy = stringFlag(v, 'perm');
+  if (policy !== undefined) {
+    try {
+      cfg.groupRetryPolicy = JSON.parse(policy) as SubscriptionGroupConfigBody['groupRetryPolicy'];
+    } catch {
+      throw new UsageError(`-p takes a groupRetryPolicy JSON like {"type":"CUSTOMIZED"}`);
+    }
+  }
+  const attrs = stringFlag(v, 'attributes');
+  if (attrs !== undefined) cfg.attributes = parseAttributes(attrs);
+  return cfg;
+}
+
+/** -b, else every master of -c's cluster; one of the two is required. */
+async function targets(admin: AdminClient, v: ParsedValues, command: string): Promise<string[]> {
+  const addr = stringFlag(v, 'brokerAddr');
+  if (addr) return [addr];
+  const cluster = stringFlag(v, 'clusterName');
+  if (!cluster) throw new UsageError(`${command} needs -b <brokerAddr> or -c <clusterName>`);
+  const addrs = await admin.masterAddrs(cluster);
+  if (addrs.length === 0) throw new Error(`cluster ${cluster} has no master; check -c`);
+  return addrs;
+}
+
+const updateSubGroup: Subcommand = async (admin, v, out) => {
+  const cfg = subGroupConfig(v);
+  const lines: string[] = [];
+  let written: SubscriptionGroupConfigBody | undefined;
+  const addrs = await targets(admin, v, 'updateSubGroup');
+  for (const addr of addrs) {
+    written = await updateSubscriptionGroup(admin, addr, cfg);
+    lines.push(`create subscription group to ${addr} success.`);
+  }
+  lines.push(JSON.stringify(written));
+  out.line(lines.join('\n'), { brokers: addrs, config: written });
+};
+
+const deleteSubGroup: Subcommand = async (admin, v, out) => {
+  const group = need(v, 'group', 'g').trim();
+  const clean = boolFlag(v, 'readQueueNums', 'r') ?? false;
+  const addrs = await targets(admin, v, 'deleteSubGroup');
+  const lines: string[] = [];
+  for (const addr of addrs) {
+    await deleteSubscriptionGroup(admin, addr, group, clean);
+    lines.push(`delete subscription group [${group}] from broker [${addr}] success.`);
+  }
+  out.line(lines.join('\n'), { group, brokers: addrs, removeOffset: clean });
+};
+
+const consumerProgressOfGroup = async (
+  admin: AdminClient,
+  v: ParsedValues,
+  out: Parameters<Subcommand>[2],
+  group: string,
+) => {
+  const stats = await examineConsumeStats(admin, group, stringFlag(v, 'topic'));
+  let diffTotal = 0;
+  let inflightTotal = 0;
+  const rows = stats.offsetTable.map(({ mq, offset: o }) => {
+    const diff = o.brokerOffset - o.consumerOffset;
+    const inflight = o.pullOffset - o.consumerOffset;
+    diffTotal += diff;
+    inflightTotal += inflight;
+    return [
+      mq.topic,
+      mq.brokerName,
+      mq.queueId,
+      o.brokerOffset,
+      o.consumerOffset,
+      diff,
+      inflight,
+      formatLastTime(o.lastTimestamp),
+    ];
+  });
+  const header = [
+    '#Topic',
+    '#Broker Name',
+    '#QID',
+    '#Broker Offset',
+    '#Consumer Offset',
+    '#Diff',
+    '#Inflight',
+    '#LastTime',
+  ];
+  const queues = stats.offsetTable.map(({ mq, offset }) => ({ ...mq, ...offset }));
+  const totals = { consumeTps: stats.consumeTps, diffTotal, inflightTotal };
+  out.table(header, rows, { queues, ...totals });
+  if (v.json) return;
+  out.line(
+    `\nConsume TPS: ${stats.consumeTps.toFixed(2)}\nConsume Diff Total: ${diffTotal}\n` +
+      `Consume Inflight Total: ${inflightTotal}`,
+  );
+};
+
+/** Every group with a %RETRY% topic, as ConsumerProgressSubCommand lists them without -g. */
+const consumerProgressAll = async (admin: AdminClient, out: Parameters<Subcommand>[2]) => {
+  const groups = (await admin.getAllTopics())
+    .filter((t) => t.startsWith(RETRY_GROUP_TOPIC_PREFIX))
+    .map((t) => t.slice(RETRY_GROUP_TOPIC_PREFIX.length))
+    .sort();
+  const rows: (string | number)[][] = [];
+  const data: Record<string, unknown>[] = [];
+  for (const group of groups) {
+    const stats = await examineConsumeStats(admin, group).catch(() => undefined);
+    const cc = await examineConsumerConnection(admin, group).catch(() => undefined);
+    const count = cc?.connectionSet.length ?? 0;
+    const minVersion = Math.min(...(cc?.connectionSet.map((c) => c.version) ?? []));
+    const version = count > 0 ? versionDesc(minVersion) : 'OFFLINE';
+    const type = count > 0 ? (cc!.consumeType === 'CONSUME_ACTIVELY' ? 'PULL' : 'PUSH') : '';
+    const model = count > 0 ? cc!.messageModel : '';
+    const tps = Math.trunc(stats?.consumeTps ?? 0);
+    const diff = (stats?.offsetTable ?? []).reduce(
+      (n, q) => n + q.offset.brokerOffset - q.offset.consumerOffset,
+      0,
+    );
+    rows.push([group, count, version, type, model, tps, diff]);
+    data.push({ group, count, version, type, model, tps, diffTotal: diff });
+  }
+  const header = ['#Group', '#Count', '#Version', '#Type', '#Model', '#TPS', '#Diff Total'];
+  out.table(header, rows, data);
+};
+
+const consumerProgress: Subcommand = async (admin, v, out) => {
+  const group = stringFlag(v, 'group');
+  if (group) await consumerProgressOfGroup(admin, v, out, group.trim());
+  else await consumerProgressAll(admin, out);
+};
+
+const consumerConnection: Subcommand = async (admin, v, out) => {
+  const cc = await examineConsumerConnection(admin, need(v, 'group', 'g').trim());
+  const rows = cc.connectionSet.map((c, i) => [
+    String(i + 1).padStart(3, '0'),
+    c.clientId,
+    c.clientAddr,
+    c.language,
+    versionDesc(c.version),
+  ]);
+  if (v.json) return out.line('', cc);
+  out.table(['#', '#ClientId', '#ClientAddr', '#Language', '#Version'], rows);
+  const subs = Object.values(cc.subscriptionTable).map((s) => [s.topic, s.subString]);
+  out.line('\nBelow is subscription:');
+  out.table(['#Topic', '#SubExpression'], subs);
+  out.line(
+    `\nConsumeType: ${cc.consumeType}\nMessageModel: ${cc.messageModel}\n` +
+      `ConsumeFromWhere: ${cc.consumeFromWhere}`,
+  );
+};
+
+const producerConnection: Subcommand = async (admin, v, out) => {
+  const group = need(v, 'group', 'g').trim();
+  const conns = await examineProducerConnection(admin, group, need(v, 'topic', 't').trim());
+  const rows = conns.map((c, i) => [
+    String(i + 1).padStart(4, '0'),
+    c.clientId,
+    c.clientAddr,
+    c.language,
+    versionDesc(c.version),
+  ]);
+  out.table(['#', '#ClientId', '#ClientAddr', '#Language', '#Version'], rows, conns);
+};
+
+const cloneGroupOffsetCmd: Subcommand = async (admin, v, out) => {
+  const srcGroup = stringFlag(v, 'timestamp')?.trim();
+  const destGroup = stringFlag(v, 'groupFlagD')?.trim();
+  if (!srcGroup || !destGroup) {
+    throw new UsageError('cloneGroupOffset needs -s <srcGroup> and -d <destGroup>');
+  }
+  const topic = need(v, 'topic', 't').trim();
+  const offline = v.order === true;
+  const brokers = await cloneGroupOffset(admin, { srcGroup, destGroup, topic, offline });
+  out.line(
+    `clone group offset success. srcGroup[${srcGroup}], destGroup=[${destGroup}], topic[${topic}]`,
+    { srcGroup, destGroup, topic, offline, brokers },
+  );
+};
+
+const skipAccumulatedMessage: Subcommand = async (admin, v, out) => {
+  const group = need(v, 'group', 'g').trim();
+  const topic = need(v, 'topic', 't').trim();
+  const force = boolFlag(v, 'force', 'f') ?? true;
+  const cluster = stringFlag(v, 'clusterName');
+  const brokerAddrs = cluster ? await admin.masterAddrs(cluster) : undefined;
+  const done = await skipAccumulated(admin, { topic, group, force, brokerAddrs }, (addr, qs) =>
+    out.progress(`reset ${qs.length} queue(s) of ${topic} on ${addr} to their max offset`),
+  );
+  const rows = done.map((q) => [q.mq.brokerName, q.mq.queueId, q.offset]);
+  const data = done.map((q) => ({ ...q.mq, offset: q.offset }));
+  out.table(['#brokerName', '#queueId', '#offset'], rows, data);
+};
+
+export const GROUPS_MODULE: SubcommandModule = {
+  help: HELP,
+  options: OPTIONS,
+  commands: {
+    updateSubGroup,
+    deleteSubGroup,
+    consumerProgress,
+    consumerConnection,
+    producerConnection,
+    cloneGroupOffset: cloneGroupOffsetCmd,
+    skipAccumulatedMessage,
+  },
+};
