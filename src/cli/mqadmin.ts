@@ -62,7 +62,7 @@ ${MODULES.map((m) => m.help).join('\n')}
 Every command takes --json (one JSON document on stdout). -n defaults to the NAMESRV_ADDR
 environment variable.`;
 
-const OPTIONS = {
+export const OPTIONS = {
   ...CLIENT_OPTIONS,
   clusterName: { type: 'string', short: 'c' },
   brokerAddr: { type: 'string', short: 'b' },
