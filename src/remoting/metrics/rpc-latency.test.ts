@@ -40,10 +40,10 @@ describe('RpcLatency', () => {
       throw new RequestValidationError(ResponseCode.TOPIC_NOT_EXIST, 'no topic');
     });
     const parked = rpc.wrap(() => null);
-    sync(send, conn);
+    await sync(send, conn);
     await async(pull, conn);
     expect(() => failing(send, conn)).toThrow(RequestValidationError);
-    parked(pull, conn);
+    expect(parked(pull, conn)).toBeNull();
     const samples = rpc.read();
     const count = (request: string, response: string) =>
       samples.find(
