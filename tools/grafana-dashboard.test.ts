@@ -2,6 +2,7 @@
 // metric a panel's query names is one the broker or the name server exports.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { withInProcessBroker } from '../src/broker/in-process-broker.fixture.js';
 import { BrokerMetrics } from '../src/broker/metrics/broker-metrics.js';
@@ -20,13 +21,11 @@ const dashboard = JSON.parse(
 ) as { title: string; uid: string; schemaVersion: number; panels: Panel[] };
 
 /** Every series name a registry renders, histograms with their _bucket/_sum/_count. */
-async function exported(registry: {
-  getMetricsAsJSON(): Promise<{ name: string; type: string }[]>;
-}) {
+async function exported(registry: Registry) {
   const names = new Set<string>();
   for (const m of await registry.getMetricsAsJSON()) {
     names.add(m.name);
-    if (m.type === 'histogram')
+    if (String(m.type) === 'histogram')
       for (const s of ['_bucket', '_sum', '_count']) names.add(m.name + s);
   }
   return names;
