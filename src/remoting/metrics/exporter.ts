@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { MetricsConfig } from '../../common/config/metrics-keys.js';
+import { ConfigError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 
 export interface MetricsExporter {
@@ -55,10 +56,10 @@ async function promExporter(
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, host, port)));
     // '' binds every interface, as RocketMQ's exporter does with an empty host.
     server.listen(port, host === '' ? undefined : host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });
@@ -74,6 +75,18 @@ async function promExporter(
         server.closeAllConnections();
       }),
   };
+}
+
+/** The exporter's own port names its own keys, not the server's listenPort. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES' && err.code !== 'EADDRNOTAVAIL')
+    return err;
+  const where = `metricsPromExporterHost=${host === '' ? "''" : host} metricsPromExporterPort=${port}`;
+  return new ConfigError(
+    `cannot serve /metrics on ${where} (${err.code}); set another metricsPromExporterPort ` +
+      '(0 picks a free one) or metricsExporterType=DISABLE',
+    { cause: err },
+  );
 }
 
 function logExporter(intervalMs: number, registry: Registry, log: Logger): MetricsExporter {
