@@ -13,6 +13,7 @@ import {
 } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { parseMessageDelayLevel } from '../message/delay-level.js';
+import { type MetricsExporter, startMetricsExporter } from '../remoting/metrics/exporter.js';
 import { RemotingClient } from '../remoting/remoting-client.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
 import { nodeFileIO, withEnvSeams } from '../store/file-io.js';
@@ -28,6 +29,7 @@ import { ProducerManager } from './managers/producer-manager.js';
 import { RebalanceLockManager } from './managers/rebalance-lock-manager.js';
 import { SubscriptionGroupManager } from './managers/subscription-group-manager.js';
 import { TopicConfigManager } from './managers/topic-config-manager.js';
+import { BrokerMetrics } from './metrics/broker-metrics.js';
 import { NamesrvRegistration } from './namesrv-registration.js';
 import { registerBrokerProcessors } from './processor-table.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
@@ -55,12 +57,23 @@ export class BrokerController {
   private haSlave: HaSlave | undefined;
   private timers: NodeJS.Timeout[] = [];
   private boundPort = 0;
+  private readonly metrics: BrokerMetrics | undefined;
+  private exporter: MetricsExporter | undefined;
 
   constructor(config: BrokerConfig, log: Logger) {
     this.config = config;
     this.log = log;
     this.server = new RemotingServer(log.child({ module: 'remoting' }));
     this.outbound = new RemotingClient(log.child({ module: 'namesrv-client' }));
+    if (config.metricsExporterType !== 'DISABLE') {
+      this.metrics = new BrokerMetrics(config);
+      this.metrics.rpc.install(this.server); // before any processor is registered
+    }
+  }
+
+  /** Where Prometheus scrapes (metricsExporterType=PROM), once started. */
+  get metricsUrl(): string | undefined {
+    return this.exporter?.url;
   }
 
   /** The bound main port (listenPort, or the port picked when listenPort is 0). */
@@ -113,6 +126,7 @@ export class BrokerController {
     try {
       await this.startWithStore(store);
     } catch (err) {
+      await this.exporter?.close();
       await this.haSlave?.close();
       await this.server.close();
       await this.haMaster?.close();
@@ -243,6 +257,11 @@ export class BrokerController {
     };
     this.ctx = ctx;
     registerBrokerProcessors(ctx, this.server);
+    if (this.metrics) {
+      this.metrics.attach(ctx);
+      const log = this.log.child({ module: 'metrics' });
+      this.exporter = await startMetricsExporter(c, this.metrics.registry, log);
+    }
     this.server.on('disconnect', (conn) => {
       consumers.onChannelClose(conn);
       producers.onChannelClose(conn);
@@ -326,6 +345,7 @@ export class BrokerController {
   }
 
   async shutdown(): Promise<void> {
+    await this.exporter?.close();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.slaveSync?.stop();

@@ -2,6 +2,7 @@
 // boot, TPS over the last 10 s, 60 s and 600 s from one sample per second kept in a ring, and the
 // totals at the last two local midnights (RocketMQ's BrokerStats#record), which clusterList
 // subtracts into yesterday's and today's in/out counts.
+import type { OutFlow } from './metrics/flows.js';
 import { PutLatencyStats } from './put-latency.js';
 
 const WINDOWS_SEC = [10, 60, 600] as const;
@@ -31,6 +32,8 @@ export class BrokerStats {
   getMaxMs = 0;
   getFound = 0;
   getMiss = 0;
+  /** Pulled messages by topic and group for the metrics exporter; set only while it runs. */
+  outFlow: OutFlow | undefined;
   private readonly puts = new Array<number>(RING).fill(0);
   private readonly gets = new Array<number>(RING).fill(0);
   private readonly founds = new Array<number>(RING).fill(0);

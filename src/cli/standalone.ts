@@ -75,16 +75,27 @@ function standaloneConfigs(values: ParsedValues) {
   }
   const store = stringFlag(values, 'store') ?? process.env.KITEMQ_STORE;
   const { text, fileName } = readConfigFile(stringFlag(values, 'configFile'));
+  // The exporters are on here (PROM on loopback); a port asked as 0 makes its exporter's 0 too.
   const namesrvConfig = parseNamesrvConfig('', '(standalone)', {
     listenPort: namesrvPort,
     bindAddress: '127.0.0.1',
+    metricsExporterType: 'PROM',
+    metricsPromExporterHost: '127.0.0.1',
+    ...(namesrvPort === 0 ? { metricsPromExporterPort: 0 } : {}),
   }).config;
   // With port 0 the address is only known once the name server is listening (startBoth sets it).
   const overrides: Record<string, string | number> =
     namesrvPort === 0 ? {} : { namesrvAddr: `127.0.0.1:${namesrvPort}` };
   if (brokerPort !== undefined) overrides.listenPort = brokerPort;
   if (store !== undefined && store !== '') overrides.storePathRootDir = store;
-  const defaults = { storePathRootDir: './data', brokerIP1: '127.0.0.1', bindAddress: '127.0.0.1' };
+  const defaults = {
+    storePathRootDir: './data',
+    brokerIP1: '127.0.0.1',
+    bindAddress: '127.0.0.1',
+    metricsExporterType: 'PROM',
+    metricsPromExporterHost: '127.0.0.1',
+    ...(brokerPort === 0 ? { metricsPromExporterPort: 0 } : {}),
+  };
   const parsed = parseBrokerConfig(text, fileName, overrides, { defaults });
   return { namesrvConfig, brokerConfig: parsed.config, warnings: parsed.warnings };
 }
@@ -127,6 +138,7 @@ async function startBoth(
     brokerAddr: `${brokerConfig.brokerIP1}:${boundPort(broker, brokerConfig.listenPort)}`,
     cluster: brokerConfig.brokerClusterName,
     store: resolve(brokerConfig.storePathRootDir),
+    metrics: [broker.metricsUrl, namesrv.metricsUrl],
   });
 }
 
@@ -136,6 +148,8 @@ interface Welcome {
   brokerAddr: string;
   cluster: string;
   store: string;
+  /** The broker's and the name server's /metrics, when exported. */
+  metrics: [string | undefined, string | undefined];
 }
 
 function printWelcome(w: Welcome): void {
@@ -148,6 +162,8 @@ function printWelcome(w: Welcome): void {
       `  name server  ${w.namesrvAddr}`,
       `  broker       ${w.brokerName} at ${w.brokerAddr}, cluster ${w.cluster}`,
       `  store        ${w.store}`,
+      ...(w.metrics[0] ? [`  metrics      ${w.metrics[0]} (broker, Prometheus)`] : []),
+      ...(w.metrics[1] ? [`               ${w.metrics[1]} (name server)`] : []),
       '',
       'Create a topic (topics are also created on first send while autoCreateTopicEnable=true):',
       `  mqadmin updateTopic -n ${w.namesrvAddr} -c ${w.cluster} -t TopicTest`,

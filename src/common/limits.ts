@@ -323,3 +323,9 @@ export const SLAVE_SYNC_INTERVAL_MS = 10_000;
 export const SLAVE_SYNC_FIRST_DELAY_MS = 3_000;
 /** accessMessageInMemoryMaxRatio: a pull further behind than this % of RAM consumes slowly. */
 export const DEFAULT_ACCESS_MESSAGE_IN_MEMORY_MAX_RATIO = 40;
+/** metricsPromExporterPort: where a broker serves /metrics (BrokerConfig 5.x default). */
+export const DEFAULT_METRICS_PROM_EXPORTER_PORT = 5557;
+/** The name server's metricsPromExporterPort (a KiteMQ key): next to the broker's default. */
+export const DEFAULT_NAMESRV_METRICS_PROM_EXPORTER_PORT = 5558;
+/** metricsLoggingExporterIntervalInMills: how often metricsExporterType=LOG writes its line. */
+export const DEFAULT_METRICS_LOGGING_EXPORTER_INTERVAL_MS = 10_000;

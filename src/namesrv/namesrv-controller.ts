@@ -3,8 +3,10 @@
 import type { NamesrvConfig } from '../common/config/broker-config.js';
 import { SCAN_NOT_ACTIVE_BROKER_INTERVAL_MS } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
+import { type MetricsExporter, startMetricsExporter } from '../remoting/metrics/exporter.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
 import { KvConfigManager } from './kv-config-manager.js';
+import { NamesrvMetrics } from './metrics.js';
 import {
   type LiveNamesrvConfig,
   registerNamesrvAdminProcessors,
@@ -21,6 +23,8 @@ export class NamesrvController {
   private readonly server: RemotingServer;
   private timer: NodeJS.Timeout | undefined;
   private boundPort = 0;
+  private readonly metrics: NamesrvMetrics | undefined;
+  private exporter: MetricsExporter | undefined;
 
   constructor(
     config: NamesrvConfig,
@@ -31,6 +35,8 @@ export class NamesrvController {
     this.live = { current: config };
     this.log = log;
     this.server = new RemotingServer(log.child({ module: 'remoting' }));
+    const exporting = (config.metricsExporterType ?? 'DISABLE') !== 'DISABLE';
+    this.metrics = exporting ? new NamesrvMetrics(this.server) : undefined;
     this.routes = new RouteInfoManager(
       log.child({ module: 'routes' }),
       config.brokerChannelExpiredTime,
@@ -50,6 +56,11 @@ export class NamesrvController {
     return this.boundPort;
   }
 
+  /** Where Prometheus scrapes (metricsExporterType=PROM), once started. */
+  get metricsUrl(): string | undefined {
+    return this.exporter?.url;
+  }
+
   async start(): Promise<void> {
     this.boundPort = await this.server.listen(this.config.listenPort, this.config.bindAddress);
     this.timer = setInterval(
@@ -57,10 +68,16 @@ export class NamesrvController {
       SCAN_NOT_ACTIVE_BROKER_INTERVAL_MS,
     );
     this.timer.unref();
+    if (this.metrics) {
+      this.metrics.attach(this.routes, `${this.config.bindAddress}:${this.boundPort}`);
+      const log = this.log.child({ module: 'metrics' });
+      this.exporter = await startMetricsExporter(this.config, this.metrics.registry, log);
+    }
     this.log.info({ port: this.boundPort }, 'name server started');
   }
 
   async shutdown(): Promise<void> {
+    await this.exporter?.close();
     if (this.timer) clearInterval(this.timer);
     await this.server.close();
   }

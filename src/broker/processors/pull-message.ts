@@ -142,7 +142,10 @@ export class PullMessageProcessor {
       if (parked) return null;
     }
     offsets.commitPullOffset(h.consumerGroup, h.topic, h.queueId, r.nextBeginOffset);
-    if (code === ResponseCode.SUCCESS) this.ctx.stats.getTotal += r.messageCount;
+    if (code === ResponseCode.SUCCESS) {
+      this.ctx.stats.getTotal += r.messageCount;
+      this.ctx.stats.outFlow?.record(h.consumerGroup, h.topic, r.messageCount, r.bufferTotalSize);
+    }
     const body =
       code === ResponseCode.SUCCESS ? Buffer.concat(r.buffers, r.bufferTotalSize) : undefined;
     return createResponseWithFields(

@@ -78,6 +78,10 @@ describe('BrokerConfig defaults', () => {
       slaveSyncInterval: 10000,
       slaveReadEnable: false,
       accessMessageInMemoryMaxRatio: 40,
+      metricsExporterType: 'DISABLE',
+      metricsPromExporterHost: '',
+      metricsPromExporterPort: 5557,
+      metricsLoggingExporterIntervalInMills: 10000,
     });
   });
 

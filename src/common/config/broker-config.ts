@@ -11,6 +11,7 @@ import {
   brokerTopicKeys,
 } from './broker-keys.js';
 import { brokerHaKeys } from './ha-keys.js';
+import { brokerMetricsKeys, type MetricsConfig } from './metrics-keys.js';
 import { BROKER_KEYS_NOT_USED_YET } from './not-used-yet.js';
 import {
   type ConfigDefinition,
@@ -24,7 +25,7 @@ import { storeDelayKeys, storeFileKeys, storePathKeys, storeRetentionKeys } from
 export type FlushDiskType = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
 export type BrokerRole = 'ASYNC_MASTER' | 'SYNC_MASTER' | 'SLAVE';
 
-export interface BrokerConfig {
+export interface BrokerConfig extends MetricsConfig {
   brokerClusterName: string;
   brokerName: string;
   brokerId: number;
@@ -92,7 +93,8 @@ export interface BrokerConfig {
   accessMessageInMemoryMaxRatio: number;
 }
 
-export interface NamesrvConfig {
+// Optional: name servers built in code (tests, standalone) leave the exporter off.
+export interface NamesrvConfig extends Partial<MetricsConfig> {
   listenPort: number;
   bindAddress: string;
   /** Brokers silent this long are removed (RocketMQ: 120 s). */
@@ -132,6 +134,7 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
     ...storeDelayKeys,
     ...brokerRuntimeKeys,
     ...brokerHaKeys,
+    ...brokerMetricsKeys,
   };
 }
 

@@ -8,6 +8,10 @@ describe('parseNamesrvConfig', () => {
       listenPort: 9876,
       bindAddress: '0.0.0.0',
       brokerChannelExpiredTime: 120000,
+      metricsExporterType: 'DISABLE',
+      metricsPromExporterHost: '',
+      metricsPromExporterPort: 5558,
+      metricsLoggingExporterIntervalInMills: 10000,
     });
   });
 

@@ -5,6 +5,7 @@ import { DEFAULT_BROKER_CHANNEL_EXPIRED_TIME_MS } from '../limits.js';
 import { parseProperties } from '../properties.js';
 import type { NamesrvConfig } from './broker-config.js';
 import { nonEmpty } from './checks.js';
+import { namesrvMetricsKeys } from './metrics-keys.js';
 import { NAMESRV_KEYS_NOT_USED_YET } from './not-used-yet.js';
 import {
   type ConfigDefinition,
@@ -38,6 +39,7 @@ export const namesrvConfigDefinition: ConfigDefinition<NamesrvConfig> = {
       min: 1000,
       doc: 'A broker that has not re-registered for this long is removed from routes.',
     },
+    ...namesrvMetricsKeys,
   },
   notUsedYet: NAMESRV_KEYS_NOT_USED_YET,
 };
