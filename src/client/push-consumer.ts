@@ -38,6 +38,7 @@ import { ConsumeLimiter } from './impl/consume-limiter.js';
 import { ConsumeOrderlyService, type OrderlyContext } from './impl/consume-orderly.js';
 import { consumerData } from './impl/consumer-data.js';
 import type { ConsumeService, OffsetStore, Subscription } from './impl/consumer-parts.js';
+import { consumeMessageDirectly, consumerRunningInfo } from './impl/consumer-running-info.js';
 import { LocalOffsetStore } from './impl/local-offset-store.js';
 import { wrapNamespace } from './impl/namespace.js';
 import { commitOffsets, commitQueueOffset } from './impl/offset-commit.js';
@@ -80,6 +81,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
   private listener: MessageListener | undefined;
   private orderly = false;
   private running = false;
+  private startedAt = 0;
   private timers: NodeJS.Timeout[] = [];
   private parts: Parts | undefined;
   private readonly consumeContext: ConcurrentContext & OrderlyContext;
@@ -138,6 +140,23 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       onConsumerIdsChanged: (group) => {
         if (group === o.consumerGroup) void this.parts?.rebalance.rebalance();
       },
+      consumerAdmin: {
+        group: o.consumerGroup,
+        runningInfo: () =>
+          consumerRunningInfo({
+            group: o.consumerGroup,
+            namesrvAddr: options.namesrvAddr,
+            messageModel: o.messageModel,
+            consumeFromWhere: o.consumeFromWhere,
+            orderly: this.orderly,
+            consumeThreadMax: o.consumeThreadMax,
+            startTimestamp: this.startedAt,
+            subscriptions: this.subscriptions,
+            processQueues: this.parts?.rebalance.processQueues() ?? [],
+          }),
+        consumeDirectly: (msg, brokerName) =>
+          consumeMessageDirectly(this.consumeContext.listener, this.orderly, msg, brokerName),
+      },
     });
   }
 
@@ -181,6 +200,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       this.offsets.load();
     }
     this.running = true;
+    this.startedAt = Date.now();
     this.client.start();
     await this.client.sendHeartbeatToAllBrokers();
     if (this.offsets.remote) await this.client.awaitRoute(this.retryTopic);
