@@ -1,0 +1,123 @@
+// Admin calls behind mqadmin's consumer and message tools (DefaultMQAdminExt#getConsumerRunningInfo,
+// #consumeMessageDirectly, and the one-message pull of QueryMsgByOffsetSubCommand): 307 and 309
+// go to a broker, which forwards them to the client (broker/processors/admin-consumers.ts); the
+// wait here is longer than the broker's so its CONSUME_MSG_TIMEOUT remark reaches the operator.
+import { ADMIN_CALL_CLIENT_TIMEOUT_MS } from '../common/limits.js';
+import {
+  type MessageExt,
+  RETRY_GROUP_TOPIC_PREFIX,
+  TOOLS_CONSUMER_GROUP,
+} from '../message/message.js';
+import {
+  type ConsumeMessageDirectlyResult,
+  type ConsumerRunningInfo,
+  decodeConsumeMessageDirectlyResult,
+  decodeConsumerRunningInfo,
+} from '../protocol/bodies/consumer-running-info.js';
+import { createRequest } from '../protocol/remoting-command.js';
+import { RequestCode } from '../protocol/request-code.js';
+import { ResponseCode } from '../protocol/response-code.js';
+import type { AdminClient } from './admin.js';
+import { MQBrokerError, MQClientError } from './errors.js';
+import { readAddrOf } from './impl/broker-addr-table.js';
+import { buildPullRequest, decodePullResult, plainPullHeader } from './impl/pull-api.js';
+
+/** A broker (read address) of `brokerName` in `topic`'s route. */
+export async function brokerAddrOf(
+  admin: AdminClient,
+  topic: string,
+  brokerName: string,
+): Promise<string> {
+  const route = await admin.getTopicRoute(topic);
+  const bd = route.brokerDatas.find((b) => b.brokerName === brokerName);
+  const addr = bd && readAddrOf(bd.brokerAddrs);
+  if (!addr) {
+    const names = route.brokerDatas.map((b) => b.brokerName).join(', ');
+    throw new MQClientError(`topic ${topic} has no broker named ${brokerName} (it has: ${names})`);
+  }
+  return addr;
+}
+
+/** The live clients of a group, as the first broker of its %RETRY% topic that knows any lists them. */
+export async function groupClients(
+  admin: AdminClient,
+  group: string,
+): Promise<{ brokerAddr: string; clientIds: string[] }> {
+  const route = await admin.getTopicRoute(RETRY_GROUP_TOPIC_PREFIX + group).catch(() => {
+    throw new MQClientError(`no consumer of group ${group} has ever connected (no %RETRY% route)`);
+  });
+  for (const bd of route.brokerDatas) {
+    const addr = readAddrOf(bd.brokerAddrs);
+    if (!addr) continue;
+    const ids = await admin.getConsumerIds(addr, group).catch(() => [] as string[]);
+    if (ids.length > 0) return { brokerAddr: addr, clientIds: ids.sort() };
+  }
+  throw new MQClientError(`no consumer of group ${group} is online; start one and try again`);
+}
+
+async function callClient(
+  admin: AdminClient,
+  brokerAddr: string,
+  code: number,
+  fields: Record<string, string | boolean>,
+): Promise<Buffer> {
+  const res = await admin.instance.remoting.invoke(
+    brokerAddr,
+    createRequest(code, 0, fields),
+    ADMIN_CALL_CLIENT_TIMEOUT_MS,
+  );
+  if (res.code !== ResponseCode.SUCCESS || !res.body) {
+    throw new MQBrokerError(res.code, res.remark, brokerAddr);
+  }
+  return res.body;
+}
+
+export async function getConsumerRunningInfo(
+  admin: AdminClient,
+  brokerAddr: string,
+  consumerGroup: string,
+  clientId: string,
+  jstackEnable = false,
+): Promise<ConsumerRunningInfo> {
+  const fields = { consumerGroup, clientId, jstackEnable };
+  const body = await callClient(admin, brokerAddr, RequestCode.GET_CONSUMER_RUNNING_INFO, fields);
+  return decodeConsumerRunningInfo(body);
+}
+
+/** 309 to the broker that stores the message (`brokerAddr`, from its offset msgId). */
+export async function consumeMessageDirectly(
+  admin: AdminClient,
+  brokerAddr: string,
+  consumerGroup: string,
+  clientId: string,
+  offsetMsgId: string,
+  topic: string,
+): Promise<ConsumeMessageDirectlyResult> {
+  const fields = { consumerGroup, clientId, msgId: offsetMsgId, topic };
+  const body = await callClient(admin, brokerAddr, RequestCode.CONSUME_MESSAGE_DIRECTLY, fields);
+  return decodeConsumeMessageDirectlyResult(body);
+}
+
+/** The message at `offset` of one queue, read by the tools group (nothing is committed). */
+export async function queryMessageByOffset(
+  admin: AdminClient,
+  topic: string,
+  brokerName: string,
+  queueId: number,
+  offset: number,
+): Promise<MessageExt> {
+  const addr = await brokerAddrOf(admin, topic, brokerName);
+  const header = plainPullHeader(TOOLS_CONSUMER_GROUP, topic, queueId, offset, 1, '*', undefined);
+  const r = decodePullResult(
+    await admin.instance.remoting.invoke(addr, buildPullRequest(header)),
+    [],
+  );
+  const m = r.status === 'FOUND' ? r.msgs.find((x) => x.queueOffset === offset) : undefined;
+  if (!m) {
+    throw new MQClientError(
+      `no message at offset ${offset} of ${topic} ${brokerName} queue ${queueId} (${r.status}); ` +
+        'run topicStatus for the queue offsets',
+    );
+  }
+  return m;
+}
