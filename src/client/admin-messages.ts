@@ -14,7 +14,12 @@ import {
   decodeConsumeMessageDirectlyResult,
   decodeConsumerRunningInfo,
 } from '../protocol/bodies/consumer-running-info.js';
-import { createRequest } from '../protocol/remoting-command.js';
+import {
+  decodeSubscriptionGroupWrapper,
+  type SubscriptionGroupConfigBody,
+} from '../protocol/bodies/subscription-group.js';
+import { encodeSearchOffsetHeader } from '../protocol/headers/offsets.js';
+import { createRequest, createRequestWithFields } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
 import type { AdminClient } from './admin.js';
@@ -120,4 +125,56 @@ export async function queryMessageByOffset(
     );
   }
   return m;
+}
+
+/** SEARCH_OFFSET_BY_TIMESTAMP: the first offset of a queue stored at or after `timestampMs`. */
+export async function searchOffset(
+  admin: AdminClient,
+  brokerAddr: string,
+  topic: string,
+  queueId: number,
+  timestampMs: number,
+): Promise<number> {
+  const ext = encodeSearchOffsetHeader({ topic, queueId, timestamp: timestampMs });
+  const res = await admin.instance.remoting.invoke(
+    brokerAddr,
+    createRequestWithFields(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, ext),
+  );
+  if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, brokerAddr);
+  return Number(res.extFields.offset);
+}
+
+/** One queue's messages in [from, to) matching a tag expression, read without committing. */
+export async function* readQueue(
+  admin: AdminClient,
+  q: { brokerAddr: string; topic: string; queueId: number },
+  range: { from: number; to: number; subExpression?: string; group?: string },
+): AsyncGenerator<MessageExt> {
+  let offset = range.from;
+  const sub = range.subExpression ?? '*';
+  while (offset < range.to) {
+    const group = range.group ?? TOOLS_CONSUMER_GROUP;
+    const n = Math.min(32, range.to - offset);
+    const header = plainPullHeader(group, q.topic, q.queueId, offset, n, sub, undefined);
+    const res = await admin.instance.remoting.invoke(q.brokerAddr, buildPullRequest(header));
+    const r = decodePullResult(res, []);
+    if (r.status !== 'FOUND' && r.status !== 'NO_MATCHED_MSG') return;
+    for (const m of r.msgs) if (m.queueOffset < range.to) yield m;
+    if (r.nextBeginOffset <= offset) return;
+    offset = r.nextBeginOffset;
+  }
+}
+
+/** The group's config on one broker (GET_ALL_SUBSCRIPTIONGROUP_CONFIG), if it has one. */
+export async function subscriptionGroupConfig(
+  admin: AdminClient,
+  brokerAddr: string,
+  group: string,
+): Promise<SubscriptionGroupConfigBody | undefined> {
+  const res = await admin.instance.remoting.invoke(
+    brokerAddr,
+    createRequest(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, 0, {}),
+  );
+  if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, brokerAddr);
+  return decodeSubscriptionGroupWrapper(res.body).subscriptionGroupTable[group];
 }

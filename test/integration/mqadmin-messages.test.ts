@@ -6,7 +6,7 @@ import { useCluster } from '../harness/cluster.js';
 import { pollUntil } from '../harness/poll.js';
 import { uniqueName } from '../harness/processes.js';
 import { runBin } from '../harness/run-bin.js';
-import { pushConsumer } from '../harness/sdk.js';
+import { numbered, pushConsumer, sendMessages } from '../harness/sdk.js';
 
 const topic = uniqueName('AdminMsgs');
 const group = uniqueName('AdminMsgsGroup');
@@ -78,16 +78,21 @@ describe('mqadmin consumers and messages', () => {
     );
     expect(sent.messageQueue).toEqual({ topic, brokerName: 'broker-a', queueId: 1 });
 
-    const byOffset = await mqadmin(
-      'queryMsgByOffset',
-      '-t',
-      topic,
-      '-b',
-      'broker-a',
-      '-i',
-      '1',
-      '--offset',
-      String(sent.queueOffset),
+    const byOffset = await pollUntil(
+      () =>
+        mqadmin(
+          'queryMsgByOffset',
+          '-t',
+          topic,
+          '-b',
+          'broker-a',
+          '-i',
+          '1',
+          '--offset',
+          String(sent.queueOffset),
+        ),
+      (r) => r.code === 0,
+      20_000,
     );
     expect(byOffset.code).toBe(0);
     expect(byOffset.stdout).toMatch(/Message Body\s+pinned/);
@@ -165,6 +170,68 @@ describe('mqadmin consumers and messages', () => {
       await mqadmin('checkMsgSendRT', '-t', topic, '-a', '2', '--json'),
     );
     expect(j.sends).toHaveLength(2);
+  });
+
+  it('printMsg, printMsgByQueue and consumeMessage read messages; getConsumerConfig shows the group', async () => {
+    const other = uniqueName('AdminPrint');
+    await cluster.createTopic(other, 2);
+    const tag = (i: number) => ({ tags: i % 2 === 0 ? 'Even' : 'Odd' });
+    await sendMessages(cluster.namesrvAddr, numbered(other, 0, 6, tag));
+    // The consume queues are written just after the send is answered: wait until all six show.
+    const all = await pollUntil(
+      () => mqadmin('printMsg', '-t', other, '-d', 'true'),
+      (r) => (r.stdout.match(/BODY: m\d/g) ?? []).length === 6,
+      20_000,
+    );
+    expect(all.code, all.stderr).toBe(0);
+    const lines = all.stdout.trim().split('\n');
+    expect(lines.map((l) => /BODY: (m\d)$/.exec(l)?.[1]).sort()).toEqual([
+      'm0',
+      'm1',
+      'm2',
+      'm3',
+      'm4',
+      'm5',
+    ]);
+    expect(all.stderr.match(/minOffset=0, maxOffset=\d+/g)).toHaveLength(2);
+    const even = await mqadmin('printMsg', '-t', other, '-s', 'Even');
+    expect(
+      even.stdout
+        .trim()
+        .split('\n')
+        .every((l) => /TAGS: Even .*BODY: NOT PRINT BODY$/.test(l)),
+    ).toBe(true);
+    expect(even.stdout.trim().split('\n')).toHaveLength(3);
+
+    const q0 = json<{ queueId: number; body: string }[]>(
+      await mqadmin(
+        'printMsgByQueue',
+        '-t',
+        other,
+        '-a',
+        'broker-a',
+        '-i',
+        '0',
+        '-d',
+        'true',
+        '--json',
+      ),
+    );
+    expect(q0.length).toBeGreaterThan(0);
+    expect(q0.every((m) => m.queueId === 0 && /^m\d$/.test(m.body))).toBe(true);
+
+    const two = await mqadmin('consumeMessage', '-t', other, '-c', '2');
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stdout.trim().split('\n')).toHaveLength(2);
+
+    const config = await mqadmin('getConsumerConfig', '-g', group);
+    expect(config.code, config.stderr).toBe(0);
+    expect(config.stdout).toMatch(/^=+DefaultCluster:broker-a=+$/m);
+    expect(config.stdout).toMatch(new RegExp(`^groupName\\s+=  ${group}$`, 'm'));
+    const cj = json<Record<string, { groupName: string }>>(
+      await mqadmin('getConsumerConfig', '-g', group, '--json'),
+    );
+    expect(cj['DefaultCluster:broker-a']?.groupName).toBe(group);
   });
 
   it('says what to do, on one line with a non-zero exit, for a group nobody consumes', async () => {
