@@ -19,6 +19,7 @@ import type { MessageExt } from '../message/message.js';
 import { decodeOffsetMsgId } from '../message/message-id.js';
 import type { ConsumerRunningInfo } from '../protocol/bodies/consumer-running-info.js';
 import { type ParsedValues, stringFlag, UsageError } from './args.js';
+import { EXPORT_COMMANDS, EXPORT_HELP, EXPORT_OPTIONS } from './mqadmin-messages-export.js';
 import { PRINT_COMMANDS, PRINT_HELP } from './mqadmin-messages-print.js';
 import { intFlag, need, type Output, type Subcommand } from './mqadmin-output.js';
 
@@ -31,13 +32,15 @@ export const MESSAGES_HELP = `  consumerStatus    each live client's running inf
   sendMessage       send one message: -t <topic> -p <body> [-k <keys>] [-c <tags>]
                     [-b <brokerName> -i <queueId>]
   checkMsgSendRT    send -a messages of -s bytes, the RT of each: -t <topic> [-a 100] [-s 128]
-${PRINT_HELP}`;
+${PRINT_HELP}
+${EXPORT_HELP}`;
 
 export const MESSAGES_OPTIONS = {
   consumerClientId: { type: 'string', short: 'd' },
   amount: { type: 'string', short: 'a' },
   offset: { type: 'string' },
   endTimestamp: { type: 'string', short: 'e' },
+  ...EXPORT_OPTIONS,
 } as const;
 
 function messageFields(out: Output, m: MessageExt, extra: [string, string | number][] = []): void {
@@ -168,6 +171,7 @@ async function withProducer<T>(
 
 export const MESSAGES_COMMANDS: Record<string, Subcommand> = {
   ...PRINT_COMMANDS,
+  ...EXPORT_COMMANDS,
   consumerStatus,
   async queryMsgByUniqueKey(admin, v, out) {
     const key = need(v, 'msgId', 'i');

@@ -165,16 +165,39 @@ export async function* readQueue(
   }
 }
 
-/** The group's config on one broker (GET_ALL_SUBSCRIPTIONGROUP_CONFIG), if it has one. */
+/** The group's config on one broker, if it has one. */
 export async function subscriptionGroupConfig(
   admin: AdminClient,
   brokerAddr: string,
   group: string,
 ): Promise<SubscriptionGroupConfigBody | undefined> {
+  return (await allSubscriptionGroups(admin, brokerAddr))[group];
+}
+
+/** TopicConfigSerializeWrapper#topicConfigTable of one broker (GET_ALL_TOPIC_CONFIG). */
+export async function allTopicConfigs(
+  admin: AdminClient,
+  brokerAddr: string,
+): Promise<Record<string, { topicName: string; readQueueNums: number; writeQueueNums: number }>> {
+  const res = await admin.instance.remoting.invoke(
+    brokerAddr,
+    createRequest(RequestCode.GET_ALL_TOPIC_CONFIG, 0, {}),
+  );
+  if (res.code !== ResponseCode.SUCCESS || !res.body) {
+    throw new MQBrokerError(res.code, res.remark, brokerAddr);
+  }
+  return (JSON.parse(res.body.toString('utf8')) as { topicConfigTable: never }).topicConfigTable;
+}
+
+/** SubscriptionGroupWrapper#subscriptionGroupTable of one broker. */
+export async function allSubscriptionGroups(
+  admin: AdminClient,
+  brokerAddr: string,
+): Promise<Record<string, SubscriptionGroupConfigBody>> {
   const res = await admin.instance.remoting.invoke(
     brokerAddr,
     createRequest(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, 0, {}),
   );
   if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, brokerAddr);
-  return decodeSubscriptionGroupWrapper(res.body).subscriptionGroupTable[group];
+  return decodeSubscriptionGroupWrapper(res.body).subscriptionGroupTable;
 }

@@ -1,5 +1,8 @@
 // mqadmin's consumer-status and message subcommands against a real name server and broker, with
 // our SDK's push consumer connected: the broker forwards 307/309 to it and relays its answers.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushConsumer } from '../../src/client/push-consumer.js';
 import { useCluster } from '../harness/cluster.js';
@@ -232,6 +235,31 @@ describe('mqadmin consumers and messages', () => {
       await mqadmin('getConsumerConfig', '-g', group, '--json'),
     );
     expect(cj['DefaultCluster:broker-a']?.groupName).toBe(group);
+  });
+
+  it('exportMetadata writes the user topics and groups of a cluster, or only the topics', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kitemq-export-'));
+    try {
+      const r = await mqadmin('exportMetadata', '-c', 'DefaultCluster', '-f', dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe(`export ${join(dir, 'metadata.json')} success`);
+      expect(r.stderr).toMatch(/^export metadata of 127\.0\.0\.1:\d+$/m);
+      const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8'));
+      expect(meta.topicConfigTable[topic]).toMatchObject({ topicName: topic, readQueueNums: 2 });
+      expect(meta.topicConfigTable.TBW102).toBeUndefined();
+      expect(meta.topicConfigTable[`%RETRY%${group}`]).toBeUndefined();
+      expect(meta.subscriptionGroupTable[group]).toMatchObject({ groupName: group });
+      expect(meta.subscriptionGroupTable.TOOLS_CONSUMER).toBeUndefined();
+      const only = json<{ path: string }>(
+        await mqadmin('exportMetadata', '-c', 'DefaultCluster', '-f', dir, '--topicOnly', '--json'),
+      );
+      expect(only.path).toBe(join(dir, 'topic.json'));
+      const t = JSON.parse(readFileSync(only.path, 'utf8'));
+      expect(t.subscriptionGroupTable).toBeUndefined();
+      expect(t.topicConfigTable[topic]).toBeDefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says what to do, on one line with a non-zero exit, for a group nobody consumes', async () => {

@@ -1,0 +1,114 @@
+// mqadmin exportMetadata (tools/command/export/ExportMetadataCommand): the user topics and
+// subscription groups of one broker, or of a cluster's masters merged (queue counts added up
+// across brokers, as the Java tool does), written as JSON to <filePath>/metadata.json (or
+// topic.json with --topicOnly, subscriptionGroup.json with --groupOnly). System topics and groups
+// are left out (getUserTopicConfig / getUserSubscriptionGroup); --specialTopic keeps %RETRY% and
+// %DLQ% topics. RocketMQ's -t/-g/-s are flags without values, which mqadmin's -t/-g/-s (they take
+// one) cannot be, so they are spelled out here.
+//   exportMetadata (-c <cluster> | -b <brokerAddr>) [-f <filePath>=/tmp/rocketmq/export]
+//     [--topicOnly | --groupOnly] [--specialTopic]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AdminClient } from '../client/admin.js';
+import { allSubscriptionGroups, allTopicConfigs } from '../client/admin-messages.js';
+import { TOOLS_CONSUMER_GROUP } from '../message/message.js';
+import {
+  DLQ_GROUP_TOPIC_PREFIX,
+  NOT_ALLOWED_SEND_TOPICS,
+  RETRY_GROUP_TOPIC_PREFIX,
+  TBW102,
+  TIMER_TOPIC,
+} from '../message/system-topics.js';
+import { type ParsedValues, stringFlag, UsageError } from './args.js';
+import type { Subcommand } from './mqadmin-output.js';
+
+export const EXPORT_HELP = `  exportMetadata    user topics and groups to JSON: -c <cluster> | -b <brokerAddr>,
+                    [-f <filePath>=/tmp/rocketmq/export] [--topicOnly | --groupOnly] [--specialTopic]`;
+
+export const EXPORT_OPTIONS = {
+  topicOnly: { type: 'boolean' },
+  groupOnly: { type: 'boolean' },
+  specialTopic: { type: 'boolean' },
+} as const;
+
+const DEFAULT_FILE_PATH = '/tmp/rocketmq/export';
+
+/** MixAll's built-in consumer groups (isSysConsumerGroup and the tools' own). */
+const SYSTEM_GROUPS = new Set([
+  TOOLS_CONSUMER_GROUP,
+  'FILTERSRV_CONSUMER',
+  '__MONITOR_CONSUMER',
+  'CID_ONS-HTTP-PROXY',
+  'CID_ONSAPI_PERMISSION',
+  'CID_ONSAPI_OWNER',
+  'CID_ONSAPI_PULL',
+  'CID_RMQ_SYS_TRANS',
+]);
+
+function userTopic(topic: string, special: boolean, brokerNames: ReadonlySet<string>): boolean {
+  if (topic === TBW102 || topic === TIMER_TOPIC || NOT_ALLOWED_SEND_TOPICS.has(topic)) return false;
+  if (topic.startsWith('rmq_sys_') || brokerNames.has(topic)) return false;
+  const retryOrDlq =
+    topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) || topic.startsWith(DLQ_GROUP_TOPIC_PREFIX);
+  return special || !retryOrDlq;
+}
+
+const userGroup = (g: string) => !SYSTEM_GROUPS.has(g) && !g.startsWith('CID_RMQ_SYS_');
+
+async function targets(admin: AdminClient, v: ParsedValues): Promise<string[]> {
+  const addr = stringFlag(v, 'brokerAddr');
+  if (addr) return [addr];
+  const cluster = stringFlag(v, 'clusterName');
+  if (!cluster) throw new UsageError('exportMetadata needs -c <clusterName> or -b <brokerAddr>');
+  return admin.masterAddrs(cluster);
+}
+
+export const EXPORT_COMMANDS: Record<string, Subcommand> = {
+  async exportMetadata(admin, v, out) {
+    if (v.topicOnly === true && v.groupOnly === true) {
+      throw new UsageError('give at most one of --topicOnly and --groupOnly');
+    }
+    const info = await admin.getClusterInfo();
+    const names = new Set([
+      ...Object.keys(info.clusterAddrTable),
+      ...Object.keys(info.brokerAddrTable),
+    ]);
+    const topics: Record<string, { readQueueNums: number; writeQueueNums: number }> = {};
+    const groups: Record<string, { retryQueueNums: number }> = {};
+    for (const addr of await targets(admin, v)) {
+      out.progress(`export metadata of ${addr}`);
+      for (const [name, tc] of Object.entries(await allTopicConfigs(admin, addr))) {
+        if (!userTopic(name, v.specialTopic === true, names)) continue;
+        const seen = topics[name];
+        topics[name] = seen
+          ? {
+              ...tc,
+              readQueueNums: seen.readQueueNums + tc.readQueueNums,
+              writeQueueNums: seen.writeQueueNums + tc.writeQueueNums,
+            }
+          : tc;
+      }
+      for (const [name, g] of Object.entries(await allSubscriptionGroups(admin, addr))) {
+        if (!userGroup(name)) continue;
+        const seen = groups[name];
+        groups[name] = seen ? { ...g, retryQueueNums: seen.retryQueueNums + g.retryQueueNums } : g;
+      }
+    }
+    const result: Record<string, unknown> = {};
+    let file = 'metadata.json';
+    if (v.groupOnly !== true) result.topicConfigTable = topics;
+    if (v.topicOnly !== true) result.subscriptionGroupTable = groups;
+    if (v.topicOnly === true) file = 'topic.json';
+    if (v.groupOnly === true) file = 'subscriptionGroup.json';
+    result.exportTime = Date.now();
+    const dir = stringFlag(v, 'force') ?? DEFAULT_FILE_PATH;
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, file);
+    writeFileSync(path, JSON.stringify(result, null, '\t'));
+    out.line(`export ${path} success`, {
+      path,
+      topics: Object.keys(topics).length,
+      groups: Object.keys(groups).length,
+    });
+  },
+};
