@@ -69,8 +69,11 @@ export const EXPORT_COMMANDS: Record<string, Subcommand> = {
       throw new UsageError('give at most one of --topicOnly and --groupOnly');
     }
     const info = await admin.getClusterInfo();
+    // TopicValidator also counts each cluster's and broker's own topics as system topics.
+    const clusters = Object.keys(info.clusterAddrTable);
     const names = new Set([
-      ...Object.keys(info.clusterAddrTable),
+      ...clusters,
+      ...clusters.map((c) => `${c}_REPLY_TOPIC`),
       ...Object.keys(info.brokerAddrTable),
     ]);
     const topics: Record<string, { readQueueNums: number; writeQueueNums: number }> = {};

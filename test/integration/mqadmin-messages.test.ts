@@ -247,6 +247,7 @@ describe('mqadmin consumers and messages', () => {
       const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8'));
       expect(meta.topicConfigTable[topic]).toMatchObject({ topicName: topic, readQueueNums: 2 });
       expect(meta.topicConfigTable.TBW102).toBeUndefined();
+      expect(meta.topicConfigTable.DefaultCluster_REPLY_TOPIC).toBeUndefined();
       expect(meta.topicConfigTable[`%RETRY%${group}`]).toBeUndefined();
       expect(meta.subscriptionGroupTable[group]).toMatchObject({ groupName: group });
       expect(meta.subscriptionGroupTable.TOOLS_CONSUMER).toBeUndefined();
