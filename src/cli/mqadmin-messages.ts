@@ -1,6 +1,7 @@
-// mqadmin's consumer-status and message subcommands (tools/command/consumer/ConsumerStatusSubCommand,
-// message/QueryMsgByUniqueKeySubCommand, QueryMsgByOffsetSubCommand, SendMessageCommand,
-// CheckMsgSendRTCommand), RocketMQ's flags where they clash with none already taken:
+// mqadmin's consumer-status and message subcommands
+// (tools/command/consumer/ConsumerStatusSubCommand, message/QueryMsgByUniqueKeySubCommand,
+// QueryMsgByOffsetSubCommand, SendMessageCommand, CheckMsgSendRTCommand), with RocketMQ's flags
+// where they clash with none already taken (printMsg and the others: mqadmin-messages-*.ts):
 //   consumerStatus -g <group> [-i <clientId>]
 //   queryMsgByUniqueKey -i <uniqKey> -t <topic> [-g <group> -d <clientId>]   (-g -d: consume it)
 //   queryMsgByOffset -t <topic> -b <brokerName> -i <queueId> --offset <offset>

@@ -1,6 +1,7 @@
-// Admin calls behind mqadmin's consumer and message tools (DefaultMQAdminExt#getConsumerRunningInfo,
-// #consumeMessageDirectly, and the one-message pull of QueryMsgByOffsetSubCommand): 307 and 309
-// go to a broker, which forwards them to the client (broker/processors/admin-consumers.ts); the
+// Admin calls behind mqadmin's consumer and message tools
+// (DefaultMQAdminExt#getConsumerRunningInfo, #consumeMessageDirectly, and the reads of the
+// message subcommands, one-message pulls of QueryMsgByOffsetSubCommand included): 307 and 309 go
+// to a broker, which forwards them to the client (broker/processors/admin-consumers.ts); the
 // wait here is longer than the broker's so its CONSUME_MSG_TIMEOUT remark reaches the operator.
 import { ADMIN_CALL_CLIENT_TIMEOUT_MS } from '../common/limits.js';
 import {
@@ -43,7 +44,7 @@ export async function brokerAddrOf(
   return addr;
 }
 
-/** The live clients of a group, as the first broker of its %RETRY% topic that knows any lists them. */
+/** A group's live clients, as listed by the first broker of its %RETRY% topic that has any. */
 export async function groupClients(
   admin: AdminClient,
   group: string,
