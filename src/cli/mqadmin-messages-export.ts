@@ -3,14 +3,17 @@
 // across brokers, as the Java tool does), written as JSON to <filePath>/metadata.json (or
 // topic.json with --topicOnly, subscriptionGroup.json with --groupOnly). System topics and groups
 // are left out (getUserTopicConfig / getUserSubscriptionGroup); --specialTopic keeps %RETRY% and
-// %DLQ% topics. RocketMQ's -t/-g/-s are flags without values, which mqadmin's -t/-g/-s (they take
+// %DLQ% topics. exportConfigs (ExportConfigsCommand) writes <filePath>/configs.json: the keys of
+// each master's config that ExportConfigsCommand#needBrokerProprties keeps, and the cluster's
+// size. RocketMQ's -t/-g/-s are flags without values, which mqadmin's -t/-g/-s (they take
 // one) cannot be, so they are spelled out here.
 //   exportMetadata (-c <cluster> | -b <brokerAddr>) [-f <filePath>=/tmp/rocketmq/export]
 //     [--topicOnly | --groupOnly] [--specialTopic]
+//   exportConfigs -c <cluster> [-f <filePath>=/tmp/rocketmq/export]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AdminClient } from '../client/admin.js';
-import { allSubscriptionGroups, allTopicConfigs } from '../client/admin-messages.js';
+import { allSubscriptionGroups, allTopicConfigs, brokerConfig } from '../client/admin-messages.js';
 import { TOOLS_CONSUMER_GROUP } from '../message/message.js';
 import {
   DLQ_GROUP_TOPIC_PREFIX,
@@ -23,7 +26,9 @@ import { type ParsedValues, stringFlag, UsageError } from './args.js';
 import type { Subcommand } from './mqadmin-output.js';
 
 export const EXPORT_HELP = `  exportMetadata    user topics and groups to JSON: -c <cluster> | -b <brokerAddr>,
-                    [-f <filePath>=/tmp/rocketmq/export] [--topicOnly | --groupOnly] [--specialTopic]`;
+                    [-f <filePath>=/tmp/rocketmq/export] [--topicOnly | --groupOnly] [--specialTopic]
+  exportConfigs     the masters' main config keys and the cluster's size to JSON: -c <cluster>,
+                    [-f <filePath>=/tmp/rocketmq/export]`;
 
 export const EXPORT_OPTIONS = {
   topicOnly: { type: 'boolean' },
@@ -54,6 +59,34 @@ function userTopic(topic: string, special: boolean, brokerNames: ReadonlySet<str
 }
 
 const userGroup = (g: string) => !SYSTEM_GROUPS.has(g) && !g.startsWith('CID_RMQ_SYS_');
+
+/** The broker config keys ExportConfigsCommand exports. */
+const EXPORTED_BROKER_KEYS = [
+  'brokerClusterName',
+  'brokerId',
+  'brokerName',
+  'brokerRole',
+  'fileReservedTime',
+  'filterServerNums',
+  'flushDiskType',
+  'maxMessageSize',
+  'messageDelayLevel',
+  'msgTraceTopicName',
+  'slaveReadEnable',
+  'traceOn',
+  'traceTopicEnable',
+  'useTLS',
+  'autoCreateTopicEnable',
+  'autoCreateSubscriptionGroup',
+];
+
+function writeExport(dir: string | undefined, file: string, data: unknown): string {
+  const base = dir ?? DEFAULT_FILE_PATH;
+  mkdirSync(base, { recursive: true });
+  const path = join(base, file);
+  writeFileSync(path, JSON.stringify(data, null, '\t'));
+  return path;
+}
 
 async function targets(admin: AdminClient, v: ParsedValues): Promise<string[]> {
   const addr = stringFlag(v, 'brokerAddr');
@@ -104,14 +137,43 @@ export const EXPORT_COMMANDS: Record<string, Subcommand> = {
     if (v.topicOnly === true) file = 'topic.json';
     if (v.groupOnly === true) file = 'subscriptionGroup.json';
     result.exportTime = Date.now();
-    const dir = stringFlag(v, 'force') ?? DEFAULT_FILE_PATH;
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, file);
-    writeFileSync(path, JSON.stringify(result, null, '\t'));
+    const path = writeExport(stringFlag(v, 'force'), file, result);
     out.line(`export ${path} success`, {
       path,
       topics: Object.keys(topics).length,
       groups: Object.keys(groups).length,
     });
+  },
+  async exportConfigs(admin, v, out) {
+    const cluster = stringFlag(v, 'clusterName');
+    if (!cluster) throw new UsageError('exportConfigs needs -c <clusterName>');
+    const info = await admin.getClusterInfo();
+    const names = info.clusterAddrTable[cluster];
+    if (!names) throw new Error(`no cluster ${cluster}; clusterList shows the clusters`);
+    const brokerConfigs: Record<string, Record<string, string>> = {};
+    let masters = 0;
+    let slaves = 0;
+    for (const name of [...names].sort()) {
+      const addrs = info.brokerAddrTable[name]?.brokerAddrs ?? {};
+      slaves += Object.keys(addrs).filter((id) => id !== '0').length;
+      const master = addrs['0'];
+      if (!master) continue;
+      masters++;
+      out.progress(`export config of ${name} (${master})`);
+      const config = await brokerConfig(admin, master);
+      brokerConfigs[config.brokerName ?? name] = Object.fromEntries(
+        EXPORTED_BROKER_KEYS.flatMap((k) => (config[k] === undefined ? [] : [[k, config[k]]])),
+      );
+    }
+    const clusterScale = {
+      namesrvSize: admin.instance.namesrvList.length,
+      masterBrokerSize: masters,
+      slaveBrokerSize: slaves,
+    };
+    const path = writeExport(stringFlag(v, 'force'), 'configs.json', {
+      brokerConfigs,
+      clusterScale,
+    });
+    out.line(`export ${path} success`, { path, brokerConfigs, clusterScale });
   },
 };

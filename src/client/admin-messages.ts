@@ -4,6 +4,7 @@
 // to a broker, which forwards them to the client (broker/processors/admin-consumers.ts); the
 // wait here is longer than the broker's so its CONSUME_MSG_TIMEOUT remark reaches the operator.
 import { ADMIN_CALL_CLIENT_TIMEOUT_MS } from '../common/limits.js';
+import { parseProperties } from '../common/properties.js';
 import {
   type MessageExt,
   RETRY_GROUP_TOPIC_PREFIX,
@@ -201,4 +202,18 @@ export async function allSubscriptionGroups(
   );
   if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, brokerAddr);
   return decodeSubscriptionGroupWrapper(res.body).subscriptionGroupTable;
+}
+
+/** A broker's config as GET_BROKER_CONFIG answers it (a .properties body). */
+export async function brokerConfig(
+  admin: AdminClient,
+  brokerAddr: string,
+): Promise<Record<string, string>> {
+  const res = await admin.instance.remoting.invoke(
+    brokerAddr,
+    createRequest(RequestCode.GET_BROKER_CONFIG, 0, {}),
+  );
+  if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, brokerAddr);
+  const entries = parseProperties(res.body?.toString('utf8') ?? '', `config of ${brokerAddr}`);
+  return Object.fromEntries(entries.map((e) => [e.key, e.value]));
 }

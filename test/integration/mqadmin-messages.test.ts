@@ -237,7 +237,7 @@ describe('mqadmin consumers and messages', () => {
     expect(cj['DefaultCluster:broker-a']?.groupName).toBe(group);
   });
 
-  it('exportMetadata writes the user topics and groups of a cluster, or only the topics', async () => {
+  it('exportMetadata writes the user topics and groups (or only topics); exportConfigs the configs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kitemq-export-'));
     try {
       const r = await mqadmin('exportMetadata', '-c', 'DefaultCluster', '-f', dir);
@@ -258,6 +258,18 @@ describe('mqadmin consumers and messages', () => {
       const t = JSON.parse(readFileSync(only.path, 'utf8'));
       expect(t.subscriptionGroupTable).toBeUndefined();
       expect(t.topicConfigTable[topic]).toBeDefined();
+
+      const configs = await mqadmin('exportConfigs', '-c', 'DefaultCluster', '-f', dir);
+      expect(configs.code, configs.stderr).toBe(0);
+      expect(configs.stdout.trim()).toBe(`export ${join(dir, 'configs.json')} success`);
+      expect(configs.stderr).toMatch(/^export config of broker-a \(127\.0\.0\.1:\d+\)$/m);
+      const c = JSON.parse(readFileSync(join(dir, 'configs.json'), 'utf8'));
+      expect(c.clusterScale).toEqual({ namesrvSize: 1, masterBrokerSize: 1, slaveBrokerSize: 0 });
+      expect(c.brokerConfigs['broker-a']).toMatchObject({
+        brokerName: 'broker-a',
+        brokerClusterName: 'DefaultCluster',
+        brokerId: '0',
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
