@@ -2,7 +2,7 @@
 // (tools/command/consumer/ConsumerStatusSubCommand, message/QueryMsgByUniqueKeySubCommand,
 // QueryMsgByOffsetSubCommand, SendMessageCommand, CheckMsgSendRTCommand), with RocketMQ's flags
 // where they clash with none already taken (printMsg and the others: mqadmin-messages-*.ts):
-//   consumerStatus -g <group> [-i <clientId>]
+//   consumerStatus -g <group> [-i <clientId>] [-s <jstack: true|false>]
 //   queryMsgByUniqueKey -i <uniqKey> -t <topic> [-g <group> -d <clientId>]   (-g -d: consume it)
 //   queryMsgByOffset -t <topic> -b <brokerName> -i <queueId> --offset <offset>
 //   sendMessage -t <topic> -p <body> [-k <keys>] [-c <tags>] [-b <brokerName> -i <queueId>]
@@ -25,7 +25,7 @@ import { PRINT_COMMANDS, PRINT_HELP } from './mqadmin-messages-print.js';
 import { intFlag, need, type Output, type Subcommand } from './mqadmin-output.js';
 
 export const MESSAGES_HELP = `  consumerStatus    each live client's running info (subscriptions, queues held): -g <group>
-                    [-i <clientId>] (one client in full)
+                    [-i <clientId>] (one client in full) [-s true] (ask for its jstack)
   queryMsgByUniqueKey  a message by its UNIQ_KEY: -i <uniqKey> -t <topic>,
                     [-g <group> -d <clientId>] (that client consumes it now, nothing committed)
   queryMsgByOffset  the message at one queue offset: -t <topic> -b <brokerName> -i <queueId>
@@ -119,6 +119,8 @@ async function consumerStatus(
   const group = need(v, 'group', 'g');
   const { brokerAddr, clientIds } = await groupClients(admin, group);
   const only = stringFlag(v, 'msgId');
+  // -s asks for the client's thread dump (jstackEnable); a Node client has none to give.
+  const jstack = stringFlag(v, 'timestamp') === 'true';
   if (only) {
     if (!clientIds.includes(only)) {
       throw new UsageError(
@@ -129,14 +131,14 @@ async function consumerStatus(
       out,
       v.json === true,
       only,
-      await getConsumerRunningInfo(admin, brokerAddr, group, only),
+      await getConsumerRunningInfo(admin, brokerAddr, group, only, jstack),
     );
   }
   const infos: ConsumerRunningInfo[] = [];
   const rows: (string | number)[][] = [];
   for (const [i, id] of clientIds.entries()) {
     out.progress(`get running info of ${id} via ${brokerAddr}`);
-    const info = await getConsumerRunningInfo(admin, brokerAddr, group, id);
+    const info = await getConsumerRunningInfo(admin, brokerAddr, group, id, jstack);
     infos.push(info);
     const cached = info.mqTable.reduce((n, e) => n + e.info.cachedMsgCount, 0);
     rows.push([i + 1, id, info.properties.PROP_CLIENT_VERSION ?? '', info.mqTable.length, cached]);
