@@ -6,6 +6,7 @@ import { RequestCode } from '../protocol/request-code.js';
 import type { RequestProcessor } from '../remoting/processor.js';
 import type { BrokerContext } from './broker-context.js';
 import { AdminProcessor } from './processors/admin.js';
+import { AdminConsumersProcessor } from './processors/admin-consumers.js';
 import { AdminGroupsProcessor } from './processors/admin-groups.js';
 import { AdminStatsProcessor } from './processors/admin-stats.js';
 import { BrokerInfoProcessor } from './processors/broker-info.js';
@@ -95,4 +96,7 @@ export function registerBrokerProcessors(ctx: BrokerContext, s: ProcessorRegistr
   s.registerProcessor(RequestCode.GET_ALL_CONSUMER_OFFSET, slaveSync.getAllConsumerOffset);
   const reset = new ResetOffsetProcessor(ctx);
   s.registerProcessor(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, reset.invokeBrokerToResetOffset);
+  const toClient = new AdminConsumersProcessor(ctx);
+  s.registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO, toClient.getConsumerRunningInfo);
+  s.registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY, toClient.consumeMessageDirectly);
 }

@@ -40,9 +40,8 @@ const HELP = `  updateSubGroup    create or update a consumer group: -b <brokerA
 
 const OPTIONS = {
   // -m is the shared 'method' key (mqadmin-topics.ts): here it is consumeFromMinEnable.
-  groupFlagD: { type: 'string', short: 'd' },
+  // -d and -a are the shared 'consumerClientId' and 'amount' keys (mqadmin-messages.ts).
   groupFlagQ: { type: 'string', short: 'q' },
-  groupFlagA: { type: 'string', short: 'a' },
   groupSysFlag: { type: 'string' },
   consumeTimeoutMinute: { type: 'string' },
   attributes: { type: 'string' },
@@ -119,13 +118,13 @@ function subGroupConfig(
   };
   set('consumeEnable', boolFlag(v, 'timestamp', 's'));
   set('consumeFromMinEnable', boolFlag(v, 'method', 'm'));
-  set('consumeBroadcastEnable', boolFlag(v, 'groupFlagD', 'd'));
+  set('consumeBroadcastEnable', boolFlag(v, 'consumerClientId', 'd'));
   if (v.order === true) cfg.consumeMessageOrderly = true;
   set('retryQueueNums', optInt(v, 'groupFlagQ', 'q'));
   set('retryMaxTimes', optInt(v, 'readQueueNums', 'r'));
   set('brokerId', optInt(v, 'msgId', 'i'));
   set('whichBrokerWhenConsumeSlowly', optInt(v, 'writeQueueNums', 'w'));
-  set('notifyConsumerIdsChangedEnable', boolFlag(v, 'groupFlagA', 'a'));
+  set('notifyConsumerIdsChangedEnable', boolFlag(v, 'amount', 'a'));
   set('groupSysFlag', optInt(v, 'groupSysFlag', '-groupSysFlag'));
   set('consumeTimeoutMinute', optInt(v, 'consumeTimeoutMinute', '-consumeTimeoutMinute'));
   const policy = stringFlag(v, 'perm');
@@ -291,7 +290,7 @@ const producerConnection: Subcommand = async (admin, v, out) => {
 
 const cloneGroupOffsetCmd: Subcommand = async (admin, v, out) => {
   const srcGroup = stringFlag(v, 'timestamp')?.trim();
-  const destGroup = stringFlag(v, 'groupFlagD')?.trim();
+  const destGroup = stringFlag(v, 'consumerClientId')?.trim();
   if (!srcGroup || !destGroup) {
     throw new UsageError('cloneGroupOffset needs -s <srcGroup> and -d <destGroup>');
   }

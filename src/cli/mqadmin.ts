@@ -16,6 +16,7 @@ import {
 } from './args.js';
 import { clusterListLines, clusterRows, truncationNotes } from './cluster-list.js';
 import { GROUPS_MODULE } from './mqadmin-groups.js';
+import { MESSAGES_COMMANDS, MESSAGES_HELP, MESSAGES_OPTIONS } from './mqadmin-messages.js';
 import { NAMESRV_MODULE } from './mqadmin-namesrv.js';
 import {
   type Cell,
@@ -39,6 +40,7 @@ const MODULES: readonly SubcommandModule[] = [
   NAMESRV_MODULE,
   TOPICS_MODULE,
   GROUPS_MODULE,
+  { help: MESSAGES_HELP, options: MESSAGES_OPTIONS, commands: MESSAGES_COMMANDS },
 ];
 
 const HELP = `Usage: mqadmin <command> -n <namesrvAddr> [flags]

@@ -38,6 +38,11 @@ import { ConsumeLimiter } from './impl/consume-limiter.js';
 import { ConsumeOrderlyService, type OrderlyContext } from './impl/consume-orderly.js';
 import { consumerData } from './impl/consumer-data.js';
 import type { ConsumeService, OffsetStore, Subscription } from './impl/consumer-parts.js';
+import {
+  type ConsumerAdminSource,
+  consumeMessageDirectly,
+  consumerRunningInfo,
+} from './impl/consumer-running-info.js';
 import { LocalOffsetStore } from './impl/local-offset-store.js';
 import { wrapNamespace } from './impl/namespace.js';
 import { commitOffsets, commitQueueOffset } from './impl/offset-commit.js';
@@ -80,6 +85,8 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
   private listener: MessageListener | undefined;
   private orderly = false;
   private running = false;
+  private startedAt = 0;
+  private readonly namesrvAddr: string;
   private timers: NodeJS.Timeout[] = [];
   private parts: Parts | undefined;
   private readonly consumeContext: ConcurrentContext & OrderlyContext;
@@ -89,6 +96,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
   constructor(options: PushConsumerOptions) {
     super();
     this.opts = withDefaults(options);
+    this.namesrvAddr = options.namesrvAddr;
     const o = this.opts;
     o.consumerGroup = wrapNamespace(o.namespace, o.consumerGroup);
     this.retryTopic = RETRY_GROUP_TOPIC_PREFIX + o.consumerGroup;
@@ -138,6 +146,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       onConsumerIdsChanged: (group) => {
         if (group === o.consumerGroup) void this.parts?.rebalance.rebalance();
       },
+      consumerAdmin: this.adminSource(),
     });
   }
 
@@ -181,6 +190,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       this.offsets.load();
     }
     this.running = true;
+    this.startedAt = Date.now();
     this.client.start();
     await this.client.sendHeartbeatToAllBrokers();
     if (this.offsets.remote) await this.client.awaitRoute(this.retryTopic);
@@ -276,6 +286,28 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       log: this.log,
     });
     return { rebalance, consume };
+  }
+
+  /** What answers the broker's forwarded 307/309 (consumer-running-info.ts). */
+  private adminSource(): ConsumerAdminSource {
+    const o = this.opts;
+    return {
+      group: o.consumerGroup,
+      runningInfo: () =>
+        consumerRunningInfo({
+          group: o.consumerGroup,
+          namesrvAddr: this.namesrvAddr,
+          messageModel: o.messageModel,
+          consumeFromWhere: o.consumeFromWhere,
+          orderly: this.orderly,
+          consumeThreadMax: o.consumeThreadMax,
+          startTimestamp: this.startedAt,
+          subscriptions: this.subscriptions,
+          processQueues: this.parts?.rebalance.processQueues() ?? [],
+        }),
+      consumeDirectly: (msg, brokerName) =>
+        consumeMessageDirectly(this.consumeContext.listener, this.orderly, msg, brokerName),
+    };
   }
 
   /** 'error' events for applications that listen; a log line otherwise (never an exception). */

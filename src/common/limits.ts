@@ -133,6 +133,10 @@ export const CLIENT_POLL_NAME_SERVER_INTERVAL_MS = 30_000;
 export const CLIENT_HEARTBEAT_BROKER_INTERVAL_MS = 30_000;
 /** Remoting version we answer with: MQVersion V5_3_3 ordinal (clients gate SQL92 on >= 232). */
 export const KITEMQ_REMOTING_VERSION = 479;
+/** Broker2Client#callClient: how long a broker waits for a client's answer to 307/309. */
+export const BROKER2CLIENT_CALL_TIMEOUT_MS = 10_000;
+/** How long mqadmin waits for 307/309 relayed by a broker (longer than the broker's own wait). */
+export const ADMIN_CALL_CLIENT_TIMEOUT_MS = BROKER2CLIENT_CALL_TIMEOUT_MS + 5_000;
 /** Default request timeout of our client (sendMsgTimeout). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 3_000;
 

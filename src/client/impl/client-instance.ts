@@ -28,6 +28,7 @@ import { RemotingClient } from '../../remoting/remoting-client.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
 import type { MessageQueue } from './allocate.js';
 import { BrokerAddrTable, type FoundBroker, MASTER_ID } from './broker-addr-table.js';
+import { answerConsumerAdminRequest, type ConsumerAdminSource } from './consumer-running-info.js';
 import { decodeMessages } from './decode-messages.js';
 
 const AUTO_CREATE_TOPIC_KEY = TBW102;
@@ -44,6 +45,8 @@ export interface HeartbeatSource {
   producerGroups(): string[];
   consumerData(): unknown[];
   onConsumerIdsChanged?(group: string): void;
+  /** What answers a broker's forwarded 307/309 for this source's group. */
+  consumerAdmin?: ConsumerAdminSource;
 }
 
 /**
@@ -351,6 +354,14 @@ export class ClientInstance {
   private onServerRequest(cmd: RemotingCommand, conn: Connection): void {
     if (cmd.code === RequestCode.CHECK_TRANSACTION_STATE) {
       this.onCheckTransactionState(cmd, conn);
+      return;
+    }
+    if (
+      cmd.code === RequestCode.GET_CONSUMER_RUNNING_INFO ||
+      cmd.code === RequestCode.CONSUME_MESSAGE_DIRECTLY
+    ) {
+      const admins = [...this.sources].flatMap((s) => s.consumerAdmin ?? []);
+      void answerConsumerAdminRequest(cmd, admins).then((res) => conn.isClosed || conn.send(res));
       return;
     }
     if (cmd.code !== RequestCode.NOTIFY_CONSUMER_IDS_CHANGED) return;

@@ -24,6 +24,9 @@ export class ProcessQueue {
 
   /** Body bytes held (pullThresholdSizeForQueue). */
   inflightBytes = 0;
+  /** When a pull last brought messages here, and a message was last done (ConsumerRunningInfo). */
+  lastPullTimestamp = 0;
+  lastConsumeTimestamp = 0;
 
   get inflightCount(): number {
     return this.inflight.size;
@@ -33,6 +36,7 @@ export class ProcessQueue {
     assert(m.queueOffset < this.nextOffset, 'messages are added after nextOffset moved past them');
     if (!this.inflight.has(m.queueOffset)) this.inflightBytes += m.body.length;
     this.inflight.set(m.queueOffset, m);
+    this.lastPullTimestamp = Date.now();
   }
 
   remove(queueOffset: number): void {
@@ -40,6 +44,19 @@ export class ProcessQueue {
     if (!m) return;
     this.inflightBytes -= m.body.length;
     this.inflight.delete(queueOffset);
+    this.lastConsumeTimestamp = Date.now();
+  }
+
+  /** Smallest and largest offset held, or undefined when nothing is. */
+  cachedOffsetRange(): [number, number] | undefined {
+    if (this.inflight.size === 0) return undefined;
+    let min = Number.POSITIVE_INFINITY;
+    let max = -1;
+    for (const k of this.inflight.keys()) {
+      if (k < min) min = k;
+      if (k > max) max = k;
+    }
+    return [min, max];
   }
 
   commitOffset(): number {
