@@ -6,6 +6,7 @@ import { RequestCode } from '../protocol/request-code.js';
 import type { RequestProcessor } from '../remoting/processor.js';
 import type { BrokerContext } from './broker-context.js';
 import { AdminProcessor } from './processors/admin.js';
+import { AdminBrokerConfigProcessor } from './processors/admin-broker-config.js';
 import { AdminStatsProcessor } from './processors/admin-stats.js';
 import { BrokerInfoProcessor } from './processors/broker-info.js';
 import { ClientManageProcessor } from './processors/client-manage.js';
@@ -77,6 +78,8 @@ export function registerBrokerProcessors(ctx: BrokerContext, s: ProcessorRegistr
   s.registerProcessor(RequestCode.GET_TOPIC_STATS_INFO, stats.getTopicStatsInfo);
   s.registerProcessor(RequestCode.GET_CONSUMER_CONNECTION_LIST, stats.getConsumerConnectionList);
   s.registerProcessor(RequestCode.GET_CONSUME_STATS, stats.getConsumeStats);
+  const brokerConfig = new AdminBrokerConfigProcessor(ctx);
+  s.registerProcessor(RequestCode.UPDATE_BROKER_CONFIG, brokerConfig.updateBrokerConfig);
   const lock = new LockMqProcessor(ctx);
   s.registerProcessor(RequestCode.LOCK_BATCH_MQ, lock.lockBatchMQ);
   s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lock.unlockBatchMQ);
