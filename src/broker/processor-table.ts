@@ -7,6 +7,7 @@ import type { RequestProcessor } from '../remoting/processor.js';
 import type { BrokerContext } from './broker-context.js';
 import { AdminProcessor } from './processors/admin.js';
 import { AdminBrokerConfigProcessor } from './processors/admin-broker-config.js';
+import { AdminBrokerStatsProcessor } from './processors/admin-broker-stats.js';
 import { AdminStatsProcessor } from './processors/admin-stats.js';
 import { BrokerInfoProcessor } from './processors/broker-info.js';
 import { ClientManageProcessor } from './processors/client-manage.js';
@@ -80,6 +81,8 @@ export function registerBrokerProcessors(ctx: BrokerContext, s: ProcessorRegistr
   s.registerProcessor(RequestCode.GET_CONSUME_STATS, stats.getConsumeStats);
   const brokerConfig = new AdminBrokerConfigProcessor(ctx);
   s.registerProcessor(RequestCode.UPDATE_BROKER_CONFIG, brokerConfig.updateBrokerConfig);
+  const brokerStats = new AdminBrokerStatsProcessor(ctx);
+  s.registerProcessor(RequestCode.GET_BROKER_CONSUME_STATS, brokerStats.getBrokerConsumeStats);
   const lock = new LockMqProcessor(ctx);
   s.registerProcessor(RequestCode.LOCK_BATCH_MQ, lock.lockBatchMQ);
   s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lock.unlockBatchMQ);
