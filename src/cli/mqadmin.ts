@@ -15,6 +15,7 @@ import {
   UsageError,
 } from './args.js';
 import { clusterListLines, clusterRows, truncationNotes } from './cluster-list.js';
+import { BROKER_MODULE } from './mqadmin-broker.js';
 import {
   type Cell,
   createOutput,
@@ -33,6 +34,7 @@ import {
 /** Subcommand groups in their own files; each adds its help, flags and commands. */
 const MODULES: readonly SubcommandModule[] = [
   { help: TRANSACTION_HELP, options: TRANSACTION_OPTIONS, commands: TRANSACTION_COMMANDS },
+  BROKER_MODULE,
 ];
 
 const HELP = `Usage: mqadmin <command> -n <namesrvAddr> [flags]
