@@ -60,7 +60,7 @@ export const BROKER_MODULE: SubcommandModule = {
       const lines: string[] = [];
       for (const addr of addrs) {
         const table = await admin.getBrokerRuntimeInfo(addr);
-        tables[addr] = table;
+        tables[addr] = Object.fromEntries(sorted(table));
         for (const [k, val] of sorted(table)) {
           lines.push(
             many ? `${addr.padEnd(24)} ${k.padEnd(32)}: ${val}` : `${k.padEnd(32)}: ${val}`,
@@ -75,7 +75,7 @@ export const BROKER_MODULE: SubcommandModule = {
       const lines: string[] = [];
       for (const addr of addrs) {
         const config = await getBrokerConfig(admin, addr);
-        configs[addr] = config;
+        configs[addr] = Object.fromEntries(sorted(config));
         lines.push(`============${addr}============`);
         for (const [k, val] of sorted(config)) lines.push(`${k.padEnd(50)}=  ${val}`);
       }
