@@ -4,6 +4,7 @@
 //   getBrokerConfig -n <ns> (-b <brokerAddr> | -c <cluster>)
 //   updateBrokerConfig -n <ns> (-b <brokerAddr> | -c <cluster>) -k <key> -v <value>
 //   brokerConsumeStats -n <ns> -b <brokerAddr> [-t timeoutMillis=50000] [-l diffLevel=0] [-o]
+//   clusterRT -n <ns> [-c <cluster>] [-a amount] [-s size] [-i interval] [-p true] (its own file)
 // -c reaches every broker of the cluster (slaves too, as RocketMQ's fetchMasterAndSlaveAddrByCluster
 // does), and -b wins when both are given. -t here is a timeout, as in RocketMQ.
 import type { AdminClient } from '../client/admin.js';
@@ -14,6 +15,7 @@ import {
   updateBrokerConfig,
 } from '../client/admin-broker.js';
 import { type ParsedValues, stringFlag, UsageError } from './args.js';
+import { clusterRT } from './mqadmin-cluster-rt.js';
 import { type Cell, intFlag, jsonKey, need, type SubcommandModule } from './mqadmin-output.js';
 
 export const BROKER_HELP = `  brokerStatus      a broker's runtime table, key : value sorted: -b <brokerAddr> | -c <cluster>
@@ -21,7 +23,9 @@ export const BROKER_HELP = `  brokerStatus      a broker's runtime table, key : 
   updateBrokerConfig  change a config key live and persist it (restart-only keys are refused):
                     -b <brokerAddr> | -c <cluster>, -k <key> -v <value>
   brokerConsumeStats  lag of every group on one broker: -b <brokerAddr> [-t timeoutMillis=50000]
-                    [-l diffLevel=0] [-o (order topics only)]`;
+                    [-l diffLevel=0] [-o (order topics only)]
+  clusterRT         send round trip to each broker: [-c <cluster>] [-a amount=10] [-s size=128]
+                    [-i intervalSeconds (repeat until interrupted)] [-p true (tlog lines)]`;
 
 const BROKER_CONSUME_STATS_TIMEOUT_MS = 50_000;
 
@@ -51,8 +55,10 @@ export const BROKER_MODULE: SubcommandModule = {
   options: {
     value: { type: 'string', short: 'v' },
     diffLevel: { type: 'string', short: 'l' },
+    rtAmount: { type: 'string', short: 'a' },
   },
   commands: {
+    clusterRT,
     async brokerStatus(admin, v, out) {
       const addrs = await targets(admin, v, 'brokerStatus');
       const many = !stringFlag(v, 'brokerAddr');

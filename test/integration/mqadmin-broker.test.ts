@@ -129,6 +129,22 @@ describe('mqadmin broker subcommands', () => {
     expect(data.totalDiff).toBe(0);
   });
 
+  it('clusterRT sends to each broker and prints its round trip, once by default', async () => {
+    const r = await mqadmin('clusterRT', '-c', 'DefaultCluster', '-a', '3', '-s', '16');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [header, row, ...rest] = r.stdout.trim().split('\n');
+    expect(header).toMatch(/^#Cluster Name\s+#Broker Name\s+#RT\s+#successCount\s+#failCount$/);
+    expect(row).toMatch(/^DefaultCluster\s+broker-a\s+\d+\.\d\d\s+3\s+0$/);
+    expect(rest).toEqual([]);
+    const json = await mqadmin('clusterRT', '-a', '2', '--json');
+    const rows = JSON.parse(json.stdout) as { brokerName: string; successCount: number }[];
+    expect(rows.map((x) => [x.brokerName, x.successCount])).toEqual([['broker-a', 2]]);
+    const missing = await mqadmin('clusterRT', '-c', 'NoSuchCluster');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('cluster [NoSuchCluster] not exist');
+  });
+
   it('says what to do when neither -b nor -c is given', async () => {
     const r = await mqadmin('brokerStatus');
     expect(r.code).not.toBe(0);
