@@ -5,8 +5,9 @@
 //   updateBrokerConfig -n <ns> (-b <brokerAddr> | -c <cluster>) -k <key> -v <value>
 //   brokerConsumeStats -n <ns> -b <brokerAddr> [-t timeoutMillis=50000] [-l diffLevel=0] [-o]
 //   clusterRT -n <ns> [-c <cluster>] [-a amount] [-s size] [-i interval] [-p true] (its own file)
-// -c reaches every broker of the cluster (slaves too, as RocketMQ's fetchMasterAndSlaveAddrByCluster
-// does), and -b wins when both are given. -t here is a timeout, as in RocketMQ.
+// -c reaches every broker of the cluster (slaves too, as RocketMQ's
+// fetchMasterAndSlaveAddrByCluster does), and -b wins when both are given. In brokerConsumeStats
+// -t is a timeout, as in RocketMQ.
 import type { AdminClient } from '../client/admin.js';
 import {
   clusterBrokerAddrs,

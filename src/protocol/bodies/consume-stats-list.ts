@@ -85,7 +85,7 @@ function decodeStats(raw: RawStats): ConsumeStats {
 }
 
 export function decodeConsumeStatsList(body: Buffer): ConsumeStatsList {
-  // Each object key becomes a plain string key "brokerName\0queueId\0topic", so JSON.parse reads it.
+  // Each object key becomes a string key "brokerName\0queueId\0topic", so JSON.parse reads it.
   const text = body
     .toString('utf8')
     .replace(
