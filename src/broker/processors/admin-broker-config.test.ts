@@ -72,6 +72,14 @@ describe('UPDATE_BROKER_CONFIG', () => {
     expect((await update('')).code).toBe(ResponseCode.INVALID_PARAMETER);
   });
 
+  it('changes nothing when the -c file cannot be written', async () => {
+    (h.ctx as { configPath?: string }).configPath = join(dir, 'gone', 'broker.conf');
+    const res = await update('traceOn=false');
+    expect(res.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(res.remark).toContain('nothing was changed');
+    expect(h.ctx.config.traceOn).toBe(true);
+  });
+
   it('appends a key the file does not have yet', () => {
     expect(setPropertiesText('a=1\n', { b: '2' })).toBe('a=1\nb=2\n');
     expect(setPropertiesText('', { b: '2' })).toBe('b=2\n');

@@ -115,11 +115,22 @@ export class AdminBrokerConfigProcessor {
     }
     const path = this.ctx.configPath;
     if (path !== undefined) {
-      const text = setPropertiesText(
-        readFileSync(path, 'utf8'),
-        Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, String(v)])),
-      );
-      writeAtomically(path, text);
+      try {
+        const text = setPropertiesText(
+          readFileSync(path, 'utf8'),
+          Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, String(v)])),
+        );
+        writeAtomically(path, text);
+      } catch (err) {
+        // Not applied either: a change a restart would silently undo is not made.
+        const why = (err as NodeJS.ErrnoException).code ?? String(err);
+        return createResponse(
+          req,
+          ResponseCode.SYSTEM_ERROR,
+          `cannot persist the change into ${path} (${why}); nothing was changed: ` +
+            'check that the broker can write its config file',
+        );
+      }
     }
     // The context is the one object every processor reads its config from per request; the
     // frozen config is replaced whole, never mutated, so a request sees one consistent config.
