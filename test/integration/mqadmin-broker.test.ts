@@ -145,6 +145,37 @@ describe('mqadmin broker subcommands', () => {
     expect(missing.stderr).toContain('cluster [NoSuchCluster] not exist');
   });
 
+  it("clusterList shows the version, TPS, today's totals and disk use of the broker", async () => {
+    const r = await mqadmin('clusterList');
+    expect(r.code).toBe(0);
+    const [header, row] = r.stdout.trim().split('\n');
+    expect(header!.split(/\s{2,}/)).toEqual([
+      '#Cluster Name',
+      '#Broker Name',
+      '#BID',
+      '#Addr',
+      '#Version',
+      '#InTPS(LOAD)',
+      '#OutTPS',
+      '#InTotalToday',
+      '#OutTotalToday',
+      '#SPACE',
+      '#Replica Lag',
+    ]);
+    const cells = row!.split(/\s{2,}/);
+    expect(cells.slice(0, 5)).toEqual([
+      'DefaultCluster',
+      'broker-a',
+      '0',
+      cluster.brokerAddr,
+      'V5_3_3',
+    ]);
+    expect(cells[5]).toMatch(/^\d+\.\d\d\(\d+,\d+ms\)$/);
+    expect(Number(cells[7])).toBeGreaterThanOrEqual(6);
+    expect(Number(cells[8])).toBeGreaterThanOrEqual(6);
+    expect(Number(cells[9])).toBeGreaterThan(0);
+  });
+
   it('says what to do when neither -b nor -c is given', async () => {
     const r = await mqadmin('brokerStatus');
     expect(r.code).not.toBe(0);
