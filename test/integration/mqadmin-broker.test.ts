@@ -1,7 +1,8 @@
 // mqadmin's broker subcommands against a real name server and broker, with our SDK's producer
 // and push consumer running: brokerStatus (sorted key : value, -c and --json), getBrokerConfig,
 // updateBrokerConfig (a live key changes and lands in the broker's -c file; a restart-only key is
-// refused by name with a non-zero exit), brokerConsumeStats (the consumer's group and its diff).
+// refused by name with a non-zero exit), brokerConsumeStats (the consumer's group and its diff),
+// clusterRT (one round per broker) and clusterList's stats columns.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from '../../src/client/producer.js';
