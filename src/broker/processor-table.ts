@@ -83,6 +83,7 @@ export function registerBrokerProcessors(ctx: BrokerContext, s: ProcessorRegistr
   s.registerProcessor(RequestCode.UPDATE_BROKER_CONFIG, brokerConfig.updateBrokerConfig);
   const brokerStats = new AdminBrokerStatsProcessor(ctx);
   s.registerProcessor(RequestCode.GET_BROKER_CONSUME_STATS, brokerStats.getBrokerConsumeStats);
+  s.registerProcessor(RequestCode.VIEW_BROKER_STATS_DATA, brokerStats.viewBrokerStatsData);
   const lock = new LockMqProcessor(ctx);
   s.registerProcessor(RequestCode.LOCK_BATCH_MQ, lock.lockBatchMQ);
   s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lock.unlockBatchMQ);

@@ -323,3 +323,9 @@ export const SLAVE_SYNC_INTERVAL_MS = 10_000;
 export const SLAVE_SYNC_FIRST_DELAY_MS = 3_000;
 /** accessMessageInMemoryMaxRatio: a pull further behind than this % of RAM consumes slowly. */
 export const DEFAULT_ACCESS_MESSAGE_IN_MEMORY_MAX_RATIO = 40;
+/**
+ * VIEW_BROKER_STATS_DATA's keys tracked per stats name (topics, topic@group pairs). RocketMQ's
+ * StatsItemSet grows without bound; here a broker stops adding keys past this, so a client
+ * inventing topic or group names cannot grow the per-10-s sampling without end.
+ */
+export const BROKER_STATS_KEYS_MAX = 10_000;

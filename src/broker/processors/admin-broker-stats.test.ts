@@ -1,11 +1,11 @@
 // GET_BROKER_CONSUME_STATS against an in-process broker: every subscription group with the
 // ConsumeStats of the topics it has offsets on, the diff totals, and isOrder keeping only order
-// topics.
+// topics. VIEW_BROKER_STATS_DATA: the puts of a topic and the gets of a group on it.
 import { describe, expect, it } from 'vitest';
 import { decodeConsumeStatsList } from '../../protocol/bodies/consume-stats-list.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import { brokerPerTest } from '../in-process-broker.fixture.js';
+import { brokerPerTest, pullFields } from '../in-process-broker.fixture.js';
 import { newSubscriptionGroupConfig } from '../managers/subscription-group-manager.js';
 
 const h = brokerPerTest({}, async () => {
@@ -65,5 +65,32 @@ describe('GET_BROKER_CONSUME_STATS', () => {
       g1.map((s: { offsetTable: { mq: { topic: string } }[] }) => s.offsetTable[0]!.mq.topic),
     ).toEqual(['Sorted']);
     expect(list.totalDiff).toBe(0);
+  });
+});
+
+describe('VIEW_BROKER_STATS_DATA', () => {
+  const view = (statsName: string, statsKey: string) =>
+    h.request(RequestCode.VIEW_BROKER_STATS_DATA, { statsName, statsKey });
+
+  it('counts the puts of a topic and the messages a group pulled from it', async () => {
+    const put = await view('TOPIC_PUT_NUMS', 'Orders');
+    expect(put.code).toBe(ResponseCode.SUCCESS);
+    const text = put.body!.toString('utf8');
+    expect(text).toMatch(/^\{"statsDay":\{"avgpt":[\d.]+,"sum":4,"tps":[\d.E-]+\},"statsHour":/);
+    const data = JSON.parse(text);
+    expect(data.statsMinute.sum).toBe(4);
+    expect(data.statsMinute.avgpt).toBe(1);
+    const pulled = await h.request(RequestCode.PULL_MESSAGE, pullFields('Orders', 0));
+    expect(pulled.code).toBe(ResponseCode.SUCCESS);
+    const get = JSON.parse((await view('GROUP_GET_NUMS', 'Orders@G')).body!.toString('utf8'));
+    expect(get.statsMinute.sum).toBe(4);
+    expect(get.statsDay.sum).toBe(4);
+  });
+
+  it('answers SYSTEM_ERROR naming a stats key nothing was recorded under', async () => {
+    const res = await view('TOPIC_PUT_NUMS', 'Nobody');
+    expect(res.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(res.remark).toBe('The stats <TOPIC_PUT_NUMS> <Nobody> not exist');
+    expect((await view('NO_SUCH_STATS', 'Orders')).code).toBe(ResponseCode.SYSTEM_ERROR);
   });
 });

@@ -1,3 +1,7 @@
+// VIEW_BROKER_STATS_DATA (315), AdminBrokerProcessor#ViewBrokerStatsData: header statsName
+// (TOPIC_PUT_NUMS, GROUP_GET_NUMS) and statsKey (topic, topic@group); body BrokerStatsData
+// {"statsDay":…,"statsHour":…,"statsMinute":…} of {"avgpt","sum","tps"} (broker-stats-items.ts);
+// SYSTEM_ERROR "The stats <name> <key> not exist" when nothing was recorded under it.
 // GET_BROKER_CONSUME_STATS (317), AdminBrokerProcessor#fetchAllConsumeStatsInBroker: for every
 // subscription group of this broker, the ConsumeStats of each topic it has committed offsets on
 // (write queues 0 … writeQueueNums−1), and the broker-wide diff totals. Header: isOrder (true:
@@ -7,10 +11,15 @@ import {
   type ConsumeStats,
   encodeConsumeStatsList,
 } from '../../protocol/bodies/consume-stats-list.js';
-import { optBool } from '../../protocol/headers/fields.js';
+import { optBool, reqString } from '../../protocol/headers/fields.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
+import type { StatsSnapshot } from '../broker-stats-items.js';
+
+const javaDouble = (n: number) => (Number.isInteger(n) ? n.toFixed(1) : String(n));
+const snapshotJson = (s: StatsSnapshot) =>
+  `{"avgpt":${javaDouble(s.avgpt)},"sum":${s.sum},"tps":${javaDouble(s.tps)}}`;
 
 export class AdminBrokerStatsProcessor {
   private readonly ctx: BrokerContext;
@@ -18,6 +27,23 @@ export class AdminBrokerStatsProcessor {
   constructor(ctx: BrokerContext) {
     this.ctx = ctx;
   }
+
+  readonly viewBrokerStatsData = (req: RemotingCommand): RemotingCommand => {
+    const name = reqString(req.extFields, 'statsName');
+    const key = reqString(req.extFields, 'statsKey');
+    const data = this.ctx.stats.items.view(name, key);
+    if (!data) {
+      return createResponse(
+        req,
+        ResponseCode.SYSTEM_ERROR,
+        `The stats <${name}> <${key}> not exist`,
+      );
+    }
+    const body =
+      `{"statsDay":${snapshotJson(data.statsDay)},"statsHour":${snapshotJson(data.statsHour)},` +
+      `"statsMinute":${snapshotJson(data.statsMinute)}}`;
+    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, Buffer.from(body, 'utf8'));
+  };
 
   readonly getBrokerConsumeStats = (req: RemotingCommand): RemotingCommand => {
     const isOrder = optBool(req.extFields, 'isOrder', false);

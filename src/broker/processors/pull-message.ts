@@ -142,7 +142,10 @@ export class PullMessageProcessor {
       if (parked) return null;
     }
     offsets.commitPullOffset(h.consumerGroup, h.topic, h.queueId, r.nextBeginOffset);
-    if (code === ResponseCode.SUCCESS) this.ctx.stats.getTotal += r.messageCount;
+    if (code === ResponseCode.SUCCESS) {
+      this.ctx.stats.getTotal += r.messageCount;
+      this.ctx.stats.items.add('GROUP_GET_NUMS', `${h.topic}@${h.consumerGroup}`, r.messageCount);
+    }
     const body =
       code === ResponseCode.SUCCESS ? Buffer.concat(r.buffers, r.bufferTotalSize) : undefined;
     return createResponseWithFields(
