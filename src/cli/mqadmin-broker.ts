@@ -18,6 +18,7 @@ import {
 import { type ParsedValues, stringFlag, UsageError } from './args.js';
 import { clusterRT } from './mqadmin-cluster-rt.js';
 import { type Cell, intFlag, jsonKey, need, type SubcommandModule } from './mqadmin-output.js';
+import { statsAll } from './mqadmin-stats-all.js';
 
 export const BROKER_HELP = `  brokerStatus      a broker's runtime table, key : value sorted: -b <brokerAddr> | -c <cluster>
   getBrokerConfig   a broker's effective configuration: -b <brokerAddr> | -c <cluster>
@@ -26,7 +27,9 @@ export const BROKER_HELP = `  brokerStatus      a broker's runtime table, key : 
   brokerConsumeStats  lag of every group on one broker: -b <brokerAddr> [-t timeoutMillis=50000]
                     [-l diffLevel=0] [-o (order topics only)]
   clusterRT         send round trip to each broker: [-c <cluster>] [-a amount=10] [-s size=128]
-                    [-i intervalSeconds (repeat until interrupted)] [-p true (tlog lines)]`;
+                    [-i intervalSeconds (repeat until interrupted)] [-p true (tlog lines)]
+  statsAll          per topic and group: in/out TPS, last 24 h in/out, accumulation:
+                    [-t <topic>] [-a true (only topics that moved messages)]`;
 
 const BROKER_CONSUME_STATS_TIMEOUT_MS = 50_000;
 
@@ -56,10 +59,12 @@ export const BROKER_MODULE: SubcommandModule = {
   options: {
     value: { type: 'string', short: 'v' },
     diffLevel: { type: 'string', short: 'l' },
-    rtAmount: { type: 'string', short: 'a' },
+    // -a: clusterRT's amount and statsAll's activeTopic (RocketMQ's letters; one key per letter).
+    amount: { type: 'string', short: 'a' },
   },
   commands: {
     clusterRT,
+    statsAll,
     async brokerStatus(admin, v, out) {
       const addrs = await targets(admin, v, 'brokerStatus');
       const many = !stringFlag(v, 'brokerAddr');

@@ -59,7 +59,7 @@ async function round(
 }
 
 export async function clusterRT(admin: AdminClient, v: ParsedValues, out: Output): Promise<void> {
-  const amount = intFlag(v, 'rtAmount', 'a', CLUSTER_RT_DEFAULT_AMOUNT);
+  const amount = intFlag(v, 'amount', 'a', CLUSTER_RT_DEFAULT_AMOUNT);
   const size = intFlag(v, 'timestamp', 's', CLUSTER_RT_DEFAULT_SIZE_BYTES);
   const intervalSec = intFlag(v, 'msgId', 'i', 0);
   if (amount < 1 || size < 0 || intervalSec < 0) {

@@ -80,3 +80,32 @@ export async function getBrokerConsumeStats(
   }
   return decodeConsumeStatsList(res.body);
 }
+
+export interface StatsSnapshotView {
+  sum: number;
+  tps: number;
+  avgpt: number;
+}
+
+/** VIEW_BROKER_STATS_DATA; undefined when the broker has nothing under that name and key. */
+export async function viewBrokerStatsData(
+  admin: AdminClient,
+  brokerAddr: string,
+  statsName: string,
+  statsKey: string,
+): Promise<
+  | { statsMinute: StatsSnapshotView; statsHour: StatsSnapshotView; statsDay: StatsSnapshotView }
+  | undefined
+> {
+  const res = await admin.instance.remoting.invoke(
+    brokerAddr,
+    createRequestWithFields(RequestCode.VIEW_BROKER_STATS_DATA, { statsName, statsKey }),
+  );
+  if (res.code === ResponseCode.SYSTEM_ERROR && /not exist/.test(res.remark ?? '')) {
+    return undefined;
+  }
+  if (res.code !== ResponseCode.SUCCESS || !res.body) {
+    throw new MQBrokerError(res.code, res.remark, brokerAddr);
+  }
+  return JSON.parse(res.body.toString('utf8'));
+}

@@ -177,6 +177,34 @@ describe('mqadmin broker subcommands', () => {
     expect(Number(cells[9])).toBeGreaterThan(0);
   });
 
+  it('statsAll shows the topic with its group, 24-hour in and out counts and accumulation', async () => {
+    const r = await mqadmin('statsAll', '-t', topic);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [header, ...rows] = r.stdout.trim().split('\n');
+    expect(header!.split(/\s{2,}/)).toEqual([
+      '#Topic',
+      '#Consumer Group',
+      '#Accumulation',
+      '#InTPS',
+      '#OutTPS',
+      '#InMsg24Hour',
+      '#OutMsg24Hour',
+    ]);
+    expect(rows).toHaveLength(1);
+    const cells = rows[0]!.split(/\s{2,}/);
+    expect([cells[0], cells[1], cells[2], cells[5], cells[6]]).toEqual([
+      topic,
+      group,
+      '0',
+      '6',
+      '6',
+    ]);
+    const json = await mqadmin('statsAll', '-t', topic, '-a', 'true', '--json');
+    const data = JSON.parse(json.stdout) as { consumerGroup: string; inMsg24Hour: number }[];
+    expect(data.map((d) => [d.consumerGroup, d.inMsg24Hour])).toEqual([[group, 6]]);
+  });
+
   it('says what to do when neither -b nor -c is given', async () => {
     const r = await mqadmin('brokerStatus');
     expect(r.code).not.toBe(0);
