@@ -1,7 +1,8 @@
 // mqadmin clusterList (ClusterListSubCommand): one row per broker of every cluster, with its
-// version, in/out TPS, today's in/out totals and commit-log disk ratio, and the replica lag read from each broker's GET_BROKER_RUNTIME_INFO (its haReplica* keys, see
-// broker/runtime-info-ha.ts) and a note under the table for each slave that truncated bytes which
-// had diverged from its master. A broker that does not answer shows "-".
+// version, in/out TPS, today's in/out totals, commit-log disk ratio and replica lag, all read
+// from each broker's GET_BROKER_RUNTIME_INFO (the lag from its haReplica* keys, see
+// broker/runtime-info-ha.ts), and a note under the table for each slave that truncated bytes
+// which had diverged from its master. A broker that does not answer shows "-".
 import type { AdminClient } from '../client/admin.js';
 
 export interface ClusterRow {
@@ -70,7 +71,8 @@ function today(info: Readonly<Record<string, string>>, kind: 'Put' | 'Get'): str
 /** ClusterListSubCommand's columns that KiteMQ fills: version, TPS, today's totals, disk use. */
 function statsCells(info: Readonly<Record<string, string>> | undefined): string[] {
   if (!info) return ['-', '-', '-', '-', '-', '-'];
-  const load = `(${info.sendThreadPoolQueueSize ?? 0},${info.sendThreadPoolQueueHeadWaitTimeMills ?? 0}ms)`;
+  const queued = info.sendThreadPoolQueueSize ?? 0;
+  const load = `(${queued},${info.sendThreadPoolQueueHeadWaitTimeMills ?? 0}ms)`;
   const space = Number(info.commitLogDiskRatio);
   return [
     info.brokerVersionDesc ?? '-',
