@@ -45,6 +45,8 @@ export interface BrokerContext {
   readonly locks: RebalanceLockManager;
   /** brokerIP1:listenPort — the storeHost of every record and the address in msgIds. */
   readonly storeHost: string;
+  /** The -c file UPDATE_BROKER_CONFIG persists changes into; undefined when started without. */
+  readonly configPath?: string;
   /** Replication: the master's HA service or the slave's HA client; undefined until wired. */
   readonly ha?: HaRole;
 }

@@ -60,9 +60,13 @@ export class BrokerController {
   private readonly metrics: BrokerMetrics | undefined;
   private exporter: MetricsExporter | undefined;
 
-  constructor(config: BrokerConfig, log: Logger) {
+  private readonly configPath: string | undefined;
+
+  /** `configPath`: the -c file, where UPDATE_BROKER_CONFIG persists a change. */
+  constructor(config: BrokerConfig, log: Logger, configPath?: string) {
     this.config = config;
     this.log = log;
+    this.configPath = configPath;
     this.server = new RemotingServer(log.child({ module: 'remoting' }));
     this.outbound = new RemotingClient(log.child({ module: 'namesrv-client' }));
     if (config.metricsExporterType !== 'DISABLE') {
@@ -252,6 +256,7 @@ export class BrokerController {
       transactions,
       transactionChecks,
       storeHost,
+      configPath: this.configPath,
       locks: new RebalanceLockManager(c.rebalanceLockMaxLiveTime),
       ha: this.haMaster ?? haSlave,
     };

@@ -2,6 +2,8 @@
 // boot, TPS over the last 10 s, 60 s and 600 s from one sample per second kept in a ring, and the
 // totals at the last two local midnights (RocketMQ's BrokerStats#record), which clusterList
 // subtracts into yesterday's and today's in/out counts.
+
+import { BrokerStatsItems } from './broker-stats-items.js';
 import type { OutFlow } from './metrics/flows.js';
 import { PutLatencyStats } from './put-latency.js';
 
@@ -28,6 +30,8 @@ export class BrokerStats {
   putFailed = 0;
   putBytes = 0;
   readonly putLatency = new PutLatencyStats();
+  /** Per topic and per topic@group (VIEW_BROKER_STATS_DATA). */
+  readonly items: BrokerStatsItems;
   /** Store reads: slowest (getMessageEntireTimeMax), and calls that found messages or none. */
   getMaxMs = 0;
   getFound = 0;
@@ -52,6 +56,7 @@ export class BrokerStats {
 
   constructor(now: () => number = Date.now) {
     this.now = now;
+    this.items = new BrokerStatsItems(now);
     this.day = localDay(now());
   }
 
@@ -78,6 +83,7 @@ export class BrokerStats {
     this.founds[this.tick % RING] = this.getFound;
     this.misses[this.tick % RING] = this.getMiss;
     if (this.tick % 60 === 0) this.putLatency.rotate();
+    if (this.tick % 10 === 0) this.items.sample();
   }
 
   /** One store put call; `wroteBytes` undefined when nothing was appended. */

@@ -14,6 +14,31 @@ const row = (brokerId: string, info: ClusterRow['info']): ClusterRow => ({
   info,
 });
 
+describe('clusterList stats columns', () => {
+  it("shows version, first-window TPS with the send queue load, today's totals, disk ratio", () => {
+    const info = {
+      brokerVersionDesc: 'V5_3_3',
+      putTps: '12.50 3.00 0.30',
+      getTransferedTps: '7.25 1.00 0.10',
+      sendThreadPoolQueueSize: '2',
+      sendThreadPoolQueueHeadWaitTimeMills: '5',
+      msgPutTotalTodayNow: '120',
+      msgPutTotalTodayMorning: '20',
+      msgGetTotalTodayNow: '90',
+      msgGetTotalTodayMorning: '0',
+      commitLogDiskRatio: '0.091020454',
+    };
+    expect(clusterListLines([row('0', info)])[1]!.slice(4, 10)).toEqual([
+      'V5_3_3',
+      '12.50(2,5ms)',
+      '7.25',
+      '100',
+      '90',
+      '0.0910',
+    ]);
+  });
+});
+
 describe('clusterList replica lag', () => {
   it('shows the worst lag of a master and a slave, "no slave" and "-" where there is none', () => {
     const master = {
@@ -54,6 +79,12 @@ describe('clusterList replica lag', () => {
       '#Broker Name',
       '#BID',
       '#Addr',
+      '#Version',
+      '#InTPS(LOAD)',
+      '#OutTPS',
+      '#InTotalToday',
+      '#OutTotalToday',
+      '#SPACE',
       '#Replica Lag',
     ]);
     expect(clusterListLines(rows)[1]).toEqual([
@@ -61,6 +92,7 @@ describe('clusterList replica lag', () => {
       'broker-a',
       '0',
       '127.0.0.1:10910',
+      ...['-', '-', '-', '-', '-', '-'],
       '-',
     ]);
     expect(truncationNotes(rows)).toEqual([

@@ -1,7 +1,8 @@
-// mqadmin clusterList (ClusterListSubCommand): one row per broker of every cluster, with the
-// replica lag read from each broker's GET_BROKER_RUNTIME_INFO (its haReplica* keys, see
-// broker/runtime-info-ha.ts) and a note under the table for each slave that truncated bytes which
-// had diverged from its master. A broker that does not answer shows "-".
+// mqadmin clusterList (ClusterListSubCommand): one row per broker of every cluster, with its
+// version, in/out TPS, today's in/out totals, commit-log disk ratio and replica lag, all read
+// from each broker's GET_BROKER_RUNTIME_INFO (the lag from its haReplica* keys, see
+// broker/runtime-info-ha.ts), and a note under the table for each slave that truncated bytes
+// which had diverged from its master. A broker that does not answer shows "-".
 import type { AdminClient } from '../client/admin.js';
 
 export interface ClusterRow {
@@ -54,10 +55,58 @@ export function truncationNotes(rows: readonly ClusterRow[]): string[] {
   return notes;
 }
 
+/** The first of a "tps10 tps60 tps600" value, as ClusterListSubCommand prints it. */
+function firstTps(v: string | undefined): string {
+  const n = Number(v?.split(' ')[0]);
+  return Number.isFinite(n) ? n.toFixed(2) : '-';
+}
+
+/** A counter since this morning (msg*TotalTodayNow − msg*TotalTodayMorning). */
+function today(info: Readonly<Record<string, string>>, kind: 'Put' | 'Get'): string {
+  const now = Number(info[`msg${kind}TotalTodayNow`]);
+  const morning = Number(info[`msg${kind}TotalTodayMorning`] ?? 0);
+  return Number.isFinite(now) ? String(now - morning) : '-';
+}
+
+/** ClusterListSubCommand's columns that KiteMQ fills: version, TPS, today's totals, disk use. */
+function statsCells(info: Readonly<Record<string, string>> | undefined): string[] {
+  if (!info) return ['-', '-', '-', '-', '-', '-'];
+  const queued = info.sendThreadPoolQueueSize ?? 0;
+  const load = `(${queued},${info.sendThreadPoolQueueHeadWaitTimeMills ?? 0}ms)`;
+  const space = Number(info.commitLogDiskRatio);
+  return [
+    info.brokerVersionDesc ?? '-',
+    `${firstTps(info.putTps)}${load}`,
+    firstTps(info.getTransferedTps),
+    today(info, 'Put'),
+    today(info, 'Get'),
+    Number.isFinite(space) ? space.toFixed(4) : '-',
+  ];
+}
+
 export function clusterListLines(rows: readonly ClusterRow[]): (string | number)[][] {
-  const header = ['#Cluster Name', '#Broker Name', '#BID', '#Addr', '#Replica Lag'];
+  const header = [
+    '#Cluster Name',
+    '#Broker Name',
+    '#BID',
+    '#Addr',
+    '#Version',
+    '#InTPS(LOAD)',
+    '#OutTPS',
+    '#InTotalToday',
+    '#OutTotalToday',
+    '#SPACE',
+    '#Replica Lag',
+  ];
   return [
     header,
-    ...rows.map((r) => [r.cluster, r.brokerName, r.brokerId, r.addr, replicaLagCell(r.info)]),
+    ...rows.map((r) => [
+      r.cluster,
+      r.brokerName,
+      r.brokerId,
+      r.addr,
+      ...statsCells(r.info),
+      replicaLagCell(r.info),
+    ]),
   ];
 }

@@ -15,6 +15,7 @@ import {
   UsageError,
 } from './args.js';
 import { clusterListLines, clusterRows, truncationNotes } from './cluster-list.js';
+import { BROKER_MODULE } from './mqadmin-broker.js';
 import { GROUPS_MODULE } from './mqadmin-groups.js';
 import { MESSAGES_COMMANDS, MESSAGES_HELP, MESSAGES_OPTIONS } from './mqadmin-messages.js';
 import { NAMESRV_MODULE } from './mqadmin-namesrv.js';
@@ -41,6 +42,7 @@ const MODULES: readonly SubcommandModule[] = [
   TOPICS_MODULE,
   GROUPS_MODULE,
   { help: MESSAGES_HELP, options: MESSAGES_OPTIONS, commands: MESSAGES_COMMANDS },
+  BROKER_MODULE,
 ];
 
 const HELP = `Usage: mqadmin <command> -n <namesrvAddr> [flags]

@@ -51,9 +51,9 @@ export async function main(argv: readonly string[], name = 'mqbroker'): Promise<
         return parseBrokerConfig(text, fileName, namesrvAddr === undefined ? {} : { namesrvAddr });
       },
       format: (config) => formatConfig(brokerConfigDefinition(), config),
-      async create(config, log) {
+      async create(config, log, configFile) {
         const { BrokerController } = await import('../broker/broker-controller.js');
-        return new BrokerController(config, log);
+        return new BrokerController(config, log, configFile);
       },
       bootLine(config, server) {
         const addr = `${config.brokerIP1}:${boundPort(server, config.listenPort)}`;

@@ -27,7 +27,8 @@ export interface ServerCommand<C> {
   parse(values: ParsedValues, text: string, fileName: string): ParsedConfig<C>;
   /** The -p listing. */
   format(config: C): string;
-  create(config: C, log: Logger): Promise<Server>;
+  /** `configFile`: the -c path, for a server that persists config changes into it. */
+  create(config: C, log: Logger, configFile: string | undefined): Promise<Server>;
   bootLine(config: C, server: Server): string;
 }
 
@@ -39,7 +40,8 @@ export async function serverMain<C>(cmd: ServerCommand<C>, argv: readonly string
       console.log(cmd.spec.help);
       return;
     }
-    const { text, fileName } = readConfigFile(stringFlag(values, 'configFile'));
+    const configFile = stringFlag(values, 'configFile');
+    const { text, fileName } = readConfigFile(configFile);
     const { config, warnings } = cmd.parse(values, text, fileName);
     if (values.printConfigItem === true) {
       printConfigWarnings(name, warnings);
@@ -48,7 +50,7 @@ export async function serverMain<C>(cmd: ServerCommand<C>, argv: readonly string
     }
     const log = createLogger(cmd.component);
     logConfigWarnings(log, warnings);
-    const server = await cmd.create(config, log);
+    const server = await cmd.create(config, log, configFile);
     const started = server.start();
     // A signal during startup waits for start() to settle, then shuts down what it opened.
     exitOnSignals(log, async () => {

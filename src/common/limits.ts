@@ -333,3 +333,9 @@ export const DEFAULT_METRICS_PROM_EXPORTER_PORT = 5557;
 export const DEFAULT_NAMESRV_METRICS_PROM_EXPORTER_PORT = 5558;
 /** metricsLoggingExporterIntervalInMills: how often metricsExporterType=LOG writes its line. */
 export const DEFAULT_METRICS_LOGGING_EXPORTER_INTERVAL_MS = 10_000;
+/**
+ * VIEW_BROKER_STATS_DATA's keys tracked per stats name (topics, topic@group pairs). RocketMQ's
+ * StatsItemSet grows without bound; here a broker stops adding keys past this, so a client
+ * inventing topic or group names cannot grow the per-10-s sampling without end.
+ */
+export const BROKER_STATS_KEYS_MAX = 10_000;

@@ -145,6 +145,7 @@ export class PullMessageProcessor {
     if (code === ResponseCode.SUCCESS) {
       this.ctx.stats.getTotal += r.messageCount;
       this.ctx.stats.outFlow?.record(h.consumerGroup, h.topic, r.messageCount, r.bufferTotalSize);
+      this.ctx.stats.items.add('GROUP_GET_NUMS', `${h.topic}@${h.consumerGroup}`, r.messageCount);
     }
     const body =
       code === ResponseCode.SUCCESS ? Buffer.concat(r.buffers, r.bufferTotalSize) : undefined;

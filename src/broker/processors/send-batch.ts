@@ -98,7 +98,7 @@ export async function sendBatch(
   });
   const putStarted = performance.now();
   const result = await ctx.store.putMessages(msgs);
-  const outcome = putOutcome(ctx, result, putStarted, msgs.length);
+  const outcome = putOutcome(ctx, result, putStarted, msgs.length, h.topic);
   if (!outcome.stored || !result.appendResult) {
     return createResponse(req, outcome.code, outcome.remark, base);
   }

@@ -62,9 +62,13 @@ export function putOutcome(
   result: PutMessageResult,
   putStarted: number,
   count: number,
+  topic: string,
 ): WireOutcome {
   ctx.stats.recordPut(performance.now() - putStarted, result.appendResult?.wroteBytes);
   const outcome = mapPutStatus(result.status, result.remark);
-  if (outcome.stored) ctx.stats.putTotal += count;
+  if (outcome.stored) {
+    ctx.stats.putTotal += count;
+    ctx.stats.items.add('TOPIC_PUT_NUMS', topic, count);
+  }
   return outcome;
 }

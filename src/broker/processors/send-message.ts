@@ -114,7 +114,7 @@ export class SendMessageProcessor {
     }
     const putStarted = performance.now();
     const result = await this.ctx.store.putMessage(rewritten === undefined ? m : rewritten.message);
-    const outcome = putOutcome(this.ctx, result, putStarted, 1);
+    const outcome = putOutcome(this.ctx, result, putStarted, 1, m.topic);
     if (!outcome.stored || !result.appendResult) {
       return createResponse(req, outcome.code, outcome.remark, base);
     }

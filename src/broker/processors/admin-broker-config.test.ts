@@ -1,0 +1,88 @@
+// UPDATE_BROKER_CONFIG against an in-process broker: a live key changes what the next request
+// sees, a restart-only or unknown key is refused by name and changes nothing, an accepted change
+// lands in the -c file with its other lines kept, and GET_BROKER_CONFIG shows it.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RequestCode } from '../../protocol/request-code.js';
+import { ResponseCode } from '../../protocol/response-code.js';
+import { brokerPerTest } from '../in-process-broker.fixture.js';
+import { setPropertiesText } from './admin-broker-config.js';
+
+const h = brokerPerTest();
+let dir = '';
+let confPath = '';
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kitemq-conf-'));
+  confPath = join(dir, 'broker.conf');
+  writeFileSync(confPath, '# my broker\nbrokerName=broker-a\nenablePropertyFilter=false\n');
+  (h.ctx as { configPath?: string }).configPath = confPath;
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const update = (text: string) =>
+  h.request(RequestCode.UPDATE_BROKER_CONFIG, {}, Buffer.from(text, 'utf8'));
+
+const checkSql92 = () =>
+  h.request(
+    RequestCode.CHECK_CLIENT_CONFIG,
+    {},
+    Buffer.from(
+      JSON.stringify({
+        clientId: 'c1',
+        group: 'G',
+        subscriptionData: { topic: 'T', expressionType: 'SQL92', subString: 'a > 1' },
+      }),
+    ),
+  );
+
+describe('UPDATE_BROKER_CONFIG', () => {
+  it('changes a live key for the next request and persists it into the -c file', async () => {
+    expect((await checkSql92()).code).toBe(ResponseCode.SYSTEM_ERROR);
+    const res = await update('enablePropertyFilter=true\n');
+    expect(res.code).toBe(ResponseCode.SUCCESS);
+    expect((await checkSql92()).code).toBe(ResponseCode.SUCCESS);
+    expect(readFileSync(confPath, 'utf8')).toBe(
+      '# my broker\nbrokerName=broker-a\nenablePropertyFilter=true\n',
+    );
+    const got = await h.request(RequestCode.GET_BROKER_CONFIG);
+    expect(got.body!.toString('utf8')).toContain('\nenablePropertyFilter=true\n');
+  });
+
+  it('refuses a restart-only key by name and changes nothing', async () => {
+    const res = await update('traceOn=false\nflushDiskType=SYNC_FLUSH\n');
+    expect(res.code).toBe(ResponseCode.INVALID_PARAMETER);
+    expect(res.remark).toMatch(/^flushDiskType cannot change at run time and needs a restart/);
+    expect(h.ctx.config.traceOn).toBe(true);
+    expect(h.ctx.config.flushDiskType).toBe('ASYNC_FLUSH');
+    expect(readFileSync(confPath, 'utf8')).not.toContain('flushDiskType');
+  });
+
+  it('refuses unknown keys, black-listed keys and malformed values', async () => {
+    const unknown = await update('noSuchKey=1');
+    expect(unknown.code).toBe(ResponseCode.INVALID_PARAMETER);
+    expect(unknown.remark).toContain('noSuchKey');
+    const black = await update('brokerConfigPath=/tmp/x');
+    expect(black.code).toBe(ResponseCode.NO_PERMISSION);
+    const bad = await update('accessMessageInMemoryMaxRatio=lots');
+    expect(bad.code).not.toBe(ResponseCode.SUCCESS);
+    expect(bad.remark).toContain('accessMessageInMemoryMaxRatio');
+    expect((await update('')).code).toBe(ResponseCode.INVALID_PARAMETER);
+  });
+
+  it('changes nothing when the -c file cannot be written', async () => {
+    (h.ctx as { configPath?: string }).configPath = join(dir, 'gone', 'broker.conf');
+    const res = await update('traceOn=false');
+    expect(res.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(res.remark).toContain('nothing was changed');
+    expect(h.ctx.config.traceOn).toBe(true);
+  });
+
+  it('appends a key the file does not have yet', () => {
+    expect(setPropertiesText('a=1\n', { b: '2' })).toBe('a=1\nb=2\n');
+    expect(setPropertiesText('', { b: '2' })).toBe('b=2\n');
+    expect(setPropertiesText('a=1\r\nb = 3\n', { b: '4' })).toBe('a=1\nb=4\n');
+  });
+});
