@@ -220,7 +220,10 @@ function toType<C>(
 /** The effective config as key=value lines in schema order, like `mqbroker -p`. */
 export function formatConfig<C>(def: ConfigDefinition<C>, config: Readonly<C>): string {
   const values = config as unknown as Record<string, ConfigValue>;
+  // A key a caller's config leaves out (an optional part, such as the name server's metrics in
+  // a literal test config) is not printed as "undefined".
   return Object.keys(def.schema)
+    .filter((key) => values[key] !== undefined)
     .map((key) => `${key}=${String(values[key])}`)
     .join('\n');
 }
