@@ -17,6 +17,7 @@ import {
 import { clusterListLines, clusterRows, truncationNotes } from './cluster-list.js';
 import { BROKER_MODULE } from './mqadmin-broker.js';
 import { GROUPS_MODULE } from './mqadmin-groups.js';
+import { HA_MODULE } from './mqadmin-ha.js';
 import { MESSAGES_COMMANDS, MESSAGES_HELP, MESSAGES_OPTIONS } from './mqadmin-messages.js';
 import { NAMESRV_MODULE } from './mqadmin-namesrv.js';
 import {
@@ -41,6 +42,7 @@ const MODULES: readonly SubcommandModule[] = [
   NAMESRV_MODULE,
   TOPICS_MODULE,
   GROUPS_MODULE,
+  HA_MODULE,
   { help: MESSAGES_HELP, options: MESSAGES_OPTIONS, commands: MESSAGES_COMMANDS },
   BROKER_MODULE,
 ];

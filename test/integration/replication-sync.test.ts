@@ -9,6 +9,7 @@ import { pollUntil } from '../harness/poll.js';
 import { uniqueName } from '../harness/processes.js';
 import { queueLines } from '../harness/replica-read.js';
 import { useReplicatedCluster } from '../harness/replicated.js';
+import { runBin } from '../harness/run-bin.js';
 import { numbered, startProducer } from '../harness/sdk.js';
 
 const topic = uniqueName('SyncRepl');
@@ -39,6 +40,32 @@ describe('SYNC_MASTER', () => {
     const pair = r.pairs[0]!;
     expect(await queueLines(pair.rawSlave, topic, 2)).toEqual(
       await queueLines(pair.rawMaster, topic, 2),
+    );
+  });
+
+  it('mqadmin haStatus shows the master, its slave and the link', async () => {
+    const pair = r.pairs[0]!;
+    type Row = { brokerId: string; addr: string; info: Record<string, string> | null };
+    const read = async () => {
+      const res = await runBin('mqadmin', ['haStatus', '-n', r.namesrvAddr, '--json']);
+      expect(res.code).toBe(0);
+      return JSON.parse(res.stdout) as Row[];
+    };
+    const rows = await pollUntil(
+      read,
+      (rs) => rs.length === 2 && rs.every((x) => x.info?.haRole !== undefined),
+      30_000,
+      200,
+    );
+    const master = rows.find((x) => x.brokerId === '0')!;
+    const slave = rows.find((x) => x.brokerId === '1')!;
+    expect([master.addr, slave.addr]).toEqual([pair.master.addr, pair.slave.addr]);
+    expect(master.info).toMatchObject({ haRole: 'SYNC_MASTER', haSlaveNums: '1' });
+    expect(slave.info).toMatchObject({ haRole: 'SLAVE', haConnected: 'true' });
+    const text = await runBin('mqadmin', ['haStatus', '-n', r.namesrvAddr]);
+    expect(text.stdout).toMatch(/#Role\s+#HA Addr \/ Master/);
+    expect(text.stdout).toMatch(
+      new RegExp(`${pair.slave.addr.replace(/\./g, '\\.')}\\s+SLAVE\\s+\\S+\\s+up`),
     );
   });
 
