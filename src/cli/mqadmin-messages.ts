@@ -44,7 +44,12 @@ export const MESSAGES_OPTIONS = {
   ...EXPORT_OPTIONS,
 } as const;
 
-function messageFields(out: Output, m: MessageExt, extra: [string, string | number][] = []): void {
+/** One message as mqadmin prints it (QueryMsgByIdSubCommand's fields); queryMsgById too. */
+export function messageFields(
+  out: Output,
+  m: MessageExt,
+  extra: [string, string | number][] = [],
+): void {
   out.fields(
     [
       ['OffsetID', m.offsetMsgId],
@@ -60,6 +65,7 @@ function messageFields(out: Output, m: MessageExt, extra: [string, string | numb
       ['Store Timestamp', new Date(m.storeTimestamp).toISOString()],
       ['Born Host', m.bornHost],
       ['Store Host', m.storeHost],
+      ['System Flag', m.sysFlag],
       ['Properties', JSON.stringify(m.properties)],
       ['Message Body', m.body.toString('utf8')],
       ...extra,

@@ -18,7 +18,12 @@ import { clusterListLines, clusterRows, truncationNotes } from './cluster-list.j
 import { BROKER_MODULE } from './mqadmin-broker.js';
 import { GROUPS_MODULE } from './mqadmin-groups.js';
 import { HA_MODULE } from './mqadmin-ha.js';
-import { MESSAGES_COMMANDS, MESSAGES_HELP, MESSAGES_OPTIONS } from './mqadmin-messages.js';
+import {
+  MESSAGES_COMMANDS,
+  MESSAGES_HELP,
+  MESSAGES_OPTIONS,
+  messageFields,
+} from './mqadmin-messages.js';
 import { NAMESRV_MODULE } from './mqadmin-namesrv.js';
 import {
   type Cell,
@@ -212,25 +217,7 @@ const COMMANDS: Record<string, Subcommand> = {
     table(out, table0);
   },
   async queryMsgById(admin, v, out) {
-    const m = await admin.viewMessage(need(v, 'msgId', 'i'));
-    const lines: [string, string | number][] = [
-      ['OffsetID', m.offsetMsgId],
-      ['Topic', m.topic],
-      ['Tags', m.properties.TAGS ?? ''],
-      ['Keys', m.properties.KEYS ?? ''],
-      ['Queue ID', m.queueId],
-      ['Queue Offset', m.queueOffset],
-      ['CommitLog Offset', m.commitLogOffset],
-      ['Reconsume Times', m.reconsumeTimes],
-      ['Born Timestamp', new Date(m.bornTimestamp).toISOString()],
-      ['Store Timestamp', new Date(m.storeTimestamp).toISOString()],
-      ['Born Host', m.bornHost],
-      ['Store Host', m.storeHost],
-      ['System Flag', m.sysFlag],
-      ['Properties', JSON.stringify(m.properties)],
-      ['Message Body', m.body.toString('utf8')],
-    ];
-    out.fields(lines);
+    messageFields(out, await admin.viewMessage(need(v, 'msgId', 'i')));
   },
 };
 

@@ -109,6 +109,16 @@ describe('mqadmin consumers and messages', () => {
       body: 'pinned',
       queueId: 1,
     });
+
+    const { offsetMsgId } = json<{ offsetMsgId: string }>(byKey);
+    const byId = await mqadmin('queryMsgById', '-i', offsetMsgId);
+    expect(byId.code, byId.stderr).toBe(0);
+    expect(byId.stdout).toMatch(new RegExp(`OffsetID\\s+${offsetMsgId}\n`));
+    expect(byId.stdout).toMatch(/Message Body\s+pinned/);
+    expect(byId.stdout).toMatch(/System Flag\s+\d+/);
+    expect(
+      json<{ topic: string }>(await mqadmin('queryMsgById', '-i', offsetMsgId, '--json')).topic,
+    ).toBe(topic);
   });
 
   it('consumerStatus lists the client, shows it in full with -i, and consumes a message directly', async () => {
