@@ -43,17 +43,17 @@ export function formatTable(header: readonly string[], rows: readonly Cell[][]):
     .join('\n');
 }
 
-/** A header title as a JSON key: '#Broker Offset' → 'brokerOffset'. */
+/**
+ * A header title as a JSON key, camelCase with acronyms as words: '#Broker Offset' →
+ * 'brokerOffset', '#QID' → 'qid', '#Message ID' → 'messageId', '#InTPS(LOAD)' → 'inTpsLoad'.
+ */
 export function jsonKey(title: string): string {
   const words = title
     .replace(/^#/, '')
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean);
-  return words
-    .map((w, i) =>
-      i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w[0]!.toUpperCase() + w.slice(1),
-    )
-    .join('');
+    .split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+  return words.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('');
 }
 
 export interface Sink {

@@ -52,7 +52,18 @@ describe('dead letters', () => {
       expect(cli.stdout).toContain(dead[0]!.offsetMsgId);
       expect(cli.stdout).toContain(topic);
 
-      const resent = await admin.resendDlqMessage(group, dead[0]!.offsetMsgId);
+      const cliResend = await runBin('mqadmin', [
+        'resendDlqMsg',
+        '-n',
+        cluster.namesrvAddr,
+        '-g',
+        group,
+        '-i',
+        dead[0]!.offsetMsgId,
+        '--json',
+      ]);
+      expect(cliResend.code, cliResend.stderr).toBe(0);
+      const resent = (JSON.parse(cliResend.stdout) as { msgId: string }).msgId;
       expect(resent).toMatch(/^[0-9A-F]{32}$/);
       const r = await raw.pull(`%RETRY%${group}`, group, 0, 0, { subscription: '*' });
       expect(r.msgs).toHaveLength(1);

@@ -121,6 +121,27 @@ describe('mqadmin consumers and messages', () => {
     ).toBe(topic);
   });
 
+  it('topicRoute, topicStatus and queryMsgByKey show the topic and its messages', async () => {
+    const route = json<{ brokerDatas: { brokerName: string }[]; queueDatas: unknown[] }>(
+      await mqadmin('topicRoute', '-t', topic),
+    );
+    expect(route.brokerDatas.map((b) => b.brokerName)).toEqual(['broker-a']);
+    const status = await mqadmin('topicStatus', '-t', topic);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^#Broker Name\s+#QID\s+#Min Offset\s+#Max Offset\n/);
+    const queues = json<{ qid: number; maxOffset: number }[]>(
+      await mqadmin('topicStatus', '-t', topic, '--json'),
+    );
+    expect(queues.map((q) => q.qid)).toEqual([0, 1]);
+    expect(queues.reduce((n, q) => n + q.maxOffset, 0)).toBeGreaterThanOrEqual(2);
+    const byKey = await pollUntil(
+      () => mqadmin('queryMsgByKey', '-t', topic, '-k', 'k1', '--json'),
+      (r) => r.code === 0 && (JSON.parse(r.stdout) as unknown[]).length > 0,
+      20_000,
+    );
+    expect(json<{ messageId: string }[]>(byKey)[0]!.messageId).toMatch(/^[0-9A-F]{32}$/);
+  });
+
   it('consumerStatus lists the client, shows it in full with -i, and consumes a message directly', async () => {
     const status = json<{
       sameSubscription: boolean;
