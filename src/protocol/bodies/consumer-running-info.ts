@@ -5,7 +5,9 @@
 // MessageQueue objects in key position ({{"brokerName":"b","queueId":0,"topic":"T"}:{…}}), which
 // is not JSON; that one field is written and read by hand (offset-table.ts does the same).
 import { ProtocolError } from '../../common/errors.js';
-import { type MessageQueueKey, messageQueueKeyJson } from './offset-table.js';
+import { type MessageQueueKey, messageQueueKeyJson, objectEnd } from './offset-table.js';
+
+const WHAT = 'consumer running info';
 
 /** ConsumerRunningInfo's property names (ConsumerRunningInfo.PROP_*). */
 export const RunningInfoProp = {
@@ -94,22 +96,6 @@ export function encodeConsumerRunningInfo(r: ConsumerRunningInfo): Buffer {
   return Buffer.from(text, 'utf8');
 }
 
-/** Index just past the JSON value that opens at `from` with '{' or '[', strings aware. */
-function valueEnd(s: string, from: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = from; i < s.length; i++) {
-    const c = s[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') depth++;
-    else if ((c === '}' || c === ']') && --depth === 0) return i + 1;
-  }
-  throw new ProtocolError('consumer running info: unterminated object');
-}
-
 /** The entries of the object-keyed map that opens at `open`, and the index past it. */
 function readQueueMap(s: string, open: number): [ConsumerRunningInfo['mqTable'], number] {
   const out: ConsumerRunningInfo['mqTable'] = [];
@@ -118,14 +104,14 @@ function readQueueMap(s: string, open: number): [ConsumerRunningInfo['mqTable'],
     while (/\s|,/.test(s[i] ?? '')) i++;
     if (s[i] === '}') return [out, i + 1];
     if (s[i] !== '{') throw new ProtocolError(`consumer running info: expected a queue at ${i}`);
-    const keyEnd = valueEnd(s, i);
+    const keyEnd = objectEnd(s, i, WHAT);
     const mq = JSON.parse(s.slice(i, keyEnd)) as MessageQueueKey;
     let j = keyEnd;
     while (/\s/.test(s[j] ?? '')) j++;
     if (s[j] !== ':') throw new ProtocolError(`consumer running info: expected ':' at ${j}`);
     j++;
     while (/\s/.test(s[j] ?? '')) j++;
-    const infoEnd = valueEnd(s, j);
+    const infoEnd = objectEnd(s, j, WHAT);
     const info = JSON.parse(s.slice(j, infoEnd)) as ProcessQueueInfo;
     out.push({ mq: { topic: mq.topic, brokerName: mq.brokerName, queueId: +mq.queueId }, info });
     i = infoEnd;

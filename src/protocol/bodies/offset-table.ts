@@ -25,8 +25,11 @@ export function encodeOffsetTable(entries: QueueOffset[]): Buffer {
   return Buffer.from(`{"offsetTable":{${parts.join(',')}}}`, 'utf8');
 }
 
-/** Index just past the JSON object starting at `from` (a '{'), strings and nesting aware. */
-export function objectEnd(s: string, from: number): number {
+/**
+ * Index just past the JSON object or array that opens at `from` ('{' or '['), strings and nesting
+ * aware; `what` names the body in the error for an unterminated one.
+ */
+export function objectEnd(s: string, from: number, what = 'offset table'): number {
   let depth = 0;
   let inString = false;
   for (let i = from; i < s.length; i++) {
@@ -35,10 +38,10 @@ export function objectEnd(s: string, from: number): number {
       if (c === '\\') i++;
       else if (c === '"') inString = false;
     } else if (c === '"') inString = true;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return i + 1;
+    else if (c === '{' || c === '[') depth++;
+    else if ((c === '}' || c === ']') && --depth === 0) return i + 1;
   }
-  throw new ProtocolError('offset table: unterminated object');
+  throw new ProtocolError(`${what}: unterminated object`);
 }
 
 export function decodeOffsetTable(body: Buffer): QueueOffset[] {
