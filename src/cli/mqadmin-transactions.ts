@@ -10,6 +10,7 @@ import type { AdminClient } from '../client/admin.js';
 import type { HalfMessageReport } from '../client/impl/transaction-admin.js';
 import { decodeOffsetMsgId } from '../message/message-id.js';
 import { type ParsedValues, stringFlag, UsageError } from './args.js';
+import { need, type Subcommand } from './mqadmin-output.js';
 
 export const TRANSACTION_HELP = `  queryHalfMsg      pending and discarded half messages and per-topic transaction counters:
                     -b <brokerAddr> | -c <cluster>, [-t <topic>] [--json]
@@ -22,19 +23,6 @@ export const TRANSACTION_OPTIONS = {
   commit: { type: 'boolean' },
   rollback: { type: 'boolean' },
 } as const;
-
-type Command = (admin: AdminClient, v: ParsedValues) => Promise<void>;
-
-function need(v: ParsedValues, flag: string, letter: string): string {
-  const s = stringFlag(v, flag);
-  if (!s) throw new UsageError(`missing -${letter} <${flag}>; run mqadmin -h for help`);
-  return s;
-}
-
-function table(rows: (string | number)[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i]!)).join('  ')).join('\n');
-}
 
 async function brokers(admin: AdminClient, v: ParsedValues): Promise<string[]> {
   const addr = stringFlag(v, 'brokerAddr');
@@ -80,15 +68,15 @@ async function holderOf(admin: AdminClient, v: ParsedValues, txId: string): Prom
   );
 }
 
-export const TRANSACTION_COMMANDS: Record<string, Command> = {
-  async queryHalfMsg(admin, v) {
+export const TRANSACTION_COMMANDS: Record<string, Subcommand> = {
+  async queryHalfMsg(admin, v, out) {
     const topic = stringFlag(v, 'topic');
     const reports: Record<string, HalfMessageReport> = {};
     for (const addr of await brokers(admin, v)) {
       reports[addr] = await admin.queryHalfMessages(addr, topic);
     }
     if (v.json === true) {
-      console.log(JSON.stringify(reports, null, 2));
+      out.line('', reports);
       return;
     }
     const halves: (string | number)[][] = [
@@ -135,11 +123,11 @@ export const TRANSACTION_COMMANDS: Record<string, Command> = {
         ]);
       }
     }
-    console.log(table(halves));
-    console.log('');
-    console.log(table(counters));
+    out.table(halves[0]!.map(String), halves.slice(1));
+    out.line('');
+    out.table(counters[0]!.map(String), counters.slice(1));
   },
-  async endHalfMsg(admin, v) {
+  async endHalfMsg(admin, v, out) {
     const txId = need(v, 'msgId', 'i');
     if ((v.commit === true) === (v.rollback === true)) {
       throw new UsageError('endHalfMsg needs exactly one of --commit or --rollback');
@@ -148,9 +136,14 @@ export const TRANSACTION_COMMANDS: Record<string, Command> = {
     const commit = v.commit === true;
     const remark = await admin.endHalfMessage(addr, txId, commit);
     const what = commit ? 'committed' : 'rolled back';
-    console.log(`transaction ${txId} ${what} on ${addr}${remark ? ` (${remark})` : ''}`);
+    out.line(`transaction ${txId} ${what} on ${addr}${remark ? ` (${remark})` : ''}`, {
+      transactionId: txId,
+      brokerAddr: addr,
+      decision: commit ? 'COMMIT' : 'ROLLBACK',
+      remark: remark ?? '',
+    });
   },
-  async resumeCheckHalfMessage(admin, v) {
+  async resumeCheckHalfMessage(admin, v, out) {
     const msgId = need(v, 'msgId', 'i');
     let addr = stringFlag(v, 'brokerAddr');
     if (!addr) {
@@ -161,6 +154,10 @@ export const TRANSACTION_COMMANDS: Record<string, Command> = {
       }
     }
     const remark = await admin.resumeCheckHalfMessage(addr, msgId, stringFlag(v, 'topic'));
-    console.log(`resume half message ${msgId} on ${addr} success${remark ? ` (${remark})` : ''}`);
+    out.line(`resume half message ${msgId} on ${addr} success${remark ? ` (${remark})` : ''}`, {
+      msgId,
+      brokerAddr: addr,
+      remark: remark ?? '',
+    });
   },
 };
