@@ -8,7 +8,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { brokerPerTest } from '../in-process-broker.fixture.js';
-import { setPropertiesText } from './admin-broker-config.js';
 
 const h = brokerPerTest();
 let dir = '';
@@ -78,11 +77,5 @@ describe('UPDATE_BROKER_CONFIG', () => {
     expect(res.code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(res.remark).toContain('nothing was changed');
     expect(h.ctx.config.traceOn).toBe(true);
-  });
-
-  it('appends a key the file does not have yet', () => {
-    expect(setPropertiesText('a=1\n', { b: '2' })).toBe('a=1\nb=2\n');
-    expect(setPropertiesText('', { b: '2' })).toBe('b=2\n');
-    expect(setPropertiesText('a=1\r\nb = 3\n', { b: '4' })).toBe('a=1\nb=4\n');
   });
 });
