@@ -53,7 +53,7 @@ function notUsedList<C>(def: ConfigDefinition<C>): string[] {
 
 export function renderConfigDoc(): string {
   const broker = brokerConfigDefinition(DOC_ENV);
-  const namesrv = namesrvConfigDefinition;
+  const namesrv = namesrvConfigDefinition(DOC_ENV);
   return [
     '# KiteMQ configuration',
     '',

@@ -49,6 +49,11 @@ export interface TopicChangePublisher {
   publishSince(mark: number): Promise<string | undefined> | undefined;
   /** publishSince, changed or not: an admin call repeated for a name server that missed it. */
   publishNow(): Promise<string | undefined>;
+  /**
+   * UPDATE_BROKER_CONFIG set brokerPermission: registers at once with the new perm and a new
+   * topic DataVersion; resolves as publishNow does.
+   */
+  brokerPermissionChanged(perm: number): Promise<string | undefined>;
 }
 
 /** The master a name server named in its answer to a slave (RegisterBrokerResult). */
@@ -76,6 +81,8 @@ export class NamesrvRegistration implements TopicChangePublisher {
   haServerAddr: string | undefined;
   private readonly addrs: string[];
   private readonly config: BrokerConfig;
+  /** Live: UPDATE_BROKER_CONFIG changes it (the rest of config is fixed at start). */
+  private brokerPermission: number;
   private readonly brokerAddr: string;
   private readonly topics: TopicConfigManager;
   private readonly client: RemotingClient;
@@ -93,6 +100,7 @@ export class NamesrvRegistration implements TopicChangePublisher {
     this.topics = topics;
     this.client = client;
     this.log = log;
+    this.brokerPermission = config.brokerPermission;
     this.addrs = parseNamesrvAddr(config.namesrvAddr);
     this.periodMs = Math.max(
       REGISTER_NAME_SERVER_PERIOD_MIN_MS,
@@ -173,6 +181,17 @@ export class NamesrvRegistration implements TopicChangePublisher {
       });
     });
     return this.next;
+  }
+
+  /**
+   * AdminBrokerProcessor#updateBrokerConfig (4.9): nextVersion, then registerBrokerAll. The
+   * name server rewrites a master's queue data only when its DataVersion changed
+   * (RouteInfoManager#registerBroker), so the bump is what makes the new perm reach routes.
+   */
+  brokerPermissionChanged(perm: number): Promise<string | undefined> {
+    this.brokerPermission = perm;
+    this.topics.nextDataVersion();
+    return this.publishNow();
   }
 
   private missedRemark(missed: MissedNamesrv[]): string | undefined {
@@ -266,8 +285,13 @@ export class NamesrvRegistration implements TopicChangePublisher {
 
   private buildBody(): Buffer {
     // A broker that is not fully RW advertises its topics' perm ANDed with its own, so
-    // producers stop choosing a read-only broker (BrokerController#registerBrokerAll).
-    const brokerPerm = this.config.brokerPermission;
+    // producers stop choosing a read-only broker (BrokerController#registerBrokerAll, which
+    // puts the broker's perm in place of each topic's). A name server's wipeWritePerm is not
+    // undone by the periodic registration: the body's DataVersion is unchanged, and RocketMQ
+    // 4.9's RouteInfoManager#registerBroker keeps the queue data it has then. It lasts until
+    // this broker's topics change (a new version), the broker registers anew (restart, expiry),
+    // or addWritePerm / a brokerPermission update rewrites it.
+    const brokerPerm = this.brokerPermission;
     const restrict = !isWriteable(brokerPerm) || !isReadable(brokerPerm);
     const topicConfigTable = Object.fromEntries(
       this.topics

@@ -34,10 +34,10 @@ export async function main(argv: readonly string[], name = 'mqnamesrv'): Promise
       portHint: 'set listenPort in the -c file',
       component: 'namesrv',
       parse: (_values, text, fileName) => parseNamesrvConfig(text, fileName),
-      format: (config) => formatConfig(namesrvConfigDefinition, config),
-      async create(config, log) {
+      format: (config) => formatConfig(namesrvConfigDefinition(), config),
+      async create(config, log, configFile) {
         const { NamesrvController } = await import('../namesrv/namesrv-controller.js');
-        return new NamesrvController(config, log);
+        return new NamesrvController(config, log, { configPath: configFile });
       },
       bootLine(config, server) {
         const port = boundPort(server, config.listenPort);

@@ -1,7 +1,7 @@
 // kitemq standalone (what `npm start` runs): a name server and a broker in one process, on
 // loopback, storing under ./data, for trying KiteMQ on one machine. A composition root like
 // NamesrvController/BrokerController; production runs mqnamesrv and mqbroker separately.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   type BrokerConfig,
   type NamesrvConfig,
@@ -75,14 +75,6 @@ function standaloneConfigs(values: ParsedValues) {
   }
   const store = stringFlag(values, 'store') ?? process.env.KITEMQ_STORE;
   const { text, fileName } = readConfigFile(stringFlag(values, 'configFile'));
-  // The exporters are on here (PROM on loopback); a port asked as 0 makes its exporter's 0 too.
-  const namesrvConfig = parseNamesrvConfig('', '(standalone)', {
-    listenPort: namesrvPort,
-    bindAddress: '127.0.0.1',
-    metricsExporterType: 'PROM',
-    metricsPromExporterHost: '127.0.0.1',
-    ...(namesrvPort === 0 ? { metricsPromExporterPort: 0 } : {}),
-  }).config;
   // With port 0 the address is only known once the name server is listening (startBoth sets it).
   const overrides: Record<string, string | number> =
     namesrvPort === 0 ? {} : { namesrvAddr: `127.0.0.1:${namesrvPort}` };
@@ -97,6 +89,16 @@ function standaloneConfigs(values: ParsedValues) {
     ...(brokerPort === 0 ? { metricsPromExporterPort: 0 } : {}),
   };
   const parsed = parseBrokerConfig(text, fileName, overrides, { defaults });
+  // The exporters are on here (PROM on loopback); a port asked as 0 makes its exporter's 0 too.
+  const namesrvConfig = parseNamesrvConfig('', '(standalone)', {
+    listenPort: namesrvPort,
+    bindAddress: '127.0.0.1',
+    metricsExporterType: 'PROM',
+    metricsPromExporterHost: '127.0.0.1',
+    ...(namesrvPort === 0 ? { metricsPromExporterPort: 0 } : {}),
+    // Beside the broker's store, like the rest of standalone's data, not in $HOME.
+    kvConfigPath: join(parsed.config.storePathRootDir, 'namesrv', 'kvConfig.json'),
+  }).config;
   return { namesrvConfig, brokerConfig: parsed.config, warnings: parsed.warnings };
 }
 

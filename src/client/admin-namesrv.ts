@@ -10,8 +10,7 @@ import { ResponseCode, responseCodeName } from '../protocol/response-code.js';
 import type { AdminClient } from './admin.js';
 import { MQClientError } from './errors.js';
 
-/** RocketMQ's NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG: `topic → brokerName:num;…`. */
-export const NAMESPACE_ORDER_TOPIC_CONFIG = 'ORDER_TOPIC_CONFIG';
+export { NAMESPACE_ORDER_TOPIC_CONFIG } from '../protocol/bodies/route-data.js';
 
 /** One name server's answer: its address and either the value or why it failed. */
 export type PerNamesrv<T> = { namesrv: string } & (

@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { NamesrvConfig } from '../common/config/namesrv-config.js';
 import { silentLogger } from '../common/logger.js';
 import { bodyCrc32 } from '../message/record-codec.js';
 import { createRequest } from '../protocol/remoting-command.js';
@@ -11,15 +15,27 @@ const log = silentLogger();
 let namesrv: NamesrvController | undefined;
 let c: RemotingClient | undefined;
 
+const dirs: string[] = [];
+
 afterEach(async () => {
   c?.close();
   await namesrv?.shutdown();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function start(): Promise<string> {
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'kitemq-ns-admin-'));
+  dirs.push(d);
+  return d;
+}
+
+async function start(extra: Partial<NamesrvConfig> = {}, configPath?: string): Promise<string> {
+  await namesrv?.shutdown();
+  c?.close();
   namesrv = new NamesrvController(
-    { listenPort: 0, bindAddress: '127.0.0.1', brokerChannelExpiredTime: 120_000 },
+    { listenPort: 0, bindAddress: '127.0.0.1', brokerChannelExpiredTime: 120_000, ...extra },
     log,
+    { configPath },
   );
   await namesrv.start();
   c = new RemotingClient(log);
@@ -111,5 +127,47 @@ describe('name server admin requests', () => {
     expect(res.body!.toString()).toBe(
       '{"brokerAddr":"127.0.0.1:10911","topicList":["DefaultCluster","broker-a"]}',
     );
+  });
+
+  it('persists an accepted update into the -c file, and nothing when it cannot', async () => {
+    const dir = tempDir();
+    const conf = join(dir, 'namesrv.conf');
+    writeFileSync(conf, '# ops\nlistenPort=0\n');
+    const ns = await start({}, conf);
+    const update = (text: string) =>
+      ask(ns, RequestCode.UPDATE_NAMESRV_CONFIG, {}, Buffer.from(text));
+    expect((await update('orderMessageEnable=true')).code).toBe(ResponseCode.SUCCESS);
+    expect(readFileSync(conf, 'utf8')).toBe('# ops\nlistenPort=0\norderMessageEnable=true\n');
+    const refused = await update('kvConfigPath=/elsewhere.json');
+    expect(refused.code).toBe(ResponseCode.NO_PERMISSION);
+    expect(refused.remark).toContain('kvConfigPath cannot change at run time');
+    rmSync(conf);
+    const lost = await update('brokerChannelExpiredTime=30000');
+    expect(lost.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(lost.remark).toContain('nothing was changed');
+    const got = (await ask(ns, RequestCode.GET_NAMESRV_CONFIG)).body!.toString();
+    expect(got).toContain('brokerChannelExpiredTime=120000');
+  });
+
+  it('routes carry orderTopicConf with orderMessageEnable, from a KV file kept across starts', async () => {
+    const kvConfigPath = join(tempDir(), 'namesrv', 'kvConfig.json');
+    let ns = await start({ kvConfigPath });
+    await register(ns, 'broker-a', '127.0.0.1:10911', ['T1', 'T2']);
+    const put = await ask(ns, RequestCode.PUT_KV_CONFIG, {
+      namespace: 'ORDER_TOPIC_CONFIG',
+      key: 'T1',
+      value: 'broker-a:2',
+    });
+    expect(put.code).toBe(ResponseCode.SUCCESS);
+    expect(JSON.parse(readFileSync(kvConfigPath, 'utf8'))).toEqual({
+      configTable: { ORDER_TOPIC_CONFIG: { T1: 'broker-a:2' } },
+    });
+    const route = async (topic: string) =>
+      JSON.parse((await ask(ns, RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic })).body!.toString());
+    expect(await route('T1')).not.toHaveProperty('orderTopicConf');
+    ns = await start({ kvConfigPath, orderMessageEnable: true });
+    await register(ns, 'broker-a', '127.0.0.1:10911', ['T1', 'T2']);
+    expect((await route('T1')).orderTopicConf).toBe('broker-a:2');
+    expect(await route('T2')).not.toHaveProperty('orderTopicConf');
   });
 });

@@ -29,10 +29,10 @@ export class NamesrvController {
   constructor(
     config: NamesrvConfig,
     log: Logger,
-    opts: { now?: () => number; kvConfigPath?: string } = {},
+    opts: { now?: () => number; configPath?: string } = {},
   ) {
     this.config = config;
-    this.live = { current: config };
+    this.live = { current: config, configPath: opts.configPath };
     this.log = log;
     this.server = new RemotingServer(log.child({ module: 'remoting' }));
     const exporting = (config.metricsExporterType ?? 'DISABLE') !== 'DISABLE';
@@ -42,7 +42,8 @@ export class NamesrvController {
       config.brokerChannelExpiredTime,
       opts.now,
     );
-    registerNamesrvProcessors(this.server, this.routes, new KvConfigManager(opts.kvConfigPath));
+    const kv = new KvConfigManager(config.kvConfigPath);
+    registerNamesrvProcessors(this.server, this.routes, kv, this.live);
     registerNamesrvAdminProcessors(
       this.server,
       this.routes,

@@ -52,7 +52,12 @@ export interface ServerHandle {
   restart(): Promise<void>;
 }
 
-export type NamesrvHandle = ServerHandle;
+export interface NamesrvHandle extends ServerHandle {
+  /** The -c file (UPDATE_NAMESRV_CONFIG persists into it; edit + restart() to change config). */
+  readonly confPath: string;
+  /** The KV config file (kvConfigPath), in the work dir; kept across restart(). */
+  readonly kvConfigPath: string;
+}
 
 export interface BrokerHandle extends ServerHandle {
   readonly brokerName: string;
@@ -318,19 +323,23 @@ function serverEnv(home: string, extra: Record<string, string> = {}): NodeJS.Pro
 export async function startNamesrv(opts: NamesrvOptions = {}): Promise<NamesrvHandle> {
   const { workDir, home } = makeWorkDir('namesrv');
   const confPath = join(workDir, 'server.conf');
-  return startServer({
+  // Never the real ~/namesrv/kvConfig.json; opts.conf may still point it elsewhere.
+  const kvConfigPath = join(workDir, 'kvConfig.json');
+  const conf: ConfValues = { bindAddress: '127.0.0.1', kvConfigPath, ...opts.conf };
+  const handle = await startServer({
     name: 'mqnamesrv',
     workDir,
     storeDir: home,
     fixedPort: opts.port,
     prepare: (port) => {
-      writeConf(confPath, { bindAddress: '127.0.0.1', ...opts.conf, listenPort: port });
+      writeConf(confPath, { ...conf, listenPort: port });
       return ['-c', confPath];
     },
     boot: NAMESRV_BOOT,
     env: serverEnv(home, opts.env),
     opts,
   });
+  return Object.assign(handle, { kvConfigPath: String(conf.kvConfigPath) });
 }
 
 /** Spawns `node bin/mqbroker.js -c <tmp conf> -n <namesrvAddr>` with a temp store. */

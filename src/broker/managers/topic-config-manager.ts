@@ -207,6 +207,11 @@ export class TopicConfigManager {
     return tc;
   }
 
+  /** TopicConfigManager#getDataVersion().nextVersion(): no topic changed, but routes must. */
+  nextDataVersion(): void {
+    this.commitChange([]);
+  }
+
   private commitChange(changed: TopicConfig[]): void {
     this.dataVersion = {
       counter: this.dataVersion.counter + 1,

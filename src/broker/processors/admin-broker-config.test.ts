@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import { brokerPerTest } from '../in-process-broker.fixture.js';
-import { setPropertiesText } from './admin-broker-config.js';
+import { brokerPerTest, pullFields, sendFields } from '../in-process-broker.fixture.js';
 
 const h = brokerPerTest();
 let dir = '';
@@ -80,9 +79,26 @@ describe('UPDATE_BROKER_CONFIG', () => {
     expect(h.ctx.config.traceOn).toBe(true);
   });
 
-  it('appends a key the file does not have yet', () => {
-    expect(setPropertiesText('a=1\n', { b: '2' })).toBe('a=1\nb=2\n');
-    expect(setPropertiesText('', { b: '2' })).toBe('b=2\n');
-    expect(setPropertiesText('a=1\r\nb = 3\n', { b: '4' })).toBe('a=1\nb=4\n');
+  it('changes brokerPermission live: sends, then pulls, are refused; the new version is routed', async () => {
+    h.createTopic('Orders');
+    const send = () =>
+      h.request(RequestCode.SEND_MESSAGE_V2, sendFields('Orders'), Buffer.from('x', 'utf8'));
+    const pull = () => h.request(RequestCode.PULL_MESSAGE, pullFields('Orders', 0));
+    expect((await send()).code).toBe(ResponseCode.SUCCESS);
+    const before = h.ctx.topics.dataVersion.counter;
+    expect((await update('brokerPermission=4')).code).toBe(ResponseCode.SUCCESS);
+    // Routes only change on a name server when the topic DataVersion does.
+    expect(h.ctx.topics.dataVersion.counter).toBeGreaterThan(before);
+    const refused = await send();
+    expect(refused.code).toBe(ResponseCode.NO_PERMISSION);
+    expect(refused.remark).toContain('the broker[127.0.0.1] sending message is forbidden');
+    expect((await pull()).code).toBe(ResponseCode.SUCCESS);
+    expect((await update('brokerPermission=2')).code).toBe(ResponseCode.SUCCESS);
+    const noPull = await pull();
+    expect(noPull.code).toBe(ResponseCode.NO_PERMISSION);
+    expect(noPull.remark).toContain('pulling message is forbidden');
+    expect(readFileSync(confPath, 'utf8')).toContain('\nbrokerPermission=2\n');
+    expect((await update('brokerPermission=9')).code).not.toBe(ResponseCode.SUCCESS);
+    expect(h.ctx.config.brokerPermission).toBe(2);
   });
 });

@@ -5,10 +5,13 @@
 // other key is present, so an operator is never told a change took effect that did not.
 // Answers: SUCCESS; NO_PERMISSION (16) for RocketMQ's configBlackList keys; INVALID_PARAMETER
 // for unknown keys, restart-only keys and malformed values. An accepted change is written into
-// the broker's -c file (other lines and comments kept; temp file + rename, so a crash leaves the
-// old or the new file, never half of one) before the answer, so a restart keeps it.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+// the broker's -c file (other lines and comments kept; common/config/config-file.ts) before the
+// answer, so a restart keeps it. A brokerPermission change bumps the topic DataVersion and
+// re-registers with every name server before the answer, as RocketMQ 4.9 does (nextVersion +
+// registerBrokerAll): the name server rewrites this broker's queue data only when that version
+// changed, so without the bump routes would keep the old perm.
 import { type BrokerConfig, parseBrokerConfig } from '../../common/config/broker-config.js';
+import { persistConfigChanges, persistFailedRemark } from '../../common/config/config-file.js';
 import { KiteError } from '../../common/errors.js';
 import { parseProperties } from '../../common/properties.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
@@ -19,8 +22,8 @@ import type { BrokerContext } from '../broker-context.js';
  * The keys UPDATE_BROKER_CONFIG changes live. Each is read from ctx.config on every request
  * (pull, heartbeat, send), so the next request sees the new value. Every other key is read
  * once when a component is built (store, timers, registration, managers); changing it needs a
- * restart. brokerPermission is not here: the name-server registration keeps the value it was
- * started with, so routes would keep advertising the old permission.
+ * restart. brokerPermission is also read per send and pull; the name-server registration is
+ * told at once (routes.brokerPermissionChanged), so routes advertise it too.
  */
 export const LIVE_BROKER_CONFIG_KEYS: readonly (keyof BrokerConfig)[] = [
   'longPollingEnable',
@@ -28,35 +31,11 @@ export const LIVE_BROKER_CONFIG_KEYS: readonly (keyof BrokerConfig)[] = [
   'enablePropertyFilter',
   'traceOn',
   'slaveReadEnable',
+  'brokerPermission',
 ];
 
 /** BrokerConfig#configBlackList's default: never changed remotely. */
 const CONFIG_BLACK_LIST = ['configBlackList', 'brokerConfigPath'];
-
-/** `text` with each key of `changes` set: its last line rewritten in place, else appended. */
-export function setPropertiesText(text: string, changes: Readonly<Record<string, string>>): string {
-  const lines = text === '' ? [] : text.replace(/\r?\n$/, '').split(/\r?\n/);
-  const lastLine = new Map<string, number>();
-  for (const e of parseProperties(text)) lastLine.set(e.key, e.line - 1);
-  for (const [key, value] of Object.entries(changes)) {
-    const at = lastLine.get(key);
-    if (at === undefined) lines.push(`${key}=${value}`);
-    else lines[at] = `${key}=${value}`;
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
 
 class RefusedConfig extends KiteError {
   constructor(code: number, remark: string) {
@@ -105,7 +84,7 @@ export class AdminBrokerConfigProcessor {
     this.ctx = ctx;
   }
 
-  readonly updateBrokerConfig = (req: RemotingCommand): RemotingCommand => {
+  readonly updateBrokerConfig = async (req: RemotingCommand): Promise<RemotingCommand> => {
     let changes: Partial<BrokerConfig>;
     try {
       changes = acceptedChanges(this.ctx, req.body?.toString('utf8') ?? '');
@@ -116,20 +95,10 @@ export class AdminBrokerConfigProcessor {
     const path = this.ctx.configPath;
     if (path !== undefined) {
       try {
-        const text = setPropertiesText(
-          readFileSync(path, 'utf8'),
-          Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, String(v)])),
-        );
-        writeAtomically(path, text);
+        persistConfigChanges(path, changes);
       } catch (err) {
         // Not applied either: a change a restart would silently undo is not made.
-        const why = (err as NodeJS.ErrnoException).code ?? String(err);
-        return createResponse(
-          req,
-          ResponseCode.SYSTEM_ERROR,
-          `cannot persist the change into ${path} (${why}); nothing was changed: ` +
-            'check that the broker can write its config file',
-        );
+        return createResponse(req, ResponseCode.SYSTEM_ERROR, persistFailedRemark(path, err));
       }
     }
     // The context is the one object every processor reads its config from per request; the
@@ -139,6 +108,10 @@ export class AdminBrokerConfigProcessor {
       ...changes,
     });
     this.ctx.log.info({ changes, persistedTo: path }, 'broker config updated');
-    return createResponse(req, ResponseCode.SUCCESS);
+    // The change stands either way; a name server that missed it is named in the remark.
+    const perm = changes.brokerPermission;
+    const missed =
+      perm === undefined ? undefined : await this.ctx.routes.brokerPermissionChanged(perm);
+    return createResponse(req, ResponseCode.SUCCESS, missed);
   };
 }

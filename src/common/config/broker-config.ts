@@ -99,6 +99,10 @@ export interface NamesrvConfig extends Partial<MetricsConfig> {
   bindAddress: string;
   /** Brokers silent this long are removed (RocketMQ: 120 s). */
   brokerChannelExpiredTime: number;
+  /** Where the KV config persists; unset (a name server built in code): memory only. */
+  kvConfigPath?: string;
+  /** Routes carry orderTopicConf from the ORDER_TOPIC_CONFIG namespace (RocketMQ: false). */
+  orderMessageEnable?: boolean;
 }
 
 /** What the machine contributes to defaults; injected so tests and docs stay deterministic. */

@@ -1,9 +1,10 @@
 // NamesrvConfig + the name server's NettyServerConfig keys, parsed from namesrv.conf (mqnamesrv -c)
 // the same way as broker.conf: typed, defaulted, validated once, frozen.
+import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_BROKER_CHANNEL_EXPIRED_TIME_MS } from '../limits.js';
 import { parseProperties } from '../properties.js';
-import type { NamesrvConfig } from './broker-config.js';
+import { type ConfigEnv, type NamesrvConfig, systemConfigEnv } from './broker-config.js';
 import { nonEmpty } from './checks.js';
 import { namesrvMetricsKeys } from './metrics-keys.js';
 import { NAMESRV_KEYS_NOT_USED_YET } from './not-used-yet.js';
@@ -16,9 +17,15 @@ import {
 
 export type { NamesrvConfig } from './broker-config.js';
 
-export const namesrvConfigDefinition: ConfigDefinition<NamesrvConfig> = {
-  name: 'name server',
-  schema: {
+/** `env.homeDir` places the KV file, as RocketMQ's user.home does. */
+export function namesrvConfigDefinition(
+  env: Pick<ConfigEnv, 'homeDir'> = systemConfigEnv(),
+): ConfigDefinition<NamesrvConfig> {
+  return { name: 'name server', schema: namesrvSchema(env), notUsedYet: NAMESRV_KEYS_NOT_USED_YET };
+}
+
+function namesrvSchema(env: Pick<ConfigEnv, 'homeDir'>): ConfigDefinition<NamesrvConfig>['schema'] {
+  return {
     listenPort: {
       type: 'int',
       default: 9876,
@@ -39,10 +46,25 @@ export const namesrvConfigDefinition: ConfigDefinition<NamesrvConfig> = {
       min: 1000,
       doc: 'A broker that has not re-registered for this long is removed from routes.',
     },
+    kvConfigPath: {
+      type: 'string',
+      default: join(env.homeDir, 'namesrv', 'kvConfig.json'),
+      defaultText: '$HOME/namesrv/kvConfig.json',
+      doc:
+        'JSON file of the KV config (updateKvConfig, updateOrderConf), rewritten on every change ' +
+        'and read at startup.',
+      check: nonEmpty,
+    },
+    orderMessageEnable: {
+      type: 'bool',
+      default: false,
+      doc:
+        'Routes carry orderTopicConf, the ORDER_TOPIC_CONFIG KV value of the topic ' +
+        '(updateOrderConf); clients then build their queues from it instead of queueDatas.',
+    },
     ...namesrvMetricsKeys,
-  },
-  notUsedYet: NAMESRV_KEYS_NOT_USED_YET,
-};
+  };
+}
 
 /** Parses namesrv.conf text: defaults < options.defaults < file < overrides (command line). */
 export function parseNamesrvConfig(
@@ -50,16 +72,21 @@ export function parseNamesrvConfig(
   fileName: string,
   overrides: Readonly<Record<string, ConfigValue>> = {},
   defaults: Readonly<Record<string, ConfigValue>> = {},
+  env?: Pick<ConfigEnv, 'homeDir'>,
 ): ParsedConfig<NamesrvConfig> {
-  return parseConfig(namesrvConfigDefinition, { text, fileName, overrides, defaults });
+  return parseConfig(namesrvConfigDefinition(env), { text, fileName, overrides, defaults });
 }
 
 /**
  * Keys UPDATE_NAMESRV_CONFIG may change while the name server runs (RocketMQ's
  * Configuration#update sets any field; here only those that take effect without a restart).
- * brokerChannelExpiredTime applies to brokers that register after the change.
+ * brokerChannelExpiredTime applies to brokers that register after the change;
+ * orderMessageEnable is read by every route request.
  */
-export const NAMESRV_RUNTIME_KEYS: readonly (keyof NamesrvConfig)[] = ['brokerChannelExpiredTime'];
+export const NAMESRV_RUNTIME_KEYS: readonly (keyof NamesrvConfig)[] = [
+  'brokerChannelExpiredTime',
+  'orderMessageEnable',
+];
 
 /** Why an update was refused: the keys that need a restart, or a parse/validation message. */
 export class NamesrvConfigUpdateError extends ConfigError {

@@ -144,11 +144,9 @@ export const NAMESRV_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Objec
   ...SOCKET_TUNING,
   ...group('name server storage and environment', [
     'rocketmqHome',
-    'kvConfigPath',
     'configStorePath',
     'productEnvName',
     'clusterTest',
-    'orderMessageEnable',
   ]),
   ...group('route management switches', [
     'scanNotActiveBrokerInterval',

@@ -4,8 +4,13 @@
 //   GET_NAMESRV_CONFIG (319): SUCCESS, body the effective config as `key=value` lines (UTF-8).
 //   UPDATE_NAMESRV_CONFIG (318): body `key=value` lines. SUCCESS when every key changes at run
 //     time; NO_PERMISSION naming the keys that need a restart (Java refuses its black list the
-//     same way); SYSTEM_ERROR for an unknown key or a bad value. Nothing is written to disk.
+//     same way); SYSTEM_ERROR for an unknown key, a bad value, or a -c file that cannot be
+//     written. An accepted change is written into the -c file first (NamesrvStartup sets
+//     configStorePath to it, where Configuration#persist writes), so a restart keeps it; a name
+//     server started without -c keeps the change in memory only.
 //   GET_SYSTEM_TOPIC_LIST_FROM_NS (304): SUCCESS, body TopicList of cluster and broker names.
+
+import { persistConfigChanges, persistFailedRemark } from '../../common/config/config-file.js';
 import {
   type NamesrvConfig,
   NamesrvConfigUpdateError,
@@ -26,6 +31,8 @@ import type { RouteInfoManager } from '../route-info-manager.js';
 /** The config the name server runs with; UPDATE_NAMESRV_CONFIG replaces `current`. */
 export interface LiveNamesrvConfig {
   current: Readonly<NamesrvConfig>;
+  /** The -c file changes persist into; undefined when started without one. */
+  readonly configPath?: string;
 }
 
 export function registerNamesrvAdminProcessors(
@@ -47,25 +54,42 @@ export function registerNamesrvAdminProcessors(
     return createResponse(req, ResponseCode.SUCCESS, undefined, { addTopicCount });
   });
   server.registerProcessor(RequestCode.GET_NAMESRV_CONFIG, (req) => {
-    const text = formatConfig(namesrvConfigDefinition, live.current);
+    const text = formatConfig(namesrvConfigDefinition(), live.current);
     return createResponse(req, ResponseCode.SUCCESS, undefined, {}, Buffer.from(text, 'utf8'));
   });
   server.registerProcessor(RequestCode.UPDATE_NAMESRV_CONFIG, (req) => {
     // Java answers an empty body with SUCCESS and changes nothing.
     if (!req.body || req.body.length === 0) return createResponse(req, ResponseCode.SUCCESS);
+    let update: ReturnType<typeof updateNamesrvConfig>;
     try {
-      const { config, changed } = updateNamesrvConfig(live.current, req.body.toString('utf8'));
-      live.current = config;
-      if (changed.includes('brokerChannelExpiredTime'))
-        routes.setDefaultTimeoutMs(config.brokerChannelExpiredTime);
-      log.info({ changed }, 'name server config updated');
-      return createResponse(req, ResponseCode.SUCCESS);
+      update = updateNamesrvConfig(live.current, req.body.toString('utf8'));
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       const refused = err instanceof NamesrvConfigUpdateError && err.restartKeys.length > 0;
       const code = refused ? ResponseCode.NO_PERMISSION : ResponseCode.SYSTEM_ERROR;
       return createResponse(req, code, err.remark);
     }
+    const { config, changed } = update;
+    if (live.configPath !== undefined) {
+      try {
+        persistConfigChanges(
+          live.configPath,
+          Object.fromEntries(changed.map((k) => [k, config[k]])),
+        );
+      } catch (err) {
+        // Not applied either: a change a restart would silently undo is not made.
+        return createResponse(
+          req,
+          ResponseCode.SYSTEM_ERROR,
+          persistFailedRemark(live.configPath, err),
+        );
+      }
+    }
+    live.current = config;
+    if (changed.includes('brokerChannelExpiredTime'))
+      routes.setDefaultTimeoutMs(config.brokerChannelExpiredTime);
+    log.info({ changed, persistedTo: live.configPath }, 'name server config updated');
+    return createResponse(req, ResponseCode.SUCCESS);
   });
   server.registerProcessor(RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS, (req) =>
     createResponse(

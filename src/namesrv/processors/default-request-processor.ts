@@ -1,7 +1,10 @@
 // Name-server requests (spec part 1 §3.6): REGISTER_BROKER (103), UNREGISTER_BROKER (104),
 // QUERY_DATA_VERSION (322), GET_ROUTEINFO_BY_TOPIC (105), GET_BROKER_CLUSTER_INFO (106),
 // GET_ALL_TOPIC_LIST_FROM_NAMESERVER (206), GET_TOPICS_BY_CLUSTER (224),
-// DELETE_TOPIC_IN_NAMESRV (216), KV config (100/101/102/219).
+// DELETE_TOPIC_IN_NAMESRV (216), KV config (100/101/102/219). With orderMessageEnable, a route
+// carries orderTopicConf, the topic's ORDER_TOPIC_CONFIG KV value
+// (DefaultRequestProcessor#getRouteInfoByTopic); without it, or with no such value, it is left
+// out, as ons and Java take a present one for the queue list.
 import { bodyCrc32 } from '../../message/record-codec.js';
 import {
   type DataVersion,
@@ -9,6 +12,7 @@ import {
   decodeRegisterBrokerBody,
   encodeClusterInfo,
   encodeTopicRouteData,
+  NAMESPACE_ORDER_TOPIC_CONFIG,
   STANDARD_JSON_ROUTE_VERSION,
 } from '../../protocol/bodies/route-data.js';
 import {
@@ -30,6 +34,7 @@ import type { Connection } from '../../remoting/connection.js';
 import type { RemotingServer } from '../../remoting/remoting-server.js';
 import type { KvConfigManager } from '../kv-config-manager.js';
 import type { RouteInfoManager } from '../route-info-manager.js';
+import type { LiveNamesrvConfig } from './admin-namesrv.js';
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
 
@@ -37,6 +42,7 @@ export function registerNamesrvProcessors(
   server: RemotingServer,
   routes: RouteInfoManager,
   kv: KvConfigManager,
+  live: LiveNamesrvConfig,
 ): void {
   server.registerProcessor(RequestCode.REGISTER_BROKER, (req, conn) =>
     registerBroker(routes, req, conn),
@@ -64,11 +70,17 @@ export function registerNamesrvProcessors(
       r.current ? json(r.current) : undefined,
     );
   });
-  registerRouteProcessors(server, routes);
+  const orderTopicConf = (topic: string) =>
+    live.current.orderMessageEnable ? kv.get(NAMESPACE_ORDER_TOPIC_CONFIG, topic) : undefined;
+  registerRouteProcessors(server, routes, orderTopicConf);
   registerKvProcessors(server, kv);
 }
 
-function registerRouteProcessors(server: RemotingServer, routes: RouteInfoManager): void {
+function registerRouteProcessors(
+  server: RemotingServer,
+  routes: RouteInfoManager,
+  orderTopicConf: (topic: string) => string | undefined,
+): void {
   server.registerProcessor(RequestCode.GET_ROUTEINFO_BY_TOPIC, (req) => {
     const topic = reqString(req.extFields, 'topic');
     const route = routes.pickupTopicRouteData(topic);
@@ -87,7 +99,7 @@ function registerRouteProcessors(server: RemotingServer, routes: RouteInfoManage
       ResponseCode.SUCCESS,
       undefined,
       {},
-      encodeTopicRouteData(route, standard),
+      encodeTopicRouteData({ ...route, orderTopicConf: orderTopicConf(topic) }, standard),
     );
   });
   server.registerProcessor(RequestCode.GET_BROKER_CLUSTER_INFO, (req) =>

@@ -41,6 +41,25 @@ describe('route bodies', () => {
     expect(std).not.toContain('orderTopicConf');
   });
 
+  it('writes orderTopicConf between filterServerTable and queueDatas when set', () => {
+    const ordered: TopicRouteData = { ...route, orderTopicConf: 'broker-a:4;broker-b:4' };
+    const old = encodeTopicRouteData(ordered, false).toString();
+    expect(old).toBe(
+      '{"brokerDatas":[{"brokerAddrs":{0:"10.0.0.1:10911",1:"10.0.0.2:10911"},"brokerName":"broker-a","cluster":"C"}],' +
+        '"filterServerTable":{},"orderTopicConf":"broker-a:4;broker-b:4",' +
+        '"queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":4,"topicSysFlag":0,"writeQueueNums":4}]}',
+    );
+    expect((JSON2.parse(old) as TopicRouteData).orderTopicConf).toBe('broker-a:4;broker-b:4');
+    const std = encodeTopicRouteData(ordered, true);
+    expect(JSON.parse(std.toString())).toEqual(ordered);
+    expect(decodeTopicRouteData(std)).toEqual(ordered);
+    expect(decodeTopicRouteData(Buffer.from(old))).toEqual(ordered);
+    // undefined (orderMessageEnable off, or no KV value) is left out, never written as null.
+    expect(encodeTopicRouteData({ ...route, orderTopicConf: undefined }, true).toString()).toBe(
+      encodeTopicRouteData(route, true).toString(),
+    );
+  });
+
   it('is read by ali-ons (JSON2) in the old form and by our reader in both forms', () => {
     const old = encodeTopicRouteData(route, false).toString();
     const parsed = JSON2.parse(old) as TopicRouteData;

@@ -26,8 +26,17 @@ export interface BrokerData {
 export interface TopicRouteData {
   brokerDatas: BrokerData[];
   filterServerTable: Record<string, string[]>;
+  /**
+   * "brokerName:writeQueueNums;…" from the name server's ORDER_TOPIC_CONFIG KV namespace, sent
+   * only when it has orderMessageEnable; a client given one builds its queues from it instead of
+   * from queueDatas, so it is absent (not "") otherwise.
+   */
+  orderTopicConf?: string;
   queueDatas: QueueData[];
 }
+
+/** NamesrvUtil#NAMESPACE_ORDER_TOPIC_CONFIG: the KV namespace orderTopicConf comes from. */
+export const NAMESPACE_ORDER_TOPIC_CONFIG = 'ORDER_TOPIC_CONFIG';
 
 export interface ClusterInfo {
   brokerAddrTable: Record<string, BrokerData>;
@@ -144,11 +153,15 @@ export function decodeDataVersion(body: Buffer): DataVersion {
 
 export function decodeTopicRouteData(body: Buffer): TopicRouteData {
   const r = readJsonObject<Partial<TopicRouteData>>(body, 'TopicRouteData');
-  return {
+  const route: TopicRouteData = {
     brokerDatas: r.brokerDatas ?? [],
     queueDatas: r.queueDatas ?? [],
     filterServerTable: r.filterServerTable ?? {},
   };
+  if (typeof r.orderTopicConf === 'string' && r.orderTopicConf !== '') {
+    route.orderTopicConf = r.orderTopicConf;
+  }
+  return route;
 }
 
 export function decodeClusterInfo(body: Buffer): ClusterInfo {
