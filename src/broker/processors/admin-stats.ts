@@ -99,9 +99,11 @@ export class AdminStatsProcessor {
       (t) => !subs || subs.size === 0 || subs.has(t),
     );
     const entries: ConsumeStats['offsetTable'] = [];
+    const counted: string[] = [];
     for (const t of wanted) {
       const tc = topics.get(t);
       if (!tc) continue;
+      counted.push(t);
       for (let queueId = 0; queueId < tc.readQueueNums; queueId++) {
         const brokerOffset = Math.max(0, store.getMaxOffsetInQueue(t, queueId));
         const consumerOffset = Math.max(0, offsets.queryOffset(group, t, queueId));
@@ -114,8 +116,8 @@ export class AdminStatsProcessor {
         });
       }
     }
-    // consumeTps: KiteMQ keeps no per-group rate yet.
-    const body = encodeConsumeStats({ consumeTps: 0, offsetTable: entries });
+    const consumeTps = this.ctx.stats.items.groupGetTps(group, counted);
+    const body = encodeConsumeStats({ consumeTps, offsetTable: entries });
     return createResponse(req, ResponseCode.SUCCESS, undefined, {}, body);
   };
 }
