@@ -2,9 +2,11 @@
 // exporter on, our SDK's push consumer long-polling it, and messages sent after it parked. Then
 // consumerProgress shows a consume TPS above zero (GROUP_GET_NUMS), consumerStatus -i shows the
 // client's RT&TPS row for the topic (ConsumerRunningInfo#statusTable), and /metrics has the
-// woken pulls in rocketmq_rpc_latency under is_long_polling="true".
+// woken pulls in rocketmq_rpc_latency under is_long_polling="true". getBrokerConfig lists every
+// key of the schema, not only those the broker's -c file sets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushConsumer } from '../../src/client/push-consumer.js';
+import { brokerConfigDefinition } from '../../src/common/config/broker-config.js';
 import { useCluster } from '../harness/cluster.js';
 import { pollUntil } from '../harness/poll.js';
 import { uniqueName } from '../harness/processes.js';
@@ -99,6 +101,19 @@ describe('consumer figures', () => {
     };
     expect(Object.keys(status.statusTable)).toContain(`%RETRY%${group}`);
     expect(status.statusTable[topic]!.consumeOKTPS).toBeGreaterThan(0);
+  });
+
+  it('getBrokerConfig lists every key the schema knows with its effective value', async () => {
+    const r = await mqadmin('getBrokerConfig', '-b', cluster.brokerAddr, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const config = (JSON.parse(r.stdout) as Record<string, Record<string, string>>)[
+      cluster.brokerAddr
+    ]!;
+    const keys = Object.keys(brokerConfigDefinition().schema);
+    expect(Object.keys(config).sort()).toEqual([...keys].sort());
+    expect(config.metricsExporterType).toBe('PROM');
+    expect(config.longPollingEnable).toBe('true');
+    expect(config.brokerName).toBe(cluster.broker.brokerName);
   });
 
   it('counts the woken long-polled pulls in rocketmq_rpc_latency', async () => {
