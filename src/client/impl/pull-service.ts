@@ -88,7 +88,8 @@ export class PullService {
         const began = Date.now();
         const r = await api.pull(pq.mq.brokerName, header, o.pullTimeoutMs, sub.tagsSet);
         if (pq.dropped) return;
-        // Only pulls that found messages, as the Java client: a long poll's wait is not its RT.
+        // Only pulls that found messages, as the Java client: one that waited out its long poll
+        // for nothing would make the RT the suspend timeout.
         if (r.status === 'FOUND')
           this.d.stats?.pulled(pq.mq.topic, Date.now() - began, r.msgs.length);
         this.onPullResult(pq, r);
