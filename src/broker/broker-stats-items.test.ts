@@ -23,4 +23,22 @@ describe('BrokerStatsItems', () => {
     expect(items.view('TOPIC_PUT_NUMS', 'U')).toBeUndefined();
     expect(items.view('OTHER', 'T')).toBeUndefined();
   });
+
+  it('rates a group over its topics, at least one sampling period wide', () => {
+    let now = 1_000_000;
+    const items = new BrokerStatsItems(() => now);
+    items.add('GROUP_GET_NUMS', 'T@G', 20);
+    items.add('GROUP_GET_NUMS', '%RETRY%G@G', 10);
+    items.add('GROUP_GET_NUMS', 'T@Other', 500);
+    now += 1;
+    // A moment after the first pull: 30 messages over the 10-s period, not over 1 ms.
+    expect(items.groupGetTps('G', ['T', '%RETRY%G'])).toBeCloseTo(3);
+    expect(items.groupGetTps('G', ['T'])).toBeCloseTo(2);
+    expect(items.groupGetTps('G', ['U'])).toBe(0);
+    for (let s = 0; s < 80; s += 10) {
+      now += 10_000;
+      items.sample();
+    }
+    expect(items.groupGetTps('G', ['T', '%RETRY%G'])).toBe(0);
+  });
 });

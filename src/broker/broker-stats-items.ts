@@ -57,11 +57,13 @@ class StatsItem {
   snapshot(i: number, nowMs: number): StatsSnapshot {
     const first = this.rings[i]![0]!;
     const sum = this.value - first.value;
-    const spanMs = nowMs - first.atMs;
+    // At least one sampling period: a key seen a moment ago would otherwise show a burst of a
+    // few messages as thousands per second.
+    const spanMs = Math.max(nowMs - first.atMs, WINDOWS[i]!.everyMs);
     const calls = this.times - first.times;
     return {
       sum,
-      tps: spanMs > 0 ? (sum * 1000) / spanMs : 0,
+      tps: (sum * 1000) / spanMs,
       avgpt: calls > 0 ? sum / calls : 0,
     };
   }
@@ -93,6 +95,22 @@ export class BrokerStatsItems {
   sample(): void {
     const nowMs = this.now();
     for (const set of this.sets.values()) for (const item of set.values()) item.sample(nowMs);
+  }
+
+  /**
+   * The last minute's rate under `key`, 0 when nothing was recorded: BrokerStatsManager's
+   * tpsGroupGetNums(group, topic) with GROUP_GET_NUMS and "topic@group".
+   */
+  minuteTps(name: StatsName, key: string): number {
+    const item = this.sets.get(name)?.get(key);
+    return item ? item.snapshot(0, this.now()).tps : 0;
+  }
+
+  /** ConsumeStats#consumeTps: the group's pulled messages per second, summed over `topics`. */
+  groupGetTps(group: string, topics: Iterable<string>): number {
+    let tps = 0;
+    for (const topic of topics) tps += this.minuteTps('GROUP_GET_NUMS', `${topic}@${group}`);
+    return tps;
   }
 
   /** undefined when the name is unknown or nothing was recorded under the key. */

@@ -115,6 +115,29 @@ function oneClient(out: Output, json: boolean, clientId: string, info: ConsumerR
     ],
     rows,
   );
+  // ConsumerRunningInfo#formatString's RT&TPS section: two decimals, the failed count whole.
+  const fixed = (n: number) => n.toFixed(2);
+  out.line('\n#Consumer RT&TPS#');
+  out.table(
+    [
+      '#Topic',
+      '#Pull RT',
+      '#Pull TPS',
+      '#Consume RT',
+      '#ConsumeOK TPS',
+      '#ConsumeFailed TPS',
+      '#ConsumeFailedMsgsInHour',
+    ],
+    Object.entries(info.statusTable).map(([topic, st]) => [
+      topic,
+      fixed(st.pullRT),
+      fixed(st.pullTPS),
+      fixed(st.consumeRT),
+      fixed(st.consumeOKTPS),
+      fixed(st.consumeFailedTPS),
+      st.consumeFailedMsgs,
+    ]),
+  );
 }
 
 async function consumerStatus(

@@ -43,6 +43,7 @@ import {
   consumeMessageDirectly,
   consumerRunningInfo,
 } from './impl/consumer-running-info.js';
+import { ConsumerStats } from './impl/consumer-stats.js';
 import { LocalOffsetStore } from './impl/local-offset-store.js';
 import { wrapNamespace } from './impl/namespace.js';
 import { commitOffsets, commitQueueOffset } from './impl/offset-commit.js';
@@ -92,6 +93,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
   private readonly consumeContext: ConcurrentContext & OrderlyContext;
   private readonly retryTopic: string;
   private readonly offsets: OffsetStore;
+  private readonly stats = new ConsumerStats();
 
   constructor(options: PushConsumerOptions) {
     super();
@@ -131,6 +133,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       backContext: () => backContext,
       report: (err) => this.report(err),
       isRunning: () => this.running,
+      stats: this.stats,
     };
     this.client.register({
       producerGroups: () => [],
@@ -248,7 +251,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       report: (err: Error) => this.report(err),
     };
     const pull = new PullService(
-      { api: new PullAPIWrapper(this.client), consume, host },
+      { api: new PullAPIWrapper(this.client), consume, host, stats: this.stats },
       {
         group: o.consumerGroup,
         pullBatchSize: o.pullBatchSize,
@@ -304,6 +307,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
           startTimestamp: this.startedAt,
           subscriptions: this.subscriptions,
           processQueues: this.parts?.rebalance.processQueues() ?? [],
+          consumeStatus: (topic) => this.stats.consumeStatus(topic),
         }),
       consumeDirectly: (msg, brokerName) =>
         consumeMessageDirectly(this.consumeContext.listener, this.orderly, msg, brokerName),

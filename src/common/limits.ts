@@ -215,6 +215,8 @@ export const CONSUMER_DEFAULT_CONSUME_MESSAGE_BATCH_MAX_SIZE = 1;
 export const CONSUMER_DEFAULT_MAX_RECONSUME_TIMES = 16;
 /** consumeTimestamp's default for CONSUME_FROM_TIMESTAMP: half an hour back. */
 export const CONSUMER_DEFAULT_CONSUME_TIMESTAMP_AGO_MS = 30 * 60_000;
+/** Topics a push consumer keeps RT/TPS figures for (statusTable); more are not tracked. */
+export const CONSUMER_STATS_TOPICS_MAX = 1_000;
 /** DefaultLitePullConsumer: autoCommitIntervalMillis and pollTimeoutMillis. */
 export const LITE_PULL_DEFAULT_AUTO_COMMIT_INTERVAL_MS = 5_000;
 export const LITE_PULL_DEFAULT_POLL_TIMEOUT_MS = 5_000;

@@ -152,7 +152,7 @@ describe('mqadmin group subcommands', () => {
       expect.stringMatching(/^V\d_/),
       'PUSH',
       'CLUSTERING',
-      '0',
+      expect.stringMatching(/^\d+$/), // the last minute's pulls, whole messages per second
       '0',
     ]);
     const allJson = (await json('consumerProgress')) as { group: string; count: number }[];

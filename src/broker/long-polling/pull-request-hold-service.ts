@@ -9,6 +9,7 @@ import {
   PULL_HOLD_CHECK_INTERVAL_MS,
 } from '../../common/limits.js';
 import type { Logger } from '../../common/logger.js';
+import type { RemotingCommand } from '../../protocol/remoting-command.js';
 import type { Connection } from '../../remoting/connection.js';
 
 export interface HeldPull {
@@ -30,7 +31,16 @@ export interface HeldPull {
   group?: string;
 }
 
+/** Hears each parked pull's answer as it is written (`failed`: the re-run threw). */
+export type AnsweredListener = (
+  req: RemotingCommand,
+  responseCode: number,
+  failed: boolean,
+) => void;
+
 export class PullRequestHoldService {
+  /** Set by the metrics exporter: the dispatcher's timing never sees an answer written later. */
+  onAnswered: AnsweredListener | undefined;
   private readonly held = new Map<string, HeldPull[]>();
   private total = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -106,6 +116,11 @@ export class PullRequestHoldService {
     }
     this.replace(key, list, keep);
     for (const p of wake) p.wake();
+  }
+
+  /** The answer to a woken pull, `req`, is being written now. */
+  answered(req: RemotingCommand, responseCode: number, failed = false): void {
+    this.onAnswered?.(req, responseCode, failed);
   }
 
   get parkedCount(): number {

@@ -42,6 +42,7 @@ export class BrokerMetrics {
   attach(ctx: BrokerContext, now: () => number = Date.now): void {
     ctx.store.addDispatcher(this.inFlow);
     ctx.stats.outFlow = this.outFlow;
+    ctx.pullHold.onAnswered = (req, code, failed) => this.rpc.answeredLater(req, code, failed);
     const add = (name: string, type: MetricType, help: string, read: () => Sample[]) =>
       registerCollected(this.registry, { name, type, help, read } satisfies CollectedMetric);
     add(M.MESSAGES_IN_TOTAL, 'counter', 'Messages stored.', () => this.inFlow.messages());

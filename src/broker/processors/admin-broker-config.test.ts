@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { brokerConfigDefinition } from '../../common/config/broker-config.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { brokerPerTest, pullFields, sendFields } from '../in-process-broker.fixture.js';
@@ -100,5 +101,42 @@ describe('UPDATE_BROKER_CONFIG', () => {
     expect(readFileSync(confPath, 'utf8')).toContain('\nbrokerPermission=2\n');
     expect((await update('brokerPermission=9')).code).not.toBe(ResponseCode.SUCCESS);
     expect(h.ctx.config.brokerPermission).toBe(2);
+  });
+});
+
+describe('GET_BROKER_CONFIG', () => {
+  const getConfig = async () => {
+    const res = await h.request(RequestCode.GET_BROKER_CONFIG);
+    expect(res.code).toBe(ResponseCode.SUCCESS);
+    const lines = `${res.body}`.split('\n');
+    expect(lines.pop()).toBe('');
+    const version = JSON.parse(res.extFields.version ?? '') as { counter: number };
+    return { lines, version };
+  };
+
+  it('answers every key of the schema once, set or defaulted, as Java prints its fields', async () => {
+    const { lines } = await getConfig();
+    const keys = Object.keys(brokerConfigDefinition().schema);
+    expect(lines.map((l) => l.slice(0, l.indexOf('=')))).toEqual(keys);
+    const config = h.ctx.config as unknown as Record<string, unknown>;
+    for (const key of keys) expect(lines).toContain(`${key}=${String(config[key])}`);
+    // Defaults nobody set, in Java's spelling: booleans true/false, integers without a point;
+    // and what the test broker set (maxMessageSize).
+    expect(lines).toContain('fileReservedTime=72');
+    expect(lines).toContain('maxMessageSize=65536');
+    expect(lines).toContain('flushDiskType=ASYNC_FLUSH');
+    expect(lines).toContain('traceOn=true');
+    expect(lines).toContain('enablePropertyFilter=false');
+  });
+
+  it('moves its DataVersion on with each accepted update, and only then', async () => {
+    const before = (await getConfig()).version.counter;
+    expect((await getConfig()).version.counter).toBe(before);
+    expect((await update('noSuchKey=1')).code).toBe(ResponseCode.INVALID_PARAMETER);
+    expect((await getConfig()).version.counter).toBe(before);
+    expect((await update('traceOn=false')).code).toBe(ResponseCode.SUCCESS);
+    const after = await getConfig();
+    expect(after.version.counter).toBe(before + 1);
+    expect(after.lines).toContain('traceOn=false');
   });
 });

@@ -91,7 +91,6 @@ export class AdminBrokerStatsProcessor {
         offset: { brokerOffset, consumerOffset, lastTimestamp: Math.max(0, stamp), pullOffset },
       });
     }
-    // consumeTps: KiteMQ keeps no per-group rate yet.
-    return { consumeTps: 0, offsetTable };
+    return { consumeTps: this.ctx.stats.items.groupGetTps(group, [topic]), offsetTable };
   }
 }

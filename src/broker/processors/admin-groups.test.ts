@@ -8,7 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { encodeSubscriptionGroupConfig } from '../../protocol/bodies/subscription-group.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import { brokerPerTest, type InMemoryConnection } from '../in-process-broker.fixture.js';
+import {
+  brokerPerTest,
+  type InMemoryConnection,
+  pullFields,
+} from '../in-process-broker.fixture.js';
 
 const h = brokerPerTest({ brokerName: 'broker-g' });
 
@@ -214,5 +218,29 @@ describe('GET_CONSUME_STATS as AdminBrokerProcessor#getConsumeStats answers it',
       topic: 'Refunds',
     });
     expect(`${named.body}`).toBe('{"consumeTps":0.0,"offsetTable":{}}');
+  });
+
+  it("rates the group's pulled messages in consumeTps, only on the topics asked for", async () => {
+    h.createTopic('Orders', 1);
+    h.createTopic('Refunds', 1);
+    await h.send('Orders', ['a', 'b', 'c', 'd', 'e']);
+    h.ctx.offsets.commitOffset('CG', 'Orders', 0, 0);
+    h.ctx.offsets.commitOffset('CG', 'Refunds', 0, 0);
+    const pulled = await h.request(
+      RequestCode.PULL_MESSAGE,
+      pullFields('Orders', 0, { consumerGroup: 'CG' }),
+    );
+    expect(pulled.code).toBe(ResponseCode.SUCCESS);
+    const tps = async (fields: Record<string, string>) => {
+      const res = await h.request(RequestCode.GET_CONSUME_STATS, fields);
+      return Number(/"consumeTps":([\d.E-]+)/.exec(`${res.body}`)?.[1]);
+    };
+    // Five messages over at least the 10-s sampling period.
+    const all = await tps({ consumerGroup: 'CG' });
+    expect(all).toBeGreaterThan(0);
+    expect(all).toBeLessThanOrEqual(0.5);
+    expect(await tps({ consumerGroup: 'CG', topic: 'Orders' })).toBe(all);
+    expect(await tps({ consumerGroup: 'CG', topic: 'Refunds' })).toBe(0);
+    expect(await tps({ consumerGroup: 'Other' })).toBe(0);
   });
 });

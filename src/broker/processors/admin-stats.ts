@@ -3,12 +3,20 @@
 // consumerConnection) and GET_CONSUME_STATS (208, consumerProgress), with RocketMQ's bodies.
 // TopicStatsTable and ConsumeStats are maps keyed by MessageQueue objects, which fastjson writes
 // with the object in key position (not JSON); they are assembled by hand.
+import { type BrokerConfig, brokerConfigDefinition } from '../../common/config/broker-config.js';
 import { type ConsumeStats, encodeConsumeStats } from '../../protocol/bodies/group-admin.js';
 import { type MessageQueueKey, messageQueueKeyJson } from '../../protocol/bodies/offset-table.js';
 import { optString, reqString } from '../../protocol/headers/fields.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
+
+/** Every key the broker schema knows, in its order; the keys do not depend on the machine. */
+let schemaKeys: readonly (keyof BrokerConfig)[] | undefined;
+function brokerConfigKeys(): readonly (keyof BrokerConfig)[] {
+  schemaKeys ??= Object.keys(brokerConfigDefinition().schema) as (keyof BrokerConfig)[];
+  return schemaKeys;
+}
 
 function mqTable(entries: [MessageQueueKey, unknown][]): string {
   return `{${entries.map(([mq, v]) => `${messageQueueKeyJson(mq)}:${JSON.stringify(v)}`).join(',')}}`;
@@ -17,16 +25,33 @@ function mqTable(entries: [MessageQueueKey, unknown][]): string {
 export class AdminStatsProcessor {
   private readonly ctx: BrokerContext;
   private readonly configVersion = { counter: 0, stateVersion: 0, timestamp: Date.now() };
+  private versionedConfig: BrokerConfig;
 
   constructor(ctx: BrokerContext) {
     this.ctx = ctx;
+    this.versionedConfig = ctx.config;
   }
 
-  /** Body: the effective configuration as key=value lines; header version: its DataVersion. */
+  /**
+   * Body: every key of the schema with its effective value (the default unless the -c file, the
+   * command line or UPDATE_BROKER_CONFIG set it), as key=value lines the way
+   * MixAll#properties2String writes Java's fields (true/false, plain integers); header version:
+   * the configuration's DataVersion, moved on by each accepted update (Configuration#update).
+   */
   readonly getBrokerConfig = (req: RemotingCommand): RemotingCommand => {
-    const lines = Object.entries(this.ctx.config)
-      .filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object')
-      .map(([k, v]) => `${k}=${String(v)}`);
+    const config = this.ctx.config;
+    if (config !== this.versionedConfig) {
+      // An update replaces the frozen config whole, so a new object is a new version.
+      this.versionedConfig = config;
+      this.configVersion.counter++;
+      this.configVersion.timestamp = Date.now();
+    }
+    const lines: string[] = [];
+    for (const key of brokerConfigKeys()) {
+      const value: unknown = config[key];
+      // Java's object2Properties leaves out a null field; ours are never null, but be as strict.
+      if (value !== undefined && value !== null) lines.push(`${key}=${String(value)}`);
+    }
     return createResponse(
       req,
       ResponseCode.SUCCESS,
@@ -99,9 +124,11 @@ export class AdminStatsProcessor {
       (t) => !subs || subs.size === 0 || subs.has(t),
     );
     const entries: ConsumeStats['offsetTable'] = [];
+    const counted: string[] = [];
     for (const t of wanted) {
       const tc = topics.get(t);
       if (!tc) continue;
+      counted.push(t);
       for (let queueId = 0; queueId < tc.readQueueNums; queueId++) {
         const brokerOffset = Math.max(0, store.getMaxOffsetInQueue(t, queueId));
         const consumerOffset = Math.max(0, offsets.queryOffset(group, t, queueId));
@@ -114,8 +141,8 @@ export class AdminStatsProcessor {
         });
       }
     }
-    // consumeTps: KiteMQ keeps no per-group rate yet.
-    const body = encodeConsumeStats({ consumeTps: 0, offsetTable: entries });
+    const consumeTps = this.ctx.stats.items.groupGetTps(group, counted);
+    const body = encodeConsumeStats({ consumeTps, offsetTable: entries });
     return createResponse(req, ResponseCode.SUCCESS, undefined, {}, body);
   };
 }

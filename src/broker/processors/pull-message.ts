@@ -166,13 +166,17 @@ export class PullMessageProcessor {
   private resume(req: RemotingCommand, conn: Connection): void {
     this.pull(req, conn, false).then(
       (res) => {
-        if (res && !conn.isClosed) conn.send(res);
+        if (!res || conn.isClosed) return;
+        this.ctx.pullHold.answered(req, res.code);
+        conn.send(res);
       },
       (err: unknown) => {
         const remark = err instanceof RequestValidationError ? err.remark : String(err);
         const code =
           err instanceof RequestValidationError ? err.responseCode : ResponseCode.SYSTEM_ERROR;
-        if (!conn.isClosed) conn.send(createResponse(req, code, remark));
+        if (conn.isClosed) return;
+        this.ctx.pullHold.answered(req, code, true);
+        conn.send(createResponse(req, code, remark));
       },
     );
   }

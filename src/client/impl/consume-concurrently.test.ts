@@ -39,6 +39,35 @@ function context(listener: MessageListener, max = 4, errors: Error[] = []): Conc
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('consumeConcurrently', () => {
+  it('reports each call to the stats: OK counts, and failed ones whether answered or thrown', async () => {
+    const { pq, msgs } = queueWith(4);
+    const seen: [string, number, number][] = [];
+    const answers: (() => ConsumeResult)[] = [
+      () => 'CONSUME_SUCCESS',
+      () => 'RECONSUME_LATER',
+      () => {
+        throw new Error('boom');
+      },
+    ];
+    const ctx = {
+      ...context(() => answers.shift()!()),
+      stats: {
+        pulled: () => {},
+        consumed: (topic: string, _ms: number, ok: number, failed: number) =>
+          seen.push([topic, ok, failed]),
+      },
+    };
+    consumeConcurrently(ctx, pq, msgs.slice(0, 2));
+    consumeConcurrently(ctx, pq, [msgs[2]!]);
+    consumeConcurrently(ctx, pq, [msgs[3]!]);
+    await tick();
+    expect(seen).toEqual([
+      ['T', 2, 0],
+      ['T', 0, 1],
+      ['T', 0, 1],
+    ]);
+  });
+
   it('finishes a synchronous success in the same turn', () => {
     const { pq, msgs } = queueWith(3);
     const seen: number[] = [];

@@ -11,6 +11,7 @@ import { sleep } from './abort.js';
 import type { MessageQueue } from './allocate.js';
 import type { ConsumeLimiter } from './consume-limiter.js';
 import type { ConsumeService } from './consumer-parts.js';
+import type { ConsumerStatsSink } from './consumer-stats.js';
 import type { ProcessQueue } from './process-queue.js';
 import { type SendBackContext, sendMessageBack } from './send-back.js';
 
@@ -29,6 +30,20 @@ export interface ConcurrentContext {
   readonly broadcasting: boolean;
   backContext(): SendBackContext;
   report(err: Error): void;
+  /** Consume RT and OK/failed counts by topic (the running info's statusTable). */
+  readonly stats?: ConsumerStatsSink;
+}
+
+/** One listener call's figures: a failed call counts each of its messages as failed. */
+export function recordConsume(
+  ctx: Pick<ConcurrentContext, 'stats'>,
+  pq: ProcessQueue,
+  count: number,
+  began: number,
+  result: ConsumeResult,
+): void {
+  const ok = result === 'CONSUME_SUCCESS' ? count : 0;
+  ctx.stats?.consumed(pq.mq.topic, Date.now() - began, ok, count - ok);
 }
 
 /** Pulled messages go to the listener in batches of up to consumeMessageBatchMaxSize. */
@@ -69,11 +84,13 @@ export function consumeConcurrently(
 ): void {
   if (!ctx.limiter.tryAcquire()) return void consumeAsync(ctx, pq, msgs);
   let answer: ReturnType<MessageListener>;
+  const began = Date.now();
   try {
     answer = ctx.listener(msgs, { queue: pq.mq });
   } catch (err) {
     ctx.limiter.release();
     ctx.report(err as Error);
+    recordConsume(ctx, pq, msgs.length, began, 'RECONSUME_LATER');
     return void consumeAsync(ctx, pq, msgs, 'RECONSUME_LATER');
   }
   if (typeof answer === 'object' && answer !== null) {
@@ -88,11 +105,13 @@ export function consumeConcurrently(
       )
       .then((r) => {
         ctx.limiter.release();
+        recordConsume(ctx, pq, msgs.length, began, r);
         return consumeAsync(ctx, pq, msgs, r);
       });
     return;
   }
   ctx.limiter.release();
+  recordConsume(ctx, pq, msgs.length, began, answer ?? 'CONSUME_SUCCESS');
   if ((answer ?? 'CONSUME_SUCCESS') === 'CONSUME_SUCCESS' || pq.dropped) {
     for (const m of msgs) pq.remove(m.queueOffset);
     return;
@@ -112,6 +131,7 @@ async function consumeAsync(
   for (;;) {
     if (result === undefined) {
       await ctx.limiter.acquire();
+      const began = Date.now();
       try {
         result = (await ctx.listener(batch, { queue: pq.mq })) ?? 'CONSUME_SUCCESS';
       } catch (err) {
@@ -120,6 +140,7 @@ async function consumeAsync(
       } finally {
         ctx.limiter.release();
       }
+      recordConsume(ctx, pq, batch.length, began, result);
     }
     if (result === 'CONSUME_SUCCESS' || pq.dropped) break;
     if (ctx.broadcasting) {

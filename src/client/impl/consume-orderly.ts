@@ -6,7 +6,11 @@
 // REBALANCE_LOCK_INTERVAL (lockMQPeriodically); a queue whose lock came back resumes.
 import type { MessageExt } from '../../message/message.js';
 import { sleep } from './abort.js';
-import type { ConcurrentContext, ConsumeResult } from './consume-concurrently.js';
+import {
+  type ConcurrentContext,
+  type ConsumeResult,
+  recordConsume,
+} from './consume-concurrently.js';
 import type { ConsumeService, LockRenewal } from './consumer-parts.js';
 import type { ProcessQueue } from './process-queue.js';
 import { sendMessageBack } from './send-back.js';
@@ -79,6 +83,7 @@ export class ConsumeOrderlyService implements ConsumeService {
   private async consumeOne(pq: ProcessQueue, m: MessageExt): Promise<boolean> {
     await this.ctx.limiter.acquire();
     let result: ConsumeResult;
+    const began = Date.now();
     try {
       result = (await this.ctx.listener([m], { queue: pq.mq })) ?? 'CONSUME_SUCCESS';
     } catch (err) {
@@ -87,6 +92,7 @@ export class ConsumeOrderlyService implements ConsumeService {
     } finally {
       this.ctx.limiter.release();
     }
+    recordConsume(this.ctx, pq, 1, began, result);
     return result === 'CONSUME_SUCCESS';
   }
 }

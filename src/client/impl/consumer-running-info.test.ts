@@ -18,12 +18,13 @@ import {
   consumeMessageDirectly,
   consumerRunningInfo,
 } from './consumer-running-info.js';
+import { ConsumerStats } from './consumer-stats.js';
 import { ProcessQueue } from './process-queue.js';
 
 const msg = (queueOffset: number, body = 'x'): MessageExt =>
   ({ queueOffset, body: Buffer.from(body) }) as MessageExt;
 
-function source(processQueues: ProcessQueue[]) {
+function source(processQueues: ProcessQueue[], stats = new ConsumerStats()) {
   return {
     group: 'G',
     namesrvAddr: '127.0.0.1:9876',
@@ -36,6 +37,7 @@ function source(processQueues: ProcessQueue[]) {
       ['T', { subString: 'a || b', tagsSet: ['a', 'b'], codeSet: [97, 98], subVersion: 5 }],
     ]),
     processQueues,
+    consumeStatus: (topic: string) => stats.consumeStatus(topic),
   };
 }
 
@@ -71,6 +73,25 @@ describe('consumerRunningInfo', () => {
     });
     expect(info.mqTable[1]!.info.lastPullTimestamp).toBeGreaterThan(0);
     expect(info.jstack).toBe('');
+  });
+
+  it("reports each subscribed topic's RT and TPS figures in statusTable", () => {
+    const now = 1_000_000;
+    const stats = new ConsumerStats(() => now);
+    stats.pulled('T', 40, 8);
+    stats.pulled('T', 20, 2);
+    stats.consumed('T', 6, 9, 1);
+    stats.pulled('Other', 1, 1);
+    const info = consumerRunningInfo(source([], stats));
+    expect(Object.keys(info.statusTable)).toEqual(['T']);
+    expect(info.statusTable.T).toEqual({
+      pullRT: 30,
+      pullTPS: 10,
+      consumeRT: 6,
+      consumeOKTPS: 9,
+      consumeFailedTPS: 1,
+      consumeFailedMsgs: 1,
+    });
   });
 });
 

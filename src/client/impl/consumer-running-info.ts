@@ -3,12 +3,14 @@
 // config as properties, its subscriptions, one ProcessQueueInfo per owned queue) and
 // CONSUME_MESSAGE_DIRECTLY 309 (ConsumeMessageConcurrentlyService#consumeMessageDirectly: the
 // listener runs on the one message; nothing is committed or sent back, whatever it answers).
-// statusTable stays empty: the SDK keeps no per-topic RT/TPS statistics yet.
+// statusTable has one ConsumeStatus per subscribed topic (the retry topic too), from
+// consumer-stats.ts.
 import { KITEMQ_REMOTING_VERSION } from '../../common/limits.js';
 import { MessageConst, type MessageExt, RETRY_GROUP_TOPIC_PREFIX } from '../../message/message.js';
 import {
   type ConsumeMessageDirectlyResult,
   type ConsumerRunningInfo,
+  type ConsumeStatus,
   encodeConsumeMessageDirectlyResult,
   encodeConsumerRunningInfo,
   RunningInfoProp,
@@ -32,6 +34,8 @@ export interface RunningInfoSource {
   startTimestamp: number;
   subscriptions: ReadonlyMap<string, Subscription>;
   processQueues: Iterable<ProcessQueue>;
+  /** The topic's RT/TPS figures (ConsumerStatsManager#consumeStatus). */
+  consumeStatus(topic: string): ConsumeStatus;
 }
 
 const MIB = 1024 * 1024;
@@ -80,7 +84,10 @@ export function consumerRunningInfo(s: RunningInfoSource): ConsumerRunningInfo {
       },
     };
   }).sort((a, b) => compareQueues(a.mq, b.mq));
-  return { properties, subscriptionSet, mqTable, statusTable: {}, jstack: '' };
+  const statusTable = Object.fromEntries(
+    Array.from(s.subscriptions.keys(), (topic) => [topic, s.consumeStatus(topic)]),
+  );
+  return { properties, subscriptionSet, mqTable, statusTable, jstack: '' };
 }
 
 /** MessageQueue#compareTo (the TreeMap's order): topic, then broker name, then queue id. */

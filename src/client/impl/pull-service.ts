@@ -12,6 +12,7 @@ import { PullSysFlag } from '../../protocol/headers/pull.js';
 import { sleep } from './abort.js';
 import { queueKey } from './allocate.js';
 import type { ConsumeService, PullApi, PullResult, Subscription } from './consumer-parts.js';
+import type { ConsumerStatsSink } from './consumer-stats.js';
 import { unwrapNamespace } from './namespace.js';
 import type { ProcessQueue } from './process-queue.js';
 
@@ -44,6 +45,8 @@ export interface PullServiceDeps {
   api: PullApi;
   consume: ConsumeService;
   host: PullServiceHost;
+  /** Pull RT and TPS by topic (the running info's statusTable). */
+  stats?: ConsumerStatsSink;
 }
 
 export class PullService {
@@ -82,8 +85,13 @@ export class PullService {
         expressionType: sub.expressionType ?? 'TAG',
       };
       try {
+        const began = Date.now();
         const r = await api.pull(pq.mq.brokerName, header, o.pullTimeoutMs, sub.tagsSet);
         if (pq.dropped) return;
+        // Only pulls that found messages, as the Java client: one that waited out its long poll
+        // for nothing would make the RT the suspend timeout.
+        if (r.status === 'FOUND')
+          this.d.stats?.pulled(pq.mq.topic, Date.now() - began, r.msgs.length);
         this.onPullResult(pq, r);
         if (r.status === 'ERROR') {
           host.onPullError(

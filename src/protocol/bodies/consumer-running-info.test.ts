@@ -62,6 +62,41 @@ describe('ConsumerRunningInfo (fastjson form, MessageQueue keys in mqTable)', ()
     expect(text).toContain('"statusTable":{"T":{"consumeFailedMsgs":0,');
   });
 
+  it('writes a held queue and the RT/TPS figures byte for byte as fastjson does', () => {
+    const figures = {
+      pullRT: 12,
+      pullTPS: 0.0005,
+      consumeRT: 1.25,
+      consumeOKTPS: 32_000_000,
+      consumeFailedTPS: 0,
+      consumeFailedMsgs: 7,
+    };
+    const body = encodeConsumerRunningInfo({
+      ...info,
+      properties: {},
+      subscriptionSet: [],
+      statusTable: { '%RETRY%G': { ...figures, pullTPS: 0 }, T: figures },
+    });
+    // ProcessQueueInfo and ConsumeStatus fields in name order; doubles as Double.toString
+    // (12 → 12.0, 0.0005 → 5.0E-4, 3.2E7), the long consumeFailedMsgs without a point;
+    // statusTable is a TreeMap, so %RETRY%G comes before T.
+    const golden =
+      '{"jstack":"","mqTable":{{"brokerName":"broker-a","queueId":0,"topic":"T"}:' +
+      '{"cachedMsgCount":2,"cachedMsgMaxOffset":4,"cachedMsgMinOffset":3,"cachedMsgSizeInMiB":0,' +
+      '"commitOffset":3,"droped":false,"lastConsumeTimestamp":1700000000001,' +
+      '"lastLockTimestamp":0,"lastPullTimestamp":1700000000000,"locked":false,' +
+      '"transactionMsgCount":0,"transactionMsgMaxOffset":0,"transactionMsgMinOffset":0,' +
+      '"tryUnlockTimes":0}},"properties":{},"statusTable":{' +
+      '"%RETRY%G":{"consumeFailedMsgs":7,"consumeFailedTPS":0.0,"consumeOKTPS":3.2E7,' +
+      '"consumeRT":1.25,"pullRT":12.0,"pullTPS":0.0},' +
+      '"T":{"consumeFailedMsgs":7,"consumeFailedTPS":0.0,"consumeOKTPS":3.2E7,' +
+      '"consumeRT":1.25,"pullRT":12.0,"pullTPS":5.0E-4}},"subscriptionSet":[]}';
+    expect(body.equals(Buffer.from(golden, 'utf8'))).toBe(true);
+    const back = decodeConsumerRunningInfo(Buffer.from(golden, 'utf8'));
+    expect(back.statusTable.T).toEqual(figures);
+    expect(back.mqTable[0]?.info).toEqual(pq);
+  });
+
   it('reads what a Java client writes (spaces, key order of its own) and what it writes itself', () => {
     const java = Buffer.from(
       '{"jstack":"","mqPopTable":{},"mqTable":{ {"brokerName":"b}1","queueId":2,"topic":"T"} : ' +

@@ -81,17 +81,43 @@ export interface ConsumeMessageDirectlyResult {
   spentTimeMills: number;
 }
 
+const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
 const sortedJson = (o: object): string =>
-  JSON.stringify(Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1))));
+  JSON.stringify(Object.fromEntries(Object.entries(o).sort(byName)));
+
+/**
+ * A Java double as Double.toString spells it (fastjson writes the same): always a point
+ * (2 → 2.0), and E notation below 10^-3 and from 10^7 on (0.0005 → 5.0E-4); NaN and the
+ * infinities are null, as fastjson writes them.
+ */
+function javaDouble(n: number): string {
+  if (!Number.isFinite(n)) return 'null';
+  const a = Math.abs(n);
+  if (a === 0 || (a >= 1e-3 && a < 1e7)) return Number.isInteger(n) ? n.toFixed(1) : String(n);
+  const [mantissa = '', exp = ''] = n.toExponential().split('e');
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exp)}`;
+}
+
+/** ConsumeStatus: its five RT/TPS fields are doubles, consumeFailedMsgs a long. */
+function consumeStatusJson(s: ConsumeStatus): string {
+  return (
+    `{"consumeFailedMsgs":${Math.trunc(s.consumeFailedMsgs)},` +
+    `"consumeFailedTPS":${javaDouble(s.consumeFailedTPS)},` +
+    `"consumeOKTPS":${javaDouble(s.consumeOKTPS)},"consumeRT":${javaDouble(s.consumeRT)},` +
+    `"pullRT":${javaDouble(s.pullRT)},"pullTPS":${javaDouble(s.pullTPS)}}`
+  );
+}
 
 export function encodeConsumerRunningInfo(r: ConsumerRunningInfo): Buffer {
   const mq = r.mqTable.map((e) => `${messageQueueKeyJson(e.mq)}:${sortedJson(e.info)}`);
-  const status = Object.fromEntries(
-    Object.entries(r.statusTable).map(([t, s]) => [t, JSON.parse(sortedJson(s)) as unknown]),
-  );
+  // statusTable is a TreeMap: topics in name order.
+  const status = Object.entries(r.statusTable)
+    .sort(byName)
+    .map(([topic, st]) => `${JSON.stringify(topic)}:${consumeStatusJson(st)}`);
   const text =
     `{"jstack":${JSON.stringify(r.jstack)},"mqTable":{${mq.join(',')}},` +
-    `"properties":${sortedJson(r.properties)},"statusTable":${sortedJson(status)},` +
+    `"properties":${sortedJson(r.properties)},"statusTable":{${status.join(',')}},` +
     `"subscriptionSet":[${r.subscriptionSet.map(sortedJson).join(',')}]}`;
   return Buffer.from(text, 'utf8');
 }

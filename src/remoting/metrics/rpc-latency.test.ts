@@ -64,6 +64,49 @@ describe('RpcLatency', () => {
   });
 });
 
+describe('RpcLatency of parked requests', () => {
+  it('times a parked pull from dispatch to its later answer, once, as long polling', () => {
+    let t = 0;
+    const rpc = new RpcLatency(() => t);
+    const parked = rpc.wrap(() => null);
+    const pull = createRequest(RequestCode.PULL_MESSAGE, 7);
+    expect(parked(pull, conn)).toBeNull();
+    expect(rpc.read()).toEqual([]);
+    t += 1500;
+    rpc.answeredLater(pull, ResponseCode.SUCCESS);
+    rpc.answeredLater(pull, ResponseCode.SUCCESS);
+    rpc.answeredLater(createRequest(RequestCode.PULL_MESSAGE, 8), ResponseCode.SUCCESS);
+    const counts = rpc.read().filter((s) => s.metricName === 'rocketmq_rpc_latency_count');
+    expect(counts).toHaveLength(1);
+    expect(counts[0]?.value).toBe(1);
+    expect(counts[0]?.labels).toMatchObject({
+      request_code: 'pull_message',
+      response_code: 'success',
+      is_long_polling: 'true',
+      result: 'success',
+    });
+    const sum = rpc.read().find((s) => s.metricName === 'rocketmq_rpc_latency_sum');
+    expect(sum?.value).toBe(1500);
+  });
+
+  it('labels a parked pull whose re-run failed, and never parks a oneway request', async () => {
+    let t = 0;
+    const rpc = new RpcLatency(() => t);
+    const parked = rpc.wrap(async () => null);
+    const pull = createRequest(RequestCode.PULL_MESSAGE, 9);
+    await parked(pull, conn);
+    t += 20;
+    rpc.answeredLater(pull, ResponseCode.SYSTEM_ERROR, true);
+    const oneway = { ...createRequest(RequestCode.PULL_MESSAGE, 10), flag: 2 };
+    await parked(oneway, conn);
+    rpc.answeredLater(oneway, ResponseCode.SUCCESS);
+    const counts = rpc.read().filter((s) => s.metricName === 'rocketmq_rpc_latency_count');
+    expect(counts.map((s) => [s.labels.response_code, s.labels.result])).toEqual([
+      ['system_error', 'process_request_failed'],
+    ]);
+  });
+});
+
 describe('BucketHistogram', () => {
   it('renders cumulative buckets, +Inf, sum and count per key', () => {
     const h = new BucketHistogram<string>([1, 10]);

@@ -2,7 +2,9 @@
 // response code (NettyRemotingAbstract#writeResponse with RemotingMetricsManager's labels and
 // buckets). Installed once per server, it wraps every processor registered after it, so no
 // processor measures itself. A processor that parks a request (a long-polling pull) returns
-// null and answers later on its own; that answer is not timed here.
+// null and answers later on its own; whoever writes that answer calls answeredLater, which
+// records the whole time from dispatch with is_long_polling=true (request.isSuspended() in
+// NettyRemotingAbstract#writeResponse), once per request.
 import { KiteError } from '../../common/errors.js';
 import { isOneway, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { requestCodeName } from '../../protocol/request-code.js';
@@ -27,9 +29,14 @@ export class RpcLatency implements CollectedMetric {
   readonly name = RPC_LATENCY;
   readonly help = 'Time from dispatch to response, in milliseconds.';
   readonly type = 'histogram' as const;
-  /** Key: request code * 2^20 + (response code + 2^10) * 4 + result index (codes are small). */
+  /**
+   * Key: request code * 2^20 + (response code + 2^10) * 8 + long polling * 4 + result index
+   * (codes are small).
+   */
   private readonly h = new BucketHistogram<number>(RPC_LATENCY_BUCKETS_MS);
   private readonly now: () => number;
+  /** When each parked request was dispatched; weak, so a pull never answered leaves nothing. */
+  private readonly parked = new WeakMap<RemotingCommand, number>();
 
   constructor(now: () => number = () => performance.now()) {
     this.now = now;
@@ -55,6 +62,7 @@ export class RpcLatency implements CollectedMetric {
         return res.then(
           (r) => {
             if (r) this.record(req, r.code, started);
+            else this.park(req, started);
             return r;
           },
           (err: unknown) => {
@@ -64,18 +72,34 @@ export class RpcLatency implements CollectedMetric {
         );
       }
       if (res) this.record(req, res.code, started);
+      else this.park(req, started);
       return res;
     };
   }
 
+  /**
+   * The parked `req` was answered with `responseCode` (`failed`: its re-run threw). A request
+   * that was never parked, or was answered before, is not counted again.
+   */
+  answeredLater(req: RemotingCommand, responseCode: number, failed = false): void {
+    const started = this.parked.get(req);
+    if (started === undefined) return;
+    this.parked.delete(req);
+    this.h.observe(key(req.code, responseCode, failed ? 2 : 0, true), this.now() - started);
+  }
+
+  private park(req: RemotingCommand, started: number): void {
+    if (!isOneway(req)) this.parked.set(req, started);
+  }
+
   private record(req: RemotingCommand, responseCode: number, started: number): void {
     const result = isOneway(req) ? 1 : 0;
-    this.h.observe(key(req.code, responseCode, result), this.now() - started);
+    this.h.observe(key(req.code, responseCode, result, false), this.now() - started);
   }
 
   private failed(req: RemotingCommand, err: unknown, started: number): void {
     const code = err instanceof KiteError ? err.responseCode : ResponseCode.SYSTEM_ERROR;
-    this.h.observe(key(req.code, code, 2), this.now() - started);
+    this.h.observe(key(req.code, code, 2, false), this.now() - started);
   }
 
   read() {
@@ -83,19 +107,19 @@ export class RpcLatency implements CollectedMetric {
   }
 }
 
-function key(requestCode: number, responseCode: number, result: number): number {
-  return requestCode * 2 ** 20 + (responseCode + 2 ** 10) * 4 + result;
+function key(requestCode: number, responseCode: number, result: number, longPolling: boolean) {
+  return requestCode * 2 ** 20 + (responseCode + 2 ** 10) * 8 + (longPolling ? 4 : 0) + result;
 }
 
 function labelsOf(k: number): Labels {
   const requestCode = Math.floor(k / 2 ** 20);
   const rest = k - requestCode * 2 ** 20;
-  const responseCode = Math.floor(rest / 4) - 2 ** 10;
+  const responseCode = Math.floor(rest / 8) - 2 ** 10;
   return {
     protocol_type: 'remoting',
     request_code: codeLabel(requestCodeName(requestCode), requestCode),
     response_code: codeLabel(responseCodeName(responseCode), responseCode),
-    is_long_polling: 'false',
+    is_long_polling: rest % 8 >= 4 ? 'true' : 'false',
     result: RESULTS[rest % 4] ?? 'success',
   };
 }
