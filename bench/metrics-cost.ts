@@ -111,6 +111,8 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
+
 /** A markdown table: one row per pair, then medians and the median of PROM/DISABLE pairwise. */
 export function formatCostRuns(runs: readonly CostRun[]): string {
   const off = runs.filter((r) => r.type === 'DISABLE');
@@ -128,17 +130,17 @@ export function formatCostRuns(runs: readonly CostRun[]): string {
     if (!b) return;
     ratios.push(b.perSecond / a.perSecond);
     if (a.brokerCpuUs && b.brokerCpuUs) cpuRatios.push(b.brokerCpuUs / a.brokerCpuUs);
-    lines.push(
-      `| ${i + 1} | ${a.perSecond.toFixed(0)} | ${b.perSecond.toFixed(0)} | ${(b.perSecond / a.perSecond).toFixed(3)} | ${us(a)} | ${us(b)} |`,
-    );
+    const cells = [i + 1, a.perSecond.toFixed(0), b.perSecond.toFixed(0)];
+    cells.push((b.perSecond / a.perSecond).toFixed(3), us(a), us(b));
+    lines.push(row(cells));
   });
   const cpu = (xs: CostRun[]) => {
     const v = xs.flatMap((r) => (r.brokerCpuUs === undefined ? [] : [r.brokerCpuUs]));
     return v.length === 0 ? '—' : median(v).toFixed(2);
   };
-  lines.push(
-    `| median | ${median(off.map((r) => r.perSecond)).toFixed(0)} | ${median(on.map((r) => r.perSecond)).toFixed(0)} | ${ratios.length ? median(ratios).toFixed(3) : '—'} | ${cpu(off)} | ${cpu(on)} |`,
-  );
+  const rate = (xs: CostRun[]) => median(xs.map((r) => r.perSecond)).toFixed(0);
+  const ratio = ratios.length ? median(ratios).toFixed(3) : '—';
+  lines.push(row(['median', rate(off), rate(on), ratio, cpu(off), cpu(on)]));
   if (cpuRatios.length)
     lines.push(
       `\nbroker CPU per message, PROM/DISABLE pairwise median: ${median(cpuRatios).toFixed(3)}`,
