@@ -51,8 +51,6 @@ function numberOrNull(text: string | undefined): number | null {
   return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
 interface BrokerRef {
   cluster: string;
   brokerName: string;
@@ -198,6 +196,10 @@ export async function collectSnapshot(
   const dtSec = prev ? (at - prev.at) / 1000 : 0;
   const prevGroups = new Map(prev?.groups.map((g) => [g.group, g]));
   const prevTopics = new Map(prev?.topics.map((t) => [t.topic, t]));
+  // A watched group with no offsets anywhere still gets a row: its online clients were asked.
+  for (const group of online.keys())
+    if (!acc.has(group))
+      acc.set(group, { diff: 0, consumed: 0, lagMs: 0, topics: new Set(), brokers: new Set() });
   const groups: GroupSnapshot[] = [...acc]
     .map(([group, g]) => ({
       group,
