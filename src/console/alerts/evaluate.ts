@@ -181,7 +181,7 @@ export class AlertEvaluator {
       const name = key.slice(0, key.lastIndexOf('/'));
       if (!matches(rule.target, name)) continue;
       const b = present.get(key);
-      const down = !b || !b.up;
+      const down = !b?.up;
       out.push({ target: key, value: down ? 1 : 0, breached: down });
     }
     // A broker the name server dropped is missing from this snapshot but stays seen until forgot.
