@@ -90,14 +90,18 @@ export class SnapshotPoller {
     }
     const prev = this.last;
     this.last = s;
-    try {
-      history?.record(s);
-    } catch (err) {
-      // A full disk must not stop the charts in memory or the alerts.
-      this.o.logger?.warn({ err: String(err) }, 'console history write failed');
-    }
-    alerts?.evaluate(s, prev);
-    this.o.onSnapshot?.(s);
+    // A full disk must not stop the charts in memory or the alerts, nor one consumer the others.
+    this.guard('history', () => history?.record(s));
+    this.guard('alerts', () => alerts?.evaluate(s, prev));
+    this.guard('onSnapshot', () => this.o.onSnapshot?.(s));
     return s;
+  }
+
+  private guard(what: string, fn: () => unknown): void {
+    try {
+      fn();
+    } catch (err) {
+      this.o.logger?.warn({ err: String(err) }, `console ${what} failed on a snapshot`);
+    }
   }
 }
