@@ -51,7 +51,7 @@ function numberOrNull(text: string | undefined): number | null {
   return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
-interface BrokerRef {
+export interface BrokerRef {
   cluster: string;
   brokerName: string;
   brokerId: number;
@@ -71,7 +71,7 @@ function brokerRefs(info: ClusterInfo): BrokerRef[] {
   return out.sort((a, b) => a.brokerName.localeCompare(b.brokerName) || a.brokerId - b.brokerId);
 }
 
-function brokerFrom(ref: BrokerRef, table: Record<string, string> | Error): BrokerSnapshot {
+export function brokerFrom(ref: BrokerRef, table: Record<string, string> | Error): BrokerSnapshot {
   if (table instanceof Error) {
     return {
       ...ref,
@@ -101,7 +101,7 @@ function brokerFrom(ref: BrokerRef, table: Record<string, string> | Error): Brok
   };
 }
 
-interface GroupAcc {
+export interface GroupAcc {
   diff: number;
   consumed: number;
   lagMs: number | null;
@@ -110,7 +110,7 @@ interface GroupAcc {
 }
 
 /** Folds every master's ConsumeStatsList into groups, and the queue max offsets into topics. */
-function foldConsumeStats(lists: { addr: string; list: ConsumeStatsList }[], at: number) {
+export function foldConsumeStats(lists: { addr: string; list: ConsumeStatsList }[], at: number) {
   const groups = new Map<string, GroupAcc>();
   const queueMax = new Map<string, number>(); // "topic\0broker\0queue" → max offset
   for (const { addr, list } of lists) {
