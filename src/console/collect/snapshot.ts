@@ -192,15 +192,25 @@ export async function collectSnapshot(
   const { groups: acc, topicMax } = foldConsumeStats(lists, at);
   const online = await probeOnline(admin, opts, acc, upMasters, settle, timeoutMs, errors);
   const dlq = await probeDlq(admin, opts, topicList, upMasters, settle, timeoutMs, errors);
-  const prev = opts.prev;
-  const dtSec = prev ? (at - prev.at) / 1000 : 0;
+  const dtSec = opts.prev ? (at - opts.prev.at) / 1000 : 0;
+  const groups = groupRows(acc, online, opts.prev, dtSec);
+  const names = new Set([...(topicList instanceof Error ? [] : topicList), ...topicMax.keys()]);
+  const topics = topicRows(names, topicMax, opts.prev, dtSec);
+  return { at, namesrvAddr, calls, tookMs: now() - started, brokers, groups, topics, dlq, errors };
+}
+
+function groupRows(
+  acc: Map<string, GroupAcc>,
+  online: Map<string, number>,
+  prev: Snapshot | undefined,
+  dtSec: number,
+): GroupSnapshot[] {
   const prevGroups = new Map(prev?.groups.map((g) => [g.group, g]));
-  const prevTopics = new Map(prev?.topics.map((t) => [t.topic, t]));
   // A watched group with no offsets anywhere still gets a row: its online clients were asked.
   for (const group of online.keys())
     if (!acc.has(group))
       acc.set(group, { diff: 0, consumed: 0, lagMs: 0, topics: new Set(), brokers: new Set() });
-  const groups: GroupSnapshot[] = [...acc]
+  return [...acc]
     .map(([group, g]) => ({
       group,
       onlineClients: online.get(group) ?? null,
@@ -211,8 +221,16 @@ export async function collectSnapshot(
       topics: [...g.topics].sort(),
     }))
     .sort((a, b) => a.group.localeCompare(b.group));
-  const names = new Set([...(topicList instanceof Error ? [] : topicList), ...topicMax.keys()]);
-  const topics: TopicSnapshot[] = [...names]
+}
+
+function topicRows(
+  names: Set<string>,
+  topicMax: Map<string, number>,
+  prev: Snapshot | undefined,
+  dtSec: number,
+): TopicSnapshot[] {
+  const prevTopics = new Map(prev?.topics.map((t) => [t.topic, t]));
+  return [...names]
     .filter((t) => !t.startsWith(DLQ_GROUP_TOPIC_PREFIX))
     .sort()
     .map((topic) => {
@@ -220,7 +238,6 @@ export async function collectSnapshot(
       if (max === undefined) return { topic };
       return { topic, maxOffset: max, inTps: rate(max, prevTopics.get(topic)?.maxOffset, dtSec) };
     });
-  return { at, namesrvAddr, calls, tookMs: now() - started, brokers, groups, topics, dlq, errors };
 }
 
 type Settle = <T>(p: () => Promise<T>) => Promise<T | Error>;
