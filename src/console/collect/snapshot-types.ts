@@ -1,0 +1,76 @@
+// What one refresh of a cluster holds: the console's pages, the TPS history and the alert rules
+// all read this shape, never the brokers directly.
+
+export interface BrokerSnapshot {
+  cluster: string;
+  brokerName: string;
+  /** 0 for a master, the slave's id otherwise. */
+  brokerId: number;
+  addr: string;
+  /** False when GET_BROKER_RUNTIME_INFO failed (refused, timed out, error code). */
+  up: boolean;
+  /** Why `up` is false. */
+  error?: string;
+  /** Messages stored per second (putTps, its 10 s window); 0 while down. */
+  inTps: number;
+  /** Messages handed to consumers per second (getTransferredTps, 10 s window). */
+  outTps: number;
+  putTotalToday: number;
+  getTotalToday: number;
+  /** commitLogDiskRatio, used/total of the commit log's partition in 0…1; null when unknown. */
+  diskRatio: number | null;
+  /** A slave's lag behind its master, or a master's worst slave; null without replication. */
+  replicaLagBytes: number | null;
+  replicaLagMs: number | null;
+  version: string | null;
+}
+
+export interface GroupSnapshot {
+  group: string;
+  /** Clients connected; null when this refresh did not ask (only watched groups are asked). */
+  onlineClients: number | null;
+  /** Messages behind, over every topic and queue of every master. */
+  diff: number;
+  /**
+   * Now minus the store time of the last consumed message of the most lagging queue (an upper
+   * bound of the oldest unconsumed message's age); 0 when nothing is behind; null when a queue is
+   * behind with nothing consumed yet (no store time to measure from).
+   */
+  lagSeconds: number | null;
+  /** Consumed messages per second since the previous snapshot; 0 for the first. */
+  consumeTps: number;
+  /** Sum of committed offsets, from which the next snapshot derives consumeTps. */
+  consumedOffset: number;
+  topics: string[];
+}
+
+export interface TopicSnapshot {
+  topic: string;
+  /** Messages per second since the previous snapshot; absent when no group reports the topic. */
+  inTps?: number;
+  /** Sum of queue max offsets, known for topics some group has offsets on. */
+  maxOffset?: number;
+}
+
+export interface DlqSnapshot {
+  group: string;
+  /** %DLQ%<group> */
+  topic: string;
+  /** Sum over masters of the DLQ's queue-0 max offset: dead letters ever parked. */
+  maxOffset: number;
+}
+
+export interface Snapshot {
+  at: number;
+  namesrvAddr: string;
+  /** Remoting calls this refresh made: it grows with brokers and watched groups, not topics. */
+  calls: number;
+  /** Milliseconds the refresh took, from the first call to the last answer. */
+  tookMs: number;
+  brokers: BrokerSnapshot[];
+  groups: GroupSnapshot[];
+  topics: TopicSnapshot[];
+  dlq: DlqSnapshot[];
+  /** Calls that failed but left the snapshot usable, one line each. */
+  errors: string[];
+}

@@ -1,0 +1,35 @@
+// The console's limits and defaults in one place, under the keys its configuration uses
+// (console.<key>). Relations between them are asserted in defaults.test.ts.
+export const CONSOLE_DEFAULTS = {
+  /** How often the poller takes a snapshot of the cluster (console.refreshIntervalMs). */
+  refreshIntervalMs: 5_000,
+  /** Deadline of each remoting call a snapshot makes; a slower broker counts as down. */
+  snapshotCallTimeoutMs: 3_000,
+  /**
+   * No RocketMQ request lists every group's connections in one call, so online clients are asked
+   * per group, only for the groups alert rules watch, and at most this many per refresh.
+   */
+  connectionProbeMaxGroups: 50,
+  /** DLQ topics whose max offset a snapshot reads (one GET_MAX_OFFSET per master each). */
+  dlqProbeMaxTopics: 100,
+  /** Points per series kept in memory: an hour at the default refresh interval. */
+  historyMaxPoints: 720,
+  /** Topics and groups with a TPS series: the busiest N of each at every snapshot. */
+  historyTopN: 20,
+  /** Series kept in memory at most (brokers, cluster totals, top topics and groups). */
+  historyMaxSeries: 500,
+  /** One averaged line per this interval goes to the day file on disk. */
+  historyDiskIntervalMs: 60_000,
+  /** Day files older than this are deleted at start and at each day's first line. */
+  historyRetentionDays: 7,
+  /** A broker seen once and missing this long since is forgotten (no more "broker down"). */
+  brokerForgetMs: 3_600_000,
+  webhookTimeoutMs: 3_000,
+  /** Retries after the first attempt of one webhook POST. */
+  webhookRetries: 3,
+  webhookRetryBackoffMs: 500,
+  /** Notifications waiting to be posted; beyond it the oldest is dropped (and counted). */
+  webhookQueueMax: 100,
+} as const;
+
+export type ConsoleDefaults = typeof CONSOLE_DEFAULTS;
