@@ -104,8 +104,13 @@ function build(ctx: ApiContext, webRoot: string): FastifyInstance {
       root: webRoot,
       prefix: basePath,
       index: 'index.html',
+      cacheControl: false,
+      // index.html is asked again each load; Vite's assets/ carry a content hash in their names.
       setHeaders: (res, path) => {
         if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+        else if (/[/\\]assets[/\\]/.test(path)) {
+          res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        }
       },
     });
   } else {

@@ -2,6 +2,9 @@
 // (wrong password, generated admin, read-only user), CSRF and roles on writes, topics created,
 // previewed and deleted through the API and seen in the broker's route, consumer groups with and
 // without offsets, the audit log, broker config, and a base path behind a proxy.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import { updateSubscriptionGroup } from '../../src/client/admin-groups.js';
@@ -10,7 +13,8 @@ import { silentLogger } from '../../src/common/logger.js';
 import { useCluster } from '../harness/cluster.js';
 import { type ConsoleHandle, startConsole } from '../harness/console.js';
 import { pollUntil } from '../harness/poll.js';
-import { uniqueName } from '../harness/processes.js';
+import { spawnUntilBoot, uniqueName } from '../harness/processes.js';
+import { childEnv } from '../harness/run-bin.js';
 import { pushConsumer, routesTo, sendMessages } from '../harness/sdk.js';
 
 const liveTopic = uniqueName('ConsoleLive');
@@ -346,5 +350,37 @@ describe('behind a reverse proxy', () => {
     expect(created.json).toMatchObject({ ok: true });
     const page = await fetch(new URL('/rocketmq', proxied.url), { redirect: 'manual' });
     expect([page.status, page.headers.get('location')]).toEqual([302, '/rocketmq/']);
+  });
+});
+
+describe('npm start (kitemq standalone)', () => {
+  it('starts the console too, printing its URL and the generated admin password once', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'kitemq-console-standalone-'));
+    const args = ['standalone', '--namesrv-port', '0', '--broker-port', '0', '--store', tmp];
+    const boot = /KiteMQ standalone is running/;
+    const run = () => spawnUntilBoot('kitemq', args, childEnv({ HOME: tmp }), boot, 30_000);
+    const stop = async (proc: Awaited<ReturnType<typeof run>>['proc']) => {
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    };
+    try {
+      const first = await run();
+      const out = await pollUntil(first.output, (o) => /Create a topic/.test(o), 10_000);
+      const url = /^ {2}console {6}(http:\S+)$/m.exec(out)?.[1];
+      const password = /log in as admin with password (\S+)/.exec(out)?.[1];
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const c = new Client(url!);
+      expect((await c.login('admin', password!)).status).toBe(200);
+      expect((await c.get('api/cluster')).json.clusters[0].brokers[0].up).toBe(true);
+      await stop(first.proc);
+      const second = await run();
+      const again = await pollUntil(second.output, (o) => /Create a topic/.test(o), 10_000);
+      expect(again).toMatch(/^ {2}console {6}http:/m);
+      expect(again).not.toContain('password');
+      await stop(second.proc);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

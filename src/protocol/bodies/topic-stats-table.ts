@@ -52,7 +52,11 @@ export function decodeTopicStatsTable(body: Buffer | undefined): TopicStatsTable
     const valueEnd = objectEnd(s, valueStart, 'TopicStatsTable');
     const o = JSON.parse(s.slice(valueStart, valueEnd)) as Partial<TopicOffset>;
     offsetTable.push({
-      mq: { topic: String(mq.topic), brokerName: String(mq.brokerName), queueId: Number(mq.queueId) },
+      mq: {
+        topic: String(mq.topic),
+        brokerName: String(mq.brokerName),
+        queueId: Number(mq.queueId),
+      },
       offset: {
         minOffset: Number(o.minOffset ?? 0),
         maxOffset: Number(o.maxOffset ?? 0),
