@@ -47,6 +47,16 @@ function brokerView(brokerName: string, brokerId: string, addr: string, info: In
   };
 }
 
+/** Config values no console user sees (haAuthToken lets a process pose as a slave). */
+const SECRET_KEY = /token|secret|password|accesskey|credential/i;
+export const REDACTED = '******';
+
+export function redactConfig(config: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config).map(([k, v]) => [k, SECRET_KEY.test(k) && v !== '' ? REDACTED : v]),
+  );
+}
+
 const putConfigSchema = {
   body: {
     type: 'object',
@@ -95,7 +105,8 @@ export function registerClusterApi(app: FastifyInstance, ctx: ApiContext): void 
     if (!q.addr) throw new ConsoleError('BAD_REQUEST', 'addr is missing: ?addr=host:port');
     const env = ctx.envs.get(q.env);
     await env.knownBroker(q.addr);
-    return { config: await getBrokerConfig(env.admin, q.addr), liveKeys: LIVE_BROKER_CONFIG_KEYS };
+    const config = redactConfig(await getBrokerConfig(env.admin, q.addr));
+    return { config, liveKeys: LIVE_BROKER_CONFIG_KEYS };
   });
 
   const spec = {
