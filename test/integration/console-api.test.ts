@@ -312,8 +312,9 @@ describe('reads', () => {
 describe('behind a reverse proxy', () => {
   let proxied: ConsoleHandle;
   beforeAll(async () => {
+    // Two environments (the same cluster twice), as with kitemq console -n … -n ….
     proxied = await startConsole({
-      namesrvAddr: cluster.namesrvAddr,
+      namesrvAddr: [cluster.namesrvAddr, cluster.namesrvAddr],
       basePath: '/rocketmq/',
       users: [{ name: 'ops', password: 'ops-pw', role: 'admin' }],
     });
@@ -348,6 +349,10 @@ describe('behind a reverse proxy', () => {
       { ...origin, 'x-csrf-token': c.csrf },
     );
     expect(created.json).toMatchObject({ ok: true });
+    const envs = (await c.get('api/envs')).json.map((e: { id: string }) => e.id);
+    expect(envs).toEqual(['1', '2']);
+    const second = await c.get(`api/topics?env=2&q=${topic}`);
+    expect(second.json.topics.map((t: { topic: string }) => t.topic)).toEqual([topic]);
     const page = await fetch(new URL('/rocketmq', proxied.url), { redirect: 'manual' });
     expect([page.status, page.headers.get('location')]).toEqual([302, '/rocketmq/']);
   });
