@@ -58,7 +58,7 @@ const LAYER_RANK: Record<string, number> = {
   namesrv: 4,
   broker: 4,
   client: 4,
-  cli: 5,
+  cli: 6, // above console: `kitemq console` and npm start run it
   console: 5,
 };
 /** Edges the ranks alone would allow but STYLE.md forbids. */

@@ -33,6 +33,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'a name server and every broker of a conf dir, e.g. cluster conf/2m-2s-async',
     load: () => import('./cluster.js'),
   },
+  console: {
+    summary: 'the web console and its JSON API: console -n host:9876 [--port 8082] (-h for flags)',
+    load: () => import('./console.js'),
+  },
   standalone: {
     summary: 'name server + broker in one process on 127.0.0.1, for development (npm start)',
     load: () => import('./standalone.js'),

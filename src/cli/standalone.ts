@@ -1,6 +1,7 @@
-// kitemq standalone (what `npm start` runs): a name server and a broker in one process, on
-// loopback, storing under ./data, for trying KiteMQ on one machine. A composition root like
-// NamesrvController/BrokerController; production runs mqnamesrv and mqbroker separately.
+// kitemq standalone (what `npm start` runs): a name server, a broker and the web console in one
+// process, on loopback, storing under ./data, for trying KiteMQ on one machine. A composition
+// root like NamesrvController/BrokerController; production runs mqnamesrv, mqbroker and
+// kitemq console separately.
 import { join, resolve } from 'node:path';
 import {
   type BrokerConfig,
@@ -9,6 +10,8 @@ import {
 } from '../common/config/broker-config.js';
 import { parseNamesrvConfig } from '../common/config/namesrv-config.js';
 import { createLogger, type Logger } from '../common/logger.js';
+import { CONSOLE_DEFAULT_PORT, parseConsoleConfig } from '../console/config.js';
+import type { RunningConsole } from '../console/server.js';
 import {
   CONFIG_FILE_OPTION,
   type CommandSpec,
@@ -24,14 +27,18 @@ import { boundPort, exitOnSignals, logConfigWarnings, runMain } from './lifecycl
 
 const help = (
   name: string,
-) => `Usage: ${name} [--namesrv-port 9876] [--broker-port 10911] [--store ./data] [-c broker.conf]
+) => `Usage: ${name} [--namesrv-port 9876] [--broker-port 10911] [--console-port 8082]
+       [--store ./data] [-c broker.conf]
 
-Runs a name server and a broker in one process on 127.0.0.1, for development.
+Runs a name server, a broker and the web console in one process on 127.0.0.1, for development.
 
   --namesrv-port <port>     name server port (env KITEMQ_NAMESRV_PORT; default 9876; 0: any free)
   --broker-port <port>      broker port; port-2 is opened too (env KITEMQ_BROKER_PORT; default 10911;
                             0: any free pair)
-  --store <dir>             storePathRootDir (env KITEMQ_STORE; default ./data)
+  --console-port <port>     web console port (env KITEMQ_CONSOLE_PORT; default 8082, else the
+                            next free one; 0: any free, as when --namesrv-port is 0)
+  --store <dir>             storePathRootDir (env KITEMQ_STORE; default ./data); the console
+                            keeps its admin password hash and audit log in <store>/console
   -c, --configFile <file>   extra broker settings (Java .properties; see docs/config.md)
   -h, --help                show this help
 
@@ -43,6 +50,7 @@ export async function main(argv: readonly string[], name = 'kitemq standalone'):
     options: {
       'namesrv-port': { type: 'string' },
       'broker-port': { type: 'string' },
+      'console-port': { type: 'string' },
       store: { type: 'string' },
       ...CONFIG_FILE_OPTION,
       ...HELP_OPTION,
@@ -59,7 +67,13 @@ export async function main(argv: readonly string[], name = 'kitemq standalone'):
     const { namesrvConfig, brokerConfig, warnings } = standaloneConfigs(values);
     const log = createLogger('kitemq');
     logConfigWarnings(log, warnings);
-    await startBoth(log, namesrvConfig, brokerConfig);
+    const asked = portFlag(values, 'console-port', 'KITEMQ_CONSOLE_PORT', 0);
+    const consolePort = {
+      port: asked ?? (namesrvConfig.listenPort === 0 ? 0 : CONSOLE_DEFAULT_PORT),
+      // The default moves on to the next free port; a port asked for is that port or nothing.
+      nextFreePorts: asked === undefined ? CONSOLE_NEXT_FREE_PORTS : 0,
+    };
+    await startAll(log, namesrvConfig, brokerConfig, consolePort);
   });
 }
 
@@ -102,10 +116,44 @@ function standaloneConfigs(values: ParsedValues) {
   return { namesrvConfig, brokerConfig: parsed.config, warnings: parsed.warnings };
 }
 
-async function startBoth(
+/** Ports after 8082 that npm start tries before it gives up on the console. */
+const CONSOLE_NEXT_FREE_PORTS = 10;
+
+interface ConsolePort {
+  port: number;
+  nextFreePorts: number;
+}
+
+/** The console on the standalone name server; a console that cannot start only warns. */
+async function startConsole(
+  log: Logger,
+  namesrvAddr: string,
+  store: string,
+  p: ConsolePort,
+): Promise<RunningConsole | string> {
+  try {
+    const { startConsoleServer } = await import('../console/server.js');
+    const config = parseConsoleConfig('', '(standalone)', {
+      port: p.port,
+      namesrvAddrs: [namesrvAddr],
+      dataDir: join(store, 'console'),
+    });
+    return await startConsoleServer({
+      config,
+      logger: log.child({ component: 'console' }),
+      nextFreePorts: p.nextFreePorts,
+    });
+  } catch (err) {
+    log.warn({ err }, 'console not started');
+    return `not started (${err instanceof Error ? err.message : String(err)}); see kitemq console -h`;
+  }
+}
+
+async function startAll(
   log: Logger,
   namesrvConfig: NamesrvConfig,
   brokerConfig: BrokerConfig,
+  consolePort: ConsolePort,
 ): Promise<void> {
   const [{ NamesrvController }, { BrokerController }] = await Promise.all([
     import('../namesrv/namesrv-controller.js'),
@@ -114,9 +162,12 @@ async function startBoth(
   const namesrv = new NamesrvController(namesrvConfig, log.child({ component: 'namesrv' }));
   let broker: InstanceType<typeof BrokerController> | undefined;
   let brokerStarted: Promise<void> | undefined;
+  let consoleStarted: Promise<RunningConsole | string> | undefined;
   const namesrvStarted = namesrv.start();
-  // Broker first, then the name server; each waits for its own start() to settle.
+  // Console, broker, then the name server; each waits for its own start() to settle.
   exitOnSignals(log, async () => {
+    const running = await consoleStarted;
+    if (typeof running === 'object') await running.close();
     await brokerStarted?.catch(() => undefined);
     if (brokerStarted !== undefined) await broker?.shutdown();
     await namesrvStarted.catch(() => undefined);
@@ -134,13 +185,17 @@ async function startBoth(
     await namesrv.shutdown().catch(() => undefined);
     throw err;
   }
+  const store = resolve(brokerConfig.storePathRootDir);
+  consoleStarted = startConsole(log, namesrvAddr, store, consolePort);
+  const running = await consoleStarted;
   printWelcome({
     namesrvAddr,
     brokerName: brokerConfig.brokerName,
     brokerAddr: `${brokerConfig.brokerIP1}:${boundPort(broker, brokerConfig.listenPort)}`,
     cluster: brokerConfig.brokerClusterName,
-    store: resolve(brokerConfig.storePathRootDir),
+    store,
     metrics: [broker.metricsUrl, namesrv.metricsUrl],
+    console: consoleLines(running, consolePort.port),
   });
 }
 
@@ -152,6 +207,21 @@ interface Welcome {
   store: string;
   /** The broker's and the name server's /metrics, when exported. */
   metrics: [string | undefined, string | undefined];
+  console: string[];
+}
+
+/** Where the console is (and why not on 8082), and on first start its admin password, once. */
+function consoleLines(c: RunningConsole | string, asked: number): string[] {
+  if (typeof c === 'string') return [`  console      ${c}`];
+  const moved = asked !== 0 && c.port !== asked ? ` (port ${asked} was busy)` : '';
+  const lines = [`  console      ${c.url}${moved}`];
+  if (c.generatedPassword) {
+    lines.push(
+      `               first start: log in as admin with password ${c.generatedPassword}`,
+      `               (shown only this once; its hash is kept in ${c.passwordFile}; README "Console" says how to change it)`,
+    );
+  }
+  return lines;
 }
 
 function printWelcome(w: Welcome): void {
@@ -166,6 +236,7 @@ function printWelcome(w: Welcome): void {
       `  store        ${w.store}`,
       ...(w.metrics[0] ? [`  metrics      ${w.metrics[0]} (broker, Prometheus)`] : []),
       ...(w.metrics[1] ? [`               ${w.metrics[1]} (name server)`] : []),
+      ...w.console,
       '',
       'Create a topic (topics are also created on first send while autoCreateTopicEnable=true):',
       `  mqadmin updateTopic -n ${w.namesrvAddr} -c ${w.cluster} -t TopicTest`,

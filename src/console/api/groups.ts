@@ -1,0 +1,189 @@
+// api/groups and api/groups/:group. The list is 1 cluster info from the name server, 2 calls per
+// master (GET_ALL_SUBSCRIPTIONGROUP_CONFIG, GET_BROKER_CONSUME_STATS: every group's offsets at
+// once), and 1 GET_CONSUMER_CONNECTION_LIST per group to one broker, CONSOLE_UPSTREAM_CONCURRENCY
+// at a time: RocketMQ's protocol has no call listing the connections of every group, so the
+// online count, message model and consume type are the one per-row read. A group with no offsets
+// on any broker has diffTotal null (unknown), never 0.
+import type { FastifyInstance } from 'fastify';
+import { getBrokerConsumeStats } from '../../client/admin-broker.js';
+import { consumeStatsOf } from '../../client/admin-groups.js';
+import { allSubscriptionGroups, getConsumerRunningInfo } from '../../client/admin-messages.js';
+import type { ConsumeStatsList } from '../../protocol/bodies/consume-stats-list.js';
+import {
+  type ConsumerConnection,
+  decodeConsumerConnection,
+} from '../../protocol/bodies/group-admin.js';
+import { RequestCode } from '../../protocol/request-code.js';
+import { CONSOLE_UPSTREAM_CONCURRENCY } from '../config.js';
+import { type ConsoleEnv, mapLimit } from '../envs.js';
+import { ConsoleError } from '../errors.js';
+import type { ApiContext } from '../guard.js';
+import { brokerCall, masters, topicStatsOf } from './broker-reads.js';
+
+/** Clients asked for their queues on a group's page; a bigger group shows clientId null. */
+const MAX_RUNNING_INFO_CLIENTS = 16;
+const CONSUME_STATS_TIMEOUT_MS = 10_000;
+
+/** The group's connections as the first of `addrs` that has any reports them. */
+async function connectionsOf(env: ConsoleEnv, addrs: readonly string[], group: string) {
+  for (const addr of addrs) {
+    const res = await brokerCall(env.admin, addr, RequestCode.GET_CONSUMER_CONNECTION_LIST, {
+      consumerGroup: group,
+    }).catch(() => undefined);
+    if (res) return { addr, cc: decodeConsumerConnection(res.body) };
+  }
+  return undefined;
+}
+
+interface GroupTotals {
+  brokers: string[];
+  consumeTps: number;
+  diff: number;
+  queues: number;
+}
+
+function addStats(totals: Map<string, GroupTotals>, list: ConsumeStatsList, addr: string) {
+  for (const entry of list.consumeStatsList) {
+    for (const [group, stats] of Object.entries(entry)) {
+      const t = totals.get(group) ?? { brokers: [], consumeTps: 0, diff: 0, queues: 0 };
+      if (!t.brokers.includes(addr)) t.brokers.push(addr);
+      for (const s of stats) {
+        t.consumeTps += s.consumeTps;
+        for (const q of s.offsetTable) {
+          t.diff += q.offset.brokerOffset - q.offset.consumerOffset;
+          t.queues++;
+        }
+      }
+      totals.set(group, t);
+    }
+  }
+}
+
+async function listGroups(env: ConsoleEnv) {
+  const brokers = masters(await env.admin.getClusterInfo());
+  const perBroker = await mapLimit(brokers, CONSOLE_UPSTREAM_CONCURRENCY, async (b) => {
+    const [configs, stats] = await Promise.all([
+      allSubscriptionGroups(env.admin, b.addr).catch(() => ({})),
+      getBrokerConsumeStats(env.admin, b.addr, false, CONSUME_STATS_TIMEOUT_MS).catch(
+        () => undefined,
+      ),
+    ]);
+    return { addr: b.addr, groups: Object.keys(configs), stats };
+  });
+  const totals = new Map<string, GroupTotals>();
+  const homes = new Map<string, string[]>();
+  for (const r of perBroker) {
+    for (const g of r.groups) homes.set(g, [...(homes.get(g) ?? []), r.addr]);
+    if (r.stats) addStats(totals, r.stats, r.addr);
+  }
+  const names = [...new Set([...homes.keys(), ...totals.keys()])].sort();
+  const connections = await mapLimit(names, CONSOLE_UPSTREAM_CONCURRENCY, (g) =>
+    connectionsOf(env, homes.get(g) ?? totals.get(g)?.brokers ?? [], g),
+  );
+  return names.map((group, i) => {
+    const t = totals.get(group);
+    const cc = connections[i]?.cc;
+    return {
+      group,
+      onlineClients: cc?.connectionSet.length ?? 0,
+      consumeTps: t?.consumeTps ?? 0,
+      diffTotal: t && t.queues > 0 ? t.diff : null,
+      messageModel: cc?.messageModel || null,
+      consumeType: cc?.consumeType || null,
+    };
+  });
+}
+
+/** Queue → client, from each client's running info (GET_CONSUMER_RUNNING_INFO via a broker). */
+async function queueOwners(env: ConsoleEnv, addr: string, group: string, cc: ConsumerConnection) {
+  const owners = new Map<string, string>();
+  const clients = cc.connectionSet.slice(0, MAX_RUNNING_INFO_CLIENTS);
+  await mapLimit(clients, CONSOLE_UPSTREAM_CONCURRENCY, async (c) => {
+    const info = await getConsumerRunningInfo(env.admin, addr, group, c.clientId).catch(
+      () => undefined,
+    );
+    for (const { mq } of info?.mqTable ?? []) {
+      owners.set(`${mq.topic}\0${mq.brokerName}\0${mq.queueId}`, c.clientId);
+    }
+  });
+  return owners;
+}
+
+/** 1 cluster info + per master GET_CONSUME_STATS, + 1 GET_TOPIC_STATS_INFO per (broker, topic). */
+async function readGroup(env: ConsoleEnv, group: string) {
+  const brokers = masters(await env.admin.getClusterInfo());
+  const stats = await mapLimit(brokers, CONSOLE_UPSTREAM_CONCURRENCY, (b) =>
+    consumeStatsOf(env.admin, b.addr, group).catch(() => undefined),
+  );
+  const rows = stats.flatMap((s, i) =>
+    s ? s.offsetTable.map((q) => ({ ...q, b: brokers[i]! })) : [],
+  );
+  const found = await connectionsOf(
+    env,
+    brokers.map((b) => b.addr),
+    group,
+  );
+  if (rows.length === 0 && !found) {
+    throw new ConsoleError('NOT_FOUND', `no broker has offsets or consumers of group ${group}`);
+  }
+  const pairs = [...new Map(rows.map((r) => [`${r.b.addr}\0${r.mq.topic}`, r])).values()];
+  const lastStored = new Map<string, number>();
+  await mapLimit(pairs, CONSOLE_UPSTREAM_CONCURRENCY, async (r) => {
+    const t = await topicStatsOf(env.admin, r.b.addr, r.mq.topic).catch(() => undefined);
+    for (const q of t?.offsetTable ?? []) {
+      lastStored.set(
+        `${q.mq.topic}\0${q.mq.brokerName}\0${q.mq.queueId}`,
+        q.offset.lastUpdateTimestamp,
+      );
+    }
+  });
+  const owners = found ? await queueOwners(env, found.addr, group, found.cc) : new Map();
+  const queues = rows
+    .map(({ mq, offset: o }) => {
+      const key = `${mq.topic}\0${mq.brokerName}\0${mq.queueId}`;
+      const diff = o.brokerOffset - o.consumerOffset;
+      const newest = lastStored.get(key) ?? 0;
+      const lagSeconds =
+        diff <= 0
+          ? 0
+          : o.lastTimestamp > 0 && newest > 0
+            ? Math.max(0, newest - o.lastTimestamp) / 1000
+            : null;
+      return {
+        topic: mq.topic,
+        brokerName: mq.brokerName,
+        queueId: mq.queueId,
+        brokerOffset: o.brokerOffset,
+        consumerOffset: o.consumerOffset,
+        diff,
+        lagSeconds,
+        clientId: owners.get(key) ?? null,
+        lastTimestamp: o.lastTimestamp > 0 ? o.lastTimestamp : null,
+      };
+    })
+    .sort(
+      (a, b) =>
+        a.topic.localeCompare(b.topic) ||
+        a.brokerName.localeCompare(b.brokerName) ||
+        a.queueId - b.queueId,
+    );
+  const connections = (found?.cc.connectionSet ?? []).map((c) => ({
+    clientId: c.clientId,
+    clientAddr: c.clientAddr,
+    language: c.language,
+    version: c.version,
+  }));
+  const diffTotal = queues.length > 0 ? queues.reduce((n, q) => n + q.diff, 0) : null;
+  return { group, queues, diffTotal, connections };
+}
+
+export function registerGroupsApi(app: FastifyInstance, ctx: ApiContext): void {
+  app.get('/groups', async (req) => {
+    const env = ctx.envs.get((req.query as { env?: string }).env);
+    return { groups: await listGroups(env) };
+  });
+  app.get('/groups/:group', async (req) => {
+    const env = ctx.envs.get((req.query as { env?: string }).env);
+    return readGroup(env, (req.params as { group: string }).group);
+  });
+}

@@ -1,0 +1,64 @@
+// api/login, api/logout, api/session and api/envs: who is logged in, and which clusters exist.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ConsoleError } from '../errors.js';
+import { type ApiContext, SESSION_COOKIE, sessionOf, writeRoute } from '../guard.js';
+import type { Session } from '../sessions.js';
+
+const loginSchema = {
+  body: {
+    type: 'object',
+    required: ['username', 'password'],
+    properties: {
+      username: { type: 'string', maxLength: 64 },
+      password: { type: 'string', maxLength: 1024 },
+    },
+  },
+};
+
+/** Secure when the browser came over https, directly or through a proxy that says so. */
+function overHttps(req: FastifyRequest): boolean {
+  const forwarded = req.headers['x-forwarded-proto'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return req.protocol === 'https' || first === 'https';
+}
+
+const sessionBody = (s: Session) => ({
+  user: { name: s.user.name, role: s.user.role },
+  csrfToken: s.csrfToken,
+});
+
+export function registerSessionApi(app: FastifyInstance, ctx: ApiContext): void {
+  const cookieOptions = (req: FastifyRequest) => ({
+    path: ctx.basePath,
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    secure: overHttps(req),
+  });
+
+  app.post('/login', { schema: loginSchema, config: { public: true } }, async (req, reply) => {
+    const { username, password } = req.body as { username: string; password: string };
+    const user = await ctx.auth.login(username, password);
+    ctx.audit.append({
+      user: username,
+      action: 'session.login',
+      target: username,
+      params: null,
+      ok: user !== undefined,
+      ...(user ? {} : { error: 'wrong user name or password' }),
+    });
+    if (!user) throw new ConsoleError('UNAUTHENTICATED', 'wrong user name or password');
+    const session = ctx.sessions.create({ name: user.name, role: user.role });
+    reply.setCookie(SESSION_COOKIE, session.id, cookieOptions(req));
+    return sessionBody(session);
+  });
+
+  const logout = { action: 'session.logout', anyRole: true, describe: () => ({ target: '-' }) };
+  writeRoute(app, ctx, { method: 'POST', url: '/logout', spec: logout }, async (req, reply) => {
+    ctx.sessions.delete(sessionOf(req).id);
+    (reply as FastifyReply).clearCookie(SESSION_COOKIE, cookieOptions(req));
+    return { ok: true };
+  });
+
+  app.get('/session', async (req) => sessionBody(sessionOf(req)));
+  app.get('/envs', async () => ctx.envs.list());
+}
