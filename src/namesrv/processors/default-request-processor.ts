@@ -3,6 +3,7 @@
 // GET_ALL_TOPIC_LIST_FROM_NAMESERVER (206), GET_TOPICS_BY_CLUSTER (224),
 // DELETE_TOPIC_IN_NAMESRV (216), KV config (100/101/102/219).
 import { bodyCrc32 } from '../../message/record-codec.js';
+import { encodeKvTable } from '../../protocol/bodies/kv-table.js';
 import {
   type DataVersion,
   decodeDataVersion,
@@ -11,6 +12,7 @@ import {
   encodeTopicRouteData,
   STANDARD_JSON_ROUTE_VERSION,
 } from '../../protocol/bodies/route-data.js';
+import { encodeTopicList } from '../../protocol/bodies/topic-list.js';
 import {
   optBool,
   optInt,
@@ -105,7 +107,7 @@ function registerRouteProcessors(server: RemotingServer, routes: RouteInfoManage
       ResponseCode.SUCCESS,
       undefined,
       {},
-      json({ topicList: routes.allTopics().sort() }),
+      encodeTopicList({ topicList: routes.allTopics().sort() }),
     ),
   );
   server.registerProcessor(RequestCode.GET_TOPICS_BY_CLUSTER, (req) =>
@@ -114,7 +116,9 @@ function registerRouteProcessors(server: RemotingServer, routes: RouteInfoManage
       ResponseCode.SUCCESS,
       undefined,
       {},
-      json({ topicList: routes.topicsOfCluster(reqString(req.extFields, 'cluster')).sort() }),
+      encodeTopicList({
+        topicList: routes.topicsOfCluster(reqString(req.extFields, 'cluster')).sort(),
+      }),
     ),
   );
   server.registerProcessor(RequestCode.DELETE_TOPIC_IN_NAMESRV, (req) => {
@@ -210,6 +214,6 @@ function registerKvProcessors(server: RemotingServer, kv: KvConfigManager): void
     const table = kv.list(ns);
     if (!table)
       return createResponse(req, ResponseCode.QUERY_NOT_FOUND, `No config item, Namespace: ${ns}`);
-    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, json({ table }));
+    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, encodeKvTable(table));
   });
 }
