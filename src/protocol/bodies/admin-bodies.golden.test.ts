@@ -193,6 +193,19 @@ describe('admin bodies against their golden bytes', () => {
     }
   });
 
+  it('refuses what fuzzing found reaching JSON.parse unguarded (a SyntaxError on the wire)', () => {
+    const badKey = Buffer.from('{"offsetTable":{{"brokerName":x,"queueId":0,"topic":"T"}:1}}');
+    expect(() => decodeOffsetTable(badKey)).toThrow(ProtocolError);
+    const noTopic = Buffer.from('{"offsetTable":{{"queueId":0}:1}}');
+    expect(() => decodeOffsetTable(noTopic)).toThrow(ProtocolError);
+    const control = Buffer.from(
+      '{"offsetTable":{{"brokerName":"\u0000b","queueId":1,"topic":"T"}:{}},"topicPutTps":0.0}',
+    );
+    expect(control.includes(0)).toBe(true);
+    expect(() => decodeTopicStatsTable(control)).toThrow(ProtocolError);
+    expect(() => decodeConsumeStats(control)).toThrow(ProtocolError);
+  });
+
   it('writes doubles as Double.toString does', () => {
     const cases: [number, string][] = [
       [0, '0.0'],

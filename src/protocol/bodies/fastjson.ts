@@ -45,10 +45,16 @@ const SEP = '\u0000';
  * becomes JSON that JSON.parse reads.
  */
 export function quoteMessageQueueKeys(text: string): string {
+  const str = (literal: string): string => {
+    try {
+      return JSON.parse(literal) as string;
+    } catch (err) {
+      throw new ProtocolError(`a MessageQueue key does not parse: ${(err as Error).message}`);
+    }
+  };
   return text.replace(
     MQ_KEY,
-    (_, b: string, q: string, t: string) =>
-      `${JSON.stringify([JSON.parse(b), q, JSON.parse(t)].join(SEP))}:`,
+    (_, b: string, q: string, t: string) => `${JSON.stringify([str(b), q, str(t)].join(SEP))}:`,
   );
 }
 
