@@ -45,6 +45,7 @@ import {
   decodeRegisterBrokerBody,
   decodeTopicRouteData,
 } from './bodies/route-data.js';
+import { decodeTopicConfigTable } from './bodies/topic-config-wrapper.js';
 import { decodeTopicList } from './bodies/topic-list.js';
 import { decodeTopicStatsTable } from './bodies/topic-stats-table.js';
 import { FrameDecoder } from './frame.js';
@@ -507,6 +508,7 @@ describe('fuzz: admin response bodies (what AdminClient decodes)', {
     decodeKvTable,
     decodeClusterInfo,
     decodeOffsetTable,
+    decodeTopicConfigTable,
   ];
 
   it('mutated golden and hostile bodies decode to a value or throw ProtocolError, nothing else', () => {

@@ -24,11 +24,24 @@ import {
 import { decodeKvTable, encodeKvTable } from './kv-table.js';
 import { decodeOffsetTable, encodeOffsetTable } from './offset-table.js';
 import { decodeClusterInfo, encodeClusterInfo } from './route-data.js';
+import { decodeTopicConfigTable, encodeTopicConfigWrapper } from './topic-config-wrapper.js';
 import { decodeTopicList, encodeTopicList } from './topic-list.js';
 import { decodeTopicStatsTable, encodeTopicStatsTable } from './topic-stats-table.js';
 
 const golden = (name: string) =>
   readFileSync(join(import.meta.dirname, '..', 'golden', 'bodies', `${name}.txt`));
+/** The 4.9.8 form of GET_ALL_TOPIC_CONFIG, kept with the slave's sync goldens. */
+const slaveGolden = (name: string) =>
+  readFileSync(join(import.meta.dirname, '../../broker/slave/golden', `java-4.9.8-${name}.txt`));
+const topicConfig = (topicName: string, queues: number) => ({
+  order: false,
+  perm: 6,
+  readQueueNums: queues,
+  topicFilterType: 'SINGLE_TAG',
+  topicName,
+  topicSysFlag: 0,
+  writeQueueNums: queues,
+});
 
 const q1 = { topic: 'TopicTest', brokerName: 'broker-a', queueId: 1 };
 const q0 = { topic: 'TopicTest', brokerName: 'broker-a', queueId: 0 };
@@ -204,6 +217,30 @@ describe('admin bodies against their golden bytes', () => {
     expect(control.includes(0)).toBe(true);
     expect(() => decodeTopicStatsTable(control)).toThrow(ProtocolError);
     expect(() => decodeConsumeStats(control)).toThrow(ProtocolError);
+  });
+
+  it('writes TopicConfigSerializeWrapper in the 5 form and the 4.9.8 form', () => {
+    const five = {
+      dataVersion: { counter: 3, stateVersion: 0, timestamp: 1_700_000_000_123 },
+      topicConfigTable: [
+        { ...topicConfig('TopicTest', 4), attributes: { '+message.type': 'NORMAL' } },
+      ],
+    };
+    expect(`${encodeTopicConfigWrapper(five)}`).toBe(`${golden('java-5-topic-config-wrapper')}`);
+    expect(decodeTopicConfigTable(golden('java-5-topic-config-wrapper'))).toEqual({
+      TopicTest: five.topicConfigTable[0],
+    });
+    const retry = '%RETRY%please_rename_unique_group_name_4';
+    const old = {
+      dataVersion: { counter: 3, timestamp: 1_700_000_000_123 },
+      topicConfigTable: [topicConfig('TopicTest', 4), topicConfig(retry, 1)],
+    };
+    const bytes = slaveGolden('get-all-topic-config');
+    expect(`${encodeTopicConfigWrapper(old)}`).toBe(`${bytes}`);
+    expect(Object.keys(decodeTopicConfigTable(bytes))).toEqual(['TopicTest', retry]);
+    expect(() => decodeTopicConfigTable(Buffer.from('{"topicConfigTable":{"T":{}}}'))).toThrow(
+      ProtocolError,
+    );
   });
 
   it('writes doubles as Double.toString does', () => {
