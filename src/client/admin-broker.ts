@@ -2,6 +2,7 @@
 // #fetchConsumeStatsInBroker): GET_BROKER_CONFIG (26), UPDATE_BROKER_CONFIG (25) and
 // GET_BROKER_CONSUME_STATS (317), beside AdminClient as functions taking it.
 import { parseProperties } from '../common/properties.js';
+import { decodeBrokerStatsData } from '../protocol/bodies/broker-stats-data.js';
 import {
   type ConsumeStatsList,
   decodeConsumeStatsList,
@@ -107,5 +108,5 @@ export async function viewBrokerStatsData(
   if (res.code !== ResponseCode.SUCCESS || !res.body) {
     throw new MQBrokerError(res.code, res.remark, brokerAddr);
   }
-  return JSON.parse(res.body.toString('utf8'));
+  return decodeBrokerStatsData(res.body);
 }

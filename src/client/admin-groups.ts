@@ -5,12 +5,11 @@
 // brokers are those of its %RETRY% topic's route, as DefaultMQAdminExtImpl finds them; a topic's
 // are its route's masters.
 import { RETRY_GROUP_TOPIC_PREFIX } from '../message/message.js';
+import { type ConsumeStats, decodeConsumeStats } from '../protocol/bodies/consume-stats-list.js';
 import {
   type Connection,
   type ConsumerConnection,
-  type ConsumeStats,
   decodeConsumerConnection,
-  decodeConsumeStats,
   decodeGroupList,
   decodeProducerConnection,
 } from '../protocol/bodies/group-admin.js';

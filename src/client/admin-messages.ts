@@ -20,6 +20,7 @@ import {
   decodeSubscriptionGroupWrapper,
   type SubscriptionGroupConfigBody,
 } from '../protocol/bodies/subscription-group.js';
+import { decodeTopicConfigTable } from '../protocol/bodies/topic-config-wrapper.js';
 import { encodeSearchOffsetHeader } from '../protocol/headers/offsets.js';
 import { createRequest, createRequestWithFields } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
@@ -188,7 +189,7 @@ export async function allTopicConfigs(
   if (res.code !== ResponseCode.SUCCESS || !res.body) {
     throw new MQBrokerError(res.code, res.remark, brokerAddr);
   }
-  return (JSON.parse(res.body.toString('utf8')) as { topicConfigTable: never }).topicConfigTable;
+  return decodeTopicConfigTable(res.body);
 }
 
 /** SubscriptionGroupWrapper#subscriptionGroupTable of one broker. */

@@ -3,6 +3,7 @@
 // a name server that refuses is reported, the others still answer. QUERY_TOPIC_CONSUME_BY_WHO
 // (300) goes to a broker and is used by `topicList -c`.
 import { parseProperties } from '../common/properties.js';
+import { decodeGroupList } from '../protocol/bodies/group-admin.js';
 import { decodeTopicList } from '../protocol/bodies/topic-list.js';
 import { createRequest, type RemotingCommand } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
@@ -152,6 +153,5 @@ export async function queryTopicConsumeByWho(
   const req = createRequest(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, 0, { topic });
   const res = await admin.instance.remoting.invoke(brokerAddr, req);
   if (res.code !== ResponseCode.SUCCESS || !res.body) return [];
-  const body = JSON.parse(res.body.toString('utf8')) as { groupList?: unknown };
-  return Array.isArray(body.groupList) ? body.groupList.map(String) : [];
+  return decodeGroupList(res.body);
 }

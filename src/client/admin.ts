@@ -15,12 +15,14 @@ import {
 import { decodeOffsetMsgId } from '../message/message-id.js';
 import { encodeProperties } from '../message/properties-codec.js';
 import { TBW102 } from '../message/system-topics.js';
+import { decodeKvTable } from '../protocol/bodies/kv-table.js';
 import { decodeOffsetTable, type QueueOffset } from '../protocol/bodies/offset-table.js';
 import {
   type ClusterInfo,
   decodeClusterInfo,
   type TopicRouteData,
 } from '../protocol/bodies/route-data.js';
+import { decodeTopicList } from '../protocol/bodies/topic-list.js';
 import {
   encodeQueryConsumerOffsetHeader,
   encodeTopicQueueHeader,
@@ -96,8 +98,7 @@ export class AdminClient {
     const res = await this.client.remoting.invoke(brokerAddr, req);
     if (res.code !== ResponseCode.SUCCESS || !res.body)
       throw new MQBrokerError(res.code, res.remark, brokerAddr);
-    const kv = JSON.parse(res.body.toString('utf8')) as { table?: Record<string, string> };
-    return kv.table ?? {};
+    return decodeKvTable(res.body);
   }
 
   getTopicRoute(topic: string): Promise<TopicRouteData> {
@@ -110,7 +111,7 @@ export class AdminClient {
     );
     if (res.code !== ResponseCode.SUCCESS || !res.body)
       throw new MQClientError(`topic list failed: ${res.remark ?? res.code}`);
-    return (JSON.parse(res.body.toString('utf8')) as { topicList: string[] }).topicList;
+    return decodeTopicList(res.body).topicList;
   }
 
   /** UPDATE_AND_CREATE_TOPIC on each target broker; returns the brokers it was created on. */

@@ -13,7 +13,7 @@
 // The run prints `[fuzz] seed=N`. Replay a run with
 //   KITEMQ_FUZZ_SEED=N npx vitest run --project unit src/protocol/fuzz.test.ts
 // fast-check also prints its own seed and path for a failing property (docs/testing.md).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,8 +31,23 @@ import { ProtocolError, RequestValidationError } from '../common/errors.js';
 import { decodeBatch, encodeBatch } from '../message/batch-codec.js';
 import { decodeProperties, encodeProperties } from '../message/properties-codec.js';
 import { decodeRecords } from '../message/record-codec.js';
+import { decodeBrokerStatsData } from './bodies/broker-stats-data.js';
+import { decodeConsumeStats, decodeConsumeStatsList } from './bodies/consume-stats-list.js';
+import {
+  decodeConsumerConnection,
+  decodeGroupList,
+  decodeProducerConnection,
+} from './bodies/group-admin.js';
+import { decodeKvTable } from './bodies/kv-table.js';
 import { decodeOffsetTable } from './bodies/offset-table.js';
-import { decodeRegisterBrokerBody, decodeTopicRouteData } from './bodies/route-data.js';
+import {
+  decodeClusterInfo,
+  decodeRegisterBrokerBody,
+  decodeTopicRouteData,
+} from './bodies/route-data.js';
+import { decodeTopicConfigTable } from './bodies/topic-config-wrapper.js';
+import { decodeTopicList } from './bodies/topic-list.js';
+import { decodeTopicStatsTable } from './bodies/topic-stats-table.js';
 import { FrameDecoder } from './frame.js';
 import { decodeSendMsgBackHeader } from './headers/consumer-send-msg-back.js';
 import { optBool, optInt, reqInt, reqString } from './headers/fields.js';
@@ -454,7 +469,7 @@ describe('fuzz: request and response bodies', { timeout: FUZZ_TIMEOUT_MS }, () =
     );
   });
 
-  it('offset tables and route bodies decode or throw a plain error, never hang', () => {
+  it('offset tables and route bodies decode or throw a ProtocolError, never hang', () => {
     const text = fc.oneof(
       fc.constantFrom(...HOSTILE_JSON_BODIES),
       fc.string({ maxLength: 80 }),
@@ -466,8 +481,48 @@ describe('fuzz: request and response bodies', { timeout: FUZZ_TIMEOUT_MS }, () =
     fc.assert(
       fc.property(text, (s) => {
         const b = Buffer.from(s, 'utf8');
-        onlyThrows([ProtocolError, SyntaxError], () => decodeOffsetTable(b));
-        onlyThrows([ProtocolError, SyntaxError], () => decodeTopicRouteData(b));
+        onlyThrows([ProtocolError], () => decodeOffsetTable(b));
+        onlyThrows([ProtocolError], () => decodeTopicRouteData(b));
+      }),
+      runs(15_000),
+    );
+  });
+});
+
+describe('fuzz: admin response bodies (what AdminClient decodes)', {
+  timeout: FUZZ_TIMEOUT_MS,
+}, () => {
+  const dir = new URL('./golden/bodies/', import.meta.url);
+  const goldens = readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .map((f) => readFileSync(new URL(f, dir)));
+  const decoders = [
+    decodeTopicStatsTable,
+    decodeTopicList,
+    decodeGroupList,
+    decodeProducerConnection,
+    decodeConsumerConnection,
+    decodeBrokerStatsData,
+    decodeConsumeStats,
+    decodeConsumeStatsList,
+    decodeKvTable,
+    decodeClusterInfo,
+    decodeOffsetTable,
+    decodeTopicConfigTable,
+  ];
+
+  it('mutated golden and hostile bodies decode to a value or throw ProtocolError, nothing else', () => {
+    const body = fc.oneof(
+      fc.tuple(fc.constantFrom(...goldens), mutations).map(([b, ms]) => mutate(b, ms)),
+      fc.constantFrom(...HOSTILE_JSON_BODIES).map((t) => Buffer.from(t, 'utf8')),
+      fc.json().map((t) => Buffer.from(t, 'utf8')),
+    );
+    fc.assert(
+      fc.property(body, fc.constantFrom(...decoders), (b, decode) => {
+        onlyThrows([ProtocolError], () => {
+          expect(typeof decode(b)).toBe('object');
+        });
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       }),
       runs(15_000),
     );

@@ -26,6 +26,12 @@ import {
   type RemotingCommand,
 } from '../../src/protocol/remoting-command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
+import {
+  brokerAdminSeeds,
+  HOSTILE_ADMIN_BODIES,
+  NAMESRV_ADMIN_CODES,
+  namesrvAdminSeeds,
+} from './fuzz-admin.js';
 import { sendHeaderOf } from './raw-protocol.js';
 
 const GOLDEN_DIR = fileURLToPath(new URL('../../src/protocol/golden/', import.meta.url));
@@ -219,6 +225,8 @@ export function seedRequests(topic: string, group: string): RemotingCommand[] {
       isForce: true,
     }),
     ...laterSeedRequests(topic),
+    ...brokerAdminSeeds(topic, group, 35),
+    ...namesrvAdminSeeds(100),
   ];
 }
 
@@ -299,6 +307,7 @@ export const NAMESRV_CODES: ReadonlySet<number> = new Set<number>([
   RequestCode.GET_KV_CONFIG,
   RequestCode.DELETE_KV_CONFIG,
   RequestCode.GET_KVLIST_BY_NAMESPACE,
+  ...NAMESRV_ADMIN_CODES,
 ]);
 
 /** Both serializations of every seed request, as whole frames. */
@@ -487,4 +496,5 @@ export const HOSTILE_JSON_BODIES = [
   `${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}`,
   '{1:{2:{3:4}}}',
   '\u0000\ufffd',
+  ...HOSTILE_ADMIN_BODIES,
 ];

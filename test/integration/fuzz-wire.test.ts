@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/common/logger.js';
+import { decodeKvTable } from '../../src/protocol/bodies/kv-table.js';
 import { decodeClusterInfo } from '../../src/protocol/bodies/route-data.js';
 import { FrameDecoder } from '../../src/protocol/frame.js';
 import {
@@ -167,8 +168,7 @@ async function brokerSnapshot(): Promise<BrokerSnapshot> {
     createRequest(RequestCode.GET_BROKER_RUNTIME_INFO, 0),
     10_000,
   );
-  const table = (JSON.parse(info.body!.toString('utf8')) as { table: Record<string, string> })
-    .table;
+  const table = decodeKvTable(info.body);
   const topics = await client.invoke(
     cluster.brokerAddr,
     createRequest(RequestCode.GET_ALL_TOPIC_CONFIG, 0),

@@ -1,12 +1,13 @@
 // VIEW_BROKER_STATS_DATA (315), AdminBrokerProcessor#ViewBrokerStatsData: header statsName
 // (TOPIC_PUT_NUMS, GROUP_GET_NUMS) and statsKey (topic, topic@group); body BrokerStatsData
-// {"statsDay":…,"statsHour":…,"statsMinute":…} of {"avgpt","sum","tps"} (broker-stats-items.ts);
+// {"statsDay":…,"statsHour":…,"statsMinute":…} of {"avgpt","sum","tps"} (broker-stats-data.ts);
 // SYSTEM_ERROR "The stats <name> <key> not exist" when nothing was recorded under it.
 // GET_BROKER_CONSUME_STATS (317), AdminBrokerProcessor#fetchAllConsumeStatsInBroker: for every
 // subscription group of this broker, the ConsumeStats of each topic it has committed offsets on
 // (write queues 0 … writeQueueNums−1), and the broker-wide diff totals. Header: isOrder (true:
 // only order topics). A group that is online is reported only for the topics it subscribes to now,
 // as RocketMQ skips the topics a running consumer dropped.
+import { encodeBrokerStatsData } from '../../protocol/bodies/broker-stats-data.js';
 import {
   type ConsumeStats,
   encodeConsumeStatsList,
@@ -15,11 +16,6 @@ import { optBool, reqString } from '../../protocol/headers/fields.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
-import type { StatsSnapshot } from '../broker-stats-items.js';
-
-const javaDouble = (n: number) => (Number.isInteger(n) ? n.toFixed(1) : String(n));
-const snapshotJson = (s: StatsSnapshot) =>
-  `{"avgpt":${javaDouble(s.avgpt)},"sum":${s.sum},"tps":${javaDouble(s.tps)}}`;
 
 export class AdminBrokerStatsProcessor {
   private readonly ctx: BrokerContext;
@@ -39,10 +35,7 @@ export class AdminBrokerStatsProcessor {
         `The stats <${name}> <${key}> not exist`,
       );
     }
-    const body =
-      `{"statsDay":${snapshotJson(data.statsDay)},"statsHour":${snapshotJson(data.statsHour)},` +
-      `"statsMinute":${snapshotJson(data.statsMinute)}}`;
-    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, Buffer.from(body, 'utf8'));
+    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, encodeBrokerStatsData(data));
   };
 
   readonly getBrokerConsumeStats = (req: RemotingCommand): RemotingCommand => {

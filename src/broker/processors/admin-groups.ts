@@ -17,9 +17,9 @@ import {
   type Connection,
   encodeGroupList,
   encodeProducerConnection,
-  encodeTopicList,
 } from '../../protocol/bodies/group-admin.js';
 import { decodeSubscriptionGroupConfig } from '../../protocol/bodies/subscription-group.js';
+import { encodeTopicList } from '../../protocol/bodies/topic-list.js';
 import { reqString } from '../../protocol/headers/fields.js';
 import {
   decodeCloneGroupOffsetHeader,
@@ -102,7 +102,7 @@ export class AdminGroupsProcessor {
   readonly queryTopicsByConsumer = (req: RemotingCommand): RemotingCommand => {
     const group = reqString(req.extFields, 'group');
     const topics = this.ctx.offsets.topicsOfGroup(group);
-    const body = encodeTopicList(topics, this.ctx.storeHost);
+    const body = encodeTopicList({ topicList: [...topics], brokerAddr: this.ctx.storeHost });
     return createResponse(req, ResponseCode.SUCCESS, undefined, {}, body);
   };
 

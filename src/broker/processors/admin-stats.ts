@@ -1,11 +1,15 @@
 // The broker views the Java mqadmin reads: GET_BROKER_CONFIG (26, getBrokerConfig),
 // GET_TOPIC_STATS_INFO (202, topicStatus), GET_CONSUMER_CONNECTION_LIST (203,
 // consumerConnection) and GET_CONSUME_STATS (208, consumerProgress), with RocketMQ's bodies.
-// TopicStatsTable and ConsumeStats are maps keyed by MessageQueue objects, which fastjson writes
-// with the object in key position (not JSON); they are assembled by hand.
+// The bodies are coded in protocol/bodies (topic-stats-table.ts, group-admin.ts,
+// consume-stats-list.ts).
 import { type BrokerConfig, brokerConfigDefinition } from '../../common/config/broker-config.js';
-import { type ConsumeStats, encodeConsumeStats } from '../../protocol/bodies/group-admin.js';
-import { type MessageQueueKey, messageQueueKeyJson } from '../../protocol/bodies/offset-table.js';
+import { type ConsumeStats, encodeConsumeStats } from '../../protocol/bodies/consume-stats-list.js';
+import { encodeConsumerConnection } from '../../protocol/bodies/group-admin.js';
+import {
+  encodeTopicStatsTable,
+  type TopicStatsTable,
+} from '../../protocol/bodies/topic-stats-table.js';
 import { optString, reqString } from '../../protocol/headers/fields.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
@@ -16,10 +20,6 @@ let schemaKeys: readonly (keyof BrokerConfig)[] | undefined;
 function brokerConfigKeys(): readonly (keyof BrokerConfig)[] {
   schemaKeys ??= Object.keys(brokerConfigDefinition().schema) as (keyof BrokerConfig)[];
   return schemaKeys;
-}
-
-function mqTable(entries: [MessageQueueKey, unknown][]): string {
-  return `{${entries.map(([mq, v]) => `${messageQueueKeyJson(mq)}:${JSON.stringify(v)}`).join(',')}}`;
 }
 
 export class AdminStatsProcessor {
@@ -66,20 +66,20 @@ export class AdminStatsProcessor {
     const { store, topics, config } = this.ctx;
     const tc = topics.get(topic);
     if (!tc) return createResponse(req, ResponseCode.TOPIC_NOT_EXIST, `topic[${topic}] not exist`);
-    const entries: [MessageQueueKey, unknown][] = [];
+    const entries: TopicStatsTable['offsetTable'] = [];
     for (let queueId = 0; queueId < Math.max(tc.writeQueueNums, tc.readQueueNums); queueId++) {
       const min = Math.max(0, store.getMinOffsetInQueue(topic, queueId));
       const max = Math.max(0, store.getMaxOffsetInQueue(topic, queueId));
       const lastUpdateTimestamp =
         max > 0 ? Math.max(0, store.getStoreTimestamp(topic, queueId, max - 1)) : 0;
-      entries.push([
-        { topic, brokerName: config.brokerName, queueId },
-        { minOffset: min, maxOffset: max, lastUpdateTimestamp },
-      ]);
+      entries.push({
+        mq: { topic, brokerName: config.brokerName, queueId },
+        offset: { minOffset: min, maxOffset: max, lastUpdateTimestamp },
+      });
     }
     // topicPutTps: KiteMQ keeps no per-topic rate yet.
-    const body = `{"offsetTable":${mqTable(entries)},"topicPutTps":0.0}`;
-    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, Buffer.from(body, 'utf8'));
+    const body = encodeTopicStatsTable({ offsetTable: entries, topicPutTps: 0 });
+    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, body);
   };
 
   readonly getConsumerConnectionList = (req: RemotingCommand): RemotingCommand => {
@@ -92,7 +92,7 @@ export class AdminStatsProcessor {
         `the consumer group[${group}] not online`,
       );
     }
-    const body = {
+    const body = encodeConsumerConnection({
       connectionSet: [...g.channels].map(([conn, info]) => ({
         clientId: info.clientId,
         clientAddr: conn.remoteAddress,
@@ -103,14 +103,8 @@ export class AdminStatsProcessor {
       consumeType: g.consumeType,
       messageModel: g.messageModel,
       consumeFromWhere: g.consumeFromWhere,
-    };
-    return createResponse(
-      req,
-      ResponseCode.SUCCESS,
-      undefined,
-      {},
-      Buffer.from(JSON.stringify(body)),
-    );
+    });
+    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, body);
   };
 
   /** Without a topic: every topic the group has committed offsets on (whichTopicByConsumer). */

@@ -4,6 +4,7 @@
 // SEARCH_OFFSET_BY_TIMESTAMP (29), GET_EARLIEST_MSG_STORETIME (32); the offset headers are
 // coded in protocol/headers/offsets.ts.
 import { DEFAULT_TOPIC_QUEUE_NUMS, TOPIC_QUEUE_NUMS_MAX } from '../../common/limits.js';
+import { encodeTopicConfigWrapper } from '../../protocol/bodies/topic-config-wrapper.js';
 import { optBool, optInt, optString, reqString } from '../../protocol/headers/fields.js';
 import {
   decodeSearchOffsetHeader,
@@ -93,11 +94,11 @@ export class AdminProcessor {
 
   readonly getAllTopicConfig = (req: RemotingCommand): RemotingCommand => {
     const { topics } = this.ctx;
-    const body = {
+    const body = encodeTopicConfigWrapper({
       dataVersion: topics.dataVersion,
-      topicConfigTable: Object.fromEntries(topics.all().map((t) => [t.topicName, t])),
-    };
-    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, json(body));
+      topicConfigTable: topics.all(),
+    });
+    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, body);
   };
 
   readonly getTopicConfig = (req: RemotingCommand): RemotingCommand => {

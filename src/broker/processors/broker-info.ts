@@ -1,6 +1,7 @@
 // Broker-wide views that admin tools and other brokers read: GET_BROKER_RUNTIME_INFO (28) and
 // GET_ALL_SUBSCRIPTIONGROUP_CONFIG (201, the Go admin's GetAllSubscriptionGroup; later a slave's
 // subscription-group sync, with the same body).
+import { encodeKvTable } from '../../protocol/bodies/kv-table.js';
 import { encodeSubscriptionGroupWrapper } from '../../protocol/bodies/subscription-group.js';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
@@ -17,13 +18,7 @@ export class BrokerInfoProcessor {
 
   readonly getBrokerRuntimeInfo = (req: RemotingCommand): RemotingCommand => {
     const table = buildRuntimeInfo(this.ctx, this.startedAt);
-    return createResponse(
-      req,
-      ResponseCode.SUCCESS,
-      undefined,
-      {},
-      Buffer.from(JSON.stringify({ table }), 'utf8'),
-    );
+    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, encodeKvTable(table));
   };
 
   readonly getAllSubscriptionGroup = (req: RemotingCommand): RemotingCommand => {

@@ -6,6 +6,7 @@
 // (DefaultRequestProcessor#getRouteInfoByTopic); without it, or with no such value, it is left
 // out, as ons and Java take a present one for the queue list.
 import { bodyCrc32 } from '../../message/record-codec.js';
+import { encodeKvTable } from '../../protocol/bodies/kv-table.js';
 import {
   type DataVersion,
   decodeDataVersion,
@@ -15,6 +16,7 @@ import {
   NAMESPACE_ORDER_TOPIC_CONFIG,
   STANDARD_JSON_ROUTE_VERSION,
 } from '../../protocol/bodies/route-data.js';
+import { encodeTopicList } from '../../protocol/bodies/topic-list.js';
 import {
   optBool,
   optInt,
@@ -117,7 +119,7 @@ function registerRouteProcessors(
       ResponseCode.SUCCESS,
       undefined,
       {},
-      json({ topicList: routes.allTopics().sort() }),
+      encodeTopicList({ topicList: routes.allTopics().sort() }),
     ),
   );
   server.registerProcessor(RequestCode.GET_TOPICS_BY_CLUSTER, (req) =>
@@ -126,7 +128,9 @@ function registerRouteProcessors(
       ResponseCode.SUCCESS,
       undefined,
       {},
-      json({ topicList: routes.topicsOfCluster(reqString(req.extFields, 'cluster')).sort() }),
+      encodeTopicList({
+        topicList: routes.topicsOfCluster(reqString(req.extFields, 'cluster')).sort(),
+      }),
     ),
   );
   server.registerProcessor(RequestCode.DELETE_TOPIC_IN_NAMESRV, (req) => {
@@ -222,6 +226,6 @@ function registerKvProcessors(server: RemotingServer, kv: KvConfigManager): void
     const table = kv.list(ns);
     if (!table)
       return createResponse(req, ResponseCode.QUERY_NOT_FOUND, `No config item, Namespace: ${ns}`);
-    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, json({ table }));
+    return createResponse(req, ResponseCode.SUCCESS, undefined, {}, encodeKvTable(table));
   });
 }

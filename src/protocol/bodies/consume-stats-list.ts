@@ -1,3 +1,4 @@
+// ConsumeStats, GET_CONSUME_STATS's body (208, AdminBrokerProcessor#getConsumeStats), and
 // ConsumeStatsList, GET_BROKER_CONSUME_STATS's body (AdminBrokerProcessor#
 // fetchAllConsumeStatsInBroker): {"brokerAddr":…,"consumeStatsList":[{group:[ConsumeStats,…]}],
 // "totalDiff":n,"totalInflightDiff":n}. ConsumeStats is {"consumeTps":d,"offsetTable":
@@ -5,6 +6,7 @@
 // it (not JSON): both directions are hand-written. Fields are in fastjson's alphabetical order,
 // and a double is written with its ".0" as Java prints it.
 import { ProtocolError } from '../../common/errors.js';
+import { javaDouble, messageQueueOfKey, parseObject, quoteMessageQueueKeys } from './fastjson.js';
 import { type MessageQueueKey, messageQueueKeyJson } from './offset-table.js';
 
 export interface OffsetWrapper {
@@ -29,8 +31,6 @@ export interface ConsumeStatsList {
   totalInflightDiff: number;
 }
 
-const javaDouble = (n: number) => (Number.isInteger(n) ? n.toFixed(1) : String(n));
-
 function wrapperJson(w: OffsetWrapper): string {
   return (
     `{"brokerOffset":${w.brokerOffset},"consumerOffset":${w.consumerOffset},` +
@@ -41,6 +41,10 @@ function wrapperJson(w: OffsetWrapper): string {
 export function consumeStatsJson(s: ConsumeStats): string {
   const table = s.offsetTable.map((e) => `${messageQueueKeyJson(e.mq)}:${wrapperJson(e.offset)}`);
   return `{"consumeTps":${javaDouble(s.consumeTps)},"offsetTable":{${table.join(',')}}}`;
+}
+
+export function encodeConsumeStats(s: ConsumeStats): Buffer {
+  return Buffer.from(consumeStatsJson(s), 'utf8');
 }
 
 export function encodeConsumeStatsList(list: ConsumeStatsList): Buffer {
@@ -57,22 +61,24 @@ export function encodeConsumeStatsList(list: ConsumeStatsList): Buffer {
   );
 }
 
-// A MessageQueue in key position, fields in fastjson's order; a value is never followed by ':'.
-const MQ_KEY = /\{"brokerName":("(?:[^"\\]|\\.)*"),"queueId":(\d+),"topic":("(?:[^"\\]|\\.)*")\}:/g;
-const SEP = '\u0000';
-
 interface RawStats {
   consumeTps?: number;
-  offsetTable?: Record<string, OffsetWrapper>;
+  offsetTable?: Record<string, Partial<OffsetWrapper>>;
 }
 
-function decodeStats(raw: RawStats): ConsumeStats {
+function decodeStats(raw: RawStats, what: string): ConsumeStats {
+  if (typeof raw !== 'object' || raw === null) throw new ProtocolError(`${what}: not an object`);
+  const table = raw.offsetTable ?? {};
+  if (typeof table !== 'object' || table === null) {
+    throw new ProtocolError(`${what}: offsetTable is not an object`);
+  }
   return {
     consumeTps: Number(raw.consumeTps ?? 0),
-    offsetTable: Object.entries(raw.offsetTable ?? {}).map(([key, w]) => {
-      const [brokerName, queueId, topic] = key.split(SEP) as [string, string, string];
+    offsetTable: Object.entries(table).map(([key, w]) => {
+      if (typeof w !== 'object' || w === null)
+        throw new ProtocolError(`${what}: the OffsetWrapper of ${key} is not an object`);
       return {
-        mq: { topic, brokerName, queueId: Number(queueId) },
+        mq: messageQueueOfKey(key, what),
         offset: {
           brokerOffset: Number(w.brokerOffset ?? 0),
           consumerOffset: Number(w.consumerOffset ?? 0),
@@ -84,31 +90,30 @@ function decodeStats(raw: RawStats): ConsumeStats {
   };
 }
 
+/** Each MessageQueue key is quoted first (fastjson.ts), so JSON.parse reads the body. */
+export function decodeConsumeStats(body: Buffer | undefined): ConsumeStats {
+  const raw = parseObject(quoteMessageQueueKeys(body?.toString('utf8') ?? ''), 'ConsumeStats');
+  if (raw.offsetTable === undefined)
+    throw new ProtocolError('ConsumeStats body has no offsetTable');
+  return decodeStats(raw as RawStats, 'ConsumeStats');
+}
+
 export function decodeConsumeStatsList(body: Buffer): ConsumeStatsList {
-  // Each object key becomes a string key "brokerName\0queueId\0topic", so JSON.parse reads it.
-  const text = body
-    .toString('utf8')
-    .replace(
-      MQ_KEY,
-      (_, b: string, q: string, t: string) =>
-        `${JSON.stringify([JSON.parse(b), q, JSON.parse(t)].join(SEP))}:`,
-    );
-  let raw: {
-    brokerAddr?: string;
-    consumeStatsList?: Record<string, RawStats[]>[];
-    totalDiff?: number;
-    totalInflightDiff?: number;
-  };
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new ProtocolError(`ConsumeStatsList: not fastjson of that shape (${String(err)})`);
-  }
+  const what = 'ConsumeStatsList';
+  const raw = parseObject(quoteMessageQueueKeys(body.toString('utf8')), what);
+  const list = raw.consumeStatsList ?? [];
+  if (!Array.isArray(list)) throw new ProtocolError(`${what}: consumeStatsList is not an array`);
   return {
     brokerAddr: String(raw.brokerAddr ?? ''),
-    consumeStatsList: (raw.consumeStatsList ?? []).map((m) =>
-      Object.fromEntries(Object.entries(m).map(([g, list]) => [g, list.map(decodeStats)])),
-    ),
+    consumeStatsList: list.map((m: unknown) => {
+      if (typeof m !== 'object' || m === null) throw new ProtocolError(`${what}: not a group map`);
+      return Object.fromEntries(
+        Object.entries(m).map(([g, stats]) => {
+          if (!Array.isArray(stats)) throw new ProtocolError(`${what}: ${g} has no stats array`);
+          return [g, stats.map((st: RawStats) => decodeStats(st, what))];
+        }),
+      );
+    }),
     totalDiff: Number(raw.totalDiff ?? 0),
     totalInflightDiff: Number(raw.totalInflightDiff ?? 0),
   };

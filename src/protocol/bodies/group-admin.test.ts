@@ -2,22 +2,20 @@
 // key position, doubles with their point), decoded back, and malformed bodies refused.
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../common/errors.js';
+import { decodeConsumeStats, encodeConsumeStats } from './consume-stats-list.js';
 import {
   decodeConsumerConnection,
-  decodeConsumeStats,
   decodeGroupList,
   decodeProducerConnection,
-  decodeTopicList,
   encodeConsumerConnection,
-  encodeConsumeStats,
   encodeGroupList,
   encodeProducerConnection,
-  encodeTopicList,
 } from './group-admin.js';
 import {
   decodeSubscriptionGroupConfig,
   encodeSubscriptionGroupConfig,
 } from './subscription-group.js';
+import { decodeTopicList, encodeTopicList } from './topic-list.js';
 
 const conn = {
   clientId: '10.0.0.1@1',
@@ -36,17 +34,25 @@ describe('group administration bodies', () => {
     expect(`${encodeGroupList(['A', 'B'])}`).toBe('{"groupList":["A","B"]}');
     expect(decodeGroupList(Buffer.from('{"groupList":["A","B"]}'))).toEqual(['A', 'B']);
     const tl = '{"brokerAddr":"10.0.0.2:10911","topicList":["T1"]}';
-    expect(`${encodeTopicList(['T1'], '10.0.0.2:10911')}`).toBe(tl);
-    expect(decodeTopicList(Buffer.from(tl))).toEqual({
-      topics: ['T1'],
-      brokerAddr: '10.0.0.2:10911',
-    });
+    const list = { topicList: ['T1'], brokerAddr: '10.0.0.2:10911' };
+    expect(`${encodeTopicList(list)}`).toBe(tl);
+    expect(decodeTopicList(Buffer.from(tl))).toEqual(list);
   });
 
   it('round-trips a ConsumerConnection', () => {
     const cc = {
       connectionSet: [conn],
-      subscriptionTable: { T1: { topic: 'T1', subString: '*' } },
+      subscriptionTable: {
+        T1: {
+          classFilterMode: false,
+          codeSet: [],
+          expressionType: 'TAG',
+          subString: '*',
+          subVersion: 1,
+          tagsSet: [],
+          topic: 'T1',
+        },
+      },
       consumeType: 'CONSUME_PASSIVELY',
       messageModel: 'CLUSTERING',
       consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',

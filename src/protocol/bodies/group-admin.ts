@@ -3,12 +3,12 @@
 //   ConsumerConnection (203)  {"connectionSet":[Connection],"consumeFromWhere":..,"consumeType":..,
 //                              "messageModel":..,"subscriptionTable":{topic: SubscriptionData}}
 //   GroupList (300)           {"groupList":[group]}
-//   TopicList (343)           {"brokerAddr":..,"topicList":[topic]}
-//   ConsumeStats (208)        {"consumeTps":0.0,"offsetTable":{MessageQueue: OffsetWrapper}},
-//                             MessageQueue objects in key position (not JSON; offset-table.ts)
-// Connection is {"clientAddr","clientId","language","version"}.
+// Connection is {"clientAddr","clientId","language","version"}; SubscriptionData is
+// {"classFilterMode","codeSet","expressionType","subString","subVersion","tagsSet","topic"}
+// (its filterClassSource is never serialized). TopicList (343) is in topic-list.ts, ConsumeStats
+// (208) in consume-stats-list.ts.
 import { ProtocolError } from '../../common/errors.js';
-import { type MessageQueueKey, messageQueueKeyJson, objectEnd } from './offset-table.js';
+import { parseObject } from './fastjson.js';
 
 export interface Connection {
   clientId: string;
@@ -17,24 +17,22 @@ export interface Connection {
   version: number;
 }
 
+export interface SubscriptionDataBody {
+  topic: string;
+  subString: string;
+  tagsSet?: string[];
+  codeSet?: number[];
+  subVersion?: number;
+  expressionType?: string;
+  classFilterMode?: boolean;
+}
+
 export interface ConsumerConnection {
   connectionSet: Connection[];
-  subscriptionTable: Record<string, { topic: string; subString: string; [k: string]: unknown }>;
+  subscriptionTable: Record<string, SubscriptionDataBody>;
   consumeType: string;
   messageModel: string;
   consumeFromWhere: string;
-}
-
-export interface OffsetWrapper {
-  brokerOffset: number;
-  consumerOffset: number;
-  pullOffset: number;
-  lastTimestamp: number;
-}
-
-export interface ConsumeStats {
-  consumeTps: number;
-  offsetTable: { mq: MessageQueueKey; offset: OffsetWrapper }[];
 }
 
 function sortedConnection(c: Connection): Connection {
@@ -46,30 +44,50 @@ function sortedConnection(c: Connection): Connection {
   } as Connection;
 }
 
-function parse(body: Buffer | undefined, what: string): Record<string, unknown> {
-  let v: unknown;
-  try {
-    v = JSON.parse(body?.toString('utf8') ?? '');
-  } catch (err) {
-    throw new ProtocolError(`${what} body does not parse: ${(err as Error).message}`);
-  }
-  if (typeof v !== 'object' || v === null) throw new ProtocolError(`${what} body is not an object`);
-  return v as Record<string, unknown>;
+/** SubscriptionData as fastjson writes it, with the Java defaults for what a client left out. */
+function sortedSubscription(s: SubscriptionDataBody): SubscriptionDataBody {
+  return {
+    classFilterMode: s.classFilterMode ?? false,
+    codeSet: s.codeSet ?? [],
+    expressionType: s.expressionType ?? 'TAG',
+    subString: s.subString,
+    subVersion: s.subVersion ?? 0,
+    tagsSet: s.tagsSet ?? [],
+    topic: s.topic,
+  } as SubscriptionDataBody;
 }
 
 function connections(v: unknown, what: string): Connection[] {
   if (!Array.isArray(v)) throw new ProtocolError(`${what} body has no connectionSet array`);
-  return v.map((c: Partial<Connection>) => ({
-    clientId: String(c.clientId ?? ''),
-    clientAddr: String(c.clientAddr ?? ''),
-    language: String(c.language ?? ''),
-    version: Number(c.version ?? 0),
-  }));
+  return v.map((c: unknown) => {
+    if (typeof c !== 'object' || c === null) {
+      throw new ProtocolError(`${what} body: a connection is not an object`);
+    }
+    const o = c as Partial<Connection>;
+    return {
+      clientId: String(o.clientId ?? ''),
+      clientAddr: String(o.clientAddr ?? ''),
+      language: String(o.language ?? ''),
+      version: Number(o.version ?? 0),
+    };
+  });
 }
 
-function strings(v: unknown, field: string): string[] {
-  if (!Array.isArray(v)) throw new ProtocolError(`body has no ${field} array`);
+function strings(v: unknown, field: string, what: string): string[] {
+  if (!Array.isArray(v)) throw new ProtocolError(`${what} body has no ${field} array`);
   return v.map(String);
+}
+
+function subscriptions(v: unknown): ConsumerConnection['subscriptionTable'] {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    throw new ProtocolError('ConsumerConnection body: subscriptionTable is not an object');
+  }
+  for (const [topic, s] of Object.entries(v)) {
+    if (typeof s !== 'object' || s === null || typeof (s as { topic?: unknown }).topic !== 'string')
+      throw new ProtocolError(`ConsumerConnection body: the subscription of ${topic} has no topic`);
+  }
+  return v as ConsumerConnection['subscriptionTable'];
 }
 
 export function encodeProducerConnection(conns: readonly Connection[]): Buffer {
@@ -77,25 +95,26 @@ export function encodeProducerConnection(conns: readonly Connection[]): Buffer {
 }
 
 export function decodeProducerConnection(body: Buffer | undefined): Connection[] {
-  return connections(parse(body, 'ProducerConnection').connectionSet, 'ProducerConnection');
+  return connections(parseObject(body, 'ProducerConnection').connectionSet, 'ProducerConnection');
 }
 
 export function encodeConsumerConnection(cc: ConsumerConnection): Buffer {
+  const table = Object.entries(cc.subscriptionTable).map(([t, s]) => [t, sortedSubscription(s)]);
   const body = {
     connectionSet: cc.connectionSet.map(sortedConnection),
     consumeFromWhere: cc.consumeFromWhere,
     consumeType: cc.consumeType,
     messageModel: cc.messageModel,
-    subscriptionTable: cc.subscriptionTable,
+    subscriptionTable: Object.fromEntries(table),
   };
   return Buffer.from(JSON.stringify(body), 'utf8');
 }
 
 export function decodeConsumerConnection(body: Buffer | undefined): ConsumerConnection {
-  const raw = parse(body, 'ConsumerConnection');
+  const raw = parseObject(body, 'ConsumerConnection');
   return {
     connectionSet: connections(raw.connectionSet, 'ConsumerConnection'),
-    subscriptionTable: (raw.subscriptionTable ?? {}) as ConsumerConnection['subscriptionTable'],
+    subscriptionTable: subscriptions(raw.subscriptionTable),
     consumeType: String(raw.consumeType ?? ''),
     messageModel: String(raw.messageModel ?? ''),
     consumeFromWhere: String(raw.consumeFromWhere ?? ''),
@@ -107,67 +126,5 @@ export function encodeGroupList(groups: Iterable<string>): Buffer {
 }
 
 export function decodeGroupList(body: Buffer | undefined): string[] {
-  return strings(parse(body, 'GroupList').groupList, 'groupList');
-}
-
-export function encodeTopicList(topics: Iterable<string>, brokerAddr: string): Buffer {
-  return Buffer.from(JSON.stringify({ brokerAddr, topicList: [...topics] }), 'utf8');
-}
-
-export function decodeTopicList(body: Buffer | undefined): {
-  topics: string[];
-  brokerAddr: string;
-} {
-  const raw = parse(body, 'TopicList');
-  return { topics: strings(raw.topicList, 'topicList'), brokerAddr: String(raw.brokerAddr ?? '') };
-}
-
-/** fastjson writes a double with its point even when whole: 0 → 0.0. */
-function javaDouble(n: number): string {
-  return Number.isInteger(n) ? `${n}.0` : String(n);
-}
-
-export function encodeConsumeStats(s: ConsumeStats): Buffer {
-  const entries = s.offsetTable.map(
-    ({ mq, offset: o }) =>
-      `${messageQueueKeyJson(mq)}:{"brokerOffset":${o.brokerOffset},"consumerOffset":` +
-      `${o.consumerOffset},"lastTimestamp":${o.lastTimestamp},"pullOffset":${o.pullOffset}}`,
-  );
-  const body = `{"consumeTps":${javaDouble(s.consumeTps)},"offsetTable":{${entries.join(',')}}}`;
-  return Buffer.from(body, 'utf8');
-}
-
-export function decodeConsumeStats(body: Buffer | undefined): ConsumeStats {
-  const s = body?.toString('utf8') ?? '';
-  const tps = /"consumeTps"\s*:\s*(-?[\d.eE+-]+)/.exec(s);
-  const start = s.indexOf('"offsetTable"');
-  if (start < 0) throw new ProtocolError('ConsumeStats body has no offsetTable');
-  let i = s.indexOf('{', start);
-  if (i < 0) throw new ProtocolError('ConsumeStats offsetTable is not an object');
-  i++;
-  const offsetTable: ConsumeStats['offsetTable'] = [];
-  for (;;) {
-    while (/\s|,/.test(s[i] ?? '')) i++;
-    if (s[i] === '}') break;
-    if (s[i] !== '{') throw new ProtocolError(`ConsumeStats: expected a queue object at ${i}`);
-    const keyEnd = objectEnd(s, i);
-    const mq = JSON.parse(s.slice(i, keyEnd)) as MessageQueueKey;
-    const colon = s.indexOf('{', keyEnd);
-    if (colon < 0 || s.slice(keyEnd, colon).trim() !== ':') {
-      throw new ProtocolError(`ConsumeStats: expected ':' and an OffsetWrapper at ${keyEnd}`);
-    }
-    const valueEnd = objectEnd(s, colon);
-    const o = JSON.parse(s.slice(colon, valueEnd)) as Partial<OffsetWrapper>;
-    offsetTable.push({
-      mq: { topic: mq.topic, brokerName: mq.brokerName, queueId: Number(mq.queueId) },
-      offset: {
-        brokerOffset: Number(o.brokerOffset ?? 0),
-        consumerOffset: Number(o.consumerOffset ?? 0),
-        pullOffset: Number(o.pullOffset ?? 0),
-        lastTimestamp: Number(o.lastTimestamp ?? 0),
-      },
-    });
-    i = valueEnd;
-  }
-  return { consumeTps: tps ? Number(tps[1]) : 0, offsetTable };
+  return strings(parseObject(body, 'GroupList').groupList, 'groupList', 'GroupList');
 }

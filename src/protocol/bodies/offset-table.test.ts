@@ -29,9 +29,10 @@ describe('ResetOffsetBody offset table (object-keyed map, fastjson form)', () =>
 
   it('rejects malformed bodies with a protocol error', () => {
     expect(() => decodeOffsetTable(Buffer.from('{}'))).toThrow(/no offsetTable/);
-    expect(() => decodeOffsetTable(Buffer.from('{"offsetTable":{{"topic":"T"}}}'))).toThrow(
-      /expected ':'/,
-    );
+    const noOffset = Buffer.from('{"offsetTable":{{"brokerName":"b","topic":"T"}}}');
+    expect(() => decodeOffsetTable(noOffset)).toThrow(/expected ':'/);
+    const noBroker = Buffer.from('{"offsetTable":{{"topic":"T"}:1}}');
+    expect(() => decodeOffsetTable(noBroker)).toThrow(/no topic and brokerName/);
     expect(() => decodeOffsetTable(Buffer.from('{"offsetTable":{{"topic":"T"'))).toThrow(
       /unterminated/,
     );

@@ -44,6 +44,22 @@ export function objectEnd(s: string, from: number, what = 'offset table'): numbe
   throw new ProtocolError(`${what}: unterminated object`);
 }
 
+function queueKey(text: string): MessageQueueKey {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    throw new ProtocolError(`offset table: a queue key does not parse: ${(err as Error).message}`);
+  }
+  const o = (v ?? {}) as Partial<MessageQueueKey>;
+  if (typeof o.topic !== 'string' || typeof o.brokerName !== 'string') {
+    throw new ProtocolError(
+      `offset table: queue key ${text.slice(0, 80)} has no topic and brokerName`,
+    );
+  }
+  return o as MessageQueueKey;
+}
+
 export function decodeOffsetTable(body: Buffer): QueueOffset[] {
   const s = body.toString('utf8');
   const start = s.indexOf('"offsetTable"');
@@ -57,7 +73,7 @@ export function decodeOffsetTable(body: Buffer): QueueOffset[] {
     if (s[i] === '}') return out;
     if (s[i] !== '{') throw new ProtocolError(`offset table: expected a queue object at ${i}`);
     const end = objectEnd(s, i);
-    const mq = JSON.parse(s.slice(i, end)) as MessageQueueKey;
+    const mq = queueKey(s.slice(i, end));
     const m = /^\s*:\s*(-?\d+)/.exec(s.slice(end));
     if (!m) throw new ProtocolError(`offset table: expected ':' and an offset at ${end}`);
     out.push({

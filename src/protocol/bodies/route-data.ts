@@ -132,7 +132,12 @@ export function encodeClusterInfo(info: ClusterInfo, standardJson: boolean): Buf
 
 /** A body whose JSON is not an object (`null`, `5`) is malformed, not an empty one. */
 function readJsonObject<T>(body: Buffer, what: string): T {
-  const r = readJson<unknown>(body.toString('utf8'));
+  let r: unknown;
+  try {
+    r = readJson<unknown>(body.toString('utf8'));
+  } catch (err) {
+    throw new ProtocolError(`${what} body is not JSON: ${(err as Error).message}`);
+  }
   if (typeof r !== 'object' || r === null || Array.isArray(r)) {
     throw new ProtocolError(`${what} body is not a JSON object`);
   }
@@ -141,14 +146,7 @@ function readJsonObject<T>(body: Buffer, what: string): T {
 
 /** QUERY_DATA_VERSION's body: a DataVersion object; anything else is a ProtocolError. */
 export function decodeDataVersion(body: Buffer): DataVersion {
-  let v: DataVersion;
-  try {
-    v = readJsonObject<DataVersion>(body, 'DataVersion');
-  } catch (err) {
-    if (err instanceof ProtocolError) throw err;
-    throw new ProtocolError(`DataVersion body is not JSON: ${(err as Error).message}`);
-  }
-  return v;
+  return readJsonObject<DataVersion>(body, 'DataVersion');
 }
 
 export function decodeTopicRouteData(body: Buffer): TopicRouteData {

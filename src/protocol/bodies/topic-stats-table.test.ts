@@ -46,7 +46,8 @@ describe('TopicStatsTable body (fastjson form)', () => {
   });
 
   it('rejects a body that is not a TopicStatsTable', () => {
-    expect(() => decodeTopicStatsTable(Buffer.from('{}'))).toThrow(ProtocolError);
+    // fastjson reads a missing map as empty, and so do we; what is there must have its shape.
+    expect(decodeTopicStatsTable(Buffer.from('{}')).offsetTable).toEqual([]);
     expect(() => decodeTopicStatsTable(Buffer.from('{"offsetTable":{1:2}}'))).toThrow(
       ProtocolError,
     );
