@@ -52,6 +52,7 @@ export function LoginPage(props: { login: (username: string, password: string) =
               label={t.password}
               name="password"
               autoComplete="current-password"
+              visibilityToggleButtonProps={{ 'aria-label': t.showPassword }}
               required
               value={password}
               onChange={(e) => setPassword(e.currentTarget.value)}
