@@ -58,6 +58,11 @@ export function useLang(): LangState {
   return useContext(LangContext);
 }
 
+/** The BCP 47 tag for dates and numbers in the chosen language. */
+export function useLocale(): string {
+  return useLang().lang === 'zh' ? 'zh-CN' : 'en-US';
+}
+
 export function useT<E extends Record<string, string>>(table: Table<E>): Record<keyof E, string> {
   return table[useLang().lang];
 }

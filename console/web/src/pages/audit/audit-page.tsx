@@ -3,7 +3,7 @@ import { Badge, Button, Code, Group, Stack, Table, Text, Title } from '@mantine/
 import { call } from '../../api.js';
 import { common } from '../../components/common.i18n.js';
 import { LoadState } from '../../components/load-state.js';
-import { defineTable, useT } from '../../i18n.js';
+import { defineTable, useLocale, useT } from '../../i18n.js';
 import type { AuditEntry } from '../../types.js';
 import { useLoad } from '../../use-load.js';
 
@@ -38,6 +38,7 @@ const table = defineTable(
 
 function Entries({ entries }: { entries: AuditEntry[] }) {
   const t = useT(table);
+  const locale = useLocale();
   if (entries.length === 0) return <Text c="dimmed">{t.empty}</Text>;
   return (
     <Table striped data-testid="audit-table">
@@ -51,7 +52,7 @@ function Entries({ entries }: { entries: AuditEntry[] }) {
       <Table.Tbody>
         {entries.map((e) => (
           <Table.Tr key={`${e.at} ${e.user} ${e.action} ${e.target}`}>
-            <Table.Td>{new Date(e.at).toLocaleString()}</Table.Td>
+            <Table.Td>{new Date(e.at).toLocaleString(locale)}</Table.Td>
             <Table.Td>{e.user}</Table.Td>
             <Table.Td>{e.action}</Table.Td>
             <Table.Td>{e.target}</Table.Td>

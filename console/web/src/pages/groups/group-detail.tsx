@@ -4,7 +4,7 @@ import { Anchor, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { call } from '../../api.js';
 import { common } from '../../components/common.i18n.js';
 import { LoadState, Maybe } from '../../components/load-state.js';
-import { useT } from '../../i18n.js';
+import { useLocale, useT } from '../../i18n.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session.js';
 import type { GroupDetail } from '../../types.js';
@@ -13,6 +13,7 @@ import { groups as table } from './groups.i18n.js';
 
 function QueueTable({ d }: { d: GroupDetail }) {
   const t = useT(table);
+  const locale = useLocale();
   const c = useT(common);
   const heads = [
     ...[t.topic, t.brokerName, t.queueId, t.brokerOffset, t.consumerOffset],
@@ -41,7 +42,9 @@ function QueueTable({ d }: { d: GroupDetail }) {
             </Table.Td>
             <Table.Td>{q.clientId ?? c.none}</Table.Td>
             <Table.Td>
-              {q.lastTimestamp === null ? c.unknown : new Date(q.lastTimestamp).toLocaleString()}
+              {q.lastTimestamp === null
+                ? c.unknown
+                : new Date(q.lastTimestamp).toLocaleString(locale)}
             </Table.Td>
           </Table.Tr>
         ))}

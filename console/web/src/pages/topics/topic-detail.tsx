@@ -4,7 +4,7 @@ import { Anchor, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { call } from '../../api.js';
 import { common } from '../../components/common.i18n.js';
 import { LoadState } from '../../components/load-state.js';
-import { useT } from '../../i18n.js';
+import { useLocale, useT } from '../../i18n.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session.js';
 import type { TopicDetail } from '../../types.js';
@@ -47,6 +47,7 @@ function Route({ d }: { d: TopicDetail }) {
 
 function Queues({ d }: { d: TopicDetail }) {
   const t = useT(table);
+  const locale = useLocale();
   return (
     <Table striped data-testid="topic-queues">
       <Table.Thead>
@@ -64,7 +65,9 @@ function Queues({ d }: { d: TopicDetail }) {
             <Table.Td>{q.minOffset}</Table.Td>
             <Table.Td>{q.maxOffset}</Table.Td>
             <Table.Td>
-              {q.lastUpdateTimestamp > 0 ? new Date(q.lastUpdateTimestamp).toLocaleString() : ''}
+              {q.lastUpdateTimestamp > 0
+                ? new Date(q.lastUpdateTimestamp).toLocaleString(locale)
+                : ''}
             </Table.Td>
           </Table.Tr>
         ))}

@@ -22,7 +22,7 @@ export const topics = defineTable(
     delete: 'Delete',
     detail: 'Detail',
     none: 'No topic matches.',
-    count: '{n} topics',
+    count: 'Topics shown: {n}',
     createTitle: 'Create a topic',
     name: 'Topic name',
     target: 'Create on',
