@@ -13,10 +13,15 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
+// `npx vite console/web` serves the app with its API forwarded to a running console (its
+// default port; KITEMQ_CONSOLE_URL for another), so the pages can be worked on live.
+const consoleUrl = process.env.KITEMQ_CONSOLE_URL ?? 'http://127.0.0.1:8082';
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   oxc: { jsx: { runtime: 'automatic' } },
+  server: { proxy: { '/api': { target: consoleUrl, changeOrigin: true } } },
   build: {
     outDir: fileURLToPath(new URL('../../dist/console-web/', import.meta.url)),
     emptyOutDir: true,

@@ -10,6 +10,7 @@ export const common = defineTable(
     failed: 'The console could not load this',
     cancel: 'Cancel',
     none: 'none',
+    close: 'Close',
   },
   {
     readOnly: '只读角色：如需修改请联系管理员',
@@ -20,5 +21,6 @@ export const common = defineTable(
     failed: '控制台无法加载此内容',
     cancel: '取消',
     none: '无',
+    close: '关闭',
   },
 );

@@ -3,6 +3,7 @@
 import { Alert, Badge, Drawer, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { ApiError, call } from '../../api.js';
+import { common } from '../../components/common.i18n.js';
 import { LoadState } from '../../components/load-state.js';
 import { WriteButton } from '../../components/write-button.js';
 import { fmt, useT } from '../../i18n.js';
@@ -109,6 +110,7 @@ function ConfigBody({ addr }: { addr: string }) {
 
 export function BrokerConfigDrawer(props: { addr: string | undefined; onClose: () => void }) {
   const t = useT(table);
+  const c = useT(common);
   return (
     <Drawer
       opened={props.addr !== undefined}
@@ -116,6 +118,7 @@ export function BrokerConfigDrawer(props: { addr: string | undefined; onClose: (
       position="right"
       size="xl"
       title={fmt(t.configTitle, { addr: props.addr ?? '' })}
+      closeButtonProps={{ 'aria-label': c.close }}
     >
       {props.addr !== undefined && <ConfigBody addr={props.addr} />}
     </Drawer>

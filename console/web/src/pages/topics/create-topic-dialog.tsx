@@ -13,6 +13,7 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { ApiError, call } from '../../api.js';
+import { common } from '../../components/common.i18n.js';
 import { fmt, useT } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import type { ClusterView, NewTopic } from '../../types.js';
@@ -36,6 +37,7 @@ function targets(view: ClusterView | undefined, t: Record<'cluster' | 'broker', 
 
 function CreateForm(props: { onCreated: (topic: string) => void; onCancel: () => void }) {
   const t = useT(table);
+  const c = useT(common);
   const { env } = useSession();
   const cluster = useLoad(() => call<ClusterView>('GET', 'cluster', { query: { env } }), [env]);
   const options = targets(cluster.data, t);
@@ -119,6 +121,9 @@ function CreateForm(props: { onCreated: (topic: string) => void; onCancel: () =>
         </Alert>
       )}
       <Group justify="flex-end">
+        <Button variant="default" onClick={props.onCancel}>
+          {c.cancel}
+        </Button>
         <Button
           onClick={submit}
           loading={busy}
@@ -138,8 +143,15 @@ export function CreateTopicDialog(props: {
   onCreated: (topic: string) => void;
 }) {
   const t = useT(table);
+  const c = useT(common);
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title={t.createTitle} size="lg">
+    <Modal
+      opened={props.opened}
+      onClose={props.onClose}
+      title={t.createTitle}
+      size="lg"
+      closeButtonProps={{ 'aria-label': c.close }}
+    >
       {props.opened && <CreateForm onCreated={props.onCreated} onCancel={props.onClose} />}
     </Modal>
   );

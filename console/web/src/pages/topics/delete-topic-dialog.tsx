@@ -71,12 +71,14 @@ export function DeleteTopicDialog(props: {
   onDeleted: () => void;
 }) {
   const t = useT(table);
+  const c = useT(common);
   return (
     <Modal
       opened={props.topic !== undefined}
       onClose={props.onClose}
       title={fmt(t.deleteTitle, { topic: props.topic ?? '' })}
       size="lg"
+      closeButtonProps={{ 'aria-label': c.close }}
     >
       {props.topic !== undefined && <Preview topic={props.topic} onDeleted={props.onDeleted} />}
     </Modal>
