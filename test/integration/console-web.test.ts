@@ -79,9 +79,10 @@ const schemeOf = (b: BrowserHandle) =>
 describe.skipIf(!HAS_CONSOLE_HARNESS)('console web app in Chromium', () => {
   const cluster = useCluster();
   let server: ConsoleHandle | undefined;
+  let startConsole: StartConsole = () => Promise.reject(new Error('beforeAll did not run'));
 
   beforeAll(async () => {
-    const { startConsole } = (await import(CONSOLE_HARNESS)) as { startConsole: StartConsole };
+    ({ startConsole } = (await import(CONSOLE_HARNESS)) as { startConsole: StartConsole });
     server = await startConsole({ namesrvAddr: cluster.namesrvAddr, users: [VIEWER] });
   });
   afterAll(async () => {
@@ -155,5 +156,17 @@ describe.skipIf(!HAS_CONSOLE_HARNESS)('console web app in Chromium', () => {
     await b.context.clearCookies();
     await page.getByTestId('refresh').click();
     await page.getByTestId('login-form').waitFor();
+  });
+
+  it('works behind a reverse proxy base path', async (ctx) => {
+    const b = await openBrowser(ctx);
+    const proxied = await startConsole({
+      namesrvAddr: cluster.namesrvAddr,
+      basePath: '/rocketmq/',
+    });
+    ctx.onTestFinished(() => proxied.stop());
+    expect(new URL(proxied.url).pathname).toBe('/rocketmq/');
+    await logIn(b, proxied.url, 'admin', proxied.adminPassword);
+    await b.page.getByTestId(`broker-${cluster.broker.brokerName}-0`).waitFor();
   });
 });

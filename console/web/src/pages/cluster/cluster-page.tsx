@@ -24,6 +24,18 @@ function DiskBar({ ratio }: { ratio: number }) {
   );
 }
 
+/** A master nobody follows has no lag to report; only a broker that did not answer is unknown. */
+function ReplicaLag({ b }: { b: BrokerRow }) {
+  const t = useT(table);
+  if (b.up && b.brokerId === 0 && b.replicaLagBytes === null) return <>{t.noSlave}</>;
+  return (
+    <>
+      <Maybe value={b.replicaLagBytes} suffix=" B" />
+      {b.replicaLagSeconds !== null && ` · ${fmt(t.lagSeconds, { n: b.replicaLagSeconds })}`}
+    </>
+  );
+}
+
 function BrokerLine(props: { b: BrokerRow; onConfig: (addr: string) => void }) {
   const t = useT(table);
   const { b } = props;
@@ -41,8 +53,7 @@ function BrokerLine(props: { b: BrokerRow; onConfig: (addr: string) => void }) {
         <DiskBar ratio={b.diskRatio} />
       </Table.Td>
       <Table.Td>
-        <Maybe value={b.replicaLagBytes} suffix=" B" />
-        {b.replicaLagSeconds !== null && ` · ${fmt(t.lagSeconds, { n: b.replicaLagSeconds })}`}
+        <ReplicaLag b={b} />
       </Table.Td>
       <Table.Td>
         <Badge color={b.up ? 'teal' : 'red'} variant="light">
