@@ -52,6 +52,15 @@ function urlFor(path: string, query: Query | undefined): URL {
   return url;
 }
 
+/** A proxy's own error page is HTML, not JSON: treat it as no body, and keep the status. */
+function parseJson(text: string): unknown {
+  try {
+    return text === '' ? null : JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 export async function call<T>(
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
@@ -71,8 +80,7 @@ export async function call<T>(
   } catch (e) {
     throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : String(e));
   }
-  const text = await res.text();
-  const json: unknown = text === '' ? null : JSON.parse(text);
+  const json = parseJson(await res.text());
   if (res.ok) return json as T;
   const err = (json ?? {}) as { error?: string; code?: ApiErrorCode };
   // login answers 401 for a wrong password: that is the login form's error, not a lost session.

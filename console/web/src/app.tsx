@@ -2,6 +2,7 @@
 // Only pages that work are in the navigation; the rest of issue 15's pages come with their
 // own slices.
 import { AppShell, Center, Loader, NavLink } from '@mantine/core';
+import { useEffect } from 'react';
 import { useT } from './i18n.js';
 import { AuditPage } from './pages/audit/audit-page.js';
 import { ClusterPage } from './pages/cluster/cluster-page.js';
@@ -42,6 +43,9 @@ function Page({ route }: { route: Route }) {
 
 function Shell() {
   const t = useT(shell);
+  useEffect(() => {
+    document.title = t.product;
+  }, [t.product]);
   const route = useRoute();
   const active = navOf(route);
   return (
