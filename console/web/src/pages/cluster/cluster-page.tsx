@@ -1,8 +1,18 @@
 // Brokers by cluster and name with their role, load and disk, and the name servers. One
 // api/cluster call per refresh: the server aggregates, one request per broker.
-import { BarChart } from '@mantine/charts';
-import { Badge, Button, Group, Paper, Progress, Stack, Table, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import {
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Paper,
+  Progress,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { lazy, Suspense, useState } from 'react';
 import { call } from '../../api.js';
 import { common } from '../../components/common.i18n.js';
 import { LoadState, Maybe } from '../../components/load-state.js';
@@ -12,6 +22,9 @@ import type { BrokerRow, ClusterView } from '../../types.js';
 import { useLoad } from '../../use-load.js';
 import { BrokerConfigDrawer } from './broker-config-drawer.js';
 import { cluster as table } from './cluster.i18n.js';
+
+// recharts is most of the bundle: load it with the first chart, not with the login page.
+const TpsChart = lazy(() => import('./tps-chart.js'));
 
 function DiskBar({ ratio }: { ratio: number }) {
   const pct = Math.max(0, Math.min(100, Math.round(ratio * 100)));
@@ -112,19 +125,9 @@ function ClusterTables(props: { view: ClusterView; onConfig: (addr: string) => v
           <Title order={5} mb="xs">
             {t.tpsChart}
           </Title>
-          <BarChart
-            h={180}
-            dataKey="broker"
-            data={brokers.map((b) => ({
-              broker: `${b.brokerName}/${b.brokerId}`,
-              in: b.inTps,
-              out: b.outTps,
-            }))}
-            series={[
-              { name: 'in', label: t.inTps, color: 'blue.6' },
-              { name: 'out', label: t.outTps, color: 'teal.6' },
-            ]}
-          />
+          <Suspense fallback={<Loader size="sm" />}>
+            <TpsChart brokers={brokers} inLabel={t.inTps} outLabel={t.outTps} />
+          </Suspense>
         </Paper>
       )}
     </Stack>
