@@ -159,12 +159,13 @@ describe.skipIf(!HAS_CONSOLE_HARNESS)('console web app in Chromium', () => {
   });
 
   it('works behind a reverse proxy base path', async (ctx) => {
-    const b = await openBrowser(ctx);
     const proxied = await startConsole({
       namesrvAddr: cluster.namesrvAddr,
       basePath: '/rocketmq/',
     });
+    // Registered first so it runs last: the browser's keep-alive connection closes before.
     ctx.onTestFinished(() => proxied.stop());
+    const b = await openBrowser(ctx);
     expect(new URL(proxied.url).pathname).toBe('/rocketmq/');
     await logIn(b, proxied.url, 'admin', proxied.adminPassword);
     await b.page.getByTestId(`broker-${cluster.broker.brokerName}-0`).waitFor();
