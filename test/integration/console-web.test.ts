@@ -25,7 +25,8 @@ interface ConsoleHandle {
 }
 
 type StartConsole = (opts: {
-  namesrvAddr: string;
+  /** One environment per entry. */
+  namesrvAddr: string | string[];
   basePath?: string;
   users?: ConsoleUser[];
 }) => Promise<ConsoleHandle>;
@@ -73,11 +74,14 @@ async function refreshUntil(b: BrowserHandle, selector: string, count: number): 
   );
 }
 
+/** The env picker's option for one name server list ("<id> · <addr>"), matched whole. */
+const envLabel = (addr: string) => new RegExp(` · ${addr.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
 const schemeOf = (b: BrowserHandle) =>
   b.page.locator('html').getAttribute('data-mantine-color-scheme');
 
 describe.skipIf(!HAS_CONSOLE_HARNESS)('console web app in Chromium', () => {
-  const cluster = useCluster();
+  const cluster = useCluster({ spareNamesrv: true });
   let server: ConsoleHandle | undefined;
   let startConsole: StartConsole = () => Promise.reject(new Error('beforeAll did not run'));
 
@@ -137,6 +141,12 @@ describe.skipIf(!HAS_CONSOLE_HARNESS)('console web app in Chromium', () => {
     await preview.waitFor({ state: 'detached' });
     expect(await refreshUntil(b, listed, 0)).toBe(0);
 
+    await page.getByTestId('nav').locator('a[href="#/audit"]').click();
+    const audit = page.getByTestId('audit-table');
+    await audit.waitFor();
+    const logged = await audit.locator('tr', { hasText: topic }).allTextContents();
+    expect(logged.join('\n')).toMatch(/topic\.delete[\s\S]*topic\.create/);
+
     await page.getByTestId('logout').click();
     await page.getByTestId('login-form').waitFor();
     await page.reload();
@@ -158,16 +168,27 @@ describe.skipIf(!HAS_CONSOLE_HARNESS)('console web app in Chromium', () => {
     await page.getByTestId('login-form').waitFor();
   });
 
-  it('works behind a reverse proxy base path', async (ctx) => {
+  it('works behind a reverse proxy base path, with an environment per cluster', async (ctx) => {
     const proxied = await startConsole({
-      namesrvAddr: cluster.namesrvAddr,
+      namesrvAddr: [cluster.namesrvAddr, cluster.spareNamesrv.addr],
       basePath: '/rocketmq/',
     });
     // Registered first so it runs last: the browser's keep-alive connection closes before.
     ctx.onTestFinished(() => proxied.stop());
     const b = await openBrowser(ctx);
+    const page = b.page;
     expect(new URL(proxied.url).pathname).toBe('/rocketmq/');
     await logIn(b, proxied.url, 'admin', proxied.adminPassword);
-    await b.page.getByTestId(`broker-${cluster.broker.brokerName}-0`).waitFor();
+    const row = page.getByTestId(`broker-${cluster.broker.brokerName}-0`);
+    await row.waitFor();
+
+    // The spare name server has no broker: its environment shows an empty cluster.
+    await page.getByTestId('env-picker').click();
+    await page.getByRole('option', { name: envLabel(cluster.spareNamesrv.addr) }).click();
+    await row.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('namesrvs').textContent()).toContain(cluster.spareNamesrv.addr);
+    await page.getByTestId('env-picker').click();
+    await page.getByRole('option', { name: envLabel(cluster.namesrvAddr) }).click();
+    await row.waitFor();
   });
 });
