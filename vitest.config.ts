@@ -7,7 +7,10 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'tools/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: [
+            ...['src/**/*.test.ts', 'tools/**/*.test.ts', 'bench/**/*.test.ts'],
+            'console/web/src/**/*.test.ts',
+          ],
           testTimeout: 20_000,
         },
       },

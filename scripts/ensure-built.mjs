@@ -1,9 +1,10 @@
 // `npm start` runs this first (prestart): on a fresh clone it installs dependencies and compiles
-// TypeScript, and it rebuilds dist/ when any file under src/ is newer than the last build.
+// TypeScript and the console web app, and it rebuilds dist/ when any file under src/ or
+// console/web/ is newer than the last build, or the web app's output is missing.
 // Prints each step it takes; prints nothing else.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -42,11 +43,14 @@ const sourcesAt = Math.max(
   newestMtimeMs(join(root, 'src'), (p) => p.endsWith('.ts') && !p.endsWith('.test.ts')),
   statSync(join(root, 'tsconfig.json')).mtimeMs,
   statSync(join(root, 'tsconfig.build.json')).mtimeMs,
+  newestMtimeMs(join(root, 'console', 'web'), (p) => !p.includes(`${sep}node_modules${sep}`)),
 );
 let why = '';
 if (!existsSync(join(root, 'dist'))) why = 'dist/ is missing';
-else if (builtAt === 0) why = 'dist/ has no record of a successful build';
-else if (sourcesAt > builtAt) why = 'src/ changed since the last build';
+else if (!existsSync(join(root, 'dist', 'console-web', 'index.html'))) {
+  why = 'dist/console-web/ is missing';
+} else if (builtAt === 0) why = 'dist/ has no record of a successful build';
+else if (sourcesAt > builtAt) why = 'src/ or console/web/ changed since the last build';
 if (why !== '') {
   run(['run', 'build'], why);
   writeFileSync(stamp, `${new Date().toISOString()}\n`);

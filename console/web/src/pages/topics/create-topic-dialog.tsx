@@ -1,0 +1,158 @@
+// Create a topic on every master of a cluster or on one broker, with RocketMQ's updateTopic
+// defaults (8 read and write queues, perm 6).
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  NumberInput,
+  Select,
+  Stack,
+  TextInput,
+} from '@mantine/core';
+import { useState } from 'react';
+import { ApiError, call } from '../../api.js';
+import { common } from '../../components/common.i18n.js';
+import { fmt, useT } from '../../i18n.js';
+import { useSession } from '../../session.js';
+import type { ClusterView, NewTopic } from '../../types.js';
+import { useLoad } from '../../use-load.js';
+import { topics as table } from './topics.i18n.js';
+
+const DEFAULT_QUEUE_NUMS = 8;
+const PERM_READ_WRITE = 6;
+
+function targets(view: ClusterView | undefined, t: Record<'cluster' | 'broker', string>) {
+  const out: { value: string; label: string }[] = [];
+  for (const c of view?.clusters ?? []) {
+    out.push({ value: `cluster:${c.name}`, label: fmt(t.cluster, { name: c.name }) });
+    for (const b of c.brokers) {
+      if (b.brokerId === 0)
+        out.push({ value: `broker:${b.addr}`, label: fmt(t.broker, { addr: b.addr }) });
+    }
+  }
+  return out;
+}
+
+function CreateForm(props: { onCreated: (topic: string) => void; onCancel: () => void }) {
+  const t = useT(table);
+  const c = useT(common);
+  const { env } = useSession();
+  const cluster = useLoad(() => call<ClusterView>('GET', 'cluster', { query: { env } }), [env]);
+  const options = targets(cluster.data, t);
+  const [topic, setTopic] = useState('');
+  const [target, setTarget] = useState<string | null>(null);
+  const [readQueueNums, setRead] = useState(DEFAULT_QUEUE_NUMS);
+  const [writeQueueNums, setWrite] = useState(DEFAULT_QUEUE_NUMS);
+  const [perm, setPerm] = useState(String(PERM_READ_WRITE));
+  const [order, setOrder] = useState(false);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const chosen = target ?? options[0]?.value ?? '';
+  const submit = () => {
+    const body: NewTopic = {
+      topic: topic.trim(),
+      readQueueNums,
+      writeQueueNums,
+      perm: Number(perm),
+      order,
+    };
+    if (chosen.startsWith('cluster:')) body.cluster = chosen.slice('cluster:'.length);
+    if (chosen.startsWith('broker:')) body.brokerAddr = chosen.slice('broker:'.length);
+    setBusy(true);
+    call('POST', 'topics', { query: { env }, body }).then(
+      () => props.onCreated(body.topic),
+      (e: unknown) => {
+        setError(e instanceof ApiError ? e.message : String(e));
+        setBusy(false);
+      },
+    );
+  };
+  return (
+    <Stack data-testid="create-topic-form">
+      <TextInput
+        label={t.name}
+        name="topic"
+        required
+        value={topic}
+        onChange={(e) => setTopic(e.currentTarget.value)}
+      />
+      <Select
+        label={t.target}
+        data={options}
+        value={chosen}
+        onChange={setTarget}
+        allowDeselect={false}
+      />
+      <Group grow>
+        <NumberInput
+          label={t.readQueueNums}
+          min={1}
+          value={readQueueNums}
+          onChange={(v) => setRead(Number(v))}
+        />
+        <NumberInput
+          label={t.writeQueueNums}
+          min={1}
+          value={writeQueueNums}
+          onChange={(v) => setWrite(Number(v))}
+        />
+      </Group>
+      <Select
+        label={t.perm}
+        allowDeselect={false}
+        value={perm}
+        onChange={(v) => v !== null && setPerm(v)}
+        data={[
+          { value: '6', label: t.permRW },
+          { value: '4', label: t.permR },
+          { value: '2', label: t.permW },
+        ]}
+      />
+      <Checkbox
+        label={t.order}
+        checked={order}
+        onChange={(e) => setOrder(e.currentTarget.checked)}
+      />
+      {error !== undefined && (
+        <Alert color="red" data-testid="create-error">
+          {error}
+        </Alert>
+      )}
+      <Group justify="flex-end">
+        <Button variant="default" onClick={props.onCancel}>
+          {c.cancel}
+        </Button>
+        <Button
+          onClick={submit}
+          loading={busy}
+          disabled={topic.trim() === ''}
+          data-testid="create-submit"
+        >
+          {t.submit}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+export function CreateTopicDialog(props: {
+  opened: boolean;
+  onClose: () => void;
+  onCreated: (topic: string) => void;
+}) {
+  const t = useT(table);
+  const c = useT(common);
+  return (
+    <Modal
+      opened={props.opened}
+      onClose={props.onClose}
+      title={t.createTitle}
+      size="lg"
+      closeButtonProps={{ 'aria-label': c.close }}
+    >
+      {props.opened && <CreateForm onCreated={props.onCreated} onCancel={props.onClose} />}
+    </Modal>
+  );
+}
