@@ -71,7 +71,13 @@ function answerError(ctx: ApiContext) {
 }
 
 function build(ctx: ApiContext, webRoot: string): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: CONSOLE_BODY_LIMIT_BYTES });
+  // forceCloseConnections: a browser's idle keep-alive socket would otherwise hold close() (and
+  // so a console stop) until the socket times out.
+  const app = Fastify({
+    logger: false,
+    bodyLimit: CONSOLE_BODY_LIMIT_BYTES,
+    forceCloseConnections: true,
+  });
   const { basePath } = ctx;
   app.register(fastifyCookie);
   app.addHook('onSend', async (req, reply, payload) => {
