@@ -3,7 +3,7 @@
 // (consumer/GetConsumerConfigSubCommand). Messages are read by pulls that commit nothing.
 //   printMsg -t <topic> [-c charset] [-s subExpression] [-b begin] [-e end] [-d printBody]
 //   printMsgByQueue -t <topic> -a <brokerName> -i <queueId> [-s] [-b] [-e] [-d printBody]
-//   consumeMessage -t <topic> [-b <brokerName> -i <queueId> --offset <offset>] [-c count=128]
+//   consumeMessage -t <topic> [-b <brokerName> -i <queueId> -o <offset>] [-c count=128]
 //     [-g group]
 //   getConsumerConfig -g <group>
 // Each queue's offset range goes to stderr as progress; the messages go to stdout.
@@ -23,7 +23,7 @@ export const PRINT_HELP = `  printMsg          every queue's messages in a time 
   printMsgByQueue   one queue's messages: -t <topic> -a <brokerName> -i <queueId>
                     [-s subExpression] [-b begin] [-e end] [-d printBody=false]
   consumeMessage    read messages without committing: -t <topic> [-b <brokerName> -i <queueId>
-                    --offset <offset>] [-c count=128] [-g group]
+                    -o <offset>] [-c count=128] [-g group]
   getConsumerConfig a group's subscription config on every broker: -g <group>
   (begin/end: milliseconds or yyyy-MM-dd#HH:mm:ss:SSS; default the whole queue)`;
 
@@ -137,7 +137,7 @@ export const PRINT_COMMANDS: Record<string, Subcommand> = {
     for (const q of queues) {
       const min = await admin.getMinOffset(q.brokerAddr, topic, q.queueId);
       const max = await admin.getMaxOffset(q.brokerAddr, topic, q.queueId);
-      const from = brokerName ? intFlag(v, 'offset', '-offset', min) : min;
+      const from = brokerName ? intFlag(v, 'order', 'o', min) : min;
       const to = Math.min(max, from + count - got.length);
       out.progress(
         `${q.brokerName} queue ${q.queueId}: reading [${from}, ${to}) of [${min}, ${max})`,

@@ -2,12 +2,12 @@
 // (tools/command/consumer/ConsumerStatusSubCommand, message/QueryMsgByUniqueKeySubCommand,
 // QueryMsgByOffsetSubCommand, SendMessageCommand, CheckMsgSendRTCommand), with RocketMQ's flags
 // where they clash with none already taken (printMsg and the others: mqadmin-messages-*.ts):
-//   consumerStatus -g <group> [-i <clientId>] [-s <jstack: true|false>]
+//   consumerStatus -g <group> [-i <clientId>] [-s (jstack)]
 //   queryMsgByUniqueKey -i <uniqKey> -t <topic> [-g <group> -d <clientId>]   (-g -d: consume it)
-//   queryMsgByOffset -t <topic> -b <brokerName> -i <queueId> --offset <offset>
+//   queryMsgByOffset -t <topic> -b <brokerName> -i <queueId> -o <offset>
 //   sendMessage -t <topic> -p <body> [-k <keys>] [-c <tags>] [-b <brokerName> -i <queueId>]
 //   checkMsgSendRT -t <topic> [-a <amount>=100] [-s <size>=128]
-// -o is mqadmin's boolean order flag, so queryMsgByOffset takes its offset as --offset.
+// -o is one option key (updateTopic's order); here its value is the queue offset.
 import {
   consumeMessageDirectly,
   getConsumerRunningInfo,
@@ -25,11 +25,11 @@ import { PRINT_COMMANDS, PRINT_HELP } from './mqadmin-messages-print.js';
 import { intFlag, need, type Output, type Subcommand } from './mqadmin-output.js';
 
 export const MESSAGES_HELP = `  consumerStatus    each live client's running info (subscriptions, queues held): -g <group>
-                    [-i <clientId>] (one client in full) [-s true] (ask for its jstack)
+                    [-i <clientId>] (one client in full) [-s] (ask for its jstack)
   queryMsgByUniqueKey  a message by its UNIQ_KEY: -i <uniqKey> -t <topic>,
                     [-g <group> -d <clientId>] (that client consumes it now, nothing committed)
   queryMsgByOffset  the message at one queue offset: -t <topic> -b <brokerName> -i <queueId>
-                    --offset <offset>
+                    -o <offset>
   sendMessage       send one message: -t <topic> -p <body> [-k <keys>] [-c <tags>]
                     [-b <brokerName> -i <queueId>]
   checkMsgSendRT    send -a messages of -s bytes, the RT of each: -t <topic> [-a 100] [-s 128]
@@ -39,7 +39,6 @@ ${EXPORT_HELP}`;
 export const MESSAGES_OPTIONS = {
   consumerClientId: { type: 'string', short: 'd' },
   amount: { type: 'string', short: 'a' },
-  offset: { type: 'string' },
   endTimestamp: { type: 'string', short: 'e' },
   ...EXPORT_OPTIONS,
 } as const;
@@ -125,8 +124,8 @@ async function consumerStatus(
   const group = need(v, 'group', 'g');
   const { brokerAddr, clientIds } = await groupClients(admin, group);
   const only = stringFlag(v, 'msgId');
-  // -s asks for the client's thread dump (jstackEnable); a Node client has none to give.
-  const jstack = stringFlag(v, 'timestamp') === 'true';
+  // -s (a switch) asks for the client's thread dump (jstackEnable); a Node client has none.
+  const jstack = v.jstack === true;
   if (only) {
     if (!clientIds.includes(only)) {
       throw new UsageError(
@@ -214,8 +213,8 @@ export const MESSAGES_COMMANDS: Record<string, Subcommand> = {
     const brokerName = need(v, 'brokerAddr', 'b');
     const queueId = intFlag(v, 'msgId', 'i', -1);
     if (queueId < 0) throw new UsageError('missing -i <queueId>; run mqadmin -h for help');
-    const offset = intFlag(v, 'offset', '-offset', -1);
-    if (offset < 0) throw new UsageError('missing --offset <offset>; run mqadmin -h for help');
+    const offset = intFlag(v, 'order', 'o', -1);
+    if (offset < 0) throw new UsageError('missing -o <offset>; run mqadmin -h for help');
     messageFields(out, await queryMessageByOffset(admin, topic, brokerName, queueId, offset));
   },
   async sendMessage(admin, v, out) {

@@ -5,7 +5,7 @@
 //   updateOrderConf -t <topic> -m put|get|delete [-v 'brokerName:num;…']   (KV ORDER_TOPIC_CONFIG)
 //   allocateMQ -t <topic> -i <ip,ip,…>          AllocateMessageQueueAveragely over the route
 //   updateTopicList (-b <brokerAddr> | -c <cluster>) -f <file.json>   a JSON list of TopicConfig
-// and topicList -c <cluster> (the cluster view; mqadmin.ts's topicList calls topicClusterView).
+// and topicList -c (the cluster view) and topicRoute -l (the table), which mqadmin.ts calls.
 import { readFileSync } from 'node:fs';
 import type { AdminClient } from '../client/admin.js';
 import {
@@ -19,9 +19,11 @@ import {
 import { allocateAveragely, type MessageQueue } from '../client/impl/allocate.js';
 import { isReadable, perm2String } from '../common/perm.js';
 import { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX } from '../message/message.js';
+import type { TopicRouteData } from '../protocol/bodies/route-data.js';
 import { stringFlag, UsageError } from './args.js';
 import { needAs } from './mqadmin-namesrv.js';
 import {
+  type Cell,
   intFlag,
   need,
   type Output,
@@ -42,29 +44,67 @@ const OPTIONS = {
   method: { type: 'string', short: 'm' },
 } as const;
 
-/** topicList -c: one row per (topic, broker, consuming group); '' when no group consumes it. */
-export async function topicClusterView(
-  admin: AdminClient,
-  cluster: string,
-  out: Output,
-): Promise<void> {
+/**
+ * topicList -c (TopicListSubCommand's cluster model): one row per (cluster, topic, consuming
+ * group) of every cluster, '' when no group consumes it; %RETRY% and %DLQ% topics left out.
+ */
+export async function topicClusterView(admin: AdminClient, out: Output): Promise<void> {
   const rows: string[][] = [];
-  const topics = (await getTopicsByCluster(admin, cluster)).sort();
-  for (const topic of topics) {
-    if (topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) || topic.startsWith(DLQ_GROUP_TOPIC_PREFIX))
-      continue;
-    const route = await admin.getTopicRoute(topic);
-    const brokers = [...route.brokerDatas].sort((a, b) => (a.brokerName < b.brokerName ? -1 : 1));
-    for (const bd of brokers) {
-      const master = bd.brokerAddrs['0'];
-      if (bd.cluster !== cluster || !master) continue;
-      const groups = await queryTopicConsumeByWho(admin, master, topic);
-      for (const g of groups.length > 0 ? groups.sort() : ['']) {
-        rows.push([cluster, bd.brokerName, topic, g]);
+  const info = await admin.getClusterInfo();
+  for (const cluster of Object.keys(info.clusterAddrTable).sort()) {
+    for (const topic of (await getTopicsByCluster(admin, cluster)).sort()) {
+      if (topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) || topic.startsWith(DLQ_GROUP_TOPIC_PREFIX))
+        continue;
+      const route = await admin.getTopicRoute(topic);
+      const groups = new Set<string>();
+      for (const bd of route.brokerDatas) {
+        const master = bd.brokerAddrs['0'];
+        if (bd.cluster !== cluster || !master) continue;
+        for (const g of await queryTopicConsumeByWho(admin, master, topic)) groups.add(g);
       }
+      for (const g of groups.size > 0 ? [...groups].sort() : ['']) rows.push([cluster, topic, g]);
     }
   }
-  out.table(['#Cluster Name', '#Broker Name', '#Topic', '#Consumer Group'], rows);
+  out.table(['#Cluster Name', '#Topic', '#Consumer Group'], rows);
+}
+
+/** topicRoute -l (TopicRouteSubCommand#printData): one row per broker, then the totals. */
+export function topicRouteList(route: TopicRouteData, out: Output): void {
+  const brokers = [...route.brokerDatas].sort((a, b) => (a.brokerName < b.brokerName ? -1 : 1));
+  const rows: Cell[][] = [];
+  let read = 0;
+  let write = 0;
+  for (const bd of brokers) {
+    const qd = route.queueDatas.find((q) => q.brokerName === bd.brokerName);
+    if (!qd) continue;
+    read += qd.readQueueNums;
+    write += qd.writeQueueNums;
+    const addrs = Object.entries(bd.brokerAddrs).map(([id, a]) => `${id}=${a}`);
+    rows.push([
+      bd.cluster,
+      bd.brokerName,
+      `{${addrs.join(', ')}}`,
+      qd.readQueueNums,
+      qd.writeQueueNums,
+      qd.perm,
+    ]);
+  }
+  const header = [
+    '#ClusterName',
+    '#BrokerName',
+    '#BrokerAddrs',
+    '#ReadQueue',
+    '#WriteQueue',
+    '#Perm',
+  ];
+  const total = { brokers: rows.length, readQueueNums: read, writeQueueNums: write };
+  out.table(header, [...rows, ['Total:', rows.length, '', read, write, '']], {
+    brokers: brokers.map((bd) => ({
+      ...bd,
+      queueData: route.queueDatas.find((q) => q.brokerName === bd.brokerName) ?? null,
+    })),
+    total,
+  });
 }
 
 function parseOrderConf(s: string): string {
