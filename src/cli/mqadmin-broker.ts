@@ -17,6 +17,7 @@ import {
 } from '../client/admin-broker.js';
 import { type ParsedValues, stringFlag, UsageError } from './args.js';
 import { clusterRT } from './mqadmin-cluster-rt.js';
+import { needAs } from './mqadmin-namesrv.js';
 import {
   boolFlag,
   type Cell,
@@ -101,7 +102,7 @@ export const BROKER_MODULE: SubcommandModule = {
       out.line(lines.join('\n'), configs);
     },
     async updateBrokerConfig(admin, v, out) {
-      const key = need(v, 'msgKey', 'k');
+      const key = needAs(v, 'msgKey', 'k', 'key');
       const value = stringFlag(v, 'value');
       if (value === undefined) throw new UsageError('missing -v <value>; run mqadmin -h for help');
       const addrs = await targets(admin, v, 'updateBrokerConfig');
