@@ -36,6 +36,7 @@ export const BROKER_HELP = `  brokerStatus      a broker's runtime table, key : 
                     [-l diffLevel=0] [-o true (order topics only)]
   clusterRT         send round trip to each broker: [-c <cluster>] [-a amount=10] [-s size=128]
                     [-i intervalSeconds (repeat until interrupted)] [-p true (tlog lines)]
+                    [-m machineRoom=noname]
   statsAll          per topic and group: in/out TPS, last 24 h in/out, accumulation:
                     [-t <topic>] [-a (only topics that moved messages)]`;
 

@@ -1,9 +1,12 @@
 // mqadmin's consumer-status and message subcommands
-// (tools/command/consumer/ConsumerStatusSubCommand, message/QueryMsgByUniqueKeySubCommand,
+// (tools/command/consumer/ConsumerStatusSubCommand, message/QueryMsgByKeySubCommand,
+// QueryMsgByIdSubCommand, QueryMsgByUniqueKeySubCommand,
 // QueryMsgByOffsetSubCommand, SendMessageCommand, CheckMsgSendRTCommand), with RocketMQ's flags
 // where they clash with none already taken (printMsg and the others: mqadmin-messages-*.ts):
-//   consumerStatus -g <group> [-i <clientId>] [-s (jstack)]
-//   queryMsgByUniqueKey -i <uniqKey> -t <topic> [-g <group> -d <clientId>]   (-g -d: consume it)
+//   queryMsgByKey -t <topic> -k <key> [-m maxNum] [-b begin] [-e end]
+//   queryMsgById -i <offsetMsgId> [-g <group> -d <clientId>]                (-g -d: consume it)
+//   consumerStatus -g <group> [-i <clientId>] [-b <brokerAddr>] [-s (jstack)]
+//   queryMsgByUniqueKey -i <uniqKey> -t <topic> [-a] [-g <group> -d <clientId>]
 //   queryMsgByOffset -t <topic> -b <brokerName> -i <queueId> -o <offset>
 //   sendMessage -t <topic> -p <body> [-k <keys>] [-c <tags>] [-b <brokerName> -i <queueId>]
 //   checkMsgSendRT -t <topic> [-a <amount>=100] [-s <size>=128]
@@ -21,12 +24,16 @@ import { decodeOffsetMsgId } from '../message/message-id.js';
 import type { ConsumerRunningInfo } from '../protocol/bodies/consumer-running-info.js';
 import { type ParsedValues, stringFlag, UsageError } from './args.js';
 import { EXPORT_COMMANDS, EXPORT_HELP, EXPORT_OPTIONS } from './mqadmin-messages-export.js';
-import { PRINT_COMMANDS, PRINT_HELP } from './mqadmin-messages-print.js';
+import { PRINT_COMMANDS, PRINT_HELP, timeFlag } from './mqadmin-messages-print.js';
 import { intFlag, need, type Output, type Subcommand } from './mqadmin-output.js';
 
-export const MESSAGES_HELP = `  consumerStatus    each live client's running info (subscriptions, queues held): -g <group>
-                    [-i <clientId>] (one client in full) [-s] (ask for its jstack)
-  queryMsgByUniqueKey  a message by its UNIQ_KEY: -i <uniqKey> -t <topic>,
+export const MESSAGES_HELP = `  queryMsgByKey     messages of a topic by key (KEYS word or UNIQ_KEY): -t <topic> -k <key>
+                    [-m maxNum=64] [-b begin] [-e end] (store time, ms or yyyy-MM-dd#HH:mm:ss:SSS)
+  queryMsgById      one message by its offset message id: -i <msgId>,
+                    [-g <group> -d <clientId>] (that client consumes it now, nothing committed)
+  consumerStatus    each live client's running info (subscriptions, queues held): -g <group>
+                    [-i <clientId>] (one client in full) [-b <brokerAddr>] [-s] (ask for its jstack)
+  queryMsgByUniqueKey  a message by its UNIQ_KEY: -i <uniqKey> -t <topic>, [-a] (every copy),
                     [-g <group> -d <clientId>] (that client consumes it now, nothing committed)
   queryMsgByOffset  the message at one queue offset: -t <topic> -b <brokerName> -i <queueId>
                     -o <offset>
@@ -51,22 +58,22 @@ export function messageFields(
 ): void {
   out.fields(
     [
-      ['OffsetID', m.offsetMsgId],
-      ['Topic', m.topic],
-      ['Tags', m.properties.TAGS ?? ''],
-      ['Keys', m.properties.KEYS ?? ''],
-      ['Unique Key', m.properties.UNIQ_KEY ?? ''],
-      ['Queue ID', m.queueId],
-      ['Queue Offset', m.queueOffset],
-      ['CommitLog Offset', m.commitLogOffset],
-      ['Reconsume Times', m.reconsumeTimes],
-      ['Born Timestamp', new Date(m.bornTimestamp).toISOString()],
-      ['Store Timestamp', new Date(m.storeTimestamp).toISOString()],
-      ['Born Host', m.bornHost],
-      ['Store Host', m.storeHost],
-      ['System Flag', m.sysFlag],
-      ['Properties', JSON.stringify(m.properties)],
-      ['Message Body', m.body.toString('utf8')],
+      ['OffsetID:', m.offsetMsgId],
+      ['Topic:', m.topic],
+      ['Tags:', m.properties.TAGS ?? ''],
+      ['Keys:', m.properties.KEYS ?? ''],
+      ['Unique Key:', m.properties.UNIQ_KEY ?? ''],
+      ['Queue ID:', m.queueId],
+      ['Queue Offset:', m.queueOffset],
+      ['CommitLog Offset:', m.commitLogOffset],
+      ['Reconsume Times:', m.reconsumeTimes],
+      ['Born Timestamp:', new Date(m.bornTimestamp).toISOString()],
+      ['Store Timestamp:', new Date(m.storeTimestamp).toISOString()],
+      ['Born Host:', m.bornHost],
+      ['Store Host:', m.storeHost],
+      ['System Flag:', m.sysFlag],
+      ['Properties:', JSON.stringify(m.properties)],
+      ['Message Body:', m.body.toString('utf8')],
       ...extra,
     ],
     { ...m, body: m.body.toString('utf8'), ...Object.fromEntries(extra) },
@@ -122,7 +129,9 @@ async function consumerStatus(
   out: Output,
 ): Promise<void> {
   const group = need(v, 'group', 'g');
-  const { brokerAddr, clientIds } = await groupClients(admin, group);
+  const online = await groupClients(admin, group);
+  const brokerAddr = stringFlag(v, 'brokerAddr') ?? online.brokerAddr;
+  const { clientIds } = online;
   const only = stringFlag(v, 'msgId');
   // -s (a switch) asks for the client's thread dump (jstackEnable); a Node client has none.
   const jstack = v.jstack === true;
@@ -160,6 +169,29 @@ async function consumerStatus(
   out.line(`\n${verdict}`);
 }
 
+/** CONSUME_MESSAGE_DIRECTLY through the broker that stored `m`, and the client's answer. */
+async function consumeDirectly(
+  admin: Parameters<Subcommand>[0],
+  out: Output,
+  m: MessageExt,
+  group: string,
+  clientId: string,
+): Promise<void> {
+  const storeHost = decodeOffsetMsgId(m.offsetMsgId).storeHost;
+  const r = await consumeMessageDirectly(admin, storeHost, group, clientId, m.offsetMsgId, m.topic);
+  out.fields(
+    [
+      ['OffsetID:', m.offsetMsgId],
+      ['Consume Result:', r.consumeResult],
+      ['Order:', r.order],
+      ['Auto Commit:', r.autoCommit],
+      ['Spent Time Mills:', r.spentTimeMills],
+      ['Remark:', r.remark],
+    ],
+    { offsetMsgId: m.offsetMsgId, ...r },
+  );
+}
+
 async function withProducer<T>(
   admin: Parameters<Subcommand>[0],
   fn: (p: Producer) => Promise<T>,
@@ -189,24 +221,42 @@ export const MESSAGES_COMMANDS: Record<string, Subcommand> = {
     );
     const m = found[0];
     if (!m) throw new Error(`no message of ${topic} has unique key ${key}; check -t and -i`);
+    // -a (showAll): every stored copy of the key (a retried send can store it twice).
+    if (v.showAll === true && found.length > 1) {
+      const rows = found.map((x) => [x.offsetMsgId, x.queueId, x.queueOffset, x.storeHost]);
+      return out.table(['#Message ID', '#QID', '#Offset', '#Store Host'], rows, found);
+    }
     const group = stringFlag(v, 'group');
     const clientId = stringFlag(v, 'consumerClientId');
     if (!group !== !clientId)
       throw new UsageError('give both -g <group> and -d <clientId>, or neither');
     if (!group || !clientId) return messageFields(out, m);
-    const storeHost = decodeOffsetMsgId(m.offsetMsgId).storeHost;
-    const r = await consumeMessageDirectly(admin, storeHost, group, clientId, m.offsetMsgId, topic);
-    out.fields(
-      [
-        ['OffsetID', m.offsetMsgId],
-        ['Consume Result', r.consumeResult],
-        ['Order', r.order],
-        ['Auto Commit', r.autoCommit],
-        ['Spent Time Mills', r.spentTimeMills],
-        ['Remark', r.remark],
-      ],
-      { offsetMsgId: m.offsetMsgId, ...r },
+    await consumeDirectly(admin, out, m, group, clientId);
+  },
+  async queryMsgByKey(admin, v, out) {
+    const maxNum = intFlag(v, 'method', 'm', 64);
+    const begin = timeFlag(v, 'brokerAddr', 'b') ?? 0;
+    const end = timeFlag(v, 'endTimestamp', 'e') ?? Number.MAX_SAFE_INTEGER;
+    const msgs = await admin.queryMessageByKey(
+      need(v, 'topic', 't'),
+      need(v, 'msgKey', 'k'),
+      maxNum,
     );
+    // The broker's QUERY_MESSAGE takes begin/end too; KiteMQ's admin client asks for all time,
+    // so the window is applied to the store times of what came back.
+    const rows = msgs
+      .filter((m) => m.storeTimestamp >= begin && m.storeTimestamp <= end)
+      .map((m) => [m.offsetMsgId, m.queueId, m.queueOffset]);
+    out.table(['#Message ID', '#QID', '#Offset'], rows);
+  },
+  async queryMsgById(admin, v, out) {
+    const m = await admin.viewMessage(need(v, 'msgId', 'i'));
+    const group = stringFlag(v, 'group');
+    const clientId = stringFlag(v, 'consumerClientId');
+    if (!group !== !clientId)
+      throw new UsageError('give both -g <group> and -d <clientId>, or neither');
+    if (!group || !clientId) return messageFields(out, m);
+    await consumeDirectly(admin, out, m, group, clientId);
   },
   async queryMsgByOffset(admin, v, out) {
     const topic = need(v, 'topic', 't');

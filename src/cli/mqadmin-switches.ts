@@ -1,6 +1,6 @@
 // RocketMQ's tools give some letters no value in one subcommand and a value in the others:
 // topicList -c is "cluster view" but -c <cluster> everywhere else, consumerStatus -s is "jstack",
-// statsAll -a "active topics only", topicRoute -l "list", exportMetadata -t/-g/-s "topic only",
+// statsAll -a "active topics only", queryMsgByUniqueKey -a "show all", topicRoute -l "list", exportMetadata -t/-g/-s "topic only",
 // "group only", "special topics". parseArgs takes one meaning per letter, so before parsing, such
 // a letter in such a subcommand becomes its long boolean option (--clusterModel, …). A `true`
 // right after it is dropped and a `false` turns it off: commons-cli leaves a stray value in
@@ -11,6 +11,7 @@ export const SWITCHES: Readonly<Record<string, Readonly<Record<string, string>>>
   topicList: { c: 'clusterModel' },
   topicRoute: { l: 'list' },
   consumerStatus: { s: 'jstack' },
+  queryMsgByUniqueKey: { a: 'showAll' },
   statsAll: { a: 'activeTopic' },
   exportMetadata: { t: 'topicOnly', g: 'groupOnly', s: 'specialTopic' },
 };
@@ -21,6 +22,7 @@ export const SWITCH_OPTIONS = {
   list: { type: 'boolean' },
   jstack: { type: 'boolean' },
   activeTopic: { type: 'boolean' },
+  showAll: { type: 'boolean' },
 } as const;
 
 /** argv with `command`'s switch letters spelled as their long options. */

@@ -1,5 +1,6 @@
 // mqadmin's topic subcommands beside updateTopic/topicList/topicRoute (tools/command/topic/*,
 // RocketMQ 5.x):
+//   topicStatus -t <topic> [-c <cluster>]      per queue min/max offset and last store time
 //   topicClusterList -t <topic>                 the clusters whose brokers serve the topic
 //   updateTopicPerm -t <topic> -p 2|4|6 (-b <brokerAddr> | -c <cluster>)
 //   updateOrderConf -t <topic> -m put|get|delete [-v 'brokerName:num;…']   (KV ORDER_TOPIC_CONFIG)
@@ -8,6 +9,7 @@
 // and topicList -c (the cluster view) and topicRoute -l (the table), which mqadmin.ts calls.
 import { readFileSync } from 'node:fs';
 import type { AdminClient } from '../client/admin.js';
+import { queryMessageByOffset } from '../client/admin-messages.js';
 import {
   deleteKvConfig,
   getKvConfig,
@@ -31,7 +33,9 @@ import {
   type SubcommandModule,
 } from './mqadmin-output.js';
 
-const HELP = `  topicClusterList  the clusters a topic is served by: -t <topic>
+const HELP = `  topicStatus       min/max offsets and last store time of every queue of a topic: -t <topic>
+                    [-c <cluster>]
+  topicClusterList  the clusters a topic is served by: -t <topic>
   updateTopicPerm   change a topic's perm: -t <topic> -p 2|4|6, -b <brokerAddr> | -c <cluster>
   updateOrderConf   ordered-topic config in the name servers: -t <topic> -m put|get|delete,
                     [-v 'brokerName:queueNum;…'] (put)
@@ -107,6 +111,31 @@ export function topicRouteList(route: TopicRouteData, out: Output): void {
   });
 }
 
+/**
+ * TopicOffset#lastUpdateTimestamp, the store time of the queue's last message, printed as
+ * UtilAll#timeMillisToHumanString2 (local time, milliseconds after a comma); '' for an empty
+ * queue or one whose last message is gone.
+ */
+async function lastUpdated(
+  admin: AdminClient,
+  topic: string,
+  brokerName: string,
+  queueId: number,
+  maxOffset: number,
+): Promise<string> {
+  if (maxOffset <= 0) return '';
+  const m = await queryMessageByOffset(admin, topic, brokerName, queueId, maxOffset - 1).catch(
+    () => undefined,
+  );
+  if (!m) return '';
+  const d = new Date(m.storeTimestamp);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return (
+    `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` +
+    `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())},${p(d.getMilliseconds(), 3)}`
+  );
+}
+
 function parseOrderConf(s: string): string {
   const parts = s.split(';').filter((p) => p !== '');
   const ok = parts.length > 0 && parts.every((p) => /^[^:;]+:\d+$/.test(p));
@@ -136,6 +165,29 @@ function readTopicList(file: string): TopicConfigJson[] {
 }
 
 const COMMANDS: Record<string, Subcommand> = {
+  async topicStatus(admin, v, out) {
+    const topic = need(v, 'topic', 't');
+    const cluster = stringFlag(v, 'clusterName');
+    const route = await admin.getTopicRoute(topic);
+    const rows: Cell[][] = [];
+    const queueDatas = [...route.queueDatas].sort((a, b) => (a.brokerName < b.brokerName ? -1 : 1));
+    for (const qd of queueDatas) {
+      const bd = route.brokerDatas.find((b) => b.brokerName === qd.brokerName);
+      const addr = bd?.brokerAddrs['0'];
+      if (!addr || (cluster && bd.cluster !== cluster)) continue;
+      for (let q = 0; q < qd.readQueueNums; q++) {
+        const max = await admin.getMaxOffset(addr, topic, q);
+        rows.push([
+          qd.brokerName,
+          q,
+          await admin.getMinOffset(addr, topic, q),
+          max,
+          await lastUpdated(admin, topic, qd.brokerName, q, max),
+        ]);
+      }
+    }
+    out.table(['#Broker Name', '#QID', '#Min Offset', '#Max Offset', '#Last Updated'], rows);
+  },
   async topicClusterList(admin, v, out) {
     const route = await admin.getTopicRoute(need(v, 'topic', 't'));
     const clusters = [...new Set(route.brokerDatas.map((b) => b.cluster))].sort();

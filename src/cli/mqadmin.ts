@@ -1,7 +1,6 @@
 // mqadmin: RocketMQ's admin tool, the commands a first cluster needs. Flags follow MQAdminStartup:
 //   updateTopic -n <ns> (-c <cluster> | -b <brokerAddr>) -t <topic> [-r 8] [-w 8] [-p 6] [-o false]
 //   clusterList -n <ns>          topicList -n <ns> [-c]     topicRoute -n <ns> -t <topic> [-l]
-//   topicStatus -n <ns> -t <topic>
 // and the subcommands of the modules (mqadmin-transactions.ts, mqadmin-groups.ts).
 import { AdminClient } from '../client/admin.js';
 import { silentLogger } from '../common/logger.js';
@@ -19,12 +18,7 @@ import { clusterListLines, clusterRows, truncationNotes } from './cluster-list.j
 import { BROKER_MODULE } from './mqadmin-broker.js';
 import { GROUPS_MODULE } from './mqadmin-groups.js';
 import { HA_MODULE } from './mqadmin-ha.js';
-import {
-  MESSAGES_COMMANDS,
-  MESSAGES_HELP,
-  MESSAGES_OPTIONS,
-  messageFields,
-} from './mqadmin-messages.js';
+import { MESSAGES_COMMANDS, MESSAGES_HELP, MESSAGES_OPTIONS } from './mqadmin-messages.js';
 import { NAMESRV_MODULE } from './mqadmin-namesrv.js';
 import {
   boolFlag,
@@ -61,12 +55,9 @@ Commands:
   updateTopic       create or update a topic: -c <cluster> | -b <brokerAddr>, -t <topic>,
                     [-r readQueueNums=8] [-w writeQueueNums=8] [-p perm=6] [-o order=false]
   deleteTopic       delete a topic from a cluster's brokers and the name servers: -c <cluster> -t <topic>
-  clusterList       brokers of every cluster, with replica lag
+  clusterList       brokers of every cluster (or of -c <cluster>), with replica lag
   topicList         every topic the name server knows; [-c]: with its cluster and groups
   topicRoute        the route of a topic as JSON: -t <topic>; [-l]: as a table
-  topicStatus       min/max offsets of every queue of a topic: -t <topic>
-  queryMsgByKey     messages of a topic by key (KEYS word or UNIQ_KEY): -t <topic> -k <key>
-  queryMsgById      one message by its offset message id: -i <msgId>
   queryDlqMsg       the dead letters of a group, oldest first: -g <group>
   resendDlqMsg      send a dead letter back to its group (via %RETRY%<group>): -g <group> -i <msgId>
   resetOffsetByTime move a group's offsets to a time; running consumers follow:
@@ -152,7 +143,8 @@ const COMMANDS: Record<string, Subcommand> = {
     out.line(lines.join('\n'), { topic, created, perm: perm2String(perm) });
   },
   async clusterList(admin, v, out) {
-    const rows = await clusterRows(admin);
+    const cluster = stringFlag(v, 'clusterName');
+    const rows = (await clusterRows(admin)).filter((r) => !cluster || r.cluster === cluster);
     table(out, clusterListLines(rows), v.json ? rows : undefined);
     if (!v.json) for (const note of truncationNotes(rows)) out.line(note);
   },
@@ -165,30 +157,6 @@ const COMMANDS: Record<string, Subcommand> = {
     const route = await admin.getTopicRoute(need(v, 'topic', 't'));
     if (v.list === true) return topicRouteList(route, out);
     out.line(JSON.stringify(route, null, 2), route);
-  },
-  async topicStatus(admin, v, out) {
-    const topic = need(v, 'topic', 't');
-    const route = await admin.getTopicRoute(topic);
-    const rows: (string | number)[][] = [['#Broker Name', '#QID', '#Min Offset', '#Max Offset']];
-    for (const qd of route.queueDatas) {
-      const addr = route.brokerDatas.find((b) => b.brokerName === qd.brokerName)?.brokerAddrs['0'];
-      if (!addr) continue;
-      for (let q = 0; q < qd.readQueueNums; q++) {
-        rows.push([
-          qd.brokerName,
-          q,
-          await admin.getMinOffset(addr, topic, q),
-          await admin.getMaxOffset(addr, topic, q),
-        ]);
-      }
-    }
-    table(out, rows);
-  },
-  async queryMsgByKey(admin, v, out) {
-    const msgs = await admin.queryMessageByKey(need(v, 'topic', 't'), need(v, 'msgKey', 'k'));
-    const rows: (string | number)[][] = [['#Message ID', '#QID', '#Offset']];
-    for (const m of msgs) rows.push([m.offsetMsgId, m.queueId, m.queueOffset]);
-    table(out, rows);
   },
   async queryDlqMsg(admin, v, out) {
     const msgs = await admin.queryDlqMessages(need(v, 'group', 'g'), 1_000);
@@ -220,9 +188,6 @@ const COMMANDS: Record<string, Subcommand> = {
       table0.push([r.mq.brokerName, r.mq.queueId, r.offset]);
     }
     table(out, table0);
-  },
-  async queryMsgById(admin, v, out) {
-    messageFields(out, await admin.viewMessage(need(v, 'msgId', 'i')));
   },
 };
 
