@@ -55,12 +55,33 @@ const OPTIONS = {
   attributes: { type: 'string' },
 } as const;
 
-/** MQVersion.Version's name for an ordinal: V4_0_0_SNAPSHOT (212) on, two per patch release. */
+/**
+ * MQVersion.Version's V3 names, ordinals 0–211: sixteen pre-releases, then a SNAPSHOT and a
+ * release for each patch (3.0.1–3.0.15, 3.1.0–3.2.9, then x.1–x.9 for 3.3 to 3.9). ali-ons
+ * reports 121, V3_4_9.
+ */
+const V3_NAMES: readonly string[] = (() => {
+  const beta = (n: number) => (n < 6 ? [`BETA${n}`] : [`BETA${n}_SNAPSHOT`, `BETA${n}`]);
+  const pre = ['SNAPSHOT', 'ALPHA1', ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap(beta), 'FINAL'];
+  const names = pre.map((p) => `V3_0_0_${p}`);
+  const patches: [number, number, number][] = [
+    [0, 1, 15],
+    [1, 0, 9],
+    [2, 0, 9],
+  ];
+  for (let minor = 3; minor <= 9; minor++) patches.push([minor, 1, 9]);
+  for (const [minor, first, last] of patches) {
+    for (let p = first; p <= last; p++) names.push(`V3_${minor}_${p}_SNAPSHOT`, `V3_${minor}_${p}`);
+  }
+  return names;
+})();
+
+/** MQVersion.Version's name for an ordinal: V3 from the table, two per patch release after. */
 export function versionDesc(ordinal: number): string {
   const V4_0_0_SNAPSHOT = 212;
   const HIGHER_VERSION = V4_0_0_SNAPSHOT + 400;
   if (ordinal >= HIGHER_VERSION) return 'HIGHER_VERSION';
-  if (ordinal < V4_0_0_SNAPSHOT) return `V3(${ordinal})`;
+  if (ordinal < V4_0_0_SNAPSHOT) return V3_NAMES[ordinal] ?? `V3(${ordinal})`;
   const i = ordinal - V4_0_0_SNAPSHOT;
   const release = Math.floor(i / 2);
   const major = 4 + Math.floor(release / 100);

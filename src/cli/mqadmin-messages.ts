@@ -148,21 +148,35 @@ async function consumerStatus(
       await getConsumerRunningInfo(admin, brokerAddr, group, only, jstack),
     );
   }
+  // A client that does not answer (ali-ons never does) is reported, not fatal: the Java tool
+  // prints the stack trace and goes on with the others.
   const infos: ConsumerRunningInfo[] = [];
+  const clients: Record<string, unknown>[] = [];
   const rows: (string | number)[][] = [];
   for (const [i, id] of clientIds.entries()) {
     out.progress(`get running info of ${id} via ${brokerAddr}`);
-    const info = await getConsumerRunningInfo(admin, brokerAddr, group, id, jstack);
+    const info = await getConsumerRunningInfo(admin, brokerAddr, group, id, jstack).catch(
+      (err: Error) => err,
+    );
+    if (info instanceof Error) {
+      out.progress(`${id} did not answer: ${info.message}`);
+      clients.push({ clientId: id, error: info.message });
+      rows.push([i + 1, id, 'N/A', 'N/A', 'N/A']);
+      continue;
+    }
     infos.push(info);
+    clients.push({ clientId: id, ...info });
     const cached = info.mqTable.reduce((n, e) => n + e.info.cachedMsgCount, 0);
     rows.push([i + 1, id, info.properties.PROP_CLIENT_VERSION ?? '', info.mqTable.length, cached]);
   }
   const same = sameSubscriptions(infos);
-  const verdict = same
-    ? 'Same subscription in the same group of consumer'
-    : 'WARN: Different subscription in the same group of consumer!!!';
+  const verdict =
+    infos.length === 0
+      ? 'No client of the group answered; see the lines above'
+      : same
+        ? 'Same subscription in the same group of consumer'
+        : 'WARN: Different subscription in the same group of consumer!!!';
   if (v.json === true) {
-    const clients = clientIds.map((clientId, i) => ({ clientId, ...infos[i] }));
     return out.line(verdict, { group, brokerAddr, sameSubscription: same, clients });
   }
   out.table(['#Index', '#ClientId', '#Version', '#Queues', '#Cached Msgs'], rows);
