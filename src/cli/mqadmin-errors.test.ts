@@ -85,6 +85,13 @@ describe('mqadmin errors', () => {
     },
   );
 
+  it('-h lists every subcommand, in lines that fit 100 columns', async () => {
+    const r = await run(['-h']);
+    const help = r.stdout.join('\n');
+    for (const c of COMMAND_NAMES) expect(help).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    expect(help.split('\n').filter((l) => l.length > 100)).toEqual([]);
+  });
+
   it('an unknown command and an unknown flag are one line each', async () => {
     const unknown = await run(['noSuchCommand', '-n', namesrv]);
     expect(unknown.code).toBe(1);

@@ -26,7 +26,8 @@ import { type ParsedValues, stringFlag, UsageError } from './args.js';
 import type { Subcommand } from './mqadmin-output.js';
 
 export const EXPORT_HELP = `  exportMetadata    user topics and groups to JSON: -c <cluster> | -b <brokerAddr>,
-                    [-f <filePath>=/tmp/rocketmq/export] [-t topicOnly | -g groupOnly] [-s specialTopic]
+                    [-f <filePath>=/tmp/rocketmq/export] [-t (topics only) | -g (groups only)]
+                    [-s (with %RETRY% and %DLQ% topics)]
   exportConfigs     the masters' main config keys and the cluster's size to JSON: -c <cluster>,
                     [-f <filePath>=/tmp/rocketmq/export]`;
 

@@ -54,7 +54,8 @@ const HELP = `Usage: mqadmin <command> -n <namesrvAddr> [flags]
 Commands:
   updateTopic       create or update a topic: -c <cluster> | -b <brokerAddr>, -t <topic>,
                     [-r readQueueNums=8] [-w writeQueueNums=8] [-p perm=6] [-o order=false]
-  deleteTopic       delete a topic from a cluster's brokers and the name servers: -c <cluster> -t <topic>
+  deleteTopic       delete a topic from a cluster's brokers and the name servers:
+                    -c <cluster> -t <topic>
   clusterList       brokers of every cluster (or of -c <cluster>), with replica lag
   topicList         every topic the name server knows; [-c]: with its cluster and groups
   topicRoute        the route of a topic as JSON: -t <topic>; [-l]: as a table
