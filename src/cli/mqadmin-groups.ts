@@ -16,8 +16,13 @@ import {
   updateSubscriptionGroup,
 } from '../client/admin-groups.js';
 import { getConsumerRunningInfo, groupClients } from '../client/admin-messages.js';
+import { MQBrokerError } from '../client/errors.js';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../message/message.js';
+import { decodeConsumerConnection } from '../protocol/bodies/group-admin.js';
 import type { SubscriptionGroupConfigBody } from '../protocol/bodies/subscription-group.js';
+import { createRequest } from '../protocol/remoting-command.js';
+import { RequestCode } from '../protocol/request-code.js';
+import { ResponseCode } from '../protocol/response-code.js';
 import { type ParsedValues, stringFlag, UsageError } from './args.js';
 import {
   boolFlag,
@@ -38,8 +43,9 @@ const HELP = `  updateSubGroup    create or update a consumer group: -b <brokerA
                     [-r removeOffset=false]
   consumerProgress  without -g: every group with its TPS and total diff; with -g <group>
                     [-t <topic>]: per queue broker/consumer offset, diff, last time, totals;
-                    [-s true]: and the client IP holding each queue
+                    [-s true]: and the client IP holding each queue; [-c <cluster>]: its brokers only
   consumerConnection the consumers of a group and their subscriptions: -g <group>
+                    [-b <brokerAddr>] (as that broker sees them)
   producerConnection the producers of a group on a topic's brokers: -g <group> -t <topic>
   cloneGroupOffset  copy a group's offsets of a topic to another group:
                     -s <srcGroup> -d <destGroup> -t <topic> [-o offline=false]
@@ -224,6 +230,13 @@ const consumerProgressOfGroup = async (
   group: string,
 ) => {
   const stats = await examineConsumeStats(admin, group, stringFlag(v, 'topic'));
+  const cluster = stringFlag(v, 'clusterName');
+  if (cluster) {
+    // -c: the queues of that cluster's brokers only (examineConsumeStats(cluster, …) in Java).
+    const names = (await admin.getClusterInfo()).clusterAddrTable[cluster];
+    if (!names) throw new UsageError(`cluster ${cluster} does not exist; clusterList shows them`);
+    stats.offsetTable = stats.offsetTable.filter(({ mq }) => names.includes(mq.brokerName));
+  }
   const holders = boolFlag(v, 'timestamp', 's') ? await queueHolders(admin, group) : undefined;
   let diffTotal = 0;
   let inflightTotal = 0;
@@ -287,8 +300,20 @@ const consumerProgress: Subcommand = async (admin, v, out) => {
   else await consumerProgressAll(admin, out);
 };
 
+/** consumerConnection -b: GET_CONSUMER_CONNECTION_LIST (203) asked of that broker alone. */
+async function connectionOn(admin: AdminClient, addr: string, group: string) {
+  const req = createRequest(RequestCode.GET_CONSUMER_CONNECTION_LIST, 0, { consumerGroup: group });
+  const res = await admin.instance.remoting.invoke(addr, req);
+  if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, addr);
+  return decodeConsumerConnection(res.body);
+}
+
 const consumerConnection: Subcommand = async (admin, v, out) => {
-  const cc = await examineConsumerConnection(admin, need(v, 'group', 'g').trim());
+  const group = need(v, 'group', 'g').trim();
+  const addr = stringFlag(v, 'brokerAddr');
+  const cc = addr
+    ? await connectionOn(admin, addr, group)
+    : await examineConsumerConnection(admin, group);
   const rows = cc.connectionSet.map((c) => [
     c.clientId,
     c.clientAddr,

@@ -129,6 +129,17 @@ describe('mqadmin with ali-ons clients connected', () => {
     expect(cc.stdout).toMatch(new RegExp(`^${topic}\\s+\\*$`, 'm'));
     expect(cc.stdout).toContain('ConsumeType: CONSUME_PASSIVELY');
     expect(cc.stdout).toContain('MessageModel: CLUSTERING');
+    // -b asks one broker: the same connection as that broker sees it.
+    const onBroker = await json<{ connectionSet: { clientId: string; language: string }[] }>(
+      'consumerConnection',
+      '-g',
+      aliGroup,
+      '-b',
+      cluster.brokerAddr,
+    );
+    expect(onBroker.connectionSet).toEqual([
+      expect.objectContaining({ clientId: cells(lines[1]!)[0], language: 'JAVA' }),
+    ]);
   });
 
   it('consumerProgress shows the ali-ons offsets, and with -s true who holds each queue', async () => {
@@ -146,6 +157,19 @@ describe('mqadmin with ali-ons clients connected', () => {
     for (const r of rows) expect([r[4], r[5]]).toEqual([r[3], '0']);
     expect(rows.reduce((n, r) => n + Number(r[3]), 0)).toBe(SENT);
     expect(plain.stdout).toContain('Consume Diff Total: 0');
+    const inCluster = await json<Progress>(
+      'consumerProgress',
+      '-g',
+      aliGroup,
+      '-c',
+      'DefaultCluster',
+    );
+    expect(inCluster.queues.filter((q) => q.brokerOffset > 0)).toHaveLength(2);
+    const noCluster = await mqadmin('consumerProgress', '-g', aliGroup, '-c', 'NoSuchCluster');
+    expect(noCluster.code).toBe(1);
+    expect(noCluster.stderr.trim()).toBe(
+      'mqadmin: cluster NoSuchCluster does not exist; clusterList shows them',
+    );
 
     // Our SDK answers GET_CONSUMER_RUNNING_INFO: its IP (the clientId before '@') per queue.
     const conn = await json<{ connectionSet: { clientId: string }[] }>(
