@@ -43,7 +43,8 @@ const HELP = `  updateSubGroup    create or update a consumer group: -b <brokerA
                     [-r removeOffset=false]
   consumerProgress  without -g: every group with its TPS and total diff; with -g <group>
                     [-t <topic>]: per queue broker/consumer offset, diff, last time, totals;
-                    [-s true]: and the client IP holding each queue; [-c <cluster>]: its brokers only
+                    [-s true]: and the client IP holding each queue;
+                    [-c <cluster>]: that cluster's brokers only
   consumerConnection the consumers of a group and their subscriptions: -g <group>
                     [-b <brokerAddr>] (as that broker sees them)
   producerConnection the producers of a group on a topic's brokers: -g <group> -t <topic>
