@@ -1,10 +1,11 @@
 // RocketMQ's tools give some letters no value in one subcommand and a value in the others:
 // topicList -c is "cluster view" but -c <cluster> everywhere else, consumerStatus -s is "jstack",
-// statsAll -a "active topics only", queryMsgByUniqueKey -a "show all", topicRoute -l "list", exportMetadata -t/-g/-s "topic only",
-// "group only", "special topics". parseArgs takes one meaning per letter, so before parsing, such
-// a letter in such a subcommand becomes its long boolean option (--clusterModel, …). A `true`
-// right after it is dropped and a `false` turns it off: commons-cli leaves a stray value in
-// the argument list and the Java tool ignores it, so `statsAll -a true` keeps working.
+// statsAll -a "active topics only", queryMsgByUniqueKey -a "show all", topicRoute -l "list",
+// exportMetadata -t/-g/-s "topic only", "group only", "special topics". parseArgs takes one
+// meaning per letter, so before parsing, such a letter in such a subcommand becomes its long
+// boolean option (--clusterModel, …). A `true` right after it is dropped and a `false` turns it
+// off: commons-cli leaves a stray value in the argument list and the Java tool ignores it, so
+// `statsAll -a true` keeps working.
 
 /** Per subcommand: letter → the long boolean option it stands for. */
 export const SWITCHES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
