@@ -247,6 +247,10 @@ describe('mqadmin with ali-ons clients connected', () => {
     ]);
     expect(cells(lines[2]!)).toEqual(['Total:', '1', '2', '2']);
 
+    expect(await json<unknown[]>('topicStatus', '-t', topic, '-c', 'NoSuchCluster')).toEqual([]);
+    const clusters = await json<{ cluster: string }[]>('clusterList', '-c', 'DefaultCluster');
+    expect(clusters.map((c) => c.cluster)).toEqual(['DefaultCluster']);
+    expect(await json<unknown[]>('clusterList', '-c', 'NoSuchCluster')).toEqual([]);
     const status = await mqadmin('topicStatus', '-t', topic);
     expect(status.code, status.stderr).toBe(0);
     const rows = status.stdout.trim().split('\n').slice(1).map(cells);
@@ -268,6 +272,15 @@ describe('mqadmin with ali-ons clients connected', () => {
     const [header, row] = byKey.stdout.trim().split('\n');
     expect(header).toMatch(/^#Message ID\s+#QID\s+#Offset$/);
     expect(cells(row!)).toEqual([m.msgId, String(m.messageQueue.queueId), String(m.queueOffset)]);
+
+    // -e bounds the store time: nothing was stored by the epoch.
+    const none = await mqadmin('queryMsgByKey', '-t', topic, '-k', m.key, '-e', '0');
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^#Message ID/)]);
+    const all = await json<unknown[]>('consumeMessage', '-t', topic, '-s', '0');
+    expect(all).toHaveLength(SENT);
+    const future = String(Date.now() + 3_600_000);
+    expect(await json<unknown[]>('consumeMessage', '-t', topic, '-s', future)).toEqual([]);
 
     const byId = await mqadmin('queryMsgById', '-i', m.msgId);
     expect(byId.code, byId.stderr).toBe(0);
