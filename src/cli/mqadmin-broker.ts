@@ -3,7 +3,7 @@
 //   brokerStatus -n <ns> (-b <brokerAddr> | -c <cluster>)
 //   getBrokerConfig -n <ns> (-b <brokerAddr> | -c <cluster>)
 //   updateBrokerConfig -n <ns> (-b <brokerAddr> | -c <cluster>) -k <key> -v <value>
-//   brokerConsumeStats -n <ns> -b <brokerAddr> [-t timeoutMillis=50000] [-l diffLevel=0] [-o]
+//   brokerConsumeStats -n <ns> -b <brokerAddr> [-t timeoutMillis=50000] [-l diffLevel=0] [-o true]
 //   clusterRT -n <ns> [-c <cluster>] [-a amount] [-s size] [-i interval] [-p true] (its own file)
 // -c reaches every broker of the cluster (slaves too, as RocketMQ's
 // fetchMasterAndSlaveAddrByCluster does), and -b wins when both are given. In brokerConsumeStats
@@ -17,7 +17,15 @@ import {
 } from '../client/admin-broker.js';
 import { type ParsedValues, stringFlag, UsageError } from './args.js';
 import { clusterRT } from './mqadmin-cluster-rt.js';
-import { type Cell, intFlag, jsonKey, need, type SubcommandModule } from './mqadmin-output.js';
+import { needAs } from './mqadmin-namesrv.js';
+import {
+  boolFlag,
+  type Cell,
+  intFlag,
+  jsonKey,
+  need,
+  type SubcommandModule,
+} from './mqadmin-output.js';
 import { statsAll } from './mqadmin-stats-all.js';
 
 export const BROKER_HELP = `  brokerStatus      a broker's runtime table, key : value sorted: -b <brokerAddr> | -c <cluster>
@@ -25,11 +33,12 @@ export const BROKER_HELP = `  brokerStatus      a broker's runtime table, key : 
   updateBrokerConfig  change a config key live and persist it (restart-only keys are refused):
                     -b <brokerAddr> | -c <cluster>, -k <key> -v <value>
   brokerConsumeStats  lag of every group on one broker: -b <brokerAddr> [-t timeoutMillis=50000]
-                    [-l diffLevel=0] [-o (order topics only)]
+                    [-l diffLevel=0] [-o true (order topics only)]
   clusterRT         send round trip to each broker: [-c <cluster>] [-a amount=10] [-s size=128]
                     [-i intervalSeconds (repeat until interrupted)] [-p true (tlog lines)]
+                    [-m machineRoom=noname]
   statsAll          per topic and group: in/out TPS, last 24 h in/out, accumulation:
-                    [-t <topic>] [-a true (only topics that moved messages)]`;
+                    [-t <topic>] [-a (only topics that moved messages)]`;
 
 const BROKER_CONSUME_STATS_TIMEOUT_MS = 50_000;
 
@@ -59,7 +68,7 @@ export const BROKER_MODULE: SubcommandModule = {
   options: {
     value: { type: 'string', short: 'v' },
     diffLevel: { type: 'string', short: 'l' },
-    // -a: clusterRT's amount and statsAll's activeTopic (RocketMQ's letters; one key per letter).
+    // -a: clusterRT's amount (statsAll's -a is a switch: mqadmin-switches.ts).
     amount: { type: 'string', short: 'a' },
   },
   commands: {
@@ -94,7 +103,7 @@ export const BROKER_MODULE: SubcommandModule = {
       out.line(lines.join('\n'), configs);
     },
     async updateBrokerConfig(admin, v, out) {
-      const key = need(v, 'msgKey', 'k');
+      const key = needAs(v, 'msgKey', 'k', 'key');
       const value = stringFlag(v, 'value');
       if (value === undefined) throw new UsageError('missing -v <value>; run mqadmin -h for help');
       const addrs = await targets(admin, v, 'updateBrokerConfig');
@@ -109,7 +118,12 @@ export const BROKER_MODULE: SubcommandModule = {
       const addr = need(v, 'brokerAddr', 'b');
       const timeoutMs = intFlag(v, 'topic', 't', BROKER_CONSUME_STATS_TIMEOUT_MS);
       const level = intFlag(v, 'diffLevel', 'l', 0);
-      const list = await getBrokerConsumeStats(admin, addr, v.order === true, timeoutMs);
+      const list = await getBrokerConsumeStats(
+        admin,
+        addr,
+        boolFlag(v, 'order', 'o') ?? false,
+        timeoutMs,
+      );
       const rows: Cell[][] = [];
       for (const byGroup of list.consumeStatsList) {
         for (const [group, statsOfTopics] of Object.entries(byGroup)) {

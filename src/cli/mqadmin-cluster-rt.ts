@@ -3,7 +3,8 @@
 // the sends reach that broker alone), and the mean round trip of all but the first (which pays
 // for the connection and route). RocketMQ repeats forever every -i seconds; here one round is the
 // default, so a script finishes, and -i <seconds> repeats until interrupted. -p true prints
-// RocketMQ's tlog line (time|machineRoom|cluster|broker|rt) instead of the table.
+// RocketMQ's tlog line (time|machineRoom|cluster|broker|rt, -m names the room) instead of the
+// table.
 import type { AdminClient } from '../client/admin.js';
 import { Producer } from '../client/producer.js';
 import { silentLogger } from '../common/logger.js';
@@ -66,6 +67,7 @@ export async function clusterRT(admin: AdminClient, v: ParsedValues, out: Output
     throw new UsageError('-a must be at least 1, -s and -i not negative');
   }
   const tlog = stringFlag(v, 'perm') === 'true';
+  const machineRoom = stringFlag(v, 'method') ?? 'noname'; // -m, RocketMQ's machine room
   const cluster = stringFlag(v, 'clusterName');
   const producer = new Producer({
     namesrvAddr: requireNamesrv(v),
@@ -86,7 +88,7 @@ export async function clusterRT(admin: AdminClient, v: ParsedValues, out: Output
       if (tlog) {
         const now = new Date().toISOString().replace('T', ' ').slice(0, 19);
         const lines = rows.map(
-          (r) => `${now}|noname|${r.cluster}|${r.brokerName}|${Math.round(r.rtMs)}`,
+          (r) => `${now}|${machineRoom}|${r.cluster}|${r.brokerName}|${Math.round(r.rtMs)}`,
         );
         out.line(lines.join('\n'), rows);
       } else {

@@ -11,7 +11,19 @@ describe('versionDesc', () => {
     expect(versionDesc(479)).toBe('V5_3_3');
     expect(versionDesc(611)).toBe('V5_9_9');
     expect(versionDesc(612)).toBe('HIGHER_VERSION');
-    expect(versionDesc(100)).toBe('V3(100)');
+    expect(versionDesc(-1)).toBe('V3(-1)');
+  });
+
+  it('names the V3 ordinals as the enum lists them (ali-ons reports 121)', () => {
+    expect(versionDesc(0)).toBe('V3_0_0_SNAPSHOT');
+    expect(versionDesc(7)).toBe('V3_0_0_BETA6_SNAPSHOT');
+    expect(versionDesc(15)).toBe('V3_0_0_FINAL');
+    expect(versionDesc(17)).toBe('V3_0_1');
+    expect(versionDesc(46)).toBe('V3_1_0_SNAPSHOT');
+    expect(versionDesc(86)).toBe('V3_3_1_SNAPSHOT');
+    expect(versionDesc(121)).toBe('V3_4_9');
+    expect(versionDesc(122)).toBe('V3_5_1_SNAPSHOT');
+    expect(versionDesc(211)).toBe('V3_9_9');
   });
 });
 

@@ -3,8 +3,7 @@
 // ConsumerConnectionSubCommand, ProducerConnectionSubCommand, CloneGroupOffsetCommand and
 // SkipAccumulationSubCommand. One letter is one option key across mqadmin, so a letter that
 // means different things to two subcommands (-d: broadcast or destination group) has a neutral
-// key here. -o is a switch in mqadmin (updateTopic's order), so `-o` alone means true where
-// RocketMQ's tools take `-o true`.
+// key here. -o takes true/false as in RocketMQ (consumeMessageOrderly, cloneGroupOffset's offline).
 
 import type { AdminClient } from '../client/admin.js';
 import {
@@ -16,25 +15,41 @@ import {
   skipAccumulated,
   updateSubscriptionGroup,
 } from '../client/admin-groups.js';
+import { getConsumerRunningInfo, groupClients } from '../client/admin-messages.js';
+import { MQBrokerError } from '../client/errors.js';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../message/message.js';
+import { decodeConsumerConnection } from '../protocol/bodies/group-admin.js';
 import type { SubscriptionGroupConfigBody } from '../protocol/bodies/subscription-group.js';
+import { createRequest } from '../protocol/remoting-command.js';
+import { RequestCode } from '../protocol/request-code.js';
+import { ResponseCode } from '../protocol/response-code.js';
 import { type ParsedValues, stringFlag, UsageError } from './args.js';
-import { intFlag, need, type Subcommand, type SubcommandModule } from './mqadmin-output.js';
+import {
+  boolFlag,
+  type Cell,
+  intFlag,
+  need,
+  type Subcommand,
+  type SubcommandModule,
+} from './mqadmin-output.js';
 
 const HELP = `  updateSubGroup    create or update a consumer group: -b <brokerAddr> | -c <cluster>, -g <group>,
                     [-s consumeEnable] [-m consumeFromMinEnable] [-d consumeBroadcastEnable]
-                    [-o (consumeMessageOrderly)] [-q retryQueueNums] [-r retryMaxTimes]
+                    [-o consumeMessageOrderly] [-q retryQueueNums] [-r retryMaxTimes]
                     [-i brokerId] [-w whichBrokerWhenConsumeSlowly] [-a notifyConsumerIdsChanged]
                     [-p groupRetryPolicy JSON] [--groupSysFlag n] [--consumeTimeoutMinute n]
                     [--attributes +a=b,+c=d]
   deleteSubGroup    delete a consumer group: -b <brokerAddr> | -c <cluster>, -g <group>,
                     [-r removeOffset=false]
   consumerProgress  without -g: every group with its TPS and total diff; with -g <group>
-                    [-t <topic>]: per queue broker/consumer offset, diff, last time, totals
+                    [-t <topic>]: per queue broker/consumer offset, diff, last time, totals;
+                    [-s true]: and the client IP holding each queue;
+                    [-c <cluster>]: that cluster's brokers only
   consumerConnection the consumers of a group and their subscriptions: -g <group>
+                    [-b <brokerAddr>] (as that broker sees them)
   producerConnection the producers of a group on a topic's brokers: -g <group> -t <topic>
   cloneGroupOffset  copy a group's offsets of a topic to another group:
-                    -s <srcGroup> -d <destGroup> -t <topic> [-o (offline)]
+                    -s <srcGroup> -d <destGroup> -t <topic> [-o offline=false]
   skipAccumulatedMessage  move a group's offsets of a topic to the end:
                     -g <group> -t <topic> [-c <cluster>] [-f force=true]`;
 
@@ -47,12 +62,33 @@ const OPTIONS = {
   attributes: { type: 'string' },
 } as const;
 
-/** MQVersion.Version's name for an ordinal: V4_0_0_SNAPSHOT (212) on, two per patch release. */
+/**
+ * MQVersion.Version's V3 names, ordinals 0–211: sixteen pre-releases, then a SNAPSHOT and a
+ * release for each patch (3.0.1–3.0.15, 3.1.0–3.2.9, then x.1–x.9 for 3.3 to 3.9). ali-ons
+ * reports 121, V3_4_9.
+ */
+const V3_NAMES: readonly string[] = (() => {
+  const beta = (n: number) => (n < 6 ? [`BETA${n}`] : [`BETA${n}_SNAPSHOT`, `BETA${n}`]);
+  const pre = ['SNAPSHOT', 'ALPHA1', ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap(beta), 'FINAL'];
+  const names = pre.map((p) => `V3_0_0_${p}`);
+  const patches: [number, number, number][] = [
+    [0, 1, 15],
+    [1, 0, 9],
+    [2, 0, 9],
+  ];
+  for (let minor = 3; minor <= 9; minor++) patches.push([minor, 1, 9]);
+  for (const [minor, first, last] of patches) {
+    for (let p = first; p <= last; p++) names.push(`V3_${minor}_${p}_SNAPSHOT`, `V3_${minor}_${p}`);
+  }
+  return names;
+})();
+
+/** MQVersion.Version's name for an ordinal: V3 from the table, two per patch release after. */
 export function versionDesc(ordinal: number): string {
   const V4_0_0_SNAPSHOT = 212;
   const HIGHER_VERSION = V4_0_0_SNAPSHOT + 400;
   if (ordinal >= HIGHER_VERSION) return 'HIGHER_VERSION';
-  if (ordinal < V4_0_0_SNAPSHOT) return `V3(${ordinal})`;
+  if (ordinal < V4_0_0_SNAPSHOT) return V3_NAMES[ordinal] ?? `V3(${ordinal})`;
   const i = ordinal - V4_0_0_SNAPSHOT;
   const release = Math.floor(i / 2);
   const major = 4 + Math.floor(release / 100);
@@ -70,15 +106,6 @@ export function formatLastTime(ms: number): string {
     `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` +
     `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
   );
-}
-
-function boolFlag(v: ParsedValues, key: string, letter: string): boolean | undefined {
-  const s = stringFlag(v, key);
-  if (s === undefined) return undefined;
-  // Boolean.parseBoolean: anything but "true" (any case) is false; a typo deserves an error here.
-  if (!/^(true|false)$/i.test(s))
-    throw new UsageError(`-${letter} must be true or false, got '${s}'`);
-  return s.toLowerCase() === 'true';
 }
 
 function optInt(v: ParsedValues, key: string, letter: string): number | undefined {
@@ -119,7 +146,7 @@ function subGroupConfig(
   set('consumeEnable', boolFlag(v, 'timestamp', 's'));
   set('consumeFromMinEnable', boolFlag(v, 'method', 'm'));
   set('consumeBroadcastEnable', boolFlag(v, 'consumerClientId', 'd'));
-  if (v.order === true) cfg.consumeMessageOrderly = true;
+  set('consumeMessageOrderly', boolFlag(v, 'order', 'o'));
   set('retryQueueNums', optInt(v, 'groupFlagQ', 'q'));
   set('retryMaxTimes', optInt(v, 'readQueueNums', 'r'));
   set('brokerId', optInt(v, 'msgId', 'i'));
@@ -176,6 +203,27 @@ const deleteSubGroup: Subcommand = async (admin, v, out) => {
   out.line(lines.join('\n'), { group, brokers: addrs, removeOffset: clean });
 };
 
+const mqKey = (mq: { topic: string; brokerName: string; queueId: number }) =>
+  `${mq.topic}@${mq.brokerName}@${mq.queueId}`;
+
+/**
+ * ConsumerProgressSubCommand#getMessageQueueAllocationResult: each online client's running info
+ * names the queues it holds; the IP is its clientId up to the '@'. A client that does not answer
+ * leaves its queues at N/A rather than failing the command, as the Java tool does.
+ */
+async function queueHolders(admin: AdminClient, group: string): Promise<Map<string, string>> {
+  const holders = new Map<string, string>();
+  const online = await groupClients(admin, group).catch(() => undefined);
+  for (const clientId of online?.clientIds ?? []) {
+    const info = await getConsumerRunningInfo(admin, online!.brokerAddr, group, clientId).catch(
+      () => undefined,
+    );
+    const ip = clientId.split('@')[0]!;
+    for (const { mq } of info?.mqTable ?? []) holders.set(mqKey(mq), ip);
+  }
+  return holders;
+}
+
 const consumerProgressOfGroup = async (
   admin: AdminClient,
   v: ParsedValues,
@@ -183,6 +231,14 @@ const consumerProgressOfGroup = async (
   group: string,
 ) => {
   const stats = await examineConsumeStats(admin, group, stringFlag(v, 'topic'));
+  const cluster = stringFlag(v, 'clusterName');
+  if (cluster) {
+    // -c: the queues of that cluster's brokers only (examineConsumeStats(cluster, …) in Java).
+    const names = (await admin.getClusterInfo()).clusterAddrTable[cluster];
+    if (!names) throw new UsageError(`cluster ${cluster} does not exist; clusterList shows them`);
+    stats.offsetTable = stats.offsetTable.filter(({ mq }) => names.includes(mq.brokerName));
+  }
+  const holders = boolFlag(v, 'timestamp', 's') ? await queueHolders(admin, group) : undefined;
   let diffTotal = 0;
   let inflightTotal = 0;
   const rows = stats.offsetTable.map(({ mq, offset: o }) => {
@@ -190,28 +246,18 @@ const consumerProgressOfGroup = async (
     const inflight = o.pullOffset - o.consumerOffset;
     diffTotal += diff;
     inflightTotal += inflight;
-    return [
-      mq.topic,
-      mq.brokerName,
-      mq.queueId,
-      o.brokerOffset,
-      o.consumerOffset,
-      diff,
-      inflight,
-      formatLastTime(o.lastTimestamp),
-    ];
+    const row: Cell[] = [mq.topic, mq.brokerName, mq.queueId, o.brokerOffset, o.consumerOffset];
+    if (holders) row.push(holders.get(mqKey(mq)) ?? 'N/A');
+    return [...row, diff, inflight, formatLastTime(o.lastTimestamp)];
   });
-  const header = [
-    '#Topic',
-    '#Broker Name',
-    '#QID',
-    '#Broker Offset',
-    '#Consumer Offset',
-    '#Diff',
-    '#Inflight',
-    '#LastTime',
-  ];
-  const queues = stats.offsetTable.map(({ mq, offset }) => ({ ...mq, ...offset }));
+  const header = ['#Topic', '#Broker Name', '#QID', '#Broker Offset', '#Consumer Offset'];
+  if (holders) header.push('#Client IP');
+  header.push('#Diff', '#Inflight', '#LastTime');
+  const queues = stats.offsetTable.map(({ mq, offset }) => ({
+    ...mq,
+    ...offset,
+    ...(holders ? { clientIp: holders.get(mqKey(mq)) ?? null } : {}),
+  }));
   const totals = { consumeTps: stats.consumeTps, diffTotal, inflightTotal };
   out.table(header, rows, { queues, ...totals });
   if (v.json) return;
@@ -255,17 +301,28 @@ const consumerProgress: Subcommand = async (admin, v, out) => {
   else await consumerProgressAll(admin, out);
 };
 
+/** consumerConnection -b: GET_CONSUMER_CONNECTION_LIST (203) asked of that broker alone. */
+async function connectionOn(admin: AdminClient, addr: string, group: string) {
+  const req = createRequest(RequestCode.GET_CONSUMER_CONNECTION_LIST, 0, { consumerGroup: group });
+  const res = await admin.instance.remoting.invoke(addr, req);
+  if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, addr);
+  return decodeConsumerConnection(res.body);
+}
+
 const consumerConnection: Subcommand = async (admin, v, out) => {
-  const cc = await examineConsumerConnection(admin, need(v, 'group', 'g').trim());
-  const rows = cc.connectionSet.map((c, i) => [
-    String(i + 1).padStart(3, '0'),
+  const group = need(v, 'group', 'g').trim();
+  const addr = stringFlag(v, 'brokerAddr');
+  const cc = addr
+    ? await connectionOn(admin, addr, group)
+    : await examineConsumerConnection(admin, group);
+  const rows = cc.connectionSet.map((c) => [
     c.clientId,
     c.clientAddr,
     c.language,
     versionDesc(c.version),
   ]);
   if (v.json) return out.line('', cc);
-  out.table(['#', '#ClientId', '#ClientAddr', '#Language', '#Version'], rows);
+  out.table(['#ClientId', '#ClientAddr', '#Language', '#Version'], rows);
   const subs = Object.values(cc.subscriptionTable).map((s) => [s.topic, s.subString]);
   out.line('\nBelow is subscription:');
   out.table(['#Topic', '#SubExpression'], subs);
@@ -295,7 +352,7 @@ const cloneGroupOffsetCmd: Subcommand = async (admin, v, out) => {
     throw new UsageError('cloneGroupOffset needs -s <srcGroup> and -d <destGroup>');
   }
   const topic = need(v, 'topic', 't').trim();
-  const offline = v.order === true;
+  const offline = boolFlag(v, 'order', 'o') ?? false;
   const brokers = await cloneGroupOffset(admin, { srcGroup, destGroup, topic, offline });
   out.line(
     `clone group offset success. srcGroup[${srcGroup}], destGroup=[${destGroup}], topic[${topic}]`,

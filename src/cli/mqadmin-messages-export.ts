@@ -5,10 +5,10 @@
 // are left out (getUserTopicConfig / getUserSubscriptionGroup); --specialTopic keeps %RETRY% and
 // %DLQ% topics. exportConfigs (ExportConfigsCommand) writes <filePath>/configs.json: the keys of
 // each master's config that ExportConfigsCommand#needBrokerProprties keeps, and the cluster's
-// size. RocketMQ's -t/-g/-s are flags without values, which mqadmin's -t/-g/-s (they take
-// one) cannot be, so they are spelled out here.
+// size. RocketMQ's -t/-g/-s switches work here too (mqadmin-switches.ts turns them into
+// --topicOnly, --groupOnly and --specialTopic).
 //   exportMetadata (-c <cluster> | -b <brokerAddr>) [-f <filePath>=/tmp/rocketmq/export]
-//     [--topicOnly | --groupOnly] [--specialTopic]
+//     [-t | --topicOnly | -g | --groupOnly] [-s | --specialTopic]
 //   exportConfigs -c <cluster> [-f <filePath>=/tmp/rocketmq/export]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +26,8 @@ import { type ParsedValues, stringFlag, UsageError } from './args.js';
 import type { Subcommand } from './mqadmin-output.js';
 
 export const EXPORT_HELP = `  exportMetadata    user topics and groups to JSON: -c <cluster> | -b <brokerAddr>,
-                    [-f <filePath>=/tmp/rocketmq/export] [--topicOnly | --groupOnly] [--specialTopic]
+                    [-f <filePath>=/tmp/rocketmq/export] [-t (topics only) | -g (groups only)]
+                    [-s (with %RETRY% and %DLQ% topics)]
   exportConfigs     the masters' main config keys and the cluster's size to JSON: -c <cluster>,
                     [-f <filePath>=/tmp/rocketmq/export]`;
 

@@ -3,8 +3,8 @@
 // (consumer/GetConsumerConfigSubCommand). Messages are read by pulls that commit nothing.
 //   printMsg -t <topic> [-c charset] [-s subExpression] [-b begin] [-e end] [-d printBody]
 //   printMsgByQueue -t <topic> -a <brokerName> -i <queueId> [-s] [-b] [-e] [-d printBody]
-//   consumeMessage -t <topic> [-b <brokerName> -i <queueId> --offset <offset>] [-c count=128]
-//     [-g group]
+//   consumeMessage -t <topic> [-b <brokerName> -i <queueId> -o <offset>] [-c count=128]
+//     [-g group] [-s begin] [-e end]
 //   getConsumerConfig -g <group>
 // Each queue's offset range goes to stderr as progress; the messages go to stdout.
 import type { AdminClient } from '../client/admin.js';
@@ -23,7 +23,7 @@ export const PRINT_HELP = `  printMsg          every queue's messages in a time 
   printMsgByQueue   one queue's messages: -t <topic> -a <brokerName> -i <queueId>
                     [-s subExpression] [-b begin] [-e end] [-d printBody=false]
   consumeMessage    read messages without committing: -t <topic> [-b <brokerName> -i <queueId>
-                    --offset <offset>] [-c count=128] [-g group]
+                    -o <offset>] [-c count=128] [-g group] [-s begin] [-e end]
   getConsumerConfig a group's subscription config on every broker: -g <group>
   (begin/end: milliseconds or yyyy-MM-dd#HH:mm:ss:SSS; default the whole queue)`;
 
@@ -133,16 +133,21 @@ export const PRINT_COMMANDS: Record<string, Subcommand> = {
       ? [{ brokerName, brokerAddr: await brokerAddrOf(admin, topic, brokerName), topic, queueId }]
       : await topicQueues(admin, topic);
     const group = stringFlag(v, 'group');
+    const begin = timeFlag(v, 'timestamp', 's');
+    const end = timeFlag(v, 'endTimestamp', 'e');
     const got: MessageExt[] = [];
     for (const q of queues) {
       const min = await admin.getMinOffset(q.brokerAddr, topic, q.queueId);
       const max = await admin.getMaxOffset(q.brokerAddr, topic, q.queueId);
-      const from = brokerName ? intFlag(v, 'offset', '-offset', min) : min;
-      const to = Math.min(max, from + count - got.length);
+      const at = (t: number | undefined, dflt: number) =>
+        t === undefined ? dflt : searchOffset(admin, q.brokerAddr, topic, q.queueId, t);
+      const from = brokerName ? intFlag(v, 'order', 'o', -1) : -1;
+      const start = from >= 0 ? from : await at(begin, min);
+      const to = Math.min(await at(end, max), start + count - got.length);
       out.progress(
-        `${q.brokerName} queue ${q.queueId}: reading [${from}, ${to}) of [${min}, ${max})`,
+        `${q.brokerName} queue ${q.queueId}: reading [${start}, ${to}) of [${min}, ${max})`,
       );
-      for await (const m of readQueue(admin, q, { from, to, group })) got.push(m);
+      for await (const m of readQueue(admin, q, { from: start, to, group })) got.push(m);
       if (got.length >= count) break;
     }
     if (v.json === true)

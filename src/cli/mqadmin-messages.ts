@@ -1,13 +1,16 @@
 // mqadmin's consumer-status and message subcommands
-// (tools/command/consumer/ConsumerStatusSubCommand, message/QueryMsgByUniqueKeySubCommand,
+// (tools/command/consumer/ConsumerStatusSubCommand, message/QueryMsgByKeySubCommand,
+// QueryMsgByIdSubCommand, QueryMsgByUniqueKeySubCommand,
 // QueryMsgByOffsetSubCommand, SendMessageCommand, CheckMsgSendRTCommand), with RocketMQ's flags
 // where they clash with none already taken (printMsg and the others: mqadmin-messages-*.ts):
-//   consumerStatus -g <group> [-i <clientId>] [-s <jstack: true|false>]
-//   queryMsgByUniqueKey -i <uniqKey> -t <topic> [-g <group> -d <clientId>]   (-g -d: consume it)
-//   queryMsgByOffset -t <topic> -b <brokerName> -i <queueId> --offset <offset>
+//   queryMsgByKey -t <topic> -k <key> [-m maxNum] [-b begin] [-e end]
+//   queryMsgById -i <offsetMsgId> [-g <group> -d <clientId>]                (-g -d: consume it)
+//   consumerStatus -g <group> [-i <clientId>] [-b <brokerAddr>] [-s (jstack)]
+//   queryMsgByUniqueKey -i <uniqKey> -t <topic> [-a] [-g <group> -d <clientId>]
+//   queryMsgByOffset -t <topic> -b <brokerName> -i <queueId> -o <offset>
 //   sendMessage -t <topic> -p <body> [-k <keys>] [-c <tags>] [-b <brokerName> -i <queueId>]
 //   checkMsgSendRT -t <topic> [-a <amount>=100] [-s <size>=128]
-// -o is mqadmin's boolean order flag, so queryMsgByOffset takes its offset as --offset.
+// -o is one option key (updateTopic's order); here its value is the queue offset.
 import {
   consumeMessageDirectly,
   getConsumerRunningInfo,
@@ -21,15 +24,19 @@ import { decodeOffsetMsgId } from '../message/message-id.js';
 import type { ConsumerRunningInfo } from '../protocol/bodies/consumer-running-info.js';
 import { type ParsedValues, stringFlag, UsageError } from './args.js';
 import { EXPORT_COMMANDS, EXPORT_HELP, EXPORT_OPTIONS } from './mqadmin-messages-export.js';
-import { PRINT_COMMANDS, PRINT_HELP } from './mqadmin-messages-print.js';
+import { PRINT_COMMANDS, PRINT_HELP, timeFlag } from './mqadmin-messages-print.js';
 import { intFlag, need, type Output, type Subcommand } from './mqadmin-output.js';
 
-export const MESSAGES_HELP = `  consumerStatus    each live client's running info (subscriptions, queues held): -g <group>
-                    [-i <clientId>] (one client in full) [-s true] (ask for its jstack)
-  queryMsgByUniqueKey  a message by its UNIQ_KEY: -i <uniqKey> -t <topic>,
+export const MESSAGES_HELP = `  queryMsgByKey     messages of a topic by key (KEYS word or UNIQ_KEY): -t <topic> -k <key>
+                    [-m maxNum=64] [-b begin] [-e end] (store time, ms or yyyy-MM-dd#HH:mm:ss:SSS)
+  queryMsgById      one message by its offset message id: -i <msgId>,
+                    [-g <group> -d <clientId>] (that client consumes it now, nothing committed)
+  consumerStatus    each live client's running info (subscriptions, queues held): -g <group>
+                    [-i <clientId>] (one client in full) [-b <brokerAddr>] [-s] (ask for its jstack)
+  queryMsgByUniqueKey  a message by its UNIQ_KEY: -i <uniqKey> -t <topic>, [-a] (every copy),
                     [-g <group> -d <clientId>] (that client consumes it now, nothing committed)
   queryMsgByOffset  the message at one queue offset: -t <topic> -b <brokerName> -i <queueId>
-                    --offset <offset>
+                    -o <offset>
   sendMessage       send one message: -t <topic> -p <body> [-k <keys>] [-c <tags>]
                     [-b <brokerName> -i <queueId>]
   checkMsgSendRT    send -a messages of -s bytes, the RT of each: -t <topic> [-a 100] [-s 128]
@@ -39,7 +46,6 @@ ${EXPORT_HELP}`;
 export const MESSAGES_OPTIONS = {
   consumerClientId: { type: 'string', short: 'd' },
   amount: { type: 'string', short: 'a' },
-  offset: { type: 'string' },
   endTimestamp: { type: 'string', short: 'e' },
   ...EXPORT_OPTIONS,
 } as const;
@@ -52,22 +58,22 @@ export function messageFields(
 ): void {
   out.fields(
     [
-      ['OffsetID', m.offsetMsgId],
-      ['Topic', m.topic],
-      ['Tags', m.properties.TAGS ?? ''],
-      ['Keys', m.properties.KEYS ?? ''],
-      ['Unique Key', m.properties.UNIQ_KEY ?? ''],
-      ['Queue ID', m.queueId],
-      ['Queue Offset', m.queueOffset],
-      ['CommitLog Offset', m.commitLogOffset],
-      ['Reconsume Times', m.reconsumeTimes],
-      ['Born Timestamp', new Date(m.bornTimestamp).toISOString()],
-      ['Store Timestamp', new Date(m.storeTimestamp).toISOString()],
-      ['Born Host', m.bornHost],
-      ['Store Host', m.storeHost],
-      ['System Flag', m.sysFlag],
-      ['Properties', JSON.stringify(m.properties)],
-      ['Message Body', m.body.toString('utf8')],
+      ['OffsetID:', m.offsetMsgId],
+      ['Topic:', m.topic],
+      ['Tags:', m.properties.TAGS ?? ''],
+      ['Keys:', m.properties.KEYS ?? ''],
+      ['Unique Key:', m.properties.UNIQ_KEY ?? ''],
+      ['Queue ID:', m.queueId],
+      ['Queue Offset:', m.queueOffset],
+      ['CommitLog Offset:', m.commitLogOffset],
+      ['Reconsume Times:', m.reconsumeTimes],
+      ['Born Timestamp:', new Date(m.bornTimestamp).toISOString()],
+      ['Store Timestamp:', new Date(m.storeTimestamp).toISOString()],
+      ['Born Host:', m.bornHost],
+      ['Store Host:', m.storeHost],
+      ['System Flag:', m.sysFlag],
+      ['Properties:', JSON.stringify(m.properties)],
+      ['Message Body:', m.body.toString('utf8')],
       ...extra,
     ],
     { ...m, body: m.body.toString('utf8'), ...Object.fromEntries(extra) },
@@ -146,10 +152,12 @@ async function consumerStatus(
   out: Output,
 ): Promise<void> {
   const group = need(v, 'group', 'g');
-  const { brokerAddr, clientIds } = await groupClients(admin, group);
+  const online = await groupClients(admin, group);
+  const brokerAddr = stringFlag(v, 'brokerAddr') ?? online.brokerAddr;
+  const { clientIds } = online;
   const only = stringFlag(v, 'msgId');
-  // -s asks for the client's thread dump (jstackEnable); a Node client has none to give.
-  const jstack = stringFlag(v, 'timestamp') === 'true';
+  // -s (a switch) asks for the client's thread dump (jstackEnable); a Node client has none.
+  const jstack = v.jstack === true;
   if (only) {
     if (!clientIds.includes(only)) {
       throw new UsageError(
@@ -163,25 +171,62 @@ async function consumerStatus(
       await getConsumerRunningInfo(admin, brokerAddr, group, only, jstack),
     );
   }
+  // A client that does not answer (ali-ons never does) is reported, not fatal: the Java tool
+  // prints the stack trace and goes on with the others.
   const infos: ConsumerRunningInfo[] = [];
+  const clients: Record<string, unknown>[] = [];
   const rows: (string | number)[][] = [];
   for (const [i, id] of clientIds.entries()) {
     out.progress(`get running info of ${id} via ${brokerAddr}`);
-    const info = await getConsumerRunningInfo(admin, brokerAddr, group, id, jstack);
+    const info = await getConsumerRunningInfo(admin, brokerAddr, group, id, jstack).catch(
+      (err: Error) => err,
+    );
+    if (info instanceof Error) {
+      out.progress(`${id} did not answer: ${info.message}`);
+      clients.push({ clientId: id, error: info.message });
+      rows.push([i + 1, id, 'N/A', 'N/A', 'N/A']);
+      continue;
+    }
     infos.push(info);
+    clients.push({ clientId: id, ...info });
     const cached = info.mqTable.reduce((n, e) => n + e.info.cachedMsgCount, 0);
     rows.push([i + 1, id, info.properties.PROP_CLIENT_VERSION ?? '', info.mqTable.length, cached]);
   }
   const same = sameSubscriptions(infos);
-  const verdict = same
-    ? 'Same subscription in the same group of consumer'
-    : 'WARN: Different subscription in the same group of consumer!!!';
+  const verdict =
+    infos.length === 0
+      ? 'No client of the group answered; see the lines above'
+      : same
+        ? 'Same subscription in the same group of consumer'
+        : 'WARN: Different subscription in the same group of consumer!!!';
   if (v.json === true) {
-    const clients = clientIds.map((clientId, i) => ({ clientId, ...infos[i] }));
     return out.line(verdict, { group, brokerAddr, sameSubscription: same, clients });
   }
   out.table(['#Index', '#ClientId', '#Version', '#Queues', '#Cached Msgs'], rows);
   out.line(`\n${verdict}`);
+}
+
+/** CONSUME_MESSAGE_DIRECTLY through the broker that stored `m`, and the client's answer. */
+async function consumeDirectly(
+  admin: Parameters<Subcommand>[0],
+  out: Output,
+  m: MessageExt,
+  group: string,
+  clientId: string,
+): Promise<void> {
+  const storeHost = decodeOffsetMsgId(m.offsetMsgId).storeHost;
+  const r = await consumeMessageDirectly(admin, storeHost, group, clientId, m.offsetMsgId, m.topic);
+  out.fields(
+    [
+      ['OffsetID:', m.offsetMsgId],
+      ['Consume Result:', r.consumeResult],
+      ['Order:', r.order],
+      ['Auto Commit:', r.autoCommit],
+      ['Spent Time Mills:', r.spentTimeMills],
+      ['Remark:', r.remark],
+    ],
+    { offsetMsgId: m.offsetMsgId, ...r },
+  );
 }
 
 async function withProducer<T>(
@@ -213,32 +258,50 @@ export const MESSAGES_COMMANDS: Record<string, Subcommand> = {
     );
     const m = found[0];
     if (!m) throw new Error(`no message of ${topic} has unique key ${key}; check -t and -i`);
+    // -a (showAll): every stored copy of the key (a retried send can store it twice).
+    if (v.showAll === true && found.length > 1) {
+      const rows = found.map((x) => [x.offsetMsgId, x.queueId, x.queueOffset, x.storeHost]);
+      return out.table(['#Message ID', '#QID', '#Offset', '#Store Host'], rows, found);
+    }
     const group = stringFlag(v, 'group');
     const clientId = stringFlag(v, 'consumerClientId');
     if (!group !== !clientId)
       throw new UsageError('give both -g <group> and -d <clientId>, or neither');
     if (!group || !clientId) return messageFields(out, m);
-    const storeHost = decodeOffsetMsgId(m.offsetMsgId).storeHost;
-    const r = await consumeMessageDirectly(admin, storeHost, group, clientId, m.offsetMsgId, topic);
-    out.fields(
-      [
-        ['OffsetID', m.offsetMsgId],
-        ['Consume Result', r.consumeResult],
-        ['Order', r.order],
-        ['Auto Commit', r.autoCommit],
-        ['Spent Time Mills', r.spentTimeMills],
-        ['Remark', r.remark],
-      ],
-      { offsetMsgId: m.offsetMsgId, ...r },
+    await consumeDirectly(admin, out, m, group, clientId);
+  },
+  async queryMsgByKey(admin, v, out) {
+    const maxNum = intFlag(v, 'method', 'm', 64);
+    const begin = timeFlag(v, 'brokerAddr', 'b') ?? 0;
+    const end = timeFlag(v, 'endTimestamp', 'e') ?? Number.MAX_SAFE_INTEGER;
+    const msgs = await admin.queryMessageByKey(
+      need(v, 'topic', 't'),
+      need(v, 'msgKey', 'k'),
+      maxNum,
     );
+    // The broker's QUERY_MESSAGE takes begin/end too; KiteMQ's admin client asks for all time,
+    // so the window is applied to the store times of what came back.
+    const rows = msgs
+      .filter((m) => m.storeTimestamp >= begin && m.storeTimestamp <= end)
+      .map((m) => [m.offsetMsgId, m.queueId, m.queueOffset]);
+    out.table(['#Message ID', '#QID', '#Offset'], rows);
+  },
+  async queryMsgById(admin, v, out) {
+    const m = await admin.viewMessage(need(v, 'msgId', 'i'));
+    const group = stringFlag(v, 'group');
+    const clientId = stringFlag(v, 'consumerClientId');
+    if (!group !== !clientId)
+      throw new UsageError('give both -g <group> and -d <clientId>, or neither');
+    if (!group || !clientId) return messageFields(out, m);
+    await consumeDirectly(admin, out, m, group, clientId);
   },
   async queryMsgByOffset(admin, v, out) {
     const topic = need(v, 'topic', 't');
     const brokerName = need(v, 'brokerAddr', 'b');
     const queueId = intFlag(v, 'msgId', 'i', -1);
     if (queueId < 0) throw new UsageError('missing -i <queueId>; run mqadmin -h for help');
-    const offset = intFlag(v, 'offset', '-offset', -1);
-    if (offset < 0) throw new UsageError('missing --offset <offset>; run mqadmin -h for help');
+    const offset = intFlag(v, 'order', 'o', -1);
+    if (offset < 0) throw new UsageError('missing -o <offset>; run mqadmin -h for help');
     messageFields(out, await queryMessageByOffset(admin, topic, brokerName, queueId, offset));
   },
   async sendMessage(admin, v, out) {

@@ -58,6 +58,13 @@ function brokerName(v: ParsedValues): string {
 const COMMANDS: Record<string, Subcommand> = {
   async getNamesrvConfig(admin, _v, out) {
     const results = await getNamesrvConfig(admin);
+    const failed = results.filter((r) => !r.ok);
+    const why = failed
+      .map((r) => `${r.namesrv} (${r.error.replace(/; is the server running\?$/, '')})`)
+      .join(', ');
+    const fix = 'check -n or NAMESRV_ADDR and that mqnamesrv is running there';
+    if (failed.length === results.length)
+      throw new Error(`no name server answered: ${why}; ${fix}`);
     const text: string[] = [];
     for (const r of results) {
       text.push(`============${r.namesrv}============`);
@@ -66,7 +73,7 @@ const COMMANDS: Record<string, Subcommand> = {
     }
     const data = Object.fromEntries(results.map((r) => [r.namesrv, r.ok ? r.value : r]));
     out.line(text.join('\n'), data);
-    if (results.some((r) => !r.ok)) throw new Error('some name servers did not answer; see above');
+    if (failed.length > 0) throw new Error(`name servers did not answer: ${why}; ${fix}`);
   },
   async updateNamesrvConfig(admin, v, out) {
     const key = needAs(v, 'msgKey', 'k', 'key');

@@ -105,3 +105,15 @@ export function intFlag(v: ParsedValues, flag: string, letter: string, dflt: num
   if (!/^-?\d+$/.test(s)) throw new UsageError(`-${letter} must be a number, got '${s}'`);
   return Number(s);
 }
+
+/**
+ * A flag that takes true or false, as RocketMQ's tools take `-o true`. Java's
+ * Boolean.parseBoolean reads a typo as false; here it is a usage error instead.
+ */
+export function boolFlag(v: ParsedValues, flag: string, letter: string): boolean | undefined {
+  const s = stringFlag(v, flag);
+  if (s === undefined) return undefined;
+  if (!/^(true|false)$/i.test(s))
+    throw new UsageError(`-${letter} must be true or false, got '${s}'`);
+  return s.toLowerCase() === 'true';
+}

@@ -44,7 +44,7 @@ async function groupsByTopic(admin: AdminClient, masters: string[]) {
 
 export async function statsAll(admin: AdminClient, v: ParsedValues, out: Output): Promise<void> {
   const only = stringFlag(v, 'topic');
-  const activeOnly = stringFlag(v, 'amount') === 'true'; // -a true, RocketMQ's activeTopic
+  const activeOnly = v.activeTopic === true; // -a, RocketMQ's activeTopic switch
   const topics = only ? [only] : (await admin.getAllTopics()).sort();
   const info = await admin.getClusterInfo();
   const masters = Object.values(info.brokerAddrTable)

@@ -1,13 +1,15 @@
 // mqadmin's topic subcommands beside updateTopic/topicList/topicRoute (tools/command/topic/*,
 // RocketMQ 5.x):
+//   topicStatus -t <topic> [-c <cluster>]      per queue min/max offset and last store time
 //   topicClusterList -t <topic>                 the clusters whose brokers serve the topic
 //   updateTopicPerm -t <topic> -p 2|4|6 (-b <brokerAddr> | -c <cluster>)
 //   updateOrderConf -t <topic> -m put|get|delete [-v 'brokerName:num;…']   (KV ORDER_TOPIC_CONFIG)
 //   allocateMQ -t <topic> -i <ip,ip,…>          AllocateMessageQueueAveragely over the route
 //   updateTopicList (-b <brokerAddr> | -c <cluster>) -f <file.json>   a JSON list of TopicConfig
-// and topicList -c <cluster> (the cluster view; mqadmin.ts's topicList calls topicClusterView).
+// and topicList -c (the cluster view) and topicRoute -l (the table), which mqadmin.ts calls.
 import { readFileSync } from 'node:fs';
 import type { AdminClient } from '../client/admin.js';
+import { queryMessageByOffset } from '../client/admin-messages.js';
 import {
   deleteKvConfig,
   getKvConfig,
@@ -19,9 +21,11 @@ import {
 import { allocateAveragely, type MessageQueue } from '../client/impl/allocate.js';
 import { isReadable, perm2String } from '../common/perm.js';
 import { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX } from '../message/message.js';
+import type { TopicRouteData } from '../protocol/bodies/route-data.js';
 import { stringFlag, UsageError } from './args.js';
 import { needAs } from './mqadmin-namesrv.js';
 import {
+  type Cell,
   intFlag,
   need,
   type Output,
@@ -29,7 +33,9 @@ import {
   type SubcommandModule,
 } from './mqadmin-output.js';
 
-const HELP = `  topicClusterList  the clusters a topic is served by: -t <topic>
+const HELP = `  topicStatus       min/max offsets and last store time of every queue of a topic: -t <topic>
+                    [-c <cluster>]
+  topicClusterList  the clusters a topic is served by: -t <topic>
   updateTopicPerm   change a topic's perm: -t <topic> -p 2|4|6, -b <brokerAddr> | -c <cluster>
   updateOrderConf   ordered-topic config in the name servers: -t <topic> -m put|get|delete,
                     [-v 'brokerName:queueNum;…'] (put)
@@ -42,29 +48,92 @@ const OPTIONS = {
   method: { type: 'string', short: 'm' },
 } as const;
 
-/** topicList -c: one row per (topic, broker, consuming group); '' when no group consumes it. */
-export async function topicClusterView(
-  admin: AdminClient,
-  cluster: string,
-  out: Output,
-): Promise<void> {
+/**
+ * topicList -c (TopicListSubCommand's cluster model): one row per (cluster, topic, consuming
+ * group) of every cluster, '' when no group consumes it; %RETRY% and %DLQ% topics left out.
+ */
+export async function topicClusterView(admin: AdminClient, out: Output): Promise<void> {
   const rows: string[][] = [];
-  const topics = (await getTopicsByCluster(admin, cluster)).sort();
-  for (const topic of topics) {
-    if (topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) || topic.startsWith(DLQ_GROUP_TOPIC_PREFIX))
-      continue;
-    const route = await admin.getTopicRoute(topic);
-    const brokers = [...route.brokerDatas].sort((a, b) => (a.brokerName < b.brokerName ? -1 : 1));
-    for (const bd of brokers) {
-      const master = bd.brokerAddrs['0'];
-      if (bd.cluster !== cluster || !master) continue;
-      const groups = await queryTopicConsumeByWho(admin, master, topic);
-      for (const g of groups.length > 0 ? groups.sort() : ['']) {
-        rows.push([cluster, bd.brokerName, topic, g]);
+  const info = await admin.getClusterInfo();
+  for (const cluster of Object.keys(info.clusterAddrTable).sort()) {
+    for (const topic of (await getTopicsByCluster(admin, cluster)).sort()) {
+      if (topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) || topic.startsWith(DLQ_GROUP_TOPIC_PREFIX))
+        continue;
+      const route = await admin.getTopicRoute(topic);
+      const groups = new Set<string>();
+      for (const bd of route.brokerDatas) {
+        const master = bd.brokerAddrs['0'];
+        if (bd.cluster !== cluster || !master) continue;
+        for (const g of await queryTopicConsumeByWho(admin, master, topic)) groups.add(g);
       }
+      for (const g of groups.size > 0 ? [...groups].sort() : ['']) rows.push([cluster, topic, g]);
     }
   }
-  out.table(['#Cluster Name', '#Broker Name', '#Topic', '#Consumer Group'], rows);
+  out.table(['#Cluster Name', '#Topic', '#Consumer Group'], rows);
+}
+
+/** topicRoute -l (TopicRouteSubCommand#printData): one row per broker, then the totals. */
+export function topicRouteList(route: TopicRouteData, out: Output): void {
+  const brokers = [...route.brokerDatas].sort((a, b) => (a.brokerName < b.brokerName ? -1 : 1));
+  const rows: Cell[][] = [];
+  let read = 0;
+  let write = 0;
+  for (const bd of brokers) {
+    const qd = route.queueDatas.find((q) => q.brokerName === bd.brokerName);
+    if (!qd) continue;
+    read += qd.readQueueNums;
+    write += qd.writeQueueNums;
+    const addrs = Object.entries(bd.brokerAddrs).map(([id, a]) => `${id}=${a}`);
+    rows.push([
+      bd.cluster,
+      bd.brokerName,
+      `{${addrs.join(', ')}}`,
+      qd.readQueueNums,
+      qd.writeQueueNums,
+      qd.perm,
+    ]);
+  }
+  const header = [
+    '#ClusterName',
+    '#BrokerName',
+    '#BrokerAddrs',
+    '#ReadQueue',
+    '#WriteQueue',
+    '#Perm',
+  ];
+  const total = { brokers: rows.length, readQueueNums: read, writeQueueNums: write };
+  out.table(header, [...rows, ['Total:', rows.length, '', read, write, '']], {
+    brokers: brokers.map((bd) => ({
+      ...bd,
+      queueData: route.queueDatas.find((q) => q.brokerName === bd.brokerName) ?? null,
+    })),
+    total,
+  });
+}
+
+/**
+ * TopicOffset#lastUpdateTimestamp, the store time of the queue's last message, printed as
+ * UtilAll#timeMillisToHumanString2 (local time, milliseconds after a comma); '' for an empty
+ * queue or one whose last message is gone.
+ */
+async function lastUpdated(
+  admin: AdminClient,
+  topic: string,
+  brokerName: string,
+  queueId: number,
+  maxOffset: number,
+): Promise<string> {
+  if (maxOffset <= 0) return '';
+  const m = await queryMessageByOffset(admin, topic, brokerName, queueId, maxOffset - 1).catch(
+    () => undefined,
+  );
+  if (!m) return '';
+  const d = new Date(m.storeTimestamp);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return (
+    `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` +
+    `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())},${p(d.getMilliseconds(), 3)}`
+  );
 }
 
 function parseOrderConf(s: string): string {
@@ -96,6 +165,29 @@ function readTopicList(file: string): TopicConfigJson[] {
 }
 
 const COMMANDS: Record<string, Subcommand> = {
+  async topicStatus(admin, v, out) {
+    const topic = need(v, 'topic', 't');
+    const cluster = stringFlag(v, 'clusterName');
+    const route = await admin.getTopicRoute(topic);
+    const rows: Cell[][] = [];
+    const queueDatas = [...route.queueDatas].sort((a, b) => (a.brokerName < b.brokerName ? -1 : 1));
+    for (const qd of queueDatas) {
+      const bd = route.brokerDatas.find((b) => b.brokerName === qd.brokerName);
+      const addr = bd?.brokerAddrs['0'];
+      if (!addr || (cluster && bd.cluster !== cluster)) continue;
+      for (let q = 0; q < qd.readQueueNums; q++) {
+        const max = await admin.getMaxOffset(addr, topic, q);
+        rows.push([
+          qd.brokerName,
+          q,
+          await admin.getMinOffset(addr, topic, q),
+          max,
+          await lastUpdated(admin, topic, qd.brokerName, q, max),
+        ]);
+      }
+    }
+    out.table(['#Broker Name', '#QID', '#Min Offset', '#Max Offset', '#Last Updated'], rows);
+  },
   async topicClusterList(admin, v, out) {
     const route = await admin.getTopicRoute(need(v, 'topic', 't'));
     const clusters = [...new Set(route.brokerDatas.map((b) => b.cluster))].sort();

@@ -16,7 +16,8 @@ export const TRANSACTION_HELP = `  queryHalfMsg      pending and discarded half 
                     -b <brokerAddr> | -c <cluster>, [-t <topic>] [--json]
   endHalfMsg        force a commit or rollback: -i <transactionId> --commit | --rollback,
                     [-b <brokerAddr> | -c <cluster>] [-t <topic>] (the broker is found if not given)
-  resumeCheckHalfMessage  check a discarded half message again: -i <msgId> [-t <topic>] [-b <brokerAddr>]`;
+  resumeCheckHalfMessage  check a discarded half message again: -i <msgId> [-t <topic>]
+                    [-b <brokerAddr>]`;
 
 export const TRANSACTION_OPTIONS = {
   json: { type: 'boolean' },

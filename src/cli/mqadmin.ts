@@ -1,11 +1,11 @@
 // mqadmin: RocketMQ's admin tool, the commands a first cluster needs. Flags follow MQAdminStartup:
-//   updateTopic -n <ns> (-c <cluster> | -b <brokerAddr>) -t <topic> [-r 8] [-w 8] [-p 6] [-o]
-//   clusterList -n <ns>          topicList -n <ns>          topicRoute -n <ns> -t <topic>
-//   topicStatus -n <ns> -t <topic>
+//   updateTopic -n <ns> (-c <cluster> | -b <brokerAddr>) -t <topic> [-r 8] [-w 8] [-p 6] [-o false]
+//   clusterList -n <ns>          topicList -n <ns> [-c]     topicRoute -n <ns> -t <topic> [-l]
 // and the subcommands of the modules (mqadmin-transactions.ts, mqadmin-groups.ts).
 import { AdminClient } from '../client/admin.js';
 import { silentLogger } from '../common/logger.js';
 import { perm2String } from '../common/perm.js';
+import { RemotingConnectError, RemotingTimeoutError } from '../remoting/errors.js';
 import {
   CLIENT_OPTIONS,
   type CommandSpec,
@@ -18,14 +18,10 @@ import { clusterListLines, clusterRows, truncationNotes } from './cluster-list.j
 import { BROKER_MODULE } from './mqadmin-broker.js';
 import { GROUPS_MODULE } from './mqadmin-groups.js';
 import { HA_MODULE } from './mqadmin-ha.js';
-import {
-  MESSAGES_COMMANDS,
-  MESSAGES_HELP,
-  MESSAGES_OPTIONS,
-  messageFields,
-} from './mqadmin-messages.js';
+import { MESSAGES_COMMANDS, MESSAGES_HELP, MESSAGES_OPTIONS } from './mqadmin-messages.js';
 import { NAMESRV_MODULE } from './mqadmin-namesrv.js';
 import {
+  boolFlag,
   type Cell,
   createOutput,
   intFlag,
@@ -34,7 +30,8 @@ import {
   type Subcommand,
   type SubcommandModule,
 } from './mqadmin-output.js';
-import { TOPICS_MODULE, topicClusterView } from './mqadmin-topics.js';
+import { expandSwitches, SWITCH_OPTIONS } from './mqadmin-switches.js';
+import { TOPICS_MODULE, topicClusterView, topicRouteList } from './mqadmin-topics.js';
 import {
   TRANSACTION_COMMANDS,
   TRANSACTION_HELP,
@@ -56,14 +53,12 @@ const HELP = `Usage: mqadmin <command> -n <namesrvAddr> [flags]
 
 Commands:
   updateTopic       create or update a topic: -c <cluster> | -b <brokerAddr>, -t <topic>,
-                    [-r readQueueNums=8] [-w writeQueueNums=8] [-p perm=6] [-o order]
-  deleteTopic       delete a topic from a cluster's brokers and the name servers: -c <cluster> -t <topic>
-  clusterList       brokers of every cluster, with replica lag
-  topicList         every topic the name server knows; -c <cluster>: the cluster view
-  topicRoute        the route of a topic: -t <topic>
-  topicStatus       min/max offsets of every queue of a topic: -t <topic>
-  queryMsgByKey     messages of a topic by key (KEYS word or UNIQ_KEY): -t <topic> -k <key>
-  queryMsgById      one message by its offset message id: -i <msgId>
+                    [-r readQueueNums=8] [-w writeQueueNums=8] [-p perm=6] [-o order=false]
+  deleteTopic       delete a topic from a cluster's brokers and the name servers:
+                    -c <cluster> -t <topic>
+  clusterList       brokers of every cluster (or of -c <cluster>), with replica lag
+  topicList         every topic the name server knows; [-c]: with its cluster and groups
+  topicRoute        the route of a topic as JSON: -t <topic>; [-l]: as a table
   queryDlqMsg       the dead letters of a group, oldest first: -g <group>
   resendDlqMsg      send a dead letter back to its group (via %RETRY%<group>): -g <group> -i <msgId>
   resetOffsetByTime move a group's offsets to a time; running consumers follow:
@@ -80,12 +75,14 @@ export const OPTIONS = {
   readQueueNums: { type: 'string', short: 'r' },
   writeQueueNums: { type: 'string', short: 'w' },
   perm: { type: 'string', short: 'p' },
-  order: { type: 'boolean', short: 'o' },
+  // -o takes a value in every RocketMQ tool: order (true/false) here, offset in queryMsgByOffset.
+  order: { type: 'string', short: 'o' },
   msgKey: { type: 'string', short: 'k' },
   msgId: { type: 'string', short: 'i' },
   timestamp: { type: 'string', short: 's' },
   force: { type: 'string', short: 'f' },
   json: { type: 'boolean' },
+  ...SWITCH_OPTIONS,
   ...Object.assign({}, ...MODULES.map((m) => m.options)),
 } as const;
 
@@ -136,7 +133,7 @@ const COMMANDS: Record<string, Subcommand> = {
       readQueueNums: int(v, 'readQueueNums', 8),
       writeQueueNums: int(v, 'writeQueueNums', 8),
       perm,
-      order: v.order === true,
+      order: boolFlag(v, 'order', 'o') ?? false,
     });
     for (const c of created)
       if (c.warning) out.progress(`warning from ${c.brokerAddr}: ${c.warning}`);
@@ -147,43 +144,20 @@ const COMMANDS: Record<string, Subcommand> = {
     out.line(lines.join('\n'), { topic, created, perm: perm2String(perm) });
   },
   async clusterList(admin, v, out) {
-    const rows = await clusterRows(admin);
+    const cluster = stringFlag(v, 'clusterName');
+    const rows = (await clusterRows(admin)).filter((r) => !cluster || r.cluster === cluster);
     table(out, clusterListLines(rows), v.json ? rows : undefined);
     if (!v.json) for (const note of truncationNotes(rows)) out.line(note);
   },
   async topicList(admin, v, out) {
-    const cluster = stringFlag(v, 'clusterName');
-    if (cluster) return topicClusterView(admin, cluster, out);
+    if (v.clusterModel === true) return topicClusterView(admin, out);
     const topics = (await admin.getAllTopics()).sort();
     out.line(topics.join('\n'), topics);
   },
   async topicRoute(admin, v, out) {
     const route = await admin.getTopicRoute(need(v, 'topic', 't'));
+    if (v.list === true) return topicRouteList(route, out);
     out.line(JSON.stringify(route, null, 2), route);
-  },
-  async topicStatus(admin, v, out) {
-    const topic = need(v, 'topic', 't');
-    const route = await admin.getTopicRoute(topic);
-    const rows: (string | number)[][] = [['#Broker Name', '#QID', '#Min Offset', '#Max Offset']];
-    for (const qd of route.queueDatas) {
-      const addr = route.brokerDatas.find((b) => b.brokerName === qd.brokerName)?.brokerAddrs['0'];
-      if (!addr) continue;
-      for (let q = 0; q < qd.readQueueNums; q++) {
-        rows.push([
-          qd.brokerName,
-          q,
-          await admin.getMinOffset(addr, topic, q),
-          await admin.getMaxOffset(addr, topic, q),
-        ]);
-      }
-    }
-    table(out, rows);
-  },
-  async queryMsgByKey(admin, v, out) {
-    const msgs = await admin.queryMessageByKey(need(v, 'topic', 't'), need(v, 'msgKey', 'k'));
-    const rows: (string | number)[][] = [['#Message ID', '#QID', '#Offset']];
-    for (const m of msgs) rows.push([m.offsetMsgId, m.queueId, m.queueOffset]);
-    table(out, rows);
   },
   async queryDlqMsg(admin, v, out) {
     const msgs = await admin.queryDlqMessages(need(v, 'group', 'g'), 1_000);
@@ -216,10 +190,26 @@ const COMMANDS: Record<string, Subcommand> = {
     }
     table(out, table0);
   },
-  async queryMsgById(admin, v, out) {
-    messageFields(out, await admin.viewMessage(need(v, 'msgId', 'i')));
-  },
 };
+
+/** Every subcommand name, for help checks and the table-driven tests. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS).sort();
+
+/** One line; a connection failure says whether it was a name server (check -n) or a broker. */
+function describeFailure(err: unknown, admin: AdminClient | undefined): string {
+  const message = (err as Error).message;
+  if (!(err instanceof RemotingConnectError || err instanceof RemotingTimeoutError)) return message;
+  const namesrv = admin?.instance.namesrvList.find((a) => message.includes(a));
+  const what = err instanceof RemotingConnectError ? 'cannot reach' : 'no answer from';
+  const cause = (err.cause as Error | undefined)?.message ?? message;
+  if (namesrv) {
+    return (
+      `${what} name server ${namesrv} (${cause}); check -n or NAMESRV_ADDR and that ` +
+      'mqnamesrv is running there'
+    );
+  }
+  return `${message.replace(/; is the server running\?$/, '')}; check that broker is up (clusterList shows the addresses the name server has)`;
+}
 
 export async function main(argv: readonly string[], name = 'mqadmin'): Promise<void> {
   const [command, ...rest] = argv;
@@ -233,7 +223,7 @@ export async function main(argv: readonly string[], name = 'mqadmin'): Promise<v
   try {
     if (!run) throw new UsageError(`unknown command ${command}; run ${name} -h for the list`);
     const spec: CommandSpec = { name: `${name} ${command}`, options: OPTIONS, help: HELP };
-    const v = parseCommandLine(spec, rest);
+    const v = parseCommandLine(spec, expandSwitches(command, rest));
     if (v.help) {
       console.log(HELP);
       return;
@@ -241,7 +231,7 @@ export async function main(argv: readonly string[], name = 'mqadmin'): Promise<v
     admin = new AdminClient({ namesrvAddr: requireNamesrv(v), logger: silentLogger() });
     await run(admin, v, createOutput(v.json === true));
   } catch (err) {
-    console.error(`${name}: ${(err as Error).message}`);
+    console.error(`${name}: ${describeFailure(err, admin)}`);
     if (process.env.KITEMQ_DEBUG === '1') console.error(err);
     process.exitCode = 1;
   } finally {

@@ -88,6 +88,7 @@ describe('mqadmin group subcommands', () => {
       '-d',
       'false',
       '-o',
+      'true',
       '-q',
       '2',
       '-r',
@@ -219,7 +220,17 @@ describe('mqadmin group subcommands', () => {
 
   it('cloneGroupOffset copies offsets; skipAccumulatedMessage moves them to the end', async () => {
     const dest = uniqueName('CloneCG');
-    const clone = await mqadmin('cloneGroupOffset', '-s', group, '-d', dest, '-t', topic, '-o');
+    const clone = await mqadmin(
+      'cloneGroupOffset',
+      '-s',
+      group,
+      '-d',
+      dest,
+      '-t',
+      topic,
+      '-o',
+      'true',
+    );
     expect(clone.code, clone.stderr).toBe(0);
     expect(clone.stdout).toContain(`clone group offset success. srcGroup[${group}]`);
     const copied = (await json('consumerProgress', '-g', dest, '-t', topic)) as Progress;

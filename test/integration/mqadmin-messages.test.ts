@@ -91,14 +91,14 @@ describe('mqadmin consumers and messages', () => {
           'broker-a',
           '-i',
           '1',
-          '--offset',
+          '-o',
           String(sent.queueOffset),
         ),
       (r) => r.code === 0,
       20_000,
     );
     expect(byOffset.code).toBe(0);
-    expect(byOffset.stdout).toMatch(/Message Body\s+pinned/);
+    expect(byOffset.stdout).toMatch(/Message Body:\s+pinned/);
 
     const byKey = await pollUntil(
       () => mqadmin('queryMsgByUniqueKey', '-i', sent.msgId, '-t', topic, '--json'),
@@ -113,9 +113,9 @@ describe('mqadmin consumers and messages', () => {
     const { offsetMsgId } = json<{ offsetMsgId: string }>(byKey);
     const byId = await mqadmin('queryMsgById', '-i', offsetMsgId);
     expect(byId.code, byId.stderr).toBe(0);
-    expect(byId.stdout).toMatch(new RegExp(`OffsetID\\s+${offsetMsgId}\n`));
-    expect(byId.stdout).toMatch(/Message Body\s+pinned/);
-    expect(byId.stdout).toMatch(/System Flag\s+\d+/);
+    expect(byId.stdout).toMatch(new RegExp(`OffsetID:\\s+${offsetMsgId}\n`));
+    expect(byId.stdout).toMatch(/Message Body:\s+pinned/);
+    expect(byId.stdout).toMatch(/System Flag:\s+\d+/);
     expect(
       json<{ topic: string }>(await mqadmin('queryMsgById', '-i', offsetMsgId, '--json')).topic,
     ).toBe(topic);
@@ -128,7 +128,9 @@ describe('mqadmin consumers and messages', () => {
     expect(route.brokerDatas.map((b) => b.brokerName)).toEqual(['broker-a']);
     const status = await mqadmin('topicStatus', '-t', topic);
     expect(status.code, status.stderr).toBe(0);
-    expect(status.stdout).toMatch(/^#Broker Name\s+#QID\s+#Min Offset\s+#Max Offset\n/);
+    expect(status.stdout).toMatch(
+      /^#Broker Name\s+#QID\s+#Min Offset\s+#Max Offset\s+#Last Updated\n/,
+    );
     const queues = json<{ qid: number; maxOffset: number }[]>(
       await mqadmin('topicStatus', '-t', topic, '--json'),
     );
@@ -189,7 +191,7 @@ describe('mqadmin consumers and messages', () => {
       20_000,
     );
     expect(direct.stderr).toBe('');
-    expect(direct.stdout).toMatch(/Consume Result\s+CR_SUCCESS/);
+    expect(direct.stdout).toMatch(/Consume Result:\s+CR_SUCCESS/);
     expect(seen.filter((b) => b === 'direct')).toHaveLength(2);
   });
 

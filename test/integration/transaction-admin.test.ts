@@ -140,4 +140,111 @@ describe('transaction admin', () => {
       admin.close();
     }
   });
+
+  it('endHalfMsg and resumeCheckHalfMessage answer with one JSON document under --json', async () => {
+    const topic = uniqueName('TxAdminJson');
+    await cluster.createTopic(topic, 1);
+    const admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger });
+    const addr = cluster.brokerAddr;
+    const mqadmin = (...args: string[]) =>
+      runBin('mqadmin', [args[0]!, '-n', cluster.namesrvAddr, ...args.slice(1)]);
+    const halves = async () => (await admin.queryHalfMessages(addr, topic)).halfMessages;
+    try {
+      const pendingTx = await sendHalf(topic, 'rolled', uniqueName('QuietJsonGroup'));
+      const listed = await mqadmin('queryHalfMsg', '-b', addr, '-t', topic, '--json');
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(JSON.parse(listed.stdout)[addr].halfMessages).toMatchObject([
+        { transactionId: pendingTx, state: 'pending', topic },
+      ]);
+
+      const both = await mqadmin('endHalfMsg', '-i', pendingTx, '--commit', '--rollback', '--json');
+      expect(both.code).toBe(1);
+      expect(both.stdout).toBe('');
+      expect(both.stderr.trim()).toBe(
+        'mqadmin: endHalfMsg needs exactly one of --commit or --rollback',
+      );
+
+      // No -b: found through -t's route; the answer is the JSON document alone.
+      const end = await mqadmin('endHalfMsg', '-t', topic, '-i', pendingTx, '--rollback', '--json');
+      expect(end.code, end.stderr).toBe(0);
+      expect(end.stderr).toBe('');
+      expect(JSON.parse(end.stdout)).toEqual({
+        transactionId: pendingTx,
+        brokerAddr: addr,
+        decision: 'ROLLBACK',
+        remark: '',
+      });
+      expect(await halves()).toEqual([]);
+      expect(await bodies(topic)).toEqual([]);
+
+      // A producer that never answers its check: the half is discarded, then resumed.
+      const group = uniqueName('DeafJsonGroup');
+      const producer = new RemotingClient(logger, () => undefined);
+      try {
+        const hb = { clientID: `deaf-${group}`, producerDataSet: [{ groupName: group }] };
+        const joined = await producer.invoke(
+          addr,
+          createRequest(RequestCode.HEART_BEAT, 0, {}, Buffer.from(JSON.stringify(hb))),
+          10_000,
+        );
+        expect(joined.code).toBe(ResponseCode.SUCCESS);
+        const lateTx = await sendHalf(topic, 'late', group);
+        let discarded: HalfMessage | undefined;
+        await waitForAsync(
+          async () => {
+            discarded = (await halves()).find(
+              (h) => h.transactionId === lateTx && h.state === 'discarded',
+            );
+            return discarded !== undefined;
+          },
+          30_000,
+          'the unanswered half to be discarded',
+        );
+        const msgId = discarded!.offsetMsgId;
+        const resume = await mqadmin(
+          'resumeCheckHalfMessage',
+          '-i',
+          msgId,
+          '-t',
+          topic,
+          '-b',
+          addr,
+          '--json',
+        );
+        expect(resume.code, resume.stderr).toBe(0);
+        expect(resume.stderr).toBe('');
+        expect(JSON.parse(resume.stdout)).toEqual({ msgId, brokerAddr: addr, remark: '' });
+        await waitForAsync(
+          async () =>
+            ((await admin.queryHalfMessages(addr, topic)).counters[0]?.checksSent ?? 0) >= 2,
+          30_000,
+          'the resumed half to be checked again',
+        );
+        const badId = await mqadmin('resumeCheckHalfMessage', '-i', 'not-an-id', '--json');
+        expect(badId.code).toBe(1);
+        expect(badId.stdout).toBe('');
+        expect(badId.stderr.trim()).toBe(
+          "mqadmin: -i must be an offset message id, got 'not-an-id'",
+        );
+        const rolled = await mqadmin(
+          'endHalfMsg',
+          '-b',
+          addr,
+          '-i',
+          lateTx,
+          '--rollback',
+          '--json',
+        );
+        expect(JSON.parse(rolled.stdout)).toMatchObject({
+          transactionId: lateTx,
+          decision: 'ROLLBACK',
+        });
+        expect(await halves()).toEqual([]);
+      } finally {
+        producer.close();
+      }
+    } finally {
+      admin.close();
+    }
+  });
 });
