@@ -4,7 +4,9 @@
 // ConsumerRunningInfo#mqTable is a TreeMap<MessageQueue, ProcessQueueInfo>, so its keys are
 // MessageQueue objects in key position ({{"brokerName":"b","queueId":0,"topic":"T"}:{…}}), which
 // is not JSON; that one field is written and read by hand (offset-table.ts does the same).
+
 import { ProtocolError } from '../../common/errors.js';
+import { javaDouble } from './fastjson.js';
 import { type MessageQueueKey, messageQueueKeyJson, objectEnd } from './offset-table.js';
 
 const WHAT = 'consumer running info';
@@ -85,19 +87,6 @@ const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 :
 
 const sortedJson = (o: object): string =>
   JSON.stringify(Object.fromEntries(Object.entries(o).sort(byName)));
-
-/**
- * A Java double as Double.toString spells it (fastjson writes the same): always a point
- * (2 → 2.0), and E notation below 10^-3 and from 10^7 on (0.0005 → 5.0E-4); NaN and the
- * infinities are null, as fastjson writes them.
- */
-function javaDouble(n: number): string {
-  if (!Number.isFinite(n)) return 'null';
-  const a = Math.abs(n);
-  if (a === 0 || (a >= 1e-3 && a < 1e7)) return Number.isInteger(n) ? n.toFixed(1) : String(n);
-  const [mantissa = '', exp = ''] = n.toExponential().split('e');
-  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exp)}`;
-}
 
 /** ConsumeStatus: its five RT/TPS fields are doubles, consumeFailedMsgs a long. */
 function consumeStatusJson(s: ConsumeStatus): string {
