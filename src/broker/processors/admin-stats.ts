@@ -77,8 +77,9 @@ export class AdminStatsProcessor {
         offset: { minOffset: min, maxOffset: max, lastUpdateTimestamp },
       });
     }
-    // topicPutTps: KiteMQ keeps no per-topic rate yet.
-    const body = encodeTopicStatsTable({ offsetTable: entries, topicPutTps: 0 });
+    // RocketMQ 5's topicPutTps: the topic's stored messages per second over the last minute.
+    const topicPutTps = this.ctx.stats.items.minuteTps('TOPIC_PUT_NUMS', topic);
+    const body = encodeTopicStatsTable({ offsetTable: entries, topicPutTps });
     return createResponse(req, ResponseCode.SUCCESS, undefined, {}, body);
   };
 
