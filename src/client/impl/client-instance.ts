@@ -6,11 +6,11 @@
 // member of each replica set (broker-addr-table.ts); writes go to the master, reads and offsets
 // to whichever member findBrokerAddressInSubscribe picks.
 
-import { hostname } from 'node:os';
 import {
   CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
   CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
 } from '../../common/limits.js';
+import { localIPv4 } from '../../common/local-address.js';
 import type { Logger } from '../../common/logger.js';
 import { isWriteable } from '../../common/perm.js';
 import { MessageConst, type MessageExt } from '../../message/message.js';
@@ -92,7 +92,9 @@ export class ClientInstance {
     if (this.namesrvAddrs.length === 0)
       throw new MQClientError('namesrvAddr is empty; pass host:9876[;host2:9876]');
     this.log = log;
-    this.clientId = `${hostname()}@${process.pid}#${++instanceCounter}#${Date.now() % 1_000_000}`;
+    // Java's buildMQClientId: the client's IP, then its instance name (pid#counter#time here), so
+    // consoles and `consumerProgress -s`'s #Client IP show where a client runs.
+    this.clientId = `${localIPv4()}@${process.pid}#${++instanceCounter}#${Date.now() % 1_000_000}`;
     this.remoting = new RemotingClient(log, (cmd, conn) => this.onServerRequest(cmd, conn));
   }
 

@@ -2,8 +2,9 @@
 // defaults (BrokerConfig / MessageStoreConfig / NettyServerConfig, 4.9 and 5.x): the shape, and
 // the schema that parses broker.conf into it once; the result is frozen and passed down
 // explicitly. The keys themselves are in broker-keys.ts and store-keys.ts.
-import { homedir, networkInterfaces } from 'node:os';
+import { homedir } from 'node:os';
 import { ConfigError } from '../errors.js';
+import { localIPv4 } from '../local-address.js';
 import {
   brokerIdentityKeys,
   brokerRuntimeKeys,
@@ -116,13 +117,10 @@ export interface ConfigEnv {
 }
 
 export function systemConfigEnv(): ConfigEnv {
-  const ipv4 = Object.values(networkInterfaces())
-    .flat()
-    .find((i) => i !== undefined && i.family === 'IPv4' && !i.internal);
   return {
     homeDir: homedir(),
     namesrvAddr: process.env.NAMESRV_ADDR ?? '',
-    localIPv4: ipv4?.address ?? '127.0.0.1',
+    localIPv4: localIPv4(),
   };
 }
 
