@@ -13,6 +13,7 @@ import {
   getConsumerRunningInfo,
   groupClients,
   queryMessageByOffset,
+  queryMessageByUniqueKey,
 } from '../client/admin-messages.js';
 import { Producer } from '../client/producer.js';
 import { silentLogger } from '../common/logger.js';
@@ -208,10 +209,7 @@ export const MESSAGES_COMMANDS: Record<string, Subcommand> = {
   async queryMsgByUniqueKey(admin, v, out) {
     const key = need(v, 'msgId', 'i');
     const topic = need(v, 'topic', 't');
-    const found = (await admin.queryMessageByKey(topic, key)).filter(
-      (m) => m.properties.UNIQ_KEY === key,
-    );
-    const m = found[0];
+    const m = (await queryMessageByUniqueKey(admin, topic, key))[0];
     if (!m) throw new Error(`no message of ${topic} has unique key ${key}; check -t and -i`);
     const group = stringFlag(v, 'group');
     const clientId = stringFlag(v, 'consumerClientId');
