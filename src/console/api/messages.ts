@@ -92,7 +92,7 @@ interface Range {
   pageSize: number;
 }
 
-interface QueueScan {
+export interface QueueScan {
   brokerName: string;
   brokerAddr: string;
   queueId: number;
@@ -117,29 +117,49 @@ async function queueRanges(env: ConsoleEnv, topic: string, r: Range): Promise<Qu
   });
 }
 
-async function queryByTime(env: ConsoleEnv, topic: string, r: Range) {
-  const scans = await queueRanges(env, topic, r);
-  const found: MessageSummary[] = [];
-  let scannedQueues = 0;
+/**
+ * Which offsets of each queue to read: the newest `perQueue` of its range, queue by queue while
+ * `maxTotal` lasts. A queue left out, or read in part, makes the answer truncated.
+ */
+export function planScan(
+  scans: readonly QueueScan[],
+  perQueue: number,
+  maxTotal: number,
+): { reads: QueueScan[]; scannedQueues: number; truncated: boolean } {
+  const reads: QueueScan[] = [];
+  let budget = maxTotal;
+  let skipped = 0;
   let truncated = false;
   for (const s of scans) {
-    const room = D.messageQueryMaxTotal - found.length;
-    if (room <= 0) {
-      truncated ||= s.to > s.from;
+    const n = Math.max(0, s.to - s.from);
+    if (n === 0) continue;
+    if (budget <= 0) {
+      skipped++;
+      truncated = true;
       continue;
     }
-    const cap = Math.min(D.messageQueryMaxPerQueue, room);
-    // The newest `cap` of the range, since the answer is sorted newest first.
-    const from = Math.max(s.from, s.to - cap);
-    if (from > s.from) truncated = true;
+    const take = Math.min(n, perQueue, budget);
+    if (take < n) truncated = true;
+    budget -= take;
+    reads.push({ ...s, from: s.to - take });
+  }
+  return { reads, scannedQueues: scans.length - skipped, truncated };
+}
+
+async function queryByTime(env: ConsoleEnv, topic: string, r: Range) {
+  const scans = await queueRanges(env, topic, r);
+  const plan = planScan(scans, D.messageQueryMaxPerQueue, D.messageQueryMaxTotal);
+  const perQueue = await mapLimit(plan.reads, CONSOLE_UPSTREAM_CONCURRENCY, async (s) => {
+    const out: MessageSummary[] = [];
     const q = { brokerAddr: s.brokerAddr, topic, queueId: s.queueId };
-    for await (const m of readQueue(env.admin, q, { from, to: s.to })) {
+    for await (const m of readQueue(env.admin, q, { from: s.from, to: s.to })) {
       if (m.storeTimestamp >= r.begin && m.storeTimestamp <= r.end) {
-        found.push(summaryOf(m, s.brokerName));
+        out.push(summaryOf(m, s.brokerName));
       }
     }
-    scannedQueues++;
-  }
+    return out;
+  });
+  const found = perQueue.flat();
   found.sort(
     (a, b) =>
       b.storeTimestamp - a.storeTimestamp ||
@@ -153,9 +173,9 @@ async function queryByTime(env: ConsoleEnv, topic: string, r: Range) {
     page: r.page,
     pageSize: r.pageSize,
     total: found.length,
-    scannedQueues,
+    scannedQueues: plan.scannedQueues,
     totalQueues: scans.length,
-    truncated,
+    truncated: plan.truncated,
   };
 }
 
