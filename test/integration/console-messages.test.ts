@@ -331,6 +331,7 @@ describe('transactions', () => {
         (p: Json) => p.some((h: Json) => h.msgId === sent.transactionId),
         POLL_MS,
       );
+      expect((await admin.get('api/transactions')).json.unreachable).toEqual([]);
       const half = pending.find((h: { msgId: string }) => h.msgId === sent.transactionId);
       expect(half).toMatchObject({
         brokerName: cluster.broker.brokerName,

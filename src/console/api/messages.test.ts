@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CONSOLE_DEFAULTS as D } from '../defaults.js';
 import { bodyViews, planScan, type QueueScan } from './messages.js';
 
 const q = (queueId: number, from: number, to: number): QueueScan => ({
@@ -40,5 +41,16 @@ describe('bodyViews', () => {
       bodyText: null,
       bodyJson: false,
     });
+  });
+});
+
+describe('message query bounds', () => {
+  it('hold their relations', () => {
+    // One queue's cap fits in a query's, and a page is never larger than the most allowed.
+    expect(D.messageQueryMaxPerQueue).toBeLessThanOrEqual(D.messageQueryMaxTotal);
+    expect(D.messagePageSizeDefault).toBeLessThanOrEqual(D.messagePageSizeMax);
+    // A full page is always readable from one query's scan, and from one group's dead letters.
+    expect(D.messagePageSizeMax).toBeLessThanOrEqual(D.messageQueryMaxTotal);
+    expect(D.messagePageSizeMax).toBeLessThanOrEqual(D.dlqMaxMessages);
   });
 });

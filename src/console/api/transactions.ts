@@ -28,10 +28,12 @@ function row(brokerName: string, h: HalfMessage) {
 async function listHalves(env: ConsoleEnv) {
   const brokers = masters(await env.admin.getClusterInfo());
   const reports = await mapLimit(brokers, CONSOLE_UPSTREAM_CONCURRENCY, (b) =>
-    env.admin.queryHalfMessages(b.addr),
+    env.admin.queryHalfMessages(b.addr).catch(() => undefined),
   );
+  // One master down must not hide the others' halves; the page names it instead.
+  const unreachable = brokers.filter((_, i) => !reports[i]).map((b) => b.brokerName);
   const all = reports.flatMap((r, i) =>
-    r.halfMessages.map((h) => ({ h, brokerName: brokers[i]!.brokerName })),
+    (r?.halfMessages ?? []).map((h) => ({ h, brokerName: brokers[i]!.brokerName })),
   );
   const newest = (a: { storeTimestamp: number }, b: { storeTimestamp: number }) =>
     b.storeTimestamp - a.storeTimestamp;
@@ -45,7 +47,7 @@ async function listHalves(env: ConsoleEnv) {
     .filter((x) => x.h.state === 'discarded')
     .map((x) => ({ ...row(x.brokerName, x.h), discardedAt: x.h.storeTimestamp }))
     .sort(newest);
-  return { pending, discarded };
+  return { pending, discarded, unreachable };
 }
 
 interface ResolveBody {
