@@ -360,6 +360,20 @@ describe('transactions', () => {
       expect(seen).toEqual(['transfer 7']);
       const after = (await admin.get('api/transactions')).json.pending;
       expect(after.some((h: { msgId: string }) => h.msgId === sent.transactionId)).toBe(false);
+
+      const undone = await tx.send({ topic: txTopic, body: 'transfer 8' }, null);
+      const listed = await pollUntil(
+        async () => (await admin.get('api/transactions')).json.pending,
+        (p: Json) => p.some((h: Json) => h.msgId === undone.transactionId),
+        POLL_MS,
+      );
+      const back = listed.find((h: Json) => h.msgId === undone.transactionId);
+      const rollback = { brokerName: back.brokerName, msgId: back.offsetMsgId, action: 'rollback' };
+      expect((await admin.post('api/transactions/resolve', rollback)).json).toEqual({ ok: true });
+      const gone = (await admin.get('api/transactions')).json.pending;
+      expect(gone.some((h: Json) => h.msgId === undone.transactionId)).toBe(false);
+      const twice = await admin.post('api/transactions/resolve', rollback);
+      expect([twice.status, twice.json.code]).toEqual([404, 'NOT_FOUND']);
     } finally {
       await tx.shutdown();
     }
