@@ -72,7 +72,7 @@ class Client {
   post = (path: string, body: unknown) => this.call('POST', path, body);
 }
 
-async function started_(c: PushConsumer): Promise<PushConsumer> {
+async function startTracked(c: PushConsumer): Promise<PushConsumer> {
   await c.start();
   started.push(c);
   return c;
@@ -197,7 +197,7 @@ describe('messages', () => {
       for (const m of msgs) seen.push(m.body.toString());
       return 'CONSUME_SUCCESS' as const;
     });
-    await started_(c);
+    await startTracked(c);
     const detail = (id: string) =>
       admin.get(`api/messages/detail?topic=${topic}&id=${id}`).then((r) => r.json);
     const waiting = await pollUntil(
@@ -241,7 +241,7 @@ describe('dead letters', () => {
       maxReconsumeTimes: 1,
     });
     failing.subscribe(dlqTopic, '*').registerMessageListener(() => 'RECONSUME_LATER');
-    await started_(failing);
+    await startTracked(failing);
     await sendMessages(cluster.namesrvAddr, [
       { topic: dlqTopic, body: 'poison 1', keys: ['p1'] },
       { topic: dlqTopic, body: 'poison 2', keys: ['p2'] },
@@ -274,7 +274,7 @@ describe('dead letters', () => {
       for (const m of msgs) seen.push({ topic: m.topic, body: m.body.toString() });
       return 'CONSUME_SUCCESS';
     });
-    await started_(healed);
+    await startTracked(healed);
     const one = { group, ids: [page.messages[0].msgId, 'NOT-A-DEAD-LETTER'] };
     expect((await viewer.post('api/dlq/resend', one)).status).toBe(403);
     const r1 = await admin.post('api/dlq/resend', one);
@@ -346,7 +346,7 @@ describe('transactions', () => {
         for (const m of msgs) seen.push(m.body.toString());
         return 'CONSUME_SUCCESS';
       });
-      await started_(c);
+      await startTracked(c);
       const resolve = { brokerName: half.brokerName, msgId: half.msgId, action: 'commit' };
       expect((await viewer.post('api/transactions/resolve', resolve)).status).toBe(403);
       expect((await admin.post('api/transactions/resolve', resolve)).json).toMatchObject({
