@@ -16,6 +16,7 @@ import {
   getConsumerRunningInfo,
   groupClients,
   queryMessageByOffset,
+  queryMessageByUniqueKey,
 } from '../client/admin-messages.js';
 import { Producer } from '../client/producer.js';
 import { silentLogger } from '../common/logger.js';
@@ -253,10 +254,7 @@ export const MESSAGES_COMMANDS: Record<string, Subcommand> = {
   async queryMsgByUniqueKey(admin, v, out) {
     const key = need(v, 'msgId', 'i');
     const topic = need(v, 'topic', 't');
-    const found = (await admin.queryMessageByKey(topic, key)).filter(
-      (m) => m.properties.UNIQ_KEY === key,
-    );
-    const m = found[0];
+    const m = (await queryMessageByUniqueKey(admin, topic, key))[0];
     if (!m) throw new Error(`no message of ${topic} has unique key ${key}; check -t and -i`);
     // -a (showAll): every stored copy of the key (a retried send can store it twice).
     if (v.showAll === true && found.length > 1) {

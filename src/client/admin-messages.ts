@@ -6,10 +6,12 @@
 import { ADMIN_CALL_CLIENT_TIMEOUT_MS } from '../common/limits.js';
 import { parseProperties } from '../common/properties.js';
 import {
+  MessageConst,
   type MessageExt,
   RETRY_GROUP_TOPIC_PREFIX,
   TOOLS_CONSUMER_GROUP,
 } from '../message/message.js';
+import { decodeOffsetMsgId } from '../message/message-id.js';
 import {
   type ConsumeMessageDirectlyResult,
   type ConsumerRunningInfo,
@@ -104,6 +106,41 @@ export async function consumeMessageDirectly(
   const fields = { consumerGroup, clientId, msgId: offsetMsgId, topic };
   const body = await callClient(admin, brokerAddr, RequestCode.CONSUME_MESSAGE_DIRECTLY, fields);
   return decodeConsumeMessageDirectlyResult(body);
+}
+
+/** QUERY_MESSAGE by `key`, kept to the messages whose UNIQ_KEY is it (queryMsgByUniqueKey). */
+export async function queryMessageByUniqueKey(
+  admin: AdminClient,
+  topic: string,
+  uniqKey: string,
+): Promise<MessageExt[]> {
+  const found = await admin.queryMessageByKey(topic, uniqKey);
+  return found.filter((m) => m.properties[MessageConst.UNIQ_KEY] === uniqKey);
+}
+
+/**
+ * A message of `topic` by its unique key or its offset msgId, as DefaultMQAdminExt#viewMessage
+ * tries both: the unique key first, since both are 32 hex digits and an id that is not an offset
+ * msgId names a random host. An offset msgId is read only from a broker of the topic's route.
+ */
+export async function viewMessageByAnyId(
+  admin: AdminClient,
+  topic: string,
+  id: string,
+): Promise<MessageExt | undefined> {
+  const byKey = await queryMessageByUniqueKey(admin, topic, id);
+  if (byKey.length > 0) return byKey.sort((a, b) => b.storeTimestamp - a.storeTimestamp)[0];
+  let storeHost: string;
+  try {
+    storeHost = decodeOffsetMsgId(id).storeHost;
+  } catch {
+    return undefined;
+  }
+  const route = await admin.getTopicRoute(topic);
+  const addrs = route.brokerDatas.flatMap((b) => Object.values(b.brokerAddrs));
+  if (!addrs.includes(storeHost)) return undefined;
+  const m = await admin.viewMessage(id).catch(() => undefined);
+  return m?.topic === topic ? m : undefined;
 }
 
 /** The message at `offset` of one queue, read by the tools group (nothing is committed). */

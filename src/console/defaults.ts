@@ -30,6 +30,20 @@ export const CONSOLE_DEFAULTS = {
   webhookRetryBackoffMs: 500,
   /** Notifications waiting to be posted; beyond it the oldest is dropped (and counted). */
   webhookQueueMax: 100,
+  /** api/messages: the widest time range one query may ask for (end − begin). */
+  messageQueryMaxRangeMs: 7 * 86_400_000,
+  /** api/messages: messages read from one queue at most (its newest in the range). */
+  messageQueryMaxPerQueue: 500,
+  /** api/messages: messages read at most in one query, over all queues; then it stops. */
+  messageQueryMaxTotal: 2_000,
+  messagePageSizeDefault: 20,
+  messagePageSizeMax: 100,
+  /** api/messages/by-key: QUERY_MESSAGE's maxNum per broker. */
+  messageByKeyMaxNum: 64,
+  /** api/dlq/messages, resend all and export: dead letters read from a group at most. */
+  dlqMaxMessages: 1_000,
+  /** api/dlq: DLQ topics listed (one GET_TOPIC_STATS_INFO per broker of each). */
+  dlqListMaxGroups: 500,
 } as const;
 
 export type ConsoleDefaults = typeof CONSOLE_DEFAULTS;

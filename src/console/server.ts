@@ -15,9 +15,12 @@ import Fastify, {
 import type { Logger } from '../common/logger.js';
 import { registerAuditApi } from './api/audit.js';
 import { registerClusterApi } from './api/cluster.js';
+import { registerDlqApi } from './api/dlq.js';
 import { registerGroupsApi } from './api/groups.js';
+import { registerMessagesApi } from './api/messages.js';
 import { registerSessionApi } from './api/session.js';
 import { registerTopicsApi } from './api/topics.js';
+import { registerTransactionsApi } from './api/transactions.js';
 import { AuditLog } from './audit.js';
 import { Authenticator, resolveUsers } from './auth.js';
 import { CONSOLE_BODY_LIMIT_BYTES, CONSOLE_MAX_SESSIONS, type ConsoleConfig } from './config.js';
@@ -101,6 +104,9 @@ function build(ctx: ApiContext, webRoot: string): FastifyInstance {
       registerTopicsApi(api, ctx);
       registerGroupsApi(api, ctx);
       registerAuditApi(api, ctx);
+      registerMessagesApi(api, ctx);
+      registerDlqApi(api, ctx);
+      registerTransactionsApi(api, ctx);
     },
     { prefix: `${basePath}api` },
   );
