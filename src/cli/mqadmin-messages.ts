@@ -254,7 +254,8 @@ export const MESSAGES_COMMANDS: Record<string, Subcommand> = {
   async queryMsgByUniqueKey(admin, v, out) {
     const key = need(v, 'msgId', 'i');
     const topic = need(v, 'topic', 't');
-    const m = (await queryMessageByUniqueKey(admin, topic, key))[0];
+    const found = await queryMessageByUniqueKey(admin, topic, key);
+    const m = found[0];
     if (!m) throw new Error(`no message of ${topic} has unique key ${key}; check -t and -i`);
     // -a (showAll): every stored copy of the key (a retried send can store it twice).
     if (v.showAll === true && found.length > 1) {
