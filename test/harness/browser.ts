@@ -85,3 +85,32 @@ export async function launchBrowser(opts: { locale?: string } = {}): Promise<Bro
     },
   };
 }
+
+/**
+ * A browser for one test, closed when it finishes; a failed test first saves a screenshot of
+ * every tab and keeps the dir, printing where (label names the suite in that line).
+ */
+export async function browserForTest(
+  ctx: { onTestFinished(fn: (c: { task: { result?: { state?: string } } }) => unknown): void },
+  label: string,
+): Promise<BrowserHandle> {
+  const b = await launchBrowser();
+  ctx.onTestFinished(async ({ task }) => {
+    const failed = task.result?.state === 'fail';
+    if (failed) {
+      const shots = await b.screenshot('failure');
+      console.error(`${label}: screenshots of the failure: ${shots.join(', ')}`);
+    }
+    await b.close({ keepDir: failed });
+  });
+  return b;
+}
+
+/** Signs in through the console's login form and waits until the shell shows the user. */
+export async function logIn(b: BrowserHandle, url: string, user: string, password: string) {
+  await b.page.goto(url);
+  await b.page.locator('input[name=username]').fill(user);
+  await b.page.locator('input[name=password]').fill(password);
+  await b.page.locator('[data-testid=login-form] button[type=submit]').click();
+  await b.page.getByTestId('user-name').filter({ hasText: user }).waitFor();
+}

@@ -58,6 +58,7 @@ async function logIn(b: BrowserHandle, url: string, user: string, password: stri
   await page.locator('input[name=password]').fill(password);
   await page.locator('[data-testid=login-form] button[type=submit]').click();
   await page.getByTestId('user-name').filter({ hasText: user }).waitFor();
+  await page.getByTestId('nav').locator('a[href="#/cluster"]').click();
 }
 
 /** Clicks the page's refresh until the locator matches count rows (the list is re-read). */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, call, onUnauthenticated, setCsrfToken } from './api.js';
+import { ApiError, call, onUnauthenticated, setCsrfToken, urlFor } from './api.js';
 
 interface Sent {
   url: string;
@@ -60,5 +60,26 @@ describe('console API calls', () => {
   it('keep the status when a proxy answers with HTML', async () => {
     reply = () => new Response('<html>Bad Gateway</html>', { status: 502 });
     await expect(call('GET', 'groups')).rejects.toMatchObject({ status: 502, code: 'UPSTREAM' });
+  });
+
+  it('carry a refused form its problem lines', async () => {
+    reply = () =>
+      new Response('{"error":"bad rules","code":"BAD_REQUEST","problems":["rules[0].threshold"]}', {
+        status: 400,
+      });
+    const err = await call('PUT', 'alerts/rules', { body: { rules: [] } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      status: 400,
+      code: 'BAD_REQUEST',
+      problems: ['rules[0].threshold'],
+    });
+    reply = () => new Response('{"error":"no","code":"FORBIDDEN"}', { status: 403 });
+    await expect(call('GET', 'dlq')).rejects.toMatchObject({ problems: [] });
+  });
+
+  it('build a download link under the base path', () => {
+    expect(urlFor('dlq/export', { env: 'a', group: '%DLQ% g' }).href).toBe(
+      'http://127.0.0.1:8082/rocketmq/api/dlq/export?env=a&group=%25DLQ%25+g',
+    );
   });
 });

@@ -18,11 +18,14 @@ export type ApiErrorCode =
 export class ApiError extends Error {
   readonly status: number;
   readonly code: ApiErrorCode;
-  constructor(status: number, code: ApiErrorCode, message: string) {
+  /** A refused form's lines, one per bad field (a 400 may carry them). */
+  readonly problems: readonly string[];
+  constructor(status: number, code: ApiErrorCode, message: string, problems: string[] = []) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.problems = problems;
   }
 }
 
@@ -43,7 +46,8 @@ export function onUnauthenticated(handler: () => void): void {
   state.onUnauthenticated = handler;
 }
 
-function urlFor(path: string, query: Query | undefined): URL {
+/** An API URL for a plain link (a download): the session cookie goes with it, no CSRF needed. */
+export function urlFor(path: string, query?: Query): URL {
   const url = new URL(path, apiBase());
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined) continue;
@@ -82,8 +86,14 @@ export async function call<T>(
   }
   const json = parseJson(await res.text());
   if (res.ok) return json as T;
-  const err = (json ?? {}) as { error?: string; code?: ApiErrorCode };
+  const err = (json ?? {}) as { error?: string; code?: ApiErrorCode; problems?: unknown };
   // login answers 401 for a wrong password: that is the login form's error, not a lost session.
   if (res.status === 401 && path !== 'login') state.onUnauthenticated();
-  throw new ApiError(res.status, err.code ?? 'UPSTREAM', err.error ?? `HTTP ${res.status}`);
+  const problems = Array.isArray(err.problems) ? err.problems.map(String) : [];
+  throw new ApiError(
+    res.status,
+    err.code ?? 'UPSTREAM',
+    err.error ?? `HTTP ${res.status}`,
+    problems,
+  );
 }

@@ -1,22 +1,23 @@
 // The shell: login until there is a session, then the top bar, the navigation and one page.
-// Only pages that work are in the navigation; the rest of issue 15's pages come with their
-// own slices.
 import { AppShell, Center, Loader, NavLink } from '@mantine/core';
 import { useEffect } from 'react';
 import { useT } from './i18n.js';
+import { AlertsPage } from './pages/alerts/alerts-page.js';
 import { AuditPage } from './pages/audit/audit-page.js';
 import { ClusterPage } from './pages/cluster/cluster-page.js';
+import { DashboardPage } from './pages/dashboard/dashboard-page.js';
+import { DlqPage } from './pages/dlq/dlq-page.js';
 import { GroupDetailPage } from './pages/groups/group-detail.js';
 import { GroupsPage } from './pages/groups/groups-page.js';
+import { MessagesPage } from './pages/messages/messages-page.js';
 import { TopicDetailPage } from './pages/topics/topic-detail.js';
 import { TopicsPage } from './pages/topics/topics-page.js';
-import { href, type PageName, type Route, useRoute } from './router.js';
+import { TransactionsPage } from './pages/transactions/transactions-page.js';
+import { href, PAGES, type PageName, type Route, useRoute } from './router.js';
 import { SessionProvider, useSessionGate } from './session.js';
 import { LoginPage } from './shell/login-page.js';
 import { shell } from './shell/shell.i18n.js';
 import { TopBar } from './shell/top-bar.js';
-
-const NAV: PageName[] = ['cluster', 'topics', 'groups', 'audit'];
 
 function navOf(route: Route): PageName {
   if (route.page === 'topic') return 'topics';
@@ -26,6 +27,8 @@ function navOf(route: Route): PageName {
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
+    case 'dashboard':
+      return <DashboardPage />;
     case 'cluster':
       return <ClusterPage />;
     case 'topics':
@@ -36,6 +39,14 @@ function Page({ route }: { route: Route }) {
       return <GroupsPage />;
     case 'group':
       return <GroupDetailPage group={route.group} />;
+    case 'messages':
+      return <MessagesPage />;
+    case 'dlq':
+      return <DlqPage />;
+    case 'transactions':
+      return <TransactionsPage />;
+    case 'alerts':
+      return <AlertsPage />;
     case 'audit':
       return <AuditPage />;
   }
@@ -54,7 +65,7 @@ function Shell() {
         <TopBar />
       </AppShell.Header>
       <AppShell.Navbar p="xs" data-testid="nav">
-        {NAV.map((page) => (
+        {PAGES.map((page) => (
           <NavLink key={page} href={href(page)} label={t[page]} active={page === active} />
         ))}
       </AppShell.Navbar>

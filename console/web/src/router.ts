@@ -3,14 +3,35 @@
 import { useSyncExternalStore } from 'react';
 
 export type Route =
+  | { page: 'dashboard' }
   | { page: 'cluster' }
   | { page: 'topics' }
   | { page: 'topic'; topic: string }
   | { page: 'groups' }
   | { page: 'group'; group: string }
+  | { page: 'messages' }
+  | { page: 'dlq' }
+  | { page: 'transactions' }
+  | { page: 'alerts' }
   | { page: 'audit' };
 
-export type PageName = 'cluster' | 'topics' | 'groups' | 'audit';
+export const PAGES = [
+  'dashboard',
+  'cluster',
+  'topics',
+  'groups',
+  'messages',
+  'dlq',
+  'transactions',
+  'alerts',
+  'audit',
+] as const;
+export type PageName = (typeof PAGES)[number];
+
+/** Pages that take no name: the hash is the page. */
+const PLAIN = ['cluster', 'messages', 'dlq', 'transactions', 'alerts', 'audit'] as const;
+type PlainPage = (typeof PLAIN)[number];
+const isPlain = (p: string | undefined): p is PlainPage => PLAIN.some((x) => x === p);
 
 export function parseRoute(hash: string): Route {
   const [page, arg] = hash.replace(/^#\/?/, '').split('/', 2);
@@ -20,10 +41,9 @@ export function parseRoute(hash: string): Route {
       return name === undefined ? { page: 'topics' } : { page: 'topic', topic: name };
     case 'groups':
       return name === undefined ? { page: 'groups' } : { page: 'group', group: name };
-    case 'audit':
-      return { page: 'audit' };
     default:
-      return { page: 'cluster' };
+      // The dashboard is the landing page: an empty or unknown hash opens it.
+      return isPlain(page) ? { page } : { page: 'dashboard' };
   }
 }
 

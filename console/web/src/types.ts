@@ -132,3 +132,153 @@ export interface AuditEntry {
   ok: boolean;
   error?: string;
 }
+
+// Part 2 of the API: dashboard, alerts, messages, dead letters, transactions.
+
+export interface DashboardBroker {
+  cluster: string;
+  brokerName: string;
+  brokerId: number;
+  addr: string;
+  up: boolean;
+  inTps: number;
+  outTps: number;
+  diskRatio: number | null;
+}
+
+export const ALERT_TYPES = [
+  'consumerLag',
+  'noOnlineConsumer',
+  'dlqGrowth',
+  'diskRatio',
+  'brokerDown',
+] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+
+export interface Alert {
+  ruleId: string;
+  type: AlertType;
+  target: string;
+  state: 'pending' | 'firing' | 'resolved';
+  value: number | null;
+  threshold: number;
+  since: number;
+  at: number;
+}
+
+export interface Dashboard {
+  at: number;
+  refreshIntervalMs: number;
+  brokers: DashboardBroker[];
+  totals: { inTps: number; outTps: number };
+  topTopics: { topic: string; inTps: number }[];
+  topGroups: { group: string; diff: number; lagSeconds: number | null; consumeTps: number }[];
+  alerts: Alert[];
+}
+
+export interface Series {
+  key: string;
+  points: [number, number][];
+}
+
+export interface AlertRule {
+  id: string;
+  type: AlertType;
+  target: string;
+  unit?: 'messages' | 'seconds';
+  threshold: number;
+  forMs: number;
+  enabled: boolean;
+}
+
+export interface Webhook {
+  url: string;
+  timeoutMs?: number;
+  retries?: number;
+}
+
+export interface AlertRules {
+  rules: AlertRule[];
+  webhook: Webhook | null;
+}
+
+export interface MessageSummary {
+  msgId: string;
+  offsetMsgId: string;
+  topic: string;
+  tags: string | null;
+  keys: string | null;
+  brokerName: string;
+  queueId: number;
+  queueOffset: number;
+  storeTimestamp: number;
+  bornTimestamp: number;
+  bodySize: number;
+}
+
+export interface MessagePage {
+  messages: MessageSummary[];
+  page: number;
+  pageSize: number;
+  total: number;
+  scannedQueues: number;
+  totalQueues: number;
+  truncated: boolean;
+}
+
+export const CONSUME_STATUSES = [
+  'CONSUMED',
+  'NOT_CONSUMED',
+  'CONSUMED_BUT_FILTERED',
+  'NOT_ONLINE',
+  'UNKNOWN',
+] as const;
+export type ConsumeStatus = (typeof CONSUME_STATUSES)[number];
+
+export interface MessageDetail {
+  message: MessageSummary & {
+    properties: Record<string, string>;
+    bornHost: string;
+    storeHost: string;
+    reconsumeTimes: number;
+    bodyBase64: string;
+    bodyText: string | null;
+    bodyJson: boolean;
+  };
+  consumeStatus: { group: string; status: ConsumeStatus }[];
+}
+
+export interface DlqGroup {
+  group: string;
+  topic: string;
+  count: number;
+  lastStoreTimestamp: number | null;
+}
+
+export interface DlqMessage extends MessageSummary {
+  originTopic: string | null;
+  originMsgId: string | null;
+}
+
+export interface DlqPage {
+  messages: DlqMessage[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export interface HalfMessage {
+  brokerName: string;
+  msgId: string;
+  offsetMsgId?: string;
+  topic: string;
+  producerGroup: string;
+  transactionId: string | null;
+  storeTimestamp: number;
+  checkTimes: number;
+}
+
+export interface Transactions {
+  pending: HalfMessage[];
+  discarded: (HalfMessage & { discardedAt: number | null })[];
+}

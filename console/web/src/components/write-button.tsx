@@ -25,7 +25,8 @@ export function WriteButton({ onClick, children, ...rest }: Props) {
   return (
     <Tooltip label={t.readOnly}>
       <span>
-        <Button disabled {...rest}>
+        {/* After rest: a caller's own disabled={false} must not enable it. */}
+        <Button {...rest} disabled>
           {children}
         </Button>
       </span>

@@ -26,7 +26,7 @@ import { cluster as table } from './cluster.i18n.js';
 // recharts is most of the bundle: load it with the first chart, not with the login page.
 const TpsChart = lazy(() => import('./tps-chart.js'));
 
-function DiskBar({ ratio }: { ratio: number }) {
+export function DiskBar({ ratio }: { ratio: number }) {
   const pct = Math.max(0, Math.min(100, Math.round(ratio * 100)));
   const color = pct >= 90 ? 'red' : pct >= 75 ? 'orange' : 'teal';
   return (
