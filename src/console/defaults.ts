@@ -30,6 +30,13 @@ export const CONSOLE_DEFAULTS = {
   webhookRetryBackoffMs: 500,
   /** Notifications waiting to be posted; beyond it the oldest is dropped (and counted). */
   webhookQueueMax: 100,
+  /** Resolved alerts api/alerts still shows (the latest per rule and target), at most. */
+  alertsResolvedKept: 50,
+  /** The dashboard's top topics and top groups. */
+  dashboardTopN: 10,
+  /** api/dashboard/series: points answered by default, and at most. */
+  seriesDefaultPoints: 300,
+  seriesMaxPoints: 2_000,
 } as const;
 
 export type ConsoleDefaults = typeof CONSOLE_DEFAULTS;

@@ -13,8 +13,10 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { Logger } from '../common/logger.js';
+import { registerAlertsApi } from './api/alerts.js';
 import { registerAuditApi } from './api/audit.js';
 import { registerClusterApi } from './api/cluster.js';
+import { registerDashboardApi } from './api/dashboard.js';
 import { registerGroupsApi } from './api/groups.js';
 import { registerSessionApi } from './api/session.js';
 import { registerTopicsApi } from './api/topics.js';
@@ -79,6 +81,7 @@ function build(ctx: ApiContext, webRoot: string): FastifyInstance {
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Referrer-Policy', 'same-origin');
     if (req.url.startsWith(`${basePath}api/`)) reply.header('Cache-Control', 'no-store');
+    reply.header('Server-Timing', `app;dur=${reply.elapsedTime.toFixed(1)}`);
     return payload;
   });
   app.setErrorHandler(answerError(ctx));
@@ -95,6 +98,8 @@ function build(ctx: ApiContext, webRoot: string): FastifyInstance {
       registerTopicsApi(api, ctx);
       registerGroupsApi(api, ctx);
       registerAuditApi(api, ctx);
+      registerDashboardApi(api, ctx);
+      registerAlertsApi(api, ctx);
     },
     { prefix: `${basePath}api` },
   );
@@ -146,7 +151,8 @@ async function listen(o: ConsoleServerOptions, ctx: ApiContext, webRoot: string)
 export async function startConsoleServer(o: ConsoleServerOptions): Promise<RunningConsole> {
   const { config, logger } = o;
   const resolved = await resolveUsers(config.users, config.dataDir);
-  const envs = new Environments(config.envs, logger);
+  const watch = { dataDir: config.dataDir, refreshIntervalMs: config.refreshIntervalMs };
+  const envs = new Environments(config.envs, logger, watch);
   const ctx: ApiContext = {
     envs,
     audit: new AuditLog(join(config.dataDir, 'audit.log')),

@@ -55,19 +55,14 @@ describe('TpsHistory', () => {
     for (let i = 0; i < 8; i++) h.record(snap(T0 + i * 1000, i));
     const pts = h.series({ key: 'broker.in:broker-a', from: T0 + 3000 });
     expect(pts.map((p) => p.value)).toEqual([3, 4, 5, 6, 7]);
-    expect(h.series({ key: 'cluster.out', from: T0 + 6000 }).map((p) => p.value)).toEqual([
-      3, 3.5,
-    ]);
+    expect(h.series({ key: 'cluster.out', from: T0 + 6000 }).map((p) => p.value)).toEqual([3, 3.5]);
     expect(h.series({ key: 'no:such', from: T0 })).toEqual([]);
   });
 
   it('keeps only the busiest topics, and a bounded number of series', () => {
     const h = new TpsHistory({ dataDir: tempDir(), topN: 2, maxSeries: 6 }, T0);
     h.record(snap(T0, 1, { a: 5, b: 1, c: 9, idle: 0 }));
-    expect(h.keys().filter((k) => k.startsWith('topic.in:'))).toEqual([
-      'topic.in:a',
-      'topic.in:c',
-    ]);
+    expect(h.keys().filter((k) => k.startsWith('topic.in:'))).toEqual(['topic.in:a', 'topic.in:c']);
     h.record(snap(T0 + 1000, 1, { d: 7, e: 8 }));
     expect(h.keys()).toHaveLength(6);
     expect(h.keys()).toContain('topic.in:e');
