@@ -3,6 +3,7 @@
 // at {basePath}api/ (docs/console-api.md). Nothing but the API and the app's files is served.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -75,13 +76,18 @@ function answerError(ctx: ApiContext) {
 function build(ctx: ApiContext, webRoot: string): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: CONSOLE_BODY_LIMIT_BYTES });
   const { basePath } = ctx;
+  // reply.elapsedTime is 0 without a logger or onResponse hook, so time the answers here.
+  const started = new WeakMap<FastifyRequest, number>();
+  app.addHook('onRequest', async (req) => void started.set(req, performance.now()));
   app.register(fastifyCookie);
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Referrer-Policy', 'same-origin');
     if (req.url.startsWith(`${basePath}api/`)) reply.header('Cache-Control', 'no-store');
-    reply.header('Server-Timing', `app;dur=${reply.elapsedTime.toFixed(1)}`);
+    const t0 = started.get(req);
+    if (t0 !== undefined)
+      reply.header('Server-Timing', `app;dur=${(performance.now() - t0).toFixed(1)}`);
     return payload;
   });
   app.setErrorHandler(answerError(ctx));
