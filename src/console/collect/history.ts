@@ -1,8 +1,8 @@
 // TPS and lag over time for the dashboard's charts. In memory: one ring per series (the
-// cluster's and each broker's in/out TPS, the busiest N topics, the N groups furthest behind), at most
-// maxSeries rings of maxPoints points. On disk: every diskIntervalMs the mean of each series over
-// that interval, one line in the day's file (history-files.ts), kept retentionDays and read back
-// on start, so a restarted console shows its last hours at once.
+// cluster's and each broker's in/out TPS, the busiest N topics, the N groups furthest behind),
+// at most maxSeries rings of maxPoints points. On disk: every diskIntervalMs the mean of each
+// series over that interval, one line in the day's file (history-files.ts), kept retentionDays
+// and read back on start, so a restarted console shows its last hours at once.
 // The keys are the ones api/dashboard/series takes:
 //   cluster.in  cluster.out  broker.in:<brokerName>  broker.out:<brokerName>  topic.in:<topic>
 //   group.diff:<group>
