@@ -33,7 +33,7 @@ export class ConsoleEnv {
     this.admin = new AdminClient({ namesrvAddr: c.namesrvAddr, logger });
     this.monitor = new EnvMonitor({
       admin: this.admin,
-      namesrvAddr: c.namesrvAddr.split(';')[0]!.trim(),
+      namesrvAddr: c.namesrvAddr,
       dir: join(watch.dataDir, 'envs', c.id),
       refreshIntervalMs: watch.refreshIntervalMs,
       logger,

@@ -16,6 +16,7 @@ import type { Snapshot } from './snapshot-types.js';
 
 export interface EnvMonitorOptions {
   admin: AdminClient;
+  /** The environment's name servers (a;b), asked in turn when one fails. */
   namesrvAddr: string;
   /** This environment's own directory under the console's data dir. */
   dir: string;
