@@ -48,7 +48,8 @@ class Client {
     const setCookie = res.headers.get('set-cookie');
     if (setCookie) this.cookie = setCookie.split(';')[0]!;
     const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+    const timing = res.headers.get('server-timing');
+    return { status: res.status, timing, json: text ? JSON.parse(text) : undefined };
   }
 
   static async as(base: string, u: { name: string; password: string }): Promise<Client> {
@@ -145,6 +146,9 @@ describe('dashboard', () => {
     expect(broker.points.length).toBeGreaterThan(0);
     const few = await c.get('api/dashboard/series?key=cluster.in&maxPoints=1');
     expect(few.points).toHaveLength(1);
+    const timed = await c.call('GET', 'api/dashboard');
+    expect(timed.timing).toMatch(/^app;dur=\d+(\.\d)?$/);
+    expect(timed.json).toMatchObject({ errors: [], refreshError: null });
     const bad = await c.call('GET', 'api/dashboard/series?key=nonsense');
     expect([bad.status, bad.json.code]).toEqual([400, 'BAD_REQUEST']);
   });

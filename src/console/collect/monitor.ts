@@ -74,6 +74,11 @@ export class EnvMonitor {
     return s;
   }
 
+  /** Why the latest refresh failed (the snapshot shown is older), or null. */
+  refreshError(): string | null {
+    return this.poller.lastError ?? null;
+  }
+
   /** Firing, then pending, then recently resolved alerts; oldest first within each. */
   alerts(): Alert[] {
     const active = this.evaluator.active();

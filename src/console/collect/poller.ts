@@ -34,6 +34,7 @@ export class SnapshotPoller {
   private stopped = true;
   private last: Snapshot | undefined;
   failures = 0;
+  /** Why the latest refresh failed; undefined once one succeeds. */
   lastError: string | undefined;
 
   constructor(o: PollerOptions) {
@@ -101,6 +102,7 @@ export class SnapshotPoller {
     }
     const prev = this.last;
     this.last = s;
+    this.lastError = undefined;
     // A full disk must not stop the charts in memory or the alerts, nor one consumer the others.
     this.guard('history', () => history?.record(s));
     this.guard('alerts', () => alerts?.evaluate(s, prev));
