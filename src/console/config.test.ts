@@ -41,6 +41,16 @@ describe('console.conf', () => {
     ]);
   });
 
+  it('reads the refresh interval within its range, 5 s when unset', () => {
+    expect(parseConsoleConfig('', 'c.conf').refreshIntervalMs).toBe(5_000);
+    expect(parseConsoleConfig('console.refreshIntervalMs=200', 'c.conf').refreshIntervalMs).toBe(
+      200,
+    );
+    expect(() => parseConsoleConfig('\n\nconsole.refreshIntervalMs=5', 'c.conf')).toThrow(
+      /c\.conf:3: console\.refreshIntervalMs=5 is not a number from 100/,
+    );
+  });
+
   it('names the file and line of a bad value or an unknown key', () => {
     expect(() => parseConsoleConfig('\nconsole.port=http', 'c.conf')).toThrow(
       /c\.conf:2: console\.port/,

@@ -3,6 +3,7 @@
 import { ConfigError } from '../common/errors.js';
 import { parseProperties } from '../common/properties.js';
 import { type ConsoleUser, parseUsers } from './auth.js';
+import { CONSOLE_DEFAULTS } from './defaults.js';
 
 /** RocketMQ Dashboard's port, so existing bookmarks and proxy rules keep working. */
 export const CONSOLE_DEFAULT_PORT = 8082;
@@ -33,6 +34,8 @@ export interface ConsoleConfig {
   readonly users: readonly ConsoleUser[];
   readonly dataDir: string;
   readonly sessionIdleTimeoutMs: number;
+  /** How often each environment's poller takes a snapshot (dashboard, alerts, api/groups). */
+  readonly refreshIntervalMs: number;
   readonly envs: readonly ConsoleEnvConfig[];
 }
 
@@ -43,7 +46,10 @@ export const CONSOLE_KEYS = [
   'console.users',
   'console.dataDir',
   'console.sessionIdleTimeoutMs',
+  'console.refreshIntervalMs',
 ] as const;
+/** 100 ms lets tests see a refresh at once; beyond an hour the charts and alerts say nothing. */
+const REFRESH_INTERVAL_RANGE_MS = [100, 3_600_000] as const;
 const ENV_KEY = /^console\.env\.([A-Za-z0-9_-]+)$/;
 
 /** '/', '/rocketmq/', from 'rocketmq', '/rocketmq' or '/rocketmq/'. */
@@ -92,6 +98,7 @@ export function parseConsoleConfig(
   const port = get('console.port');
   const idle = get('console.sessionIdleTimeoutMs');
   const users = get('console.users');
+  const refresh = get('console.refreshIntervalMs');
   const fromFlags = (overrides.namesrvAddrs ?? []).map((addr, i) => ({
     id: String(i + 1),
     namesrvAddr: addr,
@@ -119,6 +126,15 @@ export function parseConsoleConfig(
             at('console.sessionIdleTimeoutMs'),
             1_000,
             7 * 86_400_000,
+          ),
+    refreshIntervalMs:
+      refresh === undefined
+        ? CONSOLE_DEFAULTS.refreshIntervalMs
+        : intValue(
+            'console.refreshIntervalMs',
+            refresh,
+            at('console.refreshIntervalMs'),
+            ...REFRESH_INTERVAL_RANGE_MS,
           ),
     envs: fromFlags.length > 0 ? fromFlags : envs,
   };

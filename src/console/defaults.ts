@@ -44,6 +44,13 @@ export const CONSOLE_DEFAULTS = {
   dlqMaxMessages: 1_000,
   /** api/dlq: DLQ topics listed (one GET_TOPIC_STATS_INFO per broker of each). */
   dlqListMaxGroups: 500,
+  /** Resolved alerts api/alerts still shows (the latest per rule and target), at most. */
+  alertsResolvedKept: 50,
+  /** The dashboard's top topics and top groups. */
+  dashboardTopN: 10,
+  /** api/dashboard/series: points answered by default, and at most. */
+  seriesDefaultPoints: 300,
+  seriesMaxPoints: 2_000,
 } as const;
 
 export type ConsoleDefaults = typeof CONSOLE_DEFAULTS;

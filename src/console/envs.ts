@@ -1,27 +1,43 @@
 // The clusters one console shows: one environment per name-server list (`-n` given more than
 // once), each with its own AdminClient, kept for the life of the console, and a producer made on
 // the first message sent from the console.
+import { join } from 'node:path';
 import { AdminClient } from '../client/admin.js';
 import { Producer } from '../client/producer.js';
 import type { Logger } from '../common/logger.js';
 import type { ClusterInfo } from '../protocol/bodies/route-data.js';
+import { EnvMonitor } from './collect/monitor.js';
 import type { ConsoleEnvConfig } from './config.js';
 import { ConsoleError } from './errors.js';
 
 export const CONSOLE_PRODUCER_GROUP = 'KITEMQ_CONSOLE_PRODUCER';
 
+/** Where environments keep their history and alert rules (<dataDir>/envs/<id>/), how often. */
+export interface WatchOptions {
+  readonly dataDir: string;
+  readonly refreshIntervalMs: number;
+}
+
 export class ConsoleEnv {
   readonly id: string;
   readonly namesrvAddr: string;
   readonly admin: AdminClient;
+  readonly monitor: EnvMonitor;
   private readonly logger: Logger;
   private producerStarted: Promise<Producer> | undefined;
 
-  constructor(c: ConsoleEnvConfig, logger: Logger) {
+  constructor(c: ConsoleEnvConfig, logger: Logger, watch: WatchOptions) {
     this.id = c.id;
     this.namesrvAddr = c.namesrvAddr;
     this.logger = logger;
     this.admin = new AdminClient({ namesrvAddr: c.namesrvAddr, logger });
+    this.monitor = new EnvMonitor({
+      admin: this.admin,
+      namesrvAddr: c.namesrvAddr,
+      dir: join(watch.dataDir, 'envs', c.id),
+      refreshIntervalMs: watch.refreshIntervalMs,
+      logger,
+    });
   }
 
   producer(): Promise<Producer> {
@@ -54,6 +70,7 @@ export class ConsoleEnv {
   }
 
   async close(): Promise<void> {
+    await this.monitor.stop();
     const p = await this.producerStarted?.catch(() => undefined);
     await p?.shutdown();
     this.admin.close();
@@ -63,9 +80,10 @@ export class ConsoleEnv {
 export class Environments {
   private readonly byId: ReadonlyMap<string, ConsoleEnv>;
 
-  constructor(configs: readonly ConsoleEnvConfig[], logger: Logger) {
+  constructor(configs: readonly ConsoleEnvConfig[], logger: Logger, watch: WatchOptions) {
     if (configs.length === 0) throw new ConsoleError('BAD_REQUEST', 'no name server configured');
-    this.byId = new Map(configs.map((c) => [c.id, new ConsoleEnv(c, logger)]));
+    this.byId = new Map(configs.map((c) => [c.id, new ConsoleEnv(c, logger, watch)]));
+    for (const e of this.byId.values()) e.monitor.start();
   }
 
   list(): { id: string; namesrvAddr: string }[] {

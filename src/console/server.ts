@@ -3,6 +3,7 @@
 // at {basePath}api/ (docs/console-api.md). Nothing but the API and the app's files is served.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -13,8 +14,10 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { Logger } from '../common/logger.js';
+import { registerAlertsApi } from './api/alerts.js';
 import { registerAuditApi } from './api/audit.js';
 import { registerClusterApi } from './api/cluster.js';
+import { registerDashboardApi } from './api/dashboard.js';
 import { registerDlqApi } from './api/dlq.js';
 import { registerGroupsApi } from './api/groups.js';
 import { registerMessagesApi } from './api/messages.js';
@@ -82,12 +85,18 @@ function build(ctx: ApiContext, webRoot: string): FastifyInstance {
     forceCloseConnections: true,
   });
   const { basePath } = ctx;
+  // reply.elapsedTime is 0 without a logger or onResponse hook, so time the answers here.
+  const started = new WeakMap<FastifyRequest, number>();
+  app.addHook('onRequest', async (req) => void started.set(req, performance.now()));
   app.register(fastifyCookie);
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Referrer-Policy', 'same-origin');
     if (req.url.startsWith(`${basePath}api/`)) reply.header('Cache-Control', 'no-store');
+    const t0 = started.get(req);
+    if (t0 !== undefined)
+      reply.header('Server-Timing', `app;dur=${(performance.now() - t0).toFixed(1)}`);
     return payload;
   });
   app.setErrorHandler(answerError(ctx));
@@ -107,6 +116,8 @@ function build(ctx: ApiContext, webRoot: string): FastifyInstance {
       registerMessagesApi(api, ctx);
       registerDlqApi(api, ctx);
       registerTransactionsApi(api, ctx);
+      registerDashboardApi(api, ctx);
+      registerAlertsApi(api, ctx);
     },
     { prefix: `${basePath}api` },
   );
@@ -158,7 +169,8 @@ async function listen(o: ConsoleServerOptions, ctx: ApiContext, webRoot: string)
 export async function startConsoleServer(o: ConsoleServerOptions): Promise<RunningConsole> {
   const { config, logger } = o;
   const resolved = await resolveUsers(config.users, config.dataDir);
-  const envs = new Environments(config.envs, logger);
+  const watch = { dataDir: config.dataDir, refreshIntervalMs: config.refreshIntervalMs };
+  const envs = new Environments(config.envs, logger, watch);
   const ctx: ApiContext = {
     envs,
     audit: new AuditLog(join(config.dataDir, 'audit.log')),

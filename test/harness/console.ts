@@ -28,6 +28,8 @@ export interface ConsoleOptions {
   /** Written to console.users; with no admin among them, one is generated and printed. */
   users?: ConsoleUserSpec[];
   bootTimeoutMs?: number;
+  /** More console.conf keys, e.g. { 'console.refreshIntervalMs': 200 }. */
+  conf?: Record<string, string | number>;
 }
 
 export interface ConsoleHandle {
@@ -62,7 +64,8 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleHandle>
     users.map(async (u) => `${u.name}:${await hashPassword(u.password)}:${u.role}`),
   );
   const confPath = join(workDir, 'console.conf');
-  const conf = entries.length > 0 ? `console.users=${entries.join(',')}\n` : '';
+  let conf = entries.length > 0 ? `console.users=${entries.join(',')}\n` : '';
+  for (const [k, v] of Object.entries(opts.conf ?? {})) conf += `${k}=${v}\n`;
   writeFileSync(confPath, `# written by test/harness/console.ts\n${conf}`);
   const addrs = Array.isArray(opts.namesrvAddr) ? opts.namesrvAddr : [opts.namesrvAddr];
   const args = ['console', '-c', confPath, '--port', '0', '--data-dir', dataDir];

@@ -185,7 +185,7 @@ describe('console snapshot, history and alerts', () => {
       target: group,
     });
     expect(typeof offline[0]!.at).toBe('number');
-    expect(history.series({ key: 'cluster:inTps' }).length).toBeGreaterThan(0);
+    expect(history.series({ key: 'cluster.in' }).length).toBeGreaterThan(0);
   });
 
   it('fires "broker down" when a broker is killed, and goes on with the other', async () => {

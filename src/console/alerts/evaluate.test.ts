@@ -23,6 +23,7 @@ const group = (name: string, g: Partial<GroupSnapshot> = {}): GroupSnapshot => (
   group: name,
   onlineClients: 1,
   diff: 0,
+  queues: 1,
   lagSeconds: 0,
   consumeTps: 0,
   consumedOffset: 0,

@@ -17,7 +17,8 @@ export interface Alert {
   /** The group or the broker (brokerName/brokerId) it is about. */
   target: string;
   state: AlertState;
-  value: number;
+  /** null: not measurable now (a lag in seconds with nothing consumed yet). */
+  value: number | null;
   threshold: number;
   /** When the condition was first seen, this time round. */
   since: number;
@@ -31,7 +32,7 @@ export type AlertListener = (alert: Alert) => void;
 
 interface Breach {
   target: string;
-  value: number;
+  value: number | null;
   /** The condition holds for this target now. */
   breached: boolean;
 }
@@ -146,7 +147,7 @@ export class AlertEvaluator {
           .filter((g) => matches(rule.target, g.group))
           .map((g) => {
             const value = rule.unit === 'seconds' ? g.lagSeconds : g.diff;
-            return { target: g.group, value: value ?? 0, breached: value !== null && value > t };
+            return { target: g.group, value, breached: value !== null && value > t };
           });
       case 'noOnlineConsumer': {
         const g = s.groups.find((x) => x.group === rule.target);

@@ -120,7 +120,7 @@ export function validateRule(raw: unknown, at: string, problems: string[]): Aler
 }
 
 function validateWebhook(raw: unknown, problems: string[]): WebhookConfig | undefined {
-  if (raw === undefined) return undefined;
+  if (raw === undefined || raw === null) return undefined; // null: "no webhook", as GET shows it
   if (!isObject(raw)) {
     problems.push('webhook: an object {url, timeoutMs?, retries?} is needed');
     return undefined;

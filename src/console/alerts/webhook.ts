@@ -11,7 +11,7 @@ export interface WebhookPayload {
   rule: string;
   type: string;
   state: string;
-  value: number;
+  value: number | null;
   threshold: number;
   target: string;
   at: number;

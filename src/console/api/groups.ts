@@ -1,14 +1,11 @@
-// api/groups and api/groups/:group. The list is 1 cluster info from the name server, 2 calls per
-// master (GET_ALL_SUBSCRIPTIONGROUP_CONFIG, GET_BROKER_CONSUME_STATS: every group's offsets at
-// once), and 1 GET_CONSUMER_CONNECTION_LIST per group to one broker, CONSOLE_UPSTREAM_CONCURRENCY
-// at a time: RocketMQ's protocol has no call listing the connections of every group, so the
-// online count, message model and consume type are the one per-row read. A group with no offsets
-// on any broker has diffTotal null (unknown), never 0.
+// api/groups and api/groups/:group. The list costs the cluster nothing when asked: it is the
+// environment's last snapshot (src/console/collect/snapshot.ts: one GET_BROKER_CONSUME_STATS per
+// master carries every group's offsets), at most one refresh interval old. RocketMQ has no call
+// listing the connections of every group, so connections are read on a group's own page only.
+// A group with no offsets on any broker has diffTotal null (unknown), never 0.
 import type { FastifyInstance } from 'fastify';
-import { getBrokerConsumeStats } from '../../client/admin-broker.js';
 import { consumeStatsOf } from '../../client/admin-groups.js';
-import { allSubscriptionGroups, getConsumerRunningInfo } from '../../client/admin-messages.js';
-import type { ConsumeStatsList } from '../../protocol/bodies/consume-stats-list.js';
+import { getConsumerRunningInfo } from '../../client/admin-messages.js';
 import {
   type ConsumerConnection,
   decodeConsumerConnection,
@@ -22,7 +19,6 @@ import { brokerCall, masters, topicStatsOf } from './broker-reads.js';
 
 /** Clients asked for their queues on a group's page; a bigger group shows clientId null. */
 const MAX_RUNNING_INFO_CLIENTS = 16;
-const CONSUME_STATS_TIMEOUT_MS = 10_000;
 
 /** The group's connections as the first of `addrs` that has any reports them. */
 async function connectionsOf(env: ConsoleEnv, addrs: readonly string[], group: string) {
@@ -35,63 +31,22 @@ async function connectionsOf(env: ConsoleEnv, addrs: readonly string[], group: s
   return undefined;
 }
 
-interface GroupTotals {
-  brokers: string[];
-  consumeTps: number;
-  diff: number;
-  queues: number;
-}
-
-function addStats(totals: Map<string, GroupTotals>, list: ConsumeStatsList, addr: string) {
-  for (const entry of list.consumeStatsList) {
-    for (const [group, stats] of Object.entries(entry)) {
-      const t = totals.get(group) ?? { brokers: [], consumeTps: 0, diff: 0, queues: 0 };
-      if (!t.brokers.includes(addr)) t.brokers.push(addr);
-      for (const s of stats) {
-        t.consumeTps += s.consumeTps;
-        for (const q of s.offsetTable) {
-          t.diff += q.offset.brokerOffset - q.offset.consumerOffset;
-          t.queues++;
-        }
-      }
-      totals.set(group, t);
-    }
-  }
-}
-
+/**
+ * The list is the last snapshot's. Its online count is known only for the groups an alert rule
+ * watches (null for the others: the snapshot asks no per-group question otherwise), and message
+ * model and consume type only on the group's own page, which asks for its connections.
+ */
 async function listGroups(env: ConsoleEnv) {
-  const brokers = masters(await env.admin.getClusterInfo());
-  const perBroker = await mapLimit(brokers, CONSOLE_UPSTREAM_CONCURRENCY, async (b) => {
-    const [configs, stats] = await Promise.all([
-      allSubscriptionGroups(env.admin, b.addr).catch(() => ({})),
-      getBrokerConsumeStats(env.admin, b.addr, false, CONSUME_STATS_TIMEOUT_MS).catch(
-        () => undefined,
-      ),
-    ]);
-    return { addr: b.addr, groups: Object.keys(configs), stats };
-  });
-  const totals = new Map<string, GroupTotals>();
-  const homes = new Map<string, string[]>();
-  for (const r of perBroker) {
-    for (const g of r.groups) homes.set(g, [...(homes.get(g) ?? []), r.addr]);
-    if (r.stats) addStats(totals, r.stats, r.addr);
-  }
-  const names = [...new Set([...homes.keys(), ...totals.keys()])].sort();
-  const connections = await mapLimit(names, CONSOLE_UPSTREAM_CONCURRENCY, (g) =>
-    connectionsOf(env, homes.get(g) ?? totals.get(g)?.brokers ?? [], g),
-  );
-  return names.map((group, i) => {
-    const t = totals.get(group);
-    const cc = connections[i]?.cc;
-    return {
-      group,
-      onlineClients: cc?.connectionSet.length ?? 0,
-      consumeTps: t?.consumeTps ?? 0,
-      diffTotal: t && t.queues > 0 ? t.diff : null,
-      messageModel: cc?.messageModel || null,
-      consumeType: cc?.consumeType || null,
-    };
-  });
+  const s = await env.monitor.snapshot();
+  const groups = s.groups.map((g) => ({
+    group: g.group,
+    onlineClients: g.onlineClients,
+    consumeTps: Math.round(g.consumeTps * 100) / 100,
+    diffTotal: g.queues > 0 ? g.diff : null,
+    messageModel: null,
+    consumeType: null,
+  }));
+  return { at: s.at, groups };
 }
 
 /** Queue → client, from each client's running info (GET_CONSUMER_RUNNING_INFO via a broker). */
@@ -180,7 +135,7 @@ async function readGroup(env: ConsoleEnv, group: string) {
 export function registerGroupsApi(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/groups', async (req) => {
     const env = ctx.envs.get((req.query as { env?: string }).env);
-    return { groups: await listGroups(env) };
+    return listGroups(env);
   });
   app.get('/groups/:group', async (req) => {
     const env = ctx.envs.get((req.query as { env?: string }).env);

@@ -53,24 +53,19 @@ describe('TpsHistory', () => {
   it('keeps a bounded ring per series and answers a time range', () => {
     const h = new TpsHistory({ dataDir: tempDir(), maxPoints: 5, diskIntervalMs: 60_000 }, T0);
     for (let i = 0; i < 8; i++) h.record(snap(T0 + i * 1000, i));
-    const pts = h.series({ key: 'broker:broker-a/0:inTps', from: T0 + 3000 });
+    const pts = h.series({ key: 'broker.in:broker-a', from: T0 + 3000 });
     expect(pts.map((p) => p.value)).toEqual([3, 4, 5, 6, 7]);
-    expect(h.series({ key: 'cluster:outTps', from: T0 + 6000 }).map((p) => p.value)).toEqual([
-      3, 3.5,
-    ]);
+    expect(h.series({ key: 'cluster.out', from: T0 + 6000 }).map((p) => p.value)).toEqual([3, 3.5]);
     expect(h.series({ key: 'no:such', from: T0 })).toEqual([]);
   });
 
   it('keeps only the busiest topics, and a bounded number of series', () => {
     const h = new TpsHistory({ dataDir: tempDir(), topN: 2, maxSeries: 6 }, T0);
     h.record(snap(T0, 1, { a: 5, b: 1, c: 9, idle: 0 }));
-    expect(h.keys().filter((k) => k.startsWith('topic:'))).toEqual([
-      'topic:a:inTps',
-      'topic:c:inTps',
-    ]);
+    expect(h.keys().filter((k) => k.startsWith('topic.in:'))).toEqual(['topic.in:a', 'topic.in:c']);
     h.record(snap(T0 + 1000, 1, { d: 7, e: 8 }));
     expect(h.keys()).toHaveLength(6);
-    expect(h.keys()).toContain('topic:e:inTps');
+    expect(h.keys()).toContain('topic.in:e');
   });
 
   it('restores its series from the day files after a restart', () => {
@@ -79,7 +74,7 @@ describe('TpsHistory', () => {
     for (let i = 0; i <= 30; i++) h.record(snap(T0 + i * 1000, 10));
     h.flush();
     const again = new TpsHistory({ dataDir: dir, diskIntervalMs: 10_000 }, T0 + 60_000);
-    const pts = again.series({ key: 'broker:broker-a/0:inTps' });
+    const pts = again.series({ key: 'broker.in:broker-a' });
     expect(pts.length).toBeGreaterThanOrEqual(3);
     expect(pts.every((p) => p.value === 10)).toBe(true);
     expect(pts.at(-1)!.at).toBe(T0 + 30_000);
@@ -92,24 +87,24 @@ describe('TpsHistory', () => {
     h.record(snap(T0 + 1000, 2));
     h.flush();
     const file = join(dir, 'history', `tps-${dayOf(T0)}.jsonl`);
-    appendFileSync(file, '{"at":123,"v":{"cluster:inT'); // the crash cut this line short
+    appendFileSync(file, '{"at":123,"v":{"cluster.i'); // the crash cut this line short
     const again = new TpsHistory({ dataDir: dir, diskIntervalMs: 1000 }, T0 + 5000);
     expect(again.files.skippedLines).toBe(1);
-    expect(again.series({ key: 'cluster:inTps' }).map((p) => p.value)).toEqual([1, 2]);
+    expect(again.series({ key: 'cluster.in' }).map((p) => p.value)).toEqual([1, 2]);
     again.record(snap(T0 + 6000, 3));
     again.record(snap(T0 + 7000, 4));
     again.flush();
     const lines = readFileSync(file, 'utf8').split('\n');
     expect(lines.filter((l) => l.startsWith('{"at":') && l.endsWith('}'))).toHaveLength(4);
     const third = new TpsHistory({ dataDir: dir }, T0 + 10_000);
-    expect(third.series({ key: 'cluster:inTps' }).map((p) => p.value)).toEqual([1, 2, 3, 4]);
+    expect(third.series({ key: 'cluster.in' }).map((p) => p.value)).toEqual([1, 2, 3, 4]);
   });
 
   it('reads the day files for times older than memory holds', () => {
     const dir = tempDir();
     const h = new TpsHistory({ dataDir: dir, maxPoints: 3, diskIntervalMs: 1000 }, T0);
     for (let i = 0; i < 10; i++) h.record(snap(T0 + i * 1000, i));
-    const pts = h.series({ key: 'cluster:inTps', from: T0, maxPoints: 100 });
+    const pts = h.series({ key: 'cluster.in', from: T0, maxPoints: 100 });
     expect(pts.map((p) => p.value)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
@@ -125,7 +120,7 @@ describe('TpsHistory', () => {
     writeFileSync(join(dir, 'history', 'unrelated.txt'), 'kept');
     const now = new TpsHistory({ dataDir: dir, retentionDays: 7 }, T0);
     expect(now.files.days()).toEqual([dayOf(T0 - DAY)]);
-    expect(now.series({ key: 'cluster:inTps' }).map((p) => p.value)).toEqual([2]);
+    expect(now.series({ key: 'cluster.in' }).map((p) => p.value)).toEqual([2]);
   });
 });
 

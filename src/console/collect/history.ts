@@ -1,10 +1,13 @@
-// TPS over time for the dashboard's charts. In memory: one ring per series (the cluster's and
-// each broker's in/out TPS, and the busiest N topics and groups of each snapshot), at most
-// maxSeries rings of maxPoints points. On disk: every diskIntervalMs the mean of each series over
-// that interval, one line in the day's file (history-files.ts), kept retentionDays and read back
-// on start, so a restarted console shows its last hours at once.
-//   cluster:inTps  cluster:outTps  broker:<name>/<id>:inTps|outTps  topic:<t>:inTps
-//   group:<g>:consumeTps
+// TPS and lag over time for the dashboard's charts. In memory: one ring per series (the
+// cluster's and each broker's in/out TPS, the busiest N topics, the N groups furthest behind),
+// at most maxSeries rings of maxPoints points. On disk: every diskIntervalMs the mean of each
+// series over that interval, one line in the day's file (history-files.ts), kept retentionDays
+// and read back on start, so a restarted console shows its last hours at once.
+// The keys are the ones api/dashboard/series takes:
+//   cluster.in  cluster.out  broker.in:<brokerName>  broker.out:<brokerName>  topic.in:<topic>
+//   group.diff:<group>
+// A broker's "in" is its master's (a slave's puts are the master's again), its "out" the sum over
+// master and slaves (each serves reads of its own).
 import { CONSOLE_DEFAULTS } from '../defaults.js';
 import { HistoryFiles } from './history-files.js';
 import { downsample, PointRing, type SeriesPoint } from './ring.js';
@@ -35,25 +38,26 @@ export function seriesValues(s: Snapshot, topN: number): Map<string, number> {
   let inTps = 0;
   let outTps = 0;
   for (const b of s.brokers) {
-    const name = `broker:${b.brokerName}/${b.brokerId}`;
-    v.set(`${name}:inTps`, b.inTps);
-    v.set(`${name}:outTps`, b.outTps);
-    // A slave's transfer rate is its own reads; a cluster's intake is its masters'.
-    if (b.brokerId === 0) inTps += b.inTps;
+    if (b.brokerId === 0) {
+      v.set(`broker.in:${b.brokerName}`, b.inTps);
+      inTps += b.inTps;
+    }
+    const out = `broker.out:${b.brokerName}`;
+    v.set(out, (v.get(out) ?? 0) + b.outTps);
     outTps += b.outTps;
   }
-  v.set('cluster:inTps', inTps);
-  v.set('cluster:outTps', outTps);
+  v.set('cluster.in', inTps);
+  v.set('cluster.out', outTps);
   const topics = s.topics
     .filter((t) => (t.inTps ?? 0) > 0)
     .sort((a, b) => b.inTps! - a.inTps!)
     .slice(0, topN);
-  for (const t of topics) v.set(`topic:${t.topic}:inTps`, t.inTps!);
+  for (const t of topics) v.set(`topic.in:${t.topic}`, t.inTps!);
   const groups = s.groups
-    .filter((g) => g.consumeTps > 0)
-    .sort((a, b) => b.consumeTps - a.consumeTps)
+    .filter((g) => g.diff > 0)
+    .sort((a, b) => b.diff - a.diff)
     .slice(0, topN);
-  for (const g of groups) v.set(`group:${g.group}:consumeTps`, g.consumeTps);
+  for (const g of groups) v.set(`group.diff:${g.group}`, g.diff);
   return v;
 }
 

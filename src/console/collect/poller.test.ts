@@ -40,4 +40,20 @@ describe('SnapshotPoller', () => {
     expect(p.lastError).toBeTruthy();
     expect(p.latest).toBeUndefined();
   });
+
+  it('asks the next name server of the list after a failure', async () => {
+    const admin = new AdminClient({ namesrvAddr: DEAD, logger: silentLogger() });
+    admins.push(admin);
+    const p = new SnapshotPoller({
+      admin,
+      namesrvAddr: `${DEAD}; 127.0.0.1:2`,
+      refreshIntervalMs: 1,
+    });
+    await p.refresh();
+    expect(p.lastError).toMatch(/^127\.0\.0\.1:1: /);
+    await p.refresh();
+    expect(p.lastError).toMatch(/^127\.0\.0\.1:2: /);
+    await p.refresh();
+    expect(p.lastError).toMatch(/^127\.0\.0\.1:1: /);
+  });
 });

@@ -1,7 +1,8 @@
 // Takes a snapshot every refreshIntervalMs and hands it to the history and the alert rules. The
 // next refresh is scheduled when the previous one has finished, so two never overlap and a slow
 // cluster stretches the interval instead of piling requests up. A failed refresh (the name
-// server down) is logged and counted; the last good snapshot stays, and the poller goes on.
+// server down) is logged and counted; the last good snapshot stays, and the poller goes on, to
+// the next name server of the list when there are several.
 import type { AdminClient } from '../../client/admin.js';
 import type { Logger } from '../../common/logger.js';
 import type { AlertEvaluator } from '../alerts/evaluate.js';
@@ -12,6 +13,7 @@ import type { Snapshot } from './snapshot-types.js';
 
 export interface PollerOptions {
   admin: AdminClient;
+  /** One name server, or a list (a;b): asked one at a time, the next after a failure. */
   namesrvAddr: string;
   refreshIntervalMs?: number;
   history?: TpsHistory;
@@ -25,16 +27,24 @@ export interface PollerOptions {
 export class SnapshotPoller {
   private readonly o: PollerOptions;
   private readonly intervalMs: number;
+  private readonly namesrvs: string[];
+  private namesrvIndex = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<Snapshot | undefined> | undefined;
   private stopped = true;
   private last: Snapshot | undefined;
   failures = 0;
+  /** Why the latest refresh failed; undefined once one succeeds. */
   lastError: string | undefined;
 
   constructor(o: PollerOptions) {
     this.o = o;
     this.intervalMs = o.refreshIntervalMs ?? CONSOLE_DEFAULTS.refreshIntervalMs;
+    this.namesrvs = o.namesrvAddr
+      .split(';')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
+    if (this.namesrvs.length === 0) throw new RangeError('SnapshotPoller needs a name server');
   }
 
   get latest(): Snapshot | undefined {
@@ -74,7 +84,8 @@ export class SnapshotPoller {
   }
 
   private async once(): Promise<Snapshot | undefined> {
-    const { admin, namesrvAddr, history, alerts } = this.o;
+    const { admin, history, alerts } = this.o;
+    const namesrvAddr = this.namesrvs[this.namesrvIndex % this.namesrvs.length]!;
     let s: Snapshot;
     try {
       s = await collectSnapshot(admin, namesrvAddr, {
@@ -84,12 +95,14 @@ export class SnapshotPoller {
       });
     } catch (err) {
       this.failures++;
-      this.lastError = err instanceof Error ? err.message : String(err);
+      this.namesrvIndex++;
+      this.lastError = `${namesrvAddr}: ${err instanceof Error ? err.message : String(err)}`;
       this.o.logger?.warn({ err: this.lastError, namesrvAddr }, 'console refresh failed');
       return undefined;
     }
     const prev = this.last;
     this.last = s;
+    this.lastError = undefined;
     // A full disk must not stop the charts in memory or the alerts, nor one consumer the others.
     this.guard('history', () => history?.record(s));
     this.guard('alerts', () => alerts?.evaluate(s, prev));

@@ -31,6 +31,8 @@ export interface GroupSnapshot {
   onlineClients: number | null;
   /** Messages behind, over every topic and queue of every master. */
   diff: number;
+  /** Queues with a committed offset of this group; 0: it has consumed nowhere (diff unknown). */
+  queues: number;
   /**
    * Now minus the store time of the last consumed message of the most lagging queue (an upper
    * bound of the oldest unconsumed message's age); 0 when nothing is behind; null when a queue is

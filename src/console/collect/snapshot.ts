@@ -103,6 +103,7 @@ export function brokerFrom(ref: BrokerRef, table: Record<string, string> | Error
 
 export interface GroupAcc {
   diff: number;
+  queues: number;
   consumed: number;
   lagMs: number | null;
   topics: Set<string>;
@@ -118,7 +119,7 @@ export function foldConsumeStats(lists: { addr: string; list: ConsumeStatsList }
       for (const [group, perTopic] of Object.entries(byGroup)) {
         let g = groups.get(group);
         if (!g) {
-          g = { diff: 0, consumed: 0, lagMs: 0, topics: new Set(), brokers: new Set() };
+          g = { diff: 0, queues: 0, consumed: 0, lagMs: 0, topics: new Set(), brokers: new Set() };
           groups.set(group, g);
         }
         g.brokers.add(addr);
@@ -127,6 +128,7 @@ export function foldConsumeStats(lists: { addr: string; list: ConsumeStatsList }
             g.topics.add(mq.topic);
             const behind = Math.max(0, offset.brokerOffset - offset.consumerOffset);
             g.diff += behind;
+            g.queues++;
             g.consumed += offset.consumerOffset;
             queueMax.set(`${mq.topic}\0${mq.brokerName}\0${mq.queueId}`, offset.brokerOffset);
             if (behind === 0 || g.lagMs === null) continue;
@@ -209,12 +211,20 @@ function groupRows(
   // A watched group with no offsets anywhere still gets a row: its online clients were asked.
   for (const group of online.keys())
     if (!acc.has(group))
-      acc.set(group, { diff: 0, consumed: 0, lagMs: 0, topics: new Set(), brokers: new Set() });
+      acc.set(group, {
+        diff: 0,
+        queues: 0,
+        consumed: 0,
+        lagMs: 0,
+        topics: new Set(),
+        brokers: new Set(),
+      });
   return [...acc]
     .map(([group, g]) => ({
       group,
       onlineClients: online.get(group) ?? null,
       diff: g.diff,
+      queues: g.queues,
       lagSeconds: g.lagMs === null ? null : g.lagMs / 1000,
       consumeTps: rate(g.consumed, prevGroups.get(group)?.consumedOffset, dtSec),
       consumedOffset: g.consumed,
