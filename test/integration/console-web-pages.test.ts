@@ -3,10 +3,6 @@
 // fed by our SDK's producers and consumers. Waiting is on what the page shows (locators wait,
 // pollUntil re-reads after a refresh click), never on time. A failing test leaves a screenshot
 // of every tab in its browser's temp dir and prints the path.
-//
-// The pages call the part-2 API (dashboard, alerts, messages, dead letters, transactions); the
-// suite is skipped on a checkout whose console server does not have those routes yet.
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushConsumer } from '../../src/client/push-consumer.js';
 import { TransactionProducer } from '../../src/client/transaction-producer.js';
@@ -17,11 +13,6 @@ import { type ConsoleHandle, startConsole } from '../harness/console.js';
 import { uniqueName } from '../harness/names.js';
 import { pollUntil } from '../harness/poll.js';
 import { pushConsumer, quietPushConsumer, sendMessages, startProducer } from '../harness/sdk.js';
-
-const SERVER_ROUTES = ['dashboard', 'alerts', 'messages', 'dlq', 'transactions'].map((f) =>
-  existsSync(new URL(`../../src/console/api/${f}.ts`, import.meta.url)),
-);
-const HAS_PAGE_API = SERVER_ROUTES.every(Boolean);
 
 const VIEWER = { name: 'viewer', password: 'viewer-pass-2', role: 'read-only' as const };
 /** Sends, dead letters and half messages reach the console's answers a moment later. */
@@ -53,7 +44,7 @@ const nav = (b: BrowserHandle, page: string) =>
   b.page.getByTestId('nav').locator(`a[href="#/${page}"]`).click();
 const refresh = (b: BrowserHandle) => () => b.page.getByTestId('refresh').click();
 
-describe.skipIf(!HAS_PAGE_API)('console pages in Chromium', () => {
+describe('console pages in Chromium', () => {
   const cluster = useCluster({
     // Retries come back after 1 s, so a message reaches the DLQ quickly.
     brokerConfig: { messageDelayLevel: '1s 1s 1s 1s 1s 1s' },

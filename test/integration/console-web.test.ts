@@ -2,38 +2,14 @@
 // console server, name server and broker. Waiting is on what the page shows (locators wait,
 // pollUntil re-reads), never on time. A failing test leaves a screenshot of every tab in its
 // browser's temp dir and prints the path.
-//
-// Until test/harness/console.ts (the console server's harness, built in parallel) is on this
-// branch the suite is skipped; once it is, the suite runs as is.
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { type BrowserHandle, launchBrowser } from '../harness/browser.js';
 import { useCluster } from '../harness/cluster.js';
+import { type ConsoleHandle, type ConsoleUserSpec, startConsole } from '../harness/console.js';
 import { uniqueName } from '../harness/names.js';
 import { pollUntil } from '../harness/poll.js';
 
-interface ConsoleUser {
-  name: string;
-  password: string;
-  role: 'admin' | 'read-only';
-}
-
-interface ConsoleHandle {
-  url: string;
-  adminPassword: string;
-  stop(): Promise<void>;
-}
-
-type StartConsole = (opts: {
-  /** One environment per entry. */
-  namesrvAddr: string | string[];
-  basePath?: string;
-  users?: ConsoleUser[];
-}) => Promise<ConsoleHandle>;
-
-const CONSOLE_HARNESS = '../harness/console.js';
-const HAS_CONSOLE_HARNESS = existsSync(new URL('../harness/console.ts', import.meta.url));
-const VIEWER: ConsoleUser = { name: 'viewer', password: 'viewer-pass-1', role: 'read-only' };
+const VIEWER: ConsoleUserSpec = { name: 'viewer', password: 'viewer-pass-1', role: 'read-only' };
 /** Writes reach the name server's routes a moment after the API answers. */
 const LISTED_TIMEOUT_MS = 30_000;
 
@@ -81,13 +57,11 @@ const envLabel = (addr: string) => new RegExp(` · ${addr.replace(/[.*+?^${}()|[
 const schemeOf = (b: BrowserHandle) =>
   b.page.locator('html').getAttribute('data-mantine-color-scheme');
 
-describe.skipIf(!HAS_CONSOLE_HARNESS)('console web app in Chromium', () => {
+describe('console web app in Chromium', () => {
   const cluster = useCluster({ spareNamesrv: true });
   let server: ConsoleHandle | undefined;
-  let startConsole: StartConsole = () => Promise.reject(new Error('beforeAll did not run'));
 
   beforeAll(async () => {
-    ({ startConsole } = (await import(CONSOLE_HARNESS)) as { startConsole: StartConsole });
     server = await startConsole({ namesrvAddr: cluster.namesrvAddr, users: [VIEWER] });
   });
   afterAll(async () => {
