@@ -88,7 +88,9 @@ export class InputCheck {
 
   perm(field: string, value: unknown): this {
     if (value === undefined || PERMS.includes(value as number)) return this;
-    return this.add(`${field}: ${JSON.stringify(value)} is not one of 2 (write), 4 (read), 6 (both)`);
+    return this.add(
+      `${field}: ${JSON.stringify(value)} is not one of 2 (write), 4 (read), 6 (both)`,
+    );
   }
 
   /** A reset's target time (ms): not before 0, not in the future beyond the skew allowed. */
@@ -99,7 +101,9 @@ export class InputCheck {
     if (this.lines.length > before) return this;
     const ahead = (value as number) - this.nowMs;
     if (ahead > CONSOLE_CLOCK_SKEW_MS) {
-      this.add(`${field}: ${value} is ${Math.ceil(ahead / 1000)} s in the future; pick a past time`);
+      this.add(
+        `${field}: ${value} is ${Math.ceil(ahead / 1000)} s in the future; pick a past time`,
+      );
     }
     return this;
   }
@@ -116,7 +120,9 @@ export class InputCheck {
     if (this.lines.length > before) return this;
     const late = this.nowMs - (value as number);
     if (late > CONSOLE_CLOCK_SKEW_MS) {
-      this.add(`${field}: ${value} is ${Math.floor(late / 1000)} s in the past; pick a future time`);
+      this.add(
+        `${field}: ${value} is ${Math.floor(late / 1000)} s in the past; pick a future time`,
+      );
     }
     return this;
   }
