@@ -46,7 +46,8 @@ class Client {
     const setCookie = res.headers.get('set-cookie');
     if (setCookie) this.cookie = setCookie.split(';')[0]!;
     const text = await res.text();
-    return { status: res.status, json: (text ? JSON.parse(text) : undefined) as Json };
+    const json = (text ? JSON.parse(text) : undefined) as Json;
+    return { status: res.status, json, headers: res.headers };
   }
 
   async login(username: string, password: string) {
@@ -237,6 +238,22 @@ describe('bad input', () => {
       expect(r.json.problems).toHaveLength(2);
       expect(r.json.problems[0]).toMatch(/^readQueueNums: -?\d+ is outside 1…1024/);
     }
+    const stored = async () => {
+      const { queues } = (await admin.get(`api/topics/${topic}`)).json;
+      return sum(queues.map((q: Json) => q.maxOffset));
+    };
+    const storedBefore = await stored();
+    const past = Date.now() - 3_600_000;
+    for (const [body, line] of [
+      [{ body: 'x', delayLevel: 19 }, /^delayLevel: 19 is outside 1…18/],
+      [{ body: 'x', delayLevel: 0 }, /^delayLevel: 0 is outside 1…18/],
+      [{ body: 'x', deliverTimeMs: past }, /^deliverTimeMs: .* in the past/],
+    ] as const) {
+      const r = await admin.post(`api/topics/${topic}/messages`, body);
+      expect([r.status, r.json.problems?.length]).toEqual([400, 1]);
+      expect(r.json.problems[0]).toMatch(line);
+    }
+    expect(await stored()).toBe(storedBefore);
     const groupBad = await admin.post('api/groups', { group: 'bad group!' });
     expect(groupBad.json.problems?.[0]).toMatch(/^group: .*illegal character " "/);
     const topics = await mq.getAllTopics();
@@ -257,6 +274,7 @@ describe('logins and roles', () => {
     const right = await c.login(LOCKED.name, LOCKED.password);
     expect([right.status, right.json.code]).toEqual([429, 'RATE_LIMITED']);
     expect(right.json.error).toMatch(/^too many failed logins for locked; try again in \d+ s$/);
+    expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another user from the same address is not locked.
     expect((await new Client(web.url).login(VIEWER.name, VIEWER.password)).status).toBe(200);
     const { entries } = (await admin.get('api/audit?limit=1000')).json;
