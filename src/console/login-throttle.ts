@@ -1,6 +1,7 @@
 // Failed logins per (user name, client address): after CONSOLE_LOGIN_MAX_FAILURES within
 // CONSOLE_LOGIN_FAILURE_WINDOW_MS, that pair is refused until the window that began with its first
-// failure has passed, whatever password it sends, so guessing costs a window per few tries. The
+// attempt has passed, whatever password it sends, so guessing costs a window per few tries.
+// Attempts still being checked count too, or a burst sent at once would all get through. The
 // pair, not the name alone, is counted: a stranger cannot lock the admin out from elsewhere. The
 // table is bounded: entries expire with their window, and when it is full the oldest goes, so a
 // flood of made-up names costs memory up to the cap and no more.
@@ -12,8 +13,10 @@ export const CONSOLE_LOGIN_FAILURE_WINDOW_MS = 5 * 60_000;
 export const CONSOLE_LOGIN_THROTTLE_MAX_ENTRIES = 10_000;
 
 interface Entry {
-  firstFailureMs: number;
+  windowStartMs: number;
   failures: number;
+  /** Logins begun and not yet decided: a burst sent at once counts before its scrypt ends. */
+  pending: number;
 }
 
 export interface LoginThrottleOptions {
@@ -44,31 +47,45 @@ export class LoginThrottle {
   /** Seconds until this pair may try again, or 0 when it may try now. */
   retryAfterS(user: string, addr: string): number {
     const e = this.live(key(user, addr));
-    if (!e || e.failures < this.maxFailures) return 0;
-    return Math.max(1, Math.ceil((e.firstFailureMs + this.windowMs - this.now()) / 1000));
+    if (!e || e.failures + e.pending < this.maxFailures) return 0;
+    return Math.max(1, Math.ceil((e.windowStartMs + this.windowMs - this.now()) / 1000));
+  }
+
+  /**
+   * Before checking a password: the seconds to wait (nothing is counted), or 0 and the attempt is
+   * counted as pending until fail() or succeed() decides it.
+   */
+  begin(user: string, addr: string): number {
+    const wait = this.retryAfterS(user, addr);
+    if (wait === 0) this.entry(key(user, addr)).pending++;
+    return wait;
   }
 
   /** Counts a failure; true when this one locks the pair (the caller records that once). */
   fail(user: string, addr: string): boolean {
-    const k = key(user, addr);
-    const e = this.live(k);
-    if (e) {
-      e.failures++;
-      return e.failures === this.maxFailures;
-    }
-    if (this.table.size >= this.maxEntries) this.evict();
-    this.table.set(k, { firstFailureMs: this.now(), failures: 1 });
-    return this.maxFailures === 1;
+    const e = this.entry(key(user, addr));
+    e.pending = Math.max(0, e.pending - 1);
+    e.failures++;
+    return e.failures === this.maxFailures;
   }
 
-  /** A right password forgets the pair's failures. */
+  /** A right password forgets the pair's failures (and its other pending attempts). */
   succeed(user: string, addr: string): void {
     this.table.delete(key(user, addr));
   }
 
+  private entry(k: string): Entry {
+    const found = this.live(k);
+    if (found) return found;
+    if (this.table.size >= this.maxEntries) this.evict();
+    const e = { windowStartMs: this.now(), failures: 0, pending: 0 };
+    this.table.set(k, e);
+    return e;
+  }
+
   private live(k: string): Entry | undefined {
     const e = this.table.get(k);
-    if (e && this.now() - e.firstFailureMs >= this.windowMs) {
+    if (e && this.now() - e.windowStartMs >= this.windowMs) {
       this.table.delete(k);
       return undefined;
     }
@@ -79,7 +96,7 @@ export class LoginThrottle {
   private evict(): void {
     const now = this.now();
     for (const [k, e] of this.table) {
-      if (now - e.firstFailureMs >= this.windowMs) this.table.delete(k);
+      if (now - e.windowStartMs >= this.windowMs) this.table.delete(k);
     }
     if (this.table.size < this.maxEntries) return;
     const oldest = this.table.keys().next().value;

@@ -51,7 +51,7 @@ export function registerSessionApi(app: FastifyInstance, ctx: ApiContext): void 
   app.post('/login', { schema: loginSchema, config: { public: true } }, async (req, reply) => {
     const { username, password } = req.body as { username: string; password: string };
     // Refused before the password is checked: a locked pair costs no scrypt, and learns nothing.
-    const waitS = throttle.retryAfterS(username, req.ip);
+    const waitS = throttle.begin(username, req.ip);
     if (waitS > 0) {
       reply.header('Retry-After', String(waitS));
       throw new ConsoleError(
