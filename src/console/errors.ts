@@ -10,6 +10,7 @@ export const CONSOLE_ERROR_STATUS = {
   BAD_REQUEST: 400,
   NOT_FOUND: 404,
   UPSTREAM: 502,
+  RATE_LIMITED: 429,
 } as const;
 
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERROR_STATUS;
@@ -18,11 +19,18 @@ export class ConsoleError extends Error {
   override name = 'ConsoleError';
   readonly code: ConsoleErrorCode;
   readonly status: number;
+  /** One line per refused input field (validate.ts), answered as `problems`. */
+  readonly problems: readonly string[] | undefined;
 
-  constructor(code: ConsoleErrorCode, message: string, options?: ErrorOptions) {
+  constructor(
+    code: ConsoleErrorCode,
+    message: string,
+    options?: ErrorOptions & { problems?: readonly string[] },
+  ) {
     super(message, options);
     this.code = code;
     this.status = CONSOLE_ERROR_STATUS[code];
+    this.problems = options?.problems;
   }
 }
 

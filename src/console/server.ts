@@ -19,6 +19,7 @@ import { registerAuditApi } from './api/audit.js';
 import { registerClusterApi } from './api/cluster.js';
 import { registerDashboardApi } from './api/dashboard.js';
 import { registerDlqApi } from './api/dlq.js';
+import { registerGroupWritesApi } from './api/group-writes.js';
 import { registerGroupsApi } from './api/groups.js';
 import { registerMessagesApi } from './api/messages.js';
 import { registerSessionApi } from './api/session.js';
@@ -31,6 +32,7 @@ import { Environments } from './envs.js';
 import { ConsoleError, toConsoleError } from './errors.js';
 import { type ApiContext, auditWrite, installGuard } from './guard.js';
 import { SessionStore } from './sessions.js';
+import { schemaError } from './validate.js';
 
 /** Where `npm run build` puts the web app: dist/console-web beside dist/console. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../console-web/', import.meta.url));
@@ -66,13 +68,14 @@ function answerError(ctx: ApiContext) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     let e: ConsoleError;
     if (err instanceof ConsoleError) e = err;
-    else if (err.validation) e = new ConsoleError('BAD_REQUEST', `bad request: ${err.message}`);
+    else if (err.validation) e = schemaError(err.validation);
     else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       e = new ConsoleError('BAD_REQUEST', err.message);
     } else e = toConsoleError(err);
     auditWrite(ctx, req, e);
     if (e.code === 'UPSTREAM') ctx.logger.warn({ err, url: req.url }, 'console upstream error');
-    return reply.status(e.status).send({ error: e.message, code: e.code });
+    const problems = e.problems ? { problems: e.problems } : {};
+    return reply.status(e.status).send({ error: e.message, code: e.code, ...problems });
   };
 }
 
@@ -112,6 +115,7 @@ function build(ctx: ApiContext, webRoot: string): FastifyInstance {
       registerClusterApi(api, ctx);
       registerTopicsApi(api, ctx);
       registerGroupsApi(api, ctx);
+      registerGroupWritesApi(api, ctx);
       registerAuditApi(api, ctx);
       registerMessagesApi(api, ctx);
       registerDlqApi(api, ctx);

@@ -8,6 +8,7 @@ import { CONSOLE_UPSTREAM_CONCURRENCY } from '../config.js';
 import { mapLimit } from '../envs.js';
 import { ConsoleError } from '../errors.js';
 import { type ApiContext, writeRoute } from '../guard.js';
+import { InputCheck } from '../validate.js';
 
 type Info = Readonly<Record<string, string>> | undefined;
 
@@ -121,14 +122,14 @@ export function registerClusterApi(app: FastifyInstance, ctx: ApiContext): void 
     const { addr, changes } = req.body as { addr: string; changes: Record<string, unknown> };
     const live = new Set<string>(LIVE_BROKER_CONFIG_KEYS);
     const restartOnly = Object.keys(changes).filter((k) => !live.has(k));
-    if (restartOnly.length > 0) {
-      throw new ConsoleError(
-        'BAD_REQUEST',
-        `${restartOnly.join(', ')} cannot change while the broker runs: set ` +
-          `${restartOnly.length > 1 ? 'them' : 'it'} in broker.conf and restart the broker ` +
-          `(live keys: ${[...live].join(', ')})`,
+    const check = new InputCheck();
+    for (const k of restartOnly) {
+      check.add(
+        `${k}: cannot change while the broker runs; set it in broker.conf and restart the ` +
+          `broker (live keys: ${[...live].join(', ')})`,
       );
     }
+    check.done();
     const env = ctx.envs.get((req.query as { env?: string }).env);
     await env.knownBroker(addr);
     for (const [key, value] of Object.entries(changes)) {

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConsoleError } from '../errors.js';
 import { type ApiContext, SESSION_COOKIE, sessionOf, writeRoute } from '../guard.js';
+import { LoginThrottle } from '../login-throttle.js';
 import type { Session } from '../sessions.js';
 
 const loginSchema = {
@@ -27,6 +28,17 @@ const sessionBody = (s: Session) => ({
   csrfToken: s.csrfToken,
 });
 
+function auditThrottled(ctx: ApiContext, username: string, addr: string): void {
+  ctx.audit.append({
+    user: username,
+    action: 'session.throttle',
+    target: username,
+    params: { addr },
+    ok: false,
+    error: 'too many failed logins; further logins refused until the window passes',
+  });
+}
+
 export function registerSessionApi(app: FastifyInstance, ctx: ApiContext): void {
   const cookieOptions = (req: FastifyRequest) => ({
     path: ctx.basePath,
@@ -35,8 +47,18 @@ export function registerSessionApi(app: FastifyInstance, ctx: ApiContext): void 
     secure: overHttps(req),
   });
 
+  const throttle = new LoginThrottle();
   app.post('/login', { schema: loginSchema, config: { public: true } }, async (req, reply) => {
     const { username, password } = req.body as { username: string; password: string };
+    // Refused before the password is checked: a locked pair costs no scrypt, and learns nothing.
+    const waitS = throttle.begin(username, req.ip);
+    if (waitS > 0) {
+      reply.header('Retry-After', String(waitS));
+      throw new ConsoleError(
+        'RATE_LIMITED',
+        `too many failed logins for ${username}; try again in ${waitS} s`,
+      );
+    }
     const user = await ctx.auth.login(username, password);
     ctx.audit.append({
       user: username,
@@ -46,7 +68,11 @@ export function registerSessionApi(app: FastifyInstance, ctx: ApiContext): void 
       ok: user !== undefined,
       ...(user ? {} : { error: 'wrong user name or password' }),
     });
-    if (!user) throw new ConsoleError('UNAUTHENTICATED', 'wrong user name or password');
+    if (!user) {
+      if (throttle.fail(username, req.ip)) auditThrottled(ctx, username, req.ip);
+      throw new ConsoleError('UNAUTHENTICATED', 'wrong user name or password');
+    }
+    throttle.succeed(username, req.ip);
     const session = ctx.sessions.create({ name: user.name, role: user.role });
     reply.setCookie(SESSION_COOKIE, session.id, cookieOptions(req));
     return sessionBody(session);

@@ -7,6 +7,7 @@ import type { Message } from '../../client/producer-types.js';
 import { CONSOLE_UPSTREAM_CONCURRENCY } from '../config.js';
 import { type ConsoleEnv, mapLimit } from '../envs.js';
 import { type ApiContext, writeRoute } from '../guard.js';
+import { InputCheck } from '../validate.js';
 import { consumersOf, routeBrokers, topicStatsOf } from './broker-reads.js';
 
 async function readTopic(env: ConsoleEnv, topic: string) {
@@ -41,8 +42,8 @@ const sendSchema = {
         ],
       },
       properties: { type: 'object', additionalProperties: { type: 'string' } },
-      delayLevel: { type: 'integer', minimum: 1, maximum: 64 },
-      deliverTimeMs: { type: 'integer', minimum: 0 },
+      delayLevel: { type: 'number' },
+      deliverTimeMs: { type: 'number' },
     },
   },
 };
@@ -57,6 +58,11 @@ interface SendBody {
 }
 
 async function sendMessage(env: ConsoleEnv, topic: string, b: SendBody) {
+  new InputCheck()
+    .topic('topic', topic)
+    .delayLevel('delayLevel', b.delayLevel)
+    .deliverTime('deliverTimeMs', b.deliverTimeMs)
+    .done();
   const properties = { ...b.properties };
   // TimerMessageStore reads TIMER_DELIVER_MS: deliver at that wall-clock time.
   if (b.deliverTimeMs !== undefined) properties.TIMER_DELIVER_MS = String(b.deliverTimeMs);

@@ -2,7 +2,7 @@
 // server, then 1 GET_ALL_TOPIC_CONFIG per master (CONSOLE_UPSTREAM_CONCURRENCY at a time),
 // whatever the number of topics.
 import type { FastifyInstance } from 'fastify';
-import { isSystemTopic, validateTopic } from '../../broker/topic-validator.js';
+import { isSystemTopic } from '../../broker/topic-validator.js';
 import { allTopicConfigs } from '../../client/admin-messages.js';
 import { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX } from '../../message/system-topics.js';
 import type { ClusterInfo } from '../../protocol/bodies/route-data.js';
@@ -10,6 +10,7 @@ import { CONSOLE_UPSTREAM_CONCURRENCY } from '../config.js';
 import { type ConsoleEnv, mapLimit } from '../envs.js';
 import { ConsoleError } from '../errors.js';
 import { type ApiContext, writeRoute } from '../guard.js';
+import { InputCheck } from '../validate.js';
 import { masters, routeBrokers } from './broker-reads.js';
 import { registerTopicDetailApi } from './topic-detail.js';
 
@@ -102,12 +103,13 @@ const createSchema = {
     type: 'object',
     required: ['topic'],
     properties: {
-      topic: { type: 'string', maxLength: 255 },
+      // Types only: the ranges are validate.ts's, so every bad field comes back as a problem.
+      topic: { type: 'string' },
       cluster: { type: 'string', maxLength: 255 },
       brokerAddr: { type: 'string', maxLength: 255 },
-      readQueueNums: { type: 'integer', minimum: 1, maximum: 1024, default: 8 },
-      writeQueueNums: { type: 'integer', minimum: 1, maximum: 1024, default: 8 },
-      perm: { type: 'integer', enum: [2, 4, 6], default: 6 },
+      readQueueNums: { type: 'number', default: 8 },
+      writeQueueNums: { type: 'number', default: 8 },
+      perm: { type: 'number', default: 6 },
       order: { type: 'boolean', default: false },
     },
   },
@@ -124,8 +126,12 @@ interface CreateBody {
 }
 
 async function createTopic(env: ConsoleEnv, b: CreateBody) {
-  const invalid = validateTopic(b.topic);
-  if (invalid) throw new ConsoleError('BAD_REQUEST', invalid);
+  new InputCheck()
+    .topic('topic', b.topic, { create: true })
+    .queueNums('readQueueNums', b.readQueueNums)
+    .queueNums('writeQueueNums', b.writeQueueNums)
+    .perm('perm', b.perm)
+    .done();
   const info = await env.admin.getClusterInfo();
   let clusterName = b.cluster;
   if (b.brokerAddr) await env.knownBroker(b.brokerAddr, info);
