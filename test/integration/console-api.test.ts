@@ -12,6 +12,7 @@ import type { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { useCluster } from '../harness/cluster.js';
 import { type ConsoleHandle, startConsole } from '../harness/console.js';
+import { ConsoleClient as Client } from '../harness/console-client.js';
 import { pollUntil } from '../harness/poll.js';
 import { spawnUntilBoot, uniqueName } from '../harness/processes.js';
 import { childEnv } from '../harness/run-bin.js';
@@ -26,41 +27,6 @@ const VIEWER = { name: 'viewer', password: 'viewer-pw', role: 'read-only' as con
 let web: ConsoleHandle;
 let consumer: PushConsumer;
 let admin: AdminClient;
-
-/** A browser-like client: keeps the session cookie, sends the CSRF token on writes. */
-class Client {
-  cookie = '';
-  csrf = '';
-  readonly base: string;
-  constructor(base: string) {
-    this.base = base;
-  }
-
-  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const h: Record<string, string> = { ...headers };
-    if (this.cookie) h.cookie = this.cookie;
-    if (body !== undefined) h['content-type'] = 'application/json';
-    const res = await fetch(new URL(path, this.base), {
-      method,
-      headers: h,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const setCookie = res.headers.get('set-cookie');
-    if (setCookie) this.cookie = setCookie.split(';')[0]!;
-    const text = await res.text();
-    return { status: res.status, setCookie, json: text ? JSON.parse(text) : undefined };
-  }
-
-  async login(username: string, password: string) {
-    const r = await this.call('POST', 'api/login', { username, password });
-    if (r.status === 200) this.csrf = r.json.csrfToken;
-    return r;
-  }
-
-  get = (path: string) => this.call('GET', path);
-  write = (method: string, path: string, body?: unknown) =>
-    this.call(method, path, body, { 'x-csrf-token': this.csrf });
-}
 
 beforeAll(async () => {
   web = await startConsole({ namesrvAddr: cluster.namesrvAddr, users: [VIEWER] });

@@ -9,6 +9,7 @@ import type { Producer } from '../../src/client/producer.js';
 import type { PushConsumer } from '../../src/client/push-consumer.js';
 import { useCluster } from '../harness/cluster.js';
 import { type ConsoleHandle, startConsole } from '../harness/console.js';
+import { ConsoleClient as Client } from '../harness/console-client.js';
 import { pollUntil } from '../harness/poll.js';
 import { uniqueName } from '../harness/processes.js';
 import { pushConsumer, startProducer } from '../harness/sdk.js';
@@ -26,44 +27,6 @@ let consumer: PushConsumer;
 let hook: Server;
 let hookUrl: string;
 const posts: Record<string, unknown>[] = [];
-
-/** Keeps the session cookie and sends the CSRF token on writes, as the web app does. */
-class Client {
-  cookie = '';
-  csrf = '';
-  readonly base: string;
-  constructor(base: string) {
-    this.base = base;
-  }
-
-  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const h: Record<string, string> = { ...headers };
-    if (this.cookie) h.cookie = this.cookie;
-    if (body !== undefined) h['content-type'] = 'application/json';
-    const res = await fetch(new URL(path, this.base), {
-      method,
-      headers: h,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const setCookie = res.headers.get('set-cookie');
-    if (setCookie) this.cookie = setCookie.split(';')[0]!;
-    const text = await res.text();
-    const timing = res.headers.get('server-timing');
-    return { status: res.status, timing, json: text ? JSON.parse(text) : undefined };
-  }
-
-  static async as(base: string, u: { name: string; password: string }): Promise<Client> {
-    const c = new Client(base);
-    const r = await c.call('POST', 'api/login', { username: u.name, password: u.password });
-    expect(r.status).toBe(200);
-    c.csrf = r.json.csrfToken;
-    return c;
-  }
-
-  get = async (path: string) => (await this.call('GET', path)).json;
-  put = (path: string, body: unknown) =>
-    this.call('PUT', path, body, { 'x-csrf-token': this.csrf });
-}
 
 beforeAll(async () => {
   hook = createServer((req, res) => {
@@ -115,7 +78,7 @@ describe('dashboard', () => {
     const d = await pollUntil(
       async () => {
         for (let i = 0; i < 5; i++) await producer.send({ topic, body: `m${i}` });
-        return (await c.get('api/dashboard')) as Dashboard;
+        return (await c.getJson('api/dashboard')) as Dashboard;
       },
       (x) => x.totals?.inTps > 0 && x.topTopics?.some((t) => t.topic === topic),
       60_000,
@@ -136,18 +99,20 @@ describe('dashboard', () => {
     expect(d.alerts).toEqual([]);
 
     const series = await pollUntil(
-      async () => c.get(`api/dashboard/series?key=cluster.in&from=${d.at - 60_000}`),
+      async () => c.getJson(`api/dashboard/series?key=cluster.in&from=${d.at - 60_000}`),
       (s: { key: string; points: [number, number][] }) => s.points.some(([, v]) => v > 0),
       30_000,
     );
     expect(series.key).toBe('cluster.in');
     expect(series.points.length).toBeGreaterThan(0);
-    const broker = await c.get(`api/dashboard/series?key=broker.in:${cluster.broker.brokerName}`);
+    const broker = await c.getJson(
+      `api/dashboard/series?key=broker.in:${cluster.broker.brokerName}`,
+    );
     expect(broker.points.length).toBeGreaterThan(0);
-    const few = await c.get('api/dashboard/series?key=cluster.in&maxPoints=1');
+    const few = await c.getJson('api/dashboard/series?key=cluster.in&maxPoints=1');
     expect(few.points).toHaveLength(1);
     const timed = await c.call('GET', 'api/dashboard');
-    expect(timed.timing).toMatch(/^app;dur=\d+(\.\d)?$/);
+    expect(timed.headers.get('server-timing')).toMatch(/^app;dur=\d+(\.\d)?$/);
     expect(timed.json).toMatchObject({ errors: [], refreshError: null });
     const bad = await c.call('GET', 'api/dashboard/series?key=nonsense');
     expect([bad.status, bad.json.code]).toEqual([400, 'BAD_REQUEST']);
@@ -161,13 +126,13 @@ describe('alerts', () => {
     const admin = await Client.as(web.url, ADMIN);
     const put = await admin.put('api/alerts/rules', { rules: [rule], webhook: { url: hookUrl } });
     expect([put.status, put.json]).toEqual([200, { ok: true }]);
-    expect(await admin.get('api/alerts/rules')).toEqual({
+    expect(await admin.getJson('api/alerts/rules')).toEqual({
       rules: [{ ...rule, threshold: 0, enabled: true }],
       webhook: { url: hookUrl },
     });
     type Alerts = { alerts: { ruleId: string; state: string; at: number }[] };
     const firing = await pollUntil(
-      async () => (await admin.get('api/alerts')) as Alerts,
+      async () => (await admin.getJson('api/alerts')) as Alerts,
       (a) => a.alerts.some((x) => x.ruleId === rule.id && x.state === 'firing'),
       30_000,
     );
@@ -186,7 +151,7 @@ describe('alerts', () => {
     );
     // Two more refreshes that still see it firing: they must not post again.
     await pollUntil(
-      async () => (await admin.get('api/alerts')) as Alerts,
+      async () => (await admin.getJson('api/alerts')) as Alerts,
       (a) => a.alerts.some((x) => x.ruleId === rule.id && x.at > alert!.at + 200),
       30_000,
     );
@@ -198,10 +163,10 @@ describe('alerts', () => {
         target: idleGroup,
       }),
     ]);
-    const d = (await admin.get('api/dashboard')) as Dashboard;
+    const d = (await admin.getJson('api/dashboard')) as Dashboard;
     expect(d.alerts.map((a) => [a.ruleId, a.state])).toEqual([[rule.id, 'firing']]);
     // The watched group's clients are asked, so the group list knows it has none online.
-    const groups = (await admin.get('api/groups')).groups as { group: string }[];
+    const groups = (await admin.getJson('api/groups')).groups as { group: string }[];
     expect(groups.find((g) => g.group === idleGroup)).toMatchObject({ onlineClients: 0 });
   });
 
@@ -222,9 +187,9 @@ describe('alerts', () => {
       expect.stringMatching(/^rules\[0\]\.unit: /),
       expect.stringMatching(/^rules\[0\]\.threshold: /),
     ]);
-    const kept = await admin.get('api/alerts/rules');
+    const kept = await admin.getJson('api/alerts/rules');
     expect(kept.rules.map((r: { id: string }) => r.id)).toEqual([rule.id]);
-    const { entries } = await admin.get('api/audit?limit=1000');
+    const { entries } = await admin.getJson('api/audit?limit=1000');
     const brief = entries
       .filter((e: { action: string }) => e.action === 'alert.rules.update')
       .map((e: { user: string; ok: boolean }) => [e.user, e.ok]);

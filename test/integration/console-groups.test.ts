@@ -11,6 +11,7 @@ import type { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { useCluster } from '../harness/cluster.js';
 import { type ConsoleHandle, startConsole } from '../harness/console.js';
+import { ConsoleClient as Client, type Json } from '../harness/console-client.js';
 import { pollUntil } from '../harness/poll.js';
 import { uniqueName } from '../harness/processes.js';
 import { numbered, pushConsumer, sendMessages } from '../harness/sdk.js';
@@ -21,44 +22,6 @@ const cluster = useCluster({ topics: [{ name: topic, queues: 2 }] });
 const VIEWER = { name: 'viewer', password: 'viewer-pw', role: 'read-only' as const };
 const LOCKED = { name: 'locked', password: 'locked-pw', role: 'read-only' as const };
 const POLL_MS = 60_000;
-
-// biome-ignore lint/suspicious/noExplicitAny: API answers are checked field by field
-type Json = any;
-
-/** A browser-like client: keeps the session cookie, sends the CSRF token on writes. */
-class Client {
-  cookie = '';
-  csrf = '';
-  readonly base: string;
-  constructor(base: string) {
-    this.base = base;
-  }
-
-  async call(method: string, path: string, body?: unknown) {
-    const h: Record<string, string> = { 'x-csrf-token': this.csrf };
-    if (this.cookie) h.cookie = this.cookie;
-    if (body !== undefined) h['content-type'] = 'application/json';
-    const res = await fetch(new URL(path, this.base), {
-      method,
-      headers: h,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const setCookie = res.headers.get('set-cookie');
-    if (setCookie) this.cookie = setCookie.split(';')[0]!;
-    const text = await res.text();
-    const json = (text ? JSON.parse(text) : undefined) as Json;
-    return { status: res.status, json, headers: res.headers };
-  }
-
-  async login(username: string, password: string) {
-    const r = await this.call('POST', 'api/login', { username, password });
-    this.csrf = r.json?.csrfToken ?? '';
-    return r;
-  }
-
-  get = (path: string) => this.call('GET', path);
-  post = (path: string, body: unknown) => this.call('POST', path, body);
-}
 
 let web: ConsoleHandle;
 let admin: Client;

@@ -11,6 +11,7 @@ import { TransactionProducer } from '../../src/client/transaction-producer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { useCluster } from '../harness/cluster.js';
 import { type ConsoleHandle, startConsole } from '../harness/console.js';
+import { ConsoleClient as Client, type Json } from '../harness/console-client.js';
 import { pollUntil } from '../harness/poll.js';
 import { uniqueName } from '../harness/processes.js';
 import { pushConsumer, quietPushConsumer, sendMessages } from '../harness/sdk.js';
@@ -34,44 +35,6 @@ let admin: Client;
 let viewer: Client;
 const started: PushConsumer[] = [];
 
-/** A browser-like client: keeps the session cookie, sends the CSRF token on writes. */
-class Client {
-  cookie = '';
-  csrf = '';
-  readonly base: string;
-  constructor(base: string) {
-    this.base = base;
-  }
-
-  async raw(method: string, path: string, body?: unknown) {
-    const h: Record<string, string> = { 'x-csrf-token': this.csrf };
-    if (this.cookie) h.cookie = this.cookie;
-    if (body !== undefined) h['content-type'] = 'application/json';
-    const res = await fetch(new URL(path, this.base), {
-      method,
-      headers: h,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const setCookie = res.headers.get('set-cookie');
-    if (setCookie) this.cookie = setCookie.split(';')[0]!;
-    return res;
-  }
-
-  async call(method: string, path: string, body?: unknown) {
-    const res = await this.raw(method, path, body);
-    const text = await res.text();
-    return { status: res.status, json: (text ? JSON.parse(text) : undefined) as Json };
-  }
-
-  async login(username: string, password: string) {
-    const r = await this.call('POST', 'api/login', { username, password });
-    this.csrf = r.json.csrfToken;
-  }
-
-  get = (path: string) => this.call('GET', path);
-  post = (path: string, body: unknown) => this.call('POST', path, body);
-}
-
 async function startTracked(c: PushConsumer): Promise<PushConsumer> {
   await c.start();
   started.push(c);
@@ -90,9 +53,6 @@ afterAll(async () => {
   for (const c of started) await c.shutdown();
   await web?.stop();
 });
-
-// biome-ignore lint/suspicious/noExplicitAny: API answers are checked field by field
-type Json = any;
 
 interface Summary {
   msgId: string;
