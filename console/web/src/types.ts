@@ -282,3 +282,65 @@ export interface Transactions {
   pending: HalfMessage[];
   discarded: (HalfMessage & { discardedAt: number | null })[];
 }
+
+// Part 3: group config, offset resets, running info, a sent test message.
+
+export interface SubscriptionGroupConfig {
+  groupName: string;
+  consumeEnable: boolean;
+  consumeFromMinEnable: boolean;
+  consumeBroadcastEnable: boolean;
+  retryQueueNums: number;
+  retryMaxTimes: number;
+  brokerId: number;
+  whichBrokerWhenConsumeSlowly: number;
+  notifyConsumerIdsChangedEnable: boolean;
+}
+
+export interface GroupConfigs {
+  configs: { brokerName: string; addr: string; config: SubscriptionGroupConfig }[];
+}
+
+export interface OffsetChange {
+  brokerName: string;
+  queueId: number;
+  currentOffset: number | null;
+  newOffset: number;
+}
+
+export interface OffsetChanges {
+  queues: OffsetChange[];
+}
+
+export interface RunningInfo {
+  clientId: string;
+  properties: Record<string, string>;
+  subscriptions: { topic: string; expression: string }[];
+  queues: {
+    topic: string;
+    brokerName: string;
+    queueId: number;
+    commitOffset: number;
+    cachedMsgCount: number;
+    locked: boolean;
+    lastPullTimestamp: number;
+    lastConsumeTimestamp: number;
+  }[];
+  status: {
+    topic: string;
+    pullRT: number;
+    pullTPS: number;
+    consumeRT: number;
+    consumeOKTPS: number;
+    consumeFailedTPS: number;
+    consumeFailedMsgs: number;
+  }[];
+}
+
+export interface SendResult {
+  msgId: string;
+  offsetMsgId: string;
+  queue: { brokerName: string; queueId: number };
+  queueOffset: number;
+  sendStatus: string;
+}
