@@ -15,6 +15,7 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { call } from '../../api.js';
+import { targets } from '../../components/broker-targets.js';
 import { common } from '../../components/common.i18n.js';
 import { FormProblems, type Refusal, refusalOf } from '../../forms/form-problems.js';
 import { checkName, checkQueueNums, problemsOf } from '../../forms/form-rules.js';
@@ -26,18 +27,6 @@ import { topics as table } from './topics.i18n.js';
 
 const DEFAULT_QUEUE_NUMS = 8;
 const PERM_READ_WRITE = 6;
-
-function targets(view: ClusterView | undefined, t: Record<'cluster' | 'broker', string>) {
-  const out: { value: string; label: string }[] = [];
-  for (const c of view?.clusters ?? []) {
-    out.push({ value: `cluster:${c.name}`, label: fmt(t.cluster, { name: c.name }) });
-    for (const b of c.brokers) {
-      if (b.brokerId === 0)
-        out.push({ value: `broker:${b.addr}`, label: fmt(t.broker, { addr: b.addr }) });
-    }
-  }
-  return out;
-}
 
 interface FormProps {
   existing?: TopicRow;
