@@ -153,14 +153,12 @@ function EditForm(props: { group: string; onSaved: (group: string) => void }) {
   return (
     <LoadState loaded={loaded}>
       {(d) => {
-        const { groupName: _, ...held } = d.configs[0]?.config ?? { groupName: '', ...DEFAULTS };
-        return (
-          <ConfigForm
-            group={props.group}
-            initial={{ ...DEFAULTS, ...held }}
-            onSaved={props.onSaved}
-          />
-        );
+        const held = d.configs[0]?.config;
+        // Only the fields this form edits: a newer broker's extra keys are not sent back.
+        const initial = { ...DEFAULTS };
+        for (const k of FLAGS) if (typeof held?.[k] === 'boolean') initial[k] = held[k];
+        for (const k of NUMBERS) if (typeof held?.[k] === 'number') initial[k] = held[k];
+        return <ConfigForm group={props.group} initial={initial} onSaved={props.onSaved} />;
       }}
     </LoadState>
   );
