@@ -98,7 +98,8 @@ export interface NewTopic {
 
 export interface GroupRow {
   group: string;
-  onlineClients: number;
+  /** null: not asked (the list comes from a snapshot that counts clients of watched groups only). */
+  onlineClients: number | null;
   consumeTps: number;
   /** null: the broker could not say (no offsets yet, broker down); shown as unknown, never 0. */
   diffTotal: number | null;

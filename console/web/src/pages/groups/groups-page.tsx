@@ -41,7 +41,9 @@ function GroupTable({ rows }: { rows: GroupRow[] }) {
             <Table.Td>
               <Anchor href={href('groups', g.group)}>{g.group}</Anchor>
             </Table.Td>
-            <Table.Td>{g.onlineClients}</Table.Td>
+            <Table.Td>
+              <Maybe value={g.onlineClients} />
+            </Table.Td>
             <Table.Td>{g.consumeTps.toFixed(1)}</Table.Td>
             <Table.Td data-testid="diff-total">
               <Maybe value={g.diffTotal} />
