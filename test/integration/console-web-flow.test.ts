@@ -327,4 +327,29 @@ describe.skipIf(!HAS_GROUP_WRITES)("issue 15's console flow in Chromium", () => 
     expect(await page.getByTestId('reset-confirm').isDisabled()).toBe(true);
     expect(await offsetsOf([0, 1])).toEqual(before);
   });
+
+  it('shows the 429 line after too many failed logins for one user', async (ctx) => {
+    const b = await browserForTest(ctx, 'console-web-flow');
+    const page = b.page;
+    const user = uniqueName('guesser');
+    await page.goto(server!.url);
+    const error = page.getByTestId('login-error');
+    // The server counts the failures; the sixth try within its window is refused with a wait.
+    const throttled = await pollUntil(
+      async () => {
+        await page.locator('input[name=username]').fill(user);
+        await page.locator('input[name=password]').fill('wrong');
+        await page.locator('[data-testid=login-form] button[type=submit]').click();
+        await error.waitFor();
+        await page
+          .locator('[data-testid=login-form] button[type=submit]:not([data-loading])')
+          .waitFor();
+        return error.getAttribute('data-throttled');
+      },
+      (t) => t === 'true',
+      SHOWN_TIMEOUT_MS,
+    );
+    expect(throttled).toBe('true');
+    expect(await error.textContent()).toMatch(new RegExp(`too many failed logins for ${user}`));
+  });
 });
