@@ -1,4 +1,5 @@
-// Screenshots of the console for the README: `npm run build && npx tsx tools/console-screenshots.ts`.
+// Screenshots of the console for the README:
+//   npm run build && npx tsx tools/console-screenshots.ts
 // Starts a real name server, broker and console through the test harness (temp dirs, free loopback
 // ports), seeds a little traffic (an ordered and a normal topic, a consumer group with lag, a
 // dead letter, a half message left UNKNOWN, an alert rule), logs in and saves one 1280×800 PNG
