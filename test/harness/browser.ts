@@ -45,7 +45,9 @@ export function chromiumPath(): string {
   return path;
 }
 
-export async function launchBrowser(opts: { locale?: string } = {}): Promise<BrowserHandle> {
+export async function launchBrowser(
+  opts: { locale?: string; viewport?: { width: number; height: number } } = {},
+): Promise<BrowserHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'kitemq-browser-'));
   let context: BrowserContext;
   try {
@@ -55,7 +57,7 @@ export async function launchBrowser(opts: { locale?: string } = {}): Promise<Bro
       headless: true,
       args: [...CHROMIUM_FLAGS],
       locale: opts.locale ?? 'en-US',
-      viewport: { width: 1400, height: 900 },
+      viewport: opts.viewport ?? { width: 1400, height: 900 },
     });
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });

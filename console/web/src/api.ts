@@ -12,6 +12,7 @@ export type ApiErrorCode =
   | 'BAD_REQUEST'
   | 'NOT_FOUND'
   | 'UPSTREAM'
+  | 'RATE_LIMITED'
   | 'NETWORK';
 
 /** A refused or failed call; message is the server's one line a person can act on. */

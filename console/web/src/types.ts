@@ -98,7 +98,8 @@ export interface NewTopic {
 
 export interface GroupRow {
   group: string;
-  onlineClients: number;
+  /** null: not asked (the list comes from a snapshot that counts clients of watched groups only). */
+  onlineClients: number | null;
   consumeTps: number;
   /** null: the broker could not say (no offsets yet, broker down); shown as unknown, never 0. */
   diffTotal: number | null;
@@ -281,4 +282,66 @@ export interface HalfMessage {
 export interface Transactions {
   pending: HalfMessage[];
   discarded: (HalfMessage & { discardedAt: number | null })[];
+}
+
+// Part 3: group config, offset resets, running info, a sent test message.
+
+export interface SubscriptionGroupConfig {
+  groupName: string;
+  consumeEnable: boolean;
+  consumeFromMinEnable: boolean;
+  consumeBroadcastEnable: boolean;
+  retryQueueNums: number;
+  retryMaxTimes: number;
+  brokerId: number;
+  whichBrokerWhenConsumeSlowly: number;
+  notifyConsumerIdsChangedEnable: boolean;
+}
+
+export interface GroupConfigs {
+  configs: { brokerName: string; addr: string; config: SubscriptionGroupConfig }[];
+}
+
+export interface OffsetChange {
+  brokerName: string;
+  queueId: number;
+  currentOffset: number | null;
+  newOffset: number;
+}
+
+export interface OffsetChanges {
+  queues: OffsetChange[];
+}
+
+export interface RunningInfo {
+  clientId: string;
+  properties: Record<string, string>;
+  subscriptions: { topic: string; expression: string }[];
+  queues: {
+    topic: string;
+    brokerName: string;
+    queueId: number;
+    commitOffset: number;
+    cachedMsgCount: number;
+    locked: boolean;
+    lastPullTimestamp: number;
+    lastConsumeTimestamp: number;
+  }[];
+  status: {
+    topic: string;
+    pullRT: number;
+    pullTPS: number;
+    consumeRT: number;
+    consumeOKTPS: number;
+    consumeFailedTPS: number;
+    consumeFailedMsgs: number;
+  }[];
+}
+
+export interface SendResult {
+  msgId: string;
+  offsetMsgId: string;
+  queue: { brokerName: string; queueId: number };
+  queueOffset: number;
+  sendStatus: string;
 }

@@ -19,14 +19,16 @@ export function LoginPage(props: { login: (username: string, password: string) =
   const t = useT(table);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<{ message: string; throttled: boolean }>();
   const [busy, setBusy] = useState(false);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(undefined);
     props.login(username, password).catch((err: unknown) => {
-      setError(err instanceof ApiError ? err.message : String(err));
+      // A 429 carries the server's own wait ("try again in N s"): shown as it came.
+      const throttled = err instanceof ApiError && err.status === 429;
+      setError({ message: err instanceof Error ? err.message : String(err), throttled });
       setBusy(false);
     });
   };
@@ -58,8 +60,13 @@ export function LoginPage(props: { login: (username: string, password: string) =
               onChange={(e) => setPassword(e.currentTarget.value)}
             />
             {error !== undefined && (
-              <Alert color="red" title={t.failed} data-testid="login-error">
-                {error}
+              <Alert
+                color={error.throttled ? 'orange' : 'red'}
+                title={error.throttled ? t.throttled : t.failed}
+                data-testid="login-error"
+                data-throttled={error.throttled}
+              >
+                {error.message}
               </Alert>
             )}
             <Button type="submit" loading={busy}>

@@ -51,6 +51,7 @@ export const login = defineTable(
     showPassword: 'Show or hide the password',
     submit: 'Sign in',
     failed: 'Sign-in failed',
+    throttled: 'Too many failed sign-ins',
   },
   {
     title: '登录 KiteMQ 控制台',
@@ -59,5 +60,6 @@ export const login = defineTable(
     showPassword: '显示或隐藏密码',
     submit: '登录',
     failed: '登录失败',
+    throttled: '登录失败次数过多',
   },
 );

@@ -5,11 +5,13 @@ import { useState } from 'react';
 import { call } from '../../api.js';
 import { common } from '../../components/common.i18n.js';
 import { LoadState, Maybe } from '../../components/load-state.js';
+import { WriteButton } from '../../components/write-button.js';
 import { useT } from '../../i18n.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session.js';
 import type { GroupRow } from '../../types.js';
 import { useLoad } from '../../use-load.js';
+import { GroupConfigDialog } from './group-config-dialog.js';
 import { groups as table } from './groups.i18n.js';
 
 function GroupTable({ rows }: { rows: GroupRow[] }) {
@@ -39,7 +41,9 @@ function GroupTable({ rows }: { rows: GroupRow[] }) {
             <Table.Td>
               <Anchor href={href('groups', g.group)}>{g.group}</Anchor>
             </Table.Td>
-            <Table.Td>{g.onlineClients}</Table.Td>
+            <Table.Td>
+              <Maybe value={g.onlineClients} />
+            </Table.Td>
             <Table.Td>{g.consumeTps.toFixed(1)}</Table.Td>
             <Table.Td data-testid="diff-total">
               <Maybe value={g.diffTotal} />
@@ -58,6 +62,7 @@ export function GroupsPage() {
   const c = useT(common);
   const { env } = useSession();
   const [filter, setFilter] = useState('');
+  const [creating, setCreating] = useState(false);
   const loaded = useLoad(
     () => call<{ groups: GroupRow[] }>('GET', 'groups', { query: { env } }),
     [env],
@@ -67,9 +72,14 @@ export function GroupsPage() {
     <Stack>
       <Group justify="space-between">
         <Title order={2}>{t.title}</Title>
-        <Button variant="default" size="xs" onClick={loaded.reload}>
-          {c.refresh}
-        </Button>
+        <Group>
+          <Button variant="default" size="xs" onClick={loaded.reload} data-testid="refresh">
+            {c.refresh}
+          </Button>
+          <WriteButton size="xs" onClick={() => setCreating(true)} data-testid="create-group">
+            {t.create}
+          </WriteButton>
+        </Group>
       </Group>
       <TextInput
         w={320}
@@ -83,6 +93,14 @@ export function GroupsPage() {
           <GroupTable rows={d.groups.filter((g) => g.group.toLowerCase().includes(needle))} />
         )}
       </LoadState>
+      <GroupConfigDialog
+        opened={creating}
+        onClose={() => setCreating(false)}
+        onSaved={(g) => {
+          setFilter(g);
+          loaded.reload();
+        }}
+      />
     </Stack>
   );
 }

@@ -1,5 +1,7 @@
 // Create a topic on every master of a cluster or on one broker, with RocketMQ's updateTopic
-// defaults (8 read and write queues, perm 6).
+// defaults (8 read and write queues, perm 6); the same form edits one (updateTopic is also how
+// RocketMQ changes queues, perm and order), its name fixed. Fields are checked here as the
+// server checks them, so a bad one is named before anything is sent.
 import {
   Alert,
   Button,
@@ -12,42 +14,40 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useState } from 'react';
-import { ApiError, call } from '../../api.js';
+import { call } from '../../api.js';
+import { targets } from '../../components/broker-targets.js';
 import { common } from '../../components/common.i18n.js';
+import { FormProblems, type Refusal, refusalOf } from '../../forms/form-problems.js';
+import { checkName, checkQueueNums, problemsOf } from '../../forms/form-rules.js';
 import { fmt, useT } from '../../i18n.js';
 import { useSession } from '../../session.js';
-import type { ClusterView, NewTopic } from '../../types.js';
+import type { ClusterView, NewTopic, TopicRow } from '../../types.js';
 import { useLoad } from '../../use-load.js';
 import { topics as table } from './topics.i18n.js';
 
 const DEFAULT_QUEUE_NUMS = 8;
 const PERM_READ_WRITE = 6;
 
-function targets(view: ClusterView | undefined, t: Record<'cluster' | 'broker', string>) {
-  const out: { value: string; label: string }[] = [];
-  for (const c of view?.clusters ?? []) {
-    out.push({ value: `cluster:${c.name}`, label: fmt(t.cluster, { name: c.name }) });
-    for (const b of c.brokers) {
-      if (b.brokerId === 0)
-        out.push({ value: `broker:${b.addr}`, label: fmt(t.broker, { addr: b.addr }) });
-    }
-  }
-  return out;
+interface FormProps {
+  existing?: TopicRow;
+  onCreated: (topic: string) => void;
+  onCancel: () => void;
 }
 
-function CreateForm(props: { onCreated: (topic: string) => void; onCancel: () => void }) {
+function CreateForm(props: FormProps) {
+  const was = props.existing;
   const t = useT(table);
   const c = useT(common);
   const { env } = useSession();
   const cluster = useLoad(() => call<ClusterView>('GET', 'cluster', { query: { env } }), [env]);
   const options = targets(cluster.data, t);
-  const [topic, setTopic] = useState('');
+  const [topic, setTopic] = useState(was?.topic ?? '');
   const [target, setTarget] = useState<string | null>(null);
-  const [readQueueNums, setRead] = useState(DEFAULT_QUEUE_NUMS);
-  const [writeQueueNums, setWrite] = useState(DEFAULT_QUEUE_NUMS);
-  const [perm, setPerm] = useState(String(PERM_READ_WRITE));
-  const [order, setOrder] = useState(false);
-  const [error, setError] = useState<string>();
+  const [readQueueNums, setRead] = useState(was?.readQueueNums ?? DEFAULT_QUEUE_NUMS);
+  const [writeQueueNums, setWrite] = useState(was?.writeQueueNums ?? DEFAULT_QUEUE_NUMS);
+  const [perm, setPerm] = useState(String(was?.perm ?? PERM_READ_WRITE));
+  const [order, setOrder] = useState(was?.order ?? false);
+  const [refusal, setRefusal] = useState<Refusal>();
   const [busy, setBusy] = useState(false);
   const chosen = target ?? options[0]?.value ?? '';
   const submit = () => {
@@ -60,11 +60,18 @@ function CreateForm(props: { onCreated: (topic: string) => void; onCancel: () =>
     };
     if (chosen.startsWith('cluster:')) body.cluster = chosen.slice('cluster:'.length);
     if (chosen.startsWith('broker:')) body.brokerAddr = chosen.slice('broker:'.length);
+    const local = problemsOf(
+      checkName(t.name, body.topic, 'topic'),
+      checkQueueNums(t.readQueueNums, readQueueNums),
+      checkQueueNums(t.writeQueueNums, writeQueueNums),
+    );
+    if (local.length > 0) return setRefusal({ local });
+    setRefusal(undefined);
     setBusy(true);
     call('POST', 'topics', { query: { env }, body }).then(
       () => props.onCreated(body.topic),
       (e: unknown) => {
-        setError(e instanceof ApiError ? e.message : String(e));
+        setRefusal(refusalOf(e));
         setBusy(false);
       },
     );
@@ -75,6 +82,7 @@ function CreateForm(props: { onCreated: (topic: string) => void; onCancel: () =>
         label={t.name}
         name="topic"
         required
+        disabled={was !== undefined}
         value={topic}
         onChange={(e) => setTopic(e.currentTarget.value)}
       />
@@ -88,15 +96,15 @@ function CreateForm(props: { onCreated: (topic: string) => void; onCancel: () =>
       <Group grow>
         <NumberInput
           label={t.readQueueNums}
-          min={1}
+          name="readQueueNums"
           value={readQueueNums}
-          onChange={(v) => setRead(Number(v))}
+          onChange={(v) => setRead(v === '' ? Number.NaN : Number(v))}
         />
         <NumberInput
           label={t.writeQueueNums}
-          min={1}
+          name="writeQueueNums"
           value={writeQueueNums}
-          onChange={(v) => setWrite(Number(v))}
+          onChange={(v) => setWrite(v === '' ? Number.NaN : Number(v))}
         />
       </Group>
       <Select
@@ -115,11 +123,8 @@ function CreateForm(props: { onCreated: (topic: string) => void; onCancel: () =>
         checked={order}
         onChange={(e) => setOrder(e.currentTarget.checked)}
       />
-      {error !== undefined && (
-        <Alert color="red" data-testid="create-error">
-          {error}
-        </Alert>
-      )}
+      {was !== undefined && <Alert color="blue">{t.editNote}</Alert>}
+      <FormProblems refusal={refusal} />
       <Group justify="flex-end">
         <Button variant="default" onClick={props.onCancel}>
           {c.cancel}
@@ -130,7 +135,7 @@ function CreateForm(props: { onCreated: (topic: string) => void; onCancel: () =>
           disabled={topic.trim() === ''}
           data-testid="create-submit"
         >
-          {t.submit}
+          {was === undefined ? t.submit : t.save}
         </Button>
       </Group>
     </Stack>
@@ -139,6 +144,8 @@ function CreateForm(props: { onCreated: (topic: string) => void; onCancel: () =>
 
 export function CreateTopicDialog(props: {
   opened: boolean;
+  /** Edits this topic instead of creating one. */
+  existing?: TopicRow;
   onClose: () => void;
   onCreated: (topic: string) => void;
 }) {
@@ -148,11 +155,17 @@ export function CreateTopicDialog(props: {
     <Modal
       opened={props.opened}
       onClose={props.onClose}
-      title={t.createTitle}
+      title={props.existing ? fmt(t.editTitle, { topic: props.existing.topic }) : t.createTitle}
       size="lg"
       closeButtonProps={{ 'aria-label': c.close }}
     >
-      {props.opened && <CreateForm onCreated={props.onCreated} onCancel={props.onClose} />}
+      {props.opened && (
+        <CreateForm
+          {...(props.existing ? { existing: props.existing } : {})}
+          onCreated={props.onCreated}
+          onCancel={props.onClose}
+        />
+      )}
     </Modal>
   );
 }

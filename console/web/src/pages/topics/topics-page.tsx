@@ -1,6 +1,18 @@
-// Every topic of the environment, filtered by the server (substring and kinds), with create
-// and delete. Kinds default to normal topics: retry, DLQ and system topics are one click away.
-import { Anchor, Button, Chip, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+// Every topic of the environment, filtered by the server (substring and kinds) and here by
+// message type, with create, edit, a test message and delete. Kinds default to normal topics:
+// retry, DLQ and system topics are one click away.
+import {
+  Anchor,
+  Button,
+  Chip,
+  Group,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { call } from '../../api.js';
@@ -14,11 +26,18 @@ import { TOPIC_KINDS, type TopicKind, type TopicRow } from '../../types.js';
 import { useLoad } from '../../use-load.js';
 import { CreateTopicDialog } from './create-topic-dialog.js';
 import { DeleteTopicDialog } from './delete-topic-dialog.js';
+import { SendMessageDialog } from './send-message-dialog.js';
 import { topics as table } from './topics.i18n.js';
 
 const SEARCH_DEBOUNCE_MS = 250;
 
-function TopicTable(props: { rows: TopicRow[]; onDelete: (topic: string) => void }) {
+interface RowActions {
+  onEdit: (row: TopicRow) => void;
+  onSend: (topic: string) => void;
+  onDelete: (topic: string) => void;
+}
+
+function TopicTable(props: { rows: TopicRow[] } & RowActions) {
   const t = useT(table);
   if (props.rows.length === 0) return <Text c="dimmed">{t.none}</Text>;
   return (
@@ -48,14 +67,32 @@ function TopicTable(props: { rows: TopicRow[]; onDelete: (topic: string) => void
               <Table.Td>{r.order ? t.yes : t.no}</Table.Td>
               <Table.Td>{r.brokers.join(', ')}</Table.Td>
               <Table.Td>
-                <Button
-                  size="xs"
-                  variant="subtle"
-                  color="red"
-                  onClick={() => props.onDelete(r.topic)}
-                >
-                  {t.delete}
-                </Button>
+                <Group gap={4} wrap="nowrap">
+                  <WriteButton
+                    size="xs"
+                    variant="subtle"
+                    onClick={() => props.onEdit(r)}
+                    data-testid="topic-edit"
+                  >
+                    {t.edit}
+                  </WriteButton>
+                  <WriteButton
+                    size="xs"
+                    variant="subtle"
+                    onClick={() => props.onSend(r.topic)}
+                    data-testid="topic-send"
+                  >
+                    {t.send}
+                  </WriteButton>
+                  <Button
+                    size="xs"
+                    variant="subtle"
+                    color="red"
+                    onClick={() => props.onDelete(r.topic)}
+                  >
+                    {t.delete}
+                  </Button>
+                </Group>
               </Table.Td>
             </Table.Tr>
           ))}
@@ -74,6 +111,9 @@ export function TopicsPage() {
   const [kinds, setKinds] = useState<string[]>(['normal']);
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<string>();
+  const [editing, setEditing] = useState<TopicRow>();
+  const [sending, setSending] = useState<string>();
+  const [messageType, setMessageType] = useState<string | null>(null);
   const loaded = useLoad(
     () =>
       call<{ topics: TopicRow[] }>('GET', 'topics', {
@@ -112,9 +152,27 @@ export function TopicsPage() {
             ))}
           </Group>
         </Chip.Group>
+        <Select
+          w={200}
+          size="xs"
+          aria-label={t.typeFilter}
+          placeholder={t.allTypes}
+          clearable
+          value={messageType}
+          onChange={setMessageType}
+          data={[...new Set(loaded.data?.topics.map((r) => r.messageType) ?? [])].sort()}
+          data-testid="type-filter"
+        />
       </Group>
       <LoadState loaded={loaded}>
-        {(d) => <TopicTable rows={d.topics} onDelete={setDeleting} />}
+        {(d) => (
+          <TopicTable
+            rows={d.topics.filter((r) => messageType === null || r.messageType === messageType)}
+            onEdit={setEditing}
+            onSend={setSending}
+            onDelete={setDeleting}
+          />
+        )}
       </LoadState>
       <CreateTopicDialog
         opened={creating}
@@ -125,6 +183,16 @@ export function TopicsPage() {
           loaded.reload();
         }}
       />
+      <CreateTopicDialog
+        opened={editing !== undefined}
+        {...(editing ? { existing: editing } : {})}
+        onClose={() => setEditing(undefined)}
+        onCreated={() => {
+          setEditing(undefined);
+          loaded.reload();
+        }}
+      />
+      <SendMessageDialog topic={sending} onClose={() => setSending(undefined)} />
       <DeleteTopicDialog
         topic={deleting}
         onClose={() => setDeleting(undefined)}

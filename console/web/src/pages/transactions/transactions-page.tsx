@@ -44,10 +44,15 @@ function Halves(props: {
         {props.rows.map((h) => (
           <Table.Tr key={`${h.brokerName}/${h.msgId}`} data-msgid={h.msgId} data-topic={h.topic}>
             <Table.Td>{h.brokerName}</Table.Td>
-            <Table.Td ff="monospace">{h.msgId}</Table.Td>
+            {/* 32-hex ids may break anywhere, so the actions column stays on screen at 1280 px. */}
+            <Table.Td ff="monospace" style={{ wordBreak: 'break-all' }}>
+              {h.msgId}
+            </Table.Td>
             <Table.Td>{h.topic}</Table.Td>
             <Table.Td>{h.producerGroup}</Table.Td>
-            <Table.Td ff="monospace">{h.transactionId ?? c.unknown}</Table.Td>
+            <Table.Td ff="monospace" style={{ wordBreak: 'break-all' }}>
+              {h.transactionId ?? c.unknown}
+            </Table.Td>
             <Table.Td>{when(h.storeTimestamp)}</Table.Td>
             <Table.Td>{h.checkTimes}</Table.Td>
             {props.discarded && <Table.Td>{when(h.discardedAt)}</Table.Td>}
