@@ -8,7 +8,6 @@
 //
 // The group pages call the part-3 API (group config, reset, skip, running info, `problems`); the
 // suite is skipped on a checkout whose console server does not have those routes yet.
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import type { PushConsumer } from '../../src/client/push-consumer.js';
@@ -19,10 +18,6 @@ import { type ConsoleHandle, startConsole } from '../harness/console.js';
 import { uniqueName } from '../harness/names.js';
 import { pollUntil } from '../harness/poll.js';
 import { pushConsumer, quietPushConsumer, sendMessages } from '../harness/sdk.js';
-
-const HAS_GROUP_WRITES = existsSync(
-  new URL('../../src/console/api/group-writes.ts', import.meta.url),
-);
 
 const VIEWER = { name: 'viewer', password: 'viewer-pass-3', role: 'read-only' as const };
 /** Sends, offsets and routes reach the console's answers a moment later. */
@@ -80,7 +75,7 @@ async function startCollector(namesrvAddr: string, seen: string[]): Promise<Push
   return c;
 }
 
-describe.skipIf(!HAS_GROUP_WRITES)("issue 15's console flow in Chromium", () => {
+describe("issue 15's console flow in Chromium", () => {
   const cluster = useCluster({
     // Retries come back after 1 s, so a message reaches the DLQ quickly.
     brokerConfig: { messageDelayLevel: '1s 1s 1s 1s 1s 1s' },
