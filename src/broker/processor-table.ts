@@ -13,6 +13,7 @@ import { AdminGroupsProcessor } from './processors/admin-groups.js';
 import { AdminStatsProcessor } from './processors/admin-stats.js';
 import { BrokerInfoProcessor } from './processors/broker-info.js';
 import { ClientManageProcessor } from './processors/client-manage.js';
+import { ConsoleSnapshotProcessor } from './processors/console-snapshot.js';
 import { ConsumerManageProcessor } from './processors/consumer-manage.js';
 import { EndTransactionProcessor } from './processors/end-transaction.js';
 import { LockMqProcessor } from './processors/lock-mq.js';
@@ -96,6 +97,8 @@ export function registerBrokerProcessors(ctx: BrokerContext, s: ProcessorRegistr
   const brokerStats = new AdminBrokerStatsProcessor(ctx);
   s.registerProcessor(RequestCode.GET_BROKER_CONSUME_STATS, brokerStats.getBrokerConsumeStats);
   s.registerProcessor(RequestCode.VIEW_BROKER_STATS_DATA, brokerStats.viewBrokerStatsData);
+  const consoleSnapshot = new ConsoleSnapshotProcessor(ctx).getBrokerConsoleSnapshot;
+  s.registerProcessor(RequestCode.KITEMQ_GET_BROKER_CONSOLE_SNAPSHOT, consoleSnapshot);
   const lock = new LockMqProcessor(ctx);
   s.registerProcessor(RequestCode.LOCK_BATCH_MQ, lock.lockBatchMQ);
   s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lock.unlockBatchMQ);

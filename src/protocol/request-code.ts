@@ -77,6 +77,8 @@ export const RequestCode = {
   KITEMQ_QUERY_HALF_MESSAGES: 10301,
   /** KiteMQ's own: an operator's commit or rollback of one transaction by transactionId. */
   KITEMQ_END_HALF_MESSAGE: 10302,
+  /** KiteMQ's own: every group's online clients and every topic's max offset in one body. */
+  KITEMQ_GET_BROKER_CONSOLE_SNAPSHOT: 10303,
 } as const;
 
 export type RequestCodeValue = (typeof RequestCode)[keyof typeof RequestCode];

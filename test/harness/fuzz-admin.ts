@@ -48,6 +48,7 @@ export function brokerAdminSeeds(
     [R.RESUME_CHECK_HALF_MESSAGE, { msgId: OFFSET_ZERO_MSG_ID }],
     [R.KITEMQ_QUERY_HALF_MESSAGES, {}],
     [R.KITEMQ_END_HALF_MESSAGE, { transactionId: 'no-such-tx', commitOrRollback: 8 }],
+    [R.KITEMQ_GET_BROKER_CONSOLE_SNAPSHOT, {}],
   ];
   return seeds.map(([code, fields, body], i) => createRequest(code, firstOpaque + i, fields, body));
 }
