@@ -3,7 +3,12 @@
 // server (GET_BROKER_CLUSTER_INFO 106, GET_ALL_TOPIC_LIST_FROM_NAMESERVER 206), a broker's
 // runtime KVTable (GET_BROKER_RUNTIME_INFO 28), a group's connection count
 // (GET_CONSUMER_CONNECTION_LIST 203; CONSUMER_NOT_ONLINE is 0, not an error) and a queue's max
-// offset (GET_MAX_OFFSET 30). GET_BROKER_CONSUME_STATS is admin-broker.ts's.
+// offset (GET_MAX_OFFSET 30), and KiteMQ's one-call summary of a broker's groups and topics
+// (KITEMQ_GET_BROKER_CONSOLE_SNAPSHOT 10303). GET_BROKER_CONSUME_STATS is admin-broker.ts's.
+import {
+  type BrokerConsoleSnapshot,
+  decodeBrokerConsoleSnapshot,
+} from '../protocol/bodies/console-snapshot.js';
 import { decodeConsumerConnection } from '../protocol/bodies/group-admin.js';
 import { type ClusterInfo, decodeClusterInfo } from '../protocol/bodies/route-data.js';
 import { encodeTopicQueueHeader } from '../protocol/headers/offsets.js';
@@ -89,4 +94,19 @@ export async function maxOffsetOf(
   const res = await invoke(admin, brokerAddr, req, timeoutMs);
   if (res.code !== ResponseCode.SUCCESS) throw new MQBrokerError(res.code, res.remark, brokerAddr);
   return Math.max(0, Number(res.extFields.offset));
+}
+
+/**
+ * Every group's online clients and every topic's max offset on one broker; undefined when the
+ * broker does not know the request (an Apache RocketMQ broker: REQUEST_CODE_NOT_SUPPORTED).
+ */
+export async function brokerConsoleSnapshotOf(
+  admin: AdminClient,
+  brokerAddr: string,
+  timeoutMs: number,
+): Promise<BrokerConsoleSnapshot | undefined> {
+  const req = createRequest(RequestCode.KITEMQ_GET_BROKER_CONSOLE_SNAPSHOT, 0);
+  const res = await invoke(admin, brokerAddr, req, timeoutMs);
+  if (res.code === ResponseCode.REQUEST_CODE_NOT_SUPPORTED) return undefined;
+  return decodeBrokerConsoleSnapshot(body(res, brokerAddr));
 }

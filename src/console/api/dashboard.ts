@@ -86,9 +86,11 @@ export function registerDashboardApi(app: FastifyInstance, ctx: ApiContext): voi
       refreshIntervalMs: env.monitor.refreshIntervalMs,
       ...dashboardOf(s),
       alerts: env.monitor.alerts().map(alertView),
-      // Additions to the contract: calls of the snapshot that failed (it is partial) and why the
-      // latest refresh failed (the snapshot is then older than one interval).
+      // Additions to the contract: calls of the snapshot that failed (it is partial), its notes
+      // (expected limits, e.g. Apache RocketMQ masters) and why the latest refresh failed (the
+      // snapshot is then older than one interval).
       errors: s.errors,
+      notes: s.notes ?? [],
       refreshError: env.monitor.refreshError(),
     };
   });

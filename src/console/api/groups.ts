@@ -1,8 +1,8 @@
 // api/groups and api/groups/:group. The list costs the cluster nothing when asked: it is the
 // environment's last snapshot (src/console/collect/snapshot.ts: one GET_BROKER_CONSUME_STATS per
-// master carries every group's offsets), at most one refresh interval old. RocketMQ has no call
-// listing the connections of every group, so connections are read on a group's own page only.
-// A group with no offsets on any broker has diffTotal null (unknown), never 0.
+// master carries every group's offsets, one KITEMQ_GET_BROKER_CONSOLE_SNAPSHOT its online
+// clients), at most one refresh interval old. The connections themselves are read on a group's
+// own page only. A group with no offsets on any broker has diffTotal null (unknown), never 0.
 import type { FastifyInstance } from 'fastify';
 import { consumeStatsOf } from '../../client/admin-groups.js';
 import { getConsumerRunningInfo } from '../../client/admin-messages.js';
@@ -32,9 +32,9 @@ async function connectionsOf(env: ConsoleEnv, addrs: readonly string[], group: s
 }
 
 /**
- * The list is the last snapshot's. Its online count is known only for the groups an alert rule
- * watches (null for the others: the snapshot asks no per-group question otherwise), and message
- * model and consume type only on the group's own page, which asks for its connections.
+ * The list is the last snapshot's. Its online count is every group's on KiteMQ brokers; on Apache
+ * RocketMQ brokers (no one-call summary) only the groups an alert rule watches have one, the
+ * others null. Message model and consume type are only on the group's own page.
  */
 async function listGroups(env: ConsoleEnv) {
   const s = await env.monitor.snapshot();

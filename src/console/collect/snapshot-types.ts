@@ -27,7 +27,11 @@ export interface BrokerSnapshot {
 
 export interface GroupSnapshot {
   group: string;
-  /** Clients connected; null when this refresh did not ask (only watched groups are asked). */
+  /**
+   * Clients connected: the most any master counts (clients heartbeat to every master). Null when
+   * no master that knows the group said: it is on Apache RocketMQ brokers only (asked there only
+   * for watched groups), or those brokers did not answer.
+   */
   onlineClients: number | null;
   /** Messages behind, over every topic and queue of every master. */
   diff: number;
@@ -48,10 +52,18 @@ export interface GroupSnapshot {
 
 export interface TopicSnapshot {
   topic: string;
-  /** Messages per second since the previous snapshot; absent when no group reports the topic. */
+  /**
+   * Messages per second since the previous snapshot; 0 for the first, and when the masters that
+   * reported the topic changed in between. Absent when no master reported it.
+   */
   inTps?: number;
-  /** Sum of queue max offsets, known for topics some group has offsets on. */
+  /**
+   * Sum of queue max offsets over the masters that reported the topic: every KiteMQ master; an
+   * Apache RocketMQ master only when some group has offsets on it (its consume stats).
+   */
   maxOffset?: number;
+  /** How many masters' figures maxOffset sums. */
+  reportedBy?: number;
 }
 
 export interface DlqSnapshot {
@@ -65,7 +77,10 @@ export interface DlqSnapshot {
 export interface Snapshot {
   at: number;
   namesrvAddr: string;
-  /** Remoting calls this refresh made: it grows with brokers and watched groups, not topics. */
+  /**
+   * Remoting calls this refresh made: it grows with brokers, not topics or groups (and with the
+   * watched groups and DLQ topics only for Apache RocketMQ masters).
+   */
   calls: number;
   /** Milliseconds the refresh took, from the first call to the last answer. */
   tookMs: number;
@@ -75,4 +90,6 @@ export interface Snapshot {
   dlq: DlqSnapshot[];
   /** Calls that failed but left the snapshot usable, one line each. */
   errors: string[];
+  /** Expected limits of this refresh, not failures: masters without the one-call summary. */
+  notes?: string[];
 }

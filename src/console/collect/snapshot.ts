@@ -1,12 +1,17 @@
 // One refresh of a cluster with a bounded number of remoting calls: the name server's cluster
 // info and topic list (2), then per broker its runtime info (1), and per master
-// GET_BROKER_CONSUME_STATS (1), which carries every group's per-queue offsets on that broker.
-// Only two things cost more, each capped in defaults.ts: the groups alert rules watch for online
-// clients (no RocketMQ request lists every group's connections at once) and the DLQ topics' max
-// offsets. Nothing here is asked per topic, so 1,000 topics cost what 2 do.
+// GET_BROKER_CONSUME_STATS (1), which carries every group's per-queue offsets on that broker, and
+// KITEMQ_GET_BROKER_CONSOLE_SNAPSHOT (1), every group's online clients and every topic's summed
+// max offsets (and so the DLQ topics' too). Nothing is asked per topic or per group, so 1,000
+// topics and 200 groups cost what 2 do. A master that answers REQUEST_CODE_NOT_SUPPORTED (Apache
+// RocketMQ has no such request) costs what it did before it existed, each capped in defaults.ts:
+// one connection list per group an alert rule watches and one max offset per DLQ topic; its
+// other groups' online clients stay unknown and its topics' intake is known only where some group
+// has offsets (from its consume stats). That is a note of the snapshot, not an error.
 import type { AdminClient } from '../../client/admin.js';
 import { getBrokerConsumeStats } from '../../client/admin-broker.js';
 import {
+  brokerConsoleSnapshotOf,
   clusterInfoFrom,
   consumerConnectionCount,
   maxOffsetOf,
@@ -17,6 +22,13 @@ import { DLQ_GROUP_TOPIC_PREFIX } from '../../message/message.js';
 import type { ConsumeStatsList } from '../../protocol/bodies/consume-stats-list.js';
 import type { ClusterInfo } from '../../protocol/bodies/route-data.js';
 import { CONSOLE_DEFAULTS } from '../defaults.js';
+import {
+  type ConsoleAnswer,
+  type ConsoleFold,
+  foldConsoleAnswers,
+  unsupportedNote,
+} from './fold-console.js';
+import { foldConsumeStats, type GroupAcc } from './fold-consume-stats.js';
 import { mapLimit } from './map-limit.js';
 import type {
   BrokerSnapshot,
@@ -25,6 +37,8 @@ import type {
   Snapshot,
   TopicSnapshot,
 } from './snapshot-types.js';
+
+export { foldConsumeStats } from './fold-consume-stats.js';
 
 export interface CollectOptions {
   /** The previous snapshot, from which TPS of topics and groups are derived. */
@@ -101,52 +115,6 @@ export function brokerFrom(ref: BrokerRef, table: Record<string, string> | Error
   };
 }
 
-export interface GroupAcc {
-  diff: number;
-  queues: number;
-  consumed: number;
-  lagMs: number | null;
-  topics: Set<string>;
-  brokers: Set<string>;
-}
-
-/** Folds every master's ConsumeStatsList into groups, and the queue max offsets into topics. */
-export function foldConsumeStats(lists: { addr: string; list: ConsumeStatsList }[], at: number) {
-  const groups = new Map<string, GroupAcc>();
-  const queueMax = new Map<string, number>(); // "topic\0broker\0queue" → max offset
-  for (const { addr, list } of lists) {
-    for (const byGroup of list.consumeStatsList) {
-      for (const [group, perTopic] of Object.entries(byGroup)) {
-        let g = groups.get(group);
-        if (!g) {
-          g = { diff: 0, queues: 0, consumed: 0, lagMs: 0, topics: new Set(), brokers: new Set() };
-          groups.set(group, g);
-        }
-        g.brokers.add(addr);
-        for (const s of perTopic) {
-          for (const { mq, offset } of s.offsetTable) {
-            g.topics.add(mq.topic);
-            const behind = Math.max(0, offset.brokerOffset - offset.consumerOffset);
-            g.diff += behind;
-            g.queues++;
-            g.consumed += offset.consumerOffset;
-            queueMax.set(`${mq.topic}\0${mq.brokerName}\0${mq.queueId}`, offset.brokerOffset);
-            if (behind === 0 || g.lagMs === null) continue;
-            g.lagMs =
-              offset.lastTimestamp > 0 ? Math.max(g.lagMs, at - offset.lastTimestamp) : null;
-          }
-        }
-      }
-    }
-  }
-  const topicMax = new Map<string, number>();
-  for (const [key, max] of queueMax) {
-    const topic = key.slice(0, key.indexOf('\0'));
-    topicMax.set(topic, (topicMax.get(topic) ?? 0) + max);
-  }
-  return { groups, topicMax };
-}
-
 const rate = (now: number, then: number | undefined, dtSec: number) =>
   then === undefined || dtSec <= 0 ? 0 : Math.max(0, (now - then) / dtSec);
 
@@ -175,50 +143,72 @@ export async function collectSnapshot(
     errors.push(`topic list from ${namesrvAddr}: ${topicList.message}`);
   const refs = brokerRefs(info);
   const masters = refs.filter((r) => r.brokerId === 0);
-  const [tables, statsLists] = await Promise.all([
+  // All three at once: a master's runtime info says whether it is up, and waiting for it first
+  // would double a refresh's time for nothing (a down master fails the other two just as fast).
+  const [tables, statsLists, consoleAnswers] = await Promise.all([
     Promise.all(refs.map((r) => settle(() => runtimeInfoOf(admin, r.addr, timeoutMs)))),
     Promise.all(
       masters.map((m) => settle(() => getBrokerConsumeStats(admin, m.addr, false, timeoutMs))),
     ),
+    Promise.all(
+      masters.map((m) => settle(() => brokerConsoleSnapshotOf(admin, m.addr, timeoutMs))),
+    ),
   ]);
   const brokers = refs.map((r, i) => brokerFrom(r, tables[i]!));
-  const upMasters = masters.filter((m) => brokers.find((b) => b.addr === m.addr)?.up);
+  const isUp = (addr: string) => brokers.find((b) => b.addr === addr)?.up === true;
+  const upMasters = masters.filter((m) => isUp(m.addr));
   const lists: { addr: string; list: ConsumeStatsList }[] = [];
   statsLists.forEach((l, i) => {
     const addr = masters[i]!.addr;
     if (l instanceof Error) errors.push(`consume stats of ${addr}: ${l.message}`);
     else lists.push({ addr, list: l });
   });
+  const answers: ConsoleAnswer[] = [];
+  consoleAnswers.forEach((answer, i) => {
+    const m = masters[i]!;
+    if (!isUp(m.addr)) return; // down: its runtime info's error already says so
+    if (answer instanceof Error) errors.push(`console snapshot of ${m.addr}: ${answer.message}`);
+    answers.push({ addr: m.addr, brokerName: m.brokerName, answer });
+  });
 
   const at = now();
-  const { groups: acc, topicMax } = foldConsumeStats(lists, at);
-  const online = await probeOnline(admin, opts, acc, upMasters, settle, timeoutMs, errors);
-  const dlq = await probeDlq(admin, opts, topicList, upMasters, settle, timeoutMs, errors);
+  const { groups: acc } = foldConsumeStats(lists, at);
+  const fold = foldConsoleAnswers(answers, lists, at);
+  // Watched groups are asked one by one only where the one-call summary is missing.
+  const fallback = upMasters.filter((m) => fold.unsupported.includes(m.addr));
+  const probed = await probeOnline(admin, opts, acc, fallback, settle, timeoutMs, errors);
+  for (const [g, n] of probed) fold.online.set(g, Math.max(fold.online.get(g) ?? 0, n));
+  const dlq = await probeDlq(admin, opts, topicList, upMasters, fold, settle, timeoutMs, errors);
   const dtSec = opts.prev ? (at - opts.prev.at) / 1000 : 0;
-  const groups = groupRows(acc, online, opts.prev, dtSec);
-  const names = new Set([...(topicList instanceof Error ? [] : topicList), ...topicMax.keys()]);
-  const topics = topicRows(names, topicMax, opts.prev, dtSec);
-  return { at, namesrvAddr, calls, tookMs: now() - started, brokers, groups, topics, dlq, errors };
+  const groups = groupRows(acc, fold.online, opts.prev, dtSec);
+  const names = new Set([
+    ...(topicList instanceof Error ? [] : topicList),
+    ...fold.topicMax.keys(),
+  ]);
+  const topics = topicRows(names, fold, opts.prev, dtSec);
+  const tookMs = now() - started;
+  const notes = unsupportedNote(fold.unsupported);
+  return { at, namesrvAddr, calls, tookMs, brokers, groups, topics, dlq, errors, notes };
 }
 
-function groupRows(
+const emptyAcc = (): GroupAcc => ({
+  diff: 0,
+  queues: 0,
+  consumed: 0,
+  lagMs: 0,
+  topics: new Set(),
+  brokers: new Set(),
+});
+
+export function groupRows(
   acc: Map<string, GroupAcc>,
   online: Map<string, number>,
   prev: Snapshot | undefined,
   dtSec: number,
 ): GroupSnapshot[] {
   const prevGroups = new Map(prev?.groups.map((g) => [g.group, g]));
-  // A watched group with no offsets anywhere still gets a row: its online clients were asked.
-  for (const group of online.keys())
-    if (!acc.has(group))
-      acc.set(group, {
-        diff: 0,
-        queues: 0,
-        consumed: 0,
-        lagMs: 0,
-        topics: new Set(),
-        brokers: new Set(),
-      });
+  // A group with connections and no offsets anywhere still gets a row: it runs.
+  for (const group of online.keys()) if (!acc.has(group)) acc.set(group, emptyAcc());
   return [...acc]
     .map(([group, g]) => ({
       group,
@@ -233,9 +223,9 @@ function groupRows(
     .sort((a, b) => a.group.localeCompare(b.group));
 }
 
-function topicRows(
+export function topicRows(
   names: Set<string>,
-  topicMax: Map<string, number>,
+  fold: Pick<ConsoleFold, 'topicMax' | 'topicReporters'>,
   prev: Snapshot | undefined,
   dtSec: number,
 ): TopicSnapshot[] {
@@ -244,9 +234,15 @@ function topicRows(
     .filter((t) => !t.startsWith(DLQ_GROUP_TOPIC_PREFIX))
     .sort()
     .map((topic) => {
-      const max = topicMax.get(topic);
-      if (max === undefined) return { topic };
-      return { topic, maxOffset: max, inTps: rate(max, prevTopics.get(topic)?.maxOffset, dtSec) };
+      const maxOffset = fold.topicMax.get(topic);
+      if (maxOffset === undefined) return { topic };
+      const reportedBy = fold.topicReporters.get(topic) ?? 0;
+      const before = prevTopics.get(topic);
+      // A master that answered last time and not now (or the reverse) moves the sum by its
+      // whole count: that is no intake, so no rate until the same masters answer twice.
+      const same = before?.reportedBy === undefined || before.reportedBy === reportedBy;
+      const inTps = same ? rate(maxOffset, before?.maxOffset, dtSec) : 0;
+      return { topic, maxOffset, inTps, reportedBy };
     });
 }
 
@@ -276,12 +272,16 @@ async function probeOnline(
   return out;
 }
 
-/** Max offsets of the DLQ topics the name server lists (a DLQ topic has one queue). */
+/**
+ * Dead letters ever parked per DLQ topic the name server lists (a DLQ topic has one queue): from
+ * the masters' console snapshots, and one GET_MAX_OFFSET per topic of a master without it.
+ */
 async function probeDlq(
   admin: AdminClient,
   opts: CollectOptions,
   topicList: string[] | Error,
   upMasters: BrokerRef[],
+  fold: Pick<ConsoleFold, 'answered'>,
   settle: Settle,
   timeoutMs: number,
   errors: string[],
@@ -289,16 +289,20 @@ async function probeDlq(
   if (topicList instanceof Error) return [];
   const max = opts.dlqProbeMaxTopics ?? CONSOLE_DEFAULTS.dlqProbeMaxTopics;
   const dlqTopics = topicList.filter((t) => t.startsWith(DLQ_GROUP_TOPIC_PREFIX)).sort();
-  const probed = dlqTopics.slice(0, max);
-  if (dlqTopics.length > max) errors.push(`${dlqTopics.length - max} DLQ topics not read (cap)`);
-  const jobs = probed.flatMap((topic) => upMasters.map((m) => ({ topic, addr: m.addr })));
-  const sums = new Map<string, number>(probed.map((t) => [t, 0]));
+  const sums = new Map<string, number>(dlqTopics.map((t) => [t, 0]));
+  for (const snap of fold.answered.values())
+    for (const t of dlqTopics) sums.set(t, sums.get(t)! + (snap.topicTable[t]?.maxOffset ?? 0));
+  const asked = upMasters.filter((m) => !fold.answered.has(m.addr));
+  const shown = asked.length === 0 ? dlqTopics : dlqTopics.slice(0, max);
+  if (shown.length < dlqTopics.length)
+    errors.push(`${dlqTopics.length - max} DLQ topics not read (cap)`);
+  const jobs = shown.flatMap((topic) => asked.map((m) => ({ topic, addr: m.addr })));
   await mapLimit(jobs, PROBE_CONCURRENCY, async ({ topic, addr }) => {
     const n = await settle(() => maxOffsetOf(admin, addr, topic, 0, timeoutMs));
     if (n instanceof Error) errors.push(`max offset of ${topic} on ${addr}: ${n.message}`);
     else sums.set(topic, (sums.get(topic) ?? 0) + n);
   });
-  return probed.map((topic) => ({
+  return shown.map((topic) => ({
     group: topic.slice(DLQ_GROUP_TOPIC_PREFIX.length),
     topic,
     maxOffset: sums.get(topic) ?? 0,
