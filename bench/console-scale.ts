@@ -1,8 +1,10 @@
 // The console "at scale" (issue 15): with 1,000 topics and 200 groups with offsets on one broker,
 // how long one console snapshot takes (collectSnapshot: name server, runtime info, every group's
-// consume stats) and how many calls it makes. Starts a real name server and broker (built
-// dist/), creates the topics, a message in each, and the groups' committed offsets over the wire,
-// then times the snapshot and, alone, its heaviest call (GET_BROKER_CONSUME_STATS). On loopback
+// consume stats, every group's online clients and topic's offsets in one summary) and how many
+// calls it makes. Starts a real name server and broker (built dist/), creates the topics, a
+// message in each, and the groups' committed offsets over the wire, then times the snapshot and,
+// alone, its two per-broker calls (GET_BROKER_CONSUME_STATS, KITEMQ_GET_BROKER_CONSOLE_SNAPSHOT,
+// the second over every topic's queues). On loopback
 // a call's round trip is the broker's time plus the decode. Then it starts the console's HTTP
 // server in-process and times each list page (api/topics, api/groups, api/dashboard,
 // api/cluster) over HTTP: the round trip, and the server's own time from the Server-Timing
@@ -15,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { AdminClient } from '../src/client/admin.js';
 import { getBrokerConsumeStats } from '../src/client/admin-broker.js';
+import { brokerConsoleSnapshotOf } from '../src/client/admin-console.js';
 import { silentLogger } from '../src/common/logger.js';
 import { hashPassword } from '../src/console/auth.js';
 import { collectSnapshot } from '../src/console/collect/snapshot.js';
@@ -222,6 +225,14 @@ export async function runConsoleScaleBench(o: ConsoleScaleOptions): Promise<Cons
       await getBrokerConsumeStats(admin, broker.addr, false, 10_000);
       statsMs.push(performance.now() - t);
     }
+    const summaryMs: number[] = [];
+    for (let r = 0; r < o.runs; r++) {
+      const t = performance.now();
+      const summary = await brokerConsoleSnapshotOf(admin, broker.addr, 10_000);
+      summaryMs.push(performance.now() - t);
+      if (Object.keys(summary?.topicTable ?? {}).length < o.topics)
+        throw new Error('the console summary lists fewer topics than were created');
+    }
     const pages = await timePages(namesrv.addr, o);
     return {
       topics: o.topics,
@@ -230,6 +241,7 @@ export async function runConsoleScaleBench(o: ConsoleScaleOptions): Promise<Cons
       rows: [
         row('collectSnapshot (whole refresh)', snapshotCalls, snapshotMs),
         row('GET_BROKER_CONSUME_STATS alone', 1, statsMs),
+        row('KITEMQ_GET_BROKER_CONSOLE_SNAPSHOT alone', 1, summaryMs),
         ...pages,
       ],
     };

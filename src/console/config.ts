@@ -1,5 +1,6 @@
 // The console's settings: console.conf (Java .properties, console.* keys), then the command line.
 // Every console default and bound lives here, beside the key that overrides it.
+import { isIP } from 'node:net';
 import { ConfigError } from '../common/errors.js';
 import { parseProperties } from '../common/properties.js';
 import { type ConsoleUser, parseUsers } from './auth.js';
@@ -36,6 +37,11 @@ export interface ConsoleConfig {
   readonly sessionIdleTimeoutMs: number;
   /** How often each environment's poller takes a snapshot (dashboard, alerts, api/groups). */
   readonly refreshIntervalMs: number;
+  /**
+   * Fastify's trustProxy: false (the TCP peer is the client), true (the left-most X-Forwarded-For
+   * address, whoever sent it), or the proxies' addresses and CIDRs whose X-Forwarded-For is read.
+   */
+  readonly trustProxy: boolean | readonly string[];
   readonly envs: readonly ConsoleEnvConfig[];
 }
 
@@ -47,6 +53,7 @@ export const CONSOLE_KEYS = [
   'console.dataDir',
   'console.sessionIdleTimeoutMs',
   'console.refreshIntervalMs',
+  'console.trustProxy',
 ] as const;
 /** 100 ms lets tests see a refresh at once; beyond an hour the charts and alerts say nothing. */
 const REFRESH_INTERVAL_RANGE_MS = [100, 3_600_000] as const;
@@ -67,6 +74,31 @@ function intValue(key: string, value: string, where: string, min: number, max: n
     throw new ConfigError(`${where}: ${key}=${value} is not a number from ${min} to ${max}`);
   }
   return n;
+}
+
+/** proxy-addr's names for address ranges, which fastify's trustProxy list also takes. */
+const TRUST_PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** One address or CIDR (10.0.0.0/8, fd00::/8) or a named range; anything else is refused. */
+function trustedProxy(entry: string, where: string): string {
+  const [addr = '', bits, extra] = entry.split('/');
+  const family = isIP(addr);
+  const maxBits = family === 4 ? 32 : 128;
+  const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+  if (TRUST_PROXY_RANGES.has(entry) || (family !== 0 && bitsOk && extra === undefined))
+    return entry;
+  throw new ConfigError(
+    `${where}: console.trustProxy entry ${entry} is not an address, a CIDR (10.0.0.0/8) or one ` +
+      `of ${[...TRUST_PROXY_RANGES].join(', ')}`,
+  );
+}
+
+/** console.trustProxy: false, true, or a comma-separated list of proxy addresses and CIDRs. */
+export function parseTrustProxy(raw: string, where: string): boolean | string[] {
+  const v = raw.trim();
+  if (v === 'false' || v === '') return false;
+  if (v === 'true') return true;
+  return v.split(',').map((e) => trustedProxy(e.trim(), where));
 }
 
 export interface ConsoleOverrides {
@@ -99,6 +131,7 @@ export function parseConsoleConfig(
   const idle = get('console.sessionIdleTimeoutMs');
   const users = get('console.users');
   const refresh = get('console.refreshIntervalMs');
+  const trustProxy = get('console.trustProxy');
   const fromFlags = (overrides.namesrvAddrs ?? []).map((addr, i) => ({
     id: String(i + 1),
     namesrvAddr: addr,
@@ -136,6 +169,10 @@ export function parseConsoleConfig(
             at('console.refreshIntervalMs'),
             ...REFRESH_INTERVAL_RANGE_MS,
           ),
+    trustProxy:
+      trustProxy === undefined
+        ? CONSOLE_DEFAULTS.trustProxy
+        : parseTrustProxy(trustProxy, at('console.trustProxy')),
     envs: fromFlags.length > 0 ? fromFlags : envs,
   };
 }

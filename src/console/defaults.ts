@@ -1,16 +1,22 @@
 // The console's limits and defaults in one place, under the keys its configuration uses
 // (console.<key>). Relations between them are asserted in defaults.test.ts.
 export const CONSOLE_DEFAULTS = {
+  /**
+   * console.trustProxy: whose X-Forwarded-For the login throttle and the audit log believe. Off,
+   * a client could name any address in that header and so escape the throttle.
+   */
+  trustProxy: false,
   /** How often the poller takes a snapshot of the cluster (console.refreshIntervalMs). */
   refreshIntervalMs: 5_000,
   /** Deadline of each remoting call a snapshot makes; a slower broker counts as down. */
   snapshotCallTimeoutMs: 3_000,
   /**
-   * No RocketMQ request lists every group's connections in one call, so online clients are asked
-   * per group, only for the groups alert rules watch, and at most this many per refresh.
+   * Apache RocketMQ brokers have no request listing every group's connections at once (KiteMQ's
+   * answer KITEMQ_GET_BROKER_CONSOLE_SNAPSHOT), so there online clients are asked per group, only
+   * for the groups alert rules watch, and at most this many per refresh.
    */
   connectionProbeMaxGroups: 50,
-  /** DLQ topics whose max offset a snapshot reads (one GET_MAX_OFFSET per master each). */
+  /** DLQ topics whose max offset a snapshot reads of an Apache RocketMQ master (one call each). */
   dlqProbeMaxTopics: 100,
   /** Points per series kept in memory: an hour at the default refresh interval. */
   historyMaxPoints: 720,

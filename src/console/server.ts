@@ -79,13 +79,15 @@ function answerError(ctx: ApiContext) {
   };
 }
 
-function build(ctx: ApiContext, webRoot: string): FastifyInstance {
+function build(ctx: ApiContext, webRoot: string, config: ConsoleConfig): FastifyInstance {
   // forceCloseConnections: a browser's idle keep-alive socket would otherwise hold close() (and
-  // so a console stop) until the socket times out.
+  // so a console stop) until the socket times out. trustProxy decides what request.ip is, which
+  // the login throttle and the audit log key on: X-Forwarded-For is read only when configured.
   const app = Fastify({
     logger: false,
     bodyLimit: CONSOLE_BODY_LIMIT_BYTES,
     forceCloseConnections: true,
+    trustProxy: typeof config.trustProxy === 'boolean' ? config.trustProxy : [...config.trustProxy],
   });
   const { basePath } = ctx;
   // reply.elapsedTime is 0 without a logger or onResponse hook, so time the answers here.
@@ -157,7 +159,7 @@ async function listen(o: ConsoleServerOptions, ctx: ApiContext, webRoot: string)
   const { listenAddress, port } = o.config;
   const tries = port === 0 ? 0 : (o.nextFreePorts ?? 0);
   for (let p = port; ; p++) {
-    const app = build(ctx, webRoot);
+    const app = build(ctx, webRoot, o.config);
     try {
       await app.listen({ host: listenAddress, port: p });
       const address = app.server.address();

@@ -8,14 +8,16 @@ describe('bench/console-scale (tiny)', () => {
     expect(r.rows.map((x) => x.what)).toEqual([
       'collectSnapshot (whole refresh)',
       'GET_BROKER_CONSUME_STATS alone',
+      'KITEMQ_GET_BROKER_CONSOLE_SNAPSHOT alone',
       'GET api/topics (HTTP)',
       'GET api/groups (HTTP)',
       'GET api/dashboard (HTTP)',
       'GET api/cluster (HTTP)',
     ]);
-    // Name server (2) + the one broker's runtime info and consume stats: nothing per topic.
-    expect(r.rows[0]!.calls).toBe(4);
+    // Name server (2) + the one broker's runtime info, consume stats and console summary:
+    // nothing per topic or group.
+    expect(r.rows[0]!.calls).toBe(5);
     for (const x of r.rows) expect(x.runs).toBe(3);
-    expect(formatConsoleScale(r)).toContain('| collectSnapshot (whole refresh) | 3 | 4 |');
+    expect(formatConsoleScale(r)).toContain('| collectSnapshot (whole refresh) | 3 | 5 |');
   }, 180_000);
 });
