@@ -217,20 +217,21 @@ describe('reads', () => {
       async () => (await c.get('api/groups')).json.groups as Row[],
       (g) =>
         g.find((r) => r.group === liveGroup)?.diffTotal === 0 &&
+        g.find((r) => r.group === liveGroup)?.onlineClients === 1 &&
         g.some((r) => r.group === idleGroup),
       60_000,
     );
-    // The list is the console's last snapshot: connections (online count, message model) are
-    // read on a group's own page, and in the list only for groups an alert rule watches.
+    // The list is the console's last snapshot: every group's online count comes from the
+    // broker's one-call summary; message model and consume type from a group's own page.
     expect(groups.find((g) => g.group === liveGroup)).toMatchObject({
       diffTotal: 0,
-      onlineClients: null,
+      onlineClients: 1,
       messageModel: null,
       consumeType: null,
     });
     expect(groups.find((g) => g.group === idleGroup)).toMatchObject({
       diffTotal: null,
-      onlineClients: null,
+      onlineClients: 0,
       messageModel: null,
       consumeType: null,
     });
