@@ -178,6 +178,9 @@ export async function collectSnapshot(
   const fallback = upMasters.filter((m) => fold.unsupported.includes(m.addr));
   const probed = await probeOnline(admin, opts, acc, fallback, settle, timeoutMs, errors);
   for (const [g, n] of probed) fold.online.set(g, Math.max(fold.online.get(g) ?? 0, n));
+  // A watched group no answering master knows has no client on them: 0, and a row to show it.
+  if (fold.answered.size > 0)
+    for (const g of opts.watchGroups ?? []) if (!fold.online.has(g)) fold.online.set(g, 0);
   const dlq = await probeDlq(admin, opts, topicList, upMasters, fold, settle, timeoutMs, errors);
   const dtSec = opts.prev ? (at - opts.prev.at) / 1000 : 0;
   const groups = groupRows(acc, fold.online, opts.prev, dtSec);
