@@ -32,6 +32,7 @@ import { decodeBatch, encodeBatch } from '../message/batch-codec.js';
 import { decodeProperties, encodeProperties } from '../message/properties-codec.js';
 import { decodeRecords } from '../message/record-codec.js';
 import { decodeBrokerStatsData } from './bodies/broker-stats-data.js';
+import { decodeBrokerConsoleSnapshot } from './bodies/console-snapshot.js';
 import { decodeConsumeStats, decodeConsumeStatsList } from './bodies/consume-stats-list.js';
 import {
   decodeConsumerConnection,
@@ -509,6 +510,7 @@ describe('fuzz: admin response bodies (what AdminClient decodes)', {
     decodeClusterInfo,
     decodeOffsetTable,
     decodeTopicConfigTable,
+    decodeBrokerConsoleSnapshot,
   ];
 
   it('mutated golden and hostile bodies decode to a value or throw ProtocolError, nothing else', () => {

@@ -163,13 +163,7 @@ export async function collectSnapshot(
     if (l instanceof Error) errors.push(`consume stats of ${addr}: ${l.message}`);
     else lists.push({ addr, list: l });
   });
-  const answers: ConsoleAnswer[] = [];
-  consoleAnswers.forEach((answer, i) => {
-    const m = masters[i]!;
-    if (!isUp(m.addr)) return; // down: its runtime info's error already says so
-    if (answer instanceof Error) errors.push(`console snapshot of ${m.addr}: ${answer.message}`);
-    answers.push({ addr: m.addr, brokerName: m.brokerName, answer });
-  });
+  const answers = upAnswers(masters, consoleAnswers, isUp, errors);
 
   const at = now();
   const { groups: acc } = foldConsumeStats(lists, at);
@@ -192,6 +186,23 @@ export async function collectSnapshot(
   const tookMs = now() - started;
   const notes = unsupportedNote(fold.unsupported);
   return { at, namesrvAddr, calls, tookMs, brokers, groups, topics, dlq, errors, notes };
+}
+
+/** The up masters' summaries; a down one's failure is already its runtime info's error. */
+function upAnswers(
+  masters: readonly BrokerRef[],
+  got: readonly ConsoleAnswer['answer'][],
+  isUp: (addr: string) => boolean,
+  errors: string[],
+): ConsoleAnswer[] {
+  const out: ConsoleAnswer[] = [];
+  got.forEach((answer, i) => {
+    const m = masters[i]!;
+    if (!isUp(m.addr)) return;
+    if (answer instanceof Error) errors.push(`console snapshot of ${m.addr}: ${answer.message}`);
+    out.push({ addr: m.addr, brokerName: m.brokerName, answer });
+  });
+  return out;
 }
 
 const emptyAcc = (): GroupAcc => ({
