@@ -9,7 +9,7 @@
 // server in-process and times each list page (api/topics, api/groups, api/dashboard,
 // api/cluster) over HTTP: the round trip, and the server's own time from the Server-Timing
 // header fastify's reply.elapsedTime fills. Prints a markdown table.
-//   npx tsx bench/console-scale.ts [--topics 1000] [--groups 200] [--runs 20] [--tiny]
+//   npx tsx bench/console-scale.ts [--topics 1000] [--queues 4] [--groups 200] [--runs 20] [--tiny]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,8 @@ import { sendV2Header } from '../test/harness/raw-protocol.js';
 
 export interface ConsoleScaleOptions {
   topics: number;
+  /** Read and write queues of each topic (4 unless given). */
+  queues?: number;
   groups: number;
   runs: number;
 }
@@ -56,6 +58,7 @@ export interface ConsoleScaleRow {
 
 export interface ConsoleScaleResult {
   topics: number;
+  queues: number;
   groups: number;
   rows: ConsoleScaleRow[];
   setupSec: number;
@@ -91,8 +94,8 @@ async function populate(client: RemotingClient, addr: string, o: ConsoleScaleOpt
       createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, 0, {
         topic: topic(i),
         defaultTopic: 'TBW102',
-        readQueueNums: 4,
-        writeQueueNums: 4,
+        readQueueNums: o.queues ?? 4,
+        writeQueueNums: o.queues ?? 4,
         perm: 6,
         topicFilterType: 'SINGLE_TAG',
         topicSysFlag: 0,
@@ -236,6 +239,7 @@ export async function runConsoleScaleBench(o: ConsoleScaleOptions): Promise<Cons
     const pages = await timePages(namesrv.addr, o);
     return {
       topics: o.topics,
+      queues: o.queues ?? 4,
       groups: o.groups,
       setupSec: Math.round(setupSec * 10) / 10,
       rows: [
@@ -255,7 +259,8 @@ export async function runConsoleScaleBench(o: ConsoleScaleOptions): Promise<Cons
 
 export function formatConsoleScale(r: ConsoleScaleResult): string {
   const lines = [
-    `${r.topics} topics, ${r.groups} groups with offsets on one broker (setup ${r.setupSec} s)`,
+    `${r.topics} topics of ${r.queues} queues, ${r.groups} groups with offsets on one broker ` +
+      `(setup ${r.setupSec} s)`,
     '',
     '| call | runs | remoting calls | p50 ms | max ms | server p50 ms | server max ms |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -279,6 +284,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       topics: { type: 'string', default: '1000' },
+      queues: { type: 'string', default: '4' },
       groups: { type: 'string', default: '200' },
       runs: { type: 'string', default: '20' },
       tiny: { type: 'boolean', default: false },
@@ -286,7 +292,12 @@ async function main(): Promise<void> {
   });
   const o = values.tiny
     ? { topics: 20, groups: 5, runs: 3 }
-    : { topics: Number(values.topics), groups: Number(values.groups), runs: Number(values.runs) };
+    : {
+        topics: Number(values.topics),
+        queues: Number(values.queues),
+        groups: Number(values.groups),
+        runs: Number(values.runs),
+      };
   console.log(formatConsoleScale(await runConsoleScaleBench(o)));
 }
 
