@@ -1,8 +1,9 @@
 // What producers and consumers share (MQClientInstance): the name-server list, cached routes,
 // broker addresses, periodic route refresh and heartbeats, and broker-initiated requests
-// (NOTIFY_CONSUMER_IDS_CHANGED triggers a rebalance; CHECK_TRANSACTION_STATE goes to the
-// transaction checker of the message's PGROUP, as ClientRemotingProcessor#checkTransactionState
-// picks the producer by group), and the UNREGISTER_CLIENT of a shutdown. Addresses: every
+// (NOTIFY_CONSUMER_IDS_CHANGED triggers a rebalance; the offset reset and status requests 220/221
+// go to offset-requests.ts; CHECK_TRANSACTION_STATE goes to the transaction checker of the
+// message's PGROUP, as ClientRemotingProcessor#checkTransactionState picks the producer by
+// group), and the UNREGISTER_CLIENT of a shutdown. Addresses: every
 // member of each replica set (broker-addr-table.ts); writes go to the master, reads and offsets
 // to whichever member findBrokerAddressInSubscribe picks.
 
@@ -30,6 +31,7 @@ import type { MessageQueue } from './allocate.js';
 import { BrokerAddrTable, type FoundBroker, MASTER_ID } from './broker-addr-table.js';
 import { answerConsumerAdminRequest, type ConsumerAdminSource } from './consumer-running-info.js';
 import { decodeMessages } from './decode-messages.js';
+import { answerOffsetRequest, type OffsetResetTarget } from './offset-requests.js';
 
 const AUTO_CREATE_TOPIC_KEY = TBW102;
 
@@ -47,6 +49,8 @@ export interface HeartbeatSource {
   onConsumerIdsChanged?(group: string): void;
   /** What answers a broker's forwarded 307/309 for this source's group. */
   consumerAdmin?: ConsumerAdminSource;
+  /** What follows a broker's 220 reset and answers its 221 for this source's group. */
+  offsetReset?: OffsetResetTarget;
 }
 
 /**
@@ -364,6 +368,16 @@ export class ClientInstance {
     ) {
       const admins = [...this.sources].flatMap((s) => s.consumerAdmin ?? []);
       void answerConsumerAdminRequest(cmd, admins).then((res) => conn.isClosed || conn.send(res));
+      return;
+    }
+    if (
+      cmd.code === RequestCode.RESET_CONSUMER_CLIENT_OFFSET ||
+      cmd.code === RequestCode.GET_CONSUMER_STATUS_FROM_CLIENT
+    ) {
+      const targets = [...this.sources].flatMap((s) => s.offsetReset ?? []);
+      void answerOffsetRequest(cmd, targets, this.log).then(
+        (res) => res && !conn.isClosed && conn.send(res),
+      );
       return;
     }
     if (cmd.code !== RequestCode.NOTIFY_CONSUMER_IDS_CHANGED) return;
