@@ -3,7 +3,7 @@
 //       (MessageQueue → offset). Sent one-way by a 4.x broker (Broker2Client#resetOffset); the
 //       push consumer of that group starts those of its queues over at the new offsets
 //       (offset-reset.ts). Java answers nothing; a request that expects an answer gets SUCCESS.
-//   221 GET_CONSUMER_STATUS_FROM_CLIENT  header topic, group, clientAddr → body GetConsumerStatusBody
+//   221 GET_CONSUMER_STATUS_FROM_CLIENT  header topic, group, clientAddr → GetConsumerStatusBody
 //       with the consumer's offset of every queue of the topic it holds (getConsumerStatus); an
 //       empty table when no consumer of that group runs here, as Java's.
 import type { Logger } from '../../common/logger.js';

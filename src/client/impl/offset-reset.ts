@@ -6,7 +6,8 @@
 // in flight there can no longer move the commit past the new offset, a new one starts pulling at
 // that offset, and the offset is committed at once, so a commit of the old position that reached
 // the broker meanwhile does not stand. Java waits 10 s between dropping and committing for its
-// consume threads to let go of the queue; here a dropped queue's late completions count for nothing.
+// consume threads to let go of the queue; here a dropped queue's late completions count for
+// nothing.
 import type { QueueOffset } from '../../protocol/bodies/offset-table.js';
 import { queueKey } from './allocate.js';
 import type { OffsetStore } from './consumer-parts.js';
