@@ -256,8 +256,10 @@ export class LitePullConsumer {
     s.next = offset;
     s.committed = -1;
     if (!this.opts.autoCommit) return;
-    if (await updateConsumerOffset(this.client, this.opts.consumerGroup, s.mq, offset)) {
-      if (s.next === offset) s.committed = offset;
-    }
+    // A failed commit is not the poll's error: committed stays unknown, so autoCommit retries.
+    const ok = await updateConsumerOffset(this.client, this.opts.consumerGroup, s.mq, offset).catch(
+      () => false,
+    );
+    if (ok && s.next === offset) s.committed = offset;
   }
 }
