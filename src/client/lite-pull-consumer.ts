@@ -238,7 +238,28 @@ export class LitePullConsumer {
       DEFAULT_REQUEST_TIMEOUT_MS,
       sub?.tagsSet ?? [],
     );
+    if (r.status === 'OFFSET_ILLEGAL' && Number.isFinite(r.nextBeginOffset)) {
+      await this.offsetMoved(s, r.nextBeginOffset);
+      return [];
+    }
     if (r.status === 'FOUND' || Number.isFinite(r.nextBeginOffset)) s.next = r.nextBeginOffset;
     return r.msgs;
+  }
+
+  /**
+   * PULL_OFFSET_MOVED (an operator's reset, or an offset out of range): reading goes on from
+   * `offset`. What was committed before no longer says where the group is, so the next commit is
+   * sent even when it names the old position again; with autoCommit the new offset is committed
+   * at once, so an earlier commit of the old position that reached the broker does not stand.
+   */
+  private async offsetMoved(s: QueueState, offset: number): Promise<void> {
+    s.next = offset;
+    s.committed = -1;
+    if (!this.opts.autoCommit) return;
+    // A failed commit is not the poll's error: committed stays unknown, so autoCommit retries.
+    const ok = await updateConsumerOffset(this.client, this.opts.consumerGroup, s.mq, offset).catch(
+      () => false,
+    );
+    if (ok && s.next === offset) s.committed = offset;
   }
 }

@@ -47,6 +47,8 @@ import { ConsumerStats } from './impl/consumer-stats.js';
 import { LocalOffsetStore } from './impl/local-offset-store.js';
 import { wrapNamespace } from './impl/namespace.js';
 import { commitOffsets, commitQueueOffset } from './impl/offset-commit.js';
+import { consumeOffsetsOf, resetTopicOffsets, restartQueueAt } from './impl/offset-reset.js';
+import type { ProcessQueue } from './impl/process-queue.js';
 import { PullAPIWrapper } from './impl/pull-api.js';
 import { computePullFromWhere } from './impl/pull-from-where.js';
 import { PullService } from './impl/pull-service.js';
@@ -150,6 +152,14 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
         if (group === o.consumerGroup) void this.parts?.rebalance.rebalance();
       },
       consumerAdmin: this.adminSource(),
+      offsetReset: {
+        group: o.consumerGroup,
+        resetOffset: async (topic, table) => {
+          if (this.parts) await resetTopicOffsets(this.parts.rebalance, this.offsets, topic, table);
+        },
+        consumeOffsets: (topic) =>
+          consumeOffsetsOf(this.parts?.rebalance.processQueues() ?? [], topic),
+      },
     });
   }
 
@@ -249,6 +259,10 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       subscription: (topic: string) => this.subscriptions.get(topic),
       onPullError: (err: Error) => this.emit('error', err),
       report: (err: Error) => this.report(err),
+      offsetMoved: (pq: ProcessQueue, offset: number) =>
+        void restartQueueAt(rebalance!, this.offsets, pq, offset).catch((err: Error) =>
+          this.report(err),
+        ),
     };
     const pull = new PullService(
       { api: new PullAPIWrapper(this.client), consume, host, stats: this.stats },

@@ -2,10 +2,11 @@
 // spec part 2 §10.8): for each queue of the topic the target offset (explicit, by timestamp, or
 // the max offset when timestamp < 0) becomes the group's committed offset and a pending reset.
 // No request goes to the clients: each queue's next pull is answered PULL_OFFSET_MOVED to it
-// (pull-message.ts), which every client, ali-ons included, already follows.
+// (pull-message.ts), which every client, ali-ons included, already follows. With
+// useServerSideResetOffset=false the clients are told instead (reset-offset-clients.ts).
 
 import { encodeOffsetTable, type QueueOffset } from '../../protocol/bodies/offset-table.js';
-import { optInt, optLong, reqLong, reqString } from '../../protocol/headers/fields.js';
+import { optBool, optInt, optLong, reqLong, reqString } from '../../protocol/headers/fields.js';
 import {
   createResponse,
   type ExtFields,
@@ -13,6 +14,7 @@ import {
 } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
+import { resetOffsetThroughClients } from './reset-offset-clients.js';
 
 export class ResetOffsetProcessor {
   private readonly ctx: BrokerContext;
@@ -55,6 +57,16 @@ export class ResetOffsetProcessor {
         target = timestamp < 0 ? max : store.getOffsetInQueueByTime(topic, queueId, timestamp);
       }
       targets.push({ mq: { topic, brokerName: config.brokerName, queueId }, offset: target });
+    }
+    if (!config.useServerSideResetOffset) {
+      const isForce = optBool(req.extFields, 'isForce', true);
+      return resetOffsetThroughClients(this.ctx, req, {
+        topic,
+        group,
+        timestamp,
+        isForce,
+        targets,
+      });
     }
     for (const t of targets) offsets.resetOffset(group, topic, t.mq.queueId, t.offset);
     offsets.persist();

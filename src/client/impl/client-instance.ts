@@ -1,10 +1,10 @@
 // What producers and consumers share (MQClientInstance): the name-server list, cached routes,
 // broker addresses, periodic route refresh and heartbeats, and broker-initiated requests
-// (NOTIFY_CONSUMER_IDS_CHANGED triggers a rebalance; CHECK_TRANSACTION_STATE goes to the
-// transaction checker of the message's PGROUP, as ClientRemotingProcessor#checkTransactionState
-// picks the producer by group), and the UNREGISTER_CLIENT of a shutdown. Addresses: every
-// member of each replica set (broker-addr-table.ts); writes go to the master, reads and offsets
-// to whichever member findBrokerAddressInSubscribe picks.
+// (NOTIFY_CONSUMER_IDS_CHANGED triggers a rebalance; the offset reset and status requests 220/221
+// go to offset-requests.ts, CHECK_TRANSACTION_STATE to check-transaction-state.ts), and the
+// UNREGISTER_CLIENT of a shutdown. Addresses: every member of each replica set
+// (broker-addr-table.ts); writes go to the master, reads and offsets to whichever member
+// findBrokerAddressInSubscribe picks.
 
 import {
   CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
@@ -13,13 +13,8 @@ import {
 import { localIPv4 } from '../../common/local-address.js';
 import type { Logger } from '../../common/logger.js';
 import { isWriteable } from '../../common/perm.js';
-import { MessageConst, type MessageExt } from '../../message/message.js';
 import { TBW102 } from '../../message/system-topics.js';
 import { decodeTopicRouteData, type TopicRouteData } from '../../protocol/bodies/route-data.js';
-import {
-  type CheckTransactionStateRequestHeader,
-  decodeCheckTransactionStateHeader,
-} from '../../protocol/headers/check-transaction-state.js';
 import { createRequest, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
@@ -28,8 +23,11 @@ import { RemotingClient } from '../../remoting/remoting-client.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
 import type { MessageQueue } from './allocate.js';
 import { BrokerAddrTable, type FoundBroker, MASTER_ID } from './broker-addr-table.js';
+import { onCheckTransactionState, type TransactionChecker } from './check-transaction-state.js';
 import { answerConsumerAdminRequest, type ConsumerAdminSource } from './consumer-running-info.js';
-import { decodeMessages } from './decode-messages.js';
+import { answerOffsetRequest, type OffsetResetTarget } from './offset-requests.js';
+
+export type { TransactionChecker } from './check-transaction-state.js';
 
 const AUTO_CREATE_TOPIC_KEY = TBW102;
 
@@ -47,17 +45,9 @@ export interface HeartbeatSource {
   onConsumerIdsChanged?(group: string): void;
   /** What answers a broker's forwarded 307/309 for this source's group. */
   consumerAdmin?: ConsumerAdminSource;
+  /** What follows a broker's 220 reset and answers its 221 for this source's group. */
+  offsetReset?: OffsetResetTarget;
 }
-
-/**
- * Answers a broker's CHECK_TRANSACTION_STATE for one producer group: `msg` is the half message
- * (body inflated), `reply` sends a request back one-way on the connection the check came on.
- */
-export type TransactionChecker = (
-  check: CheckTransactionStateRequestHeader,
-  msg: MessageExt,
-  reply: (cmd: RemotingCommand) => void,
-) => void;
 
 let instanceCounter = 0;
 
@@ -355,7 +345,7 @@ export class ClientInstance {
 
   private onServerRequest(cmd: RemotingCommand, conn: Connection): void {
     if (cmd.code === RequestCode.CHECK_TRANSACTION_STATE) {
-      this.onCheckTransactionState(cmd, conn);
+      onCheckTransactionState(cmd, conn, this.checkers, this.log);
       return;
     }
     if (
@@ -366,34 +356,18 @@ export class ClientInstance {
       void answerConsumerAdminRequest(cmd, admins).then((res) => conn.isClosed || conn.send(res));
       return;
     }
+    if (
+      cmd.code === RequestCode.RESET_CONSUMER_CLIENT_OFFSET ||
+      cmd.code === RequestCode.GET_CONSUMER_STATUS_FROM_CLIENT
+    ) {
+      const targets = [...this.sources].flatMap((s) => s.offsetReset ?? []);
+      void answerOffsetRequest(cmd, targets, this.log).then(
+        (res) => res && !conn.isClosed && conn.send(res),
+      );
+      return;
+    }
     if (cmd.code !== RequestCode.NOTIFY_CONSUMER_IDS_CHANGED) return;
     const group = cmd.extFields.consumerGroup ?? '';
     for (const s of this.sources) s.onConsumerIdsChanged?.(group);
-  }
-
-  /** One-way and unanswered itself: a check that cannot be read or placed is logged only. */
-  private onCheckTransactionState(cmd: RemotingCommand, conn: Connection): void {
-    let check: CheckTransactionStateRequestHeader;
-    let msg: MessageExt | undefined;
-    try {
-      check = decodeCheckTransactionStateHeader(cmd.extFields);
-      msg = cmd.body ? decodeMessages(cmd.body)[0] : undefined;
-    } catch (err) {
-      this.log.warn({ err }, 'checkTransactionState: the request does not decode');
-      return;
-    }
-    if (!msg) {
-      this.log.warn({}, 'checkTransactionState: the body holds no message');
-      return;
-    }
-    const group = msg.properties[MessageConst.PGROUP];
-    const checker = group === undefined ? undefined : this.checkers.get(group);
-    if (!checker) {
-      this.log.warn({ group }, 'checkTransactionState: no transaction producer of that group here');
-      return;
-    }
-    checker(check, msg, (reply) => {
-      if (!conn.isClosed) conn.invokeOneway(reply);
-    });
   }
 }

@@ -39,7 +39,12 @@ function scripted(pq: ProcessQueue, script: PullResult[]) {
   return { api, headers };
 }
 
-function run(pq: ProcessQueue, script: PullResult[], o: Partial<PullServiceOptions> = {}) {
+function run(
+  pq: ProcessQueue,
+  script: PullResult[],
+  o: Partial<PullServiceOptions> = {},
+  offsetMoved?: (pq: ProcessQueue, offset: number) => void,
+) {
   const { api, headers } = scripted(pq, script);
   const submitted: MessageExt[][] = [];
   const errors: Error[] = [];
@@ -54,6 +59,7 @@ function run(pq: ProcessQueue, script: PullResult[], o: Partial<PullServiceOptio
     subscription: () => ({ subString: '*', tagsSet: [], codeSet: [], subVersion: 7 }),
     onPullError: (err: Error) => void errors.push(err),
     report: (err: Error) => void errors.push(err),
+    offsetMoved,
   };
   const service = new PullService(
     { api, consume, host },
@@ -121,6 +127,19 @@ describe('PullService', () => {
     await done;
     expect(headers.map((h) => h.queueOffset)).toEqual([0, 3, 10, 10, 10]);
     expect(errors.map((e) => e.message)).toEqual(['pull ns%T@b@0 failed: 1 r']);
+  });
+
+  it('hands the queue back on OFFSET_ILLEGAL when the consumer restarts queues', async () => {
+    const pq = new ProcessQueue(mq, 4);
+    const moved: [ProcessQueue, number][] = [];
+    const { done, headers } = run(pq, [answer('OFFSET_ILLEGAL', 0)], {}, (q, offset) => {
+      moved.push([q, offset]);
+      q.dropped = true; // as the rebalance does when it replaces the queue
+    });
+    await done;
+    expect(moved).toEqual([[pq, 0]]);
+    expect(pq.nextOffset).toBe(4);
+    expect(headers).toHaveLength(1); // the dropped queue pulls no more
   });
 
   it('carries the commit only when the broker keeps offsets and there is one to commit', async () => {

@@ -3,9 +3,11 @@
 // carrying the committed offset when the broker keeps offsets (CLUSTERING). Flow control pauses a
 // queue holding pullThresholdForQueue messages or pullThresholdSizeForQueue MiB unconsumed. Found
 // messages get the topic the application knows (a redelivery's original, without the namespace:
-// resetRetryAndNamespace) and go to the consume service; NO_NEW_MSG, NO_MATCHED_MSG and
-// OFFSET_ILLEGAL move the queue to nextBeginOffset; an error or a failed pull waits before the
-// next try. The loop ends when the queue is dropped or the consumer stops.
+// resetRetryAndNamespace) and go to the consume service; NO_NEW_MSG and NO_MATCHED_MSG move the
+// queue to nextBeginOffset; OFFSET_ILLEGAL hands the queue back to the consumer to start over
+// there (its messages still in flight must not be committed over the new offset); an error or a
+// failed pull waits before the next try. The loop ends when the queue is dropped or the consumer
+// stops.
 import type { MessageExt } from '../../message/message.js';
 import { MessageConst } from '../../message/message.js';
 import { PullSysFlag } from '../../protocol/headers/pull.js';
@@ -38,6 +40,12 @@ export interface PullServiceHost {
   onPullError(err: Error): void;
   /** A pull could not be made (no connection, timeout). */
   report(err: Error): void;
+  /**
+   * The broker answered PULL_OFFSET_MOVED (an operator's reset, or an offset out of range): the
+   * queue starts over at `offset` in a new process queue and `pq` is dropped. Without it the
+   * loop just moves `pq` to the offset.
+   */
+  offsetMoved?(pq: ProcessQueue, offset: number): void;
 }
 
 /** What the pull service works with: the pull requests, where messages go, its consumer. */
@@ -115,6 +123,12 @@ export class PullService {
         m.topic = this.appTopic(m);
       }
       this.d.consume.submit(pq, r.msgs);
+    } else if (
+      r.status === 'OFFSET_ILLEGAL' &&
+      Number.isFinite(r.nextBeginOffset) &&
+      this.d.host.offsetMoved
+    ) {
+      this.d.host.offsetMoved(pq, r.nextBeginOffset);
     } else if (r.status !== 'ERROR' && Number.isFinite(r.nextBeginOffset)) {
       pq.nextOffset = r.nextBeginOffset;
     }

@@ -68,6 +68,22 @@ export class RebalanceService implements LockRenewal {
     }
   }
 
+  /**
+   * The queue starts over at `offset` (a reset, or a pull answered PULL_OFFSET_MOVED): `pq` is
+   * dropped, so what is still in flight there no longer counts for the commit, and a new process
+   * queue (holding the same lock) starts pulling. Undefined when `pq` is no longer in the table.
+   */
+  restartQueue(pq: ProcessQueue, offset: number): ProcessQueue | undefined {
+    const key = queueKey(pq.mq);
+    if (pq.dropped || this.table.get(key) !== pq) return undefined;
+    pq.dropped = true;
+    const fresh = new ProcessQueue(pq.mq, offset);
+    fresh.locked = pq.locked;
+    this.table.set(key, fresh);
+    this.o.listener.queueAdded(fresh);
+    return fresh;
+  }
+
   /** Shutdown, first step: every queue dropped (their offsets are committed next). */
   dropAll(): void {
     clearTimeout(this.lockRetryTimer);

@@ -61,6 +61,7 @@ describe('BrokerConfig defaults', () => {
       brokerPermission: 6,
       registerNameServerPeriod: 30000,
       longPollingEnable: true,
+      useServerSideResetOffset: true,
       rebalanceLockMaxLiveTime: 60000,
       flushConsumerOffsetInterval: 5000,
       channelExpiredTimeout: 120000,

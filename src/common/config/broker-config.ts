@@ -75,6 +75,7 @@ export interface BrokerConfig extends MetricsConfig {
   brokerPermission: number;
   registerNameServerPeriod: number;
   longPollingEnable: boolean;
+  useServerSideResetOffset: boolean;
   rebalanceLockMaxLiveTime: number;
   flushConsumerOffsetInterval: number;
   channelExpiredTimeout: number;

@@ -163,6 +163,11 @@ export const brokerRuntimeKeys = {
     default: true,
     doc: 'Park pulls that find nothing until a message arrives or they time out.',
   },
+  useServerSideResetOffset: {
+    type: 'bool',
+    default: true,
+    doc: "Resets stay on the broker; each queue's next pull gets PULL_OFFSET_MOVED (5.x). false: online consumers get RESET_CONSUMER_CLIENT_OFFSET (4.x).",
+  },
   flushConsumerOffsetInterval: {
     type: 'int',
     default: DEFAULT_FLUSH_CONSUMER_OFFSET_INTERVAL_MS,

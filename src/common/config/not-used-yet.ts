@@ -93,7 +93,6 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
     'realTimeNotifyConsumerChange',
     'rejectPullConsumerEnable',
     'litePullMessageEnable',
-    'useServerSideResetOffset',
     'lockInStrictMode',
   ]),
   ...group('delay and timer messages', ['flushDelayOffsetInterval', 'enableScheduleAsyncDeliver']),

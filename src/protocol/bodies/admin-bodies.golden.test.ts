@@ -22,7 +22,12 @@ import {
   encodeProducerConnection,
 } from './group-admin.js';
 import { decodeKvTable, encodeKvTable } from './kv-table.js';
-import { decodeOffsetTable, encodeOffsetTable } from './offset-table.js';
+import {
+  decodeConsumerStatusBody,
+  decodeOffsetTable,
+  encodeConsumerStatusBody,
+  encodeOffsetTable,
+} from './offset-table.js';
 import { decodeClusterInfo, encodeClusterInfo } from './route-data.js';
 import { decodeTopicConfigTable, encodeTopicConfigWrapper } from './topic-config-wrapper.js';
 import { decodeTopicList, encodeTopicList } from './topic-list.js';
@@ -189,6 +194,15 @@ const CASES: Case[] = [
     ],
     encode: encodeOffsetTable,
     decode: decodeOffsetTable,
+  },
+  {
+    file: 'java-4.9.8-get-consumer-status-body',
+    value: [
+      { mq: q1, offset: 0 },
+      { mq: q0, offset: 12 },
+    ],
+    encode: encodeConsumerStatusBody,
+    decode: decodeConsumerStatusBody,
   },
 ];
 

@@ -83,3 +83,23 @@ export function decodeOffsetTable(body: Buffer): QueueOffset[] {
     i = end + m[0].length;
   }
 }
+
+/**
+ * GetConsumerStatusBody, a client's answer to GET_CONSUMER_STATUS_FROM_CLIENT (221):
+ * messageQueueTable is the same object-keyed map; consumerTable (clientId → such a map) is what a
+ * broker fills in when it merges its clients' answers, so a client leaves it empty.
+ */
+export function encodeConsumerStatusBody(entries: QueueOffset[]): Buffer {
+  const parts = entries.map((e) => `${messageQueueKeyJson(e.mq)}:${e.offset}`);
+  return Buffer.from(`{"consumerTable":{},"messageQueueTable":{${parts.join(',')}}}`, 'utf8');
+}
+
+/** The messageQueueTable of a GetConsumerStatusBody. */
+export function decodeConsumerStatusBody(body: Buffer): QueueOffset[] {
+  const s = body.toString('utf8');
+  const at = s.indexOf('"messageQueueTable"');
+  if (at < 0) throw new ProtocolError('consumer status: no messageQueueTable field');
+  return decodeOffsetTable(
+    Buffer.from(`{"offsetTable"${s.slice(at + '"messageQueueTable"'.length)}`),
+  );
+}
