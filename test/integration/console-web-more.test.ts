@@ -28,7 +28,7 @@ const txTopic = uniqueName('WebTxEnd');
 /** Searches by one message id and waits for the detail drawer of that message. */
 async function openById(b: BrowserHandle, topic: string, id: string) {
   const page = b.page;
-  await page.getByTestId('msg-mode').getByText('By ID').click();
+  await page.getByTestId('msg-mode').getByText('By message ID').click();
   const form = page.getByTestId('msg-search-form');
   await form.locator('input[name=topic]').fill(topic);
   await form.locator('input[name=id]').fill(id);
