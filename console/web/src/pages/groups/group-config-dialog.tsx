@@ -27,7 +27,8 @@ import type { ClusterView, GroupConfigs, SubscriptionGroupConfig } from '../../t
 import { useLoad } from '../../use-load.js';
 import { groups as table } from './groups.i18n.js';
 
-type Config = Omit<SubscriptionGroupConfig, 'groupName'>;
+/** What the form edits; consumeMessageOrderly is the consumers' to say, not shown here. */
+type Config = Omit<SubscriptionGroupConfig, 'groupName' | 'consumeMessageOrderly'>;
 
 /** SubscriptionGroupConfig's field defaults (RocketMQ 5.x). */
 const DEFAULTS: Config = {
