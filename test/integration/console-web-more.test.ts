@@ -1,10 +1,13 @@
 // More of the console in Chromium against a real name server, broker and console: a message
 // found by the ids the SDK's send returned (its unique id, then its offset id) and opened, a
-// group's dead letters exported as the page's download, and half messages left UNKNOWN rolled
-// back and committed from the transactions page. What the page did is checked against the
+// group's dead letters exported as the page's download, half messages left UNKNOWN rolled
+// back and committed from the transactions page, and a consumer group created and then edited
+// from its dialog. What the page did is checked against the
 // broker (consume queue offsets) and a consumer of the topic, not only against the page's text.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { AdminClient } from '../../src/client/admin.js';
+import { allSubscriptionGroups } from '../../src/client/admin-messages.js';
 import { TransactionProducer } from '../../src/client/transaction-producer.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { DLQ_GROUP_TOPIC_PREFIX } from '../../src/message/message.js';
@@ -198,5 +201,48 @@ describe('more console pages in Chromium', () => {
     expect(got).toEqual(['transfer committed']);
     // Offset 1 is the whole topic: the rolled-back body never reached its consume queue.
     expect(await cluster.raw.maxOffset(txTopic, 0)).toBe(1);
+  });
+
+  it('creates a consumer group from its dialog, then edits it; the broker holds each config', async (ctx) => {
+    const group = uniqueName('WebMadeCG');
+    const admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger: silentLogger() });
+    ctx.onTestFinished(() => admin.close());
+    const held = async () => (await allSubscriptionGroups(admin, cluster.brokerAddr))[group];
+    const b = await web.asAdmin(ctx);
+    const page = b.page;
+    await nav(b, 'groups');
+    await page.getByTestId('create-group').click();
+    const form = page.getByTestId('group-config-form');
+    await form.locator('input[name=group]').fill(group);
+    await form.locator('input[name=retryMaxTimes]').fill('3');
+    await form.getByLabel('Broadcast consumption allowed').uncheck();
+    await page.getByTestId('group-config-submit').click();
+    await page.getByTestId('group-saved').waitFor();
+    const made = await held();
+    expect(made?.retryMaxTimes).toBe(3);
+    expect(made?.consumeBroadcastEnable).toBe(false);
+    expect(made?.retryQueueNums).toBe(1);
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+
+    await page.goto(`${web.server.url}#/groups/${group}`);
+    await page.getByTestId('group-edit').click();
+    // The form starts from what the broker holds, its name fixed.
+    const name = form.locator('input[name=group]');
+    expect(await name.inputValue()).toBe(group);
+    expect(await name.isDisabled()).toBe(true);
+    const retries = form.locator('input[name=retryMaxTimes]');
+    expect(await retries.inputValue()).toBe('3');
+    await retries.fill('');
+    await page.getByTestId('group-config-submit').click();
+    // A cleared number is named by the browser's check, and nothing is sent.
+    await page.locator('[data-testid=form-problems][data-source=browser]').waitFor();
+    expect((await held())?.retryMaxTimes).toBe(3);
+    await retries.fill('5');
+    await page.getByTestId('group-config-submit').click();
+    await page.getByTestId('group-saved').waitFor();
+    const edited = await held();
+    expect(edited?.retryMaxTimes).toBe(5);
+    expect(edited?.consumeBroadcastEnable).toBe(false);
   });
 });
