@@ -43,7 +43,7 @@ export interface AuditEntry {
   error?: string;
 }
 
-export interface AuditPage {
+export interface AuditEntries {
   entries: AuditEntry[];
 }
 

@@ -14,7 +14,7 @@ import { checkInt, checkName, checkQueueNums, problemsOf } from '../../forms/for
 import { useSubmit } from '../../forms/use-submit.js';
 import { fmt, useT } from '../../i18n.js';
 import { useSession } from '../../session.js';
-import type { GroupConfigs, SubscriptionGroupConfig } from '../../types.js';
+import type { GroupConfigs, GroupCreated, SubscriptionGroupConfig } from '../../types.js';
 import { useLoad } from '../../use-load.js';
 import { groups as table } from './groups.i18n.js';
 
@@ -66,7 +66,7 @@ function ConfigForm(props: { group?: string; initial: Config; onSaved: (group: s
     const body = { group: name, ...targetFields(target.chosen), config };
     submit(
       local,
-      () => call<{ brokers: string[] }>('POST', 'groups', { query: { env }, body }),
+      () => call<GroupCreated>('POST', 'groups', { query: { env }, body }),
       (r) => {
         setSaved(r.brokers);
         props.onSaved(name);
