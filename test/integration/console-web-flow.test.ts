@@ -1,56 +1,31 @@
-// Issue 15's browser flow, end to end in Chromium against a real name server, broker and console,
-// with our SDK's consumers started here: log in, create a topic, send a message from the page,
-// find it by key, watch the group's lag reach 0, reset its offset to before the send (preview,
-// then confirm) and see the lag come back and the message consumed again, resend a dead letter;
-// a read-only user's write buttons are disabled; bad input in a form gets a clear message and
-// changes nothing (checked with the admin client, not the page). Waiting is on what the page
-// shows or what a consumer got, re-read after a refresh click, never on time.
-//
-// The group pages call the part-3 API (group config, reset, skip, running info, `problems`); the
-// suite is skipped on a checkout whose console server does not have those routes yet.
+// The console's operator flow, end to end in Chromium against a real name server, broker and
+// console, with our SDK's consumers started here: log in, create a topic, send a message from
+// the page, find it by key, watch the group's lag reach 0, reset its offset to before the send
+// (preview, then confirm) and see the lag come back and the message consumed again, resend a
+// dead letter; a read-only user's write buttons are disabled; bad input in a form gets a clear
+// message and changes nothing (checked with the admin client, not the page). Waiting is on what
+// the page shows or what a consumer got, re-read after a refresh click, never on time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import type { PushConsumer } from '../../src/client/push-consumer.js';
 import { silentLogger } from '../../src/common/logger.js';
-import { type BrowserHandle, browserForTest, logIn } from '../harness/browser.js';
-import { useCluster } from '../harness/cluster.js';
-import { type ConsoleHandle, startConsole } from '../harness/console.js';
+import type { BrowserHandle } from '../harness/browser.js';
+import {
+  nav,
+  refresh,
+  refreshUntil,
+  SHOWN_TIMEOUT_MS,
+  useConsoleWeb,
+} from '../harness/console-web.js';
 import { uniqueName } from '../harness/names.js';
 import { pollUntil } from '../harness/poll.js';
 import { pushConsumer, quietPushConsumer, sendMessages } from '../harness/sdk.js';
 
-const VIEWER = { name: 'viewer', password: 'viewer-pass-3', role: 'read-only' as const };
-/** Sends, offsets and routes reach the console's answers a moment later. */
-const SHOWN_TIMEOUT_MS = 60_000;
 const topic = uniqueName('WebFlow');
 const group = uniqueName('WebFlowCG');
 const key = uniqueName('flow-key');
 const dlqTopic = uniqueName('WebFlowDlq');
 const dlqGroup = uniqueName('WebFlowDlqCG');
-
-type Ctx = Parameters<typeof browserForTest>[0];
-
-/** Runs act (a refresh click) until get() satisfies done, and hands back the last value. */
-async function refreshUntil<T>(
-  get: () => Promise<T>,
-  done: (v: T) => boolean,
-  act: () => Promise<unknown>,
-): Promise<T> {
-  return pollUntil(
-    async () => {
-      const v = await get();
-      if (!done(v)) await act();
-      return v;
-    },
-    done,
-    SHOWN_TIMEOUT_MS,
-    500,
-  );
-}
-
-const nav = (b: BrowserHandle, page: string) =>
-  b.page.getByTestId('nav').locator(`a[href="#/${page}"]`).click();
-const refresh = (b: BrowserHandle) => () => b.page.getByTestId('refresh').click();
 
 /** A datetime-local value for ms, computed in the page so it uses the browser's time zone. */
 const localInput = (b: BrowserHandle, ms: number) =>
@@ -75,38 +50,31 @@ async function startCollector(namesrvAddr: string, seen: string[]): Promise<Push
   return c;
 }
 
-describe("issue 15's console flow in Chromium", () => {
-  const cluster = useCluster({
-    // Retries come back after 1 s, so a message reaches the DLQ quickly.
-    brokerConfig: { messageDelayLevel: '1s 1s 1s 1s 1s 1s' },
-    topics: [{ name: dlqTopic, queues: 1 }],
+describe('the console flow in Chromium', () => {
+  const web = useConsoleWeb({
+    label: 'console-web-flow',
+    cluster: {
+      // Retries come back after 1 s, so a message reaches the DLQ quickly.
+      brokerConfig: { messageDelayLevel: '1s 1s 1s 1s 1s 1s' },
+      topics: [{ name: dlqTopic, queues: 1 }],
+    },
   });
-  let server: ConsoleHandle | undefined;
+  const { cluster } = web;
   let admin: AdminClient | undefined;
-  const consumers: PushConsumer[] = [];
   /** Before the page's send: a reset to this time puts the message back in the backlog. */
   let beforeSendMs = 0;
 
-  beforeAll(async () => {
-    server = await startConsole({ namesrvAddr: cluster.namesrvAddr, users: [VIEWER] });
+  beforeAll(() => {
     admin = new AdminClient({ namesrvAddr: cluster.namesrvAddr, logger: silentLogger() });
   });
-  afterAll(async () => {
-    for (const c of consumers) await c.shutdown();
+  afterAll(() => {
     admin?.close();
-    await server?.stop();
   });
-
-  const asAdmin = async (ctx: Ctx) => {
-    const b = await browserForTest(ctx, 'console-web-flow');
-    await logIn(b, server!.url, 'admin', server!.adminPassword);
-    return b;
-  };
   const offsetsOf = (queues: number[]) =>
     Promise.all(queues.map((q) => admin!.queryConsumerOffset(cluster.brokerAddr, group, topic, q)));
 
   it('creates a topic, sends a keyed message from the page and finds it by key', async (ctx) => {
-    const b = await asAdmin(ctx);
+    const b = await web.asAdmin(ctx);
     const page = b.page;
     await nav(b, 'topics');
     await page.getByTestId('create-topic').click();
@@ -170,9 +138,9 @@ describe("issue 15's console flow in Chromium", () => {
         SHOWN_TIMEOUT_MS,
       ),
     ).toEqual(['hello from the page']);
-    const b = await asAdmin(ctx);
+    const b = await web.asAdmin(ctx);
     const page = b.page;
-    await page.goto(`${server!.url}#/groups/${group}`);
+    await page.goto(`${web.server.url}#/groups/${group}`);
     const lag = page.getByTestId('group-diff-total');
     expect(
       await refreshUntil(
@@ -207,7 +175,7 @@ describe("issue 15's console flow in Chromium", () => {
       ),
     ).toBe('1');
 
-    consumers.push(await startCollector(cluster.namesrvAddr, seen));
+    web.closeAfterAll(await startCollector(cluster.namesrvAddr, seen));
     const again = await pollUntil(
       () => seen,
       (s) => s.length === 2,
@@ -224,7 +192,7 @@ describe("issue 15's console flow in Chromium", () => {
     failing.subscribe(dlqTopic, '*').registerMessageListener(() => 'RECONSUME_LATER');
     await failing.start();
     await sendMessages(cluster.namesrvAddr, [{ topic: dlqTopic, body: 'poison' }]);
-    const b = await asAdmin(ctx);
+    const b = await web.asAdmin(ctx);
     const page = b.page;
     await nav(b, 'dlq');
     const listed = page.locator(`[data-testid=dlq-groups] tr[data-group="${dlqGroup}"]`);
@@ -246,7 +214,7 @@ describe("issue 15's console flow in Chromium", () => {
       return 'CONSUME_SUCCESS';
     });
     await healed.start();
-    consumers.push(healed);
+    web.closeAfterAll(healed);
     await listed.getByRole('button', { name: dlqGroup }).click();
     const dead = page.locator('[data-testid=dlq-table] tr[data-msgid]');
     await dead.first().waitFor();
@@ -263,9 +231,8 @@ describe("issue 15's console flow in Chromium", () => {
   });
 
   it('a read-only user sees every topic and group write button disabled', async (ctx) => {
-    const b = await browserForTest(ctx, 'console-web-flow');
+    const b = await web.asViewer(ctx);
     const page = b.page;
-    await logIn(b, server!.url, VIEWER.name, VIEWER.password);
     await nav(b, 'topics');
     const row = page.locator(`[data-testid=topics-table] tr[data-topic="${topic}"]`);
     await page.getByTestId('topic-search').fill(topic);
@@ -275,7 +242,7 @@ describe("issue 15's console flow in Chromium", () => {
     expect(await row.getByTestId('topic-send').isDisabled()).toBe(true);
     await nav(b, 'groups');
     expect(await page.getByTestId('create-group').isDisabled()).toBe(true);
-    await page.goto(`${server!.url}#/groups/${group}`);
+    await page.goto(`${web.server.url}#/groups/${group}`);
     await page.getByTestId('group-queues').waitFor();
     for (const id of ['group-edit', 'group-reset', 'group-skip']) {
       expect(await page.getByTestId(id).isDisabled(), id).toBe(true);
@@ -283,7 +250,7 @@ describe("issue 15's console flow in Chromium", () => {
   });
 
   it('refuses an illegal name, a negative queue count and a future reset; nothing changes', async (ctx) => {
-    const b = await asAdmin(ctx);
+    const b = await web.asAdmin(ctx);
     const page = b.page;
     const problems = page.getByTestId('form-problems');
     await nav(b, 'topics');
@@ -311,7 +278,7 @@ describe("issue 15's console flow in Chromium", () => {
     await page.keyboard.press('Escape');
 
     const before = await offsetsOf([0, 1]);
-    await page.goto(`${server!.url}#/groups/${group}`);
+    await page.goto(`${web.server.url}#/groups/${group}`);
     await page.getByTestId('group-reset').click();
     const reset = page.getByTestId('reset-form');
     await reset.locator('input[name=topic]').fill(topic);
@@ -324,10 +291,10 @@ describe("issue 15's console flow in Chromium", () => {
   });
 
   it('shows the 429 line after too many failed logins for one user', async (ctx) => {
-    const b = await browserForTest(ctx, 'console-web-flow');
+    const b = await web.browser(ctx);
     const page = b.page;
     const user = uniqueName('guesser');
-    await page.goto(server!.url);
+    await page.goto(web.server.url);
     const error = page.getByTestId('login-error');
     // The server counts the failures; the sixth try within its window is refused with a wait.
     const throttled = await pollUntil(

@@ -1,78 +1,40 @@
-// The console's dashboard, messages, dead-letter, transaction and alert pages in a real browser
+// The console's dashboard, messages, dead-letter and alert pages in a real browser
 // (Chromium via test/harness/browser.ts) against a real console server, name server and broker,
 // fed by our SDK's producers and consumers. Waiting is on what the page shows (locators wait,
 // pollUntil re-reads after a refresh click), never on time. A failing test leaves a screenshot
 // of every tab in its browser's temp dir and prints the path.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PushConsumer } from '../../src/client/push-consumer.js';
-import { TransactionProducer } from '../../src/client/transaction-producer.js';
-import { silentLogger } from '../../src/common/logger.js';
-import { type BrowserHandle, browserForTest, logIn } from '../harness/browser.js';
-import { useCluster } from '../harness/cluster.js';
-import { type ConsoleHandle, startConsole } from '../harness/console.js';
+import { describe, expect, it } from 'vitest';
+import {
+  nav,
+  refresh,
+  refreshUntil,
+  SHOWN_TIMEOUT_MS,
+  useConsoleWeb,
+} from '../harness/console-web.js';
 import { uniqueName } from '../harness/names.js';
 import { pollUntil } from '../harness/poll.js';
 import { pushConsumer, quietPushConsumer, sendMessages, startProducer } from '../harness/sdk.js';
 
-const VIEWER = { name: 'viewer', password: 'viewer-pass-2', role: 'read-only' as const };
-/** Sends, dead letters and half messages reach the console's answers a moment later. */
-const SHOWN_TIMEOUT_MS = 60_000;
 const topic = uniqueName('WebMsgs');
 const dlqTopic = uniqueName('WebDlq');
-const txTopic = uniqueName('WebTx');
 const dlqGroup = uniqueName('WebDlqCG');
 
-/** Runs act (a refresh click) until get() satisfies done, and hands back the last value. */
-async function refreshUntil<T>(
-  get: () => Promise<T>,
-  done: (v: T) => boolean,
-  act: () => Promise<void>,
-): Promise<T> {
-  return pollUntil(
-    async () => {
-      const v = await get();
-      if (!done(v)) await act();
-      return v;
-    },
-    done,
-    SHOWN_TIMEOUT_MS,
-    500,
-  );
-}
-
-const nav = (b: BrowserHandle, page: string) =>
-  b.page.getByTestId('nav').locator(`a[href="#/${page}"]`).click();
-const refresh = (b: BrowserHandle) => () => b.page.getByTestId('refresh').click();
-
 describe('console pages in Chromium', () => {
-  const cluster = useCluster({
-    // Retries come back after 1 s, so a message reaches the DLQ quickly.
-    brokerConfig: { messageDelayLevel: '1s 1s 1s 1s 1s 1s' },
-    topics: [
-      { name: topic, queues: 2 },
-      { name: dlqTopic, queues: 1 },
-      { name: txTopic, queues: 1 },
-    ],
+  const web = useConsoleWeb({
+    label: 'console-web-pages',
+    cluster: {
+      // Retries come back after 1 s, so a message reaches the DLQ quickly.
+      brokerConfig: { messageDelayLevel: '1s 1s 1s 1s 1s 1s' },
+      topics: [
+        { name: topic, queues: 2 },
+        { name: dlqTopic, queues: 1 },
+      ],
+    },
   });
-  let server: ConsoleHandle | undefined;
-  const consumers: PushConsumer[] = [];
-
-  beforeAll(async () => {
-    server = await startConsole({ namesrvAddr: cluster.namesrvAddr, users: [VIEWER] });
-  });
-  afterAll(async () => {
-    for (const c of consumers) await c.shutdown();
-    await server?.stop();
-  });
-
-  const asAdmin = async (ctx: Parameters<typeof browserForTest>[0]) => {
-    const b = await browserForTest(ctx, 'console-web-pages');
-    await logIn(b, server!.url, 'admin', server!.adminPassword);
-    return b;
-  };
+  const { cluster } = web;
 
   it('lands on the dashboard, which shows the broker and its TPS after sends', async (ctx) => {
-    const b = await asAdmin(ctx);
+    const b = await web.asAdmin(ctx);
     const page = b.page;
     await page.getByRole('heading', { level: 2, name: 'Dashboard' }).waitFor();
     const row = page.getByTestId(`dash-broker-${cluster.broker.brokerName}-0`);
@@ -103,7 +65,7 @@ describe('console pages in Chromium', () => {
       cluster.namesrvAddr,
       bodies.map((body, i) => ({ topic: msgTopic, body, keys: [`key-${i}`], tags: 'TagW' })),
     );
-    const b = await asAdmin(ctx);
+    const b = await web.asAdmin(ctx);
     const page = b.page;
     await nav(b, 'messages');
     await page.locator('[data-testid=msg-search-form] input[name=topic]').fill(msgTopic);
@@ -138,7 +100,7 @@ describe('console pages in Chromium', () => {
     failing.subscribe(dlqTopic, '*').registerMessageListener(() => 'RECONSUME_LATER');
     await failing.start();
     await sendMessages(cluster.namesrvAddr, [{ topic: dlqTopic, body: 'poison' }]);
-    const b = await asAdmin(ctx);
+    const b = await web.asAdmin(ctx);
     const page = b.page;
     await nav(b, 'dlq');
     const listed = page.locator(`[data-testid=dlq-groups] tr[data-group="${dlqGroup}"]`);
@@ -160,7 +122,7 @@ describe('console pages in Chromium', () => {
       return 'CONSUME_SUCCESS';
     });
     await healed.start();
-    consumers.push(healed);
+    web.closeAfterAll(healed);
 
     await listed.getByRole('button', { name: dlqGroup }).click();
     const dead = page.locator('[data-testid=dlq-table] tr[data-msgid]');
@@ -178,47 +140,9 @@ describe('console pages in Chromium', () => {
     expect(got).toEqual([{ topic: dlqTopic, body: 'poison' }]);
   });
 
-  it('lists a half message left UNKNOWN, and committing it removes it', async (ctx) => {
-    const tx = new TransactionProducer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: uniqueName('WebTxPG'),
-      logger: silentLogger(),
-      transactionListener: {
-        executeLocalTransaction: () => 'UNKNOWN',
-        checkLocalTransaction: () => 'UNKNOWN',
-      },
-    });
-    await tx.start();
-    ctx.onTestFinished(() => tx.shutdown());
-    const sent = await tx.send({ topic: txTopic, body: 'transfer 9' }, null);
-    const b = await asAdmin(ctx);
-    const page = b.page;
-    await nav(b, 'transactions');
-    const row = page.locator(`[data-testid=tx-pending] tr[data-msgid="${sent.transactionId}"]`);
-    expect(
-      await refreshUntil(
-        () => row.count(),
-        (c) => c === 1,
-        refresh(b),
-      ),
-    ).toBe(1);
-    await row.getByTestId('tx-commit').click();
-    const dialog = page.getByTestId('resolve-dialog');
-    await dialog.waitFor();
-    await page.getByTestId('resolve-confirm').click();
-    await dialog.waitFor({ state: 'detached' });
-    expect(
-      await refreshUntil(
-        () => row.count(),
-        (c) => c === 0,
-        refresh(b),
-      ),
-    ).toBe(0);
-  });
-
   it('adds a no-online-consumer rule, sees it firing, also in 中文 and on the dashboard', async (ctx) => {
     const lonely = uniqueName('WebNobodyCG');
-    const b = await asAdmin(ctx);
+    const b = await web.asAdmin(ctx);
     const page = b.page;
     await nav(b, 'alerts');
     await page.getByRole('heading', { level: 2, name: 'Alerts' }).waitFor();
@@ -262,9 +186,8 @@ describe('console pages in Chromium', () => {
 
   // Uses the dead-letter group of the test above.
   it('a read-only user sees the write buttons of these pages disabled', async (ctx) => {
-    const b = await browserForTest(ctx, 'console-web-pages');
+    const b = await web.asViewer(ctx);
     const page = b.page;
-    await logIn(b, server!.url, VIEWER.name, VIEWER.password);
     await nav(b, 'alerts');
     const save = page.getByTestId('save-rules');
     await save.waitFor();

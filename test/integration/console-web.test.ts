@@ -2,54 +2,24 @@
 // console server, name server and broker. Waiting is on what the page shows (locators wait,
 // pollUntil re-reads), never on time. A failing test leaves a screenshot of every tab in its
 // browser's temp dir and prints the path.
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { type BrowserHandle, launchBrowser } from '../harness/browser.js';
-import { useCluster } from '../harness/cluster.js';
-import { type ConsoleHandle, type ConsoleUserSpec, startConsole } from '../harness/console.js';
+import { describe, expect, it } from 'vitest';
+import { type BrowserHandle, logIn } from '../harness/browser.js';
+import { startConsole } from '../harness/console.js';
+import { nav, refresh, refreshUntil, useConsoleWeb } from '../harness/console-web.js';
 import { uniqueName } from '../harness/names.js';
 import { pollUntil } from '../harness/poll.js';
 
-const VIEWER: ConsoleUserSpec = { name: 'viewer', password: 'viewer-pass-1', role: 'read-only' };
 /** Writes reach the name server's routes a moment after the API answers. */
 const LISTED_TIMEOUT_MS = 30_000;
 
-async function openBrowser(ctx: TestContext): Promise<BrowserHandle> {
-  const b = await launchBrowser();
-  // One handler, so the screenshot is taken before the browser closes and the dir is kept.
-  ctx.onTestFinished(async ({ task }) => {
-    const failed = task.result?.state === 'fail';
-    if (failed) {
-      const shots = await b.screenshot('failure');
-      console.error(`console-web: screenshots of the failure: ${shots.join(', ')}`);
-    }
-    await b.close({ keepDir: failed });
-  });
-  return b;
-}
-
-async function logIn(b: BrowserHandle, url: string, user: string, password: string) {
-  const page = b.page;
-  await page.goto(url);
-  await page.locator('input[name=username]').fill(user);
-  await page.locator('input[name=password]').fill(password);
-  await page.locator('[data-testid=login-form] button[type=submit]').click();
-  await page.getByTestId('user-name').filter({ hasText: user }).waitFor();
-  await page.getByTestId('nav').locator('a[href="#/cluster"]').click();
-}
-
 /** Clicks the page's refresh until the locator matches count rows (the list is re-read). */
-async function refreshUntil(b: BrowserHandle, selector: string, count: number): Promise<number> {
-  return pollUntil(
-    async () => {
-      const n = await b.page.locator(selector).count();
-      if (n !== count) await b.page.getByTestId('refresh').click();
-      return n;
-    },
+const rowsUntil = (b: BrowserHandle, selector: string, count: number) =>
+  refreshUntil(
+    () => b.page.locator(selector).count(),
     (n) => n === count,
+    refresh(b),
     LISTED_TIMEOUT_MS,
-    500,
   );
-}
 
 /** The env picker's option for one name server list ("<id> · <addr>"), matched whole. */
 const envLabel = (addr: string) => new RegExp(` · ${addr.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
@@ -58,20 +28,13 @@ const schemeOf = (b: BrowserHandle) =>
   b.page.locator('html').getAttribute('data-mantine-color-scheme');
 
 describe('console web app in Chromium', () => {
-  const cluster = useCluster({ spareNamesrv: true });
-  let server: ConsoleHandle | undefined;
-
-  beforeAll(async () => {
-    server = await startConsole({ namesrvAddr: cluster.namesrvAddr, users: [VIEWER] });
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const web = useConsoleWeb({ label: 'console-web', cluster: { spareNamesrv: true } });
+  const { cluster } = web;
 
   it('an admin sees the broker, switches language and scheme, creates and deletes a topic', async (ctx) => {
-    const b = await openBrowser(ctx);
+    const b = await web.asAdmin(ctx);
     const page = b.page;
-    await logIn(b, server!.url, 'admin', server!.adminPassword);
+    await nav(b, 'cluster');
 
     const row = page.getByTestId(`broker-${cluster.broker.brokerName}-0`);
     await row.waitFor();
@@ -97,7 +60,7 @@ describe('console web app in Chromium', () => {
       ),
     ).toBe('dark');
 
-    await page.getByTestId('nav').locator('a[href="#/topics"]').click();
+    await nav(b, 'topics');
     await page.getByRole('heading', { level: 2, name: 'Topics' }).waitFor();
     const topic = uniqueName('ConsoleWeb');
     await page.getByTestId('create-topic').click();
@@ -105,7 +68,7 @@ describe('console web app in Chromium', () => {
     await page.getByTestId('create-submit').click();
     await page.getByTestId('create-topic-form').waitFor({ state: 'detached' });
     const listed = `[data-testid=topics-table] tr[data-topic="${topic}"]`;
-    expect(await refreshUntil(b, listed, 1)).toBe(1);
+    expect(await rowsUntil(b, listed, 1)).toBe(1);
 
     await page.locator(listed).getByRole('button', { name: 'Delete' }).click();
     const preview = page.getByTestId('delete-preview');
@@ -114,9 +77,9 @@ describe('console web app in Chromium', () => {
     expect(Number(await page.getByTestId('preview-queues').textContent())).toBeGreaterThan(0);
     await page.getByTestId('confirm-delete').click();
     await preview.waitFor({ state: 'detached' });
-    expect(await refreshUntil(b, listed, 0)).toBe(0);
+    expect(await rowsUntil(b, listed, 0)).toBe(0);
 
-    await page.getByTestId('nav').locator('a[href="#/audit"]').click();
+    await nav(b, 'audit');
     const audit = page.getByTestId('audit-table');
     await audit.waitFor();
     const logged = await audit.locator('tr', { hasText: topic }).allTextContents();
@@ -129,11 +92,10 @@ describe('console web app in Chromium', () => {
   });
 
   it('a read-only user sees write buttons disabled, and a lost session goes back to login', async (ctx) => {
-    const b = await openBrowser(ctx);
+    const b = await web.asViewer(ctx);
     const page = b.page;
-    await logIn(b, server!.url, VIEWER.name, VIEWER.password);
     expect(await page.getByTestId('role').textContent()).toMatch(/read-only/i);
-    await page.getByTestId('nav').locator('a[href="#/topics"]').click();
+    await nav(b, 'topics');
     const create = page.getByTestId('create-topic');
     await create.waitFor();
     expect(await create.isDisabled()).toBe(true);
@@ -150,10 +112,11 @@ describe('console web app in Chromium', () => {
     });
     // Registered first so it runs last: the browser's keep-alive connection closes before.
     ctx.onTestFinished(() => proxied.stop());
-    const b = await openBrowser(ctx);
+    const b = await web.browser(ctx);
     const page = b.page;
     expect(new URL(proxied.url).pathname).toBe('/rocketmq/');
     await logIn(b, proxied.url, 'admin', proxied.adminPassword);
+    await nav(b, 'cluster');
     const row = page.getByTestId(`broker-${cluster.broker.brokerName}-0`);
     await row.waitFor();
 

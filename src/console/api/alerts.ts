@@ -5,10 +5,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Alert } from '../alerts/evaluate.js';
 import { AlertRuleError } from '../alerts/rules.js';
+import type { AlertList, AlertRules, Alert as AlertView, Ok } from '../api-types.js';
 import { ConsoleError } from '../errors.js';
 import { type ApiContext, auditWrite, writeRoute } from '../guard.js';
 
-export function alertView(a: Alert) {
+export function alertView(a: Alert): AlertView {
   return {
     ruleId: a.rule,
     type: a.type,
@@ -50,11 +51,14 @@ function refuse(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply, err: 
 }
 
 export function registerAlertsApi(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/alerts', async (req) => ({
-    alerts: envOf(ctx, req).monitor.alerts().map(alertView),
-  }));
+  app.get(
+    '/alerts',
+    async (req): Promise<AlertList> => ({
+      alerts: envOf(ctx, req).monitor.alerts().map(alertView),
+    }),
+  );
 
-  app.get('/alerts/rules', async (req) => {
+  app.get('/alerts/rules', async (req): Promise<AlertRules> => {
     const doc = envOf(ctx, req).monitor.rules();
     return { rules: doc.rules, webhook: doc.webhook ?? null };
   });
@@ -71,6 +75,6 @@ export function registerAlertsApi(app: FastifyInstance, ctx: ApiContext): void {
       if (err instanceof AlertRuleError) return refuse(ctx, req, reply, err);
       throw err;
     }
-    return { ok: true };
+    return { ok: true } satisfies Ok;
   });
 }

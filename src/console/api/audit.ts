@@ -1,5 +1,6 @@
 // api/audit: the newest entries of the audit log, for any logged-in user.
 import type { FastifyInstance } from 'fastify';
+import type { AuditEntries } from '../api-types.js';
 import { CONSOLE_AUDIT_DEFAULT_ENTRIES, CONSOLE_AUDIT_MAX_ENTRIES } from '../config.js';
 import type { ApiContext } from '../guard.js';
 
@@ -18,7 +19,7 @@ const schema = {
 };
 
 export function registerAuditApi(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/audit', { schema }, async (req) => {
+  app.get('/audit', { schema }, async (req): Promise<AuditEntries> => {
     const { limit } = req.query as { limit: number };
     return { entries: ctx.audit.read(limit) };
   });

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LIVE_BROKER_CONFIG_KEYS } from '../../broker/processors/admin-broker-config.js';
 import { getBrokerConfig, updateBrokerConfig } from '../../client/admin-broker.js';
+import type { BrokerConfig, BrokerRow, ClusterView, Ok } from '../api-types.js';
 import { CONSOLE_UPSTREAM_CONCURRENCY } from '../config.js';
 import { mapLimit } from '../envs.js';
 import { ConsoleError } from '../errors.js';
@@ -31,7 +32,7 @@ function lag(info: Info): { replicaLagBytes: number | null; replicaLagSeconds: n
   };
 }
 
-function brokerView(brokerName: string, brokerId: string, addr: string, info: Info) {
+function brokerView(brokerName: string, brokerId: string, addr: string, info: Info): BrokerRow {
   return {
     brokerName,
     brokerId: Number(brokerId),
@@ -76,7 +77,7 @@ const putConfigSchema = {
 };
 
 export function registerClusterApi(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/cluster', async (req) => {
+  app.get('/cluster', async (req): Promise<ClusterView> => {
     const env = ctx.envs.get((req.query as { env?: string }).env);
     const info = await env.admin.getClusterInfo();
     const rows: { cluster: string; brokerName: string; brokerId: string; addr: string }[] = [];
@@ -101,7 +102,7 @@ export function registerClusterApi(app: FastifyInstance, ctx: ApiContext): void 
     return { namesrvs: [...env.admin.instance.namesrvList], clusters };
   });
 
-  app.get('/brokers/config', async (req) => {
+  app.get('/brokers/config', async (req): Promise<BrokerConfig> => {
     const q = req.query as { env?: string; addr?: string };
     if (!q.addr) throw new ConsoleError('BAD_REQUEST', 'addr is missing: ?addr=host:port');
     const env = ctx.envs.get(q.env);
@@ -118,7 +119,7 @@ export function registerClusterApi(app: FastifyInstance, ctx: ApiContext): void 
     },
   };
   const route = { method: 'PUT' as const, url: '/brokers/config', schema: putConfigSchema, spec };
-  writeRoute(app, ctx, route, async (req) => {
+  writeRoute(app, ctx, route, async (req): Promise<Ok> => {
     const { addr, changes } = req.body as { addr: string; changes: Record<string, unknown> };
     const live = new Set<string>(LIVE_BROKER_CONFIG_KEYS);
     const restartOnly = Object.keys(changes).filter((k) => !live.has(k));

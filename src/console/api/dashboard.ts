@@ -2,6 +2,7 @@
 // (src/console/collect/), so answering costs the cluster no call. Before the first snapshot the
 // request waits for the refresh in flight; when the name server never answered, 502.
 import type { FastifyInstance } from 'fastify';
+import type { Dashboard, DashboardView, Series } from '../api-types.js';
 import type { Snapshot } from '../collect/snapshot-types.js';
 import { CONSOLE_DEFAULTS as D } from '../defaults.js';
 import { ConsoleError } from '../errors.js';
@@ -11,7 +12,7 @@ import { alertView } from './alerts.js';
 /** Derived rates carry float noise (offset deltas over seconds); two decimals are plenty. */
 const rate = (x: number) => Math.round(x * 100) / 100;
 
-export function dashboardOf(s: Snapshot) {
+export function dashboardOf(s: Snapshot): DashboardView {
   const brokers = s.brokers.map((b) => ({
     cluster: b.cluster,
     brokerName: b.brokerName,
@@ -78,7 +79,7 @@ interface SeriesQuery {
 }
 
 export function registerDashboardApi(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/dashboard', async (req) => {
+  app.get('/dashboard', async (req): Promise<Dashboard> => {
     const env = ctx.envs.get((req.query as { env?: string }).env);
     const s = await env.monitor.snapshot();
     return {
@@ -95,7 +96,7 @@ export function registerDashboardApi(app: FastifyInstance, ctx: ApiContext): voi
     };
   });
 
-  app.get('/dashboard/series', { schema: seriesSchema }, async (req) => {
+  app.get('/dashboard/series', { schema: seriesSchema }, async (req): Promise<Series> => {
     const q = req.query as SeriesQuery;
     if (!SERIES_KEY.test(q.key)) {
       throw new ConsoleError(

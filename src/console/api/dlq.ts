@@ -7,6 +7,7 @@
 // broker of it, CONSOLE_UPSTREAM_CONCURRENCY at a time, for at most dlqListMaxGroups topics.
 import type { FastifyInstance } from 'fastify';
 import { DLQ_GROUP_TOPIC_PREFIX, MessageConst, type MessageExt } from '../../message/message.js';
+import type { DlqGroups, DlqPage, DlqResent } from '../api-types.js';
 import { CONSOLE_UPSTREAM_CONCURRENCY } from '../config.js';
 import { CONSOLE_DEFAULTS as D } from '../defaults.js';
 import { type ConsoleEnv, mapLimit } from '../envs.js';
@@ -15,7 +16,7 @@ import { type ApiContext, writeRoute } from '../guard.js';
 import { routeBrokers, topicStatsOf } from './broker-reads.js';
 import { brokerNameOf, summaryOf } from './messages.js';
 
-async function listGroups(env: ConsoleEnv) {
+async function listGroups(env: ConsoleEnv): Promise<DlqGroups> {
   const topics = (await env.admin.getAllTopics())
     .filter((t) => t.startsWith(DLQ_GROUP_TOPIC_PREFIX))
     .sort()
@@ -57,7 +58,12 @@ async function deadLetters(env: ConsoleEnv, group: string): Promise<MessageExt[]
   });
 }
 
-async function listMessages(env: ConsoleEnv, group: string, page: number, pageSize: number) {
+async function listMessages(
+  env: ConsoleEnv,
+  group: string,
+  page: number,
+  pageSize: number,
+): Promise<DlqPage> {
   const msgs = await deadLetters(env, group);
   const route = await env.admin.getTopicRoute(DLQ_GROUP_TOPIC_PREFIX + group);
   const start = (page - 1) * pageSize;
@@ -76,7 +82,7 @@ interface ResendBody {
   all?: boolean;
 }
 
-async function resend(env: ConsoleEnv, b: ResendBody) {
+async function resend(env: ConsoleEnv, b: ResendBody): Promise<DlqResent> {
   if (b.all !== true && (b.ids === undefined || b.ids.length === 0)) {
     throw new ConsoleError('BAD_REQUEST', 'give ids:[msgId, …] or all:true');
   }

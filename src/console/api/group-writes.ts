@@ -15,6 +15,13 @@ import {
 import { committedOffsets, previewResetByTime } from '../../client/admin-offsets.js';
 import type { QueueOffset } from '../../protocol/bodies/offset-table.js';
 import type { SubscriptionGroupConfigBody } from '../../protocol/bodies/subscription-group.js';
+import type {
+  GroupConfigs,
+  GroupCreated,
+  OffsetChanges,
+  RunningInfo,
+  SubscriptionGroupConfig,
+} from '../api-types.js';
 import { CONSOLE_UPSTREAM_CONCURRENCY } from '../config.js';
 import { type ConsoleEnv, mapLimit } from '../envs.js';
 import { ConsoleError } from '../errors.js';
@@ -94,7 +101,7 @@ function checkConfig(check: InputCheck, c: GroupConfigInput): void {
 }
 
 /** The config fields the contract names, from the broker's full SubscriptionGroupConfig. */
-function shownConfig(c: SubscriptionGroupConfigBody) {
+function shownConfig(c: SubscriptionGroupConfigBody): SubscriptionGroupConfig {
   return {
     groupName: c.groupName,
     consumeEnable: c.consumeEnable,
@@ -109,7 +116,7 @@ function shownConfig(c: SubscriptionGroupConfigBody) {
   };
 }
 
-async function readConfig(env: ConsoleEnv, group: string) {
+async function readConfig(env: ConsoleEnv, group: string): Promise<GroupConfigs> {
   const brokers = masters(await env.admin.getClusterInfo());
   const tables = await mapLimit(brokers, CONSOLE_UPSTREAM_CONCURRENCY, (b) =>
     allSubscriptionGroups(env.admin, b.addr).catch(() => undefined),
@@ -146,7 +153,7 @@ async function targetsOf(env: ConsoleEnv, b: CreateBody) {
   return all.filter((m) => names.includes(m.brokerName));
 }
 
-async function createGroup(env: ConsoleEnv, b: CreateBody) {
+async function createGroup(env: ConsoleEnv, b: CreateBody): Promise<GroupCreated> {
   const check = new InputCheck().group('group', b.group, { create: true });
   checkConfig(check, b.config ?? {});
   check.done();
@@ -164,7 +171,7 @@ async function withPrevious(
   group: string,
   topic: string,
   write: () => Promise<QueueOffset[]>,
-) {
+): Promise<OffsetChanges> {
   const before = await committedOffsets(admin, group, topic);
   const done = await write();
   const key = (brokerName: string, queueId: number) => `${brokerName}\0${queueId}`;
@@ -188,7 +195,11 @@ function checkReset(group: string, b: ResetBody): void {
     .done();
 }
 
-async function runningInfo(env: ConsoleEnv, group: string, clientId: string | undefined) {
+async function runningInfo(
+  env: ConsoleEnv,
+  group: string,
+  clientId: string | undefined,
+): Promise<RunningInfo> {
   const check = new InputCheck().group('group', group);
   if (!clientId) check.add('clientId: the client to ask is required (?clientId=)');
   check.done();
@@ -212,7 +223,7 @@ async function runningInfo(env: ConsoleEnv, group: string, clientId: string | un
     },
   );
   return {
-    clientId,
+    clientId: clientId!,
     properties: info.properties,
     subscriptions: info.subscriptionSet.map((s) => ({ topic: s.topic, expression: s.subString })),
     queues: info.mqTable.map(({ mq, info: q }) => ({
@@ -242,17 +253,21 @@ export function registerGroupWritesApi(app: FastifyInstance, ctx: ApiContext): v
   });
 
   // A read: any role may look, and nothing is audited.
-  app.post('/groups/:group/reset-preview', { schema: resetSchema }, async (req) => {
-    const b = req.body as ResetBody;
-    checkReset(groupParam(req), b);
-    const rows = await previewResetByTime(
-      envOf(ctx, req).admin,
-      groupParam(req),
-      b.topic,
-      b.timestamp,
-    );
-    return { queues: rows.map(({ addr: _addr, ...r }) => r) };
-  });
+  app.post(
+    '/groups/:group/reset-preview',
+    { schema: resetSchema },
+    async (req): Promise<OffsetChanges> => {
+      const b = req.body as ResetBody;
+      checkReset(groupParam(req), b);
+      const rows = await previewResetByTime(
+        envOf(ctx, req).admin,
+        groupParam(req),
+        b.topic,
+        b.timestamp,
+      );
+      return { queues: rows.map(({ addr: _addr, ...r }) => r) };
+    },
+  );
 
   const create = {
     action: 'group.update',

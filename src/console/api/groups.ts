@@ -11,6 +11,7 @@ import {
   decodeConsumerConnection,
 } from '../../protocol/bodies/group-admin.js';
 import { RequestCode } from '../../protocol/request-code.js';
+import type { GroupDetail, GroupList } from '../api-types.js';
 import { CONSOLE_UPSTREAM_CONCURRENCY } from '../config.js';
 import { type ConsoleEnv, mapLimit } from '../envs.js';
 import { ConsoleError } from '../errors.js';
@@ -36,7 +37,7 @@ async function connectionsOf(env: ConsoleEnv, addrs: readonly string[], group: s
  * RocketMQ brokers (no one-call summary) only the groups an alert rule watches have one, the
  * others null. Message model and consume type are only on the group's own page.
  */
-async function listGroups(env: ConsoleEnv) {
+async function listGroups(env: ConsoleEnv): Promise<GroupList> {
   const s = await env.monitor.snapshot();
   const groups = s.groups.map((g) => ({
     group: g.group,
@@ -65,7 +66,7 @@ async function queueOwners(env: ConsoleEnv, addr: string, group: string, cc: Con
 }
 
 /** 1 cluster info + per master GET_CONSUME_STATS, + 1 GET_TOPIC_STATS_INFO per (broker, topic). */
-async function readGroup(env: ConsoleEnv, group: string) {
+async function readGroup(env: ConsoleEnv, group: string): Promise<GroupDetail> {
   const brokers = masters(await env.admin.getClusterInfo());
   const stats = await mapLimit(brokers, CONSOLE_UPSTREAM_CONCURRENCY, (b) =>
     consumeStatsOf(env.admin, b.addr, group).catch(() => undefined),

@@ -16,26 +16,20 @@ import {
 import { messageTrackDetail } from '../../client/admin-track.js';
 import { MessageConst, type MessageExt } from '../../message/message.js';
 import type { TopicRouteData } from '../../protocol/bodies/route-data.js';
+import type {
+  BodyViews,
+  MessageDetail,
+  MessageList,
+  MessagePage,
+  MessageSummary,
+  ResendResult,
+} from '../api-types.js';
 import { CONSOLE_UPSTREAM_CONCURRENCY } from '../config.js';
 import { CONSOLE_DEFAULTS as D } from '../defaults.js';
 import { type ConsoleEnv, mapLimit } from '../envs.js';
 import { ConsoleError } from '../errors.js';
 import { type ApiContext, writeRoute } from '../guard.js';
 import { routeBrokers } from './broker-reads.js';
-
-export interface MessageSummary {
-  msgId: string;
-  offsetMsgId: string;
-  topic: string;
-  tags: string | null;
-  keys: string | null;
-  brokerName: string;
-  queueId: number;
-  queueOffset: number;
-  storeTimestamp: number;
-  bornTimestamp: number;
-  bodySize: number;
-}
 
 export function summaryOf(m: MessageExt, brokerName: string): MessageSummary {
   return {
@@ -56,11 +50,7 @@ export function summaryOf(m: MessageExt, brokerName: string): MessageSummary {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Body as base64, and as text when it is valid UTF-8 (then whether that text is JSON). */
-export function bodyViews(body: Buffer): {
-  bodyBase64: string;
-  bodyText: string | null;
-  bodyJson: boolean;
-} {
+export function bodyViews(body: Buffer): BodyViews {
   let text: string | null = null;
   try {
     text = utf8.decode(body);
@@ -146,7 +136,7 @@ export function planScan(
   return { reads, scannedQueues: scans.length - skipped, truncated };
 }
 
-async function queryByTime(env: ConsoleEnv, topic: string, r: Range) {
+async function queryByTime(env: ConsoleEnv, topic: string, r: Range): Promise<MessagePage> {
   const scans = await queueRanges(env, topic, r);
   const plan = planScan(scans, D.messageQueryMaxPerQueue, D.messageQueryMaxTotal);
   const perQueue = await mapLimit(plan.reads, CONSOLE_UPSTREAM_CONCURRENCY, async (s) => {
@@ -191,7 +181,7 @@ export async function findMessage(env: ConsoleEnv, topic: string, id: string) {
   return { m, brokerName, masterAddr: master ?? m.storeHost };
 }
 
-async function detail(env: ConsoleEnv, topic: string, id: string) {
+async function detail(env: ConsoleEnv, topic: string, id: string): Promise<MessageDetail> {
   const { m, brokerName, masterAddr } = await findMessage(env, topic, id);
   const consumeStatus = await messageTrackDetail(env.admin, m, masterAddr).catch(() => []);
   return {
@@ -215,7 +205,7 @@ interface ResendBody {
 }
 
 /** CONSUME_MESSAGE_DIRECTLY through the broker that stores it, to one client of the group. */
-async function resend(env: ConsoleEnv, b: ResendBody) {
+async function resend(env: ConsoleEnv, b: ResendBody): Promise<ResendResult> {
   const { m } = await findMessage(env, b.topic, b.id);
   const online = await groupClients(env.admin, b.group).catch((err: Error) => {
     throw new ConsoleError('NOT_FOUND', err.message, { cause: err });
@@ -297,7 +287,7 @@ export function registerMessagesApi(app: FastifyInstance, ctx: ApiContext): void
     return queryByTime(envOf(ctx, req), q.topic, q);
   });
 
-  app.get('/messages/by-key', { schema: keySchema }, async (req) => {
+  app.get('/messages/by-key', { schema: keySchema }, async (req): Promise<MessageList> => {
     const { topic, key } = req.query as { topic: string; key: string };
     const env = envOf(ctx, req);
     const [found, route] = await Promise.all([

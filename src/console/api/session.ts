@@ -1,5 +1,6 @@
 // api/login, api/logout, api/session and api/envs: who is logged in, and which clusters exist.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Env, Ok, Session as SessionView } from '../api-types.js';
 import { ConsoleError } from '../errors.js';
 import { type ApiContext, SESSION_COOKIE, sessionOf, writeRoute } from '../guard.js';
 import { LoginThrottle } from '../login-throttle.js';
@@ -23,7 +24,7 @@ function overHttps(req: FastifyRequest): boolean {
   return req.protocol === 'https' || first === 'https';
 }
 
-const sessionBody = (s: Session) => ({
+const sessionBody = (s: Session): SessionView => ({
   user: { name: s.user.name, role: s.user.role },
   csrfToken: s.csrfToken,
 });
@@ -79,12 +80,17 @@ export function registerSessionApi(app: FastifyInstance, ctx: ApiContext): void 
   });
 
   const logout = { action: 'session.logout', anyRole: true, describe: () => ({ target: '-' }) };
-  writeRoute(app, ctx, { method: 'POST', url: '/logout', spec: logout }, async (req, reply) => {
-    ctx.sessions.delete(sessionOf(req).id);
-    (reply as FastifyReply).clearCookie(SESSION_COOKIE, cookieOptions(req));
-    return { ok: true };
-  });
+  writeRoute(
+    app,
+    ctx,
+    { method: 'POST', url: '/logout', spec: logout },
+    async (req, reply): Promise<Ok> => {
+      ctx.sessions.delete(sessionOf(req).id);
+      (reply as FastifyReply).clearCookie(SESSION_COOKIE, cookieOptions(req));
+      return { ok: true };
+    },
+  );
 
   app.get('/session', async (req) => sessionBody(sessionOf(req)));
-  app.get('/envs', async () => ctx.envs.list());
+  app.get('/envs', async (): Promise<Env[]> => ctx.envs.list());
 }

@@ -4,6 +4,7 @@
 // QUERY_TOPIC_CONSUME_BY_WHO), whatever its number of queues.
 import type { FastifyInstance } from 'fastify';
 import type { Message } from '../../client/producer-types.js';
+import type { DeletePreview, SendResult, TopicDetail } from '../api-types.js';
 import { CONSOLE_UPSTREAM_CONCURRENCY } from '../config.js';
 import { type ConsoleEnv, mapLimit } from '../envs.js';
 import { type ApiContext, writeRoute } from '../guard.js';
@@ -57,7 +58,7 @@ interface SendBody {
   deliverTimeMs?: number;
 }
 
-async function sendMessage(env: ConsoleEnv, topic: string, b: SendBody) {
+async function sendMessage(env: ConsoleEnv, topic: string, b: SendBody): Promise<SendResult> {
   new InputCheck()
     .topic('topic', topic)
     .delayLevel('delayLevel', b.delayLevel)
@@ -89,14 +90,14 @@ const envOf = (ctx: ApiContext, req: { query: unknown }) =>
 const topicParam = (req: { params: unknown }) => (req.params as { topic: string }).topic;
 
 export function registerTopicDetailApi(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/topics/:topic', async (req) => {
+  app.get('/topics/:topic', async (req): Promise<TopicDetail> => {
     const topic = topicParam(req);
     const t = await readTopic(envOf(ctx, req), topic);
     const route = { brokerDatas: t.route.brokerDatas, queueDatas: t.route.queueDatas };
     return { topic, route, queues: t.queues, groups: t.groups };
   });
 
-  app.get('/topics/:topic/delete-preview', async (req) => {
+  app.get('/topics/:topic/delete-preview', async (req): Promise<DeletePreview> => {
     const topic = topicParam(req);
     const t = await readTopic(envOf(ctx, req), topic);
     const messages = t.queues.reduce((n, q) => n + Math.max(0, q.maxOffset - q.minOffset), 0);

@@ -6,6 +6,14 @@ import { isSystemTopic } from '../../broker/topic-validator.js';
 import { allTopicConfigs } from '../../client/admin-messages.js';
 import { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX } from '../../message/system-topics.js';
 import type { ClusterInfo } from '../../protocol/bodies/route-data.js';
+import type {
+  NewTopic,
+  TopicCreated,
+  TopicDeleted,
+  TopicKind,
+  TopicList,
+  TopicRow,
+} from '../api-types.js';
 import { CONSOLE_UPSTREAM_CONCURRENCY } from '../config.js';
 import { type ConsoleEnv, mapLimit } from '../envs.js';
 import { ConsoleError } from '../errors.js';
@@ -14,7 +22,8 @@ import { InputCheck } from '../validate.js';
 import { masters, routeBrokers } from './broker-reads.js';
 import { registerTopicDetailApi } from './topic-detail.js';
 
-export type TopicKind = 'normal' | 'retry' | 'dlq' | 'system';
+export type { TopicKind };
+
 const KINDS: readonly TopicKind[] = ['normal', 'retry', 'dlq', 'system'];
 
 interface BrokerTopicConfig {
@@ -61,7 +70,11 @@ function kindsOf(raw: unknown): Set<TopicKind> | undefined {
   return new Set(list as TopicKind[]);
 }
 
-async function listTopics(env: ConsoleEnv, q: string, kinds: Set<TopicKind> | undefined) {
+async function listTopics(
+  env: ConsoleEnv,
+  q: string,
+  kinds: Set<TopicKind> | undefined,
+): Promise<TopicRow[]> {
   const [names, info] = await Promise.all([env.admin.getAllTopics(), env.admin.getClusterInfo()]);
   const brokers = masters(info);
   const tables = await mapLimit(brokers, CONSOLE_UPSTREAM_CONCURRENCY, (b) =>
@@ -115,17 +128,10 @@ const createSchema = {
   },
 };
 
-interface CreateBody {
-  topic: string;
-  cluster?: string;
-  brokerAddr?: string;
-  readQueueNums: number;
-  writeQueueNums: number;
-  perm: number;
-  order: boolean;
-}
+/** After the schema's defaults. */
+type CreateBody = NewTopic;
 
-async function createTopic(env: ConsoleEnv, b: CreateBody) {
+async function createTopic(env: ConsoleEnv, b: CreateBody): Promise<TopicCreated> {
   new InputCheck()
     .topic('topic', b.topic, { create: true })
     .queueNums('readQueueNums', b.readQueueNums)
@@ -155,7 +161,7 @@ async function createTopic(env: ConsoleEnv, b: CreateBody) {
 }
 
 /** From every cluster that has a broker of the topic's route, then from the name servers. */
-async function deleteTopic(env: ConsoleEnv, topic: string) {
+async function deleteTopic(env: ConsoleEnv, topic: string): Promise<TopicDeleted> {
   if (isSystemTopic(topic)) {
     throw new ConsoleError('BAD_REQUEST', `${topic} is a system topic; brokers need it`);
   }
@@ -177,7 +183,7 @@ const envOf = (ctx: ApiContext, req: { query: unknown }) =>
 const topicParam = (req: { params: unknown }) => (req.params as { topic: string }).topic;
 
 export function registerTopicsApi(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/topics', async (req) => {
+  app.get('/topics', async (req): Promise<TopicList> => {
     const query = req.query as { q?: string; kind?: unknown };
     const topics = await listTopics(envOf(ctx, req), query.q ?? '', kindsOf(query.kind));
     return { topics };

@@ -5,13 +5,19 @@
 // for RocketMQ's and KiteMQ's producers, so msgId and transactionId are the same string.
 import type { FastifyInstance } from 'fastify';
 import type { HalfMessage } from '../../client/impl/transaction-admin.js';
+import type {
+  HalfMessage as HalfRow,
+  Resolved,
+  ResolveRequest,
+  Transactions,
+} from '../api-types.js';
 import { CONSOLE_UPSTREAM_CONCURRENCY } from '../config.js';
 import { type ConsoleEnv, mapLimit } from '../envs.js';
 import { ConsoleError } from '../errors.js';
 import { type ApiContext, writeRoute } from '../guard.js';
 import { masters } from './broker-reads.js';
 
-function row(brokerName: string, h: HalfMessage) {
+function row(brokerName: string, h: HalfMessage): HalfRow {
   return {
     brokerName,
     msgId: h.transactionId,
@@ -25,7 +31,7 @@ function row(brokerName: string, h: HalfMessage) {
   };
 }
 
-async function listHalves(env: ConsoleEnv) {
+async function listHalves(env: ConsoleEnv): Promise<Transactions> {
   const brokers = masters(await env.admin.getClusterInfo());
   const reports = await mapLimit(brokers, CONSOLE_UPSTREAM_CONCURRENCY, (b) =>
     env.admin.queryHalfMessages(b.addr).catch(() => undefined),
@@ -50,13 +56,9 @@ async function listHalves(env: ConsoleEnv) {
   return { pending, discarded, unreachable };
 }
 
-interface ResolveBody {
-  brokerName: string;
-  msgId: string;
-  action: 'commit' | 'rollback';
-}
+type ResolveBody = ResolveRequest;
 
-async function resolve(env: ConsoleEnv, b: ResolveBody) {
+async function resolve(env: ConsoleEnv, b: ResolveBody): Promise<Resolved> {
   const broker = masters(await env.admin.getClusterInfo()).find(
     (m) => m.brokerName === b.brokerName,
   );

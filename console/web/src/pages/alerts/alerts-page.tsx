@@ -5,7 +5,7 @@ import { common } from '../../components/common.i18n.js';
 import { LoadState } from '../../components/load-state.js';
 import { useT } from '../../i18n.js';
 import { useSession } from '../../session.js';
-import type { Alert, AlertRules } from '../../types.js';
+import type { AlertList, AlertRules } from '../../types.js';
 import { useEvery } from '../../use-every.js';
 import { useLoad } from '../../use-load.js';
 import { ActiveAlerts } from './active-alerts.js';
@@ -19,10 +19,7 @@ export function AlertsPage() {
   const t = useT(table);
   const c = useT(common);
   const { env } = useSession();
-  const active = useLoad(
-    () => call<{ alerts: Alert[] }>('GET', 'alerts', { query: { env } }),
-    [env],
-  );
+  const active = useLoad(() => call<AlertList>('GET', 'alerts', { query: { env } }), [env]);
   const rules = useLoad(() => call<AlertRules>('GET', 'alerts/rules', { query: { env } }), [env]);
   useEvery(ALERTS_REFRESH_MS, active.reload);
   return (

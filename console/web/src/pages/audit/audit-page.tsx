@@ -4,7 +4,7 @@ import { call } from '../../api.js';
 import { common } from '../../components/common.i18n.js';
 import { LoadState } from '../../components/load-state.js';
 import { defineTable, useLocale, useT } from '../../i18n.js';
-import type { AuditEntry } from '../../types.js';
+import type { AuditEntries, AuditEntry } from '../../types.js';
 import { useLoad } from '../../use-load.js';
 
 const AUDIT_PAGE_LIMIT = 200;
@@ -77,7 +77,7 @@ export function AuditPage() {
   const c = useT(common);
   const loaded = useLoad(
     () =>
-      call<{ entries: AuditEntry[] }>('GET', 'audit', {
+      call<AuditEntries>('GET', 'audit', {
         query: { limit: String(AUDIT_PAGE_LIMIT) },
       }),
     [],

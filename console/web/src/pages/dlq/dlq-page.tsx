@@ -6,7 +6,7 @@ import { common } from '../../components/common.i18n.js';
 import { LoadState } from '../../components/load-state.js';
 import { fmt, useLocale, useT } from '../../i18n.js';
 import { useSession } from '../../session.js';
-import type { DlqGroup } from '../../types.js';
+import type { DlqGroup, DlqGroups } from '../../types.js';
 import { useLoad } from '../../use-load.js';
 import { MessageDrawer } from '../messages/message-detail.js';
 import { dlq as table } from './dlq.i18n.js';
@@ -52,10 +52,7 @@ export function DlqPage() {
   const t = useT(table);
   const c = useT(common);
   const { env } = useSession();
-  const loaded = useLoad(
-    () => call<{ groups: DlqGroup[] }>('GET', 'dlq', { query: { env } }),
-    [env],
-  );
+  const loaded = useLoad(() => call<DlqGroups>('GET', 'dlq', { query: { env } }), [env]);
   const [group, setGroup] = useState<string>();
   const [open, setOpen] = useState<{ topic: string; id: string }>();
   return (

@@ -2,32 +2,24 @@
 // UPDATE_AND_CREATE_SUBSCRIPTIONGROUP on each master of a cluster, or on one broker). Editing
 // starts from what the first broker holds (GET api/groups/:group/config); new groups start from
 // RocketMQ's SubscriptionGroupConfig defaults.
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Group,
-  Modal,
-  NumberInput,
-  Select,
-  SimpleGrid,
-  Stack,
-  TextInput,
-} from '@mantine/core';
+import { Alert, Button, Checkbox, SimpleGrid, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { call } from '../../api.js';
-import { targetFields, targets } from '../../components/broker-targets.js';
-import { common } from '../../components/common.i18n.js';
+import { targetFields } from '../../components/broker-targets.js';
 import { LoadState } from '../../components/load-state.js';
-import { FormProblems, type Refusal, refusalOf } from '../../forms/form-problems.js';
+import { FormActions, IntField, NameField, TargetSelect, useTarget } from '../../forms/fields.js';
+import { FormDialog } from '../../forms/form-dialog.js';
+import { FormProblems } from '../../forms/form-problems.js';
 import { checkInt, checkName, checkQueueNums, problemsOf } from '../../forms/form-rules.js';
+import { useSubmit } from '../../forms/use-submit.js';
 import { fmt, useT } from '../../i18n.js';
 import { useSession } from '../../session.js';
-import type { ClusterView, GroupConfigs, SubscriptionGroupConfig } from '../../types.js';
+import type { GroupConfigs, GroupCreated, SubscriptionGroupConfig } from '../../types.js';
 import { useLoad } from '../../use-load.js';
 import { groups as table } from './groups.i18n.js';
 
-type Config = Omit<SubscriptionGroupConfig, 'groupName'>;
+/** What the form edits; consumeMessageOrderly is the consumers' to say, not shown here. */
+type Config = Omit<SubscriptionGroupConfig, 'groupName' | 'consumeMessageOrderly'>;
 
 /** SubscriptionGroupConfig's field defaults (RocketMQ 5.x). */
 const DEFAULTS: Config = {
@@ -57,16 +49,12 @@ const INT_MAX = 2 ** 31 - 1;
 function ConfigForm(props: { group?: string; initial: Config; onSaved: (group: string) => void }) {
   const t = useT(table);
   const { env } = useSession();
-  const cluster = useLoad(() => call<ClusterView>('GET', 'cluster', { query: { env } }), [env]);
-  const options = targets(cluster.data, t);
+  const target = useTarget(t);
   const [group, setGroup] = useState(props.group ?? '');
-  const [target, setTarget] = useState<string | null>(null);
   const [config, setConfig] = useState<Config>(props.initial);
-  const [refusal, setRefusal] = useState<Refusal>();
   const [saved, setSaved] = useState<string[]>();
-  const [busy, setBusy] = useState(false);
-  const chosen = target ?? options[0]?.value ?? '';
-  const submit = () => {
+  const { refusal, busy, submit } = useSubmit();
+  const save = () => {
     const name = group.trim();
     const local = problemsOf(
       checkName(t.name, name, 'group'),
@@ -75,37 +63,26 @@ function ConfigForm(props: { group?: string; initial: Config; onSaved: (group: s
         checkInt(t[k], config[k], 0, INT_MAX),
       ),
     );
-    if (local.length > 0) return setRefusal({ local });
-    setRefusal(undefined);
-    setBusy(true);
-    const body = { group: name, ...targetFields(chosen), config };
-    call<{ brokers: string[] }>('POST', 'groups', { query: { env }, body })
-      .then(
-        (r) => {
-          setSaved(r.brokers);
-          props.onSaved(name);
-        },
-        (e: unknown) => setRefusal(refusalOf(e)),
-      )
-      .finally(() => setBusy(false));
+    const body = { group: name, ...targetFields(target.chosen), config };
+    submit(
+      local,
+      () => call<GroupCreated>('POST', 'groups', { query: { env }, body }),
+      (r) => {
+        setSaved(r.brokers);
+        props.onSaved(name);
+      },
+    );
   };
   return (
     <Stack data-testid="group-config-form">
-      <TextInput
+      <NameField
         label={t.name}
         name="group"
-        required
-        disabled={props.group !== undefined}
+        fixed={props.group !== undefined}
         value={group}
-        onChange={(e) => setGroup(e.currentTarget.value)}
+        onChange={setGroup}
       />
-      <Select
-        label={t.target}
-        data={options}
-        value={chosen}
-        onChange={setTarget}
-        allowDeselect={false}
-      />
+      <TargetSelect label={t.target} target={target} />
       <SimpleGrid cols={2}>
         {FLAGS.map((k) => (
           <Checkbox
@@ -117,12 +94,12 @@ function ConfigForm(props: { group?: string; initial: Config; onSaved: (group: s
           />
         ))}
         {NUMBERS.map((k) => (
-          <NumberInput
+          <IntField
             key={k}
             label={t[k]}
             name={k}
             value={config[k]}
-            onChange={(v) => setConfig({ ...config, [k]: v === '' ? Number.NaN : Number(v) })}
+            onChange={(v) => setConfig({ ...config, [k]: v })}
           />
         ))}
       </SimpleGrid>
@@ -132,11 +109,11 @@ function ConfigForm(props: { group?: string; initial: Config; onSaved: (group: s
           {fmt(t.saved, { brokers: saved.join(', ') })}
         </Alert>
       )}
-      <Group justify="flex-end">
-        <Button onClick={submit} loading={busy} data-testid="group-config-submit">
+      <FormActions>
+        <Button onClick={save} loading={busy} data-testid="group-config-submit">
           {t.save}
         </Button>
-      </Group>
+      </FormActions>
     </Stack>
   );
 }
@@ -172,23 +149,15 @@ export function GroupConfigDialog(props: {
   onSaved: (group: string) => void;
 }) {
   const t = useT(table);
-  const c = useT(common);
   const title =
     props.group === undefined ? t.createTitle : fmt(t.editTitle, { group: props.group });
   return (
-    <Modal
-      opened={props.opened}
-      onClose={props.onClose}
-      title={title}
-      size="lg"
-      closeButtonProps={{ 'aria-label': c.close }}
-    >
-      {props.opened &&
-        (props.group === undefined ? (
-          <ConfigForm initial={DEFAULTS} onSaved={props.onSaved} />
-        ) : (
-          <EditForm group={props.group} onSaved={props.onSaved} />
-        ))}
-    </Modal>
+    <FormDialog opened={props.opened} onClose={props.onClose} title={title}>
+      {props.group === undefined ? (
+        <ConfigForm initial={DEFAULTS} onSaved={props.onSaved} />
+      ) : (
+        <EditForm group={props.group} onSaved={props.onSaved} />
+      )}
+    </FormDialog>
   );
 }

@@ -9,7 +9,7 @@ import { WriteButton } from '../../components/write-button.js';
 import { useT } from '../../i18n.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session.js';
-import type { GroupRow } from '../../types.js';
+import type { GroupList, GroupRow } from '../../types.js';
 import { useLoad } from '../../use-load.js';
 import { GroupConfigDialog } from './group-config-dialog.js';
 import { groups as table } from './groups.i18n.js';
@@ -63,10 +63,7 @@ export function GroupsPage() {
   const { env } = useSession();
   const [filter, setFilter] = useState('');
   const [creating, setCreating] = useState(false);
-  const loaded = useLoad(
-    () => call<{ groups: GroupRow[] }>('GET', 'groups', { query: { env } }),
-    [env],
-  );
+  const loaded = useLoad(() => call<GroupList>('GET', 'groups', { query: { env } }), [env]);
   const needle = filter.toLowerCase();
   return (
     <Stack>

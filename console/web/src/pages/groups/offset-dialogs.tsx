@@ -2,22 +2,14 @@
 // preview of each queue's current → new offset, then confirmed; and skipping the backlog
 // (skipAccumulatedMessage: every queue to its max offset) after a confirm. The time is checked
 // here as the server checks it: a reset into the future is refused before anything is sent.
-import {
-  Alert,
-  Autocomplete,
-  Checkbox,
-  Group,
-  Modal,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
-import { type ReactNode, useState } from 'react';
+import { Alert, Autocomplete, Checkbox, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
 import { call } from '../../api.js';
 import { common } from '../../components/common.i18n.js';
 import { WriteButton } from '../../components/write-button.js';
-import { FormProblems, type Refusal, refusalOf } from '../../forms/form-problems.js';
+import { FormActions } from '../../forms/fields.js';
+import { FormDialog } from '../../forms/form-dialog.js';
+import { FormProblems } from '../../forms/form-problems.js';
 import {
   checkName,
   checkResetTime,
@@ -25,6 +17,7 @@ import {
   problemsOf,
   toLocalInput,
 } from '../../forms/form-rules.js';
+import { useSubmit } from '../../forms/use-submit.js';
 import { fmt, useT } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import type { OffsetChange, OffsetChanges } from '../../types.js';
@@ -83,7 +76,7 @@ function ResetForm(props: { group: string; topics: string[]; onDone: () => void 
   const [force, setForce] = useState(true);
   const [preview, setPreview] = useState<OffsetChange[]>();
   const [done, setDone] = useState<OffsetChange[]>();
-  const [refusal, setRefusal] = useState<Refusal>();
+  const { refusal, submit } = useSubmit();
   const path = `groups/${encodeURIComponent(props.group)}`;
   const edit = (f: () => void) => {
     f();
@@ -96,12 +89,11 @@ function ResetForm(props: { group: string; topics: string[]; onDone: () => void 
       checkName(t.resetTopic, topic, 'topic'),
       checkResetTime(timestamp, Date.now()),
     );
-    if (local.length > 0) return setRefusal({ local });
-    setRefusal(undefined);
     const body = what === 'reset' ? { topic, timestamp, force } : { topic, timestamp };
-    call<OffsetChanges>('POST', `${path}/${what}`, { query: { env }, body }).then(
+    submit(
+      local,
+      () => call<OffsetChanges>('POST', `${path}/${what}`, { query: { env }, body }),
       (r) => then(r.queues),
-      (e: unknown) => setRefusal(refusalOf(e)),
     );
   };
   return (
@@ -138,7 +130,7 @@ function ResetForm(props: { group: string; topics: string[]; onDone: () => void 
           <OffsetTable rows={done} testid="reset-result" />
         </Stack>
       )}
-      <Group justify="flex-end">
+      <FormActions>
         <WriteButton
           variant="default"
           onClick={() => send('reset-preview', setPreview)}
@@ -159,7 +151,7 @@ function ResetForm(props: { group: string; topics: string[]; onDone: () => void 
         >
           {t.confirmReset}
         </WriteButton>
-      </Group>
+      </FormActions>
     </Stack>
   );
 }
@@ -169,18 +161,16 @@ function SkipForm(props: { group: string; topics: string[]; onDone: () => void }
   const { env } = useSession();
   const [topic, setTopic] = useState(props.topics[0] ?? '');
   const [done, setDone] = useState<OffsetChange[]>();
-  const [refusal, setRefusal] = useState<Refusal>();
+  const { refusal, submit } = useSubmit();
   const skip = () => {
-    const local = problemsOf(checkName(t.resetTopic, topic, 'topic'));
-    if (local.length > 0) return setRefusal({ local });
-    setRefusal(undefined);
     const path = `groups/${encodeURIComponent(props.group)}/skip`;
-    call<OffsetChanges>('POST', path, { query: { env }, body: { topic } }).then(
+    submit(
+      problemsOf(checkName(t.resetTopic, topic, 'topic')),
+      () => call<OffsetChanges>('POST', path, { query: { env }, body: { topic } }),
       (r) => {
         setDone(r.queues);
         props.onDone();
       },
-      (e: unknown) => setRefusal(refusalOf(e)),
     );
   };
   return (
@@ -196,7 +186,7 @@ function SkipForm(props: { group: string; topics: string[]; onDone: () => void }
           <OffsetTable rows={done} testid="skip-result" />
         </Stack>
       )}
-      <Group justify="flex-end">
+      <FormActions>
         <WriteButton
           color="red"
           disabled={done !== undefined}
@@ -205,28 +195,8 @@ function SkipForm(props: { group: string; topics: string[]; onDone: () => void }
         >
           {t.confirmSkip}
         </WriteButton>
-      </Group>
+      </FormActions>
     </Stack>
-  );
-}
-
-function Dialog(props: {
-  opened: boolean;
-  title: string;
-  onClose: () => void;
-  children: ReactNode;
-}) {
-  const c = useT(common);
-  return (
-    <Modal
-      opened={props.opened}
-      onClose={props.onClose}
-      title={props.title}
-      size="lg"
-      closeButtonProps={{ 'aria-label': c.close }}
-    >
-      {props.opened && props.children}
-    </Modal>
   );
 }
 
@@ -243,20 +213,20 @@ export function OffsetDialogs(props: OffsetDialogProps) {
   const { group, topics, onDone } = props;
   return (
     <>
-      <Dialog
+      <FormDialog
         opened={props.action === 'reset'}
         title={fmt(t.resetTitle, { group })}
         onClose={props.onClose}
       >
         <ResetForm group={group} topics={topics} onDone={onDone} />
-      </Dialog>
-      <Dialog
+      </FormDialog>
+      <FormDialog
         opened={props.action === 'skip'}
         title={fmt(t.skipTitle, { group })}
         onClose={props.onClose}
       >
         <SkipForm group={group} topics={topics} onDone={onDone} />
-      </Dialog>
+      </FormDialog>
     </>
   );
 }

@@ -1,10 +1,10 @@
 // One client's own account of its consumption (GET api/groups/:group/running-info, RocketMQ's
 // GET_CONSUMER_RUNNING_INFO relayed by a broker): the queues it holds and its RT/TPS per topic.
 // A client that never answers (ali-ons) comes back as the server's 502 line naming it.
-import { Modal, Paper, Stack, Table, Title } from '@mantine/core';
+import { Paper, Stack, Table, Title } from '@mantine/core';
 import { call } from '../../api.js';
-import { common } from '../../components/common.i18n.js';
 import { LoadState } from '../../components/load-state.js';
+import { FormDialog } from '../../forms/form-dialog.js';
 import { fmt, useLocale, useT } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import type { RunningInfo } from '../../types.js';
@@ -121,16 +121,14 @@ export function RunningInfoDialog(props: {
   onClose: () => void;
 }) {
   const t = useT(table);
-  const c = useT(common);
   return (
-    <Modal
+    <FormDialog
       opened={props.clientId !== undefined}
       onClose={props.onClose}
       title={fmt(t.runningTitle, { client: props.clientId ?? '' })}
       size="xl"
-      closeButtonProps={{ 'aria-label': c.close }}
     >
       {props.clientId !== undefined && <Info group={props.group} clientId={props.clientId} />}
-    </Modal>
+    </FormDialog>
   );
 }

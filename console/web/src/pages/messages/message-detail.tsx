@@ -9,7 +9,7 @@ import { LoadState } from '../../components/load-state.js';
 import { WriteButton } from '../../components/write-button.js';
 import { fmt, useLocale, useT } from '../../i18n.js';
 import { useSession } from '../../session.js';
-import type { ConsumeStatus, MessageDetail } from '../../types.js';
+import type { ConsumeStatus, MessageDetail, ResendResult } from '../../types.js';
 import { useLoad } from '../../use-load.js';
 import { BODY_VIEWS, type BodyView, bodyAs, defaultView } from './body-view.js';
 import { messages as table } from './messages.i18n.js';
@@ -105,15 +105,11 @@ function Resend(props: { m: Msg; group: string }) {
   const [answer, setAnswer] = useState<{ ok: boolean; line: string }>();
   const resend = () => {
     const body = { topic: props.m.topic, id: props.m.msgId, group: props.group };
-    call<{ ok: boolean; result: { consumeResult: string; remark: string } }>(
-      'POST',
-      'messages/resend',
-      { body },
-    ).then(
+    call<ResendResult>('POST', 'messages/resend', { body }).then(
       (r) => {
         const line = fmt(t.resendResult, {
           result: r.result.consumeResult,
-          remark: r.result.remark,
+          remark: r.result.remark ?? '',
         });
         setAnswer({ ok: r.ok, line });
       },

@@ -6,7 +6,7 @@ import { call } from '../../api.js';
 import { LoadState } from '../../components/load-state.js';
 import { fmt, useT } from '../../i18n.js';
 import { useSession } from '../../session.js';
-import type { MessagePage, MessageSummary } from '../../types.js';
+import type { MessageList, MessagePage, MessageSummary } from '../../types.js';
 import { useLoad } from '../../use-load.js';
 import { MessageDrawer } from './message-detail.js';
 import { MessageTable } from './message-table.js';
@@ -77,7 +77,7 @@ function ByKey(props: {
   const { topic, key } = props.s;
   const loaded = useLoad(
     () =>
-      call<{ messages: MessageSummary[] }>('GET', 'messages/by-key', {
+      call<MessageList>('GET', 'messages/by-key', {
         query: { env, topic, key },
       }),
     [env, topic, key],

@@ -2,27 +2,19 @@
 // defaults (8 read and write queues, perm 6); the same form edits one (updateTopic is also how
 // RocketMQ changes queues, perm and order), its name fixed. Fields are checked here as the
 // server checks them, so a bad one is named before anything is sent.
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Group,
-  Modal,
-  NumberInput,
-  Select,
-  Stack,
-  TextInput,
-} from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Select, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { call } from '../../api.js';
-import { targets } from '../../components/broker-targets.js';
+import { targetFields } from '../../components/broker-targets.js';
 import { common } from '../../components/common.i18n.js';
-import { FormProblems, type Refusal, refusalOf } from '../../forms/form-problems.js';
+import { FormActions, IntField, NameField, TargetSelect, useTarget } from '../../forms/fields.js';
+import { FormDialog } from '../../forms/form-dialog.js';
+import { FormProblems } from '../../forms/form-problems.js';
 import { checkName, checkQueueNums, problemsOf } from '../../forms/form-rules.js';
+import { useSubmit } from '../../forms/use-submit.js';
 import { fmt, useT } from '../../i18n.js';
 import { useSession } from '../../session.js';
-import type { ClusterView, NewTopic, TopicRow } from '../../types.js';
-import { useLoad } from '../../use-load.js';
+import type { NewTopic, TopicRow } from '../../types.js';
 import { topics as table } from './topics.i18n.js';
 
 const DEFAULT_QUEUE_NUMS = 8;
@@ -39,72 +31,55 @@ function CreateForm(props: FormProps) {
   const t = useT(table);
   const c = useT(common);
   const { env } = useSession();
-  const cluster = useLoad(() => call<ClusterView>('GET', 'cluster', { query: { env } }), [env]);
-  const options = targets(cluster.data, t);
+  const target = useTarget(t);
   const [topic, setTopic] = useState(was?.topic ?? '');
-  const [target, setTarget] = useState<string | null>(null);
   const [readQueueNums, setRead] = useState(was?.readQueueNums ?? DEFAULT_QUEUE_NUMS);
   const [writeQueueNums, setWrite] = useState(was?.writeQueueNums ?? DEFAULT_QUEUE_NUMS);
   const [perm, setPerm] = useState(String(was?.perm ?? PERM_READ_WRITE));
   const [order, setOrder] = useState(was?.order ?? false);
-  const [refusal, setRefusal] = useState<Refusal>();
-  const [busy, setBusy] = useState(false);
-  const chosen = target ?? options[0]?.value ?? '';
-  const submit = () => {
+  const { refusal, busy, submit } = useSubmit();
+  const create = () => {
     const body: NewTopic = {
       topic: topic.trim(),
       readQueueNums,
       writeQueueNums,
       perm: Number(perm),
       order,
+      ...targetFields(target.chosen),
     };
-    if (chosen.startsWith('cluster:')) body.cluster = chosen.slice('cluster:'.length);
-    if (chosen.startsWith('broker:')) body.brokerAddr = chosen.slice('broker:'.length);
     const local = problemsOf(
       checkName(t.name, body.topic, 'topic'),
       checkQueueNums(t.readQueueNums, readQueueNums),
       checkQueueNums(t.writeQueueNums, writeQueueNums),
     );
-    if (local.length > 0) return setRefusal({ local });
-    setRefusal(undefined);
-    setBusy(true);
-    call('POST', 'topics', { query: { env }, body }).then(
+    submit(
+      local,
+      () => call('POST', 'topics', { query: { env }, body }),
       () => props.onCreated(body.topic),
-      (e: unknown) => {
-        setRefusal(refusalOf(e));
-        setBusy(false);
-      },
     );
   };
   return (
     <Stack data-testid="create-topic-form">
-      <TextInput
+      <NameField
         label={t.name}
         name="topic"
-        required
-        disabled={was !== undefined}
+        fixed={was !== undefined}
         value={topic}
-        onChange={(e) => setTopic(e.currentTarget.value)}
+        onChange={setTopic}
       />
-      <Select
-        label={t.target}
-        data={options}
-        value={chosen}
-        onChange={setTarget}
-        allowDeselect={false}
-      />
+      <TargetSelect label={t.target} target={target} />
       <Group grow>
-        <NumberInput
+        <IntField
           label={t.readQueueNums}
           name="readQueueNums"
           value={readQueueNums}
-          onChange={(v) => setRead(v === '' ? Number.NaN : Number(v))}
+          onChange={setRead}
         />
-        <NumberInput
+        <IntField
           label={t.writeQueueNums}
           name="writeQueueNums"
           value={writeQueueNums}
-          onChange={(v) => setWrite(v === '' ? Number.NaN : Number(v))}
+          onChange={setWrite}
         />
       </Group>
       <Select
@@ -125,19 +100,19 @@ function CreateForm(props: FormProps) {
       />
       {was !== undefined && <Alert color="blue">{t.editNote}</Alert>}
       <FormProblems refusal={refusal} />
-      <Group justify="flex-end">
+      <FormActions>
         <Button variant="default" onClick={props.onCancel}>
           {c.cancel}
         </Button>
         <Button
-          onClick={submit}
+          onClick={create}
           loading={busy}
           disabled={topic.trim() === ''}
           data-testid="create-submit"
         >
           {was === undefined ? t.submit : t.save}
         </Button>
-      </Group>
+      </FormActions>
     </Stack>
   );
 }
@@ -150,22 +125,17 @@ export function CreateTopicDialog(props: {
   onCreated: (topic: string) => void;
 }) {
   const t = useT(table);
-  const c = useT(common);
   return (
-    <Modal
+    <FormDialog
       opened={props.opened}
       onClose={props.onClose}
       title={props.existing ? fmt(t.editTitle, { topic: props.existing.topic }) : t.createTitle}
-      size="lg"
-      closeButtonProps={{ 'aria-label': c.close }}
     >
-      {props.opened && (
-        <CreateForm
-          {...(props.existing ? { existing: props.existing } : {})}
-          onCreated={props.onCreated}
-          onCancel={props.onClose}
-        />
-      )}
-    </Modal>
+      <CreateForm
+        {...(props.existing ? { existing: props.existing } : {})}
+        onCreated={props.onCreated}
+        onCancel={props.onClose}
+      />
+    </FormDialog>
   );
 }

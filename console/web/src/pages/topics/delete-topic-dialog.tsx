@@ -1,11 +1,12 @@
 // Deleting a topic is shown as what it would remove (brokers, queues, messages, groups with
 // offsets) before the button that does it: the preview comes from the server, not a guess.
-import { Alert, Group, List, Modal, Stack, Table, Text } from '@mantine/core';
+import { Alert, Group, List, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { ApiError, call } from '../../api.js';
 import { common } from '../../components/common.i18n.js';
 import { LoadState } from '../../components/load-state.js';
 import { WriteButton } from '../../components/write-button.js';
+import { FormDialog } from '../../forms/form-dialog.js';
 import { fmt, useT } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import type { DeletePreview } from '../../types.js';
@@ -71,16 +72,13 @@ export function DeleteTopicDialog(props: {
   onDeleted: () => void;
 }) {
   const t = useT(table);
-  const c = useT(common);
   return (
-    <Modal
+    <FormDialog
       opened={props.topic !== undefined}
       onClose={props.onClose}
       title={fmt(t.deleteTitle, { topic: props.topic ?? '' })}
-      size="lg"
-      closeButtonProps={{ 'aria-label': c.close }}
     >
       {props.topic !== undefined && <Preview topic={props.topic} onDeleted={props.onDeleted} />}
-    </Modal>
+    </FormDialog>
   );
 }

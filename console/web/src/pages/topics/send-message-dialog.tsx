@@ -5,8 +5,6 @@ import {
   Alert,
   Button,
   Group,
-  Modal,
-  NumberInput,
   SegmentedControl,
   Stack,
   Table,
@@ -15,9 +13,11 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { call } from '../../api.js';
-import { common } from '../../components/common.i18n.js';
-import { FormProblems, type Refusal, refusalOf } from '../../forms/form-problems.js';
+import { FormActions, IntField } from '../../forms/fields.js';
+import { FormDialog } from '../../forms/form-dialog.js';
+import { FormProblems } from '../../forms/form-problems.js';
 import { checkDelivery, localTimeMs, problemsOf, toLocalInput } from '../../forms/form-rules.js';
+import { useSubmit } from '../../forms/use-submit.js';
 import { fmt, useT } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import type { SendResult } from '../../types.js';
@@ -114,10 +114,9 @@ function SendForm({ topic }: { topic: string }) {
   const [delivery, setDelivery] = useState<Delivery>('now');
   const [level, setLevel] = useState<number>(1);
   const [at, setAt] = useState(() => toLocalInput(Date.now() + DEFAULT_DELIVER_AHEAD_MS));
-  const [refusal, setRefusal] = useState<Refusal>();
   const [result, setResult] = useState<SendResult>();
-  const [busy, setBusy] = useState(false);
-  const submit = () => {
+  const { refusal, busy, submit } = useSubmit();
+  const send = () => {
     const req: SendBody = { body };
     if (tag.trim() !== '') req.tag = tag.trim();
     const keyList = keys.split(/\s+/).filter((k) => k !== '');
@@ -126,17 +125,15 @@ function SendForm({ topic }: { topic: string }) {
     if (props.length > 0) req.properties = Object.fromEntries(props);
     if (delivery === 'level') req.delayLevel = level;
     if (delivery === 'at') req.deliverTimeMs = localTimeMs(at);
-    const local = problemsOf(checkDelivery(req, Date.now()));
-    if (local.length > 0) return setRefusal({ local });
-    setRefusal(undefined);
-    setResult(undefined);
-    setBusy(true);
-    call<SendResult>('POST', `topics/${encodeURIComponent(topic)}/messages`, {
-      query: { env },
-      body: req,
-    })
-      .then(setResult, (e: unknown) => setRefusal(refusalOf(e)))
-      .finally(() => setBusy(false));
+    const path = `topics/${encodeURIComponent(topic)}/messages`;
+    submit(
+      problemsOf(checkDelivery(req, Date.now())),
+      () => {
+        setResult(undefined);
+        return call<SendResult>('POST', path, { query: { env }, body: req });
+      },
+      setResult,
+    );
   };
   return (
     <Stack data-testid="send-form">
@@ -175,12 +172,12 @@ function SendForm({ topic }: { topic: string }) {
         ]}
       />
       {delivery === 'level' && (
-        <NumberInput
+        <IntField
           w={200}
           label={t.delayLevel}
           name="delayLevel"
           value={level}
-          onChange={(v) => setLevel(v === '' ? Number.NaN : Number(v))}
+          onChange={setLevel}
         />
       )}
       {delivery === 'at' && (
@@ -196,27 +193,24 @@ function SendForm({ topic }: { topic: string }) {
       )}
       <FormProblems refusal={refusal} />
       {result !== undefined && <Sent r={result} />}
-      <Group justify="flex-end">
-        <Button onClick={submit} loading={busy} data-testid="send-submit">
+      <FormActions>
+        <Button onClick={send} loading={busy} data-testid="send-submit">
           {t.sendSubmit}
         </Button>
-      </Group>
+      </FormActions>
     </Stack>
   );
 }
 
 export function SendMessageDialog(props: { topic: string | undefined; onClose: () => void }) {
   const t = useT(table);
-  const c = useT(common);
   return (
-    <Modal
+    <FormDialog
       opened={props.topic !== undefined}
       onClose={props.onClose}
       title={fmt(t.sendTitle, { topic: props.topic ?? '' })}
-      size="lg"
-      closeButtonProps={{ 'aria-label': c.close }}
     >
       {props.topic !== undefined && <SendForm topic={props.topic} />}
-    </Modal>
+    </FormDialog>
   );
 }

@@ -22,7 +22,7 @@ import { WriteButton } from '../../components/write-button.js';
 import { fmt, useT } from '../../i18n.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session.js';
-import { TOPIC_KINDS, type TopicKind, type TopicRow } from '../../types.js';
+import { TOPIC_KINDS, type TopicKind, type TopicList, type TopicRow } from '../../types.js';
 import { useLoad } from '../../use-load.js';
 import { CreateTopicDialog } from './create-topic-dialog.js';
 import { DeleteTopicDialog } from './delete-topic-dialog.js';
@@ -116,7 +116,7 @@ export function TopicsPage() {
   const [messageType, setMessageType] = useState<string | null>(null);
   const loaded = useLoad(
     () =>
-      call<{ topics: TopicRow[] }>('GET', 'topics', {
+      call<TopicList>('GET', 'topics', {
         query: { env, q: query === '' ? undefined : query, kind: kinds },
       }),
     [env, query, kinds.join(',')],

@@ -1,12 +1,14 @@
 // Commit or roll back one half message by hand: the decision is final, so it is stated with its
 // effect before the button that sends it (END_TRANSACTION through the console server).
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { ApiError, call } from '../../api.js';
 import { common } from '../../components/common.i18n.js';
 import { WriteButton } from '../../components/write-button.js';
+import { FormActions } from '../../forms/fields.js';
+import { FormDialog } from '../../forms/form-dialog.js';
 import { fmt, useT } from '../../i18n.js';
-import type { HalfMessage } from '../../types.js';
+import type { HalfMessage, ResolveRequest } from '../../types.js';
 import { transactions as table } from './transactions.i18n.js';
 
 export type Action = 'commit' | 'rollback';
@@ -27,7 +29,8 @@ export function ResolveDialog(props: {
   const send = () => {
     if (pick === undefined) return;
     const { brokerName, msgId } = pick.half;
-    call('POST', 'transactions/resolve', { body: { brokerName, msgId, action: pick.action } }).then(
+    const req: ResolveRequest = { brokerName, msgId, action: pick.action };
+    call('POST', 'transactions/resolve', { body: req }).then(
       () => {
         setError(undefined);
         props.onDone();
@@ -37,11 +40,11 @@ export function ResolveDialog(props: {
   };
   const commit = pick?.action === 'commit';
   return (
-    <Modal
+    <FormDialog
       opened={pick !== undefined}
       onClose={close}
       title={commit ? t.confirmCommit : t.confirmRollback}
-      closeButtonProps={{ 'aria-label': c.close }}
+      size="md"
     >
       {pick !== undefined && (
         <Stack data-testid="resolve-dialog">
@@ -52,7 +55,7 @@ export function ResolveDialog(props: {
             {commit ? fmt(t.commitEffect, { topic: pick.half.topic }) : t.rollbackEffect}
           </Text>
           {error !== undefined && <Alert color="red">{error}</Alert>}
-          <Group justify="flex-end">
+          <FormActions>
             <Button variant="default" onClick={close}>
               {c.cancel}
             </Button>
@@ -63,9 +66,9 @@ export function ResolveDialog(props: {
             >
               {commit ? t.commit : t.rollback}
             </WriteButton>
-          </Group>
+          </FormActions>
         </Stack>
       )}
-    </Modal>
+    </FormDialog>
   );
 }
