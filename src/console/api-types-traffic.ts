@@ -52,6 +52,8 @@ export interface Dashboard extends DashboardView {
   alerts: Alert[];
   /** Calls of the snapshot that failed: it is partial. */
   errors: string[];
+  /** Expected limits of the snapshot, e.g. masters that are Apache RocketMQ brokers. */
+  notes: string[];
   /** Why the latest refresh failed (the snapshot is then older than one interval). */
   refreshError: string | null;
 }
