@@ -7,6 +7,7 @@
 // to whichever member findBrokerAddressInSubscribe picks.
 
 import {
+  CLIENT_DEFAULT_SERIALIZE_TYPE,
   CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
   CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
 } from '../../common/limits.js';
@@ -20,7 +21,11 @@ import {
   type CheckTransactionStateRequestHeader,
   decodeCheckTransactionStateHeader,
 } from '../../protocol/headers/check-transaction-state.js';
-import { createRequest, type RemotingCommand } from '../../protocol/remoting-command.js';
+import {
+  createRequest,
+  type RemotingCommand,
+  type SerializeTypeName,
+} from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
@@ -33,12 +38,20 @@ import { decodeMessages } from './decode-messages.js';
 
 const AUTO_CREATE_TOPIC_KEY = TBW102;
 
-/** ClientConfig's timing fields; tests make them small. */
+/** ClientConfig's timing and transport fields; tests make the timings small. */
 export interface ClientTimings {
   /** ms between route refreshes (RocketMQ: 30 s). */
   pollNameServerInterval?: number;
   /** ms between heartbeats to every broker (RocketMQ: 30 s). */
   heartbeatBrokerInterval?: number;
+  /** Header encoding of the requests this client sends (defaultSerializeType()). */
+  serializeType?: SerializeTypeName;
+}
+
+/** Java's rocketmq.serialize.type: env ROCKETMQ_SERIALIZE_TYPE, else ROCKETMQ binary. */
+export function defaultSerializeType(): SerializeTypeName {
+  const env = process.env.ROCKETMQ_SERIALIZE_TYPE;
+  return env === 'JSON' || env === 'ROCKETMQ' ? env : CLIENT_DEFAULT_SERIALIZE_TYPE;
 }
 
 export interface HeartbeatSource {
@@ -83,6 +96,7 @@ export class ClientInstance {
     this.timings = {
       pollNameServerInterval: CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
       heartbeatBrokerInterval: CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
+      serializeType: defaultSerializeType(),
       ...timings,
     };
     this.namesrvAddrs = namesrvAddr
@@ -95,7 +109,12 @@ export class ClientInstance {
     // Java's buildMQClientId: the client's IP, then its instance name (pid#counter#time here), so
     // consoles and `consumerProgress -s`'s #Client IP show where a client runs.
     this.clientId = `${localIPv4()}@${process.pid}#${++instanceCounter}#${Date.now() % 1_000_000}`;
-    this.remoting = new RemotingClient(log, (cmd, conn) => this.onServerRequest(cmd, conn));
+    this.remoting = new RemotingClient(
+      log,
+      (cmd, conn) => this.onServerRequest(cmd, conn),
+      undefined,
+      this.timings.serializeType,
+    );
   }
 
   register(source: HeartbeatSource): void {
