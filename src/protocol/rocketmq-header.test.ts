@@ -112,6 +112,25 @@ describe('ROCKETMQ binary encoding choices', () => {
     expect(decodeCommand(encodeCommand(cmd).subarray(4))).toEqual({ ...cmd, body: undefined });
   });
 
+  it('encodes a header larger than its scratch buffer, and a small one after it', () => {
+    const big = {
+      ...createRequest(310, 1, { big: '订'.repeat(40_000), k: 'v' }),
+      serializeType: 1 as const,
+    };
+    expect(decodeCommand(encodeCommand(big).subarray(4)).extFields).toEqual(big.extFields);
+    const small = { ...createRequest(310, 2, { a: 'b' }), serializeType: 1 as const };
+    expect(decodeCommand(encodeCommand(small).subarray(4)).extFields).toEqual({ a: 'b' });
+  });
+
+  it('decodes many distinct short strings right, whatever the string cache holds', () => {
+    const fields: Record<string, string> = {};
+    for (let i = 0; i < 3000; i++) fields[`k${i}`] = `v${i % 7}${i}`;
+    const cmd = { ...createRequest(10, 1, fields), serializeType: 1 as const };
+    for (let round = 0; round < 2; round++) {
+      expect(decodeCommand(encodeCommand(cmd).subarray(4)).extFields).toEqual(fields);
+    }
+  });
+
   it('writes an unknown language as OTHER and reads a byte past the table as OTHER', () => {
     const cmd = {
       ...createRequest(10, 1),

@@ -2,11 +2,12 @@
 // RocketMQSerializable:
 //   code int16 | language int8 | version int16 | opaque int32 | flag int32 |
 //   remarkLen int32 | remark | extLen int32 | { keyLen int16 | key | valLen int32 | val }*
-// The encoder writes the header straight into the frame buffer and the decoder reads fields
-// straight out of it: no JSON text, no Buffer per field. Header strings are nearly always short
-// ASCII (field names, topics, numbers), so those are copied byte by byte in JS, which is cheaper
-// than a call into C++ per string; anything else goes through Buffer's UTF-8 codec.
-import { assert } from '../common/assert.js';
+// The encoder writes the header in one pass into a reused scratch buffer and copies it out at
+// its exact size: measuring every string first to size the frame cost more than that memcpy. The
+// decoder reads fields straight out of the frame. Neither makes JSON text or a Buffer per field.
+// Header strings are nearly always short ASCII (field names, topics, numbers), so those are
+// copied byte by byte in JS, cheaper than a call into C++ per string; the rest go through
+// Buffer's UTF-8 codec.
 import { ProtocolError } from '../common/errors.js';
 import type { ExtFields, RemotingCommand } from './remoting-command.js';
 
@@ -48,21 +49,34 @@ export function fitsRocketMQHeader(cmd: RemotingCommand): boolean {
   return fitsInt16(cmd.code) && fitsInt16(cmd.version);
 }
 
-/** UTF-8 length of s; short ASCII strings are measured without leaving JS. */
-function utf8Length(s: string): number {
-  const n = s.length;
-  if (n > SHORT_STRING) return Buffer.byteLength(s, 'utf8');
-  for (let i = 0; i < n; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, 'utf8');
-  return n;
+/** Where headers are written before being copied out at their exact size; grows, then shrinks. */
+const SCRATCH_BYTES = 64 * 1024;
+let scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+
+/** Makes room for `more` bytes past pos in scratch, keeping what is written before pos. */
+function reserve(pos: number, more: number): void {
+  if (pos + more <= scratch.length) return;
+  const bigger = Buffer.allocUnsafe(Math.max(scratch.length * 2, pos + more));
+  scratch.copy(bigger, 0, 0, pos);
+  scratch = bigger;
 }
 
-/** Writes s (of UTF-8 length `bytes`) at pos; returns the position after it. */
-function writeString(buf: Buffer, pos: number, s: string, bytes: number): number {
-  if (bytes === s.length && bytes <= SHORT_STRING) {
-    for (let i = 0; i < bytes; i++) buf[pos + i] = s.charCodeAt(i);
-    return pos + bytes;
+/**
+ * Writes s at pos in scratch (room for 3 bytes per UTF-16 unit reserved); returns its UTF-8
+ * length. Short ASCII is copied in JS; the rest, or a string found not to be ASCII, by Buffer.
+ */
+function put(pos: number, s: string): number {
+  const n = s.length;
+  if (n <= SHORT_STRING) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) break;
+      scratch[pos + i] = c;
+    }
+    if (i === n) return n;
   }
-  return pos + buf.write(s, pos, bytes, 'utf8');
+  return scratch.write(s, pos, 'utf8');
 }
 
 /**
@@ -71,64 +85,78 @@ function writeString(buf: Buffer, pos: number, s: string, bytes: number): number
  */
 export function encodeRocketMQParts(cmd: RemotingCommand): [Buffer, Buffer | undefined] {
   const remark = cmd.remark ?? '';
-  const remarkBytes = remark === '' ? 0 : utf8Length(remark);
+  reserve(0, ROCKETMQ_HEADER_FIXED_BYTES + 3 * remark.length);
+  const b = scratch;
+  b.writeInt16BE(cmd.code, 0);
+  b[2] = languageByte(cmd.language);
+  b.writeInt16BE(cmd.version, 3);
+  b.writeInt32BE(cmd.opaque, 5);
+  b.writeInt32BE(cmd.flag, 9);
+  const remarkBytes = remark === '' ? 0 : put(17, remark);
+  b.writeInt32BE(remarkBytes, 13);
+  const extAt = 17 + remarkBytes;
+  let pos = extAt + 4;
   const ext = cmd.extFields;
-  let extBytes = 0;
   for (const k in ext) {
     if (!Object.hasOwn(ext, k)) continue;
     const v = ext[k];
     if (v === undefined || v === null) continue;
-    extBytes += 6 + utf8Length(k) + utf8Length(v);
-  }
-  const headerLength = ROCKETMQ_HEADER_FIXED_BYTES + remarkBytes + extBytes;
-  const bodyLength = cmd.body?.length ?? 0;
-  const out = Buffer.allocUnsafe(8 + headerLength);
-  out.writeInt32BE(4 + headerLength + bodyLength, 0);
-  out.writeInt32BE((1 << 24) | headerLength, 4);
-  out.writeInt16BE(cmd.code, 8);
-  out[10] = languageByte(cmd.language);
-  out.writeInt16BE(cmd.version, 11);
-  out.writeInt32BE(cmd.opaque, 13);
-  out.writeInt32BE(cmd.flag, 17);
-  out.writeInt32BE(remarkBytes, 21);
-  let pos = writeString(out, 25, remark, remarkBytes);
-  out.writeInt32BE(extBytes, pos);
-  pos += 4;
-  for (const k in ext) {
-    if (!Object.hasOwn(ext, k)) continue;
-    const v = ext[k];
-    if (v === undefined || v === null) continue;
-    // Measured again rather than kept from the first pass: an array of lengths per frame would
-    // cost more than re-scanning a short string.
-    const kb = utf8Length(k);
+    reserve(pos, 6 + 3 * (k.length + v.length));
+    const kb = put(pos + 2, k);
     if (kb > 0x7fff) throw new ProtocolError(`extFields key of ${kb} bytes exceeds int16`);
-    out.writeInt16BE(kb, pos);
-    pos = writeString(out, pos + 2, k, kb);
-    const vb = utf8Length(v);
-    out.writeInt32BE(vb, pos);
-    pos = writeString(out, pos + 4, v, vb);
+    scratch.writeInt16BE(kb, pos);
+    pos += 2 + kb;
+    const vb = put(pos + 4, v);
+    scratch.writeInt32BE(vb, pos);
+    pos += 4 + vb;
   }
-  assert(pos === 8 + headerLength, 'binary header wrote as many bytes as it measured');
+  scratch.writeInt32BE(pos - extAt - 4, extAt);
+  const bodyLength = cmd.body?.length ?? 0;
+  const out = Buffer.allocUnsafe(8 + pos);
+  out.writeInt32BE(4 + pos + bodyLength, 0);
+  out.writeInt32BE((1 << 24) | pos, 4);
+  scratch.copy(out, 8, 0, pos);
+  // One huge header must not keep its scratch alive for the life of the process.
+  if (scratch.length > SCRATCH_BYTES) scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
   return [out, bodyLength > 0 ? cmd.body : undefined];
 }
 
-/** s from b[start, end): short ASCII runs without a call into C++. */
+/**
+ * Recently decoded short ASCII strings, by a hash of their bytes. Field names and most values
+ * ('0', 'false', topic and group names) repeat on every request, and handing back the same
+ * string skips both the call into C++ that makes one and, for a key, its internalization when
+ * it becomes a property name. Bounded: a new string only replaces the one in its slot.
+ */
+const CACHE_SLOTS = 512;
+const CACHEABLE_BYTES = 24;
+const cache: (string | undefined)[] = new Array(CACHE_SLOTS).fill(undefined);
+
+/** s from b[start, end): a cached or single-byte string when it can be, else Buffer's UTF-8. */
 function readString(b: Buffer, start: number, end: number): string {
   const n = end - start;
-  if (n <= 16) {
-    let ascii = true;
-    for (let i = start; i < end; i++) {
-      if (b[i]! > 0x7f) {
-        ascii = false;
+  if (n === 1 && b[start]! < 0x80) return String.fromCharCode(b[start]!);
+  if (n > CACHEABLE_BYTES) return b.toString('utf8', start, end);
+  let h = n;
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (c > 0x7f) return b.toString('utf8', start, end);
+    h = (Math.imul(h, 31) + c) | 0;
+  }
+  const slot = h & (CACHE_SLOTS - 1);
+  const hit = cache[slot];
+  if (hit !== undefined && hit.length === n) {
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (hit.charCodeAt(i) !== b[start + i]) {
+        same = false;
         break;
       }
     }
-    if (ascii) {
-      if (n === 1) return String.fromCharCode(b[start]!);
-      return String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
-    }
+    if (same) return hit;
   }
-  return b.toString('utf8', start, end);
+  const s = b.toString('latin1', start, end);
+  cache[slot] = s;
+  return s;
 }
 
 /** `out[k] = v`, except that a key named __proto__ becomes a field instead of a prototype. */
