@@ -6,6 +6,7 @@
 // extFields values go out as strings; on input numbers and booleans (ali-ons) become strings.
 import { ProtocolError } from '../common/errors.js';
 import { KITEMQ_REMOTING_VERSION } from '../common/limits.js';
+import { type ExtFields, setField } from './ext-fields.js';
 import { parseHeaderJson } from './json-header.js';
 import {
   decodeRocketMQHeader,
@@ -21,7 +22,7 @@ export type SerializeTypeName = keyof typeof SerializeType;
 export const FLAG_RESPONSE = 1;
 export const FLAG_ONEWAY = 2;
 
-export type ExtFields = Record<string, string>;
+export type { ExtFields } from './ext-fields.js';
 
 export interface RemotingCommand {
   code: number;
@@ -121,20 +122,6 @@ export function createResponseWithFields(
     body,
     serializeType: request.serializeType,
   };
-}
-
-/** `out[k] = v`, except that a key named __proto__ becomes a field instead of a prototype. */
-function setField(out: ExtFields, k: string, v: string): void {
-  if (k === '__proto__') {
-    Object.defineProperty(out, k, {
-      value: v,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    out[k] = v;
-  }
 }
 
 /** Drops null/undefined values and turns every other scalar into its string form. */

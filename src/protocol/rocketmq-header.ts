@@ -9,7 +9,8 @@
 // copied byte by byte in JS, cheaper than a call into C++ per string; the rest go through
 // Buffer's UTF-8 codec.
 import { ProtocolError } from '../common/errors.js';
-import type { ExtFields, RemotingCommand } from './remoting-command.js';
+import { type ExtFields, setField } from './ext-fields.js';
+import type { RemotingCommand } from './remoting-command.js';
 
 /** LanguageCode by its byte (5.x LanguageCode.java); a byte past the end decodes as OTHER. */
 export const LANGUAGES = [
@@ -157,20 +158,6 @@ function readString(b: Buffer, start: number, end: number): string {
   const s = b.toString('latin1', start, end);
   cache[slot] = s;
   return s;
-}
-
-/** `out[k] = v`, except that a key named __proto__ becomes a field instead of a prototype. */
-function setField(out: ExtFields, k: string, v: string): void {
-  if (k === '__proto__') {
-    Object.defineProperty(out, k, {
-      value: v,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    out[k] = v;
-  }
 }
 
 function truncated(what: string, pos: number, need: number, end: number): ProtocolError {
