@@ -16,7 +16,7 @@ import {
 } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { type AllocateStrategy, allocateAveragely } from './impl/allocate.js';
-import { defaultSerializeType } from './impl/client-instance.js';
+import { defaultSerializeType } from './impl/client-transport.js';
 
 export type ConsumeFromWhere =
   | 'CONSUME_FROM_LAST_OFFSET'

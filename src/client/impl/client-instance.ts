@@ -7,7 +7,6 @@
 // to whichever member findBrokerAddressInSubscribe picks.
 
 import {
-  CLIENT_DEFAULT_SERIALIZE_TYPE,
   CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
   CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
 } from '../../common/limits.js';
@@ -21,37 +20,26 @@ import {
   type CheckTransactionStateRequestHeader,
   decodeCheckTransactionStateHeader,
 } from '../../protocol/headers/check-transaction-state.js';
-import {
-  createRequest,
-  type RemotingCommand,
-  type SerializeTypeName,
-} from '../../protocol/remoting-command.js';
+import { createRequest, type RemotingCommand } from '../../protocol/remoting-command.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
-import { RemotingClient } from '../../remoting/remoting-client.js';
+import type { RemotingClient } from '../../remoting/remoting-client.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
 import type { MessageQueue } from './allocate.js';
 import { BrokerAddrTable, type FoundBroker, MASTER_ID } from './broker-addr-table.js';
+import { type ClientTransport, clientRemoting } from './client-transport.js';
 import { answerConsumerAdminRequest, type ConsumerAdminSource } from './consumer-running-info.js';
 import { decodeMessages } from './decode-messages.js';
 
 const AUTO_CREATE_TOPIC_KEY = TBW102;
 
-/** ClientConfig's timing and transport fields; tests make the timings small. */
+/** ClientConfig's timing fields; tests make them small. */
 export interface ClientTimings {
   /** ms between route refreshes (RocketMQ: 30 s). */
   pollNameServerInterval?: number;
   /** ms between heartbeats to every broker (RocketMQ: 30 s). */
   heartbeatBrokerInterval?: number;
-  /** Header encoding of the requests this client sends (defaultSerializeType()). */
-  serializeType?: SerializeTypeName;
-}
-
-/** Java's rocketmq.serialize.type: env ROCKETMQ_SERIALIZE_TYPE, else ROCKETMQ binary. */
-export function defaultSerializeType(): SerializeTypeName {
-  const env = process.env.ROCKETMQ_SERIALIZE_TYPE;
-  return env === 'JSON' || env === 'ROCKETMQ' ? env : CLIENT_DEFAULT_SERIALIZE_TYPE;
 }
 
 export interface HeartbeatSource {
@@ -92,11 +80,10 @@ export class ClientInstance {
   private nsIndex = 0;
   private readonly log: Logger;
 
-  constructor(namesrvAddr: string, log: Logger, timings: ClientTimings = {}) {
+  constructor(namesrvAddr: string, log: Logger, timings: ClientTimings & ClientTransport = {}) {
     this.timings = {
       pollNameServerInterval: CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
       heartbeatBrokerInterval: CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
-      serializeType: defaultSerializeType(),
       ...timings,
     };
     this.namesrvAddrs = namesrvAddr
@@ -109,12 +96,7 @@ export class ClientInstance {
     // Java's buildMQClientId: the client's IP, then its instance name (pid#counter#time here), so
     // consoles and `consumerProgress -s`'s #Client IP show where a client runs.
     this.clientId = `${localIPv4()}@${process.pid}#${++instanceCounter}#${Date.now() % 1_000_000}`;
-    this.remoting = new RemotingClient(
-      log,
-      (cmd, conn) => this.onServerRequest(cmd, conn),
-      undefined,
-      this.timings.serializeType,
-    );
+    this.remoting = clientRemoting(log, (cmd, conn) => this.onServerRequest(cmd, conn), timings);
   }
 
   register(source: HeartbeatSource): void {
