@@ -11,12 +11,15 @@
 //                         body assembled by hand from MessageDecoder#encodeMessage's layout
 //                         (golden/spec-vectors.ts), and stored records we encode, together with
 //                         what ali-ons decodes from them (golden/record-decode.ts, golden/live.ts).
+//  * java-binary-*.json, go-binary-*.json  ROCKETMQ binary header frames laid out field by field
+//                         as RocketMQSerializable writes them (golden/rocketmq-binary-vectors.ts).
 // Tests read the fixtures; they never run this script.
 import { mkdirSync } from 'node:fs';
 import { captureEncoderCases } from './golden/encoder-cases.js';
 import { captureLive } from './golden/live.js';
 import { OUT_DIR } from './golden/out.js';
 import { captureRecordDecode } from './golden/record-decode.js';
+import { captureRocketMQBinaryVectors } from './golden/rocketmq-binary-vectors.js';
 import { captureSpecVectors } from './golden/spec-vectors.js';
 
 async function main(): Promise<void> {
@@ -24,6 +27,7 @@ async function main(): Promise<void> {
   captureEncoderCases();
   captureRecordDecode();
   captureSpecVectors();
+  captureRocketMQBinaryVectors();
   await captureLive();
 }
 

@@ -24,6 +24,7 @@ import { MQClientError } from './errors.js';
 import { allocateAveragely, type MessageQueue, queueKey } from './impl/allocate.js';
 import { MASTER_ID } from './impl/broker-addr-table.js';
 import { ClientInstance } from './impl/client-instance.js';
+import { defaultSerializeType } from './impl/client-transport.js';
 import { consumerData } from './impl/consumer-data.js';
 import type { Subscription } from './impl/consumer-parts.js';
 import { PullAPIWrapper, plainPullHeader } from './impl/pull-api.js';
@@ -43,6 +44,12 @@ export interface LitePullConsumerOptions {
   pollNameServerInterval?: number;
   /** ms between heartbeats to the brokers (ClientConfig.heartbeatBrokerInterval, 30 s). */
   heartbeatBrokerInterval?: number;
+  /**
+   * Header encoding of requests (Java's rocketmq.serialize.type): 'ROCKETMQ' binary by default
+   * (env ROCKETMQ_SERIALIZE_TYPE overrides the default), 'JSON' for brokers that only read JSON.
+   * Responses of either kind are read.
+   */
+  serializeType?: 'ROCKETMQ' | 'JSON';
   logger?: Logger;
 }
 
@@ -73,6 +80,7 @@ export class LitePullConsumer {
       pollTimeoutMs: LITE_PULL_DEFAULT_POLL_TIMEOUT_MS,
       pollNameServerInterval: CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
       heartbeatBrokerInterval: CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
+      serializeType: defaultSerializeType(),
       ...options,
     };
     const log =

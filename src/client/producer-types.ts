@@ -82,5 +82,11 @@ export interface ProducerOptions {
   pollNameServerInterval?: number;
   /** ms between heartbeats to the brokers (ClientConfig.heartbeatBrokerInterval, 30 s). */
   heartbeatBrokerInterval?: number;
+  /**
+   * Header encoding of requests (Java's rocketmq.serialize.type): 'ROCKETMQ' binary by default
+   * (env ROCKETMQ_SERIALIZE_TYPE overrides the default), 'JSON' for brokers that only read JSON.
+   * Responses of either kind are read.
+   */
+  serializeType?: 'ROCKETMQ' | 'JSON';
   logger?: Logger;
 }

@@ -26,6 +26,7 @@ import { MQClientError } from './errors.js';
 import type { MessageQueue } from './impl/allocate.js';
 import { encodeMessageBatch } from './impl/batch.js';
 import { ClientInstance } from './impl/client-instance.js';
+import { defaultSerializeType } from './impl/client-transport.js';
 import { compressBody } from './impl/compression.js';
 import { FaultStrategy } from './impl/fault-strategy.js';
 import { unwrapNamespace, wrapNamespace } from './impl/namespace.js';
@@ -68,6 +69,7 @@ export class Producer {
       namespace: '',
       pollNameServerInterval: CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
       heartbeatBrokerInterval: CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
+      serializeType: defaultSerializeType(),
       ...options,
     };
     this.opts.producerGroup = wrapNamespace(this.opts.namespace, this.opts.producerGroup);

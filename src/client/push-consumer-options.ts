@@ -16,6 +16,7 @@ import {
 } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { type AllocateStrategy, allocateAveragely } from './impl/allocate.js';
+import { defaultSerializeType } from './impl/client-transport.js';
 
 export type ConsumeFromWhere =
   | 'CONSUME_FROM_LAST_OFFSET'
@@ -64,6 +65,12 @@ export interface PushConsumerOptions {
   heartbeatBrokerInterval?: number;
   /** ms between offset commits beside the pulls' own (persistConsumerOffsetInterval, 5 s). */
   persistConsumerOffsetInterval?: number;
+  /**
+   * Header encoding of requests (Java's rocketmq.serialize.type): 'ROCKETMQ' binary by default
+   * (env ROCKETMQ_SERIALIZE_TYPE overrides the default), 'JSON' for brokers that only read JSON.
+   * Responses of either kind are read.
+   */
+  serializeType?: 'ROCKETMQ' | 'JSON';
   logger?: Logger;
 }
 
@@ -88,6 +95,7 @@ export function withDefaults(
     pollNameServerInterval: CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
     heartbeatBrokerInterval: CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
     persistConsumerOffsetInterval: CONSUMER_PERSIST_OFFSET_INTERVAL_MS,
+    serializeType: defaultSerializeType(),
     ...options,
   };
 }

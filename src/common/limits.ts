@@ -131,6 +131,12 @@ export const CLIENT_DEFAULT_TOPIC_QUEUE_NUMS = 4;
 export const CLIENT_POLL_NAME_SERVER_INTERVAL_MS = 30_000;
 /** ClientConfig.heartbeatBrokerInterval. */
 export const CLIENT_HEARTBEAT_BROKER_INTERVAL_MS = 30_000;
+/**
+ * rocketmq.serialize.type of our SDK (env ROCKETMQ_SERIALIZE_TYPE overrides it, as for Java):
+ * binary headers, which every RocketMQ broker reads and which cost less to write and parse than
+ * JSON. Java clients default to JSON.
+ */
+export const CLIENT_DEFAULT_SERIALIZE_TYPE: 'ROCKETMQ' | 'JSON' = 'ROCKETMQ';
 /** Remoting version we answer with: MQVersion V5_3_3 ordinal (clients gate SQL92 on >= 232). */
 export const KITEMQ_REMOTING_VERSION = 479;
 /** Broker2Client#callClient: how long a broker waits for a client's answer to 307/309. */

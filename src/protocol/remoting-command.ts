@@ -1,19 +1,28 @@
 // RemotingCommand codec (spec part 1 §1.2–§1.9). Frame on the wire:
 //   int32 L (bytes after itself) | int32 (serializeType << 24 | headerLength) | header | body
-// Header is JSON (type 0) or ROCKETMQ binary (type 1). We always answer in JSON: ali-ons and the
-// C++ client read the second int32 as a plain header length. extFields values go out as strings;
-// on input numbers and booleans (ali-ons) are coerced to strings.
+// Header is JSON (type 0) or ROCKETMQ binary (type 1, rocketmq-header.ts). A command carries the
+// type it came in or goes out with; a server answers in its request's type, which keeps JSON-only
+// clients (ali-ons, C++: they read the second int32 as a plain header length) on JSON.
+// extFields values go out as strings; on input numbers and booleans (ali-ons) become strings.
 import { ProtocolError } from '../common/errors.js';
 import { KITEMQ_REMOTING_VERSION } from '../common/limits.js';
+import { type ExtFields, setField } from './ext-fields.js';
 import { parseHeaderJson } from './json-header.js';
+import {
+  decodeRocketMQHeader,
+  encodeRocketMQParts,
+  fitsRocketMQHeader,
+} from './rocketmq-header.js';
 
 export const SerializeType = { JSON: 0, ROCKETMQ: 1 } as const;
 export type SerializeTypeValue = (typeof SerializeType)[keyof typeof SerializeType];
+/** The names Java's rocketmq.serialize.type takes. */
+export type SerializeTypeName = keyof typeof SerializeType;
 
 export const FLAG_RESPONSE = 1;
 export const FLAG_ONEWAY = 2;
 
-export type ExtFields = Record<string, string>;
+export type { ExtFields } from './ext-fields.js';
 
 export interface RemotingCommand {
   code: number;
@@ -24,6 +33,8 @@ export interface RemotingCommand {
   remark?: string | undefined;
   extFields: ExtFields;
   body?: Buffer | undefined;
+  /** The header's encoding; absent means JSON. Responses take their request's. */
+  serializeType?: SerializeTypeValue | undefined;
 }
 
 export function isResponse(cmd: RemotingCommand): boolean {
@@ -70,7 +81,7 @@ export function createRequestWithFields(
 }
 
 export function createResponse(
-  request: Pick<RemotingCommand, 'opaque'>,
+  request: Pick<RemotingCommand, 'opaque' | 'serializeType'>,
   code: number,
   remark?: string,
   extFields: Record<string, string | number | boolean | bigint | undefined | null> = {},
@@ -85,6 +96,7 @@ export function createResponse(
     remark,
     extFields: stringifyFields(extFields),
     body,
+    serializeType: request.serializeType,
   };
 }
 
@@ -93,7 +105,7 @@ export function createResponse(
  * them: the send and pull answers, once per message, with no second object.
  */
 export function createResponseWithFields(
-  request: Pick<RemotingCommand, 'opaque'>,
+  request: Pick<RemotingCommand, 'opaque' | 'serializeType'>,
   code: number,
   remark: string | undefined,
   extFields: ExtFields,
@@ -108,21 +120,8 @@ export function createResponseWithFields(
     remark,
     extFields,
     body,
+    serializeType: request.serializeType,
   };
-}
-
-/** `out[k] = v`, except that a key named __proto__ becomes a field instead of a prototype. */
-function setField(out: ExtFields, k: string, v: string): void {
-  if (k === '__proto__') {
-    Object.defineProperty(out, k, {
-      value: v,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    out[k] = v;
-  }
 }
 
 /** Drops null/undefined values and turns every other scalar into its string form. */
@@ -140,7 +139,7 @@ export function stringifyFields(
   return out;
 }
 
-/** Encodes a whole frame, length prefix included, with a JSON header. */
+/** Encodes a whole frame, length prefix included, in the command's serialize type. */
 export function encodeCommand(cmd: RemotingCommand): Buffer {
   const [head, body] = encodeCommandParts(cmd);
   return body ? Buffer.concat([head, body]) : head;
@@ -151,6 +150,15 @@ export function encodeCommand(cmd: RemotingCommand): Buffer {
  * writev, so a pull response's stored records are not copied once more.
  */
 export function encodeCommandParts(cmd: RemotingCommand): [Buffer, Buffer | undefined] {
+  // A code or version past int16 (5.x POP codes) cannot travel in binary: that frame goes as
+  // JSON, which every peer that sent binary also reads.
+  if (cmd.serializeType === SerializeType.ROCKETMQ && fitsRocketMQHeader(cmd)) {
+    return encodeRocketMQParts(cmd);
+  }
+  return encodeJsonParts(cmd);
+}
+
+function encodeJsonParts(cmd: RemotingCommand): [Buffer, Buffer | undefined] {
   // The same bytes JSON.stringify gives for the whole header (key order included), ~20 % faster:
   // only the strings go through it. Numbers are integers (the decoder insists on it).
   const remark = cmd.remark === undefined ? '' : `,"remark":${JSON.stringify(cmd.remark)}`;
@@ -181,14 +189,13 @@ export function decodeCommand(frame: Buffer, copyBody = true): RemotingCommand {
       `header length ${headerLength} exceeds frame payload ${frame.length - 4}`,
     );
   }
-  const headerBytes = frame.subarray(4, 4 + headerLength);
   const bodyBytes = frame.subarray(4 + headerLength);
   // Copied out by default so a body kept for long (a client's pulled messages) does not pin the
   // network chunk; a broker stores or parses a request's body at once and skips the copy.
   const body = bodyBytes.length === 0 ? undefined : copyBody ? Buffer.from(bodyBytes) : bodyBytes;
   let cmd: RemotingCommand;
-  if (type === SerializeType.JSON) cmd = decodeJsonHeader(headerBytes);
-  else if (type === SerializeType.ROCKETMQ) cmd = decodeBinaryHeader(headerBytes);
+  if (type === SerializeType.JSON) cmd = decodeJsonHeader(frame.subarray(4, 4 + headerLength));
+  else if (type === SerializeType.ROCKETMQ) cmd = decodeRocketMQHeader(frame, 4, 4 + headerLength);
   else throw new ProtocolError(`unknown serialize type ${type} in frame header`);
   cmd.body = body;
   return cmd;
@@ -251,95 +258,8 @@ function coerceExtFields(v: unknown): ExtFields {
   return out;
 }
 
-const LANGUAGES = [
-  'JAVA',
-  'CPP',
-  'DOTNET',
-  'PYTHON',
-  'DELPHI',
-  'ERLANG',
-  'RUBY',
-  'OTHER',
-  'HTTP',
-  'GO',
-  'PHP',
-  'OMS',
-  'RUST',
-  'NODE_JS',
-];
-
-function decodeBinaryHeader(b: Buffer): Omit<RemotingCommand, 'body'> {
-  const need = (pos: number, n: number, what: string) => {
-    if (n < 0) throw new ProtocolError(`binary header has a negative length for ${what}`);
-    if (pos + n > b.length) throw new ProtocolError(`binary header truncated reading ${what}`);
-  };
-  need(0, 21, 'fixed fields');
-  const code = b.readInt16BE(0);
-  const language = LANGUAGES[b.readInt8(2)] ?? 'OTHER';
-  const version = b.readInt16BE(3);
-  const opaque = b.readInt32BE(5);
-  const flag = b.readInt32BE(9);
-  const remarkLength = b.readInt32BE(13);
-  let pos = 17;
-  need(pos, remarkLength, 'remark');
-  const remark = remarkLength > 0 ? b.toString('utf8', pos, pos + remarkLength) : undefined;
-  pos += remarkLength;
-  need(pos, 4, 'extFields length');
-  const extLength = b.readInt32BE(pos);
-  pos += 4;
-  need(pos, extLength, 'extFields');
-  const end = pos + extLength;
-  const extFields: ExtFields = {};
-  while (pos < end) {
-    need(pos, 2, 'extFields key length');
-    const kl = b.readInt16BE(pos);
-    pos += 2;
-    need(pos, kl, 'extFields key');
-    need(pos, kl + 4, 'extFields key');
-    const key = b.toString('utf8', pos, pos + kl);
-    pos += kl;
-    const vl = b.readInt32BE(pos);
-    pos += 4;
-    need(pos, vl, 'extFields value');
-    // Java decodes zero-length keys and values as null: the entry is absent. setField, since a
-    // key named __proto__ was dropped by a plain assignment (the JSON header keeps it).
-    if (kl > 0 && vl > 0) setField(extFields, key, b.toString('utf8', pos, pos + vl));
-    pos += vl;
-  }
-  if (pos !== end) throw new ProtocolError('binary header extFields overrun');
-  return { code, language, version, opaque, flag, remark, extFields };
-}
-
-/** Encodes a ROCKETMQ binary header frame; used by tests and by the Java-compat golden vectors. */
+/** A ROCKETMQ binary header frame whatever cmd.serializeType says: for goldens and tests. */
 export function encodeBinaryCommand(cmd: RemotingCommand): Buffer {
-  const remark = cmd.remark ? Buffer.from(cmd.remark, 'utf8') : Buffer.alloc(0);
-  const entries: Buffer[] = [];
-  for (const [k, v] of Object.entries(cmd.extFields)) {
-    const kb = Buffer.from(k, 'utf8');
-    const vb = Buffer.from(v, 'utf8');
-    const e = Buffer.allocUnsafe(6 + kb.length + vb.length);
-    e.writeInt16BE(kb.length, 0);
-    kb.copy(e, 2);
-    e.writeInt32BE(vb.length, 2 + kb.length);
-    vb.copy(e, 6 + kb.length);
-    entries.push(e);
-  }
-  const ext = Buffer.concat(entries);
-  const header = Buffer.allocUnsafe(21 + remark.length + ext.length);
-  header.writeInt16BE(cmd.code, 0);
-  header.writeInt8(Math.max(0, LANGUAGES.indexOf(cmd.language)), 2);
-  header.writeInt16BE(cmd.version, 3);
-  header.writeInt32BE(cmd.opaque, 5);
-  header.writeInt32BE(cmd.flag, 9);
-  header.writeInt32BE(remark.length, 13);
-  remark.copy(header, 17);
-  header.writeInt32BE(ext.length, 17 + remark.length);
-  ext.copy(header, 21 + remark.length);
-  const body = cmd.body ?? Buffer.alloc(0);
-  const out = Buffer.allocUnsafe(8 + header.length + body.length);
-  out.writeInt32BE(4 + header.length + body.length, 0);
-  out.writeInt32BE((SerializeType.ROCKETMQ << 24) | header.length, 4);
-  header.copy(out, 8);
-  body.copy(out, 8 + header.length);
-  return out;
+  const [head, body] = encodeRocketMQParts(cmd);
+  return body ? Buffer.concat([head, body]) : head;
 }

@@ -16,6 +16,7 @@ import {
   FLAG_ONEWAY,
   isResponse,
   type RemotingCommand,
+  type SerializeTypeValue,
 } from '../protocol/remoting-command.js';
 import { requestCodeName } from '../protocol/request-code.js';
 import {
@@ -90,10 +91,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * handled, so they may point into the network chunk instead of being copied out of it.
    */
   private readonly copyBodies: boolean;
+  /**
+   * The header encoding of requests this side starts (responses take their request's): an SDK
+   * connection's choice, JSON on a server's.
+   */
+  private readonly serializeType: SerializeTypeValue | undefined;
 
-  constructor(socket: Socket, log: Logger, opts: { copyBodies?: boolean } = {}) {
+  constructor(
+    socket: Socket,
+    log: Logger,
+    opts: { copyBodies?: boolean; serializeType?: SerializeTypeValue } = {},
+  ) {
     super();
     this.copyBodies = opts.copyBodies ?? true;
+    this.serializeType = opts.serializeType;
     this.socket = socket;
     this.log = log;
     this.remoteAddress = formatAddress(socket.remoteAddress ?? '0.0.0.0', socket.remotePort ?? 0);
@@ -141,6 +152,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     const opaque = this.allocateOpaque();
     cmd.opaque = opaque;
+    cmd.serializeType ??= this.serializeType;
     const deadline = Date.now() + timeoutMs;
     return new Promise<RemotingCommand>((resolve, reject) => {
       this.pending.set(opaque, { resolve, reject, deadline, code: cmd.code, timeoutMs });
@@ -159,6 +171,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   invokeOneway(cmd: RemotingCommand): void {
     cmd.opaque = this.allocateOpaque();
     cmd.flag |= FLAG_ONEWAY;
+    cmd.serializeType ??= this.serializeType;
     this.send(cmd);
   }
 

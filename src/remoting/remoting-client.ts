@@ -4,7 +4,11 @@ import { connect } from 'node:net';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { parseAddress } from '../message/socket-address.js';
-import type { RemotingCommand } from '../protocol/remoting-command.js';
+import {
+  type RemotingCommand,
+  SerializeType,
+  type SerializeTypeName,
+} from '../protocol/remoting-command.js';
 import { Connection } from './connection.js';
 import { RemotingConnectError } from './errors.js';
 
@@ -19,15 +23,22 @@ export class RemotingClient {
   private readonly log: Logger;
   private readonly onRequest: ServerRequestHandler | undefined;
   private readonly connectTimeoutMs: number;
+  private readonly serializeType: (typeof SerializeType)[SerializeTypeName];
 
+  /**
+   * serializeType: how requests from this client encode their header (Java's
+   * rocketmq.serialize.type). JSON by default, which every peer reads; the SDK picks ROCKETMQ.
+   */
   constructor(
     log: Logger,
     onRequest?: ServerRequestHandler,
     connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
+    serializeType: SerializeTypeName = 'JSON',
   ) {
     this.log = log;
     this.onRequest = onRequest;
     this.connectTimeoutMs = connectTimeoutMs;
+    this.serializeType = SerializeType[serializeType];
   }
 
   invoke(
@@ -98,7 +109,7 @@ export class RemotingClient {
       });
       socket.once('connect', () => {
         clearTimeout(timer);
-        const conn = new Connection(socket, this.log);
+        const conn = new Connection(socket, this.log, { serializeType: this.serializeType });
         conn.on('request', (cmd) => this.onRequest?.(cmd, conn, addr));
         resolve(conn);
       });

@@ -165,6 +165,9 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   private reply(conn: Connection, req: RemotingCommand, res: RemotingCommand): void {
     if (isOneway(req)) return;
     res.opaque = req.opaque;
+    // A client that cannot read binary headers never sends one, so answering in the request's
+    // serialization is safe for all (a Java server answers in its own configured type instead).
+    res.serializeType = req.serializeType;
     conn.send(res);
   }
 

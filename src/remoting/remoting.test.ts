@@ -15,6 +15,7 @@ import {
   decodeCommand,
   encodeCommand,
   type RemotingCommand,
+  SerializeType,
 } from '../protocol/remoting-command.js';
 import { ResponseCode } from '../protocol/response-code.js';
 import type { Connection } from './connection.js';
@@ -149,6 +150,25 @@ describe('RemotingServer + RemotingClient on loopback', () => {
       expect(res.extFields).toEqual({ topic: 'T', n: '3' });
       expect(res.body?.toString('utf8')).toBe('订单');
       expect(res.language).toBe('JAVA');
+    }
+  });
+
+  it('a ROCKETMQ client sends binary headers and gets its answers, errors included, in binary', async () => {
+    const binary = new RemotingClient(silentLogger(), undefined, undefined, 'ROCKETMQ');
+    try {
+      const res = await binary.invoke(addr, createRequest(CODE_ECHO, 0, { topic: 'T' }));
+      expect(calls.at(-1)!.serializeType).toBe(SerializeType.ROCKETMQ);
+      expect([res.serializeType, res.extFields]).toEqual([SerializeType.ROCKETMQ, { topic: 'T' }]);
+      const failed = await binary.invoke(addr, createRequest(CODE_PLAIN_ERROR, 0));
+      expect([failed.serializeType, failed.code]).toEqual([
+        SerializeType.ROCKETMQ,
+        ResponseCode.SYSTEM_ERROR,
+      ]);
+      const json = await client.invoke(addr, createRequest(CODE_ECHO, 0));
+      expect(calls.at(-1)!.serializeType).toBeUndefined();
+      expect(json.serializeType).toBeUndefined();
+    } finally {
+      binary.close();
     }
   });
 

@@ -19,11 +19,12 @@ import { createRequest, type RemotingCommand } from '../../protocol/remoting-com
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Connection } from '../../remoting/connection.js';
-import { RemotingClient } from '../../remoting/remoting-client.js';
+import type { RemotingClient } from '../../remoting/remoting-client.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
 import type { MessageQueue } from './allocate.js';
 import { BrokerAddrTable, type FoundBroker, MASTER_ID } from './broker-addr-table.js';
 import { onCheckTransactionState, type TransactionChecker } from './check-transaction-state.js';
+import { type ClientTransport, clientRemoting } from './client-transport.js';
 import { answerConsumerAdminRequest, type ConsumerAdminSource } from './consumer-running-info.js';
 import { answerOffsetRequest, type OffsetResetTarget } from './offset-requests.js';
 
@@ -69,7 +70,7 @@ export class ClientInstance {
   private nsIndex = 0;
   private readonly log: Logger;
 
-  constructor(namesrvAddr: string, log: Logger, timings: ClientTimings = {}) {
+  constructor(namesrvAddr: string, log: Logger, timings: ClientTimings & ClientTransport = {}) {
     this.timings = {
       pollNameServerInterval: CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
       heartbeatBrokerInterval: CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
@@ -85,7 +86,7 @@ export class ClientInstance {
     // Java's buildMQClientId: the client's IP, then its instance name (pid#counter#time here), so
     // consoles and `consumerProgress -s`'s #Client IP show where a client runs.
     this.clientId = `${localIPv4()}@${process.pid}#${++instanceCounter}#${Date.now() % 1_000_000}`;
-    this.remoting = new RemotingClient(log, (cmd, conn) => this.onServerRequest(cmd, conn));
+    this.remoting = clientRemoting(log, (cmd, conn) => this.onServerRequest(cmd, conn), timings);
   }
 
   register(source: HeartbeatSource): void {
