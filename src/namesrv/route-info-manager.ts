@@ -35,6 +35,13 @@ export interface RegisterRequest {
   haServerAddr: string;
   heartbeatTimeoutMillis?: number;
   body: RegisterBrokerBody;
+  /**
+   * The body holds every topic of the broker (completeTopicTable=true, sent by KiteMQ brokers on
+   * full registrations): topics missing from it lose this broker's queues. Without it a body may
+   * be partial (registerIncrementBrokerData, a split batch) and only adds or updates, as Apache's
+   * name server does with deleteTopicWithBrokerRegistration off (its default).
+   */
+  complete?: boolean;
   conn?: Connection;
 }
 
@@ -97,7 +104,7 @@ export class RouteInfoManager {
         const queues = this.topicQueueTable.get(tc.topicName);
         if (changed || !queues?.has(r.brokerName)) this.putQueueData(tc.topicName, qd);
       }
-      if (changed) this.dropTopicsMissingFrom(r.brokerName, r.body);
+      if (r.complete) this.dropTopicsMissingFrom(r.brokerName, r.body);
     }
     this.brokerLiveTable.set(r.brokerAddr, {
       clusterName: r.clusterName,
@@ -128,10 +135,13 @@ export class RouteInfoManager {
     m.set(qd.brokerName, qd);
   }
 
-  /** A full registration is authoritative: topics the master no longer has lose its queues. */
+  /**
+   * A complete registration is authoritative: topics the master no longer has lose its queues.
+   * Whatever its DataVersion: the delete's own registration may have missed this name server.
+   */
   private dropTopicsMissingFrom(brokerName: string, body: RegisterBrokerBody): void {
-    if (Object.keys(body.topicConfigTable).length <= 1) return; // single-topic pushes are partial
-    for (const [topic, m] of [...this.topicQueueTable]) {
+    // Deleting the entry being visited is safe in a Map iteration; no copy of 100k entries.
+    for (const [topic, m] of this.topicQueueTable) {
       if (m.has(brokerName) && !(topic in body.topicConfigTable)) {
         m.delete(brokerName);
         if (m.size === 0) this.topicQueueTable.delete(topic);

@@ -50,9 +50,12 @@ export function readJsonFile<T>(path: string, io: FileIO = nodeFileIO): T | unde
   );
 }
 
-export function writeJsonFile(path: string, value: unknown, io: FileIO = nodeFileIO): void {
+/** Returns the bytes written (the file's new size). */
+export function writeJsonFile(path: string, value: unknown, io: FileIO = nodeFileIO): number {
   io.mkdirp(dirname(path));
   const previous = io.readFile(path);
   if (previous !== undefined) io.writeFileAtomic(`${path}.bak`, previous);
-  io.writeFileAtomic(path, JSON.stringify(value, null, 2));
+  const text = JSON.stringify(value, null, 2);
+  io.writeFileAtomic(path, text);
+  return Buffer.byteLength(text);
 }

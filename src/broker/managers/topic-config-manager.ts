@@ -1,17 +1,23 @@
 // Topic configurations owned by this broker (TopicConfigManager): persisted in
 // <root>/config/topics.json, versioned by a DataVersion the name server compares, and seeded with
 // the system topics RocketMQ brokers create at start (TBW102 when autoCreateTopicEnable).
+// A change is one line appended to topics.json.log (topic-config-log.ts) rather than a rewrite of
+// every topic; topics.json is rewritten when that log outgrows it, at start and at shutdown.
 
 import { join } from 'node:path';
 import { assert } from '../../common/assert.js';
 import type { BrokerConfig } from '../../common/config/broker-config.js';
-import { SCHEDULE_TOPIC_QUEUE_NUM } from '../../common/limits.js';
+import {
+  SCHEDULE_TOPIC_QUEUE_NUM,
+  TOPIC_CONFIG_LOG_MIN_COMPACT_BYTES,
+} from '../../common/limits.js';
 import type { Logger } from '../../common/logger.js';
 import { isInherited, PERM_INHERIT, PERM_READ, PERM_WRITE } from '../../common/perm.js';
 import { parseMessageDelayLevel, SCHEDULE_TOPIC } from '../../message/delay-level.js';
 import { TIMER_TOPIC } from '../../message/system-topics.js';
 import { retryTopic, TBW102 } from '../topic-validator.js';
 import { readJsonFile, writeJsonFile } from './config-file.js';
+import { TopicConfigLog, type TopicLogEntry } from './topic-config-log.js';
 
 export type TopicFilterType = 'SINGLE_TAG' | 'MULTI_TAG';
 
@@ -70,8 +76,15 @@ export class TopicConfigManager {
   private readonly table = new Map<string, TopicConfig>();
   private readonly path: string;
   dataVersion: DataVersion = { counter: 0, stateVersion: 0, timestamp: Date.now() };
-  /** Called with the topics that changed, so the broker can register them at once. */
-  onChange: (changed: TopicConfig[]) => void = () => {};
+  /**
+   * Called after each change, so the broker can register it at once: with the topics created or
+   * updated, or undefined when name servers need every topic again (a delete, a version bump, a
+   * slave's sync).
+   */
+  onChange: (changed: TopicConfig[] | undefined) => void = () => {};
+  private readonly changeLog: TopicConfigLog;
+  /** Size of topics.json when last written: the log is folded in once it grows past this. */
+  private snapshotBytes = 0;
 
   private readonly config: BrokerConfig;
   private readonly log: Logger;
@@ -80,6 +93,7 @@ export class TopicConfigManager {
     this.config = config;
     this.log = log;
     this.path = join(config.storePathRootDir, 'config', 'topics.json');
+    this.changeLog = new TopicConfigLog(`${this.path}.log`);
   }
 
   load(): void {
@@ -90,7 +104,24 @@ export class TopicConfigManager {
       }
       if (file.dataVersion) this.dataVersion = file.dataVersion;
     }
+    const { entries, note } = this.changeLog.replay(this.dataVersion);
+    if (note) this.log.warn({ path: this.changeLog.path }, note);
+    for (const e of entries) this.apply(e);
     this.seedSystemTopics();
+    // The replayed changes go into topics.json now, so the file people copy is current.
+    if (!file || entries.length > 0 || note) this.persist();
+    else this.changeLog.reset(this.dataVersion);
+    this.log.info({ topics: this.table.size, replayed: entries.length }, 'topic configs loaded');
+  }
+
+  private apply(e: TopicLogEntry): void {
+    if ('put' in e)
+      this.table.set(e.put.topicName, {
+        ...newTopicConfig(e.put.topicName, e.put.readQueueNums),
+        ...e.put,
+      });
+    else if ('del' in e) this.table.delete(e.del);
+    this.dataVersion = { ...e.v, stateVersion: e.v.stateVersion ?? 0 };
   }
 
   private seedSystemTopics(): void {
@@ -129,14 +160,14 @@ export class TopicConfigManager {
     const old = this.table.get(tc.topicName);
     if (old && JSON.stringify(old) === JSON.stringify(tc)) return false;
     this.table.set(tc.topicName, tc);
-    this.commitChange([tc]);
+    this.commitChange([tc], topicEntry);
     this.log.info({ topic: tc.topicName, old, new: tc }, 'topic config updated');
     return true;
   }
 
   delete(topic: string): boolean {
     if (!this.table.delete(topic)) return false;
-    this.commitChange([]);
+    this.commitChange(undefined, (v) => ({ v, del: topic }));
     return true;
   }
 
@@ -154,7 +185,7 @@ export class TopicConfigManager {
     for (const tc of table) this.table.set(tc.topicName, tc);
     this.dataVersion = { stateVersion: 0, ...dataVersion };
     this.persist();
-    this.onChange([...this.table.values()]);
+    this.onChange(undefined);
     return true;
   }
 
@@ -182,7 +213,7 @@ export class TopicConfigManager {
       topicFilterType: def.topicFilterType,
     };
     this.table.set(topic, tc);
-    this.commitChange([tc]);
+    this.commitChange([tc], topicEntry);
     this.log.info({ topic, queues: n, defaultTopic }, 'topic auto-created by a send');
     return tc;
   }
@@ -202,30 +233,58 @@ export class TopicConfigManager {
     if (existing) return existing;
     const tc = newTopicConfig(topic, queueNums, perm);
     this.table.set(topic, tc);
-    this.commitChange([tc]);
+    this.commitChange([tc], topicEntry);
     this.log.info({ topic, queueNums, perm }, 'retry/DLQ topic created');
     return tc;
   }
 
   /** TopicConfigManager#getDataVersion().nextVersion(): no topic changed, but routes must. */
   nextDataVersion(): void {
-    this.commitChange([]);
+    this.commitChange(undefined, (v) => ({ v }));
   }
 
-  private commitChange(changed: TopicConfig[]): void {
+  /** Resolves once every change made so far survives a crash; answer the change after it. */
+  durable(): Promise<void> {
+    return this.changeLog.durable();
+  }
+
+  private commitChange(
+    changed: TopicConfig[] | undefined,
+    entry: (v: DataVersion, changed: TopicConfig[] | undefined) => TopicLogEntry,
+  ): void {
     this.dataVersion = {
       counter: this.dataVersion.counter + 1,
       stateVersion: this.dataVersion.stateVersion,
       timestamp: Date.now(),
     };
-    this.persist();
+    this.changeLog.append(entry(this.dataVersion, changed));
+    // Folded in once the log outgrows the snapshot: a rewrite of n topics every ~n changes keeps
+    // the cost per change constant, and replay at start stays shorter than the snapshot's read.
+    if (this.changeLog.bytes > Math.max(TOPIC_CONFIG_LOG_MIN_COMPACT_BYTES, this.snapshotBytes)) {
+      this.persist();
+    }
     this.onChange(changed);
   }
 
+  /** Rewrites topics.json (its previous version kept as .bak) and starts an empty change log. */
   persist(): void {
-    writeJsonFile(this.path, {
+    const file = {
       dataVersion: this.dataVersion,
       topicConfigTable: Object.fromEntries(this.table),
-    } satisfies TopicsFile);
+    } satisfies TopicsFile;
+    this.snapshotBytes = writeJsonFile(this.path, file);
+    this.changeLog.reset(this.dataVersion);
+  }
+
+  /** At shutdown: topics.json holds every change, and the log is empty. */
+  close(): void {
+    this.persist();
+    this.changeLog.close();
   }
 }
+
+const topicEntry = (v: DataVersion, changed: TopicConfig[] | undefined): TopicLogEntry => {
+  const tc = changed?.[0];
+  assert(tc !== undefined && changed?.length === 1, 'a topic entry holds one topic');
+  return { v, put: tc };
+};
