@@ -16,32 +16,26 @@
 // each name server). A full body past REGISTER_BROKER_BODY_MAX_BYTES is compressed, and split in
 // batches of splitRegistrationSize if still too big; batches are partial, so not marked complete.
 
-import { promisify } from 'node:util';
-import { deflate } from 'node:zlib';
 import type { BrokerConfig } from '../common/config/broker-config.js';
 import {
   DEFAULT_REGISTER_BROKER_TIMEOUT_MS,
-  REGISTER_BROKER_BODY_MAX_BYTES,
   REGISTER_NAME_SERVER_PERIOD_MAX_MS,
   REGISTER_NAME_SERVER_PERIOD_MIN_MS,
   TOPIC_CHANGE_REGISTER_WAIT_MS,
   UNREGISTER_BROKER_TIMEOUT_MS,
 } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
-import { isReadable, isWriteable } from '../common/perm.js';
-import { bodyCrc32 } from '../message/record-codec.js';
-import {
-  encodeCompressedRegisterLayout,
-  encodeRegisterBrokerBody,
-  type RegisterBodyInput,
-} from '../protocol/bodies/register-broker-body.js';
 import { createRequest } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
 import type { RemotingClient } from '../remoting/remoting-client.js';
 import type { TopicConfig, TopicConfigManager } from './managers/topic-config-manager.js';
-
-const deflateAsync = promisify(deflate);
+import {
+  buildRegisterRequests,
+  type RegisterHeader,
+  type RegisterIdentity,
+  registerBodyInput,
+} from './register-requests.js';
 
 export function parseNamesrvAddr(list: string): string[] {
   return list
@@ -278,8 +272,8 @@ export class NamesrvRegistration implements TopicChangePublisher {
     const topics = incremental ? this.changedTopics() : this.topics.all();
     this.dirty.clear();
     if (!incremental) this.fullPending = false;
-    const input = this.bodyInput(topics);
-    const built = this.buildRequests(input, !incremental);
+    const input = registerBodyInput(topics, this.topics.dataVersion, this.brokerPermission);
+    const built = buildRegisterRequests(this.identity(), input, !incremental);
     // Sent in the order built: a full body still deflating must not land after a later
     // incremental one, or its complete table (without the new topic) would drop that topic.
     const requests = Promise.all([this.lastBuilt, built]).then(([, reqs]) => reqs);
@@ -301,6 +295,15 @@ export class NamesrvRegistration implements TopicChangePublisher {
     return r;
   }
 
+  private identity(): RegisterIdentity {
+    return {
+      config: this.config,
+      brokerAddr: this.brokerAddr,
+      haServerAddr: this.haServerAddr ?? `${this.config.brokerIP2}:${this.config.listenPort + 1}`,
+      log: this.log,
+    };
+  }
+
   private changedTopics(): TopicConfig[] {
     const out: TopicConfig[] = [];
     for (const name of this.dirty) {
@@ -308,65 +311,6 @@ export class NamesrvRegistration implements TopicChangePublisher {
       if (tc) out.push(tc);
     }
     return out;
-  }
-
-  private header(body: Buffer, compressed: boolean, complete: boolean): RegisterHeader {
-    const h: RegisterHeader = {
-      brokerName: this.config.brokerName,
-      brokerAddr: this.brokerAddr,
-      clusterName: this.config.brokerClusterName,
-      haServerAddr: this.haServerAddr ?? `${this.config.brokerIP2}:${this.config.listenPort + 1}`,
-      brokerId: this.config.brokerId,
-      compressed,
-      bodyCrc32: bodyCrc32(body),
-    };
-    if (complete) h.completeTopicTable = true;
-    return h;
-  }
-
-  /**
-   * One request, or the batches of a split registration (BrokerController#registerBrokerAll with
-   * enableSplitRegistration), each with the same DataVersion.
-   */
-  private async buildRequests(
-    input: RegisterBodyInput,
-    complete: boolean,
-  ): Promise<{ header: RegisterHeader; body: Buffer }[]> {
-    const c = this.config;
-    const { topics } = input;
-    const split = complete && c.enableSplitRegistration && topics.length > c.splitRegistrationSize;
-    if (!split) {
-      const one = await this.encodeBody(input, c.compressedRegister && complete);
-      if (one.body.length <= REGISTER_BROKER_BODY_MAX_BYTES) {
-        return [{ header: this.header(one.body, one.compressed, complete), body: one.body }];
-      }
-      this.log.warn(
-        { topics: topics.length, bytes: one.body.length },
-        'a register body would pass the frame limit even compressed; sending it in batches',
-      );
-    }
-    const out: { header: RegisterHeader; body: Buffer }[] = [];
-    for (let i = 0; i < topics.length; i += c.splitRegistrationSize) {
-      const batch = { ...input, topics: topics.slice(i, i + c.splitRegistrationSize) };
-      const b = await this.encodeBody(batch, c.compressedRegister);
-      out.push({ header: this.header(b.body, b.compressed, false), body: b.body });
-    }
-    return out;
-  }
-
-  /** Plain JSON, or zlib when asked or when the plain body would not fit a frame. */
-  private async encodeBody(
-    input: RegisterBodyInput,
-    compress: boolean,
-  ): Promise<{ body: Buffer; compressed: boolean }> {
-    // A table that cannot fit plain is not stringified first (half a second at 100,000 topics).
-    if (!compress && plainBytesAtLeast(input.topics) <= REGISTER_BROKER_BODY_MAX_BYTES) {
-      const plain = encodeRegisterBrokerBody(input);
-      if (plain.length <= REGISTER_BROKER_BODY_MAX_BYTES) return { body: plain, compressed: false };
-    }
-    // On the libuv pool: a full table takes tens of milliseconds to deflate.
-    const body = await deflateAsync(encodeCompressedRegisterLayout(input));
-    return { body, compressed: true };
   }
 
   /** Every request of one registration, in order, on one name server; a miss stops the rest. */
@@ -406,41 +350,6 @@ export class NamesrvRegistration implements TopicChangePublisher {
       return { addr, reason: err instanceof Error ? err.message : String(err) };
     }
   }
-
-  private bodyInput(topics: readonly TopicConfig[]): RegisterBodyInput {
-    // A broker that is not fully RW advertises its topics' perm ANDed with its own, so
-    // producers stop choosing a read-only broker (BrokerController#registerBrokerAll, which
-    // puts the broker's perm in place of each topic's). A name server's wipeWritePerm is not
-    // undone by the periodic registration: the body's DataVersion is unchanged, and RocketMQ
-    // 4.9's RouteInfoManager#registerBroker keeps the queue data it has then. It lasts until
-    // this broker's topics change (a new version), the broker registers anew (restart, expiry),
-    // or addWritePerm / a brokerPermission update rewrites it.
-    const brokerPerm = this.brokerPermission;
-    const restrict = !isWriteable(brokerPerm) || !isReadable(brokerPerm);
-    return {
-      dataVersion: this.topics.dataVersion,
-      topics: restrict ? topics.map((t) => ({ ...t, perm: t.perm & brokerPerm })) : topics,
-    };
-  }
-}
-
-/** RegisterBrokerRequestHeader, plus completeTopicTable on a body that holds every topic. */
-interface RegisterHeader {
-  [field: string]: string | number | boolean;
-  brokerName: string;
-  brokerAddr: string;
-  clusterName: string;
-  haServerAddr: string;
-  brokerId: number;
-  compressed: boolean;
-  bodyCrc32: number;
-}
-
-/** A plain body's size is at least this: each entry repeats the name beside ~130 bytes of keys. */
-function plainBytesAtLeast(topics: readonly { topicName: string }[]): number {
-  let n = 0;
-  for (const t of topics) n += 2 * t.topicName.length + 130;
-  return n;
 }
 
 /** One REGISTER_BROKER per name server; each answer is a miss or undefined, never a rejection. */
