@@ -129,9 +129,14 @@ export class TopicConfigLog {
     this.synced = this.written;
   }
 
+  /** reset() has headed the log over a snapshot: entries may be appended. */
+  get open(): boolean {
+    return this.fd !== undefined;
+  }
+
   /** Writes one entry; durable() makes it survive a crash. */
   append(entry: TopicLogEntry): void {
-    this.fd ??= fs.openSync(this.path, 'a');
+    assert(this.fd !== undefined, 'the log is reset over a snapshot before the first append');
     const line = `${JSON.stringify(entry)}\n`;
     const n = fs.writeSync(this.fd, line);
     assert(n === Buffer.byteLength(line), 'a log line is written whole');

@@ -257,7 +257,9 @@ export class TopicConfigManager {
       stateVersion: this.dataVersion.stateVersion,
       timestamp: Date.now(),
     };
-    this.changeLog.append(entry(this.dataVersion, changed));
+    // Without load() there is no log over a snapshot yet: write the snapshot itself.
+    if (this.changeLog.open) this.changeLog.append(entry(this.dataVersion, changed));
+    else this.persist();
     // Folded in once the log outgrows the snapshot: a rewrite of n topics every ~n changes keeps
     // the cost per change constant, and replay at start stays shorter than the snapshot's read.
     if (this.changeLog.bytes > Math.max(TOPIC_CONFIG_LOG_MIN_COMPACT_BYTES, this.snapshotBytes)) {
