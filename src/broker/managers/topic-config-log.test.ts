@@ -17,7 +17,12 @@ import { parseBrokerConfig } from '../../common/config/broker-config.js';
 import { ConfigError } from '../../common/errors.js';
 import { TOPIC_CONFIG_LOG_MIN_COMPACT_BYTES } from '../../common/limits.js';
 import { silentLogger } from '../../common/logger.js';
-import { newTopicConfig, TopicConfigManager } from './topic-config-manager.js';
+import {
+  newTopicConfig,
+  snapshotChunks,
+  type TopicConfig,
+  TopicConfigManager,
+} from './topic-config-manager.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -129,5 +134,26 @@ describe('TopicConfigManager persistence through topics.json.log', () => {
     expect(rewrites).toBeLessThanOrEqual(3);
     expect(statSync(p.log).size).toBeLessThanOrEqual(TOPIC_CONFIG_LOG_MIN_COMPACT_BYTES + 1024);
     expect(userTopics(open(root))).toHaveLength(n);
+  });
+});
+
+describe('snapshotChunks', () => {
+  it('writes what JSON.stringify(file, null, 2) writes, across pieces and for an empty table', () => {
+    const dataVersion = { counter: 3, stateVersion: 0, timestamp: 1700000000000 };
+    for (const n of [0, 1, 4500]) {
+      const table = new Map<string, TopicConfig>();
+      for (let i = 0; i < n; i++) {
+        const attributes: Record<string, string> = i % 2 ? { '+a': 'b' } : {};
+        const tc: TopicConfig = { ...newTopicConfig(`T${i}`, 8), attributes };
+        table.set(`T${i}`, tc);
+      }
+      const text = [...snapshotChunks(dataVersion, table)].join('');
+      const expected = JSON.stringify(
+        { dataVersion, topicConfigTable: Object.fromEntries(table) },
+        null,
+        2,
+      );
+      expect(text).toBe(expected);
+    }
   });
 });

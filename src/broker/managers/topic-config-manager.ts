@@ -16,7 +16,7 @@ import { isInherited, PERM_INHERIT, PERM_READ, PERM_WRITE } from '../../common/p
 import { parseMessageDelayLevel, SCHEDULE_TOPIC } from '../../message/delay-level.js';
 import { TIMER_TOPIC } from '../../message/system-topics.js';
 import { retryTopic, TBW102 } from '../topic-validator.js';
-import { readJsonFile, writeJsonFile } from './config-file.js';
+import { readJsonFile, replaceKeepingBak } from './config-file.js';
 import { TopicConfigLog, type TopicLogEntry } from './topic-config-log.js';
 
 export type TopicFilterType = 'SINGLE_TAG' | 'MULTI_TAG';
@@ -270,11 +270,7 @@ export class TopicConfigManager {
 
   /** Rewrites topics.json (its previous version kept as .bak) and starts an empty change log. */
   persist(): void {
-    const file = {
-      dataVersion: this.dataVersion,
-      topicConfigTable: Object.fromEntries(this.table),
-    } satisfies TopicsFile;
-    this.snapshotBytes = writeJsonFile(this.path, file);
+    this.snapshotBytes = replaceKeepingBak(this.path, snapshotChunks(this.dataVersion, this.table));
     this.changeLog.reset(this.dataVersion);
   }
 
@@ -284,6 +280,49 @@ export class TopicConfigManager {
     this.changeLog.close();
   }
 }
+
+/**
+ * Each topic's part of topics.json, kept per config object (a change replaces the object), so a
+ * rewrite at 100,000 topics joins strings instead of serializing every topic again.
+ */
+const fragments = new WeakMap<TopicConfig, string>();
+
+/**
+ * What JSON.stringify(file, null, 2) writes (RocketMQ's pretty topics.json), in pieces of a few
+ * thousand topics, so a 25 MB file is never one string.
+ */
+export function* snapshotChunks(
+  dataVersion: DataVersion,
+  table: ReadonlyMap<string, TopicConfig>,
+): Generator<string> {
+  const indent = (json: string, pad: string) => json.replace(/\n/g, `\n${pad}`);
+  const version = indent(JSON.stringify(dataVersion, null, 2), '  ');
+  if (table.size === 0) {
+    yield `{\n  "dataVersion": ${version},\n  "topicConfigTable": {}\n}`;
+    return;
+  }
+  yield `{\n  "dataVersion": ${version},\n  "topicConfigTable": {\n`;
+  let parts: string[] = [];
+  let first = true;
+  for (const [name, tc] of table) {
+    let f = fragments.get(tc);
+    if (f === undefined) {
+      f = indent(JSON.stringify(tc, null, 2), '    ');
+      fragments.set(tc, f);
+    }
+    parts.push(`    ${JSON.stringify(name)}: ${f}`);
+    if (parts.length === SNAPSHOT_CHUNK_TOPICS) {
+      yield (first ? '' : ',\n') + parts.join(',\n');
+      first = false;
+      parts = [];
+    }
+  }
+  if (parts.length > 0) yield (first ? '' : ',\n') + parts.join(',\n');
+  yield '\n  }\n}';
+}
+
+/** Topics per piece of a topics.json rewrite. */
+const SNAPSHOT_CHUNK_TOPICS = 2000;
 
 const topicEntry = (v: DataVersion, changed: TopicConfig[] | undefined): TopicLogEntry => {
   const tc = changed?.[0];
