@@ -55,6 +55,7 @@ export class RouteInfoManager {
   private readonly brokerAddrTable = new Map<string, BrokerData>();
   private readonly clusterAddrTable = new Map<string, Set<string>>();
   private readonly brokerLiveTable = new Map<string, BrokerLiveInfo>();
+  private sortedTopics: readonly string[] | undefined;
   private readonly log: Logger;
   private readonly now: () => number;
   private defaultTimeoutMs: number;
@@ -131,6 +132,7 @@ export class RouteInfoManager {
     if (!m) {
       m = new Map();
       this.topicQueueTable.set(topic, m);
+      this.sortedTopics = undefined;
     }
     m.set(qd.brokerName, qd);
   }
@@ -144,7 +146,7 @@ export class RouteInfoManager {
     for (const [topic, m] of this.topicQueueTable) {
       if (m.has(brokerName) && !(topic in body.topicConfigTable)) {
         m.delete(brokerName);
-        if (m.size === 0) this.topicQueueTable.delete(topic);
+        if (m.size === 0) this.dropTopic(topic);
       }
     }
   }
@@ -176,7 +178,7 @@ export class RouteInfoManager {
       if (names && names.size === 0) this.clusterAddrTable.delete(clusterName);
       for (const [topic, m] of [...this.topicQueueTable]) {
         m.delete(brokerName);
-        if (m.size === 0) this.topicQueueTable.delete(topic);
+        if (m.size === 0) this.dropTopic(topic);
       }
     }
     this.log.info({ brokerName, brokerAddr, brokerId }, 'broker unregistered');
@@ -230,6 +232,16 @@ export class RouteInfoManager {
     };
   }
 
+  private dropTopic(topic: string): void {
+    if (this.topicQueueTable.delete(topic)) this.sortedTopics = undefined;
+  }
+
+  /** GET_ALL_TOPIC_LIST's answer: sorted once per change of the topic set, not per request. */
+  allTopicsSorted(): readonly string[] {
+    this.sortedTopics ??= [...this.topicQueueTable.keys()].sort();
+    return this.sortedTopics;
+  }
+
   allTopics(): string[] {
     return [...this.topicQueueTable.keys()];
   }
@@ -243,12 +255,12 @@ export class RouteInfoManager {
 
   deleteTopic(topic: string, clusterName?: string): void {
     if (!clusterName) {
-      this.topicQueueTable.delete(topic);
+      this.dropTopic(topic);
       return;
     }
     const m = this.topicQueueTable.get(topic);
     for (const b of this.clusterAddrTable.get(clusterName) ?? []) m?.delete(b);
-    if (m && m.size === 0) this.topicQueueTable.delete(topic);
+    if (m && m.size === 0) this.dropTopic(topic);
   }
 
   /**

@@ -119,7 +119,7 @@ function registerRouteProcessors(
       ResponseCode.SUCCESS,
       undefined,
       {},
-      encodeTopicList({ topicList: routes.allTopics().sort() }),
+      encodeTopicList({ topicList: [...routes.allTopicsSorted()] }),
     ),
   );
   server.registerProcessor(RequestCode.GET_TOPICS_BY_CLUSTER, (req) =>
