@@ -128,7 +128,7 @@ export const DEFAULT_SPLIT_REGISTRATION_SIZE = 800;
 /**
  * A REGISTER_BROKER body above this is compressed, and split if still above: the frame also holds
  * the header, and a name server refuses a frame past FRAME_MAX_LENGTH_BYTES. A plain topic entry
- * is ~200 bytes, so this is reached near 75,000 topics; a compressed one is ~10 bytes.
+ * is ~180 bytes, so this is reached near 88,000 topics; a compressed one takes ~3 bytes.
  */
 export const REGISTER_BROKER_BODY_MAX_BYTES = 15 * 1024 * 1024;
 /** Broker: client channels silent for channelExpiredTimeout are dropped; scanned every 10 s. */
