@@ -13,6 +13,7 @@ import {
   renameSync,
   writeSync,
 } from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { assert } from '../../common/assert.js';
 import { ConfigError } from '../../common/errors.js';
@@ -88,6 +89,42 @@ export function replaceKeepingBak(path: string, pieces: Iterable<string>): numbe
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+  if (existsSync(path)) renameSync(path, `${path}.bak`);
+  renameSync(tmp, path);
+  return bytes;
+}
+
+/**
+ * replaceKeepingBak off the event loop: the pieces are written as they come (each one's text is
+ * built between writes), then synced; the renames happen only if `stillWanted()` says so when
+ * the file is whole (a newer rewrite may have overtaken this one). Returns the bytes written, or
+ * undefined when the file was dropped.
+ */
+export async function replaceKeepingBakAsync(
+  path: string,
+  pieces: Iterable<string>,
+  stillWanted: () => boolean,
+): Promise<number | undefined> {
+  const tmp = `${path}.async.tmp`;
+  const fh = await fsp.open(tmp, 'w');
+  let bytes = 0;
+  try {
+    for (const piece of pieces) {
+      const { bytesWritten } = await fh.write(piece);
+      assert(
+        bytesWritten === Buffer.byteLength(piece),
+        'a piece of a config file is written whole',
+      );
+      bytes += bytesWritten;
+    }
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+  if (!stillWanted()) {
+    await fsp.rm(tmp, { force: true });
+    return undefined;
   }
   if (existsSync(path)) renameSync(path, `${path}.bak`);
   renameSync(tmp, path);

@@ -69,8 +69,10 @@ export class TopicConfigLog {
   }
 
   /**
-   * The entries written after the snapshot of version `base`, oldest first; none when the log is
-   * missing or belongs to another snapshot. A torn tail is cut off the file.
+   * The entries written after the snapshot of version `base`, oldest first: all of them when the
+   * header names that snapshot, those after the entry of that version when the log started
+   * earlier (a crash between a rewrite of topics.json and the log's rebase), none when the log
+   * is missing or holds no such version. A torn tail is cut off the file.
    */
   replay(base: DataVersion): Replayed {
     if (!fs.existsSync(this.path)) return { entries: [] };
@@ -78,9 +80,6 @@ export class TopicConfigLog {
     const lines = text.split('\n');
     const header = parseHeader(lines[0] ?? '');
     if (!header) return { entries: [], note: 'change log has no readable header; ignored' };
-    if (!sameVersion(header, base)) {
-      return { entries: [], note: 'change log predates the snapshot; ignored' };
-    }
     const entries: TopicLogEntry[] = [];
     let goodBytes = Buffer.byteLength(lines[0] ?? '') + 1;
     let badAt: number | undefined;
@@ -105,9 +104,49 @@ export class TopicConfigLog {
     const torn = Buffer.byteLength(text) - goodBytes;
     if (torn > 0) fs.truncateSync(this.path, goodBytes);
     this.bytes = goodBytes;
-    return torn > 0
-      ? { entries, note: `change log: dropped a torn tail of ${torn} bytes` }
-      : { entries };
+    const tornNote = torn > 0 ? `change log: dropped a torn tail of ${torn} bytes` : undefined;
+    if (sameVersion(header, base)) return { entries, note: tornNote };
+    const at = entries.findIndex((e) => sameVersion(e.v, base));
+    if (at < 0) return { entries: [], note: 'change log predates the snapshot; ignored' };
+    return { entries: entries.slice(at + 1), note: tornNote };
+  }
+
+  /**
+   * After topics.json was rewritten at version `base` while the log ran on: the log becomes
+   * `base`'s header and the lines written from byte `from` on (those after `base`), written aside,
+   * synced and renamed into place. A group sync still running on the old file is let finish.
+   */
+  rebase(base: DataVersion, from: number): void {
+    const old = this.fd;
+    assert(old !== undefined && from <= this.bytes, 'a rebase keeps lines the log has');
+    const tail = Buffer.alloc(this.bytes - from);
+    if (tail.length > 0) {
+      const r = fs.openSync(this.path, 'r'); // the append descriptor cannot read
+      try {
+        assert(
+          fs.readSync(r, tail, 0, tail.length, from) === tail.length,
+          'the tail is read whole',
+        );
+      } finally {
+        fs.closeSync(r);
+      }
+    }
+    const header = Buffer.from(`${JSON.stringify({ base })}\n`);
+    const tmp = `${this.path}.tmp`;
+    const out = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(out, header);
+      if (tail.length > 0) fs.writeSync(out, tail);
+      fs.fdatasyncSync(out);
+    } finally {
+      fs.closeSync(out);
+    }
+    fs.renameSync(tmp, this.path);
+    if (this.syncing) void this.syncing.catch(() => {}).finally(() => fs.closeSync(old));
+    else fs.closeSync(old);
+    this.fd = fs.openSync(this.path, 'a');
+    this.bytes = header.length + tail.length;
+    this.synced = this.written;
   }
 
   /**

@@ -16,7 +16,7 @@ import { isInherited, PERM_INHERIT, PERM_READ, PERM_WRITE } from '../../common/p
 import { parseMessageDelayLevel, SCHEDULE_TOPIC } from '../../message/delay-level.js';
 import { TIMER_TOPIC } from '../../message/system-topics.js';
 import { retryTopic, TBW102 } from '../topic-validator.js';
-import { readJsonFile, replaceKeepingBak } from './config-file.js';
+import { readJsonFile, replaceKeepingBak, replaceKeepingBakAsync } from './config-file.js';
 import { TopicConfigLog, type TopicLogEntry } from './topic-config-log.js';
 
 export type TopicFilterType = 'SINGLE_TAG' | 'MULTI_TAG';
@@ -85,6 +85,9 @@ export class TopicConfigManager {
   private readonly changeLog: TopicConfigLog;
   /** Size of topics.json when last written: the log is folded in once it grows past this. */
   private snapshotBytes = 0;
+  /** Bumped by every rewrite of topics.json: a background one overtaken by another is dropped. */
+  private snapshotGen = 0;
+  private compaction: Promise<void> | undefined;
 
   private readonly config: BrokerConfig;
   private readonly log: Logger;
@@ -262,16 +265,51 @@ export class TopicConfigManager {
     else this.persist();
     // Folded in once the log outgrows the snapshot: a rewrite of n topics every ~n changes keeps
     // the cost per change constant, and replay at start stays shorter than the snapshot's read.
-    if (this.changeLog.bytes > Math.max(TOPIC_CONFIG_LOG_MIN_COMPACT_BYTES, this.snapshotBytes)) {
-      this.persist();
+    if (
+      !this.compaction &&
+      this.changeLog.bytes > Math.max(TOPIC_CONFIG_LOG_MIN_COMPACT_BYTES, this.snapshotBytes)
+    ) {
+      this.compaction = this.compactInBackground()
+        .catch((err: unknown) => this.log.error({ err }, 'rewriting topics.json failed; retried'))
+        .finally(() => {
+          this.compaction = undefined;
+        });
     }
     this.onChange(changed);
   }
 
   /** Rewrites topics.json (its previous version kept as .bak) and starts an empty change log. */
   persist(): void {
+    this.snapshotGen++;
     this.snapshotBytes = replaceKeepingBak(this.path, snapshotChunks(this.dataVersion, this.table));
     this.changeLog.reset(this.dataVersion);
+  }
+
+  /**
+   * persist() without holding the event loop: topics.json is written from the table as it was
+   * (`version`, the log `mark` bytes long) in pieces while changes go on into the log; then the
+   * log keeps only the lines after `mark`. A crash before that leaves a log whose lines up to
+   * `version` the start skips (TopicConfigLog#replay).
+   */
+  private async compactInBackground(): Promise<void> {
+    const gen = ++this.snapshotGen;
+    const version = this.dataVersion;
+    const mark = this.changeLog.bytes;
+    const table = new Map(this.table);
+    const bytes = await replaceKeepingBakAsync(
+      this.path,
+      snapshotChunks(version, table),
+      () => gen === this.snapshotGen && this.changeLog.open,
+    );
+    // Overtaken by persist() after the rename (a slave's sync, shutdown): its log is current.
+    if (bytes === undefined || gen !== this.snapshotGen || !this.changeLog.open) return;
+    this.snapshotBytes = bytes;
+    this.changeLog.rebase(version, mark);
+  }
+
+  /** Resolves once a background rewrite of topics.json in progress is done. */
+  async compacted(): Promise<void> {
+    await this.compaction;
   }
 
   /** At shutdown: topics.json holds every change, and the log is empty. */
