@@ -234,7 +234,7 @@ export class BrokerController {
     );
     this.registration = registration;
     if (this.haMaster) registration.haServerAddr = this.haMaster.haServerAddr;
-    topics.onChange = () => registration.scheduleRegister();
+    topics.onChange = (changed) => registration.scheduleRegister(changed);
     const haSlave = c.brokerRole === 'SLAVE' ? this.newHaSlave(store, registration) : undefined;
     const ctx: BrokerContext = {
       stats,
@@ -368,6 +368,7 @@ export class BrokerController {
       await ctx.transactionChecks.stop();
       ctx.transactions.close();
       ctx.offsets.persist(true);
+      ctx.topics.close();
       await ctx.store.shutdown();
     }
     this.log.info({ dir: join(this.config.storePathRootDir) }, 'broker shut down cleanly');

@@ -3,10 +3,19 @@
 // connection stays open because a name server drops a broker whose channel closes.
 // UNREGISTER_BROKER at shutdown.
 //
-// A request that changes topics a client can see is answered only after the name servers have
-// the change (AdminBrokerProcessor#updateAndCreateTopic → registerIncrementBrokerData), so
-// `mqadmin updateTopic … && start-producer` finds the route. A change no answer waits on (made
-// by a request that then failed) is pushed 10 ms later, coalesced with others.
+// A request that changes topics a client can see is answered only after the change is on disk
+// and the name servers have it (AdminBrokerProcessor#updateAndCreateTopic →
+// registerIncrementBrokerData), so `mqadmin updateTopic … && start-producer` finds the route. A
+// change no answer waits on (made by a request that then failed) is pushed 10 ms later,
+// coalesced with others.
+//
+// A created or updated topic is registered alone, with the new DataVersion (an incremental
+// registration: the name server adds it and keeps the rest). Deletes, version bumps and the
+// periodic round send every topic, with completeTopicTable=true in the header so our name
+// server drops the topics missing from it (Apache's never does; mqadmin deleteTopic also asks
+// each name server). A full body past REGISTER_BROKER_BODY_MAX_BYTES is compressed, and split in
+// batches of splitRegistrationSize if still too big; batches are partial, so not marked complete.
+
 import type { BrokerConfig } from '../common/config/broker-config.js';
 import {
   DEFAULT_REGISTER_BROKER_TIMEOUT_MS,
@@ -16,13 +25,17 @@ import {
   UNREGISTER_BROKER_TIMEOUT_MS,
 } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
-import { isReadable, isWriteable } from '../common/perm.js';
-import { bodyCrc32 } from '../message/record-codec.js';
 import { createRequest } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
 import type { RemotingClient } from '../remoting/remoting-client.js';
-import type { TopicConfigManager } from './managers/topic-config-manager.js';
+import type { TopicConfig, TopicConfigManager } from './managers/topic-config-manager.js';
+import {
+  buildRegisterRequests,
+  type RegisterHeader,
+  type RegisterIdentity,
+  registerBodyInput,
+} from './register-requests.js';
 
 export function parseNamesrvAddr(list: string): string[] {
   return list
@@ -72,6 +85,12 @@ export class NamesrvRegistration implements TopicChangePublisher {
   private pending: NodeJS.Timeout | undefined;
   /** Topic changes seen so far (TopicConfigManager#onChange). */
   private changes = 0;
+  /** Topics created or updated since the last registration: the next incremental body. */
+  private readonly dirty = new Set<string>();
+  /** A change only a full registration carries (a delete, a version bump) is waiting. */
+  private fullPending = false;
+  /** The previous registration's requests, once built; the next one is sent after them. */
+  private lastBuilt: Promise<unknown> = Promise.resolve();
   /** The latest registration started, and the changes its body holds. */
   private inFlight: Registration | undefined;
   /** A registration about to start, shared by every change made in this turn of the loop. */
@@ -134,13 +153,19 @@ export class NamesrvRegistration implements TopicChangePublisher {
     for (const fn of this.masterListeners) fn(this.master);
   }
 
-  /** A topic changed: pushed 10 ms later, coalesced, unless a request publishes it first. */
-  scheduleRegister(): void {
+  /**
+   * A topic changed (TopicConfigManager#onChange): pushed 10 ms later, coalesced, unless a request
+   * publishes it first. `changed` undefined: every topic must be sent again.
+   */
+  scheduleRegister(changed?: readonly TopicConfig[]): void {
     this.changes++;
+    if (changed === undefined) this.fullPending = true;
+    else for (const t of changed) this.dirty.add(t.topicName);
     if (this.pending || this.addrs.length === 0) return;
     this.pending = setTimeout(() => {
       this.pending = undefined;
-      void this.registerAll();
+      // A periodic round may have carried it already.
+      if (this.dirty.size > 0 || this.fullPending) void settled(this.register(false));
     }, 10);
   }
 
@@ -154,9 +179,12 @@ export class NamesrvRegistration implements TopicChangePublisher {
   }
 
   publishNow(): Promise<string | undefined> {
-    if (this.addrs.length === 0) return Promise.resolve(undefined);
-    return this.publish()
-      .then((r) => settled(r, TOPIC_CHANGE_REGISTER_WAIT_MS))
+    // On disk before anyone is told: a crash after the answer keeps the topic.
+    const durable = this.topics.durable();
+    if (this.addrs.length === 0) return durable.then(() => undefined);
+    const r = this.publish();
+    return Promise.all([durable, r])
+      .then(([, reg]) => settled(reg, TOPIC_CHANGE_REGISTER_WAIT_MS))
       .then((missed) => this.missedRemark(missed));
   }
 
@@ -177,7 +205,7 @@ export class NamesrvRegistration implements TopicChangePublisher {
     this.next ??= new Promise((resolve) => {
       setImmediate(() => {
         this.next = undefined;
-        resolve(this.register());
+        resolve(this.register(false));
       });
     });
     return this.next;
@@ -229,26 +257,36 @@ export class NamesrvRegistration implements TopicChangePublisher {
     );
   }
 
-  /** REGISTER_BROKER with every name server; true when all of them took it. */
+  /** A full REGISTER_BROKER with every name server; true when all of them took it. */
   async registerAll(): Promise<boolean> {
-    return (await settled(this.register())).length === 0;
+    return (await settled(this.register(true))).length === 0;
   }
 
-  /** Sends one registration to every name server; its body holds every change made so far. */
-  private register(): Registration {
-    const body = this.buildBody();
-    const header = {
-      brokerName: this.config.brokerName,
-      brokerAddr: this.brokerAddr,
-      clusterName: this.config.brokerClusterName,
-      haServerAddr: this.haServerAddr ?? `${this.config.brokerIP2}:${this.config.listenPort + 1}`,
-      brokerId: this.config.brokerId,
-      compressed: false,
-      bodyCrc32: bodyCrc32(body),
-    };
+  /**
+   * Sends one registration to every name server, holding every change made so far: the topics
+   * changed since the last one, or all of them when `full`, when a change needs it, or when
+   * nothing changed (a create repeated for a name server that missed it).
+   */
+  private register(full: boolean): Registration {
+    const incremental = !full && !this.fullPending && this.dirty.size > 0;
+    const topics = incremental ? this.changedTopics() : this.topics.all();
+    this.dirty.clear();
+    if (!incremental) this.fullPending = false;
+    const input = registerBodyInput(topics, this.topics.dataVersion, this.brokerPermission);
+    const built = buildRegisterRequests(this.identity(), input, !incremental);
+    // Sent in the order built: a full body still deflating must not land after a later
+    // incremental one, or its complete table (without the new topic) would drop that topic.
+    const requests = Promise.all([this.lastBuilt, built]).then(([, reqs]) => reqs);
+    this.lastBuilt = requests.catch(() => undefined);
     const r: Registration = {
       covers: this.changes,
-      answers: this.addrs.map((addr) => ({ addr, answer: this.registerWith(addr, header, body) })),
+      answers: this.addrs.map((addr) => ({
+        addr,
+        answer: requests.then(
+          (reqs) => this.registerWithAll(addr, reqs),
+          (err: unknown) => ({ addr, reason: `register body not built: ${String(err)}` }),
+        ),
+      })),
     };
     this.inFlight = r;
     void Promise.all(r.answers.map((a) => a.answer)).then(() => {
@@ -257,9 +295,39 @@ export class NamesrvRegistration implements TopicChangePublisher {
     return r;
   }
 
+  private identity(): RegisterIdentity {
+    return {
+      config: this.config,
+      brokerAddr: this.brokerAddr,
+      haServerAddr: this.haServerAddr ?? `${this.config.brokerIP2}:${this.config.listenPort + 1}`,
+      log: this.log,
+    };
+  }
+
+  private changedTopics(): TopicConfig[] {
+    const out: TopicConfig[] = [];
+    for (const name of this.dirty) {
+      const tc = this.topics.get(name);
+      if (tc) out.push(tc);
+    }
+    return out;
+  }
+
+  /** Every request of one registration, in order, on one name server; a miss stops the rest. */
+  private async registerWithAll(
+    addr: string,
+    reqs: readonly { header: RegisterHeader; body: Buffer }[],
+  ): Promise<MissedNamesrv | undefined> {
+    for (const { header, body } of reqs) {
+      const missed = await this.registerWith(addr, header, body);
+      if (missed) return missed;
+    }
+    return undefined;
+  }
+
   private async registerWith(
     addr: string,
-    header: Record<string, string | number | boolean>,
+    header: RegisterHeader,
     body: Buffer,
   ): Promise<MissedNamesrv | undefined> {
     try {
@@ -281,30 +349,6 @@ export class NamesrvRegistration implements TopicChangePublisher {
       this.log.warn({ err, namesrv: addr }, 'register broker failed; will retry');
       return { addr, reason: err instanceof Error ? err.message : String(err) };
     }
-  }
-
-  private buildBody(): Buffer {
-    // A broker that is not fully RW advertises its topics' perm ANDed with its own, so
-    // producers stop choosing a read-only broker (BrokerController#registerBrokerAll, which
-    // puts the broker's perm in place of each topic's). A name server's wipeWritePerm is not
-    // undone by the periodic registration: the body's DataVersion is unchanged, and RocketMQ
-    // 4.9's RouteInfoManager#registerBroker keeps the queue data it has then. It lasts until
-    // this broker's topics change (a new version), the broker registers anew (restart, expiry),
-    // or addWritePerm / a brokerPermission update rewrites it.
-    const brokerPerm = this.brokerPermission;
-    const restrict = !isWriteable(brokerPerm) || !isReadable(brokerPerm);
-    const topicConfigTable = Object.fromEntries(
-      this.topics
-        .all()
-        .map((t) => [t.topicName, restrict ? { ...t, perm: t.perm & brokerPerm } : t]),
-    );
-    return Buffer.from(
-      JSON.stringify({
-        filterServerList: [],
-        topicConfigSerializeWrapper: { dataVersion: this.topics.dataVersion, topicConfigTable },
-      }),
-      'utf8',
-    );
   }
 }
 

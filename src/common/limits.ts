@@ -118,6 +118,19 @@ export const TOPIC_CHANGE_REGISTER_WAIT_MS = 2_500;
  * topic line is ~60 bytes, so this holds about a million topics. RocketMQ has no bound here.
  */
 export const REGISTER_BROKER_BODY_MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+/**
+ * topics.json.log is folded into topics.json once it is larger than this and than topics.json
+ * itself (~17,000 topic lines): a small store is not rewritten every few creates.
+ */
+export const TOPIC_CONFIG_LOG_MIN_COMPACT_BYTES = 4 * 1024 * 1024;
+/** BrokerConfig.splitRegistrationSize: topics per REGISTER_BROKER of a split registration. */
+export const DEFAULT_SPLIT_REGISTRATION_SIZE = 800;
+/**
+ * A REGISTER_BROKER body above this is compressed, and split if still above: the frame also holds
+ * the header, and a name server refuses a frame past FRAME_MAX_LENGTH_BYTES. A plain topic entry
+ * is ~180 bytes, so this is reached near 88,000 topics; a compressed one takes ~3 bytes.
+ */
+export const REGISTER_BROKER_BODY_MAX_BYTES = 15 * 1024 * 1024;
 /** Broker: client channels silent for channelExpiredTimeout are dropped; scanned every 10 s. */
 export const DEFAULT_CHANNEL_EXPIRED_TIMEOUT_MS = 120_000;
 export const CLIENT_HOUSEKEEPING_INTERVAL_MS = 10_000;
@@ -150,6 +163,10 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 3_000;
 assert(
   FRAME_MAX_LENGTH_BYTES >= DEFAULT_MAX_MESSAGE_SIZE_BYTES + 64 * 1024,
   'a frame must fit a max-size message plus its header',
+);
+assert(
+  FRAME_MAX_LENGTH_BYTES - REGISTER_BROKER_BODY_MAX_BYTES >= 64 * 1024,
+  'a register frame keeps room for its header',
 );
 assert(
   DEFAULT_CONSUME_QUEUE_FILE_SIZE_BYTES % CQ_UNIT_SIZE_BYTES === 0,

@@ -35,6 +35,13 @@ export interface RegisterRequest {
   haServerAddr: string;
   heartbeatTimeoutMillis?: number;
   body: RegisterBrokerBody;
+  /**
+   * The body holds every topic of the broker (completeTopicTable=true, sent by KiteMQ brokers on
+   * full registrations): topics missing from it lose this broker's queues. Without it a body may
+   * be partial (registerIncrementBrokerData, a split batch) and only adds or updates, as Apache's
+   * name server does with deleteTopicWithBrokerRegistration off (its default).
+   */
+  complete?: boolean;
   conn?: Connection;
 }
 
@@ -48,6 +55,7 @@ export class RouteInfoManager {
   private readonly brokerAddrTable = new Map<string, BrokerData>();
   private readonly clusterAddrTable = new Map<string, Set<string>>();
   private readonly brokerLiveTable = new Map<string, BrokerLiveInfo>();
+  private sortedTopics: readonly string[] | undefined;
   private readonly log: Logger;
   private readonly now: () => number;
   private defaultTimeoutMs: number;
@@ -97,7 +105,7 @@ export class RouteInfoManager {
         const queues = this.topicQueueTable.get(tc.topicName);
         if (changed || !queues?.has(r.brokerName)) this.putQueueData(tc.topicName, qd);
       }
-      if (changed) this.dropTopicsMissingFrom(r.brokerName, r.body);
+      if (r.complete) this.dropTopicsMissingFrom(r.brokerName, r.body);
     }
     this.brokerLiveTable.set(r.brokerAddr, {
       clusterName: r.clusterName,
@@ -124,17 +132,21 @@ export class RouteInfoManager {
     if (!m) {
       m = new Map();
       this.topicQueueTable.set(topic, m);
+      this.sortedTopics = undefined;
     }
     m.set(qd.brokerName, qd);
   }
 
-  /** A full registration is authoritative: topics the master no longer has lose its queues. */
+  /**
+   * A complete registration is authoritative: topics the master no longer has lose its queues.
+   * Whatever its DataVersion: the delete's own registration may have missed this name server.
+   */
   private dropTopicsMissingFrom(brokerName: string, body: RegisterBrokerBody): void {
-    if (Object.keys(body.topicConfigTable).length <= 1) return; // single-topic pushes are partial
-    for (const [topic, m] of [...this.topicQueueTable]) {
+    // Deleting the entry being visited is safe in a Map iteration; no copy of 100k entries.
+    for (const [topic, m] of this.topicQueueTable) {
       if (m.has(brokerName) && !(topic in body.topicConfigTable)) {
         m.delete(brokerName);
-        if (m.size === 0) this.topicQueueTable.delete(topic);
+        if (m.size === 0) this.dropTopic(topic);
       }
     }
   }
@@ -166,7 +178,7 @@ export class RouteInfoManager {
       if (names && names.size === 0) this.clusterAddrTable.delete(clusterName);
       for (const [topic, m] of [...this.topicQueueTable]) {
         m.delete(brokerName);
-        if (m.size === 0) this.topicQueueTable.delete(topic);
+        if (m.size === 0) this.dropTopic(topic);
       }
     }
     this.log.info({ brokerName, brokerAddr, brokerId }, 'broker unregistered');
@@ -220,6 +232,16 @@ export class RouteInfoManager {
     };
   }
 
+  private dropTopic(topic: string): void {
+    if (this.topicQueueTable.delete(topic)) this.sortedTopics = undefined;
+  }
+
+  /** GET_ALL_TOPIC_LIST's answer: sorted once per change of the topic set, not per request. */
+  allTopicsSorted(): readonly string[] {
+    this.sortedTopics ??= [...this.topicQueueTable.keys()].sort();
+    return this.sortedTopics;
+  }
+
   allTopics(): string[] {
     return [...this.topicQueueTable.keys()];
   }
@@ -233,12 +255,12 @@ export class RouteInfoManager {
 
   deleteTopic(topic: string, clusterName?: string): void {
     if (!clusterName) {
-      this.topicQueueTable.delete(topic);
+      this.dropTopic(topic);
       return;
     }
     const m = this.topicQueueTable.get(topic);
     for (const b of this.clusterAddrTable.get(clusterName) ?? []) m?.delete(b);
-    if (m && m.size === 0) this.topicQueueTable.delete(topic);
+    if (m && m.size === 0) this.dropTopic(topic);
   }
 
   /**

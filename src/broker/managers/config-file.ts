@@ -4,7 +4,18 @@
 // replaces the file by a temp file written, fsynced and renamed, so a crash leaves the old or the
 // new version, never half of one and never only the .bak. A failed write throws, leaving the
 // file as it was. delayOffset.json (schedule/delay-offset-store.ts) reads the same way.
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { assert } from '../../common/assert.js';
 import { ConfigError } from '../../common/errors.js';
 import { type FileIO, nodeFileIO } from '../../store/file-io.js';
 
@@ -55,4 +66,67 @@ export function writeJsonFile(path: string, value: unknown, io: FileIO = nodeFil
   const previous = io.readFile(path);
   if (previous !== undefined) io.writeFileAtomic(`${path}.bak`, previous);
   io.writeFileAtomic(path, JSON.stringify(value, null, 2));
+}
+
+/**
+ * writeJsonFile for a file with a change log beside it (topics.json, 25 MB at 100,000 topics):
+ * written from pieces to a temp file, synced, and renamed into place; the previous version
+ * becomes the .bak by a rename instead of a copy. A crash between the renames leaves only the
+ * .bak, which readJsonFile falls back to; the log, started anew only after this returns, still
+ * holds every change made since that version. Returns the bytes written.
+ */
+export function replaceKeepingBak(path: string, pieces: Iterable<string>): number {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w');
+  let bytes = 0;
+  try {
+    for (const piece of pieces) {
+      const n = writeSync(fd, piece);
+      assert(n === Buffer.byteLength(piece), 'a piece of a config file is written whole');
+      bytes += n;
+    }
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  if (existsSync(path)) renameSync(path, `${path}.bak`);
+  renameSync(tmp, path);
+  return bytes;
+}
+
+/**
+ * replaceKeepingBak off the event loop: the pieces are written as they come (each one's text is
+ * built between writes), then synced; the renames happen only if `stillWanted()` says so when
+ * the file is whole (a newer rewrite may have overtaken this one). Returns the bytes written, or
+ * undefined when the file was dropped.
+ */
+export async function replaceKeepingBakAsync(
+  path: string,
+  pieces: Iterable<string>,
+  stillWanted: () => boolean,
+): Promise<number | undefined> {
+  const tmp = `${path}.async.tmp`;
+  const fh = await fsp.open(tmp, 'w');
+  let bytes = 0;
+  try {
+    for (const piece of pieces) {
+      const { bytesWritten } = await fh.write(piece);
+      assert(
+        bytesWritten === Buffer.byteLength(piece),
+        'a piece of a config file is written whole',
+      );
+      bytes += bytesWritten;
+    }
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+  if (!stillWanted()) {
+    await fsp.rm(tmp, { force: true });
+    return undefined;
+  }
+  if (existsSync(path)) renameSync(path, `${path}.bak`);
+  renameSync(tmp, path);
+  return bytes;
 }

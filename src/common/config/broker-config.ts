@@ -74,6 +74,9 @@ export interface BrokerConfig extends MetricsConfig {
   timerRollWindowSlot: number;
   brokerPermission: number;
   registerNameServerPeriod: number;
+  compressedRegister: boolean;
+  enableSplitRegistration: boolean;
+  splitRegistrationSize: number;
   longPollingEnable: boolean;
   useServerSideResetOffset: boolean;
   rebalanceLockMaxLiveTime: number;

@@ -5,6 +5,7 @@ import {
   DEFAULT_CHANNEL_EXPIRED_TIMEOUT_MS,
   DEFAULT_FLUSH_CONSUMER_OFFSET_INTERVAL_MS,
   DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS,
+  DEFAULT_SPLIT_REGISTRATION_SIZE,
   DEFAULT_TOPIC_QUEUE_NUMS,
   DEFAULT_TRANSACTION_CHECK_INTERVAL_MS,
   DEFAULT_TRANSACTION_CHECK_MAX,
@@ -150,6 +151,27 @@ export const brokerRuntimeKeys = {
     min: 100,
     max: 60_000,
     doc: 'How often the broker re-registers with every name server.',
+  },
+  compressedRegister: {
+    type: 'bool',
+    default: false,
+    doc:
+      'Send the periodic full registration zlib-compressed (RocketMQ’s compact topic lines). ' +
+      'A body that would pass the 16 MiB frame limit is compressed whatever this says.',
+  },
+  enableSplitRegistration: {
+    type: 'bool',
+    default: false,
+    doc:
+      'Send the periodic full registration in batches of splitRegistrationSize topics; ' +
+      'a batch is partial, so a deleted topic leaves routes through mqadmin deleteTopic only.',
+  },
+  splitRegistrationSize: {
+    type: 'int',
+    default: DEFAULT_SPLIT_REGISTRATION_SIZE,
+    min: 1,
+    max: 1_000_000,
+    doc: 'Topics per batch of a split registration (enableSplitRegistration).',
   },
   rebalanceLockMaxLiveTime: {
     type: 'int',

@@ -115,7 +115,6 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
   ]),
   ...group('name server registration details', [
     'fetchNamesrvAddrByAddressServer',
-    'compressedRegister',
     'forceRegister',
     'registerBrokerTimeoutMills',
     'brokerTopicEnable',

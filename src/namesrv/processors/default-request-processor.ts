@@ -119,7 +119,7 @@ function registerRouteProcessors(
       ResponseCode.SUCCESS,
       undefined,
       {},
-      encodeTopicList({ topicList: routes.allTopics().sort() }),
+      encodeTopicList({ topicList: [...routes.allTopicsSorted()] }),
     ),
   );
   server.registerProcessor(RequestCode.GET_TOPICS_BY_CLUSTER, (req) =>
@@ -163,7 +163,8 @@ function registerBroker(
       `register body does not decode: ${(err as Error).message}`,
     );
   }
-  const result = routes.registerBroker({ ...parseRegisterBrokerHeader(e), body, conn });
+  const complete = optBool(e, 'completeTopicTable', false);
+  const result = routes.registerBroker({ ...parseRegisterBrokerHeader(e), body, complete, conn });
   return createResponse(req, ResponseCode.SUCCESS, undefined, result);
 }
 
