@@ -3,9 +3,11 @@
 // 1,000 in flight, 8 queues), a new consumer draining it, then --rate msg/s for --seconds with
 // the sender and receiver in child processes (or this process: --e2e-in-process). The broker runs
 // with loop-probe.mjs preloaded, which reports its event-loop delay and GC pauses during the drain
-// and during (d); --cpu-prof DIR also profiles it. Prints one JSON line.
+// and during (d); --cpu-prof DIR also profiles it, one file per window (<pid>-<n>.cpuprofile: 1 is
+// the drain, 3 is (d)). Prints one JSON line.
 //   npx tsx bench/drain-tail.ts [--flush SYNC_FLUSH] [--backlog N] [--rate N] [--seconds N]
 //                               [--e2e-in-process] [--cpu-prof DIR] [--no-drain] [--no-e2e]
+//                               [--trace-gc]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,22 +31,30 @@ const { values: o } = parseArgs({
     'cpu-prof': { type: 'string' },
     'no-drain': { type: 'boolean', default: false },
     'no-e2e': { type: 'boolean', default: false },
+    'trace-gc': { type: 'boolean', default: false },
   },
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'kitemq-drain-tail-'));
 const probeOut = join(dir, 'probe.jsonl');
-const nodeOptions = [`--import ${PROBE}`];
-if (o['cpu-prof']) nodeOptions.push('--cpu-prof', `--cpu-prof-dir=${o['cpu-prof']}`);
+const probeEnv: Record<string, string> = { KITEMQ_PROBE_OUT: probeOut, KITEMQ_PROBE_CPU_PROF: '' };
+if (o['cpu-prof']) probeEnv.KITEMQ_PROBE_CPU_PROF = o['cpu-prof'];
+if (o['trace-gc']) probeEnv.KITEMQ_PROBE_TRACE_GC = '1';
 const load0 = loadavg()[0]!;
 const namesrv = await startNamesrv();
 const broker = await startBroker({
   namesrvAddr: namesrv.addr,
   conf: { mapedFileSizeCommitLog: 1024 * 1024 * 1024, flushDiskType: o.flush },
-  env: { NODE_OPTIONS: nodeOptions.join(' '), KITEMQ_PROBE_OUT: probeOut },
+  env: { NODE_OPTIONS: `--import ${PROBE}`, ...probeEnv },
 });
-/** Closes the broker's probe window: one JSON line per call, read back at the end. */
-const mark = () => process.kill(broker.proc.pid!, 'SIGUSR2');
+/**
+ * Closes the broker's probe window (one JSON line per call, read back at the end), and this
+ * process's when it was started with the probe too (the consumer of (c) runs here).
+ */
+const mark = () => {
+  process.kill(broker.proc.pid!, 'SIGUSR2');
+  if (process.listenerCount('SIGUSR2') > 0) process.kill(process.pid, 'SIGUSR2');
+};
 const out: Record<string, unknown> = { flush: o.flush, loadBefore: load0 };
 try {
   const d = await KiteMQDriver.connect({
@@ -85,6 +95,11 @@ try {
     await d.close();
   }
 } finally {
+  // --trace-gc: the broker's GC lines (V8 writes them to stdout), for the reasons of its pauses.
+  if (o['trace-gc']) {
+    for (const l of broker.output().split('\n'))
+      if (/Scavenge|Mark-Compact/.test(l)) console.error(l);
+  }
   await broker.stop();
   await namesrv.stop();
 }

@@ -2,21 +2,37 @@
 // records the process's event-loop delay (monitorEventLoopDelay, 1 ms resolution) and every GC
 // pause (PerformanceObserver 'gc'). Each SIGUSR2 appends one JSON line to $KITEMQ_PROBE_OUT with
 // what was seen since the previous signal and starts a new window, so a bench can bracket one
-// scenario. Plain JS: it must load before any TypeScript hook.
-import { appendFileSync } from 'node:fs';
+// scenario. With $KITEMQ_PROBE_CPU_PROF set to a directory, each window is also CPU-profiled
+// (inspector Profiler; --cpu-prof is not allowed in NODE_OPTIONS) into <dir>/<pid>-<n>.cpuprofile.
+// $KITEMQ_PROBE_TRACE_GC=1 turns on V8's --trace-gc (one stdout line per GC, with its reason),
+// which NODE_OPTIONS does not accept either. Plain JS: it must load before any TypeScript hook.
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
 
 const out = process.env.KITEMQ_PROBE_OUT;
+if (process.env.KITEMQ_PROBE_TRACE_GC === '1') setFlagsFromString('--trace-gc');
 if (out) {
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
-  /** GC kinds of perf_hooks: 1 minor (scavenge), 2 major, 4 incremental, 8 weak callbacks. */
+  /** perf_hooks' NODE_PERFORMANCE_GC_* kinds, named. */
+  const KIND = { 1: 'minor', 4: 'major', 8: 'incremental', 16: 'weakcb' };
   let gcs = [];
   const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcs.push([e.detail?.kind ?? 0, e.duration]);
+    for (const e of list.getEntries()) gcs.push([KIND[e.detail?.kind] ?? 'other', e.duration]);
   });
   obs.observe({ entryTypes: ['gc'] });
   let since = performance.now();
+  const cpuDir = process.env.KITEMQ_PROBE_CPU_PROF;
+  const session = cpuDir ? new Session() : undefined;
+  let windows = 0;
+  if (session) {
+    session.connect();
+    session.post('Profiler.enable');
+    session.post('Profiler.start');
+  }
   const ms = (ns) => Math.round(ns / 1e4) / 100;
   process.on('SIGUSR2', () => {
     const now = performance.now();
@@ -40,6 +56,12 @@ if (out) {
       gcOver2ms: gcs.filter(([, d]) => d > 2).length,
     };
     appendFileSync(out, `${JSON.stringify(line)}\n`);
+    const n = windows++;
+    session?.post('Profiler.stop', (err, r) => {
+      if (!err)
+        writeFileSync(join(cpuDir, `${process.pid}-${n}.cpuprofile`), JSON.stringify(r.profile));
+      session.post('Profiler.start');
+    });
     loop.reset();
     gcs = [];
     since = now;
