@@ -38,7 +38,8 @@ if (out) {
     const now = performance.now();
     const byKind = {};
     for (const [kind, d] of gcs) {
-      const k = (byKind[kind] ??= { count: 0, totalMs: 0, maxMs: 0 });
+      if (byKind[kind] === undefined) byKind[kind] = { count: 0, totalMs: 0, maxMs: 0 };
+      const k = byKind[kind];
       k.count++;
       k.totalMs = Math.round((k.totalMs + d) * 100) / 100;
       k.maxMs = Math.max(k.maxMs, Math.round(d * 100) / 100);
