@@ -25,6 +25,7 @@ if (out) {
   });
   obs.observe({ entryTypes: ['gc'] });
   let since = performance.now();
+  let cpu = process.cpuUsage();
   const cpuDir = process.env.KITEMQ_PROBE_CPU_PROF;
   const session = cpuDir ? new Session() : undefined;
   let windows = 0;
@@ -34,8 +35,9 @@ if (out) {
     session.post('Profiler.start');
   }
   const ms = (ns) => Math.round(ns / 1e4) / 100;
-  process.on('SIGUSR2', () => {
+  const dump = (atExit) => {
     const now = performance.now();
+    const cpuNow = process.cpuUsage();
     const byKind = {};
     for (const [kind, d] of gcs) {
       if (byKind[kind] === undefined) byKind[kind] = { count: 0, totalMs: 0, maxMs: 0 };
@@ -47,6 +49,7 @@ if (out) {
     const line = {
       pid: process.pid,
       windowMs: Math.round(now - since),
+      cpuMs: Math.round((cpuNow.user - cpu.user + cpuNow.system - cpu.system) / 1000),
       loopDelayMs: {
         p50: ms(loop.percentile(50)),
         p99: ms(loop.percentile(99)),
@@ -55,16 +58,22 @@ if (out) {
       },
       gc: byKind,
       gcOver2ms: gcs.filter(([, d]) => d > 2).length,
+      atExit,
     };
     appendFileSync(out, `${JSON.stringify(line)}\n`);
+    loop.reset();
+    gcs = [];
+    since = now;
+    cpu = cpuNow;
+    if (atExit) return;
     const n = windows++;
     session?.post('Profiler.stop', (err, r) => {
       if (!err)
         writeFileSync(join(cpuDir, `${process.pid}-${n}.cpuprofile`), JSON.stringify(r.profile));
       session.post('Profiler.start');
     });
-    loop.reset();
-    gcs = [];
-    since = now;
-  });
+  };
+  process.on('SIGUSR2', () => dump(false));
+  // A process that is never signalled (e2e-worker.ts) still reports its whole life.
+  process.on('exit', () => dump(true));
 }
