@@ -7,13 +7,13 @@ import { once } from 'node:events';
 import { createHistogram } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { WorkerReply, WorkerRequest } from './e2e-worker.js';
-import { type Driver, type EndToEndRun, recordMs } from './workload.js';
+import { type Driver, type EndToEndRun, nowMs, recordMs } from './workload.js';
 
 const WORKER = fileURLToPath(new URL('./e2e-worker.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXIT_TIMEOUT_MS = 10_000;
 
-class Worker {
+export class Worker {
   readonly proc: ChildProcess;
   private readonly replies: WorkerReply[] = [];
   private wake: (() => void) | undefined;
@@ -58,20 +58,22 @@ class Worker {
   }
 
   /**
-   * Proves the worker reads the parent's clock: its reading must fall between the parent's
-   * readings before the request and after the reply. Both are CLOCK_MONOTONIC on Linux.
+   * Proves the worker's nowMs() is this process's: its reading must fall between this process's
+   * readings before the request and after the reply (a per-process clock, such as
+   * performance.now(), fails by the difference of the two start times). Returns the bracket, ms.
    */
-  async checkClock(): Promise<void> {
-    const before = process.hrtime.bigint();
+  async checkClock(): Promise<number> {
+    const before = nowMs();
     this.request({ op: 'clock' });
-    const theirs = BigInt((await this.next('clock')).ns);
-    const after = process.hrtime.bigint();
+    const theirs = (await this.next('clock')).ms;
+    const after = nowMs();
     if (theirs < before || theirs > after) {
       throw new Error(
-        `e2e ${this.role}: its clock is not this process's (${theirs} ∉ ` +
+        `e2e ${this.role}: its clock is not this process's (${theirs} outside ` +
           `[${before}, ${after}]); latency across processes would be meaningless`,
       );
     }
+    return after - before;
   }
 
   async stop(): Promise<void> {

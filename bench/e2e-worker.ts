@@ -2,7 +2,7 @@
 // (consumer from the first offset, one latency per first delivery) or a sender (a fixed rate,
 // each message stamped with its born time). Both read the host's monotonic clock (nowMs), so
 // latency = receive − born with no offset to correct. Messages in order, parent → worker:
-//   { op: 'clock' }                          → { op: 'clock', ns }           (any time)
+//   { op: 'clock' }                          → { op: 'clock', ms: nowMs() }  (any time)
 //   { op: 'receive', spec, dest }            → { op: 'ready' }
 //   { op: 'finish', acked, graceMs }         → { op: 'received', latenciesMs, received, lost }
 //   { op: 'send', spec, dest, rate, seconds } → { op: 'sent', acked }
@@ -17,7 +17,7 @@ export type WorkerRequest =
   | { op: 'send'; spec: DriverSpec; dest: string; rate: number; seconds: number };
 
 export type WorkerReply =
-  | { op: 'clock'; ns: string }
+  | { op: 'clock'; ms: number }
   | { op: 'ready' }
   | { op: 'received'; latenciesMs: Float64Array; received: number; lost: number }
   | { op: 'sent'; acked: number[] }
@@ -85,7 +85,7 @@ async function send(spec: DriverSpec, dest: string, rate: number, seconds: numbe
 function run(m: WorkerRequest): Promise<void> | undefined {
   switch (m.op) {
     case 'clock':
-      reply({ op: 'clock', ns: process.hrtime.bigint().toString() });
+      reply({ op: 'clock', ms: nowMs() });
       return;
     case 'receive':
       return receive(m.spec, m.dest);
