@@ -1,13 +1,13 @@
 // Scenarios (c) and (d) of `npm run bench` alone, against a fresh name server and broker from
 // dist/, for A/B runs and for finding the broker's pauses: a backlog of --backlog messages (1 KiB,
-// 1,000 in flight, 8 queues), a new consumer draining it, then --rate msg/s for --seconds with
+// 1,000 in flight, --queues 8), a new consumer draining it, then --rate msg/s for --seconds with
 // the sender and receiver in child processes (or this process: --e2e-in-process). The broker runs
 // with loop-probe.mjs preloaded, which reports its event-loop delay and GC pauses during the drain
 // and during (d); --cpu-prof DIR also profiles it, one file per window (<pid>-<n>.cpuprofile: 1 is
 // the drain, 3 is (d)). Prints one JSON line.
 //   npx tsx bench/drain-tail.ts [--flush SYNC_FLUSH] [--backlog N] [--rate N] [--seconds N]
 //                               [--e2e-in-process] [--cpu-prof DIR] [--no-drain] [--no-e2e]
-//                               [--trace-gc]
+//                               [--trace-gc] [--queues N]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,7 @@ const { values: o } = parseArgs({
     'no-drain': { type: 'boolean', default: false },
     'no-e2e': { type: 'boolean', default: false },
     'trace-gc': { type: 'boolean', default: false },
+    queues: { type: 'string', default: '8' },
   },
 });
 
@@ -55,12 +56,17 @@ const mark = () => {
   process.kill(broker.proc.pid!, 'SIGUSR2');
   if (process.listenerCount('SIGUSR2') > 0) process.kill(process.pid, 'SIGUSR2');
 };
-const out: Record<string, unknown> = { flush: o.flush, loadBefore: load0 };
+const out: Record<string, unknown> = {
+  flush: o.flush,
+  queues: Number(o.queues),
+  loadBefore: load0,
+};
 try {
   const d = await KiteMQDriver.connect({
     namesrvAddr: namesrv.addr,
     brokerAddr: broker.addr,
     durability: o.flush,
+    queues: Number(o.queues),
   });
   try {
     if (!o['no-drain']) {
