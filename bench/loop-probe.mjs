@@ -27,12 +27,12 @@ if (out) {
   let since = performance.now();
   let cpu = process.cpuUsage();
   const cpuDir = process.env.KITEMQ_PROBE_CPU_PROF;
-  const session = cpuDir ? new Session() : undefined;
+  const profiler = cpuDir ? new Session() : undefined;
   let windows = 0;
-  if (session) {
-    session.connect();
-    session.post('Profiler.enable');
-    session.post('Profiler.start');
+  if (profiler) {
+    profiler.connect();
+    profiler.post('Profiler.enable');
+    profiler.post('Profiler.start');
   }
   const ms = (ns) => Math.round(ns / 1e4) / 100;
   const dump = (atExit) => {
@@ -67,10 +67,10 @@ if (out) {
     cpu = cpuNow;
     if (atExit) return;
     const n = windows++;
-    session?.post('Profiler.stop', (err, r) => {
+    profiler?.post('Profiler.stop', (err, r) => {
       if (!err)
         writeFileSync(join(cpuDir, `${process.pid}-${n}.cpuprofile`), JSON.stringify(r.profile));
-      session.post('Profiler.start');
+      profiler.post('Profiler.start');
     });
   };
   process.on('SIGUSR2', () => dump(false));
