@@ -1,6 +1,8 @@
 // Scenarios (a)-(d) of issue 6 against one Driver, in the order the runner uses for KiteMQ and
 // for every peer: (a) pipelined sends, 1,000 in flight; (b) one send in flight; (c) a new
 // consumer draining the backlog (a) and (b) left; (d) a fixed rate end to end with lost count.
+
+import { endToEndSplit } from './e2e-split.js';
 import {
   type Driver,
   drain,
@@ -62,6 +64,8 @@ export interface CoreHooks {
   /** Called around (a), e.g. to sample the broker's RSS and CPU while it runs. */
   beforeA?(): void;
   afterA?(): void;
+  /** Run (d)'s sender and receiver in this process, as before they had processes of their own. */
+  e2eInProcess?: boolean;
 }
 
 /** Runs (a)-(d); a failing scenario ends the run with its error in `note`, figures so far kept. */
@@ -87,7 +91,8 @@ export async function runCore(
     const destD = destName('BenchD');
     await d.prepare(destD);
     step(`(d) ${sizes.e2eRate} msg/s for ${sizes.e2eSeconds} s`);
-    r.d = await endToEnd(d, destD, sizes.e2eRate, sizes.e2eSeconds);
+    const e2e = hooks.e2eInProcess ? endToEnd : endToEndSplit;
+    r.d = await e2e(d, destD, sizes.e2eRate, sizes.e2eSeconds);
   } catch (err) {
     r.note = `failed: ${(err as Error).message.split('\n')[0]}`;
   }

@@ -6,7 +6,14 @@ import { AdminClient } from '../src/client/admin.js';
 import { Producer } from '../src/client/producer.js';
 import { PushConsumer } from '../src/client/push-consumer.js';
 import { silentLogger } from '../src/common/logger.js';
-import { type Consumption, type Driver, decodeStamp, encodeStamp, type Stamp } from './workload.js';
+import {
+  type Consumption,
+  type Driver,
+  type DriverSpec,
+  decodeStamp,
+  encodeStamp,
+  type Stamp,
+} from './workload.js';
 
 const logger = silentLogger();
 const STAMP = 'benchStamp';
@@ -27,6 +34,11 @@ export class KiteMQDriver implements Driver {
   private readonly admin: AdminClient;
 
   private readonly opts: KiteMQDriverOptions;
+
+  get spec(): DriverSpec {
+    const { namesrvAddr, brokerAddr, queues, durability } = this.opts;
+    return { kind: 'kitemq', durability, namesrvAddr, brokerAddr, queues };
+  }
 
   private constructor(opts: KiteMQDriverOptions) {
     this.opts = opts;

@@ -3,8 +3,8 @@
 // (-n), with our SDK as the client in this process, 1 KiB bodies. Prints one markdown table:
 // figure, durability, target, verdict. --peers adds (a)-(d) against NATS JetStream, Redis
 // Streams and RabbitMQ on servers it starts (bench/peers/), each figure as a ratio to KiteMQ.
-//   npm run bench [-- --tiny] [-- --peers] [-- -n host:port [--sync-namesrv host:port]
-//                                            [--broker-pid <pid>]]
+//   npm run bench [-- --tiny] [-- --peers] [-- --e2e-in-process]
+//                 [-- -n host:port [--sync-namesrv host:port] [--broker-pid <pid>]]
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -37,6 +37,8 @@ export interface BenchOptions {
   syncNamesrvAddr?: string;
   /** With -n: the broker process to sample for (h). */
   brokerPid?: number;
+  /** (d)'s sender and receiver in the runner's process instead of two child processes. */
+  e2eInProcess?: boolean;
 }
 
 export interface BenchReport {
@@ -120,6 +122,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       kiteAsync = await runCore(d, o.sizes, {
         beforeA: () => sampler?.start(),
         afterA: () => sampler?.stop(),
+        e2eInProcess: o.e2eInProcess,
       });
       const [a, ...rest] = coreRows(kiteAsync);
       rows.push(a!);
@@ -138,7 +141,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   } finally {
     await setup.stop();
   }
-  const peers = o.peers ? await runPeers(o.sizes) : [];
+  const peers = o.peers ? await runPeers(o.sizes, { e2eInProcess: o.e2eInProcess }) : [];
   return { rows, kiteAsync, kiteSync, peers };
 }
 
@@ -146,7 +149,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
 async function syncRun(t: Target, o: BenchOptions): Promise<CoreResult> {
   const d = await KiteMQDriver.connect(t);
   try {
-    if (o.peers) return await runCore(d, o.sizes);
+    if (o.peers) return await runCore(d, o.sizes, { e2eInProcess: o.e2eInProcess });
     const topic = `BenchF_${process.pid}`;
     await d.prepare(topic);
     console.error('bench: KiteMQ (f) pipelined sends, SYNC_FLUSH');
@@ -186,6 +189,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       namesrv: { type: 'string', short: 'n' },
       'sync-namesrv': { type: 'string' },
       'broker-pid': { type: 'string' },
+      'e2e-in-process': { type: 'boolean', default: false },
     },
   });
   const load0 = loadavg();
@@ -199,6 +203,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     namesrvAddr: values.namesrv,
     syncNamesrvAddr: values['sync-namesrv'],
     brokerPid: values['broker-pid'] ? Number(values['broker-pid']) : undefined,
+    e2eInProcess: values['e2e-in-process'],
   });
   const load1 = loadavg();
   console.log(formatReport(report));

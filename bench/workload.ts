@@ -1,7 +1,8 @@
 // The workload of issue 6's scenarios (a)-(d), written once against a small Driver interface so
 // KiteMQ and every peer (NATS JetStream, RabbitMQ, Redis Streams) run exactly the same loops:
 // pipelined acknowledged sends, one send in flight, draining a backlog, and a fixed-rate end to
-// end run whose latency is receive time − born time on this process's clock.
+// end run whose latency is receive time − born time. (d) normally runs its sender and receiver
+// in two child processes (e2e-split.ts); endToEnd below is the in-process variant.
 import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
 
 /** What (d) attaches to a message: its sequence number and born time (ms, sub-ms precision). */
@@ -26,12 +27,32 @@ export interface Driver {
   /** Consumes `dest` from its first message until stop(); onMessage sees each message's stamp. */
   consume(dest: string, onMessage: (stamp: Stamp | undefined) => void): Promise<Consumption>;
   close(): Promise<void>;
+  /** How another process connects the same driver to the same server (e2e-worker.ts). */
+  readonly spec: DriverSpec;
+}
+
+/** Plain data, sent over IPC: which driver, and where its server listens. */
+export interface DriverSpec {
+  kind: 'kitemq' | 'nats' | 'redis' | 'rabbitmq';
+  durability: string;
+  /** The server's loopback port (peers). */
+  port?: number;
+  /** KiteMQ: the name server, the broker topics are created on, queues per topic. */
+  namesrvAddr?: string;
+  brokerAddr?: string;
+  queues?: number;
 }
 
 export const BODY_1KIB = Buffer.alloc(1024, 97);
 
-/** Wall-clock milliseconds with the sub-millisecond part (the same clock on both ends). */
-export const nowMs = () => performance.timeOrigin + performance.now();
+/**
+ * Milliseconds (ns resolution) on CLOCK_MONOTONIC, which libuv's hrtime reads on Linux: one
+ * clock for every process of the host, so a stamp taken in the sender is comparable in the
+ * receiver. timeOrigin + now() is not as safe: each process samples the wall clock once at
+ * start, so a clock step (NTP) between two process starts shifts one against the other, and
+ * Date.now() has only ms resolution. e2e-split.ts checks the sharing at every worker start.
+ */
+export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 export const encodeStamp = (s: Stamp) => `${s.seq}:${s.bornMs.toFixed(3)}`;
 

@@ -16,6 +16,7 @@ import {
 import {
   type Consumption,
   type Driver,
+  type DriverSpec,
   decodeStamp,
   encodeStamp,
   type Stamp,
@@ -30,8 +31,10 @@ export class NatsDriver implements Driver {
   private readonly nc: NatsConnection;
   private readonly js: JetStreamClient;
   private readonly jsm: JetStreamManager;
+  readonly spec: DriverSpec;
 
-  private constructor(nc: NatsConnection, jsm: JetStreamManager, durability: string) {
+  private constructor(nc: NatsConnection, jsm: JetStreamManager, port: number, durability: string) {
+    this.spec = { kind: 'nats', port, durability };
     this.nc = nc;
     this.js = nc.jetstream();
     this.jsm = jsm;
@@ -40,7 +43,7 @@ export class NatsDriver implements Driver {
 
   static async connect(port: number, durability: string): Promise<NatsDriver> {
     const nc = await connect({ servers: `127.0.0.1:${port}` });
-    return new NatsDriver(nc, await nc.jetstreamManager(), durability);
+    return new NatsDriver(nc, await nc.jetstreamManager(), port, durability);
   }
 
   async prepare(stream: string): Promise<void> {

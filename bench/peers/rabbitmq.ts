@@ -6,12 +6,14 @@ import { type Channel, type ChannelModel, type ConfirmChannel, connect } from 'a
 import {
   type Consumption,
   type Driver,
+  type DriverSpec,
   decodeStamp,
   encodeStamp,
   type Stamp,
 } from '../workload.js';
 
 const ACK_EVERY = 100;
+const rabbitUrl = (port: number) => `amqp://guest:guest@127.0.0.1:${port}`;
 
 export class RabbitDriver implements Driver {
   readonly system = 'RabbitMQ';
@@ -20,19 +22,20 @@ export class RabbitDriver implements Driver {
   private readonly url: string;
   private readonly conn: ChannelModel;
   private readonly ch: ConfirmChannel;
+  readonly spec: DriverSpec;
 
-  private constructor(url: string, conn: ChannelModel, ch: ConfirmChannel, durability: string) {
-    this.url = url;
+  private constructor(port: number, conn: ChannelModel, ch: ConfirmChannel, durability: string) {
+    this.spec = { kind: 'rabbitmq', port, durability };
+    this.url = rabbitUrl(port);
     this.conn = conn;
     this.ch = ch;
     this.durability = durability;
   }
 
   static async connect(port: number, durability: string): Promise<RabbitDriver> {
-    const url = `amqp://guest:guest@127.0.0.1:${port}`;
-    const conn = await connect(url);
+    const conn = await connect(rabbitUrl(port));
     const ch = await conn.createConfirmChannel();
-    return new RabbitDriver(url, conn, ch, durability);
+    return new RabbitDriver(port, conn, ch, durability);
   }
 
   async prepare(queue: string): Promise<void> {

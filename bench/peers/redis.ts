@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import {
   type Consumption,
   type Driver,
+  type DriverSpec,
   decodeStamp,
   encodeStamp,
   type Stamp,
@@ -29,7 +30,10 @@ export class RedisDriver implements Driver {
   readonly durability: string;
   private readonly port: number;
 
+  readonly spec: DriverSpec;
+
   constructor(port: number, durability: string) {
+    this.spec = { kind: 'redis', port, durability };
     this.port = port;
     this.durability = durability;
     this.redis = new Redis({ host: '127.0.0.1', port, enableAutoPipelining: true });

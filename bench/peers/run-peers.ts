@@ -4,7 +4,7 @@
 // start gets a row saying so, and the run goes on.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type BenchSizes, type CoreResult, runCore } from '../core.js';
+import { type BenchSizes, type CoreHooks, type CoreResult, runCore } from '../core.js';
 import type { Driver } from '../workload.js';
 import { NatsDriver } from './nats.js';
 import { RabbitDriver } from './rabbitmq.js';
@@ -67,7 +67,11 @@ export const PEERS: PeerSpec[] = [
 
 export type PeerResult = CoreResult & { fsync: boolean };
 
-export async function runPeer(spec: PeerSpec, sizes: BenchSizes): Promise<PeerResult> {
+export async function runPeer(
+  spec: PeerSpec,
+  sizes: BenchSizes,
+  hooks: CoreHooks = {},
+): Promise<PeerResult> {
   const base = { system: spec.system, durability: spec.durability, fsync: spec.fsync };
   const why = missing(spec.bin);
   if (why !== undefined) return { ...base, note: why };
@@ -80,7 +84,7 @@ export async function runPeer(spec: PeerSpec, sizes: BenchSizes): Promise<PeerRe
   try {
     const driver = await spec.driver(server.port, spec.durability);
     try {
-      return { ...(await runCore(driver, sizes)), ...base, version: server.version };
+      return { ...(await runCore(driver, sizes, hooks)), ...base, version: server.version };
     } finally {
       await driver.close().catch(() => undefined);
     }
@@ -106,9 +110,9 @@ function installMissing(): void {
   }
 }
 
-export async function runPeers(sizes: BenchSizes): Promise<PeerResult[]> {
+export async function runPeers(sizes: BenchSizes, hooks: CoreHooks = {}): Promise<PeerResult[]> {
   installMissing();
   const out: PeerResult[] = [];
-  for (const spec of PEERS) out.push(await runPeer(spec, sizes));
+  for (const spec of PEERS) out.push(await runPeer(spec, sizes, hooks));
   return out;
 }

@@ -553,3 +553,28 @@ describe('decodeRecordProperties', () => {
     expect(m.offsetMsgId).toHaveLength(56);
   });
 });
+
+describe('decodeRecords of a pulled body', () => {
+  it("decodes each record's own hosts and msgId when they change from one record to the next", () => {
+    const hosts = [
+      ['192.168.1.20:50000', '10.0.0.1:10911'],
+      ['192.168.1.20:50000', '10.0.0.2:10911'],
+      ['192.168.1.21:50000', '10.0.0.2:10912'],
+      ['[fe80:0:0:0:0:0:0:2]:50000', '[fe80:0:0:0:0:0:0:1]:10911'],
+      ['192.168.1.20:50000', '10.0.0.1:10911'],
+    ] as const;
+    const body = Buffer.concat(
+      hosts.map(([bornHost, storeHost], i) => {
+        const sysFlag = bornHost.startsWith('[')
+          ? MessageSysFlag.BORNHOST_V6 | MessageSysFlag.STOREHOST_V6
+          : 0;
+        return stored(message({ bornHost, storeHost, sysFlag }), i, 1000 * (i + 1));
+      }),
+    );
+    const decoded = decodeRecords(body);
+    expect(decoded.map((m) => [m.bornHost, m.storeHost])).toEqual(hosts);
+    expect(decoded.map((m) => m.offsetMsgId)).toEqual(
+      hosts.map(([, storeHost], i) => createOffsetMsgId(storeHost, 1000 * (i + 1))),
+    );
+  });
+});

@@ -165,7 +165,8 @@ export class CommitLog {
   /**
    * Up to `maxBytes` from `offset`, never past its segment's written end; undefined if none. At
    * least `minBytes` when that many are written (the read cache may answer with less than
-   * `maxBytes`, up to the end of its block).
+   * `maxBytes`, up to the end of its block). A view of the read cache may come back: it is valid
+   * until the next readWindow, so callers copy what they keep first.
    */
   readWindow(offset: number, maxBytes: number, minBytes = 1): Buffer | undefined {
     if (!Number.isSafeInteger(offset) || maxBytes <= 0) return undefined;

@@ -20,8 +20,10 @@ export interface GetMessageResult {
   nextBeginOffset: number;
   minOffset: number;
   maxOffset: number;
-  /** Whole stored records, exactly as in the commit log. */
+  /** Whole stored records, exactly as in the commit log: views of `body`, in order. */
   buffers: Buffer[];
+  /** The same records back to back, in a Buffer of their own: a pull's response body. */
+  body: Buffer | undefined;
   messageCount: number;
   bufferTotalSize: number;
 }
@@ -49,9 +51,41 @@ function empty(
     minOffset: min,
     maxOffset: max,
     buffers: [],
+    body: undefined,
     messageCount: 0,
     bufferTotalSize: 0,
   };
+}
+
+/**
+ * Where a pull gathers the records it keeps (pulls run one at a time on the event loop, so one
+ * buffer serves them all). A read-cache view is valid only until the next read, so each kept
+ * record is copied here at once, and the result gets one exact-size copy: one allocation per
+ * pull, where a Buffer.concat of the records cost the same plus the cache's fresh blocks.
+ */
+let gather = Buffer.allocUnsafeSlow(256 * 1024);
+
+function gatherAt(bytes: number, add: Buffer): void {
+  if (bytes + add.length > gather.length) {
+    const grown = Buffer.allocUnsafeSlow(Math.max(2 * gather.length, bytes + add.length));
+    gather.copy(grown, 0, 0, bytes);
+    gather = grown;
+  }
+  add.copy(gather, bytes);
+}
+
+/** The gathered records in a Buffer of their own, and a view of each. */
+function gathered(bytes: number, count: number): { body: Buffer; buffers: Buffer[] } {
+  const body = Buffer.allocUnsafe(bytes);
+  gather.copy(body, 0, 0, bytes);
+  const buffers: Buffer[] = [];
+  for (let p = 0; p < bytes; ) {
+    const size = body.readInt32BE(p);
+    buffers.push(body.subarray(p, p + size));
+    p += size;
+  }
+  assert(buffers.length === count, 'the gathered bytes hold exactly the kept records');
+  return { body, buffers };
 }
 
 /**
@@ -87,7 +121,7 @@ export function getMessageFromQueue(
     const next = offset + cq.unitsPerFile - (offset % cq.unitsPerFile);
     return empty(GetMessageStatus.OFFSET_FOUND_NULL, Math.min(next, max), min, max);
   }
-  const buffers: Buffer[] = [];
+  let kept = 0;
   let bytes = 0;
   let next = offset;
   let removing = false;
@@ -100,7 +134,7 @@ export function getMessageFromQueue(
     if (win && at >= winAt && at + u.size <= winAt + win.length) {
       return win.subarray(at - winAt, at - winAt + u.size);
     }
-    const lastIndex = Math.min(units.length - 1, i + want - buffers.length - 1);
+    const lastIndex = Math.min(units.length - 1, i + want - kept - 1);
     const last = units[lastIndex]!;
     let needed = 0;
     for (let j = i; j <= lastIndex; j++) needed += units[j]!.size;
@@ -115,7 +149,7 @@ export function getMessageFromQueue(
   for (;;) {
     for (let i = 0; i < units.length; i++) {
       const u = units[i]!;
-      if (buffers.length > 0 && (buffers.length >= want || bytes + u.size > caps.maxBytes)) {
+      if (kept > 0 && (kept >= want || bytes + u.size > caps.maxBytes)) {
         full = true;
         break;
       }
@@ -140,11 +174,12 @@ export function getMessageFromQueue(
       }
       assert(b.readInt32BE(0) === u.size, 'consume queue unit size matches the record');
       if (recordFilter && !recordFilter(b)) continue;
-      buffers.push(b);
+      gatherAt(bytes, b);
+      kept++;
       bytes += u.size;
     }
     const scanned = next - offset;
-    if (full || buffers.length >= want || scanned >= limit) break;
+    if (full || kept >= want || scanned >= limit) break;
     // Filtered out or removed: scan on, in larger steps, up to the filter scan limit.
     units = cq.readUnits(next, Math.min(limit - scanned, PULL_FILTER_SCAN_STEP_UNITS));
     if (units.length === 0) break; // the end of a consume-queue file: the next pull goes on
@@ -152,15 +187,17 @@ export function getMessageFromQueue(
   if (next === offset) return empty(GetMessageStatus.OFFSET_OVERFLOW_ONE, offset, min, max);
   assert(next > offset && next <= max, 'a pull in range advances and stays in the queue');
   let status: GetMessageStatusValue = GetMessageStatus.FOUND;
-  if (buffers.length === 0)
+  if (kept === 0)
     status = removing ? GetMessageStatus.MESSAGE_WAS_REMOVING : GetMessageStatus.NO_MATCHED_MESSAGE;
+  const { body, buffers } = kept > 0 ? gathered(bytes, kept) : { body: undefined, buffers: [] };
   return {
     status,
     nextBeginOffset: next,
     minOffset: min,
     maxOffset: max,
     buffers,
-    messageCount: buffers.length,
+    body,
+    messageCount: kept,
     bufferTotalSize: bytes,
   };
 }

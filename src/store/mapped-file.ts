@@ -126,8 +126,15 @@ export class MappedFile {
 
   /** Reads `length` bytes at file position `pos` (relative to the segment). */
   read(pos: number, length: number): Buffer {
-    assert(pos >= 0 && pos + length <= this.wrotePosition, 'reads stay below the write position');
     const b = Buffer.allocUnsafe(length);
+    this.readInto(pos, b);
+    return b;
+  }
+
+  /** Fills `b` with the bytes at file position `pos`: the disk's, then the staged ones. */
+  readInto(pos: number, b: Buffer): void {
+    const length = b.length;
+    assert(pos >= 0 && pos + length <= this.wrotePosition, 'reads stay below the write position');
     const fromDisk = Math.min(length, Math.max(0, this.committedPosition - pos));
     if (fromDisk > 0) {
       const n = this.io.read(this.fd, b, 0, fromDisk, pos);
@@ -137,7 +144,6 @@ export class MappedFile {
       const from = pos + fromDisk - this.committedPosition;
       this.staging!.copy(b, fromDisk, from, from + length - fromDisk);
     }
-    return b;
   }
 
   /** Commits, then fdatasyncs; flushedPosition moves to what was written before the call. */

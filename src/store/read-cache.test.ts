@@ -11,10 +11,10 @@ function segment(from: number, fileSize: number, wrote: number) {
     fileSize,
     wrotePosition: wrote,
     reads,
-    read(pos, length) {
-      expect(pos + length).toBeLessThanOrEqual(f.wrotePosition);
-      reads.push([pos, length]);
-      return Buffer.from(Array.from({ length }, (_, i) => (from + pos + i) % 251));
+    readInto(pos, dst) {
+      expect(pos + dst.length).toBeLessThanOrEqual(f.wrotePosition);
+      reads.push([pos, dst.length]);
+      for (let i = 0; i < dst.length; i++) dst[i] = (from + pos + i) % 251;
     },
   };
   return f;
@@ -62,6 +62,33 @@ describe('ReadCache', () => {
     c.read(f, 0, 1, big);
     c.read(f, BLOCK, 1, big);
     expect(f.reads).toEqual([[BLOCK, BLOCK]]);
+  });
+
+  it("reads an evicted block's slot again instead of allocating", () => {
+    const c = new ReadCache(2, BLOCK);
+    const f = segment(0, 8 * BLOCK, 8 * BLOCK);
+    const first = c.read(f, 0, 1, big)!;
+    c.read(f, BLOCK, 1, big);
+    const third = c.read(f, 2 * BLOCK, 1, big)!; // evicts block 0 and takes over its slot
+    expect(third.buffer).toBe(first.buffer);
+    expect(third.byteOffset).toBe(first.byteOffset);
+    expect(first).toEqual(bytes(2 * BLOCK, BLOCK)); // the old view now shows the new block
+  });
+
+  it('keeps its blocks when a read into a taken-over slot fails', () => {
+    const c = new ReadCache(1, BLOCK);
+    const f = segment(0, 8 * BLOCK, 8 * BLOCK);
+    c.read(f, 0, 1, big);
+    const broken = {
+      ...f,
+      readInto: () => {
+        throw new Error('EIO');
+      },
+    };
+    expect(() => c.read(broken, BLOCK, 1, big)).toThrow('EIO');
+    f.reads.length = 0;
+    expect(c.read(f, 10, 1, big)).toEqual(bytes(10, BLOCK - 10));
+    expect(f.reads).toEqual([]); // block 0 still cached
   });
 
   it('never lets a block span two segments', () => {

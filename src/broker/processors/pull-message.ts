@@ -147,8 +147,7 @@ export class PullMessageProcessor {
       this.ctx.stats.outFlow?.record(h.consumerGroup, h.topic, r.messageCount, r.bufferTotalSize);
       this.ctx.stats.items.add('GROUP_GET_NUMS', `${h.topic}@${h.consumerGroup}`, r.messageCount);
     }
-    const body =
-      code === ResponseCode.SUCCESS ? Buffer.concat(r.buffers, r.bufferTotalSize) : undefined;
+    const body = code === ResponseCode.SUCCESS ? r.body : undefined;
     return createResponseWithFields(
       req,
       code,
