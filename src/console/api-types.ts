@@ -35,6 +35,8 @@ export interface AuditEntry {
   /** ISO time. */
   at: string;
   user: string;
+  /** The client's address: the TCP peer, or X-Forwarded-For's when console.trustProxy trusts it. */
+  addr?: string;
   /** "<area>.<verb>", e.g. topic.delete. */
   action: string;
   target: string;

@@ -69,6 +69,7 @@ export function auditWrite(ctx: ApiContext, req: FastifyRequest, error?: Console
   const { target, params } = describeSafely(spec, req);
   ctx.audit.append({
     user: session.user.name,
+    addr: req.ip,
     action: spec.action,
     target,
     params: params ?? null,

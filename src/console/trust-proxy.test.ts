@@ -66,13 +66,24 @@ describe('console.trustProxy', () => {
       .filter((l) => l.includes('session.throttle'))
       .map((l) => JSON.parse(l).params.addr);
     expect(throttled).toEqual(['203.0.113.7']);
+    // Every entry names the client, here the forwarded one.
+    const logins = audit
+      .split('\n')
+      .filter((l) => l.includes('session.login'))
+      .map((l) => JSON.parse(l).addr);
+    expect(new Set(logins)).toEqual(new Set(['203.0.113.7', '198.51.100.9']));
   });
 
   it('off (the default): a made-up X-Forwarded-For does not escape the throttle', async () => {
-    const { c } = await start();
+    const { c, dataDir } = await start();
     await failUntilLocked(c, '203.0.113.7');
     expect(await login(c, '198.51.100.9')).toBe(429);
     expect(await login(c, '198.51.100.9', 'right')).toBe(429);
+    const addrs = readFileSync(join(dataDir, 'audit.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('session.login'))
+      .map((l) => JSON.parse(l).addr);
+    expect(new Set(addrs)).toEqual(new Set(['127.0.0.1']));
   });
 
   it('a list trusts only the proxies named in it', async () => {

@@ -32,6 +32,7 @@ const sessionBody = (s: Session): SessionView => ({
 function auditThrottled(ctx: ApiContext, username: string, addr: string): void {
   ctx.audit.append({
     user: username,
+    addr,
     action: 'session.throttle',
     target: username,
     params: { addr },
@@ -63,6 +64,7 @@ export function registerSessionApi(app: FastifyInstance, ctx: ApiContext): void 
     const user = await ctx.auth.login(username, password);
     ctx.audit.append({
       user: username,
+      addr: req.ip,
       action: 'session.login',
       target: username,
       params: null,

@@ -14,6 +14,7 @@ const table = defineTable(
     title: 'Audit log',
     at: 'Time',
     user: 'User',
+    addr: 'Address',
     action: 'Action',
     target: 'Target',
     params: 'Parameters',
@@ -26,6 +27,7 @@ const table = defineTable(
     title: '审计日志',
     at: '时间',
     user: '用户',
+    addr: '地址',
     action: '操作',
     target: '对象',
     params: '参数',
@@ -44,7 +46,7 @@ function Entries({ entries }: { entries: AuditEntry[] }) {
     <Table striped data-testid="audit-table">
       <Table.Thead>
         <Table.Tr>
-          {[t.at, t.user, t.action, t.target, t.params, t.result].map((h) => (
+          {[t.at, t.user, t.addr, t.action, t.target, t.params, t.result].map((h) => (
             <Table.Th key={h}>{h}</Table.Th>
           ))}
         </Table.Tr>
@@ -54,6 +56,7 @@ function Entries({ entries }: { entries: AuditEntry[] }) {
           <Table.Tr key={`${e.at} ${e.user} ${e.action} ${e.target}`}>
             <Table.Td>{new Date(e.at).toLocaleString(locale)}</Table.Td>
             <Table.Td>{e.user}</Table.Td>
+            <Table.Td>{e.addr ?? ''}</Table.Td>
             <Table.Td>{e.action}</Table.Td>
             <Table.Td>{e.target}</Table.Td>
             <Table.Td>
