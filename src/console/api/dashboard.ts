@@ -2,6 +2,7 @@
 // (src/console/collect/), so answering costs the cluster no call. Before the first snapshot the
 // request waits for the refresh in flight; when the name server never answered, 502.
 import type { FastifyInstance } from 'fastify';
+import { isSystemTopic } from '../../broker/topic-validator.js';
 import type { Dashboard, DashboardView, Series } from '../api-types.js';
 import type { Snapshot } from '../collect/snapshot-types.js';
 import { CONSOLE_DEFAULTS as D } from '../defaults.js';
@@ -26,8 +27,11 @@ export function dashboardOf(s: Snapshot): DashboardView {
   // A slave's puts repeat its master's, so the cluster's intake counts masters only.
   const inTps = s.brokers.reduce((n, b) => n + (b.brokerId === 0 ? b.inTps : 0), 0);
   const outTps = s.brokers.reduce((n, b) => n + b.outTps, 0);
+  // The broker's own topics (SCHEDULE_TOPIC_XXXX takes every delayed message first, and brokers
+  // register their cluster and own names as topics) would crowd out the ones operators own.
+  const brokerTopics = new Set(s.brokers.flatMap((b) => [b.cluster, b.brokerName]));
   const topTopics = s.topics
-    .filter((t) => (t.inTps ?? 0) > 0)
+    .filter((t) => (t.inTps ?? 0) > 0 && !isSystemTopic(t.topic) && !brokerTopics.has(t.topic))
     .sort((a, b) => b.inTps! - a.inTps! || a.topic.localeCompare(b.topic))
     .slice(0, D.dashboardTopN)
     .map((t) => ({ topic: t.topic, inTps: rate(t.inTps!) }));
