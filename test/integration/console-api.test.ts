@@ -222,12 +222,12 @@ describe('reads', () => {
       60_000,
     );
     // The list is the console's last snapshot: every group's online count comes from the
-    // broker's one-call summary; message model and consume type from a group's own page.
+    // broker's one-call summary, and so do the model and consume type of a group with consumers.
     expect(groups.find((g) => g.group === liveGroup)).toMatchObject({
       diffTotal: 0,
       onlineClients: 1,
-      messageModel: null,
-      consumeType: null,
+      messageModel: 'CLUSTERING',
+      consumeType: 'CONSUME_PASSIVELY',
     });
     expect(groups.find((g) => g.group === idleGroup)).toMatchObject({
       diffTotal: null,

@@ -1,7 +1,8 @@
 // The console's one-call broker summary (KITEMQ_GET_BROKER_CONSOLE_SNAPSHOT) end to end: a real
 // name server, broker and `kitemq console` refreshing every 200 ms. A group with an online SDK
-// consumer and no alert rule shows its clients in api/groups; a topic nobody consumes shows its
-// intake in the dashboard's top topics; and a refresh costs the same calls with more groups.
+// consumer and no alert rule shows its clients, model and consume type in api/groups; a topic
+// nobody consumes shows its intake in the dashboard's top topics; and a refresh costs the same
+// calls with more groups.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
 import type { Producer } from '../../src/client/producer.js';
@@ -54,7 +55,13 @@ afterAll(async () => {
   await web?.stop();
 });
 
-type Row = { group: string; onlineClients: number | null; diffTotal: number | null };
+type Row = {
+  group: string;
+  onlineClients: number | null;
+  diffTotal: number | null;
+  messageModel: string | null;
+  consumeType: string | null;
+};
 type Dashboard = { topTopics: { topic: string; inTps: number }[]; notes: string[] };
 
 describe('console summary call', () => {
@@ -66,7 +73,10 @@ describe('console summary call', () => {
       (g) => (g.find((r) => r.group === group)?.onlineClients ?? 0) >= 1,
       BOUND_MS,
     );
-    expect(groups.find((r) => r.group === group)?.onlineClients).toBeGreaterThanOrEqual(1);
+    const row = groups.find((r) => r.group === group);
+    expect(row?.onlineClients).toBeGreaterThanOrEqual(1);
+    // The SDK's push consumer registers as RocketMQ's DefaultMQPushConsumer does.
+    expect([row?.messageModel, row?.consumeType]).toEqual(['CLUSTERING', 'CONSUME_PASSIVELY']);
   });
 
   it('shows a topic no group consumes among the top topics once it takes messages', async () => {

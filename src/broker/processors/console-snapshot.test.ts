@@ -33,6 +33,9 @@ function heartbeat(group: string, clientID: string, conn: InMemoryConnection) {
   return h.request(RequestCode.HEART_BEAT, {}, Buffer.from(JSON.stringify(body)), conn);
 }
 
+/** What the heartbeats above register for every group. */
+const BUSY_KIND = { consumeType: 'CONSUME_PASSIVELY', messageModel: 'CLUSTERING' };
+
 const snapshot = async () => {
   const res = await h.request(RequestCode.KITEMQ_GET_BROKER_CONSOLE_SNAPSHOT);
   expect(res.code).toBe(ResponseCode.SUCCESS);
@@ -55,12 +58,12 @@ describe('KITEMQ_GET_BROKER_CONSOLE_SNAPSHOT', () => {
     const third = h.connect('127.0.0.1:50003');
     await heartbeat('Busy', 'c3', third);
     let s = await snapshot();
-    expect(s.groupTable.Busy).toEqual({ onlineClients: 3 });
+    expect(s.groupTable.Busy).toEqual({ onlineClients: 3, ...BUSY_KIND });
     expect(s.groupTable.Idle).toEqual({ onlineClients: 0 });
     third.close();
     // A group deleted while its consumers still run keeps its row: they are what matters.
     h.ctx.groups.delete('Busy');
     s = await snapshot();
-    expect(s.groupTable.Busy).toEqual({ onlineClients: 2 });
+    expect(s.groupTable.Busy).toEqual({ onlineClients: 2, ...BUSY_KIND });
   });
 });

@@ -38,9 +38,15 @@ export class ConsoleSnapshotProcessor {
     const rows = new Map<string, ConsoleGroupRow>();
     for (const { groupName } of groups.all()) rows.set(groupName, { onlineClients: 0 });
     for (const name of consumers.groupNames()) {
+      const g = consumers.get(name);
       let live = 0;
-      for (const conn of consumers.get(name)?.channels.keys() ?? []) if (!conn.isClosed) live++;
-      rows.set(name, { onlineClients: live });
+      for (const conn of g?.channels.keys() ?? []) if (!conn.isClosed) live++;
+      rows.set(
+        name,
+        g && live > 0
+          ? { onlineClients: live, consumeType: g.consumeType, messageModel: g.messageModel }
+          : { onlineClients: live },
+      );
     }
     return rows;
   }

@@ -35,7 +35,8 @@ async function connectionsOf(env: ConsoleEnv, addrs: readonly string[], group: s
 /**
  * The list is the last snapshot's. Its online count is every group's on KiteMQ brokers; on Apache
  * RocketMQ brokers (no one-call summary) only the groups an alert rule watches have one, the
- * others null. Message model and consume type are only on the group's own page.
+ * others null. So are message model and consume type, which KiteMQ brokers give while consumers
+ * of the group are registered.
  */
 async function listGroups(env: ConsoleEnv): Promise<GroupList> {
   const s = await env.monitor.snapshot();
@@ -44,8 +45,8 @@ async function listGroups(env: ConsoleEnv): Promise<GroupList> {
     onlineClients: g.onlineClients,
     consumeTps: Math.round(g.consumeTps * 100) / 100,
     diffTotal: g.queues > 0 ? g.diff : null,
-    messageModel: null,
-    consumeType: null,
+    messageModel: g.messageModel ?? null,
+    consumeType: g.consumeType ?? null,
   }));
   return { at: s.at, groups };
 }

@@ -19,6 +19,8 @@ export interface ConsoleFold {
    * master of their topics, so each master sees the same clients; summing would count them twice.
    */
   online: Map<string, number>;
+  /** Consume type and message model of the groups with consumers registered on some master. */
+  kinds: Map<string, GroupKind>;
   /** Per topic: the sum of its max offsets over the masters that reported it, and how many. */
   topicMax: Map<string, number>;
   topicReporters: Map<string, number>;
@@ -26,6 +28,11 @@ export interface ConsoleFold {
   unsupported: string[];
   /** Masters that answered with a body, whose topic tables are complete. */
   answered: Map<string, BrokerConsoleSnapshot>;
+}
+
+export interface GroupKind {
+  consumeType: string;
+  messageModel: string;
 }
 
 function add(m: Map<string, number>, key: string, n: number): void {
@@ -42,6 +49,7 @@ export function foldConsoleAnswers(
   at: number,
 ): ConsoleFold {
   const online = new Map<string, number>();
+  const kinds = new Map<string, GroupKind>();
   const topicMax = new Map<string, number>();
   const topicReporters = new Map<string, number>();
   const unsupported: string[] = [];
@@ -53,8 +61,11 @@ export function foldConsoleAnswers(
       continue;
     }
     answered.set(addr, answer);
-    for (const [group, row] of Object.entries(answer.groupTable))
+    for (const [group, row] of Object.entries(answer.groupTable)) {
       online.set(group, Math.max(online.get(group) ?? 0, row.onlineClients));
+      if (row.consumeType !== undefined && row.messageModel !== undefined)
+        kinds.set(group, { consumeType: row.consumeType, messageModel: row.messageModel });
+    }
     for (const [topic, row] of Object.entries(answer.topicTable)) {
       add(topicMax, topic, row.maxOffset);
       add(topicReporters, topic, 1);
@@ -67,7 +78,7 @@ export function foldConsoleAnswers(
       add(topicReporters, topic, 1);
     }
   }
-  return { online, topicMax, topicReporters, unsupported, answered };
+  return { online, kinds, topicMax, topicReporters, unsupported, answered };
 }
 
 /** The snapshot's note on masters without the request: expected, not an error. */

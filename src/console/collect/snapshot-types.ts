@@ -33,6 +33,9 @@ export interface GroupSnapshot {
    * for watched groups), or those brokers did not answer.
    */
   onlineClients: number | null;
+  /** As the group's consumers registered it on a master; null when none is (or not known). */
+  consumeType?: string | null;
+  messageModel?: string | null;
   /** Messages behind, over every topic and queue of every master. */
   diff: number;
   /** Queues with a committed offset of this group; 0: it has consumed nowhere (diff unknown). */

@@ -26,6 +26,7 @@ import {
   type ConsoleAnswer,
   type ConsoleFold,
   foldConsoleAnswers,
+  type GroupKind,
   unsupportedNote,
 } from './fold-console.js';
 import { foldConsumeStats, type GroupAcc } from './fold-consume-stats.js';
@@ -177,7 +178,7 @@ export async function collectSnapshot(
     for (const g of opts.watchGroups ?? []) if (!fold.online.has(g)) fold.online.set(g, 0);
   const dlq = await probeDlq(admin, opts, topicList, upMasters, fold, settle, timeoutMs, errors);
   const dtSec = opts.prev ? (at - opts.prev.at) / 1000 : 0;
-  const groups = groupRows(acc, fold.online, opts.prev, dtSec);
+  const groups = groupRows(acc, fold.online, opts.prev, dtSec, fold.kinds);
   const names = new Set([
     ...(topicList instanceof Error ? [] : topicList),
     ...fold.topicMax.keys(),
@@ -219,6 +220,7 @@ export function groupRows(
   online: Map<string, number>,
   prev: Snapshot | undefined,
   dtSec: number,
+  kinds: ReadonlyMap<string, GroupKind> = new Map(),
 ): GroupSnapshot[] {
   const prevGroups = new Map(prev?.groups.map((g) => [g.group, g]));
   // A group with connections and no offsets anywhere still gets a row: it runs.
@@ -227,6 +229,8 @@ export function groupRows(
     .map(([group, g]) => ({
       group,
       onlineClients: online.get(group) ?? null,
+      consumeType: kinds.get(group)?.consumeType ?? null,
+      messageModel: kinds.get(group)?.messageModel ?? null,
       diff: g.diff,
       queues: g.queues,
       lagSeconds: g.lagMs === null ? null : g.lagMs / 1000,

@@ -16,7 +16,10 @@ const golden = readFileSync(
 const value: BrokerConsoleSnapshot = {
   brokerAddr: '127.0.0.1:10911',
   brokerName: 'broker-a',
-  groupTable: { GID_ORDERS: { onlineClients: 2 }, GID_IDLE: { onlineClients: 0 } },
+  groupTable: {
+    GID_ORDERS: { consumeType: 'CONSUME_PASSIVELY', messageModel: 'CLUSTERING', onlineClients: 2 },
+    GID_IDLE: { onlineClients: 0 },
+  },
   topicTable: {
     TopicTest: { maxOffset: 1250, queueNums: 8 },
     TopicIdle: { maxOffset: 0, queueNums: 4 },
@@ -50,6 +53,7 @@ describe('BrokerConsoleSnapshot body', () => {
       '{"groupTable":{"G":1}}',
       '{"groupTable":{"G":{"onlineClients":-1}}}',
       '{"groupTable":{"G":{"onlineClients":"2"}}}',
+      '{"groupTable":{"G":{"onlineClients":1,"messageModel":7}}}',
       '{"topicTable":{"T":{"maxOffset":1.5,"queueNums":1}}}',
       '{"topicTable":{"T":null}}',
       '{"brokerAddr":7}',

@@ -2,10 +2,11 @@
 // that lists every consumer group's connections at once, only GET_ALL_PRODUCER_INFO for
 // producers). One broker's view, small enough to ask every refresh:
 //   {"brokerAddr":…,"brokerName":…,
-//    "groupTable":{"<group>":{"onlineClients":n}},
+//    "groupTable":{"<group>":{"consumeType":…,"messageModel":…,"onlineClients":n}},
 //    "topicTable":{"<topic>":{"maxOffset":n,"queueNums":n}}}
 // groupTable holds every subscription group and every group with a live connection (a consumer
-// may run before its group is created); topicTable every topic, its queues' max offsets summed.
+// may run before its group is created), with consumeType and messageModel as its consumers' last
+// heartbeat gave them (absent while none is registered); topicTable every topic, its queues' max offsets summed.
 // Fields in name order as the RocketMQ bodies beside it; readers look names up, never rely on it.
 import { ProtocolError } from '../../common/errors.js';
 import { objectField, parseObject } from './fastjson.js';
@@ -15,6 +16,10 @@ const WHAT = 'BrokerConsoleSnapshot';
 export interface ConsoleGroupRow {
   /** Connections of the group on this broker (ConsumerGroupInfo#channelInfoTable). */
   onlineClients: number;
+  /** CONSUME_ACTIVELY (pull) or CONSUME_PASSIVELY (push), from the heartbeats; absent without. */
+  consumeType?: string;
+  /** CLUSTERING or BROADCASTING, from the heartbeats; absent without. */
+  messageModel?: string;
 }
 
 export interface ConsoleTopicRow {
@@ -33,7 +38,14 @@ export interface BrokerConsoleSnapshot {
 export function encodeBrokerConsoleSnapshot(s: BrokerConsoleSnapshot): Buffer {
   // fromEntries defines own properties, so a name like __proto__ stays a row.
   const groupTable = Object.fromEntries(
-    Object.entries(s.groupTable).map(([g, r]) => [g, { onlineClients: r.onlineClients }]),
+    Object.entries(s.groupTable).map(([g, r]) => [
+      g,
+      {
+        ...(r.consumeType === undefined ? {} : { consumeType: r.consumeType }),
+        ...(r.messageModel === undefined ? {} : { messageModel: r.messageModel }),
+        onlineClients: r.onlineClients,
+      },
+    ]),
   );
   const topicTable = Object.fromEntries(
     Object.entries(s.topicTable).map(([t, r]) => [
@@ -72,12 +84,27 @@ function text(o: Record<string, unknown>, field: string): string {
   return v;
 }
 
+function optionalText(o: Record<string, unknown>, field: string, where: string) {
+  const v = o[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string')
+    throw new ProtocolError(`${WHAT} body: ${where}.${field} is not a string`);
+  return v;
+}
+
 export function decodeBrokerConsoleSnapshot(body: Buffer | undefined): BrokerConsoleSnapshot {
   const o = parseObject(body, WHAT);
   return {
     brokerAddr: text(o, 'brokerAddr'),
     brokerName: text(o, 'brokerName'),
-    groupTable: rows(o, 'groupTable', (r, w) => ({ onlineClients: count(r, 'onlineClients', w) })),
+    groupTable: rows(o, 'groupTable', (r, w) => {
+      const row: ConsoleGroupRow = { onlineClients: count(r, 'onlineClients', w) };
+      const consumeType = optionalText(r, 'consumeType', w);
+      const messageModel = optionalText(r, 'messageModel', w);
+      if (consumeType !== undefined) row.consumeType = consumeType;
+      if (messageModel !== undefined) row.messageModel = messageModel;
+      return row;
+    }),
     topicTable: rows(o, 'topicTable', (r, w) => ({
       maxOffset: count(r, 'maxOffset', w),
       queueNums: count(r, 'queueNums', w),
