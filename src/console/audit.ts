@@ -3,21 +3,11 @@
 // writes can never interleave within a line, and the entry is on disk before the answer.
 import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { AuditEntry } from './api-types.js';
 import { CONSOLE_AUDIT_TAIL_BYTES } from './config.js';
 
-export interface AuditEntry {
-  /** ISO time. */
-  at: string;
-  user: string;
-  /** The client's address: the TCP peer, or X-Forwarded-For's when console.trustProxy trusts it. */
-  addr?: string;
-  /** "<area>.<verb>", e.g. topic.delete. */
-  action: string;
-  target: string;
-  params: unknown;
-  ok: boolean;
-  error?: string;
-}
+// The entry's shape is the API's (api/audit hands entries out as written).
+export type { AuditEntry } from './api-types.js';
 
 export class AuditLog {
   readonly path: string;
