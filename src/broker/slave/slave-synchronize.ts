@@ -186,7 +186,7 @@ export class SlaveSynchronize {
     const body = await this.ask(addr, RequestCode.GET_ALL_CONSUMER_OFFSET, true);
     if (body === undefined) return;
     const changed = this.d.offsets.mergeMax(decodeConsumerOffsetWrapper(body));
-    if (changed > 0) this.d.offsets.persist();
+    if (changed > 0) await this.d.offsets.persist();
   }
 
   private async syncDelayOffsets(addr: string): Promise<void> {
@@ -199,7 +199,7 @@ export class SlaveSynchronize {
     const { groups, dataVersion } = decodeSubscriptionGroups(
       await this.ask(addr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG),
     );
-    if (this.d.groups.replaceAll(groups, dataVersion)) {
+    if (await this.d.groups.replaceAll(groups, dataVersion)) {
       this.d.log.info({ groups: groups.length, dataVersion }, 'subscription groups synced');
     }
   }
