@@ -98,7 +98,8 @@ export class ConfigFileWriter {
       this.onDisk = this.io.readFile(this.path);
       this.onDiskKnown = true;
     }
-    if (this.onDisk !== undefined) await this.io.writeFileAtomicAsync(`${this.path}.bak`, this.onDisk);
+    if (this.onDisk !== undefined)
+      await this.io.writeFileAtomicAsync(`${this.path}.bak`, this.onDisk);
     await this.io.writeFileAtomicAsync(this.path, text);
     this.onDisk = text;
   }

@@ -12,8 +12,8 @@ import {
   type SubscriptionGroupConfigBody,
   subscriptionGroupBody,
 } from '../../protocol/bodies/subscription-group.js';
-import { validateGroup } from '../topic-validator.js';
 import { type FileIO, nodeFileIO } from '../../store/file-io.js';
+import { validateGroup } from '../topic-validator.js';
 import { readJsonFile } from './config-file.js';
 import { ConfigFileWriter } from './config-file-writer.js';
 import { sameVersion } from './topic-config-manager.js';
@@ -31,6 +31,7 @@ export class SubscriptionGroupManager {
   private readonly autoCreate: boolean;
   private version: DataVersion = { counter: 0, stateVersion: 0, timestamp: Date.now() };
   private readonly writer: ConfigFileWriter;
+  private lastWrite: Promise<void> = Promise.resolve();
 
   constructor(config: BrokerConfig, log?: Logger, io: FileIO = nodeFileIO) {
     this.path = join(config.storePathRootDir, 'config', 'subscriptionGroup.json');
@@ -55,43 +56,42 @@ export class SubscriptionGroupManager {
     if (existing || !this.autoCreate || validateGroup(group) !== null) return existing;
     const created = newSubscriptionGroupConfig(group);
     this.table.set(group, created);
-    // Not awaited: the heartbeat or pull that made it does not promise it is stored (a failure
-    // is logged by the writer, and the next change writes the whole table again).
-    this.changed().catch(() => {});
+    this.changed();
     return created;
   }
 
-  /**
-   * updateSubscriptionGroupConfig: the group as given replaces the old one at once; resolves
-   * once the table holding it is on disk.
-   */
-  upsert(cfg: SubscriptionGroupConfig): Promise<void> {
+  /** updateSubscriptionGroupConfig: the group as given replaces the old one, persisted. */
+  upsert(cfg: SubscriptionGroupConfig): void {
     this.table.set(cfg.groupName, cfg);
-    return this.changed();
+    this.changed();
+  }
+
+  /** deleteSubscriptionGroupConfig: returns whether the group existed (Java only logs it). */
+  delete(group: string): boolean {
+    if (!this.table.delete(group)) return false;
+    this.changed();
+    return true;
   }
 
   /**
-   * deleteSubscriptionGroupConfig: `existed` says whether the group was there (Java only logs
-   * it); `stored` resolves once the table without it is on disk.
+   * Resolves once the table as of the last change is on disk; rejects when that write failed.
+   * A change is in memory at once and written in the background, so an admin request whose
+   * answer promises the change is stored awaits this; a heartbeat that auto-creates does not.
    */
-  delete(group: string): { existed: boolean; stored: Promise<void> } {
-    if (!this.table.delete(group)) return { existed: false, stored: Promise.resolve() };
-    return { existed: true, stored: this.changed() };
+  stored(): Promise<void> {
+    return this.lastWrite;
   }
 
   /**
    * A slave taking its master's groups (SlaveSynchronize#syncSubscriptionGroupConfig), only when
    * the master's DataVersion differs; returns whether anything was replaced.
    */
-  async replaceAll(
-    groups: readonly SubscriptionGroupConfig[],
-    dataVersion: DataVersion,
-  ): Promise<boolean> {
+  replaceAll(groups: readonly SubscriptionGroupConfig[], dataVersion: DataVersion): boolean {
     if (sameVersion(this.version, dataVersion)) return false;
     this.table.clear();
     for (const g of groups) this.table.set(g.groupName, g);
     this.version = { stateVersion: 0, ...dataVersion };
-    await this.persist();
+    this.persist();
     return true;
   }
 
@@ -100,28 +100,32 @@ export class SubscriptionGroupManager {
   }
 
   /** DataVersion#nextVersion: a slave or a tool comparing versions sees the table moved. */
-  private changed(): Promise<void> {
+  private changed(): void {
     this.version = { ...this.version, counter: this.version.counter + 1, timestamp: Date.now() };
-    return this.persist();
+    this.persist();
   }
 
   all(): SubscriptionGroupConfig[] {
     return [...this.table.values()];
   }
 
-  /** Writes the table as it is now (snapshot taken before this returns); resolves once stored. */
-  persist(): Promise<void> {
+  /** Writes the table as it is now (the snapshot is taken before this returns); see stored(). */
+  persist(): void {
     const text = JSON.stringify(
       { subscriptionGroupTable: Object.fromEntries(this.table), dataVersion: this.version },
       null,
       2,
     );
-    return this.writer.write(text);
+    const write = this.writer.write(text);
+    // Whoever does not await stored() still must not see an unhandled rejection; the writer has
+    // logged the failure, and the next change or close() writes the whole table again.
+    write.catch(() => {});
+    this.lastWrite = write;
   }
 
   /** At shutdown: a failed last write is tried once more, then every write is awaited. */
   async close(): Promise<void> {
-    if (this.writer.failed) await this.persist().catch(() => {}); // logged by the writer
+    if (this.writer.failed) this.persist(); // its failure, if any, is logged by the writer
     await this.writer.flush();
   }
 }

@@ -37,7 +37,9 @@ export class AdminGroupsProcessor {
     this.ctx = ctx;
   }
 
-  readonly updateAndCreateSubscriptionGroup = async (req: RemotingCommand): Promise<RemotingCommand> => {
+  readonly updateAndCreateSubscriptionGroup = async (
+    req: RemotingCommand,
+  ): Promise<RemotingCommand> => {
     if (!req.body || req.body.length === 0) return createResponse(req, ResponseCode.SUCCESS);
     let cfg: ReturnType<typeof decodeSubscriptionGroupConfig>;
     try {
@@ -50,16 +52,20 @@ export class AdminGroupsProcessor {
     }
     const invalid = validateGroup(cfg.groupName);
     if (invalid !== null) return createResponse(req, ResponseCode.INVALID_PARAMETER, invalid);
-    await this.ctx.groups.upsert(cfg); // SUCCESS says the group is stored
+    this.ctx.groups.upsert(cfg);
+    await this.ctx.groups.stored(); // SUCCESS says the group is stored
     this.ctx.log.info({ group: cfg.groupName }, 'subscription group updated');
     return createResponse(req, ResponseCode.SUCCESS);
   };
 
   readonly deleteSubscriptionGroup = async (req: RemotingCommand): Promise<RemotingCommand> => {
     const { groupName, cleanOffset } = decodeDeleteSubscriptionGroupHeader(req.extFields);
-    const { existed, stored } = this.ctx.groups.delete(groupName);
+    const existed = this.ctx.groups.delete(groupName);
     const offsets = cleanOffset ? this.ctx.offsets.removeOffset(groupName) : 0;
-    await Promise.all([stored, offsets > 0 ? this.ctx.offsets.persist() : undefined]);
+    await Promise.all([
+      this.ctx.groups.stored(),
+      offsets > 0 ? this.ctx.offsets.persist() : undefined,
+    ]);
     this.ctx.log.info({ group: groupName, existed, offsets }, 'subscription group deleted');
     return createResponse(req, ResponseCode.SUCCESS);
   };

@@ -199,7 +199,8 @@ export class SlaveSynchronize {
     const { groups, dataVersion } = decodeSubscriptionGroups(
       await this.ask(addr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG),
     );
-    if (await this.d.groups.replaceAll(groups, dataVersion)) {
+    if (this.d.groups.replaceAll(groups, dataVersion)) {
+      await this.d.groups.stored();
       this.d.log.info({ groups: groups.length, dataVersion }, 'subscription groups synced');
     }
   }
