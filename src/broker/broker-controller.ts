@@ -149,9 +149,13 @@ export class BrokerController {
     if (follower) store.cleanService.followMaster();
     const topics = new TopicConfigManager(c, this.log.child({ module: 'topics' }));
     topics.load();
-    const groups = new SubscriptionGroupManager(c);
+    const groups = new SubscriptionGroupManager(c, this.log.child({ module: 'groups' }));
     groups.load();
-    const offsets = new ConsumerOffsetManager(c.storePathRootDir);
+    const offsets = new ConsumerOffsetManager(
+      c.storePathRootDir,
+      undefined,
+      this.log.child({ module: 'offsets' }),
+    );
     offsets.load();
     const consumers = new ConsumerManager(this.log.child({ module: 'consumers' }));
     const producers = new ProducerManager();
@@ -346,7 +350,10 @@ export class BrokerController {
       ctx.consumers.scanExpired(now, this.config.channelExpiredTimeout);
       ctx.producers.scanExpired(now, this.config.channelExpiredTimeout);
     });
-    every(this.config.flushConsumerOffsetInterval, () => ctx.offsets.persist());
+    // Not awaited: the writer keeps one write in flight and logs a failure; the next tick retries.
+    every(this.config.flushConsumerOffsetInterval, () => {
+      ctx.offsets.persist().catch(() => {});
+    });
   }
 
   async shutdown(): Promise<void> {
@@ -367,7 +374,8 @@ export class BrokerController {
       await ctx.timer?.shutdown();
       await ctx.transactionChecks.stop();
       ctx.transactions.close();
-      ctx.offsets.persist(true);
+      await ctx.offsets.close(); // the last version, after the writes still in flight
+      await ctx.groups.close();
       ctx.topics.close();
       await ctx.store.shutdown();
     }

@@ -323,6 +323,8 @@ export async function openInProcessBroker(
       await timer?.shutdown();
       transactions.close();
       outbound.close();
+      await offsets.close();
+      await groups.close();
       await store.shutdown();
       dirs.removeAll();
     },

@@ -61,15 +61,15 @@ describe('config files on a failing disk', () => {
     expect(JSON.parse(readFileSync(`${p}.bak`, 'utf8'))).toEqual({ v: 1 });
   });
 
-  it('a consumer-offset persist that fails throws, stays pending and lands once the disk recovers', () => {
+  it('a consumer-offset persist that fails rejects, stays pending and lands once the disk recovers', async () => {
     const root = dir();
     const disk = faultyDisk('consumerOffset.json');
     const offsets = new ConsumerOffsetManager(root, disk.io);
     offsets.commitOffset('g', 'T', 0, 5);
-    expect(() => offsets.persist()).toThrow(/ENOSPC/);
+    await expect(offsets.persist()).rejects.toThrow(/ENOSPC/);
     expect(existsSync(join(root, 'config', 'consumerOffset.json'))).toBe(false);
     disk.failing = false;
-    offsets.persist(); // not forced: the failed write left it pending
+    await offsets.persist(); // not forced: the failed write left it pending
     const reread = new ConsumerOffsetManager(root);
     reread.load();
     expect(reread.queryOffset('g', 'T', 0)).toBe(5);

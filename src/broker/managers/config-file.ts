@@ -3,7 +3,9 @@
 // #loadBak); a write keeps the previous version as <name>.bak (ConfigManager#persist) and then
 // replaces the file by a temp file written, fsynced and renamed, so a crash leaves the old or the
 // new version, never half of one and never only the .bak. A failed write throws, leaving the
-// file as it was. delayOffset.json (schedule/delay-offset-store.ts) reads the same way.
+// file as it was. delayOffset.json (schedule/delay-offset-store.ts) reads the same way. The
+// broker's own writes of consumerOffset.json and subscriptionGroup.json go through
+// config-file-writer.ts, the same steps off the event loop; writeJsonFile is the blocking form.
 import {
   closeSync,
   existsSync,

@@ -1,11 +1,14 @@
 // Committed consumer offsets (ConsumerOffsetManager): "<topic>@<group>" → queueId → next offset
 // to consume. Persisted to <root>/config/consumerOffset.json every flushConsumerOffsetInterval
-// and at shutdown (config-file.ts, through an injectable FileIO); a commit is in memory first,
-// as in RocketMQ.
+// and at shutdown (through an injectable FileIO); a commit is in memory first, as in RocketMQ.
+// The file is written off the event loop by a ConfigFileWriter (one write in flight, newer
+// snapshots coalesced): a periodic persist never stalls sends and pulls behind a disk sync.
 import { join } from 'node:path';
 import { assert } from '../../common/assert.js';
+import type { Logger } from '../../common/logger.js';
 import { type FileIO, nodeFileIO } from '../../store/file-io.js';
-import { readJsonFile, writeJsonFile } from './config-file.js';
+import { readJsonFile } from './config-file.js';
+import { ConfigFileWriter } from './config-file-writer.js';
 
 const SEP = '@';
 
@@ -36,10 +39,12 @@ export class ConsumerOffsetManager {
   private readonly path: string;
   private dirty = false;
   private readonly io: FileIO;
+  private readonly writer: ConfigFileWriter;
 
-  constructor(storePathRootDir: string, io: FileIO = nodeFileIO) {
+  constructor(storePathRootDir: string, io: FileIO = nodeFileIO, log?: Logger) {
     this.path = join(storePathRootDir, 'config', 'consumerOffset.json');
     this.io = io;
+    this.writer = new ConfigFileWriter(this.path, io, log);
   }
 
   load(): void {
@@ -199,13 +204,26 @@ export class ConsumerOffsetManager {
     return n;
   }
 
-  persist(force = false): void {
-    if (!this.dirty && !force) return;
+  /**
+   * Writes the table as it is now (the snapshot is taken before this returns, so later commits
+   * do not tear it); resolves once that version, or a newer one, is on disk. Callers that
+   * promise durability in their answer (a reset, a clone) await it; the periodic flush does not.
+   * A failed write rejects, is logged by the writer and is retried by the next persist.
+   */
+  persist(force = false): Promise<void> {
+    if (!this.dirty && !force && !this.writer.failed) return Promise.resolve();
     const offsetTable: Record<string, Record<string, number>> = {};
     for (const [key, m] of this.table) offsetTable[key] = Object.fromEntries(m);
     const resetOffsetTable: Record<string, Record<string, number>> = {};
     for (const [key, m] of this.resets) resetOffsetTable[key] = Object.fromEntries(m);
-    writeJsonFile(this.path, { offsetTable, resetOffsetTable }, this.io);
+    const text = JSON.stringify({ offsetTable, resetOffsetTable }, null, 2);
     this.dirty = false;
+    return this.writer.write(text);
+  }
+
+  /** At shutdown: the last version written, after any write still in flight or pending. */
+  async close(): Promise<void> {
+    await this.persist(true).catch(() => {}); // logged by the writer
+    await this.writer.flush();
   }
 }

@@ -1,15 +1,21 @@
 // Subscription group configs (SubscriptionGroupManager): auto-created on first heartbeat or pull
 // when autoCreateSubscriptionGroup is on, persisted in <root>/config/subscriptionGroup.json with
 // the DataVersion that counts its changes (GET_ALL_SUBSCRIPTIONGROUP_CONFIG hands both out).
+// Each change is written off the event loop (ConfigFileWriter: one write in flight, newer
+// snapshots coalesced), so a burst of auto-created groups never stalls the broker on disk syncs;
+// the admin requests that promise the change is stored await the write before answering.
 import { join } from 'node:path';
 import type { BrokerConfig } from '../../common/config/broker-config.js';
+import type { Logger } from '../../common/logger.js';
 import type { DataVersion } from '../../protocol/bodies/route-data.js';
 import {
   type SubscriptionGroupConfigBody,
   subscriptionGroupBody,
 } from '../../protocol/bodies/subscription-group.js';
+import { type FileIO, nodeFileIO } from '../../store/file-io.js';
 import { validateGroup } from '../topic-validator.js';
-import { readJsonFile, writeJsonFile } from './config-file.js';
+import { readJsonFile } from './config-file.js';
+import { ConfigFileWriter } from './config-file-writer.js';
 import { sameVersion } from './topic-config-manager.js';
 
 /** Every field of RocketMQ 5's SubscriptionGroupConfig, as subscriptionGroup.json keeps it. */
@@ -24,10 +30,13 @@ export class SubscriptionGroupManager {
   private readonly path: string;
   private readonly autoCreate: boolean;
   private version: DataVersion = { counter: 0, stateVersion: 0, timestamp: Date.now() };
+  private readonly writer: ConfigFileWriter;
+  private lastWrite: Promise<void> = Promise.resolve();
 
-  constructor(config: BrokerConfig) {
+  constructor(config: BrokerConfig, log?: Logger, io: FileIO = nodeFileIO) {
     this.path = join(config.storePathRootDir, 'config', 'subscriptionGroup.json');
     this.autoCreate = config.autoCreateSubscriptionGroup;
+    this.writer = new ConfigFileWriter(this.path, io, log);
   }
 
   load(): void {
@@ -65,6 +74,15 @@ export class SubscriptionGroupManager {
   }
 
   /**
+   * Resolves once the table as of the last change is on disk; rejects when that write failed.
+   * A change is in memory at once and written in the background, so an admin request whose
+   * answer promises the change is stored awaits this; a heartbeat that auto-creates does not.
+   */
+  stored(): Promise<void> {
+    return this.lastWrite;
+  }
+
+  /**
    * A slave taking its master's groups (SlaveSynchronize#syncSubscriptionGroupConfig), only when
    * the master's DataVersion differs; returns whether anything was replaced.
    */
@@ -91,10 +109,23 @@ export class SubscriptionGroupManager {
     return [...this.table.values()];
   }
 
+  /** Writes the table as it is now (the snapshot is taken before this returns); see stored(). */
   persist(): void {
-    writeJsonFile(this.path, {
-      subscriptionGroupTable: Object.fromEntries(this.table),
-      dataVersion: this.version,
-    });
+    const text = JSON.stringify(
+      { subscriptionGroupTable: Object.fromEntries(this.table), dataVersion: this.version },
+      null,
+      2,
+    );
+    const write = this.writer.write(text);
+    // Whoever does not await stored() still must not see an unhandled rejection; the writer has
+    // logged the failure, and the next change or close() writes the whole table again.
+    write.catch(() => {});
+    this.lastWrite = write;
+  }
+
+  /** At shutdown: a failed last write is tried once more, then every write is awaited. */
+  async close(): Promise<void> {
+    if (this.writer.failed) this.persist(); // its failure, if any, is logged by the writer
+    await this.writer.flush();
   }
 }

@@ -37,7 +37,9 @@ export class AdminGroupsProcessor {
     this.ctx = ctx;
   }
 
-  readonly updateAndCreateSubscriptionGroup = (req: RemotingCommand): RemotingCommand => {
+  readonly updateAndCreateSubscriptionGroup = async (
+    req: RemotingCommand,
+  ): Promise<RemotingCommand> => {
     if (!req.body || req.body.length === 0) return createResponse(req, ResponseCode.SUCCESS);
     let cfg: ReturnType<typeof decodeSubscriptionGroupConfig>;
     try {
@@ -51,15 +53,19 @@ export class AdminGroupsProcessor {
     const invalid = validateGroup(cfg.groupName);
     if (invalid !== null) return createResponse(req, ResponseCode.INVALID_PARAMETER, invalid);
     this.ctx.groups.upsert(cfg);
+    await this.ctx.groups.stored(); // SUCCESS says the group is stored
     this.ctx.log.info({ group: cfg.groupName }, 'subscription group updated');
     return createResponse(req, ResponseCode.SUCCESS);
   };
 
-  readonly deleteSubscriptionGroup = (req: RemotingCommand): RemotingCommand => {
+  readonly deleteSubscriptionGroup = async (req: RemotingCommand): Promise<RemotingCommand> => {
     const { groupName, cleanOffset } = decodeDeleteSubscriptionGroupHeader(req.extFields);
     const existed = this.ctx.groups.delete(groupName);
     const offsets = cleanOffset ? this.ctx.offsets.removeOffset(groupName) : 0;
-    if (offsets > 0) this.ctx.offsets.persist();
+    await Promise.all([
+      this.ctx.groups.stored(),
+      offsets > 0 ? this.ctx.offsets.persist() : undefined,
+    ]);
     this.ctx.log.info({ group: groupName, existed, offsets }, 'subscription group deleted');
     return createResponse(req, ResponseCode.SUCCESS);
   };
@@ -106,7 +112,7 @@ export class AdminGroupsProcessor {
     return createResponse(req, ResponseCode.SUCCESS, undefined, {}, body);
   };
 
-  readonly cloneGroupOffset = (req: RemotingCommand): RemotingCommand => {
+  readonly cloneGroupOffset = async (req: RemotingCommand): Promise<RemotingCommand> => {
     const h = decodeCloneGroupOffsetHeader(req.extFields);
     const { offsets, topics, consumers } = this.ctx;
     const wanted = h.topic !== undefined ? [h.topic] : offsets.topicsOfGroup(h.srcGroup);
@@ -117,7 +123,7 @@ export class AdminGroupsProcessor {
       if (!h.offline && online && online.size > 0 && !online.has(topic)) continue;
       if (offsets.cloneOffset(h.srcGroup, h.destGroup, topic)) cloned.push(topic);
     }
-    if (cloned.length > 0) offsets.persist();
+    if (cloned.length > 0) await offsets.persist();
     this.ctx.log.info({ src: h.srcGroup, dest: h.destGroup, cloned }, 'group offsets cloned');
     return createResponse(req, ResponseCode.SUCCESS);
   };

@@ -23,7 +23,7 @@ export class ResetOffsetProcessor {
     this.ctx = ctx;
   }
 
-  readonly invokeBrokerToResetOffset = (req: RemotingCommand): RemotingCommand => {
+  readonly invokeBrokerToResetOffset = async (req: RemotingCommand): Promise<RemotingCommand> => {
     const { topic, group, timestamp, onlyQueue, explicit } = parseResetOffsetHeader(req.extFields);
     const { store, topics, groups, offsets, config } = this.ctx;
     const tc = topics.get(topic);
@@ -69,7 +69,7 @@ export class ResetOffsetProcessor {
       });
     }
     for (const t of targets) offsets.resetOffset(group, topic, t.mq.queueId, t.offset);
-    offsets.persist();
+    await offsets.persist(); // the answer says the reset is stored
     // Pulls parked by long polling would learn of the reset only when they time out.
     for (const t of targets) this.ctx.pullHold.wakeGroup(topic, t.mq.queueId, group);
     this.ctx.log.info(

@@ -118,15 +118,13 @@ export class DelayOffsetStore {
     }
   }
 
-  /** At shutdown: waits for a write in flight, then writes synchronously. */
+  /**
+   * At shutdown: waits for a write in flight (its failure was reported to its caller), then
+   * writes what is left the same way, off the loop; a failure of that last write throws.
+   */
   async close(): Promise<void> {
     await this.inFlight?.catch(() => {});
-    if (this.persistedVersion < this.version) {
-      this.bumpDataVersion();
-      this.io.mkdirp(dirname(this.path));
-      this.io.writeFileAtomic(this.path, this.encode());
-      this.persistedVersion = this.version;
-    }
+    await this.flush();
   }
 
   private bumpDataVersion(): void {

@@ -186,7 +186,7 @@ export class SlaveSynchronize {
     const body = await this.ask(addr, RequestCode.GET_ALL_CONSUMER_OFFSET, true);
     if (body === undefined) return;
     const changed = this.d.offsets.mergeMax(decodeConsumerOffsetWrapper(body));
-    if (changed > 0) this.d.offsets.persist();
+    if (changed > 0) await this.d.offsets.persist();
   }
 
   private async syncDelayOffsets(addr: string): Promise<void> {
@@ -200,6 +200,7 @@ export class SlaveSynchronize {
       await this.ask(addr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG),
     );
     if (this.d.groups.replaceAll(groups, dataVersion)) {
+      await this.d.groups.stored();
       this.d.log.info({ groups: groups.length, dataVersion }, 'subscription groups synced');
     }
   }
