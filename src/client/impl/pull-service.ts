@@ -1,5 +1,6 @@
 // The push consumer's pull loop (PullMessageService + DefaultMQPushConsumerImpl#pullMessage): one
-// long poll at a time per owned queue, parked on the broker up to BROKER_SUSPEND_MAX_TIME_MILLIS,
+// long poll at a time per owned queue (more with pullPipelineDepth while far behind, see topUp),
+// parked on the broker up to BROKER_SUSPEND_MAX_TIME_MILLIS,
 // carrying the committed offset when the broker keeps offsets (CLUSTERING). Flow control pauses a
 // queue holding pullThresholdForQueue messages or pullThresholdSizeForQueue MiB unconsumed. Found
 // messages get the topic the application knows (a redelivery's original, without the namespace:
