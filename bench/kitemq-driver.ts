@@ -72,6 +72,8 @@ export class KiteMQDriver implements Driver {
       consumerGroup: `BenchCG_${process.pid}_${++groups}`,
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       consumeThreadMax: 64,
+      // A/B knob for the pull pipeline (bench/README.md "(c) and (d)"); unset: the default.
+      pullPipelineDepth: Number(process.env.KITEMQ_BENCH_PULL_PIPELINE_DEPTH) || undefined,
       logger,
     });
     c.on('error', () => {});

@@ -10,11 +10,14 @@ import {
   CONSUMER_DEFAULT_CONSUME_TIMESTAMP_AGO_MS,
   CONSUMER_DEFAULT_MAX_RECONSUME_TIMES,
   CONSUMER_DEFAULT_PULL_BATCH_SIZE,
+  CONSUMER_DEFAULT_PULL_PIPELINE_DEPTH,
   CONSUMER_DEFAULT_PULL_THRESHOLD_FOR_QUEUE,
   CONSUMER_DEFAULT_PULL_THRESHOLD_SIZE_FOR_QUEUE_MIB,
+  CONSUMER_MAX_PULL_PIPELINE_DEPTH,
   CONSUMER_PERSIST_OFFSET_INTERVAL_MS,
 } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
+import { MQClientError } from './errors.js';
 import { type AllocateStrategy, allocateAveragely } from './impl/allocate.js';
 import { defaultSerializeType } from './impl/client-transport.js';
 
@@ -46,6 +49,14 @@ export interface PushConsumerOptions {
   consumeTimestamp?: number;
   consumeThreadMax?: number;
   pullBatchSize?: number;
+  /**
+   * Pulls kept in flight per queue while the broker reports at least a batch more waiting
+   * (default 1, RocketMQ's one pull at a time; at most 16). Read-ahead pulls start where the
+   * previous one should end and never park on the broker; an answer that ends elsewhere (a
+   * short batch, tag filtering) drops the guesses after it. Ordering, flow control and the
+   * committed offset are unchanged.
+   */
+  pullPipelineDepth?: number;
   pullThresholdForQueue?: number;
   /** MiB of message bodies a queue may hold unconsumed before pulling pauses (default 100). */
   pullThresholdSizeForQueue?: number;
@@ -78,11 +89,21 @@ export interface PushConsumerOptions {
 export function withDefaults(
   options: PushConsumerOptions,
 ): Required<Omit<PushConsumerOptions, 'logger'>> {
+  const depth = options.pullPipelineDepth;
+  if (
+    depth !== undefined &&
+    !(Number.isInteger(depth) && depth >= 1 && depth <= CONSUMER_MAX_PULL_PIPELINE_DEPTH)
+  ) {
+    throw new MQClientError(
+      `pullPipelineDepth ${depth} is not an integer in [1, ${CONSUMER_MAX_PULL_PIPELINE_DEPTH}]`,
+    );
+  }
   return {
     consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
     consumeTimestamp: Date.now() - CONSUMER_DEFAULT_CONSUME_TIMESTAMP_AGO_MS,
     consumeThreadMax: CONSUMER_DEFAULT_CONSUME_THREAD_MAX,
     pullBatchSize: CONSUMER_DEFAULT_PULL_BATCH_SIZE,
+    pullPipelineDepth: CONSUMER_DEFAULT_PULL_PIPELINE_DEPTH,
     pullThresholdForQueue: CONSUMER_DEFAULT_PULL_THRESHOLD_FOR_QUEUE,
     pullThresholdSizeForQueue: CONSUMER_DEFAULT_PULL_THRESHOLD_SIZE_FOR_QUEUE_MIB,
     consumeMessageBatchMaxSize: CONSUMER_DEFAULT_CONSUME_MESSAGE_BATCH_MAX_SIZE,

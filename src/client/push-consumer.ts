@@ -269,6 +269,7 @@ export class PushConsumer extends EventEmitter<{ error: [Error] }> {
       {
         group: o.consumerGroup,
         pullBatchSize: o.pullBatchSize,
+        pullPipelineDepth: o.pullPipelineDepth,
         pullThresholdForQueue: o.pullThresholdForQueue,
         pullThresholdSizeForQueueMiB: o.pullThresholdSizeForQueue,
         commitOffsetEnable: this.offsets.remote,

@@ -229,6 +229,13 @@ export const CONSUMER_SUSPEND_CURRENT_QUEUE_TIME_MS = 1_000;
 export const CONSUMER_RETRY_DELAY_MS = 1_000;
 export const CONSUMER_DEFAULT_CONSUME_THREAD_MAX = 20;
 export const CONSUMER_DEFAULT_PULL_BATCH_SIZE = 32;
+/**
+ * Pulls per queue in flight while it is far behind. 1 is RocketMQ's (one pull at a time); more
+ * reads ahead, which works against any broker since each pull stays within its per-pull caps.
+ */
+export const CONSUMER_DEFAULT_PULL_PIPELINE_DEPTH = 1;
+/** Upper bound of pullPipelineDepth: each extra pull holds a batch more in memory. */
+export const CONSUMER_MAX_PULL_PIPELINE_DEPTH = 16;
 /** pullThresholdForQueue: messages a queue may hold unconsumed before pulling pauses. */
 export const CONSUMER_DEFAULT_PULL_THRESHOLD_FOR_QUEUE = 1_000;
 /** pullThresholdSizeForQueue, in MiB of bodies. */

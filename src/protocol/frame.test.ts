@@ -145,3 +145,37 @@ describe('FrameDecoder', () => {
     expect(frame!.buffer).toBe(whole.buffer);
   });
 });
+
+describe('FrameDecoder copies', () => {
+  it('returns the same frames for the stream cut in two at every byte boundary', () => {
+    for (let i = 0; i <= STREAM.length; i++) {
+      const d = new FrameDecoder();
+      expect(feed(d, [STREAM.subarray(0, i), STREAM.subarray(i)])).toEqual(EXPECTED);
+      expect(d.pendingBytes).toBe(0);
+    }
+  });
+
+  it('copies a frame spanning chunks once into its own buffer; the next stay views', () => {
+    const big = Buffer.alloc(20_000, 7);
+    const small = Buffer.from('after');
+    const stream = Buffer.concat([framed(big), framed(small), framed(small)]);
+    // Three chunks, each in its own allocation as a socket hands them over.
+    const cuts = [6_000, 12_000];
+    const chunks = splitAt(stream, cuts).map((c) => Buffer.from(c));
+    const d = new FrameDecoder();
+    const frames = feed(d, chunks);
+    expect(frames).toEqual([big, small, small]);
+    // Exactly the frame's bytes (its prefix included), not the chunks joined.
+    expect(frames[0]!.buffer.byteLength).toBe(4 + big.length);
+    const last = chunks[chunks.length - 1]!;
+    expect(frames[1]!.buffer).toBe(last.buffer);
+    expect(frames[2]!.buffer).toBe(last.buffer);
+  });
+
+  it('returns a frame whole inside one chunk as a view of that chunk', () => {
+    const chunk = Buffer.concat([framed(Buffer.from('first')), framed(Buffer.from('second'))]);
+    const frames = new FrameDecoder().push(chunk);
+    expect(frames.map(String)).toEqual(['first', 'second']);
+    for (const f of frames) expect(f.buffer).toBe(chunk.buffer);
+  });
+});

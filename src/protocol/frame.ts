@@ -1,6 +1,6 @@
 // Splits a TCP byte stream into RemotingCommand frames. push(chunk) returns every frame completed
-// by that chunk, each *without* its 4-byte length prefix. Chunks are kept in a list and joined
-// only once a frame is complete, so a large frame arriving in many chunks costs one copy.
+// by that chunk, each *without* its 4-byte length prefix. A frame inside one chunk is a view of
+// it; one spanning chunks is copied once, when complete, into a buffer of its own size.
 import { ProtocolError } from '../common/errors.js';
 import { FRAME_MAX_LENGTH_BYTES } from '../common/limits.js';
 
@@ -56,11 +56,20 @@ export class FrameDecoder {
       this.buffered -= n;
       return out;
     }
-    const joined = Buffer.concat(this.chunks, this.buffered);
-    const out = joined.subarray(0, n);
-    const rest = joined.subarray(n);
-    this.chunks = rest.length > 0 ? [rest] : [];
-    this.buffered = rest.length;
+    // The frame spans chunks: one buffer of exactly its size (pooled when small), so a body kept
+    // from it pins nothing else, and the bytes after it stay views of the chunk they arrived in
+    // rather than being copied along with the frame.
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const c = this.chunks[0]!;
+      const take = Math.min(c.length, n - filled);
+      c.copy(out, filled, 0, take);
+      filled += take;
+      if (take === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(take);
+    }
+    this.buffered -= n;
     return out;
   }
 }

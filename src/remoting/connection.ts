@@ -19,6 +19,7 @@ import {
   type SerializeTypeValue,
 } from '../protocol/remoting-command.js';
 import { requestCodeName } from '../protocol/request-code.js';
+import { bodyWouldPin } from './body-retention.js';
 import {
   RemotingClosedError,
   RemotingTimeoutError,
@@ -88,7 +89,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /**
    * False on a server's connections: request bodies are stored or parsed while the request is
-   * handled, so they may point into the network chunk instead of being copied out of it.
+   * handled, so they may point into the network chunk instead of being copied out of it. True on
+   * a client's, where a body is copied only when its view would pin much more than itself.
    */
   private readonly copyBodies: boolean;
   /**
@@ -199,7 +201,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     for (const frame of frames) {
       let cmd: RemotingCommand;
       try {
-        cmd = decodeCommand(frame, this.copyBodies);
+        cmd = decodeCommand(frame, this.copyBodies && bodyWouldPin(frame));
       } catch (err) {
         this.log.warn({ err, remote: this.remoteAddress }, 'malformed command; closing connection');
         this.close();

@@ -127,6 +127,8 @@ export interface PullResult {
   remark: string | undefined;
   /** NaN when the answer named none. */
   nextBeginOffset: number;
+  /** The queue's max offset as the broker answered it (NaN or absent when it named none). */
+  maxOffset?: number;
   /** FOUND: the records, inflated and filtered by tag; otherwise empty. */
   msgs: MessageExt[];
 }

@@ -21,4 +21,25 @@ describe('ProcessQueue', () => {
     expect(pq.commitOffset()).toBe(15);
     expect(pq.inflightBytes).toBe(0);
   });
+
+  it('commits the lowest unconsumed offset whatever order batches finish in', () => {
+    const pq = new ProcessQueue({ topic: 'T', brokerName: 'b', queueId: 0 }, 0);
+    pq.nextOffset = 96;
+    for (let o = 0; o < 96; o++) pq.add(m(o));
+    for (let o = 64; o < 96; o++) pq.remove(o); // the third batch finished first
+    for (let o = 0; o < 31; o++) pq.remove(o);
+    expect(pq.commitOffset()).toBe(31);
+    pq.remove(31);
+    expect(pq.commitOffset()).toBe(32);
+    for (let o = 32; o < 64; o++) pq.remove(o);
+    expect(pq.commitOffset()).toBe(96);
+  });
+
+  it('refuses messages added out of offset order (a pull pipeline bug)', () => {
+    const pq = new ProcessQueue({ topic: 'T', brokerName: 'b', queueId: 0 }, 0);
+    pq.nextOffset = 10;
+    pq.add(m(5));
+    pq.add(m(5)); // the same one again is tolerated
+    expect(() => pq.add(m(4))).toThrow(/offset order/);
+  });
 });

@@ -15,6 +15,7 @@ export class ProcessQueue {
   readonly pending: MessageExt[] = [];
   consuming = false;
   private readonly inflight = new Map<number, MessageExt>();
+  private lastAdded = -1;
 
   constructor(mq: MessageQueue, startOffset: number) {
     assert(startOffset >= 0, 'queues start at a real offset');
@@ -34,6 +35,11 @@ export class ProcessQueue {
 
   add(m: MessageExt): void {
     assert(m.queueOffset < this.nextOffset, 'messages are added after nextOffset moved past them');
+    assert(
+      m.queueOffset > this.lastAdded || this.inflight.has(m.queueOffset),
+      'messages are added in offset order (commitOffset reads the first one as the smallest)',
+    );
+    this.lastAdded = Math.max(this.lastAdded, m.queueOffset);
     if (!this.inflight.has(m.queueOffset)) this.inflightBytes += m.body.length;
     this.inflight.set(m.queueOffset, m);
     this.lastPullTimestamp = Date.now();
@@ -60,8 +66,9 @@ export class ProcessQueue {
   }
 
   commitOffset(): number {
-    let min = this.nextOffset;
-    for (const k of this.inflight.keys()) if (k < min) min = k;
-    return min;
+    // A Map iterates in insertion order and offsets come in ascending (add asserts it), so the
+    // first key is the smallest: every pull reads this, with up to pullThresholdForQueue held.
+    for (const k of this.inflight.keys()) return Math.min(k, this.nextOffset);
+    return this.nextOffset;
   }
 }

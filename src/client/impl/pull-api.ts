@@ -89,6 +89,7 @@ export function decodePullResult(res: RemotingCommand, tagsSet: readonly string[
     code: res.code,
     remark: res.remark,
     nextBeginOffset: Number(res.extFields.nextBeginOffset),
+    maxOffset: Number(res.extFields.maxOffset),
     msgs,
   };
 }

@@ -66,6 +66,7 @@ function run(
     {
       group: 'ns%G',
       pullBatchSize: 32,
+      pullPipelineDepth: 1,
       pullThresholdForQueue: 1_000,
       pullThresholdSizeForQueueMiB: 100,
       commitOffsetEnable: true,

@@ -1,5 +1,6 @@
 // The push consumer's pull loop (PullMessageService + DefaultMQPushConsumerImpl#pullMessage): one
-// long poll at a time per owned queue, parked on the broker up to BROKER_SUSPEND_MAX_TIME_MILLIS,
+// long poll at a time per owned queue (more with pullPipelineDepth while far behind, see topUp),
+// parked on the broker up to BROKER_SUSPEND_MAX_TIME_MILLIS,
 // carrying the committed offset when the broker keeps offsets (CLUSTERING). Flow control pauses a
 // queue holding pullThresholdForQueue messages or pullThresholdSizeForQueue MiB unconsumed. Found
 // messages get the topic the application knows (a redelivery's original, without the namespace:
@@ -21,6 +22,8 @@ import type { ProcessQueue } from './process-queue.js';
 export interface PullServiceOptions {
   group: string;
   pullBatchSize: number;
+  /** Pulls kept in flight per queue while it is far behind (1: RocketMQ's one at a time). */
+  pullPipelineDepth: number;
   pullThresholdForQueue: number;
   pullThresholdSizeForQueueMiB: number;
   /** The broker keeps the offsets, so each pull carries the commit. */
@@ -57,6 +60,12 @@ export interface PullServiceDeps {
   stats?: ConsumerStatsSink;
 }
 
+interface InFlightPull {
+  offset: number;
+  rtMs: number;
+  result: Promise<PullResult | Error>;
+}
+
 export class PullService {
   private readonly d: PullServiceDeps;
   private readonly o: PullServiceOptions;
@@ -68,51 +77,105 @@ export class PullService {
 
   /** Pulls `pq` until it is dropped or the consumer stops. */
   async pullLoop(pq: ProcessQueue): Promise<void> {
-    const { api, host } = this.d;
+    const { host } = this.d;
     const o = this.o;
     const maxBytes = o.pullThresholdSizeForQueueMiB * 1024 * 1024;
     const sub = host.subscription(pq.mq.topic)!;
+    // Pulls sent and not yet handled, oldest first; only the oldest may suspend on the broker.
+    const inFlight: InFlightPull[] = [];
+    let maxOffset = Number.NaN;
     while (host.isRunning() && !pq.dropped) {
-      if (pq.inflightCount >= o.pullThresholdForQueue || pq.inflightBytes >= maxBytes) {
-        await sleep(o.flowControlDelayMs); // flow control: let the listener catch up
+      if (inFlight.length === 0) {
+        if (pq.inflightCount >= o.pullThresholdForQueue || pq.inflightBytes >= maxBytes) {
+          await sleep(o.flowControlDelayMs); // flow control: let the listener catch up
+          continue;
+        }
+        inFlight.push(this.send(pq, sub, pq.nextOffset, true));
+      }
+      this.topUp(pq, sub, inFlight, maxOffset, maxBytes);
+      const p = inFlight.shift()!;
+      const outcome = await p.result;
+      if (pq.dropped || !host.isRunning()) return;
+      // A read-ahead pull guessed where its predecessor would end; a short or filtered answer
+      // moved nextOffset elsewhere, so it and every later guess are dropped unread.
+      if (p.offset !== pq.nextOffset) {
+        inFlight.length = 0;
         continue;
       }
-      const committed = pq.commitOffset();
-      const commit = committed > 0 && o.commitOffsetEnable ? PullSysFlag.COMMIT_OFFSET : 0;
-      const header = {
-        consumerGroup: o.group,
-        topic: pq.mq.topic,
-        queueId: pq.mq.queueId,
-        queueOffset: pq.nextOffset,
-        maxMsgNums: o.pullBatchSize,
-        sysFlag: commit | PullSysFlag.SUSPEND | PullSysFlag.SUBSCRIPTION,
-        commitOffset: committed,
-        suspendTimeoutMillis: o.suspendTimeoutMs,
-        subscription: sub.subString,
-        subVersion: sub.subVersion,
-        expressionType: sub.expressionType ?? 'TAG',
-      };
-      try {
-        const began = Date.now();
-        const r = await api.pull(pq.mq.brokerName, header, o.pullTimeoutMs, sub.tagsSet);
-        if (pq.dropped) return;
-        // Only pulls that found messages, as the Java client: one that waited out its long poll
-        // for nothing would make the RT the suspend timeout.
-        if (r.status === 'FOUND')
-          this.d.stats?.pulled(pq.mq.topic, Date.now() - began, r.msgs.length);
-        this.onPullResult(pq, r);
-        if (r.status === 'ERROR') {
-          host.onPullError(
-            new Error(`pull ${queueKey(pq.mq)} failed: ${r.code} ${r.remark ?? ''}`),
-          );
-          await sleep(o.exceptionDelayMs);
-        }
-      } catch (err) {
-        if (!host.isRunning() || pq.dropped) return;
-        host.report(err as Error);
+      if (outcome instanceof Error) {
+        inFlight.length = 0;
+        host.report(outcome);
+        await sleep(o.exceptionDelayMs);
+        continue;
+      }
+      const r = outcome;
+      if (Number.isFinite(r.maxOffset)) maxOffset = r.maxOffset!;
+      // Only pulls that found messages, as the Java client: one that waited out its long poll
+      // for nothing would make the RT the suspend timeout.
+      if (r.status === 'FOUND') this.d.stats?.pulled(pq.mq.topic, p.rtMs, r.msgs.length);
+      this.onPullResult(pq, r);
+      if (inFlight.length > 0 && inFlight[0]!.offset !== pq.nextOffset) inFlight.length = 0;
+      if (r.status === 'ERROR') {
+        inFlight.length = 0;
+        host.onPullError(new Error(`pull ${queueKey(pq.mq)} failed: ${r.code} ${r.remark ?? ''}`));
         await sleep(o.exceptionDelayMs);
       }
     }
+  }
+
+  /**
+   * Read-ahead (pullPipelineDepth > 1): while the broker's last answer showed a full batch past
+   * the newest pull, another one goes out at the offset where that pull should end, without
+   * SUSPEND (there is data there) and within the queue's flow-control thresholds counting the
+   * batches still on their way.
+   */
+  private topUp(
+    pq: ProcessQueue,
+    sub: Subscription,
+    inFlight: InFlightPull[],
+    maxOffset: number,
+    maxBytes: number,
+  ): void {
+    const o = this.o;
+    const batch = o.pullBatchSize;
+    while (inFlight.length < o.pullPipelineDepth) {
+      const at = inFlight[inFlight.length - 1]!.offset + batch;
+      if (!(at + batch <= maxOffset)) return;
+      if (pq.inflightCount + inFlight.length * batch + batch > o.pullThresholdForQueue) return;
+      if (pq.inflightBytes >= maxBytes) return;
+      inFlight.push(this.send(pq, sub, at, false));
+    }
+  }
+
+  /** `head`: nothing else is in flight, so the pull may park on the broker (long polling). */
+  private send(pq: ProcessQueue, sub: Subscription, offset: number, head: boolean): InFlightPull {
+    const o = this.o;
+    const committed = pq.commitOffset();
+    const commit = committed > 0 && o.commitOffsetEnable ? PullSysFlag.COMMIT_OFFSET : 0;
+    const header = {
+      consumerGroup: o.group,
+      topic: pq.mq.topic,
+      queueId: pq.mq.queueId,
+      queueOffset: offset,
+      maxMsgNums: o.pullBatchSize,
+      sysFlag: commit | (head ? PullSysFlag.SUSPEND : 0) | PullSysFlag.SUBSCRIPTION,
+      commitOffset: committed,
+      suspendTimeoutMillis: o.suspendTimeoutMs,
+      subscription: sub.subString,
+      subVersion: sub.subVersion,
+      expressionType: sub.expressionType ?? 'TAG',
+    };
+    const began = Date.now();
+    const p: InFlightPull = { offset, rtMs: 0, result: undefined! };
+    // Never rejects: an answer nobody reads (a dropped guess) must not surface as unhandled.
+    p.result = this.d.api.pull(pq.mq.brokerName, header, o.pullTimeoutMs, sub.tagsSet).then(
+      (r) => {
+        p.rtMs = Date.now() - began;
+        return r;
+      },
+      (err: Error) => err,
+    );
+    return p;
   }
 
   private onPullResult(pq: ProcessQueue, r: PullResult): void {
