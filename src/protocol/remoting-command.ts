@@ -8,6 +8,7 @@ import { ProtocolError } from '../common/errors.js';
 import { KITEMQ_REMOTING_VERSION } from '../common/limits.js';
 import { type ExtFields, setField } from './ext-fields.js';
 import { parseHeaderJson } from './json-header.js';
+import { scanJsonHeader } from './json-header-scan.js';
 import {
   decodeRocketMQHeader,
   encodeRocketMQParts,
@@ -201,7 +202,18 @@ export function decodeCommand(frame: Buffer, copyBody = true): RemotingCommand {
   return cmd;
 }
 
+// KITEMQ_JSON_HEADER_SCAN=0 decodes every JSON header with JSON.parse: the A/B switch of the
+// scanner's benchmark (bench/README.md).
+const SCAN_JSON_HEADERS = process.env.KITEMQ_JSON_HEADER_SCAN !== '0';
+
 function decodeJsonHeader(bytes: Buffer): Omit<RemotingCommand, 'body'> {
+  const scanned = SCAN_JSON_HEADERS ? scanJsonHeader(bytes) : undefined;
+  if (scanned !== undefined) return scanned;
+  return decodeJsonHeaderSlow(bytes);
+}
+
+/** The JSON.parse path: every header the scanner leaves, and the reference it is tested against. */
+export function decodeJsonHeaderSlow(bytes: Buffer): Omit<RemotingCommand, 'body'> {
   let raw: unknown;
   try {
     // C++ clients append a newline; JSON.parse tolerates surrounding whitespace.
