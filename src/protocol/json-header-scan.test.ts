@@ -192,13 +192,11 @@ describe('scanJsonHeader', () => {
       fc.jsonValue().map((v) => header(v)),
       fc.dictionary(fc.string(), fc.jsonValue()).map((v) => header(undefined, v)),
       fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.concat([header({ a: 'x' }), a])),
-      fc
-        .tuple(extFields, fc.nat(), fc.integer({ min: 0, max: 255 }))
-        .map(([f, at, byte]) => {
-          const b = header(f);
-          b[at % b.length] = byte;
-          return b;
-        }),
+      fc.tuple(extFields, fc.nat(), fc.integer({ min: 0, max: 255 })).map(([f, at, byte]) => {
+        const b = header(f);
+        b[at % b.length] = byte;
+        return b;
+      }),
     );
     fc.assert(
       fc.property(anyJson, (bytes) => {
