@@ -60,7 +60,8 @@ function scanHeader(): ScannedHeader | undefined {
   if (text.charCodeAt(pos) !== 0x7b /* { */) return undefined;
   pos++;
   skipWs();
-  if (text.charCodeAt(pos) === 0x7d /* } */) return undefined; // no code: the JSON.parse path says so
+  // No code: the JSON.parse path says so.
+  if (text.charCodeAt(pos) === 0x7d /* } */) return undefined;
   for (;;) {
     skipWs();
     if (text.charCodeAt(pos) !== 0x22) return undefined;
