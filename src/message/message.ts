@@ -1,6 +1,8 @@
 // The message model shared by store, broker and client: property names (MessageConst), sysFlag
 // bits (MessageSysFlag) and the decoded stored message (MessageExt).
 
+import type { EncodedProperties } from './properties-codec.js';
+
 export { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX } from './system-topics.js';
 /** The group admin tools pull with (MixAll.TOOLS_CONSUMER_GROUP); it never commits. */
 export const TOOLS_CONSUMER_GROUP = 'TOOLS_CONSUMER';
@@ -89,4 +91,6 @@ export interface MessageToStore {
   storeHost: string;
   reconsumeTimes: number;
   preparedTransactionOffset: number;
+  /** The producer's properties string, when it is what `properties` encodes to (send path). */
+  encodedProperties?: EncodedProperties | undefined;
 }

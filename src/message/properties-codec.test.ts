@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decodeProperties,
+  decodePropertiesExact,
   encodeProperties,
   NAME_VALUE_SEPARATOR,
   PROPERTY_SEPARATOR,
@@ -135,5 +136,27 @@ describe('round trip', () => {
         expect(decodeProperties(encodeProperties(p))).toEqual(p);
       }),
     );
+  });
+});
+
+describe('decodePropertiesExact', () => {
+  const piece = fc.constantFrom('\u0001', '\u0002', 'A', 'TAGS', '1', '__proto__', 'é', '');
+  const text = fc.array(piece, { maxLength: 24 }).map((a) => a.join(''));
+
+  it('decodes as decodeProperties does, and is exact only when re-encoding gives the string', () => {
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string()), (s) => {
+        const { props, exact } = decodePropertiesExact(s);
+        expect(props).toStrictEqual(decodeProperties(s));
+        if (exact) expect(encodeProperties(props)).toBe(s);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('is exact for what a producer encodes from plain names', () => {
+    const s = encodeProperties({ TAGS: 'a', KEYS: 'k1 k2', UNIQ_KEY: 'U', x: '\u0001y' });
+    expect(decodePropertiesExact(s).exact).toBe(true);
+    expect(decodePropertiesExact(`${s}TAGS\u0001b\u0002`).exact).toBe(false);
   });
 });

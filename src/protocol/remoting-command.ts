@@ -8,6 +8,7 @@ import { ProtocolError } from '../common/errors.js';
 import { KITEMQ_REMOTING_VERSION } from '../common/limits.js';
 import { type ExtFields, setField } from './ext-fields.js';
 import { parseHeaderJson } from './json-header.js';
+import { scanJsonText } from './json-header-scan.js';
 import {
   decodeRocketMQHeader,
   encodeRocketMQParts,
@@ -201,12 +202,27 @@ export function decodeCommand(frame: Buffer, copyBody = true): RemotingCommand {
   return cmd;
 }
 
+// KITEMQ_JSON_HEADER_SCAN=0 decodes every JSON header with JSON.parse: the A/B switch of the
+// scanner's benchmark (bench/README.md).
+const SCAN_JSON_HEADERS = process.env.KITEMQ_JSON_HEADER_SCAN !== '0';
+
 function decodeJsonHeader(bytes: Buffer): Omit<RemotingCommand, 'body'> {
+  const text = bytes.toString('utf8');
+  const scanned = SCAN_JSON_HEADERS ? scanJsonText(text) : undefined;
+  return scanned ?? decodeJsonText(text);
+}
+
+/** The JSON.parse path: every header the scanner leaves, and the reference it is tested against. */
+export function decodeJsonHeaderSlow(bytes: Buffer): Omit<RemotingCommand, 'body'> {
+  return decodeJsonText(bytes.toString('utf8'));
+}
+
+function decodeJsonText(text: string): Omit<RemotingCommand, 'body'> {
   let raw: unknown;
   try {
     // C++ clients append a newline; JSON.parse tolerates surrounding whitespace.
     // Integers beyond 2^53 come back as their exact text (Java longs sent as JSON numbers).
-    raw = parseHeaderJson(bytes.toString('utf8'));
+    raw = parseHeaderJson(text);
   } catch (err) {
     throw new ProtocolError(`JSON header does not parse: ${(err as Error).message}`);
   }

@@ -70,7 +70,10 @@ export function encodeForStore(
   }
   const bad = checkTopicAndQueue(m);
   if (bad) return bad;
-  const props = encodeProperties(m.properties);
+  // The producer's own string when the broker left the map as it decoded it (send-common.ts).
+  const enc = m.encodedProperties;
+  const props =
+    enc !== undefined && enc.of === m.properties ? enc.text : encodeProperties(m.properties);
   const propsBytes = Buffer.byteLength(props);
   if (propsBytes > MAX_PROPERTIES_SIZE_BYTES) {
     return {

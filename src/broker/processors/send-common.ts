@@ -5,6 +5,13 @@
 
 import { MessageConst, MessageSysFlag, type MessageToStore } from '../../message/message.js';
 import { createUniqKey } from '../../message/message-id.js';
+import {
+  decodeProperties,
+  decodePropertiesExact,
+  type EncodedProperties,
+  NAME_VALUE_SEPARATOR,
+  PROPERTY_SEPARATOR,
+} from '../../message/properties-codec.js';
 import type { Connection } from '../../remoting/connection.js';
 import type { PutMessageResult } from '../../store/message-store.js';
 import type { BrokerContext } from '../broker-context.js';
@@ -26,7 +33,12 @@ export function toStore(
   h: SendFields,
   tc: TopicConfig,
   queueId: number,
-  item: { flag: number; body: Buffer; properties: Record<string, string> },
+  item: {
+    flag: number;
+    body: Buffer;
+    properties: Record<string, string>;
+    encodedProperties?: EncodedProperties | undefined;
+  },
 ): MessageToStore {
   let sysFlag = h.sysFlag;
   if (tc.topicFilterType === 'MULTI_TAG') sysFlag |= MessageSysFlag.MULTI_TAGS;
@@ -42,7 +54,48 @@ export function toStore(
     storeHost: ctx.storeHost,
     reconsumeTimes: h.reconsumeTimes,
     preparedTransactionOffset: 0,
+    encodedProperties: item.encodedProperties,
   };
+}
+
+// KITEMQ_PROPERTIES_PASSTHROUGH=0 re-encodes every stored message's properties from the map:
+// the A/B switch of the pass-through's benchmark (bench/README.md).
+let PASS_THROUGH = process.env.KITEMQ_PROPERTIES_PASSTHROUGH !== '0';
+
+/** For the test that compares records stored with and without the pass-through. */
+export function setPropertiesPassThrough(on: boolean): void {
+  PASS_THROUGH = on;
+}
+
+/**
+ * The producer's properties decoded and completed (completeProperties), with the string the
+ * record takes when that is the producer's string plus what the broker appends: the common case
+ * (UNIQ_KEY set, no CLUSTER or POP_CK) stores the bytes as they came instead of encoding the map.
+ */
+export function completeSendProperties(
+  ctx: BrokerContext,
+  s: string | undefined,
+): { props: Record<string, string>; encoded: EncodedProperties | undefined } {
+  if (!PASS_THROUGH)
+    return { props: completeProperties(ctx, decodeProperties(s)), encoded: undefined };
+  const { props, exact } = decodePropertiesExact(s);
+  const cluster = ctx.config.brokerClusterName;
+  const hadUniq = Boolean(props[MessageConst.UNIQ_KEY]);
+  const oldCluster = props[MessageConst.CLUSTER];
+  const passable =
+    exact &&
+    props[MessageConst.POP_CK] === undefined &&
+    (oldCluster === undefined || oldCluster === cluster);
+  completeProperties(ctx, props);
+  if (!passable) return { props, encoded: undefined };
+  let text = s ?? '';
+  if (!hadUniq) text += entry(MessageConst.UNIQ_KEY, props[MessageConst.UNIQ_KEY]!);
+  if (oldCluster === undefined) text += entry(MessageConst.CLUSTER, cluster);
+  return { props, encoded: { of: props, text } };
+}
+
+function entry(name: string, value: string): string {
+  return name + NAME_VALUE_SEPARATOR + value + PROPERTY_SEPARATOR;
 }
 
 export function completeProperties(

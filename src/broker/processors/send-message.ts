@@ -16,7 +16,6 @@
 import { RequestValidationError } from '../../common/errors.js';
 import { SEND_BUSY_LOG_INTERVAL_MS } from '../../common/limits.js';
 import { MessageConst, type MessageToStore } from '../../message/message.js';
-import { decodeProperties } from '../../message/properties-codec.js';
 import {
   decodeSendHeader,
   type DecodedSendHeader as SendMessageRequestHeader,
@@ -34,7 +33,7 @@ import { brokerPutHooks, type PutHook, runPutHooks } from '../put-hooks.js';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../topic-validator.js';
 import { deadLetterTopic, maxReconsumeTimes, requireGroup } from './retry-dlq.js';
 import { sendBatch } from './send-batch.js';
-import { completeProperties, putOutcome, toStore } from './send-common.js';
+import { completeSendProperties, putOutcome, toStore } from './send-common.js';
 import { checkSendTopic, pickSendQueue } from './send-topic-check.js';
 
 export class SendMessageProcessor {
@@ -101,11 +100,16 @@ export class SendMessageProcessor {
     body: Buffer,
     base: Record<string, string>,
   ): Promise<RemotingCommand> {
-    const properties = completeProperties(this.ctx, decodeProperties(h.properties));
+    const { props: properties, encoded } = completeSendProperties(this.ctx, h.properties);
     const m = this.handleRetryAndDLQ(
       req,
       h,
-      toStore(this.ctx, conn, h, tc, queueId, { flag: h.flag, body, properties }),
+      toStore(this.ctx, conn, h, tc, queueId, {
+        flag: h.flag,
+        body,
+        properties,
+        encodedProperties: encoded,
+      }),
     );
     const rewritten = runPutHooks(this.hooks, m);
     if (rewritten !== undefined && 'error' in rewritten) {
