@@ -6,7 +6,8 @@
 //    "topicTable":{"<topic>":{"maxOffset":n,"queueNums":n}}}
 // groupTable holds every subscription group and every group with a live connection (a consumer
 // may run before its group is created), with consumeType and messageModel as its consumers' last
-// heartbeat gave them (absent while none is registered); topicTable every topic, its queues' max offsets summed.
+// heartbeat gave them (absent while none is registered); topicTable every topic, its queues'
+// max offsets summed.
 // Fields in name order as the RocketMQ bodies beside it; readers look names up, never rely on it.
 import { ProtocolError } from '../../common/errors.js';
 import { objectField, parseObject } from './fastjson.js';
