@@ -12,9 +12,16 @@
 // was busy). Any other code rejects at once. A stored but not durable result (FLUSH_DISK_TIMEOUT,
 // FLUSH_SLAVE_TIMEOUT, SLAVE_NOT_AVAILABLE) is sent again elsewhere only with
 // retryAnotherBrokerWhenNotStoreOK, and is the answer if no attempt does better.
+//
+// One async function for the whole send, attempts inlined: every nested async call of a send
+// costs a promise and a frame, and a send is the producer's hottest path. The success path
+// allocates no array and no closure (the brokers tried are listed only once there are two).
+import type { RemotingCommand } from '../../protocol/remoting-command.js';
 import { isRetriableSendResponse, ResponseCode } from '../../protocol/response-code.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
-import type { BuildRequest, SendAttempt, SendBudget, SendPath } from './send-path.js';
+import type { SendResult } from '../producer-types.js';
+import { abortable } from './abort.js';
+import type { SendPath, SendSpec } from './send-path.js';
 
 export interface RetryPolicy {
   retryTimesWhenSendFailed: number;
@@ -26,27 +33,39 @@ export async function sendWithRetry(
   policy: RetryPolicy,
   topic: string,
   queueId: number | undefined,
-  build: BuildRequest,
-  budget: SendBudget,
-): Promise<SendAttempt> {
-  const { signal } = budget;
+  spec: SendSpec,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<SendResult> {
   const begin = Date.now();
   let lastErr: unknown;
-  let notStoreOK: SendAttempt | undefined;
+  let notStoreOK: SendResult | undefined;
   let lastBroker: string | undefined;
-  const brokersSent: string[] = [];
+  let brokersSent: string[] | undefined;
   for (let attempt = 0; attempt <= policy.retryTimesWhenSendFailed; attempt++) {
     signal?.throwIfAborted();
-    const left = budget.timeoutMs - (Date.now() - begin);
+    const left = timeoutMs - (Date.now() - begin);
     if (left <= 0) break;
     const cached = path.client.cachedPublishQueues(topic); // no promise on the common path
     const queues = cached?.length ? cached : await path.writableQueues(topic);
     let mq = path.fault.select(topic, queues, lastBroker)!;
     if (queueId !== undefined) mq = { ...mq, queueId };
+    if (lastBroker !== undefined) {
+      brokersSent ??= [lastBroker];
+      brokersSent.push(mq.brokerName);
+    }
     lastBroker = mq.brokerName;
-    brokersSent.push(mq.brokerName);
+    const t0 = Date.now();
     try {
-      const r = await path.attempt(mq, build(mq), left, signal);
+      let res: RemotingCommand;
+      try {
+        const sent = path.client.invokeBroker(mq.brokerName, path.request(mq, spec), left);
+        res = await abortable(sent, signal);
+      } catch (err) {
+        path.failed(mq, t0, signal);
+        throw err;
+      }
+      const r = path.result(mq, res, t0, spec.msgId);
       if (r.sendStatus === 'SEND_OK' || !policy.retryAnotherBrokerWhenNotStoreOK) return r;
       notStoreOK = r; // stored, not durable yet: try to get it durable elsewhere
     } catch (err) {
@@ -63,10 +82,14 @@ export async function sendWithRetry(
     }
   }
   if (notStoreOK) return notStoreOK;
+  throw spentError(topic, begin, brokersSent ?? (lastBroker ? [lastBroker] : []), lastErr);
+}
+
+function spentError(topic: string, begin: number, brokers: string[], lastErr: unknown) {
   const why = lastErr instanceof Error ? lastErr.message : 'no time left for an attempt';
-  throw new MQClientError(
-    `send to ${topic} failed after ${brokersSent.length} attempt(s) in ` +
-      `${Date.now() - begin} ms (brokers: ${brokersSent.join(', ') || 'none'}): ${why}`,
+  return new MQClientError(
+    `send to ${topic} failed after ${brokers.length} attempt(s) in ` +
+      `${Date.now() - begin} ms (brokers: ${brokers.join(', ') || 'none'}): ${why}`,
     {
       cause: lastErr,
       responseCode: lastErr instanceof MQBrokerError ? lastErr.responseCode : undefined,
