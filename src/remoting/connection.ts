@@ -41,6 +41,15 @@ export interface ConnectionEvents {
 
 let nextConnectionId = 1;
 
+// new Promise(capture) hands its resolvers over here, read at once by invoke(): one executor for
+// every request instead of a closure per request.
+let capturedResolve: ((cmd: RemotingCommand) => void) | undefined;
+let capturedReject: ((err: Error) => void) | undefined;
+function capture(resolve: (cmd: RemotingCommand) => void, reject: (err: Error) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
 export class Connection extends EventEmitter<ConnectionEvents> {
   readonly id = nextConnectionId++;
   readonly remoteAddress: string;
@@ -154,11 +163,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     cmd.opaque = opaque;
     cmd.serializeType ??= this.serializeType;
     const deadline = Date.now() + timeoutMs;
-    return new Promise<RemotingCommand>((resolve, reject) => {
-      this.pending.set(opaque, { resolve, reject, deadline, code: cmd.code, timeoutMs });
-      if (deadline < this.sweepAt) this.armSweep(deadline);
-      this.send(cmd);
-    });
+    const promise = new Promise<RemotingCommand>(capture);
+    const resolve = capturedResolve!;
+    const reject = capturedReject!;
+    capturedResolve = capturedReject = undefined;
+    this.pending.set(opaque, { resolve, reject, deadline, code: cmd.code, timeoutMs });
+    if (deadline < this.sweepAt) this.armSweep(deadline);
+    this.send(cmd);
+    return promise;
   }
 
   private armSweep(at: number): void {
@@ -188,27 +200,29 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   private onData(chunk: Buffer): void {
-    let frames: Buffer[];
     try {
-      frames = this.decoder.push(chunk);
+      this.decoder.pushEach(chunk, this.onFrame);
     } catch (err) {
       this.log.warn({ err, remote: this.remoteAddress }, 'malformed frame; closing connection');
       this.close();
-      return;
-    }
-    for (const frame of frames) {
-      let cmd: RemotingCommand;
-      try {
-        cmd = decodeCommand(frame, this.copyBodies);
-      } catch (err) {
-        this.log.warn({ err, remote: this.remoteAddress }, 'malformed command; closing connection');
-        this.close();
-        return;
-      }
-      if (isResponse(cmd)) this.onResponse(cmd);
-      else this.emit('request', cmd);
     }
   }
+
+  /** Each whole frame as it is cut out of the stream; false stops the decoder (closed). */
+  private readonly onFrame = (frame: Buffer): boolean => {
+    if (this.closed) return false;
+    let cmd: RemotingCommand;
+    try {
+      cmd = decodeCommand(frame, this.copyBodies);
+    } catch (err) {
+      this.log.warn({ err, remote: this.remoteAddress }, 'malformed command; closing connection');
+      this.close();
+      return false;
+    }
+    if (isResponse(cmd)) this.onResponse(cmd);
+    else this.emit('request', cmd);
+    return !this.closed;
+  };
 
   private onResponse(cmd: RemotingCommand): void {
     const p = this.pending.get(cmd.opaque);
