@@ -25,9 +25,15 @@ import {
   RemotingTooMuchRequestError,
 } from './errors.js';
 
-interface Pending {
-  resolve: (cmd: RemotingCommand) => void;
-  reject: (err: Error) => void;
+/**
+ * Who waits for a request's answer: exactly one of resolve (the response) or reject (timeout,
+ * connection closed, too many requests) is called. The connection sets the other three fields
+ * when the request goes out, so a caller that is itself a waiter (the producer's send) adds no
+ * object per request.
+ */
+export interface ResponseWaiter {
+  resolve(cmd: RemotingCommand): void;
+  reject(err: Error): void;
   /** Date.now() past which the request fails with RemotingTimeoutError. */
   deadline: number;
   code: number;
@@ -57,7 +63,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Free-form per-connection state for the layers above (client id, language, version). */
   readonly attributes = new Map<string, unknown>();
   private readonly decoder = new FrameDecoder();
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<number, ResponseWaiter>();
   /**
    * One timer for all pending requests, armed at the earliest deadline (a timer per request
    * showed as a tenth of a producer's CPU, most of it garbage): under load nearly every request
@@ -151,26 +157,35 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   invoke(cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
     if (this.closed) return Promise.reject(new RemotingClosedError(this.remoteAddress));
+    const promise = new Promise<RemotingCommand>(capture);
+    const resolve = capturedResolve!;
+    const reject = capturedReject!;
+    capturedResolve = capturedReject = undefined;
+    this.invokeWith(cmd, timeoutMs, { resolve, reject, deadline: 0, code: 0, timeoutMs: 0 });
+    return promise;
+  }
+
+  /** invoke() answering `waiter` instead of a promise; a refusal calls waiter.reject at once. */
+  invokeWith(cmd: RemotingCommand, timeoutMs: number, waiter: ResponseWaiter): void {
+    if (this.closed) {
+      waiter.reject(new RemotingClosedError(this.remoteAddress));
+      return;
+    }
     if (this.pending.size >= MAX_IN_FLIGHT_REQUESTS_PER_CLIENT_CONNECTION) {
-      return Promise.reject(
-        new RemotingTooMuchRequestError(
-          this.remoteAddress,
-          MAX_IN_FLIGHT_REQUESTS_PER_CLIENT_CONNECTION,
-        ),
-      );
+      const max = MAX_IN_FLIGHT_REQUESTS_PER_CLIENT_CONNECTION;
+      waiter.reject(new RemotingTooMuchRequestError(this.remoteAddress, max));
+      return;
     }
     const opaque = this.allocateOpaque();
     cmd.opaque = opaque;
     cmd.serializeType ??= this.serializeType;
     const deadline = Date.now() + timeoutMs;
-    const promise = new Promise<RemotingCommand>(capture);
-    const resolve = capturedResolve!;
-    const reject = capturedReject!;
-    capturedResolve = capturedReject = undefined;
-    this.pending.set(opaque, { resolve, reject, deadline, code: cmd.code, timeoutMs });
+    waiter.deadline = deadline;
+    waiter.code = cmd.code;
+    waiter.timeoutMs = timeoutMs;
+    this.pending.set(opaque, waiter);
     if (deadline < this.sweepAt) this.armSweep(deadline);
     this.send(cmd);
-    return promise;
   }
 
   private armSweep(at: number): void {

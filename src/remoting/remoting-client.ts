@@ -9,7 +9,7 @@ import {
   SerializeType,
   type SerializeTypeName,
 } from '../protocol/remoting-command.js';
-import { Connection } from './connection.js';
+import { Connection, type ResponseWaiter } from './connection.js';
 import { RemotingConnectError } from './errors.js';
 
 export type ServerRequestHandler = (cmd: RemotingCommand, conn: Connection, addr: string) => void;
@@ -49,6 +49,19 @@ export class RemotingClient {
     const open = this.ready.get(addr);
     if (open && !open.isClosed) return open.invoke(cmd, timeoutMs);
     return this.getConnection(addr).then((conn) => conn.invoke(cmd, timeoutMs));
+  }
+
+  /** invoke() answering `waiter` (connection.ts) instead of a promise: no promise per request. */
+  invokeWith(addr: string, cmd: RemotingCommand, timeoutMs: number, waiter: ResponseWaiter): void {
+    const open = this.ready.get(addr);
+    if (open && !open.isClosed) {
+      open.invokeWith(cmd, timeoutMs, waiter);
+      return;
+    }
+    void this.getConnection(addr).then(
+      (conn) => conn.invokeWith(cmd, timeoutMs, waiter),
+      (err: Error) => waiter.reject(err),
+    );
   }
 
   async invokeOneway(addr: string, cmd: RemotingCommand): Promise<void> {
