@@ -12,7 +12,7 @@ import { formatAddress } from '../message/socket-address.js';
 import { FrameDecoder } from '../protocol/frame.js';
 import {
   decodeCommand,
-  encodeCommandParts,
+  encodeCommandHead,
   FLAG_ONEWAY,
   isResponse,
   type RemotingCommand,
@@ -111,13 +111,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * connection's choice, JSON on a server's.
    */
   private readonly serializeType: SerializeTypeValue | undefined;
+  /** Bodies up to this size go out inside their frame's buffer (0 on a server: never). */
+  private readonly inlineBodyBytes: number;
 
   constructor(
     socket: Socket,
     log: Logger,
-    opts: { copyBodies?: boolean; serializeType?: SerializeTypeValue } = {},
+    opts: {
+      copyBodies?: boolean;
+      serializeType?: SerializeTypeValue;
+      inlineBodyBytes?: number;
+    } = {},
   ) {
     super();
+    this.inlineBodyBytes = opts.inlineBodyBytes ?? 0;
     this.copyBodies = opts.copyBodies ?? true;
     this.serializeType = opts.serializeType;
     this.socket = socket;
@@ -145,9 +152,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.socket.cork();
       process.nextTick(this.uncork);
     }
-    const [head, body] = encodeCommandParts(cmd);
-    this.socket.write(head);
-    if (body) this.socket.write(body);
+    this.socket.write(encodeCommandHead(cmd, this.inlineBodyBytes));
+    const body = cmd.body;
+    if (body !== undefined && body.length > this.inlineBodyBytes) this.socket.write(body);
     if (!this.readPaused && this.socket.writableLength > MAX_SEND_QUEUE_BYTES_PER_CONNECTION) {
       this.readPaused = true;
       this.socket.pause();

@@ -1,7 +1,11 @@
 // Keeps one connection per remote address, connects lazily, and sends requests with deadlines.
 // Requests the remote side sends us (e.g. NOTIFY_CONSUMER_IDS_CHANGED) go to onRequest.
 import { connect } from 'node:net';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../common/limits.js';
+import {
+  CLIENT_INLINE_BODY_MAX_BYTES,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { parseAddress } from '../message/socket-address.js';
 import {
@@ -122,7 +126,10 @@ export class RemotingClient {
       });
       socket.once('connect', () => {
         clearTimeout(timer);
-        const conn = new Connection(socket, this.log, { serializeType: this.serializeType });
+        const conn = new Connection(socket, this.log, {
+          serializeType: this.serializeType,
+          inlineBodyBytes: CLIENT_INLINE_BODY_MAX_BYTES,
+        });
         conn.on('request', (cmd) => this.onRequest?.(cmd, conn, addr));
         resolve(conn);
       });
