@@ -24,6 +24,8 @@ export interface AllocResult {
   sends: number;
   inflight: number;
   bytesPerSend: number;
+  /** Of bytesPerSend, what this script's own send loop (its await per send) allocated. */
+  loopBytesPerSend: number;
   sites: AllocSite[];
 }
 
@@ -102,7 +104,11 @@ export async function runSdkAlloc(opts: {
     const { profile } = await session.post('HeapProfiler.stopSampling');
     const sites = sitesOf(profile.head as unknown as ProfileNode);
     let total = 0;
-    for (const v of sites.values()) total += v;
+    let loop = 0;
+    for (const [site, v] of sites) {
+      total += v;
+      if (site.includes(' sdk-alloc.')) loop += v;
+    }
     const top = [...sites.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, opts.top ?? 15)
@@ -111,6 +117,7 @@ export async function runSdkAlloc(opts: {
       sends: opts.sends,
       inflight: opts.inflight,
       bytesPerSend: total / opts.sends,
+      loopBytesPerSend: loop / opts.sends,
       sites: top,
     };
   } finally {
@@ -124,6 +131,7 @@ export async function runSdkAlloc(opts: {
 export function formatAlloc(r: AllocResult): string {
   return [
     `${r.sends} sends, ${r.inflight} in flight: ${Math.round(r.bytesPerSend)} B allocated per send`,
+    `(of which this script's send loop: ${Math.round(r.loopBytesPerSend)} B)`,
     '',
     '| site | B per send |',
     '| --- | ---: |',
