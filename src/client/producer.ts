@@ -23,14 +23,14 @@ import { encodeProperties } from '../message/properties-codec.js';
 import { createRequestWithFields } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { MQClientError } from './errors.js';
-import type { MessageQueue } from './impl/allocate.js';
 import { encodeMessageBatch } from './impl/batch.js';
 import { ClientInstance } from './impl/client-instance.js';
 import { defaultSerializeType } from './impl/client-transport.js';
 import { compressBody } from './impl/compression.js';
 import { FaultStrategy } from './impl/fault-strategy.js';
 import { unwrapNamespace, wrapNamespace } from './impl/namespace.js';
-import { type SendAttempt, SendPath } from './impl/send-path.js';
+import { type SendAttempt, SendPath, type SendSpec } from './impl/send-path.js';
+import { sendPropertiesString } from './impl/send-properties.js';
 import { sendWithRetry } from './impl/send-retry.js';
 import { checkMessage } from './impl/validators.js';
 import {
@@ -50,6 +50,13 @@ export {
   type SendStatus,
   selectByHash,
 } from './producer-types.js';
+
+const NO_OPTIONS: SendOptions = Object.freeze({});
+const SEND_V2 = RequestCode.SEND_MESSAGE_V2;
+
+function bodyBytesOf(msg: Message): number {
+  return typeof msg.body === 'string' ? Buffer.byteLength(msg.body) : msg.body.length;
+}
 
 export class Producer {
   protected readonly opts: Required<Omit<ProducerOptions, 'logger'>>;
@@ -101,15 +108,30 @@ export class Producer {
   /**
    * Sends and resolves once the broker stored the message. With a shardingKey, a selector or a
    * messageQueue the queue is chosen once and a failure is not retried elsewhere, which would
-   * break the order.
+   * break the order. Not an async function: the send is one (sendWithRetry), and a frame here
+   * would be a second promise per message; what throws here rejects all the same.
    */
-  async send(original: Message, opts: SendOptions = {}): Promise<SendResult> {
-    this.assertStarted();
-    const msg = this.inNamespace(original);
-    const properties = this.properties(msg);
-    const { body, sysFlag } = this.bodyOf(msg);
-    const r = await this.sendKernel(original, msg.topic, properties, body, sysFlag, opts);
-    return this.outOfNamespace({ ...r, msgId: properties[MessageConst.UNIQ_KEY]! });
+  send(original: Message, opts: SendOptions = NO_OPTIONS): Promise<SendResult> {
+    try {
+      this.assertStarted();
+      const msg = this.inNamespace(original);
+      checkMessage(msg.topic, bodyBytesOf(msg), this.opts.maxMessageSize);
+      const msgId = createUniqKey();
+      const properties = sendPropertiesString(msg, msgId);
+      const body = typeof msg.body === 'string' ? Buffer.from(msg.body, 'utf8') : msg.body;
+      const o = this.opts;
+      let spec: SendSpec;
+      if (body.length < o.compressMsgBodyOverHowmuch) {
+        spec = { code: SEND_V2, properties, body, sysFlag: 0, batch: false, msgId };
+      } else {
+        const c = compressBody(body, o.compressMsgBodyOverHowmuch, o.compressLevel);
+        spec = { code: SEND_V2, properties, body: c.body, sysFlag: c.sysFlag, batch: false, msgId };
+      }
+      const r = this.sendSpec(original, msg.topic, spec, opts);
+      return o.namespace ? r.then((x) => this.outOfNamespace(x)) : r;
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /** Fire and forget (Java's sendOneway): no answer, no retry. */
@@ -135,18 +157,26 @@ export class Producer {
     this.assertStarted();
     const msgs = originals.map((m) => this.inNamespace(m));
     const batch = encodeMessageBatch(msgs, (m) => this.properties(m), this.opts.maxMessageSize);
-    const props = encodeProperties({ WAIT: 'true' });
-    const build = (mq: MessageQueue) =>
-      createRequestWithFields(
-        RequestCode.SEND_BATCH_MESSAGE,
-        this.path.header(mq, props, true),
-        batch.body,
-      );
-    const r = await sendWithRetry(this.path, this.opts, msgs[0]!.topic, undefined, build, {
-      timeoutMs: opts.timeoutMs ?? this.opts.sendMsgTimeout,
-      signal: opts.signal,
-    });
-    return this.outOfNamespace({ ...r, msgId: batch.msgIds });
+    const spec: SendSpec = {
+      code: RequestCode.SEND_BATCH_MESSAGE,
+      properties: encodeProperties({ WAIT: 'true' }),
+      body: batch.body,
+      sysFlag: 0,
+      batch: true,
+      msgId: batch.msgIds,
+    };
+    const timeoutMs = opts.timeoutMs ?? this.opts.sendMsgTimeout;
+    const topic = msgs[0]!.topic;
+    const r = await sendWithRetry(
+      this.path,
+      this.opts,
+      topic,
+      undefined,
+      spec,
+      timeoutMs,
+      opts.signal,
+    );
+    return this.outOfNamespace(r);
   }
 
   /**
@@ -163,31 +193,37 @@ export class Producer {
     opts: SendOptions,
   ): Promise<SendAttempt> {
     const props = encodeProperties(properties);
+    const msgId = properties[MessageConst.UNIQ_KEY] ?? '';
+    const spec = { code: SEND_V2, properties: props, body, sysFlag, batch: false, msgId };
+    return this.sendSpec(original, topic, spec, opts);
+  }
+
+  /** The queue choice of sendDefaultImpl (retried) or sendSelectImpl / an exact queue (not). */
+  private sendSpec(
+    original: Message,
+    topic: string,
+    spec: SendSpec,
+    opts: SendOptions,
+  ): Promise<SendResult> {
     const path = this.path;
-    const build = (mq: MessageQueue) =>
-      createRequestWithFields(
-        RequestCode.SEND_MESSAGE_V2,
-        path.header(mq, props, false, sysFlag),
-        body,
-      );
-    const budget = { timeoutMs: opts.timeoutMs ?? this.opts.sendMsgTimeout, signal: opts.signal };
-    const selector = opts.selector ?? (opts.shardingKey !== undefined ? selectByHash : undefined);
+    const timeoutMs = opts.timeoutMs ?? this.opts.sendMsgTimeout;
     if (opts.messageQueue) {
-      return path.sendToQueue(path.exactQueue(topic, opts.messageQueue), build, budget);
+      const mq = path.exactQueue(topic, opts.messageQueue);
+      return path.sendToQueue(mq, spec, timeoutMs, opts.signal);
     }
+    const selector = opts.selector ?? (opts.shardingKey !== undefined ? selectByHash : undefined);
     if (selector) {
       const arg = opts.selector ? opts.selectorArg : opts.shardingKey;
       return path
         .selectQueue(original, selector, arg)
-        .then((mq) => path.sendToQueue(mq, build, budget));
+        .then((mq) => path.sendToQueue(mq, spec, timeoutMs, opts.signal));
     }
-    return sendWithRetry(path, this.opts, topic, opts.queueId, build, budget);
+    return sendWithRetry(path, this.opts, topic, opts.queueId, spec, timeoutMs, opts.signal);
   }
 
   /** The properties a send carries: the application's, then WAIT, UNIQ_KEY, TAGS, KEYS, DELAY. */
   protected properties(msg: Message): Record<string, string> {
-    const bodyBytes = typeof msg.body === 'string' ? Buffer.byteLength(msg.body) : msg.body.length;
-    checkMessage(msg.topic, bodyBytes, this.opts.maxMessageSize);
+    checkMessage(msg.topic, bodyBytesOf(msg), this.opts.maxMessageSize);
     const p: Record<string, string> = {
       ...msg.properties,
       [MessageConst.WAIT]: 'true',

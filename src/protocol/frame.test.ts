@@ -179,3 +179,19 @@ describe('FrameDecoder copies', () => {
     for (const f of frames) expect(f.buffer).toBe(chunk.buffer);
   });
 });
+
+describe('FrameDecoder.pushEach', () => {
+  it('stops when the callback says so and hands out the rest on the next push', () => {
+    const stream = Buffer.concat([framed(Buffer.from('first')), framed(Buffer.from('second'))]);
+    const d = new FrameDecoder();
+    const seen: string[] = [];
+    d.pushEach(stream, (f) => {
+      seen.push(f.toString());
+      return false;
+    });
+    expect(seen).toEqual(['first']);
+    expect(d.pendingBytes).toBe(10);
+    expect(d.push(Buffer.alloc(0)).map((f) => f.toString())).toEqual(['second']);
+    expect(d.pendingBytes).toBe(0);
+  });
+});

@@ -1,11 +1,18 @@
 // Splits a TCP byte stream into RemotingCommand frames. push(chunk) returns every frame completed
-// by that chunk, each *without* its 4-byte length prefix. A frame inside one chunk is a view of
-// it; one spanning chunks is copied once, when complete, into a buffer of its own size.
+// by that chunk, each *without* its 4-byte length prefix; pushEach(chunk, onFrame) hands them to
+// a callback instead, with no array per chunk. A frame inside one chunk is a view of it, and the
+// first chunk is read from an offset rather than re-sliced after each frame (one Buffer view per
+// frame). A frame spanning chunks is copied once, when complete, into a buffer of its own size.
 import { ProtocolError } from '../common/errors.js';
 import { FRAME_MAX_LENGTH_BYTES } from '../common/limits.js';
 
+/** Takes one frame; returning false stops the decoder (what is left stays buffered). */
+export type OnFrame = (frame: Buffer) => boolean | undefined;
+
 export class FrameDecoder {
   private chunks: Buffer[] = [];
+  /** Bytes of chunks[0] already handed out. */
+  private offset = 0;
   private buffered = 0;
   private readonly maxFrameBytes: number;
 
@@ -19,11 +26,19 @@ export class FrameDecoder {
   }
 
   push(chunk: Buffer): Buffer[] {
+    const frames: Buffer[] = [];
+    this.pushEach(chunk, (f) => {
+      frames.push(f);
+      return true;
+    });
+    return frames;
+  }
+
+  pushEach(chunk: Buffer, onFrame: OnFrame): void {
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
     }
-    const frames: Buffer[] = [];
     for (;;) {
       if (this.buffered < 4) break;
       const length = this.peekLength();
@@ -33,43 +48,54 @@ export class FrameDecoder {
         );
       }
       if (this.buffered < 4 + length) break;
-      const whole = this.take(4 + length);
-      frames.push(whole.subarray(4));
+      if (onFrame(this.take(4 + length)) === false) break;
     }
-    return frames;
   }
 
   private peekLength(): number {
     const first = this.chunks[0]!;
-    if (first.length >= 4) return first.readInt32BE(0);
-    const head = Buffer.concat(this.chunks, 4);
+    if (first.length - this.offset >= 4) return first.readInt32BE(this.offset);
+    const head = Buffer.allocUnsafe(4);
+    let filled = 0;
+    for (let i = 0; filled < 4; i++) {
+      const c = this.chunks[i]!;
+      filled += c.copy(head, filled, i === 0 ? this.offset : 0);
+    }
     return head.readInt32BE(0);
   }
 
+  /** The next n bytes (a whole frame) without the length prefix. */
   private take(n: number): Buffer {
     const first = this.chunks[0]!;
-    if (first.length >= n) {
-      // Fast path: the frame sits inside one chunk, no copy.
-      const out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
+    if (first.length - this.offset >= n) {
+      // The frame sits inside one chunk: a view, no copy.
+      const out = first.subarray(this.offset + 4, this.offset + n);
+      this.offset += n;
       this.buffered -= n;
+      if (this.offset === first.length) {
+        this.chunks.shift();
+        this.offset = 0;
+      }
       return out;
     }
-    // The frame spans chunks: one buffer of exactly its size (pooled when small), so a body kept
-    // from it pins nothing else, and the bytes after it stay views of the chunk they arrived in
-    // rather than being copied along with the frame.
+    // The frame spans chunks: one buffer of exactly its size, so a body kept from it pins
+    // nothing else, and the bytes after it stay views of the chunk they arrived in rather than
+    // being copied along with the frame.
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
       const c = this.chunks[0]!;
-      const take = Math.min(c.length, n - filled);
-      c.copy(out, filled, 0, take);
+      const take = Math.min(c.length - this.offset, n - filled);
+      c.copy(out, filled, this.offset, this.offset + take);
       filled += take;
-      if (take === c.length) this.chunks.shift();
-      else this.chunks[0] = c.subarray(take);
+      if (this.offset + take === c.length) {
+        this.chunks.shift();
+        this.offset = 0;
+      } else {
+        this.offset += take;
+      }
     }
     this.buffered -= n;
-    return out;
+    return out.subarray(4);
   }
 }

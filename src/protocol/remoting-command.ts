@@ -11,6 +11,7 @@ import { parseHeaderJson } from './json-header.js';
 import { scanJsonText } from './json-header-scan.js';
 import {
   decodeRocketMQHeader,
+  encodeRocketMQHead,
   encodeRocketMQParts,
   fitsRocketMQHeader,
 } from './rocketmq-header.js';
@@ -70,6 +71,8 @@ export function createRequestWithFields(
   extFields: ExtFields,
   body?: Buffer,
 ): RemotingCommand {
+  // serializeType present from the start: the connection sets it, and a field added later
+  // would change the object's shape (and allocate) on every request.
   return {
     code,
     language: 'JAVA',
@@ -78,6 +81,7 @@ export function createRequestWithFields(
     flag: 0,
     extFields,
     body,
+    serializeType: undefined,
   };
 }
 
@@ -159,7 +163,25 @@ export function encodeCommandParts(cmd: RemotingCommand): [Buffer, Buffer | unde
   return encodeJsonParts(cmd);
 }
 
+/**
+ * The frame's length prefix and header, and its body too when that is at most inlineBodyBytes
+ * long: a small frame is one buffer and one socket write, with no array per frame. When the
+ * body is longer the caller writes cmd.body after this.
+ */
+export function encodeCommandHead(cmd: RemotingCommand, inlineBodyBytes = 0): Buffer {
+  const withBody = (cmd.body?.length ?? 0) <= inlineBodyBytes;
+  if (cmd.serializeType === SerializeType.ROCKETMQ && fitsRocketMQHeader(cmd)) {
+    return encodeRocketMQHead(cmd, withBody);
+  }
+  return encodeJsonHead(cmd, withBody);
+}
+
 function encodeJsonParts(cmd: RemotingCommand): [Buffer, Buffer | undefined] {
+  const bodyLength = cmd.body?.length ?? 0;
+  return [encodeJsonHead(cmd, false), bodyLength > 0 ? cmd.body : undefined];
+}
+
+function encodeJsonHead(cmd: RemotingCommand, withBody: boolean): Buffer {
   // The same bytes JSON.stringify gives for the whole header (key order included), ~20 % faster:
   // only the strings go through it. Numbers are integers (the decoder insists on it).
   const remark = cmd.remark === undefined ? '' : `,"remark":${JSON.stringify(cmd.remark)}`;
@@ -169,11 +191,12 @@ function encodeJsonParts(cmd: RemotingCommand): [Buffer, Buffer | undefined] {
     `"serializeTypeCurrentRPC":"JSON","version":${cmd.version}}`;
   const headerLength = Buffer.byteLength(json, 'utf8');
   const bodyLength = cmd.body?.length ?? 0;
-  const head = Buffer.allocUnsafe(8 + headerLength);
+  const head = Buffer.allocUnsafe(8 + headerLength + (withBody ? bodyLength : 0));
   head.writeInt32BE(4 + headerLength + bodyLength, 0);
   head.writeInt32BE(headerLength, 4); // serialize type 0 (JSON) in the high byte
   head.write(json, 8, headerLength, 'utf8');
-  return [head, bodyLength > 0 ? cmd.body : undefined];
+  if (withBody && bodyLength > 0) cmd.body!.copy(head, 8 + headerLength);
+  return head;
 }
 
 /**

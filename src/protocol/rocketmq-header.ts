@@ -85,6 +85,38 @@ function put(pos: number, s: string): number {
  * The caller checks fitsRocketMQHeader first.
  */
 export function encodeRocketMQParts(cmd: RemotingCommand): [Buffer, Buffer | undefined] {
+  const bodyLength = cmd.body?.length ?? 0;
+  return [encodeRocketMQHead(cmd, false), bodyLength > 0 ? cmd.body : undefined];
+}
+
+/** Headers up to this many bytes are copied out of scratch in JS (no view object per copy). */
+const COPY_IN_JS_BYTES = 512;
+
+/**
+ * The length prefix and binary header, followed by the body when `withBody`: then the whole
+ * frame is one buffer (one socket write). The caller checks fitsRocketMQHeader first.
+ */
+export function encodeRocketMQHead(cmd: RemotingCommand, withBody: boolean): Buffer {
+  const pos = writeHeader(cmd);
+  const body = cmd.body;
+  const bodyLength = body?.length ?? 0;
+  const out = Buffer.allocUnsafe(8 + pos + (withBody ? bodyLength : 0));
+  out.writeInt32BE(4 + pos + bodyLength, 0);
+  out.writeInt32BE((1 << 24) | pos, 4);
+  const b = scratch;
+  if (pos <= COPY_IN_JS_BYTES) {
+    for (let i = 0; i < pos; i++) out[8 + i] = b[i]!;
+  } else {
+    b.copy(out, 8, 0, pos);
+  }
+  if (withBody && bodyLength > 0) body!.copy(out, 8 + pos);
+  // One huge header must not keep its scratch alive for the life of the process.
+  if (scratch.length > SCRATCH_BYTES) scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+  return out;
+}
+
+/** Writes cmd's header into scratch from 0; returns its length. */
+function writeHeader(cmd: RemotingCommand): number {
   const remark = cmd.remark ?? '';
   reserve(0, ROCKETMQ_HEADER_FIXED_BYTES + 3 * remark.length);
   const b = scratch;
@@ -112,14 +144,7 @@ export function encodeRocketMQParts(cmd: RemotingCommand): [Buffer, Buffer | und
     pos += 4 + vb;
   }
   scratch.writeInt32BE(pos - extAt - 4, extAt);
-  const bodyLength = cmd.body?.length ?? 0;
-  const out = Buffer.allocUnsafe(8 + pos);
-  out.writeInt32BE(4 + pos + bodyLength, 0);
-  out.writeInt32BE((1 << 24) | pos, 4);
-  scratch.copy(out, 8, 0, pos);
-  // One huge header must not keep its scratch alive for the life of the process.
-  if (scratch.length > SCRATCH_BYTES) scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
-  return [out, bodyLength > 0 ? cmd.body : undefined];
+  return pos;
 }
 
 /**

@@ -12,7 +12,7 @@ import { formatAddress } from '../message/socket-address.js';
 import { FrameDecoder } from '../protocol/frame.js';
 import {
   decodeCommand,
-  encodeCommandParts,
+  encodeCommandHead,
   FLAG_ONEWAY,
   isResponse,
   type RemotingCommand,
@@ -26,9 +26,15 @@ import {
   RemotingTooMuchRequestError,
 } from './errors.js';
 
-interface Pending {
-  resolve: (cmd: RemotingCommand) => void;
-  reject: (err: Error) => void;
+/**
+ * Who waits for a request's answer: exactly one of resolve (the response) or reject (timeout,
+ * connection closed, too many requests) is called. The connection sets the other three fields
+ * when the request goes out, so a caller that is itself a waiter (the producer's send) adds no
+ * object per request.
+ */
+export interface ResponseWaiter {
+  resolve(cmd: RemotingCommand): void;
+  reject(err: Error): void;
   /** Date.now() past which the request fails with RemotingTimeoutError. */
   deadline: number;
   code: number;
@@ -42,6 +48,15 @@ export interface ConnectionEvents {
 
 let nextConnectionId = 1;
 
+// new Promise(capture) hands its resolvers over here, read at once by invoke(): one executor for
+// every request instead of a closure per request.
+let capturedResolve: ((cmd: RemotingCommand) => void) | undefined;
+let capturedReject: ((err: Error) => void) | undefined;
+function capture(resolve: (cmd: RemotingCommand) => void, reject: (err: Error) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
 export class Connection extends EventEmitter<ConnectionEvents> {
   readonly id = nextConnectionId++;
   readonly remoteAddress: string;
@@ -49,7 +64,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Free-form per-connection state for the layers above (client id, language, version). */
   readonly attributes = new Map<string, unknown>();
   private readonly decoder = new FrameDecoder();
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<number, ResponseWaiter>();
   /**
    * One timer for all pending requests, armed at the earliest deadline (a timer per request
    * showed as a tenth of a producer's CPU, most of it garbage): under load nearly every request
@@ -98,13 +113,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * connection's choice, JSON on a server's.
    */
   private readonly serializeType: SerializeTypeValue | undefined;
+  /** Bodies up to this size go out inside their frame's buffer (0 on a server: never). */
+  private readonly inlineBodyBytes: number;
 
   constructor(
     socket: Socket,
     log: Logger,
-    opts: { copyBodies?: boolean; serializeType?: SerializeTypeValue } = {},
+    opts: {
+      copyBodies?: boolean;
+      serializeType?: SerializeTypeValue;
+      inlineBodyBytes?: number;
+    } = {},
   ) {
     super();
+    this.inlineBodyBytes = opts.inlineBodyBytes ?? 0;
     this.copyBodies = opts.copyBodies ?? true;
     this.serializeType = opts.serializeType;
     this.socket = socket;
@@ -132,9 +154,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.socket.cork();
       process.nextTick(this.uncork);
     }
-    const [head, body] = encodeCommandParts(cmd);
-    this.socket.write(head);
-    if (body) this.socket.write(body);
+    this.socket.write(encodeCommandHead(cmd, this.inlineBodyBytes));
+    const body = cmd.body;
+    if (body !== undefined && body.length > this.inlineBodyBytes) this.socket.write(body);
     if (!this.readPaused && this.socket.writableLength > MAX_SEND_QUEUE_BYTES_PER_CONNECTION) {
       this.readPaused = true;
       this.socket.pause();
@@ -144,23 +166,35 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   invoke(cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
     if (this.closed) return Promise.reject(new RemotingClosedError(this.remoteAddress));
+    const promise = new Promise<RemotingCommand>(capture);
+    const resolve = capturedResolve!;
+    const reject = capturedReject!;
+    capturedResolve = capturedReject = undefined;
+    this.invokeWith(cmd, timeoutMs, { resolve, reject, deadline: 0, code: 0, timeoutMs: 0 });
+    return promise;
+  }
+
+  /** invoke() answering `waiter` instead of a promise; a refusal calls waiter.reject at once. */
+  invokeWith(cmd: RemotingCommand, timeoutMs: number, waiter: ResponseWaiter): void {
+    if (this.closed) {
+      waiter.reject(new RemotingClosedError(this.remoteAddress));
+      return;
+    }
     if (this.pending.size >= MAX_IN_FLIGHT_REQUESTS_PER_CLIENT_CONNECTION) {
-      return Promise.reject(
-        new RemotingTooMuchRequestError(
-          this.remoteAddress,
-          MAX_IN_FLIGHT_REQUESTS_PER_CLIENT_CONNECTION,
-        ),
-      );
+      const max = MAX_IN_FLIGHT_REQUESTS_PER_CLIENT_CONNECTION;
+      waiter.reject(new RemotingTooMuchRequestError(this.remoteAddress, max));
+      return;
     }
     const opaque = this.allocateOpaque();
     cmd.opaque = opaque;
     cmd.serializeType ??= this.serializeType;
     const deadline = Date.now() + timeoutMs;
-    return new Promise<RemotingCommand>((resolve, reject) => {
-      this.pending.set(opaque, { resolve, reject, deadline, code: cmd.code, timeoutMs });
-      if (deadline < this.sweepAt) this.armSweep(deadline);
-      this.send(cmd);
-    });
+    waiter.deadline = deadline;
+    waiter.code = cmd.code;
+    waiter.timeoutMs = timeoutMs;
+    this.pending.set(opaque, waiter);
+    if (deadline < this.sweepAt) this.armSweep(deadline);
+    this.send(cmd);
   }
 
   private armSweep(at: number): void {
@@ -190,27 +224,29 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   private onData(chunk: Buffer): void {
-    let frames: Buffer[];
     try {
-      frames = this.decoder.push(chunk);
+      this.decoder.pushEach(chunk, this.onFrame);
     } catch (err) {
       this.log.warn({ err, remote: this.remoteAddress }, 'malformed frame; closing connection');
       this.close();
-      return;
-    }
-    for (const frame of frames) {
-      let cmd: RemotingCommand;
-      try {
-        cmd = decodeCommand(frame, this.copyBodies && bodyWouldPin(frame));
-      } catch (err) {
-        this.log.warn({ err, remote: this.remoteAddress }, 'malformed command; closing connection');
-        this.close();
-        return;
-      }
-      if (isResponse(cmd)) this.onResponse(cmd);
-      else this.emit('request', cmd);
     }
   }
+
+  /** Each whole frame as it is cut out of the stream; false stops the decoder (closed). */
+  private readonly onFrame = (frame: Buffer): boolean => {
+    if (this.closed) return false;
+    let cmd: RemotingCommand;
+    try {
+      cmd = decodeCommand(frame, this.copyBodies && bodyWouldPin(frame));
+    } catch (err) {
+      this.log.warn({ err, remote: this.remoteAddress }, 'malformed command; closing connection');
+      this.close();
+      return false;
+    }
+    if (isResponse(cmd)) this.onResponse(cmd);
+    else this.emit('request', cmd);
+    return !this.closed;
+  };
 
   private onResponse(cmd: RemotingCommand): void {
     const p = this.pending.get(cmd.opaque);

@@ -1,7 +1,11 @@
 // Keeps one connection per remote address, connects lazily, and sends requests with deadlines.
 // Requests the remote side sends us (e.g. NOTIFY_CONSUMER_IDS_CHANGED) go to onRequest.
 import { connect } from 'node:net';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../common/limits.js';
+import {
+  CLIENT_INLINE_BODY_MAX_BYTES,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { parseAddress } from '../message/socket-address.js';
 import {
@@ -9,7 +13,7 @@ import {
   SerializeType,
   type SerializeTypeName,
 } from '../protocol/remoting-command.js';
-import { Connection } from './connection.js';
+import { Connection, type ResponseWaiter } from './connection.js';
 import { RemotingConnectError } from './errors.js';
 
 export type ServerRequestHandler = (cmd: RemotingCommand, conn: Connection, addr: string) => void;
@@ -49,6 +53,19 @@ export class RemotingClient {
     const open = this.ready.get(addr);
     if (open && !open.isClosed) return open.invoke(cmd, timeoutMs);
     return this.getConnection(addr).then((conn) => conn.invoke(cmd, timeoutMs));
+  }
+
+  /** invoke() answering `waiter` (connection.ts) instead of a promise: no promise per request. */
+  invokeWith(addr: string, cmd: RemotingCommand, timeoutMs: number, waiter: ResponseWaiter): void {
+    const open = this.ready.get(addr);
+    if (open && !open.isClosed) {
+      open.invokeWith(cmd, timeoutMs, waiter);
+      return;
+    }
+    void this.getConnection(addr).then(
+      (conn) => conn.invokeWith(cmd, timeoutMs, waiter),
+      (err: Error) => waiter.reject(err),
+    );
   }
 
   async invokeOneway(addr: string, cmd: RemotingCommand): Promise<void> {
@@ -109,7 +126,10 @@ export class RemotingClient {
       });
       socket.once('connect', () => {
         clearTimeout(timer);
-        const conn = new Connection(socket, this.log, { serializeType: this.serializeType });
+        const conn = new Connection(socket, this.log, {
+          serializeType: this.serializeType,
+          inlineBodyBytes: CLIENT_INLINE_BODY_MAX_BYTES,
+        });
         conn.on('request', (cmd) => this.onRequest?.(cmd, conn, addr));
         resolve(conn);
       });

@@ -6,7 +6,11 @@
 // MQBrokerError carrying it (send-retry.ts decides what is tried again).
 import { TBW102 } from '../../message/system-topics.js';
 import { encodeSendHeader } from '../../protocol/headers/send.js';
-import type { ExtFields, RemotingCommand } from '../../protocol/remoting-command.js';
+import {
+  createRequestWithFields,
+  type ExtFields,
+  type RemotingCommand,
+} from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
 import type { Message, MessageQueueSelector, SendResult, SendStatus } from '../producer-types.js';
@@ -18,13 +22,18 @@ import { wrapNamespace } from './namespace.js';
 
 /** What one attempt stored; the caller adds the msgId it assigned. */
 export type SendAttempt = Omit<SendResult, 'msgId'>;
-/** A send's whole time budget (every attempt together) and its abort signal. */
-export interface SendBudget {
-  timeoutMs: number;
-  signal: AbortSignal | undefined;
+/**
+ * What a send puts on the wire whatever the queue: data, not a closure, so a send allocates no
+ * function per call. msgId is what the result carries (the UNIQ_KEY, comma-joined for a batch).
+ */
+export interface SendSpec {
+  code: number;
+  properties: string;
+  body: Buffer;
+  sysFlag: number;
+  batch: boolean;
+  msgId: string;
 }
-/** The request for one queue (the header names the queue, so it is built per attempt). */
-export type BuildRequest = (mq: MessageQueue) => RemotingCommand;
 
 const STATUS: Record<number, SendStatus> = {
   [ResponseCode.SUCCESS]: 'SEND_OK',
@@ -103,43 +112,69 @@ export class SendPath {
     return { ...mq, topic };
   }
 
+  /** The request of `spec` on `mq`. */
+  request(mq: MessageQueue, spec: SendSpec): RemotingCommand {
+    return createRequestWithFields(
+      spec.code,
+      this.header(mq, spec.properties, spec.batch, spec.sysFlag),
+      spec.body,
+    );
+  }
+
   /** One attempt on one queue; its latency feeds the fault strategy. */
   async attempt(
     mq: MessageQueue,
     req: RemotingCommand,
     timeoutMs: number,
     signal: AbortSignal | undefined,
-  ): Promise<SendAttempt> {
+    msgId = '',
+  ): Promise<SendResult> {
     const t0 = Date.now();
     let res: RemotingCommand;
     try {
       res = await abortable(this.client.invokeBroker(mq.brokerName, req, timeoutMs), signal);
     } catch (err) {
-      // Not reachable in time (connect refused, timeout): leave this broker alone for a while.
-      if (!signal?.aborted) this.fault.update(mq.brokerName, Date.now() - t0, true);
+      this.failed(mq, t0, signal);
       throw err;
     }
+    return this.result(mq, res, t0, msgId);
+  }
+
+  /** Not reachable in time (connect refused, timeout): leave this broker alone for a while. */
+  failed(mq: MessageQueue, t0: number, signal: AbortSignal | undefined): void {
+    if (!signal?.aborted) this.fault.update(mq.brokerName, Date.now() - t0, true);
+  }
+
+  /**
+   * The broker's answer to an attempt begun at t0: the result, or an MQBrokerError. The queue of
+   * the result is the one sent to (shared, frozen) when the broker stored it there, as it does.
+   */
+  result(mq: MessageQueue, res: RemotingCommand, t0: number, msgId: string): SendResult {
     const status = STATUS[res.code];
     if (!status) {
       this.fault.update(mq.brokerName, Date.now() - t0, true, false);
       throw new MQBrokerError(res.code, res.remark, this.client.masterAddr(mq.brokerName) ?? '');
     }
     this.fault.update(mq.brokerName, Date.now() - t0, false);
+    const ext = res.extFields;
+    const queueId = Number(ext.queueId);
     return {
       sendStatus: status,
-      offsetMsgId: res.extFields.msgId ?? '',
-      messageQueue: { ...mq, queueId: Number(res.extFields.queueId) },
-      queueOffset: Number(res.extFields.queueOffset),
+      msgId,
+      offsetMsgId: ext.msgId ?? '',
+      messageQueue: queueId === mq.queueId ? mq : { ...mq, queueId },
+      queueOffset: Number(ext.queueOffset),
     };
   }
 
   /** A fixed queue: one attempt, no failover (which would break the order it was chosen for). */
   async sendToQueue(
     mq: MessageQueue,
-    build: BuildRequest,
-    budget: SendBudget,
-  ): Promise<SendAttempt> {
+    spec: SendSpec,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<SendResult> {
     await this.writableQueues(mq.topic); // the route, and so the broker's address
-    return this.attempt(mq, build(mq), budget.timeoutMs, budget.signal);
+    return this.attempt(mq, this.request(mq, spec), timeoutMs, signal, spec.msgId);
   }
 }
