@@ -311,10 +311,14 @@ function expectation(bytes: Buffer): {
   const d = new FrameDecoder();
   const requests: RemotingCommand[] = [];
   try {
-    for (const f of d.push(bytes)) {
+    // As the servers read: each whole frame is handled as it is cut out, so the frames ahead of
+    // a malformed length or header are requests like any other (a send among them may store)
+    // before the connection closes, as with Netty's frame decoder.
+    d.pushEach(bytes, (f) => {
       const cmd = decodeCommand(f);
       if (!isResponse(cmd)) requests.push(cmd);
-    }
+      return true;
+    });
   } catch {
     return { waiting: false, fails: true, requests };
   }
