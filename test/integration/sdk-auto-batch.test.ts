@@ -150,6 +150,29 @@ describe('producer autoBatch', () => {
     });
   });
 
+  it('batches sends to a given queue, and in a namespace', async () => {
+    const topic = uniqueName('AutoBatchNs');
+    await cluster.createTopic(`ns1%${topic}`, 4);
+    const mq = { topic, brokerName: cluster.broker.brokerName, queueId: 2 };
+    const rs = await withProducer({ autoBatch: true, namespace: 'ns1' }, (p) =>
+      Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          p.send({ topic, body: `q ${i}` }, i % 2 ? { messageQueue: mq } : {}),
+        ),
+      ),
+    );
+    expect(rs.every((r) => r.messageQueue.topic === topic)).toBe(true);
+    const fixed = rs.filter((_, i) => i % 2);
+    expect(fixed.every((r) => r.messageQueue.queueId === 2)).toBe(true);
+    fixed.forEach((r, i) => {
+      expect(r.queueOffset).toBe(fixed[0]!.queueOffset + i);
+    });
+    const { seen } = await consumeAll(`ns1%${topic}`, 30);
+    rs.forEach((r, i) => {
+      expect(seen.get(r.msgId)?.body.toString()).toBe(`q ${i}`);
+    });
+  });
+
   it('sends delay messages one by one, and everything at shutdown', async () => {
     const topic = uniqueName('AutoBatchMixed');
     await cluster.createTopic(topic, 4);
