@@ -173,7 +173,7 @@ describe('producer autoBatch', () => {
     });
   });
 
-  it('sends delay messages one by one, and everything at shutdown', async () => {
+  it('sends delay messages one by one, and everything at shutdown, ordered sends too', async () => {
     const topic = uniqueName('AutoBatchMixed');
     await cluster.createTopic(topic, 4);
     const before = await counts();
@@ -186,13 +186,19 @@ describe('producer autoBatch', () => {
       for (let i = 0; i < 20; i++) pending.push(p.send({ topic, body: `gathered ${i}` }));
       for (const s of pending) void s.then(() => settled++);
       await Promise.all(pending.slice(0, 5)); // the delayed ones went on their own
-      // The 20 others wait for 30 s or for shutdown, which comes now.
+      // Ordered sends are still waiting for their queue when shutdown begins.
+      for (let i = 0; i < 10; i++) {
+        const s = p.send({ topic, body: `ordered ${i}` }, { shardingKey: 'k' });
+        pending.push(s);
+        void s.then(() => settled++);
+      }
+      // The 30 others wait for 30 s or for shutdown, which comes now.
     });
-    expect(settled).toBe(25); // answered before shutdown() resolved
+    expect(settled).toBe(35); // answered before shutdown() resolved
     const rs = await Promise.all(pending);
     expect(rs.every((r) => r.sendStatus === 'SEND_OK')).toBe(true);
-    const sent = await countedSince(before, 5, 1);
-    expect(sent).toEqual({ v2: 5, batch: 1 });
+    const sent = await countedSince(before, 5, 2);
+    expect(sent).toEqual({ v2: 5, batch: 2 });
   });
 
   it('without autoBatch sends one SEND_MESSAGE_V2 per message', async () => {

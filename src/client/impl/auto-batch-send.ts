@@ -55,6 +55,7 @@ export interface AutoBatchSettings extends AutoBatchOptions, RetryPolicy {
 /** The properties length of a batch item is an int16. */
 const MAX_ITEM_PROPERTIES_BYTES = 0x7fff;
 const TIMER_PROPERTIES = ['TIMER_DELIVER_MS', 'TIMER_DELAY_SEC', 'TIMER_DELAY_MS'] as const;
+const noop = (): void => {};
 const BATCH_PROPERTIES = encodeProperties({ [MessageConst.WAIT]: 'true' });
 
 /** The same ranges as DefaultMQProducer's setters, checked whether autoBatch is on or not. */
@@ -102,6 +103,8 @@ export class AutoBatch {
   readonly accumulator: ProduceAccumulator;
   private readonly o: AutoBatchSettings;
   private readonly path: SendPath;
+  /** Sends waiting for their selector's queue, so that close() waits for them to join. */
+  private readonly selecting = new Set<Promise<unknown>>();
 
   constructor(o: AutoBatchSettings, path: SendPath) {
     this.o = o;
@@ -139,13 +142,18 @@ export class AutoBatch {
       r = acc.add(topic, mq, original.tags, entry);
     } else if (selector) {
       const arg = opts.selector ? opts.selectorArg : opts.shardingKey;
-      r = this.path.selectQueue(original, selector, arg).then(
+      const selected = this.path.selectQueue(original, selector, arg);
+      r = selected.then(
         (mq) => acc.add(topic, mq, original.tags, entry),
         (err: unknown) => {
           acc.release(body.length);
           throw err;
         },
       );
+      // After r's reaction, so the send has joined its batch when close() goes on.
+      const joined = selected.then(noop, noop);
+      this.selecting.add(joined);
+      void joined.then(() => this.selecting.delete(joined));
     } else {
       r = acc.add(topic, undefined, original.tags, entry);
     }
@@ -153,8 +161,9 @@ export class AutoBatch {
   }
 
   /** Sends what is being gathered and waits for every batch's answer (shutdown). */
-  close(): Promise<void> {
-    return this.accumulator.close();
+  async close(): Promise<void> {
+    await Promise.all([...this.selecting]);
+    await this.accumulator.close();
   }
 
   private sendBatch(
