@@ -25,6 +25,8 @@ export interface KiteMQDriverOptions {
   brokerAddr?: string;
   durability: string;
   queues?: number;
+  /** The producer gathers concurrent sends into batches (ProducerOptions.autoBatch). */
+  autoBatch?: boolean;
 }
 
 export class KiteMQDriver implements Driver {
@@ -48,6 +50,7 @@ export class KiteMQDriver implements Driver {
       namesrvAddr: opts.namesrvAddr,
       producerGroup: `BenchPG_${process.pid}`,
       logger,
+      autoBatch: opts.autoBatch ?? false,
     });
   }
 

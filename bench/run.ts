@@ -9,6 +9,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startBroker, startNamesrv } from '../test/harness/processes.js';
+import { autoBatchRow } from './auto-batch.js';
 import {
   type BenchSizes,
   type CoreResult,
@@ -126,6 +127,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       });
       const [a, ...rest] = coreRows(kiteAsync);
       rows.push(a!);
+      rows.push(await autoBatchRow(t, o.sizes.pipelined, kiteAsync.a)); // beside (a), not in it
       if (sampler) rows.push(...sampler.rows(o.sizes.pipelined, t.durability));
       else rows.push(skipped('(h) broker RSS and CPU', t.durability, 'no --broker-pid'));
       rows.push(...rest);

@@ -88,5 +88,22 @@ export interface ProducerOptions {
    * Responses of either kind are read.
    */
   serializeType?: 'ROCKETMQ' | 'JSON';
+  /**
+   * Gather concurrent send() calls for one target (topic, and the queue a messageQueue, selector
+   * or shardingKey fixes; and tags) into SEND_BATCH_MESSAGE requests (DefaultMQProducer 5.x
+   * autoBatch; off by default). Each send still resolves with its own msgId and queueOffset.
+   * Not batched: sendOneway, sends given timeoutMs, signal or queueId, delay or timer messages,
+   * transactional ones and bodies over batchMaxBytes.
+   */
+  autoBatch?: boolean;
+  /** ms a batch waits for more messages after its first (Java's 10; 1 to 30,000). */
+  batchMaxDelayMs?: number;
+  /** Body bytes at which a batch is sent at once (Java's 32 KiB; 1 B to 2 MiB). */
+  batchMaxBytes?: number;
+  /**
+   * Body bytes all batches may hold until their answers (Java's 32 MiB); a send that does not
+   * fit goes the normal way, unbatched, as in Java.
+   */
+  totalBatchMaxBytes?: number;
   logger?: Logger;
 }

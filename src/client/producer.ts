@@ -23,6 +23,7 @@ import { encodeProperties } from '../message/properties-codec.js';
 import { createRequestWithFields } from '../protocol/remoting-command.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { MQClientError } from './errors.js';
+import { AUTO_BATCH_DEFAULTS, type AutoBatch, createAutoBatch } from './impl/auto-batch-send.js';
 import { encodeMessageBatch } from './impl/batch.js';
 import { ClientInstance } from './impl/client-instance.js';
 import { defaultSerializeType } from './impl/client-transport.js';
@@ -62,6 +63,8 @@ export class Producer {
   protected readonly opts: Required<Omit<ProducerOptions, 'logger'>>;
   protected readonly client: ClientInstance;
   protected readonly path: SendPath;
+  /** autoBatch's accumulator (impl/auto-batch-send.ts); undefined when autoBatch is off. */
+  private readonly autoBatch: AutoBatch | undefined;
   private started = false;
 
   constructor(options: ProducerOptions) {
@@ -77,6 +80,7 @@ export class Producer {
       pollNameServerInterval: CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
       heartbeatBrokerInterval: CLIENT_HEARTBEAT_BROKER_INTERVAL_MS,
       serializeType: defaultSerializeType(),
+      ...AUTO_BATCH_DEFAULTS,
       ...options,
     };
     this.opts.producerGroup = wrapNamespace(this.opts.namespace, this.opts.producerGroup);
@@ -88,6 +92,7 @@ export class Producer {
       new FaultStrategy(this.opts.sendLatencyFaultEnable),
       this.opts,
     );
+    this.autoBatch = createAutoBatch(this.opts, this.path);
     this.client.register({
       producerGroups: () => [this.opts.producerGroup],
       consumerData: () => [],
@@ -101,6 +106,7 @@ export class Producer {
 
   async shutdown(): Promise<void> {
     this.started = false;
+    await this.autoBatch?.close(); // what is being gathered goes now, and is answered
     await this.client.unregisterClient({ producerGroup: this.opts.producerGroup });
     this.client.shutdown();
   }
@@ -114,6 +120,8 @@ export class Producer {
   send(original: Message, opts: SendOptions = NO_OPTIONS): Promise<SendResult> {
     try {
       this.assertStarted();
+      const batched = this.autoBatch?.offer(original, opts);
+      if (batched) return batched;
       const msg = this.inNamespace(original);
       checkMessage(msg.topic, bodyBytesOf(msg), this.opts.maxMessageSize);
       const msgId = createUniqKey();

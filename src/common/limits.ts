@@ -266,6 +266,19 @@ export const PRODUCER_DEFAULT_COMPRESS_MSG_BODY_OVER_BYTES = 4 * 1024;
 /** rocketmq.message.compressLevel. */
 export const PRODUCER_DEFAULT_COMPRESS_LEVEL = 5;
 
+// autoBatch (DefaultMQProducer 5.x, ProduceAccumulator): off by default; when on, concurrent
+// sends to one target are gathered into SEND_BATCH_MESSAGE requests.
+/** batchMaxDelayMs: how long a batch waits for more messages (Java's holdMs, 10 ms). */
+export const PRODUCER_DEFAULT_BATCH_MAX_DELAY_MS = 10;
+/** Java accepts batchMaxDelayMs in [1 ms, 30 s]. */
+export const PRODUCER_BATCH_MAX_DELAY_MS_MAX = 30_000;
+/** batchMaxBytes: body bytes at which a batch goes at once (Java's holdSize, 32 KiB). */
+export const PRODUCER_DEFAULT_BATCH_MAX_BYTES = 32 * 1024;
+/** Java accepts batchMaxBytes in [1 B, 2 MiB]. */
+export const PRODUCER_BATCH_MAX_BYTES_MAX = 2 * 1024 * 1024;
+/** totalBatchMaxBytes: body bytes held by all batches until their answers (32 MiB). */
+export const PRODUCER_DEFAULT_TOTAL_BATCH_MAX_BYTES = 32 * 1024 * 1024;
+
 assert(
   CONSUMER_BROKER_SUSPEND_MAX_TIME_MS < CONSUMER_TIMEOUT_MS_WHEN_SUSPEND,
   'a parked pull is answered before the consumer gives up waiting for it',

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BatchItem, decodeBatch, encodeBatch } from './batch-codec.js';
+import { type BatchItem, decodeBatch, encodeBatch, encodeBatchItem } from './batch-codec.js';
+import { encodeProperties } from './properties-codec.js';
 
 interface BatchFixture {
   hex: string;
@@ -44,6 +45,22 @@ describe('golden batch body', () => {
     expect(b.toString('utf8', 20, 23)).toBe('hey');
     expect(b.readInt16BE(23)).toBe(props.length);
     expect(b.subarray(25)).toEqual(props);
+  });
+});
+
+describe('encodeBatchItem', () => {
+  it('writes the golden body item by item from encoded properties strings', () => {
+    const parts = GOLDEN_ITEMS.map((i) =>
+      encodeBatchItem(i.flag, i.body, encodeProperties(i.properties)),
+    );
+    expect(Buffer.concat(parts)).toEqual(GOLDEN);
+  });
+
+  it('counts multi-byte properties in bytes, not characters', () => {
+    const it1 = item('b', { K: 'é中' });
+    expect(encodeBatchItem(0, it1.body, encodeProperties(it1.properties))).toEqual(
+      encodeBatch([it1]),
+    );
   });
 });
 

@@ -28,6 +28,25 @@ export function encodeBatch(items: readonly BatchItem[]): Buffer {
   return Buffer.concat(parts);
 }
 
+/**
+ * One item of the layout above from an already encoded properties string; a batch body is the
+ * items one after another, so a caller can encode each message once, as it arrives.
+ */
+export function encodeBatchItem(flag: number, body: Buffer, properties: string): Buffer {
+  const propsLength = Buffer.byteLength(properties, 'utf8');
+  const size = 22 + body.length + propsLength;
+  const b = Buffer.allocUnsafe(size);
+  let p = b.writeInt32BE(size, 0);
+  p = b.writeInt32BE(0, p);
+  p = b.writeInt32BE(0, p);
+  p = b.writeInt32BE(flag, p);
+  p = b.writeInt32BE(body.length, p);
+  p += body.copy(b, p);
+  p = b.writeInt16BE(propsLength, p);
+  b.write(properties, p, 'utf8');
+  return b;
+}
+
 /** Throws RangeError with a precise reason when the body is malformed. */
 export function decodeBatch(body: Buffer): BatchItem[] {
   const out: BatchItem[] = [];
