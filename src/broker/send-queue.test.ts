@@ -42,3 +42,20 @@ describe('SendQueue', () => {
     expect(q.headWaitMs()).toBe(0);
   });
 });
+
+describe('SendQueue tickets (the send path)', () => {
+  it('admit gives -1 when full, and release frees only its own ticket, once', () => {
+    const q = new SendQueue(2);
+    const a = q.admit();
+    const b = q.admit();
+    expect(a).toBeGreaterThanOrEqual(0);
+    expect(b).not.toBe(a);
+    expect(q.admit()).toBe(-1);
+    expect(q.rejected).toBe(1);
+    q.release(a);
+    q.release(a);
+    expect(q.size).toBe(1);
+    expect(q.admit()).toBeGreaterThanOrEqual(0);
+    expect(q.size).toBe(2);
+  });
+});

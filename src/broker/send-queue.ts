@@ -34,15 +34,28 @@ export class SendQueue {
 
   /** A release function to call once the send is answered, or undefined when the queue is full. */
   tryAdmit(): (() => void) | undefined {
+    const ticket = this.admit();
+    if (ticket < 0) return undefined;
+    return () => this.release(ticket);
+  }
+
+  /**
+   * tryAdmit without the closure (the send path, once per message): a ticket to release once
+   * the send is answered, or -1 when the queue is full.
+   */
+  admit(): number {
     if (this.waiting.size >= this.capacity) {
       this.rejected++;
-      return undefined;
+      return -1;
     }
     const ticket = this.nextTicket++;
     this.waiting.set(ticket, this.now());
-    return () => {
-      this.waiting.delete(ticket);
-    };
+    return ticket;
+  }
+
+  /** Frees the ticket's place; a second release of the same ticket does nothing. */
+  release(ticket: number): void {
+    this.waiting.delete(ticket);
   }
 
   /** The SYSTEM_BUSY remark: what is full, why, and what to do. */

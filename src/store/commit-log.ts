@@ -70,6 +70,17 @@ export class CommitLog {
   /** Complete blocks recently read by pulls (read-cache.ts). */
   readonly readCache = new ReadCache();
   private readonly scanChunkBytes: number;
+  /** The record appendBatch is writing, for fillRecord (one bound function, no closure a put). */
+  private filling: RecordToAppend | undefined;
+  private fillingOffset = 0;
+  private fillingTimestamp = 0;
+  private readonly fillRecord = (b: Buffer, pos: number): void => {
+    const r = this.filling;
+    assert(r !== undefined, 'fillRecord runs inside appendBatch');
+    writeRecord(r.plan, b, pos);
+    const tsPos = r.plan.storeTimestampPos;
+    setRecordPositions(b, pos, tsPos, r.queueOffset, this.fillingOffset, this.fillingTimestamp);
+  };
 
   constructor(io: FileIO, dir: string, log: Logger, opts: CommitLogOptions) {
     this.queue = new MappedFileQueue(
@@ -114,16 +125,16 @@ export class CommitLog {
     assert(total <= this.queue.fileSize - END_FILE_MIN_BLANK_BYTES, 'callers check the size');
     const f = this.segmentWithRoom(total);
     const offsets: number[] = [];
+    this.fillingTimestamp = storeTimestamp;
     for (const r of records) {
       const offset = f.fileFromOffset + f.wrotePosition;
-      const at = f.appendWith(r.plan.size, (b, pos) => {
-        writeRecord(r.plan, b, pos);
-        const tsPos = r.plan.storeTimestampPos;
-        setRecordPositions(b, pos, tsPos, r.queueOffset, offset, storeTimestamp);
-      });
+      this.filling = r;
+      this.fillingOffset = offset;
+      const at = f.appendWith(r.plan.size, this.fillRecord);
       assert(at === offset, 'record written where its physicalOffset says');
       offsets.push(offset);
     }
+    this.filling = undefined;
     assert(f.wrotePosition <= f.fileSize - END_FILE_MIN_BLANK_BYTES, 'room left for a blank');
     return offsets;
   }

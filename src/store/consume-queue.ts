@@ -94,18 +94,32 @@ export class ConsumeQueue implements ConsumeQueueReader {
       size > 0 && commitLogOffset >= this.maxPhysicOffset,
       'units are appended in commit-log order',
     );
-    if (queueOffset > this.maxOffset && this.maxOffset === this.minOffset)
-      this.resumeAt(queueOffset);
-    assert(
-      queueOffset === this.maxOffset,
-      `queue offset ${queueOffset} continues ${this.topic}-${this.queueId} at ${this.maxOffset}`,
-    );
-    writeInt64BE(this.unit, commitLogOffset, 0);
-    this.unit.writeInt32BE(size, 8);
-    writeInt64BE(this.unit, tagsCode, 12);
-    this.log.lastForAppend().append(this.unit);
+    const max = this.maxOffset;
+    if (queueOffset > max && max === this.minOffset) this.resumeAt(queueOffset);
+    else if (queueOffset !== max) {
+      // The message is built only when it fails: this runs for every stored message.
+      assert(
+        false,
+        `queue offset ${queueOffset} continues ${this.topic}-${this.queueId} at ${max}`,
+      );
+    }
+    assert(queueOffset === this.maxOffset, 'a resumed queue continues at the unit appended');
+    this.pendingUnit[0] = commitLogOffset;
+    this.pendingUnit[1] = size;
+    this.pendingUnit[2] = tagsCode;
+    // Written straight into the segment's staging buffer: no copy, no closure per unit.
+    this.log.lastForAppend().appendWith(CQ_UNIT_SIZE_BYTES, this.writeUnit);
     this.maxPhysicOffset = commitLogOffset + size;
   }
+
+  /** The unit append() is writing: commit-log offset, size, tags code. */
+  private readonly pendingUnit = [0, 0, 0];
+  private readonly writeUnit = (b: Buffer, pos: number): void => {
+    const u = this.pendingUnit;
+    writeInt64BE(b, u[0]!, pos);
+    b.writeInt32BE(u[1]!, pos + 8);
+    writeInt64BE(b, u[2]!, pos + 12);
+  };
 
   /**
    * An empty queue whose next message has offset `queueOffset` > 0 (its earlier messages are gone

@@ -27,6 +27,11 @@ export interface IndexHeader {
 const SLOTS_PER_PAGE = 1024;
 const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** IndexFile#indexKeyHashMethod: abs of String#hashCode (MIN_VALUE stays negative, as in Java). */
+function keyHash(hashCode: number): number {
+  return Math.abs(hashCode) | 0;
+}
+
 export class IndexFile {
   readonly path: string;
   readonly header: IndexHeader;
@@ -84,7 +89,7 @@ export class IndexFile {
   }
 
   private slotOf(key: string): { hash: number; slot: number } {
-    const hash = Math.abs(javaStringHashCode(key)) | 0;
+    const hash = keyHash(javaStringHashCode(key));
     return { hash, slot: Math.abs(hash % this.slotNum) };
   }
 
@@ -130,6 +135,11 @@ export class IndexFile {
   }
 
   put(key: string, phyOffset: number, storeTimestamp: number): boolean {
+    return this.putHashed(javaStringHashCode(key), phyOffset, storeTimestamp);
+  }
+
+  /** put() for a key whose String#hashCode the caller computed (IndexService, per message). */
+  putHashed(keyHashCode: number, phyOffset: number, storeTimestamp: number): boolean {
     if (this.isFull) return false;
     const slots = this.loadSlots();
     const h = this.header;
@@ -137,7 +147,8 @@ export class IndexFile {
       h.beginTimestamp = storeTimestamp;
       h.beginPhyOffset = phyOffset;
     }
-    const { hash, slot } = this.slotOf(key);
+    const hash = keyHash(keyHashCode);
+    const slot = Math.abs(hash % this.slotNum);
     const prev = slots[slot] ?? 0;
     const n = h.indexCount;
     if ((this.stagedCount + 1) * ENTRY_BYTES > this.staged.length) {

@@ -5,8 +5,19 @@
 import { join } from 'node:path';
 import { assert } from '../common/assert.js';
 import type { Logger } from '../common/logger.js';
+import { javaStringHashCode } from '../message/tag-hash.js';
 import type { FileIO } from './file-io.js';
 import { IndexFile } from './index-file.js';
+
+/** Topics whose `topic#` hash is kept; past it the cache starts over (a bound, not a tuning). */
+const PREFIX_HASH_CACHE_TOPICS = 4096;
+
+/** String#hashCode of (the string hashing to h) + s[from, to). */
+function continueHash(h: number, s: string, from: number, to: number): number {
+  let x = h;
+  for (let i = from; i < to; i++) x = (Math.imul(x, 31) + s.charCodeAt(i)) | 0;
+  return x;
+}
 
 export interface IndexOptions {
   /** RocketMQ's maxHashSlotNum and maxIndexNum (defaults in limits.ts); tests use small ones. */
@@ -26,6 +37,7 @@ export class IndexService {
   private readonly io: FileIO;
   private readonly opts: IndexOptions;
   private readonly log: Logger;
+  private readonly prefixHashes = new Map<string, number>();
 
   constructor(io: FileIO, root: string, opts: IndexOptions, log: Logger) {
     this.io = io;
@@ -99,12 +111,33 @@ export class IndexService {
     // Re-dispatch after a restart skips what is indexed. A live put never does: after a rolled
     // back write the index's end lies past the commit log's, and new records land below it.
     if (recovering && phyOffset < this.maxPhyOffset) return;
-    const words = keys ? keys.split(' ').filter((k) => k !== '') : [];
-    if (uniqKey) words.push(uniqKey);
-    for (const k of words) this.put(`${topic}#${k}`, phyOffset, storeTimestamp);
+    // Each key is `${topic}#${word}`, hashed without building it: String#hashCode of a
+    // concatenation continues from the prefix's, which is kept per topic.
+    const prefix = this.prefixHash(topic);
+    if (keys) {
+      for (let i = 0; i < keys.length; ) {
+        let end = keys.indexOf(' ', i);
+        if (end < 0) end = keys.length;
+        if (end > i) this.put(continueHash(prefix, keys, i, end), phyOffset, storeTimestamp);
+        i = end + 1;
+      }
+    }
+    if (uniqKey)
+      this.put(continueHash(prefix, uniqKey, 0, uniqKey.length), phyOffset, storeTimestamp);
   }
 
-  private put(key: string, phyOffset: number, ts: number): void {
+  /** String#hashCode of `${topic}#`, cached (bounded: cleared when it holds too many topics). */
+  private prefixHash(topic: string): number {
+    let h = this.prefixHashes.get(topic);
+    if (h === undefined) {
+      if (this.prefixHashes.size >= PREFIX_HASH_CACHE_TOPICS) this.prefixHashes.clear();
+      h = continueHash(javaStringHashCode(topic), '#', 0, 1);
+      this.prefixHashes.set(topic, h);
+    }
+    return h;
+  }
+
+  private put(keyHashCode: number, phyOffset: number, ts: number): void {
     let f = this.files[this.files.length - 1];
     if (!f || f.isFull) {
       if (f) {
@@ -121,7 +154,7 @@ export class IndexService {
       );
       this.files.push(f);
     }
-    const ok = f.put(key, phyOffset, ts);
+    const ok = f.putHashed(keyHashCode, phyOffset, ts);
     assert(ok, 'a fresh or non-full index file takes an entry');
   }
 

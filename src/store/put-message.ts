@@ -9,7 +9,7 @@ import { assert } from '../common/assert.js';
 import type { Logger } from '../common/logger.js';
 import { MessageConst, type MessageToStore } from '../message/message.js';
 import type { CleanService } from './clean-service.js';
-import { type CommitLog, CreateMappedFileError } from './commit-log.js';
+import { type CommitLog, CreateMappedFileError, type RecordToAppend } from './commit-log.js';
 import type { CommitService } from './commit-service.js';
 import type { ConsumeQueueTable } from './consume-queue-table.js';
 import type { CommitLogDispatcher, DispatchRequest } from './dispatcher.js';
@@ -112,7 +112,8 @@ export class PutMessageService {
       return this.writeFailed(err);
     }
     const firstOffset = offsets[0]!;
-    const ids = encoded.map((e, i) => msgIdFor(e, offsets[i]!));
+    const ids: string[] = [];
+    for (let i = 0; i < encoded.length; i++) ids.push(msgIdFor(encoded[i]!, offsets[i]!));
     const appendResult: AppendResult = {
       wroteOffset: firstOffset,
       wroteBytes: total,
@@ -258,10 +259,9 @@ export class PutMessageService {
     const head = encoded[0]!.parsed;
     const base = consumeQueues.findOrCreate(head.topic, head.queueId).maxOffset;
     let next = base;
-    const records = encoded.map((e) => ({
-      plan: e.plan,
-      queueOffset: isIndexed(e.sysFlag) ? next++ : 0,
-    }));
+    const records: RecordToAppend[] = [];
+    for (const e of encoded)
+      records.push({ plan: e.plan, queueOffset: isIndexed(e.sysFlag) ? next++ : 0 });
     const offsets = commitLog.appendBatch(records, now);
     for (let i = 0; i < records.length; i++) {
       const d = encoded[i]!.parsed;

@@ -142,3 +142,23 @@ describe('dispatch', () => {
     expect(res.code).toBe(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
   });
 });
+
+describe('send queue places', () => {
+  it('gives back every place, whether the send was stored, refused or a batch', async () => {
+    const results = await Promise.all([
+      send(sendFields('Orders', {}, 0)),
+      send(sendFields('Orders', {}, 1)),
+      send(sendFields('bad/topic')),
+      send(sendFields('Orders', { DELAY: '99' })),
+      send(sendFields('Orders'), 'x'.repeat(2000)),
+      h.request(
+        RequestCode.SEND_BATCH_MESSAGE,
+        { ...sendFields('Orders'), m: 'true' },
+        encodeBatch([{ flag: 0, body: Buffer.from('b'), properties: {} }]),
+      ),
+    ]);
+    expect(results.map((r) => r.code)).toContain(ResponseCode.SUCCESS);
+    expect(results.some((r) => r.code !== ResponseCode.SUCCESS)).toBe(true);
+    expect(h.ctx.sendQueue.size).toBe(0);
+  });
+});
