@@ -7,7 +7,10 @@
 // the drain, 3 is (d)). Prints one JSON line.
 //   npx tsx bench/drain-tail.ts [--flush SYNC_FLUSH] [--backlog N] [--rate N] [--seconds N]
 //                               [--e2e-in-process] [--cpu-prof DIR] [--no-drain] [--no-e2e]
-//                               [--trace-gc] [--queues N]
+//                               [--trace-gc] [--queues N] [--fs-probe]
+//                               [--heap-prof DIR]
+// --fs-probe times the broker's synchronous fs calls (loop-probe.mjs, KITEMQ_PROBE_FS);
+// --heap-prof DIR writes a sampling heap profile per window (KITEMQ_PROBE_HEAP_PROF).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +36,8 @@ const { values: o } = parseArgs({
     'no-e2e': { type: 'boolean', default: false },
     'trace-gc': { type: 'boolean', default: false },
     queues: { type: 'string', default: '8' },
+    'fs-probe': { type: 'boolean', default: false },
+    'heap-prof': { type: 'string' },
   },
 });
 
@@ -41,6 +46,8 @@ const probeOut = join(dir, 'probe.jsonl');
 const probeEnv: Record<string, string> = { KITEMQ_PROBE_OUT: probeOut, KITEMQ_PROBE_CPU_PROF: '' };
 if (o['cpu-prof']) probeEnv.KITEMQ_PROBE_CPU_PROF = o['cpu-prof'];
 if (o['trace-gc']) probeEnv.KITEMQ_PROBE_TRACE_GC = '1';
+if (o['fs-probe']) probeEnv.KITEMQ_PROBE_FS = '1';
+if (o['heap-prof']) probeEnv.KITEMQ_PROBE_HEAP_PROF = o['heap-prof'];
 const load0 = loadavg()[0]!;
 const namesrv = await startNamesrv();
 const broker = await startBroker({
