@@ -31,7 +31,8 @@ if (out && process.env.KITEMQ_PROBE_FS === '1') {
       } finally {
         const d = performance.now() - t0;
         if (d > 1) {
-          const k = (slowFs[name] ??= [0, 0, 0]);
+          if (slowFs[name] === undefined) slowFs[name] = [0, 0, 0];
+          const k = slowFs[name];
           k[0]++;
           k[1] = Math.round((k[1] + d) * 100) / 100;
           k[2] = Math.max(k[2], Math.round(d * 100) / 100);
