@@ -7,7 +7,10 @@
 // the drain, 3 is (d)). Prints one JSON line.
 //   npx tsx bench/drain-tail.ts [--flush SYNC_FLUSH] [--backlog N] [--rate N] [--seconds N]
 //                               [--e2e-in-process] [--cpu-prof DIR] [--no-drain] [--no-e2e]
-//                               [--trace-gc] [--queues N]
+//                               [--trace-gc] [--queues N] [--fs-probe]
+//                               [--heap-prof DIR] [--conf key=value]...
+// --fs-probe times the broker's synchronous fs calls (loop-probe.mjs, KITEMQ_PROBE_FS);
+// --heap-prof DIR writes a sampling heap profile per window (KITEMQ_PROBE_HEAP_PROF).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,19 +36,30 @@ const { values: o } = parseArgs({
     'no-e2e': { type: 'boolean', default: false },
     'trace-gc': { type: 'boolean', default: false },
     queues: { type: 'string', default: '8' },
+    'fs-probe': { type: 'boolean', default: false },
+    'heap-prof': { type: 'string' },
+    conf: { type: 'string', multiple: true, default: [] },
   },
 });
+
+/** --conf key=value (repeatable): more broker.conf keys, e.g. the pull caps of (c). */
+function extraConf(): Record<string, string> {
+  const kv = (o.conf ?? []).map((c) => c.split('=', 2) as [string, string]);
+  return Object.fromEntries(kv);
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'kitemq-drain-tail-'));
 const probeOut = join(dir, 'probe.jsonl');
 const probeEnv: Record<string, string> = { KITEMQ_PROBE_OUT: probeOut, KITEMQ_PROBE_CPU_PROF: '' };
 if (o['cpu-prof']) probeEnv.KITEMQ_PROBE_CPU_PROF = o['cpu-prof'];
 if (o['trace-gc']) probeEnv.KITEMQ_PROBE_TRACE_GC = '1';
+if (o['fs-probe']) probeEnv.KITEMQ_PROBE_FS = '1';
+if (o['heap-prof']) probeEnv.KITEMQ_PROBE_HEAP_PROF = o['heap-prof'];
 const load0 = loadavg()[0]!;
 const namesrv = await startNamesrv();
 const broker = await startBroker({
   namesrvAddr: namesrv.addr,
-  conf: { mapedFileSizeCommitLog: 1024 * 1024 * 1024, flushDiskType: o.flush },
+  conf: { mapedFileSizeCommitLog: 1024 * 1024 * 1024, flushDiskType: o.flush, ...extraConf() },
   env: { NODE_OPTIONS: `--import ${PROBE}`, ...probeEnv },
 });
 /**
@@ -59,6 +73,8 @@ const mark = () => {
 const out: Record<string, unknown> = {
   flush: o.flush,
   queues: Number(o.queues),
+  conf: extraConf(),
+  pullBatchSize: process.env.KITEMQ_BENCH_PULL_BATCH_SIZE ?? 'default',
   loadBefore: load0,
 };
 try {

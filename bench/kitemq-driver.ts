@@ -29,6 +29,8 @@ export interface KiteMQDriverOptions {
   autoBatch?: boolean;
 }
 
+const BENCH_PULL_BATCH_SIZE = Number(process.env.KITEMQ_BENCH_PULL_BATCH_SIZE) || 0;
+
 export class KiteMQDriver implements Driver {
   readonly system = 'KiteMQ';
   readonly durability: string;
@@ -77,6 +79,9 @@ export class KiteMQDriver implements Driver {
       consumeThreadMax: 64,
       // A/B knob for the pull pipeline (bench/README.md "(c) and (d)"); unset: the default.
       pullPipelineDepth: Number(process.env.KITEMQ_BENCH_PULL_PIPELINE_DEPTH) || undefined,
+      // The same for pullBatchSize (the broker's maxTransferCount* caps it; drain-tail --conf).
+      // Left out when unset: an explicit undefined would replace the option's default.
+      ...(BENCH_PULL_BATCH_SIZE ? { pullBatchSize: BENCH_PULL_BATCH_SIZE } : {}),
       logger,
     });
     c.on('error', () => {});

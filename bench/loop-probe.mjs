@@ -5,15 +5,44 @@
 // scenario. With $KITEMQ_PROBE_CPU_PROF set to a directory, each window is also CPU-profiled
 // (inspector Profiler; --cpu-prof is not allowed in NODE_OPTIONS) into <dir>/<pid>-<n>.cpuprofile.
 // $KITEMQ_PROBE_TRACE_GC=1 turns on V8's --trace-gc (one stdout line per GC, with its reason),
-// which NODE_OPTIONS does not accept either. Plain JS: it must load before any TypeScript hook.
-import { appendFileSync, writeFileSync } from 'node:fs';
+// which NODE_OPTIONS does not accept either. $KITEMQ_PROBE_FS=1 times every synchronous node:fs
+// call on the loop (fs.*Sync, wrapped before the program loads) and reports, per function, the
+// calls over 1 ms: the pauses that are our own blocking I/O rather than GC or the scheduler.
+// Plain JS: it must load before any TypeScript hook.
+import fs, { appendFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 
 const out = process.env.KITEMQ_PROBE_OUT;
 if (process.env.KITEMQ_PROBE_TRACE_GC === '1') setFlagsFromString('--trace-gc');
+/** name → [calls over 1 ms, their total ms, max ms] since the last window. */
+let slowFs = {};
+if (out && process.env.KITEMQ_PROBE_FS === '1') {
+  for (const name of Object.keys(fs)) {
+    const f = fs[name];
+    if (!name.endsWith('Sync') || typeof f !== 'function') continue;
+    fs[name] = function (...args) {
+      const t0 = performance.now();
+      try {
+        return f.apply(this, args);
+      } finally {
+        const d = performance.now() - t0;
+        if (d > 1) {
+          if (slowFs[name] === undefined) slowFs[name] = [0, 0, 0];
+          const k = slowFs[name];
+          k[0]++;
+          k[1] = Math.round((k[1] + d) * 100) / 100;
+          k[2] = Math.max(k[2], Math.round(d * 100) / 100);
+        }
+      }
+    };
+  }
+  // Named imports of node:fs (ESM) see the wrapped functions too.
+  syncBuiltinESMExports();
+}
 if (out) {
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
@@ -33,6 +62,16 @@ if (out) {
     profiler.connect();
     profiler.post('Profiler.enable');
     profiler.post('Profiler.start');
+  }
+  // $KITEMQ_PROBE_HEAP_PROF=DIR: a sampling heap profile per window (<pid>-<n>.heapprofile). It
+  // holds what was allocated in the window and not yet collected at its end: the objects that
+  // outlive scavenges and fill the old space between mark-compacts, by allocation site.
+  const heapDir = process.env.KITEMQ_PROBE_HEAP_PROF;
+  const heap = heapDir ? new Session() : undefined;
+  if (heap) {
+    heap.connect();
+    heap.post('HeapProfiler.enable');
+    heap.post('HeapProfiler.startSampling', { samplingInterval: 4096 });
   }
   const ms = (ns) => Math.round(ns / 1e4) / 100;
   const dump = (atExit) => {
@@ -58,19 +97,27 @@ if (out) {
       },
       gc: byKind,
       gcOver2ms: gcs.filter(([, d]) => d > 2).length,
+      slowFsSync: slowFs,
       atExit,
     };
     appendFileSync(out, `${JSON.stringify(line)}\n`);
     loop.reset();
     gcs = [];
+    slowFs = {};
     since = now;
     cpu = cpuNow;
-    if (atExit) return;
     const n = windows++;
+    heap?.post('HeapProfiler.stopSampling', (err, r) => {
+      if (!err)
+        writeFileSync(join(heapDir, `${process.pid}-${n}.heapprofile`), JSON.stringify(r.profile));
+      if (!atExit) heap.post('HeapProfiler.startSampling', { samplingInterval: 4096 });
+    });
+    // A same-thread inspector session answers synchronously, so this works at exit too (the
+    // (d) workers are never signalled: their profile is their whole life).
     profiler?.post('Profiler.stop', (err, r) => {
       if (!err)
         writeFileSync(join(cpuDir, `${process.pid}-${n}.cpuprofile`), JSON.stringify(r.profile));
-      profiler.post('Profiler.start');
+      if (!atExit) profiler.post('Profiler.start');
     });
   };
   process.on('SIGUSR2', () => dump(false));

@@ -111,6 +111,12 @@ export class BrokerController {
       flushCommitLogLeastPages: c.flushCommitLogLeastPages,
       syncFlushTimeout: c.syncFlushTimeout,
       maxMessageSize: c.maxMessageSize,
+      transfer: {
+        countInMemory: c.maxTransferCountOnMessageInMemory,
+        bytesInMemory: c.maxTransferBytesOnMessageInMemory,
+        countInDisk: c.maxTransferCountOnMessageInDisk,
+        bytesInDisk: c.maxTransferBytesOnMessageInDisk,
+      },
       messageIndexEnable: c.messageIndexEnable,
       maxHashSlotNum: c.maxHashSlotNum,
       maxIndexNum: c.maxIndexNum,

@@ -181,6 +181,12 @@ export async function openInProcessBroker(
     testStoreOptions(root, {
       mappedFileSizeCommitLog: 1024 * 1024,
       maxMessageSize: config.maxMessageSize,
+      transfer: {
+        countInMemory: config.maxTransferCountOnMessageInMemory,
+        bytesInMemory: config.maxTransferBytesOnMessageInMemory,
+        countInDisk: config.maxTransferCountOnMessageInDisk,
+        bytesInDisk: config.maxTransferBytesOnMessageInDisk,
+      },
       flushDiskType: config.flushDiskType,
       messageIndexEnable: config.messageIndexEnable,
       maxHashSlotNum: 1_024,

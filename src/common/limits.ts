@@ -52,6 +52,9 @@ export const DEFAULT_FLUSH_INTERVAL_CONSUME_QUEUE_MS = 1_000;
 /** Pull batching: maxTransferCountOnMessageInMemory / maxTransferBytesOnMessageInMemory. */
 export const MAX_TRANSFER_COUNT_ON_MESSAGE_IN_MEMORY = 32;
 export const MAX_TRANSFER_BYTES_ON_MESSAGE_IN_MEMORY = 256 * 1024;
+/** The same caps for a pull whose data is far behind the log end ("in disk"): 8 / 64 KiB. */
+export const MAX_TRANSFER_COUNT_ON_MESSAGE_IN_DISK = 8;
+export const MAX_TRANSFER_BYTES_ON_MESSAGE_IN_DISK = 64 * 1024;
 /** Entries scanned in one pull while filtering (maxFilterMessageSize / 20-byte units). */
 export const MAX_FILTER_SCAN_UNITS = 800;
 

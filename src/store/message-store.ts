@@ -5,10 +5,13 @@
 // query-message.ts. Outcomes are status values.
 import { EventEmitter } from 'node:events';
 import { totalmem } from 'node:os';
+import { assert } from '../common/assert.js';
 import {
   ACCESS_MESSAGE_IN_MEMORY_MAX_RATIO,
   DEFAULT_FLUSH_INTERVAL_CONSUME_QUEUE_MS,
+  MAX_TRANSFER_BYTES_ON_MESSAGE_IN_DISK,
   MAX_TRANSFER_BYTES_ON_MESSAGE_IN_MEMORY,
+  MAX_TRANSFER_COUNT_ON_MESSAGE_IN_DISK,
   MAX_TRANSFER_COUNT_ON_MESSAGE_IN_MEMORY,
 } from '../common/limits.js';
 import type { MessageExt, MessageToStore } from '../message/message.js';
@@ -42,6 +45,7 @@ import {
   createStoreServices,
   type MessageStoreOptions,
   type StoreServices,
+  type TransferLimits,
 } from './store-services.js';
 
 export type { GetMessageResult, RecordFilter, TagFilter } from './get-message.js';
@@ -68,6 +72,7 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   private running = false;
   private lock: StoreLock | undefined;
   private readonly writtenListeners: (() => void)[] = [];
+  private readonly transfer: TransferLimits;
 
   private constructor(opts: MessageStoreOptions) {
     super();
@@ -90,6 +95,18 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     this.put = new PutMessageService({ ...parts, maxMessageSize: opts.maxMessageSize, syncFlush });
     if (opts.slave) this.put.slaveRemark = slaveRemark(opts.slave);
     this.raw = { ...parts, put: this.put };
+    this.transfer = {
+      countInMemory: MAX_TRANSFER_COUNT_ON_MESSAGE_IN_MEMORY,
+      bytesInMemory: MAX_TRANSFER_BYTES_ON_MESSAGE_IN_MEMORY,
+      countInDisk: MAX_TRANSFER_COUNT_ON_MESSAGE_IN_DISK,
+      bytesInDisk: MAX_TRANSFER_BYTES_ON_MESSAGE_IN_DISK,
+      ...opts.transfer,
+    };
+    const caps = Object.values(this.transfer);
+    assert(
+      caps.every((n) => Number.isSafeInteger(n) && n > 0),
+      'pull caps are positive',
+    );
   }
 
   static async open(opts: MessageStoreOptions): Promise<MessageStore> {
@@ -220,10 +237,14 @@ export class MessageStore extends EventEmitter<StoreEvents> {
     recordFilter?: RecordFilter,
   ): GetMessageResult {
     const cq = this.consumeQueue(topic, queueId);
+    const t = this.transfer;
+    // RocketMQ picks the caps per message (isTheBatchFull); one choice per pull, from where it
+    // starts, costs one 20-byte read, and none while the whole log is within the hot distance.
+    const cold = this.commitLog.maxOffset >= HOT_DISTANCE_BYTES && this.isCold(cq, offset);
     const caps = {
       maxMsgNums,
-      maxCount: MAX_TRANSFER_COUNT_ON_MESSAGE_IN_MEMORY,
-      maxBytes: MAX_TRANSFER_BYTES_ON_MESSAGE_IN_MEMORY,
+      maxCount: cold ? t.countInDisk : t.countInMemory,
+      maxBytes: cold ? t.bytesInDisk : t.bytesInMemory,
       readableEnd: this.put.writtenEnd,
     };
     return getMessageFromQueue(cq, this.commitLog, offset, caps, filter, recordFilter);
@@ -281,6 +302,11 @@ export class MessageStore extends EventEmitter<StoreEvents> {
   lookMessageByOffset(commitLogOffset: number): MessageExt | null {
     const b = this.getRecordBytes(commitLogOffset);
     return b ? decodeRecord(b, 0) : null;
+  }
+
+  private isCold(cq: ReturnType<MessageStore['consumeQueue']>, offset: number): boolean {
+    const u = cq?.unitAt(offset);
+    return u !== undefined && this.commitLog.maxOffset - u.commitLogOffset >= HOT_DISTANCE_BYTES;
   }
 
   checkInMemByConsumeOffset(topic: string, queueId: number, offset: number): boolean {

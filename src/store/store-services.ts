@@ -32,6 +32,8 @@ export interface MessageStoreOptions {
   /** Key index sizes (RocketMQ maxHashSlotNum / maxIndexNum); limits.ts has the defaults. */
   maxHashSlotNum?: number;
   maxIndexNum?: number;
+  /** Pull caps (maxTransfer{Count,Bytes}OnMessageIn{Memory,Disk}); limits.ts has the defaults. */
+  transfer?: Partial<TransferLimits>;
   /** Retention and disk watermarks; RocketMQ's defaults for what is left out. */
   clean?: Partial<Omit<CleanOptions, 'now'>>;
   /**
@@ -46,6 +48,13 @@ export interface MessageStoreOptions {
    * run (DefaultMessageStore#putMessage checks the role before anything else).
    */
   slave?: { readonly brokerName: string; readonly brokerId: number };
+}
+
+export interface TransferLimits {
+  countInMemory: number;
+  bytesInMemory: number;
+  countInDisk: number;
+  bytesInDisk: number;
 }
 
 export interface StoreServices {

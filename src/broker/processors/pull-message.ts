@@ -109,6 +109,7 @@ export class PullMessageProcessor {
         r.nextBeginOffset,
         this.ctx.config.accessMessageInMemoryMaxRatio,
         this.totalMemoryBytes,
+        { queueOffset: h.queueOffset, buffers: r.buffers },
       );
     const group = this.ctx.groups.find(h.consumerGroup);
     if (!group)

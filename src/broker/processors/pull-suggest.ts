@@ -15,6 +15,8 @@
 //   group's brokerId.
 // 5.x refuses every pull on a slave without slaveReadEnable (rejectRequest → SYSTEM_BUSY); we
 // follow 4.9.8, which serves them, so consumers keep reading while their master is down.
+import { readInt64BE } from '../../message/int64.js';
+import { PHYSICAL_OFFSET_POS } from '../../message/record-codec.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { MessageStore } from '../../store/message-store.js';
 import type { BrokerContext } from '../broker-context.js';
@@ -27,7 +29,18 @@ export interface PullSuggestion {
   code: number;
 }
 
-/** Whether a pull that read up to queue offset `nextBeginOffset` is consuming slowly. */
+/** What a FOUND pull returned: its first queue offset and its records. */
+export interface PulledRecords {
+  queueOffset: number;
+  buffers: readonly Buffer[];
+}
+
+/**
+ * Whether a pull that read up to queue offset `nextBeginOffset` is consuming slowly. The test is
+ * on the last unit the pull scanned. When the pull kept every unit it scanned (no tag filtered
+ * one out), that unit's record is the last one returned, and its physicalOffset field says where
+ * it is: no read of the consume queue on the request path (a pread per pull before).
+ */
 export function suggestPullingFromSlave(
   store: MessageStore,
   topic: string,
@@ -35,11 +48,26 @@ export function suggestPullingFromSlave(
   nextBeginOffset: number,
   maxRatioPercent: number,
   totalMemoryBytes: number,
+  pulled?: PulledRecords,
 ): boolean {
-  const unit = store.consumeQueues.find(topic, queueId)?.unitAt(nextBeginOffset - 1);
-  if (!unit) return false;
-  const behindBytes = store.maxPhyOffset - unit.commitLogOffset;
+  const lastPy = lastScannedPhysicalOffset(store, topic, queueId, nextBeginOffset, pulled);
+  if (lastPy === undefined) return false;
+  const behindBytes = store.maxPhyOffset - lastPy;
   return behindBytes > Math.floor((totalMemoryBytes * maxRatioPercent) / 100);
+}
+
+function lastScannedPhysicalOffset(
+  store: MessageStore,
+  topic: string,
+  queueId: number,
+  nextBeginOffset: number,
+  pulled: PulledRecords | undefined,
+): number | undefined {
+  const n = pulled?.buffers.length ?? 0;
+  if (pulled && n > 0 && n === nextBeginOffset - pulled.queueOffset) {
+    return readInt64BE(pulled.buffers[n - 1]!, PHYSICAL_OFFSET_POS);
+  }
+  return store.consumeQueues.find(topic, queueId)?.unitAt(nextBeginOffset - 1)?.commitLogOffset;
 }
 
 /** The broker id to suggest and the (maybe rewritten) response code of one pull. */

@@ -14,6 +14,7 @@ import {
 import { brokerHaKeys } from './ha-keys.js';
 import { brokerMetricsKeys, type MetricsConfig } from './metrics-keys.js';
 import { BROKER_KEYS_NOT_USED_YET } from './not-used-yet.js';
+import { storePullKeys } from './pull-keys.js';
 import {
   type ConfigDefinition,
   type ConfigValue,
@@ -96,6 +97,10 @@ export interface BrokerConfig extends MetricsConfig {
   slaveSyncInterval: number;
   slaveReadEnable: boolean;
   accessMessageInMemoryMaxRatio: number;
+  maxTransferCountOnMessageInMemory: number;
+  maxTransferBytesOnMessageInMemory: number;
+  maxTransferCountOnMessageInDisk: number;
+  maxTransferBytesOnMessageInDisk: number;
 }
 
 // Optional: name servers built in code (tests, standalone) leave the exporter off.
@@ -136,6 +141,7 @@ function brokerSchema(env: ConfigEnv): Schema<BrokerConfig> {
     ...storeFileKeys,
     ...brokerSendKeys,
     ...storeRetentionKeys,
+    ...storePullKeys,
     ...brokerTopicKeys,
     ...storeDelayKeys,
     ...brokerRuntimeKeys,

@@ -79,11 +79,7 @@ export const BROKER_KEYS_NOT_USED_YET: Readonly<Record<string, string>> = Object
     'defaultQueryMaxNum',
     'duplicationEnable',
   ]),
-  ...group('pull transfer limits (KiteMQ uses the fixed bounds in src/common/limits.ts)', [
-    'maxTransferCountOnMessageInMemory',
-    'maxTransferBytesOnMessageInMemory',
-    'maxTransferCountOnMessageInDisk',
-    'maxTransferBytesOnMessageInDisk',
+  ...group('pull transfer limits', [
     'maxFilterMessageSize',
     'travelCqFileNumWhenGetMessage',
     'shortPollingTimeMills',
