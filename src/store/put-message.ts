@@ -7,7 +7,7 @@
 import type { EventEmitter } from 'node:events';
 import { assert } from '../common/assert.js';
 import type { Logger } from '../common/logger.js';
-import { MessageConst, type MessageToStore } from '../message/message.js';
+import { isInnerBatch, MessageConst, type MessageToStore } from '../message/message.js';
 import type { CleanService } from './clean-service.js';
 import { type CommitLog, CreateMappedFileError } from './commit-log.js';
 import type { CommitService } from './commit-service.js';
@@ -130,9 +130,11 @@ export class PutMessageService {
     // Only now: a pull woken by it finds the records written, never ones a failed write undoes.
     let queueOffset = base;
     for (let i = 0; i < encoded.length; i++) {
-      const d = encoded[i]!.parsed;
+      const e = encoded[i]!;
+      const d = e.parsed;
       if (!isIndexed(d.sysFlag)) continue;
-      p.events.emit('messageArrived', d.topic, d.queueId, ++queueOffset, d.tagsCode);
+      queueOffset += e.batchSize;
+      p.events.emit('messageArrived', d.topic, d.queueId, queueOffset, d.tagsCode);
     }
     const end = firstOffset + total;
     if (!p.syncFlush) {
@@ -256,12 +258,16 @@ export class PutMessageService {
   ): { offsets: number[]; first: number; base: number } {
     const { consumeQueues, commitLog, dispatchers } = this.p;
     const head = encoded[0]!.parsed;
-    const base = consumeQueues.findOrCreate(head.topic, head.queueId).maxOffset;
+    const cq = consumeQueues.findOrCreate(head.topic, head.queueId, isInnerBatch(head.sysFlag));
+    const base = cq.maxOffset;
     let next = base;
-    const records = encoded.map((e) => ({
-      plan: e.plan,
-      queueOffset: isIndexed(e.sysFlag) ? next++ : 0,
-    }));
+    // An inner batch takes INNER_NUM queue offsets (CommitLog#getMessageNum); a simple queue
+    // never receives one (the broker inner-batches only for BatchCQ topics).
+    const records = encoded.map((e) => {
+      const queueOffset = isIndexed(e.sysFlag) ? next : 0;
+      if (isIndexed(e.sysFlag)) next += cq.isBatch ? e.batchSize : 1;
+      return { plan: e.plan, queueOffset };
+    });
     const offsets = commitLog.appendBatch(records, now);
     for (let i = 0; i < records.length; i++) {
       const d = encoded[i]!.parsed;
@@ -276,6 +282,7 @@ export class PutMessageService {
         storeTimestamp: now,
         keys: d.keys,
         uniqKey: d.uniqKey,
+        batchSize: encoded[i]!.batchSize,
       };
       for (const x of dispatchers) x.dispatch(req, false);
     }
