@@ -8,6 +8,7 @@ import {
   PULL_READ_WINDOW_MAX_WASTE,
 } from '../common/limits.js';
 import { MessageSysFlag } from '../message/message.js';
+import { SYS_FLAG_POS } from '../message/record-codec.js';
 import type { CommitLog } from './commit-log.js';
 import type { ConsumeQueueReader, CqUnit } from './consume-queue.js';
 import { GetMessageStatus, type GetMessageStatusValue } from './status.js';
@@ -89,9 +90,9 @@ function gathered(bytes: number, count: number): { body: Buffer; buffers: Buffer
   return { body, buffers };
 }
 
-/** The record's sysFlag (byte 36 of every stored record) marks an inner batch. */
+/** The record's sysFlag marks an inner batch. */
 function innerBatchRecord(record: Buffer): boolean {
-  return (record.readInt32BE(36) & MessageSysFlag.INNER_BATCH) !== 0;
+  return (record.readInt32BE(SYS_FLAG_POS) & MessageSysFlag.INNER_BATCH) !== 0;
 }
 
 /**
