@@ -114,6 +114,13 @@ describe('BatchCQ store', () => {
     expect(store.getStoreTimestamp('B', 0, 70)).toBeGreaterThan(0);
   });
 
+  it('gives each inner batch of one put its own run of offsets', async () => {
+    const store = await stores.open(dirs.make(), batchTopic);
+    const r = await store.putMessages([innerBatch(0, 2), innerBatch(2, 3)]);
+    expect(r.appendResult!.queueOffset).toBe(0);
+    expectEveryOffset(store, [2, 3]);
+  });
+
   it('a plain topic still gets one unit per message', async () => {
     const store = await stores.open(dirs.make(), batchTopic);
     const r = await store.putMessages([testMessage(), testMessage()]);
