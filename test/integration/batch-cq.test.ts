@@ -2,7 +2,7 @@
 // inner-batch record with one consume-queue unit, and our consumers see its messages one by one,
 // in order, at their own queue offsets; offsets committed inside a batch resume inside it; acked
 // SYNC_FLUSH batches survive a broker kill -9.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/client/admin.js';
@@ -182,7 +182,7 @@ describe('BatchCQ topic', () => {
     expectInOrder(await consumeAll(topic, group, mid), mid);
   }, 120_000);
 
-  it('keeps acked SYNC_FLUSH batches across kill -9', async () => {
+  it('keeps acked SYNC_FLUSH batches across kill -9, rebuilding lost queue files', async () => {
     const topic = uniqueName('BatchCqKill');
     await createBatchTopic(topic);
     const p = await startProducer(cluster.namesrvAddr);
@@ -192,6 +192,8 @@ describe('BatchCQ topic', () => {
       await p.shutdown();
     }
     await cluster.broker.kill();
+    // Its queue files lost too: recovery rebuilds the units from the inner-batch records.
+    rmSync(join(cluster.storeDir, 'batchconsumequeue', topic), { recursive: true, force: true });
     await cluster.broker.restart();
     expect(await cluster.raw.maxOffset(topic, 0)).toBe(TOTAL);
     expect(unitsOnDisk(topic)).toBe(BATCHES + 1);
