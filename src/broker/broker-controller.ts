@@ -36,8 +36,8 @@ import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { SendQueue } from './send-queue.js';
 import { SlaveSynchronize } from './slave/slave-synchronize.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
-import { TransactionCheckService } from './transaction/check-service.js';
 import { isBatchCq } from './topic-attributes.js';
+import { TransactionCheckService } from './transaction/check-service.js';
 import { opTopicCreator } from './transaction/op-messages.js';
 import { TransactionService } from './transaction/transaction-service.js';
 

@@ -1,4 +1,4 @@
-import { openSync, readdirSync, closeSync, ftruncateSync, fstatSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BCQ_UNIT_SIZE_BYTES } from '../common/limits.js';

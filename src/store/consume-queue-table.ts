@@ -6,11 +6,11 @@
 // or the topic is BatchCQ (DefaultMessageStore#findConsumeQueue asks the topic config the same).
 import { join } from 'node:path';
 import { assert } from '../common/assert.js';
-import type { Logger } from '../common/logger.js';
-import type { CommitService } from './commit-service.js';
 import { BCQ_UNIT_SIZE_BYTES, CQ_UNIT_SIZE_BYTES } from '../common/limits.js';
+import type { Logger } from '../common/logger.js';
 import { isInnerBatch } from '../message/message.js';
 import { BatchConsumeQueue } from './batch-consume-queue.js';
+import type { CommitService } from './commit-service.js';
 import { ConsumeQueue } from './consume-queue.js';
 import type { CommitLogDispatcher, DispatchRequest } from './dispatcher.js';
 import type { FileIO } from './file-io.js';

@@ -189,7 +189,8 @@ export function getMessageFromQueue(
         // properties are the batch's, not its messages': the client filters those after the split.
         if (filter && !filter(u.tagsCode)) continue;
       }
-      if (recordFilter && !(span !== undefined && innerBatchRecord(b)) && !recordFilter(b)) continue;
+      if (recordFilter && !(span !== undefined && innerBatchRecord(b)) && !recordFilter(b))
+        continue;
       gatherAt(bytes, b);
       msgs += span ?? 1;
       kept++;

@@ -4,8 +4,8 @@
 import { MessageConst, type MessageExt } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
 import type { CommitLog } from './commit-log.js';
-import type { LogicQueue } from './logic-queue.js';
 import type { IndexQueryResult, IndexService } from './index-service.js';
+import type { LogicQueue } from './logic-queue.js';
 
 export type QueryMessageResult = Omit<IndexQueryResult, 'phyOffsets'> & { buffers: Buffer[] };
 
