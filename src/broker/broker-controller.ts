@@ -54,8 +54,6 @@ export class BrokerController {
   private slaveSync: SlaveSynchronize | undefined;
   /** setMasterAddress's override of the name servers' answer (tests without a name server). */
   private masterOverride: string | undefined;
-  /** The topic configs, once loaded: the store asks them a new queue's kind. */
-  private topicsForStore: TopicConfigManager | undefined;
   private haMaster: HaMasterService | undefined;
   private haSlave: HaSlave | undefined;
   private timers: NodeJS.Timeout[] = [];
@@ -127,8 +125,9 @@ export class BrokerController {
         cleanResourceInterval: c.cleanResourceInterval,
       },
       logger: this.log.child({ module: 'store' }),
-      // Topic configs load after the store opens: recovery knows a queue's kind by its directory.
-      isBatchCqTopic: (t) => isBatchCq(this.topicsForStore?.get(t)?.attributes),
+      // Topic configs load after the store opens (recovery knows a queue's kind by its directory);
+      // nothing puts to a BatchCQ topic before the context exists.
+      isBatchCqTopic: (t) => isBatchCq(this.ctx?.topics.get(t)?.attributes),
       slave:
         c.brokerRole === 'SLAVE' ? { brokerName: c.brokerName, brokerId: c.brokerId } : undefined,
     });
@@ -154,7 +153,6 @@ export class BrokerController {
     if (follower) store.cleanService.followMaster();
     const topics = new TopicConfigManager(c, this.log.child({ module: 'topics' }));
     topics.load();
-    this.topicsForStore = topics;
     const groups = new SubscriptionGroupManager(c, this.log.child({ module: 'groups' }));
     groups.load();
     const offsets = new ConsumerOffsetManager(

@@ -30,7 +30,7 @@ export const MessageConst = {
   CONSUME_START_TIME: 'CONSUME_START_TIME',
   /** Messages inside an inner-batch record (MessageConst.PROPERTY_INNER_NUM). */
   INNER_NUM: 'INNER_NUM',
-  /** RocketMQ 5 writes the batch's first queue offset here; the record's queueOffset says it too. */
+  /** The batch's first queue offset (RocketMQ 5 writes it; our record's queueOffset says it). */
   INNER_BASE: 'INNER_BASE',
 } as const;
 

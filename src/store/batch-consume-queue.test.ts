@@ -121,6 +121,18 @@ describe('BatchCQ store', () => {
     expectEveryOffset(store, [2, 3]);
   });
 
+  it('refuses an inner batch for a queue that is a simple one, storing nothing', async () => {
+    const store = await stores.open(dirs.make()); // no topic is BatchCQ
+    expect((await store.putMessage(testMessage({ topic: 'B' }))).status).toBe(
+      PutMessageStatus.PUT_OK,
+    );
+    const end = store.maxPhyOffset;
+    const r = await store.putMessage(innerBatch(1, 3));
+    expect(r.status).toBe(PutMessageStatus.MESSAGE_ILLEGAL);
+    expect(r.remark).toMatch(/simple consume queue/);
+    expect(store.maxPhyOffset).toBe(end);
+  });
+
   it('a plain topic still gets one unit per message', async () => {
     const store = await stores.open(dirs.make(), batchTopic);
     const r = await store.putMessages([testMessage(), testMessage()]);

@@ -93,6 +93,15 @@ export class PutMessageService {
     assert(ms.length > 0, 'callers never put an empty batch');
     const encoded = this.encode(ms);
     if (!Array.isArray(encoded)) return encoded;
+    const head = encoded[0]!.parsed;
+    if (
+      isInnerBatch(head.sysFlag) &&
+      !p.consumeQueues.findOrCreate(head.topic, head.queueId, true).isBatch
+    )
+      return {
+        status: PutMessageStatus.MESSAGE_ILLEGAL,
+        remark: `queue ${head.queueId} of ${head.topic} is a simple consume queue; an inner batch needs a BatchCQ one`,
+      };
     let total = 0;
     for (const e of encoded) total += e.size;
     const now = Date.now();

@@ -161,6 +161,21 @@ describe('BatchCQ topic', () => {
     expect(tagged.every((m) => m.queueOffset % 2 === 0)).toBe(true);
   }, 120_000);
 
+  it('a plain send first makes the queue a batch queue too (one unit, batch size 1)', async () => {
+    const topic = uniqueName('BatchCqSingle');
+    await createBatchTopic(topic);
+    const p = await startProducer(cluster.namesrvAddr);
+    try {
+      expect((await p.send({ topic, body: 'm0' })).queueOffset).toBe(0);
+      const r = await p.sendBatch([1, 2, 3].map((i) => ({ topic, body: `m${i}` })));
+      expect(r.queueOffset).toBe(1);
+    } finally {
+      await p.shutdown();
+    }
+    expect(unitsOnDisk(topic)).toBe(2);
+    expect(await cluster.raw.maxOffset(topic, 0)).toBe(4);
+  }, 60_000);
+
   it('an offset committed inside a batch resumes inside it', async () => {
     const topic = uniqueName('BatchCqMid');
     await createBatchTopic(topic);
