@@ -62,8 +62,10 @@ export class KiteMQDriver implements Driver {
     return d;
   }
 
-  async prepare(topic: string): Promise<void> {
-    await createKiteTopic(this.admin, topic, this.opts.queues ?? 8, this.opts.brokerAddr);
+  /** `attributes`: RocketMQ's "+queue.type=BatchCQ" form, for (e'). */
+  async prepare(topic: string, attributes?: string): Promise<void> {
+    const queues = this.opts.queues ?? 8;
+    await createKiteTopic(this.admin, topic, queues, this.opts.brokerAddr, attributes);
   }
 
   async send(topic: string, body: Buffer, stamp?: Stamp): Promise<void> {
@@ -105,8 +107,9 @@ export async function createKiteTopic(
   topic: string,
   queues: number,
   brokerAddr?: string,
+  attributes?: string,
 ): Promise<void> {
-  const q = { readQueueNums: queues, writeQueueNums: queues };
+  const q = { readQueueNums: queues, writeQueueNums: queues, attributes };
   if (brokerAddr !== undefined) await admin.createTopic({ topic, brokerAddr, ...q });
   else {
     const clusterName = Object.keys((await admin.getClusterInfo()).clusterAddrTable)[0];

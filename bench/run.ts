@@ -117,6 +117,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const t = setup.async;
     const d = await KiteMQDriver.connect(t);
     let rowE: BenchRow;
+    let rowE2: BenchRow;
     let rowG: BenchRow;
     try {
       const sampler = t.pid === undefined ? undefined : new BrokerSampler(t.pid);
@@ -133,13 +134,15 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       rows.push(...rest);
       console.error('bench: KiteMQ (e) batches');
       rowE = await batches(d, o.sizes);
+      console.error("bench: KiteMQ (e') batches to a BatchCQ topic");
+      rowE2 = await batches(d, o.sizes, true);
       console.error('bench: KiteMQ (g) many topics and groups');
       rowG = await manyTopics(d, t.namesrvAddr, o.sizes);
     } finally {
       await d.close();
     }
     if (setup.sync) kiteSync = await syncRun(setup.sync, o);
-    rows.push(rowE, syncRow(kiteSync), rowG);
+    rows.push(rowE, rowE2, syncRow(kiteSync), rowG);
   } finally {
     await setup.stop();
   }

@@ -36,6 +36,7 @@ import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { SendQueue } from './send-queue.js';
 import { SlaveSynchronize } from './slave/slave-synchronize.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
+import { isBatchCq } from './topic-attributes.js';
 import { TransactionCheckService } from './transaction/check-service.js';
 import { opTopicCreator } from './transaction/op-messages.js';
 import { TransactionService } from './transaction/transaction-service.js';
@@ -130,6 +131,9 @@ export class BrokerController {
         cleanResourceInterval: c.cleanResourceInterval,
       },
       logger: this.log.child({ module: 'store' }),
+      // Topic configs load after the store opens (recovery knows a queue's kind by its directory);
+      // nothing puts to a BatchCQ topic before the context exists.
+      isBatchCqTopic: (t) => isBatchCq(this.ctx?.topics.get(t)?.attributes),
       slave:
         c.brokerRole === 'SLAVE' ? { brokerName: c.brokerName, brokerId: c.brokerId } : undefined,
     });

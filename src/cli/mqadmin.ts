@@ -54,6 +54,7 @@ const HELP = `Usage: mqadmin <command> -n <namesrvAddr> [flags]
 Commands:
   updateTopic       create or update a topic: -c <cluster> | -b <brokerAddr>, -t <topic>,
                     [-r readQueueNums=8] [-w writeQueueNums=8] [-p perm=6] [-o order=false]
+                    [-a|--attributes +queue.type=BatchCQ,+key=value,-key]
   deleteTopic       delete a topic from a cluster's brokers and the name servers:
                     -c <cluster> -t <topic>
   clusterList       brokers of every cluster (or of -c <cluster>), with replica lag
@@ -104,6 +105,17 @@ export function parseResetTimestamp(s: string, now = Date.now()): number {
   return new Date(y!, mo! - 1, d!, h!, mi!, sec!, ms!).getTime();
 }
 
+/**
+ * RocketMQ's updateTopic -a/--attributes. -a is the shared 'amount' key (mqadmin-messages.ts), so
+ * its value counts here only in the +key=value / -key form.
+ */
+function topicAttributesFlag(v: Values): string | undefined {
+  const long = stringFlag(v, 'attributes');
+  if (long !== undefined) return long;
+  const a = v.amount;
+  return typeof a === 'string' && /^[+-]/.test(a) ? a : undefined;
+}
+
 /** The first row is the header (the shape the commands below build). */
 function table(out: Output, rows: Cell[][], data?: unknown): void {
   out.table(rows[0]!.map(String), rows.slice(1), data);
@@ -134,6 +146,7 @@ const COMMANDS: Record<string, Subcommand> = {
       writeQueueNums: int(v, 'writeQueueNums', 8),
       perm,
       order: boolFlag(v, 'order', 'o') ?? false,
+      attributes: topicAttributesFlag(v),
     });
     for (const c of created)
       if (c.warning) out.progress(`warning from ${c.brokerAddr}: ${c.warning}`);

@@ -48,6 +48,8 @@ export interface CreateTopicOptions {
   writeQueueNums?: number;
   perm?: number;
   order?: boolean;
+  /** RocketMQ's attribute alterations, "+queue.type=BatchCQ,+k=v,-k" (UPDATE_AND_CREATE_TOPIC). */
+  attributes?: string | undefined;
 }
 
 /** One broker's answer to UPDATE_AND_CREATE_TOPIC. */
@@ -129,6 +131,7 @@ export class AdminClient {
       topicFilterType: 'SINGLE_TAG',
       topicSysFlag: 0,
       order: o.order ?? false,
+      ...(o.attributes ? { attributes: o.attributes } : {}),
     };
     const created: CreatedTopic[] = [];
     for (const addr of targets) {

@@ -167,7 +167,8 @@ export class Producer {
     const batch = encodeMessageBatch(msgs, (m) => this.properties(m), this.opts.maxMessageSize);
     const spec: SendSpec = {
       code: RequestCode.SEND_BATCH_MESSAGE,
-      properties: encodeProperties({ WAIT: 'true' }),
+      // The batch's own UNIQ_KEY (DefaultMQProducer#batch): a BatchCQ topic keeps it whole.
+      properties: encodeProperties({ WAIT: 'true', UNIQ_KEY: createUniqKey() }),
       body: batch.body,
       sysFlag: 0,
       batch: true,

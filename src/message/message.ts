@@ -28,6 +28,10 @@ export const MessageConst = {
   CLUSTER: 'CLUSTER',
   POP_CK: 'POP_CK',
   CONSUME_START_TIME: 'CONSUME_START_TIME',
+  /** Messages inside an inner-batch record (MessageConst.PROPERTY_INNER_NUM). */
+  INNER_NUM: 'INNER_NUM',
+  /** The batch's first queue offset (RocketMQ 5 writes it; our record's queueOffset says it). */
+  INNER_BASE: 'INNER_BASE',
 } as const;
 
 /** Keys are separated by a single space inside the KEYS property. */
@@ -42,7 +46,15 @@ export const MessageSysFlag = {
   TRANSACTION_ROLLBACK_TYPE: 0xc,
   BORNHOST_V6: 0x10,
   STOREHOST_V6: 0x20,
+  /** A client must split the record's body into messages (set together with INNER_BATCH). */
+  NEED_UNWRAP: 0x40,
+  /** The record's body is a batch body holding INNER_NUM messages (a BatchCQ topic's batch). */
+  INNER_BATCH: 0x80,
 } as const;
+
+export function isInnerBatch(sysFlag: number): boolean {
+  return (sysFlag & MessageSysFlag.INNER_BATCH) !== 0;
+}
 
 export function transactionType(sysFlag: number): number {
   return sysFlag & 0xc;

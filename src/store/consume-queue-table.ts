@@ -1,43 +1,74 @@
 // Every consume queue of the store, by topic and queue id (DefaultMessageStore#consumeQueueTable),
 // and the dispatcher that appends a unit per message (CommitLogDispatcherBuildConsumeQueue).
-// Queues live in <root>/consumequeue/<topic>/<queueId>/ and are created on first use.
+// Queues live in <root>/consumequeue/<topic>/<queueId>/ and are created on first use; a BatchCQ
+// topic's in <root>/batchconsumequeue/<topic>/<queueId>/ (batch-consume-queue.ts). A queue's kind
+// is its directory's once it exists; a new one is batch when its first record is an inner batch
+// or the topic is BatchCQ (DefaultMessageStore#findConsumeQueue asks the topic config the same).
 import { join } from 'node:path';
 import { assert } from '../common/assert.js';
+import { BCQ_UNIT_SIZE_BYTES, CQ_UNIT_SIZE_BYTES } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
+import { isInnerBatch } from '../message/message.js';
+import { BatchConsumeQueue } from './batch-consume-queue.js';
 import type { CommitService } from './commit-service.js';
 import { ConsumeQueue } from './consume-queue.js';
 import type { CommitLogDispatcher, DispatchRequest } from './dispatcher.js';
 import type { FileIO } from './file-io.js';
+import type { LogicQueue } from './logic-queue.js';
 import { isIndexed } from './store-record.js';
+
+const BATCH_DIR = 'batchconsumequeue';
 
 export class ConsumeQueueTable implements CommitLogDispatcher {
   /** Units appended by recovery re-dispatch since open (logged at startup). */
   redispatched = 0;
-  private readonly queues = new Map<string, ConsumeQueue>();
+  private readonly queues = new Map<string, LogicQueue>();
   /**
    * The same queues by topic, then queue id: the put path looks a queue up twice per message,
    * and a `topic\0id` key string built (and hashed) each time showed in send profiles.
    */
-  private readonly byTopic = new Map<string, Map<number, ConsumeQueue>>();
+  private readonly byTopic = new Map<string, Map<number, LogicQueue>>();
   private readonly io: FileIO;
   private readonly log: Logger;
   /** <root>/consumequeue */
   private readonly dir: string;
-  /** Builds the queue of (topic, queueId) on first use, in <root>/consumequeue/<topic>/<id>/. */
-  private readonly create: (topic: string, queueId: number) => ConsumeQueue;
+  /** <root>/batchconsumequeue */
+  private readonly batchDir: string;
+  /** Builds the queue of (topic, queueId) on first use, of the kind asked for. */
+  private readonly create: (topic: string, queueId: number, batch: boolean) => LogicQueue;
+  /** Whether a topic is BatchCQ (the broker's topic configs); none are without a broker. */
+  private readonly isBatchTopic: (topic: string) => boolean;
 
-  constructor(io: FileIO, root: string, fileSize: number, log: Logger, committer?: CommitService) {
+  constructor(
+    io: FileIO,
+    root: string,
+    fileSize: number,
+    log: Logger,
+    committer?: CommitService,
+    isBatchTopic: (topic: string) => boolean = () => false,
+  ) {
     this.io = io;
     this.log = log;
     this.dir = join(root, 'consumequeue');
-    this.create = (topic, queueId) =>
-      new ConsumeQueue(io, root, topic, queueId, fileSize, committer);
+    this.batchDir = join(root, BATCH_DIR);
+    this.isBatchTopic = isBatchTopic;
+    // As many units per segment as the simple queue's, so small test sizes roll both kinds.
+    const batchFileSize = (fileSize / CQ_UNIT_SIZE_BYTES) * BCQ_UNIT_SIZE_BYTES;
+    this.create = (topic, queueId, batch) =>
+      batch
+        ? new BatchConsumeQueue(io, root, topic, queueId, batchFileSize, committer)
+        : new ConsumeQueue(io, root, topic, queueId, fileSize, committer);
   }
 
   load(): void {
-    for (const topic of this.io.readdir(this.dir)) {
-      for (const q of this.io.readdir(join(this.dir, topic))) {
-        if (/^\d+$/.test(q)) this.findOrCreate(topic, Number(q));
+    for (const [dir, batch] of [
+      [this.dir, false],
+      [this.batchDir, true],
+    ] as const) {
+      for (const topic of this.io.readdir(dir)) {
+        for (const q of this.io.readdir(join(dir, topic))) {
+          if (/^\d+$/.test(q)) this.findOrCreate(topic, Number(q), batch);
+        }
       }
     }
   }
@@ -46,18 +77,19 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
     return this.queues.size;
   }
 
-  values(): IterableIterator<ConsumeQueue> {
+  values(): IterableIterator<LogicQueue> {
     return this.queues.values();
   }
 
-  find(topic: string, queueId: number): ConsumeQueue | undefined {
+  find(topic: string, queueId: number): LogicQueue | undefined {
     return this.byTopic.get(topic)?.get(queueId);
   }
 
-  findOrCreate(topic: string, queueId: number): ConsumeQueue {
+  /** The queue of (topic, queueId); a new one is batch if `innerBatch` or the topic is BatchCQ. */
+  findOrCreate(topic: string, queueId: number, innerBatch = false): LogicQueue {
     const cq = this.byTopic.get(topic)?.get(queueId);
     if (cq) return cq;
-    const made = this.create(topic, queueId);
+    const made = this.create(topic, queueId, innerBatch || this.isBatchTopic(topic));
     made.load();
     this.queues.set(`${topic}\u0000${queueId}`, made);
     let ids = this.byTopic.get(topic);
@@ -70,7 +102,7 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
   }
 
   /** Removes a queue from both lookups (its files are the caller's business). */
-  private forget(key: string, cq: ConsumeQueue): void {
+  private forget(key: string, cq: LogicQueue): void {
     this.queues.delete(key);
     const ids = this.byTopic.get(cq.topic);
     if (ids?.get(cq.queueId) === cq) ids.delete(cq.queueId);
@@ -90,6 +122,7 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
       n++;
     }
     this.io.removeDir(join(this.dir, topic));
+    this.io.removeDir(join(this.batchDir, topic));
     return n;
   }
 
@@ -108,8 +141,10 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
     }
     for (const topic of topics) {
       this.log.warn({ topic }, 'consume queues of a deleted topic found at start; removed');
-      if (![...this.queues.values()].some((cq) => cq.topic === topic))
+      if (![...this.queues.values()].some((cq) => cq.topic === topic)) {
         this.io.removeDir(join(this.dir, topic));
+        this.io.removeDir(join(this.batchDir, topic));
+      }
     }
   }
 
@@ -122,7 +157,10 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
 
   dispatch(r: DispatchRequest, recovering: boolean): void {
     if (!isIndexed(r.sysFlag)) return;
-    const cq = this.findOrCreate(r.topic, r.queueId);
+    const batch = isInnerBatch(r.sysFlag);
+    const cq = this.findOrCreate(r.topic, r.queueId, batch);
+    const span = cq.isBatch ? (r.batchSize ?? 1) : 1;
+    assert(cq.isBatch || !batch, 'an inner batch is only put to a batch consume queue');
     if (recovering) {
       if (r.queueOffset < cq.maxOffset) return; // already indexed before the restart
       if (r.queueOffset > cq.maxOffset && cq.maxOffset > cq.minOffset) {
@@ -134,8 +172,8 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
       }
       this.redispatched++;
     }
-    cq.append(r.queueOffset, r.commitLogOffset, r.size, r.tagsCode);
-    assert(cq.maxOffset === r.queueOffset + 1, 'the unit landed at its queue offset');
+    cq.append(r.queueOffset, r.commitLogOffset, r.size, r.tagsCode, r.storeTimestamp, span);
+    assert(cq.maxOffset === r.queueOffset + span, 'the unit landed at its queue offset');
   }
 
   /**

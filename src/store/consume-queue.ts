@@ -7,6 +7,7 @@ import { CQ_RECOVERY_READ_UNITS, CQ_STAGING_UNITS, CQ_UNIT_SIZE_BYTES } from '..
 import { readInt64BE, writeInt64BE } from '../message/int64.js';
 import type { CommitService } from './commit-service.js';
 import type { FileIO } from './file-io.js';
+import type { LogicQueue } from './logic-queue.js';
 import { MappedFileQueue } from './mapped-file-queue.js';
 
 const CQ_STAGING_BYTES = CQ_STAGING_UNITS * CQ_UNIT_SIZE_BYTES;
@@ -22,6 +23,9 @@ export interface CqUnit {
   commitLogOffset: number;
   size: number;
   tagsCode: number;
+  /** Batch consume queues only: the first queue offset the unit covers, and how many. */
+  msgBaseOffset?: number;
+  batchSize?: number;
 }
 
 /** What a pull needs from a consume queue (a stub implements it in the status-table tests). */
@@ -33,7 +37,8 @@ export interface ConsumeQueueReader {
   readUnits(from: number, count: number): CqUnit[];
 }
 
-export class ConsumeQueue implements ConsumeQueueReader {
+export class ConsumeQueue implements LogicQueue {
+  readonly isBatch = false;
   readonly topic: string;
   readonly queueId: number;
   readonly unitsPerFile: number;

@@ -18,6 +18,8 @@ export interface DispatchRequest {
   storeTimestamp: number;
   keys: string | undefined;
   uniqKey: string | undefined;
+  /** Messages the record holds: INNER_NUM of an inner batch, else 1 (absent means 1). */
+  batchSize?: number;
 }
 
 export interface CommitLogDispatcher {

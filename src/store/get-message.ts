@@ -7,6 +7,8 @@ import {
   PULL_READ_WINDOW_MAX_BYTES,
   PULL_READ_WINDOW_MAX_WASTE,
 } from '../common/limits.js';
+import { MessageSysFlag } from '../message/message.js';
+import { SYS_FLAG_POS } from '../message/record-codec.js';
 import type { CommitLog } from './commit-log.js';
 import type { ConsumeQueueReader, CqUnit } from './consume-queue.js';
 import { GetMessageStatus, type GetMessageStatusValue } from './status.js';
@@ -88,6 +90,11 @@ function gathered(bytes: number, count: number): { body: Buffer; buffers: Buffer
   return { body, buffers };
 }
 
+/** The record's sysFlag marks an inner batch. */
+function innerBatchRecord(record: Buffer): boolean {
+  return (record.readInt32BE(SYS_FLAG_POS) & MessageSysFlag.INNER_BATCH) !== 0;
+}
+
 /**
  * The status table of spec part 2 §2.4, in its order. The first message is returned whatever its
  * size (and whatever maxMsgNums, as RocketMQ's isTheBatchFull does); a unit that would overflow
@@ -122,6 +129,8 @@ export function getMessageFromQueue(
     return empty(GetMessageStatus.OFFSET_FOUND_NULL, Math.min(next, max), min, max);
   }
   let kept = 0;
+  /** Messages in the kept records: an inner batch counts all of its own (maxMsgNums). */
+  let msgs = 0;
   let bytes = 0;
   let next = offset;
   let removing = false;
@@ -134,7 +143,7 @@ export function getMessageFromQueue(
     if (win && at >= winAt && at + u.size <= winAt + win.length) {
       return win.subarray(at - winAt, at - winAt + u.size);
     }
-    const lastIndex = Math.min(units.length - 1, i + want - kept - 1);
+    const lastIndex = Math.min(units.length - 1, i + want - msgs - 1);
     const last = units[lastIndex]!;
     let needed = 0;
     for (let j = i; j <= lastIndex; j++) needed += units[j]!.size;
@@ -149,7 +158,7 @@ export function getMessageFromQueue(
   for (;;) {
     for (let i = 0; i < units.length; i++) {
       const u = units[i]!;
-      if (kept > 0 && (kept >= want || bytes + u.size > caps.maxBytes)) {
+      if (kept > 0 && (msgs >= want || bytes + u.size > caps.maxBytes)) {
         full = true;
         break;
       }
@@ -157,7 +166,9 @@ export function getMessageFromQueue(
         full = true; // not written yet; messageArrived wakes the next pull once it is
         break;
       }
-      next++;
+      // A batch queue's unit covers batchSize offsets; the pull resumes after all of them.
+      const span = u.batchSize;
+      next = span === undefined ? next + 1 : u.msgBaseOffset! + span;
       if (u.commitLogOffset < log.minOffset) {
         removing = true;
         continue;
@@ -166,20 +177,27 @@ export function getMessageFromQueue(
         u.commitLogOffset + u.size <= log.maxOffset,
         `a consume queue unit (${u.commitLogOffset}+${u.size}) points past the commit log end`,
       );
-      if (filter && !filter(u.tagsCode)) continue;
+      if (filter && span === undefined && !filter(u.tagsCode)) continue;
       const b = read(i, u);
       if (!b) {
         removing = true; // its segment was deleted after the min-offset check
         continue;
       }
       assert(b.readInt32BE(0) === u.size, 'consume queue unit size matches the record');
-      if (recordFilter && !recordFilter(b)) continue;
+      if (span !== undefined && !innerBatchRecord(b)) {
+        // A plain record of a batch queue is filtered like any; an inner batch's tags and
+        // properties are the batch's, not its messages': the client filters those after the split.
+        if (filter && !filter(u.tagsCode)) continue;
+      }
+      if (recordFilter && !(span !== undefined && innerBatchRecord(b)) && !recordFilter(b))
+        continue;
       gatherAt(bytes, b);
+      msgs += span ?? 1;
       kept++;
       bytes += u.size;
     }
     const scanned = next - offset;
-    if (full || kept >= want || scanned >= limit) break;
+    if (full || msgs >= want || scanned >= limit) break;
     // Filtered out or removed: scan on, in larger steps, up to the filter scan limit.
     units = cq.readUnits(next, Math.min(limit - scanned, PULL_FILTER_SCAN_STEP_UNITS));
     if (units.length === 0) break; // the end of a consume-queue file: the next pull goes on

@@ -7,7 +7,7 @@
 import type { EventEmitter } from 'node:events';
 import { assert } from '../common/assert.js';
 import type { Logger } from '../common/logger.js';
-import { MessageConst, type MessageToStore } from '../message/message.js';
+import { isInnerBatch, MessageConst, type MessageToStore } from '../message/message.js';
 import type { CleanService } from './clean-service.js';
 import { type CommitLog, CreateMappedFileError, type RecordToAppend } from './commit-log.js';
 import type { CommitService } from './commit-service.js';
@@ -93,6 +93,15 @@ export class PutMessageService {
     assert(ms.length > 0, 'callers never put an empty batch');
     const encoded = this.encode(ms);
     if (!Array.isArray(encoded)) return encoded;
+    const head = encoded[0]!.parsed;
+    if (
+      isInnerBatch(head.sysFlag) &&
+      !p.consumeQueues.findOrCreate(head.topic, head.queueId, true).isBatch
+    )
+      return {
+        status: PutMessageStatus.MESSAGE_ILLEGAL,
+        remark: `queue ${head.queueId} of ${head.topic} is a simple consume queue; an inner batch needs a BatchCQ one`,
+      };
     let total = 0;
     for (const e of encoded) total += e.size;
     const now = Date.now();
@@ -131,9 +140,11 @@ export class PutMessageService {
     // Only now: a pull woken by it finds the records written, never ones a failed write undoes.
     let queueOffset = base;
     for (let i = 0; i < encoded.length; i++) {
-      const d = encoded[i]!.parsed;
+      const e = encoded[i]!;
+      const d = e.parsed;
       if (!isIndexed(d.sysFlag)) continue;
-      p.events.emit('messageArrived', d.topic, d.queueId, ++queueOffset, d.tagsCode);
+      queueOffset += e.batchSize;
+      p.events.emit('messageArrived', d.topic, d.queueId, queueOffset, d.tagsCode);
     }
     const end = firstOffset + total;
     if (!p.syncFlush) {
@@ -257,11 +268,17 @@ export class PutMessageService {
   ): { offsets: number[]; first: number; base: number } {
     const { consumeQueues, commitLog, dispatchers } = this.p;
     const head = encoded[0]!.parsed;
-    const base = consumeQueues.findOrCreate(head.topic, head.queueId).maxOffset;
+    const cq = consumeQueues.findOrCreate(head.topic, head.queueId, isInnerBatch(head.sysFlag));
+    const base = cq.maxOffset;
     let next = base;
+    // An inner batch takes INNER_NUM queue offsets (CommitLog#getMessageNum); a simple queue
+    // never receives one (the broker inner-batches only for BatchCQ topics).
     const records: RecordToAppend[] = [];
-    for (const e of encoded)
-      records.push({ plan: e.plan, queueOffset: isIndexed(e.sysFlag) ? next++ : 0 });
+    for (const e of encoded) {
+      const queueOffset = isIndexed(e.sysFlag) ? next : 0;
+      if (isIndexed(e.sysFlag)) next += cq.isBatch ? e.batchSize : 1;
+      records.push({ plan: e.plan, queueOffset });
+    }
     const offsets = commitLog.appendBatch(records, now);
     for (let i = 0; i < records.length; i++) {
       const d = encoded[i]!.parsed;
@@ -276,6 +293,7 @@ export class PutMessageService {
         storeTimestamp: now,
         keys: d.keys,
         uniqKey: d.uniqKey,
+        batchSize: encoded[i]!.batchSize,
       };
       for (const x of dispatchers) x.dispatch(req, false);
     }

@@ -15,7 +15,7 @@ describe('consume queue lookup', () => {
   it('finds a queue by topic and id, and forgets it when its topic is deleted', () => {
     const table = new ConsumeQueueTable(nodeFileIO, dirs.make(), 20 * 64, silentLogger());
     const q = table.findOrCreate('T', 3);
-    q.append(0, 0, 100, 0);
+    q.append(0, 0, 100, 0, 0, 1);
     expect(table.find('T', 3)).toBe(q);
     expect(table.find('T', 2)).toBeUndefined();
     expect(table.find('T3', 0)).toBeUndefined();
@@ -30,9 +30,9 @@ describe('consume queue lookup', () => {
   it('refuses a unit out of order, naming the queue and both offsets', () => {
     const table = new ConsumeQueueTable(nodeFileIO, dirs.make(), 20 * 64, silentLogger());
     const q = table.findOrCreate('T', 0);
-    q.append(0, 0, 100, 7);
-    q.append(1, 100, 100, 7);
-    expect(() => q.append(5, 200, 100, 7)).toThrow('queue offset 5 continues T-0 at 2');
+    q.append(0, 0, 100, 7, 0, 1);
+    q.append(1, 100, 100, 7, 0, 1);
+    expect(() => q.append(5, 200, 100, 7, 0, 1)).toThrow('queue offset 5 continues T-0 at 2');
     expect(q.unitAt(1)).toMatchObject({ commitLogOffset: 100, size: 100, tagsCode: 7 });
     table.close();
   });

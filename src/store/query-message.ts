@@ -4,14 +4,14 @@
 import { MessageConst, type MessageExt } from '../message/message.js';
 import { decodeRecord } from '../message/record-codec.js';
 import type { CommitLog } from './commit-log.js';
-import type { ConsumeQueue } from './consume-queue.js';
 import type { IndexQueryResult, IndexService } from './index-service.js';
+import type { LogicQueue } from './logic-queue.js';
 
 export type QueryMessageResult = Omit<IndexQueryResult, 'phyOffsets'> & { buffers: Buffer[] };
 
 /** Store timestamp of the message at queue `offset`; -1 when there is none. */
 export function storeTimestampAt(
-  cq: ConsumeQueue | undefined,
+  cq: LogicQueue | undefined,
   log: CommitLog,
   offset: number,
 ): number {
@@ -23,7 +23,7 @@ export function storeTimestampAt(
 
 /** First queue offset whose message was stored at or after `timestampMs`; max offset if none. */
 export function offsetInQueueByTime(
-  cq: ConsumeQueue | undefined,
+  cq: LogicQueue | undefined,
   log: CommitLog,
   timestampMs: number,
 ): number {

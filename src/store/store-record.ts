@@ -2,6 +2,7 @@
 // CommitLog#calMsgLength), and the fields dispatch needs when re-reading a record in recovery.
 import { MAX_PROPERTIES_SIZE_BYTES, RETRY_TOPIC_MAX_LENGTH } from '../common/limits.js';
 import {
+  isInnerBatch,
   MessageConst,
   MessageSysFlag,
   type MessageToStore,
@@ -20,6 +21,8 @@ export interface EncodedForStore {
   size: number;
   storeTsPos: number;
   sysFlag: number;
+  /** Queue offsets the record takes: INNER_NUM of an inner batch, else 1. */
+  batchSize: number;
   /** Dispatch fields known before the append (offsets and timestamp come with it). */
   parsed: Pick<DispatchRequest, 'topic' | 'queueId' | 'sysFlag' | 'tagsCode' | 'keys' | 'uniqKey'>;
   storeHost: string;
@@ -94,11 +97,15 @@ export function encodeForStore(
     );
   }
   const sysFlag = plan.sysFlag;
+  const batchSize = innerNum(sysFlag, m.properties);
+  if (batchSize === undefined)
+    return illegal(`an inner batch needs ${MessageConst.INNER_NUM} within 1..${INNER_NUM_MAX}`);
   return {
     plan,
     size: plan.size,
     storeTsPos: plan.storeTimestampPos,
     sysFlag,
+    batchSize,
     storeHost: m.storeHost,
     parsed: {
       topic: m.topic,
@@ -109,6 +116,16 @@ export function encodeForStore(
       uniqKey: m.properties[MessageConst.UNIQ_KEY],
     },
   };
+}
+
+/** A batch consume-queue unit counts its messages in an int16 (BatchConsumeQueue). */
+export const INNER_NUM_MAX = 0x7fff;
+
+/** Messages of a record: INNER_NUM of an inner batch (undefined if out of range), else 1. */
+function innerNum(sysFlag: number, props: Record<string, string>): number | undefined {
+  if (!isInnerBatch(sysFlag)) return 1;
+  const n = Number(props[MessageConst.INNER_NUM]);
+  return Number.isInteger(n) && n >= 1 && n <= INNER_NUM_MAX ? n : undefined;
 }
 
 export function msgIdFor(e: EncodedForStore, commitLogOffset: number): string {
@@ -128,5 +145,7 @@ export function parseForDispatch(bytes: Buffer): DispatchRequest {
     storeTimestamp: m.storeTimestamp,
     keys: m.properties[MessageConst.KEYS],
     uniqKey: m.properties[MessageConst.UNIQ_KEY],
+    // A record the put accepted always has it; a damaged one counts as one message.
+    batchSize: innerNum(m.sysFlag, m.properties) ?? 1,
   };
 }

@@ -44,6 +44,11 @@ export interface MessageStoreOptions {
   /** Injected for fault simulation; node:fs by default. */
   fileIO?: FileIO;
   /**
+   * Whether a topic's queues are batch consume queues (the broker's `queue.type=BatchCQ`): asked
+   * when a queue is first made; an existing queue keeps the kind of its directory.
+   */
+  isBatchCqTopic?: (topic: string) => boolean;
+  /**
    * Set on a slave (brokerRole=SLAVE): every put is refused, raw appends from its master still
    * run (DefaultMessageStore#putMessage checks the role before anything else).
    */
@@ -89,6 +94,7 @@ export function createStoreServices(
     opts.mappedFileSizeConsumeQueue,
     log,
     commitService,
+    opts.isBatchCqTopic,
   );
   const indexService = new IndexService(
     io,

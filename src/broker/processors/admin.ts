@@ -16,6 +16,7 @@ import { createResponse, type RemotingCommand } from '../../protocol/remoting-co
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { TopicConfig, TopicFilterType } from '../managers/topic-config-manager.js';
+import { alterTopicAttributes } from '../topic-attributes.js';
 import { isSystemTopic, TBW102, validateTopic } from '../topic-validator.js';
 
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
@@ -57,6 +58,10 @@ export class AdminProcessor {
       );
     }
     const filter = optString(e, 'topicFilterType') === 'MULTI_TAG' ? 'MULTI_TAG' : 'SINGLE_TAG';
+    const current = this.ctx.topics.get(topic)?.attributes;
+    const attributes = alterTopicAttributes(current, optString(e, 'attributes'));
+    if (typeof attributes === 'string')
+      return createResponse(req, ResponseCode.INVALID_PARAMETER, attributes);
     const tc: TopicConfig = {
       topicName: topic,
       readQueueNums: read,
@@ -65,7 +70,7 @@ export class AdminProcessor {
       topicFilterType: filter as TopicFilterType,
       topicSysFlag: optInt(e, 'topicSysFlag', 0),
       order: optBool(e, 'order', false),
-      attributes: this.ctx.topics.get(topic)?.attributes ?? {},
+      attributes,
     };
     this.ctx.topics.createOrUpdate(tc);
     // Registered before the answer, even when unchanged (a retry after a name server missed it):

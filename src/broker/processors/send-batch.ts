@@ -3,10 +3,11 @@
 // %RETRY% topic, a body that does not decode or holds nothing, TRAN_MSG=true, a DELAY level or
 // timer property on the batch or any message in it (the put hooks are not run on batches).
 // Batch-level properties fill in what a message does not set itself. Response: msgIds
-// comma-joined, the queue asked for, the first message's queue offset.
+// comma-joined, the queue asked for, the first message's queue offset. A BatchCQ topic stores a
+// batch carrying its own UNIQ_KEY as one inner-batch record; its msgId is that record's.
 
 import { decodeBatch } from '../../message/batch-codec.js';
-import { MessageConst, type MessageToStore } from '../../message/message.js';
+import { MessageConst, MessageSysFlag, type MessageToStore } from '../../message/message.js';
 import { decodeProperties } from '../../message/properties-codec.js';
 import { encodeSendResponseHeader } from '../../protocol/headers/send.js';
 import {
@@ -19,12 +20,15 @@ import type { Connection } from '../../remoting/connection.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { TopicConfig } from '../managers/topic-config-manager.js';
 import { hasTimerProperty } from '../timer/timer-hook.js';
+import { isBatchCq } from '../topic-attributes.js';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../topic-validator.js';
 import { completeProperties, putOutcome, type SendFields, toStore } from './send-common.js';
 
 /** What of a send header the batch path reads. */
 export interface BatchSendFields extends SendFields {
   readonly properties: string | undefined;
+  /** The batch's flag: an inner-batch record keeps it (its messages carry their own). */
+  readonly flag?: number;
 }
 
 /** Why a decoded batch is refused (a delay or a timer asked for), or undefined. */
@@ -84,6 +88,12 @@ export async function sendBatch(
   const batchProps = decodeProperties(h.properties);
   const refused = refuseBatch(items, batchProps);
   if (refused) return createResponse(req, ResponseCode.MESSAGE_ILLEGAL, refused, base);
+  // SendMessageProcessor#sendBatchMessage: a BatchCQ topic keeps a batch whole when the producer
+  // gave the batch its own UNIQ_KEY (a RocketMQ 5 client); older producers' batches are split.
+  if (isBatchCq(tc.attributes) && batchProps[MessageConst.UNIQ_KEY] !== undefined) {
+    const inner = innerBatchToStore(ctx, conn, h, tc, queueId, body, batchProps, items.length);
+    return putAndAnswer(ctx, req, queueId, h.topic, [inner], items.length, base);
+  }
   // Batch-level properties apply to every message, but each message's own keys win
   // (the fix of apache/rocketmq#9416: a batch UNIQ_KEY must not override the inner ones).
   const msgs: MessageToStore[] = items.map((it) => {
@@ -96,9 +106,46 @@ export async function sendBatch(
       properties: completeProperties(ctx, props),
     });
   });
+  return putAndAnswer(ctx, req, queueId, h.topic, msgs, msgs.length, base);
+}
+
+/**
+ * The batch as one record (inner batch): the body as the producer encoded it, the batch's own
+ * properties plus INNER_NUM, sysFlag INNER_BATCH | NEED_UNWRAP. Consumers that know the flag split
+ * it (MessageDecoder#decodeMessage); the store gives it INNER_NUM queue offsets and one unit.
+ */
+function innerBatchToStore(
+  ctx: BrokerContext,
+  conn: Connection,
+  h: BatchSendFields,
+  tc: TopicConfig,
+  queueId: number,
+  body: Buffer,
+  batchProps: Record<string, string>,
+  count: number,
+): MessageToStore {
+  batchProps[MessageConst.INNER_NUM] = String(count);
+  const m = toStore(ctx, conn, h, tc, queueId, {
+    flag: h.flag ?? 0,
+    body,
+    properties: completeProperties(ctx, batchProps),
+  });
+  m.sysFlag |= MessageSysFlag.INNER_BATCH | MessageSysFlag.NEED_UNWRAP;
+  return m;
+}
+
+async function putAndAnswer(
+  ctx: BrokerContext,
+  req: RemotingCommand,
+  queueId: number,
+  topic: string,
+  msgs: MessageToStore[],
+  count: number,
+  base: Record<string, string>,
+): Promise<RemotingCommand> {
   const putStarted = performance.now();
   const result = await ctx.store.putMessages(msgs);
-  const outcome = putOutcome(ctx, result, putStarted, msgs.length, h.topic);
+  const outcome = putOutcome(ctx, result, putStarted, count, topic);
   if (!outcome.stored || !result.appendResult) {
     return createResponse(req, outcome.code, outcome.remark, base);
   }

@@ -75,11 +75,15 @@ export function statusOf(code: number): PullStatus {
 }
 
 /** processPullResult: decodes a found body and keeps the messages whose tag is subscribed. */
-export function decodePullResult(res: RemotingCommand, tagsSet: readonly string[]): PullResult {
+export function decodePullResult(
+  res: RemotingCommand,
+  tagsSet: readonly string[],
+  fromOffset = 0,
+): PullResult {
   const status = statusOf(res.code);
   let msgs: MessageExt[] = [];
   if (status === 'FOUND' && res.body) {
-    msgs = decodeMessages(res.body);
+    msgs = decodeMessages(res.body, fromOffset); // a BatchCQ pull may start inside a batch
     if (tagsSet.length > 0) {
       msgs = msgs.filter((m) => tagsSet.includes(m.properties[MessageConst.TAGS] ?? ''));
     }
@@ -129,7 +133,7 @@ export class PullAPIWrapper implements PullApi {
     const suggested = Number(res.extFields.suggestWhichBrokerId);
     if (Number.isSafeInteger(suggested) && suggested >= 0)
       this.pullFromWhichNode.set(key, suggested);
-    return decodePullResult(res, tagsSet);
+    return decodePullResult(res, tagsSet, header.queueOffset);
   }
 }
 
