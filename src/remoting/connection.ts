@@ -11,7 +11,7 @@ import type { Logger } from '../common/logger.js';
 import { formatAddress } from '../message/socket-address.js';
 import { FrameDecoder } from '../protocol/frame.js';
 import {
-  decodeCommand,
+  decodeCommandAt,
   encodeCommandHead,
   FLAG_ONEWAY,
   isResponse,
@@ -19,7 +19,7 @@ import {
   type SerializeTypeValue,
 } from '../protocol/remoting-command.js';
 import { requestCodeName } from '../protocol/request-code.js';
-import { bodyWouldPin } from './body-retention.js';
+import { rangeWouldPin } from './body-retention.js';
 import {
   RemotingClosedError,
   RemotingTimeoutError,
@@ -225,7 +225,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   private onData(chunk: Buffer): void {
     try {
-      this.decoder.pushEach(chunk, this.onFrame);
+      this.decoder.pushRanges(chunk, this.onFrame);
     } catch (err) {
       this.log.warn({ err, remote: this.remoteAddress }, 'malformed frame; closing connection');
       this.close();
@@ -233,11 +233,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   /** Each whole frame as it is cut out of the stream; false stops the decoder (closed). */
-  private readonly onFrame = (frame: Buffer): boolean => {
+  private readonly onFrame = (b: Buffer, start: number, end: number): boolean => {
     if (this.closed) return false;
     let cmd: RemotingCommand;
     try {
-      cmd = decodeCommand(frame, this.copyBodies && bodyWouldPin(frame));
+      cmd = decodeCommandAt(b, start, end, this.copyBodies && rangeWouldPin(b, start, end));
     } catch (err) {
       this.log.warn({ err, remote: this.remoteAddress }, 'malformed command; closing connection');
       this.close();
