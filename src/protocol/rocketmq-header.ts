@@ -199,7 +199,7 @@ export function decodeRocketMQHeader(
   b: Buffer,
   start: number,
   end: number,
-): Omit<RemotingCommand, 'body'> {
+): RemotingCommand {
   if (end - start < ROCKETMQ_HEADER_FIXED_BYTES) {
     throw truncated('fixed fields', start, ROCKETMQ_HEADER_FIXED_BYTES, end);
   }
@@ -238,5 +238,17 @@ export function decodeRocketMQHeader(
       setField(extFields, readString(b, keyStart, keyStart + kl), readString(b, pos, pos + vl));
     pos += vl;
   }
-  return { code, language, version, opaque, flag, remark, extFields, serializeType: 1 };
+  // body present from the start: decodeCommand sets it, and a field added later would change
+  // the object's shape (and allocate a property array) on every frame.
+  return {
+    code,
+    language,
+    version,
+    opaque,
+    flag,
+    remark,
+    extFields,
+    body: undefined,
+    serializeType: 1,
+  };
 }
