@@ -185,6 +185,17 @@ function readString(b: Buffer, start: number, end: number): string {
   return s;
 }
 
+/**
+ * The opaque of the frame in b[start, end) (no length prefix) when it is a response with a
+ * binary header, else undefined (a JSON header, a request, or too short to tell): a connection
+ * finds the waiter of such a frame before decoding it, and the waiter may read it in place.
+ */
+export function rocketMQResponseOpaque(b: Buffer, start: number, end: number): number | undefined {
+  if (end - start < 4 + ROCKETMQ_HEADER_FIXED_BYTES || b[start] !== 1) return undefined;
+  if ((b.readInt32BE(start + 4 + 9) & 1) === 0) return undefined; // FLAG_RESPONSE
+  return b.readInt32BE(start + 4 + 5);
+}
+
 function truncated(what: string, pos: number, need: number, end: number): ProtocolError {
   return new ProtocolError(
     `binary header truncated reading ${what}: ${need} bytes at ${pos}, header ends at ${end}`,
@@ -195,11 +206,7 @@ function truncated(what: string, pos: number, need: number, end: number): Protoc
  * Decodes the binary header in b[start, end) (the frame's header bytes). Every length is checked
  * against the bytes present before anything is read or allocated: a hostile length costs nothing.
  */
-export function decodeRocketMQHeader(
-  b: Buffer,
-  start: number,
-  end: number,
-): RemotingCommand {
+export function decodeRocketMQHeader(b: Buffer, start: number, end: number): RemotingCommand {
   if (end - start < ROCKETMQ_HEADER_FIXED_BYTES) {
     throw truncated('fixed fields', start, ROCKETMQ_HEADER_FIXED_BYTES, end);
   }

@@ -19,6 +19,7 @@ import {
   type SerializeTypeValue,
 } from '../protocol/remoting-command.js';
 import { requestCodeName } from '../protocol/request-code.js';
+import { rocketMQResponseOpaque } from '../protocol/rocketmq-header.js';
 import { rangeWouldPin } from './body-retention.js';
 import {
   RemotingClosedError,
@@ -34,6 +35,13 @@ import {
  */
 export interface ResponseWaiter {
   resolve(cmd: RemotingCommand): void;
+  /**
+   * When present, a response with a binary header is handed over undecoded, as the frame in
+   * b[start, end) (valid during the call only), instead of to resolve: the waiter reads what it
+   * needs in place (the producer's send). Throws ProtocolError on a malformed frame; the
+   * connection then rejects the waiter with it and closes.
+   */
+  resolveFrame?(b: Buffer, start: number, end: number): void;
   reject(err: Error): void;
   /** Date.now() past which the request fails with RemotingTimeoutError. */
   deadline: number;
@@ -235,6 +243,25 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Each whole frame as it is cut out of the stream; false stops the decoder (closed). */
   private readonly onFrame = (b: Buffer, start: number, end: number): boolean => {
     if (this.closed) return false;
+    const opaque = rocketMQResponseOpaque(b, start, end);
+    if (opaque !== undefined) {
+      const p = this.pending.get(opaque);
+      if (p?.resolveFrame !== undefined) {
+        this.answered(opaque);
+        try {
+          p.resolveFrame(b, start, end);
+        } catch (err) {
+          p.reject(err as Error);
+          this.log.warn(
+            { err, remote: this.remoteAddress },
+            'malformed response; closing connection',
+          );
+          this.close();
+          return false;
+        }
+        return !this.closed;
+      }
+    }
     let cmd: RemotingCommand;
     try {
       cmd = decodeCommandAt(b, start, end, this.copyBodies && rangeWouldPin(b, start, end));
@@ -257,13 +284,18 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       );
       return;
     }
-    this.pending.delete(cmd.opaque);
+    this.answered(cmd.opaque);
+    p.resolve(cmd);
+  }
+
+  /** The request of `opaque` got its answer: no longer pending. */
+  private answered(opaque: number): void {
+    this.pending.delete(opaque);
     if (this.pending.size === 0 && this.sweepTimer) {
       clearTimeout(this.sweepTimer); // nothing left to time out
       this.sweepTimer = undefined;
       this.sweepAt = Number.POSITIVE_INFINITY;
     }
-    p.resolve(cmd);
   }
 
   private onDrain(): void {

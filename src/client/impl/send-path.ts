@@ -12,6 +12,11 @@ import {
   type RemotingCommand,
 } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
+import {
+  emptySendResponse,
+  type SendResponseFields,
+  sendResponseOf,
+} from '../../protocol/send-response-frame.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
 import type { Message, MessageQueueSelector, SendResult, SendStatus } from '../producer-types.js';
 import { abortable } from './abort.js';
@@ -137,7 +142,7 @@ export class SendPath {
       this.failed(mq, t0, signal);
       throw err;
     }
-    return this.result(mq, res, t0, msgId);
+    return this.result(mq, sendResponseOf(res, emptySendResponse()), t0, msgId);
   }
 
   /** Not reachable in time (connect refused, timeout): leave this broker alone for a while. */
@@ -149,21 +154,20 @@ export class SendPath {
    * The broker's answer to an attempt begun at t0: the result, or an MQBrokerError. The queue of
    * the result is the one sent to (shared, frozen) when the broker stored it there, as it does.
    */
-  result(mq: MessageQueue, res: RemotingCommand, t0: number, msgId: string): SendResult {
+  result(mq: MessageQueue, res: SendResponseFields, t0: number, msgId: string): SendResult {
     const status = STATUS[res.code];
     if (!status) {
       this.fault.update(mq.brokerName, Date.now() - t0, true, false);
       throw new MQBrokerError(res.code, res.remark, this.client.masterAddr(mq.brokerName) ?? '');
     }
     this.fault.update(mq.brokerName, Date.now() - t0, false);
-    const ext = res.extFields;
-    const queueId = Number(ext.queueId);
+    const queueId = res.queueId;
     return {
       sendStatus: status,
       msgId,
-      offsetMsgId: ext.msgId ?? '',
+      offsetMsgId: res.msgId,
       messageQueue: queueId === mq.queueId ? mq : { ...mq, queueId },
-      queueOffset: Number(ext.queueOffset),
+      queueOffset: res.queueOffset,
     };
   }
 

@@ -20,6 +20,12 @@
 // listed only once there are two; an abort listener only for a send given a signal).
 import type { RemotingCommand } from '../../protocol/remoting-command.js';
 import { isRetriableSendResponse, ResponseCode } from '../../protocol/response-code.js';
+import {
+  emptySendResponse,
+  readSendResponseAt,
+  type SendResponseFields,
+  sendResponseOf,
+} from '../../protocol/send-response-frame.js';
 import type { ResponseWaiter } from '../../remoting/connection.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
 import type { SendResult } from '../producer-types.js';
@@ -57,6 +63,8 @@ function capture(resolve: (r: SendResult) => void, reject: (err: unknown) => voi
   capturedReject = reject;
 }
 const noop = (): void => {};
+/** Where each answer is read into: used at once, before anything else can run. */
+const RESPONSE = emptySendResponse();
 
 class SendOperation implements ResponseWaiter {
   // ResponseWaiter: set by the connection for each attempt.
@@ -156,8 +164,17 @@ class SendOperation implements ResponseWaiter {
     path.client.remoting.invokeWith(addr, path.request(mq, this.spec), left, this);
   }
 
-  /** The broker answered the current attempt. */
+  /** The broker answered the current attempt (a JSON header: decoded by the connection). */
   resolve(res: RemotingCommand): void {
+    this.answered(sendResponseOf(res, RESPONSE));
+  }
+
+  /** The broker answered with a binary header: read in place, no command or extFields. */
+  resolveFrame(b: Buffer, start: number, end: number): void {
+    this.answered(readSendResponseAt(b, start, end, RESPONSE));
+  }
+
+  private answered(res: SendResponseFields): void {
     if (this.done) return;
     let r: SendResult;
     try {
