@@ -113,7 +113,9 @@ describe('readSendResponseAt', () => {
     for (let cut = 0; cut < headerLength; cut++) {
       const bad = Buffer.from(frame.subarray(0, 4 + cut));
       bad.writeInt32BE((1 << 24) | cut, 0);
-      const { b, start, end } = embedded(bad);
+      // The bytes cut off follow in the buffer: a read past the header's end would find them.
+      const b = Buffer.concat([bad, frame.subarray(4 + cut)]);
+      const [start, end] = [0, bad.length];
       expect(() => decodeCommand(bad), `cut ${cut}`).toThrow(ProtocolError);
       expect(() => readSendResponseAt(b, start, end, emptySendResponse())).toThrow(ProtocolError);
     }
