@@ -97,8 +97,11 @@ const COPY_IN_JS_BYTES = 512;
  * frame is one buffer (one socket write). The caller checks fitsRocketMQHeader first.
  */
 export function encodeRocketMQHead(cmd: RemotingCommand, withBody: boolean): Buffer {
-  const pos = writeHeader(cmd);
-  const body = cmd.body;
+  return frameOfScratch(writeHeader(cmd), cmd.body, withBody);
+}
+
+/** The frame of the header written in scratch[0, pos): length prefix, type mark, header, body. */
+function frameOfScratch(pos: number, body: Buffer | undefined, withBody: boolean): Buffer {
   const bodyLength = body?.length ?? 0;
   const out = Buffer.allocUnsafe(8 + pos + (withBody ? bodyLength : 0));
   out.writeInt32BE(4 + pos + bodyLength, 0);
@@ -113,6 +116,77 @@ export function encodeRocketMQHead(cmd: RemotingCommand, withBody: boolean): Buf
   // One huge header must not keep its scratch alive for the life of the process.
   if (scratch.length > SCRATCH_BYTES) scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
   return out;
+}
+
+// A header written field by field, for a request whose fields are not an extFields object (the
+// producer's send, send-request-frame.ts): beginHeader, then put*Field for each extFields entry
+// in order, then endHeader. The bytes are those writeHeader gives for the same fields.
+
+/** The fixed fields of a header without a remark; returns where the first extFields entry goes. */
+export function beginHeader(
+  code: number,
+  language: string,
+  version: number,
+  opaque: number,
+  flag: number,
+): number {
+  reserve(0, ROCKETMQ_HEADER_FIXED_BYTES);
+  const b = scratch;
+  b.writeInt16BE(code, 0);
+  b[2] = languageByte(language);
+  b.writeInt16BE(version, 3);
+  b.writeInt32BE(opaque, 5);
+  b.writeInt32BE(flag, 9);
+  b.writeInt32BE(0, 13); // remark length: no remark
+  return ROCKETMQ_HEADER_FIXED_BYTES;
+}
+
+/** Writes the key and its length prefix at pos; returns where the value's length goes. */
+function putKey(pos: number, key: string, valueRoom: number): number {
+  reserve(pos, 6 + 3 * key.length + valueRoom);
+  const kb = put(pos + 2, key);
+  if (kb > 0x7fff) throw new ProtocolError(`extFields key of ${kb} bytes exceeds int16`);
+  scratch.writeInt16BE(kb, pos);
+  return pos + 2 + kb;
+}
+
+/** An entry whose value is a + b + c, written without joining them; returns the next pos. */
+export function putStringField(pos: number, key: string, a: string, b = '', c = ''): number {
+  const at = putKey(pos, key, 3 * (a.length + b.length + c.length));
+  let end = at + 4;
+  end += put(end, a);
+  if (b !== '') end += put(end, b);
+  if (c !== '') end += put(end, c);
+  scratch.writeInt32BE(end - at - 4, at);
+  return end;
+}
+
+/** An entry whose value is String(n), written from the number's digits. */
+export function putIntegerField(pos: number, key: string, n: number): number {
+  if (!Number.isSafeInteger(n)) return putStringField(pos, key, String(n));
+  const at = putKey(pos, key, 17);
+  let end = at + 4;
+  const b = scratch;
+  let v = n;
+  if (v < 0) {
+    b[end++] = 0x2d; // '-'
+    v = -v;
+  }
+  let digits = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  for (let i = end + digits - 1; i >= end; i--) {
+    b[i] = 0x30 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  end += digits;
+  scratch.writeInt32BE(end - at - 4, at);
+  return end;
+}
+
+/** Closes the extFields begun by beginHeader at pos and makes the frame (as encodeRocketMQHead). */
+export function endHeader(pos: number, body: Buffer | undefined, withBody: boolean): Buffer {
+  scratch.writeInt32BE(pos - ROCKETMQ_HEADER_FIXED_BYTES, ROCKETMQ_HEADER_FIXED_BYTES - 4);
+  return frameOfScratch(pos, body, withBody);
 }
 
 /** Writes cmd's header into scratch from 0; returns its length. */
