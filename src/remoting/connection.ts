@@ -49,6 +49,22 @@ export interface ResponseWaiter {
   timeoutMs: number;
 }
 
+/**
+ * A request that writes its own frame (the producer's send, which has no RemotingCommand):
+ * invokeFrame asks it for the frame once the opaque is known.
+ */
+export interface OutgoingRequest {
+  readonly code: number;
+  /** Written after encodeHead's buffer when longer than inlineBodyBytes (else inside it). */
+  readonly body: Buffer | undefined;
+  /** The frame from its length prefix, as encodeCommandHead makes it. */
+  encodeHead(
+    opaque: number,
+    serializeType: SerializeTypeValue | undefined,
+    inlineBodyBytes: number,
+  ): Buffer;
+}
+
 export interface ConnectionEvents {
   request: [cmd: RemotingCommand];
   close: [];
@@ -157,13 +173,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Writes a frame; pauses reading from the peer while too much is queued for it. */
   send(cmd: RemotingCommand): void {
     if (this.closed) return;
+    this.write(encodeCommandHead(cmd, this.inlineBodyBytes), cmd.body);
+  }
+
+  /** Writes a frame's head and, when it was not inlined in the head, its body. */
+  private write(head: Buffer, body: Buffer | undefined): void {
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
       process.nextTick(this.uncork);
     }
-    this.socket.write(encodeCommandHead(cmd, this.inlineBodyBytes));
-    const body = cmd.body;
+    this.socket.write(head);
     if (body !== undefined && body.length > this.inlineBodyBytes) this.socket.write(body);
     if (!this.readPaused && this.socket.writableLength > MAX_SEND_QUEUE_BYTES_PER_CONNECTION) {
       this.readPaused = true;
@@ -184,25 +204,39 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** invoke() answering `waiter` instead of a promise; a refusal calls waiter.reject at once. */
   invokeWith(cmd: RemotingCommand, timeoutMs: number, waiter: ResponseWaiter): void {
+    const opaque = this.admit(cmd.code, timeoutMs, waiter);
+    if (opaque === undefined) return;
+    cmd.opaque = opaque;
+    cmd.serializeType ??= this.serializeType;
+    this.send(cmd);
+  }
+
+  /** invokeWith for a request that writes its own frame, in this connection's header type. */
+  invokeFrame(req: OutgoingRequest, timeoutMs: number, waiter: ResponseWaiter): void {
+    const opaque = this.admit(req.code, timeoutMs, waiter);
+    if (opaque === undefined) return;
+    this.write(req.encodeHead(opaque, this.serializeType, this.inlineBodyBytes), req.body);
+  }
+
+  /** Parks waiter under a new opaque, returned; undefined (waiter rejected) when refused. */
+  private admit(code: number, timeoutMs: number, waiter: ResponseWaiter): number | undefined {
     if (this.closed) {
       waiter.reject(new RemotingClosedError(this.remoteAddress));
-      return;
+      return undefined;
     }
     if (this.pending.size >= MAX_IN_FLIGHT_REQUESTS_PER_CLIENT_CONNECTION) {
       const max = MAX_IN_FLIGHT_REQUESTS_PER_CLIENT_CONNECTION;
       waiter.reject(new RemotingTooMuchRequestError(this.remoteAddress, max));
-      return;
+      return undefined;
     }
     const opaque = this.allocateOpaque();
-    cmd.opaque = opaque;
-    cmd.serializeType ??= this.serializeType;
     const deadline = Date.now() + timeoutMs;
     waiter.deadline = deadline;
-    waiter.code = cmd.code;
+    waiter.code = code;
     waiter.timeoutMs = timeoutMs;
     this.pending.set(opaque, waiter);
     if (deadline < this.sweepAt) this.armSweep(deadline);
-    this.send(cmd);
+    return opaque;
   }
 
   private armSweep(at: number): void {

@@ -10,8 +10,13 @@ import {
   createRequestWithFields,
   type ExtFields,
   type RemotingCommand,
+  type SerializeTypeValue,
 } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
+import {
+  encodeSendRequestHead,
+  type SendRequestFields,
+} from '../../protocol/send-request-frame.js';
 import {
   emptySendResponse,
   type SendResponseFields,
@@ -33,12 +38,34 @@ export type SendAttempt = Omit<SendResult, 'msgId'>;
  */
 export interface SendSpec {
   code: number;
-  properties: string;
+  /**
+   * The properties string is propertiesHead + uniqKey + propertiesTail: a single send's unique
+   * key sits in the middle and the three go out unjoined (uniqKey '' when it is not there).
+   */
+  propertiesHead: string;
+  uniqKey: string;
+  propertiesTail: string;
   body: Buffer;
   sysFlag: number;
   batch: boolean;
   msgId: string;
 }
+
+const EMPTY = Buffer.alloc(0);
+/** The fields encodeFrame hands the frame writer: filled and used at once, never kept. */
+const FRAME: SendRequestFields = {
+  code: 0,
+  producerGroup: '',
+  topic: '',
+  queueId: 0,
+  sysFlag: 0,
+  bornTimestamp: 0,
+  propertiesHead: '',
+  uniqKey: '',
+  propertiesTail: '',
+  batch: false,
+  body: EMPTY,
+};
 
 const STATUS: Record<number, SendStatus> = {
   [ResponseCode.SUCCESS]: 'SEND_OK',
@@ -119,11 +146,37 @@ export class SendPath {
 
   /** The request of `spec` on `mq`. */
   request(mq: MessageQueue, spec: SendSpec): RemotingCommand {
+    const properties = spec.propertiesHead + spec.uniqKey + spec.propertiesTail;
     return createRequestWithFields(
       spec.code,
-      this.header(mq, spec.properties, spec.batch, spec.sysFlag),
+      this.header(mq, properties, spec.batch, spec.sysFlag),
       spec.body,
     );
+  }
+
+  /** The frame of request(mq, spec) with this opaque, written from the fields themselves. */
+  encodeFrame(
+    mq: MessageQueue,
+    spec: SendSpec,
+    opaque: number,
+    serializeType: SerializeTypeValue | undefined,
+    inlineBodyBytes: number,
+  ): Buffer {
+    const f = FRAME;
+    f.code = spec.code;
+    f.producerGroup = this.names.producerGroup;
+    f.topic = mq.topic;
+    f.queueId = mq.queueId;
+    f.sysFlag = spec.sysFlag;
+    f.bornTimestamp = Date.now();
+    f.propertiesHead = spec.propertiesHead;
+    f.uniqKey = spec.uniqKey;
+    f.propertiesTail = spec.propertiesTail;
+    f.batch = spec.batch;
+    f.body = spec.body;
+    const head = encodeSendRequestHead(f, opaque, serializeType, inlineBodyBytes);
+    f.body = EMPTY; // the scratch must not keep a body alive
+    return head;
   }
 
   /** One attempt on one queue; its latency feeds the fault strategy. */

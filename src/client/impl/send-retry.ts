@@ -18,7 +18,7 @@
 // generator, promise and the closures and reaction of each await), and this is the producer's
 // hottest path. The success path allocates no array and no closure (the brokers tried are
 // listed only once there are two; an abort listener only for a send given a signal).
-import type { RemotingCommand } from '../../protocol/remoting-command.js';
+import type { RemotingCommand, SerializeTypeValue } from '../../protocol/remoting-command.js';
 import { isRetriableSendResponse, ResponseCode } from '../../protocol/response-code.js';
 import {
   emptySendResponse,
@@ -26,7 +26,7 @@ import {
   type SendResponseFields,
   sendResponseOf,
 } from '../../protocol/send-response-frame.js';
-import type { ResponseWaiter } from '../../remoting/connection.js';
+import type { OutgoingRequest, ResponseWaiter } from '../../remoting/connection.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
 import type { SendResult } from '../producer-types.js';
 import type { MessageQueue } from './allocate.js';
@@ -66,7 +66,7 @@ const noop = (): void => {};
 /** Where each answer is read into: used at once, before anything else can run. */
 const RESPONSE = emptySendResponse();
 
-class SendOperation implements ResponseWaiter {
+class SendOperation implements ResponseWaiter, OutgoingRequest {
   // ResponseWaiter: set by the connection for each attempt.
   deadline = 0;
   code = 0;
@@ -106,6 +106,7 @@ class SendOperation implements ResponseWaiter {
     this.topic = topic;
     this.queueId = queueId;
     this.spec = spec;
+    this.code = spec.code; // the request's code, as an OutgoingRequest shows it
     this.budgetMs = budgetMs;
     this.signal = signal;
   }
@@ -161,7 +162,21 @@ class SendOperation implements ResponseWaiter {
       this.reject(new MQClientError(`broker ${mq.brokerName} has no master address in the route`));
       return;
     }
-    path.client.remoting.invokeWith(addr, path.request(mq, this.spec), left, this);
+    path.client.remoting.invokeFrame(addr, this, left, this);
+  }
+
+  /** OutgoingRequest: the body beside the frame's head. */
+  get body(): Buffer {
+    return this.spec.body;
+  }
+
+  /** OutgoingRequest: the current attempt's frame, written from the send's fields. */
+  encodeHead(
+    opaque: number,
+    serializeType: SerializeTypeValue | undefined,
+    inlineBodyBytes: number,
+  ): Buffer {
+    return this.path.encodeFrame(this.mq!, this.spec, opaque, serializeType, inlineBodyBytes);
   }
 
   /** The broker answered the current attempt (a JSON header: decoded by the connection). */
