@@ -10,6 +10,7 @@
 // Buffer's UTF-8 codec.
 import { ProtocolError } from '../common/errors.js';
 import { type ExtFields, setField } from './ext-fields.js';
+import type { FrameSink } from './frame-sink.js';
 import type { RemotingCommand } from './remoting-command.js';
 
 /** LanguageCode by its byte (5.x LanguageCode.java); a byte past the end decodes as OTHER. */
@@ -104,18 +105,30 @@ export function encodeRocketMQHead(cmd: RemotingCommand, withBody: boolean): Buf
 function frameOfScratch(pos: number, body: Buffer | undefined, withBody: boolean): Buffer {
   const bodyLength = body?.length ?? 0;
   const out = Buffer.allocUnsafe(8 + pos + (withBody ? bodyLength : 0));
-  out.writeInt32BE(4 + pos + bodyLength, 0);
-  out.writeInt32BE((1 << 24) | pos, 4);
+  copyFrameOfScratch(pos, body, withBody, out, 0);
+  return out;
+}
+
+function copyFrameOfScratch(
+  pos: number,
+  body: Buffer | undefined,
+  withBody: boolean,
+  out: Buffer,
+  at: number,
+): void {
+  const bodyLength = body?.length ?? 0;
+  out.writeInt32BE(4 + pos + bodyLength, at);
+  out.writeInt32BE((1 << 24) | pos, at + 4);
   const b = scratch;
+  const h = at + 8;
   if (pos <= COPY_IN_JS_BYTES) {
-    for (let i = 0; i < pos; i++) out[8 + i] = b[i]!;
+    for (let i = 0; i < pos; i++) out[h + i] = b[i]!;
   } else {
-    b.copy(out, 8, 0, pos);
+    b.copy(out, h, 0, pos);
   }
-  if (withBody && bodyLength > 0) body!.copy(out, 8 + pos);
+  if (withBody && bodyLength > 0) body!.copy(out, h + pos);
   // One huge header must not keep its scratch alive for the life of the process.
   if (scratch.length > SCRATCH_BYTES) scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
-  return out;
 }
 
 // A header written field by field, for a request whose fields are not an extFields object (the
@@ -183,10 +196,21 @@ export function putIntegerField(pos: number, key: string, n: number): number {
   return end;
 }
 
-/** Closes the extFields begun by beginHeader at pos and makes the frame (as encodeRocketMQHead). */
-export function endHeader(pos: number, body: Buffer | undefined, withBody: boolean): Buffer {
+/**
+ * Closes the extFields begun by beginHeader at pos and puts the frame (as encodeRocketMQHead
+ * makes it) into the sink.
+ */
+export function endHeader(
+  pos: number,
+  body: Buffer | undefined,
+  withBody: boolean,
+  sink: FrameSink,
+): void {
   scratch.writeInt32BE(pos - ROCKETMQ_HEADER_FIXED_BYTES, ROCKETMQ_HEADER_FIXED_BYTES - 4);
-  return frameOfScratch(pos, body, withBody);
+  const n = 8 + pos + (withBody ? (body?.length ?? 0) : 0);
+  const out = sink.reserve(n);
+  copyFrameOfScratch(pos, body, withBody, out, sink.at);
+  sink.at += n;
 }
 
 /** Writes cmd's header into scratch from 0; returns its length. */

@@ -9,6 +9,7 @@
 // reconsumeTimes 0, unitMode false, no maxReconsumeTimes.
 import { KITEMQ_REMOTING_VERSION } from '../common/limits.js';
 import { TBW102 } from '../message/system-topics.js';
+import { type FrameSink, OwnBufferSink, putFrame } from './frame-sink.js';
 import { encodeSendHeader } from './headers/send.js';
 import {
   createRequestWithFields,
@@ -36,7 +37,7 @@ export interface SendRequestFields {
 
 /**
  * The frame from its length prefix on, the body inside it when at most inlineBodyBytes long
- * (else the caller writes fields.body after it), as encodeCommandHead does.
+ * (else the caller writes fields.body after it), as encodeCommandHead makes it.
  */
 export function encodeSendRequestHead(
   f: SendRequestFields,
@@ -44,9 +45,24 @@ export function encodeSendRequestHead(
   serializeType: SerializeTypeValue | undefined,
   inlineBodyBytes: number,
 ): Buffer {
+  const sink = new OwnBufferSink();
+  writeSendRequestFrame(f, opaque, serializeType, inlineBodyBytes, sink);
+  return sink.buffer;
+}
+
+/** encodeSendRequestHead's frame put into `sink` (a connection's write slab). */
+export function writeSendRequestFrame(
+  f: SendRequestFields,
+  opaque: number,
+  serializeType: SerializeTypeValue | undefined,
+  inlineBodyBytes: number,
+  sink: FrameSink,
+): void {
   const withBody = f.body.length <= inlineBodyBytes;
   if (serializeType !== SerializeType.ROCKETMQ) {
-    return encodeCommandHead(sendRequestCommand(f, opaque, serializeType), inlineBodyBytes);
+    const cmd = sendRequestCommand(f, opaque, serializeType);
+    putFrame(sink, encodeCommandHead(cmd, inlineBodyBytes));
+    return;
   }
   // Keys and order of encodeSendHeader's producer shape: a..k, then m.
   let pos = beginHeader(f.code, 'JAVA', KITEMQ_REMOTING_VERSION, opaque, 0);
@@ -62,7 +78,7 @@ export function encodeSendRequestHead(
   pos = putStringField(pos, 'j', '0');
   pos = putStringField(pos, 'k', 'false');
   pos = putStringField(pos, 'm', f.batch ? 'true' : 'false');
-  return endHeader(pos, f.body, withBody);
+  endHeader(pos, f.body, withBody, sink);
 }
 
 /** The same request as a RemotingCommand (the JSON path, and what the bytes are tested against). */

@@ -10,6 +10,7 @@ import {
 import type { Logger } from '../common/logger.js';
 import { formatAddress } from '../message/socket-address.js';
 import { FrameDecoder } from '../protocol/frame.js';
+import { type FrameSink, OwnBufferSink, putFrame } from '../protocol/frame-sink.js';
 import {
   decodeCommandAt,
   encodeCommandHead,
@@ -26,6 +27,7 @@ import {
   RemotingTimeoutError,
   RemotingTooMuchRequestError,
 } from './errors.js';
+import { WriteSlab } from './write-slab.js';
 
 /**
  * Who waits for a request's answer: exactly one of resolve (the response) or reject (timeout,
@@ -55,14 +57,15 @@ export interface ResponseWaiter {
  */
 export interface OutgoingRequest {
   readonly code: number;
-  /** Written after encodeHead's buffer when longer than inlineBodyBytes (else inside it). */
+  /** Written after the frame when longer than inlineBodyBytes (else inside it). */
   readonly body: Buffer | undefined;
-  /** The frame from its length prefix, as encodeCommandHead makes it. */
-  encodeHead(
+  /** Puts the frame from its length prefix, as encodeCommandHead makes it, into the sink. */
+  writeFrame(
     opaque: number,
     serializeType: SerializeTypeValue | undefined,
     inlineBodyBytes: number,
-  ): Buffer;
+    sink: FrameSink,
+  ): void;
 }
 
 export interface ConnectionEvents {
@@ -120,8 +123,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Frames written in one pass of the loop leave in one writev, not one syscall each. */
   private readonly uncork = (): void => {
     this.corked = false;
-    if (!this.closed) this.socket.uncork();
+    if (this.closed) return;
+    this.slab?.flush();
+    this.socket.uncork();
   };
+  /**
+   * A client's frames with inlined bodies, gathered per pass of the loop (write-slab.ts); a
+   * server writes each response's buffer as it is made (its bodies are large and uncopied).
+   */
+  private readonly slab: WriteSlab | undefined;
+  private readonly ownSink = new OwnBufferSink();
 
   readonly socket: Socket;
   private readonly log: Logger;
@@ -153,6 +164,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.inlineBodyBytes = opts.inlineBodyBytes ?? 0;
     this.copyBodies = opts.copyBodies ?? true;
     this.serializeType = opts.serializeType;
+    this.slab =
+      this.inlineBodyBytes > 0 ? new WriteSlab((bytes) => this.socket.write(bytes)) : undefined;
     this.socket = socket;
     this.log = log;
     this.remoteAddress = formatAddress(socket.remoteAddress ?? '0.0.0.0', socket.remotePort ?? 0);
@@ -173,18 +186,27 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Writes a frame; pauses reading from the peer while too much is queued for it. */
   send(cmd: RemotingCommand): void {
     if (this.closed) return;
-    this.write(encodeCommandHead(cmd, this.inlineBodyBytes), cmd.body);
+    this.cork();
+    const head = encodeCommandHead(cmd, this.inlineBodyBytes);
+    if (this.slab) putFrame(this.slab, head);
+    else this.socket.write(head);
+    this.written(cmd.body);
   }
 
-  /** Writes a frame's head and, when it was not inlined in the head, its body. */
-  private write(head: Buffer, body: Buffer | undefined): void {
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(this.uncork);
+  /** The writes of this pass of the loop leave together, at its end. */
+  private cork(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(this.uncork);
+  }
+
+  /** After a frame's head: its body when not inlined, then the send queue's bound. */
+  private written(body: Buffer | undefined): void {
+    if (body !== undefined && body.length > this.inlineBodyBytes) {
+      this.slab?.flush(); // the head first
+      this.socket.write(body);
     }
-    this.socket.write(head);
-    if (body !== undefined && body.length > this.inlineBodyBytes) this.socket.write(body);
     if (!this.readPaused && this.socket.writableLength > MAX_SEND_QUEUE_BYTES_PER_CONNECTION) {
       this.readPaused = true;
       this.socket.pause();
@@ -215,7 +237,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   invokeFrame(req: OutgoingRequest, timeoutMs: number, waiter: ResponseWaiter): void {
     const opaque = this.admit(req.code, timeoutMs, waiter);
     if (opaque === undefined) return;
-    this.write(req.encodeHead(opaque, this.serializeType, this.inlineBodyBytes), req.body);
+    this.cork();
+    if (this.slab) {
+      req.writeFrame(opaque, this.serializeType, this.inlineBodyBytes, this.slab);
+    } else {
+      req.writeFrame(opaque, this.serializeType, this.inlineBodyBytes, this.ownSink);
+      this.socket.write(this.ownSink.buffer);
+    }
+    this.written(req.body);
   }
 
   /** Parks waiter under a new opaque, returned; undefined (waiter rejected) when refused. */

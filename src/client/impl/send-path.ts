@@ -5,6 +5,7 @@
 // SLAVE_NOT_AVAILABLE are results (the message is stored); any other code rejects with an
 // MQBrokerError carrying it (send-retry.ts decides what is tried again).
 import { TBW102 } from '../../message/system-topics.js';
+import type { FrameSink } from '../../protocol/frame-sink.js';
 import { encodeSendHeader } from '../../protocol/headers/send.js';
 import {
   createRequestWithFields,
@@ -14,8 +15,8 @@ import {
 } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import {
-  encodeSendRequestHead,
   type SendRequestFields,
+  writeSendRequestFrame,
 } from '../../protocol/send-request-frame.js';
 import {
   emptySendResponse,
@@ -154,14 +155,15 @@ export class SendPath {
     );
   }
 
-  /** The frame of request(mq, spec) with this opaque, written from the fields themselves. */
-  encodeFrame(
+  /** The frame of request(mq, spec) with this opaque, written from the fields into the sink. */
+  writeFrame(
     mq: MessageQueue,
     spec: SendSpec,
     opaque: number,
     serializeType: SerializeTypeValue | undefined,
     inlineBodyBytes: number,
-  ): Buffer {
+    sink: FrameSink,
+  ): void {
     const f = FRAME;
     f.code = spec.code;
     f.producerGroup = this.names.producerGroup;
@@ -174,9 +176,8 @@ export class SendPath {
     f.propertiesTail = spec.propertiesTail;
     f.batch = spec.batch;
     f.body = spec.body;
-    const head = encodeSendRequestHead(f, opaque, serializeType, inlineBodyBytes);
+    writeSendRequestFrame(f, opaque, serializeType, inlineBodyBytes, sink);
     f.body = EMPTY; // the scratch must not keep a body alive
-    return head;
   }
 
   /** One attempt on one queue; its latency feeds the fault strategy. */

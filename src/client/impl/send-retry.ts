@@ -18,6 +18,7 @@
 // generator, promise and the closures and reaction of each await), and this is the producer's
 // hottest path. The success path allocates no array and no closure (the brokers tried are
 // listed only once there are two; an abort listener only for a send given a signal).
+import type { FrameSink } from '../../protocol/frame-sink.js';
 import type { RemotingCommand, SerializeTypeValue } from '../../protocol/remoting-command.js';
 import { isRetriableSendResponse, ResponseCode } from '../../protocol/response-code.js';
 import {
@@ -171,12 +172,13 @@ class SendOperation implements ResponseWaiter, OutgoingRequest {
   }
 
   /** OutgoingRequest: the current attempt's frame, written from the send's fields. */
-  encodeHead(
+  writeFrame(
     opaque: number,
     serializeType: SerializeTypeValue | undefined,
     inlineBodyBytes: number,
-  ): Buffer {
-    return this.path.encodeFrame(this.mq!, this.spec, opaque, serializeType, inlineBodyBytes);
+    sink: FrameSink,
+  ): void {
+    this.path.writeFrame(this.mq!, this.spec, opaque, serializeType, inlineBodyBytes, sink);
   }
 
   /** The broker answered the current attempt (a JSON header: decoded by the connection). */
