@@ -8,6 +8,7 @@ import {
   MAX_SEND_QUEUE_BYTES_PER_CONNECTION,
 } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
+import { processMs } from '../common/process-clock.js';
 import { formatAddress } from '../message/socket-address.js';
 import { FrameDecoder } from '../protocol/frame.js';
 import { type FrameSink, OwnBufferSink, putFrame } from '../protocol/frame-sink.js';
@@ -45,7 +46,7 @@ export interface ResponseWaiter {
    */
   resolveFrame?(b: Buffer, start: number, end: number): void;
   reject(err: Error): void;
-  /** Date.now() past which the request fails with RemotingTimeoutError. */
+  /** processMs() past which the request fails with RemotingTimeoutError. */
   deadline: number;
   code: number;
   timeoutMs: number;
@@ -102,7 +103,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private readonly sweep = (): void => {
     this.sweepTimer = undefined;
     this.sweepAt = Number.POSITIVE_INFINITY;
-    const now = Date.now();
+    const now = processMs();
     let next = Number.POSITIVE_INFINITY;
     for (const [opaque, p] of this.pending) {
       if (p.deadline <= now) {
@@ -259,7 +260,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return undefined;
     }
     const opaque = this.allocateOpaque();
-    const deadline = Date.now() + timeoutMs;
+    const deadline = processMs() + timeoutMs;
     waiter.deadline = deadline;
     waiter.code = code;
     waiter.timeoutMs = timeoutMs;
@@ -271,7 +272,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private armSweep(at: number): void {
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepAt = at;
-    this.sweepTimer = setTimeout(this.sweep, Math.max(0, at - Date.now()));
+    this.sweepTimer = setTimeout(this.sweep, Math.max(0, at - processMs()));
     this.sweepTimer.unref();
   }
 

@@ -4,6 +4,7 @@
 // outcome feed the fault strategy. SUCCESS, FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT and
 // SLAVE_NOT_AVAILABLE are results (the message is stored); any other code rejects with an
 // MQBrokerError carrying it (send-retry.ts decides what is tried again).
+import { processMs } from '../../common/process-clock.js';
 import { TBW102 } from '../../message/system-topics.js';
 import type { FrameSink } from '../../protocol/frame-sink.js';
 import { encodeSendHeader } from '../../protocol/headers/send.js';
@@ -188,7 +189,7 @@ export class SendPath {
     signal: AbortSignal | undefined,
     msgId = '',
   ): Promise<SendResult> {
-    const t0 = Date.now();
+    const t0 = processMs();
     let res: RemotingCommand;
     try {
       res = await abortable(this.client.invokeBroker(mq.brokerName, req, timeoutMs), signal);
@@ -201,20 +202,20 @@ export class SendPath {
 
   /** Not reachable in time (connect refused, timeout): leave this broker alone for a while. */
   failed(mq: MessageQueue, t0: number, signal: AbortSignal | undefined): void {
-    if (!signal?.aborted) this.fault.update(mq.brokerName, Date.now() - t0, true);
+    if (!signal?.aborted) this.fault.update(mq.brokerName, processMs() - t0, true);
   }
 
   /**
-   * The broker's answer to an attempt begun at t0: the result, or an MQBrokerError. The queue of
+   * The broker's answer to an attempt begun at t0 (processMs()): the result, or an MQBrokerError. The queue of
    * the result is the one sent to (shared, frozen) when the broker stored it there, as it does.
    */
   result(mq: MessageQueue, res: SendResponseFields, t0: number, msgId: string): SendResult {
     const status = STATUS[res.code];
     if (!status) {
-      this.fault.update(mq.brokerName, Date.now() - t0, true, false);
+      this.fault.update(mq.brokerName, processMs() - t0, true, false);
       throw new MQBrokerError(res.code, res.remark, this.client.masterAddr(mq.brokerName) ?? '');
     }
-    this.fault.update(mq.brokerName, Date.now() - t0, false);
+    this.fault.update(mq.brokerName, processMs() - t0, false);
     const queueId = res.queueId;
     return {
       sendStatus: status,

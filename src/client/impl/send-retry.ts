@@ -18,6 +18,7 @@
 // generator, promise and the closures and reaction of each await), and this is the producer's
 // hottest path. The success path allocates no array and no closure (the brokers tried are
 // listed only once there are two; an abort listener only for a send given a signal).
+import { processMs } from '../../common/process-clock.js';
 import type { FrameSink } from '../../protocol/frame-sink.js';
 import type { RemotingCommand, SerializeTypeValue } from '../../protocol/remoting-command.js';
 import { isRetriableSendResponse, ResponseCode } from '../../protocol/response-code.js';
@@ -81,11 +82,10 @@ class SendOperation implements ResponseWaiter, OutgoingRequest {
   private readonly spec: SendSpec;
   private readonly budgetMs: number;
   private readonly signal: AbortSignal | undefined;
-  private readonly begin = Date.now();
+  private readonly begin = processMs();
   private attempts = 0;
   private lastErr: unknown;
   private notStoreOK: SendResult | undefined;
-  private lastBroker: string | undefined;
   private brokersSent: string[] | undefined;
   /** The current attempt's queue and start time. */
   private mq: MessageQueue | undefined;
@@ -129,7 +129,7 @@ class SendOperation implements ResponseWaiter, OutgoingRequest {
       this.end(undefined, this.signal.reason);
       return;
     }
-    const left = this.budgetMs - (Date.now() - this.begin);
+    const left = this.budgetMs - (processMs() - this.begin);
     if (this.attempts > this.policy.retryTimesWhenSendFailed || left <= 0) {
       this.spent();
       return;
@@ -149,15 +149,15 @@ class SendOperation implements ResponseWaiter, OutgoingRequest {
   private sendTo(queues: readonly MessageQueue[], left: number): void {
     if (this.done) return;
     const path = this.path;
-    let mq = path.fault.select(this.topic, queues, this.lastBroker)!;
+    const lastBroker = this.mq?.brokerName;
+    let mq = path.fault.select(this.topic, queues, lastBroker)!;
     if (this.queueId !== undefined) mq = { ...mq, queueId: this.queueId };
-    if (this.lastBroker !== undefined) {
-      this.brokersSent ??= [this.lastBroker];
+    if (lastBroker !== undefined) {
+      this.brokersSent ??= [lastBroker];
       this.brokersSent.push(mq.brokerName);
     }
-    this.lastBroker = mq.brokerName;
     this.mq = mq;
-    this.t0 = Date.now();
+    this.t0 = processMs();
     const addr = path.client.masterAddr(mq.brokerName);
     if (!addr) {
       this.reject(new MQClientError(`broker ${mq.brokerName} has no master address in the route`));
@@ -242,7 +242,8 @@ class SendOperation implements ResponseWaiter, OutgoingRequest {
       this.end(this.notStoreOK, undefined);
       return;
     }
-    const brokers = this.brokersSent ?? (this.lastBroker ? [this.lastBroker] : []);
+    const last = this.mq?.brokerName;
+    const brokers = this.brokersSent ?? (last ? [last] : []);
     this.end(undefined, spentError(this.topic, this.begin, brokers, this.lastErr));
   }
 
@@ -260,7 +261,7 @@ function spentError(topic: string, begin: number, brokers: string[], lastErr: un
   const why = lastErr instanceof Error ? lastErr.message : 'no time left for an attempt';
   return new MQClientError(
     `send to ${topic} failed after ${brokers.length} attempt(s) in ` +
-      `${Date.now() - begin} ms (brokers: ${brokers.join(', ') || 'none'}): ${why}`,
+      `${processMs() - begin} ms (brokers: ${brokers.join(', ') || 'none'}): ${why}`,
     {
       cause: lastErr,
       responseCode: lastErr instanceof MQBrokerError ? lastErr.responseCode : undefined,
