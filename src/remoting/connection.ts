@@ -28,6 +28,7 @@ import {
   RemotingTimeoutError,
   RemotingTooMuchRequestError,
 } from './errors.js';
+import { PendingTable } from './pending-table.js';
 import { WriteSlab } from './write-slab.js';
 
 /**
@@ -92,7 +93,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Free-form per-connection state for the layers above (client id, language, version). */
   readonly attributes = new Map<string, unknown>();
   private readonly decoder = new FrameDecoder();
-  private readonly pending = new Map<number, ResponseWaiter>();
+  private readonly pending = new PendingTable<ResponseWaiter>();
   /**
    * One timer for all pending requests, armed at the earliest deadline (a timer per request
    * showed as a tenth of a producer's CPU, most of it garbage): under load nearly every request
@@ -105,7 +106,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.sweepAt = Number.POSITIVE_INFINITY;
     const now = processMs();
     let next = Number.POSITIVE_INFINITY;
-    for (const [opaque, p] of this.pending) {
+    for (const [opaque, p] of this.pending.entries()) {
       if (p.deadline <= now) {
         this.pending.delete(opaque);
         p.reject(
@@ -374,7 +375,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.closed = true;
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepTimer = undefined;
-    for (const [, p] of this.pending) p.reject(new RemotingClosedError(this.remoteAddress));
+    for (const [, p] of this.pending.entries()) {
+      p.reject(new RemotingClosedError(this.remoteAddress));
+    }
     this.pending.clear();
     this.emit('close');
   }
