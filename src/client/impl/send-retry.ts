@@ -84,14 +84,12 @@ class SendOperation implements ResponseWaiter, OutgoingRequest {
   private readonly signal: AbortSignal | undefined;
   private readonly begin = processMs();
   private attempts = 0;
-  private lastErr: unknown;
-  private notStoreOK: SendResult | undefined;
-  private brokersSent: string[] | undefined;
+  /** What only a retried or abortable send needs: made the first time it is. */
+  private rare: RareState | undefined;
   /** The current attempt's queue and start time. */
   private mq: MessageQueue | undefined;
   private t0 = 0;
   private done = false;
-  private onAbort: (() => void) | undefined;
 
   constructor(
     path: SendPath,
@@ -116,8 +114,9 @@ class SendOperation implements ResponseWaiter, OutgoingRequest {
     const signal = this.signal;
     if (signal && !signal.aborted) {
       // The request on the wire is not taken back (the broker may still store it).
-      this.onAbort = () => this.end(undefined, signal.reason);
-      signal.addEventListener('abort', this.onAbort, { once: true });
+      const onAbort = () => this.end(undefined, signal.reason);
+      this.state().onAbort = onAbort;
+      signal.addEventListener('abort', onAbort, { once: true });
     }
     this.next();
   }
@@ -153,8 +152,9 @@ class SendOperation implements ResponseWaiter, OutgoingRequest {
     let mq = path.fault.select(this.topic, queues, lastBroker)!;
     if (this.queueId !== undefined) mq = { ...mq, queueId: this.queueId };
     if (lastBroker !== undefined) {
-      this.brokersSent ??= [lastBroker];
-      this.brokersSent.push(mq.brokerName);
+      const rare = this.state();
+      rare.brokersSent ??= [lastBroker];
+      rare.brokersSent.push(mq.brokerName);
     }
     this.mq = mq;
     this.t0 = processMs();
@@ -204,7 +204,7 @@ class SendOperation implements ResponseWaiter, OutgoingRequest {
       this.end(r, undefined);
       return;
     }
-    this.notStoreOK = r; // stored, not durable yet: try to get it durable elsewhere
+    this.state().notStoreOK = r; // stored, not durable yet: try to get it durable elsewhere
     this.next();
   }
 
@@ -220,10 +220,10 @@ class SendOperation implements ResponseWaiter, OutgoingRequest {
       this.end(undefined, err);
       return;
     }
-    this.lastErr = err;
+    this.state().lastErr = err;
     if (err instanceof MQBrokerError) {
       if (!isRetriableSendResponse(err.responseCode)) {
-        this.end(this.notStoreOK, err);
+        this.end(this.rare?.notStoreOK, err);
         return;
       }
       if (err.responseCode === ResponseCode.TOPIC_NOT_EXIST) {
@@ -238,23 +238,42 @@ class SendOperation implements ResponseWaiter, OutgoingRequest {
   }
 
   private spent(): void {
-    if (this.notStoreOK) {
-      this.end(this.notStoreOK, undefined);
+    const rare = this.rare;
+    if (rare?.notStoreOK) {
+      this.end(rare.notStoreOK, undefined);
       return;
     }
     const last = this.mq?.brokerName;
-    const brokers = this.brokersSent ?? (last ? [last] : []);
-    this.end(undefined, spentError(this.topic, this.begin, brokers, this.lastErr));
+    const brokers = rare?.brokersSent ?? (last ? [last] : []);
+    this.end(undefined, spentError(this.topic, this.begin, brokers, rare?.lastErr));
+  }
+
+  private state(): RareState {
+    this.rare ??= {
+      lastErr: undefined,
+      notStoreOK: undefined,
+      brokersSent: undefined,
+      onAbort: undefined,
+    };
+    return this.rare;
   }
 
   /** Settles the send: with r when there is one, else with err. */
   private end(r: SendResult | undefined, err: unknown): void {
     if (this.done) return;
     this.done = true;
-    if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
+    const onAbort = this.rare?.onAbort;
+    if (onAbort) this.signal!.removeEventListener('abort', onAbort);
     if (r) this.settle(r);
     else this.fail(err);
   }
+}
+
+interface RareState {
+  lastErr: unknown;
+  notStoreOK: SendResult | undefined;
+  brokersSent: string[] | undefined;
+  onAbort: (() => void) | undefined;
 }
 
 function spentError(topic: string, begin: number, brokers: string[], lastErr: unknown) {
