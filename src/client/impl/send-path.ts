@@ -206,8 +206,9 @@ export class SendPath {
   }
 
   /**
-   * The broker's answer to an attempt begun at t0 (processMs()): the result, or an MQBrokerError. The queue of
-   * the result is the one sent to (shared, frozen) when the broker stored it there, as it does.
+   * The broker's answer to an attempt begun at t0 (processMs()): the result, or an
+   * MQBrokerError. The queue of the result is the one sent to (shared, frozen) when the broker
+   * stored it there, as it does.
    */
   result(mq: MessageQueue, res: SendResponseFields, t0: number, msgId: string): SendResult {
     const status = STATUS[res.code];
