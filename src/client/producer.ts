@@ -31,7 +31,11 @@ import { compressBody } from './impl/compression.js';
 import { FaultStrategy } from './impl/fault-strategy.js';
 import { unwrapNamespace, wrapNamespace } from './impl/namespace.js';
 import { type SendAttempt, SendPath, type SendSpec } from './impl/send-path.js';
-import { sendPropertiesString } from './impl/send-properties.js';
+import {
+  SEND_PROPERTIES_HEAD,
+  sendPropertiesString,
+  sendPropertiesTail,
+} from './impl/send-properties.js';
 import { sendWithRetry } from './impl/send-retry.js';
 import { checkMessage } from './impl/validators.js';
 import {
@@ -125,16 +129,29 @@ export class Producer {
       const msg = this.inNamespace(original);
       checkMessage(msg.topic, bodyBytesOf(msg), this.opts.maxMessageSize);
       const msgId = createUniqKey();
-      const properties = sendPropertiesString(msg, msgId);
-      const body = typeof msg.body === 'string' ? Buffer.from(msg.body, 'utf8') : msg.body;
+      // Without properties of its own the message's are head + msgId + tail, never joined.
+      const tail = sendPropertiesTail(msg);
+      const head = tail === undefined ? sendPropertiesString(msg, msgId) : SEND_PROPERTIES_HEAD;
+      const uniqKey = tail === undefined ? '' : msgId;
+      const propertiesTail = tail ?? '';
+      let body = typeof msg.body === 'string' ? Buffer.from(msg.body, 'utf8') : msg.body;
       const o = this.opts;
-      let spec: SendSpec;
-      if (body.length < o.compressMsgBodyOverHowmuch) {
-        spec = { code: SEND_V2, properties, body, sysFlag: 0, batch: false, msgId };
-      } else {
+      let sysFlag = 0;
+      if (body.length >= o.compressMsgBodyOverHowmuch) {
         const c = compressBody(body, o.compressMsgBodyOverHowmuch, o.compressLevel);
-        spec = { code: SEND_V2, properties, body: c.body, sysFlag: c.sysFlag, batch: false, msgId };
+        body = c.body;
+        sysFlag = c.sysFlag;
       }
+      const spec: SendSpec = {
+        code: SEND_V2,
+        propertiesHead: head,
+        uniqKey,
+        propertiesTail,
+        body,
+        sysFlag,
+        batch: false,
+        msgId,
+      };
       const r = this.sendSpec(original, msg.topic, spec, opts);
       return o.namespace ? r.then((x) => this.outOfNamespace(x)) : r;
     } catch (err) {
@@ -168,7 +185,9 @@ export class Producer {
     const spec: SendSpec = {
       code: RequestCode.SEND_BATCH_MESSAGE,
       // The batch's own UNIQ_KEY (DefaultMQProducer#batch): a BatchCQ topic keeps it whole.
-      properties: encodeProperties({ WAIT: 'true', UNIQ_KEY: createUniqKey() }),
+      propertiesHead: encodeProperties({ WAIT: 'true', UNIQ_KEY: createUniqKey() }),
+      uniqKey: '',
+      propertiesTail: '',
       body: batch.body,
       sysFlag: 0,
       batch: true,
@@ -203,7 +222,16 @@ export class Producer {
   ): Promise<SendAttempt> {
     const props = encodeProperties(properties);
     const msgId = properties[MessageConst.UNIQ_KEY] ?? '';
-    const spec = { code: SEND_V2, properties: props, body, sysFlag, batch: false, msgId };
+    const spec: SendSpec = {
+      code: SEND_V2,
+      propertiesHead: props,
+      uniqKey: '',
+      propertiesTail: '',
+      body,
+      sysFlag,
+      batch: false,
+      msgId,
+    };
     return this.sendSpec(original, topic, spec, opts);
   }
 

@@ -41,12 +41,19 @@ export function decodeOffsetMsgId(msgId: string): { storeHost: string; commitLog
 
 // Per-process prefix: 4 random bytes stand in for the client IP, then pid and a random int, as
 // Java's layout (ip, pid, class-loader hash) is only a uniqueness device.
-const prefix = (() => {
-  const b = Buffer.allocUnsafe(10);
+const PREFIX_BYTES = 10;
+const KEY_CHARS = 2 * (PREFIX_BYTES + 6);
+/**
+ * The key's hex characters, the prefix's written once: each key is its last 12 characters
+ * rewritten and one latin1 string made of all 32, so a key is one flat string (concatenating
+ * its pieces made six cons strings, flattened again wherever the key was written out).
+ */
+const keyChars = (() => {
+  const b = Buffer.allocUnsafe(PREFIX_BYTES);
   randomBytes(4).copy(b, 0);
   b.writeUInt16BE(process.pid & 0xffff, 4);
   randomBytes(4).copy(b, 6);
-  return b.toString('hex').toUpperCase();
+  return Buffer.from(b.toString('hex').toUpperCase().padEnd(KEY_CHARS, '0'), 'latin1');
 })();
 let counter = 0;
 let monthStartMs = 0;
@@ -58,20 +65,22 @@ function refreshMonth(now: number): void {
   nextMonthStartMs = new Date(d.getFullYear(), d.getMonth() + 1, 1).getTime();
 }
 
-/** Uppercase hex of every byte value: a key is built without a Buffer or toUpperCase. */
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+/** Uppercase hex digits by value. */
+const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
+
+/** Writes n's low `digits` hex digits (uppercase) into keyChars ending before `end`. */
+function putHex(n: number, end: number, digits: number): void {
+  for (let i = 1; i <= digits; i++) {
+    keyChars[end - i] = HEX_DIGITS[n & 0xf]!;
+    n >>>= 4;
+  }
+}
 
 export function createUniqKey(now = Date.now()): string {
   if (now >= nextMonthStartMs || now < monthStartMs) refreshMonth(now);
   const t = (now - monthStartMs) >>> 0;
   counter = (counter + 1) & 0xffff;
-  return (
-    prefix +
-    HEX[t >>> 24]! +
-    HEX[(t >>> 16) & 0xff]! +
-    HEX[(t >>> 8) & 0xff]! +
-    HEX[t & 0xff]! +
-    HEX[counter >>> 8]! +
-    HEX[counter & 0xff]!
-  );
+  putHex(t, KEY_CHARS - 4, 8);
+  putHex(counter, KEY_CHARS, 4);
+  return keyChars.toString('latin1', 0, KEY_CHARS);
 }

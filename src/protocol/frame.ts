@@ -1,13 +1,19 @@
 // Splits a TCP byte stream into RemotingCommand frames. push(chunk) returns every frame completed
 // by that chunk, each *without* its 4-byte length prefix; pushEach(chunk, onFrame) hands them to
-// a callback instead, with no array per chunk. A frame inside one chunk is a view of it, and the
-// first chunk is read from an offset rather than re-sliced after each frame (one Buffer view per
-// frame). A frame spanning chunks is copied once, when complete, into a buffer of its own size.
+// a callback instead, with no array per chunk; pushRanges(chunk, onRange) hands over where each
+// frame lies (buffer, start, end) and so makes no object at all for a frame inside one chunk
+// (a connection decodes it in place). The first chunk is read from an offset rather than
+// re-sliced after each frame. A frame spanning chunks is copied once, when complete, into a
+// buffer of its own size.
 import { ProtocolError } from '../common/errors.js';
 import { FRAME_MAX_LENGTH_BYTES } from '../common/limits.js';
 
 /** Takes one frame; returning false stops the decoder (what is left stays buffered). */
 export type OnFrame = (frame: Buffer) => boolean | undefined;
+/** Takes the frame in buf[start, end) (no length prefix); false stops the decoder. */
+export type OnFrameRange = (buf: Buffer, start: number, end: number) => boolean | undefined;
+
+const EMPTY = Buffer.alloc(0);
 
 export class FrameDecoder {
   private chunks: Buffer[] = [];
@@ -35,6 +41,10 @@ export class FrameDecoder {
   }
 
   pushEach(chunk: Buffer, onFrame: OnFrame): void {
+    this.pushRanges(chunk, (b, start, end) => onFrame(b.subarray(start, end)));
+  }
+
+  pushRanges(chunk: Buffer, onRange: OnFrameRange): void {
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
@@ -48,7 +58,10 @@ export class FrameDecoder {
         );
       }
       if (this.buffered < 4 + length) break;
-      if (onFrame(this.take(4 + length)) === false) break;
+      const start = this.take(4 + length);
+      const b = this.taken;
+      this.taken = EMPTY; // not to keep a large frame alive past its callback
+      if (onRange(b, start, start + length) === false) break;
     }
   }
 
@@ -64,19 +77,26 @@ export class FrameDecoder {
     return head.readInt32BE(0);
   }
 
-  /** The next n bytes (a whole frame) without the length prefix. */
-  private take(n: number): Buffer {
+  /** The buffer of the frame take() cut out last; read at once by pushRanges. */
+  private taken: Buffer = EMPTY;
+
+  /**
+   * Cuts out the next n bytes (a whole frame, length prefix included); returns where the frame
+   * proper (past the prefix) starts in this.taken.
+   */
+  private take(n: number): number {
     const first = this.chunks[0]!;
     if (first.length - this.offset >= n) {
-      // The frame sits inside one chunk: a view, no copy.
-      const out = first.subarray(this.offset + 4, this.offset + n);
+      // The frame sits inside one chunk: read in place, no copy and no view.
+      const start = this.offset + 4;
+      this.taken = first;
       this.offset += n;
       this.buffered -= n;
       if (this.offset === first.length) {
         this.chunks.shift();
         this.offset = 0;
       }
-      return out;
+      return start;
     }
     // The frame spans chunks: one buffer of exactly its size, so a body kept from it pins
     // nothing else, and the bytes after it stay views of the chunk they arrived in rather than
@@ -96,6 +116,7 @@ export class FrameDecoder {
       }
     }
     this.buffered -= n;
-    return out.subarray(4);
+    this.taken = out;
+    return 4;
   }
 }

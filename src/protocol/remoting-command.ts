@@ -204,33 +204,55 @@ function encodeJsonHead(cmd: RemotingCommand, withBody: boolean): Buffer {
  * Throws ProtocolError on anything malformed; the caller closes the connection.
  */
 export function decodeCommand(frame: Buffer, copyBody = true): RemotingCommand {
-  if (frame.length < 4) throw new ProtocolError(`frame of ${frame.length} bytes has no header`);
-  const mark = frame.readInt32BE(0);
+  return decodeCommandAt(frame, 0, frame.length, copyBody);
+}
+
+/**
+ * decodeCommand of the frame in b[start, end) (FrameDecoder.pushRanges): no view of the frame
+ * is made, and a frame without a body (most responses) makes no body object either.
+ */
+export function decodeCommandAt(
+  b: Buffer,
+  start: number,
+  end: number,
+  copyBody = true,
+): RemotingCommand {
+  const length = end - start;
+  if (length < 4) throw new ProtocolError(`frame of ${length} bytes has no header`);
+  const mark = b.readInt32BE(start);
   const type = (mark >>> 24) & 0xff;
   const headerLength = mark & 0xffffff;
-  if (headerLength > frame.length - 4) {
-    throw new ProtocolError(
-      `header length ${headerLength} exceeds frame payload ${frame.length - 4}`,
-    );
+  if (headerLength > length - 4) {
+    throw new ProtocolError(`header length ${headerLength} exceeds frame payload ${length - 4}`);
   }
-  const bodyBytes = frame.subarray(4 + headerLength);
+  const headerEnd = start + 4 + headerLength;
+  let cmd: RemotingCommand;
+  if (type === SerializeType.JSON) cmd = decodeJsonHeader(b, start + 4, headerEnd);
+  else if (type === SerializeType.ROCKETMQ) cmd = decodeRocketMQHeader(b, start + 4, headerEnd);
+  else throw new ProtocolError(`unknown serialize type ${type} in frame header`);
   // Copied out by default so a body kept for long (a client's pulled messages) does not pin the
   // network chunk; a broker stores or parses a request's body at once and skips the copy.
-  const body = bodyBytes.length === 0 ? undefined : copyBody ? Buffer.from(bodyBytes) : bodyBytes;
-  let cmd: RemotingCommand;
-  if (type === SerializeType.JSON) cmd = decodeJsonHeader(frame.subarray(4, 4 + headerLength));
-  else if (type === SerializeType.ROCKETMQ) cmd = decodeRocketMQHeader(frame, 4, 4 + headerLength);
-  else throw new ProtocolError(`unknown serialize type ${type} in frame header`);
-  cmd.body = body;
+  cmd.body =
+    headerEnd === end
+      ? undefined
+      : copyBody
+        ? copyOf(b, headerEnd, end)
+        : b.subarray(headerEnd, end);
   return cmd;
+}
+
+function copyOf(b: Buffer, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe(end - start);
+  b.copy(out, 0, start, end);
+  return out;
 }
 
 // KITEMQ_JSON_HEADER_SCAN=0 decodes every JSON header with JSON.parse: the A/B switch of the
 // scanner's benchmark (bench/README.md).
 const SCAN_JSON_HEADERS = process.env.KITEMQ_JSON_HEADER_SCAN !== '0';
 
-function decodeJsonHeader(bytes: Buffer): Omit<RemotingCommand, 'body'> {
-  const text = bytes.toString('utf8');
+function decodeJsonHeader(b: Buffer, start: number, end: number): Omit<RemotingCommand, 'body'> {
+  const text = b.toString('utf8', start, end);
   const scanned = SCAN_JSON_HEADERS ? scanJsonText(text) : undefined;
   return scanned ?? decodeJsonText(text);
 }

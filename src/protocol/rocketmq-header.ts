@@ -10,6 +10,7 @@
 // Buffer's UTF-8 codec.
 import { ProtocolError } from '../common/errors.js';
 import { type ExtFields, setField } from './ext-fields.js';
+import type { FrameSink } from './frame-sink.js';
 import type { RemotingCommand } from './remoting-command.js';
 
 /** LanguageCode by its byte (5.x LanguageCode.java); a byte past the end decodes as OTHER. */
@@ -97,22 +98,119 @@ const COPY_IN_JS_BYTES = 512;
  * frame is one buffer (one socket write). The caller checks fitsRocketMQHeader first.
  */
 export function encodeRocketMQHead(cmd: RemotingCommand, withBody: boolean): Buffer {
-  const pos = writeHeader(cmd);
-  const body = cmd.body;
+  return frameOfScratch(writeHeader(cmd), cmd.body, withBody);
+}
+
+/** The frame of the header written in scratch[0, pos): length prefix, type mark, header, body. */
+function frameOfScratch(pos: number, body: Buffer | undefined, withBody: boolean): Buffer {
   const bodyLength = body?.length ?? 0;
   const out = Buffer.allocUnsafe(8 + pos + (withBody ? bodyLength : 0));
-  out.writeInt32BE(4 + pos + bodyLength, 0);
-  out.writeInt32BE((1 << 24) | pos, 4);
+  copyFrameOfScratch(pos, body, withBody, out, 0);
+  return out;
+}
+
+function copyFrameOfScratch(
+  pos: number,
+  body: Buffer | undefined,
+  withBody: boolean,
+  out: Buffer,
+  at: number,
+): void {
+  const bodyLength = body?.length ?? 0;
+  out.writeInt32BE(4 + pos + bodyLength, at);
+  out.writeInt32BE((1 << 24) | pos, at + 4);
   const b = scratch;
+  const h = at + 8;
   if (pos <= COPY_IN_JS_BYTES) {
-    for (let i = 0; i < pos; i++) out[8 + i] = b[i]!;
+    for (let i = 0; i < pos; i++) out[h + i] = b[i]!;
   } else {
-    b.copy(out, 8, 0, pos);
+    b.copy(out, h, 0, pos);
   }
-  if (withBody && bodyLength > 0) body!.copy(out, 8 + pos);
+  if (withBody && bodyLength > 0) body!.copy(out, h + pos);
   // One huge header must not keep its scratch alive for the life of the process.
   if (scratch.length > SCRATCH_BYTES) scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
-  return out;
+}
+
+// A header written field by field, for a request whose fields are not an extFields object (the
+// producer's send, send-request-frame.ts): beginHeader, then put*Field for each extFields entry
+// in order, then endHeader. The bytes are those writeHeader gives for the same fields.
+
+/** The fixed fields of a header without a remark; returns where the first extFields entry goes. */
+export function beginHeader(
+  code: number,
+  language: string,
+  version: number,
+  opaque: number,
+  flag: number,
+): number {
+  reserve(0, ROCKETMQ_HEADER_FIXED_BYTES);
+  const b = scratch;
+  b.writeInt16BE(code, 0);
+  b[2] = languageByte(language);
+  b.writeInt16BE(version, 3);
+  b.writeInt32BE(opaque, 5);
+  b.writeInt32BE(flag, 9);
+  b.writeInt32BE(0, 13); // remark length: no remark
+  return ROCKETMQ_HEADER_FIXED_BYTES;
+}
+
+/** Writes the key and its length prefix at pos; returns where the value's length goes. */
+function putKey(pos: number, key: string, valueRoom: number): number {
+  reserve(pos, 6 + 3 * key.length + valueRoom);
+  const kb = put(pos + 2, key);
+  if (kb > 0x7fff) throw new ProtocolError(`extFields key of ${kb} bytes exceeds int16`);
+  scratch.writeInt16BE(kb, pos);
+  return pos + 2 + kb;
+}
+
+/** An entry whose value is a + b + c, written without joining them; returns the next pos. */
+export function putStringField(pos: number, key: string, a: string, b = '', c = ''): number {
+  const at = putKey(pos, key, 3 * (a.length + b.length + c.length));
+  let end = at + 4;
+  end += put(end, a);
+  if (b !== '') end += put(end, b);
+  if (c !== '') end += put(end, c);
+  scratch.writeInt32BE(end - at - 4, at);
+  return end;
+}
+
+/** An entry whose value is String(n), written from the number's digits. */
+export function putIntegerField(pos: number, key: string, n: number): number {
+  if (!Number.isSafeInteger(n)) return putStringField(pos, key, String(n));
+  const at = putKey(pos, key, 17);
+  let end = at + 4;
+  const b = scratch;
+  let v = n;
+  if (v < 0) {
+    b[end++] = 0x2d; // '-'
+    v = -v;
+  }
+  let digits = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  for (let i = end + digits - 1; i >= end; i--) {
+    b[i] = 0x30 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  end += digits;
+  scratch.writeInt32BE(end - at - 4, at);
+  return end;
+}
+
+/**
+ * Closes the extFields begun by beginHeader at pos and puts the frame (as encodeRocketMQHead
+ * makes it) into the sink.
+ */
+export function endHeader(
+  pos: number,
+  body: Buffer | undefined,
+  withBody: boolean,
+  sink: FrameSink,
+): void {
+  scratch.writeInt32BE(pos - ROCKETMQ_HEADER_FIXED_BYTES, ROCKETMQ_HEADER_FIXED_BYTES - 4);
+  const n = 8 + pos + (withBody ? (body?.length ?? 0) : 0);
+  const out = sink.reserve(n);
+  copyFrameOfScratch(pos, body, withBody, out, sink.at);
+  sink.at += n;
 }
 
 /** Writes cmd's header into scratch from 0; returns its length. */
@@ -185,6 +283,17 @@ function readString(b: Buffer, start: number, end: number): string {
   return s;
 }
 
+/**
+ * The opaque of the frame in b[start, end) (no length prefix) when it is a response with a
+ * binary header, else undefined (a JSON header, a request, or too short to tell): a connection
+ * finds the waiter of such a frame before decoding it, and the waiter may read it in place.
+ */
+export function rocketMQResponseOpaque(b: Buffer, start: number, end: number): number | undefined {
+  if (end - start < 4 + ROCKETMQ_HEADER_FIXED_BYTES || b[start] !== 1) return undefined;
+  if ((b.readInt32BE(start + 4 + 9) & 1) === 0) return undefined; // FLAG_RESPONSE
+  return b.readInt32BE(start + 4 + 5);
+}
+
 function truncated(what: string, pos: number, need: number, end: number): ProtocolError {
   return new ProtocolError(
     `binary header truncated reading ${what}: ${need} bytes at ${pos}, header ends at ${end}`,
@@ -195,11 +304,7 @@ function truncated(what: string, pos: number, need: number, end: number): Protoc
  * Decodes the binary header in b[start, end) (the frame's header bytes). Every length is checked
  * against the bytes present before anything is read or allocated: a hostile length costs nothing.
  */
-export function decodeRocketMQHeader(
-  b: Buffer,
-  start: number,
-  end: number,
-): Omit<RemotingCommand, 'body'> {
+export function decodeRocketMQHeader(b: Buffer, start: number, end: number): RemotingCommand {
   if (end - start < ROCKETMQ_HEADER_FIXED_BYTES) {
     throw truncated('fixed fields', start, ROCKETMQ_HEADER_FIXED_BYTES, end);
   }
@@ -238,5 +343,17 @@ export function decodeRocketMQHeader(
       setField(extFields, readString(b, keyStart, keyStart + kl), readString(b, pos, pos + vl));
     pos += vl;
   }
-  return { code, language, version, opaque, flag, remark, extFields, serializeType: 1 };
+  // body present from the start: decodeCommand sets it, and a field added later would change
+  // the object's shape (and allocate a property array) on every frame.
+  return {
+    code,
+    language,
+    version,
+    opaque,
+    flag,
+    remark,
+    extFields,
+    body: undefined,
+    serializeType: 1,
+  };
 }

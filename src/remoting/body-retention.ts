@@ -12,3 +12,8 @@ const MAX_PIN_RATIO = 2;
 export function bodyWouldPin(frame: Buffer): boolean {
   return frame.buffer.byteLength > MAX_PIN_RATIO * frame.length;
 }
+
+/** bodyWouldPin of the frame in buf[start, end), as FrameDecoder.pushRanges hands it over. */
+export function rangeWouldPin(buf: Buffer, start: number, end: number): boolean {
+  return buf.buffer.byteLength > MAX_PIN_RATIO * (end - start);
+}

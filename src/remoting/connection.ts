@@ -8,10 +8,12 @@ import {
   MAX_SEND_QUEUE_BYTES_PER_CONNECTION,
 } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
+import { processMs } from '../common/process-clock.js';
 import { formatAddress } from '../message/socket-address.js';
 import { FrameDecoder } from '../protocol/frame.js';
+import { type FrameSink, OwnBufferSink, putFrame } from '../protocol/frame-sink.js';
 import {
-  decodeCommand,
+  decodeCommandAt,
   encodeCommandHead,
   FLAG_ONEWAY,
   isResponse,
@@ -19,12 +21,15 @@ import {
   type SerializeTypeValue,
 } from '../protocol/remoting-command.js';
 import { requestCodeName } from '../protocol/request-code.js';
-import { bodyWouldPin } from './body-retention.js';
+import { rocketMQResponseOpaque } from '../protocol/rocketmq-header.js';
+import { rangeWouldPin } from './body-retention.js';
 import {
   RemotingClosedError,
   RemotingTimeoutError,
   RemotingTooMuchRequestError,
 } from './errors.js';
+import { PendingTable } from './pending-table.js';
+import { WriteSlab } from './write-slab.js';
 
 /**
  * Who waits for a request's answer: exactly one of resolve (the response) or reject (timeout,
@@ -34,11 +39,35 @@ import {
  */
 export interface ResponseWaiter {
   resolve(cmd: RemotingCommand): void;
+  /**
+   * When present, a response with a binary header is handed over undecoded, as the frame in
+   * b[start, end) (valid during the call only), instead of to resolve: the waiter reads what it
+   * needs in place (the producer's send). Throws ProtocolError on a malformed frame; the
+   * connection then rejects the waiter with it and closes.
+   */
+  resolveFrame?(b: Buffer, start: number, end: number): void;
   reject(err: Error): void;
-  /** Date.now() past which the request fails with RemotingTimeoutError. */
+  /** processMs() past which the request fails with RemotingTimeoutError. */
   deadline: number;
   code: number;
   timeoutMs: number;
+}
+
+/**
+ * A request that writes its own frame (the producer's send, which has no RemotingCommand):
+ * invokeFrame asks it for the frame once the opaque is known.
+ */
+export interface OutgoingRequest {
+  readonly code: number;
+  /** Written after the frame when longer than inlineBodyBytes (else inside it). */
+  readonly body: Buffer | undefined;
+  /** Puts the frame from its length prefix, as encodeCommandHead makes it, into the sink. */
+  writeFrame(
+    opaque: number,
+    serializeType: SerializeTypeValue | undefined,
+    inlineBodyBytes: number,
+    sink: FrameSink,
+  ): void;
 }
 
 export interface ConnectionEvents {
@@ -64,7 +93,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Free-form per-connection state for the layers above (client id, language, version). */
   readonly attributes = new Map<string, unknown>();
   private readonly decoder = new FrameDecoder();
-  private readonly pending = new Map<number, ResponseWaiter>();
+  private readonly pending = new PendingTable<ResponseWaiter>();
   /**
    * One timer for all pending requests, armed at the earliest deadline (a timer per request
    * showed as a tenth of a producer's CPU, most of it garbage): under load nearly every request
@@ -75,9 +104,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private readonly sweep = (): void => {
     this.sweepTimer = undefined;
     this.sweepAt = Number.POSITIVE_INFINITY;
-    const now = Date.now();
+    const now = processMs();
     let next = Number.POSITIVE_INFINITY;
-    for (const [opaque, p] of this.pending) {
+    for (const [opaque, p] of this.pending.entries()) {
       if (p.deadline <= now) {
         this.pending.delete(opaque);
         p.reject(
@@ -96,8 +125,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Frames written in one pass of the loop leave in one writev, not one syscall each. */
   private readonly uncork = (): void => {
     this.corked = false;
-    if (!this.closed) this.socket.uncork();
+    if (this.closed) return;
+    this.slab?.flush();
+    this.socket.uncork();
   };
+  /**
+   * A client's frames with inlined bodies, gathered per pass of the loop (write-slab.ts); a
+   * server writes each response's buffer as it is made (its bodies are large and uncopied).
+   */
+  private readonly slab: WriteSlab | undefined;
+  private readonly ownSink = new OwnBufferSink();
 
   readonly socket: Socket;
   private readonly log: Logger;
@@ -129,6 +166,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.inlineBodyBytes = opts.inlineBodyBytes ?? 0;
     this.copyBodies = opts.copyBodies ?? true;
     this.serializeType = opts.serializeType;
+    this.slab =
+      this.inlineBodyBytes > 0 ? new WriteSlab((bytes) => this.socket.write(bytes)) : undefined;
     this.socket = socket;
     this.log = log;
     this.remoteAddress = formatAddress(socket.remoteAddress ?? '0.0.0.0', socket.remotePort ?? 0);
@@ -149,14 +188,27 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Writes a frame; pauses reading from the peer while too much is queued for it. */
   send(cmd: RemotingCommand): void {
     if (this.closed) return;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(this.uncork);
+    this.cork();
+    const head = encodeCommandHead(cmd, this.inlineBodyBytes);
+    if (this.slab) putFrame(this.slab, head);
+    else this.socket.write(head);
+    this.written(cmd.body);
+  }
+
+  /** The writes of this pass of the loop leave together, at its end. */
+  private cork(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(this.uncork);
+  }
+
+  /** After a frame's head: its body when not inlined, then the send queue's bound. */
+  private written(body: Buffer | undefined): void {
+    if (body !== undefined && body.length > this.inlineBodyBytes) {
+      this.slab?.flush(); // the head first
+      this.socket.write(body);
     }
-    this.socket.write(encodeCommandHead(cmd, this.inlineBodyBytes));
-    const body = cmd.body;
-    if (body !== undefined && body.length > this.inlineBodyBytes) this.socket.write(body);
     if (!this.readPaused && this.socket.writableLength > MAX_SEND_QUEUE_BYTES_PER_CONNECTION) {
       this.readPaused = true;
       this.socket.pause();
@@ -176,31 +228,52 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** invoke() answering `waiter` instead of a promise; a refusal calls waiter.reject at once. */
   invokeWith(cmd: RemotingCommand, timeoutMs: number, waiter: ResponseWaiter): void {
+    const opaque = this.admit(cmd.code, timeoutMs, waiter);
+    if (opaque === undefined) return;
+    cmd.opaque = opaque;
+    cmd.serializeType ??= this.serializeType;
+    this.send(cmd);
+  }
+
+  /** invokeWith for a request that writes its own frame, in this connection's header type. */
+  invokeFrame(req: OutgoingRequest, timeoutMs: number, waiter: ResponseWaiter): void {
+    const opaque = this.admit(req.code, timeoutMs, waiter);
+    if (opaque === undefined) return;
+    this.cork();
+    if (this.slab) {
+      req.writeFrame(opaque, this.serializeType, this.inlineBodyBytes, this.slab);
+    } else {
+      req.writeFrame(opaque, this.serializeType, this.inlineBodyBytes, this.ownSink);
+      this.socket.write(this.ownSink.buffer);
+    }
+    this.written(req.body);
+  }
+
+  /** Parks waiter under a new opaque, returned; undefined (waiter rejected) when refused. */
+  private admit(code: number, timeoutMs: number, waiter: ResponseWaiter): number | undefined {
     if (this.closed) {
       waiter.reject(new RemotingClosedError(this.remoteAddress));
-      return;
+      return undefined;
     }
     if (this.pending.size >= MAX_IN_FLIGHT_REQUESTS_PER_CLIENT_CONNECTION) {
       const max = MAX_IN_FLIGHT_REQUESTS_PER_CLIENT_CONNECTION;
       waiter.reject(new RemotingTooMuchRequestError(this.remoteAddress, max));
-      return;
+      return undefined;
     }
     const opaque = this.allocateOpaque();
-    cmd.opaque = opaque;
-    cmd.serializeType ??= this.serializeType;
-    const deadline = Date.now() + timeoutMs;
+    const deadline = processMs() + timeoutMs;
     waiter.deadline = deadline;
-    waiter.code = cmd.code;
+    waiter.code = code;
     waiter.timeoutMs = timeoutMs;
     this.pending.set(opaque, waiter);
     if (deadline < this.sweepAt) this.armSweep(deadline);
-    this.send(cmd);
+    return opaque;
   }
 
   private armSweep(at: number): void {
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepAt = at;
-    this.sweepTimer = setTimeout(this.sweep, Math.max(0, at - Date.now()));
+    this.sweepTimer = setTimeout(this.sweep, Math.max(0, at - processMs()));
     this.sweepTimer.unref();
   }
 
@@ -225,7 +298,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   private onData(chunk: Buffer): void {
     try {
-      this.decoder.pushEach(chunk, this.onFrame);
+      this.decoder.pushRanges(chunk, this.onFrame);
     } catch (err) {
       this.log.warn({ err, remote: this.remoteAddress }, 'malformed frame; closing connection');
       this.close();
@@ -233,11 +306,30 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   /** Each whole frame as it is cut out of the stream; false stops the decoder (closed). */
-  private readonly onFrame = (frame: Buffer): boolean => {
+  private readonly onFrame = (b: Buffer, start: number, end: number): boolean => {
     if (this.closed) return false;
+    const opaque = rocketMQResponseOpaque(b, start, end);
+    if (opaque !== undefined) {
+      const p = this.pending.get(opaque);
+      if (p?.resolveFrame !== undefined) {
+        this.answered(opaque);
+        try {
+          p.resolveFrame(b, start, end);
+        } catch (err) {
+          p.reject(err as Error);
+          this.log.warn(
+            { err, remote: this.remoteAddress },
+            'malformed response; closing connection',
+          );
+          this.close();
+          return false;
+        }
+        return !this.closed;
+      }
+    }
     let cmd: RemotingCommand;
     try {
-      cmd = decodeCommand(frame, this.copyBodies && bodyWouldPin(frame));
+      cmd = decodeCommandAt(b, start, end, this.copyBodies && rangeWouldPin(b, start, end));
     } catch (err) {
       this.log.warn({ err, remote: this.remoteAddress }, 'malformed command; closing connection');
       this.close();
@@ -257,13 +349,18 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       );
       return;
     }
-    this.pending.delete(cmd.opaque);
+    this.answered(cmd.opaque);
+    p.resolve(cmd);
+  }
+
+  /** The request of `opaque` got its answer: no longer pending. */
+  private answered(opaque: number): void {
+    this.pending.delete(opaque);
     if (this.pending.size === 0 && this.sweepTimer) {
       clearTimeout(this.sweepTimer); // nothing left to time out
       this.sweepTimer = undefined;
       this.sweepAt = Number.POSITIVE_INFINITY;
     }
-    p.resolve(cmd);
   }
 
   private onDrain(): void {
@@ -278,7 +375,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.closed = true;
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepTimer = undefined;
-    for (const [, p] of this.pending) p.reject(new RemotingClosedError(this.remoteAddress));
+    for (const [, p] of this.pending.entries()) {
+      p.reject(new RemotingClosedError(this.remoteAddress));
+    }
     this.pending.clear();
     this.emit('close');
   }

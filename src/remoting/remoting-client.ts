@@ -13,7 +13,7 @@ import {
   SerializeType,
   type SerializeTypeName,
 } from '../protocol/remoting-command.js';
-import { Connection, type ResponseWaiter } from './connection.js';
+import { Connection, type OutgoingRequest, type ResponseWaiter } from './connection.js';
 import { RemotingConnectError } from './errors.js';
 
 export type ServerRequestHandler = (cmd: RemotingCommand, conn: Connection, addr: string) => void;
@@ -64,6 +64,19 @@ export class RemotingClient {
     }
     void this.getConnection(addr).then(
       (conn) => conn.invokeWith(cmd, timeoutMs, waiter),
+      (err: Error) => waiter.reject(err),
+    );
+  }
+
+  /** invokeWith for a request that writes its own frame (Connection#invokeFrame). */
+  invokeFrame(addr: string, req: OutgoingRequest, timeoutMs: number, waiter: ResponseWaiter): void {
+    const open = this.ready.get(addr);
+    if (open && !open.isClosed) {
+      open.invokeFrame(req, timeoutMs, waiter);
+      return;
+    }
+    void this.getConnection(addr).then(
+      (conn) => conn.invokeFrame(req, timeoutMs, waiter),
       (err: Error) => waiter.reject(err),
     );
   }

@@ -56,7 +56,6 @@ export interface AutoBatchSettings extends AutoBatchOptions, RetryPolicy {
 const MAX_ITEM_PROPERTIES_BYTES = 0x7fff;
 const TIMER_PROPERTIES = ['TIMER_DELIVER_MS', 'TIMER_DELAY_SEC', 'TIMER_DELAY_MS'] as const;
 const noop = (): void => {};
-const BATCH_PROPERTIES = encodeProperties({ [MessageConst.WAIT]: 'true' });
 
 /** The same ranges as DefaultMQProducer's setters, checked whether autoBatch is on or not. */
 export function validateAutoBatchOptions(o: AutoBatchOptions): void {
@@ -174,7 +173,13 @@ export class AutoBatch {
   ): Promise<SendResult> {
     const spec: SendSpec = {
       code: RequestCode.SEND_BATCH_MESSAGE,
-      properties: BATCH_PROPERTIES,
+      // The batch's own UNIQ_KEY, as sendBatch gives it: a BatchCQ topic stores the batch whole.
+      propertiesHead: encodeProperties({
+        [MessageConst.WAIT]: 'true',
+        [MessageConst.UNIQ_KEY]: createUniqKey(),
+      }),
+      uniqKey: '',
+      propertiesTail: '',
       body,
       sysFlag: 0,
       batch: true,

@@ -4,14 +4,26 @@
 // outcome feed the fault strategy. SUCCESS, FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT and
 // SLAVE_NOT_AVAILABLE are results (the message is stored); any other code rejects with an
 // MQBrokerError carrying it (send-retry.ts decides what is tried again).
+import { processMs } from '../../common/process-clock.js';
 import { TBW102 } from '../../message/system-topics.js';
+import type { FrameSink } from '../../protocol/frame-sink.js';
 import { encodeSendHeader } from '../../protocol/headers/send.js';
 import {
   createRequestWithFields,
   type ExtFields,
   type RemotingCommand,
+  type SerializeTypeValue,
 } from '../../protocol/remoting-command.js';
 import { ResponseCode } from '../../protocol/response-code.js';
+import {
+  type SendRequestFields,
+  writeSendRequestFrame,
+} from '../../protocol/send-request-frame.js';
+import {
+  emptySendResponse,
+  type SendResponseFields,
+  sendResponseOf,
+} from '../../protocol/send-response-frame.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
 import type { Message, MessageQueueSelector, SendResult, SendStatus } from '../producer-types.js';
 import { abortable } from './abort.js';
@@ -28,12 +40,34 @@ export type SendAttempt = Omit<SendResult, 'msgId'>;
  */
 export interface SendSpec {
   code: number;
-  properties: string;
+  /**
+   * The properties string is propertiesHead + uniqKey + propertiesTail: a single send's unique
+   * key sits in the middle and the three go out unjoined (uniqKey '' when it is not there).
+   */
+  propertiesHead: string;
+  uniqKey: string;
+  propertiesTail: string;
   body: Buffer;
   sysFlag: number;
   batch: boolean;
   msgId: string;
 }
+
+const EMPTY = Buffer.alloc(0);
+/** The fields encodeFrame hands the frame writer: filled and used at once, never kept. */
+const FRAME: SendRequestFields = {
+  code: 0,
+  producerGroup: '',
+  topic: '',
+  queueId: 0,
+  sysFlag: 0,
+  bornTimestamp: 0,
+  propertiesHead: '',
+  uniqKey: '',
+  propertiesTail: '',
+  batch: false,
+  body: EMPTY,
+};
 
 const STATUS: Record<number, SendStatus> = {
   [ResponseCode.SUCCESS]: 'SEND_OK',
@@ -114,11 +148,37 @@ export class SendPath {
 
   /** The request of `spec` on `mq`. */
   request(mq: MessageQueue, spec: SendSpec): RemotingCommand {
+    const properties = spec.propertiesHead + spec.uniqKey + spec.propertiesTail;
     return createRequestWithFields(
       spec.code,
-      this.header(mq, spec.properties, spec.batch, spec.sysFlag),
+      this.header(mq, properties, spec.batch, spec.sysFlag),
       spec.body,
     );
+  }
+
+  /** The frame of request(mq, spec) with this opaque, written from the fields into the sink. */
+  writeFrame(
+    mq: MessageQueue,
+    spec: SendSpec,
+    opaque: number,
+    serializeType: SerializeTypeValue | undefined,
+    inlineBodyBytes: number,
+    sink: FrameSink,
+  ): void {
+    const f = FRAME;
+    f.code = spec.code;
+    f.producerGroup = this.names.producerGroup;
+    f.topic = mq.topic;
+    f.queueId = mq.queueId;
+    f.sysFlag = spec.sysFlag;
+    f.bornTimestamp = Date.now();
+    f.propertiesHead = spec.propertiesHead;
+    f.uniqKey = spec.uniqKey;
+    f.propertiesTail = spec.propertiesTail;
+    f.batch = spec.batch;
+    f.body = spec.body;
+    writeSendRequestFrame(f, opaque, serializeType, inlineBodyBytes, sink);
+    f.body = EMPTY; // the scratch must not keep a body alive
   }
 
   /** One attempt on one queue; its latency feeds the fault strategy. */
@@ -129,7 +189,7 @@ export class SendPath {
     signal: AbortSignal | undefined,
     msgId = '',
   ): Promise<SendResult> {
-    const t0 = Date.now();
+    const t0 = processMs();
     let res: RemotingCommand;
     try {
       res = await abortable(this.client.invokeBroker(mq.brokerName, req, timeoutMs), signal);
@@ -137,33 +197,33 @@ export class SendPath {
       this.failed(mq, t0, signal);
       throw err;
     }
-    return this.result(mq, res, t0, msgId);
+    return this.result(mq, sendResponseOf(res, emptySendResponse()), t0, msgId);
   }
 
   /** Not reachable in time (connect refused, timeout): leave this broker alone for a while. */
   failed(mq: MessageQueue, t0: number, signal: AbortSignal | undefined): void {
-    if (!signal?.aborted) this.fault.update(mq.brokerName, Date.now() - t0, true);
+    if (!signal?.aborted) this.fault.update(mq.brokerName, processMs() - t0, true);
   }
 
   /**
-   * The broker's answer to an attempt begun at t0: the result, or an MQBrokerError. The queue of
-   * the result is the one sent to (shared, frozen) when the broker stored it there, as it does.
+   * The broker's answer to an attempt begun at t0 (processMs()): the result, or an
+   * MQBrokerError. The queue of the result is the one sent to (shared, frozen) when the broker
+   * stored it there, as it does.
    */
-  result(mq: MessageQueue, res: RemotingCommand, t0: number, msgId: string): SendResult {
+  result(mq: MessageQueue, res: SendResponseFields, t0: number, msgId: string): SendResult {
     const status = STATUS[res.code];
     if (!status) {
-      this.fault.update(mq.brokerName, Date.now() - t0, true, false);
+      this.fault.update(mq.brokerName, processMs() - t0, true, false);
       throw new MQBrokerError(res.code, res.remark, this.client.masterAddr(mq.brokerName) ?? '');
     }
-    this.fault.update(mq.brokerName, Date.now() - t0, false);
-    const ext = res.extFields;
-    const queueId = Number(ext.queueId);
+    this.fault.update(mq.brokerName, processMs() - t0, false);
+    const queueId = res.queueId;
     return {
       sendStatus: status,
       msgId,
-      offsetMsgId: ext.msgId ?? '',
+      offsetMsgId: res.msgId,
       messageQueue: queueId === mq.queueId ? mq : { ...mq, queueId },
-      queueOffset: Number(ext.queueOffset),
+      queueOffset: res.queueOffset,
     };
   }
 

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { MessageConst } from '../../message/message.js';
 import { encodeProperties } from '../../message/properties-codec.js';
 import type { Message } from '../producer-types.js';
-import { sendPropertiesString } from './send-properties.js';
+import {
+  SEND_PROPERTIES_HEAD,
+  sendPropertiesString,
+  sendPropertiesTail,
+} from './send-properties.js';
 
 function viaObject(msg: Message, uniq: string): string {
   const p: Record<string, string> = {
@@ -49,5 +53,25 @@ describe('sendPropertiesString', () => {
     expect(sendPropertiesString(m, 'U')).toBe(
       'x\u00011\u0002WAIT\u0001true\u0002UNIQ_KEY\u0001U\u0002TAGS\u0001t\u0002',
     );
+  });
+
+  it('is head + key + tail for a message without properties of its own', () => {
+    const msg = fc.record(
+      {
+        tags: fc.oneof(fc.constant(''), fc.string({ maxLength: 5 })),
+        keys: fc.oneof(fc.string({ maxLength: 5 }), fc.array(fc.string({ maxLength: 4 }))),
+        delayTimeLevel: fc.integer({ min: 0, max: 18 }),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(msg, fc.string({ minLength: 1, maxLength: 32 }), (m, uniq) => {
+        const full: Message = { topic: 'T', body: '', ...m };
+        const pieces = SEND_PROPERTIES_HEAD + uniq + sendPropertiesTail(full);
+        expect(pieces).toBe(viaObject(full, uniq));
+      }),
+      { numRuns: 1_000 },
+    );
+    expect(sendPropertiesTail({ topic: 'T', body: '', properties: {} })).toBeUndefined();
   });
 });

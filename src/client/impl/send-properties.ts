@@ -18,17 +18,28 @@ function entry(k: string, v: string): string {
   return k + NAME_VALUE_SEPARATOR + v + PROPERTY_SEPARATOR;
 }
 
+/**
+ * For a message without properties of its own (the common shape), the properties string is
+ * SEND_PROPERTIES_HEAD + uniqKey + sendPropertiesTail(msg): the send writes the three pieces out
+ * without joining them (send-request-frame.ts).
+ */
+export const SEND_PROPERTIES_HEAD = WAIT_TRUE + UNIQ_PREFIX;
+
+/** What follows the unique key when msg has no properties of its own (undefined otherwise). */
+export function sendPropertiesTail(msg: Message): string | undefined {
+  if (msg.properties !== undefined) return undefined;
+  let out = PROPERTY_SEPARATOR;
+  if (msg.tags) out += entry(MessageConst.TAGS, msg.tags);
+  const keys = keysOf(msg);
+  if (keys !== undefined) out += entry(MessageConst.KEYS, keys);
+  if (msg.delayTimeLevel) out += entry(MessageConst.DELAY, String(msg.delayTimeLevel));
+  return out;
+}
+
 export function sendPropertiesString(msg: Message, uniqKey: string): string {
   const own = msg.properties;
-  if (own === undefined) {
-    // The common shape, in as few pieces as the string allows.
-    let out = `${WAIT_TRUE + UNIQ_PREFIX + uniqKey}${PROPERTY_SEPARATOR}`;
-    if (msg.tags) out += entry(MessageConst.TAGS, msg.tags);
-    const keys = keysOf(msg);
-    if (keys !== undefined) out += entry(MessageConst.KEYS, keys);
-    if (msg.delayTimeLevel) out += entry(MessageConst.DELAY, String(msg.delayTimeLevel));
-    return out;
-  }
+  const tail = sendPropertiesTail(msg);
+  if (own === undefined) return SEND_PROPERTIES_HEAD + uniqKey + tail;
   const keys = keysOf(msg);
   const delay = msg.delayTimeLevel ? String(msg.delayTimeLevel) : undefined;
   const set: Record<string, string | undefined> = {

@@ -18,9 +18,17 @@
 // generator, promise and the closures and reaction of each await), and this is the producer's
 // hottest path. The success path allocates no array and no closure (the brokers tried are
 // listed only once there are two; an abort listener only for a send given a signal).
-import type { RemotingCommand } from '../../protocol/remoting-command.js';
+import { processMs } from '../../common/process-clock.js';
+import type { FrameSink } from '../../protocol/frame-sink.js';
+import type { RemotingCommand, SerializeTypeValue } from '../../protocol/remoting-command.js';
 import { isRetriableSendResponse, ResponseCode } from '../../protocol/response-code.js';
-import type { ResponseWaiter } from '../../remoting/connection.js';
+import {
+  emptySendResponse,
+  readSendResponseAt,
+  type SendResponseFields,
+  sendResponseOf,
+} from '../../protocol/send-response-frame.js';
+import type { OutgoingRequest, ResponseWaiter } from '../../remoting/connection.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
 import type { SendResult } from '../producer-types.js';
 import type { MessageQueue } from './allocate.js';
@@ -57,8 +65,10 @@ function capture(resolve: (r: SendResult) => void, reject: (err: unknown) => voi
   capturedReject = reject;
 }
 const noop = (): void => {};
+/** Where each answer is read into: used at once, before anything else can run. */
+const RESPONSE = emptySendResponse();
 
-class SendOperation implements ResponseWaiter {
+class SendOperation implements ResponseWaiter, OutgoingRequest {
   // ResponseWaiter: set by the connection for each attempt.
   deadline = 0;
   code = 0;
@@ -72,17 +82,14 @@ class SendOperation implements ResponseWaiter {
   private readonly spec: SendSpec;
   private readonly budgetMs: number;
   private readonly signal: AbortSignal | undefined;
-  private readonly begin = Date.now();
+  private readonly begin = processMs();
   private attempts = 0;
-  private lastErr: unknown;
-  private notStoreOK: SendResult | undefined;
-  private lastBroker: string | undefined;
-  private brokersSent: string[] | undefined;
+  /** What only a retried or abortable send needs: made the first time it is. */
+  private rare: RareState | undefined;
   /** The current attempt's queue and start time. */
   private mq: MessageQueue | undefined;
   private t0 = 0;
   private done = false;
-  private onAbort: (() => void) | undefined;
 
   constructor(
     path: SendPath,
@@ -98,6 +105,7 @@ class SendOperation implements ResponseWaiter {
     this.topic = topic;
     this.queueId = queueId;
     this.spec = spec;
+    this.code = spec.code; // the request's code, as an OutgoingRequest shows it
     this.budgetMs = budgetMs;
     this.signal = signal;
   }
@@ -106,8 +114,9 @@ class SendOperation implements ResponseWaiter {
     const signal = this.signal;
     if (signal && !signal.aborted) {
       // The request on the wire is not taken back (the broker may still store it).
-      this.onAbort = () => this.end(undefined, signal.reason);
-      signal.addEventListener('abort', this.onAbort, { once: true });
+      const onAbort = () => this.end(undefined, signal.reason);
+      this.state().onAbort = onAbort;
+      signal.addEventListener('abort', onAbort, { once: true });
     }
     this.next();
   }
@@ -119,7 +128,7 @@ class SendOperation implements ResponseWaiter {
       this.end(undefined, this.signal.reason);
       return;
     }
-    const left = this.budgetMs - (Date.now() - this.begin);
+    const left = this.budgetMs - (processMs() - this.begin);
     if (this.attempts > this.policy.retryTimesWhenSendFailed || left <= 0) {
       this.spent();
       return;
@@ -139,25 +148,50 @@ class SendOperation implements ResponseWaiter {
   private sendTo(queues: readonly MessageQueue[], left: number): void {
     if (this.done) return;
     const path = this.path;
-    let mq = path.fault.select(this.topic, queues, this.lastBroker)!;
+    const lastBroker = this.mq?.brokerName;
+    let mq = path.fault.select(this.topic, queues, lastBroker)!;
     if (this.queueId !== undefined) mq = { ...mq, queueId: this.queueId };
-    if (this.lastBroker !== undefined) {
-      this.brokersSent ??= [this.lastBroker];
-      this.brokersSent.push(mq.brokerName);
+    if (lastBroker !== undefined) {
+      const rare = this.state();
+      rare.brokersSent ??= [lastBroker];
+      rare.brokersSent.push(mq.brokerName);
     }
-    this.lastBroker = mq.brokerName;
     this.mq = mq;
-    this.t0 = Date.now();
+    this.t0 = processMs();
     const addr = path.client.masterAddr(mq.brokerName);
     if (!addr) {
       this.reject(new MQClientError(`broker ${mq.brokerName} has no master address in the route`));
       return;
     }
-    path.client.remoting.invokeWith(addr, path.request(mq, this.spec), left, this);
+    path.client.remoting.invokeFrame(addr, this, left, this);
   }
 
-  /** The broker answered the current attempt. */
+  /** OutgoingRequest: the body beside the frame's head. */
+  get body(): Buffer {
+    return this.spec.body;
+  }
+
+  /** OutgoingRequest: the current attempt's frame, written from the send's fields. */
+  writeFrame(
+    opaque: number,
+    serializeType: SerializeTypeValue | undefined,
+    inlineBodyBytes: number,
+    sink: FrameSink,
+  ): void {
+    this.path.writeFrame(this.mq!, this.spec, opaque, serializeType, inlineBodyBytes, sink);
+  }
+
+  /** The broker answered the current attempt (a JSON header: decoded by the connection). */
   resolve(res: RemotingCommand): void {
+    this.answered(sendResponseOf(res, RESPONSE));
+  }
+
+  /** The broker answered with a binary header: read in place, no command or extFields. */
+  resolveFrame(b: Buffer, start: number, end: number): void {
+    this.answered(readSendResponseAt(b, start, end, RESPONSE));
+  }
+
+  private answered(res: SendResponseFields): void {
     if (this.done) return;
     let r: SendResult;
     try {
@@ -170,7 +204,7 @@ class SendOperation implements ResponseWaiter {
       this.end(r, undefined);
       return;
     }
-    this.notStoreOK = r; // stored, not durable yet: try to get it durable elsewhere
+    this.state().notStoreOK = r; // stored, not durable yet: try to get it durable elsewhere
     this.next();
   }
 
@@ -186,10 +220,10 @@ class SendOperation implements ResponseWaiter {
       this.end(undefined, err);
       return;
     }
-    this.lastErr = err;
+    this.state().lastErr = err;
     if (err instanceof MQBrokerError) {
       if (!isRetriableSendResponse(err.responseCode)) {
-        this.end(this.notStoreOK, err);
+        this.end(this.rare?.notStoreOK, err);
         return;
       }
       if (err.responseCode === ResponseCode.TOPIC_NOT_EXIST) {
@@ -204,29 +238,49 @@ class SendOperation implements ResponseWaiter {
   }
 
   private spent(): void {
-    if (this.notStoreOK) {
-      this.end(this.notStoreOK, undefined);
+    const rare = this.rare;
+    if (rare?.notStoreOK) {
+      this.end(rare.notStoreOK, undefined);
       return;
     }
-    const brokers = this.brokersSent ?? (this.lastBroker ? [this.lastBroker] : []);
-    this.end(undefined, spentError(this.topic, this.begin, brokers, this.lastErr));
+    const last = this.mq?.brokerName;
+    const brokers = rare?.brokersSent ?? (last ? [last] : []);
+    this.end(undefined, spentError(this.topic, this.begin, brokers, rare?.lastErr));
+  }
+
+  private state(): RareState {
+    this.rare ??= {
+      lastErr: undefined,
+      notStoreOK: undefined,
+      brokersSent: undefined,
+      onAbort: undefined,
+    };
+    return this.rare;
   }
 
   /** Settles the send: with r when there is one, else with err. */
   private end(r: SendResult | undefined, err: unknown): void {
     if (this.done) return;
     this.done = true;
-    if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
+    const onAbort = this.rare?.onAbort;
+    if (onAbort) this.signal!.removeEventListener('abort', onAbort);
     if (r) this.settle(r);
     else this.fail(err);
   }
+}
+
+interface RareState {
+  lastErr: unknown;
+  notStoreOK: SendResult | undefined;
+  brokersSent: string[] | undefined;
+  onAbort: (() => void) | undefined;
 }
 
 function spentError(topic: string, begin: number, brokers: string[], lastErr: unknown) {
   const why = lastErr instanceof Error ? lastErr.message : 'no time left for an attempt';
   return new MQClientError(
     `send to ${topic} failed after ${brokers.length} attempt(s) in ` +
-      `${Date.now() - begin} ms (brokers: ${brokers.join(', ') || 'none'}): ${why}`,
+      `${processMs() - begin} ms (brokers: ${brokers.join(', ') || 'none'}): ${why}`,
     {
       cause: lastErr,
       responseCode: lastErr instanceof MQBrokerError ? lastErr.responseCode : undefined,
