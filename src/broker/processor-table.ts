@@ -5,35 +5,31 @@
 import { RequestCode } from '../protocol/request-code.js';
 import type { RequestProcessor } from '../remoting/processor.js';
 import type { BrokerContext } from './broker-context.js';
+import { AdminProcessor } from './processors/admin.js';
+import { AdminBrokerConfigProcessor } from './processors/admin-broker-config.js';
+import { AdminBrokerStatsProcessor } from './processors/admin-broker-stats.js';
+import { AdminConsumersProcessor } from './processors/admin-consumers.js';
+import { AdminGroupsProcessor } from './processors/admin-groups.js';
 import { AdminStatsProcessor } from './processors/admin-stats.js';
 import { BrokerInfoProcessor } from './processors/broker-info.js';
 import { ClientManageProcessor } from './processors/client-manage.js';
+import { ConsoleSnapshotProcessor } from './processors/console-snapshot.js';
 import { ConsumerManageProcessor } from './processors/consumer-manage.js';
 import { EndTransactionProcessor } from './processors/end-transaction.js';
 import { LockMqProcessor } from './processors/lock-mq.js';
 import { PullMessageProcessor } from './processors/pull-message.js';
+import { QueryMessageProcessor } from './processors/query-message.js';
 import { ReplyMessageProcessor } from './processors/reply-message.js';
+import { ResetOffsetProcessor } from './processors/reset-offset.js';
 import { SendMessageProcessor } from './processors/send-message.js';
 import { SendMessageBackProcessor } from './processors/send-message-back.js';
+import { SlaveSyncSourceProcessor } from './processors/slave-sync-source.js';
+import { TransactionAdminProcessor } from './processors/transaction-admin.js';
 import { brokerPutHooks } from './put-hooks.js';
 
 /** What processors are registered into: the RemotingServer, or a test's dispatch table. */
 export interface ProcessorRegistry {
   registerProcessor(codes: number | readonly number[], processor: RequestProcessor): void;
-}
-
-/**
- * A processor family built at its first request. Admin, query and console requests are rare;
- * loading their modules (and the bodies they encode) only then keeps them out of an idle broker.
- */
-function lazy<P>(build: () => Promise<P>) {
-  let built: Promise<P> | undefined;
-  return (name: { [K in keyof P]: P[K] extends RequestProcessor ? K : never }[keyof P]) =>
-    (async (request, conn) => {
-      built ??= build();
-      const p = await built;
-      return (p[name] as RequestProcessor)(request, conn);
-    }) satisfies RequestProcessor;
 }
 
 export function registerBrokerProcessors(ctx: BrokerContext, s: ProcessorRegistry): void {
@@ -44,13 +40,10 @@ export function registerBrokerProcessors(ctx: BrokerContext, s: ProcessorRegistr
     send.process,
   );
   s.registerProcessor(RequestCode.END_TRANSACTION, new EndTransactionProcessor(ctx).process);
-  const tx = lazy(async () => {
-    const { TransactionAdminProcessor } = await import('./processors/transaction-admin.js');
-    return new TransactionAdminProcessor(ctx);
-  });
-  s.registerProcessor(RequestCode.KITEMQ_QUERY_HALF_MESSAGES, tx('queryHalfMessages'));
-  s.registerProcessor(RequestCode.KITEMQ_END_HALF_MESSAGE, tx('endHalfMessage'));
-  s.registerProcessor(RequestCode.RESUME_CHECK_HALF_MESSAGE, tx('resumeCheckHalfMessage'));
+  const tx = new TransactionAdminProcessor(ctx);
+  s.registerProcessor(RequestCode.KITEMQ_QUERY_HALF_MESSAGES, tx.queryHalfMessages);
+  s.registerProcessor(RequestCode.KITEMQ_END_HALF_MESSAGE, tx.endHalfMessage);
+  s.registerProcessor(RequestCode.RESUME_CHECK_HALF_MESSAGE, tx.resumeCheckHalfMessage);
   const reply = new ReplyMessageProcessor(ctx);
   s.registerProcessor(
     [RequestCode.SEND_REPLY_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2],
@@ -69,21 +62,18 @@ export function registerBrokerProcessors(ctx: BrokerContext, s: ProcessorRegistr
   s.registerProcessor(RequestCode.GET_CONSUMER_LIST_BY_GROUP, cm.getConsumerListByGroup);
   s.registerProcessor(RequestCode.UPDATE_CONSUMER_OFFSET, cm.updateConsumerOffset);
   s.registerProcessor(RequestCode.QUERY_CONSUMER_OFFSET, cm.queryConsumerOffset);
-  const query = lazy(async () => {
-    const { QueryMessageProcessor } = await import('./processors/query-message.js');
-    return new QueryMessageProcessor(ctx);
-  });
-  s.registerProcessor(RequestCode.QUERY_MESSAGE, query('queryMessage'));
-  s.registerProcessor(RequestCode.VIEW_MESSAGE_BY_ID, query('viewMessageById'));
-  const admin = lazy(async () => new (await import('./processors/admin.js')).AdminProcessor(ctx));
-  s.registerProcessor(RequestCode.UPDATE_AND_CREATE_TOPIC, admin('updateAndCreateTopic'));
-  s.registerProcessor(RequestCode.DELETE_TOPIC_IN_BROKER, admin('deleteTopicInBroker'));
-  s.registerProcessor(RequestCode.GET_ALL_TOPIC_CONFIG, admin('getAllTopicConfig'));
-  s.registerProcessor(RequestCode.GET_TOPIC_CONFIG, admin('getTopicConfig'));
-  s.registerProcessor(RequestCode.GET_MAX_OFFSET, admin('getMaxOffset'));
-  s.registerProcessor(RequestCode.GET_MIN_OFFSET, admin('getMinOffset'));
-  s.registerProcessor(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, admin('searchOffsetByTimestamp'));
-  s.registerProcessor(RequestCode.GET_EARLIEST_MSG_STORETIME, admin('getEarliestMsgStoretime'));
+  const query = new QueryMessageProcessor(ctx);
+  s.registerProcessor(RequestCode.QUERY_MESSAGE, query.queryMessage);
+  s.registerProcessor(RequestCode.VIEW_MESSAGE_BY_ID, query.viewMessageById);
+  const admin = new AdminProcessor(ctx);
+  s.registerProcessor(RequestCode.UPDATE_AND_CREATE_TOPIC, admin.updateAndCreateTopic);
+  s.registerProcessor(RequestCode.DELETE_TOPIC_IN_BROKER, admin.deleteTopicInBroker);
+  s.registerProcessor(RequestCode.GET_ALL_TOPIC_CONFIG, admin.getAllTopicConfig);
+  s.registerProcessor(RequestCode.GET_TOPIC_CONFIG, admin.getTopicConfig);
+  s.registerProcessor(RequestCode.GET_MAX_OFFSET, admin.getMaxOffset);
+  s.registerProcessor(RequestCode.GET_MIN_OFFSET, admin.getMinOffset);
+  s.registerProcessor(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, admin.searchOffsetByTimestamp);
+  s.registerProcessor(RequestCode.GET_EARLIEST_MSG_STORETIME, admin.getEarliestMsgStoretime);
   const info = new BrokerInfoProcessor(ctx);
   s.registerProcessor(RequestCode.GET_BROKER_RUNTIME_INFO, info.getBrokerRuntimeInfo);
   s.registerProcessor(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, info.getAllSubscriptionGroup);
@@ -92,58 +82,31 @@ export function registerBrokerProcessors(ctx: BrokerContext, s: ProcessorRegistr
   s.registerProcessor(RequestCode.GET_TOPIC_STATS_INFO, stats.getTopicStatsInfo);
   s.registerProcessor(RequestCode.GET_CONSUMER_CONNECTION_LIST, stats.getConsumerConnectionList);
   s.registerProcessor(RequestCode.GET_CONSUME_STATS, stats.getConsumeStats);
-  const groups = lazy(async () => {
-    const { AdminGroupsProcessor } = await import('./processors/admin-groups.js');
-    return new AdminGroupsProcessor(ctx);
-  });
+  const groups = new AdminGroupsProcessor(ctx);
   s.registerProcessor(
     RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP,
-    groups('updateAndCreateSubscriptionGroup'),
+    groups.updateAndCreateSubscriptionGroup,
   );
-  s.registerProcessor(RequestCode.DELETE_SUBSCRIPTIONGROUP, groups('deleteSubscriptionGroup'));
-  s.registerProcessor(
-    RequestCode.GET_PRODUCER_CONNECTION_LIST,
-    groups('getProducerConnectionList'),
-  );
-  s.registerProcessor(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, groups('queryTopicConsumeByWho'));
-  s.registerProcessor(RequestCode.QUERY_TOPICS_BY_CONSUMER, groups('queryTopicsByConsumer'));
-  s.registerProcessor(RequestCode.CLONE_GROUP_OFFSET, groups('cloneGroupOffset'));
-  const brokerConfig = lazy(async () => {
-    const { AdminBrokerConfigProcessor } = await import('./processors/admin-broker-config.js');
-    return new AdminBrokerConfigProcessor(ctx);
-  });
-  s.registerProcessor(RequestCode.UPDATE_BROKER_CONFIG, brokerConfig('updateBrokerConfig'));
-  const brokerStats = lazy(async () => {
-    const { AdminBrokerStatsProcessor } = await import('./processors/admin-broker-stats.js');
-    return new AdminBrokerStatsProcessor(ctx);
-  });
-  s.registerProcessor(RequestCode.GET_BROKER_CONSUME_STATS, brokerStats('getBrokerConsumeStats'));
-  s.registerProcessor(RequestCode.VIEW_BROKER_STATS_DATA, brokerStats('viewBrokerStatsData'));
-  const consoleSnapshot = lazy(async () => {
-    const { ConsoleSnapshotProcessor } = await import('./processors/console-snapshot.js');
-    return new ConsoleSnapshotProcessor(ctx);
-  })('getBrokerConsoleSnapshot');
+  s.registerProcessor(RequestCode.DELETE_SUBSCRIPTIONGROUP, groups.deleteSubscriptionGroup);
+  s.registerProcessor(RequestCode.GET_PRODUCER_CONNECTION_LIST, groups.getProducerConnectionList);
+  s.registerProcessor(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, groups.queryTopicConsumeByWho);
+  s.registerProcessor(RequestCode.QUERY_TOPICS_BY_CONSUMER, groups.queryTopicsByConsumer);
+  s.registerProcessor(RequestCode.CLONE_GROUP_OFFSET, groups.cloneGroupOffset);
+  const brokerConfig = new AdminBrokerConfigProcessor(ctx);
+  s.registerProcessor(RequestCode.UPDATE_BROKER_CONFIG, brokerConfig.updateBrokerConfig);
+  const brokerStats = new AdminBrokerStatsProcessor(ctx);
+  s.registerProcessor(RequestCode.GET_BROKER_CONSUME_STATS, brokerStats.getBrokerConsumeStats);
+  s.registerProcessor(RequestCode.VIEW_BROKER_STATS_DATA, brokerStats.viewBrokerStatsData);
+  const consoleSnapshot = new ConsoleSnapshotProcessor(ctx).getBrokerConsoleSnapshot;
   s.registerProcessor(RequestCode.KITEMQ_GET_BROKER_CONSOLE_SNAPSHOT, consoleSnapshot);
   const lock = new LockMqProcessor(ctx);
   s.registerProcessor(RequestCode.LOCK_BATCH_MQ, lock.lockBatchMQ);
   s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lock.unlockBatchMQ);
-  const slaveSync = lazy(async () => {
-    const { SlaveSyncSourceProcessor } = await import('./processors/slave-sync-source.js');
-    return new SlaveSyncSourceProcessor(ctx);
-  });
-  s.registerProcessor(RequestCode.GET_ALL_CONSUMER_OFFSET, slaveSync('getAllConsumerOffset'));
-  const reset = lazy(async () => {
-    const { ResetOffsetProcessor } = await import('./processors/reset-offset.js');
-    return new ResetOffsetProcessor(ctx);
-  });
-  s.registerProcessor(
-    RequestCode.INVOKE_BROKER_TO_RESET_OFFSET,
-    reset('invokeBrokerToResetOffset'),
-  );
-  const toClient = lazy(async () => {
-    const { AdminConsumersProcessor } = await import('./processors/admin-consumers.js');
-    return new AdminConsumersProcessor(ctx);
-  });
-  s.registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO, toClient('getConsumerRunningInfo'));
-  s.registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY, toClient('consumeMessageDirectly'));
+  const slaveSync = new SlaveSyncSourceProcessor(ctx);
+  s.registerProcessor(RequestCode.GET_ALL_CONSUMER_OFFSET, slaveSync.getAllConsumerOffset);
+  const reset = new ResetOffsetProcessor(ctx);
+  s.registerProcessor(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, reset.invokeBrokerToResetOffset);
+  const toClient = new AdminConsumersProcessor(ctx);
+  s.registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO, toClient.getConsumerRunningInfo);
+  s.registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY, toClient.consumeMessageDirectly);
 }
