@@ -16,7 +16,6 @@ import { parseMessageDelayLevel } from '../message/delay-level.js';
 import type { MetricsExporter } from '../remoting/metrics/exporter.js';
 import { RemotingClient } from '../remoting/remoting-client.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
-import { nodeFileIO, withEnvSeams } from '../store/file-io.js';
 import { MessageStore } from '../store/message-store.js';
 import type { BrokerContext } from './broker-context.js';
 import { BrokerStats } from './broker-stats.js';
@@ -37,9 +36,8 @@ import { SendQueue } from './send-queue.js';
 import type { SlaveSynchronize } from './slave/slave-synchronize.js';
 import { TimerMessageStore } from './timer/timer-message-store.js';
 import { isBatchCq } from './topic-attributes.js';
-import { TransactionCheckService } from './transaction/check-service.js';
-import { opTopicCreator } from './transaction/op-messages.js';
-import { TransactionService } from './transaction/transaction-service.js';
+import { openTransactions } from './transaction/open-transactions.js';
+import type { TransactionService } from './transaction/transaction-service.js';
 
 export class BrokerController {
   private readonly config: BrokerConfig;
@@ -199,33 +197,13 @@ export class BrokerController {
     this.timer = timer;
     await timer?.start();
     // Before the listeners open: commits a crash left unapplied are put first.
-    const transactions = await TransactionService.open(
-      store,
-      withEnvSeams(nodeFileIO),
-      c.storePathRootDir,
-      this.log.child({ module: 'transaction' }),
-      { ensureOpTopic: opTopicCreator(topics), follower },
+    const { transactions, transactionChecks } = await openTransactions(
+      c,
+      { store, topics, producers },
+      this.log,
+      follower,
     );
     this.transactions = transactions;
-    const transactionChecks = new TransactionCheckService(
-      {
-        store,
-        producers,
-        transactions,
-        topics,
-        io: withEnvSeams(nodeFileIO),
-        root: c.storePathRootDir,
-        log: this.log.child({ module: 'transaction-check' }),
-      },
-      {
-        timeoutMs: c.transactionTimeOut,
-        intervalMs: c.transactionCheckInterval,
-        checkMax: c.transactionCheckMax,
-        fileReservedTimeMs: c.fileReservedTime * 3_600_000,
-        brokerName: c.brokerName,
-        follower,
-      },
-    );
     // listenPort=0 binds a free pair in one go (a port chosen first and bound later can be taken).
     this.boundPort = await this.server.listenPair(
       c.listenPort,

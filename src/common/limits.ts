@@ -38,11 +38,8 @@ export const GROUP_MAX_LENGTH = 120;
 export const DEFAULT_COMMIT_LOG_FILE_SIZE_BYTES = 1024 * 1024 * 1024;
 /** A consume-queue unit: commitLogOffset int64, size int32, tagsCode int64. */
 export const CQ_UNIT_SIZE_BYTES = 20;
-/**
- * A batch consume-queue unit (BatchConsumeQueue.CQ_STORE_UNIT_SIZE): commitLogOffset int64,
- * size int32, tagsCode int64, storeTime int64, msgBaseOffset int64, batchSize int16,
- * compactedOffset int32, reserved int32.
- */
+/** A batch consume-queue unit (BatchConsumeQueue.CQ_STORE_UNIT_SIZE): offset 8, size 4, tags 8,
+ * store time 8, msg base offset 8, batch size 2, compacted offset 4, reserved 4. */
 export const BCQ_UNIT_SIZE_BYTES = 46;
 /** MessageStoreConfig.mappedFileSizeConsumeQueue = 300000 units. */
 export const DEFAULT_CONSUME_QUEUE_FILE_SIZE_BYTES = 300_000 * CQ_UNIT_SIZE_BYTES;
