@@ -294,7 +294,7 @@ export function rocketMQResponseOpaque(b: Buffer, start: number, end: number): n
   return b.readInt32BE(start + 4 + 5);
 }
 
-function truncated(what: string, pos: number, need: number, end: number): ProtocolError {
+export function truncated(what: string, pos: number, need: number, end: number): ProtocolError {
   return new ProtocolError(
     `binary header truncated reading ${what}: ${need} bytes at ${pos}, header ends at ${end}`,
   );
@@ -326,23 +326,7 @@ export function decodeRocketMQHeader(b: Buffer, start: number, end: number): Rem
   if (extLength > end - pos) throw truncated('extFields', pos, extLength, end);
   const extEnd = pos + extLength;
   const extFields: ExtFields = {};
-  while (pos < extEnd) {
-    if (extEnd - pos < 2) throw truncated('extFields key length', pos, 2, extEnd);
-    const kl = b.readInt16BE(pos);
-    pos += 2;
-    if (kl < 0) throw new ProtocolError(`binary header extFields key length ${kl}`);
-    if (kl > extEnd - pos - 4) throw truncated('extFields key', pos, kl + 4, extEnd);
-    const keyStart = pos;
-    pos += kl;
-    const vl = b.readInt32BE(pos);
-    pos += 4;
-    if (vl < 0) throw new ProtocolError(`binary header extFields value length ${vl}`);
-    if (vl > extEnd - pos) throw truncated('extFields value', pos, vl, extEnd);
-    // 5.x Java reads zero-length keys and values as null, so the entry is absent.
-    if (kl > 0 && vl > 0)
-      setField(extFields, readString(b, keyStart, keyStart + kl), readString(b, pos, pos + vl));
-    pos += vl;
-  }
+  walkExtFields(b, pos, extEnd, extFields, addField);
   // body present from the start: decodeCommand sets it, and a field added later would change
   // the object's shape (and allocate a property array) on every frame.
   return {
@@ -356,4 +340,46 @@ export function decodeRocketMQHeader(b: Buffer, start: number, end: number): Rem
     body: undefined,
     serializeType: 1,
   };
+}
+
+/**
+ * Walks a binary header's extFields between `pos` and `extEnd`, checking every length, and hands
+ * each entry's key and value ranges to `visit` with `ctx` (a module function and a context, so a
+ * walk allocates nothing). decodeRocketMQHeader and the producer's in-place send-answer read
+ * share it, so both refuse the same malformed headers.
+ */
+export function walkExtFields<C>(
+  b: Buffer,
+  pos: number,
+  extEnd: number,
+  ctx: C,
+  visit: (
+    ctx: C,
+    b: Buffer,
+    key: number,
+    keyLength: number,
+    value: number,
+    valueLength: number,
+  ) => void,
+): void {
+  while (pos < extEnd) {
+    if (extEnd - pos < 2) throw truncated('extFields key length', pos, 2, extEnd);
+    const kl = b.readInt16BE(pos);
+    pos += 2;
+    if (kl < 0) throw new ProtocolError(`binary header extFields key length ${kl}`);
+    if (kl > extEnd - pos - 4) throw truncated('extFields key', pos, kl + 4, extEnd);
+    const keyStart = pos;
+    pos += kl;
+    const vl = b.readInt32BE(pos);
+    pos += 4;
+    if (vl < 0) throw new ProtocolError(`binary header extFields value length ${vl}`);
+    if (vl > extEnd - pos) throw truncated('extFields value', pos, vl, extEnd);
+    visit(ctx, b, keyStart, kl, pos, vl);
+    pos += vl;
+  }
+}
+
+/** 5.x Java reads zero-length keys and values as null, so such an entry is absent. */
+function addField(ext: ExtFields, b: Buffer, k: number, kl: number, v: number, vl: number): void {
+  if (kl > 0 && vl > 0) setField(ext, readString(b, k, k + kl), readString(b, v, v + vl));
 }

@@ -9,7 +9,7 @@
 // NaN when absent, msgId '' when absent. Malformed headers throw ProtocolError, as decodeCommand.
 import { ProtocolError } from '../common/errors.js';
 import { decodeCommandAt, type RemotingCommand, SerializeType } from './remoting-command.js';
-import { ROCKETMQ_HEADER_FIXED_BYTES } from './rocketmq-header.js';
+import { ROCKETMQ_HEADER_FIXED_BYTES, truncated, walkExtFields } from './rocketmq-header.js';
 
 export interface SendResponseFields {
   code: number;
@@ -42,12 +42,6 @@ const QUEUE_OFFSET = bytesOf('queueOffset');
 
 function bytesOf(s: string): Uint8Array {
   return Uint8Array.from(s, (c) => c.charCodeAt(0));
-}
-
-function truncated(what: string, pos: number, need: number, end: number): ProtocolError {
-  return new ProtocolError(
-    `binary header truncated reading ${what}: ${need} bytes at ${pos}, header ends at ${end}`,
-  );
 }
 
 /**
@@ -90,27 +84,23 @@ export function readSendResponseAt(
   into.msgId = '';
   into.queueId = Number.NaN;
   into.queueOffset = Number.NaN;
-  while (pos < extEnd) {
-    if (extEnd - pos < 2) throw truncated('extFields key length', pos, 2, extEnd);
-    const kl = b.readInt16BE(pos);
-    pos += 2;
-    if (kl < 0) throw new ProtocolError(`binary header extFields key length ${kl}`);
-    if (kl > extEnd - pos - 4) throw truncated('extFields key', pos, kl + 4, extEnd);
-    const k = pos;
-    pos += kl;
-    const vl = b.readInt32BE(pos);
-    pos += 4;
-    if (vl < 0) throw new ProtocolError(`binary header extFields value length ${vl}`);
-    if (vl > extEnd - pos) throw truncated('extFields value', pos, vl, extEnd);
-    // An empty value is an absent field (5.x Java reads it as null); a repeated key, the last.
-    if (vl > 0) {
-      if (keyIs(b, k, kl, MSG_ID)) into.msgId = textAt(b, pos, pos + vl);
-      else if (keyIs(b, k, kl, QUEUE_ID)) into.queueId = numberAt(b, pos, pos + vl);
-      else if (keyIs(b, k, kl, QUEUE_OFFSET)) into.queueOffset = numberAt(b, pos, pos + vl);
-    }
-    pos += vl;
-  }
+  walkExtFields(b, pos, extEnd, into, readSendField);
   return into;
+}
+
+/** An empty value is an absent field (5.x Java reads it as null); a repeated key, the last. */
+function readSendField(
+  into: SendResponseFields,
+  b: Buffer,
+  k: number,
+  kl: number,
+  v: number,
+  vl: number,
+): void {
+  if (vl === 0) return;
+  if (keyIs(b, k, kl, MSG_ID)) into.msgId = textAt(b, v, v + vl);
+  else if (keyIs(b, k, kl, QUEUE_ID)) into.queueId = numberAt(b, v, v + vl);
+  else if (keyIs(b, k, kl, QUEUE_OFFSET)) into.queueOffset = numberAt(b, v, v + vl);
 }
 
 function keyIs(b: Buffer, at: number, length: number, key: Uint8Array): boolean {
